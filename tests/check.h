@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * check: the tiny assertion header for unit tests (STYLE.md rule 17).
+ * A test file defines functions `static void test_x(void)` and a main
+ * that calls CHECK_RUN(test_x) for each; the exit status is the number of
+ * failed checks (0 = pass), 77 = skip.
+ */
+#ifndef MICROVS_CHECK_H
+#define MICROVS_CHECK_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static int check_failures;
+static const char *check_current;
+
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n",     \
+				__FILE__, __LINE__, check_current, #cond);   \
+			check_failures++;                                    \
+		}                                                            \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                       \
+	do {                                                                 \
+		long long check_a_ = (long long)(a), check_b_ = (long long)(b); \
+		if (check_a_ != check_b_) {                                  \
+			fprintf(stderr, "%s:%d: %s: %s == %s failed: %lld != %lld\n", \
+				__FILE__, __LINE__, check_current, #a, #b,   \
+				check_a_, check_b_);                         \
+			check_failures++;                                    \
+		}                                                            \
+	} while (0)
+
+#define CHECK_STREQ(a, b)                                                    \
+	do {                                                                 \
+		const char *check_a_ = (a), *check_b_ = (b);                 \
+		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_)) { \
+			fprintf(stderr, "%s:%d: %s: \"%s\" == \"%s\" failed\n", \
+				__FILE__, __LINE__, check_current,           \
+				check_a_ ? check_a_ : "(null)",              \
+				check_b_ ? check_b_ : "(null)");             \
+			check_failures++;                                    \
+		}                                                            \
+	} while (0)
+
+#define CHECK_RUN(fn)                                                        \
+	do {                                                                 \
+		int check_before_ = check_failures;                          \
+		check_current = #fn;                                         \
+		fn();                                                        \
+		printf("%s %s\n",                                            \
+		       check_failures == check_before_ ? "ok  " : "FAIL", #fn); \
+	} while (0)
+
+#define CHECK_EXIT() return check_failures ? 1 : 0
+
+#endif
