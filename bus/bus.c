@@ -1,0 +1,928 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* bus: nng transport, inbox hand-over to the loop, access check. */
+#include "bus.h"
+
+#include <errno.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/pub.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+LOG_MODULE(bus);
+
+#define N_RECV_SLOTS 4
+#define MAX_UIDS 8
+
+/* Work handed from nng's threads to the loop. */
+enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
+
+struct inbox_item {
+	enum inbox_kind kind;
+	nng_msg *msg;    /* IN_REQUEST, IN_REPLY, IN_NOTIFY */
+	nng_ctx ctx;     /* IN_REQUEST */
+	void *obj;       /* IN_SENT: struct bus_req; IN_REPLY: struct call;
+			  * IN_NOTIFY: struct sub */
+	int err;
+	struct inbox_item *next;
+};
+
+struct rep_slot {
+	struct bus *bus;
+	nng_ctx ctx;
+	nng_aio *aio;
+};
+
+struct bus_req {
+	struct bus *bus;
+	nng_ctx ctx;
+	nng_aio *aio;
+	uint64_t reqid;
+	unsigned type;
+	uid_t uid;
+	uint32_t roles;
+};
+
+struct peer {
+	char *name;
+	nng_socket sock;
+	struct peer *next;
+};
+
+struct call {
+	struct bus *bus;
+	nng_ctx ctx;
+	nng_aio *aio;
+	bool sending;
+	uint64_t reqid;
+	unsigned type;
+	bus_reply_fn *cb;
+	void *arg;
+};
+
+struct sub {
+	struct bus *bus;
+	char *peer;
+	nng_socket sock;
+	nng_aio *aio;
+	bus_notify_fn *fn;
+	void *aux;
+	uint64_t last_seq;
+	struct sub *next;
+};
+
+struct bus {
+	struct ev_loop *loop;
+	char *rundir;
+	const struct role *self;
+	/* uid -> role bits, from the role table */
+	uid_t uids[MAX_UIDS];
+	uint32_t uid_roles[MAX_UIDS];
+	size_t n_uids;
+	/* inbox */
+	pthread_mutex_t mutex;
+	struct inbox_item *head, **tail;
+	int efd;
+	struct ev_io *eio;
+	/* server side */
+	bool serving;
+	nng_socket rep, pub;
+	struct rep_slot slots[N_RECV_SLOTS];
+	const struct bus_handler *handlers;
+	size_t n_handlers;
+	void *aux;
+	uint64_t pub_seq;
+	/* client side */
+	struct peer *peers;
+	struct sub *subs;
+	uint64_t next_reqid;
+	unsigned n_outstanding;
+};
+
+static struct log_module trace_module = {
+	"bustrace", { LVL_OFF, LVL_OFF, LVL_OFF }, LVL_OFF, NULL
+};
+
+__attribute__((constructor)) static void
+register_trace(void)
+{
+	log_module_register(&trace_module);
+}
+
+static void
+trace(const char *dir, unsigned type, const void *msg, const char *who)
+{
+	char text[256];
+
+	if (!log_enabled(&trace_module, LVL_DBG))
+		return;
+	bus_msg_format(type, msg, text, sizeof text);
+	log_msg(&trace_module, LVL_DBG, "%s %s %s", dir, who, text);
+}
+
+char *
+bus_endpoint_path(const char *rundir, const char *peer, const char *kind)
+{
+	return xasprintf("%s/%s.%s", rundir, peer, kind);
+}
+
+static char *
+endpoint_url(const char *rundir, const char *peer, const char *kind)
+{
+	return xasprintf("ipc://%s/%s.%s", rundir, peer, kind);
+}
+
+static int
+nng_to_errno(int rv)
+{
+	switch (rv) {
+	case 0:
+		return 0;
+	case NNG_ETIMEDOUT:
+		return -ETIMEDOUT;
+	case NNG_ECONNREFUSED:
+		return -ECONNREFUSED;
+	case NNG_ENOENT:
+		return -ENOENT;
+	case NNG_ECLOSED:
+		return -EPIPE;
+	case NNG_ENOMEM:
+		return -ENOMEM;
+	case NNG_EMSGSIZE:
+		return -EMSGSIZE;
+	case NNG_EPERM:
+		return -EACCES;
+	case NNG_EADDRINUSE:
+		return -EADDRINUSE;
+	case NNG_ECANCELED:
+		return -ECANCELED;
+	default:
+		return (rv & NNG_ESYSERR) ? -(rv & ~NNG_ESYSERR) : -EIO;
+	}
+}
+
+/* ---- inbox: nng threads -> loop ---- */
+
+static void
+inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
+	   void *obj, int err)
+{
+	struct inbox_item *it = xzalloc(sizeof *it);
+	uint64_t one = 1;
+	ssize_t r;
+
+	it->kind = kind;
+	it->msg = msg;
+	it->ctx = ctx;
+	it->obj = obj;
+	it->err = err;
+	pthread_mutex_lock(&bus->mutex);
+	*bus->tail = it;
+	bus->tail = &it->next;
+	pthread_mutex_unlock(&bus->mutex);
+	r = write(bus->efd, &one, sizeof one);
+	(void)r;
+}
+
+static void handle_request(struct bus *bus, nng_msg *msg, nng_ctx ctx);
+static void handle_reply(struct call *c, nng_msg *msg, int err);
+static void handle_notify(struct sub *s, nng_msg *msg);
+static void req_free(struct bus_req *req);
+
+static void
+on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	struct bus *bus = arg;
+	struct inbox_item *list;
+	uint64_t n;
+
+	if (read(fd, &n, sizeof n) < 0 && errno != EAGAIN)
+		log_warn("eventfd read: %m");
+	pthread_mutex_lock(&bus->mutex);
+	list = bus->head;
+	bus->head = NULL;
+	bus->tail = &bus->head;
+	pthread_mutex_unlock(&bus->mutex);
+
+	while (list) {
+		struct inbox_item *it = list;
+
+		list = it->next;
+		switch (it->kind) {
+		case IN_REQUEST:
+			handle_request(bus, it->msg, it->ctx);
+			break;
+		case IN_SENT:
+			req_free(it->obj);
+			break;
+		case IN_REPLY:
+			handle_reply(it->obj, it->msg, it->err);
+			break;
+		case IN_NOTIFY:
+			handle_notify(it->obj, it->msg);
+			break;
+		}
+		free(it);
+	}
+}
+
+/* ---- roles ---- */
+
+static void
+load_uids(struct bus *bus)
+{
+	bus->uids[0] = 0;
+	bus->uid_roles[0] = BUS_ROLE_ADMIN;
+	bus->n_uids = 1;
+	for (size_t i = 0; i < n_roles && bus->n_uids < MAX_UIDS; i++) {
+		uid_t uid;
+		gid_t gid;
+
+		if (role_ids(&roles[i], &uid, &gid))
+			continue;
+		bus->uids[bus->n_uids] = uid;
+		bus->uid_roles[bus->n_uids++] = 1u << i;
+	}
+	/* An instance run entirely by one ordinary user (no root, so no
+	 * drop): that user is every role. */
+	if (getuid() != 0 && bus->n_uids < MAX_UIDS) {
+		bus->uids[bus->n_uids] = getuid();
+		bus->uid_roles[bus->n_uids++] = (1u << n_roles) - 1;
+	}
+}
+
+static uint32_t
+roles_of_uid(const struct bus *bus, uid_t uid)
+{
+	uint32_t bits = 0;
+
+	for (size_t i = 0; i < bus->n_uids; i++)
+		if (bus->uids[i] == uid)
+			bits |= bus->uid_roles[i];
+	return bits;
+}
+
+static const char *
+uid_role_name(const struct bus *bus, uid_t uid)
+{
+	uint32_t bits = roles_of_uid(bus, uid);
+
+	for (unsigned i = 0; i < BUS_N_ROLES; i++)
+		if (bits & (1u << i))
+			return bus_role_names[i];
+	return "no role";
+}
+
+static uid_t
+msg_peer_uid(nng_msg *msg)
+{
+	nng_pipe p = nng_msg_get_pipe(msg);
+	uint64_t uid;
+
+	if (nng_pipe_get_uint64(p, NNG_OPT_IPC_PEER_UID, &uid))
+		return (uid_t)-1;
+	return (uid_t)uid;
+}
+
+/* ---- open / close ---- */
+
+int
+bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
+	 struct bus **busp)
+{
+	struct bus *bus = xzalloc(sizeof *bus);
+	int err;
+
+	bus->loop = loop;
+	bus->rundir = xstrdup(rundir);
+	bus->self = self;
+	bus->next_reqid = 1;
+	pthread_mutex_init(&bus->mutex, NULL);
+	bus->tail = &bus->head;
+	load_uids(bus);
+	bus->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (bus->efd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	err = ev_io_add(loop, bus->efd, EPOLLIN, on_inbox, bus, &bus->eio);
+	if (err)
+		goto fail_efd;
+	*busp = bus;
+	return 0;
+
+fail_efd:
+	close(bus->efd);
+fail:
+	free(bus->rundir);
+	free(bus);
+	return err;
+}
+
+static void
+set_reconnect(nng_socket s)
+{
+	nng_socket_set_ms(s, NNG_OPT_RECONNMINT, 10);
+	nng_socket_set_ms(s, NNG_OPT_RECONNMAXT, 200);
+	nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
+}
+
+static int
+listen_ipc(nng_socket s, const char *rundir, const char *name,
+	   const char *kind)
+{
+	char *path = bus_endpoint_path(rundir, name, kind);
+	char *url = endpoint_url(rundir, name, kind);
+	nng_listener l;
+	int rv;
+
+	unlink(path); /* a stale socket from a crashed predecessor */
+	rv = nng_listener_create(&l, s, url);
+	if (!rv)
+		rv = nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0660);
+	if (!rv)
+		rv = nng_listener_start(l, 0);
+	if (rv)
+		log_err("cannot listen on %s: %s", path, nng_strerror(rv));
+	free(path);
+	free(url);
+	return nng_to_errno(rv);
+}
+
+static void on_rep_recv(void *arg);
+
+static void
+slot_start(struct rep_slot *slot)
+{
+	if (nng_ctx_open(&slot->ctx, slot->bus->rep))
+		return;
+	nng_ctx_recv(slot->ctx, slot->aio);
+}
+
+/* nng thread: a request arrived on @slot's context.  The context now
+ * belongs to that request; the slot continues on a fresh one. */
+static void
+on_rep_recv(void *arg)
+{
+	struct rep_slot *slot = arg;
+	int rv = nng_aio_result(slot->aio);
+
+	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+		return;
+	if (rv) {
+		nng_ctx_recv(slot->ctx, slot->aio);
+		return;
+	}
+	inbox_push(slot->bus, IN_REQUEST, nng_aio_get_msg(slot->aio),
+		   slot->ctx, NULL, 0);
+	slot_start(slot);
+}
+
+int
+bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
+	  void *aux)
+{
+	int rv, err;
+
+	if (!bus->self)
+		return -EINVAL;
+	bus->handlers = handlers;
+	bus->n_handlers = n;
+	bus->aux = aux;
+	for (size_t i = 0; i < n; i++) {
+		const struct bus_msg_desc *d = bus_msg_desc(handlers[i].type);
+		if (!d || d->kind != BUS_KIND_CALL ||
+		    !(d->receivers & (1u << role_index(bus->self))))
+			log_fatal(&log_this_module,
+				  "handler for %s: not a call %s may receive",
+				  bus_msg_name(handlers[i].type),
+				  bus->self->name);
+	}
+	rv = nng_rep0_open(&bus->rep);
+	if (rv)
+		return nng_to_errno(rv);
+	rv = nng_pub0_open(&bus->pub);
+	if (rv)
+		return nng_to_errno(rv);
+	nng_socket_set_size(bus->rep, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
+	err = listen_ipc(bus->rep, bus->rundir, bus->self->name, "rpc");
+	if (!err)
+		err = listen_ipc(bus->pub, bus->rundir, bus->self->name,
+				 "events");
+	if (err)
+		return err;
+	for (int i = 0; i < N_RECV_SLOTS; i++) {
+		struct rep_slot *slot = &bus->slots[i];
+
+		slot->bus = bus;
+		rv = nng_aio_alloc(&slot->aio, on_rep_recv, slot);
+		if (rv)
+			return nng_to_errno(rv);
+		slot_start(slot);
+	}
+	bus->serving = true;
+	return 0;
+}
+
+static void
+free_peers_and_subs(struct bus *bus)
+{
+	while (bus->subs) {
+		struct sub *s = bus->subs;
+		bus->subs = s->next;
+		nng_close(s->sock);
+		nng_aio_free(s->aio);
+		free(s->peer);
+		free(s);
+	}
+	while (bus->peers) {
+		struct peer *p = bus->peers;
+		bus->peers = p->next;
+		nng_close(p->sock);
+		free(p->name);
+		free(p);
+	}
+}
+
+void
+bus_close(struct bus *bus)
+{
+	if (!bus)
+		return;
+	if (bus->serving) {
+		for (int i = 0; i < N_RECV_SLOTS; i++)
+			nng_aio_stop(bus->slots[i].aio);
+		nng_close(bus->rep);
+		nng_close(bus->pub);
+		for (int i = 0; i < N_RECV_SLOTS; i++)
+			nng_aio_free(bus->slots[i].aio);
+	}
+	free_peers_and_subs(bus);
+	/* Drop whatever nng handed over but the loop never ran. */
+	while (bus->head) {
+		struct inbox_item *it = bus->head;
+		bus->head = it->next;
+		if (it->msg)
+			nng_msg_free(it->msg);
+		free(it);
+	}
+	ev_io_del(bus->eio);
+	close(bus->efd);
+	pthread_mutex_destroy(&bus->mutex);
+	free(bus->rundir);
+	free(bus);
+}
+
+/* ---- serving requests ---- */
+
+static int
+msg_from_buf(void *buf, size_t len, nng_msg **msgp)
+{
+	int rv = nng_msg_alloc(msgp, 0);
+
+	if (!rv)
+		rv = nng_msg_append(*msgp, buf, len);
+	free(buf);
+	return nng_to_errno(rv);
+}
+
+static void
+on_req_sent(void *arg)
+{
+	struct bus_req *req = arg;
+
+	if (nng_aio_result(req->aio))
+		nng_msg_free(nng_aio_get_msg(req->aio));
+	inbox_push(req->bus, IN_SENT, NULL, req->ctx, req, 0);
+}
+
+static void
+req_free(struct bus_req *req)
+{
+	if (req->aio)
+		nng_aio_free(req->aio);
+	nng_ctx_close(req->ctx);
+	free(req);
+}
+
+static const struct bus_handler *
+find_handler(const struct bus *bus, unsigned type)
+{
+	for (size_t i = 0; i < bus->n_handlers; i++)
+		if (bus->handlers[i].type == type)
+			return &bus->handlers[i];
+	return NULL;
+}
+
+static struct log_rl bad_rl = LOG_RL_INIT(20, 60);
+
+static void
+handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
+{
+	struct bus_req *req = xzalloc(sizeof *req);
+	const struct bus_handler *h;
+	unsigned type = 0;
+	void *msg = NULL;
+	int err;
+
+	req->bus = bus;
+	req->ctx = ctx;
+	req->uid = msg_peer_uid(nmsg);
+	req->roles = roles_of_uid(bus, req->uid);
+	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
+			 &req->reqid, &msg);
+	nng_msg_free(nmsg);
+	req->type = type;
+	if (err == -ENOMSG) {
+		log_warn_rl(&bad_rl, "uid %u sent unknown message type %u",
+			    (unsigned)req->uid, type);
+		bus_reply_error(req, err, "unknown message type %u", type);
+		return;
+	}
+	if (err) {
+		log_warn_rl(&bad_rl, "malformed message from uid %u: %s",
+			    (unsigned)req->uid, strerror(-err));
+		bus_reply_error(req, err, "malformed message: %s",
+				strerror(-err));
+		return;
+	}
+	trace("recv", type, msg, uid_role_name(bus, req->uid));
+	if (bus_msg_desc(type)->kind != BUS_KIND_CALL) {
+		log_warn_rl(&bad_rl, "uid %u sent %s, which is not a call",
+			    (unsigned)req->uid, bus_msg_name(type));
+		bus_reply_error(req, -EPROTO, "%s is not a call",
+				bus_msg_name(type));
+	} else if (!(bus_msg_desc(type)->senders & req->roles)) {
+		log_warn("refused %s from uid %u (%s): not an allowed sender",
+			 bus_msg_name(type), (unsigned)req->uid,
+			 uid_role_name(bus, req->uid));
+		bus_reply_error(req, -EACCES,
+				"uid %u may not send %s", (unsigned)req->uid,
+				bus_msg_name(type));
+	} else if (!(h = find_handler(bus, type))) {
+		bus_reply_error(req, -EOPNOTSUPP, "%s does not handle %s",
+				bus->self->name, bus_msg_name(type));
+	} else {
+		h->fn(req, msg, bus->aux);
+	}
+	bus_msg_free(type, msg);
+}
+
+uid_t
+bus_req_uid(const struct bus_req *req)
+{
+	return req->uid;
+}
+
+uint32_t
+bus_req_roles(const struct bus_req *req)
+{
+	return req->roles;
+}
+
+int
+bus_reply(struct bus_req *req, unsigned type, const void *msg)
+{
+	nng_msg *nmsg;
+	size_t len;
+	void *buf;
+	int err, rv;
+
+	err = bus_encode(type, req->reqid, msg, &buf, &len);
+	if (!err)
+		err = msg_from_buf(buf, len, &nmsg);
+	if (err) {
+		log_err("cannot encode %s reply: %s", bus_msg_name(type),
+			strerror(-err));
+		req_free(req);
+		return err;
+	}
+	trace("send", type, msg, "reply");
+	rv = nng_aio_alloc(&req->aio, on_req_sent, req);
+	if (rv) {
+		nng_msg_free(nmsg);
+		req_free(req);
+		return nng_to_errno(rv);
+	}
+	nng_aio_set_timeout(req->aio, 5000);
+	nng_aio_set_msg(req->aio, nmsg);
+	nng_ctx_send(req->ctx, req->aio);
+	return 0;
+}
+
+int
+bus_reply_error(struct bus_req *req, int err, const char *fmt, ...)
+{
+	struct bus_msg_error e = { .err = err };
+	va_list ap;
+	int rv;
+
+	va_start(ap, fmt);
+	e.message = xvasprintf(fmt, ap);
+	va_end(ap);
+	rv = bus_reply(req, BUS_MSG_ERROR, &e);
+	free(e.message);
+	return rv;
+}
+
+/* ---- calling ---- */
+
+static int
+peer_socket(struct bus *bus, const char *name, nng_socket *sockp)
+{
+	struct peer *p;
+	char *url;
+	int rv;
+
+	for (p = bus->peers; p; p = p->next)
+		if (!strcmp(p->name, name)) {
+			*sockp = p->sock;
+			return 0;
+		}
+	p = xzalloc(sizeof *p);
+	rv = nng_req0_open(&p->sock);
+	if (rv) {
+		free(p);
+		return nng_to_errno(rv);
+	}
+	set_reconnect(p->sock);
+	url = endpoint_url(bus->rundir, name, "rpc");
+	rv = nng_dial(p->sock, url, NULL, NNG_FLAG_NONBLOCK);
+	free(url);
+	if (rv) {
+		nng_close(p->sock);
+		free(p);
+		return nng_to_errno(rv);
+	}
+	p->name = xstrdup(name);
+	p->next = bus->peers;
+	bus->peers = p;
+	*sockp = p->sock;
+	return 0;
+}
+
+/* nng thread: the request went out (then wait for the reply) or the reply
+ * came back. */
+static void
+on_call_io(void *arg)
+{
+	struct call *c = arg;
+	int rv = nng_aio_result(c->aio);
+
+	if (c->sending && !rv) {
+		c->sending = false;
+		nng_ctx_recv(c->ctx, c->aio);
+		return;
+	}
+	if (c->sending)
+		nng_msg_free(nng_aio_get_msg(c->aio));
+	inbox_push(c->bus, IN_REPLY, rv ? NULL : nng_aio_get_msg(c->aio),
+		   c->ctx, c, nng_to_errno(rv));
+}
+
+static void
+handle_reply(struct call *c, nng_msg *nmsg, int err)
+{
+	unsigned type = 0;
+	uint64_t reqid = 0;
+	void *msg = NULL;
+
+	if (!err) {
+		err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
+				 &reqid, &msg);
+		nng_msg_free(nmsg);
+		if (!err && (reqid != c->reqid ||
+			     bus_msg_desc(type)->kind != BUS_KIND_REPLY))
+			err = -EBADMSG;
+		if (err)
+			log_warn_rl(&bad_rl, "bad reply to %s: %s",
+				    bus_msg_name(c->type), strerror(-err));
+	}
+	if (!err)
+		trace("recv", type, msg, "reply");
+	c->cb(err, err ? 0 : type, err ? NULL : msg, c->arg);
+	bus_msg_free(type, msg);
+	nng_aio_free(c->aio);
+	nng_ctx_close(c->ctx);
+	c->bus->n_outstanding--;
+	free(c);
+}
+
+int
+bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
+	 unsigned timeout_ms, bus_reply_fn *cb, void *arg)
+{
+	struct call *c;
+	nng_socket sock;
+	nng_msg *nmsg;
+	size_t len;
+	void *buf;
+	int err, rv;
+
+	err = peer_socket(bus, peer, &sock);
+	if (err)
+		return err;
+	c = xzalloc(sizeof *c);
+	c->bus = bus;
+	c->reqid = bus->next_reqid++;
+	c->type = type;
+	c->cb = cb;
+	c->arg = arg;
+	err = bus_encode(type, c->reqid, msg, &buf, &len);
+	if (!err)
+		err = msg_from_buf(buf, len, &nmsg);
+	if (err) {
+		free(c);
+		return err;
+	}
+	rv = nng_ctx_open(&c->ctx, sock);
+	if (!rv) {
+		rv = nng_aio_alloc(&c->aio, on_call_io, c);
+		if (rv)
+			nng_ctx_close(c->ctx);
+	}
+	if (rv) {
+		nng_msg_free(nmsg);
+		free(c);
+		return nng_to_errno(rv);
+	}
+	trace("send", type, msg, peer);
+	c->sending = true;
+	bus->n_outstanding++;
+	nng_aio_set_timeout(c->aio, (nng_duration)timeout_ms);
+	nng_aio_set_msg(c->aio, nmsg);
+	nng_ctx_send(c->ctx, c->aio);
+	return 0;
+}
+
+/* ---- publish / subscribe ---- */
+
+int64_t
+bus_publish(struct bus *bus, unsigned type, const void *msg)
+{
+	nng_msg *nmsg;
+	size_t len;
+	void *buf;
+	int err, rv;
+
+	if (!bus->serving || bus_msg_desc(type)->kind != BUS_KIND_NOTIFY)
+		return -EINVAL;
+	err = bus_encode(type, bus->pub_seq + 1, msg, &buf, &len);
+	if (!err)
+		err = msg_from_buf(buf, len, &nmsg);
+	if (err)
+		return err;
+	trace("publish", type, msg, "all");
+	rv = nng_sendmsg(bus->pub, nmsg, NNG_FLAG_NONBLOCK);
+	if (rv) {
+		nng_msg_free(nmsg);
+		return nng_to_errno(rv);
+	}
+	return (int64_t)++bus->pub_seq;
+}
+
+static void
+on_sub_recv(void *arg)
+{
+	struct sub *s = arg;
+	int rv = nng_aio_result(s->aio);
+
+	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+		return;
+	if (!rv) {
+		nng_ctx none = NNG_CTX_INITIALIZER;
+		inbox_push(s->bus, IN_NOTIFY, nng_aio_get_msg(s->aio), none,
+			   s, 0);
+	}
+	nng_recv_aio(s->sock, s->aio);
+}
+
+static void
+handle_notify(struct sub *s, nng_msg *nmsg)
+{
+	struct bus *bus = s->bus;
+	uid_t uid = msg_peer_uid(nmsg);
+	unsigned type = 0;
+	uint64_t seq = 0;
+	void *msg = NULL;
+	int err;
+
+	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type, &seq,
+			 &msg);
+	nng_msg_free(nmsg);
+	if (err) {
+		log_warn_rl(&bad_rl, "malformed notification from %s (uid "
+			    "%u): %s", s->peer, (unsigned)uid, strerror(-err));
+		return;
+	}
+	if (bus_msg_desc(type)->kind != BUS_KIND_NOTIFY ||
+	    !(bus_msg_desc(type)->senders & roles_of_uid(bus, uid))) {
+		log_warn("refused %s from uid %u (%s): not an allowed sender",
+			 bus_msg_name(type), (unsigned)uid,
+			 uid_role_name(bus, uid));
+	} else {
+		trace("recv", type, msg, s->peer);
+		s->fn(type, seq, msg, s->aux);
+		s->last_seq = seq;
+	}
+	bus_msg_free(type, msg);
+}
+
+int
+bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn, void *aux)
+{
+	struct sub *s = xzalloc(sizeof *s);
+	char *url;
+	int rv;
+
+	s->bus = bus;
+	s->fn = fn;
+	s->aux = aux;
+	rv = nng_sub0_open(&s->sock);
+	if (rv) {
+		free(s);
+		return nng_to_errno(rv);
+	}
+	set_reconnect(s->sock);
+	rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	url = endpoint_url(bus->rundir, peer, "events");
+	if (!rv)
+		rv = nng_dial(s->sock, url, NULL, NNG_FLAG_NONBLOCK);
+	free(url);
+	if (!rv)
+		rv = nng_aio_alloc(&s->aio, on_sub_recv, s);
+	if (rv) {
+		nng_close(s->sock);
+		free(s);
+		return nng_to_errno(rv);
+	}
+	s->peer = xstrdup(peer);
+	s->next = bus->subs;
+	bus->subs = s;
+	nng_recv_aio(s->sock, s->aio);
+	return 0;
+}
+
+/* ---- synchronous calls for tools ---- */
+
+int
+bus_call_sync(const char *rundir, const char *peer, unsigned type,
+	      const void *msg, unsigned timeout_ms, unsigned *reply_type,
+	      void **reply)
+{
+	char *url = endpoint_url(rundir, peer, "rpc");
+	nng_socket s;
+	uint64_t reqid = 1, got_reqid;
+	size_t len;
+	void *buf;
+	int rv, err;
+
+	*reply = NULL;
+	err = bus_encode(type, reqid, msg, &buf, &len);
+	if (err) {
+		free(url);
+		return err;
+	}
+	rv = nng_req0_open(&s);
+	if (rv) {
+		free(buf);
+		free(url);
+		return nng_to_errno(rv);
+	}
+	nng_socket_set_ms(s, NNG_OPT_SENDTIMEO, (nng_duration)timeout_ms);
+	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, (nng_duration)timeout_ms);
+	nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
+	rv = nng_dial(s, url, NULL, 0);
+	free(url);
+	if (!rv)
+		rv = nng_send(s, buf, len, 0);
+	free(buf);
+	if (!rv) {
+		void *rbuf;
+		size_t rlen;
+
+		rv = nng_recv(s, &rbuf, &rlen, NNG_FLAG_ALLOC);
+		if (!rv) {
+			err = bus_decode(rbuf, rlen, reply_type, &got_reqid,
+					 reply);
+			nng_free(rbuf, rlen);
+			if (!err && got_reqid != reqid) {
+				bus_msg_free(*reply_type, *reply);
+				*reply = NULL;
+				err = -EBADMSG;
+			}
+		}
+	}
+	nng_close(s);
+	return rv ? nng_to_errno(rv) : err;
+}

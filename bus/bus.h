@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bus: the message bus between microvs processes, and the only code that
+ * sees nng (STYLE.md rule 5).
+ *
+ * Each process serves calls on ipc://RUNDIR/<role>.rpc (rep0 with one nng
+ * context per outstanding request, so a slow request never blocks others)
+ * and publishes notifications on ipc://RUNDIR/<role>.events (pub0).  Before
+ * any handler runs, the bus decodes the message strictly and checks the
+ * peer's uid (NNG_OPT_IPC_PEER_UID) against the catalogue's senders; a
+ * refusal is logged with the uid and the message name and answered with an
+ * error reply.  Socket files are 0660; the run directory is expected to be
+ * 2750 root:microvs (2770 under systemd).
+ *
+ * Threading: nng's threads only move messages; they hand every completed
+ * receive to the event loop through an eventfd, and every callback below
+ * runs on the loop's thread.
+ */
+#ifndef MICROVS_BUS_H
+#define MICROVS_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bus_codec.h"
+#include "ev.h"
+#include "roles.h"
+
+struct bus;
+struct bus_req;
+
+/* Handles one call.  @msg is the decoded struct bus_msg_X; it is freed when
+ * the handler returns, so copy what a deferred reply needs.  The handler
+ * (now or later) must answer with bus_reply() or bus_reply_error(). */
+typedef void bus_call_fn(struct bus_req *req, const void *msg, void *aux);
+
+struct bus_handler {
+	unsigned type;
+	bus_call_fn *fn;
+};
+
+/* The answer to bus_call().  @err is 0 with the reply's @type and @msg
+ * (freed after the callback; BUS_MSG_ERROR is a reply like any other), or
+ * a transport error (-ETIMEDOUT, -ECONNREFUSED, -EBADMSG...) with @msg
+ * NULL. */
+typedef void bus_reply_fn(int err, unsigned type, const void *msg, void *arg);
+
+/* A notification from a subscribed peer; @seq is the publisher's sequence
+ * number, consecutive unless the subscriber fell behind (then resync). */
+typedef void bus_notify_fn(unsigned type, uint64_t seq, const void *msg,
+			   void *aux);
+
+/* Creates the bus endpoint of role @self (NULL for a tool that only calls)
+ * in @rundir.  0 or -errno. */
+int bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
+	     struct bus **busp);
+
+/* Starts serving: listens on RUNDIR/<role>.rpc and .events and dispatches
+ * calls through @handlers.  Call it before dropping privileges when the run
+ * directory is root's.  0 or -errno. */
+int bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
+	      void *aux);
+
+/* The caller's uid and role bits (BUS_ROLE_*) for a request. */
+uid_t bus_req_uid(const struct bus_req *req);
+uint32_t bus_req_roles(const struct bus_req *req);
+
+/* Answers @req with a message of @type and frees @req.  0 or -errno (the
+ * request is freed even on error). */
+int bus_reply(struct bus_req *req, unsigned type, const void *msg);
+/* Answers @req with BUS_MSG_ERROR {err (negative errno), message}. */
+int bus_reply_error(struct bus_req *req, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Calls @peer ("vswitchd") asynchronously; @cb runs on the loop exactly
+ * once, within @timeout_ms.  0 or -errno (then @cb is not called). */
+int bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
+	     unsigned timeout_ms, bus_reply_fn *cb, void *arg);
+
+/* Publishes a notification to every subscriber; never blocks (a slow
+ * subscriber loses messages and sees a gap in @seq).  Returns the
+ * sequence number used (> 0), or -errno. */
+int64_t bus_publish(struct bus *bus, unsigned type, const void *msg);
+
+/* Subscribes to @peer's notifications; reconnects by itself. */
+int bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn,
+		  void *aux);
+
+/* Stops serving, fails outstanding calls and frees @bus. */
+void bus_close(struct bus *bus);
+
+/* For command-line tools without a loop: one call to @peer in @rundir,
+ * waiting at most @timeout_ms.  On success *@reply_type and *@reply (free
+ * with bus_msg_free) are set.  0, -ECONNREFUSED / -ENOENT (peer not
+ * running), -ETIMEDOUT, -EBADMSG or -errno. */
+int bus_call_sync(const char *rundir, const char *peer, unsigned type,
+		  const void *msg, unsigned timeout_ms, unsigned *reply_type,
+		  void **reply);
+
+/* The socket path of @peer's endpoint ("rpc" or "events"); caller frees. */
+char *bus_endpoint_path(const char *rundir, const char *peer,
+			const char *kind);
+
+#endif

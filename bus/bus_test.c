@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bus_test: the transport between real processes.  A server process (as
+ * microvs-db when those users exist, else as the test's own uid) serves
+ * ping and publishes notifications; the test calls it asynchronously and
+ * synchronously, checks that a deferred reply does not hold up others,
+ * subscribes, and checks that a caller whose uid may not send a message
+ * is refused and logged with the uid and the message name.
+ */
+#include "bus.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../tests/check.h"
+#include "log.h"
+#include "util.h"
+
+static char rundir[] = "/tmp/bustestXXXXXX";
+static struct ev_loop *loop;
+static struct bus *srv;
+static struct bus_req *held;
+
+static void
+reply_pong(struct bus_req *req, uint64_t token)
+{
+	struct bus_msg_pong p = { .token = token, .pid = (uint64_t)getpid() };
+
+	bus_msg_set_present(BUS_MSG_PONG, &p, 2);
+	bus_reply(req, BUS_MSG_PONG, &p);
+}
+
+static void
+release_held(struct ev_timer *t, void *arg)
+{
+	reply_pong(held, 1);
+	held = NULL;
+}
+
+static void
+on_ping(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_ping *p = msg;
+
+	if (p->token == 1) { /* slow: answer in 300 ms */
+		held = req;
+		ev_timer_add(loop, 300, false, release_held, NULL);
+		return;
+	}
+	reply_pong(req, p->token);
+}
+
+static void
+on_publish_tick(struct ev_timer *t, void *arg)
+{
+	static uint64_t n;
+	struct bus_msg_ovsdb_notify m = { .seq = ++n, .session = 0,
+					  .json = "{}" };
+	bus_publish(srv, BUS_MSG_OVSDB_NOTIFY, &m);
+}
+
+static const struct bus_handler handlers[] = {
+	{ BUS_MSG_PING, on_ping },
+};
+
+static void
+run_server(void)
+{
+	const struct role *r = role_find("dbserver");
+	char *logpath = xasprintf("%s/server.log", rundir);
+	uid_t uid;
+	gid_t gid;
+
+	log_init("dbserver");
+	log_set_file(logpath);
+	if (geteuid() == 0 && !role_ids(r, &uid, &gid) &&
+	    (setresgid(gid, gid, gid) || setresuid(uid, uid, uid)))
+		_exit(2);
+	if (ev_loop_new(&loop) || bus_open(loop, rundir, r, &srv) ||
+	    bus_serve(srv, handlers, ARRAY_SIZE(handlers), NULL))
+		_exit(3);
+	ev_timer_add(loop, 20, true, on_publish_tick, NULL);
+	ev_run(loop);
+	_exit(0);
+}
+
+/* ---- client side ---- */
+
+static struct bus *cli;
+static int order[4], n_order;
+
+static void
+on_pong(int err, unsigned type, const void *msg, void *arg)
+{
+	CHECK_EQ(err, 0);
+	CHECK_EQ(type, BUS_MSG_PONG);
+	if (msg)
+		order[n_order++] = (int)((const struct bus_msg_pong *)msg)->token;
+	if (n_order == 2)
+		ev_exit(loop, 0);
+}
+
+static void
+on_timeout(struct ev_timer *t, void *arg)
+{
+	*(bool *)arg = true;
+	ev_exit(loop, 1);
+}
+
+static int
+run_for(unsigned ms)
+{
+	bool expired = false;
+	struct ev_timer *t = ev_timer_add(loop, ms, false, on_timeout, &expired);
+	int rc = ev_run(loop);
+
+	ev_timer_del(t);
+	return expired ? -ETIMEDOUT : rc;
+}
+
+static void
+test_async_calls_do_not_block_each_other(void)
+{
+	struct bus_msg_ping slow = { .token = 1 }, fast = { .token = 2 };
+
+	CHECK_EQ(bus_call(cli, "dbserver", BUS_MSG_PING, &slow, 3000, on_pong,
+			  NULL), 0);
+	CHECK_EQ(bus_call(cli, "dbserver", BUS_MSG_PING, &fast, 3000, on_pong,
+			  NULL), 0);
+	CHECK_EQ(run_for(5000), 0);
+	CHECK_EQ(n_order, 2);
+	CHECK_EQ(order[0], 2); /* the fast one overtook the held one */
+	CHECK_EQ(order[1], 1);
+}
+
+static void
+test_sync_call(void)
+{
+	struct bus_msg_ping p = { .token = 42 };
+	unsigned type;
+	void *reply;
+
+	CHECK_EQ(bus_call_sync(rundir, "dbserver", BUS_MSG_PING, &p, 2000,
+			       &type, &reply), 0);
+	CHECK_EQ(type, BUS_MSG_PONG);
+	CHECK_EQ(((struct bus_msg_pong *)reply)->token, 42);
+	bus_msg_free(type, reply);
+	/* Nobody listens: a clear error, quickly. */
+	CHECK_EQ(bus_call_sync(rundir, "vtepd", BUS_MSG_PING, &p, 2000, &type,
+			       &reply), -ECONNREFUSED);
+}
+
+static int n_notes;
+static uint64_t last_seq;
+
+static void
+on_note(unsigned type, uint64_t seq, const void *msg, void *aux)
+{
+	CHECK_EQ(type, BUS_MSG_OVSDB_NOTIFY);
+	if (n_notes)
+		CHECK_EQ(seq, last_seq + 1);
+	last_seq = seq;
+	if (++n_notes == 5)
+		ev_exit(loop, 0);
+}
+
+static void
+test_subscribe(bool as_role)
+{
+	CHECK_EQ(bus_subscribe(cli, "dbserver", on_note, NULL), 0);
+	int rc = run_for(as_role ? 5000 : 500);
+	if (as_role) {
+		CHECK_EQ(rc, 0);
+		CHECK_EQ(n_notes, 5);
+	} else {
+		/* Published by uid 0, which is not dbserver: refused. */
+		CHECK_EQ(n_notes, 0);
+	}
+}
+
+static void
+test_refused_sender(void)
+{
+	const struct role *vtep = role_find("vtepd");
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0 || role_ids(vtep, &uid, &gid)) {
+		printf("skip test_refused_sender: needs root and the roles\n");
+		return;
+	}
+	/* A fresh process (nng must not be used across fork). */
+	pid = fork();
+	if (pid == 0) {
+		char u[16], g[16];
+		snprintf(u, sizeof u, "%u", (unsigned)uid);
+		snprintf(g, sizeof g, "%u", (unsigned)gid);
+		execl("/proc/self/exe", "bus_test", "--refused-client", rundir,
+		      u, g, (char *)NULL);
+		_exit(9);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fprintf(stderr, "refused-sender child: status %d\n", status);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	char *logpath = xasprintf("%s/server.log", rundir);
+	char *want = xasprintf("refused appctl_call from uid %u (vtepd)",
+			       (unsigned)uid);
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(logpath, "r");
+	while (f && fgets(line, sizeof line, f))
+		found |= strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	CHECK(found);
+	free(logpath);
+	free(want);
+}
+
+/* Re-executed as uid @argv[3]: calls appctl_call, which only admin may. */
+static int
+refused_client(char **argv)
+{
+	struct bus_msg_appctl_call c = { .command = "exit" };
+	uid_t uid = (uid_t)atoi(argv[3]);
+	gid_t gid = (gid_t)atoi(argv[4]);
+	unsigned type;
+	void *reply;
+
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return 10;
+	if (bus_call_sync(argv[2], "dbserver", BUS_MSG_APPCTL_CALL, &c, 2000,
+			  &type, &reply))
+		return 11;
+	if (type != BUS_MSG_ERROR ||
+	    ((struct bus_msg_error *)reply)->err != -EACCES)
+		return 12;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct role *db = role_find("dbserver");
+	uid_t uid;
+	gid_t gid;
+	bool as_role = geteuid() == 0 && !role_ids(db, &uid, &gid);
+	pid_t server;
+	struct bus_msg_ping p = { .token = 7 };
+	unsigned type;
+	void *reply;
+
+	if (argc == 5 && !strcmp(argv[1], "--refused-client"))
+		return refused_client(argv);
+	CHECK(mkdtemp(rundir) != NULL);
+	chmod(rundir, 0777);
+	server = fork();
+	if (server == 0)
+		run_server();
+	/* Wait until it answers. */
+	for (int i = 0; i < 200; i++) {
+		if (!bus_call_sync(rundir, "dbserver", BUS_MSG_PING, &p, 500,
+				   &type, &reply)) {
+			bus_msg_free(type, reply);
+			break;
+		}
+		usleep(10000);
+	}
+	CHECK_EQ(ev_loop_new(&loop), 0);
+	CHECK_EQ(bus_open(loop, rundir, NULL, &cli), 0);
+	CHECK_RUN(test_sync_call);
+	CHECK_RUN(test_async_calls_do_not_block_each_other);
+	check_current = "test_subscribe";
+	test_subscribe(as_role);
+	printf("%s test_subscribe\n", check_failures ? "FAIL" : "ok  ");
+	CHECK_RUN(test_refused_sender);
+	bus_close(cli);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	char *rm = xasprintf("rm -rf '%s'", rundir);
+	if (system(rm))
+		fprintf(stderr, "cannot remove %s\n", rundir);
+	free(rm);
+	CHECK_EXIT();
+}

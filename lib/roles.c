@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* roles: the process table.  Keep it on one screen. */
+#include "roles.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NO_CAPS { -1 }
+#define UNIX_ONLY "AF_UNIX"
+
+const struct role roles[] = {
+	/* name       binary              user          caps */
+	{ "dbserver", "microvs-dbserver", "microvs-db", NO_CAPS,
+	  "configuration database (OVSDB on SQLite)",
+	  5, 10000, 1000, "AF_UNIX AF_INET AF_INET6", true },
+	{ "upcalld", "microvs-upcalld", "microvs-dp",
+	  { CAP_NET_ADMIN, CAP_NET_RAW, -1 },
+	  "datapath owner: vports, upcalls, megaflows",
+	  5, 10000, 1000, "AF_UNIX AF_NETLINK AF_PACKET AF_XDP", false },
+	{ "vswitchd", "microvs-vswitchd", "microvs-sw", NO_CAPS,
+	  "OpenFlow switch: bridges, flow tables, translation",
+	  5, 10000, 1000, "AF_UNIX AF_INET AF_INET6", false },
+	{ "tunneld", "microvs-tunneld", "microvs-tnl", { CAP_NET_ADMIN, -1 },
+	  "tunnel ports: VXLAN, GRE, Geneve endpoints and underlay",
+	  5, 10000, 1000, "AF_UNIX AF_NETLINK AF_INET AF_INET6", false },
+	{ "vtepd", "microvs-vtepd", "microvs-vtep", NO_CAPS,
+	  "VTEP emulator: hardware_vtep to bridges and flows",
+	  5, 10000, 1000, UNIX_ONLY, false },
+};
+const size_t n_roles = ARRAY_SIZE(roles);
+
+const struct role *
+role_find(const char *name)
+{
+	static const struct {
+		const char *alias, *role;
+	} aliases[] = {
+		{ "ovsdb-server", "dbserver" },
+		{ "ovs-vswitchd", "vswitchd" },
+		{ "ovs-vtep", "vtepd" },
+	};
+
+	if (!strncmp(name, "microvs-", 8))
+		name += 8;
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (!strcmp(name, aliases[i].alias))
+			name = aliases[i].role;
+	for (size_t i = 0; i < n_roles; i++)
+		if (!strcmp(roles[i].name, name))
+			return &roles[i];
+	return NULL;
+}
+
+size_t
+role_index(const struct role *r)
+{
+	return (size_t)(r - roles);
+}
+
+unsigned long long
+role_cap_mask(const struct role *r)
+{
+	unsigned long long mask = 0;
+
+	for (int i = 0; i < ROLE_MAX_CAPS && r->caps[i] >= 0; i++)
+		mask |= 1ull << r->caps[i];
+	return mask;
+}
+
+int
+role_ids(const struct role *r, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	errno = 0;
+	pw = getpwnam(r->user);
+	if (!pw)
+		return errno ? -errno : -ENOENT;
+	gr = getgrnam(ROLE_GROUP);
+	if (!gr)
+		return errno ? -errno : -ENOENT;
+	*uid = pw->pw_uid;
+	*gid = gr->gr_gid;
+	return 0;
+}
