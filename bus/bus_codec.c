@@ -265,6 +265,89 @@ decode_body(const struct bus_msg_desc *d, const msgpack_object *body,
 	return 0;
 }
 
+/* Walks the msgpack encoding of one value without allocating, checking
+ * that every length fits in the buffer and that no container claims more
+ * elements than there are bytes left (msgpack-c sizes its allocation from
+ * the claimed count: 5 bytes could otherwise ask for 128 GB).  Also caps
+ * nesting.  0 if @buf holds exactly one well-formed value, else -EBADMSG. */
+static int
+precheck(const uint8_t *buf, size_t len)
+{
+	static const uint8_t fixed[256] = {
+		[0xc0] = 1, [0xc2] = 1, [0xc3] = 1, [0xca] = 5, [0xcb] = 9,
+		[0xcc] = 2, [0xcd] = 3, [0xce] = 5, [0xcf] = 9, [0xd0] = 2,
+		[0xd1] = 3, [0xd2] = 5, [0xd3] = 9, [0xd4] = 3, [0xd5] = 4,
+		[0xd6] = 6, [0xd7] = 10, [0xd8] = 18,
+	};
+	uint64_t pending = 1;
+	size_t pos = 0, containers = 0;
+
+	while (pending) {
+		uint8_t b;
+		uint64_t n = 0, elems = 0;
+		size_t hdr = 1;
+
+		if (pos >= len)
+			return -EBADMSG;
+		pending--;
+		b = buf[pos];
+		if (b <= 0x7f || b >= 0xe0) {
+			pos++;
+			continue;
+		}
+		if (fixed[b]) {
+			if (len - pos < fixed[b])
+				return -EBADMSG;
+			pos += fixed[b];
+			continue;
+		}
+		if (b >= 0x80 && b <= 0x8f) {
+			elems = 2u * (b & 0x0f);
+		} else if (b >= 0x90 && b <= 0x9f) {
+			elems = b & 0x0f;
+		} else if (b >= 0xa0 && b <= 0xbf) {
+			n = b & 0x1f;
+		} else {
+			/* Length-prefixed: size of the length field. */
+			static const struct {
+				uint8_t code, lenbytes, extra, kind;
+			} lp[] = { /* kind 0: bytes, 1: array, 2: map */
+				{ 0xc4, 1, 0, 0 }, { 0xc5, 2, 0, 0 },
+				{ 0xc6, 4, 0, 0 }, { 0xc7, 1, 1, 0 },
+				{ 0xc8, 2, 1, 0 }, { 0xc9, 4, 1, 0 },
+				{ 0xd9, 1, 0, 0 }, { 0xda, 2, 0, 0 },
+				{ 0xdb, 4, 0, 0 }, { 0xdc, 2, 0, 1 },
+				{ 0xdd, 4, 0, 1 }, { 0xde, 2, 0, 2 },
+				{ 0xdf, 4, 0, 2 },
+			};
+			size_t i;
+			uint64_t v = 0;
+
+			for (i = 0; i < ARRAY_SIZE(lp) && lp[i].code != b; i++)
+				;
+			if (i == ARRAY_SIZE(lp) || len - pos < 1u + lp[i].lenbytes)
+				return -EBADMSG; /* 0xc1, or truncated */
+			for (unsigned k = 0; k < lp[i].lenbytes; k++)
+				v = v << 8 | buf[pos + 1 + k];
+			hdr = 1u + lp[i].lenbytes + lp[i].extra;
+			if (lp[i].kind == 0)
+				n = v;
+			else
+				elems = lp[i].kind == 2 ? 2 * v : v;
+		}
+		if (len - pos < hdr || len - pos - hdr < n)
+			return -EBADMSG;
+		pos += hdr + (size_t)n;
+		if (elems) {
+			/* Each element takes at least one byte. */
+			if (elems > len - pos || ++containers > 4096)
+				return -EBADMSG;
+			pending += elems;
+		}
+	}
+	return pos == len ? 0 : -EBADMSG;
+}
+
 int
 bus_decode(const void *buf, size_t len, unsigned *typep, uint64_t *reqidp,
 	   void **msgp)
@@ -280,6 +363,8 @@ bus_decode(const void *buf, size_t len, unsigned *typep, uint64_t *reqidp,
 	*msgp = NULL;
 	if (len > BUS_MAX_MSG)
 		return -EMSGSIZE;
+	if (precheck(buf, len))
+		return -EBADMSG;
 	msgpack_unpacked_init(&u);
 	if (msgpack_unpack_next(&u, buf, len, &off) != MSGPACK_UNPACK_SUCCESS ||
 	    off != len) {

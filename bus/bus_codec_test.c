@@ -299,6 +299,9 @@ test_garbage_and_oversize(void)
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++)
 		CHECK(decode_expect(junk[i], sizeof junk[i], -EBADMSG));
 	CHECK(decode_expect("", 0, -EBADMSG));
+	/* Found by the fuzzer: a 4G-element array header in 5 bytes. */
+	CHECK(decode_expect("\xdd\xff\xff\xff\xff", 5, -EBADMSG));
+	CHECK(decode_expect("\xdf\x7f\xff\xff\xff\x01", 6, -EBADMSG));
 	char *big = xzalloc(BUS_MAX_MSG + 1);
 	CHECK(decode_expect(big, BUS_MAX_MSG + 1, -EMSGSIZE));
 	free(big);
