@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ovs-appctl: Open vSwitch's syntax, over the microvs bus.
+ *	ovs-appctl [-t TARGET] [-T SECS] [--rundir DIR] COMMAND [ARG...]
+ * TARGET is a role (vswitchd), its binary (microvs-vswitchd) or Open
+ * vSwitch's name (ovs-vswitchd, ovsdb-server); default ovs-vswitchd.  The
+ * instance is --rundir, else $MICROVS_RUNDIR, else $OVS_RUNDIR.
+ * Exit status: 0 ok, 1 cannot reach the target, 2 the command failed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "config.h"
+#include "roles.h"
+#include "util.h"
+
+static void NORETURN
+usage(void)
+{
+	printf("ovs-appctl, for querying and controlling microvs daemons\n"
+	       "usage: ovs-appctl [TARGET] COMMAND [ARG...]\n"
+	       "Targets:\n"
+	       "  -t, --target=TARGET  vswitchd, dbserver, upcalld, tunneld,\n"
+	       "                       vtepd (or microvs-X, ovs-vswitchd,\n"
+	       "                       ovsdb-server); default ovs-vswitchd\n"
+	       "  --rundir=DIR         instance run directory\n"
+	       "Other options:\n"
+	       "  -T, --timeout=SECS   wait at most SECS seconds for a reply\n"
+	       "  -h, --help           print this help message\n"
+	       "  -V, --version        print version information\n");
+	exit(0);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "rundir", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *target = "ovs-vswitchd", *rundir = NULL;
+	struct bus_msg_appctl_call call = { 0 };
+	const struct role *role;
+	unsigned timeout_ms = 30000, type;
+	void *reply;
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, "+t:T:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			target = optarg;
+			break;
+		case 'T':
+			timeout_ms = (unsigned)atoi(optarg) * 1000u;
+			if (!timeout_ms)
+				timeout_ms = 30000;
+			break;
+		case 'r':
+			rundir = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("ovs-appctl (microvs) %s\n", MICROVS_VERSION);
+			return 0;
+		default:
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "ovs-appctl: at least one non-option argument "
+				"is required (use --help for help)\n");
+		return 1;
+	}
+	if (!rundir)
+		rundir = getenv("MICROVS_RUNDIR");
+	if (!rundir)
+		rundir = getenv("OVS_RUNDIR");
+	if (!rundir)
+		rundir = MICROVS_DEFAULT_RUNDIR;
+	role = role_find(target);
+	if (!role) {
+		fprintf(stderr, "ovs-appctl: unknown target \"%s\"\n", target);
+		return 1;
+	}
+	call.command = argv[optind];
+	call.args.v = argv + optind + 1;
+	call.args.n = (size_t)(argc - optind - 1);
+
+	err = bus_call_sync(rundir, role->name, BUS_MSG_APPCTL_CALL, &call,
+			    timeout_ms, &type, &reply);
+	if (err) {
+		char *path = bus_endpoint_path(rundir, role->name, "rpc");
+		fprintf(stderr, "ovs-appctl: cannot connect to \"%s\" (%s)\n",
+			path, strerror(-err));
+		free(path);
+		return 1;
+	}
+	if (type == BUS_MSG_ERROR) {
+		const struct bus_msg_error *e = reply;
+		fprintf(stderr, "ovs-appctl: %s: %s\n", target,
+			e->message ? e->message : strerror((int)-e->err));
+		bus_msg_free(type, reply);
+		return 2;
+	}
+	const struct bus_msg_appctl_reply *r = reply;
+	if (r->status) {
+		fputs(r->output, stderr);
+		fprintf(stderr, "ovs-appctl: %s: server returned an error\n",
+			target);
+		bus_msg_free(type, reply);
+		return 2;
+	}
+	fputs(r->output, stdout);
+	bus_msg_free(type, reply);
+	return 0;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* daemon: common options, run directory, pidfile, detach, sd_notify. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "roles.h"
+#include "util.h"
+
+LOG_MODULE(daemon);
+
+static int ready_fd = -1; /* --detach: write end the parent waits on */
+
+void
+daemon_opts_init(struct daemon_opts *o, const char *name, const char *binary)
+{
+	memset(o, 0, sizeof *o);
+	o->name = name;
+	o->binary = binary;
+}
+
+static void
+set_str(char **p, const char *v)
+{
+	free(*p);
+	*p = xstrdup(v);
+}
+
+static void NORETURN
+usage(const struct daemon_opts *o, const char *extra)
+{
+	printf("%s: microvs %s process\n"
+	       "usage: %s [OPTIONS]%s\n"
+	       "  --rundir=DIR      run directory (sockets, pidfiles)\n"
+	       "  --dbdir=DIR       database directory\n"
+	       "  --logdir=DIR      log directory\n"
+	       "  --instance=NAME   /run/microvs-NAME, /var/lib/microvs-NAME...\n"
+	       "  --detach          run in the background once ready\n"
+	       "  --log-file[=FILE] log to FILE (default LOGDIR/%s.log)\n"
+	       "  -v, --verbose=SPEC  set log levels (module:dest:level)\n"
+	       "  -h, --help  -V, --version\n",
+	       o->binary, o->name, o->binary, extra ? extra : "", o->binary);
+	exit(0);
+}
+
+bool
+daemon_option(struct daemon_opts *o, int opt, const char *arg,
+	      const char *usage_extra)
+{
+	char *err = NULL;
+
+	switch (opt) {
+	case DAEMON_OPT_RUNDIR:
+		set_str(&o->rundir, arg);
+		break;
+	case DAEMON_OPT_DBDIR:
+		set_str(&o->dbdir, arg);
+		break;
+	case DAEMON_OPT_LOGDIR:
+		set_str(&o->logdir, arg);
+		break;
+	case DAEMON_OPT_INSTANCE:
+		free(o->rundir);
+		free(o->dbdir);
+		free(o->logdir);
+		o->rundir = xasprintf("%s-%s", MICROVS_DEFAULT_RUNDIR, arg);
+		o->dbdir = xasprintf("%s-%s", MICROVS_DEFAULT_DBDIR, arg);
+		o->logdir = xasprintf("%s-%s", MICROVS_DEFAULT_LOGDIR, arg);
+		break;
+	case DAEMON_OPT_DETACH:
+		o->detach = true;
+		break;
+	case DAEMON_OPT_LOG_FILE:
+		/* An empty name means the default, resolved in finish(). */
+		set_str(&o->log_file, arg ? arg : "");
+		break;
+	case DAEMON_OPT_PIDFILE:
+	case DAEMON_OPT_NO_CHDIR:
+		break; /* accepted for Open vSwitch compatibility */
+	case 'v':
+		if (log_set_spec(arg ? arg : "any:console:dbg", &err)) {
+			fprintf(stderr, "%s: %s\n", o->binary, err);
+			exit(1);
+		}
+		break;
+	case 'h':
+		usage(o, usage_extra);
+	case 'V':
+		printf("%s (microvs) %s\n", o->binary, MICROVS_VERSION);
+		exit(0);
+	default:
+		return false;
+	}
+	return true;
+}
+
+void
+daemon_opts_finish(struct daemon_opts *o)
+{
+	const char *env = getenv("MICROVS_RUNDIR");
+
+	if (!env)
+		env = getenv("OVS_RUNDIR");
+	if (!o->rundir)
+		o->rundir = xstrdup(env ? env : MICROVS_DEFAULT_RUNDIR);
+	if (!o->dbdir)
+		o->dbdir = xstrdup(MICROVS_DEFAULT_DBDIR);
+	if (!o->logdir)
+		o->logdir = xstrdup(MICROVS_DEFAULT_LOGDIR);
+	if (o->log_file && !o->log_file[0]) {
+		free(o->log_file);
+		o->log_file = xasprintf("%s/%s.log", o->logdir, o->binary);
+	}
+}
+
+static void
+on_term(int signo, void *arg)
+{
+	log_info("%s: exiting", strsignal(signo));
+	ev_exit(arg, 0);
+}
+
+static void
+on_hup(int signo, void *arg)
+{
+	log_reopen();
+}
+
+/* Creates the run directory: 2750 root:microvs when we are root, so the
+ * role users can reach the bus sockets (0660, group microvs) but not
+ * create files; plain 0750 otherwise. */
+static void
+make_rundir(const char *dir)
+{
+	struct group *gr;
+	int err = mkdir_p(dir, 0750);
+
+	if (err)
+		fatal("cannot create %s: %s", dir, strerror(-err));
+	if (geteuid() != 0)
+		return;
+	gr = getgrnam(ROLE_GROUP);
+	if (gr) {
+		struct stat st;
+		if (!stat(dir, &st) && st.st_uid == 0 &&
+		    (chown(dir, 0, gr->gr_gid) || chmod(dir, 02750)))
+			log_warn("cannot set owner/mode of %s: %m", dir);
+	}
+}
+
+static void
+detach(void)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		fatal("pipe: %m");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork: %m");
+	if (pid > 0) {
+		int status;
+
+		close(fds[1]);
+		if (read(fds[0], &c, 1) == 1)
+			_exit(0);
+		/* The child died before it was ready. */
+		waitpid(pid, &status, 0);
+		_exit(WIFEXITED(status) && WEXITSTATUS(status)
+			      ? WEXITSTATUS(status)
+			      : 1);
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
+	setsid();
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
+}
+
+void
+daemon_start(struct daemon_opts *o, struct ev_loop *loop)
+{
+	char *pidfile;
+	int err;
+
+	log_init(o->name);
+	if (o->log_file) {
+		mkdir_p(o->logdir, 0750);
+		err = log_set_file(o->log_file);
+		if (err)
+			fatal("cannot open log file %s: %s", o->log_file,
+			      strerror(-err));
+	}
+	make_rundir(o->rundir);
+	if (o->detach)
+		detach();
+	pidfile = xasprintf("%s/%s.pid", o->rundir, o->name);
+	err = pidfile_write(pidfile, (long)getpid());
+	if (err)
+		log_warn("cannot write %s: %s", pidfile, strerror(-err));
+	free(pidfile);
+	signal(SIGPIPE, SIG_IGN);
+	ev_signal_add(loop, SIGTERM, on_term, loop);
+	ev_signal_add(loop, SIGINT, on_term, loop);
+	ev_signal_add(loop, SIGHUP, on_hup, loop);
+}
+
+static void
+on_watchdog(struct ev_timer *t, void *arg)
+{
+	sd_notify_send("WATCHDOG=1");
+}
+
+void
+daemon_ready(struct daemon_opts *o, struct ev_loop *loop)
+{
+	const char *wd = getenv("WATCHDOG_USEC");
+
+	sd_notify_send("READY=1");
+	if (wd) {
+		unsigned long long usec = strtoull(wd, NULL, 10);
+		if (usec >= 2000)
+			ev_timer_add(loop, usec / 2000, true, on_watchdog, NULL);
+	}
+	if (ready_fd >= 0) {
+		ssize_t r = write(ready_fd, "", 1);
+		(void)r;
+		close(ready_fd);
+		ready_fd = -1;
+		/* Detached: nothing may write to the starter's terminal. */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 2);
+			close(null);
+		}
+	}
+	log_info("%s ready (pid %ld)", o->binary, (long)getpid());
+}
+
+void
+daemon_finish(struct daemon_opts *o)
+{
+	char *pidfile = xasprintf("%s/%s.pid", o->rundir, o->name);
+	long pid;
+
+	/* Only our own: a restarted successor may have replaced it. */
+	if (!pidfile_read(pidfile, &pid) && pid == (long)getpid())
+		unlink(pidfile);
+	free(pidfile);
+}
+
+int
+sd_notify_send(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd, err = 0;
+
+	if (!path || !path[0])
+		return 0;
+	if (strlen(path) >= sizeof sun.sun_path)
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	if (sun.sun_path[0] == '@') /* abstract namespace */
+		sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun, len) <
+	    0)
+		err = -errno;
+	close(fd);
+	return err;
+}

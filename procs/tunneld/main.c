@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * microvs-tunneld: tunnel ports (VXLAN, GRE, Geneve): endpoints, keys, underlay routes and neighbours, tunnel status in the database.
+ *
+ * May: CAP_NET_ADMIN only (to create kernel tunnel devices).
+ * Talks to: dbserver and upcalld.
+ *
+ * main() only parses arguments, opens what needs privilege, drops to the
+ * role (lib/roles.c), opens the bus with its handler table and runs the
+ * loop (STYLE.md rule 1).
+ */
+#include "service.h"
+
+static const struct bus_handler handlers[] = {
+	/* The generic appctl commands and ping come from service_serve(). */
+};
+
+int
+main(int argc, char **argv)
+{
+	struct service s;
+
+	service_init(&s, "tunneld", argc, argv, NULL, NULL, NULL, NULL, NULL, NULL);
+	service_serve(&s, handlers, 0, NULL);
+	service_drop(&s);
+	return service_run(&s);
+}

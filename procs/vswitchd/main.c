@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * microvs-vswitchd: the OpenFlow switch: bridges and ports from the database, flow tables, translation of missed packets, MAC learning, status back to the database.
+ *
+ * May: nothing privileged: it parses untrusted OpenFlow, so it holds no capability at all.
+ * Talks to: dbserver, upcalld, OpenFlow controllers and ovs-ofctl.
+ *
+ * main() only parses arguments, opens what needs privilege, drops to the
+ * role (lib/roles.c), opens the bus with its handler table and runs the
+ * loop (STYLE.md rule 1).
+ */
+#include "service.h"
+
+static const struct bus_handler handlers[] = {
+	/* The generic appctl commands and ping come from service_serve(). */
+};
+
+int
+main(int argc, char **argv)
+{
+	struct service s;
+
+	service_init(&s, "vswitchd", argc, argv, NULL, NULL, NULL, NULL, NULL, NULL);
+	service_serve(&s, handlers, 0, NULL);
+	service_drop(&s);
+	return service_run(&s);
+}
