@@ -349,6 +349,18 @@ ev_child_add(struct ev_loop *loop, pid_t pid, ev_child_fn *fn, void *arg)
 	return err;
 }
 
+void
+ev_child_forget(struct ev_loop *loop, pid_t pid)
+{
+	for (struct ev_child **p = &loop->children; *p; p = &(*p)->next)
+		if ((*p)->pid == pid) {
+			struct ev_child *c = *p;
+			*p = c->next;
+			free(c);
+			return;
+		}
+}
+
 int
 ev_run(struct ev_loop *loop)
 {

@@ -49,6 +49,9 @@ int ev_signal_add(struct ev_loop *loop, int signo, ev_signal_fn *fn, void *arg);
 /* Calls @fn when child @pid exits (after reaping it).  0 or -errno. */
 int ev_child_add(struct ev_loop *loop, pid_t pid, ev_child_fn *fn, void *arg);
 
+/* Forgets @pid's child source (the caller reaped it itself). */
+void ev_child_forget(struct ev_loop *loop, pid_t pid);
+
 /* Runs until ev_exit(); returns the code given to ev_exit(). */
 int ev_run(struct ev_loop *loop);
 void ev_exit(struct ev_loop *loop, int code);
