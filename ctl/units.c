@@ -5,6 +5,9 @@
  * process starts as its role's user with only its capabilities granted as
  * ambient ones; it then clears the ambient set and sets NO_NEW_PRIVS
  * itself (lib/priv.c), so /proc shows the same state either way.
+ * PrivateUsers= stays off: in a user namespace the other roles' uids would
+ * read as "nobody" through SO_PEERCRED and the bus's access check (by peer
+ * uid) would refuse them.
  */
 #include "microvs-ctl.h"
 
@@ -37,8 +40,11 @@ write_service(struct ds *u, const struct role *r, const struct role *prev,
 		     "lib/roles.c: do not edit.\n"
 		     "[Unit]\n"
 		     "Description=microvs %s: %s\n"
-		     "PartOf=microvs.target\n",
-		  r->name, r->description);
+		     "PartOf=microvs.target\n"
+		     "StartLimitBurst=%u\n"
+		     "StartLimitIntervalSec=%us\n",
+		  r->name, r->description, r->restart_burst,
+		  r->restart_window_ms / 1000);
 	if (prev)
 		ds_printf(u, "After=%s.service\nWants=%s.service\n",
 			  prev->binary, prev->binary);
@@ -49,15 +55,12 @@ write_service(struct ds *u, const struct role *r, const struct role *prev,
 		     "--log-file\n"
 		     "Restart=on-failure\n"
 		     "RestartSec=100ms\n"
-		     "StartLimitBurst=%u\n"
-		     "StartLimitIntervalSec=%us\n"
 		     "WatchdogSec=30s\n"
 		     "User=%s\n"
 		     "Group=" ROLE_GROUP "\n"
 		     "UMask=0007\n",
 		  bindir, r->binary, MICROVS_DEFAULT_RUNDIR,
-		  MICROVS_DEFAULT_DBDIR, MICROVS_DEFAULT_LOGDIR,
-		  r->restart_burst, r->restart_window_ms / 1000, r->user);
+		  MICROVS_DEFAULT_DBDIR, MICROVS_DEFAULT_LOGDIR, r->user);
 	ds_put(u, "CapabilityBoundingSet=");
 	put_caps(u, r);
 	ds_put(u, "\nAmbientCapabilities=");
@@ -80,7 +83,7 @@ write_service(struct ds *u, const struct role *r, const struct role *prev,
 		     "LockPersonality=yes\n"
 		     "MemoryDenyWriteExecute=yes\n"
 		     "RemoveIPC=yes\n"
-		     "PrivateUsers=%s\n"
+
 		     "SystemCallArchitectures=native\n"
 		     "SystemCallFilter=@system-service\n"
 		     "SystemCallFilter=~@mount @reboot @swap @module @raw-io "
@@ -91,7 +94,6 @@ write_service(struct ds *u, const struct role *r, const struct role *prev,
 		  has_caps ? "DeviceAllow=/dev/net/tun rw\n"
 			     "DevicePolicy=closed\n"
 			   : "PrivateDevices=yes\n",
-		  has_caps ? "no" : "yes",
 		  r->address_families, MICROVS_DEFAULT_RUNDIR,
 		  MICROVS_DEFAULT_LOGDIR);
 	if (r->writes_dbdir)
