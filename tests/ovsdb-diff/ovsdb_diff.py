@@ -284,6 +284,21 @@ class CaseRunner:
                 continue
             self.vars[var] = node
 
+    def note_raw_requests(self, cname, raw):
+        """Remember the methods of well-formed requests inside raw text so
+        that their replies get method-specific normalisation."""
+        dec, pos = json.JSONDecoder(), 0
+        while True:
+            while pos < len(raw) and raw[pos] in " \t\r\n":
+                pos += 1
+            try:
+                obj, pos = dec.raw_decode(raw, pos)
+            except ValueError:
+                return
+            if isinstance(obj, dict) and obj.get("id") is not None \
+                    and isinstance(obj.get("method"), str):
+                self.pending[cname][json.dumps(obj["id"])] = obj["method"]
+
     def run_step(self, step):
         cname = step.get("conn", "A")
         if "close" in step:
@@ -298,6 +313,7 @@ class CaseRunner:
         if "raw" in step:
             raw = step["raw"]
             self.record(cname, "send", raw=raw)
+            self.note_raw_requests(cname, raw)
             try:
                 c.send_bytes(raw.encode("utf-8", "surrogateescape")
                              if isinstance(raw, str) else raw)
@@ -314,9 +330,10 @@ class CaseRunner:
                 self.record(cname, "closed")
                 return
             if isinstance(msg, dict) and "id" in msg and msg["id"] is not None \
-                    and "method" in msg and not step.get("nowait"):
+                    and "method" in msg:
                 self.pending[cname][json.dumps(msg["id"])] = msg.get("method")
-                self.wait_reply(cname, msg["id"])
+                if not step.get("nowait"):
+                    self.wait_reply(cname, msg["id"])
             self.sync_all()
             return
         if "transact" in step:
