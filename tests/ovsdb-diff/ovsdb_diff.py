@@ -532,8 +532,40 @@ class Normaliser:
         return lines
 
 
+UPDATE_METHODS = ("update", "update2", "update3")
+
+
+def is_update(ev):
+    m = ev.get("msg")
+    return (ev["dir"] == "recv" and isinstance(m, dict)
+            and m.get("method") in UPDATE_METHODS
+            and isinstance(m.get("params"), list) and m["params"])
+
+
+def order_updates(events):
+    """ovsdb-server flushes the monitors of one connection in hash order of
+    their monitor ids: within each run of consecutive update notifications
+    on one connection, order them by monitor id (stable, so notifications
+    of one monitor keep their order)."""
+    out, i = [], 0
+    while i < len(events):
+        if not is_update(events[i]):
+            out.append(events[i])
+            i += 1
+            continue
+        j = i
+        while (j < len(events) and is_update(events[j])
+               and events[j]["conn"] == events[i]["conn"]):
+            j += 1
+        out += sorted(events[i:j], key=lambda e: json.dumps(
+            [e["msg"]["method"], e["msg"]["params"][0]], sort_keys=True))
+        i = j
+    return out
+
+
 def normalise(events):
     n = Normaliser()
+    events = order_updates(events)
     lines = []
     for ev in events:
         lines += n.event(ev)
@@ -625,8 +657,11 @@ class Server:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit("%s: server exited (%s); see %s"
-                                 % (self.label, self.proc.returncode, dbdir))
+                self.log.close()
+                out = open(os.path.join(dbdir, "server.out")).read()
+                raise SystemExit("%s: server exited (%s): %s\n%s"
+                                 % (self.label, self.proc.returncode, cmd,
+                                    out[-2000:]))
             try:
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 s.connect(self.sock)
