@@ -309,6 +309,10 @@ class CaseRunner:
             if c:
                 c.close()
                 self.record(step["close"], "closed-by-client")
+                # The server notices the hang-up asynchronously (e.g. lock
+                # hand-over to a waiter): give it time, then flush the rest.
+                time.sleep(0.1)
+                self.sync_all()
             return
         c = self.conn(cname)
         if c.closed:
