@@ -339,8 +339,9 @@ class CaseRunner:
             if isinstance(msg, dict) and "id" in msg and msg["id"] is not None \
                     and "method" in msg:
                 self.pending[cname][json.dumps(msg["id"])] = msg.get("method")
-                if not step.get("nowait"):
-                    self.wait_reply(cname, msg["id"])
+                if step.get("nowait"):
+                    return
+                self.wait_reply(cname, msg["id"])
             self.sync_all()
             return
         if "transact" in step:
