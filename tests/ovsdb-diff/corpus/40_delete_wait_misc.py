@@ -203,3 +203,17 @@ CASES = [
            ins("Parent", {"name": "p", "kids": S(["uuid", "12345678-1234-5678-9abc-123456789abc"])}),
            names("Atoms"))),
 ]
+
+CASES += [
+    case("error-padding-row-type",
+         T(ins("Atoms", {"name": "ok"}), ins("Atoms", {"i": "x"}),
+           ins("Atoms", {"name": "never"}))),
+    case("error-padding-unknown-table",
+         T(ins("Atoms", {"name": "ok"}), ins("Nope", {}), ins("Atoms", {"name": "never"}))),
+    case("error-padding-unknown-column",
+         T(ins("Atoms", {"name": "ok"}), upd("Atoms", [], {"nope": 1}),
+           ins("Atoms", {"name": "never"}))),
+    case("error-padding-bad-condition",
+         T(ins("Atoms", {"name": "ok"}), names("Atoms", [["i", "<", "x"]]),
+           ins("Atoms", {"name": "never"}))),
+]
