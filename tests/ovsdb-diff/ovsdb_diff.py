@@ -17,7 +17,6 @@ Entry points (see README.md):
 
 import argparse
 import codecs
-import copy
 import difflib
 import fnmatch
 import glob
