@@ -1,0 +1,88 @@
+"""Transactions on the Open_vSwitch schema, as ovs-vsctl issues them."""
+from _lib import *
+
+GROUP = "vswitch"
+DB = "Open_vSwitch"
+
+
+def V(name, *steps):
+    return case(name, *steps, db=DB)
+
+
+INIT = T(ins("Open_vSwitch", {}, "ovs"))
+BR = T(ins("Interface", {"name": "br0", "type": "internal"}, "i"),
+       ins("Port", {"name": "br0", "interfaces": NU("i")}, "p"),
+       ins("Bridge", {"name": "br0", "ports": NU("p")}, "b"),
+       mut("Open_vSwitch", [], [["bridges", "insert", S(NU("b"))]]))
+
+CASES = [
+    V("vs-init", INIT, T(sel("Open_vSwitch", [], ["bridges", "cur_cfg", "next_cfg",
+                                                   "ovs_version", "external_ids"]))),
+    V("vs-maxrows", INIT, T(ins("Open_vSwitch", {}))),
+    V("vs-add-br", INIT, BR,
+      T(sel("Bridge", [], ["name", "ports", "fail_mode", "datapath_type"]),
+        sel("Port", [], ["name", "interfaces"]),
+        sel("Interface", [], ["name", "type", "ofport"]))),
+    V("vs-add-br-duplicate-name", INIT, BR,
+      T(ins("Interface", {"name": "br0x", "type": "internal"}, "i"),
+        ins("Port", {"name": "br0x", "interfaces": NU("i")}, "p"),
+        ins("Bridge", {"name": "br0", "ports": NU("p")}, "b"),
+        mut("Open_vSwitch", [], [["bridges", "insert", S(NU("b"))]]))),
+    V("vs-bridge-not-referenced-gc", INIT,
+      T(ins("Bridge", {"name": "lonely"})), T(sel("Bridge", [], ["name"]))),
+    V("vs-port-requires-interface", INIT,
+      T(ins("Port", {"name": "p"}, "p"),
+        ins("Bridge", {"name": "b", "ports": NU("p")}, "b"),
+        mut("Open_vSwitch", [], [["bridges", "insert", S(NU("b"))]]))),
+    V("vs-del-br", INIT, BR,
+      T(mut("Open_vSwitch", [], [["bridges", "delete", S(U("b"))]])),
+      T(sel("Bridge", [], ["name"]), sel("Port", [], ["name"]),
+        sel("Interface", [], ["name"]))),
+    V("vs-delete-referenced-bridge", INIT, BR, T(dele("Bridge"))),
+    V("vs-enum-fail-mode", INIT, BR,
+      T(upd("Bridge", [], {"fail_mode": "insecure"})),
+      T(upd("Bridge", [], {"fail_mode": "bogus"})),
+      T(sel("Bridge", [], ["fail_mode"]))),
+    V("vs-port-tag-range", INIT, BR,
+      T(upd("Port", [], {"tag": 4095})), T(upd("Port", [], {"tag": 100})),
+      T(sel("Port", [], ["tag"]))),
+    V("vs-other-config", INIT, BR,
+      T(mut("Bridge", [], [["other_config", "insert",
+                            M(("hwaddr", "\"00:11:22:33:44:55\""), ("mac-table-size", "10"))]])),
+      T(mut("Bridge", [], [["other_config", "delete", S("hwaddr")]]),
+        sel("Bridge", [], ["other_config"]))),
+    V("vs-next-cfg-wait", INIT,
+      T(mut("Open_vSwitch", [], [["next_cfg", "+=", 1]]),
+        sel("Open_vSwitch", [], ["next_cfg"])),
+      T(wait("Open_vSwitch", [], ["cur_cfg"], "==", [{"cur_cfg": 0}], 0))),
+    V("vs-mirror-weak-ref", INIT, BR,
+      T(ins("Mirror", {"name": "m", "select_src_port": S(U("p"))}, "m"),
+        mut("Bridge", [], [["mirrors", "insert", S(NU("m"))]])),
+      T(upd("Bridge", [], {"ports": S()})),
+      T(sel("Mirror", [], ["name", "select_src_port"]))),
+    V("vs-controller", INIT, BR,
+      T(ins("Controller", {"target": "tcp:127.0.0.1:6653"}, "c"),
+        upd("Bridge", [], {"controller": S(NU("c"))})),
+      T(sel("Controller", [], ["target", "is_connected"]))),
+    V("vs-manager-unique-target", INIT,
+      T(ins("Manager", {"target": "ptcp:6640"}, "m1"),
+        ins("Manager", {"target": "ptcp:6640"}, "m2"),
+        upd("Open_vSwitch", [], {"manager_options": S(NU("m1"), NU("m2"))}))),
+    V("vs-flow-tables-map-key-range", INIT, BR,
+      T(ins("Flow_Table", {"name": "t"}, "ft"),
+        upd("Bridge", [], {"flow_tables": M((255, NU("ft")))}))),
+    V("vs-qos-root",
+      T(ins("Queue", {"other_config": M(("max-rate", "1000"))}, "q"),
+        ins("QoS", {"type": "linux-htb", "queues": M((0, NU("q")))}, "qos")),
+      T(sel("QoS", [], ["type", "queues"]), sel("Queue", [], ["other_config"]))),
+    V("vs-interface-ofport-request-range", INIT, BR,
+      T(upd("Interface", [], {"ofport_request": 0})),
+      T(upd("Interface", [], {"ofport_request": 65280})),
+      T(upd("Interface", [], {"ofport_request": 5}),
+        sel("Interface", [], ["ofport_request"]))),
+    V("vs-ssl-maxrows",
+      T(ins("SSL", {"private_key": "a", "certificate": "b", "ca_cert": "c"}),
+        ins("SSL", {"private_key": "a", "certificate": "b", "ca_cert": "c"}))),
+    V("vs-bridge-name-immutable-free", INIT, BR,
+      T(upd("Bridge", [], {"name": "renamed"}), sel("Bridge", [], ["name"]))),
+]
