@@ -17,9 +17,12 @@ install_and_build() {
 		echo "not root: skipping package install and role users" >&2
 	fi
 	if [ ! -f "$build/build.ninja" ]; then
-		meson setup "$build" -Dwerror=true >/dev/null
+		meson setup "$build" -Dwerror=true >"$top/.setup.log" 2>&1 ||
+			{ cat "$top/.setup.log"; exit 1; }
+		rm -f "$top/.setup.log"
 	fi
-	ninja -C "$build" >/dev/null
+	ninja -C "$build" >"$build/ninja.log" 2>&1 ||
+		{ tail -50 "$build/ninja.log"; exit 1; }
 }
 
 demo() {
