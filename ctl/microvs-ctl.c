@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "client.h"
 #include "config.h"
 #include "log.h"
 #include "util.h"
@@ -53,19 +54,7 @@ bool
 ctl_ping(const struct ctl_dirs *d, const struct role *r, unsigned timeout_ms,
 	 long *pid)
 {
-	struct bus_msg_ping p = { .token = 1 };
-	unsigned type;
-	void *reply;
-	bool ok;
-
-	if (bus_call_sync(d->rundir, r->name, BUS_MSG_PING, &p, timeout_ms,
-			  &type, &reply))
-		return false;
-	ok = type == BUS_MSG_PONG;
-	if (ok && pid)
-		*pid = (long)((struct bus_msg_pong *)reply)->pid;
-	bus_msg_free(type, reply);
-	return ok;
+	return client_ping(d->rundir, r->name, timeout_ms, pid) == 0;
 }
 
 /* Sends one control line to the supervisor; prints its answer.  0 if it

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bus.h"
+#include "client.h"
 #include "config.h"
 #include "roles.h"
 #include "util.h"
@@ -47,11 +48,10 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *target = "ovs-vswitchd", *rundir = NULL;
-	struct bus_msg_appctl_call call = { 0 };
 	const struct role *role;
-	unsigned timeout_ms = 30000, type;
-	void *reply;
-	int opt, err;
+	unsigned timeout_ms = 30000;
+	char *output;
+	int opt, err, status;
 
 	while ((opt = getopt_long(argc, argv, "+t:T:hV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -91,35 +91,30 @@ main(int argc, char **argv)
 		fprintf(stderr, "ovs-appctl: unknown target \"%s\"\n", target);
 		return 1;
 	}
-	call.command = argv[optind];
-	call.args.v = argv + optind + 1;
-	call.args.n = (size_t)(argc - optind - 1);
-
-	err = bus_call_sync(rundir, role->name, BUS_MSG_APPCTL_CALL, &call,
-			    timeout_ms, &type, &reply);
-	if (err) {
+	err = client_appctl(rundir, role->name, argv[optind], argv + optind + 1,
+			    (size_t)(argc - optind - 1), timeout_ms, &status,
+			    &output);
+	if (err && !output) { /* transport: never reached the process */
 		char *path = bus_endpoint_path(rundir, role->name, "rpc");
 		fprintf(stderr, "ovs-appctl: cannot connect to \"%s\" (%s)\n",
 			path, strerror(-err));
 		free(path);
 		return 1;
 	}
-	if (type == BUS_MSG_ERROR) {
-		const struct bus_msg_error *e = reply;
+	if (err) {
 		fprintf(stderr, "ovs-appctl: %s: %s\n", target,
-			e->message ? e->message : strerror((int)-e->err));
-		bus_msg_free(type, reply);
+			output ? output : strerror(-err));
+		free(output);
 		return 2;
 	}
-	const struct bus_msg_appctl_reply *r = reply;
-	if (r->status) {
-		fputs(r->output, stderr);
+	if (status) {
+		fputs(output, stderr);
 		fprintf(stderr, "ovs-appctl: %s: server returned an error\n",
 			target);
-		bus_msg_free(type, reply);
+		free(output);
 		return 2;
 	}
-	fputs(r->output, stdout);
-	bus_msg_free(type, reply);
+	fputs(output, stdout);
+	free(output);
 	return 0;
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * client: typed stubs for the calls every process serves (appctl, ping),
+ * so tools never build bus messages by hand (STYLE.md rule 5).  They are
+ * synchronous: for command-line tools and the supervisor.
+ */
+#ifndef MICROVS_SERVICE_CLIENT_H
+#define MICROVS_SERVICE_CLIENT_H
+
+#include <stddef.h>
+
+/* Runs appctl command @cmd with @args on @target ("vswitchd") in @rundir.
+ * On 0, *@status is the command's status (0 ok) and *@output its text
+ * (caller frees).  A refusal by the process's bus is -EACCES etc. with
+ * *@output the reason; a transport error (-ECONNREFUSED, -ENOENT: not
+ * running; -EACCES: socket permissions; -ETIMEDOUT) leaves *@output NULL. */
+int client_appctl(const char *rundir, const char *target, const char *cmd,
+		  char *const *args, size_t n_args, unsigned timeout_ms,
+		  int *status, char **output);
+
+/* Pings @target; on 0 sets *@pid to the answering process's pid. */
+int client_ping(const char *rundir, const char *target, unsigned timeout_ms,
+		long *pid);
+
+#endif
