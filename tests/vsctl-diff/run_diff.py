@@ -306,12 +306,31 @@ class Labeller:
                 cache[uid] = t
                 return t
             kc, k = key_of(t, row)
+            same = None
             if k is not None:
                 same = [u for u in per_table[t]
                         if key_of(t, rows[u][1])[1] == k]
                 if len(same) == 1:
                     cache[uid] = "%s:%s" % (t, k)
                     return cache[uid]
+            if k is not None and same:
+                # Non-unique key: disambiguate by the key-derived labels of
+                # the rows it references (e.g. a MAC in two logical
+                # switches).
+                refs = []
+                for col in sorted(row):
+                    if col.startswith("_"):
+                        continue
+                    for ref in atom_uuids(row[col]):
+                        if ref in rows:
+                            rt, rrow = rows[ref]
+                            rkc, rk = key_of(rt, rrow)
+                            if rk is not None:
+                                refs.append("%s=%s:%s" % (col, rt, rk))
+                if refs:
+                    lab = "%s:%s/%s" % (t, k, ",".join(refs))
+                    cache[uid] = lab
+                    return lab
             plabels = []
             if depth < 6:
                 for puid, col, mkey in parents.get(uid, []):
@@ -337,7 +356,15 @@ class Labeller:
                 lab = compute(uid)
                 if lab is not None:
                     new[uid] = lab
-        for uid in sorted(new, key=lambda u: new[u]):
+        def content(uid):
+            # Tie-break for rows that got the same label in one snapshot.
+            row = dict(rows[uid][1])
+            row.pop("_uuid", None)
+            row.pop("_version", None)
+            text = json.dumps(row, sort_keys=True)
+            return UUID_RE.sub(lambda m: self.labels.get(
+                m.group(0), new.get(m.group(0), "?")), text)
+        for uid in sorted(new, key=lambda u: (new[u], content(u))):
             self._assign(uid, new[uid])
 
     def lookup(self, ref):
@@ -707,6 +734,18 @@ def sort_show(text):
     return "\n".join(res)
 
 
+# ovsdb-server's unique-index violation names the two clashing rows in hash
+# order ("First row, with UUID A, ...  Second row, with UUID B, ...").
+DUP_ROWS_RE = re.compile(r"First row, with UUID ([^,]+), ([^.]*)\.  "
+                         r"Second row, with UUID ([^,]+), ([^.]*)\.")
+
+
+def sort_dup_rows(m):
+    a, b = sorted([(m.group(2), m.group(1)), (m.group(4), m.group(3))])
+    return ("First row, with UUID %s, %s.  Second row, with UUID %s, %s."
+            % (a[1], a[0], b[1], b[0]))
+
+
 class Normaliser:
     def __init__(self, labeller, tmp, subst):
         self.lab = labeller
@@ -749,6 +788,7 @@ class Normaliser:
         text = text.replace(self.tmp, "<tmp>")
         text = TIME_RE.sub("<time>", text)
         text = self._labels(text)
+        text = DUP_ROWS_RE.sub(sort_dup_rows, text)
         if is_stdout:
             fmt = unordered_rows_command(args)
             if fmt:
