@@ -514,26 +514,42 @@ def run_group(setup, group):
 # --------------------------------------------------------------------------
 
 LABEL = r"<[^<>\s\"]+>"
-SEQ_ITEM = (r"(?:" + LABEL + r"|\[\s*\"uuid\",\s*\"" + LABEL + r"\"\]"
-            r"|<a href=\"#" + LABEL + r"\">" + LABEL + r"</a>)")
-SEQ_RE = re.compile(SEQ_ITEM + r"(?:(?:,\s*| )" + SEQ_ITEM + r")+")
-ITEM_RE = re.compile(SEQ_ITEM)
+STR_ITEM = r"(?:" + LABEL + r"|<a href=\"#" + LABEL + r"\">" + LABEL + r"</a>)"
+JSON_ITEM = r"\[\s*\"uuid\",\s*\"" + LABEL + r"\"\s*\]"
+# [a, b, c] in string data format (list/table/csv/html output, get)
+STR_SET_RE = re.compile(r"\[(" + STR_ITEM + r"(?:, " + STR_ITEM + r")+)\]")
+# ["set",[["uuid","a"],["uuid","b"]]] in json data format (maybe --pretty)
+JSON_SET_RE = re.compile(r"(\[\s*\"set\",\s*\[)(\s*" + JSON_ITEM +
+                         r"(?:,\s*" + JSON_ITEM + r")+)")
+# a b c: one bare cell, i.e. a whole line (or the value after "col : ") in
+# list format with --data=bare
+BARE_SET_RE = re.compile(r"(?m)^([A-Za-z0-9_:-]+ *: )?(" + LABEL +
+                         r"(?: " + LABEL + r")+)$")
 
 
-def sort_sequences(text):
-    """Sorts runs of UUID labels ([a, b], a b, JSON uuid atoms): OVSDB
-    orders set elements by UUID value, which is random."""
-    def repl(m):
-        s = m.group(0)
-        items = [(im.start(), im.end()) for im in ITEM_RE.finditer(s)]
-        seps = [s[items[i][1]:items[i + 1][0]]
-                for i in range(len(items) - 1)]
-        vals = sorted(s[a:b] for a, b in items)
-        out = vals[0]
-        for sep, v in zip(seps, vals[1:]):
-            out += sep + v
-        return out
-    return SEQ_RE.sub(repl, text)
+def _sort_items(s, item_re):
+    items = [(im.start(), im.end()) for im in re.finditer(item_re, s)]
+    seps = [s[items[i][1]:items[i + 1][0]] for i in range(len(items) - 1)]
+    vals = sorted(s[a:b] for a, b in items)
+    out = s[:items[0][0]] + vals[0]
+    for sep, v in zip(seps, vals[1:]):
+        out += sep + v
+    return out + s[items[-1][1]:]
+
+
+def sort_sequences(text, list_format):
+    """Sorts the elements of UUID sets: OVSDB orders set elements by UUID
+    value, which is random.  Only set contexts are touched, never
+    neighbouring columns."""
+    text = STR_SET_RE.sub(
+        lambda m: "[" + _sort_items(m.group(1), STR_ITEM) + "]", text)
+    text = JSON_SET_RE.sub(
+        lambda m: m.group(1) + _sort_items(m.group(2), JSON_ITEM), text)
+    if list_format:
+        text = BARE_SET_RE.sub(
+            lambda m: (m.group(1) or "") + _sort_items(m.group(2), LABEL),
+            text)
+    return text
 
 
 def parse_command_line(args):
@@ -802,7 +818,8 @@ class Normaliser:
                         sort_show(l.replace("\\n", "\n")).replace(
                             "\n", "\\n") for l in text.split("\n"))
         text = self._unknown(text)
-        text = sort_sequences(text)
+        glob, _ = parse_command_line(args)
+        text = sort_sequences(text, output_format(glob)[0] == "list")
         return text
 
     def result(self, r):
@@ -869,6 +886,55 @@ def load_golden(kind):
         return json.load(f)
 
 
+def coverage(kinds):
+    """Markdown coverage tables computed from the golden transcripts."""
+    out = []
+    for kind in kinds:
+        data = load_golden(kind)
+        per_tool = {}
+        for gname, results in sorted(data.items()):
+            for r in results:
+                glob, cmds = parse_command_line(r["args"])
+                t = per_tool.setdefault(r["tool"], ({}, {}, [0]))
+                cmd_stats, opt_stats, total = t
+                total[0] += 1
+                ok = r["rc"] == 0
+                names = set()
+                opts = set(o.split("=", 1)[0] for o in glob
+                           if o.startswith("-"))
+                for c in cmds:
+                    words = [w for w in c if not w.startswith("-")]
+                    names.add(words[0] if words else "(none)")
+                    opts.update("%s %s" % (o.split("=", 1)[0],
+                                           words[0] if words else "")
+                                for o in c if o.startswith("-"))
+                if not cmds:
+                    names.add("(none)")
+                for n in names:
+                    st = cmd_stats.setdefault(n, [0, 0, 0])
+                    st[0] += 1
+                    st[1 if ok else 2] += 1
+                for o in opts:
+                    st = opt_stats.setdefault(o, [0, 0, 0])
+                    st[0] += 1
+                    st[1 if ok else 2] += 1
+        for tool, (cmd_stats, opt_stats, total) in sorted(per_tool.items()):
+            out.append("### %s (%s, %d invocations)\n"
+                       % (tool, CASE_FILES[kind], total[0]))
+            out.append("| command | invocations | exit 0 | exit != 0 |")
+            out.append("|---|---|---|---|")
+            for n, (a, b, c) in sorted(cmd_stats.items()):
+                out.append("| `%s` | %d | %d | %d |" % (n, a, b, c))
+            out.append("")
+            out.append("| option (global, or before a command) "
+                       "| invocations | exit 0 | exit != 0 |")
+            out.append("|---|---|---|---|")
+            for n, (a, b, c) in sorted(opt_stats.items()):
+                out.append("| `%s` | %d | %d | %d |" % (n.strip(), a, b, c))
+            out.append("")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tool", choices=("vsctl", "vtep", "all"),
@@ -885,7 +951,13 @@ def main():
                     help="print the normalised reference transcripts")
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="print the setups and per-group timings")
+    ap.add_argument("--coverage", action="store_true",
+                    help="print coverage tables (from the goldens) and exit")
     opts = ap.parse_args()
+    if opts.coverage:
+        print(coverage(["vsctl", "vtep"] if opts.tool == "all"
+                       else [opts.tool]))
+        return 0
 
     reference, ours = make_setups()
     kinds = ["vsctl", "vtep"] if opts.tool == "all" else [opts.tool]
