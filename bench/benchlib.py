@@ -100,7 +100,9 @@ def fmt(v):
             return "%.0f" % v
         if abs(v) >= 10:
             return "%.1f" % v
-        return "%.2f" % v
+        if abs(v) >= 1:
+            return "%.2f" % v
+        return "%.3f" % v
     return str(v)
 
 

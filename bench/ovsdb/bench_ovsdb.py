@@ -29,6 +29,7 @@ import os
 import shutil
 import socket
 import statistics
+import subprocess
 import struct
 import sys
 import tempfile
@@ -296,6 +297,67 @@ def client_compute_us(iterations=20000):
     return (time.process_time() - t) / iterations * 1e6
 
 
+def build_loadgen(workdir):
+    """Compile loadgen.c (the C client); None when no compiler works."""
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        return None, "no C compiler"
+    out = os.path.join(workdir, "loadgen")
+    r = subprocess.run([cc, "-O2", "-o", out,
+                        os.path.join(HERE, "loadgen.c")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        return None, r.stdout.decode()[-500:]
+    return out, None
+
+
+def run_tps_c(setup, loadgen, nclients, duration, window):
+    srv = setup.start()
+    try:
+        transact(srv.sock, "Bench",
+                 [{"op": "insert", "table": "Counter", "row": {"n": 0}}])
+        p = subprocess.Popen([loadgen, srv.sock, str(nclients), str(window),
+                              str(duration), str(WARMUP_TXNS)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        line = p.stdout.readline().decode().strip()
+        if line != "ready":
+            p.kill()
+            p.wait()
+            raise BenchError("loadgen: %s" % (line or "exited"))
+        pids = setup.pids()
+        cpu0 = benchlib.cpu_seconds(pids)
+        p.stdin.write(b"go\n")
+        p.stdin.flush()
+        time.sleep(duration)
+        cpu1 = benchlib.cpu_seconds(pids)
+        line = p.stdout.readline().decode().split()
+        p.wait(60)
+        if not line or line[0] != "done":
+            raise BenchError("loadgen: %s" % " ".join(line or ["exited"]))
+        total, extra = int(line[1]), int(line[2])
+        ccpu, elapsed = float(line[3]), float(line[4])
+        rows = transact(srv.sock, "Bench", [
+            {"op": "select", "table": "Counter", "where": [],
+             "columns": ["n"]}])[0]["rows"]
+        expect = total + extra + nclients * WARMUP_TXNS
+        if rows[0]["n"] != expect:
+            raise BenchError("counter is %s, expected %d committed "
+                             "transactions" % (rows[0]["n"], expect))
+        return {
+            "tps": total / elapsed,
+            "txns": total,
+            "server_cpu_us_per_txn": (cpu1 - cpu0) / total * 1e6
+            if total else None,
+            "server_busy_pct": (cpu1 - cpu0) / duration * 100,
+            "client_cpu_us_per_txn": ccpu / total * 1e6 if total else None,
+            "client_busy_pct": ccpu / elapsed * 100,
+            "server_procs": benchlib.proc_names(pids),
+        }
+    finally:
+        setup.stop()
+
+
 def run_tps(setup, nclients, duration, window=1):
     srv = setup.start()
     try:
@@ -513,6 +575,12 @@ def main(argv):
     ap.add_argument("--window", type=int, default=16,
                     help="transactions in flight in the extra pipelined "
                          "throughput test (server capacity; 1 = skip it)")
+    ap.add_argument("--client", choices=["auto", "c", "python"],
+                    default="auto",
+                    help="throughput client: loadgen.c compiled at run "
+                         "time (one process, one connection per client; "
+                         "auto = C when a compiler works) or Python "
+                         "(one process per client)")
     ap.add_argument("--ports", type=int, default=1000)
     ap.add_argument("--rounds", type=int,
                     help="rounds of the ports test (median; default 5)")
@@ -566,6 +634,15 @@ def main(argv):
             res.info[key] = out
             return out
 
+        loadgen = None
+        if "tps" in only and args.client != "python":
+            loadgen, why = build_loadgen(workdir)
+            if not loadgen:
+                if args.client == "c":
+                    raise RuntimeError("cannot build loadgen.c: %s" % why)
+                print("NOTE: C client not built (%s): Python clients, "
+                      "which cost more CPU per transaction" % why)
+        res.info["client"] = "c" if loadgen else "python"
         if "tps" in only:
             res.define("tps1", "small txns, 1 client", "txn/s", "higher",
                        True)
@@ -584,12 +661,17 @@ def main(argv):
                 res.define("cpuP", "server CPU per txn, %d in flight"
                            % args.window, "us", "lower")
             for key, n, window in runs:
-                out = measure(key, run_tps, n, duration, window)
+                if loadgen:
+                    out = measure(key, run_tps_c, loadgen, n, duration,
+                                  window)
+                else:
+                    out = measure(key, run_tps, n, duration, window)
                 for name, r in out.items():
                     res.set(key, name, r and r["tps"])
                     res.set("cpu" + key[3:], name,
                             r and r["server_cpu_us_per_txn"])
-            res.info["client_compute_us_per_txn"] = client_compute_us()
+            if not loadgen:
+                res.info["client_compute_us_per_txn"] = client_compute_us()
         if "ports" in only:
             res.define("ports_add", "add %d ports, one txn" % args.ports,
                        "ms", "lower")
@@ -624,14 +706,16 @@ def main(argv):
         res.print_table()
         print()
         if "tps" in only:
-            print("client overhead (is the client the bottleneck?):")
-            print("  pure client compute per txn, no I/O: %.1f us"
-                  % res.info["client_compute_us_per_txn"])
+            print("client overhead (is the client the bottleneck?), %s "
+                  "client:" % res.info["client"])
+            if not loadgen:
+                print("  pure client compute per txn, no I/O: %.1f us"
+                      % res.info["client_compute_us_per_txn"])
             for key, _, _ in runs:
                 for name, r in res.info[key].items():
                     if r:
                         print("  %-4s %-7s client CPU %.1f us/txn (%.0f%% "
-                              "of a core, all clients), server CPU %.1f "
+                              "of a core), server CPU %.1f "
                               "us/txn (%.0f%% of a core) %s"
                               % (key, name, r["client_cpu_us_per_txn"],
                                  r["client_busy_pct"],
