@@ -79,6 +79,7 @@ class Reader:
         self.depth = 0
         self.msgs = collections.deque()
         self.nbytes = 0
+        self.t_complete = None  # when the last complete text arrived
 
     def next(self):
         while True:
@@ -107,6 +108,7 @@ class Reader:
             self.chunks.append(d)
             self.depth += d.count(b"{") - d.count(b"}")
             if self.depth <= 0:
+                self.t_complete = time.monotonic()
                 data = b"".join(self.chunks)
                 msgs, rest = parse_all(data)
                 self.chunks = [rest] if rest else []
@@ -311,51 +313,108 @@ def build_loadgen(workdir):
     return out, None
 
 
-def run_tps_c(setup, loadgen, nclients, duration, window):
-    srv = setup.start()
+def run_tps_c(setups, loadgen, nclients, duration, window, segment):
+    """Throughput with the C client, both servers running side by side and
+    measured in alternating segments (A B B A A B ...), so that load from
+    elsewhere on the machine that comes and goes hits both alike.
+    Returns ({setup name: result or None}, {setup name: error})."""
+    nseg = max(1, int(round(duration / segment)))
+    seg = duration / nseg
+    live, errors = {}, {}
+
+    def fail(name, e):
+        errors[name] = str(e)
+        lg = live.pop(name, None)
+        if lg:
+            lg["proc"].kill()
+            lg["proc"].wait()
+
     try:
-        transact(srv.sock, "Bench",
-                 [{"op": "insert", "table": "Counter", "row": {"n": 0}}])
-        p = subprocess.Popen([loadgen, srv.sock, str(nclients), str(window),
-                              str(duration), str(WARMUP_TXNS)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
-        line = p.stdout.readline().decode().strip()
-        if line != "ready":
-            p.kill()
-            p.wait()
-            raise BenchError("loadgen: %s" % (line or "exited"))
-        pids = setup.pids()
-        cpu0 = benchlib.cpu_seconds(pids)
-        p.stdin.write(b"go\n")
-        p.stdin.flush()
-        time.sleep(duration)
-        cpu1 = benchlib.cpu_seconds(pids)
-        line = p.stdout.readline().decode().split()
-        p.wait(60)
-        if not line or line[0] != "done":
-            raise BenchError("loadgen: %s" % " ".join(line or ["exited"]))
-        total, extra = int(line[1]), int(line[2])
-        ccpu, elapsed = float(line[3]), float(line[4])
-        rows = transact(srv.sock, "Bench", [
-            {"op": "select", "table": "Counter", "where": [],
-             "columns": ["n"]}])[0]["rows"]
-        expect = total + extra + nclients * WARMUP_TXNS
-        if rows[0]["n"] != expect:
-            raise BenchError("counter is %s, expected %d committed "
-                             "transactions" % (rows[0]["n"], expect))
-        return {
-            "tps": total / elapsed,
-            "txns": total,
-            "server_cpu_us_per_txn": (cpu1 - cpu0) / total * 1e6
-            if total else None,
-            "server_busy_pct": (cpu1 - cpu0) / duration * 100,
-            "client_cpu_us_per_txn": ccpu / total * 1e6 if total else None,
-            "client_busy_pct": ccpu / elapsed * 100,
-            "server_procs": benchlib.proc_names(pids),
-        }
+        for st in setups:
+            try:
+                srv = st.start()
+                transact(srv.sock, "Bench",
+                         [{"op": "insert", "table": "Counter",
+                           "row": {"n": 0}}])
+                p = subprocess.Popen(
+                    [loadgen, srv.sock, str(nclients), str(window),
+                     "%.6f" % seg, str(WARMUP_TXNS)],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT)
+                live[st.name] = {"setup": st, "proc": p, "txns": 0,
+                                 "extra": 0, "ccpu": 0.0, "scpu": 0.0,
+                                 "elapsed": 0.0, "seg_tps": []}
+                line = p.stdout.readline().decode().strip()
+                if line != "ready":
+                    raise BenchError("loadgen: %s" % (line or "exited"))
+                live[st.name]["pids"] = st.pids()
+            except BenchError as e:
+                fail(st.name, e)
+        for k in range(nseg):
+            names = [st.name for st in setups]
+            if k % 2:
+                names.reverse()
+            for name in names:
+                lg = live.get(name)
+                if not lg:
+                    continue
+                try:
+                    p = lg["proc"]
+                    cpu0 = benchlib.cpu_seconds(lg["pids"])
+                    p.stdin.write(b"go\n")
+                    p.stdin.flush()
+                    line = p.stdout.readline().decode().split()
+                    cpu1 = benchlib.cpu_seconds(lg["pids"])
+                    if not line or line[0] != "done":
+                        raise BenchError("loadgen: %s"
+                                         % " ".join(line or ["exited"]))
+                    t, x = int(line[1]), int(line[2])
+                    lg["txns"] += t
+                    lg["extra"] += x
+                    lg["ccpu"] += float(line[3])
+                    lg["elapsed"] += float(line[4])
+                    lg["scpu"] += cpu1 - cpu0
+                    lg["seg_tps"].append(t / float(line[4]))
+                except BenchError as e:
+                    fail(name, e)
+        out = {}
+        for name in list(live):
+            lg = live[name]
+            try:
+                lg["proc"].stdin.close()
+                lg["proc"].wait(30)
+                srv = lg["setup"].server
+                rows = transact(srv.sock, "Bench", [
+                    {"op": "select", "table": "Counter", "where": [],
+                     "columns": ["n"]}])[0]["rows"]
+                expect = lg["txns"] + lg["extra"] + nclients * WARMUP_TXNS
+                if rows[0]["n"] != expect:
+                    raise BenchError("counter is %s, expected %d committed "
+                                     "transactions" % (rows[0]["n"], expect))
+                total = lg["txns"]
+                out[name] = {
+                    "tps": total / lg["elapsed"],
+                    "txns": total,
+                    "segments": nseg,
+                    "segment_tps": [round(x) for x in lg["seg_tps"]],
+                    "server_cpu_us_per_txn":
+                        lg["scpu"] / (total + lg["extra"]) * 1e6,
+                    "server_busy_pct": lg["scpu"] / lg["elapsed"] * 100,
+                    "client_cpu_us_per_txn": lg["ccpu"] / total * 1e6,
+                    "client_busy_pct": lg["ccpu"] / lg["elapsed"] * 100,
+                    "server_procs": benchlib.proc_names(lg["pids"]),
+                }
+            except (BenchError, subprocess.TimeoutExpired, ZeroDivisionError,
+                    OSError) as e:
+                fail(name, e)
+        return out, errors
     finally:
-        setup.stop()
+        for lg in live.values():
+            if lg["proc"].poll() is None:
+                lg["proc"].kill()
+                lg["proc"].wait()
+        for st in setups:
+            st.stop()
 
 
 def run_tps(setup, nclients, duration, window=1):
@@ -442,9 +501,9 @@ def ports_txn(nports, rnd):
 
 
 def timed(rd, rid, ops):
-    """Send one pre-encoded transact; seconds until the whole reply is in
-    (parsing the reply is inside the clock, at C speed; the request is
-    encoded before it)."""
+    """Send one pre-encoded transact; seconds until the last byte of the
+    reply arrived (the request is encoded before the clock starts, the
+    reply parsed after it stops)."""
     data = json.dumps({"id": rid, "method": "transact",
                        "params": ["Open_vSwitch"] + ops},
                       separators=(",", ":")).encode()
@@ -452,7 +511,7 @@ def timed(rd, rid, ops):
     t = time.monotonic()
     rd.sock.sendall(data)
     reply = rd.next()
-    dt = time.monotonic() - t
+    dt = rd.t_complete - t
     if reply.get("id") != rid:
         raise BenchError("reply id %r, expected %r" % (reply.get("id"), rid))
     return dt, check_transact(reply, len(ops)), rd.nbytes - n0
@@ -570,6 +629,10 @@ def main(argv):
                          "1 round of the ports test")
     ap.add_argument("--duration", type=float,
                     help="seconds per throughput test (default 5, quick 1)")
+    ap.add_argument("--segment", type=float, default=1.0,
+                    help="throughput tests alternate between the servers "
+                         "in segments of about this many seconds (C "
+                         "client; default 1, quick 0.5)")
     ap.add_argument("--clients", type=int, default=10,
                     help="concurrent clients of the second throughput test")
     ap.add_argument("--window", type=int, default=16,
@@ -595,6 +658,8 @@ def main(argv):
                     help="keep the temporary directory (DBs, server logs)")
     args = ap.parse_args(argv[1:])
     duration = args.duration or (1.0 if args.quick else 5.0)
+    if args.quick and args.segment == 1.0:
+        args.segment = 0.5
     rounds = args.rounds or (1 if args.quick else 5)
     nrows = args.rows or (10000 if args.quick else 100000)
     only = set(args.only or ["tps", "ports", "mem"])
@@ -662,8 +727,23 @@ def main(argv):
                            % args.window, "us", "lower")
             for key, n, window in runs:
                 if loadgen:
-                    out = measure(key, run_tps_c, loadgen, n, duration,
-                                  window)
+                    out, errs = run_tps_c((ovs, mvs), loadgen, n, duration,
+                                          window, args.segment)
+                    for name, e in errs.items():
+                        res.errors.append("%s %s: %s" % (key, name, e))
+                        print("ERROR: %s %s: %s" % (key, name, e))
+                    out = {st.name: out.get(st.name) for st in (ovs, mvs)}
+                    res.info[key] = out
+                    a, b = out["ovs"], out["microvs"]
+                    if a and b:
+                        segr = sorted(y / x for x, y in
+                                      zip(a["segment_tps"],
+                                          b["segment_tps"]) if x)
+                        if segr:
+                            res.info[key + "_segment_ratio"] = {
+                                "min": round(segr[0], 3),
+                                "median": round(statistics.median(segr), 3),
+                                "max": round(segr[-1], 3)}
                 else:
                     out = measure(key, run_tps, n, duration, window)
                 for name, r in out.items():
@@ -722,6 +802,13 @@ def main(argv):
                                  r["server_cpu_us_per_txn"],
                                  r["server_busy_pct"],
                                  " ".join(r["server_procs"])))
+                sr = res.info.get(key + "_segment_ratio")
+                if sr:
+                    print("  %-4s ratio per segment: min %.3f median %.3f "
+                          "max %.3f (%d segments of %.2f s each)"
+                          % (key, sr["min"], sr["median"], sr["max"],
+                             res.info[key]["ovs"]["segments"],
+                             duration / res.info[key]["ovs"]["segments"]))
             print("  (a server near 100%% of a core is the bottleneck; with "
                   "%d CPUs, clients + server above %d%% share the CPUs)"
                   % (os.cpu_count(), os.cpu_count() * 100))

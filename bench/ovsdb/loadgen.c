@@ -12,7 +12,8 @@
  * connection for DURATION_S seconds, each transaction inserting one Bench
  * Item row and incrementing the Counter row, drains what is in flight and
  * prints "done TXNS EXTRA CPU_S ELAPSED_S" (TXNS answered within the
- * duration, EXTRA answered while draining).  Any error reply, closed
+ * duration, EXTRA answered while draining).  Every further line on stdin
+ * runs one more such segment; end of input ends the program.  Any error reply, closed
  * connection or 30 s without a reply: "error MESSAGE", exit 1.
  */
 #include <errno.h>
@@ -222,28 +223,30 @@ int main(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return 1;
-
-	t0 = now(CLOCK_MONOTONIC);
-	c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-	t_end = t0 + duration;
-	for (k = 0; k < n; k++)
-		for (w = 0; w < window; w++)
-			send_txn(&cs[k], k);
-	while (now(CLOCK_MONOTONIC) < t_end)
-		txns += wait_replies(cs, pf, n, 0, 1, 30000);
-	elapsed = now(CLOCK_MONOTONIC) - t0;
-	cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	for (;;) {
-		long left = 0;
-
+	/* One measured segment per line read, until end of input. */
+	while (fgets(line, sizeof(line), stdin)) {
+		txns = extra = 0;
+		t0 = now(CLOCK_MONOTONIC);
+		c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		t_end = t0 + duration;
 		for (k = 0; k < n; k++)
-			left += cs[k].inflight;
-		if (!left)
-			break;
-		extra += wait_replies(cs, pf, n, 0, 0, 30000);
+			for (w = 0; w < window; w++)
+				send_txn(&cs[k], k);
+		while (now(CLOCK_MONOTONIC) < t_end)
+			txns += wait_replies(cs, pf, n, 0, 1, 30000);
+		elapsed = now(CLOCK_MONOTONIC) - t0;
+		cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		for (;;) {
+			long left = 0;
+
+			for (k = 0; k < n; k++)
+				left += cs[k].inflight;
+			if (!left)
+				break;
+			extra += wait_replies(cs, pf, n, 0, 0, 30000);
+		}
+		printf("done %ld %ld %.6f %.6f\n", txns, extra, cpu, elapsed);
+		fflush(stdout);
 	}
-	printf("done %ld %ld %.6f %.6f\n", txns, extra, cpu, elapsed);
 	return 0;
 }
