@@ -313,7 +313,8 @@ def build_loadgen(workdir):
     return out, None
 
 
-def run_tps_c(setups, loadgen, nclients, duration, window, segment):
+def run_tps_c(setups, loadgen, nclients, duration, window, segment,
+              pin=None):
     """Throughput with the C client, both servers running side by side and
     measured in alternating segments (A B B A A B ...), so that load from
     elsewhere on the machine that comes and goes hits both alike.
@@ -340,7 +341,9 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment):
                     [loadgen, srv.sock, str(nclients), str(window),
                      "%.6f" % seg, str(WARMUP_TXNS)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT)
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=None if pin is None else
+                    (lambda: os.sched_setaffinity(0, {pin})))
                 live[st.name] = {"setup": st, "proc": p, "txns": 0,
                                  "extra": 0, "ccpu": 0.0, "scpu": 0.0,
                                  "elapsed": 0.0, "seg_tps": []}
@@ -629,10 +632,13 @@ def main(argv):
                          "1 round of the ports test")
     ap.add_argument("--duration", type=float,
                     help="seconds per throughput test (default 5, quick 1)")
-    ap.add_argument("--segment", type=float, default=1.0,
+    ap.add_argument("--segment", type=float, default=0.5,
                     help="throughput tests alternate between the servers "
                          "in segments of about this many seconds (C "
-                         "client; default 1, quick 0.5)")
+                         "client; default 0.5, quick 0.25)")
+    ap.add_argument("--pin-client", type=int, metavar="CPU",
+                    help="run the C client on this CPU only (on the 2-CPU "
+                         "VM this made the 1-client figure noisier)")
     ap.add_argument("--clients", type=int, default=10,
                     help="concurrent clients of the second throughput test")
     ap.add_argument("--window", type=int, default=16,
@@ -658,8 +664,8 @@ def main(argv):
                     help="keep the temporary directory (DBs, server logs)")
     args = ap.parse_args(argv[1:])
     duration = args.duration or (1.0 if args.quick else 5.0)
-    if args.quick and args.segment == 1.0:
-        args.segment = 0.5
+    if args.quick and args.segment == 0.5:
+        args.segment = 0.25
     rounds = args.rounds or (1 if args.quick else 5)
     nrows = args.rows or (10000 if args.quick else 100000)
     only = set(args.only or ["tps", "ports", "mem"])
@@ -728,7 +734,8 @@ def main(argv):
             for key, n, window in runs:
                 if loadgen:
                     out, errs = run_tps_c((ovs, mvs), loadgen, n, duration,
-                                          window, args.segment)
+                                          window, args.segment,
+                                          args.pin_client)
                     for name, e in errs.items():
                         res.errors.append("%s %s: %s" % (key, name, e))
                         print("ERROR: %s %s: %s" % (key, name, e))
