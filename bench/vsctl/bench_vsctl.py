@@ -311,9 +311,10 @@ def main(argv):
             res.define("sep_total", "%d separate add-port calls" % nsep, "s",
                        "lower", 0.5)
             res.define("sep_mean", "  mean per call", "ms", "lower")
-            res.define("sep_first", "  mean of the first 100 calls", "ms",
+            k = min(nsep, 100)
+            res.define("sep_first", "  mean of the first %d calls" % k, "ms",
                        "lower")
-            res.define("sep_last", "  mean of the last 100 calls", "ms",
+            res.define("sep_last", "  mean of the last %d calls" % k, "ms",
                        "lower")
             for name, r in measure("separate", run_separate, nsep).items():
                 res.set("sep_total", name, r and r["total_s"])
