@@ -79,7 +79,7 @@ dbserver_lock_request(struct dbserver_session *s, const char *method,
 
 	if (!name || json_array_size(params) != 1) {
 		ovsdb_err(&e, "syntax error", params,
-			  "%s: lock name expected", method);
+			  "%s request params must be <id>", method);
 		goto error;
 	}
 	l = find_lock(s->srv, name, strcmp(method, "unlock") != 0);
