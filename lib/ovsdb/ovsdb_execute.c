@@ -35,7 +35,20 @@ struct op_parser {
 };
 
 enum { P_STRING = 1, P_ARRAY = 2, P_OBJECT = 4, P_BOOL = 8, P_INT = 16,
-       P_OPTIONAL = 32 };
+       P_OPTIONAL = 32, P_ID = 64 };
+
+static bool
+is_id(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	      *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
 
 static void PRINTF_FMT(2, 3)
 parser_error(struct op_parser *p, const char *fmt, ...)
@@ -64,7 +77,9 @@ member(struct op_parser *p, const char *name, int types)
 				     name);
 		return NULL;
 	}
-	if (((types & P_STRING) && json_is_string(m)) ||
+	if (((types & P_ID) && json_is_string(m) &&
+	     is_id(json_string_value(m))) ||
+	    ((types & P_STRING) && json_is_string(m)) ||
 	    ((types & P_ARRAY) && json_is_array(m)) ||
 	    ((types & P_OBJECT) && json_is_object(m)) ||
 	    ((types & P_BOOL) && json_is_boolean(m)) ||
@@ -275,7 +290,7 @@ exec_insert(struct exec *x, struct op_parser *p, json_t *result,
 	    struct ovsdb_error **errp)
 {
 	struct ovsdb_table *t = parse_table(x, p);
-	const json_t *uuid_name = member(p, "uuid-name", P_STRING | P_OPTIONAL);
+	const json_t *uuid_name = member(p, "uuid-name", P_ID | P_OPTIONAL);
 	const json_t *row_j = member(p, "row", P_OBJECT);
 	const json_t *uuid_j = member(p, "uuid", P_STRING | P_OPTIONAL);
 	struct ovsdb_uuid uuid;

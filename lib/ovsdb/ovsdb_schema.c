@@ -112,6 +112,11 @@ table_from_json(struct ovsdb_table_schema *t, const char *name,
 		if (ovsdb_base_is_ref(&c->type.key) ||
 		    ovsdb_base_is_ref(&c->type.value))
 			t->has_refs = true;
+		/* Strong references must survive a restart (GC depends on
+		 * them), so such columns are never ephemeral. */
+		if (ovsdb_base_is_strong_ref(&c->type.key) ||
+		    ovsdb_base_is_strong_ref(&c->type.value))
+			c->ephemeral = false;
 	}
 
 	const json_t *idx = json_object_get(j, "indexes");

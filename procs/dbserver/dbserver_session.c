@@ -208,19 +208,29 @@ handle(struct dbserver_session *s, const json_t *msg)
 {
 	if (!json_is_object(msg))
 		return -EPROTO;
+	const char *key;
+	json_t *val;
+	json_object_foreach (json_mut(msg), key, val)
+		if (strcmp(key, "method") && strcmp(key, "params") &&
+		    strcmp(key, "result") && strcmp(key, "error") &&
+		    strcmp(key, "id"))
+			return -EPROTO;
 	const json_t *method = json_object_get(msg, "method");
 	const json_t *params = json_object_get(msg, "params");
 	const json_t *id = json_object_get(msg, "id");
 	if (json_is_null(id))
 		id = NULL;
 	if (!method) {
-		/* A reply (to our echo probe) or an error: nothing to do. */
+		/* Only replies to our own echo probes are expected. */
 		if (!json_object_get(msg, "result") &&
 		    !json_object_get(msg, "error"))
 			return -EPROTO;
+		if (!json_is_string(id) || strcmp(json_string_value(id), "echo"))
+			return -EPROTO;
 		return 0;
 	}
-	if (!json_is_string(method) || !json_is_array(params))
+	if (!json_is_string(method) || !json_is_array(params) ||
+	    json_object_get(msg, "result") || json_object_get(msg, "error"))
 		return -EPROTO;
 
 	const char *name = json_string_value(method);
