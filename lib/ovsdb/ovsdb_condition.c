@@ -150,6 +150,18 @@ ovsdb_condition_eval(const struct ovsdb_condition *cond,
 	return true;
 }
 
+bool
+ovsdb_condition_eval_any(const struct ovsdb_condition *cond,
+			 const struct ovsdb_row *row)
+{
+	if (!cond->n)
+		return true;
+	for (unsigned i = 0; i < cond->n; i++)
+		if (clause_eval(&cond->clauses[i], row))
+			return true;
+	return false;
+}
+
 const struct ovsdb_uuid *
 ovsdb_condition_uuid(const struct ovsdb_condition *cond)
 {

@@ -92,7 +92,7 @@ find_mon_table(struct dbserver_monitor *m, const struct ovsdb_table_schema *ts)
 static bool
 row_matches(const struct mon_table *mt, const struct ovsdb_row *r)
 {
-	return r && (!mt->has_cond || ovsdb_condition_eval(&mt->cond, r));
+	return r && (!mt->has_cond || ovsdb_condition_eval_any(&mt->cond, r));
 }
 
 /* Row object with the monitored columns; @skip_default for update2
@@ -635,7 +635,7 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 			const struct ovsdb_row *r =
 				HMAP_CONTAINER(node, struct ovsdb_row, node);
 			bool om = row_matches(mt, r);
-			bool nm = ovsdb_condition_eval(&conds[i], r);
+			bool nm = ovsdb_condition_eval_any(&conds[i], r);
 			if (om && !nm)
 				add_update(updates, mt->ts, ovsdb_row_uuid(r),
 					   json_pack("{sn}", "delete"));
