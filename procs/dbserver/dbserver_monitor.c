@@ -575,7 +575,7 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 	const json_t *reqs = json_array_get(params, 2);
 	struct ovsdb_error *e = NULL;
 
-	if (!m || m->version == MON_V1) {
+	if (!m) {
 		ovsdb_err(&e, "syntax error", json_array_get(params, 0),
 			  "unknown monitor session");
 		goto error;
@@ -625,6 +625,13 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 		free(conds);
 		free(mts);
 		goto error;
+	}
+	if (m->version == MON_V1) {
+		/* Conditions do not apply to "monitor"; ovsdb-server accepts
+		 * the request and changes nothing. */
+		for (size_t i = 0; i < k; i++)
+			ovsdb_condition_destroy(&conds[i]);
+		k = 0;
 	}
 	json_t *updates = json_object();
 	for (size_t i = 0; i < k; i++) {
