@@ -55,7 +55,9 @@ remove_waiter(struct dbserver *srv, struct dbserver_lock *l, long i)
 	memmove(&l->waiters[i], &l->waiters[i + 1],
 		(l->n - (size_t)i - 1) * sizeof *l->waiters);
 	l->n--;
-	if (i == 0 && l->n)
+	/* As ovsdb-server, the owner hears "locked" after any removal, even
+	 * if it owned the lock already. */
+	if (l->n)
 		notify(l->waiters[0], "locked", l->name);
 	if (!l->n) {
 		struct dbserver_lock **pp;
@@ -77,9 +79,12 @@ dbserver_lock_request(struct dbserver_session *s, const char *method,
 	struct dbserver_lock *l;
 	long i;
 
-	if (!name || json_array_size(params) != 1) {
+	if (!name || json_array_size(params) != 1 || !*name ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_") != strlen(name) ||
+	    (name[0] >= '0' && name[0] <= '9')) {
 		ovsdb_err(&e, "syntax error", params,
-			  "%s: lock name expected", method);
+			  "%s request params must be <id>", method);
 		goto error;
 	}
 	l = find_lock(s->srv, name, strcmp(method, "unlock") != 0);

@@ -14,9 +14,12 @@
 
 enum mon_version { MON_V1, MON_V2, MON_V3 };
 
+/* Kinds of change a column is monitored for (bits of mon_table.cols[]). */
+enum { K_INITIAL = 1, K_INSERT = 2, K_DELETE = 4, K_MODIFY = 8 };
+
 struct mon_table {
 	const struct ovsdb_table_schema *ts;
-	unsigned char *cols; /* per column: monitored */
+	unsigned char *cols; /* per column: K_* bits it is monitored for */
 	bool initial, insert, delete_, modify;
 	bool has_cond;
 	struct ovsdb_condition cond;
@@ -92,19 +95,19 @@ find_mon_table(struct dbserver_monitor *m, const struct ovsdb_table_schema *ts)
 static bool
 row_matches(const struct mon_table *mt, const struct ovsdb_row *r)
 {
-	return r && (!mt->has_cond || ovsdb_condition_eval(&mt->cond, r));
+	return r && (!mt->has_cond || ovsdb_condition_eval_any(&mt->cond, r));
 }
 
 /* Row object with the monitored columns; @skip_default for update2
  * "initial"/"insert". */
 static json_t *
 row_json(const struct mon_table *mt, const struct ovsdb_row *r,
-	 bool skip_default)
+	 bool skip_default, unsigned kind)
 {
 	json_t *j = json_object();
 	for (unsigned c = 0; c < mt->ts->n_columns; c++) {
 		const struct ovsdb_column *col = &mt->ts->columns[c];
-		if (!mt->cols[c])
+		if (!(mt->cols[c] & kind))
 			continue;
 		if (skip_default &&
 		    ovsdb_datum_is_default(&r->fields[c], &col->type))
@@ -127,22 +130,23 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 		if (initial)
 			return mt->initial && new_
 				       ? json_pack("{so}", "new",
-						   row_json(mt, new_, false))
+						   row_json(mt, new_, false, K_INITIAL))
 				       : NULL;
 		if (!old && new_)
 			return mt->insert ? json_pack("{so}", "new",
-						      row_json(mt, new_, false))
+						      row_json(mt, new_, false, K_INSERT))
 					  : NULL;
 		if (old && !new_)
 			return mt->delete_ ? json_pack("{so}", "old",
-						       row_json(mt, old, false))
+						       row_json(mt, old, false, K_DELETE))
 					   : NULL;
 		if (!old || !mt->modify)
 			return NULL;
 		json_t *o = json_object();
 		for (unsigned c = 0; c < mt->ts->n_columns; c++) {
 			const struct ovsdb_column *col = &mt->ts->columns[c];
-			if (mt->cols[c] && c != OVSDB_COL_VERSION &&
+			if ((mt->cols[c] & K_MODIFY) &&
+			    c != OVSDB_COL_VERSION &&
 			    !ovsdb_datum_equals(&old->fields[c],
 						&new_->fields[c], &col->type))
 				json_object_set_new(
@@ -154,25 +158,25 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 			json_decref(o);
 			return NULL;
 		}
-		if (mt->cols[OVSDB_COL_VERSION])
+		if (mt->cols[OVSDB_COL_VERSION] & K_MODIFY)
 			json_object_set_new(
 				o, "_version",
 				ovsdb_datum_to_json(
 					&old->fields[OVSDB_COL_VERSION],
 					&mt->ts->columns[OVSDB_COL_VERSION]
 						 .type));
-		return json_pack("{soso}", "new", row_json(mt, new_, false),
+		return json_pack("{soso}", "new", row_json(mt, new_, false, K_MODIFY),
 				 "old", o);
 	}
 
 	bool om = row_matches(mt, old), nm = row_matches(mt, new_);
 	if (initial)
 		return mt->initial && nm ? json_pack("{so}", "initial",
-						     row_json(mt, new_, true))
+						     row_json(mt, new_, true, K_INITIAL))
 					 : NULL;
 	if (!om && nm)
 		return mt->insert ? json_pack("{so}", "insert",
-					      row_json(mt, new_, true))
+					      row_json(mt, new_, true, K_INSERT))
 				  : NULL;
 	if (om && !nm)
 		return mt->delete_ ? json_pack("{sn}", "delete") : NULL;
@@ -181,7 +185,7 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 	json_t *d = json_object();
 	for (unsigned c = 0; c < mt->ts->n_columns; c++) {
 		const struct ovsdb_column *col = &mt->ts->columns[c];
-		if (!mt->cols[c] || c == OVSDB_COL_VERSION ||
+		if (!(mt->cols[c] & K_MODIFY) || c == OVSDB_COL_VERSION ||
 		    ovsdb_datum_equals(&old->fields[c], &new_->fields[c],
 				       &col->type))
 			continue;
@@ -196,7 +200,7 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 		json_decref(d);
 		return NULL;
 	}
-	if (mt->cols[OVSDB_COL_VERSION])
+	if (mt->cols[OVSDB_COL_VERSION] & K_MODIFY)
 		json_object_set_new(
 			d, "_version",
 			ovsdb_datum_to_json(&new_->fields[OVSDB_COL_VERSION],
@@ -323,14 +327,26 @@ replay_since(struct dbserver_monitor *m, size_t from)
 }
 
 static int
-parse_select(const json_t *sel, struct mon_table *mt, struct ovsdb_error **errp)
+parse_select(const struct ovsdb_table_schema *ts, const json_t *sel,
+	     struct mon_table *mt, struct ovsdb_error **errp)
 {
+	static const char *const members[] = { "initial", "insert", "delete",
+					       "modify" };
 	mt->initial = mt->insert = mt->delete_ = mt->modify = true;
 	if (!sel)
 		return 0;
 	if (!json_is_object(sel))
 		return ovsdb_err(errp, "syntax error", sel,
-				 "\"select\" must be an object");
+				 "Parsing table %s select failed: Object "
+				 "expected.", ts->name);
+	for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
+		const json_t *x = json_object_get(sel, members[i]);
+		if (x && !json_is_boolean(x))
+			return ovsdb_err(errp, "syntax error", sel,
+					 "Parsing table %s select failed: "
+					 "Type mismatch for member '%s'.",
+					 ts->name, members[i]);
+	}
 	const json_t *v;
 	if ((v = json_object_get(sel, "initial")))
 		mt->initial = json_is_true(v);
@@ -350,13 +366,26 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 	const struct ovsdb_table_schema *ts = mt->ts;
 	mt->cols = xcalloc(ts->n_columns, 1);
 	size_t n = json_is_array(reqs) ? json_array_size(reqs) : 1;
-	bool first = true;
+	mt->initial = mt->insert = mt->delete_ = mt->modify = false;
 	for (size_t i = 0; i < n; i++) {
 		const json_t *req = json_is_array(reqs) ? json_array_get(reqs, i)
 							: reqs;
 		if (!json_is_object(req))
 			return ovsdb_err(errp, "syntax error", req,
 					 "monitor request must be an object");
+		struct mon_table tmp = { 0 };
+		int r = parse_select(ts, json_object_get(req, "select"), &tmp,
+				     errp);
+		if (r)
+			return r;
+		unsigned char bits = (tmp.initial ? K_INITIAL : 0) |
+				     (tmp.insert ? K_INSERT : 0) |
+				     (tmp.delete_ ? K_DELETE : 0) |
+				     (tmp.modify ? K_MODIFY : 0);
+		mt->initial |= tmp.initial;
+		mt->insert |= tmp.insert;
+		mt->delete_ |= tmp.delete_;
+		mt->modify |= tmp.modify;
 		const json_t *cols = json_object_get(req, "columns");
 		if (cols) {
 			size_t k;
@@ -372,27 +401,16 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 							 "%s is not a valid "
 							 "column name",
 							 cn ? cn : "");
-				mt->cols[col->index] = 1;
+				if (mt->cols[col->index])
+					return ovsdb_err(errp, "syntax error",
+							 cols,
+							 "column name mentioned "
+							 "more than once");
+				mt->cols[col->index] = bits;
 			}
 		} else {
-			memset(mt->cols + 1, 1, ts->n_columns - 1);
+			memset(mt->cols + 1, bits, ts->n_columns - 1);
 		}
-		struct mon_table tmp = { 0 };
-		int r = parse_select(json_object_get(req, "select"), &tmp, errp);
-		if (r)
-			return r;
-		if (first) {
-			mt->initial = tmp.initial;
-			mt->insert = tmp.insert;
-			mt->delete_ = tmp.delete_;
-			mt->modify = tmp.modify;
-		} else {
-			mt->initial |= tmp.initial;
-			mt->insert |= tmp.insert;
-			mt->delete_ |= tmp.delete_;
-			mt->modify |= tmp.modify;
-		}
-		first = false;
 		const json_t *where = json_object_get(req, "where");
 		if (where && m->version != MON_V1) {
 			if (mt->has_cond)
@@ -408,7 +426,7 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 	return 0;
 }
 
-void
+int
 dbserver_monitor_request(struct dbserver_session *s, const char *method,
 			 const json_t *id, const json_t *params)
 {
@@ -422,11 +440,25 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	struct dbserver_monitor *m = NULL;
 	struct dbserver_db *db;
 
-	if (!dbname || json_array_size(params) < 3 ||
-	    (v == MON_V3 && json_array_size(params) < 4)) {
+	if (json_array_size(params) < 3)
+		return -EPROTO;
+	if (v == MON_V3 && json_array_size(params) != 4) {
+		ovsdb_err(&e, "syntax error", params, "invalid parameters");
+		goto error;
+	}
+	if (!dbname) {
 		ovsdb_err(&e, "syntax error", params,
 			  "%s request params must begin with <db-name>",
 			  method);
+		goto error;
+	}
+	const json_t *last_j = json_array_get(params, 3);
+	struct ovsdb_uuid last_u;
+	if (v == MON_V3 &&
+	    (!json_is_string(last_j) ||
+	     !ovsdb_uuid_from_string(json_string_value(last_j), &last_u))) {
+		ovsdb_err(&e, "syntax error", last_j,
+			  "last-txn-id must be UUID format.");
 		goto error;
 	}
 	if (!(db = dbserver_find_db(s->srv, dbname))) {
@@ -441,7 +473,7 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	}
 	if (!json_is_object(reqs)) {
 		ovsdb_err(&e, "syntax error", reqs,
-			  "monitor-requests must be an object");
+			  "monitor-requests must be object");
 		goto error;
 	}
 	m = xzalloc(sizeof *m);
@@ -502,7 +534,7 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 					uuid_json_str(&db->last_txn), updates));
 	else
 		jsonrpc_reply(s, id, updates);
-	return;
+	return 0;
 
 error:
 	if (m) {
@@ -514,12 +546,17 @@ error:
 	}
 	jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
 	ovsdb_error_free(e);
+	return 0;
 }
 
 void
 dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,
 			const json_t *params)
 {
+	if (json_array_size(params) != 1) {
+		jsonrpc_reply_error(s, id, json_string("invalid parameters"));
+		return;
+	}
 	struct dbserver_monitor *m = find_monitor(s, json_array_get(params, 0));
 	if (!m) {
 		jsonrpc_reply_error(s, id, json_string("unknown monitor"));
@@ -538,9 +575,10 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 	const json_t *reqs = json_array_get(params, 2);
 	struct ovsdb_error *e = NULL;
 
-	if (!m || m->version == MON_V1) {
-		jsonrpc_reply_error(s, id, json_string("unknown monitor"));
-		return;
+	if (!m) {
+		ovsdb_err(&e, "syntax error", json_array_get(params, 0),
+			  "unknown monitor session");
+		goto error;
 	}
 	if (!new_id || !json_is_object(reqs)) {
 		ovsdb_err(&e, "syntax error", params,
@@ -565,8 +603,14 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 							: treq;
 		const json_t *where = json_object_get(req, "where");
 		if (!mt) {
-			ovsdb_err(&e, "syntax error", reqs,
-				  "%s is not a monitored table", tname);
+			ovsdb_err(&e, "syntax error", NULL,
+				  "no table named %s in monitor session",
+				  tname);
+			break;
+		}
+		if (json_object_get(req, "columns")) {
+			ovsdb_err(&e, "syntax error", req,
+				  "changing columns is unsupported");
 			break;
 		}
 		if (!where)
@@ -582,6 +626,13 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 		free(mts);
 		goto error;
 	}
+	if (m->version == MON_V1) {
+		/* Conditions do not apply to "monitor"; ovsdb-server accepts
+		 * the request and changes nothing. */
+		for (size_t i = 0; i < k; i++)
+			ovsdb_condition_destroy(&conds[i]);
+		k = 0;
+	}
 	json_t *updates = json_object();
 	for (size_t i = 0; i < k; i++) {
 		struct mon_table *mt = mts[i];
@@ -591,14 +642,14 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 			const struct ovsdb_row *r =
 				HMAP_CONTAINER(node, struct ovsdb_row, node);
 			bool om = row_matches(mt, r);
-			bool nm = ovsdb_condition_eval(&conds[i], r);
+			bool nm = ovsdb_condition_eval_any(&conds[i], r);
 			if (om && !nm)
 				add_update(updates, mt->ts, ovsdb_row_uuid(r),
 					   json_pack("{sn}", "delete"));
 			else if (!om && nm)
 				add_update(updates, mt->ts, ovsdb_row_uuid(r),
 					   json_pack("{so}", "insert",
-						     row_json(mt, r, true)));
+						     row_json(mt, r, true, K_INSERT)));
 		}
 		if (mt->has_cond)
 			ovsdb_condition_destroy(&mt->cond);
