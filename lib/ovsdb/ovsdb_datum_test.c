@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for ovsdb_types and ovsdb_datum: parsing, constraints, JSON. */
+#include "../../tests/check.h"
+#include "ovsdb_datum.h"
+
+#include <stdlib.h>
+
+static void
+parse_type(const char *text, struct ovsdb_type *t)
+{
+	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+	struct ovsdb_error *e = NULL;
+	CHECK(j != NULL);
+	CHECK_EQ(ovsdb_type_from_json(j, t, &e), 0);
+	ovsdb_error_free(e);
+	json_decref(j);
+}
+
+/* Parses @value as a datum of @type; returns the error (or "ok") and the
+ * round-tripped JSON in @out. */
+static char *
+try_datum(const char *type, const char *value, char **out)
+{
+	struct ovsdb_type t;
+	struct ovsdb_datum d;
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_symtab st;
+	parse_type(type, &t);
+	ovsdb_symtab_init(&st);
+	json_t *j = json_loads(value, JSON_DECODE_ANY, NULL);
+	char *res;
+	*out = NULL;
+	if (ovsdb_datum_from_json(&d, &t, j, &st, &e)) {
+		res = xasprintf("%s: %s", e->tag, e->details);
+		ovsdb_error_free(e);
+	} else {
+		json_t *o = ovsdb_datum_to_json(&d, &t);
+		*out = ovsdb_json_text(o);
+		json_decref(o);
+		ovsdb_datum_destroy(&d, &t);
+		res = xstrdup("ok");
+	}
+	json_decref(j);
+	ovsdb_symtab_destroy(&st);
+	ovsdb_type_destroy(&t);
+	return res;
+}
+
+#define EXPECT(TYPE, VALUE, RES, OUT)                                        \
+	do {                                                                 \
+		char *out_;                                                  \
+		char *res_ = try_datum(TYPE, VALUE, &out_);                  \
+		CHECK_STREQ(res_, RES);                                      \
+		if (OUT)                                                     \
+			CHECK_STREQ(out_, OUT);                              \
+		free(res_);                                                  \
+		free(out_);                                                  \
+	} while (0)
+
+static void
+test_atoms(void)
+{
+	EXPECT("\"integer\"", "5", "ok", "5");
+	EXPECT("\"integer\"", "\"5\"", "syntax error: expected integer", NULL);
+	EXPECT("\"real\"", "5", "ok", "5.0");
+	EXPECT("\"boolean\"", "true", "ok", "true");
+	EXPECT("\"string\"", "5", "syntax error: expected string", NULL);
+	EXPECT("\"uuid\"", "[\"uuid\",\"12345678-1234-1234-1234-123456789abc\"]",
+	       "ok", "[\"uuid\",\"12345678-1234-1234-1234-123456789abc\"]");
+	EXPECT("\"uuid\"", "[\"uuid\",\"x\"]",
+	       "syntax error: \"x\" is not a valid UUID", NULL);
+}
+
+static void
+test_sets_maps(void)
+{
+	const char *set = "{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}";
+	EXPECT(set, "[\"set\",[3,1,2]]", "ok", "[\"set\",[1,2,3]]");
+	EXPECT(set, "7", "ok", "7");
+	EXPECT(set, "[\"set\",[7]]", "ok", "7");
+	EXPECT(set, "[\"set\",[1,1]]", "ovsdb error: set contains duplicate",
+	       NULL);
+	const char *opt = "{\"key\":\"string\",\"min\":0,\"max\":1}";
+	EXPECT(opt, "[\"set\",[\"a\",\"b\"]]",
+	       "syntax error: set must have 0 to 1 members but 2 are present",
+	       NULL);
+	const char *map = "{\"key\":\"string\",\"value\":\"string\","
+			  "\"min\":0,\"max\":\"unlimited\"}";
+	EXPECT(map, "[\"map\",[[\"b\",\"2\"],[\"a\",\"1\"]]]", "ok",
+	       "[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]]");
+	EXPECT(map, "[\"map\",[[\"a\",\"1\"],[\"a\",\"2\"]]]",
+	       "ovsdb error: map contains duplicate key", NULL);
+	EXPECT(map, "[\"set\",[]]",
+	       "syntax error: expected [\"map\", <array>]", NULL);
+}
+
+static void
+test_constraints(void)
+{
+	EXPECT("{\"key\":{\"type\":\"integer\",\"minInteger\":0,"
+	       "\"maxInteger\":4095}}",
+	       "5000", "constraint violation: 5000 is not in the valid range "
+		       "0 to 4095 (inclusive)", NULL);
+	EXPECT("{\"key\":{\"type\":\"integer\",\"minInteger\":1000}}", "1",
+	       "constraint violation: 1 is less than minimum allowed value "
+	       "1000", NULL);
+	EXPECT("{\"key\":{\"type\":\"integer\",\"maxInteger\":10}}", "11",
+	       "constraint violation: 11 is greater than maximum allowed "
+	       "value 10", NULL);
+	const char *en = "{\"key\":{\"type\":\"string\",\"enum\":[\"set\","
+			 "[\"standalone\",\"secure\"]]}}";
+	EXPECT(en, "\"secure\"", "ok", "\"secure\"");
+	EXPECT(en, "\"br0\"", "constraint violation: br0 is not one of the "
+			      "allowed values ([secure, standalone])", NULL);
+	EXPECT(en, "\"a b\"", "constraint violation: \"a b\" is not one of "
+			      "the allowed values ([secure, standalone])",
+	       NULL);
+	EXPECT("{\"key\":{\"type\":\"string\",\"maxLength\":2}}", "\"abc\"",
+	       "constraint violation: \"abc\" length 3 is greater than "
+	       "maximum allowed length 2", NULL);
+}
+
+static void
+test_english(void)
+{
+	struct ovsdb_type t;
+	char *s;
+	parse_type("{\"key\":{\"type\":\"integer\"},\"min\":0,\"max\":4096}", &t);
+	s = ovsdb_type_to_english(&t);
+	CHECK_STREQ(s, "set of up to 4096 integers");
+	free(s);
+	ovsdb_type_destroy(&t);
+	parse_type("{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+		   "\"max\":\"unlimited\"}", &t);
+	s = ovsdb_type_to_english(&t);
+	CHECK_STREQ(s, "map of (string, string) pairs");
+	free(s);
+	ovsdb_type_destroy(&t);
+	parse_type("{\"key\":\"uuid\",\"min\":1,\"max\":\"unlimited\"}", &t);
+	s = ovsdb_type_to_english(&t);
+	CHECK_STREQ(s, "set of 1 or more uuids");
+	free(s);
+	ovsdb_type_destroy(&t);
+}
+
+static void
+test_diff(void)
+{
+	struct ovsdb_type t;
+	struct ovsdb_datum a, b, d;
+	struct ovsdb_error *e = NULL;
+	parse_type("{\"key\":\"string\",\"value\":\"integer\",\"min\":0,"
+		   "\"max\":\"unlimited\"}", &t);
+	json_t *ja = json_loads("[\"map\",[[\"a\",1],[\"b\",2],[\"c\",3]]]", 0,
+				NULL);
+	json_t *jb = json_loads("[\"map\",[[\"b\",2],[\"c\",4],[\"d\",5]]]", 0,
+				NULL);
+	CHECK_EQ(ovsdb_datum_from_json(&a, &t, ja, NULL, &e), 0);
+	CHECK_EQ(ovsdb_datum_from_json(&b, &t, jb, NULL, &e), 0);
+	ovsdb_datum_diff(&d, &a, &b, &t);
+	json_t *o = ovsdb_datum_to_json(&d, &t);
+	char *s = ovsdb_json_text(o);
+	CHECK_STREQ(s, "[\"map\",[[\"a\",1],[\"c\",4],[\"d\",5]]]");
+	free(s);
+	json_decref(o);
+	CHECK(!ovsdb_datum_includes_all(&a, &b, &t));
+	ovsdb_datum_subtract(&a, &t, &b, &t); /* removes b=2 only */
+	CHECK_EQ(a.n, 2);
+	ovsdb_datum_union(&a, &b, &t);        /* adds b, d; keeps c=3 */
+	CHECK_EQ(a.n, 4);
+	CHECK_EQ(a.values[2].i, 3);
+	ovsdb_datum_destroy(&a, &t);
+	ovsdb_datum_destroy(&b, &t);
+	ovsdb_datum_destroy(&d, &t);
+	json_decref(ja);
+	json_decref(jb);
+	ovsdb_type_destroy(&t);
+}
+
+static void
+test_uuid(void)
+{
+	struct ovsdb_uuid u, v;
+	char buf[37];
+	ovsdb_uuid_generate(&u);
+	ovsdb_uuid_format(&u, buf);
+	CHECK(ovsdb_uuid_from_string(buf, &v));
+	CHECK(ovsdb_uuid_eq(&u, &v));
+	CHECK_EQ(buf[14], '4');
+	CHECK(!ovsdb_uuid_from_string("12345678-1234-1234-1234-123456789ab", &v));
+}
+
+int
+main(void)
+{
+	CHECK_RUN(test_atoms);
+	CHECK_RUN(test_sets_maps);
+	CHECK_RUN(test_constraints);
+	CHECK_RUN(test_english);
+	CHECK_RUN(test_diff);
+	CHECK_RUN(test_uuid);
+	CHECK_EXIT();
+}

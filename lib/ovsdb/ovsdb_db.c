@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ovsdb_db: in-memory tables and rows of an open database. */
+#include "ovsdb_db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovsdb_storage.h"
+
+struct ovsdb_db *
+ovsdb_db_new(struct ovsdb_schema *schema)
+{
+	struct ovsdb_db *db = xzalloc(sizeof *db);
+	db->schema = schema;
+	db->tables = xcalloc(schema->n_tables ? schema->n_tables : 1,
+			     sizeof *db->tables);
+	for (unsigned i = 0; i < schema->n_tables; i++) {
+		db->tables[i].schema = &schema->tables[i];
+		db->tables[i].db = db;
+		hmap_init(&db->tables[i].rows);
+	}
+	return db;
+}
+
+void
+ovsdb_db_free(struct ovsdb_db *db)
+{
+	if (!db)
+		return;
+	if (db->txn)
+		ovsdb_txn_abort(db->txn);
+	for (unsigned i = 0; i < db->schema->n_tables; i++) {
+		struct hnode *n, *next;
+		HMAP_FOR_EACH_SAFE (n, next, &db->tables[i].rows)
+			ovsdb_row_free(HMAP_CONTAINER(n, struct ovsdb_row, node));
+		hmap_destroy(&db->tables[i].rows);
+	}
+	if (db->storage)
+		ovsdb_storage_close(db->storage);
+	free(db->tables);
+	ovsdb_schema_free(db->schema);
+	free(db);
+}
+
+struct ovsdb_table *
+ovsdb_db_find_table(struct ovsdb_db *db, const char *name)
+{
+	struct ovsdb_table_schema *ts = ovsdb_schema_find_table(db->schema,
+								name);
+	return ts ? &db->tables[ts->index] : NULL;
+}
+
+static struct ovsdb_row *
+row_alloc(struct ovsdb_table *t)
+{
+	struct ovsdb_row *r = xzalloc(sizeof *r + t->schema->n_columns *
+						  sizeof(struct ovsdb_datum));
+	r->table = t;
+	return r;
+}
+
+struct ovsdb_row *
+ovsdb_row_new(struct ovsdb_table *t, const struct ovsdb_uuid *uuid)
+{
+	struct ovsdb_row *r = row_alloc(t);
+	const struct ovsdb_table_schema *ts = t->schema;
+	for (unsigned i = 0; i < ts->n_columns; i++)
+		ovsdb_datum_init_default(&r->fields[i], &ts->columns[i].type);
+	if (uuid)
+		r->fields[OVSDB_COL_UUID].keys[0].u = *uuid;
+	else
+		ovsdb_uuid_generate(&r->fields[OVSDB_COL_UUID].keys[0].u);
+	ovsdb_uuid_generate(&r->fields[OVSDB_COL_VERSION].keys[0].u);
+	return r;
+}
+
+struct ovsdb_row *
+ovsdb_row_clone(const struct ovsdb_row *src)
+{
+	struct ovsdb_row *r = row_alloc(src->table);
+	const struct ovsdb_table_schema *ts = src->table->schema;
+	for (unsigned i = 0; i < ts->n_columns; i++)
+		ovsdb_datum_clone(&r->fields[i], &src->fields[i],
+				  &ts->columns[i].type);
+	r->n_refs = src->n_refs;
+	return r;
+}
+
+void
+ovsdb_row_free(struct ovsdb_row *r)
+{
+	if (!r)
+		return;
+	const struct ovsdb_table_schema *ts = r->table->schema;
+	for (unsigned i = 0; i < ts->n_columns; i++)
+		ovsdb_datum_destroy(&r->fields[i], &ts->columns[i].type);
+	free(r);
+}
+
+struct ovsdb_row *
+ovsdb_table_find_row(const struct ovsdb_table *t, const struct ovsdb_uuid *uuid)
+{
+	for (struct hnode *n = hmap_first_with_hash(&t->rows,
+						    ovsdb_uuid_hash(uuid));
+	     n; n = hmap_next_with_hash(n)) {
+		struct ovsdb_row *r = HMAP_CONTAINER(n, struct ovsdb_row, node);
+		if (ovsdb_uuid_eq(ovsdb_row_uuid(r), uuid))
+			return r;
+	}
+	return NULL;
+}
+
+void
+ovsdb_table_put_row(struct ovsdb_table *t, struct ovsdb_row *r)
+{
+	hmap_insert(&t->rows, &r->node, ovsdb_uuid_hash(ovsdb_row_uuid(r)));
+}
+
+json_t *
+ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols)
+{
+	const struct ovsdb_table_schema *ts = r->table->schema;
+	json_t *j = json_object();
+	for (unsigned i = 0; i < ts->n_columns; i++)
+		if (!cols || cols[i])
+			json_object_set_new(j, ts->columns[i].name,
+					    ovsdb_datum_to_json(
+						    &r->fields[i],
+						    &ts->columns[i].type));
+	return j;
+}
+
+static void
+count_datum_refs(struct ovsdb_db *db, const struct ovsdb_datum *d,
+		 const struct ovsdb_base_type *b, const union ovsdb_atom *atoms)
+{
+	if (!ovsdb_base_is_strong_ref(b) || !atoms)
+		return;
+	struct ovsdb_table *rt = ovsdb_db_table(db, b->ref_table);
+	for (unsigned i = 0; i < d->n; i++) {
+		struct ovsdb_row *target = ovsdb_table_find_row(rt,
+								&atoms[i].u);
+		if (target)
+			target->n_refs++;
+	}
+}
+
+void
+ovsdb_db_count_refs(struct ovsdb_db *db)
+{
+	struct hnode *n;
+	for (unsigned t = 0; t < db->schema->n_tables; t++)
+		HMAP_FOR_EACH (n, &db->tables[t].rows)
+			HMAP_CONTAINER(n, struct ovsdb_row, node)->n_refs = 0;
+	for (unsigned t = 0; t < db->schema->n_tables; t++) {
+		const struct ovsdb_table_schema *ts = &db->schema->tables[t];
+		if (!ts->has_refs)
+			continue;
+		HMAP_FOR_EACH (n, &db->tables[t].rows) {
+			struct ovsdb_row *r = HMAP_CONTAINER(n, struct ovsdb_row,
+							     node);
+			for (unsigned c = 2; c < ts->n_columns; c++) {
+				const struct ovsdb_type *ty =
+					&ts->columns[c].type;
+				count_datum_refs(db, &r->fields[c], &ty->key,
+						 r->fields[c].keys);
+				count_datum_refs(db, &r->fields[c], &ty->value,
+						 r->fields[c].values);
+			}
+		}
+	}
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ovsdb_db: an open OVSDB database: the schema, the in-memory rows of every
+ * table (hashed by UUID; reads and conditions never go through SQL), the
+ * SQLite storage behind it, and transactions.
+ *
+ * A transaction changes rows in place and records the original of every
+ * row it touches, so an abort (or a failed commit) restores them.  On
+ * commit it checks referential integrity, collects garbage, checks maxRows
+ * and unique indexes, writes every change to SQLite in one SQLite
+ * transaction, then calls the commit hook (monitors) with old and new rows.
+ */
+#ifndef MICROVS_OVSDB_DB_H
+#define MICROVS_OVSDB_DB_H
+
+#include "ovsdb_datum.h"
+#include "ovsdb_schema.h"
+
+struct ovsdb_storage;
+struct ovsdb_txn;
+
+struct ovsdb_row {
+	struct hnode node;   /* in table->rows, hash of the UUID */
+	struct ovsdb_table *table;
+	unsigned n_refs;     /* strong references from other rows */
+	struct ovsdb_txn_row *txn_row; /* set while a transaction holds it */
+	struct ovsdb_datum fields[]; /* one per column; [0] _uuid, [1] _version */
+};
+
+static inline const struct ovsdb_uuid *
+ovsdb_row_uuid(const struct ovsdb_row *r)
+{
+	return &r->fields[OVSDB_COL_UUID].keys[0].u;
+}
+
+struct ovsdb_table {
+	const struct ovsdb_table_schema *schema;
+	struct ovsdb_db *db;
+	struct hmap rows;
+};
+
+/* One row touched by a transaction.  old: the committed row before the
+ * transaction (NULL if inserted); new: the row now (NULL if deleted). */
+struct ovsdb_txn_row {
+	struct hnode node; /* in txn->rows by UUID */
+	struct ovsdb_txn_row *next_in_order;
+	struct ovsdb_table *table;
+	struct ovsdb_uuid uuid;
+	struct ovsdb_row *old, *new_;
+	unsigned char *changed; /* per column, filled at commit */
+};
+
+typedef void ovsdb_commit_hook(void *aux, struct ovsdb_db *db,
+			       const struct ovsdb_txn *txn);
+
+struct ovsdb_db {
+	struct ovsdb_schema *schema;
+	struct ovsdb_table *tables; /* schema->n_tables */
+	struct ovsdb_storage *storage; /* NULL: in memory only */
+	struct ovsdb_txn *txn;         /* the open transaction, if any */
+	uint64_t n_commits;
+	ovsdb_commit_hook *hook;
+	void *hook_aux;
+};
+
+/* Creates an empty in-memory database for @schema (takes ownership). */
+struct ovsdb_db *ovsdb_db_new(struct ovsdb_schema *schema);
+void ovsdb_db_free(struct ovsdb_db *db);
+struct ovsdb_table *ovsdb_db_find_table(struct ovsdb_db *db, const char *name);
+static inline struct ovsdb_table *
+ovsdb_db_table(struct ovsdb_db *db, const struct ovsdb_table_schema *ts)
+{
+	return &db->tables[ts->index];
+}
+
+/* Rows. */
+struct ovsdb_row *ovsdb_row_new(struct ovsdb_table *t,
+				const struct ovsdb_uuid *uuid);
+struct ovsdb_row *ovsdb_row_clone(const struct ovsdb_row *r);
+void ovsdb_row_free(struct ovsdb_row *r);
+struct ovsdb_row *ovsdb_table_find_row(const struct ovsdb_table *t,
+				       const struct ovsdb_uuid *uuid);
+/* Adds @r to @t without any transaction (loading, tests). */
+void ovsdb_table_put_row(struct ovsdb_table *t, struct ovsdb_row *r);
+/* JSON object of the columns flagged in @cols (NULL: all). */
+json_t *ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols);
+/* Recomputes n_refs of every row (after loading). */
+void ovsdb_db_count_refs(struct ovsdb_db *db);
+
+/* Transactions (at most one open per database). */
+struct ovsdb_txn *ovsdb_txn_begin(struct ovsdb_db *db);
+void ovsdb_txn_abort(struct ovsdb_txn *txn);
+/* Checks the transaction and makes it durable.  On failure the database
+ * is as before and *@errp says why (refint, constraints, I/O).  @durable
+ * asks for fsync.  Frees @txn either way. */
+int ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable,
+		     struct ovsdb_error **errp);
+struct ovsdb_row *ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *t,
+				   const struct ovsdb_uuid *uuid);
+/* Makes @r writable (records its original); returns @r. */
+struct ovsdb_row *ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r);
+void ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_row *r);
+/* True if @uuid was deleted by this transaction. */
+bool ovsdb_txn_was_deleted(const struct ovsdb_txn *txn,
+			   const struct ovsdb_uuid *uuid);
+/* First changed row in commit order (for hooks); next via ->next_in_order. */
+const struct ovsdb_txn_row *ovsdb_txn_first(const struct ovsdb_txn *txn);
+/* Transaction id of the commit being reported to the hook. */
+const struct ovsdb_uuid *ovsdb_txn_id(const struct ovsdb_txn *txn);
+
+/* Executes a "transact" request's operations (the params after the
+ * database name) and returns the result array (new reference).
+ * -EAGAIN: a "wait" is not yet satisfied; nothing was done and
+ * *@wait_ms says how long the caller may wait for a change before
+ * retrying (UINT64_MAX: forever). */
+struct ovsdb_exec_ctx {
+	/* True if the session holds lock @name (NULL: no locks held). */
+	bool (*lock_held)(void *aux, const char *name);
+	void *aux;
+	uint64_t elapsed_ms; /* since the request arrived */
+	bool read_only;
+};
+int ovsdb_execute(struct ovsdb_db *db, const json_t *ops,
+		  const struct ovsdb_exec_ctx *ctx, json_t **resultp,
+		  uint64_t *wait_ms);
+
+#endif

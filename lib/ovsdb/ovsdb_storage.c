@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ovsdb_storage: OVSDB tables in SQLite (see ovsdb_storage.h). */
+#include "ovsdb_storage.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+LOG_MODULE(ovsdb_storage);
+
+struct ovsdb_storage {
+	sqlite3 *sql;
+	char *path;
+	bool read_only;
+	unsigned n_tables;
+	sqlite3_stmt **put; /* per table: INSERT OR REPLACE */
+	sqlite3_stmt **del; /* per table: DELETE */
+	sqlite3_stmt *begin, *commit, *rollback;
+	bool full_sync;
+};
+
+static int
+sql_err(struct ovsdb_error **errp, sqlite3 *db, const char *what)
+{
+	return ovsdb_err_code(errp, -EIO, "I/O error", NULL, "%s: %s", what,
+			      db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+static bool
+is_scalar_col(const struct ovsdb_column *c)
+{
+	return ovsdb_type_is_scalar(&c->type);
+}
+
+static const char *
+sql_type(const struct ovsdb_column *c)
+{
+	if (!is_scalar_col(c))
+		return "TEXT";
+	switch (c->type.key.type) {
+	case OVSDB_T_INTEGER:
+	case OVSDB_T_BOOLEAN:
+		return "INTEGER";
+	case OVSDB_T_REAL:
+		return "REAL";
+	default:
+		return "TEXT";
+	}
+}
+
+static bool
+stored(const struct ovsdb_column *c)
+{
+	return !c->ephemeral;
+}
+
+static int
+exec_sql(sqlite3 *db, const char *sql, struct ovsdb_error **errp)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int r = ovsdb_err_code(errp, -EIO, "I/O error", NULL,
+				       "%s: %s", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
+}
+
+static int
+create_tables(sqlite3 *db, const struct ovsdb_schema *schema,
+	      struct ovsdb_error **errp)
+{
+	int r;
+	if ((r = exec_sql(db,
+			  "CREATE TABLE _microvs_meta (key TEXT PRIMARY KEY, "
+			  "value TEXT)",
+			  errp)))
+		return r;
+	for (unsigned t = 0; t < schema->n_tables; t++) {
+		const struct ovsdb_table_schema *ts = &schema->tables[t];
+		struct ds s = DS_EMPTY;
+		ds_printf(&s, "CREATE TABLE \"%s\" (_uuid TEXT PRIMARY KEY, "
+			      "_version TEXT", ts->name);
+		for (unsigned c = 2; c < ts->n_columns; c++)
+			if (stored(&ts->columns[c]))
+				ds_printf(&s, ", \"%s\" %s",
+					  ts->columns[c].name,
+					  sql_type(&ts->columns[c]));
+		ds_put(&s, ")");
+		r = exec_sql(db, ds_cstr(&s), errp);
+		ds_free(&s);
+		if (r)
+			return r;
+	}
+	char *text = json_dumps(schema->json, JSON_COMPACT);
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db,
+			   "INSERT INTO _microvs_meta VALUES ('schema', ?)",
+			   -1, &st, NULL);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(st) == SQLITE_DONE ? 0 : sql_err(errp, db, "meta");
+	sqlite3_finalize(st);
+	free(text);
+	return r;
+}
+
+static int
+open_sql(const char *path, int flags, sqlite3 **dbp, struct ovsdb_error **errp)
+{
+	if (sqlite3_open_v2(path, dbp, flags, NULL) != SQLITE_OK) {
+		int r = sql_err(errp, *dbp, path);
+		sqlite3_close(*dbp);
+		*dbp = NULL;
+		return r;
+	}
+	sqlite3_busy_timeout(*dbp, 5000);
+	return 0;
+}
+
+int
+ovsdb_storage_create(const char *path, const struct ovsdb_schema *schema,
+		     struct ovsdb_error **errp)
+{
+	sqlite3 *db;
+	int r;
+
+	if (access(path, F_OK) == 0)
+		return ovsdb_err_code(errp, -EEXIST, "I/O error", NULL,
+				      "%s: file exists", path);
+	if ((r = open_sql(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			  &db, errp)))
+		return r;
+	r = exec_sql(db, "PRAGMA journal_mode=WAL", errp);
+	if (!r)
+		r = exec_sql(db, "BEGIN", errp);
+	if (!r)
+		r = create_tables(db, schema, errp);
+	if (!r)
+		r = exec_sql(db, "COMMIT", errp);
+	sqlite3_close(db);
+	if (r)
+		unlink(path);
+	return r;
+}
+
+static int
+load_schema(sqlite3 *db, const char *path, struct ovsdb_schema **sp,
+	    struct ovsdb_error **errp)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	*sp = NULL;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT value FROM _microvs_meta WHERE "
+			       "key='schema'",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		r = ovsdb_err_code(errp, -EINVAL, "I/O error", NULL,
+				   "%s: not a microvs database", path);
+		sqlite3_finalize(st);
+		return r;
+	}
+	json_error_t jerr;
+	json_t *j = json_loads((const char *)sqlite3_column_text(st, 0), 0,
+			       &jerr);
+	sqlite3_finalize(st);
+	if (!j)
+		return ovsdb_err(errp, "syntax error", NULL,
+				 "%s: bad stored schema: %s", path, jerr.text);
+	r = ovsdb_schema_from_json(j, sp, errp);
+	json_decref(j);
+	return r;
+}
+
+int
+ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
+			  struct ovsdb_error **errp)
+{
+	sqlite3 *db;
+	int r;
+	if (access(path, F_OK))
+		return ovsdb_err_code(errp, -errno, "I/O error", NULL,
+				      "%s: open failed (%s)", path,
+				      strerror(errno));
+	if ((r = open_sql(path, SQLITE_OPEN_READONLY, &db, errp)))
+		return r;
+	r = load_schema(db, path, sp, errp);
+	sqlite3_close(db);
+	return r;
+}
+
+/* ---- value encoding ---- */
+
+static json_t *
+atom_to_sqljson(const union ovsdb_atom *a, enum ovsdb_atype t)
+{
+	if (t == OVSDB_T_UUID) {
+		char buf[37];
+		ovsdb_uuid_format(&a->u, buf);
+		return json_string(buf);
+	}
+	return ovsdb_atom_to_json(a, t);
+}
+
+static void
+bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
+	   const struct ovsdb_column *c)
+{
+	const struct ovsdb_type *t = &c->type;
+	if (is_scalar_col(c)) {
+		const union ovsdb_atom *a = &d->keys[0];
+		char buf[37];
+		switch (t->key.type) {
+		case OVSDB_T_INTEGER:
+			sqlite3_bind_int64(st, idx, a->i);
+			return;
+		case OVSDB_T_BOOLEAN:
+			sqlite3_bind_int(st, idx, a->b);
+			return;
+		case OVSDB_T_REAL:
+			sqlite3_bind_double(st, idx, a->r);
+			return;
+		case OVSDB_T_STRING:
+			sqlite3_bind_text(st, idx, a->s, -1, SQLITE_STATIC);
+			return;
+		default:
+			ovsdb_uuid_format(&a->u, buf);
+			sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
+			return;
+		}
+	}
+	json_t *j;
+	if (!ovsdb_type_is_map(t)) {
+		j = json_array();
+		for (unsigned i = 0; i < d->n; i++)
+			json_array_append_new(j, atom_to_sqljson(&d->keys[i],
+								 t->key.type));
+	} else if (t->key.type == OVSDB_T_STRING) {
+		j = json_object();
+		for (unsigned i = 0; i < d->n; i++)
+			json_object_set_new(j, d->keys[i].s,
+					    atom_to_sqljson(&d->values[i],
+							    t->value.type));
+	} else {
+		j = json_array();
+		for (unsigned i = 0; i < d->n; i++)
+			json_array_append_new(
+				j, json_pack("[oo]",
+					     atom_to_sqljson(&d->keys[i],
+							     t->key.type),
+					     atom_to_sqljson(&d->values[i],
+							     t->value.type)));
+	}
+	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	json_decref(j);
+	sqlite3_bind_text(st, idx, text, -1, free);
+}
+
+static int
+sqljson_to_atom(const json_t *j, enum ovsdb_atype t, union ovsdb_atom *a)
+{
+	switch (t) {
+	case OVSDB_T_INTEGER:
+		if (!json_is_integer(j))
+			return -EINVAL;
+		a->i = json_integer_value(j);
+		return 0;
+	case OVSDB_T_REAL:
+		if (!json_is_number(j))
+			return -EINVAL;
+		a->r = json_number_value(j);
+		return 0;
+	case OVSDB_T_BOOLEAN:
+		if (!json_is_boolean(j))
+			return -EINVAL;
+		a->b = json_is_true(j);
+		return 0;
+	case OVSDB_T_STRING:
+		if (!json_is_string(j))
+			return -EINVAL;
+		a->s = xstrdup(json_string_value(j));
+		return 0;
+	case OVSDB_T_UUID:
+		if (!json_is_string(j) ||
+		    !ovsdb_uuid_from_string(json_string_value(j), &a->u))
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int
+column_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
+		const struct ovsdb_column *c)
+{
+	const struct ovsdb_type *t = &c->type;
+	ovsdb_datum_destroy(d, t);
+	if (is_scalar_col(c)) {
+		d->n = 1;
+		d->keys = xmalloc(sizeof *d->keys);
+		const char *s;
+		switch (t->key.type) {
+		case OVSDB_T_INTEGER:
+			d->keys[0].i = sqlite3_column_int64(st, idx);
+			return 0;
+		case OVSDB_T_BOOLEAN:
+			d->keys[0].b = sqlite3_column_int(st, idx) != 0;
+			return 0;
+		case OVSDB_T_REAL:
+			d->keys[0].r = sqlite3_column_double(st, idx);
+			return 0;
+		case OVSDB_T_STRING:
+			s = (const char *)sqlite3_column_text(st, idx);
+			d->keys[0].s = xstrdup(s ? s : "");
+			return 0;
+		default:
+			s = (const char *)sqlite3_column_text(st, idx);
+			if (!s || !ovsdb_uuid_from_string(s, &d->keys[0].u))
+				memset(&d->keys[0].u, 0, sizeof d->keys[0].u);
+			return 0;
+		}
+	}
+	const char *text = (const char *)sqlite3_column_text(st, idx);
+	if (!text)
+		return 0;
+	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+	if (!j)
+		return -EINVAL;
+	bool map = ovsdb_type_is_map(t);
+	size_t n = json_is_object(j) ? json_object_size(j) : json_array_size(j);
+	d->keys = xcalloc(n ? n : 1, sizeof *d->keys);
+	if (map)
+		d->values = xcalloc(n ? n : 1, sizeof *d->values);
+	int r = 0;
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach (j, k, v) {
+			d->keys[d->n].s = xstrdup(k);
+			if ((r = sqljson_to_atom(v, t->value.type,
+						 &d->values[d->n]))) {
+				free(d->keys[d->n].s);
+				break;
+			}
+			d->n++;
+		}
+	} else {
+		for (size_t i = 0; i < n && !r; i++) {
+			json_t *e = json_array_get(j, i);
+			if (!map) {
+				r = sqljson_to_atom(e, t->key.type,
+						    &d->keys[d->n]);
+			} else {
+				r = sqljson_to_atom(json_array_get(e, 0),
+						    t->key.type,
+						    &d->keys[d->n]);
+				if (!r && (r = sqljson_to_atom(
+						   json_array_get(e, 1),
+						   t->value.type,
+						   &d->values[d->n])))
+					ovsdb_atom_destroy(&d->keys[d->n],
+							   t->key.type);
+			}
+			if (!r)
+				d->n++;
+		}
+	}
+	json_decref(j);
+	ovsdb_datum_sort_unique(d, t);
+	return r;
+}
+
+/* ---- open, load, write ---- */
+
+static int
+prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
+	struct ovsdb_error **errp)
+{
+	st->n_tables = schema->n_tables;
+	st->put = xcalloc(st->n_tables + 1, sizeof *st->put);
+	st->del = xcalloc(st->n_tables + 1, sizeof *st->del);
+	for (unsigned t = 0; t < schema->n_tables; t++) {
+		const struct ovsdb_table_schema *ts = &schema->tables[t];
+		struct ds s = DS_EMPTY, v = DS_EMPTY;
+		ds_printf(&s, "INSERT OR REPLACE INTO \"%s\" (_uuid, _version",
+			  ts->name);
+		ds_put(&v, "?, ?");
+		for (unsigned c = 2; c < ts->n_columns; c++)
+			if (stored(&ts->columns[c])) {
+				ds_printf(&s, ", \"%s\"", ts->columns[c].name);
+				ds_put(&v, ", ?");
+			}
+		ds_printf(&s, ") VALUES (%s)", ds_cstr(&v));
+		int rc = sqlite3_prepare_v3(st->sql, ds_cstr(&s), -1,
+					    SQLITE_PREPARE_PERSISTENT,
+					    &st->put[t], NULL);
+		ds_free(&s);
+		ds_free(&v);
+		if (rc != SQLITE_OK)
+			return sql_err(errp, st->sql, ts->name);
+		char *d = xasprintf("DELETE FROM \"%s\" WHERE _uuid = ?",
+				    ts->name);
+		rc = sqlite3_prepare_v3(st->sql, d, -1,
+					SQLITE_PREPARE_PERSISTENT, &st->del[t],
+					NULL);
+		free(d);
+		if (rc != SQLITE_OK)
+			return sql_err(errp, st->sql, ts->name);
+	}
+	if (sqlite3_prepare_v3(st->sql, "BEGIN IMMEDIATE", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->begin,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "COMMIT", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->commit,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "ROLLBACK", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->rollback,
+			       NULL) != SQLITE_OK)
+		return sql_err(errp, st->sql, "prepare");
+	return 0;
+}
+
+static int
+load_table(struct ovsdb_storage *st, struct ovsdb_table *table,
+	   struct ovsdb_error **errp)
+{
+	const struct ovsdb_table_schema *ts = table->schema;
+	struct ds s = DS_EMPTY;
+	sqlite3_stmt *q;
+	int rc, col = 2;
+
+	ds_put(&s, "SELECT _uuid, _version");
+	for (unsigned c = 2; c < ts->n_columns; c++)
+		if (stored(&ts->columns[c]))
+			ds_printf(&s, ", \"%s\"", ts->columns[c].name);
+	ds_printf(&s, " FROM \"%s\"", ts->name);
+	rc = sqlite3_prepare_v2(st->sql, ds_cstr(&s), -1, &q, NULL);
+	ds_free(&s);
+	if (rc != SQLITE_OK)
+		return sql_err(errp, st->sql, ts->name);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct ovsdb_uuid u, v;
+		const char *us = (const char *)sqlite3_column_text(q, 0);
+		const char *vs = (const char *)sqlite3_column_text(q, 1);
+		if (!us || !ovsdb_uuid_from_string(us, &u))
+			continue;
+		struct ovsdb_row *r = ovsdb_row_new(table, &u);
+		if (vs && ovsdb_uuid_from_string(vs, &v))
+			r->fields[OVSDB_COL_VERSION].keys[0].u = v;
+		col = 2;
+		for (unsigned c = 2; c < ts->n_columns; c++)
+			if (stored(&ts->columns[c]) &&
+			    column_to_datum(q, col++, &r->fields[c],
+					    &ts->columns[c]))
+				log_warn("%s: bad value in %s.%s, row %s",
+					 st->path, ts->name,
+					 ts->columns[c].name, us);
+		ovsdb_table_put_row(table, r);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : sql_err(errp, st->sql, ts->name);
+}
+
+int
+ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
+		   struct ovsdb_error **errp)
+{
+	struct ovsdb_storage *st = xzalloc(sizeof *st);
+	struct ovsdb_schema *schema = NULL;
+	struct ovsdb_db *db = NULL;
+	int r;
+
+	*dbp = NULL;
+	st->path = xstrdup(path);
+	st->read_only = read_only;
+	if (access(path, F_OK)) {
+		r = ovsdb_err_code(errp, -errno, "I/O error", NULL,
+				   "%s: open failed (%s)", path,
+				   strerror(errno));
+		goto fail;
+	}
+	if ((r = open_sql(path, read_only ? SQLITE_OPEN_READONLY
+					  : SQLITE_OPEN_READWRITE,
+			  &st->sql, errp)))
+		goto fail;
+	if (!read_only &&
+	    ((r = exec_sql(st->sql, "PRAGMA journal_mode=WAL", errp)) ||
+	     (r = exec_sql(st->sql, "PRAGMA synchronous=NORMAL", errp))))
+		goto fail;
+	if ((r = load_schema(st->sql, path, &schema, errp)))
+		goto fail;
+	db = ovsdb_db_new(schema);
+	for (unsigned t = 0; t < schema->n_tables; t++)
+		if ((r = load_table(st, &db->tables[t], errp)))
+			goto fail;
+	ovsdb_db_count_refs(db);
+	if (!read_only && (r = prepare(st, schema, errp)))
+		goto fail;
+	db->storage = st;
+	*dbp = db;
+	return 0;
+
+fail:
+	if (db)
+		ovsdb_db_free(db);
+	ovsdb_storage_close(st);
+	return r;
+}
+
+void
+ovsdb_storage_close(struct ovsdb_storage *st)
+{
+	if (!st)
+		return;
+	for (unsigned t = 0; t < st->n_tables; t++) {
+		sqlite3_finalize(st->put[t]);
+		sqlite3_finalize(st->del[t]);
+	}
+	sqlite3_finalize(st->begin);
+	sqlite3_finalize(st->commit);
+	sqlite3_finalize(st->rollback);
+	free(st->put);
+	free(st->del);
+	sqlite3_close(st->sql);
+	free(st->path);
+	free(st);
+}
+
+const char *
+ovsdb_storage_path(const struct ovsdb_storage *st)
+{
+	return st->path;
+}
+
+static int
+step_reset(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : rc;
+}
+
+static int
+put_row(struct ovsdb_storage *st, const struct ovsdb_row *r)
+{
+	const struct ovsdb_table_schema *ts = r->table->schema;
+	sqlite3_stmt *s = st->put[ts->index];
+	char u[37], v[37];
+	ovsdb_uuid_format(ovsdb_row_uuid(r), u);
+	ovsdb_uuid_format(&r->fields[OVSDB_COL_VERSION].keys[0].u, v);
+	sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+	int idx = 3;
+	for (unsigned c = 2; c < ts->n_columns; c++)
+		if (stored(&ts->columns[c]))
+			bind_datum(s, idx++, &r->fields[c], &ts->columns[c]);
+	return step_reset(s);
+}
+
+int
+ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
+		    const struct ovsdb_txn *txn, bool durable,
+		    struct ovsdb_error **errp)
+{
+	int rc;
+	(void)db;
+	if (st->read_only)
+		return ovsdb_err_code(errp, -EROFS, "I/O error", NULL,
+				      "%s: database is read-only", st->path);
+	if (durable != st->full_sync) {
+		exec_sql(st->sql,
+			 durable ? "PRAGMA synchronous=FULL"
+				 : "PRAGMA synchronous=NORMAL",
+			 NULL);
+		st->full_sync = durable;
+	}
+	if ((rc = step_reset(st->begin)))
+		return sql_err(errp, st->sql, "begin");
+	for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
+	     tr = tr->next_in_order) {
+		if (tr->new_) {
+			rc = put_row(st, tr->new_);
+		} else {
+			char u[37];
+			sqlite3_stmt *s = st->del[tr->table->schema->index];
+			ovsdb_uuid_format(&tr->uuid, u);
+			sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
+			rc = step_reset(s);
+		}
+		if (rc) {
+			int r = sql_err(errp, st->sql, "write");
+			step_reset(st->rollback);
+			return r;
+		}
+	}
+	if ((rc = step_reset(st->commit))) {
+		int r = sql_err(errp, st->sql, "commit");
+		step_reset(st->rollback);
+		return r;
+	}
+	return 0;
+}
+
+int
+ovsdb_storage_compact(struct ovsdb_storage *st, struct ovsdb_error **errp)
+{
+	int r = exec_sql(st->sql, "VACUUM", errp);
+	if (!r)
+		r = exec_sql(st->sql, "PRAGMA wal_checkpoint(TRUNCATE)", errp);
+	return r;
+}
+
+int
+ovsdb_storage_save_as(struct ovsdb_db *db, const char *path,
+		      struct ovsdb_error **errp)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	struct ovsdb_storage st = { 0 };
+	int r;
+
+	unlink(tmp);
+	if ((r = ovsdb_storage_create(tmp, db->schema, errp)))
+		goto out;
+	if ((r = open_sql(tmp, SQLITE_OPEN_READWRITE, &st.sql, errp)))
+		goto out;
+	st.path = tmp;
+	if ((r = prepare(&st, db->schema, errp)) ||
+	    (r = exec_sql(st.sql, "BEGIN", errp)))
+		goto out;
+	for (unsigned t = 0; t < db->schema->n_tables && !r; t++) {
+		struct hnode *n;
+		HMAP_FOR_EACH (n, &db->tables[t].rows)
+			if (put_row(&st, HMAP_CONTAINER(n, struct ovsdb_row,
+							node))) {
+				r = sql_err(errp, st.sql, "write");
+				break;
+			}
+	}
+	if (!r)
+		r = exec_sql(st.sql, "COMMIT", errp);
+	if (!r)
+		r = exec_sql(st.sql, "PRAGMA wal_checkpoint(TRUNCATE)", errp);
+out:
+	for (unsigned t = 0; st.put && t < st.n_tables; t++) {
+		sqlite3_finalize(st.put[t]);
+		sqlite3_finalize(st.del[t]);
+	}
+	sqlite3_finalize(st.begin);
+	sqlite3_finalize(st.commit);
+	sqlite3_finalize(st.rollback);
+	free(st.put);
+	free(st.del);
+	if (st.sql)
+		sqlite3_close(st.sql);
+	if (!r && rename(tmp, path)) {
+		r = ovsdb_err_code(errp, -errno, "I/O error", NULL,
+				   "%s: rename failed (%s)", path,
+				   strerror(errno));
+	}
+	if (r)
+		unlink(tmp);
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	if (!r) {
+		unlink(wal);
+		unlink(shm);
+	}
+	free(wal);
+	free(shm);
+	free(tmp);
+	return r;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ovsdb_storage: the SQLite file behind a database.  One SQLite table per
+ * OVSDB table (_uuid TEXT PRIMARY KEY, _version TEXT, scalar columns as
+ * INTEGER/REAL/TEXT, sets and maps as JSON text: sets as arrays, maps with
+ * string keys as objects, other maps as arrays of [key, value]), plus the
+ * table _microvs_meta holding the schema JSON.  WAL mode; every OVSDB
+ * commit is one SQLite transaction, fsynced when the client asked for a
+ * durable commit.  Ephemeral columns are not stored.
+ */
+#ifndef MICROVS_OVSDB_STORAGE_H
+#define MICROVS_OVSDB_STORAGE_H
+
+#include "ovsdb_db.h"
+
+struct ovsdb_storage;
+
+/* Creates a new database file at @path for @schema (with no rows).
+ * -EEXIST if @path exists; other -errno or -EIO with *@errp. */
+int ovsdb_storage_create(const char *path, const struct ovsdb_schema *schema,
+			 struct ovsdb_error **errp);
+/* Opens @path, loads every row and attaches the storage to the returned
+ * database.  @read_only: no writes allowed.  0 or -errno with *@errp. */
+int ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
+		       struct ovsdb_error **errp);
+/* Reads only the schema of @path.  0 or -errno with *@errp. */
+int ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
+			      struct ovsdb_error **errp);
+void ovsdb_storage_close(struct ovsdb_storage *st);
+const char *ovsdb_storage_path(const struct ovsdb_storage *st);
+/* Writes the changes of @txn in one SQLite transaction.  0 or -EIO. */
+int ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
+			const struct ovsdb_txn *txn, bool durable,
+			struct ovsdb_error **errp);
+/* Rewrites the file compactly (VACUUM, WAL checkpoint).  0 or -EIO. */
+int ovsdb_storage_compact(struct ovsdb_storage *st, struct ovsdb_error **errp);
+/* Writes all of @db (any schema) as a fresh file at @path, replacing it
+ * atomically (temporary file + rename).  Used by convert. */
+int ovsdb_storage_save_as(struct ovsdb_db *db, const char *path,
+			  struct ovsdb_error **errp);
+
+#endif

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for transactions: refint, GC, weak refs, indexes, maxRows,
+ * wait, and SQLite durability (write, reopen, compare). */
+#include "../../tests/check.h"
+#include "ovsdb_storage.h"
+#include "ovsdb_test_schema.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static struct ovsdb_db *db;
+
+#define T(OPS, EXPECT)                                                       \
+	do {                                                                 \
+		char *r_ = test_transact(db, OPS);                           \
+		CHECK_STREQ(r_, EXPECT);                                     \
+		free(r_);                                                    \
+	} while (0)
+
+static unsigned
+count(const char *table)
+{
+	return (unsigned)ovsdb_db_find_table(db, table)->rows.n;
+}
+
+#define R1 "\"11111111-1111-4111-8111-111111111111\""
+#define K1 "\"22222222-2222-4222-8222-222222222222\""
+#define K2 "\"33333333-3333-4333-8333-333333333333\""
+
+static void
+test_refs_and_gc(void)
+{
+	db = ovsdb_db_new(test_schema_parse());
+	/* An unreferenced Kid is garbage collected at commit. */
+	char *r = test_transact(db, "[{\"op\":\"insert\",\"table\":\"Kid\","
+				   "\"row\":{\"name\":\"a\"}}]");
+	CHECK(!strncmp(r, "[{\"uuid\":[\"uuid\",", 16));
+	free(r);
+	CHECK_EQ(count("Kid"), 0);
+}
+
+static void
+test_refs(void)
+{
+	char *r;
+	r = test_transact(db,
+		"[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k2\","
+		"\"uuid\":" K2 ",\"row\":{\"name\":\"b\"}},"
+		"{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
+		"\"uuid\":" K1 ",\"row\":{\"name\":\"a\","
+		"\"sub\":[\"named-uuid\",\"k2\"]}},"
+		"{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":" R1 ","
+		"\"row\":{\"kids\":[\"named-uuid\",\"k\"],"
+		"\"weak\":[\"named-uuid\",\"k2\"]}}]");
+	CHECK(strstr(r, "error") == NULL);
+	if (strstr(r, "error"))
+		fprintf(stderr, "%s\n", r);
+	free(r);
+	CHECK_EQ(count("Kid"), 2);
+	/* Deleting a referenced row fails. */
+	T("[{\"op\":\"delete\",\"table\":\"Kid\",\"where\":[[\"name\",\"==\",\"a\"]]}]",
+	  "[{\"count\":1},{\"details\":\"cannot delete Kid row "
+	  "22222222-2222-4222-8222-222222222222 because of 1 remaining "
+	  "reference(s)\",\"error\":\"referential integrity violation\"}]");
+	/* Dangling strong reference. */
+	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],\"mutations\":"
+	  "[[\"kids\",\"insert\",[\"uuid\",\"44444444-4444-4444-8444-444444444444\"]]]}]",
+	  "[{\"count\":1},{\"details\":\"Table Root column kids row "
+	  "11111111-1111-4111-8111-111111111111 references nonexistent row "
+	  "44444444-4444-4444-8444-444444444444 in table Kid.\","
+	  "\"error\":\"referential integrity violation\"}]");
+	/* Dropping the root's reference collects Kid a, then b (which was
+	 * referenced only by a); the weak ref to b disappears. */
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"kids\":[\"set\",[]]}}]",
+	  "[{\"count\":1}]");
+	CHECK_EQ(count("Kid"), 0);
+	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],\"columns\":"
+	  "[\"weak\",\"kids\"]}]",
+	  "[{\"rows\":[{\"kids\":[\"set\",[]],\"weak\":[\"set\",[]]}]}]");
+}
+
+static void
+test_constraints(void)
+{
+	char *r = test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\"},"
+				   "{\"op\":\"insert\",\"table\":\"Root\"}]");
+	CHECK(strstr(r, "{\"details\":\"transaction causes \\\"Root\\\" table "
+			"to contain 3 rows, greater than the schema-defined "
+			"limit of 2 row(s)\",\"error\":\"constraint "
+			"violation\"}]") != NULL);
+	free(r);
+}
+
+static void
+test_index(void)
+{
+	char *r = test_transact(db,
+		"[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],"
+		"\"mutations\":[[\"kids\",\"insert\",[\"set\",[[\"named-uuid\","
+		"\"a\"],[\"named-uuid\",\"b\"]]]]]},"
+		"{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"a\","
+		"\"row\":{\"name\":\"same\"}},"
+		"{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"b\","
+		"\"row\":{\"name\":\"same\"}}]");
+	CHECK(strstr(r, "Transaction causes multiple rows in \\\"Kid\\\" "
+			"table to have identical values (same) for index on "
+			"column \\\"name\\\".") != NULL);
+	free(r);
+	CHECK_EQ(count("Kid"), 0);
+	T("[{\"op\":\"update\",\"table\":\"Kid\",\"where\":[],\"row\":"
+	  "{\"name\":\"x\"}}]",
+	  "[{\"details\":\"Cannot update immutable column name in table "
+	  "Kid.\",\"error\":\"constraint violation\",\"syntax\":"
+	  "\"{\\\"op\\\":\\\"update\\\",\\\"row\\\":{\\\"name\\\":\\\"x\\\"},"
+	  "\\\"table\\\":\\\"Kid\\\",\\\"where\\\":[]}\"}]");
+}
+
+static void
+test_misc_ops(void)
+{
+	T("[{\"op\":\"comment\",\"comment\":\"hi\"},{\"op\":\"abort\"},"
+	  "{\"op\":\"comment\",\"comment\":\"x\"}]",
+	  "[{},{\"details\":\"aborted by request\",\"error\":\"aborted\"},"
+	  "null]");
+	T("[{\"op\":\"assert\",\"lock\":\"l\"}]",
+	  "[{\"details\":\"Asserted lock l not held.\","
+	  "\"error\":\"not owner\"}]");
+	T("[{\"op\":\"wait\",\"table\":\"Root\",\"where\":[],\"columns\":"
+	  "[\"n\"],\"until\":\"==\",\"rows\":[{\"n\":0}],\"timeout\":0}]",
+	  "[{}]");
+	T("[{\"op\":\"wait\",\"table\":\"Root\",\"where\":[],\"columns\":"
+	  "[\"n\"],\"until\":\"==\",\"rows\":[{\"n\":1}],\"timeout\":0}]",
+	  "[{\"details\":\"\\\"where\\\" clause test failed\","
+	  "\"error\":\"timed out\"}]");
+	T("[{\"op\":\"wait\",\"table\":\"Root\",\"where\":[],\"columns\":"
+	  "[\"n\"],\"until\":\"==\",\"rows\":[{\"n\":1}]}]",
+	  "rc=-11");
+	T("[{\"op\":\"frob\"}]",
+	  "[{\"details\":\"Parsing ovsdb operation 1 of 1 failed: No "
+	  "operation \\\"frob\\\"\",\"error\":\"syntax error\",\"syntax\":"
+	  "\"{\\\"op\\\":\\\"frob\\\"}\"}]");
+	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],\"x\":1}]",
+	  "[{\"details\":\"Parsing ovsdb operation 1 of 1 failed: Member "
+	  "'x' is present but not allowed here.\",\"error\":\"syntax error\","
+	  "\"syntax\":\"{\\\"op\\\":\\\"select\\\",\\\"table\\\":\\\"Root\\\","
+	  "\\\"where\\\":[],\\\"x\\\":1}\"}]");
+}
+
+static void
+test_storage(void)
+{
+	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
+	int fd = mkstemp(path);
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *sdb = NULL;
+	close(fd);
+	unlink(path);
+	CHECK_EQ(ovsdb_storage_create(path, db->schema, &e), 0);
+	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
+	if (!sdb)
+		return;
+	struct ovsdb_db *mem = db;
+	db = sdb;
+	char *r = test_transact(db,
+		"[{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":" R1 ","
+		"\"row\":{\"n\":7,\"r\":2.5,\"b\":true,\"s\":\"str\","
+		"\"m\":[\"map\",[[\"k\",\"v\"]]],\"ints\":[\"set\",[1,2]],"
+		"\"kids\":[\"named-uuid\",\"k\"]}},"
+		"{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
+		"\"row\":{\"name\":\"a\"}}]");
+	free(r);
+	const char *sel = "[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],"
+			  "\"columns\":[\"n\",\"r\",\"b\",\"s\",\"m\",\"ints\","
+			  "\"kids\",\"_version\"]}]";
+	char *before = test_transact(db, sel);
+	ovsdb_db_free(db);
+	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
+	db = sdb;
+	char *after = test_transact(db, sel);
+	CHECK_STREQ(before, after);
+	/* Refcounts were rebuilt: deleting the Kid must fail. */
+	r = test_transact(db, "[{\"op\":\"delete\",\"table\":\"Kid\","
+			      "\"where\":[]}]");
+	CHECK(strstr(r, "because of 1 remaining reference(s)") != NULL);
+	free(r);
+	free(before);
+	free(after);
+	ovsdb_db_free(db);
+	db = mem;
+	char *cmd = xasprintf("rm -f %s %s-wal %s-shm", path, path, path);
+	CHECK_EQ(system(cmd), 0);
+	free(cmd);
+}
+
+int
+main(void)
+{
+	CHECK_RUN(test_refs_and_gc);
+	CHECK_RUN(test_refs);
+	CHECK_RUN(test_constraints);
+	CHECK_RUN(test_index);
+	CHECK_RUN(test_misc_ops);
+	CHECK_RUN(test_storage);
+	ovsdb_db_free(db);
+	CHECK_EXIT();
+}
