@@ -241,6 +241,14 @@ dbctl_row_insert(struct dbctl_db *db, struct dbctl_table *t,
 	struct ovsdb_datum *u = &r->cur[OVSDB_COL_UUID];
 	if (u->n == 1)
 		u->keys[0].u = r->uuid;
+	/* A reference column starts empty, not with the all-zero UUID. */
+	for (unsigned c = 2; c < t->ts->n_columns; c++) {
+		const struct ovsdb_type *ct = &t->ts->columns[c].type;
+		if (ovsdb_base_is_ref(&ct->key) && !ovsdb_type_is_map(ct)) {
+			ovsdb_datum_destroy(&r->cur[c], ct);
+			ovsdb_datum_init_empty(&r->cur[c]);
+		}
+	}
 	return r;
 }
 

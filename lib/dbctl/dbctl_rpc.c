@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -153,6 +154,8 @@ static int
 call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp)
 {
 	char *text = json_dumps(req, JSON_COMPACT);
+	if (getenv("MICROVS_DBCTL_TRACE"))
+		fprintf(stderr, "send: %s\n", text);
 	int r = write_all(c->fd, text, strlen(text));
 
 	free(text);
