@@ -172,9 +172,9 @@ vsctl_find_port(struct dbctl_ctx *ctx, const char *name, bool must_exist)
 	struct vsctl_model *m = vsctl_model(ctx);
 	for (size_t i = 0; i < m->n_ports; i++) {
 		struct vsctl_port *p = &m->ports[i];
+		/* A bridge's own (local) port is not a port here. */
 		if (!strcmp(dbctl_get_str(p->row, "name"), name) &&
-		    (p->bridge->parent || strcmp(p->bridge->name, name) ||
-		     true))
+		    strcmp(p->bridge->name, name))
 			return p;
 	}
 	if (must_exist)
@@ -187,7 +187,8 @@ vsctl_find_iface(struct dbctl_ctx *ctx, const char *name, bool must_exist)
 {
 	struct vsctl_model *m = vsctl_model(ctx);
 	for (size_t i = 0; i < m->n_ifaces; i++)
-		if (!strcmp(dbctl_get_str(m->ifaces[i].row, "name"), name))
+		if (!strcmp(dbctl_get_str(m->ifaces[i].row, "name"), name) &&
+		    strcmp(m->ifaces[i].port->bridge->name, name))
 			return &m->ifaces[i];
 	if (must_exist)
 		dbctl_fatal("no interface named %s", name);
@@ -601,6 +602,10 @@ cmd_del_port(struct dbctl_ctx *ctx)
 
 	if (ctx->argc == 3)
 		b = vsctl_find_bridge(ctx, ctx->argv[1], true);
+	if (b && !strcmp(b->name, target))
+		dbctl_fatal("cannot delete port %s because it is the local port "
+			    "for bridge %s (deleting this port requires deleting "
+			    "the entire bridge)", target, b->name);
 	if (!with_iface) {
 		p = vsctl_find_port(ctx, target, !if_exists);
 	} else {
@@ -624,10 +629,6 @@ cmd_del_port(struct dbctl_ctx *ctx)
 		dbctl_fatal("bridge %s does not have a port %s", b->name,
 			    target);
 	}
-	if (!strcmp(dbctl_get_str(p->row, "name"), p->bridge->name))
-		dbctl_fatal("cannot delete port %s because it is the local port "
-			    "for bridge %s (deleting this port requires deleting "
-			    "the entire bridge)", target, p->bridge->name);
 	delete_port(ctx, p);
 }
 

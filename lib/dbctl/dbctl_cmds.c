@@ -156,8 +156,8 @@ cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg,
 
 	int cmp = ovsdb_datum_cmp(&have, &want, type);
 	bool eq = ovsdb_datum_equals(&have, &want, type);
-	bool sub = ovsdb_datum_includes_all(&have, &want, type);
-	bool sup = ovsdb_datum_includes_all(&want, &have, type);
+	bool sub = ovsdb_datum_includes_all(&want, &have, type); /* ⊇ */
+	bool sup = ovsdb_datum_includes_all(&have, &want, type); /* ⊆ */
 	switch (op) {
 	case OP_EQ: case OP_SEQ: result = eq; break;
 	case OP_NE: case OP_SNE: result = !eq; break;
@@ -291,25 +291,37 @@ cmd_add(struct dbctl_ctx *ctx)
 	int col = dbctl_get_column(t, ctx->argv[3]);
 	const struct ovsdb_type *type = dbctl_col_type(t, col);
 	dbctl_check_mutable(t, col);
-	struct ovsdb_datum d;
-	ovsdb_datum_clone(&d, dbctl_row_get(row, col), type);
 	for (int i = 4; i < ctx->argc; i++) {
-		struct ovsdb_datum add;
+		struct ovsdb_datum add, d;
 		dbctl_parse_value(ctx, t, col, NULL, ctx->argv[i], true, &add);
+		ovsdb_datum_clone(&d, dbctl_row_get(row, col), type);
 		if (ovsdb_type_is_map(type)) {
 			/* New values replace those of existing keys. */
+			struct ovsdb_type kt = *type;
+			struct ovsdb_datum keys;
+			kt.value.type = OVSDB_T_VOID;
+			ovsdb_datum_init_empty(&keys);
 			for (unsigned k = 0; k < add.n; k++) {
 				int j = ovsdb_datum_find_key(&d, &add.keys[k],
 							     type->key.type);
-				if (j >= 0)
-					ovsdb_datum_remove_at(&d, (unsigned)j,
-							      type);
+				if (j < 0)
+					continue;
+				ovsdb_datum_add_unsafe(&keys, &add.keys[k],
+						       NULL, &kt);
+				ovsdb_datum_remove_at(&d, (unsigned)j, type);
 			}
+			if (keys.n) {
+				struct ovsdb_datum tmp;
+				ovsdb_datum_clone(&tmp, &d, type);
+				dbctl_row_mutate(ctx->db, row, col, "delete",
+						 &keys, &kt, &tmp);
+			}
+			ovsdb_datum_destroy(&keys, &kt);
 		}
 		ovsdb_datum_union(&d, &add, type);
+		dbctl_row_mutate(ctx->db, row, col, "insert", &add, type, &d);
 		ovsdb_datum_destroy(&add, type);
 	}
-	dbctl_row_set(row, col, &d);
 }
 
 static void
@@ -349,13 +361,17 @@ cmd_remove(struct dbctl_ctx *ctx)
 					  &rm);
 		}
 		ovsdb_datum_subtract(&d, type, &rm, rt);
+		if (d.n < type->n_min)
+			dbctl_fatal("\"remove\" operation would put %u values in "
+				    "column %s of table %s but the minimum number "
+				    "is %u", d.n, t->ts->columns[col].name,
+				    t->ts->name, type->n_min);
+		struct ovsdb_datum tmp;
+		ovsdb_datum_clone(&tmp, &d, type);
+		dbctl_row_mutate(ctx->db, row, col, "delete", &rm, rt, &tmp);
 		ovsdb_datum_destroy(&rm, rt);
 	}
-	if (d.n < type->n_min)
-		dbctl_fatal("\"remove\" operation would put %u values in column "
-			    "%s of table %s but the minimum number is %u", d.n,
-			    t->ts->columns[col].name, t->ts->name, type->n_min);
-	dbctl_row_set(row, col, &d);
+	ovsdb_datum_destroy(&d, type);
 }
 
 static void

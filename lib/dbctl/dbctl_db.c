@@ -60,6 +60,7 @@ row_free(struct dbctl_row *r)
 		ovsdb_datum_destroy(&r->cur[i], &ts->columns[i].type);
 	free(r->cur);
 	free(r->dirty);
+	json_decref(r->mutations);
 	free(r);
 }
 
@@ -273,6 +274,37 @@ dbctl_row_set(struct dbctl_row *r, int col, struct ovsdb_datum *d)
 	ovsdb_datum_destroy(d, t);
 	ovsdb_datum_init_empty(d);
 	r->dirty[col] = true;
+	/* A full write supersedes earlier mutations of the column. */
+	if (r->mutations) {
+		const char *name = r->table->ts->columns[col].name;
+		for (size_t i = json_array_size(r->mutations); i-- > 0;) {
+			json_t *m = json_array_get(r->mutations, i);
+			if (!strcmp(json_string_value(json_array_get(m, 0)),
+				    name))
+				json_array_remove(r->mutations, i);
+		}
+	}
+}
+
+void
+dbctl_row_mutate(struct dbctl_db *db, struct dbctl_row *r, int col,
+		 const char *mutator, const struct ovsdb_datum *arg,
+		 const struct ovsdb_type *argt, struct ovsdb_datum *result)
+{
+	const struct ovsdb_type *t = &r->table->ts->columns[col].type;
+
+	if (r->inserted || r->dirty[col]) {
+		dbctl_row_set(r, col, result);
+		return;
+	}
+	if (!r->mutations)
+		r->mutations = json_array();
+	json_array_append_new(r->mutations, json_pack(
+		"[s,s,o]", r->table->ts->columns[col].name, mutator,
+		dbctl_datum_to_json(db, arg, argt)));
+	ovsdb_datum_swap(&r->cur[col], result);
+	ovsdb_datum_destroy(result, t);
+	ovsdb_datum_init_empty(result);
 }
 
 static int
@@ -410,6 +442,8 @@ dbctl_db_changed(const struct dbctl_db *db)
 				return true;
 			if (r->inserted)
 				continue;
+			if (r->mutations && json_array_size(r->mutations))
+				return true;
 			for (unsigned c = 0; c < t->ts->n_columns; c++)
 				if (r->dirty[c])
 					return true;
@@ -514,6 +548,11 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 			if (r->inserted && r->deleted)
 				continue;
 			if (r->deleted) {
+				/* Rows of non-root tables are not deleted
+				 * explicitly: the server collects them once
+				 * unreferenced (as Open vSwitch's IDL does). */
+				if (!ts->is_root)
+					continue;
 				json_array_append_new(ops, json_pack(
 					"{s:s,s:s,s:o}", "op", "delete",
 					"table", ts->name, "where",
@@ -553,6 +592,13 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 			} else {
 				json_decref(row);
 			}
+			if (!r->inserted && r->mutations &&
+			    json_array_size(r->mutations))
+				json_array_append_new(ops, json_pack(
+					"{s:s,s:s,s:o,s:O}", "op", "mutate",
+					"table", ts->name, "where",
+					where_uuid(&r->uuid), "mutations",
+					r->mutations));
 		}
 	}
 	if (extra_ops) {

@@ -30,6 +30,7 @@ struct dbctl_row {
 	bool deleted;
 	bool explicit_uuid;      /* insert with a caller-chosen UUID */
 	int op_index;            /* index of its insert op, -1 */
+	json_t *mutations;       /* pending [col, mutator, value], or NULL */
 };
 
 struct dbctl_table {
@@ -75,6 +76,15 @@ void dbctl_row_delete(struct dbctl_row *r);
 const struct ovsdb_datum *dbctl_row_get(const struct dbctl_row *r, int col);
 /* Replaces column @col with @d (moved; @d is left empty). */
 void dbctl_row_set(struct dbctl_row *r, int col, struct ovsdb_datum *d);
+
+/* Changes column @col by mutation (@mutator "insert" or "delete" with
+ * @arg of type @argt), sent as a "mutate" operation so the server checks
+ * the result; the cache is updated to @result (moved).  Rows inserted by
+ * this transaction are simply rewritten. */
+void dbctl_row_mutate(struct dbctl_db *db, struct dbctl_row *r, int col,
+		      const char *mutator, const struct ovsdb_datum *arg,
+		      const struct ovsdb_type *argt,
+		      struct ovsdb_datum *result);
 
 /* Convenience accessors by column name (the column must exist). */
 const struct ovsdb_datum *dbctl_get(const struct dbctl_row *r,

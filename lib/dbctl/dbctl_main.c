@@ -620,9 +620,11 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 	struct ds out = DS_EMPTY;
 	for (int k = 0; k < n_cmds; k++) {
 		struct dbctl_ctx *ctx = &ctxs[k];
-		if (ctx->cmd->post && !s.dry_run)
+		if (ctx->cmd->post)
 			ctx->cmd->post(ctx);
-		if (s.oneline)
+		if (ctx->table)
+			;
+		else if (s.oneline)
 			put_oneline(&out, ds_cstr(&ctx->out));
 		else
 			ds_put(&out, ds_cstr(&ctx->out));
