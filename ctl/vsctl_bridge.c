@@ -680,11 +680,8 @@ cmd_del_bond_iface(struct dbctl_ctx *ctx)
 
 	if (ctx->argc == 3) {
 		struct vsctl_port *p = vsctl_find_port(ctx, ctx->argv[1], true);
-		i = vsctl_find_iface(ctx, name, false);
+		i = vsctl_find_iface(ctx, name, !if_exists);
 		if (i && i->port != p)
-			dbctl_fatal("port %s does not have an interface %s",
-				    ctx->argv[1], name);
-		if (!i && !if_exists)
 			dbctl_fatal("port %s does not have an interface %s",
 				    ctx->argv[1], name);
 	} else {

@@ -142,9 +142,14 @@ cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg,
 		ovsdb_datum_init_empty(&have);
 		const struct ovsdb_datum *d = dbctl_row_get(row, col);
 		int i = ovsdb_datum_find_key(d, &ka, ct->key.type);
-		if (i >= 0)
-			ovsdb_datum_add_unsafe(&have, &d->values[i], NULL, type);
 		ovsdb_atom_destroy(&ka, ct->key.type);
+		if (i < 0) {
+			/* A missing key satisfies no condition. */
+			free(colname);
+			free(key);
+			return false;
+		}
+		ovsdb_datum_add_unsafe(&have, &d->values[i], NULL, type);
 		struct ovsdb_parse_ctx pc = { NULL, NULL };
 		char *err = NULL;
 		if (ovsdb_datum_from_string_loose(&want, type, vs, &pc, &err))

@@ -275,7 +275,7 @@ dbctl_parse_value(struct dbctl_ctx *ctx, struct dbctl_table *t, int col,
 void
 dbctl_split_arg(const char *arg, char **colp, char **keyp, const char **restp)
 {
-	size_t n = strcspn(arg, ":=!<>{~");
+	size_t n = strcspn(arg, ":=!<>{");
 	const char *p = arg + n;
 
 	*colp = xstrndup(arg, n);
