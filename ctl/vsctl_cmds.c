@@ -9,6 +9,25 @@
 
 #include "vsctl_priv.h"
 
+static const struct dbctl_show_spec show_specs[] = {
+	{ "Open_vSwitch", NULL,
+	  { "manager_options", "bridges", "ovs_version", NULL } },
+	{ "Bridge", "name",
+	  { "controller", "fail_mode", "datapath_type", "ports", NULL } },
+	{ "Port", "name", { "tag", "trunks", "interfaces", NULL } },
+	{ "Interface", "name",
+	  { "type", "options", "error", "bfd_status", NULL } },
+	{ "Controller", "target", { "is_connected", NULL } },
+	{ "Manager", "target", { "is_connected", NULL } },
+	{ NULL, NULL, { NULL } },
+};
+
+static void
+cmd_show(struct dbctl_ctx *ctx)
+{
+	dbctl_show(ctx, show_specs);
+}
+
 static void
 cmd_init(struct dbctl_ctx *ctx)
 {
@@ -494,7 +513,7 @@ cmd_emer_reset(struct dbctl_ctx *ctx)
 #define C(name, mn, mx, opts, fn, ro) { name, mn, mx, opts, fn, NULL, ro }
 static const struct dbctl_command vsctl_misc_commands[] = {
 	C("init", 0, 0, "", cmd_init, false),
-	C("show", 0, 0, "", vsctl_cmd_show, true),
+	C("show", 0, 0, "", cmd_show, true),
 	C("emer-reset", 0, 0, "", cmd_emer_reset, false),
 	C("get-controller", 1, 1, "", cmd_get_controller, true),
 	C("del-controller", 1, 1, "", cmd_del_controller, false),

@@ -63,7 +63,6 @@ void vsctl_print_sorted(struct dbctl_ctx *ctx, const char **names, size_t n);
 /* Table lookup by exact name (loads it). */
 struct dbctl_table *vsctl_table(struct dbctl_ctx *ctx, const char *name);
 
-void vsctl_cmd_show(struct dbctl_ctx *ctx);
 extern const struct dbctl_command vsctl_bridge_commands[];
 
 #endif

@@ -125,6 +125,16 @@ void dbctl_set_column(struct dbctl_ctx *ctx, struct dbctl_row *row,
 /* The generic database commands, to append to a tool's table. */
 extern const struct dbctl_command dbctl_db_commands[];
 
+/* One table in `show`: rows are named by @name_col (NULL: the UUID) and
+ * show @cols in order.  Arrays end with a NULL table. */
+struct dbctl_show_spec {
+	const char *table;
+	const char *name_col;
+	const char *cols[6];
+};
+/* Prints the show tree from the root row into ctx->out. */
+void dbctl_show(struct dbctl_ctx *ctx, const struct dbctl_show_spec *specs);
+
 /* Starts a --timeout alarm; on expiry prints OVS's fatal_signal line and
  * dies of SIGALRM. */
 void dbctl_arm_timeout(unsigned seconds);
