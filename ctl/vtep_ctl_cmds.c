@@ -256,9 +256,6 @@ add_named(struct dbctl_ctx *ctx, const char *tname, const char *what)
 	dbctl_set_str(r, "name", name);
 }
 
-static void del_macs(struct dbctl_ctx *ctx, struct dbctl_row *ls,
-		     const char *tname);
-
 static void
 cmd_add_ls(struct dbctl_ctx *ctx)
 {
@@ -272,10 +269,7 @@ cmd_del_ls(struct dbctl_ctx *ctx)
 				       !dbctl_has_opt(ctx, "--if-exists"));
 	if (!ls)
 		return;
-	del_macs(ctx, ls, "Ucast_Macs_Local");
-	del_macs(ctx, ls, "Ucast_Macs_Remote");
-	del_macs(ctx, ls, "Mcast_Macs_Local");
-	del_macs(ctx, ls, "Mcast_Macs_Remote");
+	/* MACs and bindings that refer to it make the server refuse. */
 	dbctl_row_delete(ls);
 }
 

@@ -299,9 +299,16 @@ dbctl_row_mutate(struct dbctl_db *db, struct dbctl_row *r, int col,
 	}
 	if (!r->mutations)
 		r->mutations = json_array();
+	json_t *val = dbctl_datum_to_json(db, arg, argt);
+	if (!ovsdb_type_is_map(argt) &&
+	    !(json_is_array(val) && json_array_size(val) == 2 &&
+	      json_is_string(json_array_get(val, 0)) &&
+	      !strcmp(json_string_value(json_array_get(val, 0)), "set"))) {
+		/* Mutation arguments are always written as sets. */
+		val = json_pack("[s,[o]]", "set", val);
+	}
 	json_array_append_new(r->mutations, json_pack(
-		"[s,s,o]", r->table->ts->columns[col].name, mutator,
-		dbctl_datum_to_json(db, arg, argt)));
+		"[s,s,o]", r->table->ts->columns[col].name, mutator, val));
 	ovsdb_datum_swap(&r->cur[col], result);
 	ovsdb_datum_destroy(result, t);
 	ovsdb_datum_init_empty(result);
