@@ -45,6 +45,7 @@ struct rep_slot {
 
 struct bus_req {
 	struct bus *bus;
+	struct bus_req *prev, *next; /* bus->reqs: not yet freed */
 	nng_ctx ctx;
 	nng_aio *aio;
 	uint64_t reqid;
@@ -61,6 +62,7 @@ struct peer {
 
 struct call {
 	struct bus *bus;
+	struct call *prev, *next; /* bus->calls: awaiting their reply */
 	nng_ctx ctx;
 	nng_aio *aio;
 	bool sending;
@@ -106,8 +108,28 @@ struct bus {
 	struct peer *peers;
 	struct sub *subs;
 	uint64_t next_reqid;
-	unsigned n_outstanding;
+	struct call *calls;
+	struct bus_req *reqs;
 };
+
+/* Intrusive list helpers for calls and requests still in nng's hands. */
+#define LIST_PUSH(head, x)                                                   \
+	do {                                                                 \
+		(x)->prev = NULL;                                            \
+		(x)->next = (head);                                          \
+		if (head)                                                    \
+			(head)->prev = (x);                                  \
+		(head) = (x);                                                \
+	} while (0)
+#define LIST_UNLINK(head, x)                                                 \
+	do {                                                                 \
+		if ((x)->prev)                                               \
+			(x)->prev->next = (x)->next;                         \
+		else                                                         \
+			(head) = (x)->next;                                  \
+		if ((x)->next)                                               \
+			(x)->next->prev = (x)->prev;                         \
+	} while (0)
 
 static struct log_module trace_module = {
 	"bustrace", { LVL_OFF, LVL_OFF, LVL_OFF }, LVL_OFF, NULL
@@ -459,23 +481,46 @@ bus_close(struct bus *bus)
 {
 	if (!bus)
 		return;
-	if (bus->serving) {
+	/* Stop every aio first: after nng_aio_stop() its callback has run
+	 * and will not run again, so nothing pushes to the inbox after. */
+	if (bus->serving)
 		for (int i = 0; i < N_RECV_SLOTS; i++)
 			nng_aio_stop(bus->slots[i].aio);
-		nng_close(bus->rep);
-		nng_close(bus->pub);
-		for (int i = 0; i < N_RECV_SLOTS; i++)
-			nng_aio_free(bus->slots[i].aio);
-	}
-	free_peers_and_subs(bus);
+	for (struct call *c = bus->calls; c; c = c->next)
+		nng_aio_stop(c->aio);
+	for (struct bus_req *r = bus->reqs; r; r = r->next)
+		if (r->aio)
+			nng_aio_stop(r->aio);
+	for (struct sub *s = bus->subs; s; s = s->next)
+		nng_aio_stop(s->aio);
 	/* Drop whatever nng handed over but the loop never ran. */
 	while (bus->head) {
 		struct inbox_item *it = bus->head;
 		bus->head = it->next;
 		if (it->msg)
 			nng_msg_free(it->msg);
+		if (it->kind == IN_REQUEST)
+			nng_ctx_close(it->ctx);
 		free(it);
 	}
+	/* Calls never answered: their callers hear -ECANCELED. */
+	while (bus->calls) {
+		struct call *c = bus->calls;
+		bus->calls = c->next;
+		c->cb(-ECANCELED, 0, NULL, c->arg);
+		nng_aio_free(c->aio);
+		nng_ctx_close(c->ctx);
+		free(c);
+	}
+	while (bus->reqs)
+		req_free(bus->reqs);
+	if (bus->serving) {
+		nng_close(bus->rep);
+		nng_close(bus->pub);
+		for (int i = 0; i < N_RECV_SLOTS; i++)
+			nng_aio_free(bus->slots[i].aio);
+	}
+	free_peers_and_subs(bus);
 	ev_io_del(bus->eio);
 	close(bus->efd);
 	pthread_mutex_destroy(&bus->mutex);
@@ -509,6 +554,7 @@ on_req_sent(void *arg)
 static void
 req_free(struct bus_req *req)
 {
+	LIST_UNLINK(req->bus->reqs, req);
 	if (req->aio)
 		nng_aio_free(req->aio);
 	nng_ctx_close(req->ctx);
@@ -537,6 +583,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 
 	req->bus = bus;
 	req->ctx = ctx;
+	LIST_PUSH(bus->reqs, req);
 	req->uid = msg_peer_uid(nmsg);
 	req->roles = roles_of_uid(bus, req->uid);
 	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
@@ -714,7 +761,7 @@ handle_reply(struct call *c, nng_msg *nmsg, int err)
 	bus_msg_free(type, msg);
 	nng_aio_free(c->aio);
 	nng_ctx_close(c->ctx);
-	c->bus->n_outstanding--;
+	LIST_UNLINK(c->bus->calls, c);
 	free(c);
 }
 
@@ -758,7 +805,7 @@ bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
 	}
 	trace("send", type, msg, peer);
 	c->sending = true;
-	bus->n_outstanding++;
+	LIST_PUSH(bus->calls, c);
 	nng_aio_set_timeout(c->aio, (nng_duration)timeout_ms);
 	nng_aio_set_msg(c->aio, nmsg);
 	nng_ctx_send(c->ctx, c->aio);

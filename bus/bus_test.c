@@ -23,6 +23,7 @@
 #include "util.h"
 
 static char rundir[] = "/tmp/bustestXXXXXX";
+static char self_path[4096]; /* argv[0], resolved: re-executed */
 static struct ev_loop *loop;
 static struct bus *srv;
 static struct bus_req *held;
@@ -156,6 +157,31 @@ test_sync_call(void)
 			       &reply), -ECONNREFUSED);
 }
 
+static int cancelled;
+
+static void
+on_cancelled(int err, unsigned type, const void *msg, void *arg)
+{
+	cancelled = err;
+}
+
+/* Closing the bus with a call in flight: the caller hears -ECANCELED once,
+ * and nothing nng completes afterwards touches freed memory. */
+static void
+test_close_with_outstanding_call(void)
+{
+	struct bus_msg_ping slow = { .token = 1 };
+	struct bus *b;
+
+	CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
+	CHECK_EQ(bus_call(b, "dbserver", BUS_MSG_PING, &slow, 3000,
+			  on_cancelled, NULL), 0);
+	run_for(50);
+	bus_close(b);
+	CHECK_EQ(cancelled, -ECANCELED);
+	usleep(400000); /* the held reply arrives for a closed socket */
+}
+
 static int n_notes;
 static uint64_t last_seq;
 
@@ -203,7 +229,7 @@ test_refused_sender(void)
 		char u[16], g[16];
 		snprintf(u, sizeof u, "%u", (unsigned)uid);
 		snprintf(g, sizeof g, "%u", (unsigned)gid);
-		execl("/proc/self/exe", "bus_test", "--refused-client", rundir,
+		execl(self_path, "bus_test", "--refused-client", rundir,
 		      u, g, (char *)NULL);
 		_exit(9);
 	}
@@ -263,6 +289,8 @@ main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "--refused-client"))
 		return refused_client(argv);
+	if (!realpath(argv[0], self_path))
+		return 1;
 	CHECK(mkdtemp(rundir) != NULL);
 	chmod(rundir, 0777);
 	server = fork();
@@ -281,6 +309,7 @@ main(int argc, char **argv)
 	CHECK_EQ(bus_open(loop, rundir, NULL, &cli), 0);
 	CHECK_RUN(test_sync_call);
 	CHECK_RUN(test_async_calls_do_not_block_each_other);
+	CHECK_RUN(test_close_with_outstanding_call);
 	check_current = "test_subscribe";
 	test_subscribe(as_role);
 	printf("%s test_subscribe\n", check_failures ? "FAIL" : "ok  ");

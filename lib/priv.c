@@ -73,6 +73,9 @@ priv_drop(const struct role *r)
 		log_err("PR_SET_NO_NEW_PRIVS: %m");
 		return err;
 	}
+	err = priv_seccomp(r);
+	if (err)
+		return err;
 	log_info("running as %s with %d capabilities", r->user,
 		 __builtin_popcountll(role_cap_mask(r)));
 	return 0;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Each process runs with exactly its role's uid and capability set:
-# /proc/PID/status (Uid, CapEff, CapPrm, CapBnd, CapAmb, NoNewPrivs)
+# /proc/PID/status (Uid, CapEff, CapPrm, CapBnd, CapAmb, NoNewPrivs,
+# Seccomp, and every thread's CapEff and Seccomp)
 # against the role table (microvs-ctl roles) and against the literal
 # expectations of DESIGN.md.
 . "$(dirname "$0")/lib.sh"
@@ -33,5 +34,13 @@ while read -r name binary user mask; do
 	v=$(awk '/^CapAmb:/ {print $2}' "$st")
 	check "$name CapAmb empty" test $((16#$v)) -eq 0
 	check "$name NoNewPrivs" grep -q '^NoNewPrivs:[[:space:]]*1' "$st"
+	check "$name seccomp filter on (mode 2)" grep -q '^Seccomp:[[:space:]]*2' "$st"
+	for tid in /proc/$pid/task/*; do
+		grep -q '^Seccomp:[[:space:]]*2' "$tid/status" ||
+			fail "$name thread ${tid##*/} has no seccomp filter"
+		v=$(awk '/^CapEff:/ {print $2}' "$tid/status")
+		[ $((16#$v)) -le $((mask)) ] ||
+			fail "$name thread ${tid##*/} has CapEff $v"
+	done
 done < <($CTL roles)
 finish

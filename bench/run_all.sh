@@ -1,0 +1,39 @@
+#!/bin/sh
+# Run every benchmark under bench/: microvs against real Open vSwitch, same
+# workload, one run, ratios printed (see bench/README.md).
+#
+#   bench/run_all.sh            quick (smoke) mode, about 15 s
+#   bench/run_all.sh --full     full mode, about 2-3 minutes
+#   bench/run_all.sh --json F   also write the final JSON line of each
+#                               benchmark to F (one line per benchmark)
+#
+# Environment (each unset variable falls back to real Open vSwitch, which
+# the output says): MICROVS_DBSERVER_CMD, MICROVS_OVSDB_TOOL (bench_ovsdb);
+# MICROVS_VSCTL, MICROVS_START_CMD, MICROVS_STOP_CMD (bench_vsctl).
+# Exit: the worst exit status of the benchmarks (0 = all measurements ran;
+# a performance figure never makes it fail).
+here=$(cd "$(dirname "$0")" && pwd)
+mode=--quick
+json=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --full) mode= ;;
+        --quick) mode=--quick ;;
+        --json) json=$2; shift ;;
+        *) echo "usage: $0 [--full] [--json FILE]" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ -n "$json" ] && : > "$json"
+rc=0
+for b in ovsdb/bench_ovsdb.py vsctl/bench_vsctl.py; do
+    echo "=== $b $mode"
+    out=$(mktemp)
+    { /usr/bin/python3 "$here/$b" $mode; echo $? > "$out.rc"; } | tee "$out"
+    r=$(cat "$out.rc")
+    if [ -n "$json" ]; then tail -n 1 "$out" | grep '^{' >> "$json"; fi
+    rm -f "$out" "$out.rc"
+    [ "$r" -gt "$rc" ] && rc=$r
+    echo
+done
+exit $rc

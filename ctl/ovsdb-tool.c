@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ovsdb-tool: offline operations on microvs database files (SQLite), with
+ * the command names, arguments and output of Open vSwitch's ovsdb-tool:
+ * create, db-name, db-version, db-cksum, schema-name, schema-version,
+ * schema-cksum, needs-conversion, convert, compact, query, transact.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ovsdb_storage.h"
+
+#define DEFAULT_DB MICROVS_DEFAULT_DBDIR "/conf.db"
+#define DEFAULT_SCHEMA "/usr/share/microvs/vswitch.ovsschema"
+
+static int
+fail(struct ovsdb_error *e)
+{
+	fprintf(stderr, "ovsdb-tool: %s%s%s\n", e ? e->tag : "error",
+		e && e->details ? ": " : "", e && e->details ? e->details : "");
+	ovsdb_error_free(e);
+	return 1;
+}
+
+static const char *
+arg(int argc, char **argv, int i, const char *def)
+{
+	return i < argc ? argv[i] : def;
+}
+
+static int
+cmd_create(int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_schema *s;
+	const char *db = arg(argc, argv, 0, DEFAULT_DB);
+	const char *sp = arg(argc, argv, 1, DEFAULT_SCHEMA);
+	if (ovsdb_schema_from_file(sp, &s, &e))
+		return fail(e);
+	int r = ovsdb_storage_create(db, s, &e);
+	ovsdb_schema_free(s);
+	if (r == -EEXIST) {
+		ovsdb_error_free(e);
+		fprintf(stderr, "ovsdb-tool: I/O error: %s: create failed "
+				"(File exists)\n", db);
+		return 1;
+	}
+	return r ? fail(e) : 0;
+}
+
+static int
+show_schema_field(const char *field, struct ovsdb_schema *s)
+{
+	if (!strcmp(field, "name"))
+		puts(s->name);
+	else if (!strcmp(field, "version"))
+		puts(s->version);
+	else
+		puts(s->cksum ? s->cksum : "");
+	ovsdb_schema_free(s);
+	return 0;
+}
+
+static int
+cmd_db_field(const char *field, int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_schema *s;
+	if (ovsdb_storage_read_schema(arg(argc, argv, 0, DEFAULT_DB), &s, &e))
+		return fail(e);
+	return show_schema_field(field, s);
+}
+
+static int
+cmd_schema_field(const char *field, int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_schema *s;
+	if (ovsdb_schema_from_file(arg(argc, argv, 0, DEFAULT_SCHEMA), &s, &e))
+		return fail(e);
+	return show_schema_field(field, s);
+}
+
+static int cmd_db_name(int c, char **v) { return cmd_db_field("name", c, v); }
+static int cmd_db_version(int c, char **v) { return cmd_db_field("version", c, v); }
+static int cmd_db_cksum(int c, char **v) { return cmd_db_field("cksum", c, v); }
+static int cmd_schema_name(int c, char **v) { return cmd_schema_field("name", c, v); }
+static int cmd_schema_version(int c, char **v) { return cmd_schema_field("version", c, v); }
+static int cmd_schema_cksum(int c, char **v) { return cmd_schema_field("cksum", c, v); }
+
+static int
+cmd_needs_conversion(int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_schema *a, *b;
+	if (ovsdb_storage_read_schema(arg(argc, argv, 0, DEFAULT_DB), &a, &e))
+		return fail(e);
+	if (ovsdb_schema_from_file(arg(argc, argv, 1, DEFAULT_SCHEMA), &b,
+				   &e)) {
+		ovsdb_schema_free(a);
+		return fail(e);
+	}
+	puts(json_equal(a->json, b->json) ? "no" : "yes");
+	ovsdb_schema_free(a);
+	ovsdb_schema_free(b);
+	return 0;
+}
+
+/* Copies every row of @src into @dst (a database with another schema):
+ * columns and tables missing from @dst are dropped, values converted
+ * through their JSON form. */
+static int
+copy_rows(struct ovsdb_db *src, struct ovsdb_db *dst, struct ovsdb_error **errp)
+{
+	for (unsigned t = 0; t < dst->schema->n_tables; t++) {
+		struct ovsdb_table *dt = &dst->tables[t];
+		struct ovsdb_table *st = ovsdb_db_find_table(src, dt->schema->name);
+		if (!st)
+			continue;
+		struct hnode *n;
+		HMAP_FOR_EACH (n, &st->rows) {
+			const struct ovsdb_row *sr =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
+			struct ovsdb_row *dr = ovsdb_row_new(dt, ovsdb_row_uuid(sr));
+			dr->fields[OVSDB_COL_VERSION].keys[0].u =
+				sr->fields[OVSDB_COL_VERSION].keys[0].u;
+			for (unsigned c = 2; c < dt->schema->n_columns; c++) {
+				const struct ovsdb_column *dc =
+					&dt->schema->columns[c];
+				const struct ovsdb_column *sc =
+					ovsdb_table_find_column(st->schema,
+								dc->name);
+				if (!sc)
+					continue;
+				json_t *j = ovsdb_datum_to_json(
+					&sr->fields[sc->index], &sc->type);
+				struct ovsdb_datum d;
+				int r = ovsdb_datum_from_json(&d, &dc->type, j,
+							      NULL, errp);
+				json_decref(j);
+				if (r) {
+					ovsdb_row_free(dr);
+					return r;
+				}
+				ovsdb_datum_destroy(&dr->fields[c], &dc->type);
+				dr->fields[c] = d;
+			}
+			ovsdb_table_put_row(dt, dr);
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_convert(int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_schema *s;
+	struct ovsdb_db *src;
+	const char *db = arg(argc, argv, 0, DEFAULT_DB);
+	const char *target = arg(argc, argv, 2, db);
+	if (ovsdb_schema_from_file(arg(argc, argv, 1, DEFAULT_SCHEMA), &s, &e))
+		return fail(e);
+	if (ovsdb_storage_open(db, true, &src, &e)) {
+		ovsdb_schema_free(s);
+		return fail(e);
+	}
+	struct ovsdb_db *dst = ovsdb_db_new(s);
+	int r = copy_rows(src, dst, &e);
+	ovsdb_db_free(src);
+	if (!r)
+		r = ovsdb_storage_save_as(dst, target, &e);
+	ovsdb_db_free(dst);
+	return r ? fail(e) : 0;
+}
+
+static int
+cmd_compact(int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *db;
+	const char *path = arg(argc, argv, 0, DEFAULT_DB);
+	if (argc > 1) {
+		if (ovsdb_storage_open(path, true, &db, &e))
+			return fail(e);
+		int r = ovsdb_storage_save_as(db, argv[1], &e);
+		ovsdb_db_free(db);
+		return r ? fail(e) : 0;
+	}
+	if (ovsdb_storage_open(path, false, &db, &e))
+		return fail(e);
+	int r = ovsdb_storage_compact(db->storage, &e);
+	ovsdb_db_free(db);
+	return r ? fail(e) : 0;
+}
+
+static int
+run_txn(int argc, char **argv, bool write)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *db;
+	const char *path = argc > 1 ? argv[0] : DEFAULT_DB;
+	const char *text = argc > 1 ? argv[1] : argc ? argv[0] : NULL;
+	if (!text) {
+		fprintf(stderr, "ovsdb-tool: missing transaction argument\n");
+		return 1;
+	}
+	json_error_t jerr;
+	json_t *txn = json_loads(text, JSON_DECODE_ANY, &jerr);
+	if (!txn) {
+		fprintf(stderr, "ovsdb-tool: syntax error: %s\n", jerr.text);
+		return 1;
+	}
+	if (ovsdb_storage_open(path, !write, &db, &e)) {
+		json_decref(txn);
+		return fail(e);
+	}
+	if (!write) {
+		/* Queries may change the in-memory copy, never the file. */
+		ovsdb_storage_close(db->storage);
+		db->storage = NULL;
+	}
+	json_t *result = NULL;
+	const char *name = json_string_value(json_array_get(txn, 0));
+	if (!json_is_array(txn) || !name || strcmp(name, db->schema->name)) {
+		ovsdb_err(&e, "syntax error", txn,
+			  "database name expected as first parameter");
+		result = ovsdb_error_to_json(e);
+		ovsdb_error_free(e);
+	} else {
+		json_t *ops = json_array();
+		for (size_t i = 1; i < json_array_size(txn); i++)
+			json_array_append(ops, json_array_get(txn, i));
+		uint64_t wait;
+		if (ovsdb_execute(db, ops, NULL, &result, &wait) == -EAGAIN)
+			result = json_pack("[{ssss}]", "error", "timed out",
+					   "details",
+					   "\"wait\" would block");
+		json_decref(ops);
+	}
+	char *out = ovsdb_json_text(result);
+	puts(out);
+	free(out);
+	json_decref(result);
+	json_decref(txn);
+	ovsdb_db_free(db);
+	return 0;
+}
+
+static int cmd_query(int c, char **v) { return run_txn(c, v, false); }
+static int cmd_transact(int c, char **v) { return run_txn(c, v, true); }
+
+static const struct {
+	const char *name;
+	int min_args, max_args;
+	int (*fn)(int, char **);
+} commands[] = {
+	{ "create", 0, 2, cmd_create },
+	{ "db-name", 0, 1, cmd_db_name },
+	{ "db-version", 0, 1, cmd_db_version },
+	{ "db-cksum", 0, 1, cmd_db_cksum },
+	{ "schema-name", 0, 1, cmd_schema_name },
+	{ "schema-version", 0, 1, cmd_schema_version },
+	{ "schema-cksum", 0, 1, cmd_schema_cksum },
+	{ "needs-conversion", 0, 2, cmd_needs_conversion },
+	{ "convert", 0, 3, cmd_convert },
+	{ "compact", 0, 2, cmd_compact },
+	{ "query", 1, 2, cmd_query },
+	{ "transact", 1, 2, cmd_transact },
+};
+
+static void
+usage(void)
+{
+	printf("ovsdb-tool: microvs database management utility\n"
+	       "usage: ovsdb-tool [OPTIONS] COMMAND [ARG...]\n"
+	       "  create [DB [SCHEMA]]    create DB with the given SCHEMA\n"
+	       "  compact [DB [DST]]      compact DB in-place (or to DST)\n"
+	       "  convert [DB [SCHEMA [DST]]]  convert DB to SCHEMA\n"
+	       "  needs-conversion [DB [SCHEMA]]  does DB need conversion?\n"
+	       "  db-name, db-version, db-cksum [DB]\n"
+	       "  schema-name, schema-version, schema-cksum [SCHEMA]\n"
+	       "  query [DB] TRNS         execute read-only transaction\n"
+	       "  transact [DB] TRNS      execute read/write transaction\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	int i = 1;
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage();
+			return 0;
+		}
+		i++; /* other options (logging etc.) are accepted and ignored */
+	}
+	if (i >= argc) {
+		fprintf(stderr, "ovsdb-tool: missing command name; use --help "
+				"for help\n");
+		return 1;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(commands); k++) {
+		if (strcmp(commands[k].name, argv[i]))
+			continue;
+		int n = argc - i - 1;
+		if (n < commands[k].min_args || n > commands[k].max_args) {
+			fprintf(stderr, "ovsdb-tool: '%s' command requires at "
+					"least %d arguments\n",
+				argv[i], commands[k].min_args);
+			return 1;
+		}
+		return commands[k].fn(n, argv + i + 1);
+	}
+	fprintf(stderr, "ovsdb-tool: unknown command '%s'; use --help for "
+			"help\n", argv[i]);
+	return 1;
+}

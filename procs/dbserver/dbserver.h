@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dbserver: the OVSDB server process.  Serves the databases given on the
+ * command line (SQLite files written by lib/ovsdb) plus the read-only
+ * _Server database, over JSON-RPC (RFC 7047 and Open vSwitch's
+ * extensions) on stream remotes (punix:, ptcp:, db:) and, through the
+ * session API below, over the microvs bus.
+ *
+ * The first section is the interface main.c and the bus glue use; the
+ * rest is private to procs/dbserver.
+ */
+#ifndef MICROVS_DBSERVER_H
+#define MICROVS_DBSERVER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev.h"
+#include "util.h"
+
+struct dbserver;
+struct dbserver_session;
+
+struct dbserver_opts {
+	const char *const *db_files;
+	size_t n_db_files;
+	const char *const *remotes; /* punix:PATH, ptcp:PORT[:IP], db:D,T,C */
+	size_t n_remotes;
+	size_t max_msg_bytes;     /* per-connection input bound (0: 64 MiB) */
+	size_t max_backlog_bytes; /* per-connection output bound (0: 256 MiB) */
+	uint64_t probe_ms;        /* TCP inactivity probe (0: 5000) */
+};
+
+/* Opens every database file and starts listening on every remote.
+ * 0 or -errno (the failure is logged). */
+int dbserver_start(struct ev_loop *loop, const struct dbserver_opts *opts,
+		   struct dbserver **srvp);
+/* Closes every session, listener and database. */
+void dbserver_stop(struct dbserver *srv);
+
+/* A JSON-RPC session whose replies and notifications go to @send (one
+ * complete JSON text per call, not NUL-terminated on the wire).  The
+ * session lives until dbserver_session_free. */
+struct dbserver_session *dbserver_session_new(
+	struct dbserver *srv, void (*send)(void *aux, const char *json_text),
+	void *aux);
+/* Handles one complete JSON-RPC message.  Returns 0, or -EPROTO if the
+ * text is not valid JSON-RPC; a stream transport then closes the
+ * connection as Open vSwitch does. */
+int dbserver_session_input(struct dbserver_session *s, const char *json_text);
+void dbserver_session_free(struct dbserver_session *s);
+
+/* appctl commands: output text goes to @out.  0 or -errno (then @out
+ * holds the error message). */
+int dbserver_cmd_list_dbs(struct dbserver *srv, struct ds *out);
+int dbserver_cmd_add_remote(struct dbserver *srv, const char *target,
+			    struct ds *out);
+int dbserver_cmd_remove_remote(struct dbserver *srv, const char *target,
+			       struct ds *out);
+int dbserver_cmd_list_remotes(struct dbserver *srv, struct ds *out);
+int dbserver_cmd_compact(struct dbserver *srv, const char *db_name,
+			 struct ds *out);
+int dbserver_cmd_memory(struct dbserver *srv, struct ds *out);
+
+/* dbserver_bus.c: the bus handlers (BUS_MSG_OVSDB_CALL) and the
+ * ovsdb-server/... appctl commands. */
+struct bus_handler;
+const struct bus_handler *dbserver_bus_handlers(size_t *n);
+void dbserver_register_appctl(struct dbserver *srv);
+
+/* ---- private to procs/dbserver ---- */
+#ifdef DBSERVER_PRIVATE
+
+#include "ovsdb_db.h"
+#include "ovsdb_query.h"
+
+struct dbserver_conn;
+struct dbserver_monitor;
+struct dbserver_remote;
+struct dbserver_trigger;
+
+/* A bounded history of committed transactions (monitor_cond_since). */
+struct dbserver_hist_row {
+	const struct ovsdb_table_schema *ts;
+	struct ovsdb_row *old, *new_; /* clones, may be NULL */
+};
+struct dbserver_hist {
+	struct ovsdb_uuid txn_id;
+	struct dbserver_hist_row *rows;
+	size_t n;
+};
+#define DBSERVER_HIST_MAX 64
+
+struct dbserver_db {
+	struct dbserver *srv;
+	char *name;
+	struct ovsdb_db *db;
+	bool read_only; /* _Server */
+	struct ovsdb_uuid last_txn;
+	struct dbserver_hist hist[DBSERVER_HIST_MAX];
+	size_t hist_start, hist_n;
+	struct dbserver_monitor *monitors; /* list via next_in_db */
+};
+
+struct dbserver_session {
+	struct dbserver *srv;
+	void (*send)(void *aux, const char *json_text);
+	void *aux;
+	struct dbserver_session *prev, *next;
+	struct dbserver_monitor *monitors; /* list via next_in_session */
+	bool change_aware;
+	bool dead; /* freed while handling input: deferred */
+	unsigned busy;
+};
+
+struct dbserver {
+	struct ev_loop *loop;
+	struct dbserver_opts opts;
+	struct dbserver_db **dbs;
+	size_t n_dbs;
+	struct dbserver_db *server_db; /* _Server, also in dbs[] */
+	struct dbserver_session *sessions;
+	struct dbserver_remote *remotes;
+	struct dbserver_conn *conns;
+	struct dbserver_trigger *triggers;
+	struct dbserver_lock *locks;
+	uint64_t n_txns;
+};
+
+/* dbserver.c */
+struct dbserver_db *dbserver_find_db(struct dbserver *srv, const char *name);
+/* Registers an in-memory, client-read-only database (_Server). */
+struct dbserver_db *dbserver_add_memory_db(struct dbserver *srv,
+					   struct ovsdb_db *odb);
+
+/* dbserver_jsonrpc.c: framing of back-to-back JSON texts. */
+struct jsonrpc_framer {
+	char *buf;
+	size_t len, cap;
+	size_t scan;  /* bytes scanned so far */
+	size_t start; /* start of the current value */
+	int depth;
+	bool in_str, esc, started;
+	size_t max;
+};
+void jsonrpc_framer_init(struct jsonrpc_framer *f, size_t max);
+void jsonrpc_framer_destroy(struct jsonrpc_framer *f);
+/* Room for at least @n more bytes at buf + len. */
+char *jsonrpc_framer_space(struct jsonrpc_framer *f, size_t n);
+/* Next complete value: 1 with *@text/@len set (valid until the next
+ * call), 0 if more input is needed, -EPROTO on garbage, -EMSGSIZE if a
+ * value exceeds the bound. */
+int jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text,
+			size_t *len);
+/* Sends one message built from @msg (reference stolen). */
+void jsonrpc_send(struct dbserver_session *s, json_t *msg);
+void jsonrpc_reply(struct dbserver_session *s, const json_t *id,
+		   json_t *result);
+void jsonrpc_reply_error(struct dbserver_session *s, const json_t *id,
+			 json_t *error);
+void jsonrpc_notify(struct dbserver_session *s, const char *method,
+		    json_t *params);
+
+/* dbserver_session.c */
+void dbserver_session_free_all(struct dbserver *srv);
+int dbserver_session_input_buf(struct dbserver_session *s, const char *text,
+			       size_t len);
+
+/* dbserver_trigger.c: transactions waiting on "wait". */
+void dbserver_transact(struct dbserver_session *s, const json_t *id,
+		       const json_t *params);
+void dbserver_triggers_run(struct dbserver *srv, struct dbserver_db *db);
+void dbserver_cancel(struct dbserver_session *s, const json_t *id);
+void dbserver_triggers_session_gone(struct dbserver_session *s);
+
+/* dbserver_monitor.c */
+void dbserver_monitor_request(struct dbserver_session *s, const char *method,
+			      const json_t *id, const json_t *params);
+void dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,
+			     const json_t *params);
+void dbserver_monitor_cond_change(struct dbserver_session *s,
+				  const json_t *id, const json_t *params);
+void dbserver_monitors_commit(struct dbserver_db *db,
+			      const struct ovsdb_txn *txn);
+void dbserver_monitors_session_gone(struct dbserver_session *s);
+void dbserver_hist_record(struct dbserver_db *db, const struct ovsdb_txn *txn);
+void dbserver_hist_clear(struct dbserver_db *db);
+size_t dbserver_monitor_count(struct dbserver *srv);
+
+/* dbserver_lock.c */
+struct dbserver_lock;
+void dbserver_lock_request(struct dbserver_session *s, const char *method,
+			   const json_t *id, const json_t *params);
+bool dbserver_lock_held(void *session, const char *name);
+void dbserver_locks_session_gone(struct dbserver_session *s);
+
+/* dbserver_server_db.c: the _Server database. */
+int dbserver_server_db_create(struct dbserver *srv);
+void dbserver_server_db_update(struct dbserver *srv);
+
+/* dbserver_stream.c: connections on stream sockets. */
+void dbserver_conn_accept(struct dbserver *srv, int fd, bool tcp);
+void dbserver_conn_close_all(struct dbserver *srv);
+size_t dbserver_conn_count(struct dbserver *srv);
+
+/* dbserver_remote.c */
+int dbserver_remote_add(struct dbserver *srv, const char *target,
+			bool from_db, char **errp);
+int dbserver_remote_remove(struct dbserver *srv, const char *target);
+void dbserver_remotes_close_all(struct dbserver *srv);
+void dbserver_remotes_db_changed(struct dbserver *srv, struct dbserver_db *db);
+void dbserver_remotes_list(struct dbserver *srv, struct ds *out);
+
+#endif /* DBSERVER_PRIVATE */
+#endif

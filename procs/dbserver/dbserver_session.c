@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dbserver_session: one JSON-RPC peer, whatever carries it (a stream
+ * connection, or the bus).  Validates each message the way Open vSwitch's
+ * jsonrpc layer does and dispatches requests through a method table.
+ */
+#define DBSERVER_PRIVATE
+#include "dbserver.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+LOG_MODULE(dbserver_session);
+
+typedef void method_fn(struct dbserver_session *s, const char *method,
+		       const json_t *id, const json_t *params);
+
+static void
+m_echo(struct dbserver_session *s, const char *method, const json_t *id,
+       const json_t *params)
+{
+	if (id)
+		jsonrpc_reply(s, id, json_deep_copy(params));
+}
+
+static void
+m_list_dbs(struct dbserver_session *s, const char *method, const json_t *id,
+	   const json_t *params)
+{
+	json_t *names = json_array();
+	for (size_t i = 0; i < s->srv->n_dbs; i++)
+		json_array_append_new(names, json_string(s->srv->dbs[i]->name));
+	if (id)
+		jsonrpc_reply(s, id, names);
+	else
+		json_decref(names);
+}
+
+static void
+m_get_schema(struct dbserver_session *s, const char *method, const json_t *id,
+	     const json_t *params)
+{
+	const char *name = json_string_value(json_array_get(params, 0));
+	if (!id)
+		return;
+	if (!name) {
+		struct ovsdb_error *e = NULL;
+		ovsdb_err(&e, "syntax error", params,
+			  "get_schema request params must begin with "
+			  "<db-name>");
+		jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
+		ovsdb_error_free(e);
+		return;
+	}
+	struct dbserver_db *db = dbserver_find_db(s->srv, name);
+	if (!db) {
+		struct ovsdb_error *e = NULL;
+		ovsdb_err(&e, "unknown database", params,
+			  "get_schema request specifies unknown database %s",
+			  name);
+		jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
+		ovsdb_error_free(e);
+		return;
+	}
+	jsonrpc_reply(s, id, ovsdb_schema_to_json(db->db->schema));
+}
+
+static void
+m_transact(struct dbserver_session *s, const char *method, const json_t *id,
+	   const json_t *params)
+{
+	dbserver_transact(s, id, params);
+}
+
+static void
+m_cancel(struct dbserver_session *s, const char *method, const json_t *id,
+	 const json_t *params)
+{
+	dbserver_cancel(s, json_array_get(params, 0));
+}
+
+static void
+m_monitor(struct dbserver_session *s, const char *method, const json_t *id,
+	  const json_t *params)
+{
+	if (id)
+		dbserver_monitor_request(s, method, id, params);
+}
+
+static void
+m_monitor_cancel(struct dbserver_session *s, const char *method,
+		 const json_t *id, const json_t *params)
+{
+	if (id)
+		dbserver_monitor_cancel(s, id, params);
+}
+
+static void
+m_monitor_cond_change(struct dbserver_session *s, const char *method,
+		      const json_t *id, const json_t *params)
+{
+	if (id)
+		dbserver_monitor_cond_change(s, id, params);
+}
+
+static void
+m_lock(struct dbserver_session *s, const char *method, const json_t *id,
+       const json_t *params)
+{
+	if (id)
+		dbserver_lock_request(s, method, id, params);
+}
+
+static void
+m_change_aware(struct dbserver_session *s, const char *method,
+	       const json_t *id, const json_t *params)
+{
+	s->change_aware = json_is_true(json_array_get(params, 0));
+	if (id)
+		jsonrpc_reply(s, id, json_object());
+}
+
+static const struct {
+	const char *name;
+	method_fn *fn;
+} methods[] = {
+	{ "echo", m_echo },
+	{ "list_dbs", m_list_dbs },
+	{ "get_schema", m_get_schema },
+	{ "transact", m_transact },
+	{ "cancel", m_cancel },
+	{ "monitor", m_monitor },
+	{ "monitor_cond", m_monitor },
+	{ "monitor_cond_since", m_monitor },
+	{ "monitor_cancel", m_monitor_cancel },
+	{ "monitor_cond_change", m_monitor_cond_change },
+	{ "lock", m_lock },
+	{ "steal", m_lock },
+	{ "unlock", m_lock },
+	{ "set_db_change_aware", m_change_aware },
+};
+
+struct dbserver_session *
+dbserver_session_new(struct dbserver *srv,
+		     void (*send)(void *aux, const char *json_text), void *aux)
+{
+	struct dbserver_session *s = xzalloc(sizeof *s);
+	s->srv = srv;
+	s->send = send;
+	s->aux = aux;
+	s->next = srv->sessions;
+	if (srv->sessions)
+		srv->sessions->prev = s;
+	srv->sessions = s;
+	return s;
+}
+
+void
+dbserver_session_free(struct dbserver_session *s)
+{
+	if (!s)
+		return;
+	dbserver_monitors_session_gone(s);
+	dbserver_locks_session_gone(s);
+	dbserver_triggers_session_gone(s);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		s->srv->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	free(s);
+}
+
+void
+dbserver_session_free_all(struct dbserver *srv)
+{
+	while (srv->sessions)
+		dbserver_session_free(srv->sessions);
+}
+
+static int
+handle(struct dbserver_session *s, const json_t *msg)
+{
+	if (!json_is_object(msg))
+		return -EPROTO;
+	const json_t *method = json_object_get(msg, "method");
+	const json_t *params = json_object_get(msg, "params");
+	const json_t *id = json_object_get(msg, "id");
+	if (json_is_null(id))
+		id = NULL;
+	if (!method) {
+		/* A reply (to our echo probe) or an error: nothing to do. */
+		if (!json_object_get(msg, "result") &&
+		    !json_object_get(msg, "error"))
+			return -EPROTO;
+		return 0;
+	}
+	if (!json_is_string(method) || !json_is_array(params))
+		return -EPROTO;
+
+	const char *name = json_string_value(method);
+	for (size_t i = 0; i < ARRAY_SIZE(methods); i++)
+		if (!strcmp(methods[i].name, name)) {
+			methods[i].fn(s, name, id, params);
+			return 0;
+		}
+	if (id)
+		jsonrpc_reply_error(s, id, json_string("unknown method"));
+	return 0;
+}
+
+int
+dbserver_session_input(struct dbserver_session *s, const char *json_text)
+{
+	return dbserver_session_input_buf(s, json_text, strlen(json_text));
+}
+
+int
+dbserver_session_input_buf(struct dbserver_session *s, const char *text,
+			   size_t len)
+{
+	json_error_t err;
+	json_t *msg = json_loadb(text, len, 0, &err);
+	if (!msg) {
+		static struct log_rl rl = LOG_RL_INIT(5, 60);
+		log_warn_rl(&rl, "error parsing JSON-RPC message: %s",
+			    err.text);
+		return -EPROTO;
+	}
+	int r = handle(s, msg);
+	json_decref(msg);
+	return r;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dbserver_stream: JSON-RPC sessions on stream sockets (unix and TCP).
+ * Non-blocking reads into a bounded framer, non-blocking writes from a
+ * per-connection output queue (bounded too: a peer that never reads is
+ * dropped), and on TCP an inactivity probe: after probe_ms of silence the
+ * server sends "echo" and drops the peer if the next interval is silent
+ * too.  Malformed input closes the connection, as Open vSwitch does.
+ */
+#define DBSERVER_PRIVATE
+#include "dbserver.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+LOG_MODULE(dbserver_stream);
+
+struct dbserver_conn {
+	struct dbserver_conn *prev, *next;
+	struct dbserver *srv;
+	int fd;
+	struct ev_io *io;
+	bool tcp;
+	struct dbserver_session *sess;
+	struct jsonrpc_framer fr;
+	char *out;
+	size_t out_len, out_cap, out_off;
+	bool dead;      /* close now (error) */
+	bool want_out;  /* EPOLLOUT armed */
+	uint64_t last_rx;
+	bool probe_sent;
+	struct ev_timer *probe, *reaper;
+};
+
+static struct log_rl rl = LOG_RL_INIT(10, 60);
+
+static void
+conn_close(struct dbserver_conn *c)
+{
+	dbserver_session_free(c->sess);
+	if (c->io)
+		ev_io_del(c->io);
+	if (c->probe)
+		ev_timer_del(c->probe);
+	if (c->reaper)
+		ev_timer_del(c->reaper);
+	close(c->fd);
+	jsonrpc_framer_destroy(&c->fr);
+	free(c->out);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		c->srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	free(c);
+}
+
+static void
+on_reap(struct ev_timer *t, void *arg)
+{
+	struct dbserver_conn *c = arg;
+	c->reaper = NULL;
+	conn_close(c);
+	(void)t;
+}
+
+/* Closes @c from a context that may still use it (a send callback). */
+static void
+conn_kill(struct dbserver_conn *c)
+{
+	c->dead = true;
+	if (!c->reaper)
+		c->reaper = ev_timer_add(c->srv->loop, 0, false, on_reap, c);
+}
+
+static void
+arm_out(struct dbserver_conn *c, bool on)
+{
+	if (c->want_out == on)
+		return;
+	c->want_out = on;
+	ev_io_modify(c->io, EPOLLIN | (on ? EPOLLOUT : 0));
+}
+
+static void
+flush(struct dbserver_conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off,
+				 c->out_len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN) {
+				conn_kill(c);
+				return;
+			}
+			break;
+		}
+		c->out_off += (size_t)n;
+	}
+	if (c->out_off == c->out_len) {
+		c->out_off = c->out_len = 0;
+		arm_out(c, false);
+	} else {
+		arm_out(c, true);
+	}
+}
+
+static void
+conn_send(void *aux, const char *text)
+{
+	struct dbserver_conn *c = aux;
+	size_t n = strlen(text);
+	if (c->dead)
+		return;
+	if (c->out_len - c->out_off + n > c->srv->opts.max_backlog_bytes) {
+		log_warn_rl(&rl, "dropping connection: output backlog over "
+				 "%zu bytes", c->srv->opts.max_backlog_bytes);
+		conn_kill(c);
+		return;
+	}
+	if (c->out_off && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len + n > c->out_cap) {
+		if (c->out_off) {
+			memmove(c->out, c->out + c->out_off,
+				c->out_len - c->out_off);
+			c->out_len -= c->out_off;
+			c->out_off = 0;
+		}
+		if (c->out_len + n > c->out_cap) {
+			c->out_cap = (c->out_len + n) * 2;
+			c->out = xrealloc(c->out, c->out_cap);
+		}
+	}
+	memcpy(c->out + c->out_len, text, n);
+	c->out_len += n;
+	if (!c->want_out)
+		flush(c);
+}
+
+static void
+handle_input(struct dbserver_conn *c)
+{
+	for (int rounds = 0; rounds < 64 && !c->dead; rounds++) {
+		char *p = jsonrpc_framer_space(&c->fr, 65536);
+		ssize_t n = read(c->fd, p, 65536);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				c->dead = true;
+			return;
+		}
+		if (n == 0) {
+			c->dead = true;
+			return;
+		}
+		c->fr.len += (size_t)n;
+		c->last_rx = time_mono_ms();
+		c->probe_sent = false;
+		const char *text;
+		size_t len;
+		int r = 0;
+		while (!c->dead &&
+		       (r = jsonrpc_framer_next(&c->fr, &text, &len)) == 1)
+			if (dbserver_session_input_buf(c->sess, text, len)) {
+				log_warn_rl(&rl, "invalid JSON-RPC message, "
+						 "closing connection");
+				c->dead = true;
+			}
+		if (r < 0 && !c->dead) {
+			log_warn_rl(&rl, "%s, closing connection",
+				    r == -EMSGSIZE ? "message too long"
+						   : "syntax error in input");
+			c->dead = true;
+		}
+	}
+}
+
+static void
+on_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	struct dbserver_conn *c = arg;
+	(void)io;
+	(void)fd;
+	if (c->dead)
+		return;
+	if (revents & EPOLLOUT)
+		flush(c);
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		handle_input(c);
+	if (c->dead) {
+		if (c->reaper) {
+			ev_timer_del(c->reaper);
+			c->reaper = NULL;
+		}
+		conn_close(c);
+	}
+}
+
+static void
+on_probe(struct ev_timer *t, void *arg)
+{
+	struct dbserver_conn *c = arg;
+	uint64_t now = time_mono_ms(), iv = c->srv->opts.probe_ms;
+	(void)t;
+	if (c->dead || now - c->last_rx < iv)
+		return;
+	if (c->probe_sent) {
+		log_warn_rl(&rl, "no response to inactivity probe after %.3g "
+				 "seconds, disconnecting",
+			    (double)(now - c->last_rx) / 1000);
+		conn_kill(c);
+		return;
+	}
+	c->probe_sent = true;
+	c->last_rx = now;
+	json_t *m = json_pack("{sss[]ss}", "method", "echo", "params", "id",
+			      "echo");
+	jsonrpc_send(c->sess, m);
+}
+
+void
+dbserver_conn_accept(struct dbserver *srv, int fd, bool tcp)
+{
+	struct dbserver_conn *c = xzalloc(sizeof *c);
+	c->srv = srv;
+	c->fd = fd;
+	c->tcp = tcp;
+	c->last_rx = time_mono_ms();
+	jsonrpc_framer_init(&c->fr, srv->opts.max_msg_bytes);
+	if (ev_io_add(srv->loop, fd, EPOLLIN, on_io, c, &c->io)) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->sess = dbserver_session_new(srv, conn_send, c);
+	if (tcp)
+		c->probe = ev_timer_add(srv->loop, srv->opts.probe_ms, true,
+					on_probe, c);
+	c->next = srv->conns;
+	if (srv->conns)
+		srv->conns->prev = c;
+	srv->conns = c;
+}
+
+void
+dbserver_conn_close_all(struct dbserver *srv)
+{
+	while (srv->conns)
+		conn_close(srv->conns);
+}
+
+size_t
+dbserver_conn_count(struct dbserver *srv)
+{
+	size_t n = 0;
+	for (struct dbserver_conn *c = srv->conns; c; c = c->next)
+		n++;
+	return n;
+}
