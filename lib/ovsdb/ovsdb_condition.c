@@ -50,7 +50,7 @@ clause_from_json(const struct ovsdb_table_schema *ts, const json_t *j,
 	case OVSDB_F_LE:
 	case OVSDB_F_GE:
 	case OVSDB_F_GT:
-		if (!ovsdb_type_is_scalar(ct) ||
+		if (ct->n_max != 1 || ovsdb_type_is_map(ct) ||
 		    (ct->key.type != OVSDB_T_INTEGER &&
 		     ct->key.type != OVSDB_T_REAL)) {
 			char *e = ovsdb_type_to_english(ct);
@@ -62,6 +62,7 @@ clause_from_json(const struct ovsdb_table_schema *ts, const json_t *j,
 			free(e);
 			return r;
 		}
+		cl->type.n_min = 1;
 		break;
 	case OVSDB_F_INCLUDES:
 	case OVSDB_F_EXCLUDES:
@@ -122,6 +123,8 @@ clause_eval(const struct ovsdb_clause *cl, const struct ovsdb_row *row)
 	default:
 		break;
 	}
+	if (!f->n)
+		return false;
 	c = ovsdb_atom_cmp(&f->keys[0], &cl->arg.keys[0], t->key.type);
 	switch (cl->function) {
 	case OVSDB_F_LT:
@@ -145,6 +148,18 @@ ovsdb_condition_eval(const struct ovsdb_condition *cond,
 		if (!clause_eval(&cond->clauses[i], row))
 			return false;
 	return true;
+}
+
+bool
+ovsdb_condition_eval_any(const struct ovsdb_condition *cond,
+			 const struct ovsdb_row *row)
+{
+	if (!cond->n)
+		return true;
+	for (unsigned i = 0; i < cond->n; i++)
+		if (clause_eval(&cond->clauses[i], row))
+			return true;
+	return false;
 }
 
 const struct ovsdb_uuid *

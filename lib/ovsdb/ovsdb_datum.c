@@ -185,6 +185,9 @@ ovsdb_atom_from_json(union ovsdb_atom *a, const struct ovsdb_base_type *base,
 	return r;
 
 expected:
+	if (t == OVSDB_T_UUID)
+		return ovsdb_err(errp, "syntax error", j,
+				 "expected [\"uuid\", <string>]");
 	return ovsdb_err(errp, "syntax error", j, "expected %s",
 			 ovsdb_atype_name(t));
 }
@@ -476,6 +479,11 @@ ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *t,
 		if ((r = unwrap(j, class, &inner, errp)))
 			return r;
 		size_t n = json_array_size(inner);
+		if ((n < t->n_min || n > t->n_max) && t->n_min == 1 &&
+		    t->n_max == 1)
+			return ovsdb_err(errp, "syntax error", j,
+					 "%s must have exactly one member but "
+					 "%zu are present", class, n);
 		if (n < t->n_min || n > t->n_max)
 			return ovsdb_err(errp, "syntax error", j,
 					 "%s must have %u to %u members but "

@@ -35,7 +35,20 @@ struct op_parser {
 };
 
 enum { P_STRING = 1, P_ARRAY = 2, P_OBJECT = 4, P_BOOL = 8, P_INT = 16,
-       P_OPTIONAL = 32 };
+       P_OPTIONAL = 32, P_ID = 64 };
+
+static bool
+is_id(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	      *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
 
 static void PRINTF_FMT(2, 3)
 parser_error(struct op_parser *p, const char *fmt, ...)
@@ -64,7 +77,9 @@ member(struct op_parser *p, const char *name, int types)
 				     name);
 		return NULL;
 	}
-	if (((types & P_STRING) && json_is_string(m)) ||
+	if (((types & P_ID) && json_is_string(m) &&
+	     is_id(json_string_value(m))) ||
+	    ((types & P_STRING) && json_is_string(m)) ||
 	    ((types & P_ARRAY) && json_is_array(m)) ||
 	    ((types & P_OBJECT) && json_is_object(m)) ||
 	    ((types & P_BOOL) && json_is_boolean(m)) ||
@@ -241,6 +256,13 @@ parse_columns(const struct ovsdb_table_schema *ts, const json_t *j,
 					 "%s is not a valid column name",
 					 s ? s : "");
 		}
+		if (cols[c->index]) {
+			free(cols);
+			*colsp = NULL;
+			return ovsdb_err(errp, "syntax error", j,
+					 "array of distinct column names "
+					 "expected");
+		}
 		cols[c->index] = 1;
 	}
 	return 0;
@@ -252,8 +274,14 @@ check_writable(struct exec *x, const char *op, struct ovsdb_error **errp)
 	if (!x->ctx || !x->ctx->read_only)
 		return 0;
 	return ovsdb_err(errp, "not allowed", NULL,
-			 "%s operation not allowed on this database", op);
+			 "%s operation not allowed on table in reserved "
+			 "database %s", op, x->db->schema->name);
 }
+
+static bool proj_equal(const struct ovsdb_datum *a,
+		       const struct ovsdb_datum *b,
+		       const struct ovsdb_table_schema *ts,
+		       const unsigned char *cols);
 
 /* ---- operations ---- */
 
@@ -262,8 +290,8 @@ exec_insert(struct exec *x, struct op_parser *p, json_t *result,
 	    struct ovsdb_error **errp)
 {
 	struct ovsdb_table *t = parse_table(x, p);
-	const json_t *uuid_name = member(p, "uuid-name", P_STRING | P_OPTIONAL);
-	const json_t *row_j = member(p, "row", P_OBJECT | P_OPTIONAL);
+	const json_t *uuid_name = member(p, "uuid-name", P_ID | P_OPTIONAL);
+	const json_t *row_j = member(p, "row", P_OBJECT);
 	const json_t *uuid_j = member(p, "uuid", P_STRING | P_OPTIONAL);
 	struct ovsdb_uuid uuid;
 	int r;
@@ -305,6 +333,11 @@ exec_insert(struct exec *x, struct op_parser *p, json_t *result,
 	struct ovsdb_row *row = ovsdb_txn_insert(x->txn, t, &uuid);
 	apply_row(row, &pr, true);
 	partial_row_destroy(&pr);
+	for (unsigned c = 2; c < t->schema->n_columns; c++)
+		if ((r = ovsdb_datum_check_constraints(
+			     &row->fields[c], &t->schema->columns[c].type,
+			     errp)))
+			return r;
 	json_object_set_new(result, "uuid",
 			    ovsdb_atom_to_json(&row->fields[0].keys[0],
 					       OVSDB_T_UUID));
@@ -333,8 +366,33 @@ exec_select(struct exec *x, struct op_parser *p, json_t *result,
 	size_t n;
 	struct ovsdb_row **rows = query(t, &cond, &n);
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
+	const struct ovsdb_table_schema *ts = t->schema;
+	bool distinct = !cols[OVSDB_COL_UUID];
+	struct hmap seen;
+	struct hnode *seen_nodes = distinct ? xcalloc(n + 1, sizeof *seen_nodes)
+					    : NULL;
+	hmap_init(&seen);
+	for (size_t i = 0; i < n; i++) {
+		if (distinct) {
+			uint32_t h = 0;
+			for (unsigned c = 0; c < ts->n_columns; c++)
+				if (cols[c])
+					h = ovsdb_datum_hash(&rows[i]->fields[c],
+							     &ts->columns[c].type,
+							     h);
+			bool dup = false;
+			for (struct hnode *m = hmap_first_with_hash(&seen, h);
+			     m && !dup; m = hmap_next_with_hash(m))
+				dup = proj_equal(rows[m - seen_nodes]->fields,
+						 rows[i]->fields, ts, cols);
+			if (dup)
+				continue;
+			hmap_insert(&seen, &seen_nodes[i], h);
+		}
 		json_array_append_new(arr, ovsdb_row_to_json(rows[i], cols));
+	}
+	hmap_destroy(&seen);
+	free(seen_nodes);
 	json_object_set_new(result, "rows", arr);
 	free(rows);
 	free(cols);
@@ -530,9 +588,13 @@ exec_wait(struct exec *x, struct op_parser *p, json_t *result,
 			json_int_t to = timeout ? json_integer_value(timeout)
 						: -1;
 			uint64_t el = x->ctx ? x->ctx->elapsed_ms : 0;
-			if (to == 0 || (to > 0 && el >= (uint64_t)to)) {
+			if (to == 0) {
 				r = ovsdb_err(errp, "timed out", NULL,
 					      "\"where\" clause test failed");
+			} else if (to > 0 && el >= (uint64_t)to) {
+				r = ovsdb_err(errp, "timed out", NULL,
+					      "\"wait\" timed out after %llu ms",
+					      (unsigned long long)el);
 			} else {
 				uint64_t left = to < 0 ? UINT64_MAX
 						       : (uint64_t)to - el;

@@ -42,6 +42,9 @@ int ovsdb_condition_from_json(const struct ovsdb_table_schema *ts,
 /* True if @row satisfies every clause. */
 bool ovsdb_condition_eval(const struct ovsdb_condition *cond,
 			  const struct ovsdb_row *row);
+/* Monitor semantics: true if the condition is empty or any clause holds. */
+bool ovsdb_condition_eval_any(const struct ovsdb_condition *cond,
+			      const struct ovsdb_row *row);
 /* If the condition pins _uuid with "==", that UUID (a fast path). */
 const struct ovsdb_uuid *ovsdb_condition_uuid(
 	const struct ovsdb_condition *cond);

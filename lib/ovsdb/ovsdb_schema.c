@@ -2,8 +2,11 @@
 /* ovsdb_schema: schema parsing and validation. */
 #include "ovsdb_schema.h"
 
+#include "ovsdb_datum.h"
+
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +112,11 @@ table_from_json(struct ovsdb_table_schema *t, const char *name,
 		if (ovsdb_base_is_ref(&c->type.key) ||
 		    ovsdb_base_is_ref(&c->type.value))
 			t->has_refs = true;
+		/* Strong references must survive a restart (GC depends on
+		 * them), so such columns are never ephemeral. */
+		if (ovsdb_base_is_strong_ref(&c->type.key) ||
+		    ovsdb_base_is_strong_ref(&c->type.value))
+			c->ephemeral = false;
 	}
 
 	const json_t *idx = json_object_get(j, "indexes");
@@ -302,10 +310,111 @@ ovsdb_schema_free(struct ovsdb_schema *s)
 	free(s);
 }
 
+static bool
+base_is_plain(const struct ovsdb_base_type *b)
+{
+	return !b->enum_ && b->min_int == INT64_MIN && b->max_int == INT64_MAX &&
+	       b->min_real == -DBL_MAX && b->max_real == DBL_MAX &&
+	       !b->min_len && b->max_len == UINT_MAX && !b->ref_table_name;
+}
+
+static json_t *
+base_to_json(const struct ovsdb_base_type *b)
+{
+	if (base_is_plain(b))
+		return json_string(ovsdb_atype_name(b->type));
+	json_t *j = json_object();
+	json_object_set_new(j, "type", json_string(ovsdb_atype_name(b->type)));
+	if (b->enum_) {
+		struct ovsdb_type et = { .key = { .type = b->type },
+					 .n_min = 1, .n_max = UINT_MAX };
+		json_object_set_new(j, "enum", ovsdb_datum_to_json(b->enum_, &et));
+	}
+	if (b->min_int != INT64_MIN)
+		json_object_set_new(j, "minInteger", json_integer(b->min_int));
+	if (b->max_int != INT64_MAX)
+		json_object_set_new(j, "maxInteger", json_integer(b->max_int));
+	if (b->min_real != -DBL_MAX)
+		json_object_set_new(j, "minReal", json_real(b->min_real));
+	if (b->max_real != DBL_MAX)
+		json_object_set_new(j, "maxReal", json_real(b->max_real));
+	if (b->min_len)
+		json_object_set_new(j, "minLength", json_integer(b->min_len));
+	if (b->max_len != UINT_MAX)
+		json_object_set_new(j, "maxLength", json_integer(b->max_len));
+	if (b->ref_table_name) {
+		json_object_set_new(j, "refTable", json_string(b->ref_table_name));
+		if (b->weak)
+			json_object_set_new(j, "refType", json_string("weak"));
+	}
+	return j;
+}
+
+static json_t *
+type_to_json(const struct ovsdb_type *t)
+{
+	if (ovsdb_type_is_scalar(t) && base_is_plain(&t->key))
+		return base_to_json(&t->key);
+	json_t *j = json_object();
+	json_object_set_new(j, "key", base_to_json(&t->key));
+	if (t->value.type != OVSDB_T_VOID)
+		json_object_set_new(j, "value", base_to_json(&t->value));
+	if (t->n_min != 1)
+		json_object_set_new(j, "min", json_integer(t->n_min));
+	if (t->n_max == UINT_MAX)
+		json_object_set_new(j, "max", json_string("unlimited"));
+	else if (t->n_max != 1)
+		json_object_set_new(j, "max", json_integer(t->n_max));
+	return j;
+}
+
 json_t *
 ovsdb_schema_to_json(const struct ovsdb_schema *s)
 {
-	return json_deep_copy(s->json);
+	bool all_root = true;
+	for (unsigned i = 0; i < s->n_tables; i++)
+		all_root &= s->tables[i].is_root;
+	json_t *j = json_object(), *tables = json_object();
+	json_object_set_new(j, "name", json_string(s->name));
+	json_object_set_new(j, "version", json_string(s->version));
+	if (s->cksum)
+		json_object_set_new(j, "cksum", json_string(s->cksum));
+	for (unsigned i = 0; i < s->n_tables; i++) {
+		const struct ovsdb_table_schema *t = &s->tables[i];
+		json_t *tj = json_object(), *cols = json_object();
+		for (unsigned c = 2; c < t->n_columns; c++) {
+			const struct ovsdb_column *col = &t->columns[c];
+			json_t *cj = json_object();
+			json_object_set_new(cj, "type", type_to_json(&col->type));
+			if (!col->mutable_)
+				json_object_set_new(cj, "mutable", json_false());
+			if (col->ephemeral)
+				json_object_set_new(cj, "ephemeral", json_true());
+			json_object_set_new(cols, col->name, cj);
+		}
+		json_object_set_new(tj, "columns", cols);
+		if (t->is_root && !all_root)
+			json_object_set_new(tj, "isRoot", json_true());
+		if (t->max_rows != UINT_MAX)
+			json_object_set_new(tj, "maxRows",
+					    json_integer(t->max_rows));
+		if (t->n_indexes) {
+			json_t *ix = json_array();
+			for (unsigned k = 0; k < t->n_indexes; k++) {
+				json_t *cj = json_array();
+				for (unsigned m = 0; m < t->indexes[k].n; m++)
+					json_array_append_new(
+						cj, json_string(
+							    t->columns[t->indexes[k].cols[m]]
+								    .name));
+				json_array_append_new(ix, cj);
+			}
+			json_object_set_new(tj, "indexes", ix);
+		}
+		json_object_set_new(tables, t->name, tj);
+	}
+	json_object_set_new(j, "tables", tables);
+	return j;
 }
 
 struct ovsdb_table_schema *

@@ -387,6 +387,7 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 		if (!wk && !wv)
 			continue;
 		unsigned removed = 0;
+		bool zero = false;
 		for (unsigned i = r->fields[c].n; i-- > 0;) {
 			const struct ovsdb_datum *d = &r->fields[c];
 			bool dangling =
@@ -399,6 +400,10 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 							      ty->value.ref_table),
 					       &d->values[i].u));
 			if (dangling) {
+				static const struct ovsdb_uuid z;
+				if ((wk && ovsdb_uuid_eq(&d->keys[i].u, &z)) ||
+				    (wv && ovsdb_uuid_eq(&d->values[i].u, &z)))
+					zero = true;
 				r = ovsdb_txn_modify(txn, r);
 				ovsdb_datum_remove_at(&r->fields[c], i, ty);
 				removed++;
@@ -406,16 +411,31 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 		}
 		if (removed && r->fields[c].n < ty->n_min) {
 			char u[37];
+			const char *ins = r->txn_row && !r->txn_row->old
+						  ? " (inserted within this "
+						    "transaction)"
+						  : "";
 			ovsdb_uuid_format(ovsdb_row_uuid(r), u);
+			if (zero)
+				return ovsdb_err(
+					errp, "constraint violation", NULL,
+					"Weak reference column \"%s\" in \"%s\" "
+					"row %s%s contained all-zeros UUID "
+					"(probably as the default value for "
+					"this column) but deleting this value "
+					"caused a constraint volation because "
+					"this column is not allowed to be "
+					"empty.",
+					ts->columns[c].name, ts->name, u, ins);
 			return ovsdb_err(errp, "constraint violation", NULL,
 					 "Deletion of %u weak reference(s) to "
 					 "deleted (or never-existing) rows "
-					 "from column \"%s\" in \"%s\" row %s "
-					 "caused this column to become empty, "
-					 "but constraints on this column "
-					 "disallow an empty column.",
+					 "from column \"%s\" in \"%s\" row %s"
+					 "%s caused this column to become "
+					 "empty, but constraints on this "
+					 "column disallow an empty column.",
 					 removed, ts->columns[c].name,
-					 ts->name, u);
+					 ts->name, u, ins);
 		}
 	}
 	return 0;

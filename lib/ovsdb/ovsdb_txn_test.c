@@ -83,8 +83,8 @@ test_refs(void)
 static void
 test_constraints(void)
 {
-	char *r = test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\"},"
-				   "{\"op\":\"insert\",\"table\":\"Root\"}]");
+	char *r = test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\",\"row\":{}},"
+				   "{\"op\":\"insert\",\"table\":\"Root\",\"row\":{}}]");
 	CHECK(strstr(r, "{\"details\":\"transaction causes \\\"Root\\\" table "
 			"to contain 3 rows, greater than the schema-defined "
 			"limit of 2 row(s)\",\"error\":\"constraint "

@@ -176,8 +176,9 @@ void dbserver_cancel(struct dbserver_session *s, const json_t *id);
 void dbserver_triggers_session_gone(struct dbserver_session *s);
 
 /* dbserver_monitor.c */
-void dbserver_monitor_request(struct dbserver_session *s, const char *method,
-			      const json_t *id, const json_t *params);
+/* -EPROTO: params so malformed that the connection is dropped. */
+int dbserver_monitor_request(struct dbserver_session *s, const char *method,
+			     const json_t *id, const json_t *params);
 void dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,
 			     const json_t *params);
 void dbserver_monitor_cond_change(struct dbserver_session *s,

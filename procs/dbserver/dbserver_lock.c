@@ -77,9 +77,12 @@ dbserver_lock_request(struct dbserver_session *s, const char *method,
 	struct dbserver_lock *l;
 	long i;
 
-	if (!name || json_array_size(params) != 1) {
+	if (!name || json_array_size(params) != 1 || !*name ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_") != strlen(name) ||
+	    (name[0] >= '0' && name[0] <= '9')) {
 		ovsdb_err(&e, "syntax error", params,
-			  "%s: lock name expected", method);
+			  "%s request params must be <id>", method);
 		goto error;
 	}
 	l = find_lock(s->srv, name, strcmp(method, "unlock") != 0);

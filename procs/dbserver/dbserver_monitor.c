@@ -92,7 +92,7 @@ find_mon_table(struct dbserver_monitor *m, const struct ovsdb_table_schema *ts)
 static bool
 row_matches(const struct mon_table *mt, const struct ovsdb_row *r)
 {
-	return r && (!mt->has_cond || ovsdb_condition_eval(&mt->cond, r));
+	return r && (!mt->has_cond || ovsdb_condition_eval_any(&mt->cond, r));
 }
 
 /* Row object with the monitored columns; @skip_default for update2
@@ -323,14 +323,26 @@ replay_since(struct dbserver_monitor *m, size_t from)
 }
 
 static int
-parse_select(const json_t *sel, struct mon_table *mt, struct ovsdb_error **errp)
+parse_select(const struct ovsdb_table_schema *ts, const json_t *sel,
+	     struct mon_table *mt, struct ovsdb_error **errp)
 {
+	static const char *const members[] = { "initial", "insert", "delete",
+					       "modify" };
 	mt->initial = mt->insert = mt->delete_ = mt->modify = true;
 	if (!sel)
 		return 0;
 	if (!json_is_object(sel))
 		return ovsdb_err(errp, "syntax error", sel,
-				 "\"select\" must be an object");
+				 "Parsing table %s select failed: Object "
+				 "expected.", ts->name);
+	for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
+		const json_t *x = json_object_get(sel, members[i]);
+		if (x && !json_is_boolean(x))
+			return ovsdb_err(errp, "syntax error", sel,
+					 "Parsing table %s select failed: "
+					 "Type mismatch for member '%s'.",
+					 ts->name, members[i]);
+	}
 	const json_t *v;
 	if ((v = json_object_get(sel, "initial")))
 		mt->initial = json_is_true(v);
@@ -372,13 +384,19 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 							 "%s is not a valid "
 							 "column name",
 							 cn ? cn : "");
+				if (mt->cols[col->index])
+					return ovsdb_err(errp, "syntax error",
+							 cols,
+							 "column name mentioned "
+							 "more than once");
 				mt->cols[col->index] = 1;
 			}
 		} else {
 			memset(mt->cols + 1, 1, ts->n_columns - 1);
 		}
 		struct mon_table tmp = { 0 };
-		int r = parse_select(json_object_get(req, "select"), &tmp, errp);
+		int r = parse_select(ts, json_object_get(req, "select"), &tmp,
+				     errp);
 		if (r)
 			return r;
 		if (first) {
@@ -408,7 +426,7 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 	return 0;
 }
 
-void
+int
 dbserver_monitor_request(struct dbserver_session *s, const char *method,
 			 const json_t *id, const json_t *params)
 {
@@ -422,11 +440,25 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	struct dbserver_monitor *m = NULL;
 	struct dbserver_db *db;
 
-	if (!dbname || json_array_size(params) < 3 ||
-	    (v == MON_V3 && json_array_size(params) < 4)) {
+	if (json_array_size(params) < 3)
+		return -EPROTO;
+	if (v == MON_V3 && json_array_size(params) != 4) {
+		ovsdb_err(&e, "syntax error", params, "invalid parameters");
+		goto error;
+	}
+	if (!dbname) {
 		ovsdb_err(&e, "syntax error", params,
 			  "%s request params must begin with <db-name>",
 			  method);
+		goto error;
+	}
+	const json_t *last_j = json_array_get(params, 3);
+	struct ovsdb_uuid last_u;
+	if (v == MON_V3 &&
+	    (!json_is_string(last_j) ||
+	     !ovsdb_uuid_from_string(json_string_value(last_j), &last_u))) {
+		ovsdb_err(&e, "syntax error", last_j,
+			  "last-txn-id must be UUID format.");
 		goto error;
 	}
 	if (!(db = dbserver_find_db(s->srv, dbname))) {
@@ -441,7 +473,7 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	}
 	if (!json_is_object(reqs)) {
 		ovsdb_err(&e, "syntax error", reqs,
-			  "monitor-requests must be an object");
+			  "monitor-requests must be object");
 		goto error;
 	}
 	m = xzalloc(sizeof *m);
@@ -502,7 +534,7 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 					uuid_json_str(&db->last_txn), updates));
 	else
 		jsonrpc_reply(s, id, updates);
-	return;
+	return 0;
 
 error:
 	if (m) {
@@ -514,12 +546,17 @@ error:
 	}
 	jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
 	ovsdb_error_free(e);
+	return 0;
 }
 
 void
 dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,
 			const json_t *params)
 {
+	if (json_array_size(params) != 1) {
+		jsonrpc_reply_error(s, id, json_string("invalid parameters"));
+		return;
+	}
 	struct dbserver_monitor *m = find_monitor(s, json_array_get(params, 0));
 	if (!m) {
 		jsonrpc_reply_error(s, id, json_string("unknown monitor"));
@@ -539,8 +576,9 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 	struct ovsdb_error *e = NULL;
 
 	if (!m || m->version == MON_V1) {
-		jsonrpc_reply_error(s, id, json_string("unknown monitor"));
-		return;
+		ovsdb_err(&e, "syntax error", json_array_get(params, 0),
+			  "unknown monitor session");
+		goto error;
 	}
 	if (!new_id || !json_is_object(reqs)) {
 		ovsdb_err(&e, "syntax error", params,
@@ -565,8 +603,14 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 							: treq;
 		const json_t *where = json_object_get(req, "where");
 		if (!mt) {
-			ovsdb_err(&e, "syntax error", reqs,
-				  "%s is not a monitored table", tname);
+			ovsdb_err(&e, "syntax error", NULL,
+				  "no table named %s in monitor session",
+				  tname);
+			break;
+		}
+		if (json_object_get(req, "columns")) {
+			ovsdb_err(&e, "syntax error", req,
+				  "changing columns is unsupported");
 			break;
 		}
 		if (!where)
@@ -591,7 +635,7 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 			const struct ovsdb_row *r =
 				HMAP_CONTAINER(node, struct ovsdb_row, node);
 			bool om = row_matches(mt, r);
-			bool nm = ovsdb_condition_eval(&conds[i], r);
+			bool nm = ovsdb_condition_eval_any(&conds[i], r);
 			if (om && !nm)
 				add_update(updates, mt->ts, ovsdb_row_uuid(r),
 					   json_pack("{sn}", "delete"));

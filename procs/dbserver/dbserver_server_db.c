@@ -55,7 +55,9 @@ dbserver_server_db_update(struct dbserver *srv)
 	json_object_set_new(json_array_get(ops, 0), "where", json_array());
 	for (size_t i = 0; i < srv->n_dbs; i++) {
 		struct dbserver_db *db = srv->dbs[i];
-		char *schema = json_dumps(db->db->schema->json, JSON_COMPACT);
+		json_t *sj = ovsdb_schema_to_json(db->db->schema);
+		char *schema = json_dumps(sj, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(sj);
 		json_t *row = json_pack("{sssssbsbss}", "name", db->name,
 					"model", "standalone", "connected", 1,
 					"leader", 1, "schema", schema);

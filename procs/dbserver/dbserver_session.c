@@ -15,18 +15,19 @@
 
 LOG_MODULE(dbserver_session);
 
-typedef void method_fn(struct dbserver_session *s, const char *method,
+typedef int method_fn(struct dbserver_session *s, const char *method,
 		       const json_t *id, const json_t *params);
 
-static void
+static int
 m_echo(struct dbserver_session *s, const char *method, const json_t *id,
        const json_t *params)
 {
 	if (id)
 		jsonrpc_reply(s, id, json_deep_copy(params));
+	return 0;
 }
 
-static void
+static int
 m_list_dbs(struct dbserver_session *s, const char *method, const json_t *id,
 	   const json_t *params)
 {
@@ -37,15 +38,16 @@ m_list_dbs(struct dbserver_session *s, const char *method, const json_t *id,
 		jsonrpc_reply(s, id, names);
 	else
 		json_decref(names);
+	return 0;
 }
 
-static void
+static int
 m_get_schema(struct dbserver_session *s, const char *method, const json_t *id,
 	     const json_t *params)
 {
 	const char *name = json_string_value(json_array_get(params, 0));
 	if (!id)
-		return;
+		return 0;
 	if (!name) {
 		struct ovsdb_error *e = NULL;
 		ovsdb_err(&e, "syntax error", params,
@@ -53,7 +55,7 @@ m_get_schema(struct dbserver_session *s, const char *method, const json_t *id,
 			  "<db-name>");
 		jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
 		ovsdb_error_free(e);
-		return;
+		return 0;
 	}
 	struct dbserver_db *db = dbserver_find_db(s->srv, name);
 	if (!db) {
@@ -63,64 +65,83 @@ m_get_schema(struct dbserver_session *s, const char *method, const json_t *id,
 			  name);
 		jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
 		ovsdb_error_free(e);
-		return;
+		return 0;
 	}
 	jsonrpc_reply(s, id, ovsdb_schema_to_json(db->db->schema));
+	return 0;
 }
 
-static void
+static int
 m_transact(struct dbserver_session *s, const char *method, const json_t *id,
 	   const json_t *params)
 {
 	dbserver_transact(s, id, params);
+	return 0;
 }
 
-static void
+static int
 m_cancel(struct dbserver_session *s, const char *method, const json_t *id,
 	 const json_t *params)
 {
 	dbserver_cancel(s, json_array_get(params, 0));
+	return 0;
 }
 
-static void
+static int
 m_monitor(struct dbserver_session *s, const char *method, const json_t *id,
 	  const json_t *params)
 {
 	if (id)
-		dbserver_monitor_request(s, method, id, params);
+		return dbserver_monitor_request(s, method, id, params);
+	return 0;
 }
 
-static void
+static int
 m_monitor_cancel(struct dbserver_session *s, const char *method,
 		 const json_t *id, const json_t *params)
 {
 	if (id)
 		dbserver_monitor_cancel(s, id, params);
+	return 0;
 }
 
-static void
+static int
 m_monitor_cond_change(struct dbserver_session *s, const char *method,
 		      const json_t *id, const json_t *params)
 {
 	if (id)
 		dbserver_monitor_cond_change(s, id, params);
+	return 0;
 }
 
-static void
+static int
 m_lock(struct dbserver_session *s, const char *method, const json_t *id,
        const json_t *params)
 {
 	if (id)
 		dbserver_lock_request(s, method, id, params);
+	return 0;
 }
 
-static void
+static int
 m_change_aware(struct dbserver_session *s, const char *method,
 	       const json_t *id, const json_t *params)
 {
+	if (json_array_size(params) != 1 ||
+	    !json_is_boolean(json_array_get(params, 0))) {
+		struct ovsdb_error *e = NULL;
+		ovsdb_err(&e, "syntax error", params,
+			  "set_db_change_aware: true or false parameter "
+			  "expected");
+		if (id)
+			jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
+		ovsdb_error_free(e);
+		return 0;
+	}
 	s->change_aware = json_is_true(json_array_get(params, 0));
 	if (id)
 		jsonrpc_reply(s, id, json_object());
+	return 0;
 }
 
 static const struct {
@@ -187,26 +208,35 @@ handle(struct dbserver_session *s, const json_t *msg)
 {
 	if (!json_is_object(msg))
 		return -EPROTO;
+	const char *key;
+	json_t *val;
+	json_object_foreach (json_mut(msg), key, val)
+		if (strcmp(key, "method") && strcmp(key, "params") &&
+		    strcmp(key, "result") && strcmp(key, "error") &&
+		    strcmp(key, "id"))
+			return -EPROTO;
 	const json_t *method = json_object_get(msg, "method");
 	const json_t *params = json_object_get(msg, "params");
 	const json_t *id = json_object_get(msg, "id");
 	if (json_is_null(id))
 		id = NULL;
 	if (!method) {
-		/* A reply (to our echo probe) or an error: nothing to do. */
+		/* Only replies to our own echo probes are expected. */
 		if (!json_object_get(msg, "result") &&
 		    !json_object_get(msg, "error"))
 			return -EPROTO;
+		if (!json_is_string(id) || strcmp(json_string_value(id), "echo"))
+			return -EPROTO;
 		return 0;
 	}
-	if (!json_is_string(method) || !json_is_array(params))
+	if (!json_is_string(method) || !json_is_array(params) ||
+	    json_object_get(msg, "result") || json_object_get(msg, "error"))
 		return -EPROTO;
 
 	const char *name = json_string_value(method);
 	for (size_t i = 0; i < ARRAY_SIZE(methods); i++)
 		if (!strcmp(methods[i].name, name)) {
-			methods[i].fn(s, name, id, params);
-			return 0;
+			return methods[i].fn(s, name, id, params);
 		}
 	if (id)
 		jsonrpc_reply_error(s, id, json_string("unknown method"));
