@@ -62,17 +62,22 @@ port_is_fake(const struct dbctl_row *p)
 void
 vsctl_init(struct dbctl_ctx *ctx)
 {
+	static const char *const tables[] = { "Open_vSwitch", "Bridge", "Port",
+					      "Interface", NULL };
 	struct vsctl_model *m = xzalloc(sizeof *m);
-	struct dbctl_table *ovs_t = vsctl_table(ctx, "Open_vSwitch");
 
 	model_free(ctx->tool_data);
 	ctx->tool_data = m;
+	/* The generic database commands do not use the model. */
+	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
+		if (c == ctx->cmd)
+			return;
+	dbctl_db_prefetch(ctx->db, tables);
+	struct dbctl_table *ovs_t = vsctl_table(ctx, "Open_vSwitch");
 	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
 		if (!ovs_t->rows[i]->deleted)
 			m->ovs = ovs_t->rows[i];
 	if (!m->ovs)
-		return;
-	if (!strcmp(ctx->cmd->name, "comment"))
 		return;
 	const struct ovsdb_datum *brs = dbctl_get(m->ovs, "bridges");
 	size_t cap_b = brs->n * 2 + 8, cap_p = 16, cap_i = 16;

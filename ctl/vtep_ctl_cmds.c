@@ -726,7 +726,12 @@ static const struct dbctl_command *const vtep_commands[] = {
 	NULL,
 };
 
+static const char *const vtep_prefetch[] = { "Global", "Physical_Switch",
+					     "Physical_Port", "Logical_Switch",
+					     NULL };
+
 const struct dbctl_tool vtep_ctl_tool = {
+	.prefetch = vtep_prefetch,
 	.prog = "vtep-ctl",
 	.db_name = "hardware_vtep",
 	.root_table = "Global",

@@ -84,6 +84,10 @@ struct dbctl_tool {
 	const struct dbctl_command *const *commands;
 	const struct dbctl_table_class *classes;
 	bool has_wait; /* --no-wait, --retry, --options, --commands exist */
+	/* Tables the tool's own commands always read, fetched together with
+	 * the root table in one round trip when such a command is given
+	 * (NULL-terminated; may be NULL). */
+	const char *const *prefetch;
 	/* Called once after the database is open, before the commands
 	 * run (e.g. to build a bridge model); may be NULL. */
 	void (*init)(struct dbctl_ctx *ctx);

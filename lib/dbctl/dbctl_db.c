@@ -134,22 +134,9 @@ dbctl_db_transact(struct dbctl_db *db, json_t *ops, json_t **results,
 	return 0;
 }
 
-void
-dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t)
+static void
+fill_table(struct dbctl_table *t, json_t *rows)
 {
-	if (t->loaded)
-		return;
-	t->loaded = true;
-	json_t *ops = json_pack("[{s:s,s:s,s:[]}]", "op", "select", "table",
-				t->ts->name, "where");
-	json_t *results = NULL;
-	char *err = NULL;
-	int r = dbctl_db_transact(db, ops, &results, &err);
-	if (r == -EPROTO)
-		dbctl_fatal("%s", err);
-	if (r)
-		dbctl_fatal("database connection failed (%s)", strerror(-r));
-	json_t *rows = json_object_get(json_array_get(results, 0), "rows");
 	size_t i;
 	json_t *jrow;
 	json_array_foreach(rows, i, jrow) {
@@ -172,7 +159,51 @@ dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t)
 		if (u->n == 1)
 			row->uuid = u->keys[0].u;
 	}
+}
+
+void
+dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
+{
+	struct dbctl_table *want[64];
+	size_t n = 0;
+	json_t *ops = json_array();
+
+	for (; *names && n < ARRAY_SIZE(want); names++) {
+		for (unsigned i = 0; i < db->schema->n_tables; i++) {
+			struct dbctl_table *t = &db->tables[i];
+			if (t->loaded || strcmp(t->ts->name, *names))
+				continue;
+			t->loaded = true;
+			want[n++] = t;
+			json_array_append_new(ops, json_pack(
+				"{s:s,s:s,s:[]}", "op", "select", "table",
+				t->ts->name, "where"));
+		}
+	}
+	if (!n) {
+		json_decref(ops);
+		return;
+	}
+	json_t *results = NULL;
+	char *err = NULL;
+	int r = dbctl_db_transact(db, ops, &results, &err);
+	if (r == -EPROTO)
+		dbctl_fatal("%s", err);
+	if (r)
+		dbctl_fatal("database connection failed (%s)", strerror(-r));
+	for (size_t k = 0; k < n; k++)
+		fill_table(want[k], json_object_get(json_array_get(results, k),
+						    "rows"));
 	json_decref(results);
+}
+
+void
+dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t)
+{
+	const char *names[2] = { t->ts->name, NULL };
+
+	if (!t->loaded)
+		dbctl_db_prefetch(db, names);
 }
 
 struct dbctl_table *

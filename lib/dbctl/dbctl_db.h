@@ -56,6 +56,9 @@ void dbctl_db_close(struct dbctl_db *db);
 /* The table named exactly @name (NULL if none), loaded on first use.
  * A load failure is fatal (reported through dbctl_fatal()). */
 struct dbctl_table *dbctl_db_table(struct dbctl_db *db, const char *name);
+/* Loads the named tables (NULL-terminated list) that are not cached yet
+ * with one transaction.  Failures are fatal. */
+void dbctl_db_prefetch(struct dbctl_db *db, const char *const *names);
 /* Makes sure @t's rows are in the cache. */
 void dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t);
 

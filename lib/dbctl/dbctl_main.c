@@ -510,6 +510,18 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 		dbctl_fatal("%s: database connection failed (%s)", remote_name,
 			    strerror(-r));
 
+	/* One round trip for the tables the commands will read first. */
+	bool generic_only = true;
+	for (int k = 0; k < n_cmds; k++) {
+		bool generic = false;
+		for (const struct dbctl_command *c = dbctl_db_commands; c->name;
+		     c++)
+			generic |= c == cmds[k].cmd;
+		generic_only &= generic;
+	}
+	if (tool->prefetch && !generic_only)
+		dbctl_db_prefetch(db, tool->prefetch);
+
 	/* The root row always exists after any invocation. */
 	struct dbctl_table *root_t = dbctl_db_table(db, tool->root_table);
 	struct dbctl_row *root = NULL;
