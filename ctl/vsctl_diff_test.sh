@@ -5,6 +5,8 @@
 # ovsdb-server.  Usage: vsctl_diff_test.sh SRC BUILD TOOL GROUP...
 # Passes only if every invocation of every listed group is identical;
 # exits 77 (skip) when Debian's ovsdb-server/ovsdb-tool are missing.
+# With VSCTL_DIFF_STACK=microvs the server side is ours too
+# (microvs-dbserver on databases made by our ovsdb-tool).
 set -u
 src=$1 build=$2 tool=$3
 shift 3
@@ -16,6 +18,11 @@ py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 export MICROVS_VSCTL="$build/ctl/ovs-vsctl"
 export MICROVS_VTEPCTL="$build/ctl/vtep-ctl"
+if [ "${VSCTL_DIFF_STACK:-}" = microvs ]; then
+	export MICROVS_OVSDB_TOOL="$build/ctl/ovsdb-tool"
+	export MICROVS_DBSERVER_CMD="$build/procs/dbserver/microvs-dbserver \
+--remote=punix:{sock} --rundir={dbdir} {conf_db} {vtep_db}"
+fi
 rc=0
 for g in "$@"; do
 	"$py" "$src/tests/vsctl-diff/run_diff.py" --golden --tool "$tool" \

@@ -694,7 +694,9 @@ static const struct dbctl_command vtep_cmds[] = {
 	C("list-ls", 0, 0, "", cmd_list_ls, true),
 	C("ls-exists", 1, 1, "", cmd_ls_exists, true),
 	C("list-bindings", 2, 2, "", cmd_list_bindings, true),
-	C("bind-ls", 4, 4, "", cmd_bind_ls, false),
+	/* Open vSwitch 3.1 declares bind-ls read-only (it only shows in the
+	 * vlog sequence numbers of warnings). */
+	C("bind-ls", 4, 4, "", cmd_bind_ls, true),
 	C("unbind-ls", 3, 3, "", cmd_unbind_ls, false),
 	C("set-replication-mode", 2, 2, "", cmd_set_replication_mode, false),
 	C("get-replication-mode", 1, 1, "", cmd_get_replication_mode, true),

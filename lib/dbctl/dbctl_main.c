@@ -18,7 +18,10 @@
 #include "dbctl_rpc.h"
 
 static const char *prog_name = "ovs-vsctl";
-static unsigned warn_seq = 1;
+/* vlog sequence number of the last message.  Open vSwitch logs "Called
+ * as ..." at INFO (counted, though not on the console) when some command
+ * may write to the database, so the first warning is then 00002. */
+static unsigned warn_seq;
 
 void
 dbctl_fatal(const char *fmt, ...)
@@ -51,8 +54,6 @@ dbctl_warn(const char *module, const char *fmt, ...)
 	va_list ap;
 
 	put_time(ts);
-	/* The first sequence number went to the connect message, which
-	 * OVS logs to its file only. */
 	fprintf(stderr, "%s|%05u|%s|WARN|", ts, ++warn_seq, module);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -67,8 +68,8 @@ on_alarm(int sig)
 
 	put_time(ts);
 	int n = snprintf(line, sizeof line,
-			 "%s|00001|fatal_signal|WARN|terminating with signal "
-			 "14 (Alarm clock)\n", ts);
+			 "%s|%05u|fatal_signal|WARN|terminating with signal "
+			 "14 (Alarm clock)\n", ts, warn_seq + 1);
 	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
 		/* nothing to do */
 	}
@@ -484,6 +485,9 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 	}
 	if (!n_cmds)
 		dbctl_fatal("missing command name (use --help for help)");
+	for (int k = 0; k < n_cmds; k++)
+		if (!cmds[k].cmd->read_only)
+			warn_seq = 1;
 
 	if (s.timeout)
 		dbctl_arm_timeout(s.timeout);
