@@ -509,11 +509,6 @@ add_port(struct dbctl_ctx *ctx, const char *br_name, const char *port_name,
 			struct ds cmd = DS_EMPTY;
 			for (int i = 0; i < ctx->argc; i++)
 				ds_printf(&cmd, " %s", ctx->argv[i]);
-			if (p->bridge != b && vsctl_real(p->bridge) != b &&
-			    p->bridge != b)
-				dbctl_fatal("\"--may-exist%s\" but %s is actually "
-					    "attached to bridge %s", ds_cstr(&cmd),
-					    port_name, p->bridge->name);
 			if (p->bridge != b)
 				dbctl_fatal("\"--may-exist%s\" but %s is actually "
 					    "attached to bridge %s", ds_cstr(&cmd),

@@ -44,6 +44,10 @@ vsctl_model(struct dbctl_ctx *ctx)
 	return ctx->tool_data;
 }
 
+/* Lookups by name in the model.  A bridge's local port and interface
+ * (named like the bridge) are not found as ports or interfaces.  NULL if
+ * absent, unless @must_exist, which makes absence fatal ("no bridge named
+ * X", "no port named X", "no interface named X"). */
 struct vsctl_bridge *vsctl_find_bridge(struct dbctl_ctx *ctx,
 				       const char *name, bool must_exist);
 struct vsctl_port *vsctl_find_port(struct dbctl_ctx *ctx, const char *name,

@@ -480,8 +480,7 @@ cmd_wait_until(struct dbctl_ctx *ctx)
 			return;
 		/* Poll: drop the cached rows and fetch them again. */
 		usleep(100 * 1000);
-		t->loaded = false;
-		t->n_rows = 0;
+		dbctl_table_forget(t);
 	}
 }
 

@@ -198,6 +198,15 @@ dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
 }
 
 void
+dbctl_table_forget(struct dbctl_table *t)
+{
+	for (size_t i = 0; i < t->n_rows; i++)
+		row_free(t->rows[i]);
+	t->n_rows = 0;
+	t->loaded = false;
+}
+
+void
 dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t)
 {
 	const char *names[2] = { t->ts->name, NULL };

@@ -59,6 +59,9 @@ struct dbctl_table *dbctl_db_table(struct dbctl_db *db, const char *name);
 /* Loads the named tables (NULL-terminated list) that are not cached yet
  * with one transaction.  Failures are fatal. */
 void dbctl_db_prefetch(struct dbctl_db *db, const char *const *names);
+/* Drops @t's cached rows so the next access fetches them again.  Only for
+ * tables this transaction has not changed; row pointers become invalid. */
+void dbctl_table_forget(struct dbctl_table *t);
 /* Makes sure @t's rows are in the cache. */
 void dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t);
 
