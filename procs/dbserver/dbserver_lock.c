@@ -55,7 +55,9 @@ remove_waiter(struct dbserver *srv, struct dbserver_lock *l, long i)
 	memmove(&l->waiters[i], &l->waiters[i + 1],
 		(l->n - (size_t)i - 1) * sizeof *l->waiters);
 	l->n--;
-	if (i == 0 && l->n)
+	/* As ovsdb-server, the owner hears "locked" after any removal, even
+	 * if it owned the lock already. */
+	if (l->n)
 		notify(l->waiters[0], "locked", l->name);
 	if (!l->n) {
 		struct dbserver_lock **pp;

@@ -14,9 +14,12 @@
 
 enum mon_version { MON_V1, MON_V2, MON_V3 };
 
+/* Kinds of change a column is monitored for (bits of mon_table.cols[]). */
+enum { K_INITIAL = 1, K_INSERT = 2, K_DELETE = 4, K_MODIFY = 8 };
+
 struct mon_table {
 	const struct ovsdb_table_schema *ts;
-	unsigned char *cols; /* per column: monitored */
+	unsigned char *cols; /* per column: K_* bits it is monitored for */
 	bool initial, insert, delete_, modify;
 	bool has_cond;
 	struct ovsdb_condition cond;
@@ -99,12 +102,12 @@ row_matches(const struct mon_table *mt, const struct ovsdb_row *r)
  * "initial"/"insert". */
 static json_t *
 row_json(const struct mon_table *mt, const struct ovsdb_row *r,
-	 bool skip_default)
+	 bool skip_default, unsigned kind)
 {
 	json_t *j = json_object();
 	for (unsigned c = 0; c < mt->ts->n_columns; c++) {
 		const struct ovsdb_column *col = &mt->ts->columns[c];
-		if (!mt->cols[c])
+		if (!(mt->cols[c] & kind))
 			continue;
 		if (skip_default &&
 		    ovsdb_datum_is_default(&r->fields[c], &col->type))
@@ -127,22 +130,23 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 		if (initial)
 			return mt->initial && new_
 				       ? json_pack("{so}", "new",
-						   row_json(mt, new_, false))
+						   row_json(mt, new_, false, K_INITIAL))
 				       : NULL;
 		if (!old && new_)
 			return mt->insert ? json_pack("{so}", "new",
-						      row_json(mt, new_, false))
+						      row_json(mt, new_, false, K_INSERT))
 					  : NULL;
 		if (old && !new_)
 			return mt->delete_ ? json_pack("{so}", "old",
-						       row_json(mt, old, false))
+						       row_json(mt, old, false, K_DELETE))
 					   : NULL;
 		if (!old || !mt->modify)
 			return NULL;
 		json_t *o = json_object();
 		for (unsigned c = 0; c < mt->ts->n_columns; c++) {
 			const struct ovsdb_column *col = &mt->ts->columns[c];
-			if (mt->cols[c] && c != OVSDB_COL_VERSION &&
+			if ((mt->cols[c] & K_MODIFY) &&
+			    c != OVSDB_COL_VERSION &&
 			    !ovsdb_datum_equals(&old->fields[c],
 						&new_->fields[c], &col->type))
 				json_object_set_new(
@@ -154,25 +158,25 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 			json_decref(o);
 			return NULL;
 		}
-		if (mt->cols[OVSDB_COL_VERSION])
+		if (mt->cols[OVSDB_COL_VERSION] & K_MODIFY)
 			json_object_set_new(
 				o, "_version",
 				ovsdb_datum_to_json(
 					&old->fields[OVSDB_COL_VERSION],
 					&mt->ts->columns[OVSDB_COL_VERSION]
 						 .type));
-		return json_pack("{soso}", "new", row_json(mt, new_, false),
+		return json_pack("{soso}", "new", row_json(mt, new_, false, K_MODIFY),
 				 "old", o);
 	}
 
 	bool om = row_matches(mt, old), nm = row_matches(mt, new_);
 	if (initial)
 		return mt->initial && nm ? json_pack("{so}", "initial",
-						     row_json(mt, new_, true))
+						     row_json(mt, new_, true, K_INITIAL))
 					 : NULL;
 	if (!om && nm)
 		return mt->insert ? json_pack("{so}", "insert",
-					      row_json(mt, new_, true))
+					      row_json(mt, new_, true, K_INSERT))
 				  : NULL;
 	if (om && !nm)
 		return mt->delete_ ? json_pack("{sn}", "delete") : NULL;
@@ -181,7 +185,7 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 	json_t *d = json_object();
 	for (unsigned c = 0; c < mt->ts->n_columns; c++) {
 		const struct ovsdb_column *col = &mt->ts->columns[c];
-		if (!mt->cols[c] || c == OVSDB_COL_VERSION ||
+		if (!(mt->cols[c] & K_MODIFY) || c == OVSDB_COL_VERSION ||
 		    ovsdb_datum_equals(&old->fields[c], &new_->fields[c],
 				       &col->type))
 			continue;
@@ -196,7 +200,7 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 		json_decref(d);
 		return NULL;
 	}
-	if (mt->cols[OVSDB_COL_VERSION])
+	if (mt->cols[OVSDB_COL_VERSION] & K_MODIFY)
 		json_object_set_new(
 			d, "_version",
 			ovsdb_datum_to_json(&new_->fields[OVSDB_COL_VERSION],
@@ -362,13 +366,26 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 	const struct ovsdb_table_schema *ts = mt->ts;
 	mt->cols = xcalloc(ts->n_columns, 1);
 	size_t n = json_is_array(reqs) ? json_array_size(reqs) : 1;
-	bool first = true;
+	mt->initial = mt->insert = mt->delete_ = mt->modify = false;
 	for (size_t i = 0; i < n; i++) {
 		const json_t *req = json_is_array(reqs) ? json_array_get(reqs, i)
 							: reqs;
 		if (!json_is_object(req))
 			return ovsdb_err(errp, "syntax error", req,
 					 "monitor request must be an object");
+		struct mon_table tmp = { 0 };
+		int r = parse_select(ts, json_object_get(req, "select"), &tmp,
+				     errp);
+		if (r)
+			return r;
+		unsigned char bits = (tmp.initial ? K_INITIAL : 0) |
+				     (tmp.insert ? K_INSERT : 0) |
+				     (tmp.delete_ ? K_DELETE : 0) |
+				     (tmp.modify ? K_MODIFY : 0);
+		mt->initial |= tmp.initial;
+		mt->insert |= tmp.insert;
+		mt->delete_ |= tmp.delete_;
+		mt->modify |= tmp.modify;
 		const json_t *cols = json_object_get(req, "columns");
 		if (cols) {
 			size_t k;
@@ -389,28 +406,11 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 							 cols,
 							 "column name mentioned "
 							 "more than once");
-				mt->cols[col->index] = 1;
+				mt->cols[col->index] = bits;
 			}
 		} else {
-			memset(mt->cols + 1, 1, ts->n_columns - 1);
+			memset(mt->cols + 1, bits, ts->n_columns - 1);
 		}
-		struct mon_table tmp = { 0 };
-		int r = parse_select(ts, json_object_get(req, "select"), &tmp,
-				     errp);
-		if (r)
-			return r;
-		if (first) {
-			mt->initial = tmp.initial;
-			mt->insert = tmp.insert;
-			mt->delete_ = tmp.delete_;
-			mt->modify = tmp.modify;
-		} else {
-			mt->initial |= tmp.initial;
-			mt->insert |= tmp.insert;
-			mt->delete_ |= tmp.delete_;
-			mt->modify |= tmp.modify;
-		}
-		first = false;
 		const json_t *where = json_object_get(req, "where");
 		if (where && m->version != MON_V1) {
 			if (mt->has_cond)
@@ -575,7 +575,7 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 	const json_t *reqs = json_array_get(params, 2);
 	struct ovsdb_error *e = NULL;
 
-	if (!m || m->version == MON_V1) {
+	if (!m) {
 		ovsdb_err(&e, "syntax error", json_array_get(params, 0),
 			  "unknown monitor session");
 		goto error;
@@ -626,6 +626,13 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 		free(mts);
 		goto error;
 	}
+	if (m->version == MON_V1) {
+		/* Conditions do not apply to "monitor"; ovsdb-server accepts
+		 * the request and changes nothing. */
+		for (size_t i = 0; i < k; i++)
+			ovsdb_condition_destroy(&conds[i]);
+		k = 0;
+	}
 	json_t *updates = json_object();
 	for (size_t i = 0; i < k; i++) {
 		struct mon_table *mt = mts[i];
@@ -642,7 +649,7 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 			else if (!om && nm)
 				add_update(updates, mt->ts, ovsdb_row_uuid(r),
 					   json_pack("{so}", "insert",
-						     row_json(mt, r, true)));
+						     row_json(mt, r, true, K_INSERT)));
 		}
 		if (mt->has_cond)
 			ovsdb_condition_destroy(&mt->cond);
