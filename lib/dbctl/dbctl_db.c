@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dbctl_db: lazily loaded client-side cache of one database and the
+ * transaction built from its changes (see the header).
+ */
+#include "dbctl_db.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbctl.h"
+#include "dbctl_rpc.h"
+#include "ovsdb/ovsdb_error.h"
+#include "util.h"
+
+int
+dbctl_db_open(struct dbctl_conn *conn, const char *name,
+	      struct dbctl_db **dbp, char **errmsg)
+{
+	json_t *result = NULL, *error = NULL;
+	int r = dbctl_conn_call(conn, "get_schema", json_pack("[s]", name),
+				&result, &error);
+
+	*errmsg = NULL;
+	if (r)
+		return r;
+	if (error) {
+		*errmsg = ovsdb_json_text(error);
+		json_decref(error);
+		json_decref(result);
+		return -ENOENT;
+	}
+	struct ovsdb_schema *s = NULL;
+	struct ovsdb_error *e = NULL;
+	r = ovsdb_schema_from_json(result, &s, &e);
+	json_decref(result);
+	if (r) {
+		*errmsg = xasprintf("%s: %s", e->tag, e->details ? e->details : "");
+		ovsdb_error_free(e);
+		return r;
+	}
+	struct dbctl_db *db = xzalloc(sizeof *db);
+	db->conn = conn;
+	db->name = xstrdup(name);
+	db->schema = s;
+	db->tables = xcalloc(s->n_tables, sizeof *db->tables);
+	for (unsigned i = 0; i < s->n_tables; i++)
+		db->tables[i].ts = &s->tables[i];
+	*dbp = db;
+	return 0;
+}
+
+static void
+row_free(struct dbctl_row *r)
+{
+	const struct ovsdb_table_schema *ts = r->table->ts;
+
+	for (unsigned i = 0; i < ts->n_columns; i++)
+		ovsdb_datum_destroy(&r->cur[i], &ts->columns[i].type);
+	free(r->cur);
+	free(r->dirty);
+	json_decref(r->mutations);
+	free(r);
+}
+
+void
+dbctl_db_close(struct dbctl_db *db)
+{
+	if (!db)
+		return;
+	for (unsigned i = 0; i < db->schema->n_tables; i++) {
+		struct dbctl_table *t = &db->tables[i];
+		for (size_t j = 0; j < t->n_rows; j++)
+			row_free(t->rows[j]);
+		free(t->rows);
+	}
+	free(db->tables);
+	ovsdb_schema_free(db->schema);
+	free(db->name);
+	free(db);
+}
+
+static struct dbctl_row *
+row_new(struct dbctl_table *t)
+{
+	struct dbctl_row *r = xzalloc(sizeof *r);
+	unsigned n = t->ts->n_columns;
+
+	r->table = t;
+	r->cur = xcalloc(n, sizeof *r->cur);
+	r->dirty = xcalloc(n, sizeof *r->dirty);
+	r->op_index = -1;
+	for (unsigned i = 0; i < n; i++)
+		ovsdb_datum_init_default(&r->cur[i], &t->ts->columns[i].type);
+	if (t->n_rows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+	}
+	t->rows[t->n_rows++] = r;
+	return r;
+}
+
+int
+dbctl_db_transact(struct dbctl_db *db, json_t *ops, json_t **results,
+		  char **errjson)
+{
+	json_t *params = json_array();
+	json_t *result = NULL, *error = NULL;
+
+	*errjson = NULL;
+	json_array_append_new(params, json_string(db->name));
+	json_array_extend(params, ops);
+	json_decref(ops);
+	int r = dbctl_conn_call(db->conn, "transact", params, &result, &error);
+	if (r)
+		return r;
+	if (error) {
+		*errjson = ovsdb_json_text(error);
+		json_decref(error);
+		json_decref(result);
+		return -EPROTO;
+	}
+	size_t i;
+	json_t *op;
+	json_array_foreach(result, i, op) {
+		if (json_object_get(op, "error")) {
+			*errjson = ovsdb_json_text(op);
+			json_decref(result);
+			return -EPROTO;
+		}
+	}
+	*results = result;
+	return 0;
+}
+
+static void
+fill_table(struct dbctl_table *t, json_t *rows)
+{
+	size_t i;
+	json_t *jrow;
+	json_array_foreach(rows, i, jrow) {
+		struct dbctl_row *row = row_new(t);
+		for (unsigned c = 0; c < t->ts->n_columns; c++) {
+			const struct ovsdb_column *col = &t->ts->columns[c];
+			json_t *v = json_object_get(jrow, col->name);
+			struct ovsdb_error *e = NULL;
+			struct ovsdb_datum d;
+			if (!v)
+				continue;
+			if (ovsdb_datum_from_json(&d, &col->type, v, NULL, &e)) {
+				ovsdb_error_free(e);
+				continue;
+			}
+			ovsdb_datum_swap(&row->cur[c], &d);
+			ovsdb_datum_destroy(&d, &col->type);
+		}
+		const struct ovsdb_datum *u = &row->cur[OVSDB_COL_UUID];
+		if (u->n == 1)
+			row->uuid = u->keys[0].u;
+	}
+}
+
+void
+dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
+{
+	struct dbctl_table *want[64];
+	size_t n = 0;
+	json_t *ops = json_array();
+
+	for (; *names && n < ARRAY_SIZE(want); names++) {
+		for (unsigned i = 0; i < db->schema->n_tables; i++) {
+			struct dbctl_table *t = &db->tables[i];
+			if (t->loaded || strcmp(t->ts->name, *names))
+				continue;
+			t->loaded = true;
+			want[n++] = t;
+			json_array_append_new(ops, json_pack(
+				"{s:s,s:s,s:[]}", "op", "select", "table",
+				t->ts->name, "where"));
+		}
+	}
+	if (!n) {
+		json_decref(ops);
+		return;
+	}
+	json_t *results = NULL;
+	char *err = NULL;
+	int r = dbctl_db_transact(db, ops, &results, &err);
+	if (r == -EPROTO)
+		dbctl_fatal("%s", err);
+	if (r)
+		dbctl_fatal("database connection failed (%s)", strerror(-r));
+	for (size_t k = 0; k < n; k++)
+		fill_table(want[k], json_object_get(json_array_get(results, k),
+						    "rows"));
+	json_decref(results);
+}
+
+void
+dbctl_table_forget(struct dbctl_table *t)
+{
+	for (size_t i = 0; i < t->n_rows; i++)
+		row_free(t->rows[i]);
+	t->n_rows = 0;
+	t->loaded = false;
+}
+
+void
+dbctl_table_load(struct dbctl_db *db, struct dbctl_table *t)
+{
+	const char *names[2] = { t->ts->name, NULL };
+
+	if (!t->loaded)
+		dbctl_db_prefetch(db, names);
+}
+
+struct dbctl_table *
+dbctl_db_table(struct dbctl_db *db, const char *name)
+{
+	for (unsigned i = 0; i < db->schema->n_tables; i++) {
+		if (!strcmp(db->tables[i].ts->name, name)) {
+			dbctl_table_load(db, &db->tables[i]);
+			return &db->tables[i];
+		}
+	}
+	return NULL;
+}
+
+int
+dbctl_col(const struct dbctl_table *t, const char *name)
+{
+	for (unsigned i = 0; i < t->ts->n_columns; i++)
+		if (!strcmp(t->ts->columns[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+const struct ovsdb_type *
+dbctl_col_type(const struct dbctl_table *t, int col)
+{
+	return &t->ts->columns[col].type;
+}
+
+struct dbctl_row *
+dbctl_row_find(struct dbctl_db *db, struct dbctl_table *t,
+	       const struct ovsdb_uuid *u)
+{
+	if (t) {
+		dbctl_table_load(db, t);
+		for (size_t i = 0; i < t->n_rows; i++) {
+			struct dbctl_row *r = t->rows[i];
+			if (!r->deleted && ovsdb_uuid_eq(&r->uuid, u))
+				return r;
+		}
+		return NULL;
+	}
+	for (unsigned k = 0; k < db->schema->n_tables; k++) {
+		struct dbctl_table *tt = &db->tables[k];
+		for (size_t i = 0; tt->loaded && i < tt->n_rows; i++) {
+			struct dbctl_row *r = tt->rows[i];
+			if (!r->deleted && ovsdb_uuid_eq(&r->uuid, u))
+				return r;
+		}
+	}
+	return NULL;
+}
+
+struct dbctl_row *
+dbctl_row_insert(struct dbctl_db *db, struct dbctl_table *t,
+		 const struct ovsdb_uuid *uuid)
+{
+	dbctl_table_load(db, t);
+	struct dbctl_row *r = row_new(t);
+	r->inserted = true;
+	if (uuid) {
+		r->uuid = *uuid;
+		r->explicit_uuid = true;
+	} else {
+		ovsdb_uuid_generate(&r->uuid);
+	}
+	struct ovsdb_datum *u = &r->cur[OVSDB_COL_UUID];
+	if (u->n == 1)
+		u->keys[0].u = r->uuid;
+	/* A reference column starts empty, not with the all-zero UUID. */
+	for (unsigned c = 2; c < t->ts->n_columns; c++) {
+		const struct ovsdb_type *ct = &t->ts->columns[c].type;
+		if (ovsdb_base_is_ref(&ct->key) && !ovsdb_type_is_map(ct)) {
+			ovsdb_datum_destroy(&r->cur[c], ct);
+			ovsdb_datum_init_empty(&r->cur[c]);
+		}
+	}
+	return r;
+}
+
+void
+dbctl_row_delete(struct dbctl_row *r)
+{
+	r->deleted = true;
+}
+
+const struct ovsdb_datum *
+dbctl_row_get(const struct dbctl_row *r, int col)
+{
+	return &r->cur[col];
+}
+
+void
+dbctl_row_set(struct dbctl_row *r, int col, struct ovsdb_datum *d)
+{
+	const struct ovsdb_type *t = &r->table->ts->columns[col].type;
+
+	ovsdb_datum_swap(&r->cur[col], d);
+	ovsdb_datum_destroy(d, t);
+	ovsdb_datum_init_empty(d);
+	r->dirty[col] = true;
+	/* A full write supersedes earlier mutations of the column. */
+	if (r->mutations) {
+		const char *name = r->table->ts->columns[col].name;
+		for (size_t i = json_array_size(r->mutations); i-- > 0;) {
+			json_t *m = json_array_get(r->mutations, i);
+			if (!strcmp(json_string_value(json_array_get(m, 0)),
+				    name))
+				json_array_remove(r->mutations, i);
+		}
+	}
+}
+
+void
+dbctl_row_mutate(struct dbctl_db *db, struct dbctl_row *r, int col,
+		 const char *mutator, const struct ovsdb_datum *arg,
+		 const struct ovsdb_type *argt, struct ovsdb_datum *result)
+{
+	const struct ovsdb_type *t = &r->table->ts->columns[col].type;
+
+	if (r->inserted || r->dirty[col]) {
+		dbctl_row_set(r, col, result);
+		return;
+	}
+	if (!r->mutations)
+		r->mutations = json_array();
+	json_t *val = dbctl_datum_to_json(db, arg, argt);
+	if (!ovsdb_type_is_map(argt) &&
+	    !(json_is_array(val) && json_array_size(val) == 2 &&
+	      json_is_string(json_array_get(val, 0)) &&
+	      !strcmp(json_string_value(json_array_get(val, 0)), "set"))) {
+		/* Mutation arguments are always written as sets. */
+		val = json_pack("[s,[o]]", "set", val);
+	}
+	json_array_append_new(r->mutations, json_pack(
+		"[s,s,o]", r->table->ts->columns[col].name, mutator, val));
+	ovsdb_datum_swap(&r->cur[col], result);
+	ovsdb_datum_destroy(result, t);
+	ovsdb_datum_init_empty(result);
+}
+
+static int
+must_col(const struct dbctl_row *r, const char *col)
+{
+	int c = dbctl_col(r->table, col);
+	if (c < 0)
+		dbctl_fatal("internal error: %s has no column %s",
+			    r->table->ts->name, col);
+	return c;
+}
+
+const struct ovsdb_datum *
+dbctl_get(const struct dbctl_row *r, const char *col)
+{
+	return &r->cur[must_col(r, col)];
+}
+
+const char *
+dbctl_get_str(const struct dbctl_row *r, const char *col)
+{
+	const struct ovsdb_datum *d = dbctl_get(r, col);
+	return d->n ? d->keys[0].s : "";
+}
+
+static void
+set_one(struct dbctl_row *r, const char *col, const union ovsdb_atom *a)
+{
+	int c = must_col(r, col);
+	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	struct ovsdb_datum d;
+
+	ovsdb_datum_init_empty(&d);
+	ovsdb_datum_add_unsafe(&d, a, NULL, t);
+	dbctl_row_set(r, c, &d);
+}
+
+void
+dbctl_set_str(struct dbctl_row *r, const char *col, const char *s)
+{
+	union ovsdb_atom a = { .s = (char *)(uintptr_t)s };
+	set_one(r, col, &a);
+}
+
+void
+dbctl_set_int(struct dbctl_row *r, const char *col, int64_t v)
+{
+	union ovsdb_atom a = { .i = v };
+	set_one(r, col, &a);
+}
+
+void
+dbctl_set_bool(struct dbctl_row *r, const char *col, bool v)
+{
+	union ovsdb_atom a = { .b = v };
+	set_one(r, col, &a);
+}
+
+void
+dbctl_clear(struct dbctl_row *r, const char *col)
+{
+	struct ovsdb_datum d;
+
+	ovsdb_datum_init_empty(&d);
+	dbctl_row_set(r, must_col(r, col), &d);
+}
+
+void
+dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
+{
+	int c = must_col(r, col);
+	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	struct ovsdb_datum d;
+	union ovsdb_atom a = { .u = *u };
+
+	ovsdb_datum_clone(&d, &r->cur[c], t);
+	if (ovsdb_datum_find_key(&d, &a, OVSDB_T_UUID) < 0)
+		ovsdb_datum_add_unsafe(&d, &a, NULL, t);
+	ovsdb_datum_sort_unique(&d, t);
+	dbctl_row_set(r, c, &d);
+}
+
+void
+dbctl_ref_del(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
+{
+	int c = must_col(r, col);
+	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	struct ovsdb_datum d;
+	union ovsdb_atom a = { .u = *u };
+
+	ovsdb_datum_clone(&d, &r->cur[c], t);
+	int i = ovsdb_datum_find_key(&d, &a, OVSDB_T_UUID);
+	if (i >= 0)
+		ovsdb_datum_remove_at(&d, (unsigned)i, t);
+	dbctl_row_set(r, c, &d);
+}
+
+void
+dbctl_map_set(struct dbctl_row *r, const char *col, const char *k,
+	      const char *v)
+{
+	int c = must_col(r, col);
+	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	struct ovsdb_datum d;
+	union ovsdb_atom ka = { .s = (char *)(uintptr_t)k };
+	union ovsdb_atom va = { .s = (char *)(uintptr_t)v };
+
+	ovsdb_datum_clone(&d, &r->cur[c], t);
+	int i = ovsdb_datum_find_key(&d, &ka, OVSDB_T_STRING);
+	if (i >= 0)
+		ovsdb_datum_remove_at(&d, (unsigned)i, t);
+	if (v)
+		ovsdb_datum_add_unsafe(&d, &ka, &va, t);
+	ovsdb_datum_sort_unique(&d, t);
+	dbctl_row_set(r, c, &d);
+}
+
+const char *
+dbctl_map_get(const struct dbctl_row *r, const char *col, const char *k)
+{
+	const struct ovsdb_datum *d = dbctl_get(r, col);
+	union ovsdb_atom ka = { .s = (char *)(uintptr_t)k };
+	int i = ovsdb_datum_find_key(d, &ka, OVSDB_T_STRING);
+	return i >= 0 ? d->values[i].s : NULL;
+}
+
+bool
+dbctl_db_changed(const struct dbctl_db *db)
+{
+	for (unsigned k = 0; k < db->schema->n_tables; k++) {
+		const struct dbctl_table *t = &db->tables[k];
+		for (size_t i = 0; i < t->n_rows; i++) {
+			const struct dbctl_row *r = t->rows[i];
+			if (r->inserted != r->deleted)
+				return true;
+			if (r->inserted)
+				continue;
+			if (r->mutations && json_array_size(r->mutations))
+				return true;
+			for (unsigned c = 0; c < t->ts->n_columns; c++)
+				if (r->dirty[c])
+					return true;
+		}
+	}
+	return false;
+}
+
+static void
+named_uuid(const struct ovsdb_uuid *u, char name[48])
+{
+	char buf[37];
+
+	ovsdb_uuid_format(u, buf);
+	for (char *p = buf; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	snprintf(name, 48, "row%s", buf);
+}
+
+static bool
+is_inserted(struct dbctl_db *db, const char *s)
+{
+	struct ovsdb_uuid u;
+
+	if (!ovsdb_uuid_from_string(s, &u))
+		return false;
+	for (unsigned k = 0; k < db->schema->n_tables; k++) {
+		const struct dbctl_table *t = &db->tables[k];
+		for (size_t i = 0; i < t->n_rows; i++) {
+			const struct dbctl_row *r = t->rows[i];
+			if (r->inserted && !r->deleted &&
+			    ovsdb_uuid_eq(&r->uuid, &u))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Rewrites ["uuid", U] of rows inserted by this transaction. */
+static void
+rewrite_named(struct dbctl_db *db, json_t *j)
+{
+	if (!json_is_array(j))
+		return;
+	if (json_array_size(j) == 2 &&
+	    json_is_string(json_array_get(j, 0)) &&
+	    !strcmp(json_string_value(json_array_get(j, 0)), "uuid") &&
+	    json_is_string(json_array_get(j, 1))) {
+		const char *s = json_string_value(json_array_get(j, 1));
+		if (is_inserted(db, s)) {
+			struct ovsdb_uuid u;
+			char name[48];
+			ovsdb_uuid_from_string(s, &u);
+			named_uuid(&u, name);
+			json_array_set_new(j, 0, json_string("named-uuid"));
+			json_array_set_new(j, 1, json_string(name));
+		}
+		return;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(j, i, e)
+		rewrite_named(db, e);
+}
+
+json_t *
+dbctl_datum_to_json(struct dbctl_db *db, const struct ovsdb_datum *d,
+		    const struct ovsdb_type *t)
+{
+	json_t *j = ovsdb_datum_to_json(d, t);
+	if (t->key.type == OVSDB_T_UUID || t->value.type == OVSDB_T_UUID) {
+		json_t *wrap = json_pack("[O]", j);
+		rewrite_named(db, wrap);
+		json_decref(j);
+		j = json_incref(json_array_get(wrap, 0));
+		json_decref(wrap);
+	}
+	return j;
+}
+
+static json_t *
+where_uuid(const struct ovsdb_uuid *u)
+{
+	char buf[37];
+
+	ovsdb_uuid_format(u, buf);
+	return json_pack("[[s,s,[s,s]]]", "_uuid", "==", "uuid", buf);
+}
+
+int
+dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
+		char **errjson)
+{
+	json_t *ops = json_array();
+
+	for (unsigned k = 0; k < db->schema->n_tables; k++) {
+		struct dbctl_table *t = &db->tables[k];
+		const struct ovsdb_table_schema *ts = t->ts;
+		for (size_t i = 0; i < t->n_rows; i++) {
+			struct dbctl_row *r = t->rows[i];
+			if (r->inserted && r->deleted)
+				continue;
+			if (r->deleted) {
+				/* Rows of non-root tables are not deleted
+				 * explicitly: the server collects them once
+				 * unreferenced (as Open vSwitch's IDL does). */
+				if (!ts->is_root)
+					continue;
+				json_array_append_new(ops, json_pack(
+					"{s:s,s:s,s:o}", "op", "delete",
+					"table", ts->name, "where",
+					where_uuid(&r->uuid)));
+				continue;
+			}
+			json_t *row = json_object();
+			for (unsigned c = 2; c < ts->n_columns; c++) {
+				const struct ovsdb_type *ct =
+					&ts->columns[c].type;
+				if (!r->dirty[c])
+					continue;
+				if (r->inserted &&
+				    ovsdb_datum_is_default(&r->cur[c], ct))
+					continue;
+				json_object_set_new(row, ts->columns[c].name,
+					dbctl_datum_to_json(db, &r->cur[c], ct));
+			}
+			if (r->inserted) {
+				char name[48], buf[37];
+				named_uuid(&r->uuid, name);
+				json_t *op = json_pack("{s:s,s:s,s:s,s:o}",
+					"op", "insert", "table", ts->name,
+					"uuid-name", name, "row", row);
+				if (r->explicit_uuid) {
+					ovsdb_uuid_format(&r->uuid, buf);
+					json_object_set_new(op, "uuid",
+							    json_string(buf));
+				}
+				r->op_index = (int)json_array_size(ops);
+				json_array_append_new(ops, op);
+			} else if (json_object_size(row)) {
+				json_array_append_new(ops, json_pack(
+					"{s:s,s:s,s:o,s:o}", "op", "update",
+					"table", ts->name, "where",
+					where_uuid(&r->uuid), "row", row));
+			} else {
+				json_decref(row);
+			}
+			if (!r->inserted && r->mutations &&
+			    json_array_size(r->mutations))
+				json_array_append_new(ops, json_pack(
+					"{s:s,s:s,s:o,s:O}", "op", "mutate",
+					"table", ts->name, "where",
+					where_uuid(&r->uuid), "mutations",
+					r->mutations));
+		}
+	}
+	if (extra_ops) {
+		json_array_extend(ops, extra_ops);
+		json_decref(extra_ops);
+	}
+	int r = dbctl_db_transact(db, ops, results, errjson);
+	if (r)
+		return r;
+	for (unsigned k = 0; k < db->schema->n_tables; k++) {
+		struct dbctl_table *t = &db->tables[k];
+		for (size_t i = 0; i < t->n_rows; i++) {
+			struct dbctl_row *row = t->rows[i];
+			if (row->op_index < 0)
+				continue;
+			json_t *res = json_array_get(*results,
+						     (size_t)row->op_index);
+			json_t *u = json_array_get(json_object_get(res, "uuid"),
+						   1);
+			if (json_is_string(u))
+				ovsdb_uuid_from_string(json_string_value(u),
+						       &row->uuid);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dbctl_rpc: blocking JSON-RPC client for the ctl tools, over a stream
+ * socket or over the bus (see the header).
+ */
+#include "dbctl_rpc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "bus_msgs.h"
+#include "util.h"
+
+struct dbctl_conn {
+	int fd;        /* -1 for the bus */
+	char *rundir;  /* bus only */
+	unsigned next_id;
+	struct ds inbuf;
+};
+
+static int
+connect_unix(const char *path, int *fdp)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof sun.sun_path)
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static int
+connect_tcp(const char *spec, int *fdp)
+{
+	char *host = xstrdup(spec);
+	char *colon = strrchr(host, ':');
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int r = -EINVAL;
+
+	if (!colon)
+		goto out;
+	*colon = '\0';
+	sin.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+		goto out;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+		r = -errno;
+		close(fd);
+		goto out;
+	}
+	*fdp = fd;
+	r = 0;
+out:
+	free(host);
+	return r;
+}
+
+int
+dbctl_conn_open(const char *remote, const char *rundir,
+		struct dbctl_conn **cp)
+{
+	struct dbctl_conn *c = xzalloc(sizeof *c);
+	int r = 0;
+
+	c->fd = -1;
+	c->next_id = 0;
+	if (!remote) {
+		c->rundir = xstrdup(rundir);
+	} else if (!strncmp(remote, "unix:", 5)) {
+		r = connect_unix(remote + 5, &c->fd);
+	} else if (!strncmp(remote, "tcp:", 4)) {
+		r = connect_tcp(remote + 4, &c->fd);
+	} else {
+		r = -EAFNOSUPPORT;
+	}
+	if (r) {
+		free(c);
+		return r;
+	}
+	*cp = c;
+	return 0;
+}
+
+static int
+write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads one complete JSON value from the stream. */
+static int
+read_msg(struct dbctl_conn *c, json_t **msgp)
+{
+	for (;;) {
+		if (c->inbuf.len) {
+			json_error_t err;
+			json_t *j = json_loadb(c->inbuf.s, c->inbuf.len,
+					       JSON_DISABLE_EOF_CHECK, &err);
+			if (j) {
+				size_t used = err.position;
+				memmove(c->inbuf.s, c->inbuf.s + used,
+					c->inbuf.len - used);
+				c->inbuf.len -= used;
+				c->inbuf.s[c->inbuf.len] = '\0';
+				*msgp = j;
+				return 0;
+			}
+		}
+		char buf[65536];
+		ssize_t n = read(c->fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		ds_put_len(&c->inbuf, buf, (size_t)n);
+	}
+}
+
+static int
+call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp)
+{
+	char *text = json_dumps(req, JSON_COMPACT);
+	if (getenv("MICROVS_DBCTL_TRACE"))
+		fprintf(stderr, "send: %s\n", text);
+	int r = write_all(c->fd, text, strlen(text));
+
+	free(text);
+	if (r)
+		return r;
+	for (;;) {
+		json_t *msg;
+		if ((r = read_msg(c, &msg)))
+			return r;
+		json_t *jid = json_object_get(msg, "id");
+		const char *method =
+			json_string_value(json_object_get(msg, "method"));
+		if (method && !strcmp(method, "echo")) {
+			/* Answer the server's keepalive. */
+			json_t *rep = json_pack("{s:O,s:n,s:O}", "result",
+						json_object_get(msg, "params"),
+						"error", "id", jid);
+			char *t = json_dumps(rep, JSON_COMPACT);
+			write_all(c->fd, t, strlen(t));
+			free(t);
+			json_decref(rep);
+			json_decref(msg);
+			continue;
+		}
+		if (json_is_integer(jid) && json_integer_value(jid) == id) {
+			*replyp = msg;
+			return 0;
+		}
+		json_decref(msg);
+	}
+}
+
+static int
+call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp)
+{
+	struct bus_msg_ovsdb_call msg = { 0 };
+	unsigned type;
+	void *reply = NULL;
+
+	msg.json = json_dumps(req, JSON_COMPACT);
+	msg.present = 1u << 1;
+	int r = bus_call_sync(c->rundir, "dbserver", BUS_MSG_OVSDB_CALL, &msg,
+			      3600 * 1000, &type, &reply);
+	free(msg.json);
+	if (r)
+		return r;
+	if (type == BUS_MSG_OVSDB_REPLY) {
+		const struct bus_msg_ovsdb_reply *rep = reply;
+		json_error_t err;
+		*replyp = json_loads(rep->json, 0, &err);
+		r = *replyp ? 0 : -EPROTO;
+	} else if (type == BUS_MSG_ERROR) {
+		const struct bus_msg_error *e = reply;
+		r = e->err < 0 ? (int)e->err : -(int)e->err;
+		if (!r)
+			r = -EPROTO;
+	} else {
+		r = -EPROTO;
+	}
+	bus_msg_free(type, reply);
+	return r;
+}
+
+int
+dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
+		json_t **result, json_t **error)
+{
+	unsigned id = c->next_id++;
+	json_t *req = json_pack("{s:s,s:o,s:i}", "method", method, "params",
+				params, "id", (json_int_t)id);
+	json_t *reply = NULL;
+	int r;
+
+	if (c->fd >= 0)
+		r = call_stream(c, req, id, &reply);
+	else
+		r = call_bus(c, req, &reply);
+	json_decref(req);
+	if (r)
+		return r;
+	json_t *res = json_object_get(reply, "result");
+	json_t *err = json_object_get(reply, "error");
+	*result = res && !json_is_null(res) ? json_incref(res) : NULL;
+	*error = err && !json_is_null(err) ? json_incref(err) : NULL;
+	json_decref(reply);
+	return 0;
+}
+
+void
+dbctl_conn_close(struct dbctl_conn *c)
+{
+	if (!c)
+		return;
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->rundir);
+	ds_free(&c->inbuf);
+	free(c);
+}

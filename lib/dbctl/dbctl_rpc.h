@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dbctl_rpc: the database connection of ovs-vsctl and vtep-ctl.  A remote
+ * `unix:PATH` or `tcp:IP:PORT` speaks OVSDB JSON-RPC (RFC 7047) on a
+ * stream socket, so the tools work against any ovsdb-server; with no
+ * remote the requests travel to our dbserver over the bus
+ * (BUS_MSG_OVSDB_CALL), which is the fast default.
+ */
+#ifndef MICROVS_DBCTL_RPC_H
+#define MICROVS_DBCTL_RPC_H
+
+#include <jansson.h>
+
+struct dbctl_conn;
+
+/* Connects to @remote ("unix:PATH", "tcp:IP:PORT"), or, if @remote is
+ * NULL, prepares bus calls to dbserver in @rundir.  Blocks.  0, or
+ * -EAFNOSUPPORT for an unknown method, or -errno of the connect. */
+int dbctl_conn_open(const char *remote, const char *rundir,
+		    struct dbctl_conn **cp);
+
+/* Sends request @method with @params (reference stolen) and waits for the
+ * matching response.  On success *@result is the "result" (new reference)
+ * or NULL and *@error the non-null "error" member (new reference).
+ * Returns 0 or -errno (connection lost, -EPROTO on a malformed reply). */
+int dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
+		    json_t **result, json_t **error);
+
+void dbctl_conn_close(struct dbctl_conn *c);
+
+#endif
