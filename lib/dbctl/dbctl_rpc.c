@@ -244,6 +244,38 @@ dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
 	return 0;
 }
 
+int
+dbctl_conn_notification(struct dbctl_conn *c, char **method, json_t **params)
+{
+	if (c->fd < 0)
+		return -ENOTSUP;
+	for (;;) {
+		json_t *msg, *jid;
+		const char *m;
+		int r = read_msg(c, &msg);
+
+		if (r)
+			return r;
+		jid = json_object_get(msg, "id");
+		m = json_string_value(json_object_get(msg, "method"));
+		if (m && !strcmp(m, "echo")) {
+			json_t *rep = json_pack("{s:O,s:n,s:O}", "result",
+						json_object_get(msg, "params"),
+						"error", "id", jid);
+			char *t = json_dumps(rep, JSON_COMPACT);
+			write_all(c->fd, t, strlen(t));
+			free(t);
+			json_decref(rep);
+		} else if (m && (!jid || json_is_null(jid))) {
+			*method = xstrdup(m);
+			*params = json_incref(json_object_get(msg, "params"));
+			json_decref(msg);
+			return 0;
+		}
+		json_decref(msg);
+	}
+}
+
 void
 dbctl_conn_close(struct dbctl_conn *c)
 {

@@ -26,6 +26,14 @@ int dbctl_conn_open(const char *remote, const char *rundir,
 int dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
 		    json_t **result, json_t **error);
 
+/* Waits for the next notification ("update", "locked"...) on a stream
+ * connection, answering echo requests meanwhile.  On 0, *@method and
+ * *@params are set (new reference: caller frees *@params with
+ * json_decref, *@method with free).  -ENOTSUP on a bus connection (it has
+ * no persistent session), -ECONNRESET when the server closed. */
+int dbctl_conn_notification(struct dbctl_conn *c, char **method,
+			    json_t **params);
+
 void dbctl_conn_close(struct dbctl_conn *c);
 
 #endif
