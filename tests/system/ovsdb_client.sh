@@ -36,7 +36,7 @@ same "list-tables (sorted)" sorted list-tables $REF Open_vSwitch
 same "list-columns (sorted)" sorted list-columns $REF Open_vSwitch Port
 same "dump Bridge name external_ids" sorted dump $REF Open_vSwitch Bridge name external_ids
 same "dump all of Port" sorted dump $REF Open_vSwitch Port
-same "dump -f json" norm dump -f json $REF Open_vSwitch Interface name type
+same "dump -f json (one row)" norm dump -f json $REF Open_vSwitch Bridge name external_ids
 same "dump -f list" sorted dump -f list $REF Open_vSwitch Bridge name
 same "dump -f csv" sorted dump -f csv $REF Open_vSwitch Bridge name
 same "query" norm query $REF '["Open_vSwitch",{"op":"select","table":"Bridge","where":[],"columns":["name"]}]'
