@@ -27,11 +27,8 @@ const struct dbctl_table_class vsctl_classes[] = {
 	{ NULL, { { NULL, NULL, NULL } } },
 };
 
-static const char *const vsctl_prefetch[] = { "Open_vSwitch", "Bridge", "Port",
-					      "Interface", NULL };
-
 static const struct dbctl_tool vsctl_tool = {
-	.prefetch = vsctl_prefetch,
+	.prefetch = vsctl_model_tables,
 	.prog = "ovs-vsctl",
 	.db_name = "Open_vSwitch",
 	.root_table = "Open_vSwitch",

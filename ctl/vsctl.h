@@ -14,6 +14,8 @@ extern const struct dbctl_table_class vsctl_classes[];
 
 /* Builds the bridge/port/interface model into ctx->tool_data. */
 void vsctl_init(struct dbctl_ctx *ctx);
+/* The tables (and columns) the model needs; see dbctl_db_prefetch(). */
+extern const char *const vsctl_model_tables[];
 void vsctl_done(struct dbctl_ctx *ctx);
 
 #endif

@@ -59,11 +59,17 @@ port_is_fake(const struct dbctl_row *p)
 	       tag->keys[0].i <= 4095;
 }
 
+/* What the bridge/port/interface model reads, fetched in one round trip:
+ * only the columns it needs from the large tables; a command reading any
+ * other column fetches that table's remaining columns then. */
+const char *const vsctl_model_tables[] = {
+	"Open_vSwitch", "Bridge", "Port:name,interfaces,fake_bridge,tag",
+	"Interface:name", NULL
+};
+
 void
 vsctl_init(struct dbctl_ctx *ctx)
 {
-	static const char *const tables[] = { "Open_vSwitch", "Bridge", "Port",
-					      "Interface", NULL };
 	struct vsctl_model *m = xzalloc(sizeof *m);
 
 	model_free(ctx->tool_data);
@@ -72,7 +78,7 @@ vsctl_init(struct dbctl_ctx *ctx)
 	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
 		if (c == ctx->cmd)
 			return;
-	dbctl_db_prefetch(ctx->db, tables);
+	dbctl_db_prefetch(ctx->db, vsctl_model_tables);
 	struct dbctl_table *ovs_t = vsctl_table(ctx, "Open_vSwitch");
 	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
 		if (!ovs_t->rows[i]->deleted)

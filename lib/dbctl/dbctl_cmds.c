@@ -416,8 +416,7 @@ cmd_create(struct dbctl_ctx *ctx)
 		bool fresh;
 		struct dbctl_symbol *s = dbctl_define_symbol(ctx, id, &fresh);
 		row = dbctl_row_insert(ctx->db, t, NULL);
-		row->uuid = s->uuid;
-		row->cur[OVSDB_COL_UUID].keys[0].u = s->uuid;
+		dbctl_row_set_uuid(row, &s->uuid);
 		s->table = t;
 	} else {
 		if (!t->ts->is_root)

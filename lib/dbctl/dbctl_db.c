@@ -14,6 +14,36 @@
 #include "ovsdb/ovsdb_error.h"
 #include "util.h"
 
+/* Column lookups by name are on every hot path of the tools: hash them. */
+struct dbctl_col_entry {
+	struct hnode node;
+	const char *name;
+	int index;
+};
+
+static uint32_t
+hash_name(const char *name)
+{
+	return hash_bytes(name, strlen(name), 0);
+}
+
+static void
+index_columns(struct dbctl_table *t)
+{
+	unsigned n = t->ts->n_columns;
+
+	hmap_init(&t->col_index);
+	t->col_entries = xcalloc(n ? n : 1, sizeof *t->col_entries);
+	t->col_loaded = xcalloc(n ? n : 1, sizeof *t->col_loaded);
+	for (unsigned i = 0; i < n; i++) {
+		struct dbctl_col_entry *e = &t->col_entries[i];
+
+		e->name = t->ts->columns[i].name;
+		e->index = (int)i;
+		hmap_insert(&t->col_index, &e->node, hash_name(e->name));
+	}
+}
+
 int
 dbctl_db_open(struct dbctl_conn *conn, const char *name,
 	      struct dbctl_db **dbp, char **errmsg)
@@ -45,8 +75,14 @@ dbctl_db_open(struct dbctl_conn *conn, const char *name,
 	db->name = xstrdup(name);
 	db->schema = s;
 	db->tables = xcalloc(s->n_tables, sizeof *db->tables);
-	for (unsigned i = 0; i < s->n_tables; i++)
-		db->tables[i].ts = &s->tables[i];
+	hmap_init(&db->by_uuid);
+	for (unsigned i = 0; i < s->n_tables; i++) {
+		struct dbctl_table *t = &db->tables[i];
+
+		t->db = db;
+		t->ts = &s->tables[i];
+		index_columns(t);
+	}
 	*dbp = db;
 	return 0;
 }
@@ -56,6 +92,7 @@ row_free(struct dbctl_row *r)
 {
 	const struct ovsdb_table_schema *ts = r->table->ts;
 
+	hmap_remove(&r->table->db->by_uuid, &r->by_uuid);
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		ovsdb_datum_destroy(&r->cur[i], &ts->columns[i].type);
 	free(r->cur);
@@ -74,7 +111,11 @@ dbctl_db_close(struct dbctl_db *db)
 		for (size_t j = 0; j < t->n_rows; j++)
 			row_free(t->rows[j]);
 		free(t->rows);
+		hmap_destroy(&t->col_index);
+		free(t->col_entries);
+		free(t->col_loaded);
 	}
+	hmap_destroy(&db->by_uuid);
 	free(db->tables);
 	ovsdb_schema_free(db->schema);
 	free(db->name);
@@ -93,6 +134,7 @@ row_new(struct dbctl_table *t)
 	r->op_index = -1;
 	for (unsigned i = 0; i < n; i++)
 		ovsdb_datum_init_default(&r->cur[i], &t->ts->columns[i].type);
+	hmap_insert(&t->db->by_uuid, &r->by_uuid, ovsdb_uuid_hash(&r->uuid));
 	if (t->n_rows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
@@ -134,50 +176,146 @@ dbctl_db_transact(struct dbctl_db *db, json_t *ops, json_t **results,
 	return 0;
 }
 
+/* Parses column @c of @jrow into @row (absent: left as it is). */
 static void
-fill_table(struct dbctl_table *t, json_t *rows)
+fill_cell(struct dbctl_row *row, unsigned c, json_t *jrow)
+{
+	const struct ovsdb_column *col = &row->table->ts->columns[c];
+	json_t *v = json_object_get(jrow, col->name);
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_datum d;
+
+	if (!v)
+		return;
+	if (ovsdb_datum_from_json(&d, &col->type, v, NULL, &e)) {
+		ovsdb_error_free(e);
+		return;
+	}
+	ovsdb_datum_swap(&row->cur[c], &d);
+	ovsdb_datum_destroy(&d, &col->type);
+}
+
+/* Caches the rows of a select on @t that fetched the columns marked in
+ * @want (all columns if NULL). */
+static void
+fill_table(struct dbctl_table *t, json_t *rows, const bool *want)
 {
 	size_t i;
 	json_t *jrow;
+
 	json_array_foreach(rows, i, jrow) {
 		struct dbctl_row *row = row_new(t);
-		for (unsigned c = 0; c < t->ts->n_columns; c++) {
-			const struct ovsdb_column *col = &t->ts->columns[c];
-			json_t *v = json_object_get(jrow, col->name);
-			struct ovsdb_error *e = NULL;
-			struct ovsdb_datum d;
-			if (!v)
-				continue;
-			if (ovsdb_datum_from_json(&d, &col->type, v, NULL, &e)) {
-				ovsdb_error_free(e);
-				continue;
-			}
-			ovsdb_datum_swap(&row->cur[c], &d);
-			ovsdb_datum_destroy(&d, &col->type);
-		}
+		for (unsigned c = 0; c < t->ts->n_columns; c++)
+			if (!want || want[c] || c == OVSDB_COL_UUID)
+				fill_cell(row, c, jrow);
 		const struct ovsdb_datum *u = &row->cur[OVSDB_COL_UUID];
 		if (u->n == 1)
-			row->uuid = u->keys[0].u;
+			dbctl_row_set_uuid(row, &u->keys[0].u);
 	}
+	for (unsigned c = 0; c < t->ts->n_columns; c++)
+		t->col_loaded[c] = !want || want[c] || c == OVSDB_COL_UUID;
+}
+
+/* Fetches every column of @t not fetched yet and merges it into the
+ * cached rows, except rows this transaction inserted and columns it
+ * wrote. */
+static void
+load_missing_columns(struct dbctl_table *t)
+{
+	struct dbctl_db *db = t->db;
+	json_t *cols = json_pack("[s]", "_uuid");
+	json_t *results = NULL, *jrow;
+	char *err = NULL;
+	size_t i;
+	int r;
+
+	for (unsigned c = 0; c < t->ts->n_columns; c++)
+		if (!t->col_loaded[c])
+			json_array_append_new(cols,
+					      json_string(t->ts->columns[c].name));
+	r = dbctl_db_transact(db, json_pack("[{s:s,s:s,s:[],s:o}]", "op",
+					    "select", "table", t->ts->name,
+					    "where", "columns", cols),
+			      &results, &err);
+	if (r == -EPROTO)
+		dbctl_fatal("%s", err);
+	if (r)
+		dbctl_fatal("database connection failed (%s)", strerror(-r));
+	json_array_foreach(json_object_get(json_array_get(results, 0), "rows"),
+			   i, jrow) {
+		struct ovsdb_uuid u;
+		json_t *ju = json_array_get(json_object_get(jrow, "_uuid"), 1);
+
+		if (!json_is_string(ju) ||
+		    !ovsdb_uuid_from_string(json_string_value(ju), &u))
+			continue;
+		for (size_t k = 0; k < t->n_rows; k++) {
+			struct dbctl_row *row = t->rows[k];
+
+			if (row->inserted || !ovsdb_uuid_eq(&row->uuid, &u))
+				continue;
+			for (unsigned c = 0; c < t->ts->n_columns; c++)
+				if (!t->col_loaded[c] && !row->dirty[c])
+					fill_cell(row, c, jrow);
+			break;
+		}
+	}
+	json_decref(results);
+	for (unsigned c = 0; c < t->ts->n_columns; c++)
+		t->col_loaded[c] = true;
+}
+
+/* Makes column @col of @r's table readable. */
+static void
+ensure_column(const struct dbctl_row *r, int col)
+{
+	if (!r->table->col_loaded[col] && r->table->loaded)
+		load_missing_columns(r->table);
 }
 
 void
 dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
 {
 	struct dbctl_table *want[64];
+	bool *want_cols[64];
 	size_t n = 0;
 	json_t *ops = json_array();
 
 	for (; *names && n < ARRAY_SIZE(want); names++) {
+		const char *colon = strchr(*names, ':');
+		size_t len = colon ? (size_t)(colon - *names) : strlen(*names);
+
 		for (unsigned i = 0; i < db->schema->n_tables; i++) {
 			struct dbctl_table *t = &db->tables[i];
-			if (t->loaded || strcmp(t->ts->name, *names))
+			json_t *op;
+
+			if (t->loaded || strlen(t->ts->name) != len ||
+			    strncmp(t->ts->name, *names, len))
 				continue;
 			t->loaded = true;
+			op = json_pack("{s:s,s:s,s:[]}", "op", "select",
+				       "table", t->ts->name, "where");
+			want_cols[n] = NULL;
+			if (colon) {
+				char *list = xstrdup(colon + 1), *save = NULL;
+				json_t *cols = json_pack("[s]", "_uuid");
+				bool *w = xcalloc(t->ts->n_columns, sizeof *w);
+
+				for (char *c = strtok_r(list, ",", &save); c;
+				     c = strtok_r(NULL, ",", &save)) {
+					int k = dbctl_col(t, c);
+					if (k < 0)
+						continue;
+					w[k] = true;
+					json_array_append_new(cols,
+							      json_string(c));
+				}
+				free(list);
+				json_object_set_new(op, "columns", cols);
+				want_cols[n] = w;
+			}
 			want[n++] = t;
-			json_array_append_new(ops, json_pack(
-				"{s:s,s:s,s:[]}", "op", "select", "table",
-				t->ts->name, "where"));
+			json_array_append_new(ops, op);
 		}
 	}
 	if (!n) {
@@ -191,9 +329,11 @@ dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
 		dbctl_fatal("%s", err);
 	if (r)
 		dbctl_fatal("database connection failed (%s)", strerror(-r));
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		fill_table(want[k], json_object_get(json_array_get(results, k),
-						    "rows"));
+						    "rows"), want_cols[k]);
+		free(want_cols[k]);
+	}
 	json_decref(results);
 }
 
@@ -230,9 +370,15 @@ dbctl_db_table(struct dbctl_db *db, const char *name)
 int
 dbctl_col(const struct dbctl_table *t, const char *name)
 {
-	for (unsigned i = 0; i < t->ts->n_columns; i++)
-		if (!strcmp(t->ts->columns[i].name, name))
-			return (int)i;
+	uint32_t h = hash_name(name);
+
+	for (struct hnode *n = hmap_first_with_hash(&t->col_index, h); n;
+	     n = hmap_next_with_hash(n)) {
+		const struct dbctl_col_entry *e =
+			HMAP_CONTAINER(n, struct dbctl_col_entry, node);
+		if (!strcmp(e->name, name))
+			return e->index;
+	}
 	return -1;
 }
 
@@ -242,28 +388,44 @@ dbctl_col_type(const struct dbctl_table *t, int col)
 	return &t->ts->columns[col].type;
 }
 
+void
+dbctl_row_set_uuid(struct dbctl_row *r, const struct ovsdb_uuid *u)
+{
+	struct ovsdb_datum *d = &r->cur[OVSDB_COL_UUID];
+	struct hmap *index = &r->table->db->by_uuid;
+
+	hmap_remove(index, &r->by_uuid);
+	r->uuid = *u;
+	if (d->n == 1)
+		d->keys[0].u = *u;
+	hmap_insert(index, &r->by_uuid, ovsdb_uuid_hash(u));
+}
+
+/* The live row with UUID @u in @t (any table if NULL), by the index. */
+static struct dbctl_row *
+find_by_uuid(struct dbctl_db *db, const struct dbctl_table *t,
+	     const struct ovsdb_uuid *u)
+{
+	uint32_t h = ovsdb_uuid_hash(u);
+
+	for (struct hnode *n = hmap_first_with_hash(&db->by_uuid, h); n;
+	     n = hmap_next_with_hash(n)) {
+		struct dbctl_row *r = HMAP_CONTAINER(n, struct dbctl_row,
+						     by_uuid);
+		if (!r->deleted && (!t || r->table == t) &&
+		    ovsdb_uuid_eq(&r->uuid, u))
+			return r;
+	}
+	return NULL;
+}
+
 struct dbctl_row *
 dbctl_row_find(struct dbctl_db *db, struct dbctl_table *t,
 	       const struct ovsdb_uuid *u)
 {
-	if (t) {
+	if (t)
 		dbctl_table_load(db, t);
-		for (size_t i = 0; i < t->n_rows; i++) {
-			struct dbctl_row *r = t->rows[i];
-			if (!r->deleted && ovsdb_uuid_eq(&r->uuid, u))
-				return r;
-		}
-		return NULL;
-	}
-	for (unsigned k = 0; k < db->schema->n_tables; k++) {
-		struct dbctl_table *tt = &db->tables[k];
-		for (size_t i = 0; tt->loaded && i < tt->n_rows; i++) {
-			struct dbctl_row *r = tt->rows[i];
-			if (!r->deleted && ovsdb_uuid_eq(&r->uuid, u))
-				return r;
-		}
-	}
-	return NULL;
+	return find_by_uuid(db, t, u);
 }
 
 struct dbctl_row *
@@ -274,14 +436,14 @@ dbctl_row_insert(struct dbctl_db *db, struct dbctl_table *t,
 	struct dbctl_row *r = row_new(t);
 	r->inserted = true;
 	if (uuid) {
-		r->uuid = *uuid;
+		dbctl_row_set_uuid(r, uuid);
 		r->explicit_uuid = true;
 	} else {
-		ovsdb_uuid_generate(&r->uuid);
+		struct ovsdb_uuid fresh;
+
+		ovsdb_uuid_generate(&fresh);
+		dbctl_row_set_uuid(r, &fresh);
 	}
-	struct ovsdb_datum *u = &r->cur[OVSDB_COL_UUID];
-	if (u->n == 1)
-		u->keys[0].u = r->uuid;
 	/* A reference column starts empty, not with the all-zero UUID. */
 	for (unsigned c = 2; c < t->ts->n_columns; c++) {
 		const struct ovsdb_type *ct = &t->ts->columns[c].type;
@@ -302,6 +464,7 @@ dbctl_row_delete(struct dbctl_row *r)
 const struct ovsdb_datum *
 dbctl_row_get(const struct dbctl_row *r, int col)
 {
+	ensure_column(r, col);
 	return &r->cur[col];
 }
 
@@ -367,7 +530,7 @@ must_col(const struct dbctl_row *r, const char *col)
 const struct ovsdb_datum *
 dbctl_get(const struct dbctl_row *r, const char *col)
 {
-	return &r->cur[must_col(r, col)];
+	return dbctl_row_get(r, must_col(r, col));
 }
 
 const char *
@@ -381,6 +544,8 @@ static void
 set_one(struct dbctl_row *r, const char *col, const union ovsdb_atom *a)
 {
 	int c = must_col(r, col);
+
+	ensure_column(r, c);
 	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
 	struct ovsdb_datum d;
 
@@ -423,6 +588,8 @@ void
 dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 {
 	int c = must_col(r, col);
+
+	ensure_column(r, c);
 	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
 	struct ovsdb_datum d;
 	union ovsdb_atom a = { .u = *u };
@@ -438,6 +605,8 @@ void
 dbctl_ref_del(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 {
 	int c = must_col(r, col);
+
+	ensure_column(r, c);
 	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
 	struct ovsdb_datum d;
 	union ovsdb_atom a = { .u = *u };
@@ -454,6 +623,8 @@ dbctl_map_set(struct dbctl_row *r, const char *col, const char *k,
 	      const char *v)
 {
 	int c = must_col(r, col);
+
+	ensure_column(r, c);
 	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
 	struct ovsdb_datum d;
 	union ovsdb_atom ka = { .s = (char *)(uintptr_t)k };
@@ -518,16 +689,8 @@ is_inserted(struct dbctl_db *db, const char *s)
 
 	if (!ovsdb_uuid_from_string(s, &u))
 		return false;
-	for (unsigned k = 0; k < db->schema->n_tables; k++) {
-		const struct dbctl_table *t = &db->tables[k];
-		for (size_t i = 0; i < t->n_rows; i++) {
-			const struct dbctl_row *r = t->rows[i];
-			if (r->inserted && !r->deleted &&
-			    ovsdb_uuid_eq(&r->uuid, &u))
-				return true;
-		}
-	}
-	return false;
+	const struct dbctl_row *r = find_by_uuid(db, NULL, &u);
+	return r && r->inserted;
 }
 
 /* Rewrites ["uuid", U] of rows inserted by this transaction. */
@@ -665,9 +828,11 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 						     (size_t)row->op_index);
 			json_t *u = json_array_get(json_object_get(res, "uuid"),
 						   1);
-			if (json_is_string(u))
-				ovsdb_uuid_from_string(json_string_value(u),
-						       &row->uuid);
+			struct ovsdb_uuid final;
+			if (json_is_string(u) &&
+			    ovsdb_uuid_from_string(json_string_value(u),
+						   &final))
+				dbctl_row_set_uuid(row, &final);
 		}
 	}
 	return 0;

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "ovsdb/ovsdb_datum.h"
+#include "ovsdb/ovsdb_hmap.h"
 #include "ovsdb/ovsdb_schema.h"
 
 struct dbctl_conn;
@@ -23,6 +24,7 @@ struct dbctl_table;
 
 struct dbctl_row {
 	struct dbctl_table *table;
+	struct hnode by_uuid;    /* in dbctl_db's by_uuid index */
 	struct ovsdb_uuid uuid;  /* provisional for inserted rows */
 	struct ovsdb_datum *cur; /* one per schema column */
 	bool *dirty;             /* column written in this transaction */
@@ -34,7 +36,11 @@ struct dbctl_row {
 };
 
 struct dbctl_table {
+	struct dbctl_db *db;
 	const struct ovsdb_table_schema *ts;
+	struct hmap col_index; /* column names -> index (struct col_entry) */
+	bool *col_loaded;      /* fetched from the server (once loaded) */
+	struct dbctl_col_entry *col_entries;
 	bool loaded;
 	struct dbctl_row **rows;
 	size_t n_rows, cap;
@@ -45,6 +51,7 @@ struct dbctl_db {
 	char *name;
 	struct ovsdb_schema *schema;
 	struct dbctl_table *tables; /* parallel to schema->tables */
+	struct hmap by_uuid;        /* every cached row, by UUID */
 };
 
 /* Fetches the schema of database @name over @conn.  0 or -errno; on a
@@ -57,7 +64,9 @@ void dbctl_db_close(struct dbctl_db *db);
  * A load failure is fatal (reported through dbctl_fatal()). */
 struct dbctl_table *dbctl_db_table(struct dbctl_db *db, const char *name);
 /* Loads the named tables (NULL-terminated list) that are not cached yet
- * with one transaction.  Failures are fatal. */
+ * with one transaction.  A name "Table:col1,col2" fetches only those
+ * columns (and _uuid); any other column is fetched for the whole table the
+ * first time it is read.  Failures are fatal. */
 void dbctl_db_prefetch(struct dbctl_db *db, const char *const *names);
 /* Drops @t's cached rows so the next access fetches them again.  Only for
  * tables this transaction has not changed; row pointers become invalid. */
@@ -78,6 +87,8 @@ struct dbctl_row *dbctl_row_find(struct dbctl_db *db, struct dbctl_table *t,
 struct dbctl_row *dbctl_row_insert(struct dbctl_db *db, struct dbctl_table *t,
 				   const struct ovsdb_uuid *uuid);
 void dbctl_row_delete(struct dbctl_row *r);
+/* Gives @r the UUID @u (its _uuid column and the UUID index follow). */
+void dbctl_row_set_uuid(struct dbctl_row *r, const struct ovsdb_uuid *u);
 
 const struct ovsdb_datum *dbctl_row_get(const struct dbctl_row *r, int col);
 /* Replaces column @col with @d (moved; @d is left empty). */
