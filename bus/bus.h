@@ -91,7 +91,8 @@ int bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn,
 void bus_close(struct bus *bus);
 
 /* For command-line tools without a loop: one call to @peer in @rundir,
- * waiting at most @timeout_ms.  On success *@reply_type and *@reply (free
+ * waiting at most @timeout_ms, on the calling thread (no nng threads:
+ * bus_sync.c speaks the wire format itself).  On success *@reply_type and *@reply (free
  * with bus_msg_free) are set.  0, -ECONNREFUSED / -ENOENT (peer not
  * running), -ETIMEDOUT, -EBADMSG or -errno. */
 int bus_call_sync(const char *rundir, const char *peer, unsigned type,

@@ -153,8 +153,9 @@ test_sync_call(void)
 	CHECK_EQ(((struct bus_msg_pong *)reply)->token, 42);
 	bus_msg_free(type, reply);
 	/* Nobody listens: a clear error, quickly. */
-	CHECK_EQ(bus_call_sync(rundir, "vtepd", BUS_MSG_PING, &p, 2000, &type,
-			       &reply), -ECONNREFUSED);
+	int err = bus_call_sync(rundir, "vtepd", BUS_MSG_PING, &p, 2000, &type,
+				&reply);
+	CHECK(err == -ENOENT || err == -ECONNREFUSED);
 }
 
 static int cancelled;
@@ -310,9 +311,10 @@ main(int argc, char **argv)
 	CHECK_RUN(test_sync_call);
 	CHECK_RUN(test_async_calls_do_not_block_each_other);
 	CHECK_RUN(test_close_with_outstanding_call);
+	int before = check_failures;
 	check_current = "test_subscribe";
 	test_subscribe(as_role);
-	printf("%s test_subscribe\n", check_failures ? "FAIL" : "ok  ");
+	printf("%s test_subscribe\n", check_failures > before ? "FAIL" : "ok  ");
 	CHECK_RUN(test_refused_sender);
 	bus_close(cli);
 	kill(server, SIGKILL);
