@@ -24,6 +24,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -106,14 +107,44 @@ def sut_server():
 
 
 def kill9(server):
-    """SIGKILL every process of the server's process group, reap it."""
+    """SIGKILL every process of the server's process group, reap it, and
+    wait until the whole group is gone: the `sh -c` wrapper can be reaped
+    while the server proper is still dying with its listening socket open
+    (a client connecting then reaches the dead server, not the next one)."""
+    pgid = server.proc.pid
     try:
-        os.killpg(server.proc.pid, signal.SIGKILL)
+        os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     server.proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not live_members(pgid):
+            break
+        time.sleep(0.005)
+    else:
+        raise RuntimeError("process group %d still alive 10 s after "
+                           "SIGKILL" % pgid)
     server.proc = None
     server.log.close()
+
+
+def live_members(sid):
+    """Processes of session sid that are not zombies (a zombie has closed
+    its files; orphans may wait a while for init to reap them)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        rest = st[st.rindex(")") + 2:].split()
+        if int(rest[3]) == sid and rest[0] != "Z":
+            out.append(int(d))
+    return out
 
 
 def rpc(sock, method, params, timeout=10):

@@ -10,7 +10,7 @@ One server (MICROVS_DBSERVER_CMD, else the real ovsdb-server) on one set of
 DB files.  Each round: a client streams transactions on the DiffTest
 database with --window of them in flight; transaction N inserts three rows
 that belong together -- Target t-N, Parent p-N (strong reference to t-N)
-and Atoms a-N (i = N, s = a payload derived from N, up to ~1.3 KB) -- and
+and Atoms a-N (i = N, s = a payload derived from N, up to 448 bytes) -- and
 deletes the three rows of transaction N-D (D = 40, so the database stays
 small and deletes are exercised as well).  After a random delay the
 server's process group gets SIGKILL; replies already in the socket buffer
@@ -50,7 +50,7 @@ checks = dbslib.Checks()
 
 
 def payload(n):
-    return hashlib.sha256(str(n).encode()).hexdigest() * (n % 21)
+    return hashlib.sha256(str(n).encode()).hexdigest() * (n % 8)
 
 
 def txn_ops(n, k=None):
@@ -176,7 +176,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=25)
     ap.add_argument("--seed", type=int)
     ap.add_argument("--window", type=int, default=4)
-    ap.add_argument("--max-delay", type=float, default=0.5)
+    ap.add_argument("--max-delay", type=float, default=0.3,
+                    help="kill after uniform(0, this) seconds of streaming")
     ap.add_argument("--allow-lost-answered", action="store_true",
                     help="report answered-but-lost transactions as a "
                     "warning, not a failure")
@@ -208,6 +209,7 @@ def main():
         # Restart on the same files, the dead server's socket file still
         # there (the real ovsdb-server replaces a stale one, as a server
         # restarted by its supervisor after a crash must).
+        t_restart = time.monotonic()
         try:
             server.launch()
         except SystemExit as e:
@@ -215,6 +217,7 @@ def main():
                          str(e))
             break
         state = read_state(server.sock)
+        t_restart = time.monotonic() - t_restart
         present = {n for n, (s, _) in state.items() if s == "present"}
 
         # committed(n): present, or deleted by a committed transaction
@@ -237,13 +240,13 @@ def main():
                            if n in present and k in present)
         round_new = set(range(first, nxt))
         summary = ("sent %d in %.0f ms, answered %d, unanswered committed "
-                   "%d / lost %d" % (
+                   "%d / lost %d; restart+read %.0f ms" % (
                        len(round_new), delay * 1000,
                        len(round_new & answered),
                        len([n for n in round_new - answered
                             if is_committed(n)]),
                        len([n for n in round_new - answered
-                            if not is_committed(n)])))
+                            if not is_committed(n)]), t_restart * 1000))
         ok = checks.check("round %d: all-or-nothing after kill -9" % rnd,
                           not bad and not nonatomic and not unsent,
                           summary if not (bad or nonatomic or unsent) else
