@@ -43,7 +43,17 @@ def call(method, params, timeout=5.0):
     t0 = time.time()
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(timeout)
-    s.connect(sock_path)
+    # A unix socket with a timeout fails connect() at once with EAGAIN
+    # while the listen backlog is full (the server is still accepting the
+    # 1,000 connections): retry until the timeout, like a blocking client.
+    while True:
+        try:
+            s.connect(sock_path)
+            break
+        except BlockingIOError:
+            if time.time() - t0 > timeout:
+                raise
+            time.sleep(0.01)
     s.sendall(json.dumps({"id": 1, "method": method,
                           "params": params}).encode())
     buf = b""

@@ -650,11 +650,18 @@ class Server:
                 raise SystemExit("%s: ovsdb-tool create %s failed: %s"
                                  % (self.label, path, r.stdout.decode()))
             dbs.append(path)
+        self.dbs = dbs
+        self.launch()
+
+    def launch(self):
+        """Start the server on the files of the current dbdir (start()
+        creates them; a restart after a crash calls launch() again)."""
+        dbdir, dbs = self.dbdir, self.dbs
         self.sock = os.path.join(dbdir, "db.sock")
         cmd = self.cmd_template.format(
             sock=self.sock, dbdir=dbdir, dbs=" ".join(dbs),
             ovsdb_server=find_real_tool("ovsdb-server") or "ovsdb-server")
-        self.log = open(os.path.join(dbdir, "server.out"), "w")
+        self.log = open(os.path.join(dbdir, "server.out"), "a")
         self.proc = subprocess.Popen(cmd, shell=True, stdout=self.log,
                                      stderr=subprocess.STDOUT,
                                      start_new_session=True)
