@@ -152,12 +152,6 @@ trace(const char *dir, unsigned type, const void *msg, const char *who)
 	log_msg(&trace_module, LVL_DBG, "%s %s %s", dir, who, text);
 }
 
-char *
-bus_endpoint_path(const char *rundir, const char *peer, const char *kind)
-{
-	return xasprintf("%s/%s.%s", rundir, peer, kind);
-}
-
 static char *
 endpoint_url(const char *rundir, const char *peer, const char *kind)
 {

@@ -27,6 +27,13 @@
 #define SP_PROTO_REQ0 0x30
 #define SP_PROTO_REP0 0x31
 
+/* Here rather than in bus.c, so tools that only call stay free of nng. */
+char *
+bus_endpoint_path(const char *rundir, const char *peer, const char *kind)
+{
+	return xasprintf("%s/%s.%s", rundir, peer, kind);
+}
+
 /* Waits until @fd is ready for @events or @deadline (monotonic ms). */
 static int
 wait_fd(int fd, short events, uint64_t deadline)

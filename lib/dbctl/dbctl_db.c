@@ -123,7 +123,7 @@ dbctl_db_close(struct dbctl_db *db)
 }
 
 static struct dbctl_row *
-row_new(struct dbctl_table *t)
+row_new(struct dbctl_table *t, bool defaults)
 {
 	struct dbctl_row *r = xzalloc(sizeof *r);
 	unsigned n = t->ts->n_columns;
@@ -132,7 +132,9 @@ row_new(struct dbctl_table *t)
 	r->cur = xcalloc(n, sizeof *r->cur);
 	r->dirty = xcalloc(n, sizeof *r->dirty);
 	r->op_index = -1;
-	for (unsigned i = 0; i < n; i++)
+	/* A fetched row gets every fetched column from the server (and the
+	 * others when they are fetched): only new rows need defaults. */
+	for (unsigned i = 0; defaults && i < n; i++)
 		ovsdb_datum_init_default(&r->cur[i], &t->ts->columns[i].type);
 	hmap_insert(&t->db->by_uuid, &r->by_uuid, ovsdb_uuid_hash(&r->uuid));
 	if (t->n_rows == t->cap) {
@@ -204,7 +206,7 @@ fill_table(struct dbctl_table *t, json_t *rows, const bool *want)
 	json_t *jrow;
 
 	json_array_foreach(rows, i, jrow) {
-		struct dbctl_row *row = row_new(t);
+		struct dbctl_row *row = row_new(t, false);
 		for (unsigned c = 0; c < t->ts->n_columns; c++)
 			if (!want || want[c] || c == OVSDB_COL_UUID)
 				fill_cell(row, c, jrow);
@@ -433,7 +435,7 @@ dbctl_row_insert(struct dbctl_db *db, struct dbctl_table *t,
 		 const struct ovsdb_uuid *uuid)
 {
 	dbctl_table_load(db, t);
-	struct dbctl_row *r = row_new(t);
+	struct dbctl_row *r = row_new(t, true);
 	r->inserted = true;
 	if (uuid) {
 		dbctl_row_set_uuid(r, uuid);
