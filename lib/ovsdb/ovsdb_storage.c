@@ -21,7 +21,12 @@ struct ovsdb_storage {
 	sqlite3_stmt **put; /* per table: INSERT OR REPLACE */
 	sqlite3_stmt **del; /* per table: DELETE */
 	sqlite3_stmt *begin, *commit, *rollback;
-	bool full_sync;
+	sqlite3_stmt *sync_full, *sync_normal;
+	bool full_sync;   /* synchronous=FULL is set */
+	bool batching;    /* group commit: see ovsdb_storage_flush */
+	bool in_batch;    /* a SQLite transaction is open */
+	bool batch_durable; /* ...and one of its writes asked for fsync */
+	bool batch_lost;  /* ...rolled back: the next flush fails */
 };
 
 static int
@@ -423,6 +428,12 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(st->sql, "ROLLBACK", -1,
 			       SQLITE_PREPARE_PERSISTENT, &st->rollback,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "PRAGMA synchronous=FULL", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->sync_full,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "PRAGMA synchronous=NORMAL", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->sync_normal,
 			       NULL) != SQLITE_OK)
 		return sql_err(errp, st->sql, "prepare");
 	return 0;
@@ -515,20 +526,35 @@ fail:
 	return r;
 }
 
-void
-ovsdb_storage_close(struct ovsdb_storage *st)
+static void
+finalize_all(struct ovsdb_storage *st)
 {
-	if (!st)
-		return;
-	for (unsigned t = 0; t < st->n_tables; t++) {
+	for (unsigned t = 0; st->put && t < st->n_tables; t++) {
 		sqlite3_finalize(st->put[t]);
 		sqlite3_finalize(st->del[t]);
 	}
 	sqlite3_finalize(st->begin);
 	sqlite3_finalize(st->commit);
 	sqlite3_finalize(st->rollback);
+	sqlite3_finalize(st->sync_full);
+	sqlite3_finalize(st->sync_normal);
 	free(st->put);
 	free(st->del);
+}
+
+void
+ovsdb_storage_close(struct ovsdb_storage *st)
+{
+	if (!st)
+		return;
+	if (st->in_batch || st->batch_lost) {
+		struct ovsdb_error *e = NULL;
+		if (ovsdb_storage_flush(st, &e))
+			log_err("%s: %s", st->path,
+				e && e->details ? e->details : "flush failed");
+		ovsdb_error_free(e);
+	}
+	finalize_all(st);
 	sqlite3_close(st->sql);
 	free(st->path);
 	free(st);
@@ -566,25 +592,43 @@ put_row(struct ovsdb_storage *st, const struct ovsdb_row *r)
 	return step_reset(s);
 }
 
+/* Sets synchronous=FULL (fsync at COMMIT) or back to NORMAL. */
+static void
+set_sync(struct ovsdb_storage *st, bool full)
+{
+	if (full == st->full_sync)
+		return;
+	step_reset(full ? st->sync_full : st->sync_normal);
+	st->full_sync = full;
+}
+
+/* Rolls the open SQLite transaction back after a failed write. */
+static void
+abandon_batch(struct ovsdb_storage *st, bool had_writes)
+{
+	step_reset(st->rollback);
+	st->in_batch = false;
+	st->batch_durable = false;
+	if (had_writes)
+		st->batch_lost = true;
+}
+
 int
 ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 		    const struct ovsdb_txn *txn, bool durable,
 		    struct ovsdb_error **errp)
 {
+	bool had_writes = st->in_batch;
 	int rc;
 	(void)db;
 	if (st->read_only)
 		return ovsdb_err_code(errp, -EROFS, "I/O error", NULL,
 				      "%s: database is read-only", st->path);
-	if (durable != st->full_sync) {
-		exec_sql(st->sql,
-			 durable ? "PRAGMA synchronous=FULL"
-				 : "PRAGMA synchronous=NORMAL",
-			 NULL);
-		st->full_sync = durable;
+	if (!st->in_batch) {
+		if ((rc = step_reset(st->begin)))
+			return sql_err(errp, st->sql, "begin");
+		st->in_batch = true;
 	}
-	if ((rc = step_reset(st->begin)))
-		return sql_err(errp, st->sql, "begin");
 	for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
 	     tr = tr->next_in_order) {
 		if (tr->new_) {
@@ -598,22 +642,68 @@ ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 		}
 		if (rc) {
 			int r = sql_err(errp, st->sql, "write");
-			step_reset(st->rollback);
+			abandon_batch(st, had_writes);
 			return r;
 		}
 	}
-	if ((rc = step_reset(st->commit))) {
+	if (durable)
+		st->batch_durable = true;
+	if (!st->batching)
+		return ovsdb_storage_flush(st, errp);
+	return 0;
+}
+
+void
+ovsdb_storage_set_batching(struct ovsdb_storage *st, bool on)
+{
+	st->batching = on;
+	if (!on && st->in_batch) {
+		struct ovsdb_error *e = NULL;
+		if (ovsdb_storage_flush(st, &e))
+			log_err("%s: %s", st->path,
+				e && e->details ? e->details : "flush failed");
+		ovsdb_error_free(e);
+	}
+}
+
+bool
+ovsdb_storage_pending(const struct ovsdb_storage *st)
+{
+	return st->in_batch || st->batch_lost;
+}
+
+int
+ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp)
+{
+	if (st->batch_lost) {
+		st->batch_lost = false;
+		return ovsdb_err_code(errp, -EIO, "I/O error", NULL,
+				      "%s: a write failed, its group of "
+				      "commits was rolled back",
+				      st->path);
+	}
+	if (!st->in_batch)
+		return 0;
+	/* synchronous is read when COMMIT writes the WAL, so setting it
+	 * inside the transaction applies to this commit. */
+	set_sync(st, st->batch_durable);
+	if (step_reset(st->commit)) {
 		int r = sql_err(errp, st->sql, "commit");
-		step_reset(st->rollback);
+		abandon_batch(st, false);
 		return r;
 	}
+	st->in_batch = false;
+	st->batch_durable = false;
 	return 0;
 }
 
 int
 ovsdb_storage_compact(struct ovsdb_storage *st, struct ovsdb_error **errp)
 {
-	int r = exec_sql(st->sql, "VACUUM", errp);
+	int r = ovsdb_storage_flush(st, errp);
+	if (r)
+		return r;
+	r = exec_sql(st->sql, "VACUUM", errp);
 	if (!r)
 		r = exec_sql(st->sql, "PRAGMA wal_checkpoint(TRUNCATE)", errp);
 	return r;
@@ -650,15 +740,7 @@ ovsdb_storage_save_as(struct ovsdb_db *db, const char *path,
 	if (!r)
 		r = exec_sql(st.sql, "PRAGMA wal_checkpoint(TRUNCATE)", errp);
 out:
-	for (unsigned t = 0; st.put && t < st.n_tables; t++) {
-		sqlite3_finalize(st.put[t]);
-		sqlite3_finalize(st.del[t]);
-	}
-	sqlite3_finalize(st.begin);
-	sqlite3_finalize(st.commit);
-	sqlite3_finalize(st.rollback);
-	free(st.put);
-	free(st.del);
+	finalize_all(&st);
 	if (st.sql)
 		sqlite3_close(st.sql);
 	if (!r && rename(tmp, path)) {

@@ -113,6 +113,12 @@ struct dbserver_session {
 	bool change_aware;
 	bool dead; /* freed while handling input: deferred */
 	unsigned busy;
+	/* Messages held while a group commit is pending (see
+	 * dbserver_output_held); srv->held lists sessions holding any. */
+	char **held;
+	size_t n_held, cap_held;
+	struct dbserver_session *next_held;
+	bool on_held_list;
 };
 
 struct dbserver {
@@ -127,9 +133,35 @@ struct dbserver {
 	struct dbserver_trigger *triggers;
 	struct dbserver_lock *locks;
 	uint64_t n_txns;
+	/* Group commit (dbserver.c): storage writes of one loop iteration
+	 * share a SQLite transaction, committed by flush_timer; until then
+	 * every outgoing message is held. */
+	struct ev_timer *flush_timer;
+	bool flush_scheduled;
+	bool hold_output;
+	struct dbserver_session *held; /* via next_held */
+	uint64_t n_flushes;
+	/* Work run after commits, outside them (waiting triggers, db:
+	 * remotes). */
+	struct ev_timer *after_commit_timer;
+	bool after_commit_scheduled;
+	struct dbserver_db **changed_dbs;
+	size_t n_changed_dbs;
 };
 
 /* dbserver.c */
+/* True while a group commit is pending: messages built now may depend on
+ * changes that are not durable yet, so sessions queue them and send them
+ * once the commit succeeded (dbserver_session_release_held). */
+static inline bool
+dbserver_output_held(const struct dbserver *srv)
+{
+	return srv->hold_output;
+}
+/* Commits every pending storage batch now and releases held output.  A
+ * failed commit is fatal: the process exits without sending anything that
+ * depended on it, and restarts from what the file holds. */
+void dbserver_flush(struct dbserver *srv);
 struct dbserver_db *dbserver_find_db(struct dbserver *srv, const char *name);
 /* Registers an in-memory, client-read-only database (_Server). */
 struct dbserver_db *dbserver_add_memory_db(struct dbserver *srv,
@@ -165,6 +197,10 @@ void jsonrpc_notify(struct dbserver_session *s, const char *method,
 
 /* dbserver_session.c */
 void dbserver_session_free_all(struct dbserver *srv);
+/* Queues @text (taking ownership) on @s until the pending commit. */
+void dbserver_session_hold(struct dbserver_session *s, char *text);
+/* Sends every held message, session by session, in order. */
+void dbserver_session_release_held(struct dbserver *srv);
 int dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 			       size_t len);
 

@@ -92,8 +92,15 @@ jsonrpc_send(struct dbserver_session *s, json_t *msg)
 	char *text = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER |
 					     JSON_REAL_PRECISION(17));
 	json_decref(msg);
-	if (text && !s->dead)
-		s->send(s->aux, text);
+	if (!text || s->dead) {
+		free(text);
+		return;
+	}
+	if (dbserver_output_held(s->srv)) {
+		dbserver_session_hold(s, text);
+		return;
+	}
+	s->send(s->aux, text);
 	free(text);
 }
 

@@ -187,6 +187,15 @@ dbserver_session_free(struct dbserver_session *s)
 	dbserver_monitors_session_gone(s);
 	dbserver_locks_session_gone(s);
 	dbserver_triggers_session_gone(s);
+	if (s->on_held_list) {
+		struct dbserver_session **pp = &s->srv->held;
+		while (*pp != s)
+			pp = &(*pp)->next_held;
+		*pp = s->next_held;
+	}
+	for (size_t i = 0; i < s->n_held; i++)
+		free(s->held[i]);
+	free(s->held);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -201,6 +210,40 @@ dbserver_session_free_all(struct dbserver *srv)
 {
 	while (srv->sessions)
 		dbserver_session_free(srv->sessions);
+}
+
+void
+dbserver_session_hold(struct dbserver_session *s, char *text)
+{
+	if (s->n_held == s->cap_held) {
+		s->cap_held = s->cap_held ? 2 * s->cap_held : 4;
+		s->held = xrealloc(s->held, s->cap_held * sizeof *s->held);
+	}
+	s->held[s->n_held++] = text;
+	if (!s->on_held_list) {
+		s->on_held_list = true;
+		s->next_held = s->srv->held;
+		s->srv->held = s;
+	}
+}
+
+void
+dbserver_session_release_held(struct dbserver *srv)
+{
+	/* Send callbacks never free sessions synchronously (transports
+	 * defer that to a timer), so the list stays valid. */
+	while (srv->held) {
+		struct dbserver_session *s = srv->held;
+		srv->held = s->next_held;
+		s->next_held = NULL;
+		s->on_held_list = false;
+		for (size_t i = 0; i < s->n_held; i++) {
+			if (!s->dead)
+				s->send(s->aux, s->held[i]);
+			free(s->held[i]);
+		}
+		s->n_held = 0;
+	}
 }
 
 static int
