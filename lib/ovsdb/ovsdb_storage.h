@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ovsdb_storage: the SQLite file behind a database.  One SQLite table per
- * OVSDB table (_uuid TEXT PRIMARY KEY, _version TEXT, scalar columns as
+ * OVSDB table (_uuid TEXT, _version TEXT, scalar columns as
  * INTEGER/REAL/TEXT, sets and maps as JSON text: sets as arrays, maps with
  * string keys as objects, other maps as arrays of [key, value]), plus the
- * table _microvs_meta holding the schema JSON.  WAL mode; every OVSDB
+ * table _microvs_meta holding the schema JSON.
+ *
+ * Rows are addressed by SQLite rowid, which each in-memory row remembers
+ * (ovsdb_row.rowid): new rows append at the end of their table's b-tree
+ * and there is no index on _uuid to keep up, so a commit dirties few
+ * pages.  (Files made before this layout have "_uuid TEXT PRIMARY KEY";
+ * they work the same, with the index.)  An update rewrites only the
+ * columns the transaction changed.  WAL mode; every OVSDB
  * commit is one SQLite transaction, fsynced when the client asked for a
  * durable commit.  Ephemeral columns are not stored.
  *
