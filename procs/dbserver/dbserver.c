@@ -215,6 +215,7 @@ dbserver_stop(struct dbserver *srv)
 	ev_timer_del(srv->flush_timer);
 	ev_timer_del(srv->after_commit_timer);
 	free(srv->changed_dbs);
+	ds_free(&srv->out);
 	for (size_t i = 0; i < srv->n_dbs; i++) {
 		dbserver_hist_clear(srv->dbs[i]);
 		ovsdb_db_free(srv->dbs[i]->db);

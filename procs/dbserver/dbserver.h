@@ -115,8 +115,7 @@ struct dbserver_session {
 	unsigned busy;
 	/* Messages held while a group commit is pending (see
 	 * dbserver_output_held); srv->held lists sessions holding any. */
-	char **held;
-	size_t n_held, cap_held;
+	struct ds held; /* NUL-terminated JSON texts back to back */
 	struct dbserver_session *next_held;
 	bool on_held_list;
 };
@@ -141,6 +140,7 @@ struct dbserver {
 	bool hold_output;
 	struct dbserver_session *held; /* via next_held */
 	uint64_t n_flushes;
+	struct ds out; /* jsonrpc_send's buffer, reused */
 	/* Work run after commits, outside them (waiting triggers, db:
 	 * remotes). */
 	struct ev_timer *after_commit_timer;
@@ -197,8 +197,9 @@ void jsonrpc_notify(struct dbserver_session *s, const char *method,
 
 /* dbserver_session.c */
 void dbserver_session_free_all(struct dbserver *srv);
-/* Queues @text (taking ownership) on @s until the pending commit. */
-void dbserver_session_hold(struct dbserver_session *s, char *text);
+/* Queues a copy of @text (@len bytes) on @s until the pending commit. */
+void dbserver_session_hold(struct dbserver_session *s, const char *text,
+			   size_t len);
 /* Sends every held message, session by session, in order. */
 void dbserver_session_release_held(struct dbserver *srv);
 int dbserver_session_input_buf(struct dbserver_session *s, const char *text,

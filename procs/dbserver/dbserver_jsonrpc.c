@@ -86,22 +86,34 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 	return 0;
 }
 
+static int
+dump_cb(const char *buf, size_t size, void *aux)
+{
+	ds_put_len(aux, buf, size);
+	return 0;
+}
+
 void
 jsonrpc_send(struct dbserver_session *s, json_t *msg)
 {
-	char *text = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER |
-					     JSON_REAL_PRECISION(17));
+	struct ds *out = &s->srv->out;
+	int r;
+
+	/* One buffer for every message, dumped in one pass (json_dumps
+	 * would grow a fresh one by reallocs, then free it). */
+	ds_clear(out);
+	r = json_dump_callback(msg, dump_cb, out,
+			       JSON_COMPACT | JSON_PRESERVE_ORDER |
+				       JSON_REAL_PRECISION(17));
 	json_decref(msg);
-	if (!text || s->dead) {
-		free(text);
-		return;
+	if (!r && out->len && !s->dead) {
+		if (dbserver_output_held(s->srv))
+			dbserver_session_hold(s, out->s, out->len);
+		else
+			s->send(s->aux, out->s);
 	}
-	if (dbserver_output_held(s->srv)) {
-		dbserver_session_hold(s, text);
-		return;
-	}
-	s->send(s->aux, text);
-	free(text);
+	if (out->cap > 262144)
+		ds_free(out); /* do not keep a huge reply's buffer */
 }
 
 void

@@ -193,9 +193,7 @@ dbserver_session_free(struct dbserver_session *s)
 			pp = &(*pp)->next_held;
 		*pp = s->next_held;
 	}
-	for (size_t i = 0; i < s->n_held; i++)
-		free(s->held[i]);
-	free(s->held);
+	ds_free(&s->held);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -213,13 +211,11 @@ dbserver_session_free_all(struct dbserver *srv)
 }
 
 void
-dbserver_session_hold(struct dbserver_session *s, char *text)
+dbserver_session_hold(struct dbserver_session *s, const char *text,
+		      size_t len)
 {
-	if (s->n_held == s->cap_held) {
-		s->cap_held = s->cap_held ? 2 * s->cap_held : 4;
-		s->held = xrealloc(s->held, s->cap_held * sizeof *s->held);
-	}
-	s->held[s->n_held++] = text;
+	ds_put_len(&s->held, text, len);
+	s->held.len++; /* keep the NUL: it separates the messages */
 	if (!s->on_held_list) {
 		s->on_held_list = true;
 		s->next_held = s->srv->held;
@@ -237,12 +233,15 @@ dbserver_session_release_held(struct dbserver *srv)
 		srv->held = s->next_held;
 		s->next_held = NULL;
 		s->on_held_list = false;
-		for (size_t i = 0; i < s->n_held; i++) {
-			if (!s->dead)
-				s->send(s->aux, s->held[i]);
-			free(s->held[i]);
+		for (size_t off = 0; off < s->held.len && !s->dead;) {
+			const char *text = s->held.s + off;
+			s->send(s->aux, text);
+			off += strlen(text) + 1;
 		}
-		s->n_held = 0;
+		if (s->held.cap > 65536)
+			ds_free(&s->held);
+		else
+			ds_clear(&s->held);
 	}
 }
 
