@@ -50,6 +50,14 @@ struct dbserver_session *dbserver_session_new(
  * text is not valid JSON-RPC; a stream transport then closes the
  * connection as Open vSwitch does. */
 int dbserver_session_input(struct dbserver_session *s, const char *json_text);
+/* Transaction ids.  A new session behaves as a standalone ovsdb-server
+ * 3.1 does on a stream: monitor_cond_since always answers found=false
+ * with the all-zero id and update3 carries the all-zero id, so clients
+ * never resume.  A transport for our own processes (the bus) turns real
+ * ids on: then replies carry the id of the last commit and resuming
+ * from one of the last DBSERVER_HIST_MAX commits sends only what changed
+ * since.  The history is only kept while such a session exists. */
+void dbserver_session_set_real_txn_ids(struct dbserver_session *s, bool on);
 void dbserver_session_free(struct dbserver_session *s);
 
 /* appctl commands: output text goes to @out.  0 or -errno (then @out
@@ -111,6 +119,7 @@ struct dbserver_session {
 	struct dbserver_session *prev, *next;
 	struct dbserver_monitor *monitors; /* list via next_in_session */
 	bool change_aware;
+	bool real_txn_ids; /* see dbserver_session_set_real_txn_ids */
 	bool dead; /* freed while handling input: deferred */
 	unsigned busy;
 	/* Messages held while a group commit is pending (see
@@ -132,6 +141,7 @@ struct dbserver {
 	struct dbserver_trigger *triggers;
 	struct dbserver_lock *locks;
 	uint64_t n_txns;
+	unsigned n_real_txn_id_sessions; /* history kept while nonzero */
 	/* Group commit (dbserver.c): storage writes of one loop iteration
 	 * share a SQLite transaction, committed by flush_timer; until then
 	 * every outgoing message is held. */
@@ -168,6 +178,11 @@ struct dbserver_db *dbserver_add_memory_db(struct dbserver *srv,
 					   struct ovsdb_db *odb);
 
 /* dbserver_jsonrpc.c: framing of back-to-back JSON texts. */
+/* The framer checks the structure of the JSON as it scans (brackets,
+ * commas, colons, keys), so that input that can never become valid is
+ * refused at once, as Open vSwitch's incremental parser does, instead of
+ * waiting for the value to end.  Scalars are checked by jansson later. */
+#define JSONRPC_MAX_DEPTH 2048 /* jansson's own nesting limit */
 struct jsonrpc_framer {
 	char *buf;
 	size_t len, cap;
@@ -175,6 +190,9 @@ struct jsonrpc_framer {
 	size_t start; /* start of the current value */
 	int depth;
 	bool in_str, esc, started;
+	bool str_is_key, in_scalar;
+	unsigned char expect; /* what may come next (dbserver_jsonrpc.c) */
+	unsigned char is_obj[JSONRPC_MAX_DEPTH / 8]; /* bit per level */
 	size_t max;
 };
 void jsonrpc_framer_init(struct jsonrpc_framer *f, size_t max);

@@ -180,10 +180,25 @@ dbserver_session_new(struct dbserver *srv,
 }
 
 void
+dbserver_session_set_real_txn_ids(struct dbserver_session *s, bool on)
+{
+	if (s->real_txn_ids == on)
+		return;
+	s->real_txn_ids = on;
+	if (on) {
+		s->srv->n_real_txn_id_sessions++;
+	} else if (!--s->srv->n_real_txn_id_sessions) {
+		for (size_t i = 0; i < s->srv->n_dbs; i++)
+			dbserver_hist_clear(s->srv->dbs[i]);
+	}
+}
+
+void
 dbserver_session_free(struct dbserver_session *s)
 {
 	if (!s)
 		return;
+	dbserver_session_set_real_txn_ids(s, false);
 	dbserver_monitors_session_gone(s);
 	dbserver_locks_session_gone(s);
 	dbserver_triggers_session_gone(s);
