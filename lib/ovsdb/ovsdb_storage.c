@@ -730,7 +730,9 @@ ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp)
 	set_sync(st, st->batch_durable);
 	if (step_reset(st->commit)) {
 		int r = sql_err(errp, st->sql, "commit");
-		abandon_batch(st, false);
+		/* With batching, whoever flushes next (compact, then the
+		 * server) must learn that the batch is gone too. */
+		abandon_batch(st, st->batching);
 		return r;
 	}
 	st->in_batch = false;
