@@ -187,6 +187,10 @@ test_uuid(void)
 	CHECK(ovsdb_uuid_from_string(buf, &v));
 	CHECK(ovsdb_uuid_eq(&u, &v));
 	CHECK_EQ(buf[14], '4');
+	static const char fixed[] = "0123abcd-4567-89ef-fedc-ba9876543210";
+	CHECK(ovsdb_uuid_from_string(fixed, &v));
+	ovsdb_uuid_format(&v, buf);
+	CHECK(!strcmp(buf, fixed));
 	CHECK(!ovsdb_uuid_from_string("12345678-1234-1234-1234-123456789ab", &v));
 }
 

@@ -83,6 +83,7 @@ ovsdb_row_clone(const struct ovsdb_row *src)
 		ovsdb_datum_clone(&r->fields[i], &src->fields[i],
 				  &ts->columns[i].type);
 	r->n_refs = src->n_refs;
+	r->rowid = src->rowid;
 	return r;
 }
 

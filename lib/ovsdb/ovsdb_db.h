@@ -24,6 +24,7 @@ struct ovsdb_row {
 	struct ovsdb_table *table;
 	unsigned n_refs;     /* strong references from other rows */
 	struct ovsdb_txn_row *txn_row; /* set while a transaction holds it */
+	int64_t rowid;       /* SQLite rowid in the storage, 0: none yet */
 	struct ovsdb_datum fields[]; /* one per column; [0] _uuid, [1] _version */
 };
 

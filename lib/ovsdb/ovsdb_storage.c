@@ -18,10 +18,17 @@ struct ovsdb_storage {
 	char *path;
 	bool read_only;
 	unsigned n_tables;
-	sqlite3_stmt **put; /* per table: INSERT OR REPLACE */
-	sqlite3_stmt **del; /* per table: DELETE */
+	struct ovsdb_db *db; /* the database this storage backs */
+	sqlite3_stmt **ins; /* per table: INSERT, all columns */
+	sqlite3_stmt **upd; /* per table: UPDATE by rowid, NULL: unchanged */
+	sqlite3_stmt **del; /* per table: DELETE by rowid */
 	sqlite3_stmt *begin, *commit, *rollback;
-	bool full_sync;
+	sqlite3_stmt *sync_full, *sync_normal;
+	bool full_sync;   /* synchronous=FULL is set */
+	bool batching;    /* group commit: see ovsdb_storage_flush */
+	bool in_batch;    /* a SQLite transaction is open */
+	bool batch_durable; /* ...and one of its writes asked for fsync */
+	bool batch_lost;  /* ...rolled back: the next flush fails */
 };
 
 static int
@@ -85,7 +92,7 @@ create_tables(sqlite3 *db, const struct ovsdb_schema *schema,
 	for (unsigned t = 0; t < schema->n_tables; t++) {
 		const struct ovsdb_table_schema *ts = &schema->tables[t];
 		struct ds s = DS_EMPTY;
-		ds_printf(&s, "CREATE TABLE \"%s\" (_uuid TEXT PRIMARY KEY, "
+		ds_printf(&s, "CREATE TABLE \"%s\" (_uuid TEXT NOT NULL, "
 			      "_version TEXT", ts->name);
 		for (unsigned c = 2; c < ts->n_columns; c++)
 			if (stored(&ts->columns[c]))
@@ -381,39 +388,57 @@ column_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
 /* ---- open, load, write ---- */
 
 static int
+prepare_one(struct ovsdb_storage *st, struct ds *sql, sqlite3_stmt **stmtp,
+	    const char *what, struct ovsdb_error **errp)
+{
+	int rc = sqlite3_prepare_v3(st->sql, ds_cstr(sql), -1,
+				    SQLITE_PREPARE_PERSISTENT, stmtp, NULL);
+	ds_free(sql);
+	return rc == SQLITE_OK ? 0 : sql_err(errp, st->sql, what);
+}
+
+static int
 prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 	struct ovsdb_error **errp)
 {
+	int r;
 	st->n_tables = schema->n_tables;
-	st->put = xcalloc(st->n_tables + 1, sizeof *st->put);
+	st->ins = xcalloc(st->n_tables + 1, sizeof *st->ins);
+	st->upd = xcalloc(st->n_tables + 1, sizeof *st->upd);
 	st->del = xcalloc(st->n_tables + 1, sizeof *st->del);
 	for (unsigned t = 0; t < schema->n_tables; t++) {
 		const struct ovsdb_table_schema *ts = &schema->tables[t];
 		struct ds s = DS_EMPTY, v = DS_EMPTY;
-		ds_printf(&s, "INSERT OR REPLACE INTO \"%s\" (_uuid, _version",
+		int idx = 4;
+		/* ?1 rowid, ?2 _uuid, ?3 _version, ?4... stored columns. */
+		ds_printf(&s, "INSERT INTO \"%s\" (rowid, _uuid, _version",
 			  ts->name);
-		ds_put(&v, "?, ?");
+		ds_put(&v, "?1, ?2, ?3");
 		for (unsigned c = 2; c < ts->n_columns; c++)
 			if (stored(&ts->columns[c])) {
 				ds_printf(&s, ", \"%s\"", ts->columns[c].name);
-				ds_put(&v, ", ?");
+				ds_printf(&v, ", ?%d", idx++);
 			}
 		ds_printf(&s, ") VALUES (%s)", ds_cstr(&v));
-		int rc = sqlite3_prepare_v3(st->sql, ds_cstr(&s), -1,
-					    SQLITE_PREPARE_PERSISTENT,
-					    &st->put[t], NULL);
-		ds_free(&s);
 		ds_free(&v);
-		if (rc != SQLITE_OK)
-			return sql_err(errp, st->sql, ts->name);
-		char *d = xasprintf("DELETE FROM \"%s\" WHERE _uuid = ?",
-				    ts->name);
-		rc = sqlite3_prepare_v3(st->sql, d, -1,
-					SQLITE_PREPARE_PERSISTENT, &st->del[t],
-					NULL);
-		free(d);
-		if (rc != SQLITE_OK)
-			return sql_err(errp, st->sql, ts->name);
+		if ((r = prepare_one(st, &s, &st->ins[t], ts->name, errp)))
+			return r;
+		ds_printf(&s, "UPDATE \"%s\" SET _version = ?3", ts->name);
+		idx = 4;
+		for (unsigned c = 2; c < ts->n_columns; c++)
+			if (stored(&ts->columns[c])) {
+				ds_printf(&s, ", \"%s\" = coalesce(?%d, \"%s\")",
+					  ts->columns[c].name, idx,
+					  ts->columns[c].name);
+				idx++;
+			}
+		ds_put(&s, " WHERE rowid = ?1");
+		if ((r = prepare_one(st, &s, &st->upd[t], ts->name, errp)))
+			return r;
+		ds_printf(&s, "DELETE FROM \"%s\" WHERE rowid = ?1",
+			  ts->name);
+		if ((r = prepare_one(st, &s, &st->del[t], ts->name, errp)))
+			return r;
 	}
 	if (sqlite3_prepare_v3(st->sql, "BEGIN IMMEDIATE", -1,
 			       SQLITE_PREPARE_PERSISTENT, &st->begin,
@@ -423,6 +448,12 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(st->sql, "ROLLBACK", -1,
 			       SQLITE_PREPARE_PERSISTENT, &st->rollback,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "PRAGMA synchronous=FULL", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->sync_full,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "PRAGMA synchronous=NORMAL", -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->sync_normal,
 			       NULL) != SQLITE_OK)
 		return sql_err(errp, st->sql, "prepare");
 	return 0;
@@ -435,9 +466,9 @@ load_table(struct ovsdb_storage *st, struct ovsdb_table *table,
 	const struct ovsdb_table_schema *ts = table->schema;
 	struct ds s = DS_EMPTY;
 	sqlite3_stmt *q;
-	int rc, col = 2;
+	int rc, col;
 
-	ds_put(&s, "SELECT _uuid, _version");
+	ds_put(&s, "SELECT _uuid, _version, rowid");
 	for (unsigned c = 2; c < ts->n_columns; c++)
 		if (stored(&ts->columns[c]))
 			ds_printf(&s, ", \"%s\"", ts->columns[c].name);
@@ -455,7 +486,8 @@ load_table(struct ovsdb_storage *st, struct ovsdb_table *table,
 		struct ovsdb_row *r = ovsdb_row_new(table, &u);
 		if (vs && ovsdb_uuid_from_string(vs, &v))
 			r->fields[OVSDB_COL_VERSION].keys[0].u = v;
-		col = 2;
+		r->rowid = sqlite3_column_int64(q, 2);
+		col = 3;
 		for (unsigned c = 2; c < ts->n_columns; c++)
 			if (stored(&ts->columns[c]) &&
 			    column_to_datum(q, col++, &r->fields[c],
@@ -505,6 +537,7 @@ ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 	if (!read_only && (r = prepare(st, schema, errp)))
 		goto fail;
 	db->storage = st;
+	st->db = db;
 	*dbp = db;
 	return 0;
 
@@ -515,20 +548,37 @@ fail:
 	return r;
 }
 
-void
-ovsdb_storage_close(struct ovsdb_storage *st)
+static void
+finalize_all(struct ovsdb_storage *st)
 {
-	if (!st)
-		return;
-	for (unsigned t = 0; t < st->n_tables; t++) {
-		sqlite3_finalize(st->put[t]);
+	for (unsigned t = 0; st->ins && t < st->n_tables; t++) {
+		sqlite3_finalize(st->ins[t]);
+		sqlite3_finalize(st->upd[t]);
 		sqlite3_finalize(st->del[t]);
 	}
 	sqlite3_finalize(st->begin);
 	sqlite3_finalize(st->commit);
 	sqlite3_finalize(st->rollback);
-	free(st->put);
+	sqlite3_finalize(st->sync_full);
+	sqlite3_finalize(st->sync_normal);
+	free(st->ins);
+	free(st->upd);
 	free(st->del);
+}
+
+void
+ovsdb_storage_close(struct ovsdb_storage *st)
+{
+	if (!st)
+		return;
+	if (st->in_batch || st->batch_lost) {
+		struct ovsdb_error *e = NULL;
+		if (ovsdb_storage_flush(st, &e))
+			log_err("%s: %s", st->path,
+				e && e->details ? e->details : "flush failed");
+		ovsdb_error_free(e);
+	}
+	finalize_all(st);
 	sqlite3_close(st->sql);
 	free(st->path);
 	free(st);
@@ -549,21 +599,57 @@ step_reset(sqlite3_stmt *s)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : rc;
 }
 
+/* Writes @r: an UPDATE of the columns flagged in @changed of the stored
+ * row @rowid, or (@rowid 0) an INSERT of every column; *@rowidp gets the
+ * row's rowid.  0 or an SQLite error code. */
 static int
-put_row(struct ovsdb_storage *st, const struct ovsdb_row *r)
+put_row(struct ovsdb_storage *st, const struct ovsdb_row *r, int64_t rowid,
+	const unsigned char *changed, int64_t *rowidp)
 {
 	const struct ovsdb_table_schema *ts = r->table->schema;
-	sqlite3_stmt *s = st->put[ts->index];
+	sqlite3_stmt *s = rowid ? st->upd[ts->index] : st->ins[ts->index];
 	char u[37], v[37];
+	if (rowid)
+		sqlite3_bind_int64(s, 1, rowid);
+	else
+		sqlite3_bind_null(s, 1);
 	ovsdb_uuid_format(ovsdb_row_uuid(r), u);
 	ovsdb_uuid_format(&r->fields[OVSDB_COL_VERSION].keys[0].u, v);
-	sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
-	int idx = 3;
-	for (unsigned c = 2; c < ts->n_columns; c++)
-		if (stored(&ts->columns[c]))
-			bind_datum(s, idx++, &r->fields[c], &ts->columns[c]);
-	return step_reset(s);
+	sqlite3_bind_text(s, 2, u, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, v, -1, SQLITE_STATIC);
+	int idx = 4;
+	for (unsigned c = 2; c < ts->n_columns; c++) {
+		if (!stored(&ts->columns[c]))
+			continue;
+		if (!rowid || !changed || changed[c])
+			bind_datum(s, idx, &r->fields[c], &ts->columns[c]);
+		idx++;
+	}
+	int rc = step_reset(s);
+	if (!rc)
+		*rowidp = rowid ? rowid : sqlite3_last_insert_rowid(st->sql);
+	return rc;
+}
+
+/* Sets synchronous=FULL (fsync at COMMIT) or back to NORMAL. */
+static void
+set_sync(struct ovsdb_storage *st, bool full)
+{
+	if (full == st->full_sync)
+		return;
+	step_reset(full ? st->sync_full : st->sync_normal);
+	st->full_sync = full;
+}
+
+/* Rolls the open SQLite transaction back after a failed write. */
+static void
+abandon_batch(struct ovsdb_storage *st, bool had_writes)
+{
+	step_reset(st->rollback);
+	st->in_batch = false;
+	st->batch_durable = false;
+	if (had_writes)
+		st->batch_lost = true;
 }
 
 int
@@ -571,51 +657,125 @@ ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 		    const struct ovsdb_txn *txn, bool durable,
 		    struct ovsdb_error **errp)
 {
+	bool had_writes = st->in_batch;
 	int rc;
 	(void)db;
 	if (st->read_only)
 		return ovsdb_err_code(errp, -EROFS, "I/O error", NULL,
 				      "%s: database is read-only", st->path);
-	if (durable != st->full_sync) {
-		exec_sql(st->sql,
-			 durable ? "PRAGMA synchronous=FULL"
-				 : "PRAGMA synchronous=NORMAL",
-			 NULL);
-		st->full_sync = durable;
+	if (!st->in_batch) {
+		if ((rc = step_reset(st->begin)))
+			return sql_err(errp, st->sql, "begin");
+		st->in_batch = true;
 	}
-	if ((rc = step_reset(st->begin)))
-		return sql_err(errp, st->sql, "begin");
 	for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
 	     tr = tr->next_in_order) {
+		/* A row deleted and inserted again under the same UUID
+		 * reuses the stored row: changed[] is relative to old. */
+		int64_t rowid = tr->old ? tr->old->rowid : 0;
 		if (tr->new_) {
-			rc = put_row(st, tr->new_);
+			rc = put_row(st, tr->new_, rowid, tr->changed,
+				     &tr->new_->rowid);
 		} else {
-			char u[37];
 			sqlite3_stmt *s = st->del[tr->table->schema->index];
-			ovsdb_uuid_format(&tr->uuid, u);
-			sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 1, rowid);
 			rc = step_reset(s);
 		}
 		if (rc) {
 			int r = sql_err(errp, st->sql, "write");
-			step_reset(st->rollback);
+			abandon_batch(st, had_writes);
 			return r;
 		}
 	}
-	if ((rc = step_reset(st->commit))) {
+	if (durable)
+		st->batch_durable = true;
+	if (!st->batching)
+		return ovsdb_storage_flush(st, errp);
+	return 0;
+}
+
+void
+ovsdb_storage_set_batching(struct ovsdb_storage *st, bool on)
+{
+	st->batching = on;
+	if (!on && st->in_batch) {
+		struct ovsdb_error *e = NULL;
+		if (ovsdb_storage_flush(st, &e))
+			log_err("%s: %s", st->path,
+				e && e->details ? e->details : "flush failed");
+		ovsdb_error_free(e);
+	}
+}
+
+bool
+ovsdb_storage_pending(const struct ovsdb_storage *st)
+{
+	return st->in_batch || st->batch_lost;
+}
+
+int
+ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp)
+{
+	if (st->batch_lost) {
+		st->batch_lost = false;
+		return ovsdb_err_code(errp, -EIO, "I/O error", NULL,
+				      "%s: a write failed, its group of "
+				      "commits was rolled back",
+				      st->path);
+	}
+	if (!st->in_batch)
+		return 0;
+	/* synchronous is read when COMMIT writes the WAL, so setting it
+	 * inside the transaction applies to this commit. */
+	set_sync(st, st->batch_durable);
+	if (step_reset(st->commit)) {
 		int r = sql_err(errp, st->sql, "commit");
-		step_reset(st->rollback);
+		/* With batching, whoever flushes next (compact, then the
+		 * server) must learn that the batch is gone too. */
+		abandon_batch(st, st->batching);
 		return r;
 	}
+	st->in_batch = false;
+	st->batch_durable = false;
 	return 0;
+}
+
+static int
+reload_rowids(struct ovsdb_storage *st, struct ovsdb_table *table,
+	      struct ovsdb_error **errp)
+{
+	char *sql = xasprintf("SELECT rowid, _uuid FROM \"%s\"",
+			      table->schema->name);
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->sql, sql, -1, &q, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return sql_err(errp, st->sql, table->schema->name);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *us = (const char *)sqlite3_column_text(q, 1);
+		struct ovsdb_uuid u;
+		struct ovsdb_row *r;
+		if (us && ovsdb_uuid_from_string(us, &u) &&
+		    (r = ovsdb_table_find_row(table, &u)))
+			r->rowid = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : sql_err(errp, st->sql, "rowids");
 }
 
 int
 ovsdb_storage_compact(struct ovsdb_storage *st, struct ovsdb_error **errp)
 {
-	int r = exec_sql(st->sql, "VACUUM", errp);
+	int r = ovsdb_storage_flush(st, errp);
+	if (r)
+		return r;
+	r = exec_sql(st->sql, "VACUUM", errp);
 	if (!r)
 		r = exec_sql(st->sql, "PRAGMA wal_checkpoint(TRUNCATE)", errp);
+	/* VACUUM may renumber rowids of tables without an INTEGER
+	 * PRIMARY KEY: read them again. */
+	for (unsigned t = 0; !r && st->db && t < st->n_tables; t++)
+		r = reload_rowids(st, &st->db->tables[t], errp);
 	return r;
 }
 
@@ -638,27 +798,22 @@ ovsdb_storage_save_as(struct ovsdb_db *db, const char *path,
 		goto out;
 	for (unsigned t = 0; t < db->schema->n_tables && !r; t++) {
 		struct hnode *n;
-		HMAP_FOR_EACH (n, &db->tables[t].rows)
+		HMAP_FOR_EACH (n, &db->tables[t].rows) {
+			int64_t rowid;
 			if (put_row(&st, HMAP_CONTAINER(n, struct ovsdb_row,
-							node))) {
+							node),
+				    0, NULL, &rowid)) {
 				r = sql_err(errp, st.sql, "write");
 				break;
 			}
+		}
 	}
 	if (!r)
 		r = exec_sql(st.sql, "COMMIT", errp);
 	if (!r)
 		r = exec_sql(st.sql, "PRAGMA wal_checkpoint(TRUNCATE)", errp);
 out:
-	for (unsigned t = 0; st.put && t < st.n_tables; t++) {
-		sqlite3_finalize(st.put[t]);
-		sqlite3_finalize(st.del[t]);
-	}
-	sqlite3_finalize(st.begin);
-	sqlite3_finalize(st.commit);
-	sqlite3_finalize(st.rollback);
-	free(st.put);
-	free(st.del);
+	finalize_all(&st);
 	if (st.sql)
 		sqlite3_close(st.sql);
 	if (!r && rename(tmp, path)) {

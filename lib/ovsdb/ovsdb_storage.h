@@ -1,12 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ovsdb_storage: the SQLite file behind a database.  One SQLite table per
- * OVSDB table (_uuid TEXT PRIMARY KEY, _version TEXT, scalar columns as
+ * OVSDB table (_uuid TEXT, _version TEXT, scalar columns as
  * INTEGER/REAL/TEXT, sets and maps as JSON text: sets as arrays, maps with
  * string keys as objects, other maps as arrays of [key, value]), plus the
- * table _microvs_meta holding the schema JSON.  WAL mode; every OVSDB
+ * table _microvs_meta holding the schema JSON.
+ *
+ * Rows are addressed by SQLite rowid, which each in-memory row remembers
+ * (ovsdb_row.rowid): new rows append at the end of their table's b-tree
+ * and there is no index on _uuid to keep up, so a commit dirties few
+ * pages.  (Files made before this layout have "_uuid TEXT PRIMARY KEY";
+ * they work the same, with the index.)  An update rewrites only the
+ * columns the transaction changed.  WAL mode; every OVSDB
  * commit is one SQLite transaction, fsynced when the client asked for a
  * durable commit.  Ephemeral columns are not stored.
+ *
+ * Group commit: with batching on (a server), several OVSDB commits share
+ * one SQLite transaction, opened by the first write and committed by
+ * ovsdb_storage_flush.  Until that flush returned 0 the writes are not
+ * durable, and the caller must not reveal them to anyone.
  */
 #ifndef MICROVS_OVSDB_STORAGE_H
 #define MICROVS_OVSDB_STORAGE_H
@@ -26,13 +38,29 @@ int ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 /* Reads only the schema of @path.  0 or -errno with *@errp. */
 int ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
 			      struct ovsdb_error **errp);
+/* Commits a pending batch (a failure is logged) and closes the file. */
 void ovsdb_storage_close(struct ovsdb_storage *st);
 const char *ovsdb_storage_path(const struct ovsdb_storage *st);
-/* Writes the changes of @txn in one SQLite transaction.  0 or -EIO. */
+/* Writes the changes of @txn: without batching in a SQLite transaction of
+ * its own, committed before returning; with batching into the open batch
+ * (opening it if needed), committed by the next flush.  0 or -EIO (or
+ * -EROFS) with *@errp; then nothing of @txn is stored, but with batching
+ * the whole open batch was rolled back too and the next flush fails. */
 int ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 			const struct ovsdb_txn *txn, bool durable,
 			struct ovsdb_error **errp);
-/* Rewrites the file compactly (VACUUM, WAL checkpoint).  0 or -EIO. */
+/* Turns batching on or off (off: the default; turning it off flushes). */
+void ovsdb_storage_set_batching(struct ovsdb_storage *st, bool on);
+/* True if a batch holds writes not yet committed. */
+bool ovsdb_storage_pending(const struct ovsdb_storage *st);
+/* Commits the open batch, if any (fsynced if any write in it was
+ * durable).  0, or -EIO with *@errp: the batch is lost (rolled back, or
+ * an earlier write of it failed), so the caller's in-memory state is
+ * ahead of the file.  Never blocks on other processes for more than the
+ * busy timeout (5 s). */
+int ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp);
+/* Flushes, then rewrites the file compactly (VACUUM, WAL checkpoint).
+ * 0 or -EIO. */
 int ovsdb_storage_compact(struct ovsdb_storage *st, struct ovsdb_error **errp);
 /* Writes all of @db (any schema) as a fresh file at @path, replacing it
  * atomically (temporary file + rename).  Used by convert. */

@@ -2,6 +2,8 @@
 /* Unit tests for transactions: refint, GC, weak refs, indexes, maxRows,
  * wait, and SQLite durability (write, reopen, compare). */
 #include "../../tests/check.h"
+#include <sqlite3.h>
+
 #include "ovsdb_storage.h"
 #include "ovsdb_test_schema.h"
 
@@ -193,6 +195,83 @@ test_storage(void)
 	free(cmd);
 }
 
+static int
+count_rows(const char *path, const char *sql)
+{
+	sqlite3 *c;
+	sqlite3_stmt *st;
+	int n = -1;
+	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(c);
+	return n;
+}
+
+/* Group commit: writes of several commits are invisible to other
+ * connections until the flush; rowids survive updates, deletes and a
+ * compact (VACUUM renumbers them). */
+static void
+test_storage_batching(void)
+{
+	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
+	int fd = mkstemp(path);
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *sdb = NULL;
+	close(fd);
+	unlink(path);
+	CHECK_EQ(ovsdb_storage_create(path, db->schema, &e), 0);
+	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
+	if (!sdb)
+		return;
+	struct ovsdb_db *mem = db;
+	db = sdb;
+	ovsdb_storage_set_batching(db->storage, true);
+	for (int i = 0; i < 2; i++) {
+		char *ops = xasprintf("[{\"op\":\"insert\",\"table\":\"Root\","
+				      "\"row\":{\"n\":%d}}]", i);
+		free(test_transact(db, ops));
+		free(ops);
+	}
+	CHECK(ovsdb_storage_pending(db->storage));
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 0);
+	CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
+	CHECK(!ovsdb_storage_pending(db->storage));
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 2);
+	free(test_transact(db, "[{\"op\":\"update\",\"table\":\"Root\","
+			       "\"where\":[[\"n\",\"==\",1]],"
+			       "\"row\":{\"n\":5}},"
+			       "{\"op\":\"delete\",\"table\":\"Root\","
+			       "\"where\":[[\"n\",\"==\",0]]}]"));
+	CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
+	CHECK_EQ(count_rows(path, "SELECT n FROM Root"), 5);
+	CHECK_EQ(ovsdb_storage_compact(db->storage, &e), 0);
+	free(test_transact(db, "[{\"op\":\"mutate\",\"table\":\"Root\","
+			       "\"where\":[],\"mutations\":[[\"n\",\"+=\",1]]}]"));
+	CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root WHERE n = 6"), 1);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
+	const char *sel = "[{\"op\":\"select\",\"table\":\"Root\","
+			  "\"where\":[],\"columns\":[\"n\",\"_version\"]}]";
+	char *before = test_transact(db, sel);
+	ovsdb_db_free(db);
+	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
+	db = sdb;
+	char *after = test_transact(db, sel);
+	CHECK_STREQ(before, after);
+	free(before);
+	free(after);
+	ovsdb_db_free(db);
+	db = mem;
+	char *cmd = xasprintf("rm -f %s %s-wal %s-shm", path, path, path);
+	CHECK_EQ(system(cmd), 0);
+	free(cmd);
+}
+
 int
 main(void)
 {
@@ -202,6 +281,7 @@ main(void)
 	CHECK_RUN(test_index);
 	CHECK_RUN(test_misc_ops);
 	CHECK_RUN(test_storage);
+	CHECK_RUN(test_storage_batching);
 	ovsdb_db_free(db);
 	CHECK_EXIT();
 }

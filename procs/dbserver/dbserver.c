@@ -3,6 +3,16 @@
  * dbserver: start and stop, the set of open databases, and what happens
  * after each commit (monitor updates now; retrying waiting transactions
  * and re-reading db: remotes from the loop, outside the commit).
+ *
+ * Group commit: the storage of every database batches its writes (see
+ * ovsdb_storage.h).  The first commit of a loop iteration opens a SQLite
+ * transaction and sets hold_output; the commits that follow in the same
+ * iteration join it.  A 0 ms timer runs before the loop next waits for
+ * I/O (ev_run runs due timers first), commits the SQLite transaction
+ * once and only then sends the replies and monitor updates that sessions
+ * queued meanwhile.  So a transact is answered, and a monitor sees a
+ * change, only after the change is in the file, at one COMMIT (two
+ * pwrites and a few fcntls) per iteration instead of one per transaction.
  */
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
@@ -25,20 +35,16 @@ dbserver_find_db(struct dbserver *srv, const char *name)
 	return NULL;
 }
 
-static struct ev_timer *after_commit_timer;
-static struct dbserver_db **changed_dbs;
-static size_t n_changed_dbs;
-
 static void
 after_commit(struct ev_timer *t, void *arg)
 {
 	struct dbserver *srv = arg;
-	after_commit_timer = NULL;
+	srv->after_commit_scheduled = false;
 	/* Work on a copy: running triggers commits again. */
-	struct dbserver_db **dbs = changed_dbs;
-	size_t n = n_changed_dbs;
-	changed_dbs = NULL;
-	n_changed_dbs = 0;
+	struct dbserver_db **dbs = srv->changed_dbs;
+	size_t n = srv->n_changed_dbs;
+	srv->changed_dbs = NULL;
+	srv->n_changed_dbs = 0;
 	for (size_t i = 0; i < n; i++) {
 		dbserver_remotes_db_changed(srv, dbs[i]);
 		dbserver_triggers_run(srv, dbs[i]);
@@ -47,26 +53,78 @@ after_commit(struct ev_timer *t, void *arg)
 	(void)t;
 }
 
+/* Arms the one-shot @*tp (created on first use) to fire in the next loop
+ * iteration, before the loop waits for I/O again. */
+static void
+schedule(struct dbserver *srv, struct ev_timer **tp, bool *scheduled,
+	 ev_timer_fn *fn)
+{
+	if (*scheduled)
+		return;
+	*scheduled = true;
+	if (*tp)
+		ev_timer_rearm(*tp, 0);
+	else
+		*tp = ev_timer_add(srv->loop, 0, false, fn, srv);
+}
+
+void
+dbserver_flush(struct dbserver *srv)
+{
+	srv->flush_scheduled = false;
+	for (size_t i = 0; i < srv->n_dbs; i++) {
+		struct ovsdb_storage *st = srv->dbs[i]->db->storage;
+		struct ovsdb_error *e = NULL;
+		if (!st || !ovsdb_storage_pending(st))
+			continue;
+		if (ovsdb_storage_flush(st, &e)) {
+			/* The in-memory database is ahead of the file and
+			 * clients may hold waiting requests that depend on
+			 * it: exit without answering them (unanswered
+			 * transactions are allowed to be lost) and let the
+			 * supervisor restart us from the file. */
+			fatal("%s: %s; exiting to restart from the file",
+			      srv->dbs[i]->name,
+			      e && e->details ? e->details : "commit failed");
+		}
+		srv->n_flushes++;
+	}
+	srv->hold_output = false;
+	dbserver_session_release_held(srv);
+}
+
+static void
+on_flush_timer(struct ev_timer *t, void *arg)
+{
+	dbserver_flush(arg);
+	(void)t;
+}
+
 static void
 on_commit(void *aux, struct ovsdb_db *odb, const struct ovsdb_txn *txn)
 {
 	struct dbserver_db *db = aux;
 	struct dbserver *srv = db->srv;
-	(void)odb;
 	srv->n_txns++;
+	if (odb->storage && ovsdb_storage_pending(odb->storage)) {
+		/* Everything sent from now on may depend on this commit. */
+		srv->hold_output = true;
+		schedule(srv, &srv->flush_timer, &srv->flush_scheduled,
+			 on_flush_timer);
+	}
 	db->last_txn = *ovsdb_txn_id(txn);
 	dbserver_hist_record(db, txn);
 	dbserver_monitors_commit(db, txn);
-	for (size_t i = 0; i < n_changed_dbs; i++)
-		if (changed_dbs[i] == db)
+	for (size_t i = 0; i < srv->n_changed_dbs; i++)
+		if (srv->changed_dbs[i] == db)
 			goto scheduled;
-	changed_dbs = xrealloc(changed_dbs,
-			       (n_changed_dbs + 1) * sizeof *changed_dbs);
-	changed_dbs[n_changed_dbs++] = db;
+	srv->changed_dbs = xrealloc(srv->changed_dbs,
+				    (srv->n_changed_dbs + 1) *
+					    sizeof *srv->changed_dbs);
+	srv->changed_dbs[srv->n_changed_dbs++] = db;
 scheduled:
-	if (!after_commit_timer)
-		after_commit_timer = ev_timer_add(srv->loop, 0, false,
-						  after_commit, srv);
+	schedule(srv, &srv->after_commit_timer, &srv->after_commit_scheduled,
+		 after_commit);
 }
 
 static struct dbserver_db *
@@ -79,6 +137,8 @@ add_db(struct dbserver *srv, struct ovsdb_db *odb, bool read_only)
 	db->read_only = read_only;
 	odb->hook = on_commit;
 	odb->hook_aux = db;
+	if (odb->storage)
+		ovsdb_storage_set_batching(odb->storage, true);
 	srv->dbs = xrealloc(srv->dbs, (srv->n_dbs + 1) * sizeof *srv->dbs);
 	srv->dbs[srv->n_dbs++] = db;
 	return db;
@@ -145,16 +205,17 @@ dbserver_stop(struct dbserver *srv)
 {
 	if (!srv)
 		return;
+	/* Commit what is pending and queue what waited for it (whatever
+	 * the connections cannot take before they close is lost, as on any
+	 * disconnect). */
+	dbserver_flush(srv);
 	dbserver_remotes_close_all(srv);
 	dbserver_conn_close_all(srv);
 	dbserver_session_free_all(srv);
-	if (after_commit_timer) {
-		ev_timer_del(after_commit_timer);
-		after_commit_timer = NULL;
-	}
-	free(changed_dbs);
-	changed_dbs = NULL;
-	n_changed_dbs = 0;
+	ev_timer_del(srv->flush_timer);
+	ev_timer_del(srv->after_commit_timer);
+	free(srv->changed_dbs);
+	ds_free(&srv->out);
 	for (size_t i = 0; i < srv->n_dbs; i++) {
 		dbserver_hist_clear(srv->dbs[i]);
 		ovsdb_db_free(srv->dbs[i]->db);

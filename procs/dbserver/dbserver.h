@@ -50,6 +50,14 @@ struct dbserver_session *dbserver_session_new(
  * text is not valid JSON-RPC; a stream transport then closes the
  * connection as Open vSwitch does. */
 int dbserver_session_input(struct dbserver_session *s, const char *json_text);
+/* Transaction ids.  A new session behaves as a standalone ovsdb-server
+ * 3.1 does on a stream: monitor_cond_since always answers found=false
+ * with the all-zero id and update3 carries the all-zero id, so clients
+ * never resume.  A transport for our own processes (the bus) turns real
+ * ids on: then replies carry the id of the last commit and resuming
+ * from one of the last DBSERVER_HIST_MAX commits sends only what changed
+ * since.  The history is only kept while such a session exists. */
+void dbserver_session_set_real_txn_ids(struct dbserver_session *s, bool on);
 void dbserver_session_free(struct dbserver_session *s);
 
 /* appctl commands: output text goes to @out.  0 or -errno (then @out
@@ -111,8 +119,14 @@ struct dbserver_session {
 	struct dbserver_session *prev, *next;
 	struct dbserver_monitor *monitors; /* list via next_in_session */
 	bool change_aware;
+	bool real_txn_ids; /* see dbserver_session_set_real_txn_ids */
 	bool dead; /* freed while handling input: deferred */
 	unsigned busy;
+	/* Messages held while a group commit is pending (see
+	 * dbserver_output_held); srv->held lists sessions holding any. */
+	struct ds held; /* NUL-terminated JSON texts back to back */
+	struct dbserver_session *next_held;
+	bool on_held_list;
 };
 
 struct dbserver {
@@ -127,15 +141,48 @@ struct dbserver {
 	struct dbserver_trigger *triggers;
 	struct dbserver_lock *locks;
 	uint64_t n_txns;
+	unsigned n_real_txn_id_sessions; /* history kept while nonzero */
+	/* Group commit (dbserver.c): storage writes of one loop iteration
+	 * share a SQLite transaction, committed by flush_timer; until then
+	 * every outgoing message is held. */
+	struct ev_timer *flush_timer;
+	bool flush_scheduled;
+	bool hold_output;
+	struct dbserver_session *held; /* via next_held */
+	uint64_t n_flushes;
+	struct ds out; /* jsonrpc_send's buffer, reused */
+	/* Work run after commits, outside them (waiting triggers, db:
+	 * remotes). */
+	struct ev_timer *after_commit_timer;
+	bool after_commit_scheduled;
+	struct dbserver_db **changed_dbs;
+	size_t n_changed_dbs;
 };
 
 /* dbserver.c */
+/* True while a group commit is pending: messages built now may depend on
+ * changes that are not durable yet, so sessions queue them and send them
+ * once the commit succeeded (dbserver_session_release_held). */
+static inline bool
+dbserver_output_held(const struct dbserver *srv)
+{
+	return srv->hold_output;
+}
+/* Commits every pending storage batch now and releases held output.  A
+ * failed commit is fatal: the process exits without sending anything that
+ * depended on it, and restarts from what the file holds. */
+void dbserver_flush(struct dbserver *srv);
 struct dbserver_db *dbserver_find_db(struct dbserver *srv, const char *name);
 /* Registers an in-memory, client-read-only database (_Server). */
 struct dbserver_db *dbserver_add_memory_db(struct dbserver *srv,
 					   struct ovsdb_db *odb);
 
 /* dbserver_jsonrpc.c: framing of back-to-back JSON texts. */
+/* The framer checks the structure of the JSON as it scans (brackets,
+ * commas, colons, keys), so that input that can never become valid is
+ * refused at once, as Open vSwitch's incremental parser does, instead of
+ * waiting for the value to end.  Scalars are checked by jansson later. */
+#define JSONRPC_MAX_DEPTH 2048 /* jansson's own nesting limit */
 struct jsonrpc_framer {
 	char *buf;
 	size_t len, cap;
@@ -143,6 +190,9 @@ struct jsonrpc_framer {
 	size_t start; /* start of the current value */
 	int depth;
 	bool in_str, esc, started;
+	bool str_is_key, in_scalar;
+	unsigned char expect; /* what may come next (dbserver_jsonrpc.c) */
+	unsigned char is_obj[JSONRPC_MAX_DEPTH / 8]; /* bit per level */
 	size_t max;
 };
 void jsonrpc_framer_init(struct jsonrpc_framer *f, size_t max);
@@ -165,6 +215,11 @@ void jsonrpc_notify(struct dbserver_session *s, const char *method,
 
 /* dbserver_session.c */
 void dbserver_session_free_all(struct dbserver *srv);
+/* Queues a copy of @text (@len bytes) on @s until the pending commit. */
+void dbserver_session_hold(struct dbserver_session *s, const char *text,
+			   size_t len);
+/* Sends every held message, session by session, in order. */
+void dbserver_session_release_held(struct dbserver *srv);
 int dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 			       size_t len);
 

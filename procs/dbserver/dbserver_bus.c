@@ -76,6 +76,7 @@ on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 	t->srv = aux;
 	t->req = req;
 	t->session = dbserver_session_new(t->srv, on_session_send, t);
+	dbserver_session_set_real_txn_ids(t->session, true);
 	t->in_input = true;
 	err = dbserver_session_input(t->session, call->json);
 	t->in_input = false;

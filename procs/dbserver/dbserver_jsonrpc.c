@@ -2,8 +2,9 @@
 /*
  * dbserver_jsonrpc: JSON-RPC framing and message building.  OVSDB streams
  * carry JSON texts back to back with no delimiter, so the framer scans
- * incrementally (string and nesting state survive between reads) to find
- * where each top-level value ends, and bounds the size of one value.
+ * incrementally (string, nesting and grammar state survive between reads)
+ * to find where each top-level value ends, refuses bytes that no JSON
+ * text could continue with, and bounds the size of one value.
  */
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
@@ -42,6 +43,102 @@ jsonrpc_framer_space(struct jsonrpc_framer *f, size_t n)
 	return f->buf + f->len;
 }
 
+enum {
+	X_VALUE,          /* a value (after ',' in an array, or ':') */
+	X_VALUE_OR_CLOSE, /* after '[' */
+	X_KEY,            /* after ',' in an object */
+	X_KEY_OR_CLOSE,   /* after '{' */
+	X_COLON,          /* after a key */
+	X_AFTER_VALUE,    /* ',' or the closing bracket */
+};
+
+static bool
+top_is_obj(const struct jsonrpc_framer *f)
+{
+	int i = f->depth - 1;
+	return f->is_obj[i / 8] & (1u << (i % 8));
+}
+
+/* Opens a container; false if too deep. */
+static bool
+push(struct jsonrpc_framer *f, bool obj)
+{
+	if (f->depth >= JSONRPC_MAX_DEPTH)
+		return false;
+	int i = f->depth++;
+	if (obj)
+		f->is_obj[i / 8] |= (unsigned char)(1u << (i % 8));
+	else
+		f->is_obj[i / 8] &= (unsigned char)~(1u << (i % 8));
+	f->expect = obj ? X_KEY_OR_CLOSE : X_VALUE_OR_CLOSE;
+	return true;
+}
+
+static bool
+is_scalar_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
+/* One structural character @c outside strings and scalars: 0, 1 when it
+ * closed the top-level value, -EPROTO when it cannot be valid JSON. */
+static int
+structural(struct jsonrpc_framer *f, char c)
+{
+	if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		return 0;
+	switch (f->expect) {
+	case X_VALUE_OR_CLOSE:
+		if (c == ']')
+			goto close;
+		/* fall through */
+	case X_VALUE:
+		if (c == '{' || c == '[')
+			return push(f, c == '{') ? 0 : -EPROTO;
+		if (c == '"') {
+			f->in_str = true;
+			f->str_is_key = false;
+			return 0;
+		}
+		if (is_scalar_char(c)) {
+			f->in_scalar = true;
+			return 0;
+		}
+		return -EPROTO;
+	case X_KEY_OR_CLOSE:
+		if (c == '}')
+			goto close;
+		/* fall through */
+	case X_KEY:
+		if (c != '"')
+			return -EPROTO;
+		f->in_str = true;
+		f->str_is_key = true;
+		return 0;
+	case X_COLON:
+		if (c != ':')
+			return -EPROTO;
+		f->expect = X_VALUE;
+		return 0;
+	case X_AFTER_VALUE:
+		if (c == ',') {
+			f->expect = top_is_obj(f) ? X_KEY : X_VALUE;
+			return 0;
+		}
+		if (c == '}' || c == ']')
+			goto close;
+		return -EPROTO;
+	}
+	return -EPROTO;
+
+close:
+	if ((c == '}') != top_is_obj(f))
+		return -EPROTO;
+	f->expect = X_AFTER_VALUE;
+	return --f->depth == 0;
+}
+
 int
 jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 {
@@ -55,7 +152,9 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 			if (c != '{' && c != '[')
 				return -EPROTO;
 			f->started = true;
-			f->depth = 1;
+			f->depth = 0;
+			f->in_scalar = false;
+			push(f, c == '{');
 			f->start = f->scan++;
 			continue;
 		}
@@ -65,15 +164,23 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 				f->esc = false;
 			else if (c == '\\')
 				f->esc = true;
-			else if (c == '"')
+			else if (c == '"') {
 				f->in_str = false;
+				f->expect = f->str_is_key ? X_COLON
+							  : X_AFTER_VALUE;
+			}
 			continue;
 		}
-		if (c == '"') {
-			f->in_str = true;
-		} else if (c == '{' || c == '[') {
-			f->depth++;
-		} else if ((c == '}' || c == ']') && --f->depth == 0) {
+		if (f->in_scalar) {
+			if (is_scalar_char(c))
+				continue;
+			f->in_scalar = false;
+			f->expect = X_AFTER_VALUE;
+		}
+		int r = structural(f, c);
+		if (r < 0)
+			return r;
+		if (r) {
 			*text = f->buf + f->start;
 			*len = f->scan - f->start;
 			f->started = false;
@@ -86,15 +193,34 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 	return 0;
 }
 
+static int
+dump_cb(const char *buf, size_t size, void *aux)
+{
+	ds_put_len(aux, buf, size);
+	return 0;
+}
+
 void
 jsonrpc_send(struct dbserver_session *s, json_t *msg)
 {
-	char *text = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER |
-					     JSON_REAL_PRECISION(17));
+	struct ds *out = &s->srv->out;
+	int r;
+
+	/* One buffer for every message, dumped in one pass (json_dumps
+	 * would grow a fresh one by reallocs, then free it). */
+	ds_clear(out);
+	r = json_dump_callback(msg, dump_cb, out,
+			       JSON_COMPACT | JSON_PRESERVE_ORDER |
+				       JSON_REAL_PRECISION(17));
 	json_decref(msg);
-	if (text && !s->dead)
-		s->send(s->aux, text);
-	free(text);
+	if (!r && out->len && !s->dead) {
+		if (dbserver_output_held(s->srv))
+			dbserver_session_hold(s, out->s, out->len);
+		else
+			s->send(s->aux, out->s);
+	}
+	if (out->cap > 262144)
+		ds_free(out); /* do not keep a huge reply's buffer */
 }
 
 void

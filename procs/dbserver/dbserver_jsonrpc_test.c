@@ -36,6 +36,27 @@ test_framer(void)
 	CHECK_EQ(feed(&f, "  garbage", &out), -EPROTO);
 	jsonrpc_framer_destroy(&f);
 
+	/* Structure errors are seen before the value ends. */
+	static const char *const bad[] = {
+		"{\"method\": \"echo\", \"params\": [1{",
+		"{\"a\" 1", "{1:", "[1,]", "{\"a\":1,}", "[}", "{]",
+		"[1 2", "{\"a\":[\"x\"\"y\"",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		jsonrpc_framer_init(&f, 1000);
+		CHECK_EQ(feed(&f, bad[i], &out), -EPROTO);
+		jsonrpc_framer_destroy(&f);
+	}
+	jsonrpc_framer_init(&f, 1000);
+	CHECK_EQ(feed(&f, "{\"method\": \"echo\", \"params\": [1", &out),
+		 0);
+	CHECK_EQ(feed(&f, ", -2.5e+3, true, null, {\"k\": []}], \"id\": 1}",
+		      &out),
+		 1);
+	CHECK_EQ(feed(&f, " [ [ ] , { } ] ", &out), 1);
+	CHECK_STREQ(out, "[ [ ] , { } ]");
+	jsonrpc_framer_destroy(&f);
+
 	jsonrpc_framer_init(&f, 10);
 	CHECK_EQ(feed(&f, "{\"aaaaaaaaaaaaaaaaaaaaaa", &out), -EMSGSIZE);
 	jsonrpc_framer_destroy(&f);

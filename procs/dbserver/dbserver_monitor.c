@@ -251,7 +251,10 @@ send_updates(struct dbserver_monitor *m, json_t *updates)
 	json_t *params = json_array();
 	json_array_append(params, m->id);
 	if (m->version == MON_V3)
-		json_array_append_new(params, uuid_json_str(&m->db->last_txn));
+		json_array_append_new(params,
+				      uuid_json_str(m->session->real_txn_ids
+							    ? &m->db->last_txn
+							    : &zero_uuid));
 	json_array_append_new(params, updates);
 	jsonrpc_notify(m->session, method, params);
 }
@@ -503,7 +506,8 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	if (v == MON_V3) {
 		struct ovsdb_uuid last;
 		const char *ls = json_string_value(json_array_get(params, 3));
-		if (ls && ovsdb_uuid_from_string(ls, &last) &&
+		if (s->real_txn_ids && ls &&
+		    ovsdb_uuid_from_string(ls, &last) &&
 		    !ovsdb_uuid_eq(&last, &zero_uuid)) {
 			if (ovsdb_uuid_eq(&last, &db->last_txn)) {
 				found = true;
@@ -531,7 +535,10 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	if (v == MON_V3)
 		jsonrpc_reply(s, id,
 			      json_pack("[boo]", found,
-					uuid_json_str(&db->last_txn), updates));
+					uuid_json_str(s->real_txn_ids
+							      ? &db->last_txn
+							      : &zero_uuid),
+					updates));
 	else
 		jsonrpc_reply(s, id, updates);
 	return 0;
@@ -738,6 +745,9 @@ dbserver_hist_record(struct dbserver_db *db, const struct ovsdb_txn *txn)
 {
 	size_t n = 0;
 	const struct ovsdb_txn_row *tr;
+	/* Only sessions with real ids can ever resume. */
+	if (!db->srv->n_real_txn_id_sessions)
+		return;
 	for (tr = ovsdb_txn_first(txn); tr; tr = tr->next_in_order)
 		n++;
 	if (n > 10000) {

@@ -180,13 +180,35 @@ dbserver_session_new(struct dbserver *srv,
 }
 
 void
+dbserver_session_set_real_txn_ids(struct dbserver_session *s, bool on)
+{
+	if (s->real_txn_ids == on)
+		return;
+	s->real_txn_ids = on;
+	if (on) {
+		s->srv->n_real_txn_id_sessions++;
+	} else if (!--s->srv->n_real_txn_id_sessions) {
+		for (size_t i = 0; i < s->srv->n_dbs; i++)
+			dbserver_hist_clear(s->srv->dbs[i]);
+	}
+}
+
+void
 dbserver_session_free(struct dbserver_session *s)
 {
 	if (!s)
 		return;
+	dbserver_session_set_real_txn_ids(s, false);
 	dbserver_monitors_session_gone(s);
 	dbserver_locks_session_gone(s);
 	dbserver_triggers_session_gone(s);
+	if (s->on_held_list) {
+		struct dbserver_session **pp = &s->srv->held;
+		while (*pp != s)
+			pp = &(*pp)->next_held;
+		*pp = s->next_held;
+	}
+	ds_free(&s->held);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -201,6 +223,41 @@ dbserver_session_free_all(struct dbserver *srv)
 {
 	while (srv->sessions)
 		dbserver_session_free(srv->sessions);
+}
+
+void
+dbserver_session_hold(struct dbserver_session *s, const char *text,
+		      size_t len)
+{
+	ds_put_len(&s->held, text, len);
+	s->held.len++; /* keep the NUL: it separates the messages */
+	if (!s->on_held_list) {
+		s->on_held_list = true;
+		s->next_held = s->srv->held;
+		s->srv->held = s;
+	}
+}
+
+void
+dbserver_session_release_held(struct dbserver *srv)
+{
+	/* Send callbacks never free sessions synchronously (transports
+	 * defer that to a timer), so the list stays valid. */
+	while (srv->held) {
+		struct dbserver_session *s = srv->held;
+		srv->held = s->next_held;
+		s->next_held = NULL;
+		s->on_held_list = false;
+		for (size_t off = 0; off < s->held.len && !s->dead;) {
+			const char *text = s->held.s + off;
+			s->send(s->aux, text);
+			off += strlen(text) + 1;
+		}
+		if (s->held.cap > 65536)
+			ds_free(&s->held);
+		else
+			ds_clear(&s->held);
+	}
 }
 
 static int

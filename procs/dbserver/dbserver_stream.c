@@ -183,6 +183,11 @@ handle_input(struct dbserver_conn *c)
 						   : "syntax error in input");
 			c->dead = true;
 		}
+		/* A short read drained the socket; epoll is level-triggered
+		 * and reports what comes next, so skip the read that would
+		 * only say EAGAIN (one syscall per request). */
+		if (n < 65536)
+			return;
 	}
 }
 
