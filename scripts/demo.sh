@@ -24,6 +24,20 @@ for r in dbserver upcalld vswitchd tunneld vtepd; do
 		"$(awk '/^NoNewPrivs:/ {print $2}' /proc/$pid/status)"
 done
 echo
+echo "== configuration over the bus: our ovs-vsctl -> dbserver (SQLite)"
+export MICROVS_RUNDIR=$T/run
+vsctl="$build/ctl/ovs-vsctl --no-wait"   # vswitchd does not apply config yet
+$vsctl add-br br0 || rc=1
+$vsctl add-port br0 vnet0 -- set Interface vnet0 external-ids:iface-id=vm1 || rc=1
+$vsctl add-port br0 eth1 tag=10 || rc=1
+$vsctl show || rc=1
+echo "-- sqlite3 $T/db/conf.db 'select name, tag from Port'"
+sqlite3 "$T/db/conf.db" "select name, tag from Port order by name" || rc=1
+if command -v ovs-vsctl >/dev/null; then
+	echo "-- Debian's ovs-vsctl, OVS_RUNDIR=$T/run list-ports br0"
+	OVS_RUNDIR=$T/run ovs-vsctl --no-wait list-ports br0 || rc=1
+fi
+echo
 echo "== kill -9 vswitchd: the supervisor restarts it"
 old=$(cat "$T/run/vswitchd.pid")
 kill -9 "$old"
