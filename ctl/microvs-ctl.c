@@ -292,10 +292,8 @@ main(int argc, char **argv)
 		usage();
 	cmd = argv[optind];
 	proc = optind + 1 < argc ? argv[optind + 1] : NULL;
-	if (!d.rundir) {
-		const char *env = getenv("MICROVS_RUNDIR");
-		d.rundir = xstrdup(env ? env : MICROVS_DEFAULT_RUNDIR);
-	}
+	if (!d.rundir)
+		d.rundir = xstrdup(rundir_resolve(NULL));
 	if (!d.dbdir)
 		d.dbdir = xstrdup(MICROVS_DEFAULT_DBDIR);
 	if (!d.logdir)

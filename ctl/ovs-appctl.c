@@ -80,12 +80,7 @@ main(int argc, char **argv)
 				"is required (use --help for help)\n");
 		return 1;
 	}
-	if (!rundir)
-		rundir = getenv("MICROVS_RUNDIR");
-	if (!rundir)
-		rundir = getenv("OVS_RUNDIR");
-	if (!rundir)
-		rundir = MICROVS_DEFAULT_RUNDIR;
+	rundir = rundir_resolve(rundir);
 	role = role_find(target);
 	if (!role) {
 		fprintf(stderr, "ovs-appctl: unknown target \"%s\"\n", target);

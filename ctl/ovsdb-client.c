@@ -649,12 +649,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!rundir)
-		rundir = getenv("MICROVS_RUNDIR");
-	if (!rundir)
-		rundir = getenv("OVS_RUNDIR");
-	if (!rundir)
-		rundir = MICROVS_DEFAULT_RUNDIR;
+	rundir = rundir_resolve(rundir);
 	if (optind >= argc)
 		die("missing command name; use --help for help");
 	const char *cmd = argv[optind++];

@@ -110,12 +110,8 @@ daemon_option(struct daemon_opts *o, int opt, const char *arg,
 void
 daemon_opts_finish(struct daemon_opts *o)
 {
-	const char *env = getenv("MICROVS_RUNDIR");
-
-	if (!env)
-		env = getenv("OVS_RUNDIR");
 	if (!o->rundir)
-		o->rundir = xstrdup(env ? env : MICROVS_DEFAULT_RUNDIR);
+		o->rundir = xstrdup(rundir_resolve(NULL));
 	if (!o->dbdir)
 		o->dbdir = xstrdup(MICROVS_DEFAULT_DBDIR);
 	if (!o->logdir)

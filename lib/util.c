@@ -2,6 +2,8 @@
 /* util: allocation, string buffers, clocks, pidfiles. */
 #include "util.h"
 
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -271,4 +273,17 @@ mkdir_p(const char *path, unsigned mode)
 	}
 	free(p);
 	return err;
+}
+
+const char *
+rundir_resolve(const char *given)
+{
+	const char *env;
+
+	if (given)
+		return given;
+	env = getenv("MICROVS_RUNDIR");
+	if (!env || !env[0])
+		env = getenv("OVS_RUNDIR");
+	return env && env[0] ? env : MICROVS_DEFAULT_RUNDIR;
 }

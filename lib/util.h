@@ -53,6 +53,11 @@ int pidfile_write(const char *path, long pid);
 /* Reads a pid from @path into @pid.  0 or -errno (-ENOENT, -EINVAL). */
 int pidfile_read(const char *path, long *pid);
 
+/* The instance's run directory: @given if not NULL, else $MICROVS_RUNDIR,
+ * else $OVS_RUNDIR (so Open vSwitch's habits work), else the built-in
+ * default.  Never NULL; not to be freed. */
+const char *rundir_resolve(const char *given);
+
 /* mkdir -p with @mode for the created components.  0 or -errno. */
 int mkdir_p(const char *path, unsigned mode);
 

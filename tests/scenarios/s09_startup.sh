@@ -24,30 +24,21 @@ check "conf.db is SQLite" eval 'sqlite3 "$T/conf.db" "select count(*) from Bridg
 	--remote=punix:"$R/db.sock" \
 	--remote=db:Open_vSwitch,Open_vSwitch,manager_options "$T/conf.db" &
 pids+=($!)
-for _ in $(seq 200); do [ -S "$R/db.sock" ] && break; sleep 0.01; done
+wait_for test -S "$R/db.sock"
 "$B/procs/vswitchd/microvs-vswitchd" --rundir="$R" --logdir="$T" --log-file &
 pids+=($!)
-for _ in $(seq 200); do appctl vswitchd version >/dev/null 2>&1 && break; sleep 0.01; done
-check "vswitchd is up after dbserver" eval 'appctl vswitchd version >/dev/null'
+check "vswitchd is up after dbserver" wait_for appctl vswitchd version
 
 vsctl() { ovs-vsctl --db=unix:"$R/db.sock" --no-wait "$@"; }
 check "ovs-vsctl init through punix:" vsctl init
 check "set-manager ptcp:$port:127.0.0.1" vsctl set-manager "ptcp:$port:127.0.0.1"
-ok=
-for _ in $(seq 100); do
-	ovsdb-client list-dbs tcp:127.0.0.1:$port >/dev/null 2>&1 && { ok=1; break; }
-	sleep 0.02
-done
-check "dbserver listens on the manager's port (db: remote)" test -n "$ok"
+check "dbserver listens on the manager's port (db: remote)" \
+	wait_for ovsdb-client list-dbs tcp:127.0.0.1:$port
 check "a client on the manager's port sees Open_vSwitch" \
 	eval 'ovsdb-client list-dbs tcp:127.0.0.1:$port | grep -qx Open_vSwitch'
 check "del-manager" vsctl del-manager
-gone=
-for _ in $(seq 100); do
-	ovsdb-client list-dbs tcp:127.0.0.1:$port >/dev/null 2>&1 || { gone=1; break; }
-	sleep 0.02
-done
-check "the listener goes away with the manager" test -n "$gone"
+check "the listener goes away with the manager" \
+	wait_gone ovsdb-client list-dbs tcp:127.0.0.1:$port
 check "list-remotes shows the db: remote" \
 	eval 'appctl dbserver ovsdb-server/list-remotes | grep -q "db:Open_vSwitch,Open_vSwitch,manager_options"'
 finish

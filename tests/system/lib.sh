@@ -36,6 +36,24 @@ stop_instance() {
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$T"
 }
 
+# wait_for CMD...: polls CMD until it succeeds, for at most 2 s.
+wait_for() {
+	for _ in $(seq 100); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# wait_gone CMD...: polls CMD until it fails, for at most 2 s.
+wait_gone() {
+	for _ in $(seq 100); do
+		"$@" >/dev/null 2>&1 || return 0
+		sleep 0.02
+	done
+	return 1
+}
+
 pidof_role() { cat "$R/$1.pid" 2>/dev/null; }
 
 appctl() { # appctl ROLE CMD...
