@@ -124,7 +124,7 @@ ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols)
 	json_t *j = json_object();
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		if (!cols || cols[i])
-			json_object_set_new(j, ts->columns[i].name,
+			json_object_set_new_nocheck(j, ts->columns[i].name,
 					    ovsdb_datum_to_json(
 						    &r->fields[i],
 						    &ts->columns[i].type));
