@@ -6,6 +6,7 @@
 #include "dbctl_db.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -754,6 +755,20 @@ dbctl_clear(struct dbctl_row *r, const char *col)
 	dbctl_row_set(r, must_col(r, col), &d);
 }
 
+/* True if @r has a pending mutation of column @c. */
+static bool
+has_mutation(const struct dbctl_row *r, int c)
+{
+	const char *name = r->table->ts->columns[c].name;
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(r->mutations, i, m)
+		if (!strcmp(json_string_value(json_array_get(m, 0)), name))
+			return true;
+	return false;
+}
+
 void
 dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 {
@@ -768,7 +783,21 @@ dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 	if (ovsdb_datum_find_key(&d, &a, OVSDB_T_UUID) < 0)
 		ovsdb_datum_add_unsafe(&d, &a, NULL, t);
 	ovsdb_datum_sort_unique(&d, t);
-	dbctl_row_set(r, c, &d);
+	if (t->n_max != UINT_MAX || has_mutation(r, c)) {
+		dbctl_row_set(r, c, &d);
+		return;
+	}
+	/* An "insert" mutation, as Open vSwitch's IDL sends for
+	 * *_update_*_addvalue(): adding a port to a bridge with thousands
+	 * does not resend (and the server does not reparse) all of them.
+	 * A second addition in the same transaction writes the whole set
+	 * instead, so that adding a thousand ports in one call does not
+	 * become a thousand mutations. */
+	struct ovsdb_datum arg;
+	ovsdb_datum_init_empty(&arg);
+	ovsdb_datum_add_unsafe(&arg, &a, NULL, t);
+	dbctl_row_mutate(r->table->db, r, c, "insert", &arg, t, &d);
+	ovsdb_datum_destroy(&arg, t);
 }
 
 void
