@@ -23,6 +23,8 @@ struct dbctl_col_entry {
 	int index;
 };
 
+static int col_lookup(const struct dbctl_table *t, const char *name);
+
 static uint32_t
 hash_name(const char *name)
 {
@@ -540,6 +542,26 @@ dbctl_db_table(struct dbctl_db *db, const char *name)
 
 int
 dbctl_col(const struct dbctl_table *t, const char *name)
+{
+	/* The model of ovs-vsctl reads a few columns of thousands of rows by
+	 * name: remember where each name was found. */
+	struct dbctl_table *mt = (struct dbctl_table *)(uintptr_t)t;
+	size_t slot = ((uintptr_t)name >> 3) % ARRAY_SIZE(t->col_memo);
+	int memo = t->col_memo[slot].index;
+
+	if (t->col_memo[slot].asked == name &&
+	    !strcmp(t->ts->columns[memo].name, name))
+		return memo;
+	int c = col_lookup(t, name);
+	if (c >= 0) {
+		mt->col_memo[slot].asked = name;
+		mt->col_memo[slot].index = c;
+	}
+	return c;
+}
+
+static int
+col_lookup(const struct dbctl_table *t, const char *name)
 {
 	uint32_t h = hash_name(name);
 
