@@ -99,8 +99,6 @@ row_free(struct dbctl_row *r)
 	hmap_remove(&r->table->db->by_uuid, &r->by_uuid);
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		ovsdb_datum_destroy(&r->cur[i], &ts->columns[i].type);
-	free(r->cur);
-	free(r->dirty);
 	json_decref(r->mutations);
 	free(r);
 }
@@ -129,12 +127,15 @@ dbctl_db_close(struct dbctl_db *db)
 static struct dbctl_row *
 row_new(struct dbctl_table *t, bool defaults)
 {
-	struct dbctl_row *r = xzalloc(sizeof *r);
 	unsigned n = t->ts->n_columns;
+	/* The row, its columns and their dirty flags in one block: thousands
+	 * of rows are cached at start-up. */
+	struct dbctl_row *r = xzalloc(sizeof *r + n * (sizeof *r->cur +
+						      sizeof *r->dirty));
 
 	r->table = t;
-	r->cur = xcalloc(n, sizeof *r->cur);
-	r->dirty = xcalloc(n, sizeof *r->dirty);
+	r->cur = (struct ovsdb_datum *)(r + 1);
+	r->dirty = (bool *)(r->cur + n);
 	r->op_index = -1;
 	/* A fetched row gets every fetched column from the server (and the
 	 * others when they are fetched): only new rows need defaults. */
