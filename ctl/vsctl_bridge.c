@@ -36,9 +36,9 @@ vsctl_done(struct dbctl_ctx *ctx)
 }
 
 static struct dbctl_row *
-deref(struct dbctl_ctx *ctx, const char *table, const union ovsdb_atom *a)
+deref(struct dbctl_ctx *ctx, struct dbctl_table *t, const union ovsdb_atom *a)
 {
-	return dbctl_row_find(ctx->db, vsctl_table(ctx, table), &a->u);
+	return dbctl_row_find(ctx->db, t, &a->u);
 }
 
 static struct vsctl_bridge *
@@ -80,6 +80,9 @@ vsctl_init(struct dbctl_ctx *ctx)
 			return;
 	dbctl_db_prefetch(ctx->db, vsctl_model_tables);
 	struct dbctl_table *ovs_t = vsctl_table(ctx, "Open_vSwitch");
+	struct dbctl_table *br_t = vsctl_table(ctx, "Bridge");
+	struct dbctl_table *port_t = vsctl_table(ctx, "Port");
+	struct dbctl_table *iface_t = vsctl_table(ctx, "Interface");
 	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
 		if (!ovs_t->rows[i]->deleted)
 			m->ovs = ovs_t->rows[i];
@@ -93,7 +96,7 @@ vsctl_init(struct dbctl_ctx *ctx)
 
 	/* Real bridges, then the fake bridges on each. */
 	for (unsigned i = 0; i < brs->n; i++) {
-		struct dbctl_row *br = deref(ctx, "Bridge", &brs->keys[i]);
+		struct dbctl_row *br = deref(ctx, br_t, &brs->keys[i]);
 		if (!br || model_bridge(m, dbctl_get_str(br, "name")))
 			continue;
 		struct vsctl_bridge *b = &m->bridges[m->n_bridges++];
@@ -105,7 +108,7 @@ vsctl_init(struct dbctl_ctx *ctx)
 		const struct ovsdb_datum *ps =
 			dbctl_get(m->bridges[i].br_cfg, "ports");
 		for (unsigned k = 0; k < ps->n; k++) {
-			struct dbctl_row *p = deref(ctx, "Port", &ps->keys[k]);
+			struct dbctl_row *p = deref(ctx, port_t, &ps->keys[k]);
 			if (!p || !port_is_fake(p) ||
 			    model_bridge(m, dbctl_get_str(p, "name")))
 				continue;
@@ -121,12 +124,16 @@ vsctl_init(struct dbctl_ctx *ctx)
 				(int)dbctl_get(p, "tag")->keys[0].i };
 		}
 	}
-	/* Ports and interfaces. */
+	/* Ports and interfaces, in arrays sized up front: growing them
+	 * row by row cost more than filling them with thousands of ports. */
+	for (size_t i = 0; i < n_real; i++)
+		cap_p += dbctl_get(m->bridges[i].br_cfg, "ports")->n;
+	m->ports = xrealloc(m->ports, cap_p * sizeof *m->ports);
 	for (size_t i = 0; i < n_real; i++) {
 		struct vsctl_bridge *rb = &m->bridges[i];
 		const struct ovsdb_datum *ps = dbctl_get(rb->br_cfg, "ports");
 		for (unsigned k = 0; k < ps->n; k++) {
-			struct dbctl_row *p = deref(ctx, "Port", &ps->keys[k]);
+			struct dbctl_row *p = deref(ctx, port_t, &ps->keys[k]);
 			if (!p)
 				continue;
 			struct vsctl_bridge *owner = rb;
@@ -149,11 +156,14 @@ vsctl_init(struct dbctl_ctx *ctx)
 			m->ports[m->n_ports++] = (struct vsctl_port){ p, owner };
 		}
 	}
+	for (size_t i = 0; i < m->n_ports; i++)
+		cap_i += dbctl_get(m->ports[i].row, "interfaces")->n;
+	m->ifaces = xrealloc(m->ifaces, cap_i * sizeof *m->ifaces);
 	for (size_t i = 0; i < m->n_ports; i++) {
 		const struct ovsdb_datum *is =
 			dbctl_get(m->ports[i].row, "interfaces");
 		for (unsigned k = 0; k < is->n; k++) {
-			struct dbctl_row *ir = deref(ctx, "Interface",
+			struct dbctl_row *ir = deref(ctx, iface_t,
 						     &is->keys[k]);
 			if (!ir)
 				continue;

@@ -6,10 +6,12 @@
 #include "dbctl_db.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbctl.h"
+#include "dbctl_jsontext.h"
 #include "dbctl_rpc.h"
 #include "ovsdb/ovsdb_error.h"
 #include "util.h"
@@ -20,6 +22,8 @@ struct dbctl_col_entry {
 	const char *name;
 	int index;
 };
+
+static int col_lookup(const struct dbctl_table *t, const char *name);
 
 static uint32_t
 hash_name(const char *name)
@@ -95,8 +99,6 @@ row_free(struct dbctl_row *r)
 	hmap_remove(&r->table->db->by_uuid, &r->by_uuid);
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		ovsdb_datum_destroy(&r->cur[i], &ts->columns[i].type);
-	free(r->cur);
-	free(r->dirty);
 	json_decref(r->mutations);
 	free(r);
 }
@@ -125,12 +127,15 @@ dbctl_db_close(struct dbctl_db *db)
 static struct dbctl_row *
 row_new(struct dbctl_table *t, bool defaults)
 {
-	struct dbctl_row *r = xzalloc(sizeof *r);
 	unsigned n = t->ts->n_columns;
+	/* The row, its columns and their dirty flags in one block: thousands
+	 * of rows are cached at start-up. */
+	struct dbctl_row *r = xzalloc(sizeof *r + n * (sizeof *r->cur +
+						      sizeof *r->dirty));
 
 	r->table = t;
-	r->cur = xcalloc(n, sizeof *r->cur);
-	r->dirty = xcalloc(n, sizeof *r->dirty);
+	r->cur = (struct ovsdb_datum *)(r + 1);
+	r->dirty = (bool *)(r->cur + n);
 	r->op_index = -1;
 	/* A fetched row gets every fetched column from the server (and the
 	 * others when they are fetched): only new rows need defaults. */
@@ -145,20 +150,22 @@ row_new(struct dbctl_table *t, bool defaults)
 	return r;
 }
 
-int
-dbctl_db_transact(struct dbctl_db *db, json_t *ops, json_t **results,
-		  char **errjson)
+static json_t *
+transact_params(struct dbctl_db *db, json_t *ops)
 {
 	json_t *params = json_array();
-	json_t *result = NULL, *error = NULL;
 
-	*errjson = NULL;
 	json_array_append_new(params, json_string(db->name));
 	json_array_extend(params, ops);
 	json_decref(ops);
-	int r = dbctl_conn_call(db->conn, "transact", params, &result, &error);
-	if (r)
-		return r;
+	return params;
+}
+
+/* The verdict of a transact response (references stolen). */
+static int
+transact_verdict(json_t *result, json_t *error, json_t **results,
+		 char **errjson)
+{
 	if (error) {
 		*errjson = ovsdb_json_text(error);
 		json_decref(error);
@@ -176,6 +183,20 @@ dbctl_db_transact(struct dbctl_db *db, json_t *ops, json_t **results,
 	}
 	*results = result;
 	return 0;
+}
+
+int
+dbctl_db_transact(struct dbctl_db *db, json_t *ops, json_t **results,
+		  char **errjson)
+{
+	json_t *result = NULL, *error = NULL;
+
+	*errjson = NULL;
+	int r = dbctl_conn_call(db->conn, "transact", transact_params(db, ops),
+				&result, &error);
+	if (r)
+		return r;
+	return transact_verdict(result, error, results, errjson);
 }
 
 /* Parses column @c of @jrow into @row (absent: left as it is). */
@@ -216,6 +237,148 @@ fill_table(struct dbctl_table *t, json_t *rows, const bool *want)
 	}
 	for (unsigned c = 0; c < t->ts->n_columns; c++)
 		t->col_loaded[c] = !want || want[c] || c == OVSDB_COL_UUID;
+}
+
+static void
+mark_loaded(struct dbctl_table *t, const bool *want)
+{
+	for (unsigned c = 0; c < t->ts->n_columns; c++)
+		t->col_loaded[c] = !want || want[c] || c == OVSDB_COL_UUID;
+}
+
+/* One row object of a select into a new cached row of @t. */
+static bool
+row_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
+{
+	struct dbctl_row *row = row_new(t, false);
+	char name[128];
+	const char *s;
+	size_t len;
+
+	if (!dbctl_jt_eat(r, '{'))
+		return false;
+	if (!dbctl_jt_eat(r, '}')) {
+		do {
+			if (!dbctl_jt_plain_string(r, &s, &len) ||
+			    len >= sizeof name || !dbctl_jt_eat(r, ':'))
+				return false;
+			memcpy(name, s, len);
+			name[len] = '\0';
+			int c = dbctl_col(t, name);
+			if (c < 0 || !(!want || want[c] || c == OVSDB_COL_UUID)) {
+				if (!dbctl_jt_skip(r))
+					return false;
+				continue;
+			}
+			const struct ovsdb_type *ct = &t->ts->columns[c].type;
+			struct ovsdb_datum d;
+			int rc = dbctl_jt_datum(r, ct, &d);
+			if (rc == -EAGAIN)
+				return false;
+			if (rc)
+				continue; /* as fill_cell: left as it is */
+			ovsdb_datum_swap(&row->cur[c], &d);
+			ovsdb_datum_destroy(&d, ct);
+		} while (dbctl_jt_eat(r, ','));
+		if (!dbctl_jt_eat(r, '}'))
+			return false;
+	}
+	const struct ovsdb_datum *u = &row->cur[OVSDB_COL_UUID];
+	if (u->n == 1)
+		dbctl_row_set_uuid(row, &u->keys[0].u);
+	return true;
+}
+
+/* Reads the rows of one select result, `{"rows": [...]}`, into @t. */
+static bool
+rows_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
+{
+	bool got_rows = false;
+	const char *s;
+	size_t len;
+
+	if (!dbctl_jt_eat(r, '{'))
+		return false;
+	if (dbctl_jt_eat(r, '}'))
+		return false;
+	do {
+		if (!dbctl_jt_plain_string(r, &s, &len) ||
+		    !dbctl_jt_eat(r, ':'))
+			return false;
+		if (len != 4 || memcmp(s, "rows", 4)) {
+			/* "error", or anything else: the general path. */
+			return false;
+		}
+		if (got_rows || !dbctl_jt_eat(r, '['))
+			return false;
+		got_rows = true;
+		if (dbctl_jt_eat(r, ']'))
+			continue;
+		do {
+			if (!row_from_text(r, t, want))
+				return false;
+		} while (dbctl_jt_eat(r, ','));
+		if (!dbctl_jt_eat(r, ']'))
+			return false;
+	} while (dbctl_jt_eat(r, ','));
+	return got_rows && dbctl_jt_eat(r, '}');
+}
+
+/* Fills @tables (@n, parallel to @want) from the text of the response to
+ * their selects.  0, or -EAGAIN (nothing changed) when the text is not
+ * the plain success the reader expects: the caller parses it with jansson
+ * then, which reports errors and odd texts exactly as before. */
+static int
+fill_from_text(struct dbctl_table **tables, bool **want, size_t n,
+	       const char *text)
+{
+	struct dbctl_jt r = { text, text + strlen(text) };
+	size_t n_rows[64], k = 0;
+	bool got_result = false, ok = true;
+	const char *s;
+	size_t len;
+
+	for (size_t i = 0; i < n; i++)
+		n_rows[i] = tables[i]->n_rows;
+	if (!dbctl_jt_eat(&r, '{'))
+		return -EAGAIN;
+	do {
+		if (!dbctl_jt_plain_string(&r, &s, &len) ||
+		    !dbctl_jt_eat(&r, ':')) {
+			ok = false;
+			break;
+		}
+		if (len == 6 && !memcmp(s, "result", 6) && !got_result) {
+			got_result = true;
+			if (!dbctl_jt_eat(&r, '[')) {
+				ok = false;
+				break;
+			}
+			do {
+				ok = k < n &&
+				     rows_from_text(&r, tables[k], want[k]);
+				k++;
+			} while (ok && dbctl_jt_eat(&r, ','));
+			ok = ok && k == n && dbctl_jt_eat(&r, ']');
+		} else if (len == 5 && !memcmp(s, "error", 5)) {
+			ok = dbctl_jt_peek(&r) == 'n' && dbctl_jt_skip(&r);
+		} else {
+			ok = dbctl_jt_skip(&r);
+		}
+	} while (ok && dbctl_jt_eat(&r, ','));
+	ok = ok && got_result && dbctl_jt_eat(&r, '}') &&
+	     dbctl_jt_peek(&r) == -1;
+	if (!ok) {
+		for (size_t i = 0; i < n; i++) {
+			struct dbctl_table *t = tables[i];
+			while (t->n_rows > n_rows[i])
+				row_free(t->rows[--t->n_rows]);
+		}
+		return -EAGAIN;
+	}
+	for (size_t i = 0; i < n; i++)
+		mark_loaded(tables[i], want[i]);
+	return 0;
 }
 
 /* Fetches every column of @t not fetched yet and merges it into the
@@ -324,19 +487,28 @@ dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
 		json_decref(ops);
 		return;
 	}
-	json_t *results = NULL;
-	char *err = NULL;
-	int r = dbctl_db_transact(db, ops, &results, &err);
-	if (r == -EPROTO)
+	json_t *results = NULL, *result = NULL, *error = NULL;
+	char *err = NULL, *text = NULL;
+	int r = dbctl_conn_call_text(db->conn, "transact",
+				     transact_params(db, ops), &text);
+	if (!r && !fill_from_text(want, want_cols, n, text))
+		goto done;
+	if (!r)
+		r = dbctl_conn_reply_from_text(text, &result, &error);
+	if (!r)
+		r = transact_verdict(result, error, &results, &err);
+	if (r == -EPROTO && err)
 		dbctl_fatal("%s", err);
 	if (r)
 		dbctl_fatal("database connection failed (%s)", strerror(-r));
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < n; k++)
 		fill_table(want[k], json_object_get(json_array_get(results, k),
 						    "rows"), want_cols[k]);
-		free(want_cols[k]);
-	}
 	json_decref(results);
+done:
+	for (size_t k = 0; k < n; k++)
+		free(want_cols[k]);
+	free(text);
 }
 
 void
@@ -371,6 +543,26 @@ dbctl_db_table(struct dbctl_db *db, const char *name)
 
 int
 dbctl_col(const struct dbctl_table *t, const char *name)
+{
+	/* The model of ovs-vsctl reads a few columns of thousands of rows by
+	 * name: remember where each name was found. */
+	struct dbctl_table *mt = (struct dbctl_table *)(uintptr_t)t;
+	size_t slot = ((uintptr_t)name >> 3) % ARRAY_SIZE(t->col_memo);
+	int memo = t->col_memo[slot].index;
+
+	if (t->col_memo[slot].asked == name &&
+	    !strcmp(t->ts->columns[memo].name, name))
+		return memo;
+	int c = col_lookup(t, name);
+	if (c >= 0) {
+		mt->col_memo[slot].asked = name;
+		mt->col_memo[slot].index = c;
+	}
+	return c;
+}
+
+static int
+col_lookup(const struct dbctl_table *t, const char *name)
 {
 	uint32_t h = hash_name(name);
 
@@ -586,6 +778,20 @@ dbctl_clear(struct dbctl_row *r, const char *col)
 	dbctl_row_set(r, must_col(r, col), &d);
 }
 
+/* True if @r has a pending mutation of column @c. */
+static bool
+has_mutation(const struct dbctl_row *r, int c)
+{
+	const char *name = r->table->ts->columns[c].name;
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(r->mutations, i, m)
+		if (!strcmp(json_string_value(json_array_get(m, 0)), name))
+			return true;
+	return false;
+}
+
 void
 dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 {
@@ -600,7 +806,21 @@ dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 	if (ovsdb_datum_find_key(&d, &a, OVSDB_T_UUID) < 0)
 		ovsdb_datum_add_unsafe(&d, &a, NULL, t);
 	ovsdb_datum_sort_unique(&d, t);
-	dbctl_row_set(r, c, &d);
+	if (t->n_max != UINT_MAX || has_mutation(r, c)) {
+		dbctl_row_set(r, c, &d);
+		return;
+	}
+	/* An "insert" mutation, as Open vSwitch's IDL sends for
+	 * *_update_*_addvalue(): adding a port to a bridge with thousands
+	 * does not resend (and the server does not reparse) all of them.
+	 * A second addition in the same transaction writes the whole set
+	 * instead, so that adding a thousand ports in one call does not
+	 * become a thousand mutations. */
+	struct ovsdb_datum arg;
+	ovsdb_datum_init_empty(&arg);
+	ovsdb_datum_add_unsafe(&arg, &a, NULL, t);
+	dbctl_row_mutate(r->table->db, r, c, "insert", &arg, t, &d);
+	ovsdb_datum_destroy(&arg, t);
 }
 
 void

@@ -41,6 +41,12 @@ struct dbctl_table {
 	struct hmap col_index; /* column names -> index (struct col_entry) */
 	bool *col_loaded;      /* fetched from the server (once loaded) */
 	struct dbctl_col_entry *col_entries;
+	/* dbctl_col() memo, by the address of the name asked for (callers
+	 * mostly pass literals); checked by comparing the name. */
+	struct {
+		const char *asked;
+		int index;
+	} col_memo[16];
 	bool loaded;
 	struct dbctl_row **rows;
 	size_t n_rows, cap;

@@ -119,9 +119,9 @@ write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* Reads one complete JSON value from the stream. */
+/* Reads one complete JSON value from the stream; its text too if @rawp. */
 static int
-read_msg(struct dbctl_conn *c, json_t **msgp)
+read_msg_raw(struct dbctl_conn *c, json_t **msgp, char **rawp)
 {
 	for (;;) {
 		if (c->inbuf.len) {
@@ -130,6 +130,8 @@ read_msg(struct dbctl_conn *c, json_t **msgp)
 					       JSON_DISABLE_EOF_CHECK, &err);
 			if (j) {
 				size_t used = err.position;
+				if (rawp)
+					*rawp = xstrndup(c->inbuf.s, used);
 				memmove(c->inbuf.s, c->inbuf.s + used,
 					c->inbuf.len - used);
 				c->inbuf.len -= used;
@@ -151,7 +153,16 @@ read_msg(struct dbctl_conn *c, json_t **msgp)
 }
 
 static int
-call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp)
+read_msg(struct dbctl_conn *c, json_t **msgp)
+{
+	return read_msg_raw(c, msgp, NULL);
+}
+
+/* Sends @req and waits for the response with @id: parsed into *@replyp,
+ * or, if @replyp is NULL, as text in *@rawp. */
+static int
+call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp,
+	    char **rawp)
 {
 	char *text = json_dumps(req, JSON_COMPACT);
 	if (getenv("MICROVS_DBCTL_TRACE"))
@@ -163,7 +174,8 @@ call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp)
 		return r;
 	for (;;) {
 		json_t *msg;
-		if ((r = read_msg(c, &msg)))
+		char *raw = NULL;
+		if ((r = read_msg_raw(c, &msg, replyp ? NULL : &raw)))
 			return r;
 		json_t *jid = json_object_get(msg, "id");
 		const char *method =
@@ -178,18 +190,27 @@ call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp)
 			free(t);
 			json_decref(rep);
 			json_decref(msg);
+			free(raw);
 			continue;
 		}
 		if (json_is_integer(jid) && json_integer_value(jid) == id) {
-			*replyp = msg;
+			if (replyp) {
+				*replyp = msg;
+			} else {
+				*rawp = raw;
+				json_decref(msg);
+			}
 			return 0;
 		}
 		json_decref(msg);
+		free(raw);
 	}
 }
 
+/* Sends @req to dbserver; the response parsed into *@replyp, or, if
+ * @replyp is NULL, as text in *@rawp. */
 static int
-call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp)
+call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp, char **rawp)
 {
 	struct bus_msg_ovsdb_call msg = { 0 };
 	unsigned type;
@@ -203,10 +224,16 @@ call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp)
 	if (r)
 		return r;
 	if (type == BUS_MSG_OVSDB_REPLY) {
-		const struct bus_msg_ovsdb_reply *rep = reply;
+		struct bus_msg_ovsdb_reply *rep = reply;
 		json_error_t err;
-		*replyp = json_loads(rep->json, 0, &err);
-		r = *replyp ? 0 : -EPROTO;
+		if (replyp) {
+			*replyp = json_loads(rep->json, 0, &err);
+			r = *replyp ? 0 : -EPROTO;
+		} else {
+			*rawp = rep->json;
+			rep->json = NULL;
+			r = 0;
+		}
 	} else if (type == BUS_MSG_ERROR) {
 		const struct bus_msg_error *e = reply;
 		r = e->err < 0 ? (int)e->err : -(int)e->err;
@@ -219,28 +246,67 @@ call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp)
 	return r;
 }
 
-int
-dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
-		json_t **result, json_t **error)
+/* Sends request @method with @params (stolen); the response as in
+ * call_bus. */
+static int
+call(struct dbctl_conn *c, const char *method, json_t *params,
+     json_t **replyp, char **rawp)
 {
 	unsigned id = c->next_id++;
 	json_t *req = json_pack("{s:s,s:o,s:i}", "method", method, "params",
 				params, "id", (json_int_t)id);
-	json_t *reply = NULL;
 	int r;
 
 	if (c->fd >= 0)
-		r = call_stream(c, req, id, &reply);
+		r = call_stream(c, req, id, replyp, rawp);
 	else
-		r = call_bus(c, req, &reply);
+		r = call_bus(c, req, replyp, rawp);
 	json_decref(req);
-	if (r)
-		return r;
+	return r;
+}
+
+/* Splits a parsed response (reference stolen) into result and error. */
+static void
+split_reply(json_t *reply, json_t **result, json_t **error)
+{
 	json_t *res = json_object_get(reply, "result");
 	json_t *err = json_object_get(reply, "error");
+
 	*result = res && !json_is_null(res) ? json_incref(res) : NULL;
 	*error = err && !json_is_null(err) ? json_incref(err) : NULL;
 	json_decref(reply);
+}
+
+int
+dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
+		json_t **result, json_t **error)
+{
+	json_t *reply = NULL;
+	int r = call(c, method, params, &reply, NULL);
+
+	if (r)
+		return r;
+	split_reply(reply, result, error);
+	return 0;
+}
+
+int
+dbctl_conn_call_text(struct dbctl_conn *c, const char *method,
+		     json_t *params, char **textp)
+{
+	*textp = NULL;
+	return call(c, method, params, NULL, textp);
+}
+
+int
+dbctl_conn_reply_from_text(const char *text, json_t **result, json_t **error)
+{
+	json_error_t err;
+	json_t *reply = json_loads(text, 0, &err);
+
+	if (!reply)
+		return -EPROTO;
+	split_reply(reply, result, error);
 	return 0;
 }
 

@@ -26,6 +26,15 @@ int dbctl_conn_open(const char *remote, const char *rundir,
 int dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
 		    json_t **result, json_t **error);
 
+/* Like dbctl_conn_call, but leaves the whole response as text in *@textp
+ * (caller frees), for callers that read large replies themselves;
+ * dbctl_conn_reply_from_text() then does what dbctl_conn_call would have
+ * done with it: 0, or -EPROTO if it is not JSON. */
+int dbctl_conn_call_text(struct dbctl_conn *c, const char *method,
+			 json_t *params, char **textp);
+int dbctl_conn_reply_from_text(const char *text, json_t **result,
+			       json_t **error);
+
 /* Waits for the next notification ("update", "locked"...) on a stream
  * connection, answering echo requests meanwhile.  On 0, *@method and
  * *@params are set (new reference: caller frees *@params with

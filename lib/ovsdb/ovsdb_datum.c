@@ -205,9 +205,16 @@ ovsdb_atom_to_json(const union ovsdb_atom *a, enum ovsdb_atype t)
 		return json_boolean(a->b);
 	case OVSDB_T_STRING:
 		return json_string(a->s);
-	case OVSDB_T_UUID:
+	case OVSDB_T_UUID: {
+		/* Not json_pack: this runs for every reference of every row a
+		 * select returns. */
+		json_t *j = json_array();
 		ovsdb_uuid_format(&a->u, buf);
-		return json_pack("[ss]", "uuid", buf);
+		json_array_append_new(j, json_stringn_nocheck("uuid", 4));
+		json_array_append_new(j, json_stringn_nocheck(buf,
+							      OVSDB_UUID_LEN));
+		return j;
+	}
 	default:
 		return json_null();
 	}
@@ -537,20 +544,33 @@ fail:
 	return r;
 }
 
+/* [@tag, @inner] (@inner stolen), without json_pack's format parsing. */
+static json_t *
+tagged(const char *tag, json_t *inner)
+{
+	json_t *j = json_array();
+
+	json_array_append_new(j, json_string_nocheck(tag));
+	json_array_append_new(j, inner);
+	return j;
+}
+
 json_t *
 ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 {
 	if (ovsdb_type_is_map(t)) {
 		json_t *pairs = json_array();
-		for (unsigned i = 0; i < d->n; i++)
+		for (unsigned i = 0; i < d->n; i++) {
+			json_t *pair = json_array();
 			json_array_append_new(
-				pairs,
-				json_pack("[oo]",
-					  ovsdb_atom_to_json(&d->keys[i],
-							     t->key.type),
-					  ovsdb_atom_to_json(&d->values[i],
-							     t->value.type)));
-		return json_pack("[so]", "map", pairs);
+				pair, ovsdb_atom_to_json(&d->keys[i],
+							 t->key.type));
+			json_array_append_new(
+				pair, ovsdb_atom_to_json(&d->values[i],
+							 t->value.type));
+			json_array_append_new(pairs, pair);
+		}
+		return tagged("map", pairs);
 	}
 	if (d->n == 1)
 		return ovsdb_atom_to_json(&d->keys[0], t->key.type);
@@ -558,7 +578,7 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 	for (unsigned i = 0; i < d->n; i++)
 		json_array_append_new(elems, ovsdb_atom_to_json(&d->keys[i],
 								t->key.type));
-	return json_pack("[so]", "set", elems);
+	return tagged("set", elems);
 }
 
 void

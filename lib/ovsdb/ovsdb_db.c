@@ -95,6 +95,7 @@ ovsdb_row_free(struct ovsdb_row *r)
 	const struct ovsdb_table_schema *ts = r->table->schema;
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		ovsdb_datum_destroy(&r->fields[i], &ts->columns[i].type);
+	json_decref(r->json);
 	free(r);
 }
 
@@ -124,11 +125,30 @@ ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols)
 	json_t *j = json_object();
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		if (!cols || cols[i])
-			json_object_set_new(j, ts->columns[i].name,
+			json_object_set_new_nocheck(j, ts->columns[i].name,
 					    ovsdb_datum_to_json(
 						    &r->fields[i],
 						    &ts->columns[i].type));
 	return j;
+}
+
+json_t *
+ovsdb_row_to_json_cached(struct ovsdb_row *r, const unsigned char *cols)
+{
+	unsigned n = r->table->schema->n_columns;
+	uint64_t sig = 0;
+
+	if (r->txn_row || n > 64)
+		return ovsdb_row_to_json(r, cols);
+	for (unsigned i = 0; i < n; i++)
+		if (!cols || cols[i])
+			sig |= UINT64_C(1) << i;
+	if (!r->json || r->json_cols != sig) {
+		json_decref(r->json);
+		r->json = ovsdb_row_to_json(r, cols);
+		r->json_cols = sig;
+	}
+	return json_incref(r->json);
 }
 
 static void

@@ -25,6 +25,11 @@ struct ovsdb_row {
 	unsigned n_refs;     /* strong references from other rows */
 	struct ovsdb_txn_row *txn_row; /* set while a transaction holds it */
 	int64_t rowid;       /* SQLite rowid in the storage, 0: none yet */
+	/* ovsdb_row_to_json_cached(): the last JSON made for the columns in
+	 * json_cols, kept while no transaction holds the row (a transaction
+	 * drops it when it starts to modify the row). */
+	json_t *json;
+	uint64_t json_cols;
 	struct ovsdb_datum fields[]; /* one per column; [0] _uuid, [1] _version */
 };
 
@@ -85,6 +90,12 @@ struct ovsdb_row *ovsdb_table_find_row(const struct ovsdb_table *t,
 void ovsdb_table_put_row(struct ovsdb_table *t, struct ovsdb_row *r);
 /* JSON object of the columns flagged in @cols (NULL: all). */
 json_t *ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols);
+/* The same as a new reference, reused from the row's cache when the same
+ * columns were asked for since the row last changed: a select of
+ * thousands of rows mostly returns rows that did not change.  Callers
+ * must not modify the result. */
+json_t *ovsdb_row_to_json_cached(struct ovsdb_row *r,
+				 const unsigned char *cols);
 /* Recomputes n_refs of every row (after loading). */
 void ovsdb_db_count_refs(struct ovsdb_db *db);
 

@@ -389,7 +389,8 @@ exec_select(struct exec *x, struct op_parser *p, json_t *result,
 				continue;
 			hmap_insert(&seen, &seen_nodes[i], h);
 		}
-		json_array_append_new(arr, ovsdb_row_to_json(rows[i], cols));
+		json_array_append_new(arr,
+				      ovsdb_row_to_json_cached(rows[i], cols));
 	}
 	hmap_destroy(&seen);
 	free(seen_nodes);

@@ -126,6 +126,8 @@ ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r)
 	tr->old = ovsdb_row_clone(r);
 	tr->new_ = r;
 	r->txn_row = tr;
+	json_decref(r->json);
+	r->json = NULL;
 	return r;
 }
 

@@ -272,6 +272,35 @@ test_storage_batching(void)
 	free(cmd);
 }
 
+/* Selects reuse each row's JSON until the row changes: after a commit,
+ * after an aborted change, within the changing transaction, and when the
+ * columns asked for differ. */
+static void
+test_select_cache(void)
+{
+#define SEL(COLS) "{\"op\":\"select\",\"table\":\"Root\",\"where\":[]," \
+		  "\"columns\":[" COLS "]}"
+	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":[\"set\",[]]}]}]");
+	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":[\"set\",[]]}]}]");
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"s\":\"x\"}}," SEL("\"s\"") "]",
+	  "[{\"count\":1},{\"rows\":[{\"s\":\"x\"}]}]");
+	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":\"x\"}]}]");
+	T("[" SEL("\"s\",\"ints\"") "]",
+	  "[{\"rows\":[{\"ints\":[\"set\",[]],\"s\":\"x\"}]}]");
+	/* Selected, then changed, then aborted by a failing operation. */
+	T("[" SEL("\"s\"") ",{\"op\":\"update\",\"table\":\"Root\","
+	  "\"where\":[],\"row\":{\"s\":\"y\"}},{\"op\":\"abort\"}]",
+	  "[{\"rows\":[{\"s\":\"x\"}]},{\"count\":1},"
+	  "{\"details\":\"aborted by request\",\"error\":\"aborted\"}]");
+	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":\"x\"}]}]");
+	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],\"mutations\":"
+	  "[[\"ints\",\"insert\",[\"set\",[7]]]]}]", "[{\"count\":1}]");
+	T("[" SEL("\"s\",\"ints\"") "]",
+	  "[{\"rows\":[{\"ints\":7,\"s\":\"x\"}]}]");
+#undef SEL
+}
+
 int
 main(void)
 {
@@ -280,6 +309,7 @@ main(void)
 	CHECK_RUN(test_constraints);
 	CHECK_RUN(test_index);
 	CHECK_RUN(test_misc_ops);
+	CHECK_RUN(test_select_cache);
 	CHECK_RUN(test_storage);
 	CHECK_RUN(test_storage_batching);
 	ovsdb_db_free(db);

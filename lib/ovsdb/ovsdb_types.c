@@ -46,41 +46,43 @@ ovsdb_uuid_generate(struct ovsdb_uuid *u)
 	u->p[2] = (u->p[2] & 0x3fffffffu) | 0x80000000u; /* variant */
 }
 
-static int
-hexval(char c)
+/* Hex digit value plus one; 0 for anything else. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16,
+};
+
+/* Reads @n hex digits at @s into the low bits of *@v (shifted up). */
+static bool
+hex_run(const char *s, int n, uint32_t *v)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	for (int i = 0; i < n; i++) {
+		unsigned d = hex1[(unsigned char)s[i]];
+		if (!d)
+			return false;
+		*v = (*v << 4) | (d - 1);
+	}
+	return true;
 }
 
 bool
 ovsdb_uuid_from_string(const char *s, struct ovsdb_uuid *u)
 {
-	static const char dash_at[] = { 8, 13, 18, 23 };
-	uint32_t parts[4] = { 0 };
-	int nib = 0;
+	/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, table-driven: clients parse
+	 * one for every reference of every row they fetch. */
+	uint32_t p[4] = { 0 };
 
-	if (strlen(s) != OVSDB_UUID_LEN)
+	if (strnlen(s, OVSDB_UUID_LEN + 1) != OVSDB_UUID_LEN ||
+	    s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return false;
-	for (int i = 0; i < OVSDB_UUID_LEN; i++) {
-		if (i == dash_at[0] || i == dash_at[1] || i == dash_at[2] ||
-		    i == dash_at[3]) {
-			if (s[i] != '-')
-				return false;
-			continue;
-		}
-		int v = hexval(s[i]);
-		if (v < 0)
-			return false;
-		parts[nib / 8] = (parts[nib / 8] << 4) | (uint32_t)v;
-		nib++;
-	}
-	memcpy(u->p, parts, sizeof parts);
+	if (!hex_run(s, 8, &p[0]) || !hex_run(s + 9, 4, &p[1]) ||
+	    !hex_run(s + 14, 4, &p[1]) || !hex_run(s + 19, 4, &p[2]) ||
+	    !hex_run(s + 24, 4, &p[2]) || !hex_run(s + 28, 8, &p[3]))
+		return false;
+	memcpy(u->p, p, sizeof p);
 	return true;
 }
 
