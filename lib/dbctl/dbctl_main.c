@@ -493,11 +493,7 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 		dbctl_arm_timeout(s.timeout);
 
 	/* Connect. */
-	const char *rundir = s.rundir ? s.rundir : getenv("MICROVS_RUNDIR");
-	if (!rundir)
-		rundir = getenv("OVS_RUNDIR");
-	if (!rundir)
-		rundir = "/run/microvs";
+	const char *rundir = rundir_resolve(s.rundir);
 	struct dbctl_conn *conn = NULL;
 	int r = dbctl_conn_open(s.db, rundir, &conn);
 	char *remote_name = s.db ? xstrdup(s.db)
