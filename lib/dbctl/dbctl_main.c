@@ -167,23 +167,37 @@ find_long(const struct dbctl_tool *tool, const char *name, size_t len)
 	return NULL;
 }
 
+/* Is "--@opt" (@len bytes, without its dashes when @skip is 2) in the
+ * comma-separated option list @list ("--a,--b=")?  *@takes_arg (if not
+ * NULL) says whether it is listed with "=". */
+static bool
+option_listed(const char *list, size_t skip, const char *opt, size_t len,
+	      bool *takes_arg)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",=");
+		if (n == len + skip && !strncmp(p + skip, opt, len)) {
+			if (takes_arg)
+				*takes_arg = p[n] == '=';
+			return true;
+		}
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 static bool
 is_command_option(const struct dbctl_tool *tool, const char *opt, size_t len)
 {
-	for (int k = 0; tool->commands[k]; k++) {
+	for (int k = 0; tool->commands[k]; k++)
 		for (const struct dbctl_command *c = tool->commands[k]; c->name;
-		     c++) {
-			const char *p = c->options;
-			while (p && *p) {
-				size_t n = strcspn(p, ",=");
-				if (n == len + 2 && !strncmp(p + 2, opt, len))
-					return true;
-				p += strcspn(p, ",");
-				if (*p == ',')
-					p++;
-			}
-		}
-	}
+		     c++)
+			if (option_listed(c->options, 2, opt, len, NULL))
+				return true;
 	return false;
 }
 
@@ -279,20 +293,7 @@ find_command(const struct dbctl_tool *tool, const char *name)
 static bool
 cmd_accepts(const struct dbctl_command *c, const char *opt, bool *takes_arg)
 {
-	size_t len = strlen(opt);
-	const char *p = c->options;
-
-	while (p && *p) {
-		size_t n = strcspn(p, ",=");
-		if (n == len && !strncmp(p, opt, len)) {
-			*takes_arg = p[n] == '=';
-			return true;
-		}
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
-	return false;
+	return option_listed(c->options, 0, opt, strlen(opt), takes_arg);
 }
 
 /* Parses one command: @args[0..n) with leading options. */

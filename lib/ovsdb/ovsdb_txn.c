@@ -202,13 +202,20 @@ deltas_free(struct hmap *deltas)
 }
 
 /* Adds @sign to the count of every row @r refers to strongly. */
-static void
-adjust_refs(struct ovsdb_db *db, struct hmap *deltas,
-	    const struct ovsdb_row *r, int sign)
+/* Calls @fn for every strong reference @r holds (keys and values), with
+ * the referenced table and the column; stops at the first nonzero return
+ * and returns it. */
+typedef int strong_ref_fn(struct ovsdb_table *rt, const struct ovsdb_uuid *u,
+			  unsigned col, void *aux);
+
+static int
+for_each_strong_ref(struct ovsdb_db *db, const struct ovsdb_row *r,
+		    strong_ref_fn *fn, void *aux)
 {
 	const struct ovsdb_table_schema *ts = r->table->schema;
+
 	if (!ts->has_refs)
-		return;
+		return 0;
 	for (unsigned c = 2; c < ts->n_columns; c++) {
 		const struct ovsdb_type *ty = &ts->columns[c].type;
 		const struct ovsdb_datum *d = &r->fields[c];
@@ -221,49 +228,71 @@ adjust_refs(struct ovsdb_db *db, struct hmap *deltas,
 				continue;
 			struct ovsdb_table *rt = ovsdb_db_table(db,
 								b->ref_table);
-			for (unsigned i = 0; i < d->n; i++)
-				delta_get(deltas, rt, &atoms[i].u)->delta +=
-					sign;
+			for (unsigned i = 0; i < d->n; i++) {
+				int rc = fn(rt, &atoms[i].u, c, aux);
+				if (rc)
+					return rc;
+			}
 		}
 	}
+	return 0;
+}
+
+struct adjust_ctx {
+	struct hmap *deltas;
+	int sign;
+};
+
+static int
+adjust_one(struct ovsdb_table *rt, const struct ovsdb_uuid *u, unsigned col,
+	   void *aux)
+{
+	struct adjust_ctx *a = aux;
+
+	delta_get(a->deltas, rt, u)->delta += a->sign;
+	return 0;
+}
+
+static void
+adjust_refs(struct ovsdb_db *db, struct hmap *deltas,
+	    const struct ovsdb_row *r, int sign)
+{
+	struct adjust_ctx a = { deltas, sign };
+
+	for_each_strong_ref(db, r, adjust_one, &a);
+}
+
+struct nonexistent_ctx {
+	struct ovsdb_txn *txn;
+	const struct ovsdb_row *row;
+	struct ovsdb_error **errp;
+};
+
+static int
+check_one(struct ovsdb_table *rt, const struct ovsdb_uuid *u, unsigned col,
+	  void *aux)
+{
+	struct nonexistent_ctx *n = aux;
+	const struct ovsdb_table_schema *ts = n->row->table->schema;
+	char a[37], b[37];
+
+	if (ovsdb_table_find_row(rt, u) || find_txn_row(n->txn, rt, u))
+		return 0;
+	ovsdb_uuid_format(ovsdb_row_uuid(n->row), a);
+	ovsdb_uuid_format(u, b);
+	return ovsdb_err(n->errp, "referential integrity violation", NULL,
+			 "Table %s column %s row %s references nonexistent "
+			 "row %s in table %s.", ts->name,
+			 ts->columns[col].name, a, b, rt->schema->name);
 }
 
 static int
 check_nonexistent(struct ovsdb_txn *txn, const struct ovsdb_row *r,
 		  struct ovsdb_error **errp)
 {
-	const struct ovsdb_table_schema *ts = r->table->schema;
-	for (unsigned c = 2; c < ts->n_columns; c++) {
-		const struct ovsdb_type *ty = &ts->columns[c].type;
-		const struct ovsdb_datum *d = &r->fields[c];
-		for (int kv = 0; kv < 2; kv++) {
-			const struct ovsdb_base_type *b = kv ? &ty->value
-							     : &ty->key;
-			const union ovsdb_atom *atoms = kv ? d->values
-							   : d->keys;
-			if (!ovsdb_base_is_strong_ref(b) || !atoms)
-				continue;
-			struct ovsdb_table *rt = ovsdb_db_table(txn->db,
-								b->ref_table);
-			for (unsigned i = 0; i < d->n; i++) {
-				if (ovsdb_table_find_row(rt, &atoms[i].u) ||
-				    find_txn_row(txn, rt, &atoms[i].u))
-					continue;
-				char a[37], u[37];
-				ovsdb_uuid_format(ovsdb_row_uuid(r), a);
-				ovsdb_uuid_format(&atoms[i].u, u);
-				return ovsdb_err(errp,
-						 "referential integrity violation",
-						 NULL,
-						 "Table %s column %s row %s "
-						 "references nonexistent row "
-						 "%s in table %s.",
-						 ts->name, ts->columns[c].name,
-						 a, u, rt->schema->name);
-			}
-		}
-	}
-	return 0;
+	struct nonexistent_ctx n = { txn, r, errp };
+
+	return for_each_strong_ref(txn->db, r, check_one, &n);
 }
 
 static unsigned
