@@ -619,18 +619,6 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 	bus_msg_free(type, msg);
 }
 
-uid_t
-bus_req_uid(const struct bus_req *req)
-{
-	return req->uid;
-}
-
-uint32_t
-bus_req_roles(const struct bus_req *req)
-{
-	return req->roles;
-}
-
 int
 bus_reply(struct bus_req *req, unsigned type, const void *msg)
 {

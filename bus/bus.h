@@ -62,10 +62,6 @@ int bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 int bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	      void *aux);
 
-/* The caller's uid and role bits (BUS_ROLE_*) for a request. */
-uid_t bus_req_uid(const struct bus_req *req);
-uint32_t bus_req_roles(const struct bus_req *req);
-
 /* Answers @req with a message of @type and frees @req.  0 or -errno (the
  * request is freed even on error). */
 int bus_reply(struct bus_req *req, unsigned type, const void *msg);

@@ -399,8 +399,3 @@ ev_exit(struct ev_loop *loop, int code)
 	loop->exit_code = code;
 }
 
-uint64_t
-ev_now(struct ev_loop *loop)
-{
-	return loop->now;
-}

@@ -55,7 +55,5 @@ void ev_child_forget(struct ev_loop *loop, pid_t pid);
 /* Runs until ev_exit(); returns the code given to ev_exit(). */
 int ev_run(struct ev_loop *loop);
 void ev_exit(struct ev_loop *loop, int code);
-/* Monotonic time of the current loop iteration, in ms. */
-uint64_t ev_now(struct ev_loop *loop);
 
 #endif

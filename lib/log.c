@@ -58,12 +58,6 @@ log_init(const char *r)
 	openlog(role, LOG_NDELAY | LOG_PID, LOG_DAEMON);
 }
 
-const char *
-log_role(void)
-{
-	return role;
-}
-
 int
 log_set_file(const char *path)
 {
@@ -81,12 +75,6 @@ log_set_file(const char *path)
 	free(file_path);
 	file_path = path ? xstrdup(path) : NULL;
 	return 0;
-}
-
-const char *
-log_file_path(void)
-{
-	return file_path;
 }
 
 int

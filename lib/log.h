@@ -50,10 +50,8 @@ void log_module_register(struct log_module *m);
 
 /* Sets the role prefix (e.g. "dbserver") and the program name. */
 void log_init(const char *role);
-const char *log_role(void);
 /* Opens (or with NULL closes) the log file.  0 or -errno. */
 int log_set_file(const char *path);
-const char *log_file_path(void);
 /* Closes and reopens the log file (log rotation).  0 or -errno. */
 int log_reopen(void);
 /* Applies a vlog spec: "[module|any][:dest|any][:level]" words separated
