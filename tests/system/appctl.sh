@@ -44,4 +44,9 @@ check "microvs-ctl stop PROC" eval '$CTL $CTLARGS stop vtepd >/dev/null'
 $CTL $CTLARGS status >/dev/null; rc=$?
 check "status exits 3 with one stopped" test $rc -eq 3
 check "microvs-ctl start PROC" eval '$CTL $CTLARGS start vtepd >/dev/null && appctl vtepd version >/dev/null'
+# One-shot tools speak the bus wire format themselves (bus/bus_sync.c):
+# they must not pull in nng and its thread pool.
+for tool in ovs-appctl ovs-vsctl vtep-ctl ovsdb-client; do
+	check "$tool links no nng" eval '! ldd "$B/ctl/$tool" | grep -q libnng'
+done
 finish
