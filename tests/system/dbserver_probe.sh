@@ -16,17 +16,22 @@ def conn():
     s = socket.create_connection(("127.0.0.1", port))
     s.settimeout(8)
     return s
+bufs = {}
 def read_msg(s):
-    buf, dec = b"", json.JSONDecoder()
+    """Next message on @s; bytes after it stay buffered for the next call."""
+    dec = json.JSONDecoder()
+    buf = bufs.get(s, "")
     while True:
+        try:
+            msg, end = dec.raw_decode(buf)
+            bufs[s] = buf[end:]
+            return msg
+        except ValueError:
+            pass
         chunk = s.recv(65536)
         if not chunk:
             return None
-        buf += chunk
-        try:
-            return dec.raw_decode(buf.decode())[0]
-        except ValueError:
-            pass
+        buf += chunk.decode()
 fails = 0
 def check(name, ok):
     global fails
