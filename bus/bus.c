@@ -450,13 +450,28 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	return 0;
 }
 
+/*
+ * Sockets that receive (rep, req, sub) are not passed to nng_close().
+ * With Debian 12's nng 1.5.2, nng_close() on a socket whose pipe is
+ * receiving at that moment can wait forever for the pipe to be reaped
+ * (reproduced natively within a few hundred open/close cycles for sub0,
+ * req0 and rep0, over ipc and tcp alike; pub0 closes fine).  Their aios
+ * are stopped, so nothing calls back into us; the process exit that
+ * follows a bus_close() releases them.
+ */
+static void
+leave_open(nng_socket sock)
+{
+	(void)sock;
+}
+
 static void
 free_peers_and_subs(struct bus *bus)
 {
 	while (bus->subs) {
 		struct sub *s = bus->subs;
 		bus->subs = s->next;
-		nng_close(s->sock);
+		leave_open(s->sock);
 		nng_aio_free(s->aio);
 		free(s->peer);
 		free(s);
@@ -464,7 +479,7 @@ free_peers_and_subs(struct bus *bus)
 	while (bus->peers) {
 		struct peer *p = bus->peers;
 		bus->peers = p->next;
-		nng_close(p->sock);
+		leave_open(p->sock);
 		free(p->name);
 		free(p);
 	}
@@ -509,7 +524,7 @@ bus_close(struct bus *bus)
 	while (bus->reqs)
 		req_free(bus->reqs);
 	if (bus->serving) {
-		nng_close(bus->rep);
+		leave_open(bus->rep);
 		nng_close(bus->pub);
 		for (int i = 0; i < N_RECV_SLOTS; i++)
 			nng_aio_free(bus->slots[i].aio);

@@ -83,7 +83,10 @@ int64_t bus_publish(struct bus *bus, unsigned type, const void *msg);
 int bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn,
 		  void *aux);
 
-/* Stops serving, fails outstanding calls and frees @bus. */
+/* Stops serving, fails outstanding calls and frees @bus.  For a process
+ * about to exit: the nng sockets that receive are stopped, not closed
+ * (nng 1.5.2's close can hang; see bus.c), so a server's peers see it
+ * gone only when the process is. */
 void bus_close(struct bus *bus);
 
 /* For command-line tools without a loop: one call to @peer in @rundir,
