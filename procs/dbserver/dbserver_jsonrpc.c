@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_fast.h"
+
 void
 jsonrpc_framer_init(struct jsonrpc_framer *f, size_t max)
 {
@@ -193,25 +195,15 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 	return 0;
 }
 
-static int
-dump_cb(const char *buf, size_t size, void *aux)
-{
-	ds_put_len(aux, buf, size);
-	return 0;
-}
-
 void
 jsonrpc_send(struct dbserver_session *s, json_t *msg)
 {
 	struct ds *out = &s->srv->out;
 	int r;
 
-	/* One buffer for every message, dumped in one pass (json_dumps
-	 * would grow a fresh one by reallocs, then free it). */
+	/* One buffer for every message, reused. */
 	ds_clear(out);
-	r = json_dump_callback(msg, dump_cb, out,
-			       JSON_COMPACT | JSON_PRESERVE_ORDER |
-				       JSON_REAL_PRECISION(17));
+	r = json_fast_dump(msg, out);
 	json_decref(msg);
 	if (!r && out->len && !s->dead) {
 		if (dbserver_output_held(s->srv))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_fast.h"
 #include "log.h"
 
 LOG_MODULE(dbserver_session);
@@ -311,7 +312,9 @@ dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 			   size_t len)
 {
 	json_error_t err;
-	json_t *msg = json_loadb(text, len, 0, &err);
+	json_t *msg = json_fast_parse(text, len);
+	if (!msg)
+		msg = json_loadb(text, len, 0, &err);
 	if (!msg) {
 		static struct log_rl rl = LOG_RL_INIT(5, 60);
 		log_warn_rl(&rl, "error parsing JSON-RPC message: %s",

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * json_fast: jansson trees read from and written to text without jansson's
+ * stream machinery, for the messages a server handles by the thousand.
+ *
+ * json_fast_parse() reads only the plain subset of JSON: strings of
+ * printable ASCII without escapes, integers of at most 18 digits, true,
+ * false, null, arrays and objects, nested at most JSON_FAST_DEPTH deep,
+ * an object or an array at the top.  Anything else (an escape, a byte
+ * outside printable ASCII, a real, a syntax error) makes it return NULL,
+ * and the caller then parses the text with json_loadb(), which decides:
+ * so a text is accepted exactly when jansson accepts it, and the tree is
+ * the one jansson would build.
+ *
+ * json_fast_dump() writes what json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY
+ * | JSON_REAL_PRECISION(17)) writes, byte for byte.
+ */
+#ifndef MICROVS_JSON_FAST_H
+#define MICROVS_JSON_FAST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util.h"
+
+#define JSON_FAST_DEPTH 128
+
+json_t *json_fast_parse(const char *text, size_t len);
+
+/* Appends @j to @out; 0, or -EINVAL where jansson would fail too (a string
+ * that is not UTF-8, a real that is not finite); @out may then hold part of
+ * the text. */
+int json_fast_dump(const json_t *j, struct ds *out);
+
+#endif
