@@ -195,16 +195,10 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 	return 0;
 }
 
-void
-jsonrpc_send(struct dbserver_session *s, json_t *msg)
+/* Sends the message in @out, unless writing it failed (@r). */
+static void
+send_out(struct dbserver_session *s, struct ds *out, int r)
 {
-	struct ds *out = &s->srv->out;
-	int r;
-
-	/* One buffer for every message, reused. */
-	ds_clear(out);
-	r = json_fast_dump(msg, out);
-	json_decref(msg);
 	if (!r && out->len && !s->dead) {
 		if (dbserver_output_held(s->srv))
 			dbserver_session_hold(s, out->s, out->len);
@@ -215,32 +209,89 @@ jsonrpc_send(struct dbserver_session *s, json_t *msg)
 		ds_free(out); /* do not keep a huge reply's buffer */
 }
 
+/* The reused buffer every message is written into, emptied. */
+static struct ds *
+out_buf(struct dbserver_session *s)
+{
+	ds_clear(&s->srv->out);
+	return &s->srv->out;
+}
+
+void
+jsonrpc_send(struct dbserver_session *s, json_t *msg)
+{
+	struct ds *out = out_buf(s);
+	int r = json_fast_dump(msg, out);
+
+	json_decref(msg);
+	send_out(s, out, r);
+}
+
+/* The envelopes are written member by member, without building an object
+ * for them: "KEY":VALUE, a NULL @v left out (as json_object_set does). */
+static int
+put_member(struct ds *out, bool *first, const char *key, const json_t *v)
+{
+	if (!v)
+		return 0;
+	ds_put(out, *first ? "{\"" : ",\"");
+	*first = false;
+	ds_put(out, key);
+	ds_put(out, "\":");
+	return json_fast_dump(v, out);
+}
+
+static void
+put_end(struct ds *out, bool first)
+{
+	ds_put(out, first ? "{}" : "}");
+}
+
 void
 jsonrpc_reply(struct dbserver_session *s, const json_t *id, json_t *result)
 {
-	json_t *m = json_object();
-	json_object_set(m, "id", json_mut(id));
-	json_object_set_new(m, "result", result);
-	json_object_set_new(m, "error", json_null());
-	jsonrpc_send(s, m);
+	struct ds *out = out_buf(s);
+	bool first = true;
+	int r = put_member(out, &first, "id", id);
+
+	if (!r)
+		r = put_member(out, &first, "result", result);
+	if (!r)
+		r = put_member(out, &first, "error", json_null());
+	put_end(out, first);
+	json_decref(result);
+	send_out(s, out, r);
 }
 
 void
 jsonrpc_reply_error(struct dbserver_session *s, const json_t *id,
 		    json_t *error)
 {
-	json_t *m = json_object();
-	json_object_set(m, "id", json_mut(id));
-	json_object_set_new(m, "error", error);
-	jsonrpc_send(s, m);
+	struct ds *out = out_buf(s);
+	bool first = true;
+	int r = put_member(out, &first, "id", id);
+
+	if (!r)
+		r = put_member(out, &first, "error", error);
+	put_end(out, first);
+	json_decref(error);
+	send_out(s, out, r);
 }
 
 void
 jsonrpc_notify(struct dbserver_session *s, const char *method, json_t *params)
 {
-	json_t *m = json_object();
-	json_object_set_new(m, "method", json_string(method));
-	json_object_set_new(m, "params", params);
-	json_object_set_new(m, "id", json_null());
-	jsonrpc_send(s, m);
+	struct ds *out = out_buf(s);
+	json_t *m = json_string(method);
+	bool first = true;
+	int r = put_member(out, &first, "method", m);
+
+	if (!r)
+		r = put_member(out, &first, "params", params);
+	if (!r)
+		r = put_member(out, &first, "id", json_null());
+	put_end(out, first);
+	json_decref(m);
+	json_decref(params);
+	send_out(s, out, r);
 }
