@@ -347,11 +347,17 @@ check_refs(struct ovsdb_txn *txn, struct hmap *deltas,
 static void
 collect_garbage(struct ovsdb_txn *txn, struct hmap *deltas)
 {
+	struct ovsdb_row **doomed = NULL;
+	size_t n_doomed, cap = 0;
 	bool again = true;
+
 	while (again) {
 		again = false;
+		/* Rows losing references: all found in one pass, then deleted
+		 * (deleting adjusts @deltas, which may rehash it).  Each pass
+		 * goes one reference deeper. */
+		n_doomed = 0;
 		struct hnode *n;
-		/* Rows losing references. */
 		HMAP_FOR_EACH (n, deltas) {
 			struct refdelta *d = HMAP_CONTAINER(n, struct refdelta,
 							    node);
@@ -364,15 +370,22 @@ collect_garbage(struct ovsdb_txn *txn, struct hmap *deltas)
 			unsigned base = row->txn_row && row->txn_row->old
 						? row->txn_row->old->n_refs
 						: row->txn_row ? 0 : row->n_refs;
-			if ((int)base + d->delta <= 0) {
-				adjust_refs(txn->db, deltas, row, -1);
-				ovsdb_txn_delete(txn, row);
-				again = true;
-				break; /* deltas may have been rehashed */
+			if ((int)base + d->delta > 0)
+				continue;
+			if (n_doomed == cap) {
+				cap = cap ? 2 * cap : 16;
+				doomed = xrealloc(doomed, cap * sizeof *doomed);
 			}
+			doomed[n_doomed++] = row;
 		}
-		if (again)
+		for (size_t i = 0; i < n_doomed; i++) {
+			adjust_refs(txn->db, deltas, doomed[i], -1);
+			ovsdb_txn_delete(txn, doomed[i]);
+		}
+		if (n_doomed) {
+			again = true;
 			continue;
+		}
 		/* Inserted or modified rows nobody refers to. */
 		for (struct ovsdb_txn_row *tr = txn->first; tr;
 		     tr = tr->next_in_order) {
@@ -386,6 +399,7 @@ collect_garbage(struct ovsdb_txn *txn, struct hmap *deltas)
 			again = true;
 		}
 	}
+	free(doomed);
 }
 
 static int
