@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "dbserver.h"
+#include "json_pool.h"
 #include "log.h"
 #include "ovsdb_schema.h"
 #include "ovsdb_storage.h"
@@ -118,6 +119,7 @@ main(int argc, char **argv)
 	size_t n;
 	int first, rc;
 
+	json_pool_install(); /* before jansson allocates anything */
 	service_init(&s, "dbserver", argc, argv, NULL, longopts, on_option, &a,
 		     " [DBFILE]... [--remote=REMOTE]...", &first);
 

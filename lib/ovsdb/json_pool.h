@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * json_pool: an allocator for jansson that keeps freed small blocks on
+ * per-thread lists by size, for a server that builds and drops a few dozen
+ * jansson values per message.  Blocks up to JSON_POOL_MAX bytes come from
+ * the lists (at most JSON_POOL_KEEP kept per size); larger ones go
+ * straight to malloc.  Every block is a malloc block: free() is right for
+ * any of them, and the pool may be installed at any time.
+ */
+#ifndef MICROVS_JSON_POOL_H
+#define MICROVS_JSON_POOL_H
+
+#include <stddef.h>
+
+#define JSON_POOL_MAX 264
+#define JSON_POOL_KEEP 1024
+
+void json_pool_install(void);
+
+/* Exposed for the test. */
+void *json_pool_malloc(size_t n);
+void json_pool_free(void *p);
+
+#endif
