@@ -89,17 +89,19 @@ ovsdb_uuid_from_string(const char *s, struct ovsdb_uuid *u)
 void
 ovsdb_uuid_format(const struct ovsdb_uuid *u, char buf[37])
 {
-	/* "%08x-%04x-%04x-%04x-%04x%08x" without printf: this runs for
-	 * every row written and every UUID sent. */
+	/* "%08x-%04x-%04x-%04x-%04x%08x" without printf, a byte at a time:
+	 * this runs for every row written and every UUID sent. */
 	static const char hex[] = "0123456789abcdef";
+	static const unsigned char dash_after[16] = {
+		[3] = 1, [5] = 1, [7] = 1, [9] = 1,
+	};
 	char *o = buf;
-	for (int i = 0; i < 4; i++) {
-		for (int sh = 28; sh >= 0; sh -= 4) {
-			*o++ = hex[(u->p[i] >> sh) & 0xf];
-			if ((i == 1 || i == 2) && sh == 16)
-				*o++ = '-';
-		}
-		if (i == 0 || i == 1)
+
+	for (int i = 0; i < 16; i++) {
+		unsigned b = (u->p[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
+		*o++ = hex[b >> 4];
+		*o++ = hex[b & 15];
+		if (dash_after[i])
 			*o++ = '-';
 	}
 	*o = '\0';

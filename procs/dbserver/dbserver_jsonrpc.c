@@ -170,6 +170,14 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 				f->in_str = false;
 				f->expect = f->str_is_key ? X_COLON
 							  : X_AFTER_VALUE;
+			} else {
+				/* Plain bytes: on to the next quote or
+				 * backslash in one go. */
+				const char *p = f->buf + f->scan;
+				const char *end = f->buf + f->len;
+				while (p < end && *p != '"' && *p != '\\')
+					p++;
+				f->scan = (size_t)(p - f->buf);
 			}
 			continue;
 		}
