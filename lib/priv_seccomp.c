@@ -5,7 +5,8 @@
  * exec, no ptrace, no mount, no module loading, no id or capability
  * change, no namespaces.  The filter is synchronised to every thread (nng's
  * included).  One base list covers what glibc, nng, msgpack-c, jansson and
- * SQLite use; a role adds only what its job needs.
+ * SQLite use; a role adds only what its job needs, and socket() is allowed
+ * only for the address families in the role table.
  */
 #include "priv.h"
 
@@ -38,8 +39,8 @@ static const char *const base_syscalls[] = {
 	"timerfd_settime", "timerfd_gettime", "nanosleep", "clock_nanosleep",
 	"clock_gettime", "clock_getres", "gettimeofday", "time", "getitimer",
 	"setitimer", "alarm",
-	/* sockets */
-	"socket", "socketpair", "bind", "listen", "accept", "accept4",
+	/* sockets (socket() itself: by the role's address families) */
+	"socketpair", "bind", "listen", "accept", "accept4",
 	"connect", "shutdown", "getsockname", "getpeername", "setsockopt",
 	"getsockopt", "sendto", "recvfrom", "sendmsg", "recvmsg", "sendmmsg",
 	"recvmmsg",
@@ -89,6 +90,11 @@ priv_seccomp(const struct role *r)
 		if (!strcmp(role_syscalls[i].role, r->name))
 			for (int j = 0; role_syscalls[i].syscalls[j]; j++)
 				add_rule(ctx, role_syscalls[i].syscalls[j]);
+	for (size_t i = 0; i < n_role_families; i++)
+		if (role_allows_family(r, role_families[i].af))
+			seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+					 SCMP_A0(SCMP_CMP_EQ,
+						 (scmp_datum_t)role_families[i].af));
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	err = seccomp_load(ctx);
 	seccomp_release(ctx);

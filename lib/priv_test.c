@@ -2,7 +2,8 @@
 /*
  * priv_test: the seccomp allow-list denies what no role may do (exec,
  * mount, ptrace, namespaces, id changes, module loading) with EPERM, keeps
- * what every role needs working, and applies to threads too.  Each case
+ * what every role needs working, applies to threads too, and lets socket()
+ * open only the address families of the role table.  Each case
  * runs in a child so the filter does not stay on the test.
  */
 #include "priv.h"
@@ -15,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,28 +67,70 @@ filtered_child(const char *role)
 	return bad;
 }
 
+/* Runs @fn(@role) in a child under the filter: 0 when every expectation
+ * held, else the child prints its failure bits and this returns 1. */
 static int
-run_child(const char *role)
+run_child(int (*fn)(const char *), const char *role)
 {
 	int status;
 	pid_t pid = fork();
 
-	if (pid == 0)
-		_exit(filtered_child(role));
+	if (pid == 0) {
+		int bad = fn(role);
+		if (bad)
+			fprintf(stderr, "role %s: failure bits %#x\n", role,
+				bad);
+		_exit(bad ? 1 : 0);
+	}
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+/* socket() opens only the role's address families; others are EPERM. */
+static int
+family_child(const char *role)
+{
+	const struct role *r = role_find(role);
+	int bad = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || priv_seccomp(r))
+		return 1 << 0;
+	for (size_t i = 0; i < n_role_families; i++) {
+		int af = role_families[i].af;
+		int fd = socket(af, af == AF_UNIX || af == AF_INET ||
+				af == AF_INET6 ? SOCK_STREAM : SOCK_RAW, 0);
+		int e = errno;
+		bool denied = fd == -1 && e == EPERM;
+		bool needs_no_privilege = af == AF_UNIX || af == AF_INET ||
+					  af == AF_INET6 || af == AF_NETLINK;
+
+		if (!role_allows_family(r, af) && !denied)
+			bad |= 1 << (1 + i);
+		if (role_allows_family(r, af) && needs_no_privilege && fd < 0)
+			bad |= 1 << (8 + i);
+		if (fd >= 0)
+			close(fd);
+	}
+	return bad;
 }
 
 static void
 test_every_role_denies_the_dangerous(void)
 {
-	for (size_t i = 0; i < n_roles; i++) {
-		int bad = run_child(roles[i].name);
-		if (bad)
-			fprintf(stderr, "role %s: failure bits %#x\n",
-				roles[i].name, bad);
-		CHECK_EQ(bad, 0);
-	}
+	for (size_t i = 0; i < n_roles; i++)
+		CHECK_EQ(run_child(filtered_child, roles[i].name), 0);
+}
+
+static void
+test_sockets_only_of_the_role_families(void)
+{
+	for (size_t i = 0; i < n_roles; i++)
+		CHECK_EQ(run_child(family_child, roles[i].name), 0);
+	/* The table says what the test expects: vtepd is AF_UNIX only. */
+	CHECK(role_allows_family(role_find("vtepd"), AF_UNIX));
+	CHECK(!role_allows_family(role_find("vtepd"), AF_INET));
+	CHECK(role_allows_family(role_find("upcalld"), AF_XDP));
+	CHECK(!role_allows_family(role_find("dbserver"), AF_PACKET));
 }
 
 static void
@@ -117,5 +161,6 @@ main(void)
 {
 	CHECK_RUN(test_every_role_denies_the_dangerous);
 	CHECK_RUN(test_only_upcalld_may_bpf);
+	CHECK_RUN(test_sockets_only_of_the_role_families);
 	CHECK_EXIT();
 }

@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "util.h"
 
@@ -33,6 +34,33 @@ const struct role roles[] = {
 	  5, 10000, 1000, UNIX_ONLY, false },
 };
 const size_t n_roles = ARRAY_SIZE(roles);
+
+const struct role_family role_families[] = {
+	{ AF_UNIX, "AF_UNIX" },       { AF_INET, "AF_INET" },
+	{ AF_INET6, "AF_INET6" },     { AF_NETLINK, "AF_NETLINK" },
+	{ AF_PACKET, "AF_PACKET" },   { AF_XDP, "AF_XDP" },
+};
+const size_t n_role_families = ARRAY_SIZE(role_families);
+
+bool
+role_allows_family(const struct role *r, int af)
+{
+	const char *name = NULL;
+
+	for (size_t i = 0; i < n_role_families; i++)
+		if (role_families[i].af == af)
+			name = role_families[i].name;
+	if (!name)
+		return false;
+	/* A whole word of the space-separated list. */
+	size_t n = strlen(name);
+	for (const char *p = r->address_families; (p = strstr(p, name));
+	     p += n)
+		if ((p == r->address_families || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
 
 const struct role *
 role_find(const char *name)

@@ -25,8 +25,9 @@ struct role {
 	/* Supervision: restarts allowed within restart_window_ms before the
 	 * supervisor backs off to restart_backoff_ms between attempts. */
 	unsigned restart_burst, restart_window_ms, restart_backoff_ms;
-	/* Sandbox (systemd): address families and whether it writes the
-	 * database directory. */
+	/* Sandbox: the socket address families it may open (the systemd
+	 * units' RestrictAddressFamilies=, and the seccomp filter's rule for
+	 * socket()), and whether it writes the database directory. */
 	const char *address_families;
 	bool writes_dbdir;
 };
@@ -42,6 +43,16 @@ const struct role *role_find(const char *name);
 size_t role_index(const struct role *r);
 /* Capability bit mask of @r (bit N = capability N). */
 unsigned long long role_cap_mask(const struct role *r);
+
+/* The address families a role may name, as numbers and names. */
+struct role_family {
+	int af;
+	const char *name;
+};
+extern const struct role_family role_families[];
+extern const size_t n_role_families;
+/* Whether @r may open sockets of family @af. */
+bool role_allows_family(const struct role *r, int af);
 
 /* Resolves @r's user to *@uid and the microvs group to *@gid.
  * 0, -ENOENT (no such user or group) or -errno. */
