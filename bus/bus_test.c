@@ -234,7 +234,7 @@ test_subscribe(bool as_role)
 	int rc = run_for(as_role ? 5000 : 500);
 	if (as_role) {
 		CHECK_EQ(rc, 0);
-		CHECK_EQ(n_notes, 5);
+		CHECK(n_notes >= 5); /* more may come in the same batch */
 	} else {
 		/* Published by uid 0, which is not dbserver: refused. */
 		CHECK_EQ(n_notes, 0);
