@@ -149,21 +149,60 @@ test_misc_ops(void)
 	  "\\\"where\\\":[],\\\"x\\\":1}\"}]");
 }
 
-static void
-test_storage(void)
+/* A new database file at @path (a mkstemp template) with the test
+ * schema becomes the global db; the caller keeps the in-memory one. */
+static bool
+use_scratch_storage(char *path)
 {
-	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
-	int fd = mkstemp(path);
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_db *sdb = NULL;
+	int fd = mkstemp(path);
+
 	close(fd);
 	unlink(path);
 	CHECK_EQ(ovsdb_storage_create(path, db->schema, &e), 0);
 	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
-	if (!sdb)
-		return;
-	struct ovsdb_db *mem = db;
+	if (sdb)
+		db = sdb;
+	return sdb != NULL;
+}
+
+/* @sel gives the same answer after the file is closed and opened again
+ * (which then is the global db). */
+static void
+check_survives_reopen(const char *path, const char *sel)
+{
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *sdb = NULL;
+	char *before = test_transact(db, sel);
+
+	ovsdb_db_free(db);
+	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
 	db = sdb;
+	char *after = test_transact(db, sel);
+	CHECK_STREQ(before, after);
+	free(before);
+	free(after);
+}
+
+/* Back to the in-memory @mem; the file and its WAL are removed. */
+static void
+drop_scratch_storage(const char *path, struct ovsdb_db *mem)
+{
+	ovsdb_db_free(db);
+	db = mem;
+	char *cmd = xasprintf("rm -f %s %s-wal %s-shm", path, path, path);
+	CHECK_EQ(system(cmd), 0);
+	free(cmd);
+}
+
+static void
+test_storage(void)
+{
+	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
+	struct ovsdb_db *mem = db;
+	if (!use_scratch_storage(path))
+		return;
 	char *r = test_transact(db,
 		"[{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":" R1 ","
 		"\"row\":{\"n\":7,\"r\":2.5,\"b\":true,\"s\":\"str\","
@@ -175,24 +214,13 @@ test_storage(void)
 	const char *sel = "[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],"
 			  "\"columns\":[\"n\",\"r\",\"b\",\"s\",\"m\",\"ints\","
 			  "\"kids\",\"_version\"]}]";
-	char *before = test_transact(db, sel);
-	ovsdb_db_free(db);
-	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
-	db = sdb;
-	char *after = test_transact(db, sel);
-	CHECK_STREQ(before, after);
+	check_survives_reopen(path, sel);
 	/* Refcounts were rebuilt: deleting the Kid must fail. */
 	r = test_transact(db, "[{\"op\":\"delete\",\"table\":\"Kid\","
 			      "\"where\":[]}]");
 	CHECK(strstr(r, "because of 1 remaining reference(s)") != NULL);
 	free(r);
-	free(before);
-	free(after);
-	ovsdb_db_free(db);
-	db = mem;
-	char *cmd = xasprintf("rm -f %s %s-wal %s-shm", path, path, path);
-	CHECK_EQ(system(cmd), 0);
-	free(cmd);
+	drop_scratch_storage(path, mem);
 }
 
 static int
@@ -218,17 +246,10 @@ static void
 test_storage_batching(void)
 {
 	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
-	int fd = mkstemp(path);
-	struct ovsdb_error *e = NULL;
-	struct ovsdb_db *sdb = NULL;
-	close(fd);
-	unlink(path);
-	CHECK_EQ(ovsdb_storage_create(path, db->schema, &e), 0);
-	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
-	if (!sdb)
-		return;
 	struct ovsdb_db *mem = db;
-	db = sdb;
+	struct ovsdb_error *e = NULL;
+	if (!use_scratch_storage(path))
+		return;
 	ovsdb_storage_set_batching(db->storage, true);
 	for (int i = 0; i < 2; i++) {
 		char *ops = xasprintf("[{\"op\":\"insert\",\"table\":\"Root\","
@@ -257,19 +278,8 @@ test_storage_batching(void)
 	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
 	const char *sel = "[{\"op\":\"select\",\"table\":\"Root\","
 			  "\"where\":[],\"columns\":[\"n\",\"_version\"]}]";
-	char *before = test_transact(db, sel);
-	ovsdb_db_free(db);
-	CHECK_EQ(ovsdb_storage_open(path, false, &sdb, &e), 0);
-	db = sdb;
-	char *after = test_transact(db, sel);
-	CHECK_STREQ(before, after);
-	free(before);
-	free(after);
-	ovsdb_db_free(db);
-	db = mem;
-	char *cmd = xasprintf("rm -f %s %s-wal %s-shm", path, path, path);
-	CHECK_EQ(system(cmd), 0);
-	free(cmd);
+	check_survives_reopen(path, sel);
+	drop_scratch_storage(path, mem);
 }
 
 /* Selects reuse each row's JSON until the row changes: after a commit,
