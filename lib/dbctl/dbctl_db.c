@@ -734,13 +734,24 @@ dbctl_get_str(const struct dbctl_row *r, const char *col)
 	return d->n ? d->keys[0].s : "";
 }
 
-static void
-set_one(struct dbctl_row *r, const char *col, const union ovsdb_atom *a)
+/* Column @col of @r, loaded so that its current value is known, for one of
+ * the writers below; its type in *@tp. */
+static int
+col_for_write(const struct dbctl_row *r, const char *col,
+	      const struct ovsdb_type **tp)
 {
 	int c = must_col(r, col);
 
 	ensure_column(r, c);
-	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	*tp = dbctl_col_type(r->table, c);
+	return c;
+}
+
+static void
+set_one(struct dbctl_row *r, const char *col, const union ovsdb_atom *a)
+{
+	const struct ovsdb_type *t;
+	int c = col_for_write(r, col, &t);
 	struct ovsdb_datum d;
 
 	ovsdb_datum_init_empty(&d);
@@ -795,10 +806,8 @@ has_mutation(const struct dbctl_row *r, int c)
 void
 dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 {
-	int c = must_col(r, col);
-
-	ensure_column(r, c);
-	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	const struct ovsdb_type *t;
+	int c = col_for_write(r, col, &t);
 	struct ovsdb_datum d;
 	union ovsdb_atom a = { .u = *u };
 
@@ -826,10 +835,8 @@ dbctl_ref_add(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 void
 dbctl_ref_del(struct dbctl_row *r, const char *col, const struct ovsdb_uuid *u)
 {
-	int c = must_col(r, col);
-
-	ensure_column(r, c);
-	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	const struct ovsdb_type *t;
+	int c = col_for_write(r, col, &t);
 	struct ovsdb_datum d;
 	union ovsdb_atom a = { .u = *u };
 
@@ -844,10 +851,8 @@ void
 dbctl_map_set(struct dbctl_row *r, const char *col, const char *k,
 	      const char *v)
 {
-	int c = must_col(r, col);
-
-	ensure_column(r, c);
-	const struct ovsdb_type *t = dbctl_col_type(r->table, c);
+	const struct ovsdb_type *t;
+	int c = col_for_write(r, col, &t);
 	struct ovsdb_datum d;
 	union ovsdb_atom ka = { .s = (char *)(uintptr_t)k };
 	union ovsdb_atom va = { .s = (char *)(uintptr_t)v };

@@ -158,6 +158,20 @@ read_msg(struct dbctl_conn *c, json_t **msgp)
 	return read_msg_raw(c, msgp, NULL);
 }
 
+/* Answers the server's keepalive @msg (an "echo" request). */
+static void
+answer_echo(struct dbctl_conn *c, json_t *msg)
+{
+	json_t *rep = json_pack("{s:O,s:n,s:O}", "result",
+				json_object_get(msg, "params"), "error", "id",
+				json_object_get(msg, "id"));
+	char *t = json_dumps(rep, JSON_COMPACT);
+
+	write_all(c->fd, t, strlen(t));
+	free(t);
+	json_decref(rep);
+}
+
 /* Sends @req and waits for the response with @id: parsed into *@replyp,
  * or, if @replyp is NULL, as text in *@rawp. */
 static int
@@ -181,14 +195,7 @@ call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp,
 		const char *method =
 			json_string_value(json_object_get(msg, "method"));
 		if (method && !strcmp(method, "echo")) {
-			/* Answer the server's keepalive. */
-			json_t *rep = json_pack("{s:O,s:n,s:O}", "result",
-						json_object_get(msg, "params"),
-						"error", "id", jid);
-			char *t = json_dumps(rep, JSON_COMPACT);
-			write_all(c->fd, t, strlen(t));
-			free(t);
-			json_decref(rep);
+			answer_echo(c, msg);
 			json_decref(msg);
 			free(raw);
 			continue;
@@ -325,13 +332,7 @@ dbctl_conn_notification(struct dbctl_conn *c, char **method, json_t **params)
 		jid = json_object_get(msg, "id");
 		m = json_string_value(json_object_get(msg, "method"));
 		if (m && !strcmp(m, "echo")) {
-			json_t *rep = json_pack("{s:O,s:n,s:O}", "result",
-						json_object_get(msg, "params"),
-						"error", "id", jid);
-			char *t = json_dumps(rep, JSON_COMPACT);
-			write_all(c->fd, t, strlen(t));
-			free(t);
-			json_decref(rep);
+			answer_echo(c, msg);
 		} else if (m && (!jid || json_is_null(jid))) {
 			*method = xstrdup(m);
 			*params = json_incref(json_object_get(msg, "params"));
