@@ -8,7 +8,11 @@ RSS and CPU time, and the result table with ratios.
 
 import json
 import os
+import shutil
 import sys
+import tempfile
+import time
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, ".."))
@@ -194,3 +198,30 @@ class Results:
                 "ratio": None if r is None else round(r, 4),
                 "target": self.target_bound(m), "met": self.met(m)}
         return json.dumps(d, sort_keys=True)
+
+
+def run_main(bench, keep, body):
+    """The frame of a benchmark's main(): body(workdir) runs in a fresh
+    temporary directory and returns its Results (or an exit status, such as
+    77 when Open vSwitch is missing).  Prints the elapsed time and the JSON
+    line; returns 0, 1 when a server failed (res.errors) or 2 when the
+    harness itself broke.  The directory is removed unless @keep."""
+    workdir = tempfile.mkdtemp(prefix="bench-%s." % bench)
+    t_start = time.monotonic()
+    try:
+        res = body(workdir)
+        if isinstance(res, int):
+            return res
+        res.info["elapsed_s"] = round(time.monotonic() - t_start, 1)
+        print("elapsed %.1f s" % res.info["elapsed_s"])
+        print(res.json_line())
+        return 1 if res.errors else 0
+    except Exception:
+        traceback.print_exc()
+        print("bench_%s: harness error" % bench)
+        return 2
+    finally:
+        if keep:
+            print("kept %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)

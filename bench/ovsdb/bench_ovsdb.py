@@ -32,9 +32,7 @@ import statistics
 import subprocess
 import struct
 import sys
-import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -670,9 +668,7 @@ def main(argv):
     nrows = args.rows or (10000 if args.quick else 100000)
     only = set(args.only or ["tps", "ports", "mem"])
 
-    workdir = tempfile.mkdtemp(prefix="bench-ovsdb.")
-    t_start = time.monotonic()
-    try:
+    def body(workdir):
         ovs, mvs, mode = make_setups(workdir)
         if ovs is None:
             print("SKIP: real ovsdb-server/ovsdb-tool not found")
@@ -831,20 +827,10 @@ def main(argv):
                     print("mem   %-7s DB empty %.0f kB; processes %s"
                           % (name, r["db_empty_kb"],
                              " ".join(r["server_procs"])))
-        res.info["elapsed_s"] = round(time.monotonic() - t_start, 1)
         res.info["quick"] = args.quick
-        print("elapsed %.1f s" % res.info["elapsed_s"])
-        print(res.json_line())
-        return 1 if res.errors else 0
-    except Exception:
-        traceback.print_exc()
-        print("bench_ovsdb: harness error")
-        return 2
-    finally:
-        if args.keep:
-            print("kept %s" % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        return res
+
+    return benchlib.run_main("ovsdb", args.keep, body)
 
 
 if __name__ == "__main__":

@@ -27,14 +27,11 @@ real ovs-vsctl/ovsdb-server is missing.
 import argparse
 import os
 import shlex
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -278,9 +275,7 @@ def main(argv):
     only = set(args.only or ["separate", "single"])
     rounds = args.rounds or (1 if args.quick else 3)
 
-    workdir = tempfile.mkdtemp(prefix="bench-vsctl.")
-    t_start = time.monotonic()
-    try:
+    def body(workdir):
         ovs, mvs, mode, note = make_setups(workdir)
         if ovs is None:
             print("SKIP: real ovs-vsctl/ovsdb-server/ovsdb-tool not found")
@@ -343,20 +338,10 @@ def main(argv):
         for name, r in (res.info.get("single") or {}).items():
             if r:
                 print("single   %-7s rounds (s): %s" % (name, r["rounds_s"]))
-        res.info["elapsed_s"] = round(time.monotonic() - t_start, 1)
         res.info["quick"] = args.quick
-        print("elapsed %.1f s" % res.info["elapsed_s"])
-        print(res.json_line())
-        return 1 if res.errors else 0
-    except Exception:
-        traceback.print_exc()
-        print("bench_vsctl: harness error")
-        return 2
-    finally:
-        if args.keep:
-            print("kept %s" % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        return res
+
+    return benchlib.run_main("vsctl", args.keep, body)
 
 
 if __name__ == "__main__":
