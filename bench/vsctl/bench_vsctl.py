@@ -27,7 +27,6 @@ real ovs-vsctl/ovsdb-server is missing.
 import argparse
 import os
 import shlex
-import signal
 import statistics
 import subprocess
 import sys
@@ -137,16 +136,7 @@ class Instance:
             subprocess.run(self.stop_cmd.format(**self.dirs), shell=True,
                            env=self.env, stdout=self.log,
                            stderr=subprocess.STDOUT, timeout=60)
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait()
+        ovsdb_diff.stop_process_group(self.proc, 5)
         self.proc = None
         self.log.close()
 

@@ -625,6 +625,25 @@ def find_real_tool(name):
     return None
 
 
+def stop_process_group(proc, grace):
+    """SIGTERM to the process group led by @proc, SIGKILL after @grace
+    seconds if it is still there; waits for it."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
 class Server:
     def __init__(self, label, cmd_template, tool_cmd, workdir):
         self.label = label
@@ -689,19 +708,7 @@ class Server:
     def stop(self):
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(3)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait()
+        stop_process_group(self.proc, 3)
         self.proc = None
         self.log.close()
 
