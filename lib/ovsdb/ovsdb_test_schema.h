@@ -56,4 +56,13 @@ test_transact(struct ovsdb_db *db, const char *ops)
 	return s;
 }
 
+/* Transacting @OPS on the test file's `db` answers @EXPECT (tests/check.h
+ * included first). */
+#define T(OPS, EXPECT)                                                       \
+	do {                                                                 \
+		char *r_ = test_transact(db, OPS);                           \
+		CHECK_STREQ(r_, EXPECT);                                     \
+		free(r_);                                                    \
+	} while (0)
+
 #endif

@@ -12,13 +12,6 @@
 
 static struct ovsdb_db *db;
 
-#define T(OPS, EXPECT)                                                       \
-	do {                                                                 \
-		char *r_ = test_transact(db, OPS);                           \
-		CHECK_STREQ(r_, EXPECT);                                     \
-		free(r_);                                                    \
-	} while (0)
-
 static unsigned
 count(const char *table)
 {
