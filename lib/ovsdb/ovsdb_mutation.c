@@ -3,7 +3,6 @@
 #include "ovsdb_query.h"
 
 #include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +33,7 @@ clear_constraints(struct ovsdb_base_type *b)
 	struct ovsdb_type tmp = { .key = *b };
 	tmp.value.type = OVSDB_T_VOID;
 	ovsdb_type_destroy(&tmp);
-	memset(b, 0, sizeof *b);
-	b->type = t;
-	b->min_int = INT64_MIN;
-	b->max_int = INT64_MAX;
-	b->min_real = -DBL_MAX;
-	b->max_real = DBL_MAX;
-	b->max_len = UINT_MAX;
+	ovsdb_base_init(b, t);
 }
 
 static int

@@ -139,8 +139,8 @@ ovsdb_atype_from_string(const char *s, enum ovsdb_atype *t)
 	return false;
 }
 
-static void
-base_init(struct ovsdb_base_type *b, enum ovsdb_atype t)
+void
+ovsdb_base_init(struct ovsdb_base_type *b, enum ovsdb_atype t)
 {
 	memset(b, 0, sizeof *b);
 	b->type = t;
@@ -198,7 +198,7 @@ base_from_json(const json_t *j, struct ovsdb_base_type *b,
 		return ovsdb_err(errp, "syntax error", j,
 				 "Unknown atomic type %s",
 				 json_string_value(tj));
-	base_init(b, t);
+	ovsdb_base_init(b, t);
 	if (!json_is_object(j))
 		return 0;
 

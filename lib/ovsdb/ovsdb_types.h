@@ -99,6 +99,9 @@ ovsdb_base_is_strong_ref(const struct ovsdb_base_type *b)
 	return ovsdb_base_is_ref(b) && !b->weak;
 }
 
+/* An unconstrained base type of atomic type @t (no bounds, no reference). */
+void ovsdb_base_init(struct ovsdb_base_type *b, enum ovsdb_atype t);
+
 /* Parses a column "type" member.  0 or -EINVAL with *@errp set. */
 int ovsdb_type_from_json(const json_t *j, struct ovsdb_type *t,
 			 struct ovsdb_error **errp);
