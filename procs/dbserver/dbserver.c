@@ -91,9 +91,6 @@ dbserver_flush(struct dbserver *srv)
 	}
 	srv->hold_output = false;
 	dbserver_session_release_held(srv);
-	for (size_t i = 0; i < srv->n_spent; i++)
-		json_decref(srv->spent[i]);
-	srv->n_spent = 0;
 }
 
 static void
@@ -218,7 +215,6 @@ dbserver_stop(struct dbserver *srv)
 	ev_timer_del(srv->flush_timer);
 	ev_timer_del(srv->after_commit_timer);
 	free(srv->changed_dbs);
-	free(srv->spent);
 	ds_free(&srv->out);
 	for (size_t i = 0; i < srv->n_dbs; i++) {
 		dbserver_hist_clear(srv->dbs[i]);

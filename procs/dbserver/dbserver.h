@@ -151,10 +151,6 @@ struct dbserver {
 	struct dbserver_session *held; /* via next_held */
 	uint64_t n_flushes;
 	struct ds out; /* jsonrpc_send's buffer, reused */
-	/* Requests whose replies are held: freed after the flush sent them,
-	 * so that freeing them is not on the way to the reply. */
-	json_t **spent;
-	size_t n_spent, cap_spent;
 	/* Work run after commits, outside them (waiting triggers, db:
 	 * remotes). */
 	struct ev_timer *after_commit_timer;

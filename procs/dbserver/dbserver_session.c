@@ -322,16 +322,6 @@ dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 		return -EPROTO;
 	}
 	int r = handle(s, msg);
-	struct dbserver *srv = s->srv;
-	if (dbserver_output_held(srv)) {
-		if (srv->n_spent == srv->cap_spent) {
-			srv->cap_spent = srv->cap_spent ? 2 * srv->cap_spent : 16;
-			srv->spent = xrealloc(srv->spent, srv->cap_spent *
-						       sizeof *srv->spent);
-		}
-		srv->spent[srv->n_spent++] = msg;
-	} else {
-		json_decref(msg);
-	}
+	json_decref(msg);
 	return r;
 }
