@@ -64,6 +64,12 @@ json_pool_free(void *p)
 	lists[k].n++;
 }
 
+unsigned
+json_pool_kept(size_t n)
+{
+	return n > JSON_POOL_MAX ? 0 : lists[class_of_request(n)].n;
+}
+
 void
 json_pool_install(void)
 {

@@ -20,5 +20,7 @@ void json_pool_install(void);
 /* Exposed for the test. */
 void *json_pool_malloc(size_t n);
 void json_pool_free(void *p);
+/* Free blocks this thread keeps for requests of @n bytes. */
+unsigned json_pool_kept(size_t n);
 
 #endif

@@ -44,10 +44,14 @@ test_keep_bound(void)
 		p[i] = json_pool_malloc(100);
 	for (int i = 0; i < N; i++)
 		json_pool_free(p[i]); /* the last 100 go back to malloc */
+	CHECK_EQ(json_pool_kept(100), JSON_POOL_KEEP);
 	for (int i = 0; i < N; i++)
 		p[i] = json_pool_malloc(100);
+	CHECK_EQ(json_pool_kept(100), 0);
 	for (int i = 0; i < N; i++)
 		json_pool_free(p[i]);
+	CHECK_EQ(json_pool_kept(100), JSON_POOL_KEEP);
+	CHECK_EQ(json_pool_kept(JSON_POOL_MAX + 1), 0);
 	free(p);
 }
 
