@@ -248,7 +248,7 @@ mark_loaded(struct dbctl_table *t, const bool *want)
 
 /* One row object of a select into a new cached row of @t. */
 static bool
-row_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
+row_from_text(struct json_scan *r, struct dbctl_table *t, const bool *want)
 {
 	struct dbctl_row *row = row_new(t, false);
 	char name[128];
@@ -259,7 +259,7 @@ row_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
 		return false;
 	if (!dbctl_jt_eat(r, '}')) {
 		do {
-			if (!dbctl_jt_plain_string(r, &s, &len) ||
+			if (!json_scan_plain_string(r, &s, &len) ||
 			    len >= sizeof name || !dbctl_jt_eat(r, ':'))
 				return false;
 			memcpy(name, s, len);
@@ -291,7 +291,7 @@ row_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
 
 /* Reads the rows of one select result, `{"rows": [...]}`, into @t. */
 static bool
-rows_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
+rows_from_text(struct json_scan *r, struct dbctl_table *t, const bool *want)
 {
 	bool got_rows = false;
 	const char *s;
@@ -302,7 +302,7 @@ rows_from_text(struct dbctl_jt *r, struct dbctl_table *t, const bool *want)
 	if (dbctl_jt_eat(r, '}'))
 		return false;
 	do {
-		if (!dbctl_jt_plain_string(r, &s, &len) ||
+		if (!json_scan_plain_string(r, &s, &len) ||
 		    !dbctl_jt_eat(r, ':'))
 			return false;
 		if (len != 4 || memcmp(s, "rows", 4)) {
@@ -332,7 +332,7 @@ static int
 fill_from_text(struct dbctl_table **tables, bool **want, size_t n,
 	       const char *text)
 {
-	struct dbctl_jt r = { text, text + strlen(text) };
+	struct json_scan r = { text, text + strlen(text) };
 	size_t n_rows[64], k = 0;
 	bool got_result = false, ok = true;
 	const char *s;
@@ -343,7 +343,7 @@ fill_from_text(struct dbctl_table **tables, bool **want, size_t n,
 	if (!dbctl_jt_eat(&r, '{'))
 		return -EAGAIN;
 	do {
-		if (!dbctl_jt_plain_string(&r, &s, &len) ||
+		if (!json_scan_plain_string(&r, &s, &len) ||
 		    !dbctl_jt_eat(&r, ':')) {
 			ok = false;
 			break;

@@ -16,18 +16,10 @@
 #include "ovsdb/ovsdb_error.h"
 #include "util.h"
 
-static void
-blank(struct dbctl_jt *r)
-{
-	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' ||
-				 *r->p == '\n' || *r->p == '\r'))
-		r->p++;
-}
-
 bool
-dbctl_jt_eat(struct dbctl_jt *r, char c)
+dbctl_jt_eat(struct json_scan *r, char c)
 {
-	blank(r);
+	json_scan_blank(r);
 	if (r->p < r->end && *r->p == c) {
 		r->p++;
 		return true;
@@ -36,16 +28,16 @@ dbctl_jt_eat(struct dbctl_jt *r, char c)
 }
 
 int
-dbctl_jt_peek(struct dbctl_jt *r)
+dbctl_jt_peek(struct json_scan *r)
 {
-	blank(r);
+	json_scan_blank(r);
 	return r->p < r->end ? (unsigned char)*r->p : -1;
 }
 
 /* Skips a string; @strict refuses escapes and bytes outside printable
  * ASCII (which jansson would have to validate or decode). */
 static bool
-skip_string(struct dbctl_jt *r, bool strict, bool *plain)
+skip_string(struct json_scan *r, bool strict, bool *plain)
 {
 	*plain = true;
 	if (!dbctl_jt_eat(r, '"'))
@@ -66,26 +58,11 @@ skip_string(struct dbctl_jt *r, bool strict, bool *plain)
 	return false;
 }
 
-bool
-dbctl_jt_plain_string(struct dbctl_jt *r, const char **s, size_t *len)
-{
-	const char *start;
-	bool plain;
-
-	blank(r);
-	start = r->p + 1;
-	if (!skip_string(r, true, &plain))
-		return false;
-	*s = start;
-	*len = (size_t)(r->p - 1 - start);
-	return true;
-}
-
 /* Skips one value; with @strict, only values whose strings are plain.
  * Numbers and literals are only delimited here: jansson (or the caller's
  * next expected character) judges them. */
 static bool
-skip_value(struct dbctl_jt *r, bool strict, int depth)
+skip_value(struct json_scan *r, bool strict, int depth)
 {
 	bool plain;
 	int c = dbctl_jt_peek(r);
@@ -118,85 +95,47 @@ skip_value(struct dbctl_jt *r, bool strict, int depth)
 }
 
 bool
-dbctl_jt_skip(struct dbctl_jt *r)
+dbctl_jt_skip(struct json_scan *r)
 {
 	return skip_value(r, true, 0);
 }
 
-/* A plain integer of at most 18 digits (no overflow possible); false for
- * anything else, reals included. */
 static bool
-read_int(struct dbctl_jt *r, int64_t *v)
-{
-	const char *p = r->p;
-	bool neg = false;
-	int64_t x = 0;
-	int n = 0;
-
-	if (p < r->end && *p == '-') {
-		neg = true;
-		p++;
-	}
-	while (p < r->end && *p >= '0' && *p <= '9' && n <= 18) {
-		x = x * 10 + (*p++ - '0');
-		n++;
-	}
-	if (!n || n > 18 || (n > 1 && p[-n] == '0'))
-		return false;
-	if (p < r->end && (*p == '.' || *p == 'e' || *p == 'E'))
-		return false;
-	r->p = p;
-	*v = neg ? -x : x;
-	return true;
-}
-
-static bool
-read_word(struct dbctl_jt *r, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(r->end - r->p) < n || memcmp(r->p, w, n))
-		return false;
-	r->p += n;
-	return true;
-}
-
-static bool
-read_tag(struct dbctl_jt *r, const char *tag)
+read_tag(struct json_scan *r, const char *tag)
 {
 	const char *s;
 	size_t len;
 
-	return dbctl_jt_plain_string(r, &s, &len) && len == strlen(tag) &&
+	return json_scan_plain_string(r, &s, &len) && len == strlen(tag) &&
 	       !memcmp(s, tag, len);
 }
 
 /* One atom of @base, plainly written; false if it is not (the caller then
  * falls back to jansson for the whole value). */
 static bool
-read_atom(struct dbctl_jt *r, const struct ovsdb_base_type *base,
+read_atom(struct json_scan *r, const struct ovsdb_base_type *base,
 	  union ovsdb_atom *a)
 {
 	struct ovsdb_error *e = NULL;
 	const char *s;
 	size_t len;
 
-	blank(r);
+	json_scan_blank(r);
 	switch (base->type) {
 	case OVSDB_T_INTEGER:
-		if (!read_int(r, &a->i))
+		if (!json_scan_int(r, &a->i))
 			return false;
 		break;
 	case OVSDB_T_BOOLEAN:
-		if (read_word(r, "true"))
+		if (json_scan_word(r, "true"))
 			a->b = true;
-		else if (read_word(r, "false"))
+		else if (json_scan_word(r, "false"))
 			a->b = false;
 		else
 			return false;
 		break;
 	case OVSDB_T_STRING:
-		if (!dbctl_jt_plain_string(r, &s, &len))
+		if (!json_scan_plain_string(r, &s, &len))
 			return false;
 		a->s = xstrndup(s, len);
 		break;
@@ -205,7 +144,7 @@ read_atom(struct dbctl_jt *r, const struct ovsdb_base_type *base,
 
 		if (!dbctl_jt_eat(r, '[') || !read_tag(r, "uuid") ||
 		    !dbctl_jt_eat(r, ',') ||
-		    !dbctl_jt_plain_string(r, &s, &len) ||
+		    !json_scan_plain_string(r, &s, &len) ||
 		    len != OVSDB_UUID_LEN || !dbctl_jt_eat(r, ']'))
 			return false;
 		memcpy(buf, s, len);
@@ -238,7 +177,7 @@ grow(struct ovsdb_datum *d, size_t *cap, bool map)
 
 /* The elements of a "set" or "map" after its tag: `, [ ... ] ]`. */
 static bool
-read_elems(struct dbctl_jt *r, const struct ovsdb_type *t, bool map,
+read_elems(struct json_scan *r, const struct ovsdb_type *t, bool map,
 	   struct ovsdb_datum *d)
 {
 	size_t cap = 0;
@@ -272,12 +211,12 @@ read_elems(struct dbctl_jt *r, const struct ovsdb_type *t, bool map,
 /* The value at @r as a datum of @t without jansson; false (anything
  * allocated freed) if it is not written plainly. */
 static bool
-read_datum(struct dbctl_jt *r, const struct ovsdb_type *t,
+read_datum(struct json_scan *r, const struct ovsdb_type *t,
 	   struct ovsdb_datum *d)
 {
 	bool map = ovsdb_type_is_map(t);
 	struct ovsdb_error *e = NULL;
-	struct dbctl_jt save;
+	struct json_scan save;
 	bool ok;
 
 	ovsdb_datum_init_empty(d);
@@ -316,16 +255,16 @@ read_datum(struct dbctl_jt *r, const struct ovsdb_type *t,
 }
 
 int
-dbctl_jt_datum(struct dbctl_jt *r, const struct ovsdb_type *t,
+dbctl_jt_datum(struct json_scan *r, const struct ovsdb_type *t,
 	       struct ovsdb_datum *d)
 {
 	struct ovsdb_error *e = NULL;
-	struct dbctl_jt start;
+	struct json_scan start;
 	json_error_t jerr;
 	json_t *j;
 	int rc;
 
-	blank(r);
+	json_scan_blank(r);
 	start = *r;
 	if (read_datum(r, t, d)) {
 		/* The value must end where jansson would end it. */

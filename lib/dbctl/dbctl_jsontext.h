@@ -14,28 +14,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ovsdb/json_fast.h"
 #include "ovsdb/ovsdb_datum.h"
-
-struct dbctl_jt {
-	const char *p, *end;
-};
 
 /* Consumes white space and then @c; false (nothing consumed but the
  * white space) if the next character is another. */
-bool dbctl_jt_eat(struct dbctl_jt *r, char c);
+bool dbctl_jt_eat(struct json_scan *r, char c);
 /* The next non-blank character, or -1 at the end. */
-int dbctl_jt_peek(struct dbctl_jt *r);
-/* Reads a string holding only printable ASCII without escapes: *@s points
- * into the text, *@len is its length.  False on anything else. */
-bool dbctl_jt_plain_string(struct dbctl_jt *r, const char **s, size_t *len);
+int dbctl_jt_peek(struct json_scan *r);
+/* Plain strings: json_scan_plain_string() (json_fast.h). */
 /* Skips one value.  False on a syntax error or on a string this reader
  * does not validate (escapes, bytes outside printable ASCII). */
-bool dbctl_jt_skip(struct dbctl_jt *r);
+bool dbctl_jt_skip(struct json_scan *r);
 /* Reads one value of type @t into *@d (initialised here).  0; -EAGAIN
  * when the text is not a value jansson would accept (the caller then
  * parses the whole text with jansson); -EINVAL when the value is not a
  * valid datum of @t (*@d empty; the general path would refuse it too). */
-int dbctl_jt_datum(struct dbctl_jt *r, const struct ovsdb_type *t,
+int dbctl_jt_datum(struct json_scan *r, const struct ovsdb_type *t,
 		   struct ovsdb_datum *d);
 
 #endif

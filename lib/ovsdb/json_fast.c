@@ -12,24 +12,21 @@
 
 /* ---- reading ---- */
 
-struct reader {
-	const char *p, *end;
-};
-
-static void
-skip_blank(struct reader *r)
+void
+json_scan_blank(struct json_scan *r)
 {
 	while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' ||
 				 *r->p == '\r' || *r->p == '\t'))
 		r->p++;
 }
 
-/* A string of printable ASCII without escapes; *@s points into the text. */
-static bool
-read_plain_string(struct reader *r, const char **s, size_t *len)
+bool
+json_scan_plain_string(struct json_scan *r, const char **s, size_t *len)
 {
-	const char *p = ++r->p; /* past the quote */
-
+	json_scan_blank(r);
+	if (r->p == r->end || *r->p != '"')
+		return false;
+	const char *p = r->p + 1;
 	while (p < r->end && *p != '"') {
 		unsigned char c = (unsigned char)*p;
 		if (c < 0x20 || c > 0x7e || c == '\\')
@@ -38,23 +35,22 @@ read_plain_string(struct reader *r, const char **s, size_t *len)
 	}
 	if (p == r->end)
 		return false;
-	*s = r->p;
-	*len = (size_t)(p - r->p);
+	*s = r->p + 1;
+	*len = (size_t)(p - *s);
 	r->p = p + 1;
 	return true;
 }
 
-/* -?(0|[1-9][0-9]*), at most 18 digits (so it fits in 63 bits), not
- * followed by a fraction or an exponent. */
-static json_t *
-read_integer(struct reader *r)
+bool
+json_scan_int(struct json_scan *r, int64_t *v)
 {
+	json_scan_blank(r);
 	const char *p = r->p;
 	bool neg = false;
-	int64_t v = 0;
+	int64_t x = 0;
 	int digits = 0;
 
-	if (*p == '-') {
+	if (p < r->end && *p == '-') {
 		neg = true;
 		p++;
 	}
@@ -64,35 +60,39 @@ read_integer(struct reader *r)
 	} else {
 		while (p < r->end && *p >= '0' && *p <= '9') {
 			if (++digits > 18)
-				return NULL;
-			v = v * 10 + (*p++ - '0');
+				return false;
+			x = x * 10 + (*p++ - '0');
 		}
 	}
 	if (!digits || (p < r->end && (*p == '.' || *p == 'e' || *p == 'E' ||
 				       (*p >= '0' && *p <= '9'))))
-		return NULL;
+		return false;
 	r->p = p;
-	return json_integer(neg ? -v : v);
+	*v = neg ? -x : x;
+	return true;
 }
 
-static json_t *
-read_word(struct reader *r, const char *w, size_t n, json_t *value)
+bool
+json_scan_word(struct json_scan *r, const char *w)
 {
+	size_t n = strlen(w);
+
+	json_scan_blank(r);
 	if ((size_t)(r->end - r->p) < n || memcmp(r->p, w, n))
-		return NULL;
+		return false;
 	r->p += n;
-	return value;
+	return true;
 }
 
-static json_t *read_value(struct reader *r, int depth);
+static json_t *read_value(struct json_scan *r, int depth);
 
 static json_t *
-read_array(struct reader *r, int depth)
+read_array(struct json_scan *r, int depth)
 {
 	json_t *a = json_array();
 
 	r->p++;
-	skip_blank(r);
+	json_scan_blank(r);
 	if (r->p < r->end && *r->p == ']') {
 		r->p++;
 		return a;
@@ -101,7 +101,7 @@ read_array(struct reader *r, int depth)
 		json_t *v = read_value(r, depth);
 		if (!v || json_array_append_new(a, v))
 			break;
-		skip_blank(r);
+		json_scan_blank(r);
 		if (r->p == r->end)
 			break;
 		if (*r->p == ']') {
@@ -116,12 +116,12 @@ read_array(struct reader *r, int depth)
 }
 
 static json_t *
-read_object(struct reader *r, int depth)
+read_object(struct json_scan *r, int depth)
 {
 	json_t *o = json_object();
 
 	r->p++;
-	skip_blank(r);
+	json_scan_blank(r);
 	if (r->p < r->end && *r->p == '}') {
 		r->p++;
 		return o;
@@ -131,11 +131,10 @@ read_object(struct reader *r, int depth)
 		size_t klen;
 		json_t *v;
 
-		skip_blank(r);
-		if (r->p == r->end || *r->p != '"' ||
-		    !read_plain_string(r, &key, &klen))
+		json_scan_blank(r);
+		if (!json_scan_plain_string(r, &key, &klen))
 			break;
-		skip_blank(r);
+		json_scan_blank(r);
 		if (r->p == r->end || *r->p++ != ':')
 			break;
 		v = read_value(r, depth);
@@ -143,7 +142,7 @@ read_object(struct reader *r, int depth)
 		 * without JSON_REJECT_DUPLICATES. */
 		if (!v || json_object_setn_new_nocheck(o, key, klen, v))
 			break;
-		skip_blank(r);
+		json_scan_blank(r);
 		if (r->p == r->end)
 			break;
 		if (*r->p == '}') {
@@ -158,12 +157,13 @@ read_object(struct reader *r, int depth)
 }
 
 static json_t *
-read_value(struct reader *r, int depth)
+read_value(struct json_scan *r, int depth)
 {
 	const char *s;
 	size_t n;
+	int64_t i;
 
-	skip_blank(r);
+	json_scan_blank(r);
 	if (r->p == r->end)
 		return NULL;
 	switch (*r->p) {
@@ -172,35 +172,33 @@ read_value(struct reader *r, int depth)
 	case '[':
 		return depth < JSON_FAST_DEPTH ? read_array(r, depth + 1) : NULL;
 	case '"':
-		if (!read_plain_string(r, &s, &n))
+		if (!json_scan_plain_string(r, &s, &n))
 			return NULL;
 		return json_stringn_nocheck(s, n);
 	case 't':
-		return read_word(r, "true", 4, json_true());
+		return json_scan_word(r, "true") ? json_true() : NULL;
 	case 'f':
-		return read_word(r, "false", 5, json_false());
+		return json_scan_word(r, "false") ? json_false() : NULL;
 	case 'n':
-		return read_word(r, "null", 4, json_null());
+		return json_scan_word(r, "null") ? json_null() : NULL;
 	default:
-		if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))
-			return read_integer(r);
-		return NULL;
+		return json_scan_int(r, &i) ? json_integer(i) : NULL;
 	}
 }
 
 json_t *
 json_fast_parse(const char *text, size_t len)
 {
-	struct reader r = { text, text + len };
+	struct json_scan r = { text, text + len };
 	json_t *j;
 
-	skip_blank(&r);
+	json_scan_blank(&r);
 	if (r.p == r.end || (*r.p != '{' && *r.p != '['))
 		return NULL;
 	j = read_value(&r, 0);
 	if (!j)
 		return NULL;
-	skip_blank(&r);
+	json_scan_blank(&r);
 	if (r.p != r.end) {
 		json_decref(j);
 		return NULL;

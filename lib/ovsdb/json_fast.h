@@ -19,11 +19,30 @@
 #define MICROVS_JSON_FAST_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
 #define JSON_FAST_DEPTH 128
+
+/* A cursor over JSON text, for the readers of its plain subset (this one,
+ * and dbctl's reader of select replies).  Each json_scan_* call skips
+ * white space first; on false the cursor has not moved past the value. */
+struct json_scan {
+	const char *p, *end;
+};
+
+void json_scan_blank(struct json_scan *r);
+/* A string of printable ASCII without escapes; *@s points into the text. */
+bool json_scan_plain_string(struct json_scan *r, const char **s,
+			    size_t *len);
+/* -?(0|[1-9][0-9]*) of at most 18 digits (it cannot overflow), not
+ * followed by a fraction or an exponent. */
+bool json_scan_int(struct json_scan *r, int64_t *v);
+/* The literal @w ("true", "false", "null"). */
+bool json_scan_word(struct json_scan *r, const char *w);
 
 json_t *json_fast_parse(const char *text, size_t len);
 
