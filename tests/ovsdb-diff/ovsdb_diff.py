@@ -301,6 +301,17 @@ class CaseRunner:
                     and isinstance(obj.get("method"), str):
                 self.pending[cname][json.dumps(obj["id"])] = obj["method"]
 
+    def send_recorded(self, cname, c, msg):
+        """Records and sends @msg on connection @cname; False (recorded as
+        "closed") when the server has closed it."""
+        self.record(cname, "send", msg=msg)
+        try:
+            c.send(msg)
+        except Closed:
+            self.record(cname, "closed")
+            return False
+        return True
+
     def run_step(self, step):
         cname = step.get("conn", "A")
         if "close" in step:
@@ -329,11 +340,7 @@ class CaseRunner:
             return
         if "send" in step:
             msg = self.subst(step["send"])
-            self.record(cname, "send", msg=msg)
-            try:
-                c.send(msg)
-            except Closed:
-                self.record(cname, "closed")
+            if not self.send_recorded(cname, c, msg):
                 return
             if isinstance(msg, dict) and "id" in msg and msg["id"] is not None \
                     and "method" in msg:
@@ -351,11 +358,7 @@ class CaseRunner:
         elif "notify" in step:
             msg = {"method": step["notify"],
                    "params": self.subst(step.get("params", [])), "id": None}
-            self.record(cname, "send", msg=msg)
-            try:
-                c.send(msg)
-            except Closed:
-                self.record(cname, "closed")
+            self.send_recorded(cname, c, msg)
             self.sync_all()
             return
         else:
@@ -363,11 +366,7 @@ class CaseRunner:
         rid = self.next_id
         self.next_id += 1
         msg = {"method": method, "params": self.subst(params), "id": rid}
-        self.record(cname, "send", msg=msg)
-        try:
-            c.send(msg)
-        except Closed:
-            self.record(cname, "closed")
+        if not self.send_recorded(cname, c, msg):
             return
         self.pending[cname][json.dumps(rid)] = method
         if step.get("nowait"):
