@@ -91,6 +91,18 @@ def ovs_row(idl):
     return rows[0] if len(rows) == 1 else None
 
 
+def txn_add_bridge(idl, name):
+    """A transaction on @idl inserting Bridge @name into the verified
+    Open_vSwitch.bridges; returns it (not yet committed) and the row."""
+    txn = ovs.db.idl.Transaction(idl)
+    br = txn.insert(idl.tables["Bridge"])
+    br.name = name
+    o = ovs_row(idl)
+    o.verify("bridges")
+    o.bridges = list(o.bridges) + [br]
+    return txn, br
+
+
 def cli_transact(sock, *ops):
     r = subprocess.run(["ovsdb-client", "transact", "unix:" + sock,
                         json.dumps(["Open_vSwitch"] + list(ops))],
@@ -150,13 +162,8 @@ def main():
     checks.check("IDL B connected with the same initial contents", ok)
 
     # A transaction through the IDL.
-    txn = ovs.db.idl.Transaction(a)
-    br = txn.insert(a.tables["Bridge"])
-    br.name = "br-idl"
+    txn, br = txn_add_bridge(a, "br-idl")
     br.external_ids = {"created-by": "python-idl"}
-    o = ovs_row(a)
-    o.verify("bridges")
-    o.bridges = list(o.bridges) + [br]
     status = commit(a, txn)
     checks.check("IDL A: Transaction inserting br-idl -> SUCCESS",
                  status == ovs.db.idl.Transaction.SUCCESS,
@@ -212,12 +219,7 @@ def main():
                            and len(ovs_row(a).bridges) == 2))
 
     # verify(): a commit based on a stale replica must be refused.
-    txn = ovs.db.idl.Transaction(a)
-    br = txn.insert(a.tables["Bridge"])
-    br.name = "br-late"
-    o = ovs_row(a)
-    o.verify("bridges")
-    o.bridges = list(o.bridges) + [br]
+    txn, br = txn_add_bridge(a, "br-late")
     ok, out = cli_transact(sock, *add_bridge_ops("br-race"))
     # No a.run() in between: A has not seen br-race when it commits.
     status = commit(a, txn)
@@ -225,12 +227,7 @@ def main():
                  "column -> TRY_AGAIN", ok and status ==
                  ovs.db.idl.Transaction.TRY_AGAIN, "%s %s" % (status, out))
     run_until([a], lambda: "br-race" in bridges(a))
-    txn = ovs.db.idl.Transaction(a)
-    br = txn.insert(a.tables["Bridge"])
-    br.name = "br-late"
-    o = ovs_row(a)
-    o.verify("bridges")
-    o.bridges = list(o.bridges) + [br]
+    txn, br = txn_add_bridge(a, "br-late")
     status = commit(a, txn)
     checks.check("IDL A: retry after catching up -> SUCCESS",
                  status == ovs.db.idl.Transaction.SUCCESS,
