@@ -16,6 +16,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "list.h"
 #include "log.h"
 #include "util.h"
 
@@ -29,10 +30,10 @@ enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
 
 struct inbox_item {
 	enum inbox_kind kind;
-	nng_msg *msg;    /* IN_REQUEST, IN_REPLY, IN_NOTIFY */
-	nng_ctx ctx;     /* IN_REQUEST */
-	void *obj;       /* IN_SENT: struct bus_req; IN_REPLY: struct call;
-			  * IN_NOTIFY: struct sub */
+	nng_msg *msg; /* IN_REQUEST, IN_REPLY, IN_NOTIFY */
+	nng_ctx ctx;  /* IN_REQUEST */
+	void *obj;    /* IN_SENT: struct bus_req; IN_REPLY: struct call;
+		       * IN_NOTIFY: struct sub */
 	int err;
 	struct inbox_item *next;
 };
@@ -45,7 +46,7 @@ struct rep_slot {
 
 struct bus_req {
 	struct bus *bus;
-	struct bus_req *prev, *next; /* bus->reqs: not yet freed */
+	struct list_node node; /* bus->reqs: not yet freed */
 	nng_ctx ctx;
 	nng_aio *aio;
 	uint64_t reqid;
@@ -62,7 +63,7 @@ struct peer {
 
 struct call {
 	struct bus *bus;
-	struct call *prev, *next; /* bus->calls: awaiting their reply */
+	struct list_node node; /* bus->calls: awaiting their reply */
 	nng_ctx ctx;
 	nng_aio *aio;
 	bool sending;
@@ -108,28 +109,9 @@ struct bus {
 	struct peer *peers;
 	struct sub *subs;
 	uint64_t next_reqid;
-	struct call *calls;
-	struct bus_req *reqs;
+	struct list_node calls; /* struct call */
+	struct list_node reqs;	/* struct bus_req */
 };
-
-/* Intrusive list helpers for calls and requests still in nng's hands. */
-#define LIST_PUSH(head, x)                                                   \
-	do {                                                                 \
-		(x)->prev = NULL;                                            \
-		(x)->next = (head);                                          \
-		if (head)                                                    \
-			(head)->prev = (x);                                  \
-		(head) = (x);                                                \
-	} while (0)
-#define LIST_UNLINK(head, x)                                                 \
-	do {                                                                 \
-		if ((x)->prev)                                               \
-			(x)->prev->next = (x)->next;                         \
-		else                                                         \
-			(head) = (x)->next;                                  \
-		if ((x)->next)                                               \
-			(x)->next->prev = (x)->prev;                         \
-	} while (0)
 
 static struct log_module trace_module = {
 	"bustrace", { LVL_OFF, LVL_OFF, LVL_OFF }, LVL_OFF, NULL
@@ -323,6 +305,8 @@ bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 	bus->rundir = xstrdup(rundir);
 	bus->self = self;
 	bus->next_reqid = 1;
+	list_init(&bus->calls);
+	list_init(&bus->reqs);
 	pthread_mutex_init(&bus->mutex, NULL);
 	bus->tail = &bus->head;
 	load_uids(bus);
@@ -354,8 +338,7 @@ set_reconnect(nng_socket s)
 }
 
 static int
-listen_ipc(nng_socket s, const char *rundir, const char *name,
-	   const char *kind)
+listen_ipc(nng_socket s, const char *rundir, const char *name, const char *kind)
 {
 	char *path = bus_endpoint_path(rundir, name, kind);
 	char *url = endpoint_url(rundir, name, kind);
@@ -399,8 +382,8 @@ on_rep_recv(void *arg)
 		nng_ctx_recv(slot->ctx, slot->aio);
 		return;
 	}
-	inbox_push(slot->bus, IN_REQUEST, nng_aio_get_msg(slot->aio),
-		   slot->ctx, NULL, 0);
+	inbox_push(slot->bus, IN_REQUEST, nng_aio_get_msg(slot->aio), slot->ctx,
+		   NULL, 0);
 	slot_start(slot);
 }
 
@@ -472,6 +455,9 @@ free_peers_and_subs(struct bus *bus)
 void
 bus_close(struct bus *bus)
 {
+	struct call *c, *next_c;
+	struct bus_req *r, *next_r;
+
 	if (!bus)
 		return;
 	/* Stop every aio first: after nng_aio_stop() its callback has run
@@ -479,9 +465,9 @@ bus_close(struct bus *bus)
 	if (bus->serving)
 		for (int i = 0; i < N_RECV_SLOTS; i++)
 			nng_aio_stop(bus->slots[i].aio);
-	for (struct call *c = bus->calls; c; c = c->next)
+	LIST_FOR_EACH (c, node, &bus->calls)
 		nng_aio_stop(c->aio);
-	for (struct bus_req *r = bus->reqs; r; r = r->next)
+	LIST_FOR_EACH (r, node, &bus->reqs)
 		if (r->aio)
 			nng_aio_stop(r->aio);
 	for (struct sub *s = bus->subs; s; s = s->next)
@@ -497,16 +483,14 @@ bus_close(struct bus *bus)
 		free(it);
 	}
 	/* Calls never answered: their callers hear -ECANCELED. */
-	while (bus->calls) {
-		struct call *c = bus->calls;
-		bus->calls = c->next;
+	LIST_FOR_EACH_SAFE (c, next_c, node, &bus->calls) {
 		c->cb(-ECANCELED, 0, NULL, c->arg);
 		nng_aio_free(c->aio);
 		nng_ctx_close(c->ctx);
 		free(c);
 	}
-	while (bus->reqs)
-		req_free(bus->reqs);
+	LIST_FOR_EACH_SAFE (r, next_r, node, &bus->reqs)
+		req_free(r);
 	/* Sockets that receive (rep, req, sub) are not passed to nng_close():
 	 * with Debian 12's nng 1.5.2 it can wait forever for a pipe that is
 	 * receiving at that moment to be reaped (reproduced natively within a
@@ -553,7 +537,7 @@ on_req_sent(void *arg)
 static void
 req_free(struct bus_req *req)
 {
-	LIST_UNLINK(req->bus->reqs, req);
+	list_remove(&req->node);
 	if (req->aio)
 		nng_aio_free(req->aio);
 	nng_ctx_close(req->ctx);
@@ -582,7 +566,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 
 	req->bus = bus;
 	req->ctx = ctx;
-	LIST_PUSH(bus->reqs, req);
+	list_push_back(&bus->reqs, &req->node);
 	req->uid = msg_peer_uid(nmsg);
 	req->roles = roles_of_uid(bus, req->uid);
 	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
@@ -612,9 +596,8 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 		log_warn("refused %s from uid %u (%s): not an allowed sender",
 			 bus_msg_name(type), (unsigned)req->uid,
 			 uid_role_name(bus, req->uid));
-		bus_reply_error(req, -EACCES,
-				"uid %u may not send %s", (unsigned)req->uid,
-				bus_msg_name(type));
+		bus_reply_error(req, -EACCES, "uid %u may not send %s",
+				(unsigned)req->uid, bus_msg_name(type));
 	} else if (!(h = find_handler(bus, type))) {
 		bus_reply_error(req, -EOPNOTSUPP, "%s does not handle %s",
 				bus->self->name, bus_msg_name(type));
@@ -748,7 +731,7 @@ handle_reply(struct call *c, nng_msg *nmsg, int err)
 	bus_msg_free(type, msg);
 	nng_aio_free(c->aio);
 	nng_ctx_close(c->ctx);
-	LIST_UNLINK(c->bus->calls, c);
+	list_remove(&c->node);
 	free(c);
 }
 
@@ -792,7 +775,7 @@ bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
 	}
 	trace("send", type, msg, peer);
 	c->sending = true;
-	LIST_PUSH(bus->calls, c);
+	list_push_back(&bus->calls, &c->node);
 	nng_aio_set_timeout(c->aio, (nng_duration)timeout_ms);
 	nng_aio_set_msg(c->aio, nmsg);
 	nng_ctx_send(c->ctx, c->aio);
@@ -835,8 +818,8 @@ on_sub_recv(void *arg)
 		return;
 	if (!rv) {
 		nng_ctx none = NNG_CTX_INITIALIZER;
-		inbox_push(s->bus, IN_NOTIFY, nng_aio_get_msg(s->aio), none,
-			   s, 0);
+		inbox_push(s->bus, IN_NOTIFY, nng_aio_get_msg(s->aio), none, s,
+			   0);
 	}
 	nng_recv_aio(s->sock, s->aio);
 }
@@ -855,8 +838,10 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 			 &msg);
 	nng_msg_free(nmsg);
 	if (err) {
-		log_warn_rl(&bad_rl, "malformed notification from %s (uid "
-			    "%u): %s", s->peer, (unsigned)uid, strerror(-err));
+		log_warn_rl(&bad_rl,
+			    "malformed notification from %s (uid "
+			    "%u): %s",
+			    s->peer, (unsigned)uid, strerror(-err));
 		return;
 	}
 	if (bus_msg_desc(type)->kind != BUS_KIND_NOTIFY ||

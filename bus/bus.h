@@ -91,15 +91,14 @@ void bus_close(struct bus *bus);
 
 /* For command-line tools without a loop: one call to @peer in @rundir,
  * waiting at most @timeout_ms, on the calling thread (no nng threads:
- * bus_sync.c speaks the wire format itself).  On success *@reply_type and *@reply (free
- * with bus_msg_free) are set.  0, -ECONNREFUSED / -ENOENT (peer not
- * running), -ETIMEDOUT, -EBADMSG or -errno. */
+ * bus_sync.c speaks the wire format itself).  On success *@reply_type and
+ * *@reply (free with bus_msg_free) are set.  0, -ECONNREFUSED / -ENOENT (peer
+ * not running), -ETIMEDOUT, -EBADMSG or -errno. */
 int bus_call_sync(const char *rundir, const char *peer, unsigned type,
 		  const void *msg, unsigned timeout_ms, unsigned *reply_type,
 		  void **reply);
 
 /* The socket path of @peer's endpoint ("rpc" or "events"); caller frees. */
-char *bus_endpoint_path(const char *rundir, const char *peer,
-			const char *kind);
+char *bus_endpoint_path(const char *rundir, const char *peer, const char *kind);
 
 #endif

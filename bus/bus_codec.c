@@ -129,8 +129,8 @@ bus_encode(unsigned type, uint64_t reqid, const void *msg, void **bufp,
 		const struct bus_field_desc *f = &d->fields[i];
 		bool set = field_set(d, msg, f);
 
-		if (f->required && !set && (f->type == BUS_FT_STR ||
-					    f->type == BUS_FT_BIN))
+		if (f->required && !set &&
+		    (f->type == BUS_FT_STR || f->type == BUS_FT_BIN))
 			return -EINVAL;
 		n_set += set || f->required;
 	}
@@ -233,8 +233,7 @@ find_field(const struct bus_msg_desc *d, uint64_t num)
 }
 
 static int
-decode_body(const struct bus_msg_desc *d, const msgpack_object *body,
-	    void *msg)
+decode_body(const struct bus_msg_desc *d, const msgpack_object *body, void *msg)
 {
 	uint64_t seen = 0;
 
@@ -259,7 +258,8 @@ decode_body(const struct bus_msg_desc *d, const msgpack_object *body,
 			return err;
 	}
 	for (size_t i = 0; i < d->n_fields; i++)
-		if (d->fields[i].required && !(seen & (1ull << d->fields[i].num)))
+		if (d->fields[i].required &&
+		    !(seen & (1ull << d->fields[i].num)))
 			return -EBADMSG;
 	*present_of(d, msg) = seen;
 	return 0;
@@ -274,9 +274,9 @@ static int
 precheck(const uint8_t *buf, size_t len)
 {
 	static const uint8_t fixed[256] = {
-		[0xc0] = 1, [0xc2] = 1, [0xc3] = 1, [0xca] = 5, [0xcb] = 9,
-		[0xcc] = 2, [0xcd] = 3, [0xce] = 5, [0xcf] = 9, [0xd0] = 2,
-		[0xd1] = 3, [0xd2] = 5, [0xd3] = 9, [0xd4] = 3, [0xd5] = 4,
+		[0xc0] = 1, [0xc2] = 1,	 [0xc3] = 1,  [0xca] = 5, [0xcb] = 9,
+		[0xcc] = 2, [0xcd] = 3,	 [0xce] = 5,  [0xcf] = 9, [0xd0] = 2,
+		[0xd1] = 3, [0xd2] = 5,	 [0xd3] = 9,  [0xd4] = 3, [0xd5] = 4,
 		[0xd6] = 6, [0xd7] = 10, [0xd8] = 18,
 	};
 	uint64_t pending = 1;
@@ -311,7 +311,8 @@ precheck(const uint8_t *buf, size_t len)
 			/* Length-prefixed: size of the length field. */
 			static const struct {
 				uint8_t code, lenbytes, extra, kind;
-			} lp[] = { /* kind 0: bytes, 1: array, 2: map */
+			} lp[] = {
+				/* kind 0: bytes, 1: array, 2: map */
 				{ 0xc4, 1, 0, 0 }, { 0xc5, 2, 0, 0 },
 				{ 0xc6, 4, 0, 0 }, { 0xc7, 1, 1, 0 },
 				{ 0xc8, 2, 1, 0 }, { 0xc9, 4, 1, 0 },
@@ -325,7 +326,8 @@ precheck(const uint8_t *buf, size_t len)
 
 			for (i = 0; i < ARRAY_SIZE(lp) && lp[i].code != b; i++)
 				;
-			if (i == ARRAY_SIZE(lp) || len - pos < 1u + lp[i].lenbytes)
+			if (i == ARRAY_SIZE(lp) ||
+			    len - pos < 1u + lp[i].lenbytes)
 				return -EBADMSG; /* 0xc1, or truncated */
 			for (unsigned k = 0; k < lp[i].lenbytes; k++)
 				v = v << 8 | buf[pos + 1 + k];

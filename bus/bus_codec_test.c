@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tests/check.h"
+#include "check.h"
 #include "util.h"
 
 static void *
@@ -85,7 +85,8 @@ same(const struct bus_msg_desc *d, void *a, void *b)
 			break;
 		case BUS_FT_BIN: {
 			struct bus_bin *x = pa, *y = pb;
-			if (x->len != y->len || memcmp(x->data, y->data, x->len))
+			if (x->len != y->len ||
+			    memcmp(x->data, y->data, x->len))
 				return false;
 			break;
 		}
@@ -216,15 +217,24 @@ pack_bad_value(msgpack_packer *pk, enum bus_ftype type)
 		msgpack_pack_str_with_body(pk, "nope", 4);
 }
 
-enum { V_GOOD, V_DUP, V_WRONG_TYPE, V_MISSING, V_UNKNOWN_FIELD, V_NUL_STR,
-       V_BAD_KEY, V_NOT_MAP };
+enum {
+	V_GOOD,
+	V_DUP,
+	V_WRONG_TYPE,
+	V_MISSING,
+	V_UNKNOWN_FIELD,
+	V_NUL_STR,
+	V_BAD_KEY,
+	V_NOT_MAP
+};
 
 /* Variant @variant of a body for @d; V_WRONG_TYPE etc. mangle field 0. */
 static void
 body_variant(msgpack_packer *pk, const struct bus_msg_desc *d, int variant)
 {
-	size_t n = d->n_fields + (variant == V_DUP || variant == V_UNKNOWN_FIELD ||
-				  variant == V_BAD_KEY);
+	size_t n =
+		d->n_fields + (variant == V_DUP || variant == V_UNKNOWN_FIELD ||
+			       variant == V_BAD_KEY);
 
 	if (variant == V_MISSING)
 		n--;
@@ -241,7 +251,8 @@ body_variant(msgpack_packer *pk, const struct bus_msg_desc *d, int variant)
 		msgpack_pack_uint64(pk, f->num);
 		if (i == 0 && variant == V_WRONG_TYPE)
 			pack_bad_value(pk, f->type);
-		else if (i == 0 && variant == V_NUL_STR && f->type == BUS_FT_STR)
+		else if (i == 0 && variant == V_NUL_STR &&
+			 f->type == BUS_FT_STR)
 			msgpack_pack_str_with_body(pk, "a\0b", 3);
 		else
 			pack_good_value(pk, f->type);
@@ -267,20 +278,30 @@ test_mangled_bodies(void)
 		if (!d)
 			continue;
 		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_GOOD), 0);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_UNKNOWN_FIELD), 0);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_DUP), -EBADMSG);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_WRONG_TYPE), -EBADMSG);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_BAD_KEY), -EBADMSG);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_NOT_MAP), -EBADMSG);
+		CHECK_EQ(
+			decode_built(1, t, 4, body_variant, d, V_UNKNOWN_FIELD),
+			0);
+		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_DUP),
+			 -EBADMSG);
+		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_WRONG_TYPE),
+			 -EBADMSG);
+		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_BAD_KEY),
+			 -EBADMSG);
+		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_NOT_MAP),
+			 -EBADMSG);
 		if (d->fields[0].required)
-			CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_MISSING),
+			CHECK_EQ(decode_built(1, t, 4, body_variant, d,
+					      V_MISSING),
 				 -EBADMSG);
 		if (d->fields[0].type == BUS_FT_STR)
-			CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_NUL_STR),
+			CHECK_EQ(decode_built(1, t, 4, body_variant, d,
+					      V_NUL_STR),
 				 -EBADMSG);
 		/* Envelopes: wrong version, too few elements, unknown type. */
-		CHECK_EQ(decode_built(2, t, 4, body_variant, d, V_GOOD), -EPROTO);
-		CHECK_EQ(decode_built(1, t, 3, body_variant, d, V_GOOD), -EBADMSG);
+		CHECK_EQ(decode_built(2, t, 4, body_variant, d, V_GOOD),
+			 -EPROTO);
+		CHECK_EQ(decode_built(1, t, 3, body_variant, d, V_GOOD),
+			 -EBADMSG);
 	}
 	const struct bus_msg_desc *any = bus_msg_desc(BUS_MSG_PING);
 	CHECK_EQ(decode_built(1, 9999, 4, body_variant, any, V_GOOD), -ENOMSG);
@@ -291,10 +312,10 @@ static void
 test_garbage_and_oversize(void)
 {
 	static const unsigned char junk[][6] = {
-		{ 0xc1 },                         /* never-used byte */
+		{ 0xc1 },			  /* never-used byte */
 		{ 0x94, 0x01, 0x07, 0x01, 0xc0 }, /* body is nil */
 		{ 0xdd, 0xff, 0xff, 0xff, 0xff }, /* huge array, truncated */
-		{ 0x01 },                         /* bare integer */
+		{ 0x01 },			  /* bare integer */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++)
 		CHECK(decode_expect(junk[i], sizeof junk[i], -EBADMSG));

@@ -117,8 +117,8 @@ get_be(const uint8_t *p, int n)
 static int
 sp_connect(const char *path, uint64_t deadline, int *fdp)
 {
-	static const uint8_t greeting[8] = { 0, 'S', 'P', 0, 0, SP_PROTO_REQ0,
-					     0, 0 };
+	static const uint8_t greeting[8] = { 0, 'S',	       'P', 0,
+					     0, SP_PROTO_REQ0, 0,   0 };
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	uint8_t peer[8];
 	int fd, err;
@@ -137,8 +137,8 @@ sp_connect(const char *path, uint64_t deadline, int *fdp)
 	err = write_all(fd, greeting, sizeof greeting, deadline);
 	if (!err)
 		err = read_all(fd, peer, sizeof peer, deadline);
-	if (!err && (memcmp(peer, greeting, 4) ||
-		     get_be(peer + 4, 2) != SP_PROTO_REP0))
+	if (!err &&
+	    (memcmp(peer, greeting, 4) || get_be(peer + 4, 2) != SP_PROTO_REP0))
 		err = -EPROTO; /* not a rep0 endpoint */
 	if (err) {
 		close(fd);

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../tests/check.h"
+#include "check.h"
 #include "log.h"
 #include "util.h"
 
@@ -61,7 +61,8 @@ static void
 on_publish_tick(struct ev_timer *t, void *arg)
 {
 	static uint64_t n;
-	struct bus_msg_ovsdb_notify m = { .seq = ++n, .session = 0,
+	struct bus_msg_ovsdb_notify m = { .seq = ++n,
+					  .session = 0,
 					  .json = "{}" };
 	bus_publish(srv, BUS_MSG_OVSDB_NOTIFY, &m);
 }
@@ -102,7 +103,8 @@ on_pong(int err, unsigned type, const void *msg, void *arg)
 	CHECK_EQ(err, 0);
 	CHECK_EQ(type, BUS_MSG_PONG);
 	if (msg)
-		order[n_order++] = (int)((const struct bus_msg_pong *)msg)->token;
+		order[n_order++] =
+			(int)((const struct bus_msg_pong *)msg)->token;
 	if (n_order == 2)
 		ev_exit(loop, 0);
 }
@@ -118,7 +120,8 @@ static int
 run_for(unsigned ms)
 {
 	bool expired = false;
-	struct ev_timer *t = ev_timer_add(loop, ms, false, on_timeout, &expired);
+	struct ev_timer *t =
+		ev_timer_add(loop, ms, false, on_timeout, &expired);
 	int rc = ev_run(loop);
 
 	ev_timer_del(t);
@@ -131,9 +134,11 @@ test_async_calls_do_not_block_each_other(void)
 	struct bus_msg_ping slow = { .token = 1 }, fast = { .token = 2 };
 
 	CHECK_EQ(bus_call(cli, "dbserver", BUS_MSG_PING, &slow, 3000, on_pong,
-			  NULL), 0);
+			  NULL),
+		 0);
 	CHECK_EQ(bus_call(cli, "dbserver", BUS_MSG_PING, &fast, 3000, on_pong,
-			  NULL), 0);
+			  NULL),
+		 0);
 	CHECK_EQ(run_for(5000), 0);
 	CHECK_EQ(n_order, 2);
 	CHECK_EQ(order[0], 2); /* the fast one overtook the held one */
@@ -148,7 +153,8 @@ test_sync_call(void)
 	void *reply;
 
 	CHECK_EQ(bus_call_sync(rundir, "dbserver", BUS_MSG_PING, &p, 2000,
-			       &type, &reply), 0);
+			       &type, &reply),
+		 0);
 	CHECK_EQ(type, BUS_MSG_PONG);
 	CHECK_EQ(((struct bus_msg_pong *)reply)->token, 42);
 	bus_msg_free(type, reply);
@@ -176,7 +182,8 @@ test_close_with_outstanding_call(void)
 
 	CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
 	CHECK_EQ(bus_call(b, "dbserver", BUS_MSG_PING, &slow, 3000,
-			  on_cancelled, NULL), 0);
+			  on_cancelled, NULL),
+		 0);
 	run_for(50);
 	bus_close(b);
 	CHECK_EQ(cancelled, -ECANCELED);
@@ -260,8 +267,8 @@ test_refused_sender(void)
 		char u[16], g[16];
 		snprintf(u, sizeof u, "%u", (unsigned)uid);
 		snprintf(g, sizeof g, "%u", (unsigned)gid);
-		execl(self_path, "bus_test", "--refused-client", rundir,
-		      u, g, (char *)NULL);
+		execl(self_path, "bus_test", "--refused-client", rundir, u, g,
+		      (char *)NULL);
 		_exit(9);
 	}
 	waitpid(pid, &status, 0);
@@ -344,7 +351,8 @@ main(int argc, char **argv)
 	int before = check_failures;
 	check_current = "test_subscribe";
 	test_subscribe(as_role);
-	printf("%s test_subscribe\n", check_failures > before ? "FAIL" : "ok  ");
+	printf("%s test_subscribe\n",
+	       check_failures > before ? "FAIL" : "ok  ");
 	CHECK_RUN(test_refused_sender);
 	before = check_failures;
 	check_current = "test_close_while_receiving";

@@ -11,8 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum bus_ftype { BUS_FT_U64, BUS_FT_I64, BUS_FT_BOOL, BUS_FT_STR, BUS_FT_BIN,
-		 BUS_FT_STRV };
+enum bus_ftype {
+	BUS_FT_U64,
+	BUS_FT_I64,
+	BUS_FT_BOOL,
+	BUS_FT_STR,
+	BUS_FT_BIN,
+	BUS_FT_STRV
+};
 enum bus_kind { BUS_KIND_CALL, BUS_KIND_REPLY, BUS_KIND_NOTIFY };
 
 struct bus_bin {

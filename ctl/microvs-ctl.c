@@ -161,8 +161,10 @@ cmd_start(const struct ctl_dirs *d, bool foreground)
 	}
 	close(fds[1]);
 	if (read(fds[0], &c, 1) != 1) {
-		fprintf(stderr, "microvs-ctl: start failed (see %s/"
-				"microvs-ctl.log)\n", d->logdir);
+		fprintf(stderr,
+			"microvs-ctl: start failed (see %s/"
+			"microvs-ctl.log)\n",
+			d->logdir);
 		return 1;
 	}
 	for (size_t i = 0; i < n_roles; i++) {
@@ -236,7 +238,8 @@ usage(void)
 	       "       microvs-ctl systemd-units OUTDIR\n"
 	       "       microvs-ctl roles\n"
 	       "  --rundir=DIR --dbdir=DIR --logdir=DIR  instance directories\n"
-	       "  --instance=NAME   /run/microvs-NAME, /var/lib/microvs-NAME...\n"
+	       "  --instance=NAME   /run/microvs-NAME, "
+	       "/var/lib/microvs-NAME...\n"
 	       "  --bindir=DIR      where the microvs-* binaries are\n"
 	       "  --foreground      start: supervise in the foreground\n");
 	exit(0);
@@ -274,18 +277,33 @@ main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': d.rundir = xstrdup(optarg); break;
-		case 'd': d.dbdir = xstrdup(optarg); break;
-		case 'l': d.logdir = xstrdup(optarg); break;
-		case 'i':
-			d.rundir = xasprintf("%s-%s", MICROVS_DEFAULT_RUNDIR, optarg);
-			d.dbdir = xasprintf("%s-%s", MICROVS_DEFAULT_DBDIR, optarg);
-			d.logdir = xasprintf("%s-%s", MICROVS_DEFAULT_LOGDIR, optarg);
+		case 'r':
+			d.rundir = xstrdup(optarg);
 			break;
-		case 'b': d.bindir = xstrdup(optarg); break;
-		case 'f': foreground = true; break;
-		case 'h': usage();
-		default: return 1;
+		case 'd':
+			d.dbdir = xstrdup(optarg);
+			break;
+		case 'l':
+			d.logdir = xstrdup(optarg);
+			break;
+		case 'i':
+			d.rundir = xasprintf("%s-%s", MICROVS_DEFAULT_RUNDIR,
+					     optarg);
+			d.dbdir = xasprintf("%s-%s", MICROVS_DEFAULT_DBDIR,
+					    optarg);
+			d.logdir = xasprintf("%s-%s", MICROVS_DEFAULT_LOGDIR,
+					     optarg);
+			break;
+		case 'b':
+			d.bindir = xstrdup(optarg);
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'h':
+			usage();
+		default:
+			return 1;
 		}
 	}
 	if (optind >= argc)

@@ -53,7 +53,8 @@ main(int argc, char **argv)
 	char *output;
 	int opt, err, status;
 
-	while ((opt = getopt_long(argc, argv, "+t:T:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t:T:hV", longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 't':
 			target = optarg;

@@ -24,14 +24,13 @@
 #include "config.h"
 #include "dbctl_fmt.h"
 #include "dbctl_rpc.h"
-#include "ovsdb/ovsdb_error.h"
-#include "ovsdb/ovsdb_schema.h"
+#include "ovsdb_error.h"
+#include "ovsdb_schema.h"
 #include "util.h"
 
 static const char *rundir;
 
-static void NORETURN PRINTF_FMT(1, 2)
-die(const char *fmt, ...)
+static void NORETURN PRINTF_FMT(1, 2) die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -86,8 +85,8 @@ db_exists(struct dbctl_conn *c, const char *name)
 	json_t *v;
 	bool found = false;
 
-	json_array_foreach(dbs, i, v)
-		found |= !strcmp(json_string_value(v), name);
+	json_array_foreach(dbs, i, v) found |=
+		!strcmp(json_string_value(v), name);
 	json_decref(dbs);
 	return found;
 }
@@ -100,7 +99,8 @@ fetch_schema(struct dbctl_conn *c, const char *db)
 	struct ovsdb_error *e = NULL;
 
 	if (ovsdb_schema_from_json(j, &s, &e))
-		die("%s: bad schema: %s", db, e && e->details ? e->details : "");
+		die("%s: bad schema: %s", db,
+		    e && e->details ? e->details : "");
 	json_decref(j);
 	return s;
 }
@@ -108,20 +108,21 @@ fetch_schema(struct dbctl_conn *c, const char *db)
 static void
 print_json(const json_t *j)
 {
-	char *t = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS |
-				    JSON_ENCODE_ANY);
+	char *t =
+		json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	puts(t);
 	free(t);
 }
 
 static const struct ovsdb_type string_type = {
 	.key = { .type = OVSDB_T_STRING, .max_len = UINT_MAX },
-	.value = { .type = OVSDB_T_VOID }, .n_min = 1, .n_max = 1,
+	.value = { .type = OVSDB_T_VOID },
+	.n_min = 1,
+	.n_max = 1,
 };
 
 static void
-set_string(struct dbctl_out_table *t, size_t row, unsigned col,
-	   const char *s)
+set_string(struct dbctl_out_table *t, size_t row, unsigned col, const char *s)
 {
 	union ovsdb_atom a = { .s = (char *)(uintptr_t)s };
 	struct ovsdb_datum d = { .n = 1, .keys = &a };
@@ -130,8 +131,10 @@ set_string(struct dbctl_out_table *t, size_t row, unsigned col,
 }
 
 static const struct ovsdb_type uuid_type = {
-	.key = { .type = OVSDB_T_UUID }, .value = { .type = OVSDB_T_VOID },
-	.n_min = 1, .n_max = 1,
+	.key = { .type = OVSDB_T_UUID },
+	.value = { .type = OVSDB_T_VOID },
+	.n_min = 1,
+	.n_max = 1,
 };
 
 static void
@@ -193,8 +196,7 @@ cmd_list_dbs(struct dbctl_conn *c, int argc, char **argv)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(dbs, i, v)
-		puts(json_string_value(v));
+	json_array_foreach(dbs, i, v) puts(json_string_value(v));
 	json_decref(dbs);
 }
 
@@ -220,7 +222,8 @@ db_arg(struct dbctl_conn *c, int argc, char **argv)
 static void
 cmd_get_schema(struct dbctl_conn *c, int argc, char **argv)
 {
-	json_t *j = call(c, "get_schema", json_pack("[s]", db_arg(c, argc, argv)));
+	json_t *j =
+		call(c, "get_schema", json_pack("[s]", db_arg(c, argc, argv)));
 
 	print_json(j);
 	json_decref(j);
@@ -229,7 +232,8 @@ cmd_get_schema(struct dbctl_conn *c, int argc, char **argv)
 static void
 cmd_get_schema_version(struct dbctl_conn *c, int argc, char **argv)
 {
-	json_t *j = call(c, "get_schema", json_pack("[s]", db_arg(c, argc, argv)));
+	json_t *j =
+		call(c, "get_schema", json_pack("[s]", db_arg(c, argc, argv)));
 
 	puts(json_string_value(json_object_get(j, "version")));
 	json_decref(j);
@@ -256,8 +260,8 @@ cmd_list_tables(struct dbctl_conn *c, int argc, char **argv)
 static void
 cmd_list_columns(struct dbctl_conn *c, int argc, char **argv)
 {
-	const char *db = argc > 0 && db_exists(c, argv[0]) ? argv[0]
-							    : "Open_vSwitch";
+	const char *db =
+		argc > 0 && db_exists(c, argv[0]) ? argv[0] : "Open_vSwitch";
 	const char *only = argc > (db == argv[0] ? 1 : 0)
 				   ? argv[db == argv[0] ? 1 : 0]
 				   : NULL;
@@ -287,21 +291,21 @@ cmd_list_columns(struct dbctl_conn *c, int argc, char **argv)
 			continue;
 		cols = json_object_get(json_object_get(tables, tnames[i]),
 				       "columns");
-		const char **cn = xcalloc(json_object_size(cols) + 2,
-					  sizeof *cn);
-		json_object_foreach(cols, name, type)
-			cn[n++] = name;
+		const char **cn =
+			xcalloc(json_object_size(cols) + 2, sizeof *cn);
+		json_object_foreach(cols, name, type) cn[n++] = name;
 		cn[n++] = "_uuid";
 		cn[n++] = "_version";
 		qsort(cn, n, sizeof *cn, cmp_str);
 		for (k = 0; k < n; k++) {
 			size_t row = dbctl_out_table_add_row(t);
-			json_t *ty = json_object_get(json_object_get(cols, cn[k]),
-						     "type");
-			char *text = ty ? json_dumps(ty, JSON_COMPACT |
-								 JSON_SORT_KEYS |
-								 JSON_ENCODE_ANY)
-					: xstrdup("\"uuid\"");
+			json_t *ty = json_object_get(
+				json_object_get(cols, cn[k]), "type");
+			char *text =
+				ty ? json_dumps(ty, JSON_COMPACT |
+							    JSON_SORT_KEYS |
+							    JSON_ENCODE_ANY)
+				   : xstrdup("\"uuid\"");
 			col = 0;
 			if (!only)
 				set_string(t, row, col++, tnames[i]);
@@ -363,7 +367,8 @@ fill_row(struct dbctl_out_table *t, size_t row, unsigned first_col,
 		if (!v)
 			continue;
 		col = ovsdb_table_find_column(ts, cols[k]);
-		if (!col || ovsdb_datum_from_json(&d, &col->type, v, NULL, &e)) {
+		if (!col ||
+		    ovsdb_datum_from_json(&d, &col->type, v, NULL, &e)) {
 			ovsdb_error_free(e);
 			continue;
 		}
@@ -384,7 +389,8 @@ dump_table(struct dbctl_conn *c, const char *db, struct ovsdb_schema *s,
 		for (int i = 0; i < n_want; i++) {
 			if (!ovsdb_table_find_column(ts, want[i]))
 				die("Table %s does not contain a column named "
-				    "%s", ts->name, want[i]);
+				    "%s",
+				    ts->name, want[i]);
 			cols[n++] = want[i];
 		}
 	} else {
@@ -398,10 +404,10 @@ dump_table(struct dbctl_conn *c, const char *db, struct ovsdb_schema *s,
 	json_t *jcols = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(jcols, json_string(cols[i]));
-	json_t *r = call(c, "transact",
-			 json_pack("[s,{s:s,s:s,s:[],s:o}]", db, "op", "select",
-				   "table", ts->name, "where", "columns",
-				   jcols));
+	json_t *r =
+		call(c, "transact",
+		     json_pack("[s,{s:s,s:s,s:[],s:o}]", db, "op", "select",
+			       "table", ts->name, "where", "columns", jcols));
 	json_t *rows = json_object_get(json_array_get(r, 0), "rows");
 	struct dbctl_out_table *t = dbctl_out_table_new((unsigned)n);
 	size_t i;
@@ -444,8 +450,9 @@ cmd_dump(struct dbctl_conn *c, int argc, char **argv)
 		for (unsigned i = 0; i < s->n_tables; i++) {
 			if (i)
 				putchar('\n');
-			dump_table(c, db, s, ovsdb_schema_find_table(s, names[i]),
-				   NULL, 0);
+			dump_table(c, db, s,
+				   ovsdb_schema_find_table(s, names[i]), NULL,
+				   0);
 		}
 		free(names);
 	}
@@ -471,7 +478,8 @@ print_update(const struct ovsdb_table_schema *ts, const char *const *cols,
 	dbctl_out_table_set_heading(t, 1, "action");
 	for (size_t i = 0; i < n; i++)
 		dbctl_out_table_set_heading(t, (unsigned)i + 2, cols[i]);
-	json_object_foreach((json_t *)(uintptr_t)tu, uuid, ru) {
+	json_object_foreach((json_t *)(uintptr_t)tu, uuid, ru)
+	{
 		const json_t *old = json_object_get(ru, "old");
 		const json_t *new_ = json_object_get(ru, "new");
 		size_t row = dbctl_out_table_add_row(t);

@@ -44,8 +44,10 @@ cmd_create(int argc, char **argv)
 	ovsdb_schema_free(s);
 	if (r == -EEXIST) {
 		ovsdb_error_free(e);
-		fprintf(stderr, "ovsdb-tool: I/O error: %s: create failed "
-				"(File exists)\n", db);
+		fprintf(stderr,
+			"ovsdb-tool: I/O error: %s: create failed "
+			"(File exists)\n",
+			db);
 		return 1;
 	}
 	return r ? fail(e) : 0;
@@ -84,12 +86,36 @@ cmd_schema_field(const char *field, int argc, char **argv)
 	return show_schema_field(field, s);
 }
 
-static int cmd_db_name(int c, char **v) { return cmd_db_field("name", c, v); }
-static int cmd_db_version(int c, char **v) { return cmd_db_field("version", c, v); }
-static int cmd_db_cksum(int c, char **v) { return cmd_db_field("cksum", c, v); }
-static int cmd_schema_name(int c, char **v) { return cmd_schema_field("name", c, v); }
-static int cmd_schema_version(int c, char **v) { return cmd_schema_field("version", c, v); }
-static int cmd_schema_cksum(int c, char **v) { return cmd_schema_field("cksum", c, v); }
+static int
+cmd_db_name(int c, char **v)
+{
+	return cmd_db_field("name", c, v);
+}
+static int
+cmd_db_version(int c, char **v)
+{
+	return cmd_db_field("version", c, v);
+}
+static int
+cmd_db_cksum(int c, char **v)
+{
+	return cmd_db_field("cksum", c, v);
+}
+static int
+cmd_schema_name(int c, char **v)
+{
+	return cmd_schema_field("name", c, v);
+}
+static int
+cmd_schema_version(int c, char **v)
+{
+	return cmd_schema_field("version", c, v);
+}
+static int
+cmd_schema_cksum(int c, char **v)
+{
+	return cmd_schema_field("cksum", c, v);
+}
 
 static int
 cmd_needs_conversion(int argc, char **argv)
@@ -117,14 +143,16 @@ copy_rows(struct ovsdb_db *src, struct ovsdb_db *dst, struct ovsdb_error **errp)
 {
 	for (unsigned t = 0; t < dst->schema->n_tables; t++) {
 		struct ovsdb_table *dt = &dst->tables[t];
-		struct ovsdb_table *st = ovsdb_db_find_table(src, dt->schema->name);
+		struct ovsdb_table *st =
+			ovsdb_db_find_table(src, dt->schema->name);
 		if (!st)
 			continue;
 		struct hnode *n;
 		HMAP_FOR_EACH (n, &st->rows) {
 			const struct ovsdb_row *sr =
 				HMAP_CONTAINER(n, struct ovsdb_row, node);
-			struct ovsdb_row *dr = ovsdb_row_new(dt, ovsdb_row_uuid(sr));
+			struct ovsdb_row *dr =
+				ovsdb_row_new(dt, ovsdb_row_uuid(sr));
 			dr->fields[OVSDB_COL_VERSION].keys[0].u =
 				sr->fields[OVSDB_COL_VERSION].keys[0].u;
 			for (unsigned c = 2; c < dt->schema->n_columns; c++) {
@@ -237,8 +265,7 @@ run_txn(int argc, char **argv, bool write)
 		uint64_t wait;
 		if (ovsdb_execute(db, ops, NULL, &result, &wait) == -EAGAIN)
 			result = json_pack("[{ssss}]", "error", "timed out",
-					   "details",
-					   "\"wait\" would block");
+					   "details", "\"wait\" would block");
 		json_decref(ops);
 	}
 	char *out = ovsdb_json_text(result);
@@ -250,8 +277,16 @@ run_txn(int argc, char **argv, bool write)
 	return 0;
 }
 
-static int cmd_query(int c, char **v) { return run_txn(c, v, false); }
-static int cmd_transact(int c, char **v) { return run_txn(c, v, true); }
+static int
+cmd_query(int c, char **v)
+{
+	return run_txn(c, v, false);
+}
+static int
+cmd_transact(int c, char **v)
+{
+	return run_txn(c, v, true);
+}
 
 static const struct {
 	const char *name;
@@ -308,14 +343,17 @@ main(int argc, char **argv)
 			continue;
 		int n = argc - i - 1;
 		if (n < commands[k].min_args || n > commands[k].max_args) {
-			fprintf(stderr, "ovsdb-tool: '%s' command requires at "
-					"least %d arguments\n",
+			fprintf(stderr,
+				"ovsdb-tool: '%s' command requires at "
+				"least %d arguments\n",
 				argv[i], commands[k].min_args);
 			return 1;
 		}
 		return commands[k].fn(n, argv + i + 1);
 	}
-	fprintf(stderr, "ovsdb-tool: unknown command '%s'; use --help for "
-			"help\n", argv[i]);
+	fprintf(stderr,
+		"ovsdb-tool: unknown command '%s'; use --help for "
+		"help\n",
+		argv[i]);
 	return 1;
 }

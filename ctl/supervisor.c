@@ -26,7 +26,7 @@ LOG_MODULE(supervisor);
 struct child {
 	const struct role *role;
 	pid_t pid;
-	bool enabled;             /* false after "stop NAME" */
+	bool enabled;		     /* false after "stop NAME" */
 	uint64_t recent[MAX_RECENT]; /* start times, ring */
 	unsigned n_starts;
 	struct ev_timer *respawn;

@@ -114,14 +114,15 @@ vsctl_init(struct dbctl_ctx *ctx)
 				continue;
 			if (m->n_bridges == cap_b) {
 				cap_b *= 2;
-				m->bridges = xrealloc(m->bridges,
-						      cap_b * sizeof *m->bridges);
+				m->bridges = xrealloc(
+					m->bridges, cap_b * sizeof *m->bridges);
 			}
 			struct vsctl_bridge *b = &m->bridges[m->n_bridges++];
 			*b = (struct vsctl_bridge){
-				dbctl_get_str(p, "name"), m->bridges[i].br_cfg, p,
-				&m->bridges[i],
-				(int)dbctl_get(p, "tag")->keys[0].i };
+				dbctl_get_str(p, "name"), m->bridges[i].br_cfg,
+				p, &m->bridges[i],
+				(int)dbctl_get(p, "tag")->keys[0].i
+			};
 		}
 	}
 	/* Ports and interfaces, in arrays sized up front: growing them
@@ -143,9 +144,10 @@ vsctl_init(struct dbctl_ctx *ctx)
 				struct vsctl_bridge *fb = &m->bridges[f];
 				if (fb->parent != rb)
 					continue;
-				if (port_is_fake(p) ? !strcmp(fb->name, pname)
-						    : (tag->n &&
-						       tag->keys[0].i == fb->vlan))
+				if (port_is_fake(p)
+					    ? !strcmp(fb->name, pname)
+					    : (tag->n &&
+					       tag->keys[0].i == fb->vlan))
 					owner = fb;
 			}
 			if (m->n_ports == cap_p) {
@@ -153,7 +155,8 @@ vsctl_init(struct dbctl_ctx *ctx)
 				m->ports = xrealloc(m->ports,
 						    cap_p * sizeof *m->ports);
 			}
-			m->ports[m->n_ports++] = (struct vsctl_port){ p, owner };
+			m->ports[m->n_ports++] =
+				(struct vsctl_port){ p, owner };
 		}
 	}
 	for (size_t i = 0; i < m->n_ports; i++)
@@ -163,8 +166,8 @@ vsctl_init(struct dbctl_ctx *ctx)
 		const struct ovsdb_datum *is =
 			dbctl_get(m->ports[i].row, "interfaces");
 		for (unsigned k = 0; k < is->n; k++) {
-			struct dbctl_row *ir = deref(ctx, iface_t,
-						     &is->keys[k]);
+			struct dbctl_row *ir =
+				deref(ctx, iface_t, &is->keys[k]);
 			if (!ir)
 				continue;
 			if (m->n_ifaces == cap_i) {
@@ -240,19 +243,20 @@ check_conflicts(struct dbctl_ctx *ctx, const char *name, const char *msg)
 	struct vsctl_port *p = vsctl_find_port(ctx, name, false);
 	if (p)
 		dbctl_fatal("%s because a port named %s already exists on "
-			    "bridge %s", msg, name, p->bridge->name);
+			    "bridge %s",
+			    msg, name, p->bridge->name);
 	struct vsctl_iface *i = vsctl_find_iface(ctx, name, false);
 	if (i)
 		dbctl_fatal("%s because an interface named %s already exists "
-			    "on bridge %s", msg, name, i->port->bridge->name);
+			    "on bridge %s",
+			    msg, name, i->port->bridge->name);
 }
 
 static struct dbctl_row *
 new_iface(struct dbctl_ctx *ctx, const char *name, const char *type)
 {
-	struct dbctl_row *r = dbctl_row_insert(ctx->db,
-					       vsctl_table(ctx, "Interface"),
-					       NULL);
+	struct dbctl_row *r =
+		dbctl_row_insert(ctx->db, vsctl_table(ctx, "Interface"), NULL);
 	dbctl_set_str(r, "name", name);
 	if (type)
 		dbctl_set_str(r, "type", type);
@@ -263,8 +267,8 @@ static struct dbctl_row *
 new_port(struct dbctl_ctx *ctx, const char *name, struct dbctl_row **ifaces,
 	 size_t n)
 {
-	struct dbctl_row *r = dbctl_row_insert(ctx->db, vsctl_table(ctx, "Port"),
-					       NULL);
+	struct dbctl_row *r =
+		dbctl_row_insert(ctx->db, vsctl_table(ctx, "Port"), NULL);
 	dbctl_set_str(r, "name", name);
 	for (size_t i = 0; i < n; i++)
 		dbctl_ref_add(r, "interfaces", &ifaces[i]->uuid);
@@ -294,27 +298,31 @@ cmd_add_br(struct dbctl_ctx *ctx)
 		struct vsctl_bridge *b = vsctl_find_bridge(ctx, name, false);
 		if (b) {
 			if (!parent_name && b->parent)
-				dbctl_fatal("\"--may-exist add-br %s\" but %s is "
-					    "a VLAN bridge for VLAN %d", name,
-					    name, b->vlan);
+				dbctl_fatal(
+					"\"--may-exist add-br %s\" but %s is "
+					"a VLAN bridge for VLAN %d",
+					name, name, b->vlan);
 			if (parent_name) {
 				if (!b->parent)
-					dbctl_fatal("\"--may-exist add-br %s %s "
-						    "%d\" but %s is not a VLAN "
-						    "bridge", name, parent_name,
-						    vlan, name);
+					dbctl_fatal(
+						"\"--may-exist add-br %s %s "
+						"%d\" but %s is not a VLAN "
+						"bridge",
+						name, parent_name, vlan, name);
 				if (strcmp(b->parent->name, parent_name))
-					dbctl_fatal("\"--may-exist add-br %s %s "
-						    "%d\" but %s has the wrong "
-						    "parent %s", name,
-						    parent_name, vlan, name,
-						    b->parent->name);
+					dbctl_fatal(
+						"\"--may-exist add-br %s %s "
+						"%d\" but %s has the wrong "
+						"parent %s",
+						name, parent_name, vlan, name,
+						b->parent->name);
 				if (b->vlan != vlan)
-					dbctl_fatal("\"--may-exist add-br %s %s "
-						    "%d\" but %s is a VLAN bridge "
-						    "for the wrong VLAN %d", name,
-						    parent_name, vlan, name,
-						    b->vlan);
+					dbctl_fatal(
+						"\"--may-exist add-br %s %s "
+						"%d\" but %s is a VLAN bridge "
+						"for the wrong VLAN %d",
+						name, parent_name, vlan, name,
+						b->vlan);
 			}
 			return;
 		}
@@ -333,17 +341,18 @@ cmd_add_br(struct dbctl_ctx *ctx)
 		dbctl_ref_add(m->ovs, "bridges", &br->uuid);
 		return;
 	}
-	struct vsctl_bridge *parent = vsctl_find_bridge(ctx, parent_name,
-							 false);
+	struct vsctl_bridge *parent =
+		vsctl_find_bridge(ctx, parent_name, false);
 	if (parent && parent->parent)
 		dbctl_fatal("cannot create bridge with fake bridge as parent");
 	if (!parent)
 		dbctl_fatal("parent bridge %s does not exist", parent_name);
 	for (size_t i = 0; i < m->n_bridges; i++)
-		if (m->bridges[i].parent == parent && m->bridges[i].vlan == vlan)
+		if (m->bridges[i].parent == parent &&
+		    m->bridges[i].vlan == vlan)
 			dbctl_fatal("bridge %s already has a child VLAN bridge "
-				    "%s on VLAN %d", parent_name,
-				    m->bridges[i].name, vlan);
+				    "%s on VLAN %d",
+				    parent_name, m->bridges[i].name, vlan);
 	struct dbctl_row *iface = new_iface(ctx, name, "internal");
 	struct dbctl_row *port = new_port(ctx, name, &iface, 1);
 	dbctl_set_bool(port, "fake_bridge", true);
@@ -366,8 +375,8 @@ static void
 cmd_del_br(struct dbctl_ctx *ctx)
 {
 	bool if_exists = dbctl_has_opt(ctx, "--if-exists");
-	struct vsctl_bridge *b = vsctl_find_bridge(ctx, ctx->argv[1],
-						   !if_exists);
+	struct vsctl_bridge *b =
+		vsctl_find_bridge(ctx, ctx->argv[1], !if_exists);
 	struct vsctl_model *m = vsctl_model(ctx);
 
 	if (!b)
@@ -520,19 +529,21 @@ add_port(struct dbctl_ctx *ctx, const char *br_name, const char *port_name,
 	if (may_exist) {
 		struct vsctl_port *p = vsctl_find_port(ctx, port_name, false);
 		if (p) {
-			struct vsctl_bridge *b = vsctl_find_bridge(ctx, br_name,
-								   true);
+			struct vsctl_bridge *b =
+				vsctl_find_bridge(ctx, br_name, true);
 			struct ds cmd = DS_EMPTY;
 			for (int i = 0; i < ctx->argc; i++)
 				ds_printf(&cmd, " %s", ctx->argv[i]);
 			if (p->bridge != b)
-				dbctl_fatal("\"--may-exist%s\" but %s is actually "
-					    "attached to bridge %s", ds_cstr(&cmd),
-					    port_name, p->bridge->name);
+				dbctl_fatal(
+					"\"--may-exist%s\" but %s is actually "
+					"attached to bridge %s",
+					ds_cstr(&cmd), port_name,
+					p->bridge->name);
 			/* Same interfaces? */
 			struct vsctl_model *m = vsctl_model(ctx);
-			const char **have = xcalloc(m->n_ifaces + 1,
-						    sizeof *have);
+			const char **have =
+				xcalloc(m->n_ifaces + 1, sizeof *have);
 			size_t nh = 0;
 			for (size_t i = 0; i < m->n_ifaces; i++)
 				if (m->ifaces[i].port == p)
@@ -542,7 +553,8 @@ add_port(struct dbctl_ctx *ctx, const char *br_name, const char *port_name,
 			for (int i = 0; same && i < n_ifaces; i++) {
 				bool found = false;
 				for (size_t k = 0; k < nh; k++)
-					found |= !strcmp(have[k], iface_names[i]);
+					found |= !strcmp(have[k],
+							 iface_names[i]);
 				same = found;
 			}
 			if (!same) {
@@ -552,8 +564,9 @@ add_port(struct dbctl_ctx *ctx, const char *br_name, const char *port_name,
 					ds_printf(&list, "%s%s", k ? ", " : "",
 						  have[k]);
 				dbctl_fatal("\"--may-exist%s\" but %s actually "
-					    "has interface(s) %s", ds_cstr(&cmd),
-					    port_name, ds_cstr(&list));
+					    "has interface(s) %s",
+					    ds_cstr(&cmd), port_name,
+					    ds_cstr(&list));
 			}
 			free(have);
 			ds_free(&cmd);
@@ -573,8 +586,8 @@ add_port(struct dbctl_ctx *ctx, const char *br_name, const char *port_name,
 	struct dbctl_row **ifaces = xcalloc((size_t)n_ifaces, sizeof *ifaces);
 	for (int i = 0; i < n_ifaces; i++)
 		ifaces[i] = new_iface(ctx, iface_names[i], NULL);
-	struct dbctl_row *port = new_port(ctx, port_name, ifaces,
-					  (size_t)n_ifaces);
+	struct dbctl_row *port =
+		new_port(ctx, port_name, ifaces, (size_t)n_ifaces);
 	free(ifaces);
 	if (fake_iface)
 		dbctl_set_bool(port, "bond_fake_iface", true);
@@ -619,16 +632,18 @@ cmd_del_port(struct dbctl_ctx *ctx)
 	if (ctx->argc == 3)
 		b = vsctl_find_bridge(ctx, ctx->argv[1], true);
 	if (b && !strcmp(b->name, target))
-		dbctl_fatal("cannot delete port %s because it is the local port "
-			    "for bridge %s (deleting this port requires deleting "
-			    "the entire bridge)", target, b->name);
+		dbctl_fatal(
+			"cannot delete port %s because it is the local port "
+			"for bridge %s (deleting this port requires deleting "
+			"the entire bridge)",
+			target, b->name);
 	if (!with_iface) {
 		p = vsctl_find_port(ctx, target, !if_exists);
 	} else {
 		p = vsctl_find_port(ctx, target, false);
 		if (!p) {
-			struct vsctl_iface *i = vsctl_find_iface(ctx, target,
-								 false);
+			struct vsctl_iface *i =
+				vsctl_find_iface(ctx, target, false);
 			if (i)
 				p = i->port;
 		}
@@ -639,9 +654,10 @@ cmd_del_port(struct dbctl_ctx *ctx)
 		return;
 	if (b && p->bridge != b) {
 		if (p->bridge->parent == b)
-			dbctl_fatal("bridge %s does not have a port %s (although "
-				    "its child bridge %s does)", b->name, target,
-				    p->bridge->name);
+			dbctl_fatal(
+				"bridge %s does not have a port %s (although "
+				"its child bridge %s does)",
+				b->name, target, p->bridge->name);
 		dbctl_fatal("bridge %s does not have a port %s", b->name,
 			    target);
 	}
@@ -674,10 +690,11 @@ cmd_add_bond_iface(struct dbctl_ctx *ctx)
 		if (i) {
 			if (i->port == p)
 				return;
-			dbctl_fatal("\"--may-exist add-bond-iface %s %s\" but %s "
-				    "is actually attached to port %s",
-				    ctx->argv[1], name, name,
-				    dbctl_get_str(i->port->row, "name"));
+			dbctl_fatal(
+				"\"--may-exist add-bond-iface %s %s\" but %s "
+				"is actually attached to port %s",
+				ctx->argv[1], name, name,
+				dbctl_get_str(i->port->row, "name"));
 		}
 	}
 	char *msg = xasprintf("cannot create an interface named %s", name);
@@ -712,7 +729,10 @@ cmd_del_bond_iface(struct dbctl_ctx *ctx)
 	dbctl_row_delete(i->row);
 }
 
-#define C(name, mn, mx, opts, fn, ro) { name, mn, mx, opts, fn, NULL, ro }
+#define C(name, mn, mx, opts, fn, ro)            \
+	{                                        \
+		name, mn, mx, opts, fn, NULL, ro \
+	}
 const struct dbctl_command vsctl_bridge_commands[] = {
 	C("add-br", 1, 3, "--may-exist", cmd_add_br, false),
 	C("del-br", 1, 1, "--if-exists", cmd_del_br, false),

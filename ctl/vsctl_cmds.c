@@ -10,12 +10,15 @@
 #include "vsctl_priv.h"
 
 static const struct dbctl_show_spec show_specs[] = {
-	{ "Open_vSwitch", NULL,
+	{ "Open_vSwitch",
+	  NULL,
 	  { "manager_options", "bridges", "ovs_version", NULL } },
-	{ "Bridge", "name",
+	{ "Bridge",
+	  "name",
 	  { "controller", "fail_mode", "datapath_type", "ports", NULL } },
 	{ "Port", "name", { "tag", "trunks", "interfaces", NULL } },
-	{ "Interface", "name",
+	{ "Interface",
+	  "name",
 	  { "type", "options", "error", "bfd_status", NULL } },
 	{ "Controller", "target", { "is_connected", NULL } },
 	{ "Manager", "target", { "is_connected", NULL } },
@@ -44,8 +47,8 @@ print_targets(struct dbctl_ctx *ctx, const struct ovsdb_datum *refs,
 	size_t n = 0;
 
 	for (unsigned i = 0; i < refs->n; i++) {
-		struct dbctl_row *r = dbctl_row_find(ctx->db, t,
-						     &refs->keys[i].u);
+		struct dbctl_row *r =
+			dbctl_row_find(ctx->db, t, &refs->keys[i].u);
 		if (r)
 			names[n++] = dbctl_get_str(r, "target");
 	}
@@ -61,8 +64,8 @@ delete_refs(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *col,
 	const struct ovsdb_datum *refs = dbctl_get(row, col);
 
 	for (unsigned i = 0; i < refs->n; i++) {
-		struct dbctl_row *r = dbctl_row_find(ctx->db, t,
-						     &refs->keys[i].u);
+		struct dbctl_row *r =
+			dbctl_row_find(ctx->db, t, &refs->keys[i].u);
 		if (r)
 			dbctl_row_delete(r);
 	}
@@ -96,8 +99,8 @@ cmd_del_controller(struct dbctl_ctx *ctx)
 static void
 check_target(const char *target)
 {
-	static const char *const types[] = { "tcp:", "ssl:", "unix:", "ptcp:",
-					     "pssl:", "punix:" };
+	static const char *const types[] = { "tcp:",  "ssl:",  "unix:",
+					     "ptcp:", "pssl:", "punix:" };
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		if (!strncmp(target, types[i], strlen(types[i])))
 			return;
@@ -105,8 +108,8 @@ check_target(const char *target)
 }
 
 static void
-insert_targets(struct dbctl_ctx *ctx, struct dbctl_row *owner,
-	       const char *col, const char *table, int first)
+insert_targets(struct dbctl_ctx *ctx, struct dbctl_row *owner, const char *col,
+	       const char *table, int first)
 {
 	const char *probe = dbctl_opt(ctx, "--inactivity-probe");
 	struct dbctl_table *t = vsctl_table(ctx, table);
@@ -134,8 +137,8 @@ static void
 cmd_get_fail_mode(struct dbctl_ctx *ctx)
 {
 	struct vsctl_bridge *b = vsctl_find_bridge(ctx, ctx->argv[1], true);
-	const struct ovsdb_datum *d = dbctl_get(vsctl_real(b)->br_cfg,
-						"fail_mode");
+	const struct ovsdb_datum *d =
+		dbctl_get(vsctl_real(b)->br_cfg, "fail_mode");
 	if (d->n)
 		ds_printf(&ctx->out, "%s\n", d->keys[0].s);
 }
@@ -185,8 +188,8 @@ cmd_get_ssl(struct dbctl_ctx *ctx)
 	const struct ovsdb_datum *d = dbctl_get(vsctl_model(ctx)->ovs, "ssl");
 	if (!d->n)
 		return;
-	struct dbctl_row *r = dbctl_row_find(ctx->db, vsctl_table(ctx, "SSL"),
-					     &d->keys[0].u);
+	struct dbctl_row *r =
+		dbctl_row_find(ctx->db, vsctl_table(ctx, "SSL"), &d->keys[0].u);
 	if (!r)
 		return;
 	ds_printf(&ctx->out, "Private key: %s\n",
@@ -212,8 +215,8 @@ cmd_set_ssl(struct dbctl_ctx *ctx)
 	struct dbctl_row *ovs = vsctl_model(ctx)->ovs;
 
 	delete_refs(ctx, ovs, "ssl", "SSL");
-	struct dbctl_row *r = dbctl_row_insert(ctx->db, vsctl_table(ctx, "SSL"),
-					       NULL);
+	struct dbctl_row *r =
+		dbctl_row_insert(ctx->db, vsctl_table(ctx, "SSL"), NULL);
 	dbctl_set_str(r, "private_key", ctx->argv[1]);
 	dbctl_set_str(r, "certificate", ctx->argv[2]);
 	dbctl_set_str(r, "ca_cert", ctx->argv[3]);
@@ -362,8 +365,7 @@ cmd_add_zone_tp(struct dbctl_ctx *ctx)
 		if (!eq)
 			dbctl_fatal("argument %s is not of the form KEY=VALUE",
 				    ctx->argv[a]);
-		char *key = xstrndup(ctx->argv[a],
-				     (size_t)(eq - ctx->argv[a]));
+		char *key = xstrndup(ctx->argv[a], (size_t)(eq - ctx->argv[a]));
 		union ovsdb_atom k = { .s = key }, v = { .i = atoll(eq + 1) };
 		ovsdb_datum_add_unsafe(&td, &k, &v, tt);
 		free(key);
@@ -428,16 +430,20 @@ cmd_list_zone_tp(struct dbctl_ctx *ctx)
 		dbctl_fatal("datapath: %s record not found", ctx->argv[1]);
 	const struct ovsdb_datum *zones = dbctl_get(dp, "ct_zones");
 	for (unsigned i = 0; i < zones->n; i++) {
-		struct dbctl_row *z = dbctl_row_find(
-			ctx->db, vsctl_table(ctx, "CT_Zone"),
-			&zones->values[i].u);
+		struct dbctl_row *z =
+			dbctl_row_find(ctx->db, vsctl_table(ctx, "CT_Zone"),
+				       &zones->values[i].u);
 		ds_printf(&ctx->out, "Zone:%lld, Timeout Policies: ",
 			  (long long)zones->keys[i].i);
-		const struct ovsdb_datum *p = z ? dbctl_get(z, "timeout_policy")
-						: NULL;
-		struct dbctl_row *tp = p && p->n ? dbctl_row_find(
-			ctx->db, vsctl_table(ctx, "CT_Timeout_Policy"),
-			&p->keys[0].u) : NULL;
+		const struct ovsdb_datum *p =
+			z ? dbctl_get(z, "timeout_policy") : NULL;
+		struct dbctl_row *tp =
+			p && p->n
+				? dbctl_row_find(
+					  ctx->db,
+					  vsctl_table(ctx, "CT_Timeout_Policy"),
+					  &p->keys[0].u)
+				: NULL;
 		if (tp) {
 			const struct ovsdb_datum *t = dbctl_get(tp, "timeouts");
 			for (unsigned k = 0; k < t->n; k++)
@@ -488,8 +494,8 @@ cmd_emer_reset(struct dbctl_ctx *ctx)
 			clear_refs(ctx, b->br_cfg, br_refs[k]);
 		clear_refs(ctx, b->br_cfg, "fail_mode");
 		clear_refs(ctx, b->br_cfg, "flood_vlans");
-		const char *hw = dbctl_map_get(b->br_cfg, "other_config",
-					       "hwaddr");
+		const char *hw =
+			dbctl_map_get(b->br_cfg, "other_config", "hwaddr");
 		char *hwaddr = hw ? xstrdup(hw) : NULL;
 		clear_refs(ctx, b->br_cfg, "other_config");
 		if (hwaddr)
@@ -501,7 +507,7 @@ cmd_emer_reset(struct dbctl_ctx *ctx)
 		clear_refs(ctx, m->ports[i].row, "other_config");
 	/* Rows nothing refers to any more go away with the references. */
 	static const char *const tables[] = { "Controller", "Manager", "SSL",
-					      "Mirror", "NetFlow", "sFlow",
+					      "Mirror",	    "NetFlow", "sFlow",
 					      "IPFIX" };
 	for (size_t k = 0; k < ARRAY_SIZE(tables); k++) {
 		struct dbctl_table *t = dbctl_db_table(ctx->db, tables[k]);
@@ -510,7 +516,10 @@ cmd_emer_reset(struct dbctl_ctx *ctx)
 	}
 }
 
-#define C(name, mn, mx, opts, fn, ro) { name, mn, mx, opts, fn, NULL, ro }
+#define C(name, mn, mx, opts, fn, ro)            \
+	{                                        \
+		name, mn, mx, opts, fn, NULL, ro \
+	}
 static const struct dbctl_command vsctl_misc_commands[] = {
 	C("init", 0, 0, "", cmd_init, false),
 	C("show", 0, 0, "", cmd_show, true),

@@ -12,7 +12,7 @@
 
 struct vsctl_bridge {
 	const char *name;
-	struct dbctl_row *br_cfg;   /* the Bridge row (parent's for fake) */
+	struct dbctl_row *br_cfg;    /* the Bridge row (parent's for fake) */
 	struct dbctl_row *fake_port; /* the Port row of a fake bridge */
 	struct vsctl_bridge *parent; /* NULL for real bridges */
 	int vlan;
@@ -48,8 +48,8 @@ vsctl_model(struct dbctl_ctx *ctx)
  * (named like the bridge) are not found as ports or interfaces.  NULL if
  * absent, unless @must_exist, which makes absence fatal ("no bridge named
  * X", "no port named X", "no interface named X"). */
-struct vsctl_bridge *vsctl_find_bridge(struct dbctl_ctx *ctx,
-				       const char *name, bool must_exist);
+struct vsctl_bridge *vsctl_find_bridge(struct dbctl_ctx *ctx, const char *name,
+				       bool must_exist);
 struct vsctl_port *vsctl_find_port(struct dbctl_ctx *ctx, const char *name,
 				   bool must_exist);
 struct vsctl_iface *vsctl_find_iface(struct dbctl_ctx *ctx, const char *name,

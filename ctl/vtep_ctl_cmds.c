@@ -24,7 +24,8 @@ static const struct dbctl_table_class vtep_classes[] = {
 static const struct dbctl_show_spec show_specs[] = {
 	{ "Global", NULL, { "managers", "switches", NULL } },
 	{ "Manager", "target", { "is_connected", NULL } },
-	{ "Physical_Switch", "name",
+	{ "Physical_Switch",
+	  "name",
 	  { "management_ips", "tunnel_ips", "ports", NULL } },
 	{ "Physical_Port", "name", { "vlan_bindings", NULL } },
 	{ "Logical_Switch", "name", { NULL } },
@@ -96,8 +97,8 @@ find_port(struct dbctl_ctx *ctx, const char *ps_name, const char *name,
 	if (ps) {
 		const struct ovsdb_datum *d = dbctl_get(ps, "ports");
 		for (unsigned i = 0; i < d->n; i++) {
-			struct dbctl_row *r = ref(ctx, "Physical_Port",
-						  &d->keys[i]);
+			struct dbctl_row *r =
+				ref(ctx, "Physical_Port", &d->keys[i]);
 			if (r && !strcmp(dbctl_get_str(r, "name"), name))
 				return r;
 		}
@@ -136,11 +137,11 @@ cmd_add_ps(struct dbctl_ctx *ctx)
 		if (dbctl_has_opt(ctx, "--may-exist"))
 			return;
 		dbctl_fatal("cannot create physical switch %s because it "
-			    "already exists", name);
+			    "already exists",
+			    name);
 	}
-	struct dbctl_row *r = dbctl_row_insert(ctx->db,
-					       table(ctx, "Physical_Switch"),
-					       NULL);
+	struct dbctl_row *r =
+		dbctl_row_insert(ctx->db, table(ctx, "Physical_Switch"), NULL);
 	dbctl_set_str(r, "name", name);
 	dbctl_ref_add(global(ctx), "switches", &r->uuid);
 }
@@ -148,8 +149,8 @@ cmd_add_ps(struct dbctl_ctx *ctx)
 static void
 cmd_del_ps(struct dbctl_ctx *ctx)
 {
-	struct dbctl_row *ps = find_ps(ctx, ctx->argv[1],
-				       !dbctl_has_opt(ctx, "--if-exists"));
+	struct dbctl_row *ps =
+		find_ps(ctx, ctx->argv[1], !dbctl_has_opt(ctx, "--if-exists"));
 	if (!ps)
 		return;
 	const struct ovsdb_datum *d = dbctl_get(ps, "ports");
@@ -218,12 +219,11 @@ cmd_add_port(struct dbctl_ctx *ctx)
 		if (dbctl_has_opt(ctx, "--may-exist"))
 			return;
 		dbctl_fatal("cannot create a port named %s on %s because a "
-			    "port with that name already exists", name,
-			    ctx->argv[1]);
+			    "port with that name already exists",
+			    name, ctx->argv[1]);
 	}
-	struct dbctl_row *r = dbctl_row_insert(ctx->db,
-					       table(ctx, "Physical_Port"),
-					       NULL);
+	struct dbctl_row *r =
+		dbctl_row_insert(ctx->db, table(ctx, "Physical_Port"), NULL);
 	dbctl_set_str(r, "name", name);
 	dbctl_ref_add(ps, "ports", &r->uuid);
 }
@@ -251,8 +251,8 @@ add_named(struct dbctl_ctx *ctx, const char *tname, const char *what)
 		dbctl_fatal("cannot create %s %s because it already exists",
 			    what, name);
 	}
-	struct dbctl_row *r = dbctl_row_insert(ctx->db, table(ctx, tname),
-					       NULL);
+	struct dbctl_row *r =
+		dbctl_row_insert(ctx->db, table(ctx, tname), NULL);
 	dbctl_set_str(r, "name", name);
 }
 
@@ -265,8 +265,8 @@ cmd_add_ls(struct dbctl_ctx *ctx)
 static void
 cmd_del_ls(struct dbctl_ctx *ctx)
 {
-	struct dbctl_row *ls = find_ls(ctx, ctx->argv[1],
-				       !dbctl_has_opt(ctx, "--if-exists"));
+	struct dbctl_row *ls =
+		find_ls(ctx, ctx->argv[1], !dbctl_has_opt(ctx, "--if-exists"));
 	if (!ls)
 		return;
 	/* MACs and bindings that refer to it make the server refuse. */
@@ -295,9 +295,9 @@ cmd_add_lr(struct dbctl_ctx *ctx)
 static void
 cmd_del_lr(struct dbctl_ctx *ctx)
 {
-	struct dbctl_row *lr = find_named(ctx, "Logical_Router",
-					  "logical router", ctx->argv[1],
-					  !dbctl_has_opt(ctx, "--if-exists"));
+	struct dbctl_row *lr =
+		find_named(ctx, "Logical_Router", "logical router",
+			   ctx->argv[1], !dbctl_has_opt(ctx, "--if-exists"));
 	if (lr)
 		dbctl_row_delete(lr);
 }
@@ -345,8 +345,9 @@ cmd_unbind_ls(struct dbctl_ctx *ctx)
 	const struct ovsdb_type *t = dbctl_col_type(p->table, col);
 	char *end;
 	union ovsdb_atom vlan = { .i = strtoll(ctx->argv[3], &end, 10) };
-	int i = *end ? -1 : ovsdb_datum_find_key(dbctl_row_get(p, col), &vlan,
-						 OVSDB_T_INTEGER);
+	int i = *end ? -1
+		     : ovsdb_datum_find_key(dbctl_row_get(p, col), &vlan,
+					    OVSDB_T_INTEGER);
 
 	if (i < 0)
 		dbctl_fatal("no binding for vlan %s", ctx->argv[3]);
@@ -364,7 +365,8 @@ cmd_list_bindings(struct dbctl_ctx *ctx)
 	char **lines = xcalloc(d->n + 1, sizeof *lines);
 
 	for (unsigned i = 0; i < d->n; i++) {
-		struct dbctl_row *ls = ref(ctx, "Logical_Switch", &d->values[i]);
+		struct dbctl_row *ls =
+			ref(ctx, "Logical_Switch", &d->values[i]);
 		lines[i] = xasprintf("%04lld %s", (long long)d->keys[i].i,
 				     ls ? dbctl_get_str(ls, "name") : "");
 	}
@@ -491,7 +493,8 @@ add_mac(struct dbctl_ctx *ctx, bool local, bool mcast)
 		const struct ovsdb_datum *d = dbctl_get(r, "locator_set");
 		old = d->n ? dbctl_row_find(ctx->db, lst, &d->keys[0].u) : NULL;
 		if (old) {
-			const struct ovsdb_datum *l = dbctl_get(old, "locators");
+			const struct ovsdb_datum *l =
+				dbctl_get(old, "locators");
 			union ovsdb_atom a = { .u = loc->uuid };
 			if (ovsdb_datum_find_key(l, &a, OVSDB_T_UUID) >= 0)
 				return;
@@ -526,13 +529,12 @@ del_mac(struct dbctl_ctx *ctx, bool local, bool mcast)
 		return;
 	}
 	const char *encap = ctx->argc == 5 ? ctx->argv[3] : "vxlan_over_ipv4";
-	struct dbctl_row *loc = find_locator(ctx, encap,
-					     ctx->argv[ctx->argc - 1], false);
+	struct dbctl_row *loc =
+		find_locator(ctx, encap, ctx->argv[ctx->argc - 1], false);
 	struct dbctl_table *lst = table(ctx, "Physical_Locator_Set");
 	const struct ovsdb_datum *d = dbctl_get(r, "locator_set");
-	struct dbctl_row *old = d->n ? dbctl_row_find(ctx->db, lst,
-						      &d->keys[0].u)
-				     : NULL;
+	struct dbctl_row *old =
+		d->n ? dbctl_row_find(ctx->db, lst, &d->keys[0].u) : NULL;
 	if (!loc || !old)
 		return;
 	const struct ovsdb_datum *l = dbctl_get(old, "locators");
@@ -551,8 +553,7 @@ del_mac(struct dbctl_ctx *ctx, bool local, bool mcast)
 }
 
 static char *
-locator_text(struct dbctl_ctx *ctx, const char *mac,
-	     const union ovsdb_atom *a)
+locator_text(struct dbctl_ctx *ctx, const char *mac, const union ovsdb_atom *a)
 {
 	struct dbctl_row *loc = ref(ctx, "Physical_Locator", a);
 	return xasprintf("  %s -> %s/%s", mac,
@@ -597,8 +598,8 @@ list_macs(struct dbctl_ctx *ctx, bool local)
 					lines = xrealloc(lines,
 							 cap * sizeof *lines);
 				}
-				lines[n++] = locator_text(ctx, mac,
-							  &locs->keys[k]);
+				lines[n++] =
+					locator_text(ctx, mac, &locs->keys[k]);
 			}
 		}
 		print_sorted(ctx, lines, n);
@@ -614,18 +615,66 @@ clear_macs(struct dbctl_ctx *ctx, bool local)
 	del_macs(ctx, ls, mac_table(local, true));
 }
 
-static void cmd_add_ucast_local(struct dbctl_ctx *c) { add_mac(c, true, false); }
-static void cmd_add_ucast_remote(struct dbctl_ctx *c) { add_mac(c, false, false); }
-static void cmd_add_mcast_local(struct dbctl_ctx *c) { add_mac(c, true, true); }
-static void cmd_add_mcast_remote(struct dbctl_ctx *c) { add_mac(c, false, true); }
-static void cmd_del_ucast_local(struct dbctl_ctx *c) { del_mac(c, true, false); }
-static void cmd_del_ucast_remote(struct dbctl_ctx *c) { del_mac(c, false, false); }
-static void cmd_del_mcast_local(struct dbctl_ctx *c) { del_mac(c, true, true); }
-static void cmd_del_mcast_remote(struct dbctl_ctx *c) { del_mac(c, false, true); }
-static void cmd_list_local_macs(struct dbctl_ctx *c) { list_macs(c, true); }
-static void cmd_list_remote_macs(struct dbctl_ctx *c) { list_macs(c, false); }
-static void cmd_clear_local_macs(struct dbctl_ctx *c) { clear_macs(c, true); }
-static void cmd_clear_remote_macs(struct dbctl_ctx *c) { clear_macs(c, false); }
+static void
+cmd_add_ucast_local(struct dbctl_ctx *c)
+{
+	add_mac(c, true, false);
+}
+static void
+cmd_add_ucast_remote(struct dbctl_ctx *c)
+{
+	add_mac(c, false, false);
+}
+static void
+cmd_add_mcast_local(struct dbctl_ctx *c)
+{
+	add_mac(c, true, true);
+}
+static void
+cmd_add_mcast_remote(struct dbctl_ctx *c)
+{
+	add_mac(c, false, true);
+}
+static void
+cmd_del_ucast_local(struct dbctl_ctx *c)
+{
+	del_mac(c, true, false);
+}
+static void
+cmd_del_ucast_remote(struct dbctl_ctx *c)
+{
+	del_mac(c, false, false);
+}
+static void
+cmd_del_mcast_local(struct dbctl_ctx *c)
+{
+	del_mac(c, true, true);
+}
+static void
+cmd_del_mcast_remote(struct dbctl_ctx *c)
+{
+	del_mac(c, false, true);
+}
+static void
+cmd_list_local_macs(struct dbctl_ctx *c)
+{
+	list_macs(c, true);
+}
+static void
+cmd_list_remote_macs(struct dbctl_ctx *c)
+{
+	list_macs(c, false);
+}
+static void
+cmd_clear_local_macs(struct dbctl_ctx *c)
+{
+	clear_macs(c, true);
+}
+static void
+cmd_clear_remote_macs(struct dbctl_ctx *c)
+{
+	clear_macs(c, false);
+}
 
 /* Managers. */
 static void
@@ -663,9 +712,8 @@ cmd_set_manager(struct dbctl_ctx *ctx)
 
 	cmd_del_manager(ctx);
 	for (int i = 1; i < ctx->argc; i++) {
-		struct dbctl_row *r = dbctl_row_insert(ctx->db,
-						       table(ctx, "Manager"),
-						       NULL);
+		struct dbctl_row *r =
+			dbctl_row_insert(ctx->db, table(ctx, "Manager"), NULL);
 		dbctl_set_str(r, "target", ctx->argv[i]);
 		if (probe)
 			dbctl_set_int(r, "inactivity_probe", atoll(probe));
@@ -679,7 +727,10 @@ cmd_show(struct dbctl_ctx *ctx)
 	dbctl_show(ctx, show_specs);
 }
 
-#define C(name, mn, mx, opts, fn, ro) { name, mn, mx, opts, fn, NULL, ro }
+#define C(name, mn, mx, opts, fn, ro)            \
+	{                                        \
+		name, mn, mx, opts, fn, NULL, ro \
+	}
 static const struct dbctl_command vtep_cmds[] = {
 	C("show", 0, 0, "", cmd_show, true),
 	C("add-ps", 1, 1, "--may-exist", cmd_add_ps, false),

@@ -39,15 +39,18 @@ coverage_show(struct ds *out)
 	for (struct coverage_counter *c = counters; c; c = c->next)
 		for (const char *p = c->name; *p; p++)
 			hash = hash * 33 + (unsigned char)*p;
-	ds_printf(out, "Event coverage, avg rate over last: 5 seconds, last "
-		       "minute, last hour,  hash=%08x:\n", hash);
+	ds_printf(out,
+		  "Event coverage, avg rate over last: 5 seconds, last "
+		  "minute, last hour,  hash=%08x:\n",
+		  hash);
 	for (struct coverage_counter *c = counters; c; c = c->next) {
 		if (!c->total) {
 			never++;
 			continue;
 		}
-		ds_printf(out, "%-24s %5.1f/sec %9.3f/sec %13.4f/sec   "
-			       "total: %llu\n",
+		ds_printf(out,
+			  "%-24s %5.1f/sec %9.3f/sec %13.4f/sec   "
+			  "total: %llu\n",
 			  c->name, (double)(c->total - sample_ago(c, 1)) / 5,
 			  (double)(c->total - sample_ago(c, 12)) / 60,
 			  (double)(c->total - sample_ago(c, 720)) / 3600,

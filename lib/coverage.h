@@ -23,13 +23,14 @@ struct coverage_counter {
 
 void coverage_register(struct coverage_counter *c);
 
-#define COVERAGE_DEFINE(NAME)                                                \
-	static struct coverage_counter coverage_##NAME = { #NAME, 0, { 0 },  \
-							   NULL };            \
-	__attribute__((constructor)) static void coverage_reg_##NAME(void)   \
-	{                                                                    \
-		coverage_register(&coverage_##NAME);                         \
-	}                                                                    \
+#define COVERAGE_DEFINE(NAME)                                              \
+	static struct coverage_counter coverage_##NAME = {                 \
+		#NAME, 0, { 0 }, NULL                                      \
+	};                                                                 \
+	__attribute__((constructor)) static void coverage_reg_##NAME(void) \
+	{                                                                  \
+		coverage_register(&coverage_##NAME);                       \
+	}                                                                  \
 	struct coverage_dummy_##NAME
 
 #define coverage_inc(NAME) (coverage_##NAME.total++)

@@ -47,7 +47,8 @@ usage(const struct daemon_opts *o, const char *extra)
 	       "  --rundir=DIR      run directory (sockets, pidfiles)\n"
 	       "  --dbdir=DIR       database directory\n"
 	       "  --logdir=DIR      log directory\n"
-	       "  --instance=NAME   /run/microvs-NAME, /var/lib/microvs-NAME...\n"
+	       "  --instance=NAME   /run/microvs-NAME, "
+	       "/var/lib/microvs-NAME...\n"
 	       "  --detach          run in the background once ready\n"
 	       "  --log-file[=FILE] log to FILE (default LOGDIR/%s.log)\n"
 	       "  -v, --verbose=SPEC  set log levels (module:dest:level)\n"
@@ -235,7 +236,8 @@ daemon_ready(struct daemon_opts *o, struct ev_loop *loop)
 	if (wd) {
 		unsigned long long usec = strtoull(wd, NULL, 10);
 		if (usec >= 2000)
-			ev_timer_add(loop, usec / 2000, true, on_watchdog, NULL);
+			ev_timer_add(loop, usec / 2000, true, on_watchdog,
+				     NULL);
 	}
 	if (ready_fd >= 0) {
 		ssize_t r = write(ready_fd, "", 1);
@@ -279,7 +281,8 @@ sd_notify_send(const char *state)
 	strcpy(sun.sun_path, path);
 	if (sun.sun_path[0] == '@') /* abstract namespace */
 		sun.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			  strlen(path));
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

@@ -17,30 +17,37 @@ struct daemon_opts {
 	const char *name;   /* role name: "vswitchd" */
 	const char *binary; /* "microvs-vswitchd" */
 	char *rundir, *dbdir, *logdir;
-	char *log_file;     /* NULL: console only */
+	char *log_file; /* NULL: console only */
 	bool detach;
 };
 
 /* Options every process takes; append to a process's own long options
  * with DAEMON_LONG_OPTIONS and pass unknown ones to daemon_option(). */
 enum {
-	DAEMON_OPT_RUNDIR = 0x1000, DAEMON_OPT_DBDIR, DAEMON_OPT_LOGDIR,
-	DAEMON_OPT_INSTANCE, DAEMON_OPT_DETACH, DAEMON_OPT_LOG_FILE,
-	DAEMON_OPT_PIDFILE, DAEMON_OPT_NO_CHDIR,
+	DAEMON_OPT_RUNDIR = 0x1000,
+	DAEMON_OPT_DBDIR,
+	DAEMON_OPT_LOGDIR,
+	DAEMON_OPT_INSTANCE,
+	DAEMON_OPT_DETACH,
+	DAEMON_OPT_LOG_FILE,
+	DAEMON_OPT_PIDFILE,
+	DAEMON_OPT_NO_CHDIR,
 };
 #define DAEMON_SHORT_OPTIONS "v::hV"
-#define DAEMON_LONG_OPTIONS                                                  \
-	{ "rundir", required_argument, NULL, DAEMON_OPT_RUNDIR },            \
-	{ "dbdir", required_argument, NULL, DAEMON_OPT_DBDIR },              \
-	{ "logdir", required_argument, NULL, DAEMON_OPT_LOGDIR },            \
-	{ "instance", required_argument, NULL, DAEMON_OPT_INSTANCE },        \
-	{ "detach", no_argument, NULL, DAEMON_OPT_DETACH },                  \
-	{ "log-file", optional_argument, NULL, DAEMON_OPT_LOG_FILE },        \
-	{ "pidfile", optional_argument, NULL, DAEMON_OPT_PIDFILE },          \
-	{ "no-chdir", no_argument, NULL, DAEMON_OPT_NO_CHDIR },              \
-	{ "verbose", optional_argument, NULL, 'v' },                         \
-	{ "help", no_argument, NULL, 'h' },                                  \
-	{ "version", no_argument, NULL, 'V' }
+#define DAEMON_LONG_OPTIONS                                                   \
+	{ "rundir", required_argument, NULL, DAEMON_OPT_RUNDIR },             \
+		{ "dbdir", required_argument, NULL, DAEMON_OPT_DBDIR },       \
+		{ "logdir", required_argument, NULL, DAEMON_OPT_LOGDIR },     \
+		{ "instance", required_argument, NULL, DAEMON_OPT_INSTANCE }, \
+		{ "detach", no_argument, NULL, DAEMON_OPT_DETACH },           \
+		{ "log-file", optional_argument, NULL, DAEMON_OPT_LOG_FILE }, \
+		{ "pidfile", optional_argument, NULL, DAEMON_OPT_PIDFILE },   \
+		{ "no-chdir", no_argument, NULL, DAEMON_OPT_NO_CHDIR },       \
+		{ "verbose", optional_argument, NULL, 'v' },                  \
+		{ "help", no_argument, NULL, 'h' },                           \
+	{                                                                     \
+		"version", no_argument, NULL, 'V'                             \
+	}
 
 void daemon_opts_init(struct daemon_opts *o, const char *name,
 		      const char *binary);

@@ -398,4 +398,3 @@ ev_exit(struct ev_loop *loop, int code)
 	loop->running = false;
 	loop->exit_code = code;
 }
-

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../tests/check.h"
+#include "check.h"
 
 static int order[8], n_order;
 
@@ -56,8 +56,8 @@ test_timer_delete_and_many(void)
 	for (int i = 1; i < N; i += 2)
 		ev_timer_del(t[i]);
 	n_order = 0;
-	struct ev_timer *fin = ev_timer_add(g_loop, 1, true, on_timer_exit,
-					    (void *)9);
+	struct ev_timer *fin =
+		ev_timer_add(g_loop, 1, true, on_timer_exit, (void *)9);
 	CHECK_EQ(ev_run(g_loop), 7);
 	CHECK_EQ(n_order, 3);
 	ev_timer_del(fin);

@@ -18,15 +18,18 @@ static FILE *file;
 static unsigned long seq;
 
 static const char *const level_names[] = {
-	[LVL_OFF] = "OFF", [LVL_EMER] = "EMER", [LVL_ERR] = "ERR",
+	[LVL_OFF] = "OFF",   [LVL_EMER] = "EMER", [LVL_ERR] = "ERR",
 	[LVL_WARN] = "WARN", [LVL_INFO] = "INFO", [LVL_DBG] = "DBG",
 };
 static const char *const dest_names[] = {
-	[LOG_DEST_CONSOLE] = "console", [LOG_DEST_SYSLOG] = "syslog", [LOG_DEST_FILE] = "file",
+	[LOG_DEST_CONSOLE] = "console",
+	[LOG_DEST_SYSLOG] = "syslog",
+	[LOG_DEST_FILE] = "file",
 };
 static const int syslog_prio[] = {
-	[LVL_OFF] = LOG_DEBUG, [LVL_EMER] = LOG_ALERT, [LVL_ERR] = LOG_ERR,
-	[LVL_WARN] = LOG_WARNING, [LVL_INFO] = LOG_NOTICE, [LVL_DBG] = LOG_DEBUG,
+	[LVL_OFF] = LOG_DEBUG,	 [LVL_EMER] = LOG_ALERT,
+	[LVL_ERR] = LOG_ERR,	 [LVL_WARN] = LOG_WARNING,
+	[LVL_INFO] = LOG_NOTICE, [LVL_DBG] = LOG_DEBUG,
 };
 
 static void
@@ -98,7 +101,7 @@ parse_level(const char *w)
 		const char *name;
 		enum log_level level;
 	} aliases[] = {
-		{ "off", LVL_OFF }, { "emer", LVL_EMER }, { "err", LVL_ERR },
+		{ "off", LVL_OFF },   { "emer", LVL_EMER }, { "err", LVL_ERR },
 		{ "warn", LVL_WARN }, { "info", LVL_INFO }, { "dbg", LVL_DBG },
 		{ "debug", LVL_DBG },
 	};
@@ -148,7 +151,8 @@ log_set_spec(const char *spec, char **err)
 			module = w;
 		else {
 			*err = xasprintf("unknown module, facility, or level "
-					 "\"%s\"", w);
+					 "\"%s\"",
+					 w);
 			free(copy);
 			return -EINVAL;
 		}
@@ -194,8 +198,7 @@ vlog(struct log_module *m, enum log_level level, const char *fmt, va_list ap)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(stamp + n, sizeof stamp - n, ".%03ldZ",
-		 ts.tv_nsec / 1000000);
+	snprintf(stamp + n, sizeof stamp - n, ".%03ldZ", ts.tv_nsec / 1000000);
 	vsnprintf(text, sizeof text, fmt, ap);
 	seq++;
 

@@ -18,7 +18,12 @@
 #include "util.h"
 
 enum log_level { LVL_OFF, LVL_EMER, LVL_ERR, LVL_WARN, LVL_INFO, LVL_DBG };
-enum log_dest { LOG_DEST_CONSOLE, LOG_DEST_SYSLOG, LOG_DEST_FILE, LOG_DEST_N_DESTS };
+enum log_dest {
+	LOG_DEST_CONSOLE,
+	LOG_DEST_SYSLOG,
+	LOG_DEST_FILE,
+	LOG_DEST_N_DESTS
+};
 
 struct log_module {
 	const char *name;
@@ -34,18 +39,21 @@ struct log_rl {
 	uint64_t last_ms;
 	unsigned dropped;
 };
-#define LOG_RL_INIT(BURST, PER_MINUTE) { (BURST), (PER_MINUTE), (BURST), 0, 0 }
+#define LOG_RL_INIT(BURST, PER_MINUTE)               \
+	{                                            \
+		(BURST), (PER_MINUTE), (BURST), 0, 0 \
+	}
 
 void log_module_register(struct log_module *m);
 
-#define LOG_MODULE(NAME)                                                     \
-	static struct log_module log_this_module = {                         \
-		#NAME, { LVL_INFO, LVL_OFF, LVL_INFO }, LVL_INFO, NULL        \
-	};                                                                   \
-	__attribute__((constructor)) static void log_register_this(void)     \
-	{                                                                    \
-		log_module_register(&log_this_module);                       \
-	}                                                                    \
+#define LOG_MODULE(NAME)                                                 \
+	static struct log_module log_this_module = {                     \
+		#NAME, { LVL_INFO, LVL_OFF, LVL_INFO }, LVL_INFO, NULL   \
+	};                                                               \
+	__attribute__((constructor)) static void log_register_this(void) \
+	{                                                                \
+		log_module_register(&log_this_module);                   \
+	}                                                                \
 	struct log_module_dummy_
 
 /* Sets the role prefix (e.g. "dbserver") and the program name. */
@@ -72,20 +80,23 @@ void log_msg(struct log_module *m, enum log_level level, const char *fmt, ...)
 void log_msg_rl(struct log_module *m, struct log_rl *rl, enum log_level level,
 		const char *fmt, ...) PRINTF_FMT(4, 5);
 /* Logs at EMER and exits 1.  For the environment only (start-up). */
-void log_fatal(struct log_module *m, const char *fmt, ...) PRINTF_FMT(2, 3)
-	NORETURN;
+void log_fatal(struct log_module *m, const char *fmt, ...)
+	PRINTF_FMT(2, 3) NORETURN;
 
 #define log_err(...) log_msg(&log_this_module, LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(&log_this_module, LVL_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(&log_this_module, LVL_INFO, __VA_ARGS__)
-#define log_dbg(...)                                                         \
-	do {                                                                 \
-		if (log_enabled(&log_this_module, LVL_DBG))                  \
-			log_msg(&log_this_module, LVL_DBG, __VA_ARGS__);     \
+#define log_dbg(...)                                                     \
+	do {                                                             \
+		if (log_enabled(&log_this_module, LVL_DBG))              \
+			log_msg(&log_this_module, LVL_DBG, __VA_ARGS__); \
 	} while (0)
-#define log_err_rl(RL, ...) log_msg_rl(&log_this_module, RL, LVL_ERR, __VA_ARGS__)
-#define log_warn_rl(RL, ...) log_msg_rl(&log_this_module, RL, LVL_WARN, __VA_ARGS__)
-#define log_info_rl(RL, ...) log_msg_rl(&log_this_module, RL, LVL_INFO, __VA_ARGS__)
+#define log_err_rl(RL, ...) \
+	log_msg_rl(&log_this_module, RL, LVL_ERR, __VA_ARGS__)
+#define log_warn_rl(RL, ...) \
+	log_msg_rl(&log_this_module, RL, LVL_WARN, __VA_ARGS__)
+#define log_info_rl(RL, ...) \
+	log_msg_rl(&log_this_module, RL, LVL_INFO, __VA_ARGS__)
 #define fatal(...) log_fatal(&log_this_module, __VA_ARGS__)
 
 #endif

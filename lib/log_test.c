@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../tests/check.h"
+#include "check.h"
 
 LOG_MODULE(logtest);
 

@@ -38,8 +38,8 @@ priv_drop(const struct role *r)
 		err = role_ids(r, &uid, &gid);
 		if (err) {
 			log_err("user %s or group %s missing (run the install "
-				"step): %s", r->user, ROLE_GROUP,
-				strerror(-err));
+				"step): %s",
+				r->user, ROLE_GROUP, strerror(-err));
 			return err;
 		}
 		err = set_caps(r, CAPNG_SELECT_BOUNDS, CAPNG_BOUNDING_SET);
@@ -60,8 +60,7 @@ priv_drop(const struct role *r)
 		log_info("not started as root: keeping uid %u", getuid());
 	}
 
-	err = set_caps(r, CAPNG_SELECT_CAPS,
-		       CAPNG_EFFECTIVE | CAPNG_PERMITTED);
+	err = set_caps(r, CAPNG_SELECT_CAPS, CAPNG_EFFECTIVE | CAPNG_PERMITTED);
 	if (err) {
 		log_err("cannot set capabilities for role %s", r->name);
 		return err;

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../tests/check.h"
+#include "check.h"
 
 #define DENIED(call) ((call) == -1 && errno == EPERM)
 
@@ -97,8 +97,11 @@ family_child(const char *role)
 		return 1 << 0;
 	for (size_t i = 0; i < n_role_families; i++) {
 		int af = role_families[i].af;
-		int fd = socket(af, af == AF_UNIX || af == AF_INET ||
-				af == AF_INET6 ? SOCK_STREAM : SOCK_RAW, 0);
+		int fd = socket(af,
+				af == AF_UNIX || af == AF_INET || af == AF_INET6
+					? SOCK_STREAM
+					: SOCK_RAW,
+				0);
 		int e = errno;
 		bool denied = fd == -1 && e == EPERM;
 		bool needs_no_privilege = af == AF_UNIX || af == AF_INET ||

@@ -11,34 +11,50 @@
 
 #include "util.h"
 
-#define NO_CAPS { -1 }
+#define NO_CAPS    \
+	{          \
+		-1 \
+	}
 #define UNIX_ONLY "AF_UNIX"
 
 const struct role roles[] = {
 	/* name       binary              user          caps */
 	{ "dbserver", "microvs-dbserver", "microvs-db", NO_CAPS,
-	  "configuration database (OVSDB on SQLite)",
-	  5, 10000, 1000, "AF_UNIX AF_INET AF_INET6", true },
-	{ "upcalld", "microvs-upcalld", "microvs-dp",
+	  "configuration database (OVSDB on SQLite)", 5, 10000, 1000,
+	  "AF_UNIX AF_INET AF_INET6", true },
+	{ "upcalld",
+	  "microvs-upcalld",
+	  "microvs-dp",
 	  { CAP_NET_ADMIN, CAP_NET_RAW, -1 },
 	  "datapath owner: vports, upcalls, megaflows",
-	  5, 10000, 1000, "AF_UNIX AF_NETLINK AF_PACKET AF_XDP", false },
+	  5,
+	  10000,
+	  1000,
+	  "AF_UNIX AF_NETLINK AF_PACKET AF_XDP",
+	  false },
 	{ "vswitchd", "microvs-vswitchd", "microvs-sw", NO_CAPS,
-	  "OpenFlow switch: bridges, flow tables, translation",
-	  5, 10000, 1000, "AF_UNIX AF_INET AF_INET6", false },
-	{ "tunneld", "microvs-tunneld", "microvs-tnl", { CAP_NET_ADMIN, -1 },
+	  "OpenFlow switch: bridges, flow tables, translation", 5, 10000, 1000,
+	  "AF_UNIX AF_INET AF_INET6", false },
+	{ "tunneld",
+	  "microvs-tunneld",
+	  "microvs-tnl",
+	  { CAP_NET_ADMIN, -1 },
 	  "tunnel ports: VXLAN, GRE, Geneve endpoints and underlay",
-	  5, 10000, 1000, "AF_UNIX AF_NETLINK AF_INET AF_INET6", false },
+	  5,
+	  10000,
+	  1000,
+	  "AF_UNIX AF_NETLINK AF_INET AF_INET6",
+	  false },
 	{ "vtepd", "microvs-vtepd", "microvs-vtep", NO_CAPS,
-	  "VTEP emulator: hardware_vtep to bridges and flows",
-	  5, 10000, 1000, UNIX_ONLY, false },
+	  "VTEP emulator: hardware_vtep to bridges and flows", 5, 10000, 1000,
+	  UNIX_ONLY, false },
 };
 const size_t n_roles = ARRAY_SIZE(roles);
 
 const struct role_family role_families[] = {
-	{ AF_UNIX, "AF_UNIX" },       { AF_INET, "AF_INET" },
-	{ AF_INET6, "AF_INET6" },     { AF_NETLINK, "AF_NETLINK" },
-	{ AF_PACKET, "AF_PACKET" },   { AF_XDP, "AF_XDP" },
+	{ AF_UNIX, "AF_UNIX" },	    { AF_INET, "AF_INET" },
+	{ AF_INET6, "AF_INET6" },   { AF_NETLINK, "AF_NETLINK" },
+	{ AF_PACKET, "AF_PACKET" }, { AF_XDP, "AF_XDP" },
 };
 const size_t n_role_families = ARRAY_SIZE(role_families);
 
@@ -54,8 +70,7 @@ role_allows_family(const struct role *r, int af)
 		return false;
 	/* A whole word of the space-separated list. */
 	size_t n = strlen(name);
-	for (const char *p = r->address_families; (p = strstr(p, name));
-	     p += n)
+	for (const char *p = r->address_families; (p = strstr(p, name)); p += n)
 		if ((p == r->address_families || p[-1] == ' ') &&
 		    (p[n] == ' ' || p[n] == '\0'))
 			return true;

@@ -17,9 +17,9 @@
 #define ROLE_MAX_CAPS 4
 
 struct role {
-	const char *name;        /* "dbserver": bus endpoint, appctl target */
-	const char *binary;      /* "microvs-dbserver" */
-	const char *user;        /* "microvs-db" */
+	const char *name;	 /* "dbserver": bus endpoint, appctl target */
+	const char *binary;	 /* "microvs-dbserver" */
+	const char *user;	 /* "microvs-db" */
 	int caps[ROLE_MAX_CAPS]; /* kept capabilities, -1 terminated */
 	const char *description;
 	/* Supervision: restarts allowed within restart_window_ms before the

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../tests/check.h"
+#include "check.h"
 
 static void
 test_ds(void)

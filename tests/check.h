@@ -15,45 +15,49 @@
 static int check_failures;
 static const char *check_current;
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n",     \
-				__FILE__, __LINE__, check_current, #cond);   \
-			check_failures++;                                    \
-		}                                                            \
+#define CHECK(cond)                                                        \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n",   \
+				__FILE__, __LINE__, check_current, #cond); \
+			check_failures++;                                  \
+		}                                                          \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		long long check_a_ = (long long)(a), check_b_ = (long long)(b); \
-		if (check_a_ != check_b_) {                                  \
-			fprintf(stderr, "%s:%d: %s: %s == %s failed: %lld != %lld\n", \
-				__FILE__, __LINE__, check_current, #a, #b,   \
-				check_a_, check_b_);                         \
-			check_failures++;                                    \
-		}                                                            \
+#define CHECK_EQ(a, b)                                                        \
+	do {                                                                  \
+		long long check_a_ = (long long)(a),                          \
+			  check_b_ = (long long)(b);                          \
+		if (check_a_ != check_b_) {                                   \
+			fprintf(stderr,                                       \
+				"%s:%d: %s: %s == %s failed: %lld != %lld\n", \
+				__FILE__, __LINE__, check_current, #a, #b,    \
+				check_a_, check_b_);                          \
+			check_failures++;                                     \
+		}                                                             \
 	} while (0)
 
-#define CHECK_STREQ(a, b)                                                    \
-	do {                                                                 \
-		const char *check_a_ = (a), *check_b_ = (b);                 \
+#define CHECK_STREQ(a, b)                                                   \
+	do {                                                                \
+		const char *check_a_ = (a), *check_b_ = (b);                \
 		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_)) { \
-			fprintf(stderr, "%s:%d: %s: \"%s\" == \"%s\" failed\n", \
-				__FILE__, __LINE__, check_current,           \
-				check_a_ ? check_a_ : "(null)",              \
-				check_b_ ? check_b_ : "(null)");             \
-			check_failures++;                                    \
-		}                                                            \
+			fprintf(stderr,                                     \
+				"%s:%d: %s: \"%s\" == \"%s\" failed\n",     \
+				__FILE__, __LINE__, check_current,          \
+				check_a_ ? check_a_ : "(null)",             \
+				check_b_ ? check_b_ : "(null)");            \
+			check_failures++;                                   \
+		}                                                           \
 	} while (0)
 
-#define CHECK_RUN(fn)                                                        \
-	do {                                                                 \
-		int check_before_ = check_failures;                          \
-		check_current = #fn;                                         \
-		fn();                                                        \
-		printf("%s %s\n",                                            \
-		       check_failures == check_before_ ? "ok  " : "FAIL", #fn); \
+#define CHECK_RUN(fn)                                                     \
+	do {                                                              \
+		int check_before_ = check_failures;                       \
+		check_current = #fn;                                      \
+		fn();                                                     \
+		printf("%s %s\n",                                         \
+		       check_failures == check_before_ ? "ok  " : "FAIL", \
+		       #fn);                                              \
 	} while (0)
 
 #define CHECK_EXIT() return check_failures ? 1 : 0

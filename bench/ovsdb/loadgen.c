@@ -13,8 +13,8 @@
  * Item row and incrementing the Counter row, drains what is in flight and
  * prints "done TXNS EXTRA CPU_S ELAPSED_S" (TXNS answered within the
  * duration, EXTRA answered while draining).  Every further line on stdin
- * runs one more such segment; end of input ends the program.  Any error reply, closed
- * connection or 30 s without a reply: "error MESSAGE", exit 1.
+ * runs one more such segment; end of input ends the program.  Any error reply,
+ * closed connection or 30 s without a reply: "error MESSAGE", exit 1.
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,15 +28,16 @@
 
 struct conn {
 	int fd;
-	char *buf;		/* unparsed input */
+	char *buf; /* unparsed input */
 	size_t len, cap;
 	size_t scan;		/* bytes of buf already scanned */
-	int depth, in_str, esc;	/* JSON scanner state at buf[scan] */
+	int depth, in_str, esc; /* JSON scanner state at buf[scan] */
 	long next_id;		/* id of the next request */
 	long inflight;
 };
 
-static void die(const char *fmt, const char *arg)
+static void
+die(const char *fmt, const char *arg)
 {
 	printf("error ");
 	printf(fmt, arg);
@@ -45,7 +46,8 @@ static void die(const char *fmt, const char *arg)
 	exit(1);
 }
 
-static double now(clockid_t c)
+static double
+now(clockid_t c)
 {
 	struct timespec ts;
 
@@ -53,7 +55,8 @@ static double now(clockid_t c)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void send_all(int fd, const char *p, size_t n)
+static void
+send_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -67,23 +70,27 @@ static void send_all(int fd, const char *p, size_t n)
 	}
 }
 
-static void send_txn(struct conn *c, int cid)
+static void
+send_txn(struct conn *c, int cid)
 {
 	char req[512];
 	long i = c->next_id++;
-	int n = snprintf(req, sizeof(req),
+	int n = snprintf(
+		req, sizeof(req),
 		"{\"id\":%ld,\"method\":\"transact\",\"params\":[\"Bench\","
 		"{\"op\":\"insert\",\"table\":\"Item\","
 		"\"row\":{\"name\":\"c%d-%ld\",\"n\":%ld}},"
 		"{\"op\":\"mutate\",\"table\":\"Counter\",\"where\":[],"
-		"\"mutations\":[[\"n\",\"+=\",1]]}]}", i, cid, i, i);
+		"\"mutations\":[[\"n\",\"+=\",1]]}]}",
+		i, cid, i, i);
 
 	send_all(c->fd, req, (size_t)n);
 	c->inflight++;
 }
 
 /* One complete JSON text of buf[0..n): check it, return 1 for a reply. */
-static int handle_msg(struct conn *c, const char *m, size_t n)
+static int
+handle_msg(struct conn *c, const char *m, size_t n)
 {
 	char tmp[4096];
 
@@ -98,7 +105,7 @@ static int handle_msg(struct conn *c, const char *m, size_t n)
 		return 0;
 	}
 	if (strstr(tmp, "\"method\""))
-		return 0;		/* a notification: not expected */
+		return 0; /* a notification: not expected */
 	if (strstr(tmp, "\"error\":\"") || !strstr(tmp, "\"count\":1"))
 		die("bad reply: %s", tmp);
 	c->inflight--;
@@ -106,7 +113,8 @@ static int handle_msg(struct conn *c, const char *m, size_t n)
 }
 
 /* Read what is there, return the number of replies it completed. */
-static long pump(struct conn *c)
+static long
+pump(struct conn *c)
 {
 	long got = 0;
 	size_t start = 0, i;
@@ -155,8 +163,9 @@ static long pump(struct conn *c)
 }
 
 /* Wait for replies on any connection; returns replies completed. */
-static long wait_replies(struct conn *cs, struct pollfd *pf, int n,
-			 int cid0, int resend, int timeout_ms)
+static long
+wait_replies(struct conn *cs, struct pollfd *pf, int n, int cid0, int resend,
+	     int timeout_ms)
 {
 	long got = 0;
 	int k, r;
@@ -179,7 +188,8 @@ static long wait_replies(struct conn *cs, struct pollfd *pf, int n,
 	return got;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct conn *cs;
@@ -191,7 +201,7 @@ int main(int argc, char **argv)
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: loadgen SOCK NCONN WINDOW DURATION_S "
-			"WARMUP\n");
+				"WARMUP\n");
 		return 2;
 	}
 	n = atoi(argv[2]);
@@ -207,8 +217,8 @@ int main(int argc, char **argv)
 		die("%s", "out of memory");
 	for (k = 0; k < n; k++) {
 		cs[k].fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (cs[k].fd < 0 || connect(cs[k].fd, (struct sockaddr *)&sa,
-					    sizeof(sa)) < 0)
+		if (cs[k].fd < 0 ||
+		    connect(cs[k].fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 			die("connect: %s", strerror(errno));
 		cs[k].next_id = 1;
 		pf[k].fd = cs[k].fd;

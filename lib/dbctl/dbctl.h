@@ -68,17 +68,17 @@ struct dbctl_ctx {
 	char **opt_values; /* NULL for flags */
 	struct ds out;
 	struct dbctl_row *created; /* for post hooks */
-	void *tool_data;           /* per-invocation tool cache */
+	void *tool_data;	   /* per-invocation tool cache */
 	bool dry_run;
-	int exit_code;             /* set by br-exists & co: exit now */
+	int exit_code; /* set by br-exists & co: exit now */
 	struct dbctl_symbol *syms;
 	unsigned *n_syms;
 	void *table; /* struct dbctl_out_table * for list/find */
 };
 
 struct dbctl_tool {
-	const char *prog;      /* "ovs-vsctl" */
-	const char *db_name;   /* "Open_vSwitch" */
+	const char *prog;    /* "ovs-vsctl" */
+	const char *db_name; /* "Open_vSwitch" */
 	const char *root_table;
 	/* NULL-terminated list of NULL-name-terminated command tables. */
 	const struct dbctl_command *const *commands;

@@ -12,7 +12,7 @@
 #include "dbctl.h"
 #include "dbctl_fmt.h"
 #include "dbctl_priv.h"
-#include "ovsdb/ovsdb_datum_string.h"
+#include "ovsdb_datum_string.h"
 
 /* The columns to print: --columns, else _uuid then the rest by name. */
 static int *
@@ -77,8 +77,8 @@ cmd_list(struct dbctl_ctx *ctx)
 
 	if (ctx->argc > 2) {
 		for (int i = 2; i < ctx->argc; i++) {
-			struct dbctl_row *r = dbctl_get_row(ctx, t, ctx->argv[i],
-							    !if_exists);
+			struct dbctl_row *r =
+				dbctl_get_row(ctx, t, ctx->argv[i], !if_exists);
 			if (r)
 				out_row(o, r, cols, n);
 		}
@@ -92,14 +92,31 @@ cmd_list(struct dbctl_ctx *ctx)
 }
 
 /* Condition operators of find and wait-until. */
-enum cond_op { OP_EQ, OP_NE, OP_LT, OP_GT, OP_LE, OP_GE, OP_SEQ, OP_SNE,
-	       OP_SLT, OP_SGT, OP_SLE, OP_SGE, OP_IN, OP_NOTIN };
-static const struct { const char *s; enum cond_op op; } ops[] = {
-	{ "{not-in}", OP_NOTIN }, { "{in}", OP_IN }, { "{!=}", OP_SNE },
-	{ "{<=}", OP_SLE }, { "{>=}", OP_SGE }, { "{=}", OP_SEQ },
-	{ "{<}", OP_SLT }, { "{>}", OP_SGT }, { "!=", OP_NE },
-	{ "<=", OP_LE }, { ">=", OP_GE }, { "=", OP_EQ }, { "<", OP_LT },
-	{ ">", OP_GT },
+enum cond_op {
+	OP_EQ,
+	OP_NE,
+	OP_LT,
+	OP_GT,
+	OP_LE,
+	OP_GE,
+	OP_SEQ,
+	OP_SNE,
+	OP_SLT,
+	OP_SGT,
+	OP_SLE,
+	OP_SGE,
+	OP_IN,
+	OP_NOTIN
+};
+static const struct {
+	const char *s;
+	enum cond_op op;
+} ops[] = {
+	{ "{not-in}", OP_NOTIN }, { "{in}", OP_IN },  { "{!=}", OP_SNE },
+	{ "{<=}", OP_SLE },	  { "{>=}", OP_SGE }, { "{=}", OP_SEQ },
+	{ "{<}", OP_SLT },	  { "{>}", OP_SGT },  { "!=", OP_NE },
+	{ "<=", OP_LE },	  { ">=", OP_GE },    { "=", OP_EQ },
+	{ "<", OP_LT },		  { ">", OP_GT },
 };
 
 static bool
@@ -120,7 +137,8 @@ cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg,
 			break;
 	if (k == (int)ARRAY_SIZE(ops) || (only_eq && ops[k].op != OP_EQ))
 		dbctl_fatal("%s: argument does not end in \"=\" followed by a "
-			    "value.", arg);
+			    "value.",
+			    arg);
 	const char *vs = rest + strlen(ops[k].s);
 	enum cond_op op = ops[k].op;
 
@@ -130,7 +148,8 @@ cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg,
 	if (key) {
 		if (!ovsdb_type_is_map(ct))
 			dbctl_fatal("cannot specify key to check for non-map "
-				    "column %s", t->ts->columns[col].name);
+				    "column %s",
+				    t->ts->columns[col].name);
 		union ovsdb_atom ka;
 		dbctl_parse_key(ctx, t, col, key, &ka);
 		memset(&vt, 0, sizeof vt);
@@ -164,16 +183,39 @@ cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg,
 	bool sub = ovsdb_datum_includes_all(&want, &have, type); /* ⊇ */
 	bool sup = ovsdb_datum_includes_all(&have, &want, type); /* ⊆ */
 	switch (op) {
-	case OP_EQ: case OP_SEQ: result = eq; break;
-	case OP_NE: case OP_SNE: result = !eq; break;
-	case OP_LT: result = cmp < 0; break;
-	case OP_GT: result = cmp > 0; break;
-	case OP_LE: result = cmp <= 0; break;
-	case OP_GE: result = cmp >= 0; break;
-	case OP_SLT: result = sup && !eq; break;
-	case OP_SLE: case OP_IN: result = sup; break;
-	case OP_SGT: result = sub && !eq; break;
-	case OP_SGE: result = sub; break;
+	case OP_EQ:
+	case OP_SEQ:
+		result = eq;
+		break;
+	case OP_NE:
+	case OP_SNE:
+		result = !eq;
+		break;
+	case OP_LT:
+		result = cmp < 0;
+		break;
+	case OP_GT:
+		result = cmp > 0;
+		break;
+	case OP_LE:
+		result = cmp <= 0;
+		break;
+	case OP_GE:
+		result = cmp >= 0;
+		break;
+	case OP_SLT:
+		result = sup && !eq;
+		break;
+	case OP_SLE:
+	case OP_IN:
+		result = sup;
+		break;
+	case OP_SGT:
+		result = sub && !eq;
+		break;
+	case OP_SGE:
+		result = sub;
+		break;
 	case OP_NOTIN:
 		result = ovsdb_datum_excludes_all(&have, &want, type);
 		break;
@@ -212,7 +254,8 @@ cmd_get(struct dbctl_ctx *ctx)
 	bool if_exists = dbctl_has_opt(ctx, "--if-exists");
 
 	if (id && if_exists)
-		dbctl_fatal("--if-exists and --id may not be specified together");
+		dbctl_fatal(
+			"--if-exists and --id may not be specified together");
 	struct dbctl_table *t = dbctl_get_table(ctx, ctx->argv[1]);
 	struct dbctl_row *row = dbctl_get_row(ctx, t, ctx->argv[2], !if_exists);
 	if (!row)
@@ -221,8 +264,10 @@ cmd_get(struct dbctl_ctx *ctx)
 		bool fresh;
 		struct dbctl_symbol *s = dbctl_define_symbol(ctx, id, &fresh);
 		if (!fresh)
-			dbctl_fatal("row id \"%s\" specified on \"get\" command "
-				    "was used before it was defined", id);
+			dbctl_fatal(
+				"row id \"%s\" specified on \"get\" command "
+				"was used before it was defined",
+				id);
 		s->uuid = row->uuid;
 		s->strong_ref = true;
 		s->table = t;
@@ -248,13 +293,15 @@ cmd_get(struct dbctl_ctx *ctx)
 			ovsdb_atom_destroy(&ka, type->key.type);
 			if (k < 0) {
 				if (!if_exists)
-					dbctl_fatal("no key \"%s\" in %s record "
-						    "\"%s\" column %s", key,
-						    t->ts->name, ctx->argv[2],
-						    t->ts->columns[col].name);
+					dbctl_fatal(
+						"no key \"%s\" in %s record "
+						"\"%s\" column %s",
+						key, t->ts->name, ctx->argv[2],
+						t->ts->columns[col].name);
 			} else {
 				ovsdb_atom_to_string(&d->values[k],
-						     type->value.type, &ctx->out);
+						     type->value.type,
+						     &ctx->out);
 			}
 		} else {
 			ovsdb_datum_to_string(d, type, &ctx->out);
@@ -367,10 +414,12 @@ cmd_remove(struct dbctl_ctx *ctx)
 		}
 		ovsdb_datum_subtract(&d, type, &rm, rt);
 		if (d.n < type->n_min)
-			dbctl_fatal("\"remove\" operation would put %u values in "
-				    "column %s of table %s but the minimum number "
-				    "is %u", d.n, t->ts->columns[col].name,
-				    t->ts->name, type->n_min);
+			dbctl_fatal(
+				"\"remove\" operation would put %u values in "
+				"column %s of table %s but the minimum number "
+				"is %u",
+				d.n, t->ts->columns[col].name, t->ts->name,
+				type->n_min);
 		struct ovsdb_datum tmp;
 		ovsdb_datum_clone(&tmp, &d, type);
 		dbctl_row_mutate(ctx->db, row, col, "delete", &rm, rt, &tmp);
@@ -392,10 +441,11 @@ cmd_clear(struct dbctl_ctx *ctx)
 		const struct ovsdb_type *type = dbctl_col_type(t, col);
 		dbctl_check_mutable(t, col);
 		if (type->n_min > 0)
-			dbctl_fatal("\"clear\" operation cannot be applied to "
-				    "column %s of table %s, which is not allowed "
-				    "to be empty", t->ts->columns[col].name,
-				    t->ts->name);
+			dbctl_fatal(
+				"\"clear\" operation cannot be applied to "
+				"column %s of table %s, which is not allowed "
+				"to be empty",
+				t->ts->columns[col].name, t->ts->name);
 		struct ovsdb_datum d;
 		ovsdb_datum_init_empty(&d);
 		dbctl_row_set(row, col, &d);
@@ -420,9 +470,11 @@ cmd_create(struct dbctl_ctx *ctx)
 		s->table = t;
 	} else {
 		if (!t->ts->is_root)
-			dbctl_warn("db_ctl_base", "applying \"create\" command "
+			dbctl_warn("db_ctl_base",
+				   "applying \"create\" command "
 				   "to table %s without --id option will have "
-				   "no effect", t->ts->name);
+				   "no effect",
+				   t->ts->name);
 		row = dbctl_row_insert(ctx->db, t, NULL);
 	}
 	for (int i = 2; i < ctx->argc; i++)
@@ -447,8 +499,9 @@ cmd_destroy(struct dbctl_ctx *ctx)
 	struct dbctl_table *t = dbctl_get_table(ctx, ctx->argv[1]);
 
 	if (all && ctx->argc > 2)
-		dbctl_fatal("--all and records argument should not be specified "
-			    "together");
+		dbctl_fatal(
+			"--all and records argument should not be specified "
+			"together");
 	if (!all && ctx->argc < 3)
 		dbctl_fatal("either --all or records argument should be "
 			    "specified");
@@ -458,8 +511,8 @@ cmd_destroy(struct dbctl_ctx *ctx)
 		return;
 	}
 	for (int i = 2; i < ctx->argc; i++) {
-		struct dbctl_row *r = dbctl_get_row(ctx, t, ctx->argv[i],
-						    !if_exists);
+		struct dbctl_row *r =
+			dbctl_get_row(ctx, t, ctx->argv[i], !if_exists);
 		if (r)
 			dbctl_row_delete(r);
 	}
@@ -470,8 +523,8 @@ cmd_wait_until(struct dbctl_ctx *ctx)
 {
 	for (;;) {
 		struct dbctl_table *t = dbctl_get_table(ctx, ctx->argv[1]);
-		struct dbctl_row *row = dbctl_get_row(ctx, t, ctx->argv[2],
-						      false);
+		struct dbctl_row *row =
+			dbctl_get_row(ctx, t, ctx->argv[2], false);
 		bool ok = row != NULL;
 		for (int i = 3; ok && i < ctx->argc; i++)
 			ok = cond_holds(ctx, row, ctx->argv[i], false);

@@ -13,7 +13,7 @@
 #include "dbctl.h"
 #include "dbctl_jsontext.h"
 #include "dbctl_rpc.h"
-#include "ovsdb/ovsdb_error.h"
+#include "ovsdb_error.h"
 #include "util.h"
 
 /* Column lookups by name are on every hot path of the tools: hash them. */
@@ -49,8 +49,8 @@ index_columns(struct dbctl_table *t)
 }
 
 int
-dbctl_db_open(struct dbctl_conn *conn, const char *name,
-	      struct dbctl_db **dbp, char **errmsg)
+dbctl_db_open(struct dbctl_conn *conn, const char *name, struct dbctl_db **dbp,
+	      char **errmsg)
 {
 	json_t *result = NULL, *error = NULL;
 	int r = dbctl_conn_call(conn, "get_schema", json_pack("[s]", name),
@@ -70,7 +70,8 @@ dbctl_db_open(struct dbctl_conn *conn, const char *name,
 	r = ovsdb_schema_from_json(result, &s, &e);
 	json_decref(result);
 	if (r) {
-		*errmsg = xasprintf("%s: %s", e->tag, e->details ? e->details : "");
+		*errmsg = xasprintf("%s: %s", e->tag,
+				    e->details ? e->details : "");
 		ovsdb_error_free(e);
 		return r;
 	}
@@ -130,8 +131,8 @@ row_new(struct dbctl_table *t, bool defaults)
 	unsigned n = t->ts->n_columns;
 	/* The row, its columns and their dirty flags in one block: thousands
 	 * of rows are cached at start-up. */
-	struct dbctl_row *r = xzalloc(sizeof *r + n * (sizeof *r->cur +
-						      sizeof *r->dirty));
+	struct dbctl_row *r =
+		xzalloc(sizeof *r + n * (sizeof *r->cur + sizeof *r->dirty));
 
 	r->table = t;
 	r->cur = (struct ovsdb_datum *)(r + 1);
@@ -174,7 +175,8 @@ transact_verdict(json_t *result, json_t *error, json_t **results,
 	}
 	size_t i;
 	json_t *op;
-	json_array_foreach(result, i, op) {
+	json_array_foreach(result, i, op)
+	{
 		if (json_object_get(op, "error")) {
 			*errjson = ovsdb_json_text(op);
 			json_decref(result);
@@ -226,7 +228,8 @@ fill_table(struct dbctl_table *t, json_t *rows, const bool *want)
 	size_t i;
 	json_t *jrow;
 
-	json_array_foreach(rows, i, jrow) {
+	json_array_foreach(rows, i, jrow)
+	{
 		struct dbctl_row *row = row_new(t, false);
 		for (unsigned c = 0; c < t->ts->n_columns; c++)
 			if (!want || want[c] || c == OVSDB_COL_UUID)
@@ -265,7 +268,8 @@ row_from_text(struct json_scan *r, struct dbctl_table *t, const bool *want)
 			memcpy(name, s, len);
 			name[len] = '\0';
 			int c = dbctl_col(t, name);
-			if (c < 0 || !(!want || want[c] || c == OVSDB_COL_UUID)) {
+			if (c < 0 ||
+			    !(!want || want[c] || c == OVSDB_COL_UUID)) {
 				if (!dbctl_jt_skip(r))
 					return false;
 				continue;
@@ -396,18 +400,20 @@ load_missing_columns(struct dbctl_table *t)
 
 	for (unsigned c = 0; c < t->ts->n_columns; c++)
 		if (!t->col_loaded[c])
-			json_array_append_new(cols,
-					      json_string(t->ts->columns[c].name));
-	r = dbctl_db_transact(db, json_pack("[{s:s,s:s,s:[],s:o}]", "op",
-					    "select", "table", t->ts->name,
-					    "where", "columns", cols),
+			json_array_append_new(
+				cols, json_string(t->ts->columns[c].name));
+	r = dbctl_db_transact(db,
+			      json_pack("[{s:s,s:s,s:[],s:o}]", "op", "select",
+					"table", t->ts->name, "where",
+					"columns", cols),
 			      &results, &err);
 	if (r == -EPROTO)
 		dbctl_fatal("%s", err);
 	if (r)
 		dbctl_fatal("database connection failed (%s)", strerror(-r));
 	json_array_foreach(json_object_get(json_array_get(results, 0), "rows"),
-			   i, jrow) {
+			   i, jrow)
+	{
 		struct ovsdb_uuid u;
 		json_t *ju = json_array_get(json_object_get(jrow, "_uuid"), 1);
 
@@ -502,8 +508,9 @@ dbctl_db_prefetch(struct dbctl_db *db, const char *const *names)
 	if (r)
 		dbctl_fatal("database connection failed (%s)", strerror(-r));
 	for (size_t k = 0; k < n; k++)
-		fill_table(want[k], json_object_get(json_array_get(results, k),
-						    "rows"), want_cols[k]);
+		fill_table(want[k],
+			   json_object_get(json_array_get(results, k), "rows"),
+			   want_cols[k]);
 	json_decref(results);
 done:
 	for (size_t k = 0; k < n; k++)
@@ -604,8 +611,8 @@ find_by_uuid(struct dbctl_db *db, const struct dbctl_table *t,
 
 	for (struct hnode *n = hmap_first_with_hash(&db->by_uuid, h); n;
 	     n = hmap_next_with_hash(n)) {
-		struct dbctl_row *r = HMAP_CONTAINER(n, struct dbctl_row,
-						     by_uuid);
+		struct dbctl_row *r =
+			HMAP_CONTAINER(n, struct dbctl_row, by_uuid);
 		if (!r->deleted && (!t || r->table == t) &&
 		    ovsdb_uuid_eq(&r->uuid, u))
 			return r;
@@ -704,8 +711,10 @@ dbctl_row_mutate(struct dbctl_db *db, struct dbctl_row *r, int col,
 		/* Mutation arguments are always written as sets. */
 		val = json_pack("[s,[o]]", "set", val);
 	}
-	json_array_append_new(r->mutations, json_pack(
-		"[s,s,o]", r->table->ts->columns[col].name, mutator, val));
+	json_array_append_new(r->mutations,
+			      json_pack("[s,s,o]",
+					r->table->ts->columns[col].name,
+					mutator, val));
 	ovsdb_datum_swap(&r->cur[col], result);
 	ovsdb_datum_destroy(result, t);
 	ovsdb_datum_init_empty(result);
@@ -797,9 +806,10 @@ has_mutation(const struct dbctl_row *r, int c)
 	size_t i;
 	json_t *m;
 
-	json_array_foreach(r->mutations, i, m)
-		if (!strcmp(json_string_value(json_array_get(m, 0)), name))
-			return true;
+	json_array_foreach(
+		r->mutations, i,
+		m) if (!strcmp(json_string_value(json_array_get(m, 0)),
+			       name)) return true;
 	return false;
 }
 
@@ -926,8 +936,7 @@ rewrite_named(struct dbctl_db *db, json_t *j)
 {
 	if (!json_is_array(j))
 		return;
-	if (json_array_size(j) == 2 &&
-	    json_is_string(json_array_get(j, 0)) &&
+	if (json_array_size(j) == 2 && json_is_string(json_array_get(j, 0)) &&
 	    !strcmp(json_string_value(json_array_get(j, 0)), "uuid") &&
 	    json_is_string(json_array_get(j, 1))) {
 		const char *s = json_string_value(json_array_get(j, 1));
@@ -943,8 +952,7 @@ rewrite_named(struct dbctl_db *db, json_t *j)
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(j, i, e)
-		rewrite_named(db, e);
+	json_array_foreach(j, i, e) rewrite_named(db, e);
 }
 
 json_t *
@@ -990,10 +998,11 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 				 * unreferenced (as Open vSwitch's IDL does). */
 				if (!ts->is_root)
 					continue;
-				json_array_append_new(ops, json_pack(
-					"{s:s,s:s,s:o}", "op", "delete",
-					"table", ts->name, "where",
-					where_uuid(&r->uuid)));
+				json_array_append_new(
+					ops, json_pack("{s:s,s:s,s:o}", "op",
+						       "delete", "table",
+						       ts->name, "where",
+						       where_uuid(&r->uuid)));
 				continue;
 			}
 			json_t *row = json_object();
@@ -1005,15 +1014,18 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 				if (r->inserted &&
 				    ovsdb_datum_is_default(&r->cur[c], ct))
 					continue;
-				json_object_set_new(row, ts->columns[c].name,
-					dbctl_datum_to_json(db, &r->cur[c], ct));
+				json_object_set_new(
+					row, ts->columns[c].name,
+					dbctl_datum_to_json(db, &r->cur[c],
+							    ct));
 			}
 			if (r->inserted) {
 				char name[48], buf[37];
 				named_uuid(&r->uuid, name);
 				json_t *op = json_pack("{s:s,s:s,s:s,s:o}",
-					"op", "insert", "table", ts->name,
-					"uuid-name", name, "row", row);
+						       "op", "insert", "table",
+						       ts->name, "uuid-name",
+						       name, "row", row);
 				if (r->explicit_uuid) {
 					ovsdb_uuid_format(&r->uuid, buf);
 					json_object_set_new(op, "uuid",
@@ -1022,20 +1034,23 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 				r->op_index = (int)json_array_size(ops);
 				json_array_append_new(ops, op);
 			} else if (json_object_size(row)) {
-				json_array_append_new(ops, json_pack(
-					"{s:s,s:s,s:o,s:o}", "op", "update",
-					"table", ts->name, "where",
-					where_uuid(&r->uuid), "row", row));
+				json_array_append_new(
+					ops,
+					json_pack("{s:s,s:s,s:o,s:o}", "op",
+						  "update", "table", ts->name,
+						  "where", where_uuid(&r->uuid),
+						  "row", row));
 			} else {
 				json_decref(row);
 			}
 			if (!r->inserted && r->mutations &&
 			    json_array_size(r->mutations))
-				json_array_append_new(ops, json_pack(
-					"{s:s,s:s,s:o,s:O}", "op", "mutate",
-					"table", ts->name, "where",
-					where_uuid(&r->uuid), "mutations",
-					r->mutations));
+				json_array_append_new(
+					ops,
+					json_pack("{s:s,s:s,s:o,s:O}", "op",
+						  "mutate", "table", ts->name,
+						  "where", where_uuid(&r->uuid),
+						  "mutations", r->mutations));
 		}
 	}
 	if (extra_ops) {
@@ -1051,10 +1066,10 @@ dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
 			struct dbctl_row *row = t->rows[i];
 			if (row->op_index < 0)
 				continue;
-			json_t *res = json_array_get(*results,
-						     (size_t)row->op_index);
-			json_t *u = json_array_get(json_object_get(res, "uuid"),
-						   1);
+			json_t *res =
+				json_array_get(*results, (size_t)row->op_index);
+			json_t *u =
+				json_array_get(json_object_get(res, "uuid"), 1);
 			struct ovsdb_uuid final;
 			if (json_is_string(u) &&
 			    ovsdb_uuid_from_string(json_string_value(u),

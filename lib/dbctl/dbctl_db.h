@@ -15,24 +15,24 @@
 
 #include <jansson.h>
 
-#include "ovsdb/ovsdb_datum.h"
-#include "ovsdb/ovsdb_hmap.h"
-#include "ovsdb/ovsdb_schema.h"
+#include "ovsdb_datum.h"
+#include "hmap.h"
+#include "ovsdb_schema.h"
 
 struct dbctl_conn;
 struct dbctl_table;
 
 struct dbctl_row {
 	struct dbctl_table *table;
-	struct hnode by_uuid;    /* in dbctl_db's by_uuid index */
-	struct ovsdb_uuid uuid;  /* provisional for inserted rows */
+	struct hnode by_uuid;	 /* in dbctl_db's by_uuid index */
+	struct ovsdb_uuid uuid;	 /* provisional for inserted rows */
 	struct ovsdb_datum *cur; /* one per schema column */
-	bool *dirty;             /* column written in this transaction */
+	bool *dirty;		 /* column written in this transaction */
 	bool inserted;
 	bool deleted;
-	bool explicit_uuid;      /* insert with a caller-chosen UUID */
-	int op_index;            /* index of its insert op, -1 */
-	json_t *mutations;       /* pending [col, mutator, value], or NULL */
+	bool explicit_uuid; /* insert with a caller-chosen UUID */
+	int op_index;	    /* index of its insert op, -1 */
+	json_t *mutations;  /* pending [col, mutator, value], or NULL */
 };
 
 struct dbctl_table {
@@ -57,7 +57,7 @@ struct dbctl_db {
 	char *name;
 	struct ovsdb_schema *schema;
 	struct dbctl_table *tables; /* parallel to schema->tables */
-	struct hmap by_uuid;        /* every cached row, by UUID */
+	struct hmap by_uuid;	    /* every cached row, by UUID */
 };
 
 /* Fetches the schema of database @name over @conn.  0 or -errno; on a
@@ -110,8 +110,7 @@ void dbctl_row_mutate(struct dbctl_db *db, struct dbctl_row *r, int col,
 		      struct ovsdb_datum *result);
 
 /* Convenience accessors by column name (the column must exist). */
-const struct ovsdb_datum *dbctl_get(const struct dbctl_row *r,
-				    const char *col);
+const struct ovsdb_datum *dbctl_get(const struct dbctl_row *r, const char *col);
 const char *dbctl_get_str(const struct dbctl_row *r, const char *col);
 void dbctl_set_str(struct dbctl_row *r, const char *col, const char *s);
 void dbctl_set_int(struct dbctl_row *r, const char *col, int64_t v);

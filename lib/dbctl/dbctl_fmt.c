@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ovsdb/ovsdb_datum_string.h"
+#include "ovsdb_datum_string.h"
 
 struct dbctl_fmt_opts dbctl_fmt = {
 	.format = DBCTL_FMT_LIST,
@@ -252,7 +252,8 @@ is_uuid_at(const char *s)
 {
 	static const char pat[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 	for (size_t i = 0; i < sizeof pat - 1; i++) {
-		if (pat[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+		if (pat[i] == '-' ? s[i] != '-'
+				  : !isxdigit((unsigned char)s[i]))
 			return false;
 	}
 	return true;
@@ -268,11 +269,21 @@ html_escape(struct ds *out, const char *s, bool uuid_links)
 			continue;
 		}
 		switch (*s) {
-		case '&': ds_put(out, "&amp;"); break;
-		case '<': ds_put(out, "&lt;"); break;
-		case '>': ds_put(out, "&gt;"); break;
-		case '"': ds_put(out, "&quot;"); break;
-		default: ds_put_char(out, *s); break;
+		case '&':
+			ds_put(out, "&amp;");
+			break;
+		case '<':
+			ds_put(out, "&lt;");
+			break;
+		case '>':
+			ds_put(out, "&gt;");
+			break;
+		case '"':
+			ds_put(out, "&quot;");
+			break;
+		default:
+			ds_put_char(out, *s);
+			break;
 		}
 		s++;
 	}
@@ -324,7 +335,8 @@ dbctl_json_pretty(const json_t *j, int level, struct ds *out)
 		size_t i;
 		json_t *e;
 		ds_put_char(out, '[');
-		json_array_foreach(j, i, e) {
+		json_array_foreach(j, i, e)
+		{
 			ds_put(out, i ? ",\n" : "\n");
 			indent(out, level + 1);
 			dbctl_json_pretty(e, level + 1, out);
@@ -335,7 +347,8 @@ dbctl_json_pretty(const json_t *j, int level, struct ds *out)
 		json_t *v;
 		bool first = true;
 		ds_put_char(out, '{');
-		json_object_foreach((json_t *)(uintptr_t)j, k, v) {
+		json_object_foreach((json_t *)(uintptr_t)j, k, v)
+		{
 			json_t *ks = json_string(k);
 			char *kt = json_dumps(ks, JSON_ENCODE_ANY);
 			ds_put(out, first ? "\n" : ",\n");

@@ -10,11 +10,16 @@
 
 #include <stdbool.h>
 
-#include "ovsdb/ovsdb_datum.h"
+#include "ovsdb_datum.h"
 #include "util.h"
 
-enum dbctl_format { DBCTL_FMT_LIST, DBCTL_FMT_TABLE, DBCTL_FMT_CSV,
-		    DBCTL_FMT_HTML, DBCTL_FMT_JSON };
+enum dbctl_format {
+	DBCTL_FMT_LIST,
+	DBCTL_FMT_TABLE,
+	DBCTL_FMT_CSV,
+	DBCTL_FMT_HTML,
+	DBCTL_FMT_JSON
+};
 enum dbctl_data { DBCTL_DATA_STRING, DBCTL_DATA_BARE, DBCTL_DATA_JSON };
 
 struct dbctl_fmt_opts {
@@ -35,8 +40,8 @@ struct dbctl_out_table {
 	unsigned n_cols;
 	char **headings;
 	size_t n_rows, cap;
-	struct ovsdb_datum *cells;        /* n_rows * n_cols, owned copies */
-	const struct ovsdb_type **types;  /* per cell */
+	struct ovsdb_datum *cells;	 /* n_rows * n_cols, owned copies */
+	const struct ovsdb_type **types; /* per cell */
 };
 
 struct dbctl_out_table *dbctl_out_table_new(unsigned n_cols);

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "ovsdb/ovsdb_error.h"
+#include "ovsdb_error.h"
 #include "util.h"
 
 bool
@@ -88,8 +88,9 @@ skip_value(struct json_scan *r, bool strict, int depth)
 	}
 	const char *start = r->p;
 	while (r->p < r->end &&
-	       ((*r->p >= '0' && *r->p <= '9') || (*r->p >= 'a' && *r->p <= 'z') ||
-		*r->p == '-' || *r->p == '+' || *r->p == '.' || *r->p == 'E'))
+	       ((*r->p >= '0' && *r->p <= '9') ||
+		(*r->p >= 'a' && *r->p <= 'z') || *r->p == '-' ||
+		*r->p == '+' || *r->p == '.' || *r->p == 'E'))
 		r->p++;
 	return r->p != start;
 }
@@ -191,11 +192,10 @@ read_elems(struct json_scan *r, const struct ovsdb_type *t, bool map,
 				return false;
 			if (!read_atom(r, &t->key, &d->keys[d->n]))
 				return false;
-			if (map && (!dbctl_jt_eat(r, ',') ||
-				    !read_atom(r, &t->value,
-					       &d->values[d->n]))) {
-				ovsdb_atom_destroy(&d->keys[d->n],
-						   t->key.type);
+			if (map &&
+			    (!dbctl_jt_eat(r, ',') ||
+			     !read_atom(r, &t->value, &d->values[d->n]))) {
+				ovsdb_atom_destroy(&d->keys[d->n], t->key.type);
 				return false;
 			}
 			d->n++;

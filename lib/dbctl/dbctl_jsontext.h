@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ovsdb/json_fast.h"
-#include "ovsdb/ovsdb_datum.h"
+#include "json_fast.h"
+#include "ovsdb_datum.h"
 
 /* Consumes white space and then @c; false (nothing consumed but the
  * white space) if the next character is another. */

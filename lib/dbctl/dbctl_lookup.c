@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "dbctl_priv.h"
-#include "ovsdb/ovsdb_datum_string.h"
+#include "ovsdb_datum_string.h"
 
 static bool
 name_eq(const char *a, const char *b, size_t n, bool prefix)
@@ -108,7 +108,8 @@ dbctl_get_column(struct dbctl_table *t, const char *name)
 		return found;
 	if (n > 1)
 		dbctl_fatal("%s contains more than one column whose name "
-			    "matches \"%s\"", ts->name, name);
+			    "matches \"%s\"",
+			    ts->name, name);
 	dbctl_fatal("%s does not contain a column whose name matches \"%s\"",
 		    ts->name, name);
 }
@@ -187,7 +188,8 @@ dbctl_get_row(struct dbctl_ctx *ctx, struct dbctl_table *t, const char *id,
 		if (cls->ids[k].ref_table)
 			row = by_row_id(ctx, t, &cls->ids[k], id);
 	size_t len = strlen(id);
-	if (!row && len >= 4 && len < 36 && strspn(id, "0123456789abcdefABCDEF-") == len) {
+	if (!row && len >= 4 && len < 36 &&
+	    strspn(id, "0123456789abcdefABCDEF-") == len) {
 		for (size_t i = 0; i < t->n_rows; i++) {
 			char buf[37];
 			if (t->rows[i]->deleted)
@@ -242,7 +244,8 @@ dbctl_define_symbol(struct dbctl_ctx *ctx, const char *name, bool *newp)
 			continue;
 		if (s->created)
 			dbctl_fatal("row id \"%s\" may only be specified on "
-				    "one --id option", name);
+				    "one --id option",
+				    name);
 		*newp = false;
 		s->created = true;
 		return s;
@@ -330,8 +333,7 @@ dbctl_parse_key(struct dbctl_ctx *ctx, struct dbctl_table *t, int col,
 }
 
 void
-dbctl_set_column(struct dbctl_ctx *ctx, struct dbctl_row *row,
-		 const char *arg)
+dbctl_set_column(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg)
 {
 	struct dbctl_table *t = row->table;
 	char *colname, *key;
@@ -341,14 +343,16 @@ dbctl_set_column(struct dbctl_ctx *ctx, struct dbctl_row *row,
 	int col = dbctl_get_column(t, colname);
 	if (*rest != '=' || !rest[1])
 		dbctl_fatal("%s: argument does not end in \"=\" followed by a "
-			    "value.", arg);
+			    "value.",
+			    arg);
 	const struct ovsdb_type *type = dbctl_col_type(t, col);
 	if (!row->inserted)
 		check_mutable(t, col);
 	if (key) {
 		if (!ovsdb_type_is_map(type))
 			dbctl_fatal("cannot specify key to set for non-map "
-				    "column %s", t->ts->columns[col].name);
+				    "column %s",
+				    t->ts->columns[col].name);
 		union ovsdb_atom ka, va;
 		dbctl_parse_key(ctx, t, col, key, &ka);
 		struct ovsdb_parse_ctx pc = { resolve_sym, ctx };

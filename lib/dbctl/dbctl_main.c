@@ -69,7 +69,8 @@ on_alarm(int sig)
 	put_time(ts);
 	int n = snprintf(line, sizeof line,
 			 "%s|%05u|fatal_signal|WARN|terminating with signal "
-			 "14 (Alarm clock)\n", ts, warn_seq + 1);
+			 "14 (Alarm clock)\n",
+			 ts, warn_seq + 1);
 	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
 		/* nothing to do */
 	}
@@ -108,7 +109,7 @@ struct gopt {
 	char short_name;
 	bool arg;
 	bool wait_only; /* ovs-vsctl only */
-	bool listed;    /* shown by --options */
+	bool listed;	/* shown by --options */
 };
 
 static const struct gopt gopts[] = {
@@ -313,7 +314,8 @@ parse_command(const struct dbctl_tool *tool, char **args, int n,
 		for (int k = 0; k < pc->n_opts; k++)
 			if (!strcmp(pc->opt_names[k], name))
 				dbctl_fatal("'%s' option specified multiple "
-					    "times", name);
+					    "times",
+					    name);
 		pc->opt_names[pc->n_opts] = name;
 		pc->opt_values[pc->n_opts] = eq ? xstrdup(eq + 1) : NULL;
 		pc->n_opts++;
@@ -331,11 +333,12 @@ parse_command(const struct dbctl_tool *tool, char **args, int n,
 				    pc->cmd->name, pc->opt_names[k]);
 		if (takes_arg && !pc->opt_values[k])
 			dbctl_fatal("missing argument to '%s' option on '%s' "
-				    "command", pc->opt_names[k], pc->cmd->name);
+				    "command",
+				    pc->opt_names[k], pc->cmd->name);
 		if (!takes_arg && pc->opt_values[k])
 			dbctl_fatal("'%s' option on '%s' does not accept an "
-				    "argument", pc->opt_names[k],
-				    pc->cmd->name);
+				    "argument",
+				    pc->opt_names[k], pc->cmd->name);
 	}
 	pc->argv = args + i;
 	pc->argc = n - i;
@@ -345,12 +348,13 @@ parse_command(const struct dbctl_tool *tool, char **args, int n,
 			    pc->cmd->name, pc->cmd->min_args);
 	if (pc->cmd->max_args >= 0 && nargs > pc->cmd->max_args) {
 		const char *extra = pc->argv[pc->cmd->max_args + 1];
-		dbctl_fatal("'%s' command takes at most %d arguments%s",
-			    pc->cmd->name, pc->cmd->max_args,
-			    extra[0] == '-'
-				    ? " (note that options must precede command "
-				      "names and follow a \"--\" argument)"
-				    : "");
+		dbctl_fatal(
+			"'%s' command takes at most %d arguments%s",
+			pc->cmd->name, pc->cmd->max_args,
+			extra[0] == '-'
+				? " (note that options must precede command "
+				  "names and follow a \"--\" argument)"
+				: "");
 	}
 }
 
@@ -383,9 +387,9 @@ wait_for_cfg(struct dbctl_db *db, const struct ovsdb_uuid *root,
 		json_t *ops = json_pack(
 			"[{s:s,s:s,s:[[s,s,[s,s]]],s:[s],s:s,s:[{s:I}],s:i}]",
 			"op", "wait", "table", "Open_vSwitch", "where", "_uuid",
-			"==", "uuid", buf, "columns", "cur_cfg", "until", "==",
-			"rows", "cur_cfg", (json_int_t)next_cfg, "timeout",
-			60000);
+			"==", "uuid", buf, "columns", "cur_cfg", "until",
+			"==", "rows", "cur_cfg", (json_int_t)next_cfg,
+			"timeout", 60000);
 		json_t *results = NULL;
 		char *err = NULL;
 		int r = dbctl_db_transact(db, ops, &results, &err);
@@ -433,10 +437,12 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 					val = argv[++i];
 				else
 					dbctl_fatal("option '%s' requires an "
-						    "argument", a);
+						    "argument",
+						    a);
 			} else if (eq) {
 				dbctl_fatal("option '--%s' doesn't allow an "
-					    "argument", g->name);
+					    "argument",
+					    g->name);
 			}
 			apply_gopt(tool, &s, g, val);
 			continue;
@@ -457,7 +463,8 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 					val = argv[++i];
 				else
 					dbctl_fatal("option requires an "
-						    "argument -- '%c'", *p);
+						    "argument -- '%c'",
+						    *p);
 				apply_gopt(tool, &s, g, val);
 				break;
 			}
@@ -497,8 +504,8 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 	const char *rundir = rundir_resolve(s.rundir);
 	struct dbctl_conn *conn = NULL;
 	int r = dbctl_conn_open(s.db, rundir, &conn);
-	char *remote_name = s.db ? xstrdup(s.db)
-				 : xasprintf("bus:%s/dbserver", rundir);
+	char *remote_name =
+		s.db ? xstrdup(s.db) : xasprintf("bus:%s/dbserver", rundir);
 	if (r)
 		dbctl_fatal("%s: database connection failed (%s)", remote_name,
 			    strerror(-r));
@@ -562,15 +569,18 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 		if (!syms[k].created)
 			dbctl_fatal("row id \"%s\" is referenced but never "
 				    "created (e.g. with \"-- --id=%s create "
-				    "...\")", syms[k].name, syms[k].name);
+				    "...\")",
+				    syms[k].name, syms[k].name);
 	}
 	for (unsigned k = 0; k < n_syms; k++) {
 		if (syms[k].created && !syms[k].strong_ref && syms[k].table &&
 		    !syms[k].table->ts->is_root)
-			dbctl_warn("vsctl", "row id \"%s\" was created but no "
-				   "reference to it was inserted, so it will not "
-				   "actually appear in the database",
-				   syms[k].name);
+			dbctl_warn(
+				"vsctl",
+				"row id \"%s\" was created but no "
+				"reference to it was inserted, so it will not "
+				"actually appear in the database",
+				syms[k].name);
 	}
 
 	bool do_wait = false;
@@ -586,11 +596,15 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 				/* A new root row: set next_cfg directly. */
 				dbctl_set_int(root, "next_cfg", 1);
 			} else {
-				json_array_append_new(extra, json_pack(
-					"{s:s,s:s,s:[[s,s,[s,s]]],s:[[s,s,i]]}",
-					"op", "mutate", "table", "Open_vSwitch",
-					"where", "_uuid", "==", "uuid", buf,
-					"mutations", "next_cfg", "+=", 1));
+				json_array_append_new(
+					extra,
+					json_pack("{s:s,s:s,s:[[s,s,[s,s]]],s:["
+						  "[s,s,i]]}",
+						  "op", "mutate", "table",
+						  "Open_vSwitch", "where",
+						  "_uuid", "==", "uuid", buf,
+						  "mutations", "next_cfg",
+						  "+=", 1));
 			}
 		}
 		size_t sel_index = 0;
@@ -598,16 +612,19 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 		char *errjson = NULL;
 		if (bump && !root->inserted) {
 			sel_index = json_array_size(extra);
-			json_array_append_new(extra, json_pack(
-				"{s:s,s:s,s:[[s,s,[s,s]]],s:[s]}", "op",
-				"select", "table", "Open_vSwitch", "where",
-				"_uuid", "==", "uuid", buf, "columns",
-				"next_cfg"));
+			json_array_append_new(
+				extra,
+				json_pack("{s:s,s:s,s:[[s,s,[s,s]]],s:[s]}",
+					  "op", "select", "table",
+					  "Open_vSwitch", "where", "_uuid",
+					  "==", "uuid", buf, "columns",
+					  "next_cfg"));
 		}
 		size_t n_extra = json_array_size(extra);
 		r = dbctl_db_commit(db, extra, &results, &errjson);
 		if (r == -EPROTO) {
-			dbctl_warn("ovsdb_idl", "transaction error: %s", errjson);
+			dbctl_warn("ovsdb_idl", "transaction error: %s",
+				   errjson);
 			dbctl_fatal("transaction error: %s", errjson);
 		} else if (r) {
 			dbctl_fatal("%s: database connection failed (%s)",
@@ -618,7 +635,8 @@ dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 			if (root->inserted) {
 				next_cfg = 1;
 			} else {
-				size_t base = json_array_size(results) - n_extra;
+				size_t base =
+					json_array_size(results) - n_extra;
 				json_t *rows = json_object_get(
 					json_array_get(results,
 						       base + sel_index),

@@ -20,8 +20,8 @@
 #include "util.h"
 
 struct dbctl_conn {
-	int fd;        /* -1 for the bus */
-	char *rundir;  /* bus only */
+	int fd;	      /* -1 for the bus */
+	char *rundir; /* bus only */
 	unsigned next_id;
 	struct ds inbuf;
 };
@@ -78,8 +78,7 @@ out:
 }
 
 int
-dbctl_conn_open(const char *remote, const char *rundir,
-		struct dbctl_conn **cp)
+dbctl_conn_open(const char *remote, const char *rundir, struct dbctl_conn **cp)
 {
 	struct dbctl_conn *c = xzalloc(sizeof *c);
 	int r = 0;
@@ -256,8 +255,8 @@ call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp, char **rawp)
 /* Sends request @method with @params (stolen); the response as in
  * call_bus. */
 static int
-call(struct dbctl_conn *c, const char *method, json_t *params,
-     json_t **replyp, char **rawp)
+call(struct dbctl_conn *c, const char *method, json_t *params, json_t **replyp,
+     char **rawp)
 {
 	unsigned id = c->next_id++;
 	json_t *req = json_pack("{s:s,s:o,s:i}", "method", method, "params",
@@ -298,8 +297,8 @@ dbctl_conn_call(struct dbctl_conn *c, const char *method, json_t *params,
 }
 
 int
-dbctl_conn_call_text(struct dbctl_conn *c, const char *method,
-		     json_t *params, char **textp)
+dbctl_conn_call_text(struct dbctl_conn *c, const char *method, json_t *params,
+		     char **textp)
 {
 	*textp = NULL;
 	return call(c, method, params, NULL, textp);

@@ -39,8 +39,8 @@ static void
 show_row(struct dbctl_ctx *ctx, const struct dbctl_show_spec *specs,
 	 struct dbctl_row *row, int level)
 {
-	const struct dbctl_show_spec *spec = find_spec(specs,
-						       row->table->ts->name);
+	const struct dbctl_show_spec *spec =
+		find_spec(specs, row->table->ts->name);
 	struct ds *out = &ctx->out;
 
 	indent(out, level);
@@ -68,8 +68,8 @@ show_row(struct dbctl_ctx *ctx, const struct dbctl_show_spec *specs,
 				? find_spec(specs, t->value.ref_table_name)
 				: NULL;
 		if (ref && !ovsdb_type_is_map(t)) {
-			struct dbctl_table *rt = dbctl_db_table(ctx->db,
-								ref->table);
+			struct dbctl_table *rt =
+				dbctl_db_table(ctx->db, ref->table);
 			for (unsigned i = 0; i < d->n; i++) {
 				struct dbctl_row *r = dbctl_row_find(
 					ctx->db, rt, &d->keys[i].u);
@@ -79,8 +79,8 @@ show_row(struct dbctl_ctx *ctx, const struct dbctl_show_spec *specs,
 			continue;
 		}
 		if (vref && vref->name_col) {
-			struct dbctl_table *rt = dbctl_db_table(ctx->db,
-								vref->table);
+			struct dbctl_table *rt =
+				dbctl_db_table(ctx->db, vref->table);
 			indent(out, level + 1);
 			ds_printf(out, "%s:\n", spec->cols[k]);
 			for (unsigned i = 0; i < d->n; i++) {

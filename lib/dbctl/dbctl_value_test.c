@@ -5,10 +5,10 @@
  */
 #include <stdlib.h>
 
-#include "../../tests/check.h"
+#include "check.h"
 #include "dbctl_fmt.h"
-#include "ovsdb/ovsdb_datum_string.h"
-#include "ovsdb/ovsdb_schema.h"
+#include "ovsdb_datum_string.h"
+#include "ovsdb_schema.h"
 
 static struct ovsdb_schema *schema;
 
@@ -28,7 +28,8 @@ static const char schema_json[] =
 static const struct ovsdb_type *
 col(const char *name)
 {
-	const struct ovsdb_table_schema *t = ovsdb_schema_find_table(schema, "P");
+	const struct ovsdb_table_schema *t =
+		ovsdb_schema_find_table(schema, "P");
 	return &ovsdb_table_find_column(t, name)->type;
 }
 
@@ -47,11 +48,11 @@ roundtrip(const char *c, const char *in)
 	return ds_steal(&out);
 }
 
-#define RT(c, in, want)                                                      \
-	do {                                                                 \
-		char *got_ = roundtrip(c, in);                               \
-		CHECK_STREQ(got_, want);                                     \
-		free(got_);                                                  \
+#define RT(c, in, want)                        \
+	do {                                   \
+		char *got_ = roundtrip(c, in); \
+		CHECK_STREQ(got_, want);       \
+		free(got_);                    \
 	} while (0)
 
 static void
@@ -73,20 +74,26 @@ test_values(void)
 static void
 test_errors(void)
 {
-	RT("tag", "5000", "constraint violation: 5000 is not in the valid "
-			  "range 0 to 4095 (inclusive)");
+	RT("tag", "5000",
+	   "constraint violation: 5000 is not in the valid "
+	   "range 0 to 4095 (inclusive)");
 	RT("tag", "abc", "\"abc\" is not a valid integer or range");
-	RT("flag", "maybe", "\"maybe\" is not a valid boolean (use \"true\" "
-			    "or \"false\")");
+	RT("flag", "maybe",
+	   "\"maybe\" is not a valid boolean (use \"true\" "
+	   "or \"false\")");
 	RT("ids", "{a=1", "{a=1: missing \"}\" at end of data");
-	RT("name", "\"unterminated", "\"unterminated: missing quote at end "
-				     "of quoted string");
-	RT("name", "tcp:1.1.1.1", "tcp:1.1.1.1: unexpected \":\" parsing "
-				  "string");
-	RT("mode", "c", "constraint violation: c is not one of the allowed "
-			"values ([a, b])");
-	RT("tag", "1,2", "1,2: 2 value(s) specified but the maximum number "
-			 "is 1");
+	RT("name", "\"unterminated",
+	   "\"unterminated: missing quote at end "
+	   "of quoted string");
+	RT("name", "tcp:1.1.1.1",
+	   "tcp:1.1.1.1: unexpected \":\" parsing "
+	   "string");
+	RT("mode", "c",
+	   "constraint violation: c is not one of the allowed "
+	   "values ([a, b])");
+	RT("tag", "1,2",
+	   "1,2: 2 value(s) specified but the maximum number "
+	   "is 1");
 }
 
 static void
@@ -96,8 +103,8 @@ test_bare(void)
 	struct ds out = DS_EMPTY;
 	char *err = NULL;
 
-	CHECK(!ovsdb_datum_from_string(&d, col("ids"), "{a=\"x y\", b=c}",
-				       NULL, &err));
+	CHECK(!ovsdb_datum_from_string(&d, col("ids"), "{a=\"x y\", b=c}", NULL,
+				       &err));
 	ovsdb_datum_to_bare(&d, col("ids"), &out);
 	CHECK_STREQ(ds_cstr(&out), "a=x y b=c");
 	ovsdb_datum_destroy(&d, col("ids"));
@@ -136,9 +143,8 @@ test_formats(void)
 	ds_clear(&out);
 	dbctl_fmt.format = DBCTL_FMT_JSON;
 	dbctl_out_table_print(t, &out);
-	CHECK_STREQ(ds_cstr(&out),
-		    "{\"data\":[[\"p1\",[\"set\",[1,2]]]],"
-		    "\"headings\":[\"name\",\"trunks\"]}\n");
+	CHECK_STREQ(ds_cstr(&out), "{\"data\":[[\"p1\",[\"set\",[1,2]]]],"
+				   "\"headings\":[\"name\",\"trunks\"]}\n");
 	dbctl_fmt.format = DBCTL_FMT_LIST;
 	ds_free(&out);
 	dbctl_out_table_free(t);

@@ -168,9 +168,11 @@ read_value(struct json_scan *r, int depth)
 		return NULL;
 	switch (*r->p) {
 	case '{':
-		return depth < JSON_FAST_DEPTH ? read_object(r, depth + 1) : NULL;
+		return depth < JSON_FAST_DEPTH ? read_object(r, depth + 1)
+					       : NULL;
 	case '[':
-		return depth < JSON_FAST_DEPTH ? read_array(r, depth + 1) : NULL;
+		return depth < JSON_FAST_DEPTH ? read_array(r, depth + 1)
+					       : NULL;
 	case '"':
 		if (!json_scan_plain_string(r, &s, &n))
 			return NULL;
@@ -214,7 +216,7 @@ static int
 dump_by_jansson(const json_t *j, struct ds *out)
 {
 	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
-				   JSON_REAL_PRECISION(17));
+					JSON_REAL_PRECISION(17));
 	if (!s)
 		return -EINVAL;
 	ds_put(out, s);
@@ -242,13 +244,27 @@ dump_string(const char *s, size_t n, const json_t *j, struct ds *out)
 		ds_put_len(out, s + run, i - run);
 		run = i + 1;
 		switch (c) {
-		case '"': e = "\\\""; break;
-		case '\\': e = "\\\\"; break;
-		case '\b': e = "\\b"; break;
-		case '\f': e = "\\f"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
+		case '"':
+			e = "\\\"";
+			break;
+		case '\\':
+			e = "\\\\";
+			break;
+		case '\b':
+			e = "\\b";
+			break;
+		case '\f':
+			e = "\\f";
+			break;
+		case '\n':
+			e = "\\n";
+			break;
+		case '\r':
+			e = "\\r";
+			break;
+		case '\t':
+			e = "\\t";
+			break;
 		default:
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
@@ -288,7 +304,8 @@ json_fast_dump(const json_t *j, struct ds *out)
 		bool first = true;
 
 		ds_put_char(out, '{');
-		json_object_keylen_foreach (json_mut(j), key, klen, v) {
+		json_object_keylen_foreach(json_mut(j), key, klen, v)
+		{
 			if (!first)
 				ds_put_char(out, ',');
 			first = false;

@@ -36,8 +36,7 @@ struct json_scan {
 
 void json_scan_blank(struct json_scan *r);
 /* A string of printable ASCII without escapes; *@s points into the text. */
-bool json_scan_plain_string(struct json_scan *r, const char **s,
-			    size_t *len);
+bool json_scan_plain_string(struct json_scan *r, const char **s, size_t *len);
 /* -?(0|[1-9][0-9]*) of at most 18 digits (it cannot overflow), not
  * followed by a fraction or an exponent. */
 bool json_scan_int(struct json_scan *r, int64_t *v);

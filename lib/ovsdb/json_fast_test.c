@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tests/check.h"
+#include "check.h"
 
 static unsigned long n_fast, n_fallback;
 
@@ -22,7 +22,7 @@ static char *
 dump_ref(const json_t *j)
 {
 	return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
-				JSON_REAL_PRECISION(17));
+				     JSON_REAL_PRECISION(17));
 }
 
 /* Reads @text both ways; returns whether the fast reader answered. */
@@ -66,32 +66,87 @@ check_dump(const json_t *j)
 }
 
 static const char *plain[] = {
-	"{}", "[]", " { } ", "\n[\t]\r\n",
+	"{}",
+	"[]",
+	" { } ",
+	"\n[\t]\r\n",
 	"{\"id\":1,\"method\":\"transact\",\"params\":[\"Bench\",{\"op\":"
 	"\"insert\",\"table\":\"Item\",\"row\":{\"name\":\"c0-1\",\"n\":1}},"
 	"{\"op\":\"mutate\",\"table\":\"Counter\",\"where\":[],\"mutations\":"
 	"[[\"n\",\"+=\",1]]}]}",
 	"[0,-0,1,-1,123456789012345678,-123456789012345678]",
 	"[true,false,null,\"\",\" ~!#$%&'()*+,-./:;<=>?@[]^_`{|}\"]",
-	"{\"a\":1,\"a\":2}", "{\"b\":1,\"a\":2,\"b\":3}",
-	"[[[[[[[[[[]]]]]]]]]]", "{\"x\":{\"y\":{\"z\":[{}]}}}",
-	" [ 1 , 2 ] ", "{ \"k\" : \"v\" }",
+	"{\"a\":1,\"a\":2}",
+	"{\"b\":1,\"a\":2,\"b\":3}",
+	"[[[[[[[[[[]]]]]]]]]]",
+	"{\"x\":{\"y\":{\"z\":[{}]}}}",
+	" [ 1 , 2 ] ",
+	"{ \"k\" : \"v\" }",
 };
 
 static const char *other[] = {
-	"", " ", "1", "\"s\"", "true", "null", "[", "]", "{", "}", "[1,]",
-	"[,1]", "{\"a\"}", "{\"a\":}", "{\"a\" 1}", "{a:1}", "{\"a\":1,}",
-	"[01]", "[-]", "[-01]", "[1.5]", "[1e3]", "[1E3]", "[-0.0]", "[1.]",
-	"[.5]", "[+1]", "[1234567890123456789]", "[9223372036854775807]",
-	"[9223372036854775808]", "[-9223372036854775808]",
-	"[-9223372036854775809]", "[\"a\\nb\"]", "[\"\\u0041\"]",
-	"[\"\\u0000\"]", "[\"\\ud83d\\ude00\"]", "[\"\\ud83d\"]",
-	"[\"caf\xc3\xa9\"]", "[\"\xc3\"]", "[\"\xed\xa0\x80\"]", "[\"\x7f\"]",
-	"[\"\x01\"]", "[\"tab\there\"]", "[tru]", "[nul]", "[truex]",
-	"[1]x", "[1] [2]", "{\"a\":1}}", "[1]\0", "[\"a\0b\"]",
-	"{\"k\\u00e9\":1}", "{\"\":1}", "[1 2]", "[\"a\" \"b\"]",
-	"{\"a\":1 \"b\":2}", "[1,\n2]", "[NaN]", "[Infinity]", "[-]",
-	"[0x10]", "[ 1 ]\n\n ",
+	"",
+	" ",
+	"1",
+	"\"s\"",
+	"true",
+	"null",
+	"[",
+	"]",
+	"{",
+	"}",
+	"[1,]",
+	"[,1]",
+	"{\"a\"}",
+	"{\"a\":}",
+	"{\"a\" 1}",
+	"{a:1}",
+	"{\"a\":1,}",
+	"[01]",
+	"[-]",
+	"[-01]",
+	"[1.5]",
+	"[1e3]",
+	"[1E3]",
+	"[-0.0]",
+	"[1.]",
+	"[.5]",
+	"[+1]",
+	"[1234567890123456789]",
+	"[9223372036854775807]",
+	"[9223372036854775808]",
+	"[-9223372036854775808]",
+	"[-9223372036854775809]",
+	"[\"a\\nb\"]",
+	"[\"\\u0041\"]",
+	"[\"\\u0000\"]",
+	"[\"\\ud83d\\ude00\"]",
+	"[\"\\ud83d\"]",
+	"[\"caf\xc3\xa9\"]",
+	"[\"\xc3\"]",
+	"[\"\xed\xa0\x80\"]",
+	"[\"\x7f\"]",
+	"[\"\x01\"]",
+	"[\"tab\there\"]",
+	"[tru]",
+	"[nul]",
+	"[truex]",
+	"[1]x",
+	"[1] [2]",
+	"{\"a\":1}}",
+	"[1]\0",
+	"[\"a\0b\"]",
+	"{\"k\\u00e9\":1}",
+	"{\"\":1}",
+	"[1 2]",
+	"[\"a\" \"b\"]",
+	"{\"a\":1 \"b\":2}",
+	"[1,\n2]",
+	"[NaN]",
+	"[Infinity]",
+	"[-]",
+	"[0x10]",
+	"[ 1 ]\n\n ",
 };
 
 static void
@@ -129,9 +184,32 @@ static json_t *
 gen_string(bool plain_only)
 {
 	static const char *pieces[] = {
-		"a", "Z", "0", " ", "-", "_", "uuid", "named-uuid", "{", "]",
-		":", ",", "\"", "\\", "/", "\n", "\t", "\b", "\f", "\r", "\x01",
-		"\x1f", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+		"a",
+		"Z",
+		"0",
+		" ",
+		"-",
+		"_",
+		"uuid",
+		"named-uuid",
+		"{",
+		"]",
+		":",
+		",",
+		"\"",
+		"\\",
+		"/",
+		"\n",
+		"\t",
+		"\b",
+		"\f",
+		"\r",
+		"\x01",
+		"\x1f",
+		"\x7f",
+		"\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
 	};
 	char buf[64] = "";
 	unsigned n = rnd(6);
@@ -146,26 +224,40 @@ static json_t *
 gen_value(int depth, bool plain_only)
 {
 	static const json_int_t ints[] = {
-		0, 1, -1, 42, 999999999999999999, -999999999999999999,
-		INT64_MAX, INT64_MIN, 1000000000000000000,
+		0,
+		1,
+		-1,
+		42,
+		999999999999999999,
+		-999999999999999999,
+		INT64_MAX,
+		INT64_MIN,
+		1000000000000000000,
 	};
 	unsigned kind = rnd(depth > 4 ? 6 : 9);
 
 	switch (kind) {
-	case 0: return gen_string(plain_only);
-	case 1: return json_integer(ints[rnd(plain_only ? 6 : 9)]);
-	case 2: return json_integer((json_int_t)rnd(100000) - 50000);
-	case 3: return json_true();
-	case 4: return json_null();
+	case 0:
+		return gen_string(plain_only);
+	case 1:
+		return json_integer(ints[rnd(plain_only ? 6 : 9)]);
+	case 2:
+		return json_integer((json_int_t)rnd(100000) - 50000);
+	case 3:
+		return json_true();
+	case 4:
+		return json_null();
 	case 5:
 		if (plain_only)
 			return json_false();
 		return json_real((double)rnd(1000000) / (rnd(7) + 1) *
 				 (rnd(2) ? 1e-300 : 1e10));
-	case 6: case 7: {
+	case 6:
+	case 7: {
 		json_t *a = json_array();
 		for (unsigned i = rnd(5); i; i--)
-			json_array_append_new(a, gen_value(depth + 1, plain_only));
+			json_array_append_new(a,
+					      gen_value(depth + 1, plain_only));
 		return a;
 	}
 	default: {
@@ -188,7 +280,8 @@ test_generated(void)
 		bool plain_only = rnd(2);
 		json_t *v = json_array();
 		json_array_append_new(v, gen_value(0, plain_only));
-		char *text = json_dumps(v, rnd(2) ? JSON_COMPACT : JSON_INDENT(1));
+		char *text =
+			json_dumps(v, rnd(2) ? JSON_COMPACT : JSON_INDENT(1));
 
 		check_dump(v);
 		if (text) {
@@ -203,13 +296,18 @@ test_generated(void)
 				size_t at = rnd((unsigned)len);
 				size_t tl = len;
 				switch (rnd(3)) {
-				case 0: t[at] = "[]{}\",:0-9e. \\xtfn\x80"[rnd(20)];
+				case 0:
+					t[at] = "[]{}\",:0-9e. \\xtfn\x80"[rnd(
+						20)];
 					break;
-				case 1: memmove(t + at, t + at + 1, len - at);
+				case 1:
+					memmove(t + at, t + at + 1, len - at);
 					tl--;
 					break;
-				default: t = realloc(t, len + 2);
-					memmove(t + at + 1, t + at, len - at + 1);
+				default:
+					t = realloc(t, len + 2);
+					memmove(t + at + 1, t + at,
+						len - at + 1);
 					tl++;
 				}
 				check_text(t, tl);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tests/check.h"
+#include "check.h"
 
 static void
 test_blocks(void)
@@ -62,11 +62,16 @@ test_jansson_on_pool(void)
 	for (int i = 0; i < 1000; i++) {
 		json_t *j = json_pack("{s:[i,s,{s:b}],s:s%}", "a", i, "x", "k",
 				      1, "big", "0123456789abcdef", (size_t)16);
-		json_object_set_new(j, "long", json_string(
-			"a string longer than the pool's largest block, a string "
-			"longer than the pool's largest block, a string longer "
-			"than the pool's largest block, a string longer than the "
-			"pool's largest block, a string longer than the pool's "));
+		json_object_set_new(
+			j, "long",
+			json_string("a string longer than the pool's largest "
+				    "block, a string "
+				    "longer than the pool's largest block, a "
+				    "string longer "
+				    "than the pool's largest block, a string "
+				    "longer than the "
+				    "pool's largest block, a string longer "
+				    "than the pool's "));
 		char *s = json_dumps(j, JSON_COMPACT); /* freed with free() */
 		json_t *k = json_loads(s, 0, NULL);
 		CHECK(json_equal(j, k));

@@ -7,11 +7,16 @@
 #include <string.h>
 
 static const char *const function_names[] = {
-	[OVSDB_F_FALSE] = "false", [OVSDB_F_TRUE] = "true",
-	[OVSDB_F_LT] = "<",        [OVSDB_F_LE] = "<=",
-	[OVSDB_F_EQ] = "==",       [OVSDB_F_NE] = "!=",
-	[OVSDB_F_GE] = ">=",       [OVSDB_F_GT] = ">",
-	[OVSDB_F_INCLUDES] = "includes", [OVSDB_F_EXCLUDES] = "excludes",
+	[OVSDB_F_FALSE] = "false",
+	[OVSDB_F_TRUE] = "true",
+	[OVSDB_F_LT] = "<",
+	[OVSDB_F_LE] = "<=",
+	[OVSDB_F_EQ] = "==",
+	[OVSDB_F_NE] = "!=",
+	[OVSDB_F_GE] = ">=",
+	[OVSDB_F_GT] = ">",
+	[OVSDB_F_INCLUDES] = "includes",
+	[OVSDB_F_EXCLUDES] = "excludes",
 };
 
 static int

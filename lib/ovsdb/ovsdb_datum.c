@@ -22,8 +22,8 @@ ovsdb_symtab_destroy(struct ovsdb_symtab *st)
 {
 	struct hnode *n, *next;
 	HMAP_FOR_EACH_SAFE (n, next, &st->map) {
-		struct ovsdb_symbol *s = HMAP_CONTAINER(n, struct ovsdb_symbol,
-							node);
+		struct ovsdb_symbol *s =
+			HMAP_CONTAINER(n, struct ovsdb_symbol, node);
 		free(s->name);
 		free(s);
 	}
@@ -36,8 +36,8 @@ ovsdb_symtab_find(struct ovsdb_symtab *st, const char *name)
 	uint32_t h = hash_bytes(name, strlen(name), 0);
 	for (struct hnode *n = hmap_first_with_hash(&st->map, h); n;
 	     n = hmap_next_with_hash(n)) {
-		struct ovsdb_symbol *s = HMAP_CONTAINER(n, struct ovsdb_symbol,
-							node);
+		struct ovsdb_symbol *s =
+			HMAP_CONTAINER(n, struct ovsdb_symbol, node);
 		if (!strcmp(s->name, name))
 			return s;
 	}
@@ -211,8 +211,8 @@ ovsdb_atom_to_json(const union ovsdb_atom *a, enum ovsdb_atype t)
 		json_t *j = json_array();
 		ovsdb_uuid_format(&a->u, buf);
 		json_array_append_new(j, json_stringn_nocheck("uuid", 4));
-		json_array_append_new(j, json_stringn_nocheck(buf,
-							      OVSDB_UUID_LEN));
+		json_array_append_new(
+			j, json_stringn_nocheck(buf, OVSDB_UUID_LEN));
 		return j;
 	}
 	default:
@@ -291,11 +291,11 @@ ovsdb_atom_check_constraints(const union ovsdb_atom *a,
 {
 	static const char cv[] = "constraint violation";
 
-	if (b->enum_ &&
-	    ovsdb_datum_find_key(b->enum_, a, b->type) < 0) {
+	if (b->enum_ && ovsdb_datum_find_key(b->enum_, a, b->type) < 0) {
 		struct ds as = DS_EMPTY, es = DS_EMPTY;
 		struct ovsdb_type et = { .key = { .type = b->type },
-					 .n_min = 1, .n_max = UINT_MAX };
+					 .n_min = 1,
+					 .n_max = UINT_MAX };
 		ovsdb_atom_to_string(a, b->type, &as);
 		ovsdb_datum_to_string(b->enum_, &et, &es);
 		int r = ovsdb_err(errp, cv, NULL,
@@ -310,11 +310,11 @@ ovsdb_atom_check_constraints(const union ovsdb_atom *a,
 		if (a->i >= b->min_int && a->i <= b->max_int)
 			return 0;
 		if (b->min_int != INT64_MIN && b->max_int != INT64_MAX)
-			return ovsdb_err(errp, cv, NULL,
-					 "%" PRId64 " is not in the valid range "
-					 "%" PRId64 " to %" PRId64
-					 " (inclusive)",
-					 a->i, b->min_int, b->max_int);
+			return ovsdb_err(
+				errp, cv, NULL,
+				"%" PRId64 " is not in the valid range "
+				"%" PRId64 " to %" PRId64 " (inclusive)",
+				a->i, b->min_int, b->max_int);
 		if (a->i < b->min_int)
 			return ovsdb_err(errp, cv, NULL,
 					 "%" PRId64 " is less than minimum "
@@ -490,7 +490,8 @@ ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *t,
 		    t->n_max == 1)
 			return ovsdb_err(errp, "syntax error", j,
 					 "%s must have exactly one member but "
-					 "%zu are present", class, n);
+					 "%zu are present",
+					 class, n);
 		if (n < t->n_min || n > t->n_max)
 			return ovsdb_err(errp, "syntax error", j,
 					 "%s must have %u to %u members but "
@@ -503,7 +504,8 @@ ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *t,
 			const json_t *e = json_array_get(inner, i);
 			const json_t *k = e;
 			if (is_map) {
-				if (!json_is_array(e) || json_array_size(e) != 2) {
+				if (!json_is_array(e) ||
+				    json_array_size(e) != 2) {
 					r = ovsdb_err(errp, "syntax error", e,
 						      "expected 2-element "
 						      "array");
@@ -529,8 +531,7 @@ ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *t,
 		}
 	} else {
 		d->keys = xmalloc(sizeof *d->keys);
-		r = ovsdb_atom_from_json(&d->keys[0], &t->key, j, symtab,
-					 errp);
+		r = ovsdb_atom_from_json(&d->keys[0], &t->key, j, symtab, errp);
 		if (r)
 			goto fail;
 		d->n = 1;
@@ -563,8 +564,8 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 		for (unsigned i = 0; i < d->n; i++) {
 			json_t *pair = json_array();
 			json_array_append_new(
-				pair, ovsdb_atom_to_json(&d->keys[i],
-							 t->key.type));
+				pair,
+				ovsdb_atom_to_json(&d->keys[i], t->key.type));
 			json_array_append_new(
 				pair, ovsdb_atom_to_json(&d->values[i],
 							 t->value.type));
@@ -576,8 +577,8 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 		return ovsdb_atom_to_json(&d->keys[0], t->key.type);
 	json_t *elems = json_array();
 	for (unsigned i = 0; i < d->n; i++)
-		json_array_append_new(elems, ovsdb_atom_to_json(&d->keys[i],
-								t->key.type));
+		json_array_append_new(
+			elems, ovsdb_atom_to_json(&d->keys[i], t->key.type));
 	return tagged("set", elems);
 }
 
@@ -735,9 +736,8 @@ ovsdb_datum_check_constraints(const struct ovsdb_datum *d,
 		if ((r = ovsdb_atom_check_constraints(&d->keys[i], &t->key,
 						      errp)))
 			return r;
-		if (d->values &&
-		    (r = ovsdb_atom_check_constraints(&d->values[i], &t->value,
-						      errp)))
+		if (d->values && (r = ovsdb_atom_check_constraints(
+					  &d->values[i], &t->value, errp)))
 			return r;
 	}
 	return 0;
@@ -763,7 +763,8 @@ ovsdb_datum_find_key(const struct ovsdb_datum *d, const union ovsdb_atom *key,
 
 void
 ovsdb_datum_add_unsafe(struct ovsdb_datum *d, const union ovsdb_atom *key,
-		       const union ovsdb_atom *value, const struct ovsdb_type *t)
+		       const union ovsdb_atom *value,
+		       const struct ovsdb_type *t)
 {
 	d->keys = xrealloc(d->keys, (d->n + 1) * sizeof *d->keys);
 	ovsdb_atom_clone(&d->keys[d->n], key, t->key.type);
@@ -779,8 +780,7 @@ ovsdb_datum_remove_at(struct ovsdb_datum *d, unsigned i,
 		      const struct ovsdb_type *t)
 {
 	ovsdb_atom_destroy(&d->keys[i], t->key.type);
-	memmove(&d->keys[i], &d->keys[i + 1],
-		(d->n - i - 1) * sizeof *d->keys);
+	memmove(&d->keys[i], &d->keys[i + 1], (d->n - i - 1) * sizeof *d->keys);
 	if (d->values) {
 		ovsdb_atom_destroy(&d->values[i], t->value.type);
 		memmove(&d->values[i], &d->values[i + 1],
@@ -890,9 +890,9 @@ ovsdb_datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
 					       t);
 			j++;
 		} else {
-			if (is_map && ovsdb_atom_cmp(&old->values[i],
-						     &new_->values[j],
-						     t->value.type))
+			if (is_map &&
+			    ovsdb_atom_cmp(&old->values[i], &new_->values[j],
+					   t->value.type))
 				ovsdb_datum_add_unsafe(diff, &new_->keys[j],
 						       &new_->values[j], t);
 			i++;

@@ -11,7 +11,7 @@
 #ifndef MICROVS_OVSDB_DATUM_H
 #define MICROVS_OVSDB_DATUM_H
 
-#include "ovsdb_hmap.h"
+#include "hmap.h"
 #include "ovsdb_types.h"
 
 union ovsdb_atom {
@@ -58,8 +58,9 @@ uint32_t ovsdb_atom_hash(const union ovsdb_atom *a, enum ovsdb_atype t,
 /* Parses @j as an atom of @base and checks its constraints.  @symtab
  * resolves ["named-uuid", N] (NULL: named-uuid is a syntax error).
  * 0 or -EINVAL with *@errp. */
-int ovsdb_atom_from_json(union ovsdb_atom *a, const struct ovsdb_base_type *base,
-			 const json_t *j, struct ovsdb_symtab *symtab,
+int ovsdb_atom_from_json(union ovsdb_atom *a,
+			 const struct ovsdb_base_type *base, const json_t *j,
+			 struct ovsdb_symtab *symtab,
 			 struct ovsdb_error **errp);
 json_t *ovsdb_atom_to_json(const union ovsdb_atom *a, enum ovsdb_atype t);
 /* OVS's human form: bare strings unless they need quoting. */
@@ -72,7 +73,8 @@ int ovsdb_atom_check_constraints(const union ovsdb_atom *a,
 /* Datums. */
 void ovsdb_datum_init_empty(struct ovsdb_datum *d);
 /* The column default: one default atom for scalars, else empty. */
-void ovsdb_datum_init_default(struct ovsdb_datum *d, const struct ovsdb_type *t);
+void ovsdb_datum_init_default(struct ovsdb_datum *d,
+			      const struct ovsdb_type *t);
 bool ovsdb_datum_is_default(const struct ovsdb_datum *d,
 			    const struct ovsdb_type *t);
 void ovsdb_datum_destroy(struct ovsdb_datum *d, const struct ovsdb_type *t);

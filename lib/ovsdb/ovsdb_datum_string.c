@@ -46,7 +46,8 @@ scan_token(const char **pp, const char *whole, char **tokp, bool *quoted,
 		}
 		if (*q != '"') {
 			*errp = xasprintf("%s: missing quote at end of quoted "
-					  "string", whole);
+					  "string",
+					  whole);
 			return -EINVAL;
 		}
 		char *lit = xstrndup(p, (size_t)(q - p + 1));
@@ -107,7 +108,8 @@ atom_from_token(union ovsdb_atom *a, const struct ovsdb_base_type *base,
 	case OVSDB_T_INTEGER:
 		if (parse_int(tok, &a->i)) {
 			*errp = xasprintf("\"%s\" is not a valid integer or "
-					  "range", tok);
+					  "range",
+					  tok);
 			return -EINVAL;
 		}
 		break;
@@ -129,14 +131,16 @@ atom_from_token(union ovsdb_atom *a, const struct ovsdb_base_type *base,
 			a->b = false;
 		} else {
 			*errp = xasprintf("\"%s\" is not a valid boolean (use "
-					  "\"true\" or \"false\")", tok);
+					  "\"true\" or \"false\")",
+					  tok);
 			return -EINVAL;
 		}
 		break;
 	case OVSDB_T_STRING:
 		if (!*tok && !quoted) {
-			*errp = xstrdup("An empty string is not valid as input; "
-					"use \"\" to represent the empty string");
+			*errp = xstrdup(
+				"An empty string is not valid as input; "
+				"use \"\" to represent the empty string");
 			return -EINVAL;
 		}
 		a->s = xstrdup(tok);
@@ -177,7 +181,8 @@ ovsdb_atom_from_string(union ovsdb_atom *a, const struct ovsdb_base_type *base,
 		if (*skip_ws(p)) {
 			free(tok);
 			*errp = xasprintf("%s: trailing garbage after quoted "
-					  "string", s);
+					  "string",
+					  s);
 			return -EINVAL;
 		}
 	} else {
@@ -206,7 +211,8 @@ try_range(struct ovsdb_datum *d, const struct ovsdb_type *t, const char *tok,
 		return -ENOENT;
 	if (hi < lo) {
 		*errp = xasprintf("\"%s\" is not a valid range. Range end "
-				  "cannot be before start.", tok);
+				  "cannot be before start.",
+				  tok);
 		return -EINVAL;
 	}
 	if (hi - lo >= 4096) {
@@ -277,8 +283,8 @@ parse_datum(struct ovsdb_datum *d, const struct ovsdb_type *t, const char *s,
 		if (map) {
 			p = skip_ws(p);
 			if (*p != '=') {
-				*errp = xasprintf("%s: syntax error at \"%c\"", s,
-						  *p);
+				*errp = xasprintf("%s: syntax error at \"%c\"",
+						  s, *p);
 				ovsdb_atom_destroy(&key, t->key.type);
 				r = -EINVAL;
 				goto fail;
@@ -304,15 +310,15 @@ parse_datum(struct ovsdb_datum *d, const struct ovsdb_type *t, const char *s,
 	}
 	if (end) {
 		if (*p != end) {
-			*errp = xasprintf("%s: missing \"%c\" at end of data", s,
-					  end);
+			*errp = xasprintf("%s: missing \"%c\" at end of data",
+					  s, end);
 			r = -EINVAL;
 			goto fail;
 		}
 		p = skip_ws(p + 1);
 		if (*p) {
-			*errp = xasprintf("%s: trailing garbage after \"%c\"", s,
-					  end);
+			*errp = xasprintf("%s: trailing garbage after \"%c\"",
+					  s, end);
 			r = -EINVAL;
 			goto fail;
 		}
@@ -327,13 +333,15 @@ parse_datum(struct ovsdb_datum *d, const struct ovsdb_type *t, const char *s,
 	}
 	if (check_count && d->n < t->n_min) {
 		*errp = xasprintf("%s: %u value(s) specified but the minimum "
-				  "number is %u", s, d->n, t->n_min);
+				  "number is %u",
+				  s, d->n, t->n_min);
 		r = -EINVAL;
 		goto fail;
 	}
 	if (check_count && d->n > t->n_max) {
 		*errp = xasprintf("%s: %u value(s) specified but the maximum "
-				  "number is %u", s, d->n, t->n_max);
+				  "number is %u",
+				  s, d->n, t->n_max);
 		r = -EINVAL;
 		goto fail;
 	}
@@ -353,9 +361,9 @@ ovsdb_datum_from_string(struct ovsdb_datum *d, const struct ovsdb_type *t,
 }
 
 int
-ovsdb_datum_from_string_loose(struct ovsdb_datum *d,
-			      const struct ovsdb_type *t, const char *s,
-			      const struct ovsdb_parse_ctx *pc, char **errp)
+ovsdb_datum_from_string_loose(struct ovsdb_datum *d, const struct ovsdb_type *t,
+			      const char *s, const struct ovsdb_parse_ctx *pc,
+			      char **errp)
 {
 	return parse_datum(d, t, s, pc, false, errp);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for ovsdb_types and ovsdb_datum: parsing, constraints, JSON. */
-#include "../../tests/check.h"
+#include "check.h"
 #include "ovsdb_datum.h"
 
 #include <stdlib.h>
@@ -46,15 +46,15 @@ try_datum(const char *type, const char *value, char **out)
 	return res;
 }
 
-#define EXPECT(TYPE, VALUE, RES, OUT)                                        \
-	do {                                                                 \
-		char *out_;                                                  \
-		char *res_ = try_datum(TYPE, VALUE, &out_);                  \
-		CHECK_STREQ(res_, RES);                                      \
-		if (OUT)                                                     \
-			CHECK_STREQ(out_, OUT);                              \
-		free(res_);                                                  \
-		free(out_);                                                  \
+#define EXPECT(TYPE, VALUE, RES, OUT)                       \
+	do {                                                \
+		char *out_;                                 \
+		char *res_ = try_datum(TYPE, VALUE, &out_); \
+		CHECK_STREQ(res_, RES);                     \
+		if (OUT)                                    \
+			CHECK_STREQ(out_, OUT);             \
+		free(res_);                                 \
+		free(out_);                                 \
 	} while (0)
 
 static void
@@ -65,8 +65,9 @@ test_atoms(void)
 	EXPECT("\"real\"", "5", "ok", "5.0");
 	EXPECT("\"boolean\"", "true", "ok", "true");
 	EXPECT("\"string\"", "5", "syntax error: expected string", NULL);
-	EXPECT("\"uuid\"", "[\"uuid\",\"12345678-1234-1234-1234-123456789abc\"]",
-	       "ok", "[\"uuid\",\"12345678-1234-1234-1234-123456789abc\"]");
+	EXPECT("\"uuid\"",
+	       "[\"uuid\",\"12345678-1234-1234-1234-123456789abc\"]", "ok",
+	       "[\"uuid\",\"12345678-1234-1234-1234-123456789abc\"]");
 	EXPECT("\"uuid\"", "[\"uuid\",\"x\"]",
 	       "syntax error: \"x\" is not a valid UUID", NULL);
 }
@@ -74,7 +75,8 @@ test_atoms(void)
 static void
 test_sets_maps(void)
 {
-	const char *set = "{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}";
+	const char *set =
+		"{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}";
 	EXPECT(set, "[\"set\",[3,1,2]]", "ok", "[\"set\",[1,2,3]]");
 	EXPECT(set, "7", "ok", "7");
 	EXPECT(set, "[\"set\",[7]]", "ok", "7");
@@ -90,8 +92,8 @@ test_sets_maps(void)
 	       "[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]]");
 	EXPECT(map, "[\"map\",[[\"a\",\"1\"],[\"a\",\"2\"]]]",
 	       "ovsdb error: map contains duplicate key", NULL);
-	EXPECT(map, "[\"set\",[]]",
-	       "syntax error: expected [\"map\", <array>]", NULL);
+	EXPECT(map, "[\"set\",[]]", "syntax error: expected [\"map\", <array>]",
+	       NULL);
 }
 
 static void
@@ -99,25 +101,33 @@ test_constraints(void)
 {
 	EXPECT("{\"key\":{\"type\":\"integer\",\"minInteger\":0,"
 	       "\"maxInteger\":4095}}",
-	       "5000", "constraint violation: 5000 is not in the valid range "
-		       "0 to 4095 (inclusive)", NULL);
+	       "5000",
+	       "constraint violation: 5000 is not in the valid range "
+	       "0 to 4095 (inclusive)",
+	       NULL);
 	EXPECT("{\"key\":{\"type\":\"integer\",\"minInteger\":1000}}", "1",
 	       "constraint violation: 1 is less than minimum allowed value "
-	       "1000", NULL);
+	       "1000",
+	       NULL);
 	EXPECT("{\"key\":{\"type\":\"integer\",\"maxInteger\":10}}", "11",
 	       "constraint violation: 11 is greater than maximum allowed "
-	       "value 10", NULL);
+	       "value 10",
+	       NULL);
 	const char *en = "{\"key\":{\"type\":\"string\",\"enum\":[\"set\","
 			 "[\"standalone\",\"secure\"]]}}";
 	EXPECT(en, "\"secure\"", "ok", "\"secure\"");
-	EXPECT(en, "\"br0\"", "constraint violation: br0 is not one of the "
-			      "allowed values ([secure, standalone])", NULL);
-	EXPECT(en, "\"a b\"", "constraint violation: \"a b\" is not one of "
-			      "the allowed values ([secure, standalone])",
+	EXPECT(en, "\"br0\"",
+	       "constraint violation: br0 is not one of the "
+	       "allowed values ([secure, standalone])",
+	       NULL);
+	EXPECT(en, "\"a b\"",
+	       "constraint violation: \"a b\" is not one of "
+	       "the allowed values ([secure, standalone])",
 	       NULL);
 	EXPECT("{\"key\":{\"type\":\"string\",\"maxLength\":2}}", "\"abc\"",
 	       "constraint violation: \"abc\" length 3 is greater than "
-	       "maximum allowed length 2", NULL);
+	       "maximum allowed length 2",
+	       NULL);
 }
 
 static void
@@ -125,13 +135,15 @@ test_english(void)
 {
 	struct ovsdb_type t;
 	char *s;
-	parse_type("{\"key\":{\"type\":\"integer\"},\"min\":0,\"max\":4096}", &t);
+	parse_type("{\"key\":{\"type\":\"integer\"},\"min\":0,\"max\":4096}",
+		   &t);
 	s = ovsdb_type_to_english(&t);
 	CHECK_STREQ(s, "set of up to 4096 integers");
 	free(s);
 	ovsdb_type_destroy(&t);
 	parse_type("{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
-		   "\"max\":\"unlimited\"}", &t);
+		   "\"max\":\"unlimited\"}",
+		   &t);
 	s = ovsdb_type_to_english(&t);
 	CHECK_STREQ(s, "map of (string, string) pairs");
 	free(s);
@@ -150,7 +162,8 @@ test_diff(void)
 	struct ovsdb_datum a, b, d;
 	struct ovsdb_error *e = NULL;
 	parse_type("{\"key\":\"string\",\"value\":\"integer\",\"min\":0,"
-		   "\"max\":\"unlimited\"}", &t);
+		   "\"max\":\"unlimited\"}",
+		   &t);
 	json_t *ja = json_loads("[\"map\",[[\"a\",1],[\"b\",2],[\"c\",3]]]", 0,
 				NULL);
 	json_t *jb = json_loads("[\"map\",[[\"b\",2],[\"c\",4],[\"d\",5]]]", 0,
@@ -166,7 +179,7 @@ test_diff(void)
 	CHECK(!ovsdb_datum_includes_all(&a, &b, &t));
 	ovsdb_datum_subtract(&a, &t, &b, &t); /* removes b=2 only */
 	CHECK_EQ(a.n, 2);
-	ovsdb_datum_union(&a, &b, &t);        /* adds b, d; keeps c=3 */
+	ovsdb_datum_union(&a, &b, &t); /* adds b, d; keeps c=3 */
 	CHECK_EQ(a.n, 4);
 	CHECK_EQ(a.values[2].i, 3);
 	ovsdb_datum_destroy(&a, &t);
@@ -191,7 +204,8 @@ test_uuid(void)
 	CHECK(ovsdb_uuid_from_string(fixed, &v));
 	ovsdb_uuid_format(&v, buf);
 	CHECK(!strcmp(buf, fixed));
-	CHECK(!ovsdb_uuid_from_string("12345678-1234-1234-1234-123456789ab", &v));
+	CHECK(!ovsdb_uuid_from_string("12345678-1234-1234-1234-123456789ab",
+				      &v));
 }
 
 int

@@ -32,7 +32,8 @@ ovsdb_db_free(struct ovsdb_db *db)
 	for (unsigned i = 0; i < db->schema->n_tables; i++) {
 		struct hnode *n, *next;
 		HMAP_FOR_EACH_SAFE (n, next, &db->tables[i].rows)
-			ovsdb_row_free(HMAP_CONTAINER(n, struct ovsdb_row, node));
+			ovsdb_row_free(
+				HMAP_CONTAINER(n, struct ovsdb_row, node));
 		hmap_destroy(&db->tables[i].rows);
 	}
 	if (db->storage)
@@ -45,16 +46,16 @@ ovsdb_db_free(struct ovsdb_db *db)
 struct ovsdb_table *
 ovsdb_db_find_table(struct ovsdb_db *db, const char *name)
 {
-	struct ovsdb_table_schema *ts = ovsdb_schema_find_table(db->schema,
-								name);
+	struct ovsdb_table_schema *ts =
+		ovsdb_schema_find_table(db->schema, name);
 	return ts ? &db->tables[ts->index] : NULL;
 }
 
 static struct ovsdb_row *
 row_alloc(struct ovsdb_table *t)
 {
-	struct ovsdb_row *r = xzalloc(sizeof *r + t->schema->n_columns *
-						  sizeof(struct ovsdb_datum));
+	struct ovsdb_row *r = xzalloc(
+		sizeof *r + t->schema->n_columns * sizeof(struct ovsdb_datum));
 	r->table = t;
 	return r;
 }
@@ -102,8 +103,8 @@ ovsdb_row_free(struct ovsdb_row *r)
 struct ovsdb_row *
 ovsdb_table_find_row(const struct ovsdb_table *t, const struct ovsdb_uuid *uuid)
 {
-	for (struct hnode *n = hmap_first_with_hash(&t->rows,
-						    ovsdb_uuid_hash(uuid));
+	for (struct hnode *n =
+		     hmap_first_with_hash(&t->rows, ovsdb_uuid_hash(uuid));
 	     n; n = hmap_next_with_hash(n)) {
 		struct ovsdb_row *r = HMAP_CONTAINER(n, struct ovsdb_row, node);
 		if (ovsdb_uuid_eq(ovsdb_row_uuid(r), uuid))
@@ -125,9 +126,9 @@ ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols)
 	json_t *j = json_object();
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		if (!cols || cols[i])
-			json_object_set_new_nocheck(j, ts->columns[i].name,
-					    ovsdb_datum_to_json(
-						    &r->fields[i],
+			json_object_set_new_nocheck(
+				j, ts->columns[i].name,
+				ovsdb_datum_to_json(&r->fields[i],
 						    &ts->columns[i].type));
 	return j;
 }
@@ -159,8 +160,8 @@ count_datum_refs(struct ovsdb_db *db, const struct ovsdb_datum *d,
 		return;
 	struct ovsdb_table *rt = ovsdb_db_table(db, b->ref_table);
 	for (unsigned i = 0; i < d->n; i++) {
-		struct ovsdb_row *target = ovsdb_table_find_row(rt,
-								&atoms[i].u);
+		struct ovsdb_row *target =
+			ovsdb_table_find_row(rt, &atoms[i].u);
 		if (target)
 			target->n_refs++;
 	}
@@ -178,8 +179,8 @@ ovsdb_db_count_refs(struct ovsdb_db *db)
 		if (!ts->has_refs)
 			continue;
 		HMAP_FOR_EACH (n, &db->tables[t].rows) {
-			struct ovsdb_row *r = HMAP_CONTAINER(n, struct ovsdb_row,
-							     node);
+			struct ovsdb_row *r =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
 			for (unsigned c = 2; c < ts->n_columns; c++) {
 				const struct ovsdb_type *ty =
 					&ts->columns[c].type;

@@ -20,17 +20,18 @@ struct ovsdb_storage;
 struct ovsdb_txn;
 
 struct ovsdb_row {
-	struct hnode node;   /* in table->rows, hash of the UUID */
+	struct hnode node; /* in table->rows, hash of the UUID */
 	struct ovsdb_table *table;
-	unsigned n_refs;     /* strong references from other rows */
+	unsigned n_refs;	       /* strong references from other rows */
 	struct ovsdb_txn_row *txn_row; /* set while a transaction holds it */
-	int64_t rowid;       /* SQLite rowid in the storage, 0: none yet */
+	int64_t rowid; /* SQLite rowid in the storage, 0: none yet */
 	/* ovsdb_row_to_json_cached(): the last JSON made for the columns in
 	 * json_cols, kept while no transaction holds the row (a transaction
 	 * drops it when it starts to modify the row). */
 	json_t *json;
 	uint64_t json_cols;
-	struct ovsdb_datum fields[]; /* one per column; [0] _uuid, [1] _version */
+	struct ovsdb_datum
+		fields[]; /* one per column; [0] _uuid, [1] _version */
 };
 
 static inline const struct ovsdb_uuid *
@@ -61,9 +62,9 @@ typedef void ovsdb_commit_hook(void *aux, struct ovsdb_db *db,
 
 struct ovsdb_db {
 	struct ovsdb_schema *schema;
-	struct ovsdb_table *tables; /* schema->n_tables */
+	struct ovsdb_table *tables;    /* schema->n_tables */
 	struct ovsdb_storage *storage; /* NULL: in memory only */
-	struct ovsdb_txn *txn;         /* the open transaction, if any */
+	struct ovsdb_txn *txn;	       /* the open transaction, if any */
 	uint64_t n_commits;
 	ovsdb_commit_hook *hook;
 	void *hook_aux;

@@ -9,8 +9,9 @@
 char *
 ovsdb_json_text(const json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS |
-				JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+	char *s =
+		json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
+				      JSON_REAL_PRECISION(17));
 	return s ? s : xstrdup("null");
 }
 

@@ -34,8 +34,15 @@ struct op_parser {
 	struct ovsdb_error *err;
 };
 
-enum { P_STRING = 1, P_ARRAY = 2, P_OBJECT = 4, P_BOOL = 8, P_INT = 16,
-       P_OPTIONAL = 32, P_ID = 64 };
+enum {
+	P_STRING = 1,
+	P_ARRAY = 2,
+	P_OBJECT = 4,
+	P_BOOL = 8,
+	P_INT = 16,
+	P_OPTIONAL = 32,
+	P_ID = 64
+};
 
 static bool
 is_id(const char *s)
@@ -51,7 +58,7 @@ is_id(const char *s)
 }
 
 static void PRINTF_FMT(2, 3)
-parser_error(struct op_parser *p, const char *fmt, ...)
+	parser_error(struct op_parser *p, const char *fmt, ...)
 {
 	if (p->err)
 		return;
@@ -94,7 +101,8 @@ parser_finish(struct op_parser *p)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach (json_mut(p->op), key, v) {
+	json_object_foreach(json_mut(p->op), key, v)
+	{
 		bool ok = false;
 		for (unsigned i = 0; i < p->n_used && !ok; i++)
 			ok = !strcmp(key, p->used[i]);
@@ -114,8 +122,8 @@ parse_table(struct exec *x, struct op_parser *p)
 	const json_t *t = member(p, "table", P_STRING);
 	if (!t)
 		return NULL;
-	struct ovsdb_table *table = ovsdb_db_find_table(x->db,
-						       json_string_value(t));
+	struct ovsdb_table *table =
+		ovsdb_db_find_table(x->db, json_string_value(t));
 	if (!table)
 		parser_error(p, "No table named %s.", json_string_value(t));
 	return table;
@@ -150,9 +158,8 @@ query(struct ovsdb_table *t, const struct ovsdb_condition *cond, size_t *np)
 		rows = xmalloc((t->rows.n + 1) * sizeof *rows);
 		struct hnode *node;
 		HMAP_FOR_EACH (node, &t->rows) {
-			struct ovsdb_row *r = HMAP_CONTAINER(node,
-							     struct ovsdb_row,
-							     node);
+			struct ovsdb_row *r =
+				HMAP_CONTAINER(node, struct ovsdb_row, node);
 			if (ovsdb_condition_eval(cond, r))
 				rows[n++] = r;
 		}
@@ -190,8 +197,10 @@ parse_row(const struct ovsdb_table_schema *ts, const json_t *j,
 	memset(pr, 0, sizeof *pr);
 	pr->cols = xcalloc(n ? n : 1, sizeof *pr->cols);
 	pr->datums = xcalloc(n ? n : 1, sizeof *pr->datums);
-	json_object_foreach (json_mut(j), name, v) {
-		const struct ovsdb_column *c = ovsdb_table_find_column(ts, name);
+	json_object_foreach(json_mut(j), name, v)
+	{
+		const struct ovsdb_column *c =
+			ovsdb_table_find_column(ts, name);
 		if (!c) {
 			partial_row_destroy(pr);
 			return ovsdb_err(errp, "unknown column", j,
@@ -245,10 +254,11 @@ parse_columns(const struct ovsdb_table_schema *ts, const json_t *j,
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach (j, i, e) {
+	json_array_foreach(j, i, e)
+	{
 		const char *s = json_string_value(e);
-		const struct ovsdb_column *c = s ? ovsdb_table_find_column(ts, s)
-						 : NULL;
+		const struct ovsdb_column *c =
+			s ? ovsdb_table_find_column(ts, s) : NULL;
 		if (!c) {
 			free(cols);
 			*colsp = NULL;
@@ -275,11 +285,11 @@ check_writable(struct exec *x, const char *op, struct ovsdb_error **errp)
 		return 0;
 	return ovsdb_err(errp, "not allowed", NULL,
 			 "%s operation not allowed on table in reserved "
-			 "database %s", op, x->db->schema->name);
+			 "database %s",
+			 op, x->db->schema->name);
 }
 
-static bool proj_equal(const struct ovsdb_datum *a,
-		       const struct ovsdb_datum *b,
+static bool proj_equal(const struct ovsdb_datum *a, const struct ovsdb_datum *b,
 		       const struct ovsdb_table_schema *ts,
 		       const unsigned char *cols);
 
@@ -338,9 +348,9 @@ exec_insert(struct exec *x, struct op_parser *p, json_t *result,
 			     &row->fields[c], &t->schema->columns[c].type,
 			     errp)))
 			return r;
-	json_object_set_new(result, "uuid",
-			    ovsdb_atom_to_json(&row->fields[0].keys[0],
-					       OVSDB_T_UUID));
+	json_object_set_new(
+		result, "uuid",
+		ovsdb_atom_to_json(&row->fields[0].keys[0], OVSDB_T_UUID));
 	return 0;
 }
 
@@ -369,17 +379,17 @@ exec_select(struct exec *x, struct op_parser *p, json_t *result,
 	const struct ovsdb_table_schema *ts = t->schema;
 	bool distinct = !cols[OVSDB_COL_UUID];
 	struct hmap seen;
-	struct hnode *seen_nodes = distinct ? xcalloc(n + 1, sizeof *seen_nodes)
-					    : NULL;
+	struct hnode *seen_nodes =
+		distinct ? xcalloc(n + 1, sizeof *seen_nodes) : NULL;
 	hmap_init(&seen);
 	for (size_t i = 0; i < n; i++) {
 		if (distinct) {
 			uint32_t h = 0;
 			for (unsigned c = 0; c < ts->n_columns; c++)
 				if (cols[c])
-					h = ovsdb_datum_hash(&rows[i]->fields[c],
-							     &ts->columns[c].type,
-							     h);
+					h = ovsdb_datum_hash(
+						&rows[i]->fields[c],
+						&ts->columns[c].type, h);
 			bool dup = false;
 			for (struct hnode *m = hmap_first_with_hash(&seen, h);
 			     m && !dup; m = hmap_next_with_hash(m))
@@ -465,8 +475,8 @@ exec_mutate(struct exec *x, struct op_parser *p, json_t *result,
 	size_t n;
 	struct ovsdb_row **rows = query(t, &cond, &n);
 	for (size_t i = 0; i < n && !r; i++)
-		r = ovsdb_mutation_set_execute(ovsdb_txn_modify(x->txn, rows[i]),
-					       &ms, errp);
+		r = ovsdb_mutation_set_execute(
+			ovsdb_txn_modify(x->txn, rows[i]), &ms, errp);
 	if (!r)
 		json_object_set_new(result, "count",
 				    json_integer((json_int_t)n));
@@ -505,8 +515,8 @@ proj_equal(const struct ovsdb_datum *a, const struct ovsdb_datum *b,
 	   const struct ovsdb_table_schema *ts, const unsigned char *cols)
 {
 	for (unsigned c = 0; c < ts->n_columns; c++)
-		if (cols[c] && !ovsdb_datum_equals(&a[c], &b[c],
-						   &ts->columns[c].type))
+		if (cols[c] &&
+		    !ovsdb_datum_equals(&a[c], &b[c], &ts->columns[c].type))
 			return false;
 	return true;
 }
@@ -586,19 +596,20 @@ exec_wait(struct exec *x, struct op_parser *p, json_t *result,
 		bool equal = proj_subset(act, na, expected, ne, ts, cols) &&
 			     proj_subset(expected, ne, act, na, ts, cols);
 		if (equal != !strcmp(u, "==")) {
-			json_int_t to = timeout ? json_integer_value(timeout)
-						: -1;
+			json_int_t to =
+				timeout ? json_integer_value(timeout) : -1;
 			uint64_t el = x->ctx ? x->ctx->elapsed_ms : 0;
 			if (to == 0) {
 				r = ovsdb_err(errp, "timed out", NULL,
 					      "\"where\" clause test failed");
 			} else if (to > 0 && el >= (uint64_t)to) {
-				r = ovsdb_err(errp, "timed out", NULL,
-					      "\"wait\" timed out after %llu ms",
-					      (unsigned long long)el);
+				r = ovsdb_err(
+					errp, "timed out", NULL,
+					"\"wait\" timed out after %llu ms",
+					(unsigned long long)el);
 			} else {
-				uint64_t left = to < 0 ? UINT64_MAX
-						       : (uint64_t)to - el;
+				uint64_t left =
+					to < 0 ? UINT64_MAX : (uint64_t)to - el;
 				x->wait_pending = true;
 				if (left < x->wait_ms)
 					x->wait_ms = left;
@@ -682,10 +693,10 @@ static const struct {
 	const char *name;
 	exec_fn *fn;
 } executors[] = {
-	{ "insert", exec_insert }, { "select", exec_select },
-	{ "update", exec_update }, { "mutate", exec_mutate },
-	{ "delete", exec_delete }, { "wait", exec_wait },
-	{ "commit", exec_commit }, { "abort", exec_abort },
+	{ "insert", exec_insert },   { "select", exec_select },
+	{ "update", exec_update },   { "mutate", exec_mutate },
+	{ "delete", exec_delete },   { "wait", exec_wait },
+	{ "commit", exec_commit },   { "abort", exec_abort },
 	{ "comment", exec_comment }, { "assert", exec_assert },
 };
 

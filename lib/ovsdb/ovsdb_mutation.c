@@ -8,9 +8,10 @@
 #include <string.h>
 
 static const char *const mutator_names[] = {
-	[OVSDB_M_ADD] = "+=", [OVSDB_M_SUB] = "-=", [OVSDB_M_MUL] = "*=",
-	[OVSDB_M_DIV] = "/=", [OVSDB_M_MOD] = "%=",
-	[OVSDB_M_INSERT] = "insert", [OVSDB_M_DELETE] = "delete",
+	[OVSDB_M_ADD] = "+=",	     [OVSDB_M_SUB] = "-=",
+	[OVSDB_M_MUL] = "*=",	     [OVSDB_M_DIV] = "/=",
+	[OVSDB_M_MOD] = "%=",	     [OVSDB_M_INSERT] = "insert",
+	[OVSDB_M_DELETE] = "delete",
 };
 
 static int
@@ -55,7 +56,8 @@ mutation_from_json(const struct ovsdb_table_schema *ts, const json_t *j,
 	if (!col->mutable_ || col->index < 2)
 		return ovsdb_err(errp, "constraint violation", j,
 				 "Cannot mutate immutable column %s in table "
-				 "%s.", cname, ts->name);
+				 "%s.",
+				 cname, ts->name);
 	int mi;
 	for (mi = 0; mi < (int)ARRAY_SIZE(mutator_names); mi++)
 		if (!strcmp(mname, mutator_names[mi]))
@@ -78,8 +80,7 @@ mutation_from_json(const struct ovsdb_table_schema *ts, const json_t *j,
 		if (ovsdb_type_is_map(ct) ||
 		    (ct->key.type != OVSDB_T_INTEGER &&
 		     ct->key.type != OVSDB_T_REAL) ||
-		    (m->mutator == OVSDB_M_MOD &&
-		     ct->key.type == OVSDB_T_REAL))
+		    (m->mutator == OVSDB_M_MOD && ct->key.type == OVSDB_T_REAL))
 			return type_mismatch(m, j, errp);
 		ovsdb_type_clone(&m->type, ct);
 		clear_constraints(&m->type.key);

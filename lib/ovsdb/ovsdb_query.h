@@ -46,8 +46,8 @@ bool ovsdb_condition_eval(const struct ovsdb_condition *cond,
 bool ovsdb_condition_eval_any(const struct ovsdb_condition *cond,
 			      const struct ovsdb_row *row);
 /* If the condition pins _uuid with "==", that UUID (a fast path). */
-const struct ovsdb_uuid *ovsdb_condition_uuid(
-	const struct ovsdb_condition *cond);
+const struct ovsdb_uuid *
+ovsdb_condition_uuid(const struct ovsdb_condition *cond);
 void ovsdb_condition_destroy(struct ovsdb_condition *cond);
 
 enum ovsdb_mutator {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for conditions and mutations, through ovsdb_execute. */
-#include "../../tests/check.h"
+#include "check.h"
 #include "ovsdb_test_schema.h"
 
 #include <string.h>
@@ -13,7 +13,8 @@ test_setup(void)
 	db = ovsdb_db_new(test_schema_parse());
 	T("[{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":"
 	  "\"11111111-1111-4111-8111-111111111111\",\"row\":{\"n\":5,"
-	  "\"r\":1.5,\"ints\":[\"set\",[1,2]],\"m\":[\"map\",[[\"a\",\"x\"]]]}}]",
+	  "\"r\":1.5,\"ints\":[\"set\",[1,2]],\"m\":[\"map\",[[\"a\",\"x\"]]]}}"
+	  "]",
 	  "[{\"uuid\":[\"uuid\",\"11111111-1111-4111-8111-111111111111\"]}]");
 }
 
@@ -24,10 +25,14 @@ test_conditions(void)
 		const char *where;
 		int count;
 	} cases[] = {
-		{ "[[\"n\",\"==\",5]]", 1 },   { "[[\"n\",\"!=\",5]]", 0 },
-		{ "[[\"n\",\"<\",6]]", 1 },    { "[[\"n\",\"<=\",4]]", 0 },
-		{ "[[\"n\",\">\",4]]", 1 },    { "[[\"n\",\">=\",6]]", 0 },
-		{ "[[\"r\",\">\",1.25]]", 1 }, { "[[\"b\",\"==\",false]]", 1 },
+		{ "[[\"n\",\"==\",5]]", 1 },
+		{ "[[\"n\",\"!=\",5]]", 0 },
+		{ "[[\"n\",\"<\",6]]", 1 },
+		{ "[[\"n\",\"<=\",4]]", 0 },
+		{ "[[\"n\",\">\",4]]", 1 },
+		{ "[[\"n\",\">=\",6]]", 0 },
+		{ "[[\"r\",\">\",1.25]]", 1 },
+		{ "[[\"b\",\"==\",false]]", 1 },
 		{ "[[\"ints\",\"includes\",1]]", 1 },
 		{ "[[\"ints\",\"includes\",[\"set\",[1,3]]]]", 0 },
 		{ "[[\"ints\",\"excludes\",[\"set\",[3,4,5,6]]]]", 1 },
@@ -37,7 +42,8 @@ test_conditions(void)
 		{ "[[\"m\",\"excludes\",[\"map\",[[\"a\",\"y\"]]]]]", 1 },
 		{ "[[\"s\",\"==\",[\"set\",[]]]]", 1 },
 		{ "[[\"_uuid\",\"==\",[\"uuid\","
-		  "\"11111111-1111-4111-8111-111111111111\"]]]", 1 },
+		  "\"11111111-1111-4111-8111-111111111111\"]]]",
+		  1 },
 		{ "[[\"n\",\"==\",5],[\"n\",\"==\",6]]", 0 },
 		{ "[]", 1 },
 	};
@@ -46,8 +52,9 @@ test_conditions(void)
 				      "\"where\":%s,\"columns\":[\"n\"]}]",
 				      cases[i].where);
 		char *r = test_transact(db, ops);
-		char *want = xasprintf(cases[i].count ? "[{\"rows\":[{\"n\":5}]}]"
-						      : "[{\"rows\":[]}]");
+		char *want =
+			xasprintf(cases[i].count ? "[{\"rows\":[{\"n\":5}]}]"
+						 : "[{\"rows\":[]}]");
 		if (strcmp(r, want))
 			fprintf(stderr, "where %s: %s\n", cases[i].where, r);
 		CHECK_STREQ(r, want);
@@ -55,11 +62,14 @@ test_conditions(void)
 		free(r);
 		free(want);
 	}
-	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[[\"m\",\"<\",1]]}]",
+	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[[\"m\",\"<\",1]]}"
+	  "]",
 	  "[{\"details\":\"Type mismatch: \\\"<\\\" operator may not be "
 	  "applied to column m of type map of (string, string) pairs.\","
-	  "\"error\":\"syntax error\",\"syntax\":\"[\\\"m\\\",\\\"<\\\",1]\"}]");
-	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[[\"n\",\"~\",1]]}]",
+	  "\"error\":\"syntax "
+	  "error\",\"syntax\":\"[\\\"m\\\",\\\"<\\\",1]\"}]");
+	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[[\"n\",\"~\",1]]}"
+	  "]",
 	  "[{\"details\":\"No function named ~.\","
 	  "\"error\":\"unknown function\"}]");
 }
@@ -104,7 +114,8 @@ test_mutations(void)
 	  "[[\"n\",\"/=\",0]]}]",
 	  "[{\"details\":\"Division by zero.\",\"error\":\"domain error\"}]");
 	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],\"mutations\":"
-	  "[[\"n\",\"+=\",9223372036854775807],[\"n\",\"+=\",9223372036854775807]]}]",
+	  "[[\"n\",\"+=\",9223372036854775807],[\"n\",\"+=\","
+	  "9223372036854775807]]}]",
 	  "[{\"details\":\"Result of \\\"+=\\\" operation is out of range.\","
 	  "\"error\":\"range error\"}]");
 	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],\"mutations\":"

@@ -44,12 +44,14 @@ column_from_json(struct ovsdb_column *c, const char *name, const json_t *j,
 	if (!json_is_object(j))
 		return ovsdb_err(errp, "syntax error", j,
 				 "Parsing schema for column %s failed: Object "
-				 "expected.", name);
+				 "expected.",
+				 name);
 	const json_t *type = json_object_get(j, "type");
 	if (!type)
 		return ovsdb_err(errp, "syntax error", j,
 				 "Parsing schema for column %s failed: "
-				 "Required 'type' member is missing.", name);
+				 "Required 'type' member is missing.",
+				 name);
 	int r = ovsdb_type_from_json(type, &c->type, errp);
 	if (r)
 		return r;
@@ -61,8 +63,8 @@ column_from_json(struct ovsdb_column *c, const char *name, const json_t *j,
 }
 
 static int
-table_from_json(struct ovsdb_table_schema *t, const char *name,
-		const json_t *j, bool *root_given, struct ovsdb_error **errp)
+table_from_json(struct ovsdb_table_schema *t, const char *name, const json_t *j,
+		bool *root_given, struct ovsdb_error **errp)
 {
 	t->name = xstrdup(name);
 	t->json = json_incref(json_mut(j));
@@ -70,7 +72,8 @@ table_from_json(struct ovsdb_table_schema *t, const char *name,
 	if (!json_is_object(j))
 		return ovsdb_err(errp, "syntax error", j,
 				 "Parsing table schema for table %s failed: "
-				 "Object expected.", name);
+				 "Object expected.",
+				 name);
 	const json_t *cols = json_object_get(j, "columns");
 	if (!json_is_object(cols))
 		return ovsdb_err(errp, "syntax error", j,
@@ -99,7 +102,8 @@ table_from_json(struct ovsdb_table_schema *t, const char *name,
 	unsigned i = 2;
 	const char *cname;
 	json_t *cj;
-	json_object_foreach (json_mut(cols), cname, cj) {
+	json_object_foreach(json_mut(cols), cname, cj)
+	{
 		struct ovsdb_column *c = &t->columns[i];
 		c->index = i++;
 		if (!is_id(cname) || cname[0] == '_')
@@ -226,7 +230,8 @@ ovsdb_schema_from_json(const json_t *j, struct ovsdb_schema **sp,
 	unsigned i = 0;
 	const char *tname;
 	json_t *tj;
-	json_object_foreach (json_mut(tables), tname, tj) {
+	json_object_foreach(json_mut(tables), tname, tj)
+	{
 		s->tables[i].index = i;
 		if (tname[0] == '_' || !is_id(tname)) {
 			r = ovsdb_err(errp, "syntax error", tables,
@@ -313,9 +318,10 @@ ovsdb_schema_free(struct ovsdb_schema *s)
 static bool
 base_is_plain(const struct ovsdb_base_type *b)
 {
-	return !b->enum_ && b->min_int == INT64_MIN && b->max_int == INT64_MAX &&
-	       b->min_real == -DBL_MAX && b->max_real == DBL_MAX &&
-	       !b->min_len && b->max_len == UINT_MAX && !b->ref_table_name;
+	return !b->enum_ && b->min_int == INT64_MIN &&
+	       b->max_int == INT64_MAX && b->min_real == -DBL_MAX &&
+	       b->max_real == DBL_MAX && !b->min_len &&
+	       b->max_len == UINT_MAX && !b->ref_table_name;
 }
 
 static json_t *
@@ -327,8 +333,10 @@ base_to_json(const struct ovsdb_base_type *b)
 	json_object_set_new(j, "type", json_string(ovsdb_atype_name(b->type)));
 	if (b->enum_) {
 		struct ovsdb_type et = { .key = { .type = b->type },
-					 .n_min = 1, .n_max = UINT_MAX };
-		json_object_set_new(j, "enum", ovsdb_datum_to_json(b->enum_, &et));
+					 .n_min = 1,
+					 .n_max = UINT_MAX };
+		json_object_set_new(j, "enum",
+				    ovsdb_datum_to_json(b->enum_, &et));
 	}
 	if (b->min_int != INT64_MIN)
 		json_object_set_new(j, "minInteger", json_integer(b->min_int));
@@ -343,7 +351,8 @@ base_to_json(const struct ovsdb_base_type *b)
 	if (b->max_len != UINT_MAX)
 		json_object_set_new(j, "maxLength", json_integer(b->max_len));
 	if (b->ref_table_name) {
-		json_object_set_new(j, "refTable", json_string(b->ref_table_name));
+		json_object_set_new(j, "refTable",
+				    json_string(b->ref_table_name));
 		if (b->weak)
 			json_object_set_new(j, "refType", json_string("weak"));
 	}
@@ -385,11 +394,14 @@ ovsdb_schema_to_json(const struct ovsdb_schema *s)
 		for (unsigned c = 2; c < t->n_columns; c++) {
 			const struct ovsdb_column *col = &t->columns[c];
 			json_t *cj = json_object();
-			json_object_set_new(cj, "type", type_to_json(&col->type));
+			json_object_set_new(cj, "type",
+					    type_to_json(&col->type));
 			if (!col->mutable_)
-				json_object_set_new(cj, "mutable", json_false());
+				json_object_set_new(cj, "mutable",
+						    json_false());
 			if (col->ephemeral)
-				json_object_set_new(cj, "ephemeral", json_true());
+				json_object_set_new(cj, "ephemeral",
+						    json_true());
 			json_object_set_new(cols, col->name, cj);
 		}
 		json_object_set_new(tj, "columns", cols);
@@ -404,9 +416,12 @@ ovsdb_schema_to_json(const struct ovsdb_schema *s)
 				json_t *cj = json_array();
 				for (unsigned m = 0; m < t->indexes[k].n; m++)
 					json_array_append_new(
-						cj, json_string(
-							    t->columns[t->indexes[k].cols[m]]
-								    .name));
+						cj,
+						json_string(
+							t->columns
+								[t->indexes[k]
+									 .cols[m]]
+									.name));
 				json_array_append_new(ix, cj);
 			}
 			json_object_set_new(tj, "indexes", ix);

@@ -34,8 +34,8 @@ struct ovsdb_table_schema {
 	unsigned max_rows; /* UINT_MAX: no limit */
 	struct ovsdb_index *indexes;
 	unsigned n_indexes;
-	bool has_refs;   /* some column refers to another table */
-	json_t *json;    /* the table's schema JSON as given */
+	bool has_refs; /* some column refers to another table */
+	json_t *json;  /* the table's schema JSON as given */
 };
 
 struct ovsdb_schema {
@@ -56,9 +56,9 @@ int ovsdb_schema_from_file(const char *path, struct ovsdb_schema **sp,
 void ovsdb_schema_free(struct ovsdb_schema *s);
 /* The schema as get_schema returns it (new reference). */
 json_t *ovsdb_schema_to_json(const struct ovsdb_schema *s);
-struct ovsdb_table_schema *ovsdb_schema_find_table(
-	const struct ovsdb_schema *s, const char *name);
-const struct ovsdb_column *ovsdb_table_find_column(
-	const struct ovsdb_table_schema *t, const char *name);
+struct ovsdb_table_schema *ovsdb_schema_find_table(const struct ovsdb_schema *s,
+						   const char *name);
+const struct ovsdb_column *
+ovsdb_table_find_column(const struct ovsdb_table_schema *t, const char *name);
 
 #endif

@@ -19,16 +19,16 @@ struct ovsdb_storage {
 	bool read_only;
 	unsigned n_tables;
 	struct ovsdb_db *db; /* the database this storage backs */
-	sqlite3_stmt **ins; /* per table: INSERT, all columns */
-	sqlite3_stmt **upd; /* per table: UPDATE by rowid, NULL: unchanged */
-	sqlite3_stmt **del; /* per table: DELETE by rowid */
+	sqlite3_stmt **ins;  /* per table: INSERT, all columns */
+	sqlite3_stmt **upd;  /* per table: UPDATE by rowid, NULL: unchanged */
+	sqlite3_stmt **del;  /* per table: DELETE by rowid */
 	sqlite3_stmt *begin, *commit, *rollback;
 	sqlite3_stmt *sync_full, *sync_normal;
-	bool full_sync;   /* synchronous=FULL is set */
-	bool batching;    /* group commit: see ovsdb_storage_flush */
-	bool in_batch;    /* a SQLite transaction is open */
+	bool full_sync;	    /* synchronous=FULL is set */
+	bool batching;	    /* group commit: see ovsdb_storage_flush */
+	bool in_batch;	    /* a SQLite transaction is open */
 	bool batch_durable; /* ...and one of its writes asked for fsync */
-	bool batch_lost;  /* ...rolled back: the next flush fails */
+	bool batch_lost;    /* ...rolled back: the next flush fails */
 };
 
 static int
@@ -71,8 +71,8 @@ exec_sql(sqlite3 *db, const char *sql, struct ovsdb_error **errp)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int r = ovsdb_err_code(errp, -EIO, "I/O error", NULL,
-				       "%s: %s", sql, msg ? msg : "?");
+		int r = ovsdb_err_code(errp, -EIO, "I/O error", NULL, "%s: %s",
+				       sql, msg ? msg : "?");
 		sqlite3_free(msg);
 		return r;
 	}
@@ -92,8 +92,10 @@ create_tables(sqlite3 *db, const struct ovsdb_schema *schema,
 	for (unsigned t = 0; t < schema->n_tables; t++) {
 		const struct ovsdb_table_schema *ts = &schema->tables[t];
 		struct ds s = DS_EMPTY;
-		ds_printf(&s, "CREATE TABLE \"%s\" (_uuid TEXT NOT NULL, "
-			      "_version TEXT", ts->name);
+		ds_printf(&s,
+			  "CREATE TABLE \"%s\" (_uuid TEXT NOT NULL, "
+			  "_version TEXT",
+			  ts->name);
 		for (unsigned c = 2; c < ts->n_columns; c++)
 			if (stored(&ts->columns[c]))
 				ds_printf(&s, ", \"%s\" %s",
@@ -107,8 +109,7 @@ create_tables(sqlite3 *db, const struct ovsdb_schema *schema,
 	}
 	char *text = json_dumps(schema->json, JSON_COMPACT);
 	sqlite3_stmt *st;
-	sqlite3_prepare_v2(db,
-			   "INSERT INTO _microvs_meta VALUES ('schema', ?)",
+	sqlite3_prepare_v2(db, "INSERT INTO _microvs_meta VALUES ('schema', ?)",
 			   -1, &st, NULL);
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
 	r = sqlite3_step(st) == SQLITE_DONE ? 0 : sql_err(errp, db, "meta");
@@ -142,8 +143,8 @@ ovsdb_storage_create(const char *path, const struct ovsdb_schema *schema,
 	if (access(path, F_OK) == 0)
 		return ovsdb_err_code(errp, -EEXIST, "I/O error", NULL,
 				      "%s: file exists", path);
-	if ((r = open_sql(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			  &db, errp)))
+	if ((r = open_sql(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db,
+			  errp)))
 		return r;
 	/* 2 KiB pages: a small transaction writes one WAL frame per page
 	 * it touches (typically two), and SQLite checksums and copies whole
@@ -185,8 +186,8 @@ load_schema(sqlite3 *db, const char *path, struct ovsdb_schema **sp,
 		return r;
 	}
 	json_error_t jerr;
-	json_t *j = json_loads((const char *)sqlite3_column_text(st, 0), 0,
-			       &jerr);
+	json_t *j =
+		json_loads((const char *)sqlite3_column_text(st, 0), 0, &jerr);
 	sqlite3_finalize(st);
 	if (!j)
 		return ovsdb_err(errp, "syntax error", NULL,
@@ -257,14 +258,14 @@ bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
 	if (!ovsdb_type_is_map(t)) {
 		j = json_array();
 		for (unsigned i = 0; i < d->n; i++)
-			json_array_append_new(j, atom_to_sqljson(&d->keys[i],
-								 t->key.type));
+			json_array_append_new(
+				j, atom_to_sqljson(&d->keys[i], t->key.type));
 	} else if (t->key.type == OVSDB_T_STRING) {
 		j = json_object();
 		for (unsigned i = 0; i < d->n; i++)
-			json_object_set_new(j, d->keys[i].s,
-					    atom_to_sqljson(&d->values[i],
-							    t->value.type));
+			json_object_set_new(
+				j, d->keys[i].s,
+				atom_to_sqljson(&d->values[i], t->value.type));
 	} else {
 		j = json_array();
 		for (unsigned i = 0; i < d->n; i++)
@@ -360,7 +361,8 @@ column_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
 	if (json_is_object(j)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach (j, k, v) {
+		json_object_foreach(j, k, v)
+		{
 			d->keys[d->n].s = xstrdup(k);
 			if ((r = sqljson_to_atom(v, t->value.type,
 						 &d->values[d->n]))) {
@@ -379,10 +381,10 @@ column_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
 				r = sqljson_to_atom(json_array_get(e, 0),
 						    t->key.type,
 						    &d->keys[d->n]);
-				if (!r && (r = sqljson_to_atom(
-						   json_array_get(e, 1),
-						   t->value.type,
-						   &d->values[d->n])))
+				if (!r &&
+				    (r = sqljson_to_atom(json_array_get(e, 1),
+							 t->value.type,
+							 &d->values[d->n])))
 					ovsdb_atom_destroy(&d->keys[d->n],
 							   t->key.type);
 			}
@@ -437,7 +439,8 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 		idx = 4;
 		for (unsigned c = 2; c < ts->n_columns; c++)
 			if (stored(&ts->columns[c])) {
-				ds_printf(&s, ", \"%s\" = coalesce(?%d, \"%s\")",
+				ds_printf(&s,
+					  ", \"%s\" = coalesce(?%d, \"%s\")",
 					  ts->columns[c].name, idx,
 					  ts->columns[c].name);
 				idx++;
@@ -445,17 +448,15 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 		ds_put(&s, " WHERE rowid = ?1");
 		if ((r = prepare_one(st, &s, &st->upd[t], ts->name, errp)))
 			return r;
-		ds_printf(&s, "DELETE FROM \"%s\" WHERE rowid = ?1",
-			  ts->name);
+		ds_printf(&s, "DELETE FROM \"%s\" WHERE rowid = ?1", ts->name);
 		if ((r = prepare_one(st, &s, &st->del[t], ts->name, errp)))
 			return r;
 	}
 	if (sqlite3_prepare_v3(st->sql, "BEGIN IMMEDIATE", -1,
 			       SQLITE_PREPARE_PERSISTENT, &st->begin,
 			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(st->sql, "COMMIT", -1,
-			       SQLITE_PREPARE_PERSISTENT, &st->commit,
-			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(st->sql, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT,
+			       &st->commit, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(st->sql, "ROLLBACK", -1,
 			       SQLITE_PREPARE_PERSISTENT, &st->rollback,
 			       NULL) != SQLITE_OK ||
@@ -529,8 +530,9 @@ ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 				   strerror(errno));
 		goto fail;
 	}
-	if ((r = open_sql(path, read_only ? SQLITE_OPEN_READONLY
-					  : SQLITE_OPEN_READWRITE,
+	if ((r = open_sql(path,
+			  read_only ? SQLITE_OPEN_READONLY
+				    : SQLITE_OPEN_READWRITE,
 			  &st->sql, errp)))
 		goto fail;
 	if (!read_only &&
@@ -810,8 +812,8 @@ ovsdb_storage_save_as(struct ovsdb_db *db, const char *path,
 		struct hnode *n;
 		HMAP_FOR_EACH (n, &db->tables[t].rows) {
 			int64_t rowid;
-			if (put_row(&st, HMAP_CONTAINER(n, struct ovsdb_row,
-							node),
+			if (put_row(&st,
+				    HMAP_CONTAINER(n, struct ovsdb_row, node),
 				    0, NULL, &rowid)) {
 				r = sql_err(errp, st.sql, "write");
 				break;

@@ -10,14 +10,16 @@
 static const char test_schema[] =
 	"{\"name\":\"T\",\"version\":\"1.0.0\",\"tables\":{"
 	"\"Root\":{\"isRoot\":true,\"maxRows\":2,\"columns\":{"
-	"  \"kids\":{\"type\":{\"key\":{\"type\":\"uuid\",\"refTable\":\"Kid\"},"
+	"  "
+	"\"kids\":{\"type\":{\"key\":{\"type\":\"uuid\",\"refTable\":\"Kid\"},"
 	"           \"min\":0,\"max\":\"unlimited\"}},"
 	"  \"weak\":{\"type\":{\"key\":{\"type\":\"uuid\",\"refTable\":\"Kid\","
 	"           \"refType\":\"weak\"},\"min\":0,\"max\":\"unlimited\"}},"
 	"  \"n\":{\"type\":\"integer\"},"
 	"  \"r\":{\"type\":\"real\"},"
 	"  \"b\":{\"type\":\"boolean\"},"
-	"  \"ints\":{\"type\":{\"key\":{\"type\":\"integer\",\"maxInteger\":100},"
+	"  "
+	"\"ints\":{\"type\":{\"key\":{\"type\":\"integer\",\"maxInteger\":100},"
 	"           \"min\":0,\"max\":3}},"
 	"  \"m\":{\"type\":{\"key\":\"string\",\"value\":\"string\","
 	"           \"min\":0,\"max\":\"unlimited\"}},"
@@ -58,11 +60,11 @@ test_transact(struct ovsdb_db *db, const char *ops)
 
 /* Transacting @OPS on the test file's `db` answers @EXPECT (tests/check.h
  * included first). */
-#define T(OPS, EXPECT)                                                       \
-	do {                                                                 \
-		char *r_ = test_transact(db, OPS);                           \
-		CHECK_STREQ(r_, EXPECT);                                     \
-		free(r_);                                                    \
+#define T(OPS, EXPECT)                             \
+	do {                                       \
+		char *r_ = test_transact(db, OPS); \
+		CHECK_STREQ(r_, EXPECT);           \
+		free(r_);                          \
 	} while (0)
 
 #endif

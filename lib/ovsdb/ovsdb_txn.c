@@ -41,8 +41,8 @@ static struct ovsdb_txn_row *
 find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *t,
 	     const struct ovsdb_uuid *uuid)
 {
-	for (struct hnode *n = hmap_first_with_hash(&txn->rows,
-						    ovsdb_uuid_hash(uuid));
+	for (struct hnode *n =
+		     hmap_first_with_hash(&txn->rows, ovsdb_uuid_hash(uuid));
 	     n; n = hmap_next_with_hash(n)) {
 		struct ovsdb_txn_row *tr =
 			HMAP_CONTAINER(n, struct ovsdb_txn_row, node);
@@ -121,8 +121,8 @@ ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r)
 {
 	if (r->txn_row)
 		return r;
-	struct ovsdb_txn_row *tr = add_txn_row(txn, r->table,
-					       ovsdb_row_uuid(r));
+	struct ovsdb_txn_row *tr =
+		add_txn_row(txn, r->table, ovsdb_row_uuid(r));
 	tr->old = ovsdb_row_clone(r);
 	tr->new_ = r;
 	r->txn_row = tr;
@@ -149,8 +149,8 @@ bool
 ovsdb_txn_was_deleted(const struct ovsdb_txn *txn,
 		      const struct ovsdb_uuid *uuid)
 {
-	for (struct hnode *n = hmap_first_with_hash(&txn->rows,
-						    ovsdb_uuid_hash(uuid));
+	for (struct hnode *n =
+		     hmap_first_with_hash(&txn->rows, ovsdb_uuid_hash(uuid));
 	     n; n = hmap_next_with_hash(n)) {
 		struct ovsdb_txn_row *tr =
 			HMAP_CONTAINER(n, struct ovsdb_txn_row, node);
@@ -178,8 +178,8 @@ static struct refdelta *
 delta_get(struct hmap *deltas, struct ovsdb_table *t,
 	  const struct ovsdb_uuid *uuid)
 {
-	for (struct hnode *n = hmap_first_with_hash(deltas,
-						    ovsdb_uuid_hash(uuid));
+	for (struct hnode *n =
+		     hmap_first_with_hash(deltas, ovsdb_uuid_hash(uuid));
 	     n; n = hmap_next_with_hash(n)) {
 		struct refdelta *d = HMAP_CONTAINER(n, struct refdelta, node);
 		if (d->table == t && ovsdb_uuid_eq(&d->uuid, uuid))
@@ -220,14 +220,14 @@ for_each_strong_ref(struct ovsdb_db *db, const struct ovsdb_row *r,
 		const struct ovsdb_type *ty = &ts->columns[c].type;
 		const struct ovsdb_datum *d = &r->fields[c];
 		for (int kv = 0; kv < 2; kv++) {
-			const struct ovsdb_base_type *b = kv ? &ty->value
-							     : &ty->key;
-			const union ovsdb_atom *atoms = kv ? d->values
-							   : d->keys;
+			const struct ovsdb_base_type *b =
+				kv ? &ty->value : &ty->key;
+			const union ovsdb_atom *atoms =
+				kv ? d->values : d->keys;
 			if (!ovsdb_base_is_strong_ref(b) || !atoms)
 				continue;
-			struct ovsdb_table *rt = ovsdb_db_table(db,
-								b->ref_table);
+			struct ovsdb_table *rt =
+				ovsdb_db_table(db, b->ref_table);
 			for (unsigned i = 0; i < d->n; i++) {
 				int rc = fn(rt, &atoms[i].u, c, aux);
 				if (rc)
@@ -254,8 +254,8 @@ adjust_one(struct ovsdb_table *rt, const struct ovsdb_uuid *u, unsigned col,
 }
 
 static void
-adjust_refs(struct ovsdb_db *db, struct hmap *deltas,
-	    const struct ovsdb_row *r, int sign)
+adjust_refs(struct ovsdb_db *db, struct hmap *deltas, const struct ovsdb_row *r,
+	    int sign)
 {
 	struct adjust_ctx a = { deltas, sign };
 
@@ -282,8 +282,9 @@ check_one(struct ovsdb_table *rt, const struct ovsdb_uuid *u, unsigned col,
 	ovsdb_uuid_format(u, b);
 	return ovsdb_err(n->errp, "referential integrity violation", NULL,
 			 "Table %s column %s row %s references nonexistent "
-			 "row %s in table %s.", ts->name,
-			 ts->columns[col].name, a, b, rt->schema->name);
+			 "row %s in table %s.",
+			 ts->name, ts->columns[col].name, a, b,
+			 rt->schema->name);
 }
 
 static int
@@ -299,8 +300,8 @@ static unsigned
 final_refs(struct hmap *deltas, struct ovsdb_table *t,
 	   const struct ovsdb_uuid *uuid, unsigned base)
 {
-	for (struct hnode *n = hmap_first_with_hash(deltas,
-						    ovsdb_uuid_hash(uuid));
+	for (struct hnode *n =
+		     hmap_first_with_hash(deltas, ovsdb_uuid_hash(uuid));
 	     n; n = hmap_next_with_hash(n)) {
 		struct refdelta *d = HMAP_CONTAINER(n, struct refdelta, node);
 		if (d->table == t && ovsdb_uuid_eq(&d->uuid, uuid))
@@ -333,12 +334,11 @@ check_refs(struct ovsdb_txn *txn, struct hmap *deltas,
 		if (n) {
 			char u[37];
 			ovsdb_uuid_format(&tr->uuid, u);
-			return ovsdb_err(errp,
-					 "referential integrity violation",
-					 NULL,
-					 "cannot delete %s row %s because of "
-					 "%u remaining reference(s)",
-					 tr->table->schema->name, u, n);
+			return ovsdb_err(
+				errp, "referential integrity violation", NULL,
+				"cannot delete %s row %s because of "
+				"%u remaining reference(s)",
+				tr->table->schema->name, u, n);
 		}
 	}
 	return 0;
@@ -359,17 +359,18 @@ collect_garbage(struct ovsdb_txn *txn, struct hmap *deltas)
 		n_doomed = 0;
 		struct hnode *n;
 		HMAP_FOR_EACH (n, deltas) {
-			struct refdelta *d = HMAP_CONTAINER(n, struct refdelta,
-							    node);
+			struct refdelta *d =
+				HMAP_CONTAINER(n, struct refdelta, node);
 			if (d->delta >= 0 || d->table->schema->is_root)
 				continue;
-			struct ovsdb_row *row = ovsdb_table_find_row(d->table,
-								     &d->uuid);
+			struct ovsdb_row *row =
+				ovsdb_table_find_row(d->table, &d->uuid);
 			if (!row)
 				continue;
 			unsigned base = row->txn_row && row->txn_row->old
 						? row->txn_row->old->n_refs
-						: row->txn_row ? 0 : row->n_refs;
+					: row->txn_row ? 0
+						       : row->n_refs;
 			if ((int)base + d->delta > 0)
 				continue;
 			if (n_doomed == cap) {
@@ -405,7 +406,8 @@ collect_garbage(struct ovsdb_txn *txn, struct hmap *deltas)
 static int
 check_max_rows(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 {
-	for (struct ovsdb_txn_row *tr = txn->first; tr; tr = tr->next_in_order) {
+	for (struct ovsdb_txn_row *tr = txn->first; tr;
+	     tr = tr->next_in_order) {
 		const struct ovsdb_table_schema *ts = tr->table->schema;
 		if (tr->new_ && tr->table->rows.n > ts->max_rows)
 			return ovsdb_err(errp, "constraint violation", NULL,
@@ -436,14 +438,16 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 		for (unsigned i = r->fields[c].n; i-- > 0;) {
 			const struct ovsdb_datum *d = &r->fields[c];
 			bool dangling =
-				(wk && !ovsdb_table_find_row(
-					       ovsdb_db_table(txn->db,
-							      ty->key.ref_table),
-					       &d->keys[i].u)) ||
-				(wv && !ovsdb_table_find_row(
-					       ovsdb_db_table(txn->db,
-							      ty->value.ref_table),
-					       &d->values[i].u));
+				(wk &&
+				 !ovsdb_table_find_row(
+					 ovsdb_db_table(txn->db,
+							ty->key.ref_table),
+					 &d->keys[i].u)) ||
+				(wv &&
+				 !ovsdb_table_find_row(
+					 ovsdb_db_table(txn->db,
+							ty->value.ref_table),
+					 &d->values[i].u));
 			if (dangling) {
 				static const struct ovsdb_uuid z;
 				if ((wk && ovsdb_uuid_eq(&d->keys[i].u, &z)) ||
@@ -464,7 +468,8 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 			if (zero)
 				return ovsdb_err(
 					errp, "constraint violation", NULL,
-					"Weak reference column \"%s\" in \"%s\" "
+					"Weak reference column \"%s\" in "
+					"\"%s\" "
 					"row %s%s contained all-zeros UUID "
 					"(probably as the default value for "
 					"this column) but deleting this value "
@@ -479,8 +484,8 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 					 "%s caused this column to become "
 					 "empty, but constraints on this "
 					 "column disallow an empty column.",
-					 removed, ts->columns[c].name,
-					 ts->name, u, ins);
+					 removed, ts->columns[c].name, ts->name,
+					 u, ins);
 		}
 	}
 	return 0;
@@ -522,10 +527,10 @@ check_weak_refs(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 			continue;
 		struct hnode *n;
 		HMAP_FOR_EACH (n, &db->tables[t].rows) {
-			struct ovsdb_row *row = HMAP_CONTAINER(n,
-							       struct ovsdb_row,
-							       node);
-			if (!row->txn_row && (r = fix_weak_refs(txn, row, errp)))
+			struct ovsdb_row *row =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
+			if (!row->txn_row &&
+			    (r = fix_weak_refs(txn, row, errp)))
 				break;
 		}
 	}
@@ -574,8 +579,9 @@ english_join(struct ds *out, const char *const *items, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (i)
-			ds_put(out, n == 2 ? " and " :
-				    i == n - 1 ? ", and " : ", ");
+			ds_put(out, n == 2	 ? " and "
+				    : i == n - 1 ? ", and "
+						 : ", ");
 		ds_put(out, items[i]);
 	}
 }
@@ -630,8 +636,10 @@ index_error(const struct ovsdb_row *a, const struct ovsdb_row *b,
 		quoted[i] = xasprintf("\"%s\"", ts->columns[ix->cols[i]].name);
 		names[i] = quoted[i];
 	}
-	ds_printf(&s, "Transaction causes multiple rows in \"%s\" table to "
-		      "have identical values (", ts->name);
+	ds_printf(&s,
+		  "Transaction causes multiple rows in \"%s\" table to "
+		  "have identical values (",
+		  ts->name);
 	index_values(&s, a, ix);
 	ds_printf(&s, ") for index on column%s ", ix->n > 1 ? "s" : "");
 	english_join(&s, names, ix->n);
@@ -653,7 +661,8 @@ static bool
 index_touched(struct ovsdb_txn *txn, struct ovsdb_table *t,
 	      const struct ovsdb_index *ix)
 {
-	for (struct ovsdb_txn_row *tr = txn->first; tr; tr = tr->next_in_order) {
+	for (struct ovsdb_txn_row *tr = txn->first; tr;
+	     tr = tr->next_in_order) {
 		if (tr->table != t || !tr->new_)
 			continue;
 		if (!tr->old || !index_equal(tr->old, tr->new_, ix))
@@ -676,23 +685,24 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 			/* Transaction rows first, so "First row" is ours. */
 			struct hmap h;
 			hmap_init(&h);
-			struct ixent *ents = xcalloc(table->rows.n + 1,
-						     sizeof *ents);
+			struct ixent *ents =
+				xcalloc(table->rows.n + 1, sizeof *ents);
 			size_t ne = 0;
 			int r = 0;
 			for (int pass = 0; pass < 2 && !r; pass++) {
 				struct hnode *n;
 				HMAP_FOR_EACH (n, &table->rows) {
 					const struct ovsdb_row *row =
-						HMAP_CONTAINER(
-							n, struct ovsdb_row,
-							node);
-					if ((pass == 0) != (row->txn_row != NULL))
+						HMAP_CONTAINER(n,
+							       struct ovsdb_row,
+							       node);
+					if ((pass == 0) !=
+					    (row->txn_row != NULL))
 						continue;
 					uint32_t hh = index_hash(row, ix);
 					struct hnode *m;
-					for (m = hmap_first_with_hash(&h, hh); m;
-					     m = hmap_next_with_hash(m)) {
+					for (m = hmap_first_with_hash(&h, hh);
+					     m; m = hmap_next_with_hash(m)) {
 						const struct ixent *e =
 							HMAP_CONTAINER(
 								m, struct ixent,
@@ -747,8 +757,7 @@ compute_changes(struct ovsdb_txn_row *tr)
 }
 
 int
-ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable,
-		 struct ovsdb_error **errp)
+ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable, struct ovsdb_error **errp)
 {
 	struct ovsdb_db *db = txn->db;
 	struct hmap deltas;
@@ -759,8 +768,7 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable,
 		goto fail;
 	collect_garbage(txn, &deltas);
 	if ((r = check_max_rows(txn, errp)) ||
-	    (r = check_weak_refs(txn, errp)) ||
-	    (r = check_indexes(txn, errp)))
+	    (r = check_weak_refs(txn, errp)) || (r = check_indexes(txn, errp)))
 		goto fail;
 
 	/* Unlink rows that did not change, so that neither storage nor
@@ -802,14 +810,15 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable,
 	struct hnode *n;
 	HMAP_FOR_EACH (n, &deltas) {
 		struct refdelta *d = HMAP_CONTAINER(n, struct refdelta, node);
-		struct ovsdb_row *row = ovsdb_table_find_row(d->table,
-							     &d->uuid);
+		struct ovsdb_row *row =
+			ovsdb_table_find_row(d->table, &d->uuid);
 		if (!row)
 			continue;
-		unsigned base = row->txn_row ? (row->txn_row->old
-							? row->txn_row->old->n_refs
-							: 0)
-					     : row->n_refs;
+		unsigned base =
+			row->txn_row
+				? (row->txn_row->old ? row->txn_row->old->n_refs
+						     : 0)
+				: row->n_refs;
 		row->n_refs = (unsigned)((int)base + d->delta);
 	}
 	deltas_free(&deltas);

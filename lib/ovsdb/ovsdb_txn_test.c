@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for transactions: refint, GC, weak refs, indexes, maxRows,
  * wait, and SQLite durability (write, reopen, compare). */
-#include "../../tests/check.h"
+#include "check.h"
 #include <sqlite3.h>
 
 #include "ovsdb_storage.h"
@@ -28,7 +28,7 @@ test_refs_and_gc(void)
 	db = ovsdb_db_new(test_schema_parse());
 	/* An unreferenced Kid is garbage collected at commit. */
 	char *r = test_transact(db, "[{\"op\":\"insert\",\"table\":\"Kid\","
-				   "\"row\":{\"name\":\"a\"}}]");
+				    "\"row\":{\"name\":\"a\"}}]");
 	CHECK(!strncmp(r, "[{\"uuid\":[\"uuid\",", 16));
 	free(r);
 	CHECK_EQ(count("Kid"), 0);
@@ -38,7 +38,8 @@ static void
 test_refs(void)
 {
 	char *r;
-	r = test_transact(db,
+	r = test_transact(
+		db,
 		"[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k2\","
 		"\"uuid\":" K2 ",\"row\":{\"name\":\"b\"}},"
 		"{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
@@ -53,13 +54,15 @@ test_refs(void)
 	free(r);
 	CHECK_EQ(count("Kid"), 2);
 	/* Deleting a referenced row fails. */
-	T("[{\"op\":\"delete\",\"table\":\"Kid\",\"where\":[[\"name\",\"==\",\"a\"]]}]",
+	T("[{\"op\":\"delete\",\"table\":\"Kid\",\"where\":[[\"name\",\"==\","
+	  "\"a\"]]}]",
 	  "[{\"count\":1},{\"details\":\"cannot delete Kid row "
 	  "22222222-2222-4222-8222-222222222222 because of 1 remaining "
 	  "reference(s)\",\"error\":\"referential integrity violation\"}]");
 	/* Dangling strong reference. */
 	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],\"mutations\":"
-	  "[[\"kids\",\"insert\",[\"uuid\",\"44444444-4444-4444-8444-444444444444\"]]]}]",
+	  "[[\"kids\",\"insert\",[\"uuid\",\"44444444-4444-4444-8444-"
+	  "444444444444\"]]]}]",
 	  "[{\"count\":1},{\"details\":\"Table Root column kids row "
 	  "11111111-1111-4111-8111-111111111111 references nonexistent row "
 	  "44444444-4444-4444-8444-444444444444 in table Kid.\","
@@ -78,8 +81,9 @@ test_refs(void)
 static void
 test_constraints(void)
 {
-	char *r = test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\",\"row\":{}},"
-				   "{\"op\":\"insert\",\"table\":\"Root\",\"row\":{}}]");
+	char *r = test_transact(
+		db, "[{\"op\":\"insert\",\"table\":\"Root\",\"row\":{}},"
+		    "{\"op\":\"insert\",\"table\":\"Root\",\"row\":{}}]");
 	CHECK(strstr(r, "{\"details\":\"transaction causes \\\"Root\\\" table "
 			"to contain 3 rows, greater than the schema-defined "
 			"limit of 2 row(s)\",\"error\":\"constraint "
@@ -90,7 +94,8 @@ test_constraints(void)
 static void
 test_index(void)
 {
-	char *r = test_transact(db,
+	char *r = test_transact(
+		db,
 		"[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],"
 		"\"mutations\":[[\"kids\",\"insert\",[\"set\",[[\"named-uuid\","
 		"\"a\"],[\"named-uuid\",\"b\"]]]]]},"
@@ -196,13 +201,13 @@ test_storage(void)
 	struct ovsdb_db *mem = db;
 	if (!use_scratch_storage(path))
 		return;
-	char *r = test_transact(db,
-		"[{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":" R1 ","
-		"\"row\":{\"n\":7,\"r\":2.5,\"b\":true,\"s\":\"str\","
-		"\"m\":[\"map\",[[\"k\",\"v\"]]],\"ints\":[\"set\",[1,2]],"
-		"\"kids\":[\"named-uuid\",\"k\"]}},"
-		"{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
-		"\"row\":{\"name\":\"a\"}}]");
+	char *r = test_transact(
+		db, "[{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":" R1 ","
+		    "\"row\":{\"n\":7,\"r\":2.5,\"b\":true,\"s\":\"str\","
+		    "\"m\":[\"map\",[[\"k\",\"v\"]]],\"ints\":[\"set\",[1,2]],"
+		    "\"kids\":[\"named-uuid\",\"k\"]}},"
+		    "{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
+		    "\"row\":{\"name\":\"a\"}}]");
 	free(r);
 	const char *sel = "[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],"
 			  "\"columns\":[\"n\",\"r\",\"b\",\"s\",\"m\",\"ints\","
@@ -222,7 +227,8 @@ count_rows(const char *path, const char *sql)
 	sqlite3 *c;
 	sqlite3_stmt *st;
 	int n = -1;
-	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK &&
 	    sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			n = sqlite3_column_int(st, 0);
@@ -246,7 +252,8 @@ test_storage_batching(void)
 	ovsdb_storage_set_batching(db->storage, true);
 	for (int i = 0; i < 2; i++) {
 		char *ops = xasprintf("[{\"op\":\"insert\",\"table\":\"Root\","
-				      "\"row\":{\"n\":%d}}]", i);
+				      "\"row\":{\"n\":%d}}]",
+				      i);
 		free(test_transact(db, ops));
 		free(ops);
 	}
@@ -264,8 +271,9 @@ test_storage_batching(void)
 	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
 	CHECK_EQ(count_rows(path, "SELECT n FROM Root"), 5);
 	CHECK_EQ(ovsdb_storage_compact(db->storage, &e), 0);
-	free(test_transact(db, "[{\"op\":\"mutate\",\"table\":\"Root\","
-			       "\"where\":[],\"mutations\":[[\"n\",\"+=\",1]]}]"));
+	free(test_transact(db,
+			   "[{\"op\":\"mutate\",\"table\":\"Root\","
+			   "\"where\":[],\"mutations\":[[\"n\",\"+=\",1]]}]"));
 	CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
 	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root WHERE n = 6"), 1);
 	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
@@ -281,8 +289,9 @@ test_storage_batching(void)
 static void
 test_select_cache(void)
 {
-#define SEL(COLS) "{\"op\":\"select\",\"table\":\"Root\",\"where\":[]," \
-		  "\"columns\":[" COLS "]}"
+#define SEL(COLS)                                             \
+	"{\"op\":\"select\",\"table\":\"Root\",\"where\":[]," \
+	"\"columns\":[" COLS "]}"
 	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":[\"set\",[]]}]}]");
 	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":[\"set\",[]]}]}]");
 	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
@@ -293,12 +302,14 @@ test_select_cache(void)
 	  "[{\"rows\":[{\"ints\":[\"set\",[]],\"s\":\"x\"}]}]");
 	/* Selected, then changed, then aborted by a failing operation. */
 	T("[" SEL("\"s\"") ",{\"op\":\"update\",\"table\":\"Root\","
-	  "\"where\":[],\"row\":{\"s\":\"y\"}},{\"op\":\"abort\"}]",
+			   "\"where\":[],\"row\":{\"s\":\"y\"}},{\"op\":"
+			   "\"abort\"}]",
 	  "[{\"rows\":[{\"s\":\"x\"}]},{\"count\":1},"
 	  "{\"details\":\"aborted by request\",\"error\":\"aborted\"}]");
 	T("[" SEL("\"s\"") "]", "[{\"rows\":[{\"s\":\"x\"}]}]");
 	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],\"mutations\":"
-	  "[[\"ints\",\"insert\",[\"set\",[7]]]]}]", "[{\"count\":1}]");
+	  "[[\"ints\",\"insert\",[\"set\",[7]]]]}]",
+	  "[{\"count\":1}]");
 	T("[" SEL("\"s\",\"ints\"") "]",
 	  "[{\"rows\":[{\"ints\":7,\"s\":\"x\"}]}]");
 #undef SEL

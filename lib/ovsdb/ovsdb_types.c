@@ -42,17 +42,16 @@ ovsdb_uuid_generate(struct ovsdb_uuid *u)
 	u->p[1] = (uint32_t)a;
 	u->p[2] = b >> 32;
 	u->p[3] = (uint32_t)b;
-	u->p[1] = (u->p[1] & 0xffff0fffu) | 0x4000u;     /* version 4 */
+	u->p[1] = (u->p[1] & 0xffff0fffu) | 0x4000u;	 /* version 4 */
 	u->p[2] = (u->p[2] & 0x3fffffffu) | 0x80000000u; /* variant */
 }
 
 /* Hex digit value plus one; 0 for anything else. */
 static const unsigned char hex1[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
-	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
-	['E'] = 15, ['F'] = 16,
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 /* Reads @n hex digits at @s into the low bits of *@v (shifted up). */
@@ -75,8 +74,8 @@ ovsdb_uuid_from_string(const char *s, struct ovsdb_uuid *u)
 	 * one for every reference of every row they fetch. */
 	uint32_t p[4] = { 0 };
 
-	if (strnlen(s, OVSDB_UUID_LEN + 1) != OVSDB_UUID_LEN ||
-	    s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+	if (strnlen(s, OVSDB_UUID_LEN + 1) != OVSDB_UUID_LEN || s[8] != '-' ||
+	    s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return false;
 	if (!hex_run(s, 8, &p[0]) || !hex_run(s + 9, 4, &p[1]) ||
 	    !hex_run(s + 14, 4, &p[1]) || !hex_run(s + 19, 4, &p[2]) ||
@@ -93,7 +92,10 @@ ovsdb_uuid_format(const struct ovsdb_uuid *u, char buf[37])
 	 * this runs for every row written and every UUID sent. */
 	static const char hex[] = "0123456789abcdef";
 	static const unsigned char dash_after[16] = {
-		[3] = 1, [5] = 1, [7] = 1, [9] = 1,
+		[3] = 1,
+		[5] = 1,
+		[7] = 1,
+		[9] = 1,
 	};
 	char *o = buf;
 
@@ -117,9 +119,9 @@ ovsdb_uuid_cmp(const struct ovsdb_uuid *a, const struct ovsdb_uuid *b)
 }
 
 static const char *const atype_names[] = {
-	[OVSDB_T_VOID] = "void",       [OVSDB_T_INTEGER] = "integer",
-	[OVSDB_T_REAL] = "real",       [OVSDB_T_BOOLEAN] = "boolean",
-	[OVSDB_T_STRING] = "string",   [OVSDB_T_UUID] = "uuid",
+	[OVSDB_T_VOID] = "void",     [OVSDB_T_INTEGER] = "integer",
+	[OVSDB_T_REAL] = "real",     [OVSDB_T_BOOLEAN] = "boolean",
+	[OVSDB_T_STRING] = "string", [OVSDB_T_UUID] = "uuid",
 };
 
 const char *
@@ -168,8 +170,8 @@ get_int_member(const json_t *obj, const char *name, json_int_t *v,
 }
 
 static int
-get_real_member(const json_t *obj, const char *name, double *v,
-		bool *present, struct ovsdb_error **errp)
+get_real_member(const json_t *obj, const char *name, double *v, bool *present,
+		struct ovsdb_error **errp)
 {
 	const json_t *m = json_object_get(obj, name);
 	*present = m != NULL;
@@ -238,8 +240,9 @@ base_from_json(const json_t *j, struct ovsdb_base_type *b,
 		if (has_lo)
 			b->min_len = lo < 0 ? 0 : (unsigned)lo;
 		if (has_hi)
-			b->max_len = hi < 0 ? 0 : hi > UINT_MAX ? UINT_MAX
-								: (unsigned)hi;
+			b->max_len = hi < 0	     ? 0
+				     : hi > UINT_MAX ? UINT_MAX
+						     : (unsigned)hi;
 		if (b->min_len > b->max_len)
 			return ovsdb_err(errp, "syntax error", j,
 					 "minLength exceeds maxLength");

@@ -62,15 +62,15 @@ struct ovsdb_base_type {
 	int64_t min_int, max_int;
 	double min_real, max_real;
 	unsigned min_len, max_len;
-	char *ref_table_name;              /* uuid only, NULL if not a ref */
+	char *ref_table_name;		      /* uuid only, NULL if not a ref */
 	struct ovsdb_table_schema *ref_table; /* resolved by the schema */
-	bool weak;                         /* refType "weak" */
+	bool weak;			      /* refType "weak" */
 };
 
 struct ovsdb_type {
 	struct ovsdb_base_type key;
 	struct ovsdb_base_type value; /* type OVSDB_T_VOID unless a map */
-	unsigned n_min, n_max;        /* n_max UINT_MAX = unlimited */
+	unsigned n_min, n_max;	      /* n_max UINT_MAX = unlimited */
 };
 
 static inline bool

@@ -118,9 +118,9 @@ on_commit(void *aux, struct ovsdb_db *odb, const struct ovsdb_txn *txn)
 	for (size_t i = 0; i < srv->n_changed_dbs; i++)
 		if (srv->changed_dbs[i] == db)
 			goto scheduled;
-	srv->changed_dbs = xrealloc(srv->changed_dbs,
-				    (srv->n_changed_dbs + 1) *
-					    sizeof *srv->changed_dbs);
+	srv->changed_dbs =
+		xrealloc(srv->changed_dbs,
+			 (srv->n_changed_dbs + 1) * sizeof *srv->changed_dbs);
 	srv->changed_dbs[srv->n_changed_dbs++] = db;
 scheduled:
 	schedule(srv, &srv->after_commit_timer, &srv->after_commit_scheduled,
@@ -153,6 +153,8 @@ dbserver_start(struct ev_loop *loop, const struct dbserver_opts *opts,
 
 	*srvp = NULL;
 	srv->loop = loop;
+	list_init(&srv->sessions);
+	list_init(&srv->held);
 	srv->opts = *opts;
 	if (!srv->opts.max_msg_bytes)
 		srv->opts.max_msg_bytes = 64u << 20;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "ev.h"
+#include "list.h"
 #include "util.h"
 
 struct dbserver;
@@ -28,9 +29,9 @@ struct dbserver_opts {
 	size_t n_db_files;
 	const char *const *remotes; /* punix:PATH, ptcp:PORT[:IP], db:D,T,C */
 	size_t n_remotes;
-	size_t max_msg_bytes;     /* per-connection input bound (0: 64 MiB) */
+	size_t max_msg_bytes;	  /* per-connection input bound (0: 64 MiB) */
 	size_t max_backlog_bytes; /* per-connection output bound (0: 256 MiB) */
-	uint64_t probe_ms;        /* TCP inactivity probe (0: 5000) */
+	uint64_t probe_ms;	  /* TCP inactivity probe (0: 5000) */
 };
 
 /* Opens every database file and starts listening on every remote.
@@ -43,9 +44,9 @@ void dbserver_stop(struct dbserver *srv);
 /* A JSON-RPC session whose replies and notifications go to @send (one
  * complete JSON text per call, not NUL-terminated on the wire).  The
  * session lives until dbserver_session_free. */
-struct dbserver_session *dbserver_session_new(
-	struct dbserver *srv, void (*send)(void *aux, const char *json_text),
-	void *aux);
+struct dbserver_session *
+dbserver_session_new(struct dbserver *srv,
+		     void (*send)(void *aux, const char *json_text), void *aux);
 /* Handles one complete JSON-RPC message.  Returns 0, or -EPROTO if the
  * text is not valid JSON-RPC; a stream transport then closes the
  * connection as Open vSwitch does. */
@@ -116,17 +117,16 @@ struct dbserver_session {
 	struct dbserver *srv;
 	void (*send)(void *aux, const char *json_text);
 	void *aux;
-	struct dbserver_session *prev, *next;
+	struct list_node node;		   /* srv->sessions */
 	struct dbserver_monitor *monitors; /* list via next_in_session */
 	bool change_aware;
 	bool real_txn_ids; /* see dbserver_session_set_real_txn_ids */
-	bool dead; /* freed while handling input: deferred */
+	bool dead;	   /* freed while handling input: deferred */
 	unsigned busy;
 	/* Messages held while a group commit is pending (see
 	 * dbserver_output_held); srv->held lists sessions holding any. */
-	struct ds held; /* NUL-terminated JSON texts back to back */
-	struct dbserver_session *next_held;
-	bool on_held_list;
+	struct ds held;		    /* NUL-terminated JSON texts back to back */
+	struct list_node held_node; /* srv->held; empty when holding none */
 };
 
 struct dbserver {
@@ -135,7 +135,7 @@ struct dbserver {
 	struct dbserver_db **dbs;
 	size_t n_dbs;
 	struct dbserver_db *server_db; /* _Server, also in dbs[] */
-	struct dbserver_session *sessions;
+	struct list_node sessions;     /* struct dbserver_session */
 	struct dbserver_remote *remotes;
 	struct dbserver_conn *conns;
 	struct dbserver_trigger *triggers;
@@ -148,7 +148,7 @@ struct dbserver {
 	struct ev_timer *flush_timer;
 	bool flush_scheduled;
 	bool hold_output;
-	struct dbserver_session *held; /* via next_held */
+	struct list_node held; /* sessions holding output, via held_node */
 	uint64_t n_flushes;
 	struct ds out; /* jsonrpc_send's buffer, reused */
 	/* Work run after commits, outside them (waiting triggers, db:
@@ -236,8 +236,8 @@ int dbserver_monitor_request(struct dbserver_session *s, const char *method,
 			     const json_t *id, const json_t *params);
 void dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,
 			     const json_t *params);
-void dbserver_monitor_cond_change(struct dbserver_session *s,
-				  const json_t *id, const json_t *params);
+void dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
+				  const json_t *params);
 void dbserver_monitors_commit(struct dbserver_db *db,
 			      const struct ovsdb_txn *txn);
 void dbserver_monitors_session_gone(struct dbserver_session *s);
@@ -262,8 +262,8 @@ void dbserver_conn_close_all(struct dbserver *srv);
 size_t dbserver_conn_count(struct dbserver *srv);
 
 /* dbserver_remote.c */
-int dbserver_remote_add(struct dbserver *srv, const char *target,
-			bool from_db, char **errp);
+int dbserver_remote_add(struct dbserver *srv, const char *target, bool from_db,
+			char **errp);
 int dbserver_remote_remove(struct dbserver *srv, const char *target);
 void dbserver_remotes_close_all(struct dbserver *srv);
 void dbserver_remotes_db_changed(struct dbserver *srv, struct dbserver_db *db);

@@ -50,8 +50,7 @@ dbserver_cmd_list_remotes(struct dbserver *srv, struct ds *out)
 }
 
 int
-dbserver_cmd_compact(struct dbserver *srv, const char *db_name,
-		     struct ds *out)
+dbserver_cmd_compact(struct dbserver *srv, const char *db_name, struct ds *out)
 {
 	bool any = false;
 	for (size_t i = 0; i < srv->n_dbs; i++) {
@@ -87,11 +86,10 @@ dbserver_cmd_memory(struct dbserver *srv, struct ds *out)
 				 (db->schema->tables[t].n_columns - 2);
 		}
 	}
-	size_t sessions = 0;
-	for (struct dbserver_session *s = srv->sessions; s; s = s->next)
-		sessions++;
-	ds_printf(out, "cells:%zu monitors:%zu rows:%zu sessions:%zu "
-		       "txns:%llu\n",
+	size_t sessions = list_size(&srv->sessions);
+	ds_printf(out,
+		  "cells:%zu monitors:%zu rows:%zu sessions:%zu "
+		  "txns:%llu\n",
 		  cells, dbserver_monitor_count(srv), rows, sessions,
 		  (unsigned long long)srv->n_txns);
 	return 0;

@@ -68,7 +68,8 @@ on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 	int err;
 
 	if (bus_msg_has(BUS_MSG_OVSDB_CALL, call, 2) && call->session) {
-		bus_reply_error(req, -EOPNOTSUPP, "persistent OVSDB sessions "
+		bus_reply_error(req, -EOPNOTSUPP,
+				"persistent OVSDB sessions "
 				"over the bus are not supported yet");
 		return;
 	}
@@ -137,8 +138,7 @@ cmd_remove_remote(struct appctl_conn *c, int argc, const char *argv[],
 }
 
 static void
-cmd_list_remotes(struct appctl_conn *c, int argc, const char *argv[],
-		 void *aux)
+cmd_list_remotes(struct appctl_conn *c, int argc, const char *argv[], void *aux)
 {
 	struct ds out = DS_EMPTY;
 
@@ -179,9 +179,8 @@ dbserver_register_appctl(struct dbserver *srv)
 			cmd_add_remote, srv);
 	appctl_register("ovsdb-server/remove-remote", "REMOTE", 1, 1,
 			cmd_remove_remote, srv);
-	appctl_register("ovsdb-server/list-remotes", "", 0, 0,
-			cmd_list_remotes, srv);
-	appctl_register("ovsdb-server/compact", "[DB]", 0, 1, cmd_compact,
+	appctl_register("ovsdb-server/list-remotes", "", 0, 0, cmd_list_remotes,
 			srv);
+	appctl_register("ovsdb-server/compact", "[DB]", 0, 1, cmd_compact, srv);
 	appctl_register_memory(memory_report, srv);
 }

@@ -46,12 +46,12 @@ jsonrpc_framer_space(struct jsonrpc_framer *f, size_t n)
 }
 
 enum {
-	X_VALUE,          /* a value (after ',' in an array, or ':') */
+	X_VALUE,	  /* a value (after ',' in an array, or ':') */
 	X_VALUE_OR_CLOSE, /* after '[' */
-	X_KEY,            /* after ',' in an object */
-	X_KEY_OR_CLOSE,   /* after '{' */
-	X_COLON,          /* after a key */
-	X_AFTER_VALUE,    /* ',' or the closing bracket */
+	X_KEY,		  /* after ',' in an object */
+	X_KEY_OR_CLOSE,	  /* after '{' */
+	X_COLON,	  /* after a key */
+	X_AFTER_VALUE,	  /* ',' or the closing bracket */
 };
 
 static bool
@@ -168,8 +168,8 @@ jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text, size_t *len)
 				f->esc = true;
 			else if (c == '"') {
 				f->in_str = false;
-				f->expect = f->str_is_key ? X_COLON
-							  : X_AFTER_VALUE;
+				f->expect =
+					f->str_is_key ? X_COLON : X_AFTER_VALUE;
 			} else {
 				/* Plain bytes: on to the next quote or
 				 * backslash in one go. */
@@ -272,8 +272,7 @@ jsonrpc_reply(struct dbserver_session *s, const json_t *id, json_t *result)
 }
 
 void
-jsonrpc_reply_error(struct dbserver_session *s, const json_t *id,
-		    json_t *error)
+jsonrpc_reply_error(struct dbserver_session *s, const json_t *id, json_t *error)
 {
 	struct ds *out = out_buf(s);
 	bool first = true;

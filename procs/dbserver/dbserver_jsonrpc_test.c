@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for JSON-RPC framing and session dispatch. */
 #define DBSERVER_PRIVATE
-#include "../../tests/check.h"
+#include "check.h"
 #include "dbserver.h"
 
 #include <errno.h>
@@ -39,8 +39,14 @@ test_framer(void)
 	/* Structure errors are seen before the value ends. */
 	static const char *const bad[] = {
 		"{\"method\": \"echo\", \"params\": [1{",
-		"{\"a\" 1", "{1:", "[1,]", "{\"a\":1,}", "[}", "{]",
-		"[1 2", "{\"a\":[\"x\"\"y\"",
+		"{\"a\" 1",
+		"{1:",
+		"[1,]",
+		"{\"a\":1,}",
+		"[}",
+		"{]",
+		"[1 2",
+		"{\"a\":[\"x\"\"y\"",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		jsonrpc_framer_init(&f, 1000);
@@ -48,8 +54,7 @@ test_framer(void)
 		jsonrpc_framer_destroy(&f);
 	}
 	jsonrpc_framer_init(&f, 1000);
-	CHECK_EQ(feed(&f, "{\"method\": \"echo\", \"params\": [1", &out),
-		 0);
+	CHECK_EQ(feed(&f, "{\"method\": \"echo\", \"params\": [1", &out), 0);
 	CHECK_EQ(feed(&f, ", -2.5e+3, true, null, {\"k\": []}], \"id\": 1}",
 		      &out),
 		 1);
@@ -82,19 +87,24 @@ test_session(void)
 	CHECK_EQ(dbserver_start(loop, &opts, &srv), 0);
 	struct dbserver_session *s = dbserver_session_new(srv, capture, NULL);
 	CHECK_EQ(dbserver_session_input(s, "{\"method\":\"echo\",\"params\":"
-					   "[1],\"id\":7}"), 0);
+					   "[1],\"id\":7}"),
+		 0);
 	CHECK_EQ(dbserver_session_input(s, "{\"method\":\"list_dbs\","
-					   "\"params\":[],\"id\":8}"), 0);
+					   "\"params\":[],\"id\":8}"),
+		 0);
 	CHECK_EQ(dbserver_session_input(s, "{\"method\":\"frob\",\"params\":"
-					   "[],\"id\":9}"), 0);
+					   "[],\"id\":9}"),
+		 0);
 	CHECK_EQ(dbserver_session_input(s, "{\"method\":\"echo\",\"id\":1}"),
 		 -EPROTO);
 	CHECK_EQ(dbserver_session_input(s, "[1,2]"), -EPROTO);
-	CHECK_EQ(dbserver_session_input(s, "{\"method\":\"transact\",\"params\":"
-					   "[\"_Server\",{\"op\":\"select\","
-					   "\"table\":\"Database\",\"where\":[],"
-					   "\"columns\":[\"name\",\"model\"]}],"
-					   "\"id\":10}"), 0);
+	CHECK_EQ(dbserver_session_input(s,
+					"{\"method\":\"transact\",\"params\":"
+					"[\"_Server\",{\"op\":\"select\","
+					"\"table\":\"Database\",\"where\":[],"
+					"\"columns\":[\"name\",\"model\"]}],"
+					"\"id\":10}"),
+		 0);
 	CHECK_STREQ(ds_cstr(&sent),
 		    "{\"id\":7,\"result\":[1],\"error\":null}\n"
 		    "{\"id\":8,\"result\":[\"_Server\"],\"error\":null}\n"

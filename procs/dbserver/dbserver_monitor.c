@@ -77,7 +77,8 @@ monitor_free(struct dbserver_monitor *m)
 static struct dbserver_monitor *
 find_monitor(struct dbserver_session *s, const json_t *id)
 {
-	for (struct dbserver_monitor *m = s->monitors; m; m = m->next_in_session)
+	for (struct dbserver_monitor *m = s->monitors; m;
+	     m = m->next_in_session)
 		if (json_equal(m->id, json_mut(id)))
 			return m;
 	return NULL;
@@ -112,9 +113,9 @@ row_json(const struct mon_table *mt, const struct ovsdb_row *r,
 		if (skip_default &&
 		    ovsdb_datum_is_default(&r->fields[c], &col->type))
 			continue;
-		json_object_set_new(j, col->name,
-				    ovsdb_datum_to_json(&r->fields[c],
-							&col->type));
+		json_object_set_new(
+			j, col->name,
+			ovsdb_datum_to_json(&r->fields[c], &col->type));
 	}
 	return j;
 }
@@ -130,15 +131,18 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 		if (initial)
 			return mt->initial && new_
 				       ? json_pack("{so}", "new",
-						   row_json(mt, new_, false, K_INITIAL))
+						   row_json(mt, new_, false,
+							    K_INITIAL))
 				       : NULL;
 		if (!old && new_)
 			return mt->insert ? json_pack("{so}", "new",
-						      row_json(mt, new_, false, K_INSERT))
+						      row_json(mt, new_, false,
+							       K_INSERT))
 					  : NULL;
 		if (old && !new_)
 			return mt->delete_ ? json_pack("{so}", "old",
-						       row_json(mt, old, false, K_DELETE))
+						       row_json(mt, old, false,
+								K_DELETE))
 					   : NULL;
 		if (!old || !mt->modify)
 			return NULL;
@@ -165,19 +169,21 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 					&old->fields[OVSDB_COL_VERSION],
 					&mt->ts->columns[OVSDB_COL_VERSION]
 						 .type));
-		return json_pack("{soso}", "new", row_json(mt, new_, false, K_MODIFY),
-				 "old", o);
+		return json_pack("{soso}", "new",
+				 row_json(mt, new_, false, K_MODIFY), "old", o);
 	}
 
 	bool om = row_matches(mt, old), nm = row_matches(mt, new_);
 	if (initial)
-		return mt->initial && nm ? json_pack("{so}", "initial",
-						     row_json(mt, new_, true, K_INITIAL))
-					 : NULL;
+		return mt->initial && nm
+			       ? json_pack("{so}", "initial",
+					   row_json(mt, new_, true, K_INITIAL))
+			       : NULL;
 	if (!om && nm)
-		return mt->insert ? json_pack("{so}", "insert",
-					      row_json(mt, new_, true, K_INSERT))
-				  : NULL;
+		return mt->insert
+			       ? json_pack("{so}", "insert",
+					   row_json(mt, new_, true, K_INSERT))
+			       : NULL;
 	if (om && !nm)
 		return mt->delete_ ? json_pack("{sn}", "delete") : NULL;
 	if (!om || !mt->modify)
@@ -203,9 +209,9 @@ row_update(const struct dbserver_monitor *m, const struct mon_table *mt,
 	if (mt->cols[OVSDB_COL_VERSION] & K_MODIFY)
 		json_object_set_new(
 			d, "_version",
-			ovsdb_datum_to_json(&new_->fields[OVSDB_COL_VERSION],
-					    &mt->ts->columns[OVSDB_COL_VERSION]
-						     .type));
+			ovsdb_datum_to_json(
+				&new_->fields[OVSDB_COL_VERSION],
+				&mt->ts->columns[OVSDB_COL_VERSION].type));
 	return json_pack("{so}", "modify", d);
 }
 
@@ -236,7 +242,8 @@ initial_updates(const struct dbserver_monitor *m)
 				HMAP_CONTAINER(n, struct ovsdb_row, node);
 			json_t *u = row_update(m, mt, NULL, r, true);
 			if (u)
-				add_update(updates, mt->ts, ovsdb_row_uuid(r), u);
+				add_update(updates, mt->ts, ovsdb_row_uuid(r),
+					   u);
 		}
 	}
 	return updates;
@@ -286,7 +293,8 @@ replay_since(struct dbserver_monitor *m, size_t from)
 		const struct dbserver_hist *h = hist_at(db, i);
 		for (size_t k = 0; k < h->n; k++) {
 			const struct dbserver_hist_row *hr = &h->rows[k];
-			const struct ovsdb_row *any = hr->old ? hr->old : hr->new_;
+			const struct ovsdb_row *any =
+				hr->old ? hr->old : hr->new_;
 			const struct ovsdb_uuid *u = ovsdb_row_uuid(any);
 			struct replay_row *rr = NULL;
 			for (struct hnode *n = hmap_first_with_hash(
@@ -318,9 +326,10 @@ replay_since(struct dbserver_monitor *m, size_t from)
 		struct replay_row *rr = list;
 		list = rr->next;
 		const struct mon_table *mt = find_mon_table(m, rr->ts);
-		json_t *u = mt && (rr->old || rr->new_)
-				    ? row_update(m, mt, rr->old, rr->new_, false)
-				    : NULL;
+		json_t *u =
+			mt && (rr->old || rr->new_)
+				? row_update(m, mt, rr->old, rr->new_, false)
+				: NULL;
 		if (u)
 			add_update(updates, rr->ts, &rr->uuid, u);
 		free(rr);
@@ -341,7 +350,8 @@ parse_select(const struct ovsdb_table_schema *ts, const json_t *sel,
 	if (!json_is_object(sel))
 		return ovsdb_err(errp, "syntax error", sel,
 				 "Parsing table %s select failed: Object "
-				 "expected.", ts->name);
+				 "expected.",
+				 ts->name);
 	for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
 		const json_t *x = json_object_get(sel, members[i]);
 		if (x && !json_is_boolean(x))
@@ -371,8 +381,8 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 	size_t n = json_is_array(reqs) ? json_array_size(reqs) : 1;
 	mt->initial = mt->insert = mt->delete_ = mt->modify = false;
 	for (size_t i = 0; i < n; i++) {
-		const json_t *req = json_is_array(reqs) ? json_array_get(reqs, i)
-							: reqs;
+		const json_t *req =
+			json_is_array(reqs) ? json_array_get(reqs, i) : reqs;
 		if (!json_is_object(req))
 			return ovsdb_err(errp, "syntax error", req,
 					 "monitor request must be an object");
@@ -393,7 +403,8 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 		if (cols) {
 			size_t k;
 			json_t *c;
-			json_array_foreach (cols, k, c) {
+			json_array_foreach(cols, k, c)
+			{
 				const char *cn = json_string_value(c);
 				const struct ovsdb_column *col =
 					cn ? ovsdb_table_find_column(ts, cn)
@@ -405,10 +416,10 @@ parse_table_requests(struct dbserver_monitor *m, struct mon_table *mt,
 							 "column name",
 							 cn ? cn : "");
 				if (mt->cols[col->index])
-					return ovsdb_err(errp, "syntax error",
-							 cols,
-							 "column name mentioned "
-							 "more than once");
+					return ovsdb_err(
+						errp, "syntax error", cols,
+						"column name mentioned "
+						"more than once");
 				mt->cols[col->index] = bits;
 			}
 		} else {
@@ -433,7 +444,7 @@ int
 dbserver_monitor_request(struct dbserver_session *s, const char *method,
 			 const json_t *id, const json_t *params)
 {
-	enum mon_version v = !strcmp(method, "monitor")	     ? MON_V1
+	enum mon_version v = !strcmp(method, "monitor")	       ? MON_V1
 			     : !strcmp(method, "monitor_cond") ? MON_V2
 							       : MON_V3;
 	struct ovsdb_error *e = NULL;
@@ -487,12 +498,13 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	m->tables = xcalloc(json_object_size(reqs) + 1, sizeof *m->tables);
 	const char *tname;
 	json_t *treq;
-	json_object_foreach (json_mut(reqs), tname, treq) {
+	json_object_foreach(json_mut(reqs), tname, treq)
+	{
 		const struct ovsdb_table_schema *ts =
 			ovsdb_schema_find_table(db->db->schema, tname);
 		if (!ts) {
-			ovsdb_err(&e, "syntax error", NULL,
-				  "no table named %s", tname);
+			ovsdb_err(&e, "syntax error", NULL, "no table named %s",
+				  tname);
 			goto error;
 		}
 		struct mon_table *mt = &m->tables[m->n_tables++];
@@ -514,10 +526,12 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 				updates = json_object();
 			} else {
 				for (size_t i = 0; i < db->hist_n; i++)
-					if (ovsdb_uuid_eq(&hist_at(db, i)->txn_id,
-							  &last)) {
+					if (ovsdb_uuid_eq(
+						    &hist_at(db, i)->txn_id,
+						    &last)) {
 						found = true;
-						updates = replay_since(m, i + 1);
+						updates =
+							replay_since(m, i + 1);
 						break;
 					}
 			}
@@ -533,12 +547,12 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	m->next_in_session = s->monitors;
 	s->monitors = m;
 	if (v == MON_V3)
-		jsonrpc_reply(s, id,
-			      json_pack("[boo]", found,
-					uuid_json_str(s->real_txn_ids
-							      ? &db->last_txn
-							      : &zero_uuid),
-					updates));
+		jsonrpc_reply(
+			s, id,
+			json_pack("[boo]", found,
+				  uuid_json_str(s->real_txn_ids ? &db->last_txn
+								: &zero_uuid),
+				  updates));
 	else
 		jsonrpc_reply(s, id, updates);
 	return 0;
@@ -602,12 +616,13 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 	struct mon_table **mts = xcalloc(n + 1, sizeof *mts);
 	const char *tname;
 	json_t *treq;
-	json_object_foreach (json_mut(reqs), tname, treq) {
+	json_object_foreach(json_mut(reqs), tname, treq)
+	{
 		const struct ovsdb_table_schema *ts =
 			ovsdb_schema_find_table(m->db->db->schema, tname);
 		struct mon_table *mt = ts ? find_mon_table(m, ts) : NULL;
-		const json_t *req = json_is_array(treq) ? json_array_get(treq, 0)
-							: treq;
+		const json_t *req =
+			json_is_array(treq) ? json_array_get(treq, 0) : treq;
 		const json_t *where = json_object_get(req, "where");
 		if (!mt) {
 			ovsdb_err(&e, "syntax error", NULL,
@@ -656,7 +671,8 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 			else if (!om && nm)
 				add_update(updates, mt->ts, ovsdb_row_uuid(r),
 					   json_pack("{so}", "insert",
-						     row_json(mt, r, true, K_INSERT)));
+						     row_json(mt, r, true,
+							      K_INSERT)));
 		}
 		if (mt->has_cond)
 			ovsdb_condition_destroy(&mt->cond);

@@ -27,8 +27,8 @@ LOG_MODULE(dbserver_remote);
 struct dbserver_remote {
 	struct dbserver_remote *next;
 	char *target;
-	char *owner;  /* the db: remote that produced it, or NULL */
-	bool is_db;   /* a db: remote itself (no socket) */
+	char *owner; /* the db: remote that produced it, or NULL */
+	bool is_db;  /* a db: remote itself (no socket) */
 	int fd;
 	bool tcp;
 	char *unlink_path;
@@ -166,7 +166,8 @@ add_listener(struct dbserver *srv, const char *target, const char *owner,
 		r = listen_tcp(target + 5, &fd, errp);
 	} else {
 		*errp = xasprintf("%s: unsupported remote (only punix:, "
-				  "ptcp: and db: are served)", target);
+				  "ptcp: and db: are served)",
+				  target);
 		return -EAFNOSUPPORT;
 	}
 	if (r)
@@ -192,8 +193,7 @@ add_listener(struct dbserver *srv, const char *target, const char *owner,
 /* Parses "db:DB,TABLE,COLUMN". */
 static int
 parse_db_remote(struct dbserver *srv, const char *target,
-		struct dbserver_db **dbp,
-		const struct ovsdb_table_schema **tsp,
+		struct dbserver_db **dbp, const struct ovsdb_table_schema **tsp,
 		const struct ovsdb_column **colp)
 {
 	char *copy = xstrdup(target + 3);
@@ -323,7 +323,8 @@ dbserver_remote_add(struct dbserver *srv, const char *target, bool from_db,
 	const struct ovsdb_column *col;
 	if (parse_db_remote(srv, target, &db, &ts, &col)) {
 		*errp = xasprintf("%s: invalid syntax or unknown database, "
-				  "table or column", target);
+				  "table or column",
+				  target);
 		return -EINVAL;
 	}
 	struct dbserver_remote *rm = remote_new(srv);

@@ -50,8 +50,8 @@ void
 dbserver_server_db_update(struct dbserver *srv)
 {
 	json_t *ops = json_array();
-	json_array_append_new(ops, json_pack("{ssss}", "op", "delete", "table",
-					     "Database"));
+	json_array_append_new(
+		ops, json_pack("{ssss}", "op", "delete", "table", "Database"));
 	json_object_set_new(json_array_get(ops, 0), "where", json_array());
 	for (size_t i = 0; i < srv->n_dbs; i++) {
 		struct dbserver_db *db = srv->dbs[i];
@@ -62,9 +62,9 @@ dbserver_server_db_update(struct dbserver *srv)
 					"model", "standalone", "connected", 1,
 					"leader", 1, "schema", schema);
 		free(schema);
-		json_array_append_new(ops,
-				      json_pack("{sssssO}", "op", "insert",
-						"table", "Database", "row", row));
+		json_array_append_new(ops, json_pack("{sssssO}", "op", "insert",
+						     "table", "Database", "row",
+						     row));
 		json_decref(row);
 	}
 	json_t *result = NULL;

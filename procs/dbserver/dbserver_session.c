@@ -17,7 +17,7 @@
 LOG_MODULE(dbserver_session);
 
 typedef int method_fn(struct dbserver_session *s, const char *method,
-		       const json_t *id, const json_t *params);
+		      const json_t *id, const json_t *params);
 
 static int
 m_echo(struct dbserver_session *s, const char *method, const json_t *id,
@@ -125,8 +125,8 @@ m_lock(struct dbserver_session *s, const char *method, const json_t *id,
 }
 
 static int
-m_change_aware(struct dbserver_session *s, const char *method,
-	       const json_t *id, const json_t *params)
+m_change_aware(struct dbserver_session *s, const char *method, const json_t *id,
+	       const json_t *params)
 {
 	if (json_array_size(params) != 1 ||
 	    !json_is_boolean(json_array_get(params, 0))) {
@@ -173,10 +173,8 @@ dbserver_session_new(struct dbserver *srv,
 	s->srv = srv;
 	s->send = send;
 	s->aux = aux;
-	s->next = srv->sessions;
-	if (srv->sessions)
-		srv->sessions->prev = s;
-	srv->sessions = s;
+	list_push_back(&srv->sessions, &s->node);
+	list_init(&s->held_node);
 	return s;
 }
 
@@ -203,40 +201,29 @@ dbserver_session_free(struct dbserver_session *s)
 	dbserver_monitors_session_gone(s);
 	dbserver_locks_session_gone(s);
 	dbserver_triggers_session_gone(s);
-	if (s->on_held_list) {
-		struct dbserver_session **pp = &s->srv->held;
-		while (*pp != s)
-			pp = &(*pp)->next_held;
-		*pp = s->next_held;
-	}
+	list_remove(&s->held_node);
 	ds_free(&s->held);
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		s->srv->sessions = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
+	list_remove(&s->node);
 	free(s);
 }
 
 void
 dbserver_session_free_all(struct dbserver *srv)
 {
-	while (srv->sessions)
-		dbserver_session_free(srv->sessions);
+	struct list_node *n;
+
+	while ((n = list_front(&srv->sessions)))
+		dbserver_session_free(
+			LIST_CONTAINER(n, struct dbserver_session, node));
 }
 
 void
-dbserver_session_hold(struct dbserver_session *s, const char *text,
-		      size_t len)
+dbserver_session_hold(struct dbserver_session *s, const char *text, size_t len)
 {
 	ds_put_len(&s->held, text, len);
 	s->held.len++; /* keep the NUL: it separates the messages */
-	if (!s->on_held_list) {
-		s->on_held_list = true;
-		s->next_held = s->srv->held;
-		s->srv->held = s;
-	}
+	if (list_empty(&s->held_node))
+		list_push_back(&s->srv->held, &s->held_node);
 }
 
 void
@@ -244,11 +231,13 @@ dbserver_session_release_held(struct dbserver *srv)
 {
 	/* Send callbacks never free sessions synchronously (transports
 	 * defer that to a timer), so the list stays valid. */
-	while (srv->held) {
-		struct dbserver_session *s = srv->held;
-		srv->held = s->next_held;
-		s->next_held = NULL;
-		s->on_held_list = false;
+	struct list_node *n;
+
+	while ((n = list_front(&srv->held))) {
+		struct dbserver_session *s =
+			LIST_CONTAINER(n, struct dbserver_session, held_node);
+
+		list_remove(n);
 		for (size_t off = 0; off < s->held.len && !s->dead;) {
 			const char *text = s->held.s + off;
 			s->send(s->aux, text);
@@ -268,11 +257,11 @@ handle(struct dbserver_session *s, const json_t *msg)
 		return -EPROTO;
 	const char *key;
 	json_t *val;
-	json_object_foreach (json_mut(msg), key, val)
-		if (strcmp(key, "method") && strcmp(key, "params") &&
-		    strcmp(key, "result") && strcmp(key, "error") &&
-		    strcmp(key, "id"))
-			return -EPROTO;
+	json_object_foreach(
+		json_mut(msg), key,
+		val) if (strcmp(key, "method") && strcmp(key, "params") &&
+			 strcmp(key, "result") && strcmp(key, "error") &&
+			 strcmp(key, "id")) return -EPROTO;
 	const json_t *method = json_object_get(msg, "method");
 	const json_t *params = json_object_get(msg, "params");
 	const json_t *id = json_object_get(msg, "id");
@@ -283,7 +272,8 @@ handle(struct dbserver_session *s, const json_t *msg)
 		if (!json_object_get(msg, "result") &&
 		    !json_object_get(msg, "error"))
 			return -EPROTO;
-		if (!json_is_string(id) || strcmp(json_string_value(id), "echo"))
+		if (!json_is_string(id) ||
+		    strcmp(json_string_value(id), "echo"))
 			return -EPROTO;
 		return 0;
 	}

@@ -31,8 +31,8 @@ struct dbserver_conn {
 	struct jsonrpc_framer fr;
 	char *out;
 	size_t out_len, out_cap, out_off;
-	bool dead;      /* close now (error) */
-	bool want_out;  /* EPOLLOUT armed */
+	bool dead;     /* close now (error) */
+	bool want_out; /* EPOLLOUT armed */
 	uint64_t last_rx;
 	bool probe_sent;
 	struct ev_timer *probe, *reaper;
@@ -122,8 +122,10 @@ conn_send(void *aux, const char *text)
 	if (c->dead)
 		return;
 	if (c->out_len - c->out_off + n > c->srv->opts.max_backlog_bytes) {
-		log_warn_rl(&rl, "dropping connection: output backlog over "
-				 "%zu bytes", c->srv->opts.max_backlog_bytes);
+		log_warn_rl(&rl,
+			    "dropping connection: output backlog over "
+			    "%zu bytes",
+			    c->srv->opts.max_backlog_bytes);
 		conn_kill(c);
 		return;
 	}
@@ -221,8 +223,9 @@ on_probe(struct ev_timer *t, void *arg)
 	if (c->dead || now - c->last_rx < iv)
 		return;
 	if (c->probe_sent) {
-		log_warn_rl(&rl, "no response to inactivity probe after %.3g "
-				 "seconds, disconnecting",
+		log_warn_rl(&rl,
+			    "no response to inactivity probe after %.3g "
+			    "seconds, disconnecting",
 			    (double)(now - c->last_rx) / 1000);
 		conn_kill(c);
 		return;

@@ -46,7 +46,8 @@ on_option(int opt, const char *arg, void *aux)
 
 	if (opt != 'R')
 		return false;
-	a->remotes = xrealloc(a->remotes, (a->n_remotes + 1) * sizeof *a->remotes);
+	a->remotes =
+		xrealloc(a->remotes, (a->n_remotes + 1) * sizeof *a->remotes);
 	a->remotes[a->n_remotes++] = arg;
 	return true;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * microvs-tunneld: tunnel ports (VXLAN, GRE, Geneve): endpoints, keys, underlay routes and neighbours, tunnel status in the database.
+ * microvs-tunneld: tunnel ports (VXLAN, GRE, Geneve): endpoints, keys, underlay
+ * routes and neighbours, tunnel status in the database.
  *
  * May: CAP_NET_ADMIN only (to create kernel tunnel devices).
  * Talks to: dbserver and upcalld.
@@ -20,7 +21,8 @@ main(int argc, char **argv)
 {
 	struct service s;
 
-	service_init(&s, "tunneld", argc, argv, NULL, NULL, NULL, NULL, NULL, NULL);
+	service_init(&s, "tunneld", argc, argv, NULL, NULL, NULL, NULL, NULL,
+		     NULL);
 	service_serve(&s, handlers, 0, NULL);
 	service_drop(&s);
 	return service_run(&s);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * microvs-upcalld: the datapath owner: kernel module over generic netlink or the userspace datapath, vports, upcalls batched to vswitchd, megaflows, revalidation.
+ * microvs-upcalld: the datapath owner: kernel module over generic netlink or
+ * the userspace datapath, vports, upcalls batched to vswitchd, megaflows,
+ * revalidation.
  *
  * May: CAP_NET_ADMIN and CAP_NET_RAW only; it never parses OpenFlow or JSON.
  * Talks to: vswitchd, tunneld and the kernel module.
@@ -20,7 +22,8 @@ main(int argc, char **argv)
 {
 	struct service s;
 
-	service_init(&s, "upcalld", argc, argv, NULL, NULL, NULL, NULL, NULL, NULL);
+	service_init(&s, "upcalld", argc, argv, NULL, NULL, NULL, NULL, NULL,
+		     NULL);
 	service_serve(&s, handlers, 0, NULL);
 	service_drop(&s);
 	return service_run(&s);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * microvs-vswitchd: the OpenFlow switch: bridges and ports from the database, flow tables, translation of missed packets, MAC learning, status back to the database.
+ * microvs-vswitchd: the OpenFlow switch: bridges and ports from the database,
+ * flow tables, translation of missed packets, MAC learning, status back to the
+ * database.
  *
- * May: nothing privileged: it parses untrusted OpenFlow, so it holds no capability at all.
- * Talks to: dbserver, upcalld, OpenFlow controllers and ovs-ofctl.
+ * May: nothing privileged: it parses untrusted OpenFlow, so it holds no
+ * capability at all. Talks to: dbserver, upcalld, OpenFlow controllers and
+ * ovs-ofctl.
  *
  * main() only parses arguments, opens what needs privilege, drops to the
  * role (lib/roles.c), opens the bus with its handler table and runs the
@@ -20,7 +23,8 @@ main(int argc, char **argv)
 {
 	struct service s;
 
-	service_init(&s, "vswitchd", argc, argv, NULL, NULL, NULL, NULL, NULL, NULL);
+	service_init(&s, "vswitchd", argc, argv, NULL, NULL, NULL, NULL, NULL,
+		     NULL);
 	service_serve(&s, handlers, 0, NULL);
 	service_drop(&s);
 	return service_run(&s);

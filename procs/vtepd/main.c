@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * microvs-vtepd: the VTEP emulator: turns the hardware_vtep database into bridges, tunnels and flows, reports learned MACs back.
+ * microvs-vtepd: the VTEP emulator: turns the hardware_vtep database into
+ * bridges, tunnels and flows, reports learned MACs back.
  *
  * May: nothing privileged: no capabilities.
  * Talks to: dbserver and vswitchd.
@@ -20,7 +21,8 @@ main(int argc, char **argv)
 {
 	struct service s;
 
-	service_init(&s, "vtepd", argc, argv, NULL, NULL, NULL, NULL, NULL, NULL);
+	service_init(&s, "vtepd", argc, argv, NULL, NULL, NULL, NULL, NULL,
+		     NULL);
 	service_serve(&s, handlers, 0, NULL);
 	service_drop(&s);
 	return service_run(&s);

@@ -16,7 +16,8 @@ static void
 on_ping(struct bus_req *req, const void *msg, void *aux)
 {
 	const struct bus_msg_ping *p = msg;
-	struct bus_msg_pong r = { .token = p->token, .pid = (uint64_t)getpid() };
+	struct bus_msg_pong r = { .token = p->token,
+				  .pid = (uint64_t)getpid() };
 
 	bus_msg_set_present(BUS_MSG_PONG, &r, 2);
 	bus_reply(req, BUS_MSG_PONG, &r);
@@ -63,8 +64,8 @@ service_init(struct service *s, const char *role, int argc, char **argv,
 	if (optindp)
 		*optindp = optind;
 	else if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument %s\n",
-			s->role->binary, argv[optind]);
+		fprintf(stderr, "%s: unexpected argument %s\n", s->role->binary,
+			argv[optind]);
 		exit(1);
 	}
 	daemon_opts_finish(&s->opts);
@@ -82,8 +83,8 @@ service_serve(struct service *s, const struct bus_handler *handlers, size_t n,
 
 	s->handlers = xcalloc(n + 2, sizeof *s->handlers);
 	memcpy(s->handlers, handlers, n * sizeof *handlers);
-	s->handlers[n] = (struct bus_handler){ BUS_MSG_APPCTL_CALL,
-					       appctl_on_call };
+	s->handlers[n] =
+		(struct bus_handler){ BUS_MSG_APPCTL_CALL, appctl_on_call };
 	s->handlers[n + 1] = (struct bus_handler){ BUS_MSG_PING, on_ping };
 	err = bus_open(s->loop, s->opts.rundir, s->role, &s->bus);
 	if (!err)

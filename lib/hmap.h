@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ovsdb_hmap: a small intrusive chained hash map used by the OVSDB engine
- * (rows by UUID, transaction rows, index checks).  The caller embeds a
+ * hmap: a small intrusive chained hash map (rows by UUID in the OVSDB
+ * engine, flows and ports in the data plane).  The caller embeds a
  * struct hnode in its element and supplies the hash; lookups walk one
  * bucket and compare with the caller's own key test.
  */
-#ifndef MICROVS_OVSDB_HMAP_H
-#define MICROVS_OVSDB_HMAP_H
+#ifndef MICROVS_HMAP_H
+#define MICROVS_HMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -25,8 +25,8 @@ struct hmap {
 	size_t n;
 };
 
-#define HMAP_CONTAINER(PTR, TYPE, MEMBER)                                    \
-	((TYPE *)(void *)((char *)(PTR) - offsetof(TYPE, MEMBER)))
+#define HMAP_CONTAINER(PTR, TYPE, MEMBER) \
+	((TYPE *)(void *)((char *)(PTR)-offsetof(TYPE, MEMBER)))
 
 static inline void
 hmap_init(struct hmap *m)
@@ -128,13 +128,13 @@ hmap_next(const struct hmap *m, const struct hnode *node)
 	return hmap_first_from_(m, (node->hash & m->mask) + 1);
 }
 
-#define HMAP_FOR_EACH_SAFE(NODE, NEXT, MAP)                                   \
-	for ((NODE) = hmap_first(MAP),                                       \
-	    (NEXT) = (NODE) ? hmap_next(MAP, NODE) : NULL;                   \
-	     (NODE); (NODE) = (NEXT),                                        \
-	    (NEXT) = (NODE) ? hmap_next(MAP, NODE) : NULL)
+#define HMAP_FOR_EACH_SAFE(NODE, NEXT, MAP)                \
+	for ((NODE) = hmap_first(MAP),                     \
+	    (NEXT) = (NODE) ? hmap_next(MAP, NODE) : NULL; \
+	     (NODE);                                       \
+	     (NODE) = (NEXT), (NEXT) = (NODE) ? hmap_next(MAP, NODE) : NULL)
 
-#define HMAP_FOR_EACH(NODE, MAP)                                             \
+#define HMAP_FOR_EACH(NODE, MAP) \
 	for ((NODE) = hmap_first(MAP); (NODE); (NODE) = hmap_next(MAP, NODE))
 
 static inline uint32_t

@@ -3,8 +3,8 @@
  * appctl: the per-process command registry behind `ovs-appctl -t PROC CMD`
  * (BUS_MSG_APPCTL_CALL).  A process registers its commands at start-up; the
  * generic ones (list-commands, version, vlog/..., memory/show,
- * coverage/..., exit) come from appctl_register_generic().  Handlers answer at once or
- * later, exactly once, with appctl_reply() or appctl_reply_error().
+ * coverage/..., exit) come from appctl_register_generic().  Handlers answer at
+ * once or later, exactly once, with appctl_reply() or appctl_reply_error().
  */
 #ifndef MICROVS_APPCTL_H
 #define MICROVS_APPCTL_H

@@ -51,8 +51,8 @@ client_ping(const char *rundir, const char *target, unsigned timeout_ms,
 	void *reply;
 	int err;
 
-	err = bus_call_sync(rundir, target, BUS_MSG_PING, &p, timeout_ms,
-			    &type, &reply);
+	err = bus_call_sync(rundir, target, BUS_MSG_PING, &p, timeout_ms, &type,
+			    &reply);
 	if (err)
 		return err;
 	if (type == BUS_MSG_PONG && pid)

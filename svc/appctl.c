@@ -35,8 +35,8 @@ static struct ev_loop *exit_loop;
 static const char *program;
 
 void
-appctl_register(const char *name, const char *usage, int min_args,
-		int max_args, appctl_fn *fn, void *aux)
+appctl_register(const char *name, const char *usage, int min_args, int max_args,
+		appctl_fn *fn, void *aux)
 {
 	size_t i;
 
@@ -44,8 +44,8 @@ appctl_register(const char *name, const char *usage, int min_args,
 	/* Keep sorted for list-commands. */
 	for (i = n_cmds; i > 0 && strcmp(cmds[i - 1].name, name) > 0; i--)
 		cmds[i] = cmds[i - 1];
-	cmds[i] = (struct appctl_cmd){ name, usage, min_args, max_args, fn,
-				       aux };
+	cmds[i] =
+		(struct appctl_cmd){ name, usage, min_args, max_args, fn, aux };
 	n_cmds++;
 }
 
@@ -97,16 +97,18 @@ appctl_on_call(struct bus_req *req, const void *msg, void *aux)
 		if (strcmp(cmd->name, call->command))
 			continue;
 		if (argc < cmd->min_args)
-			appctl_reply_error(c, "\"%s\" command requires at "
-					      "least %d arguments\n",
+			appctl_reply_error(c,
+					   "\"%s\" command requires at "
+					   "least %d arguments\n",
 					   cmd->name, cmd->min_args);
 		else if (argc > cmd->max_args)
-			appctl_reply_error(c, "\"%s\" command takes at most "
-					      "%d arguments\n",
+			appctl_reply_error(c,
+					   "\"%s\" command takes at most "
+					   "%d arguments\n",
 					   cmd->name, cmd->max_args);
 		else {
-			const char **argv = xcalloc((size_t)argc + 1,
-						    sizeof *argv);
+			const char **argv =
+				xcalloc((size_t)argc + 1, sizeof *argv);
 			for (int j = 0; j < argc; j++)
 				argv[j] = call->args.v[j];
 			cmd->fn(c, argc, argv, cmd->aux);
@@ -114,9 +116,11 @@ appctl_on_call(struct bus_req *req, const void *msg, void *aux)
 		}
 		return;
 	}
-	appctl_reply_error(c, "\"%s\" is not a valid command (use "
-			      "\"list-commands\" to see a list of valid "
-			      "commands)\n", call->command);
+	appctl_reply_error(c,
+			   "\"%s\" is not a valid command (use "
+			   "\"list-commands\" to see a list of valid "
+			   "commands)\n",
+			   call->command);
 }
 
 /* ---- generic commands ---- */
@@ -254,8 +258,8 @@ appctl_register_generic(struct ev_loop *loop, const char *binary)
 	appctl_register("list-commands", "", 0, 0, cmd_list_commands, NULL);
 	appctl_register("version", "", 0, 0, cmd_version, NULL);
 	appctl_register("vlog/list", "", 0, 0, cmd_vlog_list, NULL);
-	appctl_register("vlog/set", "{spec | PATTERN:destination:pattern}",
-			0, 16, cmd_vlog_set, NULL);
+	appctl_register("vlog/set", "{spec | PATTERN:destination:pattern}", 0,
+			16, cmd_vlog_set, NULL);
 	appctl_register("vlog/reopen", "", 0, 0, cmd_vlog_reopen, NULL);
 	appctl_register("memory/show", "", 0, 0, cmd_memory_show, NULL);
 	appctl_register("coverage/show", "", 0, 0, cmd_coverage_show, NULL);
