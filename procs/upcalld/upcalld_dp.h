@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * upcalld_dp: the datapath interface.  One front end (upcalld_dp.c) and a
+ * table of functions per implementation, as Open vSwitch's dpif:
+ *
+ *	"netdev"  the userspace datapath: packet I/O in upcalld itself
+ *		  (upcalld_dp_user.c, with the megaflow table of
+ *		  upcalld_flow_table.c and the ports of upcalld_vport.c)
+ *	"dummy"   in-memory ports for tests: packets are injected and
+ *		  captured through appctl/test hooks, never a device
+ *	"system"  the kernel module over generic netlink (upcalld_dp_kmod.c,
+ *		  with the kmod issue; until then "system" fails -EAFNOSUPPORT)
+ *
+ * The front end checks arguments, counts (coverage) and logs, so providers
+ * stay small: a provider may assume its arguments were validated (a key
+ * and mask of the right size, actions that parse, a port number it
+ * handed out) unless a member says otherwise.
+ *
+ * Threading: every member runs on upcalld's event-loop thread.  A provider
+ * that polls devices registers its fds on the loop it is given at open and
+ * never blocks in a member; none busy-polls.
+ *
+ * Errors: 0 or a negative errno.  -ENOENT: no such port or flow;
+ * -EEXIST: it exists already; -EINVAL: an argument the provider cannot
+ * represent; -EFBIG: a limit (flows, ports) is reached; -ENODEV: the
+ * device behind a port vanished.
+ */
+#ifndef MICROVS_UPCALLD_DP_H
+#define MICROVS_UPCALLD_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp_packet.h"
+#include "ev.h"
+#include "microvs_dp.h"
+
+struct dp;
+
+/* What a port is made of, for port_add. */
+struct dp_port_spec {
+	const char *name;	  /* device name, or the datapath's own */
+	enum mvs_vport_type type; /* MVS_VPORT_TYPE_* */
+	uint32_t port_no;	  /* wanted number, or MVS_PORT_NONE: any */
+	uint16_t tnl_dst_port;	  /* tunnels: UDP port, host order; 0 default */
+};
+
+/* What a port is, for port_query and port_dump. */
+struct dp_port_info {
+	uint32_t port_no;
+	enum mvs_vport_type type;
+	char name[16];
+	int ifindex;	     /* 0 when no device (tunnels, dummy) */
+	uint8_t mac[6];	     /* the device's address, zero if none */
+	int mtu;	     /* 0 if unknown */
+	bool carrier;	     /* link up */
+	bool admin_up;	     /* IFF_UP */
+	uint64_t speed_mbps; /* 0 if unknown */
+	struct mvs_port_stats stats;
+};
+
+/* One flow to install or replace, for flow_put. */
+struct dp_flow_put {
+	struct mvs_ufid ufid;
+	const struct mvs_key *key; /* masked: key & mask == key */
+	const struct mvs_key *mask;
+	const struct nlattr *actions;
+	size_t actions_len;
+	uint32_t flags;	  /* MVS_FLOW_F_CREATE and/or MVS_FLOW_F_MODIFY */
+	bool clear_stats; /* with MODIFY: zero the statistics */
+};
+
+/* One flow as dumped; the pointers stay valid until the dump callback
+ * returns. */
+struct dp_flow {
+	struct mvs_ufid ufid;
+	const struct mvs_key *key;
+	const struct mvs_key *mask;
+	const struct nlattr *actions;
+	size_t actions_len;
+	struct mvs_flow_stats stats;
+};
+
+/* One packet handed up: a miss, or a userspace action.  The packet and
+ * the userdata belong to the front end until it hands them back with
+ * dp_upcall_done (upcalld_dp.c). */
+struct dp_upcall {
+	enum mvs_upcall_type type;
+	struct dp_packet *packet;
+	struct mvs_key key;	 /* extracted, unmasked */
+	const uint8_t *userdata; /* MVS_UPCALL_ACTION only */
+	size_t userdata_len;
+};
+
+/* How a provider hands misses up.  @upcalls is called on the loop thread
+ * with up to DP_BATCH_MAX upcalls, already shared fairly between ports by
+ * the provider (it reads a bounded number of packets per port per round,
+ * so one flooding port cannot starve the others).  The callee takes the
+ * packets (it frees them or executes them). */
+struct dp_upcall_ops {
+	void (*upcalls)(void *aux, struct dp *dp, struct dp_upcall *ups,
+			size_t n);
+};
+
+typedef void dp_flow_dump_fn(void *aux, const struct dp_flow *flow);
+
+struct dp_class {
+	/* "netdev", "dummy" or "system": Bridge.datapath_type. */
+	const char *type;
+
+	/* Creates datapath @name (or opens the existing one, for "system",
+	 * whose datapaths outlive upcalld) and its local port
+	 * MVS_PORT_LOCAL named @name.  It starts delivering upcalls through
+	 * @ops at once.  @loop is the loop to register fds and timers on.
+	 * -EEXIST is never returned: opening twice is the caller's bug. */
+	int (*open)(const struct dp_class *cls, const char *name,
+		    struct ev_loop *loop, const struct dp_upcall_ops *ops,
+		    void *aux, struct dp **dpp);
+
+	/* Releases @dp.  With @destroy, also removes it and its ports from
+	 * the system (internal devices deleted, promiscuous mode of system
+	 * devices restored); without, leaves a "system" datapath in the
+	 * kernel for the next upcalld.  Never fails. */
+	void (*close)(struct dp *dp, bool destroy);
+
+	/* Lookup statistics and the current flow and mask counts. */
+	int (*get_stats)(struct dp *dp, struct mvs_dp_stats *stats);
+
+	/* Adds a port as @spec says and sets *@port_no.  For
+	 * MVS_VPORT_TYPE_NETDEV the device must exist (-ENODEV) and is put in
+	 * promiscuous mode; for INTERNAL the provider creates the device (a
+	 * tap device for "netdev"); for TAP the tap device must exist.  A
+	 * device already in a datapath is -EBUSY. */
+	int (*port_add)(struct dp *dp, const struct dp_port_spec *spec,
+			uint32_t *port_no);
+
+	/* Removes port @port_no (not MVS_PORT_LOCAL), deleting the flows
+	 * whose key matches on it as in_port is the caller's job. */
+	int (*port_del)(struct dp *dp, uint32_t port_no);
+
+	/* Fills *@info for @port_no, statistics included. */
+	int (*port_query)(struct dp *dp, uint32_t port_no,
+			  struct dp_port_info *info);
+
+	/* Calls @fn for every port, in port-number order. */
+	int (*port_dump)(struct dp *dp,
+			 void (*fn)(void *aux, const struct dp_port_info *),
+			 void *aux);
+
+	/* Installs or modifies a flow.  CREATE alone: -EEXIST if the ufid
+	 * exists, -EFBIG at the flow limit.  MODIFY alone: -ENOENT if it
+	 * does not.  Both: either.  The provider copies everything. */
+	int (*flow_put)(struct dp *dp, const struct dp_flow_put *put);
+
+	/* Deletes the flow @ufid, returning its final statistics in
+	 * *@stats (may be NULL). */
+	int (*flow_del)(struct dp *dp, const struct mvs_ufid *ufid,
+			struct mvs_flow_stats *stats);
+
+	/* Deletes every flow. */
+	int (*flow_flush)(struct dp *dp);
+
+	/* Calls @fn for every flow.  The table must not be changed from
+	 * inside @fn. */
+	int (*flow_dump)(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+
+	/* Runs @actions on @packet, whose key is @key (as for an upcall),
+	 * without looking up or installing a flow.  Takes @packet. */
+	int (*execute)(struct dp *dp, struct dp_packet *packet,
+		       const struct mvs_key *key, const struct nlattr *actions,
+		       size_t actions_len);
+};
+
+/* The front end (upcalld_dp.c). */
+
+/* The class for @type, or NULL. */
+const struct dp_class *dp_class_find(const char *type);
+
+/* Every registered class, for iface_types/datapath_types. */
+extern const struct dp_class *const dp_classes[];
+extern const size_t n_dp_classes;
+
+extern const struct dp_class dp_netdev_class; /* upcalld_dp_user.c */
+extern const struct dp_class dp_dummy_class;  /* upcalld_dp_dummy.c */
+
+#endif
