@@ -23,7 +23,8 @@
 LOG_MODULE(bus);
 
 #define N_RECV_SLOTS 4
-#define MAX_UIDS 8
+/* One uid per identity, and the caller's own (see load_uids()). */
+#define MAX_UIDS (ROLE_N_IDS + 1)
 
 /* Work handed from nng's threads to the loop. */
 enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
@@ -239,23 +240,20 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 static void
 load_uids(struct bus *bus)
 {
-	bus->uids[0] = 0;
-	bus->uid_roles[0] = BUS_ROLE_ADMIN;
-	bus->n_uids = 1;
-	for (size_t i = 0; i < n_roles && bus->n_uids < MAX_UIDS; i++) {
+	bus->n_uids = 0;
+	for (enum role_id id = 0; id < ROLE_N_IDS; id++) {
 		uid_t uid;
-		gid_t gid;
 
-		if (role_ids(&roles[i], &uid, &gid))
+		if (role_uid(&roles[id], &uid))
 			continue;
 		bus->uids[bus->n_uids] = uid;
-		bus->uid_roles[bus->n_uids++] = 1u << i;
+		bus->uid_roles[bus->n_uids++] = 1u << id;
 	}
 	/* An instance run entirely by one ordinary user (no root, so no
-	 * drop): that user is every role. */
-	if (getuid() != 0 && bus->n_uids < MAX_UIDS) {
+	 * drop): that user is every process role. */
+	if (getuid() != 0) {
 		bus->uids[bus->n_uids] = getuid();
-		bus->uid_roles[bus->n_uids++] = (1u << n_roles) - 1;
+		bus->uid_roles[bus->n_uids++] = (1u << ROLE_N_PROCS) - 1;
 	}
 }
 
@@ -275,9 +273,9 @@ uid_role_name(const struct bus *bus, uid_t uid)
 {
 	uint32_t bits = roles_of_uid(bus, uid);
 
-	for (unsigned i = 0; i < BUS_N_ROLES; i++)
-		if (bits & (1u << i))
-			return bus_role_names[i];
+	for (enum role_id id = 0; id < ROLE_N_IDS; id++)
+		if (bits & (1u << id))
+			return roles[id].name;
 	return "no role";
 }
 

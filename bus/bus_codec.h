@@ -15,7 +15,6 @@
 #define BUS_MAX_MSG (16u << 20)
 
 extern const struct bus_msg_desc bus_msg_descs[BUS_MSG_MAX];
-extern const char *const bus_role_names[BUS_N_ROLES];
 
 /* The descriptor of message @type, or NULL if the catalogue has none. */
 const struct bus_msg_desc *bus_msg_desc(unsigned type);

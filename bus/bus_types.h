@@ -44,6 +44,7 @@ struct bus_msg_desc {
 	const char *name;
 	enum bus_kind kind;
 	uint32_t senders, receivers; /* BUS_ROLE_* bits */
+	const char *sender_names;    /* as the catalogue says: "admin vtepd" */
 	size_t size;
 	size_t present_offset;
 	const struct bus_field_desc *fields;

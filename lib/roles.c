@@ -17,39 +17,46 @@
 	}
 #define UNIX_ONLY "AF_UNIX"
 
-const struct role roles[] = {
-	/* name       binary              user          caps */
-	{ "dbserver", "microvs-dbserver", "microvs-db", NO_CAPS,
-	  "configuration database (OVSDB on SQLite)", 5, 10000, 1000,
-	  "AF_UNIX AF_INET AF_INET6", true },
-	{ "upcalld",
-	  "microvs-upcalld",
-	  "microvs-dp",
-	  { CAP_NET_ADMIN, CAP_NET_RAW, -1 },
-	  "datapath owner: vports, upcalls, megaflows",
-	  5,
-	  10000,
-	  1000,
-	  "AF_UNIX AF_NETLINK AF_PACKET AF_XDP",
-	  false },
-	{ "vswitchd", "microvs-vswitchd", "microvs-sw", NO_CAPS,
-	  "OpenFlow switch: bridges, flow tables, translation", 5, 10000, 1000,
-	  "AF_UNIX AF_INET AF_INET6", false },
-	{ "tunneld",
-	  "microvs-tunneld",
-	  "microvs-tnl",
-	  { CAP_NET_ADMIN, -1 },
-	  "tunnel ports: VXLAN, GRE, Geneve endpoints and underlay",
-	  5,
-	  10000,
-	  1000,
-	  "AF_UNIX AF_NETLINK AF_INET AF_INET6",
-	  false },
-	{ "vtepd", "microvs-vtepd", "microvs-vtep", NO_CAPS,
-	  "VTEP emulator: hardware_vtep to bridges and flows", 5, 10000, 1000,
-	  UNIX_ONLY, false },
+#define RESTART                                         \
+	.restart_burst = 5, .restart_window_ms = 10000, \
+	.restart_backoff_ms = 1000
+
+const struct role roles[ROLE_N_IDS] = {
+	[ROLE_DBSERVER] = { "dbserver", "microvs-dbserver", "microvs-db",
+			    NO_CAPS, "configuration database (OVSDB on SQLite)",
+			    RESTART,
+			    .address_families = "AF_UNIX AF_INET AF_INET6",
+			    .writes_dbdir = true },
+	[ROLE_UPCALLD] = { "upcalld",
+			   "microvs-upcalld",
+			   "microvs-dp",
+			   { CAP_NET_ADMIN, CAP_NET_RAW, -1 },
+			   "datapath owner: vports, upcalls, megaflows",
+			   RESTART,
+			   .address_families =
+				   "AF_UNIX AF_NETLINK AF_PACKET AF_XDP" },
+	[ROLE_VSWITCHD] = { "vswitchd", "microvs-vswitchd", "microvs-sw",
+			    NO_CAPS,
+			    "OpenFlow switch: bridges, flow tables, "
+			    "translation",
+			    RESTART,
+			    .address_families = "AF_UNIX AF_INET AF_INET6" },
+	[ROLE_TUNNELD] = { "tunneld",
+			   "microvs-tunneld",
+			   "microvs-tnl",
+			   { CAP_NET_ADMIN, -1 },
+			   "tunnel ports: VXLAN, GRE, Geneve endpoints and "
+			   "underlay",
+			   RESTART,
+			   .address_families =
+				   "AF_UNIX AF_NETLINK AF_INET AF_INET6" },
+	[ROLE_VTEPD] = { "vtepd", "microvs-vtepd", "microvs-vtep", NO_CAPS,
+			 "VTEP emulator: hardware_vtep to bridges and flows",
+			 RESTART, .address_families = UNIX_ONLY },
+	/* No process: uid 0 calling with the operator's tools. */
+	[ROLE_ADMIN] = { "admin", NULL, "root", NO_CAPS, "the operator" },
 };
-const size_t n_roles = ARRAY_SIZE(roles);
+const size_t n_roles = ROLE_N_PROCS;
 
 const struct role_family role_families[] = {
 	{ AF_UNIX, "AF_UNIX" },	    { AF_INET, "AF_INET" },
@@ -99,10 +106,10 @@ role_find(const char *name)
 	return NULL;
 }
 
-size_t
+enum role_id
 role_index(const struct role *r)
 {
-	return (size_t)(r - roles);
+	return (enum role_id)(r - roles);
 }
 
 unsigned long long
@@ -116,19 +123,30 @@ role_cap_mask(const struct role *r)
 }
 
 int
-role_ids(const struct role *r, uid_t *uid, gid_t *gid)
+role_uid(const struct role *r, uid_t *uid)
 {
 	struct passwd *pw;
-	struct group *gr;
 
 	errno = 0;
 	pw = getpwnam(r->user);
 	if (!pw)
 		return errno ? -errno : -ENOENT;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+int
+role_ids(const struct role *r, uid_t *uid, gid_t *gid)
+{
+	struct group *gr;
+	int err = role_uid(r, uid);
+
+	if (err)
+		return err;
+	errno = 0;
 	gr = getgrnam(ROLE_GROUP);
 	if (!gr)
 		return errno ? -errno : -ENOENT;
-	*uid = pw->pw_uid;
 	*gid = gr->gr_gid;
 	return 0;
 }

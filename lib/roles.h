@@ -16,6 +16,22 @@
 #define ROLE_GROUP "microvs"
 #define ROLE_MAX_CAPS 4
 
+/* Every identity the bus knows, and the only list of them: roles[] is
+ * indexed by it, and bus/gen_catalogue.py reads this enum (one name a
+ * line) so that a role's bit in the catalogue is 1 << its id.  The process
+ * roles come first, in start order (dependencies first); then the
+ * identities that are no process of their own. */
+enum role_id {
+	ROLE_DBSERVER,
+	ROLE_UPCALLD,
+	ROLE_VSWITCHD,
+	ROLE_TUNNELD,
+	ROLE_VTEPD,
+	ROLE_N_PROCS,		   /* the process roles end here */
+	ROLE_ADMIN = ROLE_N_PROCS, /* uid 0: the operator's tools */
+	ROLE_N_IDS
+};
+
 struct role {
 	const char *name;	 /* "dbserver": bus endpoint, appctl target */
 	const char *binary;	 /* "microvs-dbserver" */
@@ -32,15 +48,16 @@ struct role {
 	bool writes_dbdir;
 };
 
-/* All roles, in start order (dependencies first). */
-extern const struct role roles[];
-extern const size_t n_roles;
+/* Every identity, indexed by enum role_id: the first n_roles are the
+ * process roles, in start order; the others have only a name and a user. */
+extern const struct role roles[ROLE_N_IDS];
+extern const size_t n_roles; /* ROLE_N_PROCS */
 
-/* The role named @name (also accepts "microvs-NAME" and Open vSwitch's
- * names "ovsdb-server" and "ovs-vswitchd"), or NULL. */
+/* The process role named @name (also accepts "microvs-NAME" and Open
+ * vSwitch's names "ovsdb-server" and "ovs-vswitchd"), or NULL. */
 const struct role *role_find(const char *name);
-/* Index of @r in roles[]. */
-size_t role_index(const struct role *r);
+/* The id of @r, its index in roles[]. */
+enum role_id role_index(const struct role *r);
 /* Capability bit mask of @r (bit N = capability N). */
 unsigned long long role_cap_mask(const struct role *r);
 
@@ -57,5 +74,7 @@ bool role_allows_family(const struct role *r, int af);
 /* Resolves @r's user to *@uid and the microvs group to *@gid.
  * 0, -ENOENT (no such user or group) or -errno. */
 int role_ids(const struct role *r, uid_t *uid, gid_t *gid);
+/* Resolves @r's user alone.  0, -ENOENT or -errno. */
+int role_uid(const struct role *r, uid_t *uid);
 
 #endif
