@@ -340,8 +340,7 @@ main(int argc, char **argv)
 		/* The policy table, for tests and operators. */
 		for (size_t i = 0; i < n_roles; i++)
 			printf("%s %s %s %#llx\n", roles[i].name,
-			       roles[i].binary, roles[i].user,
-			       role_cap_mask(&roles[i]));
+			       roles[i].binary, roles[i].user, roles[i].caps);
 		return 0;
 	}
 	if (!strcmp(cmd, "systemd-units")) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* roles: the process table.  Keep it on one screen. */
+/* roles: the role table.  Keep it on one screen. */
 #include "roles.h"
 
 #include <errno.h>
@@ -11,50 +11,40 @@
 
 #include "util.h"
 
-#define NO_CAPS    \
-	{          \
-		-1 \
-	}
-#define UNIX_ONLY "AF_UNIX"
-
-#define RESTART                                         \
+#define RESTART_POLICY                                  \
 	.restart_burst = 5, .restart_window_ms = 10000, \
 	.restart_backoff_ms = 1000
 
 const struct role roles[ROLE_N_IDS] = {
 	[ROLE_DBSERVER] = { "dbserver", "microvs-dbserver", "microvs-db",
-			    NO_CAPS, "configuration database (OVSDB on SQLite)",
-			    RESTART,
-			    .address_families = "AF_UNIX AF_INET AF_INET6",
-			    .writes_dbdir = true },
-	[ROLE_UPCALLD] = { "upcalld",
-			   "microvs-upcalld",
-			   "microvs-dp",
-			   { CAP_NET_ADMIN, CAP_NET_RAW, -1 },
+			    "configuration database (OVSDB on SQLite)",
+			    .families = { AF_UNIX, AF_INET, AF_INET6 },
+			    .writes_dbdir = true, RESTART_POLICY },
+	[ROLE_UPCALLD] = { "upcalld", "microvs-upcalld", "microvs-dp",
 			   "datapath owner: vports, upcalls, megaflows",
-			   RESTART,
-			   .address_families =
-				   "AF_UNIX AF_NETLINK AF_PACKET AF_XDP" },
+			   .caps = ROLE_CAP(CAP_NET_ADMIN) |
+				   ROLE_CAP(CAP_NET_RAW),
+			   .families = { AF_UNIX, AF_NETLINK, AF_PACKET,
+					 AF_XDP },
+			   .syscalls = { "bpf" }, /* AF_XDP sockets */
+			   RESTART_POLICY },
 	[ROLE_VSWITCHD] = { "vswitchd", "microvs-vswitchd", "microvs-sw",
-			    NO_CAPS,
 			    "OpenFlow switch: bridges, flow tables, "
 			    "translation",
-			    RESTART,
-			    .address_families = "AF_UNIX AF_INET AF_INET6" },
-	[ROLE_TUNNELD] = { "tunneld",
-			   "microvs-tunneld",
-			   "microvs-tnl",
-			   { CAP_NET_ADMIN, -1 },
+			    .families = { AF_UNIX, AF_INET, AF_INET6 },
+			    RESTART_POLICY },
+	[ROLE_TUNNELD] = { "tunneld", "microvs-tunneld", "microvs-tnl",
 			   "tunnel ports: VXLAN, GRE, Geneve endpoints and "
 			   "underlay",
-			   RESTART,
-			   .address_families =
-				   "AF_UNIX AF_NETLINK AF_INET AF_INET6" },
-	[ROLE_VTEPD] = { "vtepd", "microvs-vtepd", "microvs-vtep", NO_CAPS,
+			   .caps = ROLE_CAP(CAP_NET_ADMIN),
+			   .families = { AF_UNIX, AF_NETLINK, AF_INET,
+					 AF_INET6 },
+			   RESTART_POLICY },
+	[ROLE_VTEPD] = { "vtepd", "microvs-vtepd", "microvs-vtep",
 			 "VTEP emulator: hardware_vtep to bridges and flows",
-			 RESTART, .address_families = UNIX_ONLY },
-	/* No process: uid 0 calling with the operator's tools. */
-	[ROLE_ADMIN] = { "admin", NULL, "root", NO_CAPS, "the operator" },
+			 .families = { AF_UNIX }, RESTART_POLICY },
+	/* No process: uid 0, calling with the operator's tools. */
+	[ROLE_ADMIN] = { "admin", NULL, "root", "the operator" },
 };
 const size_t n_roles = ROLE_N_PROCS;
 
@@ -68,20 +58,19 @@ const size_t n_role_families = ARRAY_SIZE(role_families);
 bool
 role_allows_family(const struct role *r, int af)
 {
-	const char *name = NULL;
-
-	for (size_t i = 0; i < n_role_families; i++)
-		if (role_families[i].af == af)
-			name = role_families[i].name;
-	if (!name)
-		return false;
-	/* A whole word of the space-separated list. */
-	size_t n = strlen(name);
-	for (const char *p = r->address_families; (p = strstr(p, name)); p += n)
-		if ((p == r->address_families || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
+	for (int i = 0; i < ROLE_MAX_FAMILIES && r->families[i]; i++)
+		if (r->families[i] == af)
 			return true;
 	return false;
+}
+
+const char *
+role_family_name(int af)
+{
+	for (size_t i = 0; i < n_role_families; i++)
+		if (role_families[i].af == af)
+			return role_families[i].name;
+	return NULL;
 }
 
 const struct role *
@@ -110,16 +99,6 @@ enum role_id
 role_index(const struct role *r)
 {
 	return (enum role_id)(r - roles);
-}
-
-unsigned long long
-role_cap_mask(const struct role *r)
-{
-	unsigned long long mask = 0;
-
-	for (int i = 0; i < ROLE_MAX_CAPS && r->caps[i] >= 0; i++)
-		mask |= 1ull << r->caps[i];
-	return mask;
 }
 
 int
