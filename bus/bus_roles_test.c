@@ -84,7 +84,7 @@ filled(const struct bus_msg_desc *d)
 		void *p = (char *)msg + f->offset;
 
 		if (f->type == BUS_FT_STR)
-			*(char **)p = xstrdup("version");
+			*(const char **)p = xstrdup("version");
 		bus_msg_set_present(d->id, msg, f->num);
 	}
 	return msg;
@@ -101,26 +101,26 @@ send_every_call(const char *identity)
 	for (size_t r = 0; r < n_roles; r++) {
 		for (unsigned t = 1; t < BUS_MSG_MAX; t++) {
 			const struct bus_msg_desc *d = bus_msg_desc(t);
-			unsigned type;
 			void *msg, *reply = NULL;
+			char *why = NULL;
 			int err;
 
 			if (!d || d->kind != BUS_KIND_CALL)
 				continue;
 			msg = filled(d);
-			err = bus_call_sync(rundir, roles[r].name, t, msg, 5000,
-					    &type, &reply);
+			err = bus_call_sync(rundir, &roles[r], t, msg, 5000,
+					    &reply, &why);
 			bus_msg_free(t, msg);
-			if (err) {
+			bus_msg_free(d->reply, reply);
+			if (err && !why) {
 				fprintf(stderr, "%s -> %s %s: transport %s\n",
 					identity ? identity : "no role",
 					roles[r].name, d->name, strerror(-err));
 				bad++;
 				continue;
 			}
-			bool refused =
-				type == BUS_MSG_ERROR &&
-				((struct bus_msg_error *)reply)->err == -EACCES;
+			/* The bus's refusal is an error reply (a why). */
+			bool refused = err == -EACCES;
 			bool allowed = catalogue_allows(d, identity);
 			if (refused == allowed) {
 				fprintf(stderr,
@@ -132,7 +132,7 @@ send_every_call(const char *identity)
 					allowed ? "accept" : "refuse");
 				bad++;
 			}
-			bus_msg_free(type, reply);
+			free(why);
 		}
 	}
 	return bad;
@@ -264,16 +264,16 @@ main(int argc, char **argv)
 	}
 	for (int i = 0; i < 500 && !up; i++) {
 		struct bus_msg_ping p = { .token = 1 };
-		unsigned type;
-		void *reply;
+		struct bus_msg_pong *reply;
+		char *why = NULL;
 
+		/* Up: it answers (that it does not handle ping). */
 		up = true;
 		for (size_t r = 0; r < n_roles && up; r++) {
-			if (bus_call_sync(rundir, roles[r].name, BUS_MSG_PING,
-					  &p, 500, &type, &reply))
-				up = false;
-			else
-				bus_msg_free(type, reply);
+			bus_call_sync_ping(rundir, &roles[r], &p, 500, &reply,
+					   &why);
+			up = why != NULL;
+			free(why);
 		}
 		if (!up)
 			usleep(10000);

@@ -54,7 +54,7 @@ bool
 ctl_ping(const struct ctl_dirs *d, const struct role *r, unsigned timeout_ms,
 	 long *pid)
 {
-	return client_ping(d->rundir, r->name, timeout_ms, pid) == 0;
+	return client_ping(d->rundir, r, timeout_ms, pid) == 0;
 }
 
 /* Sends one control line to the supervisor; prints its answer.  0 if it
