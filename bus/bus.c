@@ -251,10 +251,11 @@ load_uids(struct bus *bus)
 		bus->uid_roles[bus->n_uids++] = 1u << id;
 	}
 	/* An instance run entirely by one ordinary user (no root, so no
-	 * drop): that user is every process role. */
+	 * drop): that user is every role, the operator (admin) included, so
+	 * that its microvs-ctl may still call its supervisor. */
 	if (getuid() != 0) {
 		bus->uids[bus->n_uids] = getuid();
-		bus->uid_roles[bus->n_uids++] = (1u << ROLE_N_PROCS) - 1;
+		bus->uid_roles[bus->n_uids++] = (1u << ROLE_N_IDS) - 1;
 	}
 }
 

@@ -43,8 +43,12 @@ const struct role roles[ROLE_N_IDS] = {
 	[ROLE_VTEPD] = { "vtepd", "microvs-vtepd", "microvs-vtep",
 			 "VTEP emulator: hardware_vtep to bridges and flows",
 			 .families = { AF_UNIX }, RESTART_POLICY },
-	/* No process: uid 0, calling with the operator's tools. */
+	/* Not processes of their own.  admin: uid 0, calling with the
+	 * operator's tools.  supervisor: microvs-ctl's supervisor, serving
+	 * on the bus; it runs as root, so as a caller it is admin. */
 	[ROLE_ADMIN] = { "admin", NULL, "root", "the operator" },
+	[ROLE_SUPERVISOR] = { "supervisor", "microvs-ctl", NULL,
+			      "the supervisor of microvs-ctl start" },
 };
 const size_t n_roles = ROLE_N_PROCS;
 
@@ -106,6 +110,8 @@ role_uid(const struct role *r, uid_t *uid)
 {
 	struct passwd *pw;
 
+	if (!r->user)
+		return -ENOENT;
 	errno = 0;
 	pw = getpwnam(r->user);
 	if (!pw)

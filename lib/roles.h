@@ -33,6 +33,7 @@ enum role_id {
 	ROLE_VTEPD,
 	ROLE_N_PROCS,		   /* the process roles end here */
 	ROLE_ADMIN = ROLE_N_PROCS, /* uid 0: the operator's tools */
+	ROLE_SUPERVISOR,	   /* microvs-ctl's supervisor: an endpoint */
 	ROLE_N_IDS
 };
 
@@ -81,7 +82,8 @@ const char *role_family_name(int af);
 /* Resolves @r's user to *@uid and the microvs group to *@gid.
  * 0, -ENOENT (no such user or group) or -errno. */
 int role_ids(const struct role *r, uid_t *uid, gid_t *gid);
-/* Resolves @r's user alone.  0, -ENOENT or -errno. */
+/* Resolves @r's user alone.  0, -ENOENT (no such user, or an identity
+ * without a uid of its own) or -errno. */
 int role_uid(const struct role *r, uid_t *uid);
 
 #endif

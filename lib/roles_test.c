@@ -19,7 +19,8 @@ test_every_id_has_its_row(void)
 	for (enum role_id id = 0; id < ROLE_N_IDS; id++) {
 		const struct role *r = &roles[id];
 
-		CHECK(r->name != NULL && r->user != NULL);
+		CHECK(r->name != NULL);
+		CHECK(r->user != NULL || id >= ROLE_N_PROCS);
 		if (!r->name)
 			continue;
 		CHECK_EQ(role_index(r), id);
