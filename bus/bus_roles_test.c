@@ -301,11 +301,6 @@ main(int argc, char **argv)
 		CHECK_RUN(test_every_call_from_admin);
 		CHECK_RUN(test_every_call_from_no_role);
 	}
-	kill(server, SIGKILL);
-	waitpid(server, NULL, 0);
-	char *rm = xasprintf("rm -rf '%s'", rundir);
-	if (system(rm))
-		fprintf(stderr, "cannot remove %s\n", rundir);
-	free(rm);
+	check_teardown(server, rundir);
 	CHECK_EXIT();
 }

@@ -380,11 +380,6 @@ main(int argc, char **argv)
 	printf("%s test_close_while_receiving\n",
 	       check_failures > before ? "FAIL" : "ok  ");
 	bus_close(cli);
-	kill(server, SIGKILL);
-	waitpid(server, NULL, 0);
-	char *rm = xasprintf("rm -rf '%s'", rundir);
-	if (system(rm))
-		fprintf(stderr, "cannot remove %s\n", rundir);
-	free(rm);
+	check_teardown(server, rundir);
 	CHECK_EXIT();
 }
