@@ -23,7 +23,8 @@
 LOG_MODULE(bus);
 
 #define N_RECV_SLOTS 4
-#define MAX_UIDS 8
+/* One uid per identity, and the caller's own (see load_uids()). */
+#define MAX_UIDS (ROLE_N_IDS + 1)
 
 /* Work handed from nng's threads to the loop. */
 enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
@@ -56,7 +57,7 @@ struct bus_req {
 };
 
 struct peer {
-	char *name;
+	const struct role *role;
 	nng_socket sock;
 	struct peer *next;
 };
@@ -69,13 +70,14 @@ struct call {
 	bool sending;
 	uint64_t reqid;
 	unsigned type;
-	bus_reply_fn *cb;
+	bus_call_back_fn *call_back;
+	void (*cb)(void);
 	void *arg;
 };
 
 struct sub {
 	struct bus *bus;
-	char *peer;
+	const struct role *peer;
 	nng_socket sock;
 	nng_aio *aio;
 	bus_notify_fn *fn;
@@ -135,9 +137,9 @@ trace(const char *dir, unsigned type, const void *msg, const char *who)
 }
 
 static char *
-endpoint_url(const char *rundir, const char *peer, const char *kind)
+endpoint_url(const char *rundir, const struct role *peer, const char *kind)
 {
-	return xasprintf("ipc://%s/%s.%s", rundir, peer, kind);
+	return xasprintf("ipc://%s/%s.%s", rundir, peer->name, kind);
 }
 
 static int
@@ -239,23 +241,21 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 static void
 load_uids(struct bus *bus)
 {
-	bus->uids[0] = 0;
-	bus->uid_roles[0] = BUS_ROLE_ADMIN;
-	bus->n_uids = 1;
-	for (size_t i = 0; i < n_roles && bus->n_uids < MAX_UIDS; i++) {
+	bus->n_uids = 0;
+	for (enum role_id id = 0; id < ROLE_N_IDS; id++) {
 		uid_t uid;
-		gid_t gid;
 
-		if (role_ids(&roles[i], &uid, &gid))
+		if (role_uid(&roles[id], &uid))
 			continue;
 		bus->uids[bus->n_uids] = uid;
-		bus->uid_roles[bus->n_uids++] = 1u << i;
+		bus->uid_roles[bus->n_uids++] = 1u << id;
 	}
 	/* An instance run entirely by one ordinary user (no root, so no
-	 * drop): that user is every role. */
-	if (getuid() != 0 && bus->n_uids < MAX_UIDS) {
+	 * drop): that user is every role, the operator (admin) included, so
+	 * that its microvs-ctl may still call its supervisor. */
+	if (getuid() != 0) {
 		bus->uids[bus->n_uids] = getuid();
-		bus->uid_roles[bus->n_uids++] = (1u << n_roles) - 1;
+		bus->uid_roles[bus->n_uids++] = (1u << ROLE_N_IDS) - 1;
 	}
 }
 
@@ -275,9 +275,9 @@ uid_role_name(const struct bus *bus, uid_t uid)
 {
 	uint32_t bits = roles_of_uid(bus, uid);
 
-	for (unsigned i = 0; i < BUS_N_ROLES; i++)
-		if (bits & (1u << i))
-			return bus_role_names[i];
+	for (enum role_id id = 0; id < ROLE_N_IDS; id++)
+		if (bits & (1u << id))
+			return roles[id].name;
 	return "no role";
 }
 
@@ -338,10 +338,11 @@ set_reconnect(nng_socket s)
 }
 
 static int
-listen_ipc(nng_socket s, const char *rundir, const char *name, const char *kind)
+listen_ipc(nng_socket s, const char *rundir, const struct role *self,
+	   const char *kind)
 {
-	char *path = bus_endpoint_path(rundir, name, kind);
-	char *url = endpoint_url(rundir, name, kind);
+	char *path = bus_endpoint_path(rundir, self, kind);
+	char *url = endpoint_url(rundir, self, kind);
 	nng_listener l;
 	int rv;
 
@@ -414,10 +415,9 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	if (rv)
 		return nng_to_errno(rv);
 	nng_socket_set_size(bus->rep, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
-	err = listen_ipc(bus->rep, bus->rundir, bus->self->name, "rpc");
+	err = listen_ipc(bus->rep, bus->rundir, bus->self, "rpc");
 	if (!err)
-		err = listen_ipc(bus->pub, bus->rundir, bus->self->name,
-				 "events");
+		err = listen_ipc(bus->pub, bus->rundir, bus->self, "events");
 	if (err)
 		return err;
 	for (int i = 0; i < N_RECV_SLOTS; i++) {
@@ -441,13 +441,11 @@ free_peers_and_subs(struct bus *bus)
 		struct sub *s = bus->subs;
 		bus->subs = s->next;
 		nng_aio_free(s->aio);
-		free(s->peer);
 		free(s);
 	}
 	while (bus->peers) {
 		struct peer *p = bus->peers;
 		bus->peers = p->next;
-		free(p->name);
 		free(p);
 	}
 }
@@ -460,8 +458,13 @@ bus_close(struct bus *bus)
 
 	if (!bus)
 		return;
-	/* Stop every aio first: after nng_aio_stop() its callback has run
-	 * and will not run again, so nothing pushes to the inbox after. */
+	/* Replies under way go out first (their send times out after 5 s):
+	 * an "exit" command's answer, say, must reach its caller. */
+	LIST_FOR_EACH (r, node, &bus->reqs)
+		if (r->aio)
+			nng_aio_wait(r->aio);
+	/* Stop every aio: after nng_aio_stop() its callback has run and
+	 * will not run again, so nothing pushes to the inbox after. */
 	if (bus->serving)
 		for (int i = 0; i < N_RECV_SLOTS; i++)
 			nng_aio_stop(bus->slots[i].aio);
@@ -484,7 +487,7 @@ bus_close(struct bus *bus)
 	}
 	/* Calls never answered: their callers hear -ECANCELED. */
 	LIST_FOR_EACH_SAFE (c, next_c, node, &bus->calls) {
-		c->cb(-ECANCELED, 0, NULL, c->arg);
+		c->call_back(c->cb, -ECANCELED, NULL, NULL, c->arg);
 		nng_aio_free(c->aio);
 		nng_ctx_close(c->ctx);
 		free(c);
@@ -610,11 +613,17 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 int
 bus_reply(struct bus_req *req, unsigned type, const void *msg)
 {
+	const struct bus_msg_desc *call = bus_msg_desc(req->type);
 	nng_msg *nmsg;
 	size_t len;
 	void *buf;
 	int err, rv;
 
+	if (type != BUS_MSG_ERROR && (!call || call->reply != type)) {
+		log_err("%s is not the reply to %s", bus_msg_name(type),
+			bus_msg_name(req->type));
+		return bus_reply_error(req, -EPROTO, "internal error");
+	}
 	err = bus_encode(type, req->reqid, msg, &buf, &len);
 	if (!err)
 		err = msg_from_buf(buf, len, &nmsg);
@@ -642,27 +651,29 @@ bus_reply_error(struct bus_req *req, int err, const char *fmt, ...)
 {
 	struct bus_msg_error e = { .err = err };
 	va_list ap;
+	char *text;
 	int rv;
 
 	va_start(ap, fmt);
-	e.message = xvasprintf(fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
+	bus_msg_error_set_message(&e, text);
 	rv = bus_reply(req, BUS_MSG_ERROR, &e);
-	free(e.message);
+	free(text);
 	return rv;
 }
 
 /* ---- calling ---- */
 
 static int
-peer_socket(struct bus *bus, const char *name, nng_socket *sockp)
+peer_socket(struct bus *bus, const struct role *peer, nng_socket *sockp)
 {
 	struct peer *p;
 	char *url;
 	int rv;
 
 	for (p = bus->peers; p; p = p->next)
-		if (!strcmp(p->name, name)) {
+		if (p->role == peer) {
 			*sockp = p->sock;
 			return 0;
 		}
@@ -673,7 +684,7 @@ peer_socket(struct bus *bus, const char *name, nng_socket *sockp)
 		return nng_to_errno(rv);
 	}
 	set_reconnect(p->sock);
-	url = endpoint_url(bus->rundir, name, "rpc");
+	url = endpoint_url(bus->rundir, peer, "rpc");
 	rv = nng_dial(p->sock, url, NULL, NNG_FLAG_NONBLOCK);
 	free(url);
 	if (rv) {
@@ -681,7 +692,7 @@ peer_socket(struct bus *bus, const char *name, nng_socket *sockp)
 		free(p);
 		return nng_to_errno(rv);
 	}
-	p->name = xstrdup(name);
+	p->role = peer;
 	p->next = bus->peers;
 	bus->peers = p;
 	*sockp = p->sock;
@@ -707,9 +718,27 @@ on_call_io(void *arg)
 		   c->ctx, c, nng_to_errno(rv));
 }
 
+/* Checks a decoded answer to @c: 0 with *@replyp for its reply; an error
+ * reply becomes its errno and *@whyp; anything else is -EBADMSG. */
+static int
+answer_of(const struct call *c, unsigned type, uint64_t reqid, void *msg,
+	  const void **replyp, const char **whyp)
+{
+	if (reqid != c->reqid)
+		return -EBADMSG;
+	if (type == BUS_MSG_ERROR)
+		return bus_error_errno(msg, whyp);
+	if (type != bus_msg_desc(c->type)->reply)
+		return -EBADMSG;
+	*replyp = msg;
+	return 0;
+}
+
 static void
 handle_reply(struct call *c, nng_msg *nmsg, int err)
 {
+	const void *reply = NULL;
+	const char *why = NULL;
 	unsigned type = 0;
 	uint64_t reqid = 0;
 	void *msg = NULL;
@@ -718,16 +747,15 @@ handle_reply(struct call *c, nng_msg *nmsg, int err)
 		err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
 				 &reqid, &msg);
 		nng_msg_free(nmsg);
-		if (!err && (reqid != c->reqid ||
-			     bus_msg_desc(type)->kind != BUS_KIND_REPLY))
-			err = -EBADMSG;
-		if (err)
+		if (!err) {
+			trace("recv", type, msg, "reply");
+			err = answer_of(c, type, reqid, msg, &reply, &why);
+		}
+		if (err && !why)
 			log_warn_rl(&bad_rl, "bad reply to %s: %s",
 				    bus_msg_name(c->type), strerror(-err));
 	}
-	if (!err)
-		trace("recv", type, msg, "reply");
-	c->cb(err, err ? 0 : type, err ? NULL : msg, c->arg);
+	c->call_back(c->cb, err, reply, why, c->arg);
 	bus_msg_free(type, msg);
 	nng_aio_free(c->aio);
 	nng_ctx_close(c->ctx);
@@ -736,8 +764,9 @@ handle_reply(struct call *c, nng_msg *nmsg, int err)
 }
 
 int
-bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
-	 unsigned timeout_ms, bus_reply_fn *cb, void *arg)
+bus_call(struct bus *bus, const struct role *peer, unsigned type,
+	 const void *msg, unsigned timeout_ms, bus_call_back_fn *call_back,
+	 void (*cb)(void), void *arg)
 {
 	struct call *c;
 	nng_socket sock;
@@ -749,10 +778,13 @@ bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
 	err = peer_socket(bus, peer, &sock);
 	if (err)
 		return err;
+	if (!bus_msg_desc(type) || bus_msg_desc(type)->kind != BUS_KIND_CALL)
+		return -EINVAL;
 	c = xzalloc(sizeof *c);
 	c->bus = bus;
 	c->reqid = bus->next_reqid++;
 	c->type = type;
+	c->call_back = call_back;
 	c->cb = cb;
 	c->arg = arg;
 	err = bus_encode(type, c->reqid, msg, &buf, &len);
@@ -773,7 +805,7 @@ bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
 		free(c);
 		return nng_to_errno(rv);
 	}
-	trace("send", type, msg, peer);
+	trace("send", type, msg, peer->name);
 	c->sending = true;
 	list_push_back(&bus->calls, &c->node);
 	nng_aio_set_timeout(c->aio, (nng_duration)timeout_ms);
@@ -792,7 +824,8 @@ bus_publish(struct bus *bus, unsigned type, const void *msg)
 	void *buf;
 	int err, rv;
 
-	if (!bus->serving || bus_msg_desc(type)->kind != BUS_KIND_NOTIFY)
+	if (!bus->serving || !bus_msg_desc(type) ||
+	    bus_msg_desc(type)->kind != BUS_KIND_NOTIFY)
 		return -EINVAL;
 	err = bus_encode(type, bus->pub_seq + 1, msg, &buf, &len);
 	if (!err)
@@ -841,7 +874,7 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 		log_warn_rl(&bad_rl,
 			    "malformed notification from %s (uid "
 			    "%u): %s",
-			    s->peer, (unsigned)uid, strerror(-err));
+			    s->peer->name, (unsigned)uid, strerror(-err));
 		return;
 	}
 	if (bus_msg_desc(type)->kind != BUS_KIND_NOTIFY ||
@@ -850,7 +883,7 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 			 bus_msg_name(type), (unsigned)uid,
 			 uid_role_name(bus, uid));
 	} else {
-		trace("recv", type, msg, s->peer);
+		trace("recv", type, msg, s->peer->name);
 		s->fn(type, seq, msg, s->aux);
 		s->last_seq = seq;
 	}
@@ -858,7 +891,8 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 }
 
 int
-bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn, void *aux)
+bus_subscribe(struct bus *bus, const struct role *peer, bus_notify_fn *fn,
+	      void *aux)
 {
 	struct sub *s = xzalloc(sizeof *s);
 	char *url;
@@ -885,7 +919,7 @@ bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn, void *aux)
 		free(s);
 		return nng_to_errno(rv);
 	}
-	s->peer = xstrdup(peer);
+	s->peer = peer;
 	s->next = bus->subs;
 	bus->subs = s;
 	nng_recv_aio(s->sock, s->aio);

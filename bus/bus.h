@@ -32,7 +32,8 @@ struct bus_req;
 
 /* Handles one call.  @msg is the decoded struct bus_msg_X; it is freed when
  * the handler returns, so copy what a deferred reply needs.  The handler
- * (now or later) must answer with bus_reply() or bus_reply_error(). */
+ * (now or later) must answer with the call's reply, bus_reply_Y(), or with
+ * bus_reply_error(). */
 typedef void bus_call_fn(struct bus_req *req, const void *msg, void *aux);
 
 struct bus_handler {
@@ -40,11 +41,18 @@ struct bus_handler {
 	bus_call_fn *fn;
 };
 
-/* The answer to bus_call().  @err is 0 with the reply's @type and @msg
- * (freed after the callback; BUS_MSG_ERROR is a reply like any other), or
- * a transport error (-ETIMEDOUT, -ECONNREFUSED, -EBADMSG...) with @msg
- * NULL. */
-typedef void bus_reply_fn(int err, unsigned type, const void *msg, void *arg);
+/* The outcome of a call answered by Y, as the generated callback type
+ *	void bus_Y_fn(int err, const struct bus_msg_Y *reply,
+ *		      const char *why, void *arg);
+ * receives it: exactly one of
+ *   @err 0: @reply is the call's reply (freed after the callback);
+ *   @err < 0 and @why not NULL: the peer answered with an error reply (its
+ *     refusal, e.g. -EACCES from the access check, or the handler's
+ *     error), @why its message;
+ *   @err < 0 and @why NULL: no answer: -ETIMEDOUT, -ECONNREFUSED,
+ *     -EBADMSG (a reply that is malformed or not the call's), -ECANCELED
+ *     (the bus was closed)...
+ * @reply is NULL whenever @err is not 0. */
 
 /* A notification from a subscribed peer; @seq is the publisher's sequence
  * number, consecutive unless the subscriber fell behind (then resync). */
@@ -62,43 +70,67 @@ int bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 int bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	      void *aux);
 
-/* Answers @req with a message of @type and frees @req.  0 or -errno (the
- * request is freed even on error). */
-int bus_reply(struct bus_req *req, unsigned type, const void *msg);
-/* Answers @req with BUS_MSG_ERROR {err (negative errno), message}. */
+/* Answers @req with BUS_MSG_ERROR {err (negative errno), message} and
+ * frees @req.  0 or -errno (the request is freed even on error). */
 int bus_reply_error(struct bus_req *req, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Calls @peer ("vswitchd") asynchronously; @cb runs on the loop exactly
- * once, within @timeout_ms.  0 or -errno (then @cb is not called). */
-int bus_call(struct bus *bus, const char *peer, unsigned type, const void *msg,
-	     unsigned timeout_ms, bus_reply_fn *cb, void *arg);
+/* bus_reply_Y(req, msg) (generated, bus_calls.h): answers @req with @msg,
+ * which must be the reply the catalogue pairs with the call, and frees
+ * @req.  0 or -errno (the request is freed even on error).  The reply is
+ * sent in the background; bus_close() waits for the ones under way. */
 
-/* Publishes a notification to every subscriber; never blocks (a slow
- * subscriber loses messages and sees a gap in @seq).  Returns the
- * sequence number used (> 0), or -errno. */
-int64_t bus_publish(struct bus *bus, unsigned type, const void *msg);
+/* bus_call_X(bus, peer, msg, timeout_ms, cb, arg) (generated): calls
+ * @peer asynchronously with @msg, which the bus copies; @cb (a bus_Y_fn,
+ * see above) runs on the loop exactly once, within @timeout_ms.
+ * 0 or -errno (then @cb is not called): -EINVAL for a message missing a
+ * required field. */
 
-/* Subscribes to @peer's notifications; reconnects by itself. */
-int bus_subscribe(struct bus *bus, const char *peer, bus_notify_fn *fn,
+/* bus_call_sync_X(rundir, peer, msg, timeout_ms, &reply, &why)
+ * (generated): the same for command-line tools without a loop: one call
+ * to @peer in @rundir, waiting at most @timeout_ms on the calling thread
+ * (no nng threads: bus_sync.c speaks the wire format itself).  0 with
+ * *@reply set (free it with bus_msg_Y_free()); else a negative errno as
+ * for bus_Y_fn, *@reply NULL, and, if @why is not NULL, *@why the
+ * error reply's message (caller frees) or NULL when there was no answer
+ * (-ECONNREFUSED or -ENOENT: peer not running; -ETIMEDOUT, -EBADMSG...). */
+
+/* bus_publish_N(bus, msg) (generated): publishes a notification to every
+ * subscriber; never blocks (a slow subscriber loses messages and sees a
+ * gap in @seq).  Returns the sequence number used (> 0), or -errno. */
+
+/* Subscribes to @peer's notifications; reconnects by itself.  0 or
+ * -errno. */
+int bus_subscribe(struct bus *bus, const struct role *peer, bus_notify_fn *fn,
 		  void *aux);
 
-/* Stops serving, fails outstanding calls and frees @bus.  For a process
- * about to exit: the nng sockets that receive are stopped, not closed
- * (nng 1.5.2's close can hang; see bus.c), so a server's peers see it
- * gone only when the process is. */
+/* Stops serving, fails outstanding calls (-ECANCELED) and frees @bus,
+ * after waiting for the replies under way to be sent (each at most 5 s).
+ * For a process about to exit: the nng sockets that receive are stopped,
+ * not closed (nng 1.5.2's close can hang; see bus.c), so a server's peers
+ * see it gone only when the process is. */
 void bus_close(struct bus *bus);
 
-/* For command-line tools without a loop: one call to @peer in @rundir,
- * waiting at most @timeout_ms, on the calling thread (no nng threads:
- * bus_sync.c speaks the wire format itself).  On success *@reply_type and
- * *@reply (free with bus_msg_free) are set.  0, -ECONNREFUSED / -ENOENT (peer
- * not running), -ETIMEDOUT, -EBADMSG or -errno. */
-int bus_call_sync(const char *rundir, const char *peer, unsigned type,
-		  const void *msg, unsigned timeout_ms, unsigned *reply_type,
-		  void **reply);
-
 /* The socket path of @peer's endpoint ("rpc" or "events"); caller frees. */
-char *bus_endpoint_path(const char *rundir, const char *peer, const char *kind);
+char *bus_endpoint_path(const char *rundir, const struct role *peer,
+			const char *kind);
+
+/* The untyped engine under the generated functions, which are what the
+ * rest of the tree calls: they check the types, these check the
+ * catalogue (a reply must be the call's or an error).  @call_back calls
+ * @cb, a typed callback converted to void (*)(void), with the reply.
+ * Contracts as above. */
+typedef void bus_call_back_fn(void (*cb)(void), int err, const void *reply,
+			      const char *why, void *arg);
+int bus_call(struct bus *bus, const struct role *peer, unsigned type,
+	     const void *msg, unsigned timeout_ms, bus_call_back_fn *call_back,
+	     void (*cb)(void), void *arg);
+int bus_call_sync(const char *rundir, const struct role *peer, unsigned type,
+		  const void *msg, unsigned timeout_ms, void **reply,
+		  char **why);
+int bus_reply(struct bus_req *req, unsigned type, const void *msg);
+int64_t bus_publish(struct bus *bus, unsigned type, const void *msg);
+
+#include "bus_calls.h"
 
 #endif

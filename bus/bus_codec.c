@@ -26,6 +26,17 @@ bus_msg_name(unsigned type)
 	return d ? d->name : "unknown";
 }
 
+int
+bus_error_errno(const struct bus_msg_error *e, const char **why)
+{
+	/* Linux errnos are below 4096 (MAX_ERRNO). */
+	int err = e->err < 0 && e->err > -4096 ? (int)e->err : -EPROTO;
+
+	if (why)
+		*why = e->message ? e->message : strerror(-err);
+	return err;
+}
+
 static uint64_t *
 present_of(const struct bus_msg_desc *d, const void *msg)
 {
@@ -62,7 +73,7 @@ field_set(const struct bus_msg_desc *d, const void *msg,
 		return true;
 	switch (f->type) {
 	case BUS_FT_STR:
-		return *(char **)p != NULL;
+		return *(const char **)p != NULL;
 	case BUS_FT_BIN:
 		return ((struct bus_bin *)p)->data != NULL;
 	case BUS_FT_STRV:
@@ -89,7 +100,7 @@ pack_field(msgpack_packer *pk, const struct bus_field_desc *f, const void *p)
 			msgpack_pack_false(pk);
 		break;
 	case BUS_FT_STR: {
-		const char *s = *(char *const *)p;
+		const char *s = *(const char *const *)p;
 		size_t n = strlen(s);
 		msgpack_pack_str(pk, n);
 		msgpack_pack_str_body(pk, s, n);
@@ -164,7 +175,7 @@ get_u64(const msgpack_object *o, uint64_t *v)
 }
 
 static int
-dup_str(const msgpack_object *o, char **out)
+dup_str(const msgpack_object *o, const char **out)
 {
 	if (o->type != MSGPACK_OBJECT_STR ||
 	    memchr(o->via.str.ptr, '\0', o->via.str.size))
@@ -199,20 +210,22 @@ unpack_field(const struct bus_field_desc *f, const msgpack_object *o, void *p)
 		return dup_str(o, p);
 	case BUS_FT_BIN: {
 		struct bus_bin *b = p;
+		uint8_t *data;
 		if (o->type != MSGPACK_OBJECT_BIN)
 			return -EBADMSG;
 		b->len = o->via.bin.size;
-		b->data = xmalloc(b->len);
-		memcpy(b->data, o->via.bin.ptr, b->len);
+		b->data = data = xmalloc(b->len);
+		memcpy(data, o->via.bin.ptr, b->len);
 		return 0;
 	}
 	case BUS_FT_STRV: {
 		struct bus_strv *v = p;
+		const char **strs;
 		if (o->type != MSGPACK_OBJECT_ARRAY)
 			return -EBADMSG;
-		v->v = xcalloc(o->via.array.size + 1, sizeof *v->v);
+		v->v = strs = xcalloc(o->via.array.size + 1, sizeof *strs);
 		for (uint32_t i = 0; i < o->via.array.size; i++) {
-			int err = dup_str(&o->via.array.ptr[i], &v->v[i]);
+			int err = dup_str(&o->via.array.ptr[i], &strs[i]);
 			if (err)
 				return err;
 			v->n++;
@@ -404,6 +417,14 @@ out:
 	return err;
 }
 
+/* The bus's own allocations, held through the const pointers of the
+ * message structs. */
+static void
+free_const(const void *p)
+{
+	free((void *)(uintptr_t)p);
+}
+
 void
 bus_msg_free(unsigned type, void *msg)
 {
@@ -416,16 +437,16 @@ bus_msg_free(unsigned type, void *msg)
 
 		switch (d->fields[i].type) {
 		case BUS_FT_STR:
-			free(*(char **)p);
+			free_const(*(const char **)p);
 			break;
 		case BUS_FT_BIN:
-			free(((struct bus_bin *)p)->data);
+			free_const(((struct bus_bin *)p)->data);
 			break;
 		case BUS_FT_STRV: {
 			struct bus_strv *v = p;
 			for (size_t j = 0; j < v->n; j++)
-				free(v->v[j]);
-			free(v->v);
+				free_const(v->v[j]);
+			free_const(v->v);
 			break;
 		}
 		default:
@@ -461,7 +482,7 @@ bus_msg_format(unsigned type, const void *msg, char *buf, size_t size)
 			ds_put(&ds, *(const bool *)p ? "true" : "false");
 			break;
 		case BUS_FT_STR:
-			ds_printf(&ds, "\"%.60s\"", *(char *const *)p);
+			ds_printf(&ds, "\"%.60s\"", *(const char *const *)p);
 			break;
 		case BUS_FT_BIN:
 			ds_printf(&ds, "<%zu bytes>",

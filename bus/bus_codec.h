@@ -15,14 +15,15 @@
 #define BUS_MAX_MSG (16u << 20)
 
 extern const struct bus_msg_desc bus_msg_descs[BUS_MSG_MAX];
-extern const char *const bus_role_names[BUS_N_ROLES];
 
 /* The descriptor of message @type, or NULL if the catalogue has none. */
 const struct bus_msg_desc *bus_msg_desc(unsigned type);
 /* The log name of @type ("appctl_call"), or "unknown". */
 const char *bus_msg_name(unsigned type);
 
-/* Sets field @num present in @msg (a struct bus_msg_X of @type). */
+/* Sets field @num present in @msg (a struct bus_msg_X of @type), and tells
+ * whether it is: for code that walks the descriptors (the codec tests).
+ * Everyone else uses the generated bus_msg_X_set_F() and _has_F(). */
 void bus_msg_set_present(unsigned type, void *msg, unsigned num);
 bool bus_msg_has(unsigned type, const void *msg, unsigned num);
 
@@ -44,8 +45,13 @@ int bus_encode(unsigned type, uint64_t reqid, const void *msg, void **bufp,
 int bus_decode(const void *buf, size_t len, unsigned *typep, uint64_t *reqidp,
 	       void **msgp);
 
-/* Frees a decoded (or caller-built, heap-owned) message and its fields. */
-void bus_msg_free(unsigned type, void *msg);
+/* The errno an error reply carries: its err when that is a negative
+ * errno, else -EPROTO (a peer that breaks the contract).  *@why, when @why
+ * is not NULL, is the reply's message, or strerror()'s text if it has none
+ * (borrowed: valid while @e and the returned string are).  Every caller
+ * of the bus turns error replies into errnos with this, through the
+ * generated bus_call_X() wrappers. */
+int bus_error_errno(const struct bus_msg_error *e, const char **why);
 
 /* Short human-readable rendering of @msg for the trace log. */
 void bus_msg_format(unsigned type, const void *msg, char *buf, size_t size);

@@ -40,21 +40,23 @@ fill(const struct bus_msg_desc *d, void *msg)
 			*(bool *)p = true;
 			break;
 		case BUS_FT_STR:
-			*(char **)p = xasprintf("field %s é", f->name);
+			*(const char **)p = xasprintf("field %s é", f->name);
 			break;
 		case BUS_FT_BIN: {
 			struct bus_bin *b = p;
+			uint8_t *data = xmalloc(3);
+			memcpy(data, "\0\1\2", 3);
 			b->len = 3;
-			b->data = xmalloc(3);
-			memcpy(b->data, "\0\1\2", 3);
+			b->data = data;
 			break;
 		}
 		case BUS_FT_STRV: {
 			struct bus_strv *v = p;
+			const char **strs = xcalloc(3, sizeof *strs);
+			strs[0] = xstrdup("a");
+			strs[1] = xstrdup("");
 			v->n = 2;
-			v->v = xcalloc(3, sizeof *v->v);
-			v->v[0] = xstrdup("a");
-			v->v[1] = xstrdup("");
+			v->v = strs;
 			break;
 		}
 		}
@@ -80,7 +82,7 @@ same(const struct bus_msg_desc *d, void *a, void *b)
 				return false;
 			break;
 		case BUS_FT_STR:
-			if (strcmp(*(char **)pa, *(char **)pb))
+			if (strcmp(*(const char **)pa, *(const char **)pb))
 				return false;
 			break;
 		case BUS_FT_BIN: {
@@ -281,13 +283,20 @@ test_mangled_bodies(void)
 		CHECK_EQ(
 			decode_built(1, t, 4, body_variant, d, V_UNKNOWN_FIELD),
 			0);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_DUP),
-			 -EBADMSG);
-		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_WRONG_TYPE),
-			 -EBADMSG);
 		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_BAD_KEY),
 			 -EBADMSG);
 		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_NOT_MAP),
+			 -EBADMSG);
+		/* Envelopes: wrong version, too few elements, unknown type. */
+		CHECK_EQ(decode_built(2, t, 4, body_variant, d, V_GOOD),
+			 -EPROTO);
+		CHECK_EQ(decode_built(1, t, 3, body_variant, d, V_GOOD),
+			 -EBADMSG);
+		if (!d->n_fields) /* the rest mangles a field */
+			continue;
+		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_DUP),
+			 -EBADMSG);
+		CHECK_EQ(decode_built(1, t, 4, body_variant, d, V_WRONG_TYPE),
 			 -EBADMSG);
 		if (d->fields[0].required)
 			CHECK_EQ(decode_built(1, t, 4, body_variant, d,
@@ -297,11 +306,6 @@ test_mangled_bodies(void)
 			CHECK_EQ(decode_built(1, t, 4, body_variant, d,
 					      V_NUL_STR),
 				 -EBADMSG);
-		/* Envelopes: wrong version, too few elements, unknown type. */
-		CHECK_EQ(decode_built(2, t, 4, body_variant, d, V_GOOD),
-			 -EPROTO);
-		CHECK_EQ(decode_built(1, t, 3, body_variant, d, V_GOOD),
-			 -EBADMSG);
 	}
 	const struct bus_msg_desc *any = bus_msg_desc(BUS_MSG_PING);
 	CHECK_EQ(decode_built(1, 9999, 4, body_variant, any, V_GOOD), -ENOMSG);
@@ -347,6 +351,81 @@ test_encode_refuses_missing_required(void)
 	CHECK_STREQ(bus_msg_name(4242), "unknown");
 }
 
+/* An error reply becomes its errno, and its message the reason; an err
+ * that is no negative errno is the peer's fault: -EPROTO. */
+static void
+test_error_reply_to_errno(void)
+{
+	static const struct {
+		int64_t err;
+		int want;
+	} cases[] = {
+		{ -EACCES, -EACCES },	{ -4095, -4095 },
+		{ 0, -EPROTO },		{ EACCES, -EPROTO },
+		{ -4096, -EPROTO },	{ INT64_MIN, -EPROTO },
+		{ INT64_MAX, -EPROTO },
+	};
+	struct bus_msg_error e = { 0 };
+	const char *why = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		e.err = cases[i].err;
+		CHECK_EQ(bus_error_errno(&e, NULL), cases[i].want);
+	}
+	e.err = -ENOENT;
+	CHECK_EQ(bus_error_errno(&e, &why), -ENOENT);
+	CHECK_STREQ(why, strerror(ENOENT));
+	bus_msg_error_set_message(&e, "no such thing");
+	CHECK_EQ(bus_error_errno(&e, &why), -ENOENT);
+	CHECK_STREQ(why, "no such thing");
+}
+
+/* The generated setters set the field and its presence; has_ reads the
+ * presence, and it survives the wire. */
+static void
+test_setters_and_presence(void)
+{
+	struct bus_msg_pong p = { .token = 3 }, *out;
+	unsigned type;
+	uint64_t reqid;
+	void *buf;
+	size_t len;
+
+	CHECK(!bus_msg_pong_has_pid(&p));
+	bus_msg_pong_set_pid(&p, 0);
+	CHECK(bus_msg_pong_has_pid(&p));
+	CHECK_EQ(bus_encode(BUS_MSG_PONG, 1, &p, &buf, &len), 0);
+	CHECK_EQ(bus_decode(buf, len, &type, &reqid, (void **)&out), 0);
+	CHECK_EQ(type, BUS_MSG_PONG);
+	CHECK(out && bus_msg_pong_has_pid(out) && out->pid == 0);
+	bus_msg_pong_free(out);
+	free(buf);
+	/* Unset, an optional integer stays off the wire. */
+	p.present = 0;
+	CHECK_EQ(bus_encode(BUS_MSG_PONG, 1, &p, &buf, &len), 0);
+	CHECK_EQ(bus_decode(buf, len, &type, &reqid, (void **)&out), 0);
+	CHECK(out && !bus_msg_pong_has_pid(out));
+	bus_msg_pong_free(out);
+	free(buf);
+}
+
+/* Every call names a reply message. */
+static void
+test_every_call_has_its_reply(void)
+{
+	for (unsigned t = 1; t < BUS_MSG_MAX; t++) {
+		const struct bus_msg_desc *d = bus_msg_desc(t);
+
+		if (!d)
+			continue;
+		if (d->kind == BUS_KIND_CALL)
+			CHECK(bus_msg_desc(d->reply) &&
+			      bus_msg_desc(d->reply)->kind == BUS_KIND_REPLY);
+		else
+			CHECK_EQ(d->reply, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -354,5 +433,8 @@ main(void)
 	CHECK_RUN(test_mangled_bodies);
 	CHECK_RUN(test_garbage_and_oversize);
 	CHECK_RUN(test_encode_refuses_missing_required);
+	CHECK_RUN(test_error_reply_to_errno);
+	CHECK_RUN(test_setters_and_presence);
+	CHECK_RUN(test_every_call_has_its_reply);
 	CHECK_EXIT();
 }

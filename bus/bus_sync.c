@@ -29,9 +29,9 @@
 
 /* Here rather than in bus.c, so tools that only call stay free of nng. */
 char *
-bus_endpoint_path(const char *rundir, const char *peer, const char *kind)
+bus_endpoint_path(const char *rundir, const struct role *peer, const char *kind)
 {
-	return xasprintf("%s/%s.%s", rundir, peer, kind);
+	return xasprintf("%s/%s.%s", rundir, peer->name, kind);
 }
 
 /* Waits until @fd is ready for @events or @deadline (monotonic ms). */
@@ -121,7 +121,7 @@ sp_connect(const char *path, uint64_t deadline, int *fdp)
 					     0, SP_PROTO_REQ0, 0,   0 };
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	uint8_t peer[8];
-	int fd, err;
+	int fd = -1, err;
 
 	if (strlen(path) >= sizeof sun.sun_path)
 		return -ENAMETOOLONG;
@@ -148,70 +148,96 @@ sp_connect(const char *path, uint64_t deadline, int *fdp)
 	return 0;
 }
 
-int
-bus_call_sync(const char *rundir, const char *peer, unsigned type,
-	      const void *msg, unsigned timeout_ms, unsigned *reply_type,
-	      void **reply)
+/* Sends @len bytes of @body as one req0 request with a fresh id and reads
+ * replies until the one with that id: *@inp (caller frees) holds it, the
+ * id first, *@lenp bytes in all. */
+static int
+exchange(int fd, const void *body, size_t len, uint64_t deadline, uint8_t **inp,
+	 size_t *lenp)
 {
-	uint64_t deadline = time_mono_ms() + timeout_ms;
-	char *path = bus_endpoint_path(rundir, peer, "rpc");
 	uint8_t hdr[9 + 4], rhdr[9];
-	uint32_t id;
-	uint64_t reqid = 1, got_reqid, len;
-	size_t blen;
-	void *body;
 	uint8_t *in = NULL;
-	int fd = -1, err;
+	uint64_t rlen;
+	uint32_t id;
+	int err;
 
-	*reply = NULL;
-	err = bus_encode(type, reqid, msg, &body, &blen);
-	if (err) {
-		free(path);
-		return err;
-	}
-	err = sp_connect(path, deadline, &fd);
-	free(path);
-	if (err) {
-		free(body);
-		return err;
-	}
 	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != sizeof id)
 		id = (uint32_t)time_mono_ms();
 	id |= 0x80000000u;
 	hdr[0] = 1;
-	put_be(hdr + 1, 4 + blen, 8);
+	put_be(hdr + 1, 4 + len, 8);
 	put_be(hdr + 9, id, 4);
 	err = write_all(fd, hdr, sizeof hdr, deadline);
 	if (!err)
-		err = write_all(fd, body, blen, deadline);
-	free(body);
+		err = write_all(fd, body, len, deadline);
 	/* Read replies until ours (a stale one would have another id). */
 	while (!err) {
 		err = read_all(fd, rhdr, sizeof rhdr, deadline);
 		if (err)
 			break;
-		len = get_be(rhdr + 1, 8);
-		if (rhdr[0] != 1 || len < 4 || len > BUS_MAX_MSG + 4) {
-			err = -EBADMSG;
-			break;
+		rlen = get_be(rhdr + 1, 8);
+		if (rhdr[0] != 1 || rlen < 4 || rlen > BUS_MAX_MSG + 4)
+			return -EBADMSG;
+		in = xmalloc((size_t)rlen);
+		err = read_all(fd, in, (size_t)rlen, deadline);
+		if (!err && get_be(in, 4) == id) {
+			*inp = in;
+			*lenp = (size_t)rlen;
+			return 0;
 		}
-		in = xmalloc((size_t)len);
-		err = read_all(fd, in, (size_t)len, deadline);
-		if (!err && get_be(in, 4) == id)
-			break;
 		free(in);
-		in = NULL;
 	}
-	close(fd);
-	if (!err) {
-		err = bus_decode(in + 4, (size_t)len - 4, reply_type,
-				 &got_reqid, reply);
-		if (!err && got_reqid != reqid) {
-			bus_msg_free(*reply_type, *reply);
-			*reply = NULL;
-			err = -EBADMSG;
-		}
-	}
-	free(in);
 	return err;
+}
+
+int
+bus_call_sync(const char *rundir, const struct role *peer, unsigned type,
+	      const void *msg, unsigned timeout_ms, void **reply, char **why)
+{
+	const struct bus_msg_desc *d = bus_msg_desc(type);
+	uint64_t deadline = time_mono_ms() + timeout_ms;
+	uint64_t reqid = 1, got_reqid;
+	unsigned got_type = 0;
+	size_t blen, len;
+	uint8_t *in = NULL;
+	void *body, *ans = NULL;
+	char *path;
+	int fd = -1, err;
+
+	*reply = NULL;
+	if (why)
+		*why = NULL;
+	if (!d || d->kind != BUS_KIND_CALL)
+		return -EINVAL;
+	err = bus_encode(type, reqid, msg, &body, &blen);
+	if (err)
+		return err;
+	path = bus_endpoint_path(rundir, peer, "rpc");
+	err = sp_connect(path, deadline, &fd);
+	free(path);
+	if (!err) {
+		err = exchange(fd, body, blen, deadline, &in, &len);
+		close(fd);
+	}
+	free(body);
+	if (!err)
+		err = bus_decode(in + 4, len - 4, &got_type, &got_reqid, &ans);
+	free(in);
+	if (!err && got_reqid != reqid)
+		err = -EBADMSG;
+	if (!err && got_type == BUS_MSG_ERROR) {
+		const char *text;
+
+		err = bus_error_errno(ans, &text);
+		if (why)
+			*why = xstrdup(text);
+	} else if (!err && got_type != d->reply) {
+		err = -EBADMSG;
+	}
+	if (err) {
+		bus_msg_free(got_type, ans);
+		return err;
+	}
+	*reply = ans;
+	return 0;
 }

@@ -22,6 +22,8 @@
 #include "log.h"
 #include "util.h"
 
+#define DB (&roles[ROLE_DBSERVER])
+
 static char rundir[] = "/tmp/bustestXXXXXX";
 static char self_path[4096]; /* argv[0], resolved: re-executed */
 static struct ev_loop *loop;
@@ -31,10 +33,10 @@ static struct bus_req *held;
 static void
 reply_pong(struct bus_req *req, uint64_t token)
 {
-	struct bus_msg_pong p = { .token = token, .pid = (uint64_t)getpid() };
+	struct bus_msg_pong p = { .token = token };
 
-	bus_msg_set_present(BUS_MSG_PONG, &p, 2);
-	bus_reply(req, BUS_MSG_PONG, &p);
+	bus_msg_pong_set_pid(&p, (uint64_t)getpid());
+	bus_reply_pong(req, &p);
 }
 
 static void
@@ -64,17 +66,28 @@ on_publish_tick(struct ev_timer *t, void *arg)
 	struct bus_msg_ovsdb_notify m = { .seq = ++n,
 					  .session = 0,
 					  .json = "{}" };
-	bus_publish(srv, BUS_MSG_OVSDB_NOTIFY, &m);
+	bus_publish_ovsdb_notify(srv, &m);
+}
+
+/* Answers appctl_call with a pong, which is not its reply: the bus sends
+ * an error instead. */
+static void
+on_appctl_wrong_reply(struct bus_req *req, const void *msg, void *aux)
+{
+	struct bus_msg_pong p = { .token = 1 };
+
+	bus_reply(req, BUS_MSG_PONG, &p);
 }
 
 static const struct bus_handler handlers[] = {
 	{ BUS_MSG_PING, on_ping },
+	{ BUS_MSG_APPCTL_CALL, on_appctl_wrong_reply },
 };
 
 static void
 run_server(void)
 {
-	const struct role *r = role_find("dbserver");
+	const struct role *r = &roles[ROLE_DBSERVER];
 	char *logpath = xasprintf("%s/server.log", rundir);
 	uid_t uid;
 	gid_t gid;
@@ -98,13 +111,12 @@ static struct bus *cli;
 static int order[4], n_order;
 
 static void
-on_pong(int err, unsigned type, const void *msg, void *arg)
+on_pong(int err, const struct bus_msg_pong *msg, const char *why, void *arg)
 {
 	CHECK_EQ(err, 0);
-	CHECK_EQ(type, BUS_MSG_PONG);
+	CHECK(msg != NULL);
 	if (msg)
-		order[n_order++] =
-			(int)((const struct bus_msg_pong *)msg)->token;
+		order[n_order++] = (int)msg->token;
 	if (n_order == 2)
 		ev_exit(loop, 0);
 }
@@ -133,12 +145,8 @@ test_async_calls_do_not_block_each_other(void)
 {
 	struct bus_msg_ping slow = { .token = 1 }, fast = { .token = 2 };
 
-	CHECK_EQ(bus_call(cli, "dbserver", BUS_MSG_PING, &slow, 3000, on_pong,
-			  NULL),
-		 0);
-	CHECK_EQ(bus_call(cli, "dbserver", BUS_MSG_PING, &fast, 3000, on_pong,
-			  NULL),
-		 0);
+	CHECK_EQ(bus_call_ping(cli, DB, &slow, 3000, on_pong, NULL), 0);
+	CHECK_EQ(bus_call_ping(cli, DB, &fast, 3000, on_pong, NULL), 0);
 	CHECK_EQ(run_for(5000), 0);
 	CHECK_EQ(n_order, 2);
 	CHECK_EQ(order[0], 2); /* the fast one overtook the held one */
@@ -149,25 +157,40 @@ static void
 test_sync_call(void)
 {
 	struct bus_msg_ping p = { .token = 42 };
-	unsigned type;
-	void *reply;
+	struct bus_msg_pong *reply;
+	char *why;
 
-	CHECK_EQ(bus_call_sync(rundir, "dbserver", BUS_MSG_PING, &p, 2000,
-			       &type, &reply),
-		 0);
-	CHECK_EQ(type, BUS_MSG_PONG);
-	CHECK_EQ(((struct bus_msg_pong *)reply)->token, 42);
-	bus_msg_free(type, reply);
-	/* Nobody listens: a clear error, quickly. */
-	int err = bus_call_sync(rundir, "vtepd", BUS_MSG_PING, &p, 2000, &type,
-				&reply);
+	CHECK_EQ(bus_call_sync_ping(rundir, DB, &p, 2000, &reply, &why), 0);
+	CHECK(reply && reply->token == 42 && !why);
+	bus_msg_pong_free(reply);
+	/* Nobody listens: a clear error, quickly, and no answer. */
+	int err = bus_call_sync_ping(rundir, &roles[ROLE_VTEPD], &p, 2000,
+				     &reply, &why);
 	CHECK(err == -ENOENT || err == -ECONNREFUSED);
+	CHECK(!reply && !why);
+}
+
+/* A handler that answers with another call's reply: its caller hears
+ * -EPROTO with a reason, not a pong it did not ask for. */
+static void
+test_only_the_paired_reply(void)
+{
+	struct bus_msg_appctl_call c = { .command = "version" };
+	struct bus_msg_appctl_reply *reply;
+	char *why = NULL;
+
+	CHECK_EQ(bus_call_sync_appctl_call(rundir, DB, &c, 2000, &reply, &why),
+		 -EPROTO);
+	CHECK(reply == NULL);
+	CHECK_STREQ(why, "internal error");
+	free(why);
 }
 
 static int cancelled;
 
 static void
-on_cancelled(int err, unsigned type, const void *msg, void *arg)
+on_cancelled(int err, const struct bus_msg_pong *msg, const char *why,
+	     void *arg)
 {
 	cancelled = err;
 }
@@ -181,9 +204,7 @@ test_close_with_outstanding_call(void)
 	struct bus *b;
 
 	CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
-	CHECK_EQ(bus_call(b, "dbserver", BUS_MSG_PING, &slow, 3000,
-			  on_cancelled, NULL),
-		 0);
+	CHECK_EQ(bus_call_ping(b, DB, &slow, 3000, on_cancelled, NULL), 0);
 	run_for(50);
 	bus_close(b);
 	CHECK_EQ(cancelled, -ECANCELED);
@@ -207,7 +228,7 @@ test_close_while_receiving(bool as_role)
 		struct bus *b;
 
 		CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
-		CHECK_EQ(bus_subscribe(b, "dbserver", on_any_note, &got), 0);
+		CHECK_EQ(bus_subscribe(b, DB, on_any_note, &got), 0);
 		run_for(5 + i % 7);
 		/* At least one close with notifications surely arriving. */
 		for (int w = 0; as_role && i == 59 && !got && w < 300; w++)
@@ -237,7 +258,7 @@ on_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 static void
 test_subscribe(bool as_role)
 {
-	CHECK_EQ(bus_subscribe(cli, "dbserver", on_note, NULL), 0);
+	CHECK_EQ(bus_subscribe(cli, DB, on_note, NULL), 0);
 	int rc = run_for(as_role ? 5000 : 500);
 	if (as_role) {
 		CHECK_EQ(rc, 0);
@@ -251,7 +272,7 @@ test_subscribe(bool as_role)
 static void
 test_refused_sender(void)
 {
-	const struct role *vtep = role_find("vtepd");
+	const struct role *vtep = &roles[ROLE_VTEPD];
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
@@ -298,32 +319,31 @@ refused_client(char **argv)
 	struct bus_msg_appctl_call c = { .command = "exit" };
 	uid_t uid = (uid_t)atoi(argv[3]);
 	gid_t gid = (gid_t)atoi(argv[4]);
-	unsigned type;
-	void *reply;
+	struct bus_msg_appctl_reply *reply;
+	char *why;
+	int err;
 
 	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
 	    setresuid(uid, uid, uid))
 		return 10;
-	if (bus_call_sync(argv[2], "dbserver", BUS_MSG_APPCTL_CALL, &c, 2000,
-			  &type, &reply))
+	err = bus_call_sync_appctl_call(argv[2], DB, &c, 2000, &reply, &why);
+	if (!err || !why) /* accepted, or no answer at all */
 		return 11;
-	if (type != BUS_MSG_ERROR ||
-	    ((struct bus_msg_error *)reply)->err != -EACCES)
+	if (err != -EACCES || !strstr(why, "may not send appctl_call"))
 		return 12;
+	free(why);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	const struct role *db = role_find("dbserver");
 	uid_t uid;
 	gid_t gid;
-	bool as_role = geteuid() == 0 && !role_ids(db, &uid, &gid);
+	bool as_role = geteuid() == 0 && !role_ids(DB, &uid, &gid);
 	pid_t server;
 	struct bus_msg_ping p = { .token = 7 };
-	unsigned type;
-	void *reply;
+	struct bus_msg_pong *reply;
 
 	if (argc == 5 && !strcmp(argv[1], "--refused-client"))
 		return refused_client(argv);
@@ -336,9 +356,8 @@ main(int argc, char **argv)
 		run_server();
 	/* Wait until it answers. */
 	for (int i = 0; i < 200; i++) {
-		if (!bus_call_sync(rundir, "dbserver", BUS_MSG_PING, &p, 500,
-				   &type, &reply)) {
-			bus_msg_free(type, reply);
+		if (!bus_call_sync_ping(rundir, DB, &p, 500, &reply, NULL)) {
+			bus_msg_pong_free(reply);
 			break;
 		}
 		usleep(10000);
@@ -346,6 +365,7 @@ main(int argc, char **argv)
 	CHECK_EQ(ev_loop_new(&loop), 0);
 	CHECK_EQ(bus_open(loop, rundir, NULL, &cli), 0);
 	CHECK_RUN(test_sync_call);
+	CHECK_RUN(test_only_the_paired_reply);
 	CHECK_RUN(test_async_calls_do_not_block_each_other);
 	CHECK_RUN(test_close_with_outstanding_call);
 	int before = check_failures;
@@ -360,11 +380,6 @@ main(int argc, char **argv)
 	printf("%s test_close_while_receiving\n",
 	       check_failures > before ? "FAIL" : "ok  ");
 	bus_close(cli);
-	kill(server, SIGKILL);
-	waitpid(server, NULL, 0);
-	char *rm = xasprintf("rm -rf '%s'", rundir);
-	if (system(rm))
-		fprintf(stderr, "cannot remove %s\n", rundir);
-	free(rm);
+	check_teardown(server, rundir);
 	CHECK_EXIT();
 }

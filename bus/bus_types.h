@@ -21,13 +21,16 @@ enum bus_ftype {
 };
 enum bus_kind { BUS_KIND_CALL, BUS_KIND_REPLY, BUS_KIND_NOTIFY };
 
+/* Field values.  In a message the bus decoded, the bus owns the memory
+ * behind every pointer (bus_msg_free() frees it); in one a caller builds,
+ * the caller does, and the bus only reads it. */
 struct bus_bin {
-	uint8_t *data;
+	const uint8_t *data;
 	size_t len;
 };
 
 struct bus_strv {
-	char **v;
+	const char *const *v;
 	size_t n;
 };
 
@@ -44,10 +47,16 @@ struct bus_msg_desc {
 	const char *name;
 	enum bus_kind kind;
 	uint32_t senders, receivers; /* BUS_ROLE_* bits */
+	const char *sender_names;    /* as the catalogue says: "admin vtepd" */
+	uint16_t reply;		     /* a call: the reply it expects */
 	size_t size;
 	size_t present_offset;
 	const struct bus_field_desc *fields;
 	size_t n_fields;
 };
+
+/* Frees a decoded message of @type and what its fields point to (the
+ * generated bus_msg_X_free() calls it).  NULL is fine. */
+void bus_msg_free(unsigned type, void *msg);
 
 #endif

@@ -14,13 +14,13 @@
 #include <grp.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,12 +31,6 @@
 #include "util.h"
 
 LOG_MODULE(microvs_ctl);
-
-char *
-ctl_socket_path(const struct ctl_dirs *d)
-{
-	return xasprintf("%s/microvs-ctl.sock", d->rundir);
-}
 
 char *
 ctl_binary(const struct ctl_dirs *d, const struct role *r)
@@ -54,34 +48,27 @@ bool
 ctl_ping(const struct ctl_dirs *d, const struct role *r, unsigned timeout_ms,
 	 long *pid)
 {
-	return client_ping(d->rundir, r->name, timeout_ms, pid) == 0;
+	return client_ping(d->rundir, r, timeout_ms, pid) == 0;
 }
 
-/* Sends one control line to the supervisor; prints its answer.  0 if it
- * answered "ok...", 1 otherwise. */
-static int
-send_control(const struct ctl_dirs *d, const char *line, struct ds *answer)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char *path = ctl_socket_path(d), buf[256];
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ssize_t n;
+/* Time for the supervisor to answer: an operation may wait behind others
+ * (a start takes up to 5 s, a stop 3 s before SIGKILL). */
+#define SUPERVISOR_TIMEOUT_MS 120000
 
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
-	free(path);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
-		ds_printf(answer, "error: supervisor not running in %s\n",
-			  d->rundir);
-		if (fd >= 0)
-			close(fd);
-		return 1;
-	}
-	if (write(fd, line, strlen(line)) < 0)
-		ds_put(answer, "error: write failed\n");
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		ds_put_len(answer, buf, (size_t)n);
-	close(fd);
-	return strncmp(ds_cstr(answer), "ok", 2) ? 1 : 0;
+static const struct role *const supervisor = &roles[ROLE_SUPERVISOR];
+
+/* Prints why the supervisor could not be asked or refused: @err and @why
+ * from a bus_call_sync_X(). */
+static void
+print_refusal(const struct ctl_dirs *d, int err, const char *why)
+{
+	if (why)
+		fprintf(stderr, "error: %s\n", why);
+	else if (err == -ENOENT || err == -ECONNREFUSED)
+		fprintf(stderr, "error: supervisor not running in %s\n",
+			d->rundir);
+	else
+		fprintf(stderr, "error: supervisor: %s\n", strerror(-err));
 }
 
 static void
@@ -111,11 +98,7 @@ prepare_dirs(const struct ctl_dirs *d)
 static bool
 supervisor_running(const struct ctl_dirs *d)
 {
-	struct ds a = DS_EMPTY;
-	bool up = send_control(d, "ping\n", &a) == 0;
-
-	ds_free(&a);
-	return up;
+	return client_ping(d->rundir, supervisor, 5000, NULL) == 0;
 }
 
 static int
@@ -175,40 +158,77 @@ cmd_start(const struct ctl_dirs *d, bool foreground)
 	return 0;
 }
 
-static int
-cmd_stop(const struct ctl_dirs *d)
+/* Waits up to @ms for process @pid (not our child) to be gone. */
+static void
+wait_gone(pid_t pid, int ms)
 {
-	struct ds a = DS_EMPTY;
-	char *pidfile = xasprintf("%s/microvs-ctl.pid", d->rundir);
-	long pid = 0;
-	int rc;
+	struct pollfd p = { .fd = pidfd_open(pid, 0), .events = POLLIN };
 
-	pidfile_read(pidfile, &pid);
-	rc = send_control(d, "shutdown\n", &a);
-	if (rc) {
-		fputs(ds_cstr(&a), stderr);
-	} else {
-		/* Wait for the supervisor itself to be gone. */
-		for (int i = 0; pid > 0 && i < 500 && !kill((pid_t)pid, 0); i++)
-			usleep(10000);
-		printf("microvs stopped in %s\n", d->rundir);
-	}
-	ds_free(&a);
-	free(pidfile);
-	return rc;
+	if (p.fd < 0)
+		return; /* already gone (ESRCH) */
+	while (poll(&p, 1, ms) < 0 && errno == EINTR)
+		;
+	close(p.fd);
 }
 
 static int
+cmd_stop(const struct ctl_dirs *d)
+{
+	struct bus_msg_supervisor_shutdown call = { 0 };
+	struct bus_msg_proc_state *st;
+	char *why;
+	int err;
+
+	err = bus_call_sync_supervisor_shutdown(
+		d->rundir, supervisor, &call, SUPERVISOR_TIMEOUT_MS, &st, &why);
+	if (err) {
+		print_refusal(d, err, why);
+		free(why);
+		return 1;
+	}
+	/* Every process has stopped; the supervisor exits once it sent
+	 * this. */
+	wait_gone((pid_t)st->pid, 5000);
+	bus_msg_proc_state_free(st);
+	printf("microvs stopped in %s\n", d->rundir);
+	return 0;
+}
+
+/* start, stop or restart @proc through the supervisor; prints "ok PID"
+ * ("ok" after a stop) or the error. */
+static int
 cmd_one(const struct ctl_dirs *d, const char *verb, const char *proc)
 {
-	struct ds a = DS_EMPTY;
-	char *line = xasprintf("%s %s\n", verb, proc);
-	int rc = send_control(d, line, &a);
+	struct bus_msg_proc_state *st = NULL;
+	char *why = NULL;
+	int err;
 
-	fputs(ds_cstr(&a), rc ? stderr : stdout);
-	ds_free(&a);
-	free(line);
-	return rc;
+	if (!strcmp(verb, "start")) {
+		struct bus_msg_proc_start c = { .proc = proc };
+		err = bus_call_sync_proc_start(d->rundir, supervisor, &c,
+					       SUPERVISOR_TIMEOUT_MS, &st,
+					       &why);
+	} else if (!strcmp(verb, "stop")) {
+		struct bus_msg_proc_stop c = { .proc = proc };
+		err = bus_call_sync_proc_stop(d->rundir, supervisor, &c,
+					      SUPERVISOR_TIMEOUT_MS, &st, &why);
+	} else {
+		struct bus_msg_proc_restart c = { .proc = proc };
+		err = bus_call_sync_proc_restart(d->rundir, supervisor, &c,
+						 SUPERVISOR_TIMEOUT_MS, &st,
+						 &why);
+	}
+	if (err) {
+		print_refusal(d, err, why);
+		free(why);
+		return 1;
+	}
+	if (st->pid)
+		printf("ok %llu\n", (unsigned long long)st->pid);
+	else
+		printf("ok\n");
+	bus_msg_proc_state_free(st);
+	return 0;
 }
 
 static int
@@ -340,8 +360,7 @@ main(int argc, char **argv)
 		/* The policy table, for tests and operators. */
 		for (size_t i = 0; i < n_roles; i++)
 			printf("%s %s %s %#llx\n", roles[i].name,
-			       roles[i].binary, roles[i].user,
-			       role_cap_mask(&roles[i]));
+			       roles[i].binary, roles[i].user, roles[i].caps);
 		return 0;
 	}
 	if (!strcmp(cmd, "systemd-units")) {

@@ -17,13 +17,13 @@ struct ctl_dirs {
 
 /* Runs the supervisor in the foreground: starts every role in order,
  * waiting until each answers ping, restarts those that exit (throttled by
- * the role's policy), answers the control socket RUNDIR/microvs-ctl.sock,
- * and on SIGTERM or "shutdown" stops them in reverse order.  @ready_fd (if
- * >= 0) gets one byte once all are up.  Returns the exit code. */
+ * the role's policy), serves proc_start, proc_stop, proc_restart and
+ * supervisor_shutdown on the bus as the supervisor role
+ * (RUNDIR/supervisor.rpc), and on SIGTERM or supervisor_shutdown stops
+ * them in reverse order.  @ready_fd (if >= 0) gets one byte once all are
+ * up.  Returns the exit code: 0, or 1 if one did not come up (then the
+ * others are stopped and @ready_fd gets nothing). */
 int supervise(const struct ctl_dirs *d, int ready_fd);
-
-/* The control socket path; caller frees. */
-char *ctl_socket_path(const struct ctl_dirs *d);
 
 /* Path of @r's binary; caller frees. */
 char *ctl_binary(const struct ctl_dirs *d, const struct role *r);

@@ -87,11 +87,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "ovs-appctl: unknown target \"%s\"\n", target);
 		return 1;
 	}
-	err = client_appctl(rundir, role->name, argv[optind], argv + optind + 1,
+	err = client_appctl(rundir, role, argv[optind],
+			    (const char *const *)(argv + optind + 1),
 			    (size_t)(argc - optind - 1), timeout_ms, &status,
 			    &output);
 	if (err && !output) { /* transport: never reached the process */
-		char *path = bus_endpoint_path(rundir, role->name, "rpc");
+		char *path = bus_endpoint_path(rundir, role, "rpc");
 		fprintf(stderr, "ovs-appctl: cannot connect to \"%s\" (%s)\n",
 			path, strerror(-err));
 		free(path);

@@ -1,45 +1,83 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* supervisor: spawn, watch and respawn the roles (Postfix master style). */
+/*
+ * supervisor: spawn, watch and respawn the roles (Postfix master style),
+ * and serve microvs-ctl on the bus as the supervisor role
+ * (RUNDIR/supervisor.rpc): proc_start, proc_stop, proc_restart,
+ * supervisor_shutdown and ping, which only admin (root) may call.
+ *
+ * Nothing here sleeps: the event loop keeps respawning crashed processes
+ * while an operation is under way.  A start waits for the child to answer
+ * ping with its pid (pings on the bus, retried on a timer, given up after
+ * UP_TIMEOUT_MS); a stop sends SIGTERM and waits for the child's exit
+ * event, sending SIGKILL after STOP_TIMEOUT_MS.  Operations (the boot
+ * sequence, the calls, SIGTERM's shutdown) run one at a time in arrival
+ * order, as the blocking control socket had them, and each call is
+ * answered when its operation is done.
+ */
 #include "microvs-ctl.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bus.h"
 #include "ev.h"
+#include "list.h"
 #include "log.h"
 #include "util.h"
 
 LOG_MODULE(supervisor);
 
 #define MAX_RECENT 16
+#define UP_TIMEOUT_MS 5000   /* a started process must answer ping by then */
+#define UP_PING_MS 200	     /* each ping's own timeout */
+#define UP_RETRY_MS 10	     /* between a failed ping and the next */
+#define STOP_TIMEOUT_MS 3000 /* SIGTERM, then SIGKILL */
 
 struct child {
 	const struct role *role;
 	pid_t pid;
-	bool enabled;		     /* false after "stop NAME" */
+	bool enabled;		     /* false after a stop */
 	uint64_t recent[MAX_RECENT]; /* start times, ring */
 	unsigned n_starts;
 	struct ev_timer *respawn;
 };
 
+enum op_kind { OP_BOOT, OP_START, OP_STOP, OP_RESTART, OP_SHUTDOWN };
+
+/* An operation; the one at the head of sv.ops is under way. */
+struct op {
+	enum op_kind kind;
+	struct child *c;     /* START, STOP, RESTART */
+	struct bus_req *req; /* NULL: the supervisor's own (boot, signal) */
+	struct list_node node;
+};
+
+/* What the operation under way waits for. */
+enum wait { W_NONE, W_UP, W_DOWN };
+
 static struct {
 	const struct ctl_dirs *dirs;
 	struct ev_loop *loop;
-	struct child kids[8];
-	bool stopping;
-	int lfd;
+	struct bus *bus;
+	struct child kids[ROLE_N_PROCS];
+	struct list_node ops; /* struct op, in arrival order */
+	bool stopping;	      /* shutting down: nothing respawns */
+	int ready_fd, exit_code;
+	/* The operation under way: its step (boot: the next child to start;
+	 * restart: 0 stopping, 1 starting; shutdown: children left to
+	 * stop), what it waits for, and the timers of that wait. */
+	size_t step;
+	enum wait wait;
+	struct child *waiting;
+	struct ev_timer *deadline, *retry;
 } sv;
 
+static void op_step(bool ok);
 static void on_child_exit(pid_t pid, int status, void *arg);
 
 static struct child *
@@ -48,6 +86,14 @@ child_of(const char *name)
 	const struct role *r = role_find(name);
 
 	return r ? &sv.kids[role_index(r)] : NULL;
+}
+
+static void
+timer_clear(struct ev_timer **t)
+{
+	if (*t)
+		ev_timer_del(*t);
+	*t = NULL;
 }
 
 /* Builds everything before fork(): only exec after it (nng threads). */
@@ -61,6 +107,7 @@ spawn(struct child *c)
 	char *logdir = xasprintf("--logdir=%s", d->logdir);
 	char *argv[] = { bin, rundir, dbdir, logdir, "--log-file", NULL };
 	pid_t pid;
+	int err = 0;
 
 	pid = fork();
 	if (pid == 0) {
@@ -70,21 +117,23 @@ spawn(struct child *c)
 		execv(bin, argv);
 		_exit(127);
 	}
+	if (pid < 0) {
+		err = -errno;
+		log_err("fork for %s: %s", c->role->name, strerror(-err));
+	} else {
+		c->pid = pid;
+		c->recent[c->n_starts++ % MAX_RECENT] = time_mono_ms();
+		ev_child_add(sv.loop, pid, on_child_exit, c);
+		log_info("started %s (pid %ld)", c->role->name, (long)pid);
+	}
 	free(rundir);
 	free(dbdir);
 	free(logdir);
-	if (pid < 0) {
-		log_err("fork for %s: %m", c->role->name);
-		free(bin);
-		return -errno;
-	}
 	free(bin);
-	c->pid = pid;
-	c->recent[c->n_starts++ % MAX_RECENT] = time_mono_ms();
-	ev_child_add(sv.loop, pid, on_child_exit, c);
-	log_info("started %s (pid %ld)", c->role->name, (long)pid);
-	return 0;
+	return err;
 }
+
+/* ---- respawn ---- */
 
 static void
 on_respawn(struct ev_timer *t, void *arg)
@@ -119,13 +168,18 @@ on_child_exit(pid_t pid, int status, void *arg)
 	struct child *c = arg;
 
 	c->pid = 0;
+	if (sv.wait == W_DOWN && sv.waiting == c) {
+		log_info("stopped %s (pid %ld)", c->role->name, (long)pid);
+		op_step(true);
+		return;
+	}
 	if (WIFSIGNALED(status))
 		log_warn("%s (pid %ld) killed by signal %d", c->role->name,
 			 (long)pid, WTERMSIG(status));
 	else
 		log_info("%s (pid %ld) exited with status %d", c->role->name,
 			 (long)pid, WEXITSTATUS(status));
-	if (sv.stopping || !c->enabled)
+	if (sv.stopping || !c->enabled || c->respawn)
 		return;
 	uint64_t delay = respawn_delay(c);
 	if (delay)
@@ -134,182 +188,354 @@ on_child_exit(pid_t pid, int status, void *arg)
 	c->respawn = ev_timer_add(sv.loop, delay, false, on_respawn, c);
 }
 
-/* Waits (blocking) for @c to answer; used while starting in order. */
-static bool
-wait_up(struct child *c, unsigned ms)
-{
-	uint64_t end = time_mono_ms() + ms;
-	long pid;
+/* ---- waiting for a child to come up or go down ---- */
 
-	while (time_mono_ms() < end) {
-		if (ctl_ping(sv.dirs, c->role, 200, &pid) && pid == c->pid)
-			return true;
-		usleep(10000);
-	}
-	return false;
+static void ping(struct child *c);
+
+static void
+on_retry(struct ev_timer *t, void *arg)
+{
+	timer_clear(&sv.retry);
+	ping(arg);
 }
 
 static void
-stop_child(struct child *c)
+on_pong(int err, const struct bus_msg_pong *pong, const char *why, void *arg)
 {
-	uint64_t end;
+	struct child *c = arg;
 
-	if (c->respawn) {
-		ev_timer_del(c->respawn);
-		c->respawn = NULL;
-	}
-	if (!c->pid)
-		return;
-	kill(c->pid, SIGTERM);
-	end = time_mono_ms() + 3000;
-	while (c->pid && time_mono_ms() < end) {
-		int status;
-		pid_t p = waitpid(c->pid, &status, WNOHANG);
-		if (p == c->pid) {
-			ev_child_forget(sv.loop, p);
-			log_info("stopped %s (pid %ld)", c->role->name,
-				 (long)p);
-			c->pid = 0;
-			break;
-		}
-		usleep(10000);
-	}
-	if (c->pid) {
+	if (sv.wait != W_UP || sv.waiting != c)
+		return; /* a late answer to a wait that is over */
+	if (!err && c->pid && pong->pid == (uint64_t)c->pid)
+		op_step(true);
+	else if (!sv.retry)
+		sv.retry =
+			ev_timer_add(sv.loop, UP_RETRY_MS, false, on_retry, c);
+}
+
+static void
+ping(struct child *c)
+{
+	struct bus_msg_ping p = { .token = 1 };
+
+	if (bus_call_ping(sv.bus, c->role, &p, UP_PING_MS, on_pong, c))
+		sv.retry =
+			ev_timer_add(sv.loop, UP_RETRY_MS, false, on_retry, c);
+}
+
+static void
+on_deadline(struct ev_timer *t, void *arg)
+{
+	struct child *c = sv.waiting;
+
+	timer_clear(&sv.deadline);
+	if (sv.wait == W_UP) {
+		op_step(false);
+	} else if (sv.wait == W_DOWN && c->pid) {
 		log_warn("%s did not stop: killing it", c->role->name);
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-		ev_child_forget(sv.loop, c->pid);
-		c->pid = 0;
+		kill(c->pid, SIGKILL); /* its exit event ends the wait */
 	}
 }
 
+/* Starts @c unless it runs, and waits until it answers ping. */
 static void
-stop_all(void)
+go_up(struct child *c)
 {
-	sv.stopping = true;
-	for (size_t i = n_roles; i-- > 0;)
-		stop_child(&sv.kids[i]);
-}
-
-/* ---- control socket: one line in, one line out ---- */
-
-static void
-control(const char *cmd, const char *arg, struct ds *out)
-{
-	struct child *c = arg ? child_of(arg) : NULL;
-
-	if (arg && !c) {
-		ds_printf(out, "error: no process named %s\n", arg);
-	} else if (!strcmp(cmd, "ping")) {
-		ds_put(out, "ok\n");
-	} else if (!strcmp(cmd, "shutdown")) {
-		stop_all();
-		ev_exit(sv.loop, 0);
-		ds_put(out, "ok\n");
-	} else if (!strcmp(cmd, "stop") && c) {
-		c->enabled = false;
-		stop_child(c);
-		ds_put(out, "ok\n");
-	} else if ((!strcmp(cmd, "start") || !strcmp(cmd, "restart")) && c) {
-		c->enabled = true;
-		if (!strcmp(cmd, "restart"))
-			stop_child(c);
-		if (!c->pid)
-			spawn(c);
-		if (wait_up(c, 5000))
-			ds_printf(out, "ok %ld\n", (long)c->pid);
-		else
-			ds_printf(out, "error: %s did not come up\n", arg);
-	} else {
-		ds_printf(out, "error: unknown control command %s\n", cmd);
-	}
-}
-
-static void
-on_control(struct ev_io *io, int fd, uint32_t revents, void *arg)
-{
-	char buf[256], *save = NULL, *cmd, *name;
-	struct ds out = DS_EMPTY;
-	ssize_t n;
-	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (cfd < 0)
+	c->enabled = true;
+	if (!c->pid && spawn(c)) {
+		op_step(false);
 		return;
-	struct timeval tv = { 2, 0 };
-	setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	n = read(cfd, buf, sizeof buf - 1);
-	if (n > 0) {
-		buf[n] = '\0';
-		cmd = strtok_r(buf, " \n", &save);
-		name = strtok_r(NULL, " \n", &save);
-		control(cmd ? cmd : "", name, &out);
-		if (write(cfd, ds_cstr(&out), out.len) < 0)
-			log_warn("control reply: %m");
 	}
-	ds_free(&out);
-	close(cfd);
+	sv.wait = W_UP;
+	sv.waiting = c;
+	sv.deadline =
+		ev_timer_add(sv.loop, UP_TIMEOUT_MS, false, on_deadline, NULL);
+	ping(c);
 }
 
-static int
-listen_control(void)
+/* Stops @c if it runs, and waits for its exit. */
+static void
+go_down(struct child *c)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char *path = ctl_socket_path(sv.dirs);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
-	unlink(path);
-	free(path);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    listen(fd, 8) < 0) {
-		log_err("control socket: %m");
-		return -1;
+	timer_clear(&c->respawn);
+	if (!c->pid) {
+		op_step(true);
+		return;
 	}
-	chmod(sun.sun_path, 0600);
-	return fd;
+	kill(c->pid, SIGTERM);
+	sv.wait = W_DOWN;
+	sv.waiting = c;
+	sv.deadline = ev_timer_add(sv.loop, STOP_TIMEOUT_MS, false, on_deadline,
+				   NULL);
 }
+
+/* ---- operations ---- */
+
+static struct op *
+op_head(void)
+{
+	return list_empty(&sv.ops)
+		       ? NULL
+		       : LIST_CONTAINER(list_front(&sv.ops), struct op, node);
+}
+
+static void
+reply_pid(struct op *op, pid_t pid)
+{
+	struct bus_msg_proc_state st = { .pid = (uint64_t)pid };
+
+	if (op->req)
+		bus_reply_proc_state(op->req, &st);
+	op->req = NULL;
+}
+
+static void op_run(void);
+
+/* The operation under way is done: the next one starts. */
+static void
+op_done(void)
+{
+	struct op *op = op_head();
+
+	list_remove(&op->node);
+	free(op);
+	if (op_head())
+		op_run();
+}
+
+/* Shutdown is done: calls still queued are refused, and the loop ends
+ * (bus_close() lets the replies go out). */
+static void
+shutdown_done(struct op *op)
+{
+	struct op *next, *o;
+
+	reply_pid(op, getpid());
+	list_remove(&op->node);
+	free(op);
+	LIST_FOR_EACH_SAFE (o, next, node, &sv.ops) {
+		if (o->req)
+			bus_reply_error(o->req, -ECANCELED,
+					"the supervisor is shutting down");
+		list_remove(&o->node);
+		free(o);
+	}
+	ev_exit(sv.loop, sv.exit_code);
+}
+
+/* Stops the next child of a shutdown, last started first. */
+static void
+shutdown_next(void)
+{
+	if (sv.step == 0) {
+		shutdown_done(op_head());
+		return;
+	}
+	go_down(&sv.kids[--sv.step]);
+}
+
+/* The wait of the operation under way ended: @ok, the child came up or
+ * went down; else it did not come up in time (or could not be spawned). */
+static void
+op_step(bool ok)
+{
+	struct op *op = op_head();
+	struct child *c = sv.waiting;
+
+	timer_clear(&sv.deadline);
+	timer_clear(&sv.retry);
+	sv.wait = W_NONE;
+	sv.waiting = NULL;
+	switch (op->kind) {
+	case OP_BOOT:
+		if (!ok) {
+			/* Stop what runs, then exit 1: no ready byte. */
+			log_err("%s did not come up", c->role->name);
+			sv.exit_code = 1;
+			op->kind = OP_SHUTDOWN;
+			op_run();
+		} else if (++sv.step < n_roles) {
+			go_up(&sv.kids[sv.step]);
+		} else {
+			if (sv.ready_fd >= 0) {
+				if (write(sv.ready_fd, "", 1) < 0)
+					log_warn("ready pipe: %m");
+				close(sv.ready_fd);
+			}
+			log_info("all %zu processes running", n_roles);
+			op_done();
+		}
+		return;
+	case OP_RESTART:
+		if (sv.step++ == 0) {
+			go_up(op->c);
+			return;
+		}
+		/* fall through */
+	case OP_START:
+		if (ok)
+			reply_pid(op, op->c->pid);
+		else if (op->req)
+			bus_reply_error(op->req, -ETIMEDOUT,
+					"%s did not come up",
+					op->c->role->name);
+		op_done();
+		return;
+	case OP_STOP:
+		reply_pid(op, 0);
+		op_done();
+		return;
+	case OP_SHUTDOWN:
+		shutdown_next();
+		return;
+	}
+}
+
+/* Starts the operation at the head of the queue. */
+static void
+op_run(void)
+{
+	struct op *op = op_head();
+
+	sv.step = 0;
+	switch (op->kind) {
+	case OP_BOOT:
+		go_up(&sv.kids[0]);
+		break;
+	case OP_START:
+		go_up(op->c);
+		break;
+	case OP_RESTART:
+		op->c->enabled = true;
+		go_down(op->c);
+		break;
+	case OP_STOP:
+		op->c->enabled = false;
+		go_down(op->c);
+		break;
+	case OP_SHUTDOWN:
+		sv.stopping = true;
+		sv.step = n_roles;
+		for (size_t i = 0; i < n_roles; i++)
+			timer_clear(&sv.kids[i].respawn);
+		shutdown_next();
+		break;
+	}
+}
+
+static void
+op_push(enum op_kind kind, struct child *c, struct bus_req *req)
+{
+	struct op *op = xzalloc(sizeof *op);
+
+	op->kind = kind;
+	op->c = c;
+	op->req = req;
+	list_push_back(&sv.ops, &op->node);
+	if (op_head() == op)
+		op_run();
+}
+
+/* ---- the bus ---- */
+
+static void
+on_proc_call(struct bus_req *req, enum op_kind kind, const char *proc)
+{
+	struct child *c = child_of(proc);
+
+	if (!c)
+		bus_reply_error(req, -ENOENT, "no process named %s", proc);
+	else
+		op_push(kind, c, req);
+}
+
+static void
+on_proc_start(struct bus_req *req, const void *msg, void *aux)
+{
+	on_proc_call(req, OP_START,
+		     ((const struct bus_msg_proc_start *)msg)->proc);
+}
+
+static void
+on_proc_stop(struct bus_req *req, const void *msg, void *aux)
+{
+	on_proc_call(req, OP_STOP,
+		     ((const struct bus_msg_proc_stop *)msg)->proc);
+}
+
+static void
+on_proc_restart(struct bus_req *req, const void *msg, void *aux)
+{
+	on_proc_call(req, OP_RESTART,
+		     ((const struct bus_msg_proc_restart *)msg)->proc);
+}
+
+static void
+on_shutdown(struct bus_req *req, const void *msg, void *aux)
+{
+	op_push(OP_SHUTDOWN, NULL, req);
+}
+
+static void
+on_ping(struct bus_req *req, const void *msg, void *aux)
+{
+	struct bus_msg_pong r = {
+		.token = ((const struct bus_msg_ping *)msg)->token
+	};
+
+	bus_msg_pong_set_pid(&r, (uint64_t)getpid());
+	bus_reply_pong(req, &r);
+}
+
+static const struct bus_handler handlers[] = {
+	{ BUS_MSG_PROC_START, on_proc_start },
+	{ BUS_MSG_PROC_STOP, on_proc_stop },
+	{ BUS_MSG_PROC_RESTART, on_proc_restart },
+	{ BUS_MSG_SUPERVISOR_SHUTDOWN, on_shutdown },
+	{ BUS_MSG_PING, on_ping },
+};
 
 static void
 on_term(int signo, void *arg)
 {
-	stop_all();
-	ev_exit(sv.loop, 0);
+	struct op *op;
+
+	if (sv.stopping)
+		return;
+	LIST_FOR_EACH (op, node, &sv.ops)
+		if (op->kind == OP_SHUTDOWN)
+			return;
+	op_push(OP_SHUTDOWN, NULL, NULL);
 }
 
 int
 supervise(const struct ctl_dirs *d, int ready_fd)
 {
-	int rc;
+	int rc, err;
 
 	sv.dirs = d;
+	sv.ready_fd = ready_fd;
+	list_init(&sv.ops);
+	for (size_t i = 0; i < n_roles; i++)
+		sv.kids[i].role = &roles[i];
 	if (ev_loop_new(&sv.loop))
 		return 1;
+	/* Block the signals the loop takes before nng starts its threads
+	 * (they inherit the mask): else one of them may take a SIGCHLD and
+	 * the loop would never hear of a child's exit. */
 	ev_signal_add(sv.loop, SIGTERM, on_term, NULL);
 	ev_signal_add(sv.loop, SIGINT, on_term, NULL);
-	sv.lfd = listen_control();
-	if (sv.lfd < 0)
+	ev_signal_add(sv.loop, SIGCHLD, NULL, NULL);
+	err = bus_open(sv.loop, d->rundir, &roles[ROLE_SUPERVISOR], &sv.bus);
+	if (!err)
+		err = bus_serve(sv.bus, handlers, ARRAY_SIZE(handlers), NULL);
+	if (err) {
+		log_err("cannot serve the bus in %s: %s", d->rundir,
+			strerror(-err));
 		return 1;
-	ev_io_add(sv.loop, sv.lfd, EPOLLIN, on_control, NULL, NULL);
-	for (size_t i = 0; i < n_roles; i++) {
-		struct child *c = &sv.kids[i];
-
-		c->role = &roles[i];
-		c->enabled = true;
-		if (spawn(c) || !wait_up(c, 5000)) {
-			log_err("%s did not come up", c->role->name);
-			stop_all();
-			return 1;
-		}
 	}
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "", 1) < 0)
-			log_warn("ready pipe: %m");
-		close(ready_fd);
-	}
-	log_info("all %zu processes running", n_roles);
+	op_push(OP_BOOT, NULL, NULL);
 	rc = ev_run(sv.loop);
-	char *path = ctl_socket_path(d);
-	unlink(path);
-	free(path);
+	bus_close(sv.bus);
 	return rc;
 }

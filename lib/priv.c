@@ -17,8 +17,9 @@ static int
 set_caps(const struct role *r, capng_select_t which, capng_type_t sets)
 {
 	capng_clear(which);
-	for (int i = 0; i < ROLE_MAX_CAPS && r->caps[i] >= 0; i++)
-		if (capng_update(CAPNG_ADD, sets, (unsigned)r->caps[i]))
+	for (unsigned cap = 0; cap < 64; cap++)
+		if ((r->caps & ROLE_CAP(cap)) &&
+		    capng_update(CAPNG_ADD, sets, cap))
 			return -EINVAL;
 	return capng_apply(which) ? -EPERM : 0;
 }
@@ -26,7 +27,7 @@ set_caps(const struct role *r, capng_select_t which, capng_type_t sets)
 int
 priv_drop(const struct role *r)
 {
-	bool keep = r->caps[0] >= 0;
+	bool keep = r->caps != 0;
 	uid_t uid;
 	gid_t gid;
 	int err;
@@ -76,6 +77,6 @@ priv_drop(const struct role *r)
 	if (err)
 		return err;
 	log_info("running as %s with %d capabilities", r->user,
-		 __builtin_popcountll(role_cap_mask(r)));
+		 __builtin_popcountll(r->caps));
 	return 0;
 }

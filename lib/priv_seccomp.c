@@ -5,8 +5,9 @@
  * exec, no ptrace, no mount, no module loading, no id or capability
  * change, no namespaces.  The filter is synchronised to every thread (nng's
  * included).  One base list covers what glibc, nng, msgpack-c, jansson and
- * SQLite use; a role adds only what its job needs, and socket() is allowed
- * only for the address families in the role table.
+ * SQLite use; a role adds only the calls its row in the role table lists
+ * (struct role's syscalls), and socket() is allowed only for its address
+ * families (struct role's families).
  */
 #include "priv.h"
 
@@ -174,13 +175,6 @@ static const char *const base_syscalls[] = {
 	"getrandom",
 };
 
-static const struct {
-	const char *role;
-	const char *syscalls[4];
-} role_syscalls[] = {
-	{ "upcalld", { "bpf", NULL } }, /* AF_XDP sockets */
-};
-
 static void
 add_rule(scmp_filter_ctx ctx, const char *name)
 {
@@ -204,16 +198,12 @@ priv_seccomp(const struct role *r)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(base_syscalls); i++)
 		add_rule(ctx, base_syscalls[i]);
-	for (size_t i = 0; i < ARRAY_SIZE(role_syscalls); i++)
-		if (!strcmp(role_syscalls[i].role, r->name))
-			for (int j = 0; role_syscalls[i].syscalls[j]; j++)
-				add_rule(ctx, role_syscalls[i].syscalls[j]);
-	for (size_t i = 0; i < n_role_families; i++)
-		if (role_allows_family(r, role_families[i].af))
-			seccomp_rule_add(
-				ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				SCMP_A0(SCMP_CMP_EQ,
-					(scmp_datum_t)role_families[i].af));
+	for (int i = 0; i < ROLE_MAX_SYSCALLS && r->syscalls[i]; i++)
+		add_rule(ctx, r->syscalls[i]);
+	for (int i = 0; i < ROLE_MAX_FAMILIES && r->families[i]; i++)
+		seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)r->families[i]));
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	err = seccomp_load(ctx);
 	seccomp_release(ctx);

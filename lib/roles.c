@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* roles: the process table.  Keep it on one screen. */
+/* roles: the role table.  Keep it on one screen. */
 #include "roles.h"
 
 #include <errno.h>
@@ -11,45 +11,46 @@
 
 #include "util.h"
 
-#define NO_CAPS    \
-	{          \
-		-1 \
-	}
-#define UNIX_ONLY "AF_UNIX"
+#define RESTART_POLICY                                  \
+	.restart_burst = 5, .restart_window_ms = 10000, \
+	.restart_backoff_ms = 1000
 
-const struct role roles[] = {
-	/* name       binary              user          caps */
-	{ "dbserver", "microvs-dbserver", "microvs-db", NO_CAPS,
-	  "configuration database (OVSDB on SQLite)", 5, 10000, 1000,
-	  "AF_UNIX AF_INET AF_INET6", true },
-	{ "upcalld",
-	  "microvs-upcalld",
-	  "microvs-dp",
-	  { CAP_NET_ADMIN, CAP_NET_RAW, -1 },
-	  "datapath owner: vports, upcalls, megaflows",
-	  5,
-	  10000,
-	  1000,
-	  "AF_UNIX AF_NETLINK AF_PACKET AF_XDP",
-	  false },
-	{ "vswitchd", "microvs-vswitchd", "microvs-sw", NO_CAPS,
-	  "OpenFlow switch: bridges, flow tables, translation", 5, 10000, 1000,
-	  "AF_UNIX AF_INET AF_INET6", false },
-	{ "tunneld",
-	  "microvs-tunneld",
-	  "microvs-tnl",
-	  { CAP_NET_ADMIN, -1 },
-	  "tunnel ports: VXLAN, GRE, Geneve endpoints and underlay",
-	  5,
-	  10000,
-	  1000,
-	  "AF_UNIX AF_NETLINK AF_INET AF_INET6",
-	  false },
-	{ "vtepd", "microvs-vtepd", "microvs-vtep", NO_CAPS,
-	  "VTEP emulator: hardware_vtep to bridges and flows", 5, 10000, 1000,
-	  UNIX_ONLY, false },
+const struct role roles[ROLE_N_IDS] = {
+	[ROLE_DBSERVER] = { "dbserver", "microvs-dbserver", "microvs-db",
+			    "configuration database (OVSDB on SQLite)",
+			    .families = { AF_UNIX, AF_INET, AF_INET6 },
+			    .writes_dbdir = true, RESTART_POLICY },
+	[ROLE_UPCALLD] = { "upcalld", "microvs-upcalld", "microvs-dp",
+			   "datapath owner: vports, upcalls, megaflows",
+			   .caps = ROLE_CAP(CAP_NET_ADMIN) |
+				   ROLE_CAP(CAP_NET_RAW),
+			   .families = { AF_UNIX, AF_NETLINK, AF_PACKET,
+					 AF_XDP },
+			   .syscalls = { "bpf" }, /* AF_XDP sockets */
+			   RESTART_POLICY },
+	[ROLE_VSWITCHD] = { "vswitchd", "microvs-vswitchd", "microvs-sw",
+			    "OpenFlow switch: bridges, flow tables, "
+			    "translation",
+			    .families = { AF_UNIX, AF_INET, AF_INET6 },
+			    RESTART_POLICY },
+	[ROLE_TUNNELD] = { "tunneld", "microvs-tunneld", "microvs-tnl",
+			   "tunnel ports: VXLAN, GRE, Geneve endpoints and "
+			   "underlay",
+			   .caps = ROLE_CAP(CAP_NET_ADMIN),
+			   .families = { AF_UNIX, AF_NETLINK, AF_INET,
+					 AF_INET6 },
+			   RESTART_POLICY },
+	[ROLE_VTEPD] = { "vtepd", "microvs-vtepd", "microvs-vtep",
+			 "VTEP emulator: hardware_vtep to bridges and flows",
+			 .families = { AF_UNIX }, RESTART_POLICY },
+	/* Not processes of their own.  admin: uid 0, calling with the
+	 * operator's tools.  supervisor: microvs-ctl's supervisor, serving
+	 * on the bus; it runs as root, so as a caller it is admin. */
+	[ROLE_ADMIN] = { "admin", NULL, "root", "the operator" },
+	[ROLE_SUPERVISOR] = { "supervisor", "microvs-ctl", NULL,
+			      "the supervisor of microvs-ctl start" },
 };
-const size_t n_roles = ARRAY_SIZE(roles);
+const size_t n_roles = ROLE_N_PROCS;
 
 const struct role_family role_families[] = {
 	{ AF_UNIX, "AF_UNIX" },	    { AF_INET, "AF_INET" },
@@ -61,20 +62,19 @@ const size_t n_role_families = ARRAY_SIZE(role_families);
 bool
 role_allows_family(const struct role *r, int af)
 {
-	const char *name = NULL;
-
-	for (size_t i = 0; i < n_role_families; i++)
-		if (role_families[i].af == af)
-			name = role_families[i].name;
-	if (!name)
-		return false;
-	/* A whole word of the space-separated list. */
-	size_t n = strlen(name);
-	for (const char *p = r->address_families; (p = strstr(p, name)); p += n)
-		if ((p == r->address_families || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
+	for (int i = 0; i < ROLE_MAX_FAMILIES && r->families[i]; i++)
+		if (r->families[i] == af)
 			return true;
 	return false;
+}
+
+const char *
+role_family_name(int af)
+{
+	for (size_t i = 0; i < n_role_families; i++)
+		if (role_families[i].af == af)
+			return role_families[i].name;
+	return NULL;
 }
 
 const struct role *
@@ -99,36 +99,39 @@ role_find(const char *name)
 	return NULL;
 }
 
-size_t
+enum role_id
 role_index(const struct role *r)
 {
-	return (size_t)(r - roles);
+	return (enum role_id)(r - roles);
 }
 
-unsigned long long
-role_cap_mask(const struct role *r)
+int
+role_uid(const struct role *r, uid_t *uid)
 {
-	unsigned long long mask = 0;
+	struct passwd *pw;
 
-	for (int i = 0; i < ROLE_MAX_CAPS && r->caps[i] >= 0; i++)
-		mask |= 1ull << r->caps[i];
-	return mask;
+	if (!r->user)
+		return -ENOENT;
+	errno = 0;
+	pw = getpwnam(r->user);
+	if (!pw)
+		return errno ? -errno : -ENOENT;
+	*uid = pw->pw_uid;
+	return 0;
 }
 
 int
 role_ids(const struct role *r, uid_t *uid, gid_t *gid)
 {
-	struct passwd *pw;
 	struct group *gr;
+	int err = role_uid(r, uid);
 
+	if (err)
+		return err;
 	errno = 0;
-	pw = getpwnam(r->user);
-	if (!pw)
-		return errno ? -errno : -ENOENT;
 	gr = getgrnam(ROLE_GROUP);
 	if (!gr)
 		return errno ? -errno : -ENOENT;
-	*uid = pw->pw_uid;
 	*gid = gr->gr_gid;
 	return 0;
 }

@@ -61,11 +61,9 @@ appctl_register_memory(appctl_memory_fn *fn, void *aux)
 void
 appctl_reply(struct appctl_conn *c, const char *output)
 {
-	struct bus_msg_appctl_reply r = { .status = 0,
-					  .output = xstrdup(output) };
+	struct bus_msg_appctl_reply r = { .status = 0, .output = output };
 
-	bus_reply(c->req, BUS_MSG_APPCTL_REPLY, &r);
-	free(r.output);
+	bus_reply_appctl_reply(c->req, &r);
 	free(c);
 }
 
@@ -74,12 +72,14 @@ appctl_reply_error(struct appctl_conn *c, const char *fmt, ...)
 {
 	struct bus_msg_appctl_reply r = { .status = 1 };
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	r.output = xvasprintf(fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	bus_reply(c->req, BUS_MSG_APPCTL_REPLY, &r);
-	free(r.output);
+	r.output = text;
+	bus_reply_appctl_reply(c->req, &r);
+	free(text);
 	free(c);
 }
 

@@ -2,63 +2,45 @@
 /* client: appctl and ping stubs. */
 #include "client.h"
 
-#include <errno.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "bus.h"
 #include "util.h"
 
 int
-client_appctl(const char *rundir, const char *target, const char *cmd,
-	      char *const *args, size_t n_args, unsigned timeout_ms,
+client_appctl(const char *rundir, const struct role *target, const char *cmd,
+	      const char *const *args, size_t n_args, unsigned timeout_ms,
 	      int *status, char **output)
 {
-	struct bus_msg_appctl_call call = {
-		.command = (char *)(uintptr_t)cmd,
-		.args = { (char **)(uintptr_t)args, n_args },
-	};
-	unsigned type;
-	void *reply;
+	struct bus_msg_appctl_call call = { .command = cmd };
+	struct bus_msg_appctl_reply *r;
 	int err;
 
-	*output = NULL;
+	bus_msg_appctl_call_set_args(&call, args, n_args);
 	*status = 0;
-	err = bus_call_sync(rundir, target, BUS_MSG_APPCTL_CALL, &call,
-			    timeout_ms, &type, &reply);
+	err = bus_call_sync_appctl_call(rundir, target, &call, timeout_ms, &r,
+					output);
 	if (err)
 		return err;
-	if (type == BUS_MSG_APPCTL_REPLY) {
-		const struct bus_msg_appctl_reply *r = reply;
-		*status = (int)r->status;
-		*output = xstrdup(r->output);
-	} else if (type == BUS_MSG_ERROR) {
-		const struct bus_msg_error *e = reply;
-		err = e->err < 0 ? (int)e->err : -EPROTO;
-		*output = xstrdup(e->message ? e->message : strerror(-err));
-	} else {
-		err = -EPROTO;
-	}
-	bus_msg_free(type, reply);
-	return err;
+	*status = (int)r->status;
+	*output = xstrdup(r->output);
+	bus_msg_appctl_reply_free(r);
+	return 0;
 }
 
 int
-client_ping(const char *rundir, const char *target, unsigned timeout_ms,
+client_ping(const char *rundir, const struct role *target, unsigned timeout_ms,
 	    long *pid)
 {
 	struct bus_msg_ping p = { .token = 1 };
-	unsigned type;
-	void *reply;
+	struct bus_msg_pong *r;
 	int err;
 
-	err = bus_call_sync(rundir, target, BUS_MSG_PING, &p, timeout_ms, &type,
-			    &reply);
+	err = bus_call_sync_ping(rundir, target, &p, timeout_ms, &r, NULL);
 	if (err)
 		return err;
-	if (type == BUS_MSG_PONG && pid)
-		*pid = (long)((struct bus_msg_pong *)reply)->pid;
-	else if (type != BUS_MSG_PONG)
-		err = -EPROTO;
-	bus_msg_free(type, reply);
-	return err;
+	if (pid)
+		*pid = (long)r->pid;
+	bus_msg_pong_free(r);
+	return 0;
 }

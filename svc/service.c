@@ -16,11 +16,10 @@ static void
 on_ping(struct bus_req *req, const void *msg, void *aux)
 {
 	const struct bus_msg_ping *p = msg;
-	struct bus_msg_pong r = { .token = p->token,
-				  .pid = (uint64_t)getpid() };
+	struct bus_msg_pong r = { .token = p->token };
 
-	bus_msg_set_present(BUS_MSG_PONG, &r, 2);
-	bus_reply(req, BUS_MSG_PONG, &r);
+	bus_msg_pong_set_pid(&r, (uint64_t)getpid());
+	bus_reply_pong(req, &r);
 }
 
 void

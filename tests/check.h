@@ -9,8 +9,12 @@
 #define MICROVS_CHECK_H
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 static int check_failures;
 static const char *check_current;
@@ -61,5 +65,19 @@ static const char *check_current;
 	} while (0)
 
 #define CHECK_EXIT() return check_failures ? 1 : 0
+
+/* For tests that fork a server into a scratch directory: kills and reaps
+ * @server, then removes @dir and all it holds. */
+static inline void
+check_teardown(pid_t server, const char *dir)
+{
+	char cmd[4200];
+
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
 
 #endif

@@ -48,7 +48,7 @@ SYSTEM = {
                   "ctl"],
     "sqlite3.h": ["lib/ovsdb"],
 }
-GENERATED = {"bus_msgs.h": "bus", "config.h": None}
+GENERATED = {"bus_msgs.h": "bus", "bus_calls.h": "bus", "config.h": None}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 

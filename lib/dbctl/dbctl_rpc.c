@@ -219,36 +219,24 @@ static int
 call_bus(struct dbctl_conn *c, json_t *req, json_t **replyp, char **rawp)
 {
 	struct bus_msg_ovsdb_call msg = { 0 };
-	unsigned type;
-	void *reply = NULL;
+	struct bus_msg_ovsdb_reply *rep;
+	char *text = json_dumps(req, JSON_COMPACT);
+	json_error_t err;
+	int r;
 
-	msg.json = json_dumps(req, JSON_COMPACT);
-	msg.present = 1u << 1;
-	int r = bus_call_sync(c->rundir, "dbserver", BUS_MSG_OVSDB_CALL, &msg,
-			      3600 * 1000, &type, &reply);
-	free(msg.json);
+	bus_msg_ovsdb_call_set_json(&msg, text);
+	r = bus_call_sync_ovsdb_call(c->rundir, &roles[ROLE_DBSERVER], &msg,
+				     3600 * 1000, &rep, NULL);
+	free(text);
 	if (r)
 		return r;
-	if (type == BUS_MSG_OVSDB_REPLY) {
-		struct bus_msg_ovsdb_reply *rep = reply;
-		json_error_t err;
-		if (replyp) {
-			*replyp = json_loads(rep->json, 0, &err);
-			r = *replyp ? 0 : -EPROTO;
-		} else {
-			*rawp = rep->json;
-			rep->json = NULL;
-			r = 0;
-		}
-	} else if (type == BUS_MSG_ERROR) {
-		const struct bus_msg_error *e = reply;
-		r = e->err < 0 ? (int)e->err : -(int)e->err;
-		if (!r)
-			r = -EPROTO;
+	if (replyp) {
+		*replyp = json_loads(rep->json, 0, &err);
+		r = *replyp ? 0 : -EPROTO;
 	} else {
-		r = -EPROTO;
+		*rawp = xstrdup(rep->json);
 	}
-	bus_msg_free(type, reply);
+	bus_msg_ovsdb_reply_free(rep);
 	return r;
 }
 

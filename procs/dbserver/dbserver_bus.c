@@ -47,12 +47,12 @@ static void
 on_session_send(void *aux, const char *json_text)
 {
 	struct bus_txn *t = aux;
-	struct bus_msg_ovsdb_reply r = { .json = (char *)(uintptr_t)json_text };
+	struct bus_msg_ovsdb_reply r = { .json = json_text };
 
 	if (t->answered)
 		return; /* a transient session has nobody to notify */
 	t->answered = true;
-	bus_reply(t->req, BUS_MSG_OVSDB_REPLY, &r);
+	bus_reply_ovsdb_reply(t->req, &r);
 	t->req = NULL;
 	/* A deferred answer comes from inside the server's own code: free
 	 * the session once that code has returned. */
@@ -67,7 +67,7 @@ on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 	struct bus_txn *t;
 	int err;
 
-	if (bus_msg_has(BUS_MSG_OVSDB_CALL, call, 2) && call->session) {
+	if (bus_msg_ovsdb_call_has_session(call) && call->session) {
 		bus_reply_error(req, -EOPNOTSUPP,
 				"persistent OVSDB sessions "
 				"over the bus are not supported yet");
