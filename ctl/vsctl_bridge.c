@@ -67,43 +67,37 @@ const char *const vsctl_model_tables[] = {
 	"Interface:name", NULL
 };
 
-void
-vsctl_init(struct dbctl_ctx *ctx)
+/* Adds a bridge to @m, growing the array (*@cap entries) as needed. */
+static void
+add_bridge(struct vsctl_model *m, size_t *cap, struct vsctl_bridge b)
 {
-	struct vsctl_model *m = xzalloc(sizeof *m);
+	if (m->n_bridges == *cap) {
+		*cap *= 2;
+		m->bridges = xrealloc(m->bridges, *cap * sizeof *m->bridges);
+	}
+	m->bridges[m->n_bridges++] = b;
+}
 
-	model_free(ctx->tool_data);
-	ctx->tool_data = m;
-	/* The generic database commands do not use the model. */
-	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
-		if (c == ctx->cmd)
-			return;
-	dbctl_db_prefetch(ctx->db, vsctl_model_tables);
-	struct dbctl_table *ovs_t = vsctl_table(ctx, "Open_vSwitch");
+/* The real bridges of the Open_vSwitch row, then the fake bridges on each
+ * (a fake_bridge port with a VLAN tag); returns the number of real ones. */
+static size_t
+model_bridges(struct dbctl_ctx *ctx, struct vsctl_model *m)
+{
 	struct dbctl_table *br_t = vsctl_table(ctx, "Bridge");
 	struct dbctl_table *port_t = vsctl_table(ctx, "Port");
-	struct dbctl_table *iface_t = vsctl_table(ctx, "Interface");
-	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
-		if (!ovs_t->rows[i]->deleted)
-			m->ovs = ovs_t->rows[i];
-	if (!m->ovs)
-		return;
 	const struct ovsdb_datum *brs = dbctl_get(m->ovs, "bridges");
-	size_t cap_b = brs->n * 2 + 8, cap_p = 16, cap_i = 16;
-	m->bridges = xcalloc(cap_b, sizeof *m->bridges);
-	m->ports = xcalloc(cap_p, sizeof *m->ports);
-	m->ifaces = xcalloc(cap_i, sizeof *m->ifaces);
+	size_t cap = brs->n * 2 + 8, n_real;
 
-	/* Real bridges, then the fake bridges on each. */
+	m->bridges = xcalloc(cap, sizeof *m->bridges);
 	for (unsigned i = 0; i < brs->n; i++) {
 		struct dbctl_row *br = deref(ctx, br_t, &brs->keys[i]);
 		if (!br || model_bridge(m, dbctl_get_str(br, "name")))
 			continue;
-		struct vsctl_bridge *b = &m->bridges[m->n_bridges++];
-		*b = (struct vsctl_bridge){ dbctl_get_str(br, "name"), br, NULL,
-					    NULL, 0 };
+		add_bridge(m, &cap,
+			   (struct vsctl_bridge){ dbctl_get_str(br, "name"), br,
+						  NULL, NULL, 0 });
 	}
-	size_t n_real = m->n_bridges;
+	n_real = m->n_bridges;
 	for (size_t i = 0; i < n_real; i++) {
 		const struct ovsdb_datum *ps =
 			dbctl_get(m->bridges[i].br_cfg, "ports");
@@ -112,73 +106,110 @@ vsctl_init(struct dbctl_ctx *ctx)
 			if (!p || !port_is_fake(p) ||
 			    model_bridge(m, dbctl_get_str(p, "name")))
 				continue;
-			if (m->n_bridges == cap_b) {
-				cap_b *= 2;
-				m->bridges = xrealloc(
-					m->bridges, cap_b * sizeof *m->bridges);
-			}
-			struct vsctl_bridge *b = &m->bridges[m->n_bridges++];
-			*b = (struct vsctl_bridge){
-				dbctl_get_str(p, "name"), m->bridges[i].br_cfg,
-				p, &m->bridges[i],
-				(int)dbctl_get(p, "tag")->keys[0].i
-			};
+			add_bridge(
+				m, &cap,
+				(struct vsctl_bridge){
+					dbctl_get_str(p, "name"),
+					m->bridges[i].br_cfg, p, &m->bridges[i],
+					(int)dbctl_get(p, "tag")->keys[0].i });
 		}
 	}
-	/* Ports and interfaces, in arrays sized up front: growing them
-	 * row by row cost more than filling them with thousands of ports. */
+	return n_real;
+}
+
+/* The bridge port @p of real bridge @rb belongs to: the fake bridge it
+ * is the port of, or whose VLAN it carries as its tag; else @rb. */
+static struct vsctl_bridge *
+port_owner(struct vsctl_model *m, size_t n_real, struct vsctl_bridge *rb,
+	   const struct dbctl_row *p)
+{
+	const char *pname = dbctl_get_str(p, "name");
+	const struct ovsdb_datum *tag = dbctl_get(p, "tag");
+	struct vsctl_bridge *owner = rb;
+
+	for (size_t f = n_real; f < m->n_bridges; f++) {
+		struct vsctl_bridge *fb = &m->bridges[f];
+		if (fb->parent != rb)
+			continue;
+		if (port_is_fake(p) ? !strcmp(fb->name, pname)
+				    : (tag->n && tag->keys[0].i == fb->vlan))
+			owner = fb;
+	}
+	return owner;
+}
+
+/* Every port of the real bridges, with its owner.  The array is sized up
+ * front: growing it row by row cost more than filling it with thousands
+ * of ports. */
+static void
+model_ports(struct dbctl_ctx *ctx, struct vsctl_model *m, size_t n_real)
+{
+	struct dbctl_table *port_t = vsctl_table(ctx, "Port");
+	size_t cap = 16;
+
 	for (size_t i = 0; i < n_real; i++)
-		cap_p += dbctl_get(m->bridges[i].br_cfg, "ports")->n;
-	m->ports = xrealloc(m->ports, cap_p * sizeof *m->ports);
+		cap += dbctl_get(m->bridges[i].br_cfg, "ports")->n;
+	m->ports = xcalloc(cap, sizeof *m->ports);
 	for (size_t i = 0; i < n_real; i++) {
 		struct vsctl_bridge *rb = &m->bridges[i];
 		const struct ovsdb_datum *ps = dbctl_get(rb->br_cfg, "ports");
 		for (unsigned k = 0; k < ps->n; k++) {
 			struct dbctl_row *p = deref(ctx, port_t, &ps->keys[k]);
-			if (!p)
-				continue;
-			struct vsctl_bridge *owner = rb;
-			const char *pname = dbctl_get_str(p, "name");
-			const struct ovsdb_datum *tag = dbctl_get(p, "tag");
-			for (size_t f = n_real; f < m->n_bridges; f++) {
-				struct vsctl_bridge *fb = &m->bridges[f];
-				if (fb->parent != rb)
-					continue;
-				if (port_is_fake(p)
-					    ? !strcmp(fb->name, pname)
-					    : (tag->n &&
-					       tag->keys[0].i == fb->vlan))
-					owner = fb;
-			}
-			if (m->n_ports == cap_p) {
-				cap_p *= 2;
-				m->ports = xrealloc(m->ports,
-						    cap_p * sizeof *m->ports);
-			}
-			m->ports[m->n_ports++] =
-				(struct vsctl_port){ p, owner };
+			if (p)
+				m->ports[m->n_ports++] = (struct vsctl_port){
+					p, port_owner(m, n_real, rb, p)
+				};
 		}
 	}
+}
+
+/* Every interface of the model's ports, in an array sized up front. */
+static void
+model_ifaces(struct dbctl_ctx *ctx, struct vsctl_model *m)
+{
+	struct dbctl_table *iface_t = vsctl_table(ctx, "Interface");
+	size_t cap = 16;
+
 	for (size_t i = 0; i < m->n_ports; i++)
-		cap_i += dbctl_get(m->ports[i].row, "interfaces")->n;
-	m->ifaces = xrealloc(m->ifaces, cap_i * sizeof *m->ifaces);
+		cap += dbctl_get(m->ports[i].row, "interfaces")->n;
+	m->ifaces = xcalloc(cap, sizeof *m->ifaces);
 	for (size_t i = 0; i < m->n_ports; i++) {
 		const struct ovsdb_datum *is =
 			dbctl_get(m->ports[i].row, "interfaces");
 		for (unsigned k = 0; k < is->n; k++) {
 			struct dbctl_row *ir =
 				deref(ctx, iface_t, &is->keys[k]);
-			if (!ir)
-				continue;
-			if (m->n_ifaces == cap_i) {
-				cap_i *= 2;
-				m->ifaces = xrealloc(m->ifaces,
-						     cap_i * sizeof *m->ifaces);
-			}
-			m->ifaces[m->n_ifaces++] =
-				(struct vsctl_iface){ ir, &m->ports[i] };
+			if (ir)
+				m->ifaces[m->n_ifaces++] =
+					(struct vsctl_iface){ ir,
+							      &m->ports[i] };
 		}
 	}
+}
+
+void
+vsctl_init(struct dbctl_ctx *ctx)
+{
+	struct vsctl_model *m = xzalloc(sizeof *m);
+	struct dbctl_table *ovs_t;
+	size_t n_real;
+
+	model_free(ctx->tool_data);
+	ctx->tool_data = m;
+	/* The generic database commands do not use the model. */
+	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
+		if (c == ctx->cmd)
+			return;
+	dbctl_db_prefetch(ctx->db, vsctl_model_tables);
+	ovs_t = vsctl_table(ctx, "Open_vSwitch");
+	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
+		if (!ovs_t->rows[i]->deleted)
+			m->ovs = ovs_t->rows[i];
+	if (!m->ovs)
+		return;
+	n_real = model_bridges(ctx, m);
+	model_ports(ctx, m, n_real);
+	model_ifaces(ctx, m);
 }
 
 struct vsctl_bridge *
