@@ -306,13 +306,70 @@ new_port(struct dbctl_ctx *ctx, const char *name, struct dbctl_row **ifaces,
 	return r;
 }
 
+/* "--may-exist add-br NAME [PARENT VLAN]" where bridge @b exists: fatal
+ * unless @b is what the command would have created. */
+static void
+check_existing_bridge(const struct vsctl_bridge *b, const char *name,
+		      const char *parent_name, int vlan)
+{
+	if (!parent_name) {
+		if (b->parent)
+			dbctl_fatal("\"--may-exist add-br %s\" but %s is a "
+				    "VLAN bridge for VLAN %d",
+				    name, name, b->vlan);
+		return;
+	}
+	if (!b->parent)
+		dbctl_fatal("\"--may-exist add-br %s %s %d\" but %s is not a "
+			    "VLAN bridge",
+			    name, parent_name, vlan, name);
+	if (strcmp(b->parent->name, parent_name))
+		dbctl_fatal("\"--may-exist add-br %s %s %d\" but %s has the "
+			    "wrong parent %s",
+			    name, parent_name, vlan, name, b->parent->name);
+	if (b->vlan != vlan)
+		dbctl_fatal("\"--may-exist add-br %s %s %d\" but %s is a VLAN "
+			    "bridge for the wrong VLAN %d",
+			    name, parent_name, vlan, name, b->vlan);
+}
+
+/* add-br NAME PARENT VLAN: a fake bridge, i.e. a tagged internal port
+ * of PARENT marked fake_bridge. */
+static void
+add_fake_bridge(struct dbctl_ctx *ctx, const char *name,
+		const char *parent_name, int vlan)
+{
+	struct vsctl_model *m = vsctl_model(ctx);
+	struct vsctl_bridge *parent =
+		vsctl_find_bridge(ctx, parent_name, false);
+	struct dbctl_row *iface, *port;
+
+	if (parent && parent->parent)
+		dbctl_fatal("cannot create bridge with fake bridge as parent");
+	if (!parent)
+		dbctl_fatal("parent bridge %s does not exist", parent_name);
+	for (size_t i = 0; i < m->n_bridges; i++)
+		if (m->bridges[i].parent == parent &&
+		    m->bridges[i].vlan == vlan)
+			dbctl_fatal("bridge %s already has a child VLAN bridge "
+				    "%s on VLAN %d",
+				    parent_name, m->bridges[i].name, vlan);
+	iface = new_iface(ctx, name, "internal");
+	port = new_port(ctx, name, &iface, 1);
+	dbctl_set_bool(port, "fake_bridge", true);
+	dbctl_set_int(port, "tag", vlan);
+	dbctl_ref_add(parent->br_cfg, "ports", &port->uuid);
+}
+
 static void
 cmd_add_br(struct dbctl_ctx *ctx)
 {
 	bool may_exist = dbctl_has_opt(ctx, "--may-exist");
 	const char *name = ctx->argv[1];
 	const char *parent_name = NULL;
+	struct dbctl_row *iface, *port, *br;
 	int vlan = 0;
+	char *msg;
 
 	if (ctx->argc == 2) {
 	} else if (ctx->argc == 4) {
@@ -328,67 +385,23 @@ cmd_add_br(struct dbctl_ctx *ctx)
 	if (may_exist) {
 		struct vsctl_bridge *b = vsctl_find_bridge(ctx, name, false);
 		if (b) {
-			if (!parent_name && b->parent)
-				dbctl_fatal(
-					"\"--may-exist add-br %s\" but %s is "
-					"a VLAN bridge for VLAN %d",
-					name, name, b->vlan);
-			if (parent_name) {
-				if (!b->parent)
-					dbctl_fatal(
-						"\"--may-exist add-br %s %s "
-						"%d\" but %s is not a VLAN "
-						"bridge",
-						name, parent_name, vlan, name);
-				if (strcmp(b->parent->name, parent_name))
-					dbctl_fatal(
-						"\"--may-exist add-br %s %s "
-						"%d\" but %s has the wrong "
-						"parent %s",
-						name, parent_name, vlan, name,
-						b->parent->name);
-				if (b->vlan != vlan)
-					dbctl_fatal(
-						"\"--may-exist add-br %s %s "
-						"%d\" but %s is a VLAN bridge "
-						"for the wrong VLAN %d",
-						name, parent_name, vlan, name,
-						b->vlan);
-			}
+			check_existing_bridge(b, name, parent_name, vlan);
 			return;
 		}
 	}
-	char *msg = xasprintf("cannot create a bridge named %s", name);
+	msg = xasprintf("cannot create a bridge named %s", name);
 	check_conflicts(ctx, name, msg);
 	free(msg);
-	struct vsctl_model *m = vsctl_model(ctx);
-	if (!parent_name) {
-		struct dbctl_row *iface = new_iface(ctx, name, "internal");
-		struct dbctl_row *port = new_port(ctx, name, &iface, 1);
-		struct dbctl_row *br = dbctl_row_insert(
-			ctx->db, vsctl_table(ctx, "Bridge"), NULL);
-		dbctl_set_str(br, "name", name);
-		dbctl_ref_add(br, "ports", &port->uuid);
-		dbctl_ref_add(m->ovs, "bridges", &br->uuid);
+	if (parent_name) {
+		add_fake_bridge(ctx, name, parent_name, vlan);
 		return;
 	}
-	struct vsctl_bridge *parent =
-		vsctl_find_bridge(ctx, parent_name, false);
-	if (parent && parent->parent)
-		dbctl_fatal("cannot create bridge with fake bridge as parent");
-	if (!parent)
-		dbctl_fatal("parent bridge %s does not exist", parent_name);
-	for (size_t i = 0; i < m->n_bridges; i++)
-		if (m->bridges[i].parent == parent &&
-		    m->bridges[i].vlan == vlan)
-			dbctl_fatal("bridge %s already has a child VLAN bridge "
-				    "%s on VLAN %d",
-				    parent_name, m->bridges[i].name, vlan);
-	struct dbctl_row *iface = new_iface(ctx, name, "internal");
-	struct dbctl_row *port = new_port(ctx, name, &iface, 1);
-	dbctl_set_bool(port, "fake_bridge", true);
-	dbctl_set_int(port, "tag", vlan);
-	dbctl_ref_add(parent->br_cfg, "ports", &port->uuid);
+	iface = new_iface(ctx, name, "internal");
+	port = new_port(ctx, name, &iface, 1);
+	br = dbctl_row_insert(ctx->db, vsctl_table(ctx, "Bridge"), NULL);
+	dbctl_set_str(br, "name", name);
+	dbctl_ref_add(br, "ports", &port->uuid);
+	dbctl_ref_add(vsctl_model(ctx)->ovs, "bridges", &br->uuid);
 }
 
 static void
