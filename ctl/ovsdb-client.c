@@ -568,20 +568,25 @@ cmd_monitor(struct dbctl_conn *c, int argc, char **argv)
 	ovsdb_schema_free(s);
 }
 
-static const struct {
+struct command {
 	const char *name;
 	int min_args, max_args;
 	void (*fn)(struct dbctl_conn *, int, char **);
-} commands[] = {
-	{ "list-dbs", 0, 0, cmd_list_dbs },
-	{ "get-schema", 0, 1, cmd_get_schema },
-	{ "get-schema-version", 0, 1, cmd_get_schema_version },
-	{ "list-tables", 0, 1, cmd_list_tables },
-	{ "list-columns", 0, 2, cmd_list_columns },
-	{ "transact", 1, 1, cmd_transact_rw },
-	{ "query", 1, 1, cmd_query },
-	{ "dump", 0, 64, cmd_dump },
-	{ "monitor", 1, 64, cmd_monitor },
+	/* Needs a persistent session (notifications), which the bus does not
+	 * offer yet: without SERVER it uses unix:RUNDIR/db.sock. */
+	bool session;
+};
+
+static const struct command commands[] = {
+	{ "list-dbs", 0, 0, cmd_list_dbs, false },
+	{ "get-schema", 0, 1, cmd_get_schema, false },
+	{ "get-schema-version", 0, 1, cmd_get_schema_version, false },
+	{ "list-tables", 0, 1, cmd_list_tables, false },
+	{ "list-columns", 0, 2, cmd_list_columns, false },
+	{ "transact", 1, 1, cmd_transact_rw, false },
+	{ "query", 1, 1, cmd_query, false },
+	{ "dump", 0, 64, cmd_dump, false },
+	{ "monitor", 1, 64, cmd_monitor, true },
 };
 
 static void NORETURN
@@ -600,8 +605,11 @@ usage(void)
 	exit(0);
 }
 
-int
-main(int argc, char **argv)
+/* Applies the options before the command; returns the index of the
+ * first other argument.  Exits for --help, --version, an unknown option
+ * and a bad format. */
+static int
+parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "rundir", required_argument, NULL, 'r' },
@@ -615,8 +623,6 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *server = NULL;
-	struct dbctl_conn *c;
 	int opt;
 
 	dbctl_fmt.format = DBCTL_FMT_TABLE;
@@ -652,33 +658,50 @@ main(int argc, char **argv)
 			usage();
 		case 'V':
 			printf("ovsdb-client (microvs) %s\n", MICROVS_VERSION);
-			return 0;
+			exit(0);
 		default:
-			return 1;
+			exit(1);
 		}
 	}
-	rundir = rundir_resolve(rundir);
-	if (optind >= argc)
-		die("missing command name; use --help for help");
-	const char *cmd = argv[optind++];
-	if (optind < argc && is_remote(argv[optind]))
-		server = argv[optind++];
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		int n = argc - optind;
+	return optind;
+}
 
-		if (strcmp(commands[i].name, cmd))
-			continue;
-		cur_cmd = cmd;
-		if (n < commands[i].min_args || n > commands[i].max_args)
-			bad_syntax();
-		char *def = NULL;
-		if (!server && !strcmp(cmd, "monitor"))
-			server = def = xasprintf("unix:%s/db.sock", rundir);
-		c = open_conn(server);
-		commands[i].fn(c, n, argv + optind);
-		dbctl_conn_close(c);
-		free(def);
-		return 0;
-	}
-	die("unknown command '%s'; use --help for help", cmd);
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *cmd;
+	const char *server = NULL;
+	char *def = NULL;
+	struct dbctl_conn *c;
+	int i = parse_options(argc, argv), n;
+
+	rundir = rundir_resolve(rundir);
+	if (i >= argc)
+		die("missing command name; use --help for help");
+	cmd = find_command(argv[i]);
+	if (!cmd)
+		die("unknown command '%s'; use --help for help", argv[i]);
+	cur_cmd = cmd->name;
+	i++;
+	if (i < argc && is_remote(argv[i]))
+		server = argv[i++];
+	n = argc - i;
+	if (n < cmd->min_args || n > cmd->max_args)
+		bad_syntax();
+	if (!server && cmd->session)
+		server = def = xasprintf("unix:%s/db.sock", rundir);
+	c = open_conn(server);
+	cmd->fn(c, n, argv + i);
+	dbctl_conn_close(c);
+	free(def);
+	return 0;
 }

@@ -16,6 +16,17 @@
 #define DEFAULT_DB MICROVS_DEFAULT_DBDIR "/conf.db"
 #define DEFAULT_SCHEMA "/usr/share/microvs/vswitch.ovsschema"
 
+/* One command: its name, argument count and what it runs; the fields
+ * after fn parameterise the commands that several names share. */
+struct command {
+	const char *name;
+	int min_args, max_args;
+	int (*fn)(const struct command *cmd, int argc, char **argv);
+	/* db-name & co: the schema field printed. */
+	const char *(*field)(const struct ovsdb_schema *s);
+	bool write; /* transact (vs. query) */
+};
+
 static int
 fail(struct ovsdb_error *e)
 {
@@ -32,7 +43,7 @@ arg(int argc, char **argv, int i, const char *def)
 }
 
 static int
-cmd_create(int argc, char **argv)
+cmd_create(const struct command *cmd, int argc, char **argv)
 {
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_schema *s;
@@ -54,71 +65,51 @@ cmd_create(int argc, char **argv)
 }
 
 static int
-show_schema_field(const char *field, struct ovsdb_schema *s)
+cmd_db_field(const struct command *cmd, int argc, char **argv)
 {
-	if (!strcmp(field, "name"))
-		puts(s->name);
-	else if (!strcmp(field, "version"))
-		puts(s->version);
-	else
-		puts(s->cksum ? s->cksum : "");
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_schema *s;
+
+	if (ovsdb_storage_read_schema(arg(argc, argv, 0, DEFAULT_DB), &s, &e))
+		return fail(e);
+	puts(cmd->field(s));
 	ovsdb_schema_free(s);
 	return 0;
 }
 
 static int
-cmd_db_field(const char *field, int argc, char **argv)
+cmd_schema_field(const struct command *cmd, int argc, char **argv)
 {
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_schema *s;
-	if (ovsdb_storage_read_schema(arg(argc, argv, 0, DEFAULT_DB), &s, &e))
-		return fail(e);
-	return show_schema_field(field, s);
-}
 
-static int
-cmd_schema_field(const char *field, int argc, char **argv)
-{
-	struct ovsdb_error *e = NULL;
-	struct ovsdb_schema *s;
 	if (ovsdb_schema_from_file(arg(argc, argv, 0, DEFAULT_SCHEMA), &s, &e))
 		return fail(e);
-	return show_schema_field(field, s);
+	puts(cmd->field(s));
+	ovsdb_schema_free(s);
+	return 0;
+}
+
+static const char *
+field_name(const struct ovsdb_schema *s)
+{
+	return s->name;
+}
+
+static const char *
+field_version(const struct ovsdb_schema *s)
+{
+	return s->version;
+}
+
+static const char *
+field_cksum(const struct ovsdb_schema *s)
+{
+	return s->cksum ? s->cksum : "";
 }
 
 static int
-cmd_db_name(int c, char **v)
-{
-	return cmd_db_field("name", c, v);
-}
-static int
-cmd_db_version(int c, char **v)
-{
-	return cmd_db_field("version", c, v);
-}
-static int
-cmd_db_cksum(int c, char **v)
-{
-	return cmd_db_field("cksum", c, v);
-}
-static int
-cmd_schema_name(int c, char **v)
-{
-	return cmd_schema_field("name", c, v);
-}
-static int
-cmd_schema_version(int c, char **v)
-{
-	return cmd_schema_field("version", c, v);
-}
-static int
-cmd_schema_cksum(int c, char **v)
-{
-	return cmd_schema_field("cksum", c, v);
-}
-
-static int
-cmd_needs_conversion(int argc, char **argv)
+cmd_needs_conversion(const struct command *cmd, int argc, char **argv)
 {
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_schema *a, *b;
@@ -183,7 +174,7 @@ copy_rows(struct ovsdb_db *src, struct ovsdb_db *dst, struct ovsdb_error **errp)
 }
 
 static int
-cmd_convert(int argc, char **argv)
+cmd_convert(const struct command *cmd, int argc, char **argv)
 {
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_schema *s;
@@ -206,7 +197,7 @@ cmd_convert(int argc, char **argv)
 }
 
 static int
-cmd_compact(int argc, char **argv)
+cmd_compact(const struct command *cmd, int argc, char **argv)
 {
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_db *db;
@@ -225,9 +216,11 @@ cmd_compact(int argc, char **argv)
 	return r ? fail(e) : 0;
 }
 
+/* query and transact: @cmd->write says which. */
 static int
-run_txn(int argc, char **argv, bool write)
+cmd_txn(const struct command *cmd, int argc, char **argv)
 {
+	bool write = cmd->write;
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_db *db;
 	const char *path = argc > 1 ? argv[0] : DEFAULT_DB;
@@ -277,34 +270,20 @@ run_txn(int argc, char **argv, bool write)
 	return 0;
 }
 
-static int
-cmd_query(int c, char **v)
-{
-	return run_txn(c, v, false);
-}
-static int
-cmd_transact(int c, char **v)
-{
-	return run_txn(c, v, true);
-}
-
-static const struct {
-	const char *name;
-	int min_args, max_args;
-	int (*fn)(int, char **);
-} commands[] = {
-	{ "create", 0, 2, cmd_create },
-	{ "db-name", 0, 1, cmd_db_name },
-	{ "db-version", 0, 1, cmd_db_version },
-	{ "db-cksum", 0, 1, cmd_db_cksum },
-	{ "schema-name", 0, 1, cmd_schema_name },
-	{ "schema-version", 0, 1, cmd_schema_version },
-	{ "schema-cksum", 0, 1, cmd_schema_cksum },
-	{ "needs-conversion", 0, 2, cmd_needs_conversion },
-	{ "convert", 0, 3, cmd_convert },
-	{ "compact", 0, 2, cmd_compact },
-	{ "query", 1, 2, cmd_query },
-	{ "transact", 1, 2, cmd_transact },
+/* name, min and max arguments, fn, field, write */
+static const struct command commands[] = {
+	{ "create", 0, 2, cmd_create, NULL, false },
+	{ "db-name", 0, 1, cmd_db_field, field_name, false },
+	{ "db-version", 0, 1, cmd_db_field, field_version, false },
+	{ "db-cksum", 0, 1, cmd_db_field, field_cksum, false },
+	{ "schema-name", 0, 1, cmd_schema_field, field_name, false },
+	{ "schema-version", 0, 1, cmd_schema_field, field_version, false },
+	{ "schema-cksum", 0, 1, cmd_schema_field, field_cksum, false },
+	{ "needs-conversion", 0, 2, cmd_needs_conversion, NULL, false },
+	{ "convert", 0, 3, cmd_convert, NULL, false },
+	{ "compact", 0, 2, cmd_compact, NULL, false },
+	{ "query", 1, 2, cmd_txn, NULL, false },
+	{ "transact", 1, 2, cmd_txn, NULL, true },
 };
 
 static void
@@ -349,7 +328,7 @@ main(int argc, char **argv)
 				argv[i], commands[k].min_args);
 			return 1;
 		}
-		return commands[k].fn(n, argv + i + 1);
+		return commands[k].fn(&commands[k], n, argv + i + 1);
 	}
 	fprintf(stderr,
 		"ovsdb-tool: unknown command '%s'; use --help for "

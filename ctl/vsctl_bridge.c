@@ -67,43 +67,37 @@ const char *const vsctl_model_tables[] = {
 	"Interface:name", NULL
 };
 
-void
-vsctl_init(struct dbctl_ctx *ctx)
+/* Adds a bridge to @m, growing the array (*@cap entries) as needed. */
+static void
+add_bridge(struct vsctl_model *m, size_t *cap, struct vsctl_bridge b)
 {
-	struct vsctl_model *m = xzalloc(sizeof *m);
+	if (m->n_bridges == *cap) {
+		*cap *= 2;
+		m->bridges = xrealloc(m->bridges, *cap * sizeof *m->bridges);
+	}
+	m->bridges[m->n_bridges++] = b;
+}
 
-	model_free(ctx->tool_data);
-	ctx->tool_data = m;
-	/* The generic database commands do not use the model. */
-	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
-		if (c == ctx->cmd)
-			return;
-	dbctl_db_prefetch(ctx->db, vsctl_model_tables);
-	struct dbctl_table *ovs_t = vsctl_table(ctx, "Open_vSwitch");
+/* The real bridges of the Open_vSwitch row, then the fake bridges on each
+ * (a fake_bridge port with a VLAN tag); returns the number of real ones. */
+static size_t
+model_bridges(struct dbctl_ctx *ctx, struct vsctl_model *m)
+{
 	struct dbctl_table *br_t = vsctl_table(ctx, "Bridge");
 	struct dbctl_table *port_t = vsctl_table(ctx, "Port");
-	struct dbctl_table *iface_t = vsctl_table(ctx, "Interface");
-	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
-		if (!ovs_t->rows[i]->deleted)
-			m->ovs = ovs_t->rows[i];
-	if (!m->ovs)
-		return;
 	const struct ovsdb_datum *brs = dbctl_get(m->ovs, "bridges");
-	size_t cap_b = brs->n * 2 + 8, cap_p = 16, cap_i = 16;
-	m->bridges = xcalloc(cap_b, sizeof *m->bridges);
-	m->ports = xcalloc(cap_p, sizeof *m->ports);
-	m->ifaces = xcalloc(cap_i, sizeof *m->ifaces);
+	size_t cap = brs->n * 2 + 8, n_real;
 
-	/* Real bridges, then the fake bridges on each. */
+	m->bridges = xcalloc(cap, sizeof *m->bridges);
 	for (unsigned i = 0; i < brs->n; i++) {
 		struct dbctl_row *br = deref(ctx, br_t, &brs->keys[i]);
 		if (!br || model_bridge(m, dbctl_get_str(br, "name")))
 			continue;
-		struct vsctl_bridge *b = &m->bridges[m->n_bridges++];
-		*b = (struct vsctl_bridge){ dbctl_get_str(br, "name"), br, NULL,
-					    NULL, 0 };
+		add_bridge(m, &cap,
+			   (struct vsctl_bridge){ dbctl_get_str(br, "name"), br,
+						  NULL, NULL, 0 });
 	}
-	size_t n_real = m->n_bridges;
+	n_real = m->n_bridges;
 	for (size_t i = 0; i < n_real; i++) {
 		const struct ovsdb_datum *ps =
 			dbctl_get(m->bridges[i].br_cfg, "ports");
@@ -112,73 +106,110 @@ vsctl_init(struct dbctl_ctx *ctx)
 			if (!p || !port_is_fake(p) ||
 			    model_bridge(m, dbctl_get_str(p, "name")))
 				continue;
-			if (m->n_bridges == cap_b) {
-				cap_b *= 2;
-				m->bridges = xrealloc(
-					m->bridges, cap_b * sizeof *m->bridges);
-			}
-			struct vsctl_bridge *b = &m->bridges[m->n_bridges++];
-			*b = (struct vsctl_bridge){
-				dbctl_get_str(p, "name"), m->bridges[i].br_cfg,
-				p, &m->bridges[i],
-				(int)dbctl_get(p, "tag")->keys[0].i
-			};
+			add_bridge(
+				m, &cap,
+				(struct vsctl_bridge){
+					dbctl_get_str(p, "name"),
+					m->bridges[i].br_cfg, p, &m->bridges[i],
+					(int)dbctl_get(p, "tag")->keys[0].i });
 		}
 	}
-	/* Ports and interfaces, in arrays sized up front: growing them
-	 * row by row cost more than filling them with thousands of ports. */
+	return n_real;
+}
+
+/* The bridge port @p of real bridge @rb belongs to: the fake bridge it
+ * is the port of, or whose VLAN it carries as its tag; else @rb. */
+static struct vsctl_bridge *
+port_owner(struct vsctl_model *m, size_t n_real, struct vsctl_bridge *rb,
+	   const struct dbctl_row *p)
+{
+	const char *pname = dbctl_get_str(p, "name");
+	const struct ovsdb_datum *tag = dbctl_get(p, "tag");
+	struct vsctl_bridge *owner = rb;
+
+	for (size_t f = n_real; f < m->n_bridges; f++) {
+		struct vsctl_bridge *fb = &m->bridges[f];
+		if (fb->parent != rb)
+			continue;
+		if (port_is_fake(p) ? !strcmp(fb->name, pname)
+				    : (tag->n && tag->keys[0].i == fb->vlan))
+			owner = fb;
+	}
+	return owner;
+}
+
+/* Every port of the real bridges, with its owner.  The array is sized up
+ * front: growing it row by row cost more than filling it with thousands
+ * of ports. */
+static void
+model_ports(struct dbctl_ctx *ctx, struct vsctl_model *m, size_t n_real)
+{
+	struct dbctl_table *port_t = vsctl_table(ctx, "Port");
+	size_t cap = 16;
+
 	for (size_t i = 0; i < n_real; i++)
-		cap_p += dbctl_get(m->bridges[i].br_cfg, "ports")->n;
-	m->ports = xrealloc(m->ports, cap_p * sizeof *m->ports);
+		cap += dbctl_get(m->bridges[i].br_cfg, "ports")->n;
+	m->ports = xcalloc(cap, sizeof *m->ports);
 	for (size_t i = 0; i < n_real; i++) {
 		struct vsctl_bridge *rb = &m->bridges[i];
 		const struct ovsdb_datum *ps = dbctl_get(rb->br_cfg, "ports");
 		for (unsigned k = 0; k < ps->n; k++) {
 			struct dbctl_row *p = deref(ctx, port_t, &ps->keys[k]);
-			if (!p)
-				continue;
-			struct vsctl_bridge *owner = rb;
-			const char *pname = dbctl_get_str(p, "name");
-			const struct ovsdb_datum *tag = dbctl_get(p, "tag");
-			for (size_t f = n_real; f < m->n_bridges; f++) {
-				struct vsctl_bridge *fb = &m->bridges[f];
-				if (fb->parent != rb)
-					continue;
-				if (port_is_fake(p)
-					    ? !strcmp(fb->name, pname)
-					    : (tag->n &&
-					       tag->keys[0].i == fb->vlan))
-					owner = fb;
-			}
-			if (m->n_ports == cap_p) {
-				cap_p *= 2;
-				m->ports = xrealloc(m->ports,
-						    cap_p * sizeof *m->ports);
-			}
-			m->ports[m->n_ports++] =
-				(struct vsctl_port){ p, owner };
+			if (p)
+				m->ports[m->n_ports++] = (struct vsctl_port){
+					p, port_owner(m, n_real, rb, p)
+				};
 		}
 	}
+}
+
+/* Every interface of the model's ports, in an array sized up front. */
+static void
+model_ifaces(struct dbctl_ctx *ctx, struct vsctl_model *m)
+{
+	struct dbctl_table *iface_t = vsctl_table(ctx, "Interface");
+	size_t cap = 16;
+
 	for (size_t i = 0; i < m->n_ports; i++)
-		cap_i += dbctl_get(m->ports[i].row, "interfaces")->n;
-	m->ifaces = xrealloc(m->ifaces, cap_i * sizeof *m->ifaces);
+		cap += dbctl_get(m->ports[i].row, "interfaces")->n;
+	m->ifaces = xcalloc(cap, sizeof *m->ifaces);
 	for (size_t i = 0; i < m->n_ports; i++) {
 		const struct ovsdb_datum *is =
 			dbctl_get(m->ports[i].row, "interfaces");
 		for (unsigned k = 0; k < is->n; k++) {
 			struct dbctl_row *ir =
 				deref(ctx, iface_t, &is->keys[k]);
-			if (!ir)
-				continue;
-			if (m->n_ifaces == cap_i) {
-				cap_i *= 2;
-				m->ifaces = xrealloc(m->ifaces,
-						     cap_i * sizeof *m->ifaces);
-			}
-			m->ifaces[m->n_ifaces++] =
-				(struct vsctl_iface){ ir, &m->ports[i] };
+			if (ir)
+				m->ifaces[m->n_ifaces++] =
+					(struct vsctl_iface){ ir,
+							      &m->ports[i] };
 		}
 	}
+}
+
+void
+vsctl_init(struct dbctl_ctx *ctx)
+{
+	struct vsctl_model *m = xzalloc(sizeof *m);
+	struct dbctl_table *ovs_t;
+	size_t n_real;
+
+	model_free(ctx->tool_data);
+	ctx->tool_data = m;
+	/* The generic database commands do not use the model. */
+	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
+		if (c == ctx->cmd)
+			return;
+	dbctl_db_prefetch(ctx->db, vsctl_model_tables);
+	ovs_t = vsctl_table(ctx, "Open_vSwitch");
+	for (size_t i = 0; i < ovs_t->n_rows && !m->ovs; i++)
+		if (!ovs_t->rows[i]->deleted)
+			m->ovs = ovs_t->rows[i];
+	if (!m->ovs)
+		return;
+	n_real = model_bridges(ctx, m);
+	model_ports(ctx, m, n_real);
+	model_ifaces(ctx, m);
 }
 
 struct vsctl_bridge *
@@ -275,13 +306,70 @@ new_port(struct dbctl_ctx *ctx, const char *name, struct dbctl_row **ifaces,
 	return r;
 }
 
+/* "--may-exist add-br NAME [PARENT VLAN]" where bridge @b exists: fatal
+ * unless @b is what the command would have created. */
+static void
+check_existing_bridge(const struct vsctl_bridge *b, const char *name,
+		      const char *parent_name, int vlan)
+{
+	if (!parent_name) {
+		if (b->parent)
+			dbctl_fatal("\"--may-exist add-br %s\" but %s is a "
+				    "VLAN bridge for VLAN %d",
+				    name, name, b->vlan);
+		return;
+	}
+	if (!b->parent)
+		dbctl_fatal("\"--may-exist add-br %s %s %d\" but %s is not a "
+			    "VLAN bridge",
+			    name, parent_name, vlan, name);
+	if (strcmp(b->parent->name, parent_name))
+		dbctl_fatal("\"--may-exist add-br %s %s %d\" but %s has the "
+			    "wrong parent %s",
+			    name, parent_name, vlan, name, b->parent->name);
+	if (b->vlan != vlan)
+		dbctl_fatal("\"--may-exist add-br %s %s %d\" but %s is a VLAN "
+			    "bridge for the wrong VLAN %d",
+			    name, parent_name, vlan, name, b->vlan);
+}
+
+/* add-br NAME PARENT VLAN: a fake bridge, i.e. a tagged internal port
+ * of PARENT marked fake_bridge. */
+static void
+add_fake_bridge(struct dbctl_ctx *ctx, const char *name,
+		const char *parent_name, int vlan)
+{
+	struct vsctl_model *m = vsctl_model(ctx);
+	struct vsctl_bridge *parent =
+		vsctl_find_bridge(ctx, parent_name, false);
+	struct dbctl_row *iface, *port;
+
+	if (parent && parent->parent)
+		dbctl_fatal("cannot create bridge with fake bridge as parent");
+	if (!parent)
+		dbctl_fatal("parent bridge %s does not exist", parent_name);
+	for (size_t i = 0; i < m->n_bridges; i++)
+		if (m->bridges[i].parent == parent &&
+		    m->bridges[i].vlan == vlan)
+			dbctl_fatal("bridge %s already has a child VLAN bridge "
+				    "%s on VLAN %d",
+				    parent_name, m->bridges[i].name, vlan);
+	iface = new_iface(ctx, name, "internal");
+	port = new_port(ctx, name, &iface, 1);
+	dbctl_set_bool(port, "fake_bridge", true);
+	dbctl_set_int(port, "tag", vlan);
+	dbctl_ref_add(parent->br_cfg, "ports", &port->uuid);
+}
+
 static void
 cmd_add_br(struct dbctl_ctx *ctx)
 {
 	bool may_exist = dbctl_has_opt(ctx, "--may-exist");
 	const char *name = ctx->argv[1];
 	const char *parent_name = NULL;
+	struct dbctl_row *iface, *port, *br;
 	int vlan = 0;
+	char *msg;
 
 	if (ctx->argc == 2) {
 	} else if (ctx->argc == 4) {
@@ -297,67 +385,23 @@ cmd_add_br(struct dbctl_ctx *ctx)
 	if (may_exist) {
 		struct vsctl_bridge *b = vsctl_find_bridge(ctx, name, false);
 		if (b) {
-			if (!parent_name && b->parent)
-				dbctl_fatal(
-					"\"--may-exist add-br %s\" but %s is "
-					"a VLAN bridge for VLAN %d",
-					name, name, b->vlan);
-			if (parent_name) {
-				if (!b->parent)
-					dbctl_fatal(
-						"\"--may-exist add-br %s %s "
-						"%d\" but %s is not a VLAN "
-						"bridge",
-						name, parent_name, vlan, name);
-				if (strcmp(b->parent->name, parent_name))
-					dbctl_fatal(
-						"\"--may-exist add-br %s %s "
-						"%d\" but %s has the wrong "
-						"parent %s",
-						name, parent_name, vlan, name,
-						b->parent->name);
-				if (b->vlan != vlan)
-					dbctl_fatal(
-						"\"--may-exist add-br %s %s "
-						"%d\" but %s is a VLAN bridge "
-						"for the wrong VLAN %d",
-						name, parent_name, vlan, name,
-						b->vlan);
-			}
+			check_existing_bridge(b, name, parent_name, vlan);
 			return;
 		}
 	}
-	char *msg = xasprintf("cannot create a bridge named %s", name);
+	msg = xasprintf("cannot create a bridge named %s", name);
 	check_conflicts(ctx, name, msg);
 	free(msg);
-	struct vsctl_model *m = vsctl_model(ctx);
-	if (!parent_name) {
-		struct dbctl_row *iface = new_iface(ctx, name, "internal");
-		struct dbctl_row *port = new_port(ctx, name, &iface, 1);
-		struct dbctl_row *br = dbctl_row_insert(
-			ctx->db, vsctl_table(ctx, "Bridge"), NULL);
-		dbctl_set_str(br, "name", name);
-		dbctl_ref_add(br, "ports", &port->uuid);
-		dbctl_ref_add(m->ovs, "bridges", &br->uuid);
+	if (parent_name) {
+		add_fake_bridge(ctx, name, parent_name, vlan);
 		return;
 	}
-	struct vsctl_bridge *parent =
-		vsctl_find_bridge(ctx, parent_name, false);
-	if (parent && parent->parent)
-		dbctl_fatal("cannot create bridge with fake bridge as parent");
-	if (!parent)
-		dbctl_fatal("parent bridge %s does not exist", parent_name);
-	for (size_t i = 0; i < m->n_bridges; i++)
-		if (m->bridges[i].parent == parent &&
-		    m->bridges[i].vlan == vlan)
-			dbctl_fatal("bridge %s already has a child VLAN bridge "
-				    "%s on VLAN %d",
-				    parent_name, m->bridges[i].name, vlan);
-	struct dbctl_row *iface = new_iface(ctx, name, "internal");
-	struct dbctl_row *port = new_port(ctx, name, &iface, 1);
-	dbctl_set_bool(port, "fake_bridge", true);
-	dbctl_set_int(port, "tag", vlan);
-	dbctl_ref_add(parent->br_cfg, "ports", &port->uuid);
+	iface = new_iface(ctx, name, "internal");
+	port = new_port(ctx, name, &iface, 1);
+	br = dbctl_row_insert(ctx->db, vsctl_table(ctx, "Bridge"), NULL);
+	dbctl_set_str(br, "name", name);
+	dbctl_ref_add(br, "ports", &port->uuid);
+	dbctl_ref_add(vsctl_model(ctx)->ovs, "bridges", &br->uuid);
 }
 
 static void

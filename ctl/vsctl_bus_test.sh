@@ -41,6 +41,22 @@ out=$("$vs" --no-wait add-br br0 2>&1); [ $? -eq 1 ] || fail "duplicate"
 # Without --no-wait the tool waits for cur_cfg; nothing applies it here.
 "$vs" --timeout=1 add-br br1 2>/dev/null; [ $? -eq 142 ] || fail "wait"
 [ "$("$vs" list-br | tr '\n' ' ')" = "br0 br1 " ] || fail "list-br"
+# ... and returns once cur_cfg reaches the next_cfg its commit bumped
+# (vswitchd's job, played here by a --no-wait set).  The root row exists,
+# so the bump is a mutate whose result the tool reads back; cur_cfg
+# starts at a value no wrong reading could match.
+"$vs" --no-wait set Open_vSwitch . cur_cfg=1000 || fail "set cur_cfg"
+before=$("$vs" get Open_vSwitch . next_cfg)
+"$vs" --timeout=10 add-br br2 2>"$tmp/wait.err" &
+waiter=$!
+for _ in $(seq 200); do
+	next=$("$vs" get Open_vSwitch . next_cfg)
+	[ "$next" != "$before" ] && break
+	sleep 0.05
+done
+[ "$next" = $((before + 1)) ] || fail "next_cfg bump: $before -> $next"
+"$vs" --no-wait set Open_vSwitch . cur_cfg="$next" || fail "set cur_cfg"
+wait $waiter || fail "waiting for cur_cfg $next: $(cat "$tmp/wait.err")"
 
 vt="$build/ctl/vtep-ctl"
 "$vt" add-ps ps0 -- add-port ps0 p0 -- add-ls ls0 -- bind-ls ps0 p0 10 ls0 \

@@ -88,14 +88,21 @@ struct dbctl_tool {
 	 * the root table in one round trip when such a command is given
 	 * (NULL-terminated; may be NULL). */
 	const char *const *prefetch;
-	/* Called once after the database is open, before the commands
-	 * run (e.g. to build a bridge model); may be NULL. */
+	/* Called before each command runs, with the tool_data the
+	 * previous command left (e.g. to rebuild a bridge model); may be
+	 * NULL. */
 	void (*init)(struct dbctl_ctx *ctx);
 	/* Frees tool_data; may be NULL. */
 	void (*done)(struct dbctl_ctx *ctx);
 };
 
-/* Runs the tool; returns the process exit status. */
+/* Runs one invocation of @tool with @argv, in phases: global options, the
+ * command chain, open the database, run every command against one cache,
+ * commit once, print, wait for cur_cfg (ovs-vsctl without --no-wait).
+ * Returns 0 on success; otherwise does not return: errors exit 1 through
+ * dbctl_fatal() having committed nothing, a command's exit_code
+ * (br-exists) exits with it, and --timeout dies of SIGALRM.  Blocks on the
+ * server for as long as that takes. */
 int dbctl_main(const struct dbctl_tool *tool, int argc, char **argv);
 
 /* Prints "PROG: MESSAGE" on stderr and exits 1. */

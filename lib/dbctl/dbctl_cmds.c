@@ -92,136 +92,189 @@ cmd_list(struct dbctl_ctx *ctx)
 }
 
 /* Condition operators of find and wait-until. */
-enum cond_op {
-	OP_EQ,
-	OP_NE,
-	OP_LT,
-	OP_GT,
-	OP_LE,
-	OP_GE,
-	OP_SEQ,
-	OP_SNE,
-	OP_SLT,
-	OP_SGT,
-	OP_SLE,
-	OP_SGE,
-	OP_IN,
-	OP_NOTIN
-};
-static const struct {
-	const char *s;
-	enum cond_op op;
-} ops[] = {
-	{ "{not-in}", OP_NOTIN }, { "{in}", OP_IN },  { "{!=}", OP_SNE },
-	{ "{<=}", OP_SLE },	  { "{>=}", OP_SGE }, { "{=}", OP_SEQ },
-	{ "{<}", OP_SLT },	  { "{>}", OP_SGT },  { "!=", OP_NE },
-	{ "<=", OP_LE },	  { ">=", OP_GE },    { "=", OP_EQ },
-	{ "<", OP_LT },		  { ">", OP_GT },
-};
+/* The relations of find and wait-until, between a column's value @have
+ * and the wanted one @want, of type @t. */
+typedef bool cond_fn(const struct ovsdb_datum *have,
+		     const struct ovsdb_datum *want,
+		     const struct ovsdb_type *t);
 
 static bool
-cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg,
-	   bool only_eq)
+cond_eq(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	const struct ovsdb_type *t)
+{
+	return ovsdb_datum_equals(have, want, t);
+}
+
+static bool
+cond_ne(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	const struct ovsdb_type *t)
+{
+	return !ovsdb_datum_equals(have, want, t);
+}
+
+static bool
+cond_lt(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	const struct ovsdb_type *t)
+{
+	return ovsdb_datum_cmp(have, want, t) < 0;
+}
+
+static bool
+cond_gt(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	const struct ovsdb_type *t)
+{
+	return ovsdb_datum_cmp(have, want, t) > 0;
+}
+
+static bool
+cond_le(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	const struct ovsdb_type *t)
+{
+	return ovsdb_datum_cmp(have, want, t) <= 0;
+}
+
+static bool
+cond_ge(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	const struct ovsdb_type *t)
+{
+	return ovsdb_datum_cmp(have, want, t) >= 0;
+}
+
+/* {<=} and {in}: @have is a subset of @want. */
+static bool
+cond_subset(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	    const struct ovsdb_type *t)
+{
+	return ovsdb_datum_includes_all(have, want, t);
+}
+
+static bool
+cond_proper_subset(const struct ovsdb_datum *have,
+		   const struct ovsdb_datum *want, const struct ovsdb_type *t)
+{
+	return cond_subset(have, want, t) && !cond_eq(have, want, t);
+}
+
+static bool
+cond_superset(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	      const struct ovsdb_type *t)
+{
+	return ovsdb_datum_includes_all(want, have, t);
+}
+
+static bool
+cond_proper_superset(const struct ovsdb_datum *have,
+		     const struct ovsdb_datum *want, const struct ovsdb_type *t)
+{
+	return cond_superset(have, want, t) && !cond_eq(have, want, t);
+}
+
+static bool
+cond_not_in(const struct ovsdb_datum *have, const struct ovsdb_datum *want,
+	    const struct ovsdb_type *t)
+{
+	return ovsdb_datum_excludes_all(have, want, t);
+}
+
+/* The operators, longest first where one is a prefix of another. */
+static const struct {
+	const char *s;
+	cond_fn *holds;
+} cond_ops[] = {
+	{ "{not-in}", cond_not_in },
+	{ "{in}", cond_subset },
+	{ "{!=}", cond_ne },
+	{ "{<=}", cond_subset },
+	{ "{>=}", cond_superset },
+	{ "{=}", cond_eq },
+	{ "{<}", cond_proper_subset },
+	{ "{>}", cond_proper_superset },
+	{ "!=", cond_ne },
+	{ "<=", cond_le },
+	{ ">=", cond_ge },
+	{ "=", cond_eq },
+	{ "<", cond_lt },
+	{ ">", cond_gt },
+};
+
+/* For "COL:KEY OP VALUE": the value of @key in map column @col of @row as
+ * a one-element set of the value type *@vt (filled in), in *@have, and
+ * @vs parsed as such a set in *@want.  False (nothing to free) if @row's
+ * map has no @key.  Fatal if @col is no map or @key or @vs do not
+ * parse. */
+static bool
+key_cond_values(struct dbctl_ctx *ctx, struct dbctl_row *row, int col,
+		const char *key, const char *vs, struct ovsdb_type *vt,
+		struct ovsdb_datum *have, struct ovsdb_datum *want)
 {
 	struct dbctl_table *t = row->table;
+	const struct ovsdb_type *ct = dbctl_col_type(t, col);
+	const struct ovsdb_datum *d = dbctl_row_get(row, col);
+	struct ovsdb_parse_ctx pc = { NULL, NULL };
+	union ovsdb_atom ka;
+	char *err = NULL;
+	int i;
+
+	if (!ovsdb_type_is_map(ct))
+		dbctl_fatal("cannot specify key to check for non-map "
+			    "column %s",
+			    t->ts->columns[col].name);
+	dbctl_parse_key(ctx, t, col, key, &ka);
+	memset(vt, 0, sizeof *vt);
+	vt->key = ct->value;
+	vt->value.type = OVSDB_T_VOID;
+	vt->n_min = 0;
+	vt->n_max = UINT_MAX;
+	i = ovsdb_datum_find_key(d, &ka, ct->key.type);
+	ovsdb_atom_destroy(&ka, ct->key.type);
+	if (i < 0)
+		return false;
+	ovsdb_datum_init_empty(have);
+	ovsdb_datum_add_unsafe(have, &d->values[i], NULL, vt);
+	if (ovsdb_datum_from_string_loose(want, vt, vs, &pc, &err))
+		dbctl_fatal("%s", err);
+	return true;
+}
+
+/* Whether @row satisfies the condition @arg, "COL[:KEY]OP VALUE" with an
+ * operator of cond_ops.  A missing KEY satisfies no condition.  Fatal on a
+ * bad column, operator, key or value. */
+static bool
+cond_holds(struct dbctl_ctx *ctx, struct dbctl_row *row, const char *arg)
+{
+	struct dbctl_table *t = row->table;
+	const struct ovsdb_type *type;
+	struct ovsdb_datum have, want;
+	struct ovsdb_type vt;
 	char *colname, *key;
-	const char *rest;
+	const char *rest, *vs;
 	bool result = false;
+	size_t k;
+	int col;
 
 	dbctl_split_arg(arg, &colname, &key, &rest);
-	int col = dbctl_get_column(t, colname);
-	const struct ovsdb_type *ct = dbctl_col_type(t, col);
-	int k;
-	for (k = 0; k < (int)ARRAY_SIZE(ops); k++)
-		if (!strncmp(rest, ops[k].s, strlen(ops[k].s)))
+	col = dbctl_get_column(t, colname);
+	for (k = 0; k < ARRAY_SIZE(cond_ops); k++)
+		if (!strncmp(rest, cond_ops[k].s, strlen(cond_ops[k].s)))
 			break;
-	if (k == (int)ARRAY_SIZE(ops) || (only_eq && ops[k].op != OP_EQ))
+	if (k == ARRAY_SIZE(cond_ops))
 		dbctl_fatal("%s: argument does not end in \"=\" followed by a "
 			    "value.",
 			    arg);
-	const char *vs = rest + strlen(ops[k].s);
-	enum cond_op op = ops[k].op;
-
-	struct ovsdb_datum have, want;
-	struct ovsdb_type vt;
-	const struct ovsdb_type *type = ct;
+	vs = rest + strlen(cond_ops[k].s);
 	if (key) {
-		if (!ovsdb_type_is_map(ct))
-			dbctl_fatal("cannot specify key to check for non-map "
-				    "column %s",
-				    t->ts->columns[col].name);
-		union ovsdb_atom ka;
-		dbctl_parse_key(ctx, t, col, key, &ka);
-		memset(&vt, 0, sizeof vt);
-		vt.key = ct->value;
-		vt.value.type = OVSDB_T_VOID;
-		vt.n_min = 0;
-		vt.n_max = UINT_MAX;
 		type = &vt;
-		ovsdb_datum_init_empty(&have);
-		const struct ovsdb_datum *d = dbctl_row_get(row, col);
-		int i = ovsdb_datum_find_key(d, &ka, ct->key.type);
-		ovsdb_atom_destroy(&ka, ct->key.type);
-		if (i < 0) {
-			/* A missing key satisfies no condition. */
-			free(colname);
-			free(key);
-			return false;
-		}
-		ovsdb_datum_add_unsafe(&have, &d->values[i], NULL, type);
-		struct ovsdb_parse_ctx pc = { NULL, NULL };
-		char *err = NULL;
-		if (ovsdb_datum_from_string_loose(&want, type, vs, &pc, &err))
-			dbctl_fatal("%s", err);
+		if (!key_cond_values(ctx, row, col, key, vs, &vt, &have, &want))
+			goto out;
 	} else {
-		ovsdb_datum_clone(&have, dbctl_row_get(row, col), ct);
+		type = dbctl_col_type(t, col);
+		ovsdb_datum_clone(&have, dbctl_row_get(row, col), type);
 		dbctl_parse_value(ctx, t, col, NULL, vs, true, &want);
 	}
-
-	int cmp = ovsdb_datum_cmp(&have, &want, type);
-	bool eq = ovsdb_datum_equals(&have, &want, type);
-	bool sub = ovsdb_datum_includes_all(&want, &have, type); /* ⊇ */
-	bool sup = ovsdb_datum_includes_all(&have, &want, type); /* ⊆ */
-	switch (op) {
-	case OP_EQ:
-	case OP_SEQ:
-		result = eq;
-		break;
-	case OP_NE:
-	case OP_SNE:
-		result = !eq;
-		break;
-	case OP_LT:
-		result = cmp < 0;
-		break;
-	case OP_GT:
-		result = cmp > 0;
-		break;
-	case OP_LE:
-		result = cmp <= 0;
-		break;
-	case OP_GE:
-		result = cmp >= 0;
-		break;
-	case OP_SLT:
-		result = sup && !eq;
-		break;
-	case OP_SLE:
-	case OP_IN:
-		result = sup;
-		break;
-	case OP_SGT:
-		result = sub && !eq;
-		break;
-	case OP_SGE:
-		result = sub;
-		break;
-	case OP_NOTIN:
-		result = ovsdb_datum_excludes_all(&have, &want, type);
-		break;
-	}
+	result = cond_ops[k].holds(&have, &want, type);
 	ovsdb_datum_destroy(&have, type);
 	ovsdb_datum_destroy(&want, type);
+out:
 	free(colname);
 	free(key);
 	return result;
@@ -239,7 +292,7 @@ cmd_find(struct dbctl_ctx *ctx)
 		struct dbctl_row *r = t->rows[i];
 		bool ok = !r->deleted;
 		for (int a = 2; ok && a < ctx->argc; a++)
-			ok = cond_holds(ctx, r, ctx->argv[a], false);
+			ok = cond_holds(ctx, r, ctx->argv[a]);
 		if (ok)
 			out_row(o, r, cols, n);
 	}
@@ -527,7 +580,7 @@ cmd_wait_until(struct dbctl_ctx *ctx)
 			dbctl_get_row(ctx, t, ctx->argv[2], false);
 		bool ok = row != NULL;
 		for (int i = 3; ok && i < ctx->argc; i++)
-			ok = cond_holds(ctx, row, ctx->argv[i], false);
+			ok = cond_holds(ctx, row, ctx->argv[i]);
 		if (ok)
 			return;
 		/* Poll: drop the cached rows and fetch them again. */

@@ -979,103 +979,126 @@ where_uuid(const struct ovsdb_uuid *u)
 	return json_pack("[[s,s,[s,s]]]", "_uuid", "==", "uuid", buf);
 }
 
-int
-dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
-		char **errjson)
+/* The changed columns of @r as an OVSDB row object: the dirty ones, but
+ * for a new row only those not at their default. */
+static json_t *
+row_changes(struct dbctl_db *db, const struct dbctl_row *r)
 {
-	json_t *ops = json_array();
+	const struct ovsdb_table_schema *ts = r->table->ts;
+	json_t *row = json_object();
 
-	for (unsigned k = 0; k < db->schema->n_tables; k++) {
-		struct dbctl_table *t = &db->tables[k];
-		const struct ovsdb_table_schema *ts = t->ts;
-		for (size_t i = 0; i < t->n_rows; i++) {
-			struct dbctl_row *r = t->rows[i];
-			if (r->inserted && r->deleted)
-				continue;
-			if (r->deleted) {
-				/* Rows of non-root tables are not deleted
-				 * explicitly: the server collects them once
-				 * unreferenced (as Open vSwitch's IDL does). */
-				if (!ts->is_root)
-					continue;
-				json_array_append_new(
-					ops, json_pack("{s:s,s:s,s:o}", "op",
-						       "delete", "table",
-						       ts->name, "where",
-						       where_uuid(&r->uuid)));
-				continue;
-			}
-			json_t *row = json_object();
-			for (unsigned c = 2; c < ts->n_columns; c++) {
-				const struct ovsdb_type *ct =
-					&ts->columns[c].type;
-				if (!r->dirty[c])
-					continue;
-				if (r->inserted &&
-				    ovsdb_datum_is_default(&r->cur[c], ct))
-					continue;
-				json_object_set_new(
-					row, ts->columns[c].name,
-					dbctl_datum_to_json(db, &r->cur[c],
-							    ct));
-			}
-			if (r->inserted) {
-				char name[48], buf[37];
-				named_uuid(&r->uuid, name);
-				json_t *op = json_pack("{s:s,s:s,s:s,s:o}",
-						       "op", "insert", "table",
-						       ts->name, "uuid-name",
-						       name, "row", row);
-				if (r->explicit_uuid) {
-					ovsdb_uuid_format(&r->uuid, buf);
-					json_object_set_new(op, "uuid",
-							    json_string(buf));
-				}
-				r->op_index = (int)json_array_size(ops);
-				json_array_append_new(ops, op);
-			} else if (json_object_size(row)) {
-				json_array_append_new(
-					ops,
-					json_pack("{s:s,s:s,s:o,s:o}", "op",
-						  "update", "table", ts->name,
-						  "where", where_uuid(&r->uuid),
-						  "row", row));
-			} else {
-				json_decref(row);
-			}
-			if (!r->inserted && r->mutations &&
-			    json_array_size(r->mutations))
-				json_array_append_new(
-					ops,
-					json_pack("{s:s,s:s,s:o,s:O}", "op",
-						  "mutate", "table", ts->name,
-						  "where", where_uuid(&r->uuid),
-						  "mutations", r->mutations));
-		}
+	for (unsigned c = 2; c < ts->n_columns; c++) {
+		const struct ovsdb_type *ct = &ts->columns[c].type;
+		if (!r->dirty[c])
+			continue;
+		if (r->inserted && ovsdb_datum_is_default(&r->cur[c], ct))
+			continue;
+		json_object_set_new(row, ts->columns[c].name,
+				    dbctl_datum_to_json(db, &r->cur[c], ct));
 	}
-	if (extra_ops) {
-		json_array_extend(ops, extra_ops);
-		json_decref(extra_ops);
+	return row;
+}
+
+static json_t *
+insert_op(struct dbctl_row *r, json_t *row)
+{
+	char name[48], buf[37];
+	json_t *op;
+
+	named_uuid(&r->uuid, name);
+	op = json_pack("{s:s,s:s,s:s,s:o}", "op", "insert", "table",
+		       r->table->ts->name, "uuid-name", name, "row", row);
+	if (r->explicit_uuid) {
+		ovsdb_uuid_format(&r->uuid, buf);
+		json_object_set_new(op, "uuid", json_string(buf));
 	}
-	int r = dbctl_db_transact(db, ops, results, errjson);
-	if (r)
-		return r;
+	return op;
+}
+
+/* Appends to @ops what commits @r: an insert (its index kept in
+ * r->op_index for the final UUID), or an update of its changed columns
+ * and a mutate with its mutations, or a delete. */
+static void
+append_row_ops(struct dbctl_db *db, struct dbctl_row *r, json_t *ops)
+{
+	const struct ovsdb_table_schema *ts = r->table->ts;
+	json_t *row;
+
+	if (r->inserted && r->deleted)
+		return;
+	if (r->deleted) {
+		/* Rows of non-root tables are not deleted explicitly: the
+		 * server collects them once unreferenced (as Open vSwitch's
+		 * IDL does). */
+		if (ts->is_root)
+			json_array_append_new(
+				ops, json_pack("{s:s,s:s,s:o}", "op", "delete",
+					       "table", ts->name, "where",
+					       where_uuid(&r->uuid)));
+		return;
+	}
+	row = row_changes(db, r);
+	if (r->inserted) {
+		r->op_index = (int)json_array_size(ops);
+		json_array_append_new(ops, insert_op(r, row));
+	} else if (json_object_size(row)) {
+		json_array_append_new(
+			ops, json_pack("{s:s,s:s,s:o,s:o}", "op", "update",
+				       "table", ts->name, "where",
+				       where_uuid(&r->uuid), "row", row));
+	} else {
+		json_decref(row);
+	}
+	if (!r->inserted && r->mutations && json_array_size(r->mutations))
+		json_array_append_new(ops,
+				      json_pack("{s:s,s:s,s:o,s:O}", "op",
+						"mutate", "table", ts->name,
+						"where", where_uuid(&r->uuid),
+						"mutations", r->mutations));
+}
+
+/* Gives each inserted row the UUID the server chose, from @results. */
+static void
+take_final_uuids(struct dbctl_db *db, const json_t *results)
+{
 	for (unsigned k = 0; k < db->schema->n_tables; k++) {
 		struct dbctl_table *t = &db->tables[k];
 		for (size_t i = 0; i < t->n_rows; i++) {
 			struct dbctl_row *row = t->rows[i];
+			const json_t *res, *u;
+			struct ovsdb_uuid final;
+
 			if (row->op_index < 0)
 				continue;
-			json_t *res =
-				json_array_get(*results, (size_t)row->op_index);
-			json_t *u =
-				json_array_get(json_object_get(res, "uuid"), 1);
-			struct ovsdb_uuid final;
+			res = json_array_get(results, (size_t)row->op_index);
+			u = json_array_get(json_object_get(res, "uuid"), 1);
 			if (json_is_string(u) &&
 			    ovsdb_uuid_from_string(json_string_value(u),
 						   &final))
 				dbctl_row_set_uuid(row, &final);
 		}
 	}
+}
+
+int
+dbctl_db_commit(struct dbctl_db *db, json_t *extra_ops, json_t **results,
+		char **errjson)
+{
+	json_t *ops = json_array();
+	int r;
+
+	for (unsigned k = 0; k < db->schema->n_tables; k++) {
+		struct dbctl_table *t = &db->tables[k];
+		for (size_t i = 0; i < t->n_rows; i++)
+			append_row_ops(db, t->rows[i], ops);
+	}
+	if (extra_ops) {
+		json_array_extend(ops, extra_ops);
+		json_decref(extra_ops);
+	}
+	r = dbctl_db_transact(db, ops, results, errjson);
+	if (r)
+		return r;
+	take_final_uuids(db, *results);
 	return 0;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * dbctl_main: option parsing, the `--` command chain, one transaction per
- * invocation, output, exit status, and waiting for cur_cfg (see dbctl.h).
+ * dbctl_main: one invocation of ovs-vsctl or vtep-ctl in phases: options
+ * and the `--` command chain (dbctl_args.c), open, run, commit, print,
+ * wait for cur_cfg (see dbctl.h); and the tools' fatal, warning and
+ * timeout helpers.
  */
-#include "dbctl.h"
+#include "dbctl_priv.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -103,260 +105,227 @@ dbctl_opt(const struct dbctl_ctx *ctx, const char *name)
 	return NULL;
 }
 
-/* Global options; flags for has_wait-only ones. */
-struct gopt {
-	const char *name;
-	char short_name;
-	bool arg;
-	bool wait_only; /* ovs-vsctl only */
-	bool listed;	/* shown by --options */
+/* One invocation: what the command line asks for, and what each phase
+ * leaves for the next. */
+struct invocation {
+	struct dbctl_args args; /* phases 1 and 2 (dbctl_args.c) */
+	/* The open database. */
+	char *remote_name; /* for error messages */
+	struct dbctl_conn *conn;
+	struct dbctl_db *db;
+	struct dbctl_row *root;
+	/* The commands' contexts and row ids (@name). */
+	struct dbctl_ctx *ctxs;
+	struct dbctl_symbol *syms;
+	unsigned n_syms;
+	/* After the commit: wait until cur_cfg reaches next_cfg. */
+	bool wait;
+	int64_t next_cfg;
 };
 
-static const struct gopt gopts[] = {
-	{ "db", 0, true, false, true },
-	{ "no-syslog", 0, false, false, true },
-	{ "no-wait", 0, false, true, true },
-	{ "dry-run", 0, false, false, true },
-	{ "oneline", 0, false, false, true },
-	{ "timeout", 't', true, false, true },
-	{ "retry", 0, false, true, true },
-	{ "help", 'h', false, false, true },
-	{ "commands", 0, false, true, true },
-	{ "options", 0, false, true, true },
-	{ "leader-only", 0, false, false, true },
-	{ "no-leader-only", 0, false, false, true },
-	{ "shuffle-remotes", 0, false, false, true },
-	{ "no-shuffle-remotes", 0, false, false, true },
-	{ "version", 'V', false, false, true },
-	{ "verbose", 'v', true, false, true },
-	{ "log-file", 0, true, false, true },
-	{ "syslog-method", 0, true, false, true },
-	{ "syslog-target", 0, true, false, true },
-	{ "format", 'f', true, false, true },
-	{ "data", 'd', true, false, true },
-	{ "no-headings", 0, false, false, true },
-	{ "pretty", 0, false, false, true },
-	{ "bare", 0, false, false, true },
-	{ "max-column-width", 0, true, false, true },
-	{ "private-key", 'p', true, false, true },
-	{ "certificate", 'c', true, false, true },
-	{ "ca-cert", 'C', true, false, true },
-	{ "ssl-protocols", 0, true, false, true },
-	{ "ssl-ciphers", 0, true, false, true },
-	{ "bootstrap-ca-cert", 0, true, false, true },
-	{ "peer-ca-cert", 0, true, false, true },
-	{ "rundir", 0, true, false, false },
-};
-
-struct settings {
-	const char *db;
-	const char *rundir;
-	bool no_wait, dry_run, oneline;
-	unsigned timeout;
-};
-
-static const struct gopt *
-find_long(const struct dbctl_tool *tool, const char *name, size_t len)
+/* A command that may write makes the first warning vlog's 00002, as Open
+ * vSwitch logs "Called as ..." first then. */
+static void
+mark_writes(const struct invocation *inv)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(gopts); i++) {
-		if (gopts[i].wait_only && !tool->has_wait)
-			continue;
-		if (strlen(gopts[i].name) == len &&
-		    !strncmp(gopts[i].name, name, len))
-			return &gopts[i];
-	}
-	return NULL;
+	for (int k = 0; k < inv->args.n_cmds; k++)
+		if (!inv->args.cmds[k].cmd->read_only)
+			warn_seq = 1;
 }
 
-/* Is "--@opt" (@len bytes, without its dashes when @skip is 2) in the
- * comma-separated option list @list ("--a,--b=")?  *@takes_arg (if not
- * NULL) says whether it is listed with "=". */
-static bool
-option_listed(const char *list, size_t skip, const char *opt, size_t len,
-	      bool *takes_arg)
-{
-	const char *p = list;
+/* ---- phase 3: open ---- */
 
-	while (p && *p) {
-		size_t n = strcspn(p, ",=");
-		if (n == len + skip && !strncmp(p + skip, opt, len)) {
-			if (takes_arg)
-				*takes_arg = p[n] == '=';
+static bool
+is_generic(const struct dbctl_command *cmd)
+{
+	for (const struct dbctl_command *c = dbctl_db_commands; c->name; c++)
+		if (c == cmd)
 			return true;
-		}
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
 	return false;
 }
 
+/* Phase 3: arms --timeout, connects (to --db, or over the bus in the run
+ * directory), fetches the schema, reads the tool's prefetch tables in one
+ * round trip unless only generic database commands run, and finds the root
+ * row, inserting it if the database has none (it exists after any
+ * invocation).  Failures are fatal with Open vSwitch's texts. */
+static void
+open_db(struct invocation *inv)
+{
+	const struct dbctl_tool *tool = inv->args.tool;
+	const char *rundir;
+	struct dbctl_table *root_t;
+	char *errmsg = NULL;
+	bool generic_only = true;
+	int r;
+
+	if (inv->args.timeout)
+		dbctl_arm_timeout(inv->args.timeout);
+	rundir = rundir_resolve(inv->args.rundir);
+	r = dbctl_conn_open(inv->args.remote, rundir, &inv->conn);
+	inv->remote_name = inv->args.remote
+				   ? xstrdup(inv->args.remote)
+				   : xasprintf("bus:%s/dbserver", rundir);
+	if (r)
+		dbctl_fatal("%s: database connection failed (%s)",
+			    inv->remote_name, strerror(-r));
+	r = dbctl_db_open(inv->conn, tool->db_name, &inv->db, &errmsg);
+	if (r && errmsg)
+		dbctl_fatal("%s: %s", inv->remote_name, errmsg);
+	if (r)
+		dbctl_fatal("%s: database connection failed (%s)",
+			    inv->remote_name, strerror(-r));
+
+	for (int k = 0; k < inv->args.n_cmds; k++)
+		generic_only &= is_generic(inv->args.cmds[k].cmd);
+	if (tool->prefetch && !generic_only)
+		dbctl_db_prefetch(inv->db, tool->prefetch);
+
+	root_t = dbctl_db_table(inv->db, tool->root_table);
+	for (size_t k = 0; k < root_t->n_rows && !inv->root; k++)
+		if (!root_t->rows[k]->deleted)
+			inv->root = root_t->rows[k];
+	if (!inv->root)
+		inv->root = dbctl_row_insert(inv->db, root_t, NULL);
+}
+
+/* ---- phase 4: run ---- */
+
+/* Fatal for a row id used but never created; a warning for one created
+ * in a non-root table with no strong reference to it. */
+static void
+check_symbols(const struct invocation *inv)
+{
+	for (unsigned k = 0; k < inv->n_syms; k++) {
+		if (!inv->syms[k].created)
+			dbctl_fatal("row id \"%s\" is referenced but never "
+				    "created (e.g. with \"-- --id=%s create "
+				    "...\")",
+				    inv->syms[k].name, inv->syms[k].name);
+	}
+	for (unsigned k = 0; k < inv->n_syms; k++) {
+		const struct dbctl_symbol *sym = &inv->syms[k];
+
+		if (sym->created && !sym->strong_ref && sym->table &&
+		    !sym->table->ts->is_root)
+			dbctl_warn(
+				"vsctl",
+				"row id \"%s\" was created but no "
+				"reference to it was inserted, so it will not "
+				"actually appear in the database",
+				sym->name);
+	}
+}
+
+/* Phase 4: runs each command, in order, against the one cache, after the
+ * tool's init hook (which may rebuild tool_data, passed from command to
+ * command).  A command that sets exit_code (br-exists) ends the process
+ * with it, printing and committing nothing; errors are fatal
+ * (dbctl_fatal) and commit nothing either.  Then checks the row ids. */
+static void
+run_commands(struct invocation *inv)
+{
+	void *tool_data = NULL;
+
+	inv->syms =
+		xcalloc((size_t)inv->args.n_words * 2 + 1, sizeof *inv->syms);
+	inv->ctxs = xcalloc((size_t)inv->args.n_cmds, sizeof *inv->ctxs);
+	for (int k = 0; k < inv->args.n_cmds; k++) {
+		struct dbctl_ctx *ctx = &inv->ctxs[k];
+		const struct dbctl_pcmd *pc = &inv->args.cmds[k];
+
+		ctx->tool = inv->args.tool;
+		ctx->db = inv->db;
+		ctx->cmd = pc->cmd;
+		ctx->argc = pc->argc;
+		ctx->argv = pc->argv;
+		ctx->n_opts = pc->n_opts;
+		ctx->opt_names = pc->opt_names;
+		ctx->opt_values = pc->opt_values;
+		ctx->dry_run = inv->args.dry_run;
+		ctx->syms = inv->syms;
+		ctx->n_syms = &inv->n_syms;
+		ctx->tool_data = tool_data;
+		if (inv->args.tool->init)
+			inv->args.tool->init(ctx);
+		ctx->cmd->run(ctx);
+		tool_data = ctx->tool_data;
+		if (ctx->exit_code)
+			exit(ctx->exit_code);
+	}
+	check_symbols(inv);
+}
+
+/* ---- phase 5: commit ---- */
+
+/* Whether the commit bumps next_cfg, so that the tool then waits for
+ * vswitchd to reach it (ovs-vsctl without --no-wait). */
 static bool
-is_command_option(const struct dbctl_tool *tool, const char *opt, size_t len)
+bumps_cfg(const struct invocation *inv)
 {
-	for (int k = 0; tool->commands[k]; k++)
-		for (const struct dbctl_command *c = tool->commands[k]; c->name;
-		     c++)
-			if (option_listed(c->options, 2, opt, len, NULL))
-				return true;
-	return false;
+	return inv->args.tool->has_wait && !inv->args.no_wait &&
+	       !strcmp(inv->args.tool->root_table, "Open_vSwitch");
 }
 
+/* The operations that bump an existing root row's next_cfg: a mutate,
+ * then a select of the new value (the last operation: its result is
+ * read by commit()). */
+static json_t *
+bump_ops(const struct dbctl_row *root)
+{
+	char buf[37];
+
+	ovsdb_uuid_format(&root->uuid, buf);
+	return json_pack("[{s:s,s:s,s:[[s,s,[s,s]]],s:[[s,s,i]]},"
+			 "{s:s,s:s,s:[[s,s,[s,s]]],s:[s]}]",
+			 "op", "mutate", "table", "Open_vSwitch", "where",
+			 "_uuid", "==", "uuid", buf, "mutations", "next_cfg",
+			 "+=", 1, "op", "select", "table", "Open_vSwitch",
+			 "where", "_uuid", "==", "uuid", buf, "columns",
+			 "next_cfg");
+}
+
+/* Phase 5: unless --dry-run or nothing changed, commits the cache in one
+ * transaction, with next_cfg bumped when bumps_cfg() (a new root row gets
+ * next_cfg 1 directly).  A refused transaction or a lost connection is
+ * fatal.  Leaves inv->wait and inv->next_cfg for phase 7. */
 static void
-print_options(const struct dbctl_tool *tool)
+commit(struct invocation *inv)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(gopts); i++) {
-		const struct gopt *g = &gopts[i];
-		if (!g->listed || (g->wait_only && !tool->has_wait))
-			continue;
-		printf("--%s%s\n", g->name, g->arg ? "=ARG" : "");
-		if (g->short_name)
-			printf("-%c%s\n", g->short_name, g->arg ? " ARG" : "");
+	struct dbctl_row *root = inv->root;
+	bool bump = bumps_cfg(inv);
+	json_t *results = NULL, *extra;
+	char *errjson = NULL;
+	int r;
+
+	if (inv->args.dry_run || !dbctl_db_changed(inv->db))
+		return;
+	if (bump && root->inserted)
+		dbctl_set_int(root, "next_cfg", 1);
+	extra = bump && !root->inserted ? bump_ops(root) : json_array();
+	r = dbctl_db_commit(inv->db, extra, &results, &errjson);
+	if (r == -EPROTO) {
+		dbctl_warn("ovsdb_idl", "transaction error: %s", errjson);
+		dbctl_fatal("transaction error: %s", errjson);
+	} else if (r) {
+		dbctl_fatal("%s: database connection failed (%s)",
+			    inv->remote_name, strerror(-r));
 	}
+	if (bump) {
+		json_t *sel =
+			json_array_get(results, json_array_size(results) - 1);
+		json_t *row = json_array_get(json_object_get(sel, "rows"), 0);
+
+		inv->wait = true;
+		inv->next_cfg = root->inserted
+					? 1
+					: json_integer_value(json_object_get(
+						  row, "next_cfg"));
+	}
+	json_decref(results);
 }
 
-static void
-apply_gopt(const struct dbctl_tool *tool, struct settings *s,
-	   const struct gopt *g, const char *val)
-{
-	const char *n = g->name;
-
-	if (!strcmp(n, "db")) {
-		s->db = val;
-	} else if (!strcmp(n, "rundir")) {
-		s->rundir = val;
-	} else if (!strcmp(n, "no-wait")) {
-		s->no_wait = true;
-	} else if (!strcmp(n, "dry-run")) {
-		s->dry_run = true;
-	} else if (!strcmp(n, "oneline")) {
-		s->oneline = true;
-	} else if (!strcmp(n, "timeout")) {
-		char *end;
-		long v = strtol(val, &end, 10);
-		if (*end || !*val || v <= 0)
-			dbctl_fatal("value %s on -t or --timeout is invalid",
-				    val);
-		s->timeout = (unsigned)v;
-	} else if (!strcmp(n, "format")) {
-		if (dbctl_fmt_parse_format(val, &dbctl_fmt.format))
-			dbctl_fatal("unknown output format \"%s\"", val);
-	} else if (!strcmp(n, "data")) {
-		if (dbctl_fmt_parse_data(val, &dbctl_fmt.data))
-			dbctl_fatal("unknown data format \"%s\"", val);
-	} else if (!strcmp(n, "no-headings")) {
-		dbctl_fmt.headings = false;
-	} else if (!strcmp(n, "pretty")) {
-		dbctl_fmt.pretty = true;
-	} else if (!strcmp(n, "bare")) {
-		dbctl_fmt.format = DBCTL_FMT_LIST;
-		dbctl_fmt.data = DBCTL_DATA_BARE;
-		dbctl_fmt.headings = false;
-	} else if (!strcmp(n, "options")) {
-		print_options(tool);
-		exit(0);
-	} else if (!strcmp(n, "help")) {
-		printf("%s: %s configuration utility\n", tool->prog,
-		       tool->db_name);
-		exit(0);
-	} else if (!strcmp(n, "version")) {
-		printf("%s (microvs) 3.1.0\n", tool->prog);
-		exit(0);
-	} else if (!strcmp(n, "commands")) {
-		for (int k = 0; tool->commands[k]; k++)
-			for (const struct dbctl_command *c = tool->commands[k];
-			     c->name; c++)
-				printf("%s\n", c->name);
-		exit(0);
-	}
-}
-
-/* A pending command: its options and arguments. */
-struct pcmd {
-	const struct dbctl_command *cmd;
-	int n_opts;
-	char **opt_names, **opt_values;
-	int argc;
-	char **argv;
-};
-
-static const struct dbctl_command *
-find_command(const struct dbctl_tool *tool, const char *name)
-{
-	for (int k = 0; tool->commands[k]; k++)
-		for (const struct dbctl_command *c = tool->commands[k]; c->name;
-		     c++)
-			if (!strcmp(c->name, name))
-				return c;
-	return NULL;
-}
-
-static bool
-cmd_accepts(const struct dbctl_command *c, const char *opt, bool *takes_arg)
-{
-	return option_listed(c->options, 0, opt, strlen(opt), takes_arg);
-}
-
-/* Parses one command: @args[0..n) with leading options. */
-static void
-parse_command(const struct dbctl_tool *tool, char **args, int n,
-	      struct pcmd *pc)
-{
-	int i = 0;
-
-	memset(pc, 0, sizeof *pc);
-	pc->opt_names = xcalloc((size_t)n + 1, sizeof(char *));
-	pc->opt_values = xcalloc((size_t)n + 1, sizeof(char *));
-	for (; i < n && !strncmp(args[i], "--", 2) && args[i][2]; i++) {
-		char *eq = strchr(args[i], '=');
-		char *name = eq ? xstrndup(args[i], (size_t)(eq - args[i]))
-				: xstrdup(args[i]);
-		for (int k = 0; k < pc->n_opts; k++)
-			if (!strcmp(pc->opt_names[k], name))
-				dbctl_fatal("'%s' option specified multiple "
-					    "times",
-					    name);
-		pc->opt_names[pc->n_opts] = name;
-		pc->opt_values[pc->n_opts] = eq ? xstrdup(eq + 1) : NULL;
-		pc->n_opts++;
-	}
-	if (i >= n)
-		dbctl_fatal("missing command name (use --help for help)");
-	pc->cmd = find_command(tool, args[i]);
-	if (!pc->cmd)
-		dbctl_fatal("unknown command '%s'; use --help for help",
-			    args[i]);
-	for (int k = 0; k < pc->n_opts; k++) {
-		bool takes_arg;
-		if (!cmd_accepts(pc->cmd, pc->opt_names[k], &takes_arg))
-			dbctl_fatal("'%s' command has no '%s' option",
-				    pc->cmd->name, pc->opt_names[k]);
-		if (takes_arg && !pc->opt_values[k])
-			dbctl_fatal("missing argument to '%s' option on '%s' "
-				    "command",
-				    pc->opt_names[k], pc->cmd->name);
-		if (!takes_arg && pc->opt_values[k])
-			dbctl_fatal("'%s' option on '%s' does not accept an "
-				    "argument",
-				    pc->opt_names[k], pc->cmd->name);
-	}
-	pc->argv = args + i;
-	pc->argc = n - i;
-	int nargs = pc->argc - 1;
-	if (nargs < pc->cmd->min_args)
-		dbctl_fatal("'%s' command requires at least %d arguments",
-			    pc->cmd->name, pc->cmd->min_args);
-	if (pc->cmd->max_args >= 0 && nargs > pc->cmd->max_args) {
-		const char *extra = pc->argv[pc->cmd->max_args + 1];
-		dbctl_fatal(
-			"'%s' command takes at most %d arguments%s",
-			pc->cmd->name, pc->cmd->max_args,
-			extra[0] == '-'
-				? " (note that options must precede command "
-				  "names and follow a \"--\" argument)"
-				: "");
-	}
-}
+/* ---- phase 6: print ---- */
 
 static void
 put_oneline(struct ds *out, const char *s)
@@ -376,6 +345,39 @@ put_oneline(struct ds *out, const char *s)
 	ds_put_char(out, '\n');
 }
 
+/* Phase 6: runs each command's post hook (new UUIDs are final now), then
+ * prints every command's output in order, each on one line with
+ * --oneline, tables (list, find) in the chosen format. */
+static void
+print_output(struct invocation *inv)
+{
+	struct ds out = DS_EMPTY;
+
+	for (int k = 0; k < inv->args.n_cmds; k++) {
+		struct dbctl_ctx *ctx = &inv->ctxs[k];
+
+		if (ctx->cmd->post)
+			ctx->cmd->post(ctx);
+		if (ctx->table) {
+			dbctl_out_table_print(ctx->table, &out);
+			dbctl_out_table_free(ctx->table);
+		} else if (inv->args.oneline) {
+			put_oneline(&out, ds_cstr(&ctx->out));
+		} else {
+			ds_put(&out, ds_cstr(&ctx->out));
+		}
+		ds_free(&ctx->out);
+	}
+	fputs(ds_cstr(&out), stdout);
+	fflush(stdout);
+	ds_free(&out);
+}
+
+/* ---- phase 7: wait ---- */
+
+/* Blocks until the root row's cur_cfg equals @next_cfg, retrying the
+ * server's 60 s "wait" while it times out; returns on any other error
+ * (the --timeout alarm bounds the whole). */
 static void
 wait_for_cfg(struct dbctl_db *db, const struct ovsdb_uuid *root,
 	     int64_t next_cfg)
@@ -403,278 +405,34 @@ wait_for_cfg(struct dbctl_db *db, const struct ovsdb_uuid *root,
 	}
 }
 
+/* Phase 7: waits for the configuration to be applied if phase 5 bumped
+ * it, then lets the tool free its data and closes the database. */
+static void
+finish(struct invocation *inv)
+{
+	if (inv->wait)
+		wait_for_cfg(inv->db, &inv->root->uuid, inv->next_cfg);
+	if (inv->args.tool->done && inv->args.n_cmds)
+		inv->args.tool->done(&inv->ctxs[inv->args.n_cmds - 1]);
+	dbctl_db_close(inv->db);
+	dbctl_conn_close(inv->conn);
+	free(inv->remote_name);
+}
+
 int
 dbctl_main(const struct dbctl_tool *tool, int argc, char **argv)
 {
-	struct settings s = { 0 };
-	char **local = xcalloc((size_t)argc + 1, sizeof(char *));
-	int n_local = 0;
-	int i = 1;
+	struct invocation inv = { .args.tool = tool };
+	int first;
 
 	prog_name = tool->prog;
-	/* Global options up to the first non-option. */
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--") || a[0] != '-' || !a[1])
-			break;
-		if (a[1] == '-') {
-			const char *name = a + 2;
-			const char *eq = strchr(name, '=');
-			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			const struct gopt *g = find_long(tool, name, len);
-			if (!g) {
-				if (is_command_option(tool, name, len)) {
-					local[n_local++] = argv[i];
-					continue;
-				}
-				dbctl_fatal("unrecognized option '%s'", a);
-			}
-			const char *val = NULL;
-			if (g->arg) {
-				if (eq)
-					val = eq + 1;
-				else if (i + 1 < argc)
-					val = argv[++i];
-				else
-					dbctl_fatal("option '%s' requires an "
-						    "argument",
-						    a);
-			} else if (eq) {
-				dbctl_fatal("option '--%s' doesn't allow an "
-					    "argument",
-					    g->name);
-			}
-			apply_gopt(tool, &s, g, val);
-			continue;
-		}
-		/* Short options, possibly bundled. */
-		for (const char *p = a + 1; *p; p++) {
-			const struct gopt *g = NULL;
-			for (size_t k = 0; k < ARRAY_SIZE(gopts); k++)
-				if (gopts[k].short_name == *p)
-					g = &gopts[k];
-			if (!g)
-				dbctl_fatal("invalid option -- '%c'", *p);
-			const char *val = NULL;
-			if (g->arg) {
-				if (p[1])
-					val = p + 1;
-				else if (i + 1 < argc)
-					val = argv[++i];
-				else
-					dbctl_fatal("option requires an "
-						    "argument -- '%c'",
-						    *p);
-				apply_gopt(tool, &s, g, val);
-				break;
-			}
-			apply_gopt(tool, &s, g, NULL);
-		}
-	}
-
-	/* The command chain. */
-	int n_args = argc - i + n_local;
-	char **args = xcalloc((size_t)n_args + 1, sizeof(char *));
-	int na = 0;
-	for (int k = 0; k < n_local; k++)
-		args[na++] = local[k];
-	for (int k = i; k < argc; k++)
-		args[na++] = argv[k];
-	struct pcmd *cmds = xcalloc((size_t)na + 1, sizeof *cmds);
-	int n_cmds = 0;
-	int start = 0;
-	for (int k = 0; k <= na; k++) {
-		if (k < na && strcmp(args[k], "--"))
-			continue;
-		if (k > start)
-			parse_command(tool, args + start, k - start,
-				      &cmds[n_cmds++]);
-		start = k + 1;
-	}
-	if (!n_cmds)
-		dbctl_fatal("missing command name (use --help for help)");
-	for (int k = 0; k < n_cmds; k++)
-		if (!cmds[k].cmd->read_only)
-			warn_seq = 1;
-
-	if (s.timeout)
-		dbctl_arm_timeout(s.timeout);
-
-	/* Connect. */
-	const char *rundir = rundir_resolve(s.rundir);
-	struct dbctl_conn *conn = NULL;
-	int r = dbctl_conn_open(s.db, rundir, &conn);
-	char *remote_name =
-		s.db ? xstrdup(s.db) : xasprintf("bus:%s/dbserver", rundir);
-	if (r)
-		dbctl_fatal("%s: database connection failed (%s)", remote_name,
-			    strerror(-r));
-	struct dbctl_db *db = NULL;
-	char *errmsg = NULL;
-	r = dbctl_db_open(conn, tool->db_name, &db, &errmsg);
-	if (r && errmsg)
-		dbctl_fatal("%s: %s", remote_name, errmsg);
-	if (r)
-		dbctl_fatal("%s: database connection failed (%s)", remote_name,
-			    strerror(-r));
-
-	/* One round trip for the tables the commands will read first. */
-	bool generic_only = true;
-	for (int k = 0; k < n_cmds; k++) {
-		bool generic = false;
-		for (const struct dbctl_command *c = dbctl_db_commands; c->name;
-		     c++)
-			generic |= c == cmds[k].cmd;
-		generic_only &= generic;
-	}
-	if (tool->prefetch && !generic_only)
-		dbctl_db_prefetch(db, tool->prefetch);
-
-	/* The root row always exists after any invocation. */
-	struct dbctl_table *root_t = dbctl_db_table(db, tool->root_table);
-	struct dbctl_row *root = NULL;
-	for (size_t k = 0; k < root_t->n_rows && !root; k++)
-		if (!root_t->rows[k]->deleted)
-			root = root_t->rows[k];
-	if (!root)
-		root = dbctl_row_insert(db, root_t, NULL);
-
-	struct dbctl_symbol *syms = xcalloc((size_t)na * 2 + 1, sizeof *syms);
-	unsigned n_syms = 0;
-	struct dbctl_ctx *ctxs = xcalloc((size_t)n_cmds, sizeof *ctxs);
-	void *tool_data = NULL;
-	for (int k = 0; k < n_cmds; k++) {
-		struct dbctl_ctx *ctx = &ctxs[k];
-		ctx->tool = tool;
-		ctx->db = db;
-		ctx->cmd = cmds[k].cmd;
-		ctx->argc = cmds[k].argc;
-		ctx->argv = cmds[k].argv;
-		ctx->n_opts = cmds[k].n_opts;
-		ctx->opt_names = cmds[k].opt_names;
-		ctx->opt_values = cmds[k].opt_values;
-		ctx->dry_run = s.dry_run;
-		ctx->syms = syms;
-		ctx->n_syms = &n_syms;
-		ctx->tool_data = tool_data;
-		if (tool->init)
-			tool->init(ctx);
-		ctx->cmd->run(ctx);
-		tool_data = ctx->tool_data;
-		if (ctx->exit_code)
-			exit(ctx->exit_code);
-	}
-
-	for (unsigned k = 0; k < n_syms; k++) {
-		if (!syms[k].created)
-			dbctl_fatal("row id \"%s\" is referenced but never "
-				    "created (e.g. with \"-- --id=%s create "
-				    "...\")",
-				    syms[k].name, syms[k].name);
-	}
-	for (unsigned k = 0; k < n_syms; k++) {
-		if (syms[k].created && !syms[k].strong_ref && syms[k].table &&
-		    !syms[k].table->ts->is_root)
-			dbctl_warn(
-				"vsctl",
-				"row id \"%s\" was created but no "
-				"reference to it was inserted, so it will not "
-				"actually appear in the database",
-				syms[k].name);
-	}
-
-	bool do_wait = false;
-	int64_t next_cfg = 0;
-	if (!s.dry_run && dbctl_db_changed(db)) {
-		json_t *extra = json_array();
-		char buf[37];
-		bool bump = tool->has_wait && !s.no_wait &&
-			    !strcmp(tool->root_table, "Open_vSwitch");
-		if (bump) {
-			ovsdb_uuid_format(&root->uuid, buf);
-			if (root->inserted) {
-				/* A new root row: set next_cfg directly. */
-				dbctl_set_int(root, "next_cfg", 1);
-			} else {
-				json_array_append_new(
-					extra,
-					json_pack("{s:s,s:s,s:[[s,s,[s,s]]],s:["
-						  "[s,s,i]]}",
-						  "op", "mutate", "table",
-						  "Open_vSwitch", "where",
-						  "_uuid", "==", "uuid", buf,
-						  "mutations", "next_cfg",
-						  "+=", 1));
-			}
-		}
-		size_t sel_index = 0;
-		json_t *results = NULL;
-		char *errjson = NULL;
-		if (bump && !root->inserted) {
-			sel_index = json_array_size(extra);
-			json_array_append_new(
-				extra,
-				json_pack("{s:s,s:s,s:[[s,s,[s,s]]],s:[s]}",
-					  "op", "select", "table",
-					  "Open_vSwitch", "where", "_uuid",
-					  "==", "uuid", buf, "columns",
-					  "next_cfg"));
-		}
-		size_t n_extra = json_array_size(extra);
-		r = dbctl_db_commit(db, extra, &results, &errjson);
-		if (r == -EPROTO) {
-			dbctl_warn("ovsdb_idl", "transaction error: %s",
-				   errjson);
-			dbctl_fatal("transaction error: %s", errjson);
-		} else if (r) {
-			dbctl_fatal("%s: database connection failed (%s)",
-				    remote_name, strerror(-r));
-		}
-		if (bump) {
-			do_wait = true;
-			if (root->inserted) {
-				next_cfg = 1;
-			} else {
-				size_t base =
-					json_array_size(results) - n_extra;
-				json_t *rows = json_object_get(
-					json_array_get(results,
-						       base + sel_index),
-					"rows");
-				next_cfg = json_integer_value(json_object_get(
-					json_array_get(rows, 0), "next_cfg"));
-			}
-		}
-		json_decref(results);
-	}
-
-	struct ds out = DS_EMPTY;
-	for (int k = 0; k < n_cmds; k++) {
-		struct dbctl_ctx *ctx = &ctxs[k];
-		if (ctx->cmd->post)
-			ctx->cmd->post(ctx);
-		if (ctx->table)
-			;
-		else if (s.oneline)
-			put_oneline(&out, ds_cstr(&ctx->out));
-		else
-			ds_put(&out, ds_cstr(&ctx->out));
-		if (ctx->table) {
-			dbctl_out_table_print(ctx->table, &out);
-			dbctl_out_table_free(ctx->table);
-		}
-		ds_free(&ctx->out);
-	}
-	fputs(ds_cstr(&out), stdout);
-	fflush(stdout);
-	ds_free(&out);
-
-	if (do_wait)
-		wait_for_cfg(db, &root->uuid, next_cfg);
-	if (tool->done && n_cmds)
-		tool->done(&ctxs[n_cmds - 1]);
-	dbctl_db_close(db);
-	dbctl_conn_close(conn);
-	free(remote_name);
+	first = dbctl_parse_options(&inv.args, argc, argv);
+	dbctl_parse_chain(&inv.args, argc, argv, first);
+	mark_writes(&inv);
+	open_db(&inv);
+	run_commands(&inv);
+	commit(&inv);
+	print_output(&inv);
+	finish(&inv);
 	return 0;
 }

@@ -73,10 +73,14 @@ int dbserver_cmd_compact(struct dbserver *srv, const char *db_name,
 			 struct ds *out);
 int dbserver_cmd_memory(struct dbserver *srv, struct ds *out);
 
-/* dbserver_bus.c: the bus handlers (BUS_MSG_OVSDB_CALL) and the
+/* dbserver_bus.c: the bus handlers (main.c's table) and the
  * ovsdb-server/... appctl commands. */
-struct bus_handler;
-const struct bus_handler *dbserver_bus_handlers(size_t *n);
+struct bus_req;
+/* BUS_MSG_OVSDB_CALL (@aux: the struct dbserver): runs the JSON-RPC
+ * request in a transient session and answers with its first reply, now or
+ * when a waiting transaction completes; a request that is not JSON-RPC,
+ * or asks for a persistent session, gets an error reply. */
+void dbserver_on_ovsdb_call(struct bus_req *req, const void *msg, void *aux);
 void dbserver_register_appctl(struct dbserver *srv);
 
 /* ---- private to procs/dbserver ---- */

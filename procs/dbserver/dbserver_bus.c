@@ -60,8 +60,8 @@ on_session_send(void *aux, const char *json_text)
 		t->reap = ev_timer_add(t->srv->loop, 0, false, on_reap, t);
 }
 
-static void
-on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
+void
+dbserver_on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 {
 	const struct bus_msg_ovsdb_call *call = msg;
 	struct bus_txn *t;
@@ -87,17 +87,6 @@ on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 	}
 	if (t->answered)
 		txn_free(t);
-}
-
-static const struct bus_handler handlers[] = {
-	{ BUS_MSG_OVSDB_CALL, on_ovsdb_call },
-};
-
-const struct bus_handler *
-dbserver_bus_handlers(size_t *n)
-{
-	*n = ARRAY_SIZE(handlers);
-	return handlers;
 }
 
 /* ---- appctl ---- */

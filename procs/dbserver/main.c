@@ -34,23 +34,48 @@
 
 LOG_MODULE(main);
 
+/* The command line: database files and remotes, as given or defaulted. */
 struct args {
-	const char **remotes;
-	size_t n_remotes;
+	const char **dbs, **remotes;
+	size_t n_dbs, n_remotes;
+	char *owned[3]; /* the default files and remote */
 };
 
-static bool
-on_option(int opt, const char *arg, void *aux)
+static void
+add_remote(struct args *a, const char *remote)
 {
-	struct args *a = aux;
-
-	if (opt != 'R')
-		return false;
 	a->remotes =
 		xrealloc(a->remotes, (a->n_remotes + 1) * sizeof *a->remotes);
-	a->remotes[a->n_remotes++] = arg;
-	return true;
+	a->remotes[a->n_remotes++] = remote;
 }
+
+/* --remote, the only option of our own. */
+static int
+on_option(int opt, const char *arg, void *aux)
+{
+	(void)opt;
+	add_remote(aux, arg);
+	return 0;
+}
+
+static const struct option options[] = {
+	{ "remote", required_argument, NULL, 'R' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct bus_handler handlers[] = {
+	{ BUS_MSG_OVSDB_CALL, dbserver_on_ovsdb_call },
+};
+
+static const struct service_def def = {
+	.role = "dbserver",
+	.options = options,
+	.on_option = on_option,
+	.usage = " [DBFILE]... [--remote=REMOTE]...",
+	.positional = true,
+	.handlers = handlers,
+	.n_handlers = ARRAY_SIZE(handlers),
+};
 
 /* The schema named @file: installed copy first, then the source tree. */
 static char *
@@ -104,59 +129,63 @@ hand_over(const struct role *r, const char *const *files, size_t n)
 		}
 }
 
+/* The DBFILE arguments, or DBDIR/conf.db and DBDIR/vtep.db (created if
+ * missing); the --remote options, or punix:RUNDIR/db.sock. */
+static void
+resolve_args(struct args *a, const struct service *s)
+{
+	a->dbs = xcalloc(s->n_args + 2, sizeof *a->dbs);
+	for (size_t i = 0; i < s->n_args; i++)
+		a->dbs[a->n_dbs++] = s->args[i];
+	if (!a->n_dbs) {
+		mkdir_p(s->opts.dbdir, 0750);
+		a->owned[0] = xasprintf("%s/conf.db", s->opts.dbdir);
+		a->owned[1] = xasprintf("%s/vtep.db", s->opts.dbdir);
+		create_if_missing(a->owned[0], "vswitch.ovsschema");
+		create_if_missing(a->owned[1], "vtep.ovsschema");
+		a->dbs[a->n_dbs++] = a->owned[0];
+		a->dbs[a->n_dbs++] = a->owned[1];
+	}
+	if (!a->n_remotes) {
+		a->owned[2] = xasprintf("punix:%s/db.sock", s->opts.rundir);
+		add_remote(a, a->owned[2]);
+	}
+}
+
+static void
+free_args(struct args *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(a->owned); i++)
+		free(a->owned[i]);
+	free(a->remotes);
+	free(a->dbs);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "remote", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct args a = { 0 };
 	struct dbserver_opts opts = { 0 };
 	struct dbserver *srv;
 	struct service s;
-	const char **dbs;
-	char *def_dbs[2] = { NULL, NULL }, *def_remote = NULL;
-	size_t n;
-	int first, rc;
+	int rc;
 
 	json_pool_install(); /* before jansson allocates anything */
-	service_init(&s, "dbserver", argc, argv, NULL, longopts, on_option, &a,
-		     " [DBFILE]... [--remote=REMOTE]...", &first);
-
-	dbs = xcalloc((size_t)argc + 2, sizeof *dbs);
-	for (int i = first; i < argc; i++)
-		dbs[opts.n_db_files++] = argv[i];
-	if (!opts.n_db_files) {
-		mkdir_p(s.opts.dbdir, 0750);
-		def_dbs[0] = xasprintf("%s/conf.db", s.opts.dbdir);
-		def_dbs[1] = xasprintf("%s/vtep.db", s.opts.dbdir);
-		create_if_missing(def_dbs[0], "vswitch.ovsschema");
-		create_if_missing(def_dbs[1], "vtep.ovsschema");
-		dbs[opts.n_db_files++] = def_dbs[0];
-		dbs[opts.n_db_files++] = def_dbs[1];
-	}
-	if (!a.n_remotes) {
-		def_remote = xasprintf("punix:%s/db.sock", s.opts.rundir);
-		on_option('R', def_remote, &a);
-	}
-	opts.db_files = dbs;
+	service_init(&s, &def, argc, argv, &a);
+	resolve_args(&a, &s);
+	opts.db_files = a.dbs;
+	opts.n_db_files = a.n_dbs;
 	opts.remotes = a.remotes;
 	opts.n_remotes = a.n_remotes;
-
 	if (dbserver_start(s.loop, &opts, &srv))
 		fatal("start-up failed");
-	hand_over(s.role, dbs, opts.n_db_files);
+	hand_over(s.role, a.dbs, a.n_dbs);
 	dbserver_register_appctl(srv);
-	const struct bus_handler *handlers = dbserver_bus_handlers(&n);
-	service_serve(&s, handlers, n, srv);
+
+	service_serve(&s, srv);
 	service_drop(&s);
 	rc = service_run(&s);
 	dbserver_stop(srv);
-	free(def_dbs[0]);
-	free(def_dbs[1]);
-	free(def_remote);
-	free(a.remotes);
-	free(dbs);
+	free_args(&a);
 	return rc;
 }

@@ -16,14 +16,20 @@ static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
 };
 
+static const struct service_def def = {
+	.role = "vtepd",
+	.handlers = handlers,
+	.n_handlers = ARRAY_SIZE(handlers),
+};
+
 int
 main(int argc, char **argv)
 {
 	struct service s;
 
-	service_init(&s, "vtepd", argc, argv, NULL, NULL, NULL, NULL, NULL,
-		     NULL);
-	service_serve(&s, handlers, 0, NULL);
+	service_init(&s, &def, argc, argv, NULL);
+	/* Nothing privileged to open yet. */
+	service_serve(&s, NULL);
 	service_drop(&s);
 	return service_run(&s);
 }
