@@ -48,9 +48,12 @@ void ds_free(struct ds *ds);
 uint64_t time_mono_ms(void);
 uint64_t time_wall_ms(void);
 
-/* Writes @pid to @path atomically (write to temp, rename).  0 or -errno. */
+/* Writes @pid to @path atomically (a fresh temporary created with
+ * O_EXCL|O_NOFOLLOW, then rename), so it never writes through a link
+ * planted at either name.  0 or -errno. */
 int pidfile_write(const char *path, long pid);
-/* Reads a pid from @path into @pid.  0 or -errno (-ENOENT, -EINVAL). */
+/* Reads a pid from @path into @pid, not through a link.  0 or -errno
+ * (-ENOENT, -ELOOP, -EINVAL). */
 int pidfile_read(const char *path, long *pid);
 
 /* The instance's run directory: @given if not NULL, else $MICROVS_RUNDIR,
