@@ -260,12 +260,14 @@ listen_control(void)
 	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
 	unlink(path);
 	free(path);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    listen(fd, 8) < 0) {
+	/* Created 0600 by bind itself: no chmod by name (see safefile.h). */
+	mode_t mask = umask(0177);
+	int b = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(mask);
+	if (b < 0 || listen(fd, 8) < 0) {
 		log_err("control socket: %m");
 		return -1;
 	}
-	chmod(sun.sun_path, 0600);
 	return fd;
 }
 

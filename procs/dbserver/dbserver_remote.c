@@ -64,10 +64,13 @@ listen_unix(const char *path, int *fdp, char **errp)
 	if (fd < 0)
 		goto fail;
 	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    listen(fd, 128) < 0)
+	/* bind() creates it 0770; a chmod by name afterwards would follow
+	 * whatever link stood at the name by then. */
+	mode_t mask = umask(0007);
+	int b = bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(mask);
+	if (b < 0 || listen(fd, 128) < 0)
 		goto fail;
-	chmod(path, 0770);
 	*fdp = fd;
 	return 0;
 fail:;
