@@ -28,6 +28,7 @@
 #include "client.h"
 #include "config.h"
 #include "log.h"
+#include "safefile.h"
 #include "util.h"
 
 LOG_MODULE(microvs_ctl);
@@ -84,6 +85,19 @@ send_control(const struct ctl_dirs *d, const char *line, struct ds *answer)
 	return strncmp(ds_cstr(answer), "ok", 2) ? 1 : 0;
 }
 
+/* Refuses (exit 1) a directory a role user could change, where this root
+ * process and the daemons before their drop create files. */
+static void
+check_dir(const char *dir, bool shared_leaf)
+{
+	char *why;
+
+	if (safe_dir_check(dir, shared_leaf, &why)) {
+		fprintf(stderr, "microvs-ctl: refusing %s: %s\n", dir, why);
+		exit(1);
+	}
+}
+
 static void
 prepare_dirs(const struct ctl_dirs *d)
 {
@@ -97,15 +111,21 @@ prepare_dirs(const struct ctl_dirs *d)
 	mkdir_p(d->logdir, 0750);
 	if (geteuid() != 0 || !gr)
 		return;
+	/* Before changing anything by name: their ancestors are root's. */
+	check_dir(d->rundir, true);
+	check_dir(d->dbdir, true);
+	check_dir(d->logdir, true);
 	/* Sockets: root:microvs 2750 (files inherit the group).  Database:
-	 * owned by the dbserver role.  Logs: opened as root before the drop,
-	 * group-writable so a role can reopen its own. */
+	 * owned by the dbserver role.  Logs: each role's file is handed to
+	 * it, so it can reopen it; sticky, so that no role can remove or
+	 * replace another's file (or root's). */
 	if (chown(d->rundir, 0, gr->gr_gid) || chmod(d->rundir, 02750) ||
-	    chown(d->logdir, 0, gr->gr_gid) || chmod(d->logdir, 02770))
+	    chown(d->logdir, 0, gr->gr_gid) || chmod(d->logdir, 03770))
 		fprintf(stderr, "microvs-ctl: cannot set directory modes\n");
 	if (!role_ids(db, &uid, &gid) &&
 	    (chown(d->dbdir, uid, gid) || chmod(d->dbdir, 0750)))
 		fprintf(stderr, "microvs-ctl: cannot chown %s\n", d->dbdir);
+	check_dir(d->rundir, false);
 }
 
 static bool

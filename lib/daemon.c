@@ -18,6 +18,7 @@
 #include "config.h"
 #include "log.h"
 #include "roles.h"
+#include "safefile.h"
 #include "util.h"
 
 LOG_MODULE(daemon);
@@ -158,6 +159,42 @@ make_rundir(const char *dir)
 	}
 }
 
+/* The directory part of @path; caller frees. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/")
+			     : xstrndup(path, (size_t)(slash - path));
+}
+
+/* The log directory is group microvs and writable (each role reopens its
+ * own file): its ancestors must be root's, and the file is opened without
+ * trusting what is at its name (log_set_file), then handed to the role. */
+static void
+open_log_file(struct daemon_opts *o)
+{
+	const struct role *r = role_find(o->name);
+	char *dir = dir_of(o->log_file), *why;
+	uid_t uid;
+	gid_t gid;
+	int err;
+
+	mkdir_p(o->logdir, 0750);
+	if (safe_dir_check(dir, true, &why))
+		fatal("refusing log file %s: %s", o->log_file, why);
+	free(dir);
+	if (geteuid() == 0 && r && !role_ids(r, &uid, &gid))
+		log_set_file_owner(uid, gid);
+	err = log_set_file(o->log_file);
+	if (err)
+		fatal("cannot open log file %s: %s", o->log_file,
+		      strerror(-err));
+}
+
 static void
 detach(void)
 {
@@ -196,18 +233,17 @@ detach(void)
 void
 daemon_start(struct daemon_opts *o, struct ev_loop *loop)
 {
-	char *pidfile;
+	char *pidfile, *why;
 	int err;
 
 	log_init(o->name);
-	if (o->log_file) {
-		mkdir_p(o->logdir, 0750);
-		err = log_set_file(o->log_file);
-		if (err)
-			fatal("cannot open log file %s: %s", o->log_file,
-			      strerror(-err));
-	}
+	if (o->log_file)
+		open_log_file(o);
 	make_rundir(o->rundir);
+	/* Sockets, the pidfile and (dbserver) db.sock are created here as
+	 * root, so no role user may be able to change this directory. */
+	if (safe_dir_check(o->rundir, false, &why))
+		fatal("refusing run directory %s: %s", o->rundir, why);
 	if (o->detach)
 		detach();
 	pidfile = xasprintf("%s/%s.pid", o->rundir, o->name);

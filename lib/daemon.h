@@ -59,7 +59,9 @@ bool daemon_option(struct daemon_opts *o, int opt, const char *arg,
  * built-in ones). */
 void daemon_opts_finish(struct daemon_opts *o);
 
-/* Log file, run directory (created 2750 root:microvs when root), detach
+/* Log file (opened safely: see log_set_file; when root, its directory's
+ * ancestors must be root's), run directory (created 2750 root:microvs when
+ * root, and then refused if a role user could change it), detach
  * (the parent exits when daemon_ready() runs, or with the child's failure),
  * pidfile RUNDIR/<name>.pid, SIGTERM/SIGINT -> ev_exit, SIGHUP -> log
  * reopen.  Exits on failure. */
