@@ -27,6 +27,7 @@
 #include "bus.h"
 #include "client.h"
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "safefile.h"
 #include "util.h"
@@ -295,6 +296,7 @@ main(int argc, char **argv)
 	const char *cmd, *proc;
 	int opt;
 
+	daemon_init_process(); /* the supervisor's fds reach every daemon */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':

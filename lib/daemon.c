@@ -2,6 +2,7 @@
 /* daemon: common options, run directory, pidfile, detach, sd_notify. */
 #include "daemon.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -31,6 +32,37 @@ daemon_opts_init(struct daemon_opts *o, const char *name, const char *binary)
 	memset(o, 0, sizeof *o);
 	o->name = name;
 	o->binary = binary;
+}
+
+/* Without close_range(2) (Linux < 5.9): every fd /proc lists. */
+static void
+close_listed_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int *fds = NULL;
+	size_t n = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (fd > 2 && fd != dirfd(d)) {
+			fds = xrealloc(fds, (n + 1) * sizeof *fds);
+			fds[n++] = fd;
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+}
+
+void
+daemon_init_process(void)
+{
+	if (close_range(3, ~0u, 0) < 0)
+		close_listed_fds();
 }
 
 static void

@@ -49,6 +49,12 @@ enum {
 		"version", no_argument, NULL, 'V'                             \
 	}
 
+/* The first thing a process does (the daemons in service_init, and
+ * microvs-ctl): closes every descriptor above stderr that the starter left
+ * open (an operator's shell may pass a writable root file on fd 3; it
+ * would cross the privilege drop into every process).  Never fails. */
+void daemon_init_process(void);
+
 void daemon_opts_init(struct daemon_opts *o, const char *name,
 		      const char *binary);
 /* Handles one common option; returns false if @opt is not one. Exits for

@@ -35,6 +35,7 @@ service_init(struct service *s, const char *role, int argc, char **argv,
 	size_t n_own = 0;
 	int opt;
 
+	daemon_init_process();
 	memset(s, 0, sizeof *s);
 	s->role = role_find(role);
 	if (!s->role) {
