@@ -351,7 +351,7 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct bus_msg_desc *d = bus_msg_desc(handlers[i].type);
 		if (!d || d->kind != BUS_KIND_CALL ||
-		    !(d->receivers & (1u << role_index(bus->self))))
+		    !(d->receivers & bus_acl_role_bit(bus->self)))
 			log_fatal(&log_this_module,
 				  "handler for %s: not a call %s may receive",
 				  bus_msg_name(handlers[i].type),

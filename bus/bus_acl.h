@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "roles.h"
+
 #define BUS_ACL_MAX_UIDS 8
 
 struct bus_acl {
@@ -28,6 +30,9 @@ struct bus_acl {
  * before the privilege drop and the seccomp filter.  A role whose user is
  * missing is left out. */
 void bus_acl_load(struct bus_acl *acl);
+/* The catalogue's BUS_ROLE_* bit of role @r (0 if the catalogue has no
+ * role of that name). */
+uint32_t bus_acl_role_bit(const struct role *r);
 /* The BUS_ROLE_* bits of @uid (0: no role). */
 uint32_t bus_acl_roles(const struct bus_acl *acl, uid_t uid);
 /* The name of @uid's first role ("admin", "upcalld"...), or "no role". */
