@@ -39,16 +39,10 @@ static void
 on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct dbserver_remote *rm = arg;
-	struct dbserver *srv = NULL;
-	(void)io;
+	struct dbserver *srv = *(struct dbserver **)(rm + 1);
 	(void)revents;
-	srv = *(struct dbserver **)(rm + 1);
-	for (int i = 0; i < 64; i++) {
-		int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (c < 0)
-			return;
-		dbserver_conn_accept(srv, c, rm->tcp);
-	}
+	(void)io;
+	dbserver_admit_accept(srv, fd, rm->tcp, rm->target);
 }
 
 static int
