@@ -52,7 +52,10 @@ enum {
 /* The first thing a process does (the daemons in service_init, and
  * microvs-ctl): closes every descriptor above stderr that the starter left
  * open (an operator's shell may pass a writable root file on fd 3; it
- * would cross the privilege drop into every process).  Never fails. */
+ * would cross the privilege drop into every process), and raises the soft
+ * limit on open files to the hard one (dbserver serves a client per fd;
+ * the soft default of 1,024 is far too low).  Never fails: a limit that
+ * cannot be raised stays. */
 void daemon_init_process(void);
 
 void daemon_opts_init(struct daemon_opts *o, const char *name,

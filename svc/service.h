@@ -31,10 +31,10 @@ struct service {
  * know; returns false for an unknown one (then usage error). */
 typedef bool service_opt_fn(int opt, const char *arg, void *aux);
 
-/* Closes inherited descriptors (daemon_init_process), parses the command line
- * (common options +
- * @longopts/@shortopts handled by @fn), starts logging, the run directory,
- * detach and the pidfile. Positional arguments are left in
+/* Closes inherited descriptors and raises the fd limit
+ * (daemon_init_process), parses the command line (common options and
+ * @longopts/@shortopts handled by @fn), starts logging, the run
+ * directory, detach and the pidfile.  Positional arguments are left in
  * argv[*@optindp..argc).  Exits on error. */
 void service_init(struct service *s, const char *role, int argc, char **argv,
 		  const char *shortopts, const struct option *longopts,

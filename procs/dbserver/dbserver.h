@@ -262,15 +262,18 @@ void dbserver_conn_accept(struct dbserver *srv, int fd, bool tcp);
 void dbserver_conn_close_all(struct dbserver *srv);
 size_t dbserver_conn_count(struct dbserver *srv);
 
-/* dbserver_admit.c: who a listener admits. */
+/* dbserver_admit.c: who a listener admits, and refusing connections
+ * without spinning when descriptors run out. */
 struct dbserver_admit;
 /* Loads the uid -> role table (reads the user database: before the
- * privilege drop).  0 or -errno. */
+ * privilege drop) and reserves the spare descriptor.  0 or -errno. */
 int dbserver_admit_init(struct dbserver *srv);
 void dbserver_admit_free(struct dbserver *srv);
 /* Accepts up to a batch of the connections waiting on listener @fd
  * (@target names it in logs), hands the admitted ones to
- * dbserver_conn_accept and closes the others.  Never blocks.  0. */
+ * dbserver_conn_accept and closes the others.  Never blocks.  0, or
+ * -EMFILE: out of descriptors and no spare to refuse with; the caller
+ * stops polling @fd for a while. */
 int dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp,
 			  const char *target);
 

@@ -33,7 +33,18 @@ struct dbserver_remote {
 	bool tcp;
 	char *unlink_path;
 	struct ev_io *io;
+	struct ev_timer *resume; /* paused: out of descriptors */
 };
+
+static void
+on_resume(struct ev_timer *t, void *arg)
+{
+	struct dbserver_remote *rm = arg;
+
+	ev_timer_del(t);
+	rm->resume = NULL;
+	ev_io_modify(rm->io, EPOLLIN);
+}
 
 static void
 on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
@@ -41,8 +52,13 @@ on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	struct dbserver_remote *rm = arg;
 	struct dbserver *srv = *(struct dbserver **)(rm + 1);
 	(void)revents;
-	(void)io;
-	dbserver_admit_accept(srv, fd, rm->tcp, rm->target);
+	if (dbserver_admit_accept(srv, fd, rm->tcp, rm->target) &&
+	    !rm->resume) {
+		/* No descriptor even to refuse with: stop polling a while
+		 * rather than spin on a listener that stays readable. */
+		ev_io_modify(io, 0);
+		rm->resume = ev_timer_add(srv->loop, 100, false, on_resume, rm);
+	}
 }
 
 static int
@@ -129,6 +145,8 @@ remote_free(struct dbserver_remote *rm)
 {
 	if (rm->io)
 		ev_io_del(rm->io);
+	if (rm->resume)
+		ev_timer_del(rm->resume);
 	if (rm->fd >= 0)
 		close(rm->fd);
 	if (rm->unlink_path) {
