@@ -198,18 +198,6 @@ make_rundir(const char *dir)
 	}
 }
 
-/* The directory part of @path; caller frees. */
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	return slash == path ? xstrdup("/")
-			     : xstrndup(path, (size_t)(slash - path));
-}
-
 /* The log directory is group microvs and writable (each role reopens its
  * own file): its ancestors must be root's, and the file is opened without
  * trusting what is at its name (log_set_file), then handed to the role. */
@@ -217,7 +205,7 @@ static void
 open_log_file(struct daemon_opts *o)
 {
 	const struct role *r = role_find(o->name);
-	char *dir = dir_of(o->log_file), *why;
+	char *dir = dir_name(o->log_file), *why;
 	uid_t uid;
 	gid_t gid;
 	int err;

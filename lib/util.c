@@ -258,6 +258,17 @@ pidfile_read(const char *path, long *pid)
 	return 0;
 }
 
+char *
+dir_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/")
+			     : xstrndup(path, (size_t)(slash - path));
+}
+
 int
 mkdir_p(const char *path, unsigned mode)
 {

@@ -61,6 +61,10 @@ int pidfile_read(const char *path, long *pid);
  * default.  Never NULL; not to be freed. */
 const char *rundir_resolve(const char *given);
 
+/* The directory part of @path ("." if none, "/" for "/x").  Caller
+ * frees. */
+char *dir_name(const char *path);
+
 /* mkdir -p with @mode for the created components.  0 or -errno. */
 int mkdir_p(const char *path, unsigned mode);
 
