@@ -30,6 +30,7 @@ struct child {
 	uint64_t recent[MAX_RECENT]; /* start times, ring */
 	unsigned n_starts;
 	struct ev_timer *respawn;
+	struct child_output out; /* its stderr: why it died */
 };
 
 static struct {
@@ -61,15 +62,22 @@ spawn(struct child *c)
 	char *logdir = xasprintf("--logdir=%s", d->logdir);
 	char *argv[] = { bin, rundir, dbdir, logdir, "--log-file", NULL };
 	pid_t pid;
+	int err_fd;
 
+	if (child_output_open(&c->out, sv.loop, &err_fd))
+		log_warn("%s: no pipe for its stderr: %m", c->role->name);
 	pid = fork();
 	if (pid == 0) {
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
+		if (err_fd >= 0)
+			dup2(err_fd, 2);
 		execv(bin, argv);
 		_exit(127);
 	}
+	if (err_fd >= 0)
+		close(err_fd);
 	free(rundir);
 	free(dbdir);
 	free(logdir);
@@ -113,18 +121,30 @@ respawn_delay(const struct child *c)
 	return now - oldest < r->restart_window_ms ? r->restart_backoff_ms : 0;
 }
 
+/* Logs how @c's process @pid ended, with the last error it wrote. */
+static void
+log_exit(struct child *c, pid_t pid, int status)
+{
+	const char *why = child_output_reason(&c->out);
+
+	c->pid = 0;
+	child_output_close(&c->out);
+	if (WIFSIGNALED(status))
+		log_warn("%s (pid %ld) killed by signal %d%s%s", c->role->name,
+			 (long)pid, WTERMSIG(status), why ? ": " : "",
+			 why ? why : "");
+	else
+		log_info("%s (pid %ld) exited with status %d%s%s",
+			 c->role->name, (long)pid, WEXITSTATUS(status),
+			 why ? ": " : "", why ? why : "");
+}
+
 static void
 on_child_exit(pid_t pid, int status, void *arg)
 {
 	struct child *c = arg;
 
-	c->pid = 0;
-	if (WIFSIGNALED(status))
-		log_warn("%s (pid %ld) killed by signal %d", c->role->name,
-			 (long)pid, WTERMSIG(status));
-	else
-		log_info("%s (pid %ld) exited with status %d", c->role->name,
-			 (long)pid, WEXITSTATUS(status));
+	log_exit(c, pid, status);
 	if (sv.stopping || !c->enabled)
 		return;
 	uint64_t delay = respawn_delay(c);
@@ -142,11 +162,30 @@ wait_up(struct child *c, unsigned ms)
 	long pid;
 
 	while (time_mono_ms() < end) {
+		int status;
+
 		if (ctl_ping(sv.dirs, c->role, 200, &pid) && pid == c->pid)
 			return true;
+		if (c->pid && waitpid(c->pid, &status, WNOHANG) == c->pid) {
+			/* Dead before it answered: no point waiting. */
+			ev_child_forget(sv.loop, c->pid);
+			log_exit(c, c->pid, status);
+			return false;
+		}
 		usleep(10000);
 	}
 	return false;
+}
+
+/* Why @c did not come up, for the operator: its own last error if it
+ * wrote one.  Caller frees. */
+static char *
+start_failure(struct child *c)
+{
+	const char *why = child_output_reason(&c->out);
+
+	return why ? xasprintf("%s did not come up: %s", c->role->name, why)
+		   : xasprintf("%s did not come up", c->role->name);
 }
 
 static void
@@ -216,10 +255,13 @@ control(const char *cmd, const char *arg, struct ds *out)
 			stop_child(c);
 		if (!c->pid)
 			spawn(c);
-		if (wait_up(c, 5000))
+		if (wait_up(c, 5000)) {
 			ds_printf(out, "ok %ld\n", (long)c->pid);
-		else
-			ds_printf(out, "error: %s did not come up\n", arg);
+		} else {
+			char *why = start_failure(c);
+			ds_printf(out, "error: %s\n", why);
+			free(why);
+		}
 	} else {
 		ds_printf(out, "error: unknown control command %s\n", cmd);
 	}
@@ -278,6 +320,19 @@ on_term(int signo, void *arg)
 	ev_exit(sv.loop, 0);
 }
 
+/* Logs why @c did not come up, and tells the waiting `microvs-ctl
+ * start` through @ready_fd (if >= 0), which prints it. */
+static void
+report_start_failure(struct child *c, int ready_fd)
+{
+	char *why = start_failure(c);
+
+	log_err("%s", why);
+	if (ready_fd >= 0 && write(ready_fd, why, strlen(why)) < 0)
+		log_warn("ready pipe: %m");
+	free(why);
+}
+
 int
 supervise(const struct ctl_dirs *d, int ready_fd)
 {
@@ -298,9 +353,10 @@ supervise(const struct ctl_dirs *d, int ready_fd)
 		c->role = &roles[i];
 		c->enabled = true;
 		if (spawn(c) || !wait_up(c, 5000)) {
-			log_err("%s did not come up", c->role->name);
+			report_start_failure(c, ready_fd);
 			stop_all();
-			return 1;
+			rc = 1;
+			goto out;
 		}
 	}
 	if (ready_fd >= 0) {
@@ -310,6 +366,7 @@ supervise(const struct ctl_dirs *d, int ready_fd)
 	}
 	log_info("all %zu processes running", n_roles);
 	rc = ev_run(sv.loop);
+out:;
 	char *path = ctl_socket_path(d);
 	unlink(path);
 	free(path);
