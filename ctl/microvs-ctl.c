@@ -120,11 +120,11 @@ prepare_dirs(const struct ctl_dirs *d)
 	 * owned by the dbserver role.  Logs: each role's file is handed to
 	 * it, so it can reopen it; sticky, so that no role can remove or
 	 * replace another's file (or root's). */
-	if (chown(d->rundir, 0, gr->gr_gid) || chmod(d->rundir, 02750) ||
-	    chown(d->logdir, 0, gr->gr_gid) || chmod(d->logdir, 03770))
+	if (safe_dir_set(d->rundir, 0, gr->gr_gid, 02750, false) ||
+	    safe_dir_set(d->logdir, 0, gr->gr_gid, 03770, false))
 		fprintf(stderr, "microvs-ctl: cannot set directory modes\n");
 	if (!role_ids(db, &uid, &gid) &&
-	    (chown(d->dbdir, uid, gid) || chmod(d->dbdir, 0750)))
+	    safe_dir_set(d->dbdir, uid, gid, 0750, false))
 		fprintf(stderr, "microvs-ctl: cannot chown %s\n", d->dbdir);
 	check_dir(d->rundir, false);
 }

@@ -178,24 +178,28 @@ on_hup(int signo, void *arg)
 
 /* Creates the run directory: 2750 root:microvs when we are root, so the
  * role users can reach the bus sockets (0660, group microvs) but not
- * create files; plain 0750 otherwise. */
+ * create files; plain 0750 otherwise.  Sockets, the pidfile and
+ * (dbserver) db.sock are then created in it as root, so it is refused if
+ * a role user could change it. */
 static void
 make_rundir(const char *dir)
 {
 	struct group *gr;
+	char *why;
 	int err = mkdir_p(dir, 0750);
 
 	if (err)
 		fatal("cannot create %s: %s", dir, strerror(-err));
 	if (geteuid() != 0)
 		return;
+	if (safe_dir_check(dir, true, &why))
+		fatal("refusing run directory %s: %s", dir, why);
 	gr = getgrnam(ROLE_GROUP);
-	if (gr) {
-		struct stat st;
-		if (!stat(dir, &st) && st.st_uid == 0 &&
-		    (chown(dir, 0, gr->gr_gid) || chmod(dir, 02750)))
-			log_warn("cannot set owner/mode of %s: %m", dir);
-	}
+	if (gr && (err = safe_dir_set(dir, 0, gr->gr_gid, 02750, true)))
+		log_warn("cannot set owner/mode of %s: %s", dir,
+			 strerror(-err));
+	if (safe_dir_check(dir, false, &why))
+		fatal("refusing run directory %s: %s", dir, why);
 }
 
 /* The log directory is group microvs and writable (each role reopens its
@@ -260,17 +264,13 @@ detach(void)
 void
 daemon_start(struct daemon_opts *o, struct ev_loop *loop)
 {
-	char *pidfile, *why;
+	char *pidfile;
 	int err;
 
 	log_init(o->name);
 	if (o->log_file)
 		open_log_file(o);
 	make_rundir(o->rundir);
-	/* Sockets, the pidfile and (dbserver) db.sock are created here as
-	 * root, so no role user may be able to change this directory. */
-	if (safe_dir_check(o->rundir, false, &why))
-		fatal("refusing run directory %s: %s", o->rundir, why);
 	if (o->detach)
 		detach();
 	pidfile = xasprintf("%s/%s.pid", o->rundir, o->name);

@@ -130,6 +130,26 @@ safe_open(const char *path, int oflags, unsigned sflags, mode_t mode,
 	return err;
 }
 
+int
+safe_dir_set(const char *dir, uid_t uid, gid_t gid, mode_t mode,
+	     bool if_root_owned)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (if_root_owned && st.st_uid != 0)
+		err = 0;
+	else if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* ---- safe_dir_check ---- */
 
 #define MAX_HOPS 40

@@ -63,4 +63,12 @@ int safe_open(const char *path, int oflags, unsigned sflags, mode_t mode,
  * or -errno (-ELOOP: too many links) with *@whyp. */
 int safe_dir_check(const char *dir, bool shared_leaf, char **whyp);
 
+/* Sets owner and mode of the directory @dir through a descriptor opened
+ * with O_DIRECTORY|O_NOFOLLOW, so that a link at the name is refused
+ * (-ELOOP, -ENOTDIR), never followed as chown() and chmod() by name
+ * would.  @if_root_owned: change nothing (and return 0) unless root owns
+ * it.  0 or -errno. */
+int safe_dir_set(const char *dir, uid_t uid, gid_t gid, mode_t mode,
+		 bool if_root_owned);
+
 #endif

@@ -253,6 +253,33 @@ test_dir_check(void)
 	free(lnk);
 }
 
+static void
+test_dir_set(void)
+{
+	char *d = at("setdir"), *target = at("settarget"), *lnk = at("setlink");
+	struct stat st;
+
+	CHECK_EQ(mkdir(d, 0700), 0);
+	CHECK_EQ(mkdir(target, 0700), 0);
+	CHECK_EQ(symlink(target, lnk), 0);
+	CHECK_EQ(safe_dir_set(d, geteuid(), getegid(), 02750, false), 0);
+	CHECK(stat(d, &st) == 0 && (st.st_mode & 07777) == 02750);
+	/* A link at the name: refused, its target untouched. */
+	int r = safe_dir_set(lnk, geteuid(), getegid(), 0777, false);
+	CHECK(r == -ELOOP || r == -ENOTDIR);
+	CHECK(stat(target, &st) == 0 && (st.st_mode & 07777) == 0700);
+	if (geteuid() == 0) {
+		/* Only root's, when asked so. */
+		CHECK_EQ(chown(d, 4242, 4242), 0);
+		CHECK_EQ(safe_dir_set(d, 0, 0, 0700, true), 0);
+		CHECK(stat(d, &st) == 0 && st.st_uid == 4242 &&
+		      (st.st_mode & 07777) == 02750);
+	}
+	free(d);
+	free(target);
+	free(lnk);
+}
+
 int
 main(void)
 {
@@ -263,6 +290,7 @@ main(void)
 	CHECK_RUN(test_open_hardlink_fifo_dir);
 	CHECK_RUN(test_open_owner);
 	CHECK_RUN(test_dir_check);
+	CHECK_RUN(test_dir_set);
 	char *cmd = xasprintf("rm -rf %s", dir);
 	if (system(cmd))
 		fprintf(stderr, "cannot remove %s\n", dir);
