@@ -37,7 +37,8 @@ check "with its own file back, it starts" eval '$CTL $CTLARGS start >/dev/null'
 mkdir "$T/vtephome"
 chown microvs-vtep "$T/vtephome"
 out=$("$B/procs/vtepd/microvs-vtepd" --rundir="$T/vtephome/run" \
-	--logdir="$T/vtephome" 2>&1); rc=$?
+	--logdir="$T/vtephome" --detach 2>&1); rc=$?
+[ $rc -eq 0 ] && kill "$(cat "$T/vtephome/run/vtepd.pid")"
 check "a run directory a role user could replace is refused (rc $rc)" \
 	test $rc -ne 0
 check "naming the owner" grep -q "vtephome is owned by microvs-vtep" <<<"$out"
