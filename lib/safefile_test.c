@@ -283,17 +283,13 @@ test_dir_set(void)
 int
 main(void)
 {
-	if (!mkdtemp(dir))
-		return 1;
+	check_tmpdir(dir);
 	CHECK_RUN(test_open_plain);
 	CHECK_RUN(test_open_symlink);
 	CHECK_RUN(test_open_hardlink_fifo_dir);
 	CHECK_RUN(test_open_owner);
 	CHECK_RUN(test_dir_check);
 	CHECK_RUN(test_dir_set);
-	char *cmd = xasprintf("rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
-	return check_failures;
+	check_tmpdir_remove(dir);
+	CHECK_EXIT();
 }

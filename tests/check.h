@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_failures;
@@ -61,5 +62,27 @@ static const char *check_current;
 	} while (0)
 
 #define CHECK_EXIT() return check_failures ? 1 : 0
+
+/* A scratch directory for the whole test program: @tmpl is a mkdtemp
+ * template ("/tmp/x_test.XXXXXX", filled in); check_tmpdir_remove()
+ * deletes it and all it holds at the end. */
+static inline void
+check_tmpdir(char *tmpl)
+{
+	if (!mkdtemp(tmpl)) {
+		perror(tmpl);
+		exit(1);
+	}
+}
+
+static inline void
+check_tmpdir_remove(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
 
 #endif

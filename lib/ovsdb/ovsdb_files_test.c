@@ -159,14 +159,10 @@ test_storage_no_link(void)
 int
 main(void)
 {
-	if (!mkdtemp(dir))
-		return 1;
+	check_tmpdir(dir);
 	CHECK_RUN(test_lock);
 	CHECK_RUN(test_lock_link);
 	CHECK_RUN(test_storage_no_link);
-	char *cmd = xasprintf("rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
-	return check_failures;
+	check_tmpdir_remove(dir);
+	CHECK_EXIT();
 }
