@@ -167,9 +167,12 @@ wait_up(struct child *c, unsigned ms)
 		if (ctl_ping(sv.dirs, c->role, 200, &pid) && pid == c->pid)
 			return true;
 		if (c->pid && waitpid(c->pid, &status, WNOHANG) == c->pid) {
-			/* Dead before it answered: no point waiting. */
+			/* Dead before it answered: no point waiting.  As if
+			 * the loop had seen it (logged, respawned by the
+			 * role's policy unless stopping). */
+			pid = c->pid;
 			ev_child_forget(sv.loop, c->pid);
-			log_exit(c, c->pid, status);
+			on_child_exit((pid_t)pid, status, c);
 			return false;
 		}
 		usleep(10000);

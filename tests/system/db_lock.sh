@@ -69,4 +69,24 @@ $CTL $I2 stop >/dev/null
 check "instance 1 starts again" eval '$CTL $I1 start >/dev/null'
 check "dupA and dupB are both there" \
 	eval 'test "$(bridges "$T/run1")" = "dupA dupB "'
+
+# `microvs-ctl start PROC` says why too: another process (here a Python
+# holding Open vSwitch's kind of lock) has the database.
+$CTL $I1 stop dbserver >/dev/null
+exec 3< <(python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+print("locked", flush=True)
+time.sleep(60)' "$D/.conf.db.~lock~")
+holder=$!
+read -r -t 10 line <&3
+check "a Python process holds the lock" test "$line" = locked
+out=$($CTL $I1 start dbserver 2>&1); rc=$?
+check "microvs-ctl start dbserver fails (rc $rc)" test $rc -ne 0
+check "and names the holder" grep -q "is held by pid $holder (python3)" <<<"$out"
+kill $holder
+exec 3<&-
+check "once it is gone, dbserver starts" \
+	eval '$CTL $I1 start dbserver >/dev/null'
+check "with both bridges" eval 'test "$(bridges "$T/run1")" = "dupA dupB "'
 finish
