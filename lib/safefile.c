@@ -18,7 +18,7 @@
 /* ---- safe_open ---- */
 
 static int
-check_fd(int fd, unsigned sflags, uid_t owner, char **whyp)
+check_fd(int fd, unsigned sflags, uid_t owner, struct stat *stp, char **whyp)
 {
 	struct stat st;
 
@@ -40,6 +40,7 @@ check_fd(int fd, unsigned sflags, uid_t owner, char **whyp)
 		*whyp = xasprintf("is owned by uid %u", (unsigned)st.st_uid);
 		return -EPERM;
 	}
+	*stp = st;
 	return 0;
 }
 
@@ -72,24 +73,24 @@ safe_open(const char *path, int oflags, unsigned sflags, mode_t mode,
 	if (sflags & SAFE_REPLACE)
 		sflags |= SAFE_CREATE;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		bool created = false;
+		bool replaceable = true; /* the entry is not ours */
+		struct stat st = { 0 };
 
 		fd = open(path, base);
-		if (fd < 0 && errno == ENOENT && (sflags & SAFE_CREATE)) {
+		if (fd < 0 && errno == ENOENT && (sflags & SAFE_CREATE))
 			/* O_EXCL: fails on anything that appeared at the
 			 * name since, a dangling link included. */
 			fd = open(path, base | O_CREAT | O_EXCL, mode);
-			created = fd >= 0;
-		}
 		if (fd < 0) {
 			err = -errno;
 			why = open_error(err);
-		} else {
-			err = check_fd(fd, sflags, owner, &why);
-		}
-		if (!err) {
-			if (created && geteuid() == 0 && owner != (uid_t)-1 &&
-			    fchown(fd, owner, group) < 0) {
+			replaceable = err == -ELOOP || err == -ENXIO;
+		} else if (!(err = check_fd(fd, sflags, owner, &st, &why))) {
+			replaceable = false;
+			/* Root's (just created, or left by an older
+			 * version): the role's from now on. */
+			if (geteuid() == 0 && owner != (uid_t)-1 &&
+			    st.st_uid == 0 && fchown(fd, owner, group) < 0) {
 				err = -errno;
 				why = xasprintf("cannot hand it to uid %u (%s)",
 						(unsigned)owner,
@@ -109,8 +110,7 @@ safe_open(const char *path, int oflags, unsigned sflags, mode_t mode,
 			close(fd);
 		/* Only what is plainly not ours is removed: never a
 		 * directory, never on an error of the file system. */
-		if (!(sflags & SAFE_REPLACE) || attempt ||
-		    (err != -ELOOP && err != -ENXIO && err != -EPERM))
+		if (!(sflags & SAFE_REPLACE) || attempt || !replaceable)
 			break;
 		if (unlink(path) < 0) {
 			char *w = why;

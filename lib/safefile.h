@@ -35,10 +35,11 @@ enum {
  * O_CREAT/O_TRUNC: see @sflags), never through a symbolic link in the
  * last component (O_NOFOLLOW) and never blocking on a FIFO, and checks the
  * open file: a regular file with one link, owned by the caller's euid or
- * by @owner (unless SAFE_ANY_OWNER).  A file this call creates is handed
- * to @owner:@group (if not -1) when running as root, so the role can
- * reopen it after the drop.  Intermediate directories are followed: check
- * them with safe_dir_check().
+ * by @owner (unless SAFE_ANY_OWNER).  When running as root, a file of
+ * root's (created by this call, or left by an older version) is handed to
+ * @owner:@group (if not -1), so the role can reopen it after the drop.
+ * Intermediate directories are followed: check them with
+ * safe_dir_check().
  *
  * Returns 0 with *@fdp (O_CLOEXEC, blocking); *@notep is NULL, or (with
  * SAFE_REPLACE) says what was removed; the caller frees it.  Errors:

@@ -176,6 +176,13 @@ test_open_owner(void)
 	CHECK(fstat(fd, &st) == 0 && st.st_uid == 4243 && st.st_gid == 4244);
 	CHECK_EQ(st.st_mode & 07777, 0640);
 	close(fd);
+	/* So is an existing file of root's (an older version's). */
+	char *r = at("roots");
+	write_text(r, "r");
+	CHECK_EQ(safe_open(r, O_RDONLY, 0, 0, 4245, 4246, &fd, &note), 0);
+	CHECK(fstat(fd, &st) == 0 && st.st_uid == 4245 && st.st_gid == 4246);
+	close(fd);
+	free(r);
 	free(p);
 	free(q);
 }

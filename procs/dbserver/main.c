@@ -129,8 +129,8 @@ lock_dbs(const struct role *r, const char *const *files, size_t n)
  * run) to the role's user, so the process can still write them after the
  * drop; -wal/-shm that SQLite creates later get the owner of the database
  * file from SQLite itself.  The directory may be the role's, so each file
- * is opened without following a link and checked (safe_open) before it
- * is handed over by descriptor; one that fails is refused before it is
+ * is opened without following a link and checked, and handed over by
+ * descriptor (safe_open); one that fails is refused before it is
  * served.  Runs before SQLite opens the files: closing a descriptor of a
  * file would drop the POSIX locks SQLite holds on it. */
 static void
@@ -149,14 +149,10 @@ hand_over(const struct role *r, const char *const *files, size_t n)
 			char *note;
 			int fd, err = safe_open(p, O_RDONLY, 0, 0, uid, gid,
 						&fd, &note);
-			if (!err) {
-				if (fchown(fd, uid, gid) < 0)
-					log_warn("cannot hand %s to %s: %m", p,
-						 r->user);
-				close(fd);
-			} else if (err != -ENOENT) {
+			if (!err)
+				close(fd); /* handed over by safe_open */
+			else if (err != -ENOENT)
 				fatal("refusing database file %s", note);
-			}
 			free(note);
 			free(p);
 		}
