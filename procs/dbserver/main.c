@@ -187,11 +187,11 @@ main(int argc, char **argv)
 		def_dbs[1] = xasprintf("%s/vtep.db", s.opts.dbdir);
 		dbs[opts.n_db_files++] = def_dbs[0];
 		dbs[opts.n_db_files++] = def_dbs[1];
-		lock_dbs(s.role, dbs, opts.n_db_files);
+	}
+	lock_dbs(s.role, dbs, opts.n_db_files);
+	if (def_dbs[0]) {
 		create_if_missing(def_dbs[0], "vswitch.ovsschema");
 		create_if_missing(def_dbs[1], "vtep.ovsschema");
-	} else {
-		lock_dbs(s.role, dbs, opts.n_db_files);
 	}
 	hand_over(s.role, dbs, opts.n_db_files);
 	if (!a.n_remotes) {
