@@ -191,7 +191,7 @@ def main():
         for s in keep[:10]:
             s.close()
         again = "none"
-        for _ in range(50):
+        for _ in range(100):  # the server sees the closes (10 s at most)
             s = connect(sock)
             again = ask(s) if s else "queue full"
             if s:
