@@ -16,6 +16,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "bus_acl.h"
 #include "list.h"
 #include "log.h"
 #include "util.h"
@@ -23,8 +24,6 @@
 LOG_MODULE(bus);
 
 #define N_RECV_SLOTS 4
-/* One uid per identity, and the caller's own (see load_uids()). */
-#define MAX_UIDS (ROLE_N_IDS + 1)
 
 /* Work handed from nng's threads to the loop. */
 enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
@@ -90,10 +89,7 @@ struct bus {
 	struct ev_loop *loop;
 	char *rundir;
 	const struct role *self;
-	/* uid -> role bits, from the role table */
-	uid_t uids[MAX_UIDS];
-	uint32_t uid_roles[MAX_UIDS];
-	size_t n_uids;
+	struct bus_acl acl; /* uid -> roles -> allowed senders */
 	/* inbox */
 	pthread_mutex_t mutex;
 	struct inbox_item *head, **tail;
@@ -236,51 +232,6 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	}
 }
 
-/* ---- roles ---- */
-
-static void
-load_uids(struct bus *bus)
-{
-	bus->n_uids = 0;
-	for (enum role_id id = 0; id < ROLE_N_IDS; id++) {
-		uid_t uid;
-
-		if (role_uid(&roles[id], &uid))
-			continue;
-		bus->uids[bus->n_uids] = uid;
-		bus->uid_roles[bus->n_uids++] = 1u << id;
-	}
-	/* An instance run entirely by one ordinary user (no root, so no
-	 * drop): that user is every role, the operator (admin) included, so
-	 * that its microvs-ctl may still call its supervisor. */
-	if (getuid() != 0) {
-		bus->uids[bus->n_uids] = getuid();
-		bus->uid_roles[bus->n_uids++] = (1u << ROLE_N_IDS) - 1;
-	}
-}
-
-static uint32_t
-roles_of_uid(const struct bus *bus, uid_t uid)
-{
-	uint32_t bits = 0;
-
-	for (size_t i = 0; i < bus->n_uids; i++)
-		if (bus->uids[i] == uid)
-			bits |= bus->uid_roles[i];
-	return bits;
-}
-
-static const char *
-uid_role_name(const struct bus *bus, uid_t uid)
-{
-	uint32_t bits = roles_of_uid(bus, uid);
-
-	for (enum role_id id = 0; id < ROLE_N_IDS; id++)
-		if (bits & (1u << id))
-			return roles[id].name;
-	return "no role";
-}
-
 static uid_t
 msg_peer_uid(nng_msg *msg)
 {
@@ -309,7 +260,7 @@ bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 	list_init(&bus->reqs);
 	pthread_mutex_init(&bus->mutex, NULL);
 	bus->tail = &bus->head;
-	load_uids(bus);
+	bus_acl_load(&bus->acl);
 	bus->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (bus->efd < 0) {
 		err = -errno;
@@ -402,7 +353,7 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct bus_msg_desc *d = bus_msg_desc(handlers[i].type);
 		if (!d || d->kind != BUS_KIND_CALL ||
-		    !(d->receivers & (1u << role_index(bus->self))))
+		    !(d->receivers & bus_acl_role_bit(bus->self)))
 			log_fatal(&log_this_module,
 				  "handler for %s: not a call %s may receive",
 				  bus_msg_name(handlers[i].type),
@@ -571,7 +522,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 	req->ctx = ctx;
 	list_push_back(&bus->reqs, &req->node);
 	req->uid = msg_peer_uid(nmsg);
-	req->roles = roles_of_uid(bus, req->uid);
+	req->roles = bus_acl_roles(&bus->acl, req->uid);
 	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
 			 &req->reqid, &msg);
 	nng_msg_free(nmsg);
@@ -589,7 +540,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 				strerror(-err));
 		return;
 	}
-	trace("recv", type, msg, uid_role_name(bus, req->uid));
+	trace("recv", type, msg, bus_acl_role_name(&bus->acl, req->uid));
 	if (bus_msg_desc(type)->kind != BUS_KIND_CALL) {
 		log_warn_rl(&bad_rl, "uid %u sent %s, which is not a call",
 			    (unsigned)req->uid, bus_msg_name(type));
@@ -598,7 +549,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 	} else if (!(bus_msg_desc(type)->senders & req->roles)) {
 		log_warn("refused %s from uid %u (%s): not an allowed sender",
 			 bus_msg_name(type), (unsigned)req->uid,
-			 uid_role_name(bus, req->uid));
+			 bus_acl_role_name(&bus->acl, req->uid));
 		bus_reply_error(req, -EACCES, "uid %u may not send %s",
 				(unsigned)req->uid, bus_msg_name(type));
 	} else if (!(h = find_handler(bus, type))) {
@@ -878,10 +829,10 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 		return;
 	}
 	if (bus_msg_desc(type)->kind != BUS_KIND_NOTIFY ||
-	    !(bus_msg_desc(type)->senders & roles_of_uid(bus, uid))) {
+	    !bus_acl_may_send(&bus->acl, uid, type)) {
 		log_warn("refused %s from uid %u (%s): not an allowed sender",
 			 bus_msg_name(type), (unsigned)uid,
-			 uid_role_name(bus, uid));
+			 bus_acl_role_name(&bus->acl, uid));
 	} else {
 		trace("recv", type, msg, s->peer->name);
 		s->fn(type, seq, msg, s->aux);

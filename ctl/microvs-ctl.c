@@ -27,7 +27,9 @@
 #include "bus.h"
 #include "client.h"
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
+#include "safefile.h"
 #include "util.h"
 
 LOG_MODULE(microvs_ctl);
@@ -71,6 +73,19 @@ print_refusal(const struct ctl_dirs *d, int err, const char *why)
 		fprintf(stderr, "error: supervisor: %s\n", strerror(-err));
 }
 
+/* Refuses (exit 1) a directory a role user could change, where this root
+ * process and the daemons before their drop create files. */
+static void
+check_dir(const char *dir, bool shared_leaf)
+{
+	char *why;
+
+	if (safe_dir_check(dir, shared_leaf, &why)) {
+		fprintf(stderr, "microvs-ctl: refusing %s: %s\n", dir, why);
+		exit(1);
+	}
+}
+
 static void
 prepare_dirs(const struct ctl_dirs *d)
 {
@@ -84,15 +99,21 @@ prepare_dirs(const struct ctl_dirs *d)
 	mkdir_p(d->logdir, 0750);
 	if (geteuid() != 0 || !gr)
 		return;
+	/* Before changing anything by name: their ancestors are root's. */
+	check_dir(d->rundir, true);
+	check_dir(d->dbdir, true);
+	check_dir(d->logdir, true);
 	/* Sockets: root:microvs 2750 (files inherit the group).  Database:
-	 * owned by the dbserver role.  Logs: opened as root before the drop,
-	 * group-writable so a role can reopen its own. */
-	if (chown(d->rundir, 0, gr->gr_gid) || chmod(d->rundir, 02750) ||
-	    chown(d->logdir, 0, gr->gr_gid) || chmod(d->logdir, 02770))
+	 * owned by the dbserver role.  Logs: each role's file is handed to
+	 * it, so it can reopen it; sticky, so that no role can remove or
+	 * replace another's file (or root's). */
+	if (safe_dir_set(d->rundir, 0, gr->gr_gid, 02750, false) ||
+	    safe_dir_set(d->logdir, 0, gr->gr_gid, 03770, false))
 		fprintf(stderr, "microvs-ctl: cannot set directory modes\n");
 	if (!role_ids(db, &uid, &gid) &&
-	    (chown(d->dbdir, uid, gid) || chmod(d->dbdir, 0750)))
+	    safe_dir_set(d->dbdir, uid, gid, 0750, false))
 		fprintf(stderr, "microvs-ctl: cannot chown %s\n", d->dbdir);
+	check_dir(d->rundir, false);
 }
 
 static bool
@@ -104,9 +125,10 @@ supervisor_running(const struct ctl_dirs *d)
 static int
 cmd_start(const struct ctl_dirs *d, bool foreground)
 {
+	char why[1024];
 	int fds[2];
+	ssize_t n;
 	pid_t pid;
-	char c;
 
 	if (supervisor_running(d)) {
 		printf("microvs already running in %s\n", d->rundir);
@@ -143,11 +165,14 @@ cmd_start(const struct ctl_dirs *d, bool foreground)
 		_exit(rc);
 	}
 	close(fds[1]);
-	if (read(fds[0], &c, 1) != 1) {
+	/* One NUL byte: all up.  Text: why not. */
+	n = read(fds[0], why, sizeof why - 1);
+	if (n != 1 || why[0]) {
+		why[n > 0 ? n : 0] = '\0';
 		fprintf(stderr,
-			"microvs-ctl: start failed (see %s/"
+			"microvs-ctl: start failed%s%s (see %s/"
 			"microvs-ctl.log)\n",
-			d->logdir);
+			n > 0 ? ": " : "", why, d->logdir);
 		return 1;
 	}
 	for (size_t i = 0; i < n_roles; i++) {
@@ -295,6 +320,7 @@ main(int argc, char **argv)
 	const char *cmd, *proc;
 	int opt;
 
+	daemon_init_process(); /* the supervisor's fds reach every daemon */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':

@@ -15,14 +15,39 @@ struct ctl_dirs {
 	char *rundir, *dbdir, *logdir, *bindir;
 };
 
+/* child_output.c: a supervised process's stderr, read through a pipe,
+ * passed on to the supervisor's stderr, and its last error line kept. */
+struct ev_loop;
+struct ev_io;
+struct child_output {
+	struct ev_io *io; /* NULL: no pipe open (zero-initialised) */
+	int fd;		  /* the read end (O_NONBLOCK) */
+	char line[512];	  /* the line being read */
+	size_t n_line;
+	char reason[512]; /* text of the last EMER or ERR line, or "" */
+};
+/* Before fork(): a new pipe for the next process (the previous one is
+ * closed, its reason forgotten); *@wfdp is the end to make the child's
+ * stderr (O_CLOEXEC: dup2 it), which the caller closes after fork().
+ * The loop then reads it.  0 or -errno (*@wfdp is -1). */
+int child_output_open(struct child_output *o, struct ev_loop *loop, int *wfdp);
+/* Reads what the process wrote so far, without blocking; at end of file
+ * closes the pipe. */
+void child_output_drain(struct child_output *o);
+/* The text of the last error line the process wrote (after reading what
+ * is buffered), or NULL.  Stays valid until the next open. */
+const char *child_output_reason(struct child_output *o);
+/* Stops reading and closes the pipe (keeps the reason). */
+void child_output_close(struct child_output *o);
+
 /* Runs the supervisor in the foreground: starts every role in order,
  * waiting until each answers ping, restarts those that exit (throttled by
  * the role's policy), serves proc_start, proc_stop, proc_restart and
  * supervisor_shutdown on the bus as the supervisor role
  * (RUNDIR/supervisor.rpc), and on SIGTERM or supervisor_shutdown stops
- * them in reverse order.  @ready_fd (if >= 0) gets one byte once all are
- * up.  Returns the exit code: 0, or 1 if one did not come up (then the
- * others are stopped and @ready_fd gets nothing). */
+ * them in reverse order.  @ready_fd (if >= 0) gets one NUL byte once all
+ * are up, or the reason (text) when one did not come up.  Returns the exit
+ * code: 0, or 1 if one did not come up (then the others are stopped). */
 int supervise(const struct ctl_dirs *d, int ready_fd);
 
 /* Path of @r's binary; caller frees. */

@@ -4,6 +4,8 @@
  * the command names, arguments and output of Open vSwitch's ovsdb-tool:
  * create, db-name, db-version, db-cksum, schema-name, schema-version,
  * schema-cksum, needs-conversion, convert, compact, query, transact.
+ * The commands that write (create, compact, convert, transact) refuse a
+ * database a server holds; the others only read and never lock.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "ovsdb_lockfile.h"
 #include "ovsdb_storage.h"
 
 #define DEFAULT_DB MICROVS_DEFAULT_DBDIR "/conf.db"
@@ -36,6 +39,20 @@ fail(struct ovsdb_error *e)
 	return 1;
 }
 
+/* Commands that write a database hold its lock (ovsdb_lockfile.h) for
+ * their run, so they refuse a database a server holds, as Open vSwitch's
+ * do; the kernel releases it at exit.  0, or 1 with the error printed. */
+static int
+lock_db(const char *path)
+{
+	struct ovsdb_lockfile *lf;
+	struct ovsdb_error *e = NULL;
+
+	return ovsdb_lockfile_lock(path, (uid_t)-1, (gid_t)-1, &lf, &e)
+		       ? fail(e)
+		       : 0;
+}
+
 static const char *
 arg(int argc, char **argv, int i, const char *def)
 {
@@ -49,6 +66,8 @@ cmd_create(const struct command *cmd, int argc, char **argv)
 	struct ovsdb_schema *s;
 	const char *db = arg(argc, argv, 0, DEFAULT_DB);
 	const char *sp = arg(argc, argv, 1, DEFAULT_SCHEMA);
+	if (lock_db(db))
+		return 1;
 	if (ovsdb_schema_from_file(sp, &s, &e))
 		return fail(e);
 	int r = ovsdb_storage_create(db, s, &e);
@@ -181,6 +200,8 @@ cmd_convert(const struct command *cmd, int argc, char **argv)
 	struct ovsdb_db *src;
 	const char *db = arg(argc, argv, 0, DEFAULT_DB);
 	const char *target = arg(argc, argv, 2, db);
+	if (lock_db(target))
+		return 1;
 	if (ovsdb_schema_from_file(arg(argc, argv, 1, DEFAULT_SCHEMA), &s, &e))
 		return fail(e);
 	if (ovsdb_storage_open(db, true, &src, &e)) {
@@ -202,6 +223,8 @@ cmd_compact(const struct command *cmd, int argc, char **argv)
 	struct ovsdb_error *e = NULL;
 	struct ovsdb_db *db;
 	const char *path = arg(argc, argv, 0, DEFAULT_DB);
+	if (lock_db(argc > 1 ? argv[1] : path))
+		return 1;
 	if (argc > 1) {
 		if (ovsdb_storage_open(path, true, &db, &e))
 			return fail(e);
@@ -233,6 +256,10 @@ cmd_txn(const struct command *cmd, int argc, char **argv)
 	json_t *txn = json_loads(text, JSON_DECODE_ANY, &jerr);
 	if (!txn) {
 		fprintf(stderr, "ovsdb-tool: syntax error: %s\n", jerr.text);
+		return 1;
+	}
+	if (write && lock_db(path)) {
+		json_decref(txn);
 		return 1;
 	}
 	if (ovsdb_storage_open(path, !write, &db, &e)) {

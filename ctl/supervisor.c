@@ -45,6 +45,7 @@ struct child {
 	uint64_t recent[MAX_RECENT]; /* start times, ring */
 	unsigned n_starts;
 	struct ev_timer *respawn;
+	struct child_output out; /* its stderr: why it died */
 };
 
 enum op_kind { OP_BOOT, OP_START, OP_STOP, OP_RESTART, OP_SHUTDOWN };
@@ -107,16 +108,22 @@ spawn(struct child *c)
 	char *logdir = xasprintf("--logdir=%s", d->logdir);
 	char *argv[] = { bin, rundir, dbdir, logdir, "--log-file", NULL };
 	pid_t pid;
-	int err = 0;
+	int err = 0, err_fd;
 
+	if (child_output_open(&c->out, sv.loop, &err_fd))
+		log_warn("%s: no pipe for its stderr: %m", c->role->name);
 	pid = fork();
 	if (pid == 0) {
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
+		if (err_fd >= 0)
+			dup2(err_fd, 2);
 		execv(bin, argv);
 		_exit(127);
 	}
+	if (err_fd >= 0)
+		close(err_fd);
 	if (pid < 0) {
 		err = -errno;
 		log_err("fork for %s: %s", c->role->name, strerror(-err));
@@ -162,6 +169,23 @@ respawn_delay(const struct child *c)
 	return now - oldest < r->restart_window_ms ? r->restart_backoff_ms : 0;
 }
 
+/* Logs how @c's process @pid ended, with the last error it wrote. */
+static void
+log_exit(struct child *c, pid_t pid, int status)
+{
+	const char *why = child_output_reason(&c->out);
+
+	child_output_close(&c->out);
+	if (WIFSIGNALED(status))
+		log_warn("%s (pid %ld) killed by signal %d%s%s", c->role->name,
+			 (long)pid, WTERMSIG(status), why ? ": " : "",
+			 why ? why : "");
+	else
+		log_info("%s (pid %ld) exited with status %d%s%s",
+			 c->role->name, (long)pid, WEXITSTATUS(status),
+			 why ? ": " : "", why ? why : "");
+}
+
 static void
 on_child_exit(pid_t pid, int status, void *arg)
 {
@@ -169,23 +193,33 @@ on_child_exit(pid_t pid, int status, void *arg)
 
 	c->pid = 0;
 	if (sv.wait == W_DOWN && sv.waiting == c) {
+		child_output_close(&c->out);
 		log_info("stopped %s (pid %ld)", c->role->name, (long)pid);
 		op_step(true);
 		return;
 	}
-	if (WIFSIGNALED(status))
-		log_warn("%s (pid %ld) killed by signal %d", c->role->name,
-			 (long)pid, WTERMSIG(status));
-	else
-		log_info("%s (pid %ld) exited with status %d", c->role->name,
-			 (long)pid, WEXITSTATUS(status));
-	if (sv.stopping || !c->enabled || c->respawn)
-		return;
-	uint64_t delay = respawn_delay(c);
-	if (delay)
-		log_warn("%s restarting too often: waiting %llu ms",
-			 c->role->name, (unsigned long long)delay);
-	c->respawn = ev_timer_add(sv.loop, delay, false, on_respawn, c);
+	log_exit(c, pid, status);
+	if (!sv.stopping && c->enabled && !c->respawn) {
+		uint64_t delay = respawn_delay(c);
+		if (delay)
+			log_warn("%s restarting too often: waiting %llu ms",
+				 c->role->name, (unsigned long long)delay);
+		c->respawn = ev_timer_add(sv.loop, delay, false, on_respawn, c);
+	}
+	/* Dead before it answered: the start failed, with its reason. */
+	if (sv.wait == W_UP && sv.waiting == c)
+		op_step(false);
+}
+
+/* Why @c did not come up, for the operator: its own last error if it
+ * wrote one.  Caller frees. */
+static char *
+start_failure(struct child *c)
+{
+	const char *why = child_output_reason(&c->out);
+
+	return why ? xasprintf("%s did not come up: %s", c->role->name, why)
+		   : xasprintf("%s did not come up", c->role->name);
 }
 
 /* ---- waiting for a child to come up or go down ---- */
@@ -242,12 +276,12 @@ static void
 go_up(struct child *c)
 {
 	c->enabled = true;
+	sv.waiting = c;
 	if (!c->pid && spawn(c)) {
 		op_step(false);
 		return;
 	}
 	sv.wait = W_UP;
-	sv.waiting = c;
 	sv.deadline =
 		ev_timer_add(sv.loop, UP_TIMEOUT_MS, false, on_deadline, NULL);
 	ping(c);
@@ -349,8 +383,16 @@ op_step(bool ok)
 	switch (op->kind) {
 	case OP_BOOT:
 		if (!ok) {
-			/* Stop what runs, then exit 1: no ready byte. */
-			log_err("%s did not come up", c->role->name);
+			/* Stop what runs, then exit 1; `microvs-ctl start`
+			 * reads the reason from the ready pipe (text instead
+			 * of the one NUL byte of success). */
+			char *why = start_failure(c);
+
+			log_err("%s", why);
+			if (sv.ready_fd >= 0 &&
+			    write(sv.ready_fd, why, strlen(why)) < 0)
+				log_warn("ready pipe: %m");
+			free(why);
 			sv.exit_code = 1;
 			op->kind = OP_SHUTDOWN;
 			op_run();
@@ -373,12 +415,14 @@ op_step(bool ok)
 		}
 		/* fall through */
 	case OP_START:
-		if (ok)
+		if (ok) {
 			reply_pid(op, op->c->pid);
-		else if (op->req)
-			bus_reply_error(op->req, -ETIMEDOUT,
-					"%s did not come up",
-					op->c->role->name);
+		} else if (op->req) {
+			char *why = start_failure(op->c);
+
+			bus_reply_error(op->req, -ETIMEDOUT, "%s", why);
+			free(why);
+		}
 		op_done();
 		return;
 	case OP_STOP:

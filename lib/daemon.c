@@ -2,6 +2,7 @@
 /* daemon: common options, run directory, pidfile, detach, sd_notify. */
 #include "daemon.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -18,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "roles.h"
+#include "safefile.h"
 #include "util.h"
 
 LOG_MODULE(daemon);
@@ -30,6 +33,43 @@ daemon_opts_init(struct daemon_opts *o, const char *name, const char *binary)
 	memset(o, 0, sizeof *o);
 	o->name = name;
 	o->binary = binary;
+}
+
+/* Without close_range(2) (Linux < 5.9): every fd /proc lists. */
+static void
+close_listed_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int *fds = NULL;
+	size_t n = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (fd > 2 && fd != dirfd(d)) {
+			fds = xrealloc(fds, (n + 1) * sizeof *fds);
+			fds[n++] = fd;
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+}
+
+void
+daemon_init_process(void)
+{
+	struct rlimit rl;
+
+	if (close_range(3, ~0u, 0) < 0)
+		close_listed_fds();
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static void
@@ -138,24 +178,52 @@ on_hup(int signo, void *arg)
 
 /* Creates the run directory: 2750 root:microvs when we are root, so the
  * role users can reach the bus sockets (0660, group microvs) but not
- * create files; plain 0750 otherwise. */
+ * create files; plain 0750 otherwise.  Sockets, the pidfile and
+ * (dbserver) db.sock are then created in it as root, so it is refused if
+ * a role user could change it. */
 static void
 make_rundir(const char *dir)
 {
 	struct group *gr;
+	char *why;
 	int err = mkdir_p(dir, 0750);
 
 	if (err)
 		fatal("cannot create %s: %s", dir, strerror(-err));
 	if (geteuid() != 0)
 		return;
+	if (safe_dir_check(dir, true, &why))
+		fatal("refusing run directory %s: %s", dir, why);
 	gr = getgrnam(ROLE_GROUP);
-	if (gr) {
-		struct stat st;
-		if (!stat(dir, &st) && st.st_uid == 0 &&
-		    (chown(dir, 0, gr->gr_gid) || chmod(dir, 02750)))
-			log_warn("cannot set owner/mode of %s: %m", dir);
-	}
+	if (gr && (err = safe_dir_set(dir, 0, gr->gr_gid, 02750, true)))
+		log_warn("cannot set owner/mode of %s: %s", dir,
+			 strerror(-err));
+	if (safe_dir_check(dir, false, &why))
+		fatal("refusing run directory %s: %s", dir, why);
+}
+
+/* The log directory is group microvs and writable (each role reopens its
+ * own file): its ancestors must be root's, and the file is opened without
+ * trusting what is at its name (log_set_file), then handed to the role. */
+static void
+open_log_file(struct daemon_opts *o)
+{
+	const struct role *r = role_find(o->name);
+	char *dir = dir_name(o->log_file), *why;
+	uid_t uid;
+	gid_t gid;
+	int err;
+
+	mkdir_p(o->logdir, 0750);
+	if (safe_dir_check(dir, true, &why))
+		fatal("refusing log file %s: %s", o->log_file, why);
+	free(dir);
+	if (geteuid() == 0 && r && !role_ids(r, &uid, &gid))
+		log_set_file_owner(uid, gid);
+	err = log_set_file(o->log_file);
+	if (err)
+		fatal("cannot open log file %s: %s", o->log_file,
+		      strerror(-err));
 }
 
 static void
@@ -200,13 +268,8 @@ daemon_start(struct daemon_opts *o, struct ev_loop *loop)
 	int err;
 
 	log_init(o->name);
-	if (o->log_file) {
-		mkdir_p(o->logdir, 0750);
-		err = log_set_file(o->log_file);
-		if (err)
-			fatal("cannot open log file %s: %s", o->log_file,
-			      strerror(-err));
-	}
+	if (o->log_file)
+		open_log_file(o);
 	make_rundir(o->rundir);
 	if (o->detach)
 		detach();

@@ -49,6 +49,15 @@ enum {
 		"version", no_argument, NULL, 'V'                             \
 	}
 
+/* The first thing a process does (the daemons in service_init, and
+ * microvs-ctl): closes every descriptor above stderr that the starter left
+ * open (an operator's shell may pass a writable root file on fd 3; it
+ * would cross the privilege drop into every process), and raises the soft
+ * limit on open files to the hard one (dbserver serves a client per fd;
+ * the soft default of 1,024 is far too low).  Never fails: a limit that
+ * cannot be raised stays. */
+void daemon_init_process(void);
+
 void daemon_opts_init(struct daemon_opts *o, const char *name,
 		      const char *binary);
 /* Handles one common option; returns false if @opt is not one. Exits for
@@ -59,7 +68,9 @@ bool daemon_option(struct daemon_opts *o, int opt, const char *arg,
  * built-in ones). */
 void daemon_opts_finish(struct daemon_opts *o);
 
-/* Log file, run directory (created 2750 root:microvs when root), detach
+/* Log file (opened safely: see log_set_file; when root, its directory's
+ * ancestors must be root's), run directory (created 2750 root:microvs when
+ * root, and then refused if a role user could change it), detach
  * (the parent exits when daemon_ready() runs, or with the child's failure),
  * pidfile RUNDIR/<name>.pid, SIGTERM/SIGINT -> ev_exit, SIGHUP -> log
  * reopen.  Exits on failure. */

@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "safefile.h"
+
+LOG_MODULE(vlog);
+
 static struct log_module *modules;
 static char role[32] = "microvs";
 static char *file_path;
 static FILE *file;
+static uid_t file_owner = (uid_t)-1;
+static gid_t file_group = (gid_t)-1;
 static unsigned long seq;
 
 static const char *const level_names[] = {
@@ -61,22 +68,58 @@ log_init(const char *r)
 	openlog(role, LOG_NDELAY | LOG_PID, LOG_DAEMON);
 }
 
+void
+log_set_file_owner(uid_t uid, gid_t gid)
+{
+	file_owner = uid;
+	file_group = gid;
+}
+
+/* The log directory is shared with the roles (group-writable), and this
+ * runs as root before the drop: never through a link, never into a file
+ * someone else put there (see safefile.h).  *@notep: what was removed. */
+static int
+open_log(const char *path, FILE **fp, char **notep)
+{
+	int fd, err;
+
+	err = safe_open(path, O_WRONLY | O_APPEND, SAFE_REPLACE, 0640,
+			file_owner, file_group, &fd, notep);
+	if (err) {
+		log_err("cannot open log file %s", *notep);
+		free(*notep);
+		*notep = NULL;
+		return err;
+	}
+	*fp = fdopen(fd, "a");
+	if (!*fp) {
+		err = -errno;
+		close(fd);
+		free(*notep);
+		*notep = NULL;
+		return err;
+	}
+	setvbuf(*fp, NULL, _IOLBF, 0);
+	return 0;
+}
+
 int
 log_set_file(const char *path)
 {
 	FILE *f = NULL;
+	char *note = NULL;
+	int err;
 
-	if (path) {
-		f = fopen(path, "ae");
-		if (!f)
-			return -errno;
-		setvbuf(f, NULL, _IOLBF, 0);
-	}
+	if (path && (err = open_log(path, &f, &note)))
+		return err;
 	if (file)
 		fclose(file);
 	file = f;
 	free(file_path);
 	file_path = path ? xstrdup(path) : NULL;
+	if (note)
+		log_warn("%s (not a file of ours)", note);
+	free(note);
 	return 0;
 }
 

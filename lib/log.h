@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -58,8 +59,17 @@ void log_module_register(struct log_module *m);
 
 /* Sets the role prefix (e.g. "dbserver") and the program name. */
 void log_init(const char *role);
-/* Opens (or with NULL closes) the log file.  0 or -errno. */
+/* Opens (or with NULL closes) the log file, appending.  The log
+ * directory may be shared with the role users, so the file is opened as
+ * safefile.h says: never through a symbolic link, only a regular file
+ * with one link owned by us or by the owner set below; anything else at
+ * the name is removed (logged as a warning into the new file) and the
+ * file created afresh, mode 0640.  0 or -errno (the reason is logged). */
 int log_set_file(const char *path);
+/* The owner a log file may have besides the caller's euid, and that a
+ * log file created as root is handed to (the role's user, so it can
+ * reopen the file after the drop).  Default: none. */
+void log_set_file_owner(uid_t uid, gid_t gid);
 /* Closes and reopens the log file (log rotation).  0 or -errno. */
 int log_reopen(void);
 /* Applies a vlog spec: "[module|any][:dest|any][:level]" words separated

@@ -208,11 +208,17 @@ time_wall_ms(void)
 int
 pidfile_write(const char *path, long pid)
 {
-	char *tmp = xasprintf("%s.tmp", path);
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
 	char buf[32];
 	int fd, n, err = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Never through a link, never into someone else's file: a fresh
+	 * temporary (a stale one of ours is removed first; unlink removes
+	 * a link, not its target), then rename, which replaces the name
+	 * itself whatever it was. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
 	if (fd < 0) {
 		err = -errno;
 		goto out;
@@ -238,7 +244,7 @@ pidfile_read(const char *path, long *pid)
 	char *end;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof buf - 1);
@@ -250,6 +256,17 @@ pidfile_read(const char *path, long *pid)
 	if (end == buf || *pid <= 0)
 		return -EINVAL;
 	return 0;
+}
+
+char *
+dir_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/")
+			     : xstrndup(path, (size_t)(slash - path));
 }
 
 int

@@ -48,15 +48,22 @@ void ds_free(struct ds *ds);
 uint64_t time_mono_ms(void);
 uint64_t time_wall_ms(void);
 
-/* Writes @pid to @path atomically (write to temp, rename).  0 or -errno. */
+/* Writes @pid to @path atomically (a fresh temporary created with
+ * O_EXCL|O_NOFOLLOW, then rename), so it never writes through a link
+ * planted at either name.  0 or -errno. */
 int pidfile_write(const char *path, long pid);
-/* Reads a pid from @path into @pid.  0 or -errno (-ENOENT, -EINVAL). */
+/* Reads a pid from @path into @pid, not through a link.  0 or -errno
+ * (-ENOENT, -ELOOP, -EINVAL). */
 int pidfile_read(const char *path, long *pid);
 
 /* The instance's run directory: @given if not NULL, else $MICROVS_RUNDIR,
  * else $OVS_RUNDIR (so Open vSwitch's habits work), else the built-in
  * default.  Never NULL; not to be freed. */
 const char *rundir_resolve(const char *given);
+
+/* The directory part of @path ("." if none, "/" for "/x").  Caller
+ * frees. */
+char *dir_name(const char *path);
 
 /* mkdir -p with @mode for the created components.  0 or -errno. */
 int mkdir_p(const char *path, unsigned mode);

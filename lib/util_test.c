@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -41,6 +42,35 @@ test_pidfile(void)
 	CHECK_EQ(pidfile_read(path, &pid), 0);
 	CHECK_EQ(pid, 4242);
 	unlink(path);
+
+	/* Links planted at the pidfile's name and at its temporary's (this
+	 * process's, and the fixed name it once had) are never written
+	 * through. */
+	char *victim = xasprintf("%s/victim", dir);
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(victim, "w");
+	fputs("secret\n", f);
+	fclose(f);
+	CHECK_EQ(symlink(victim, path), 0);
+	CHECK_EQ(symlink(victim, tmp), 0);
+	char *old_tmp = xasprintf("%s.tmp", path);
+	CHECK_EQ(symlink(victim, old_tmp), 0);
+	CHECK_EQ(pidfile_read(path, &pid), -ELOOP);
+	CHECK_EQ(pidfile_write(path, 4343), 0);
+	CHECK_EQ(pidfile_read(path, &pid), 0);
+	CHECK_EQ(pid, 4343);
+	char buf[16] = "";
+	f = fopen(victim, "r");
+	CHECK(fgets(buf, sizeof buf, f) != NULL);
+	fclose(f);
+	CHECK_STREQ(buf, "secret\n");
+	CHECK(access(tmp, F_OK) < 0);
+	unlink(path);
+	unlink(victim);
+	unlink(old_tmp);
+	free(old_tmp);
+	free(victim);
+	free(tmp);
 	free(path);
 	free(sub);
 }

@@ -108,6 +108,7 @@ void
 service_init(struct service *s, const struct service_def *def, int argc,
 	     char **argv, void *aux)
 {
+	daemon_init_process();
 	if (service_parse(s, def, argc, argv, aux))
 		exit(1);
 	daemon_opts_finish(&s->opts);

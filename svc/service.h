@@ -73,8 +73,10 @@ struct service {
  * --help, --version and a bad -v. */
 int service_parse(struct service *s, const struct service_def *def, int argc,
 		  char **argv, void *aux);
-/* service_parse(), then starts logging, the run directory, detach and the
- * pidfile, and registers the generic appctl commands.  Exits on error. */
+/* Closes inherited descriptors and raises the fd limit
+ * (daemon_init_process), service_parse(), then starts logging, the run
+ * directory, detach and the pidfile, and registers the generic appctl
+ * commands.  Exits on error. */
 void service_init(struct service *s, const struct service_def *def, int argc,
 		  char **argv, void *aux);
 /* Opens the bus endpoint with the def's handlers plus appctl and ping;

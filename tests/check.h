@@ -66,18 +66,36 @@ static const char *check_current;
 
 #define CHECK_EXIT() return check_failures ? 1 : 0
 
+/* A scratch directory for the whole test program: @tmpl is a mkdtemp
+ * template ("/tmp/x_test.XXXXXX", filled in); check_tmpdir_remove()
+ * deletes it and all it holds at the end. */
+static inline void
+check_tmpdir(char *tmpl)
+{
+	if (!mkdtemp(tmpl)) {
+		perror(tmpl);
+		exit(1);
+	}
+}
+
+static inline void
+check_tmpdir_remove(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
 /* For tests that fork a server into a scratch directory: kills and reaps
  * @server, then removes @dir and all it holds. */
 static inline void
 check_teardown(pid_t server, const char *dir)
 {
-	char cmd[4200];
-
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
+	check_tmpdir_remove(dir);
 }
 
 #endif

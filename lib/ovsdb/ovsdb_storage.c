@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -118,19 +119,55 @@ create_tables(sqlite3 *db, const struct ovsdb_schema *schema,
 	return r;
 }
 
+/* @path with its directory part resolved (realpath), or NULL. */
+static char *
+resolve_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : NULL;
+	char *real = realpath(dir ? (*dir ? dir : "/") : ".", NULL);
+	char *full = NULL;
+
+	if (real)
+		full = xasprintf("%s/%s", strcmp(real, "/") ? real : "",
+				 slash ? slash + 1 : path);
+	free(real);
+	free(dir);
+	return full;
+}
+
+/* The database directory may belong to the dbserver role while root
+ * opens the file (before the privilege drop, or ovsdb-tool): the file is
+ * never reached through a symbolic link at its name.  SQLite follows
+ * links itself unless told SQLITE_OPEN_NOFOLLOW, which refuses a link in
+ * any component, so the directory part is resolved here first (its
+ * ancestors are root's: safefile.h).  SQLite opens -wal and -shm with
+ * O_NOFOLLOW on its own. */
 static int
 open_sql(const char *path, int flags, sqlite3 **dbp, struct ovsdb_error **errp)
 {
+	char *real = resolve_dir(path);
+	struct stat st;
+	int r = 0;
+
 	/* Each connection is used by one thread: no SQLite mutexes. */
-	flags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, dbp, flags, NULL) != SQLITE_OK) {
-		int r = sql_err(errp, *dbp, path);
+	flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+	if (sqlite3_open_v2(real ? real : path, dbp, flags, NULL) !=
+	    SQLITE_OK) {
+		if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+			r = ovsdb_err_code(errp, -ELOOP, "I/O error", NULL,
+					   "%s: is a symbolic link (a database "
+					   "is opened only by its own name)",
+					   path);
+		else
+			r = sql_err(errp, *dbp, path);
 		sqlite3_close(*dbp);
 		*dbp = NULL;
-		return r;
+	} else {
+		sqlite3_busy_timeout(*dbp, 5000);
 	}
-	sqlite3_busy_timeout(*dbp, 5000);
-	return 0;
+	free(real);
+	return r;
 }
 
 int

@@ -162,6 +162,8 @@ dbserver_start(struct ev_loop *loop, const struct dbserver_opts *opts,
 		srv->opts.max_backlog_bytes = 256u << 20;
 	if (!srv->opts.probe_ms)
 		srv->opts.probe_ms = 5000;
+	if ((r = dbserver_admit_init(srv)))
+		goto fail;
 	for (size_t i = 0; i < opts->n_db_files; i++) {
 		struct ovsdb_error *e = NULL;
 		struct ovsdb_db *odb;
@@ -213,6 +215,7 @@ dbserver_stop(struct dbserver *srv)
 	dbserver_flush(srv);
 	dbserver_remotes_close_all(srv);
 	dbserver_conn_close_all(srv);
+	dbserver_admit_free(srv);
 	dbserver_session_free_all(srv);
 	ev_timer_del(srv->flush_timer);
 	ev_timer_del(srv->after_commit_timer);

@@ -161,6 +161,7 @@ struct dbserver {
 	bool after_commit_scheduled;
 	struct dbserver_db **changed_dbs;
 	size_t n_changed_dbs;
+	struct dbserver_admit *admit; /* dbserver_admit.c */
 };
 
 /* dbserver.c */
@@ -264,6 +265,21 @@ void dbserver_server_db_update(struct dbserver *srv);
 void dbserver_conn_accept(struct dbserver *srv, int fd, bool tcp);
 void dbserver_conn_close_all(struct dbserver *srv);
 size_t dbserver_conn_count(struct dbserver *srv);
+
+/* dbserver_admit.c: who a listener admits, and refusing connections
+ * without spinning when descriptors run out. */
+struct dbserver_admit;
+/* Loads the uid -> role table (reads the user database: before the
+ * privilege drop) and reserves the spare descriptor.  0 or -errno. */
+int dbserver_admit_init(struct dbserver *srv);
+void dbserver_admit_free(struct dbserver *srv);
+/* Accepts up to a batch of the connections waiting on listener @fd
+ * (@target names it in logs), hands the admitted ones to
+ * dbserver_conn_accept and closes the others.  Never blocks.  0, or
+ * -EMFILE: out of descriptors and no spare to refuse with; the caller
+ * stops polling @fd for a while. */
+int dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp,
+			  const char *target);
 
 /* dbserver_remote.c */
 int dbserver_remote_add(struct dbserver *srv, const char *target, bool from_db,

@@ -33,21 +33,31 @@ struct dbserver_remote {
 	bool tcp;
 	char *unlink_path;
 	struct ev_io *io;
+	struct ev_timer *resume; /* paused: out of descriptors */
 };
+
+static void
+on_resume(struct ev_timer *t, void *arg)
+{
+	struct dbserver_remote *rm = arg;
+
+	ev_timer_del(t);
+	rm->resume = NULL;
+	ev_io_modify(rm->io, EPOLLIN);
+}
 
 static void
 on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct dbserver_remote *rm = arg;
-	struct dbserver *srv = NULL;
-	(void)io;
+	struct dbserver *srv = *(struct dbserver **)(rm + 1);
 	(void)revents;
-	srv = *(struct dbserver **)(rm + 1);
-	for (int i = 0; i < 64; i++) {
-		int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (c < 0)
-			return;
-		dbserver_conn_accept(srv, c, rm->tcp);
+	if (dbserver_admit_accept(srv, fd, rm->tcp, rm->target) &&
+	    !rm->resume) {
+		/* No descriptor even to refuse with: stop polling a while
+		 * rather than spin on a listener that stays readable. */
+		ev_io_modify(io, 0);
+		rm->resume = ev_timer_add(srv->loop, 100, false, on_resume, rm);
 	}
 }
 
@@ -64,10 +74,13 @@ listen_unix(const char *path, int *fdp, char **errp)
 	if (fd < 0)
 		goto fail;
 	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    listen(fd, 128) < 0)
+	/* bind() creates it 0770; a chmod by name afterwards would follow
+	 * whatever link stood at the name by then. */
+	mode_t mask = umask(0007);
+	int b = bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(mask);
+	if (b < 0 || listen(fd, 128) < 0)
 		goto fail;
-	chmod(path, 0770);
 	*fdp = fd;
 	return 0;
 fail:;
@@ -132,6 +145,8 @@ remote_free(struct dbserver_remote *rm)
 {
 	if (rm->io)
 		ev_io_del(rm->io);
+	if (rm->resume)
+		ev_timer_del(rm->resume);
 	if (rm->fd >= 0)
 		close(rm->fd);
 	if (rm->unlink_path) {

@@ -14,11 +14,13 @@
  * Talks to: everyone — our processes and tools over the bus, OVSDB clients
  * over its remotes.
  *
- * The databases are opened and the remotes bound as root (the run
- * directory is root's); the files are then handed to the role's user and
- * privileges dropped before any client is served.
+ * The databases are locked, checked, handed to the role's user and opened
+ * as root, the remotes bound as root (the run directory is root's); then
+ * privileges are dropped before any client is served.  One server per
+ * database: a second one refuses to start, naming the holder's pid.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +30,10 @@
 #include "dbserver.h"
 #include "json_pool.h"
 #include "log.h"
+#include "ovsdb_lockfile.h"
 #include "ovsdb_schema.h"
 #include "ovsdb_storage.h"
+#include "safefile.h"
 #include "service.h"
 
 LOG_MODULE(main);
@@ -108,8 +112,52 @@ create_if_missing(const char *path, const char *schema_file)
 	free(sp);
 }
 
-/* Gives the database files (and SQLite's -wal/-shm) to the role's user,
- * so the process can still write them after the drop. */
+/* The role's ids when running as root (files are handed to them), else
+ * -1 (nothing is handed over). */
+static void
+role_owner(const struct role *r, uid_t *uid, gid_t *gid)
+{
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (geteuid() == 0 && role_ids(r, uid, gid)) {
+		*uid = (uid_t)-1;
+		*gid = (gid_t)-1;
+	}
+}
+
+/* Takes each database's lock (ovsdb_lockfile.h) before anything reads or
+ * creates it: a second server on the same file would lose the first
+ * one's commits.  The locks are never released: the kernel does at
+ * exit.  The databases' directories may be the role's (microvs-ctl gives
+ * the database directory to microvs-db), never their ancestors. */
+static void
+lock_dbs(const struct role *r, const char *const *files, size_t n)
+{
+	uid_t uid;
+	gid_t gid;
+
+	role_owner(r, &uid, &gid);
+	for (size_t i = 0; i < n; i++) {
+		struct ovsdb_lockfile *lf;
+		struct ovsdb_error *e = NULL;
+		char *dir = dir_name(files[i]), *why;
+
+		if (safe_dir_check(dir, true, &why))
+			fatal("refusing database %s: %s", files[i], why);
+		free(dir);
+		if (ovsdb_lockfile_lock(files[i], uid, gid, &lf, &e))
+			fatal("%s: %s", e->tag, e->details);
+	}
+}
+
+/* Gives the database files (and SQLite's -wal/-shm left by a previous
+ * run) to the role's user, so the process can still write them after the
+ * drop; -wal/-shm that SQLite creates later get the owner of the database
+ * file from SQLite itself.  The directory may be the role's, so each file
+ * is opened without following a link and checked, and handed over by
+ * descriptor (safe_open); one that fails is refused before it is
+ * served.  Runs before SQLite opens the files: closing a descriptor of a
+ * file would drop the POSIX locks SQLite holds on it. */
 static void
 hand_over(const struct role *r, const char *const *files, size_t n)
 {
@@ -117,20 +165,27 @@ hand_over(const struct role *r, const char *const *files, size_t n)
 	uid_t uid;
 	gid_t gid;
 
-	if (geteuid() != 0 || role_ids(r, &uid, &gid))
+	role_owner(r, &uid, &gid);
+	if (uid == (uid_t)-1)
 		return;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < ARRAY_SIZE(suffixes); j++) {
 			char *p = xasprintf("%s%s", files[i], suffixes[j]);
-			if (chown(p, uid, gid) < 0 && errno != ENOENT)
-				log_warn("cannot hand %s to %s: %m", p,
-					 r->user);
+			char *note;
+			int fd, err = safe_open(p, O_RDONLY, 0, 0, uid, gid,
+						&fd, &note);
+			if (!err)
+				close(fd); /* handed over by safe_open */
+			else if (err != -ENOENT)
+				fatal("refusing database file %s", note);
+			free(note);
 			free(p);
 		}
 }
 
 /* The DBFILE arguments, or DBDIR/conf.db and DBDIR/vtep.db (created if
- * missing); the --remote options, or punix:RUNDIR/db.sock. */
+ * missing), each locked first and then handed to the role; the --remote
+ * options, or punix:RUNDIR/db.sock. */
 static void
 resolve_args(struct args *a, const struct service *s)
 {
@@ -141,11 +196,16 @@ resolve_args(struct args *a, const struct service *s)
 		mkdir_p(s->opts.dbdir, 0750);
 		a->owned[0] = xasprintf("%s/conf.db", s->opts.dbdir);
 		a->owned[1] = xasprintf("%s/vtep.db", s->opts.dbdir);
-		create_if_missing(a->owned[0], "vswitch.ovsschema");
-		create_if_missing(a->owned[1], "vtep.ovsschema");
 		a->dbs[a->n_dbs++] = a->owned[0];
 		a->dbs[a->n_dbs++] = a->owned[1];
 	}
+	/* Locked before anything reads or creates them. */
+	lock_dbs(s->role, a->dbs, a->n_dbs);
+	if (a->owned[0]) {
+		create_if_missing(a->owned[0], "vswitch.ovsschema");
+		create_if_missing(a->owned[1], "vtep.ovsschema");
+	}
+	hand_over(s->role, a->dbs, a->n_dbs);
 	if (!a->n_remotes) {
 		a->owned[2] = xasprintf("punix:%s/db.sock", s->opts.rundir);
 		add_remote(a, a->owned[2]);
@@ -179,7 +239,6 @@ main(int argc, char **argv)
 	opts.n_remotes = a.n_remotes;
 	if (dbserver_start(s.loop, &opts, &srv))
 		fatal("start-up failed");
-	hand_over(s.role, a.dbs, a.n_dbs);
 	dbserver_register_appctl(srv);
 
 	service_serve(&s, srv);

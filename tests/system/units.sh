@@ -10,6 +10,12 @@ T=$(mktemp -d /tmp/microvs-units.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 $CTL --bindir=/usr/local/bin systemd-units "$T/committed"
 check "systemd/ is up to date with lib/roles.c" diff -r "$S/systemd" "$T/committed"
+for u in "$S"/systemd/*.service; do
+	check "$(basename "$u") raises the open-file limit" \
+		grep -qx "LimitNOFILE=1048576" "$u"
+done
+check "run and log directories are sticky" \
+	eval 'test "$(grep -c "^d .* 3770 root microvs" "$S/systemd/microvs-tmpfiles.conf")" = 2'
 mkdir "$T/bin"
 for r in $ROLES; do ln -s "$B/procs/$r/microvs-$r" "$T/bin/"; done
 $CTL --bindir="$T/bin" systemd-units "$T/u"

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ovsdb_files_test: the files beside a database: the lock that keeps a
+ * second writer out, and links a role could plant at a database's name. */
+#include "ovsdb_lockfile.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ovsdb_storage.h"
+#include "ovsdb_test_schema.h"
+
+static char dir[] = "/tmp/ovsdb_files_test.XXXXXX";
+
+static char *
+at(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+/* In a child process: tries the lock on @db; exit 0 if it got it, 1 if
+ * refused with the message naming @holder, 2 otherwise. */
+static int
+child_tries(const char *db, pid_t holder)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct ovsdb_lockfile *lf;
+		struct ovsdb_error *e = NULL;
+		int r = ovsdb_lockfile_lock(db, (uid_t)-1, (gid_t)-1, &lf, &e);
+		if (!r)
+			_exit(0);
+		char *want = xasprintf("is held by pid %ld", (long)holder);
+		bool ok = r == -EAGAIN && e && !strcmp(e->tag, "I/O error") &&
+			  strstr(e->details, "failed to lock lockfile "
+					     "(Resource temporarily "
+					     "unavailable)") &&
+			  strstr(e->details, want);
+		if (!ok)
+			fprintf(stderr, "child: %d %s\n", r,
+				e && e->details ? e->details : "");
+		_exit(ok ? 1 : 2);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+test_lock(void)
+{
+	char *db = at("conf.db"), *name = ovsdb_lockfile_name(db);
+	struct ovsdb_lockfile *lf, *lf2;
+	struct ovsdb_error *e = NULL;
+
+	CHECK_STREQ(strrchr(name, '/'), "/.conf.db.~lock~");
+	char *bare = ovsdb_lockfile_name("x.db");
+	CHECK_STREQ(bare, ".x.db.~lock~");
+	free(bare);
+
+	/* The database need not exist. */
+	CHECK_EQ(ovsdb_lockfile_lock(db, (uid_t)-1, (gid_t)-1, &lf, &e), 0);
+	CHECK(access(name, F_OK) == 0);
+	/* Twice in one process: refused, and the first stays held. */
+	CHECK_EQ(ovsdb_lockfile_lock(db, (uid_t)-1, (gid_t)-1, &lf2, &e),
+		 -EDEADLK);
+	ovsdb_error_free(e);
+	e = NULL;
+	CHECK_EQ(child_tries(db, getpid()), 1);
+	ovsdb_lockfile_unlock(lf);
+	CHECK_EQ(child_tries(db, getpid()), 0);
+
+	/* A holder killed by SIGKILL leaves no stale lock. */
+	int go[2];
+	CHECK_EQ(pipe(go), 0);
+	pid_t holder = fork();
+	if (holder == 0) {
+		struct ovsdb_lockfile *mine;
+		struct ovsdb_error *ce = NULL;
+		char c = ovsdb_lockfile_lock(db, (uid_t)-1, (gid_t)-1, &mine,
+					     &ce)
+				 ? 'n'
+				 : 'y';
+		if (write(go[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char c = 0;
+	CHECK_EQ(read(go[0], &c, 1), 1);
+	CHECK_EQ(c, 'y');
+	CHECK_EQ(child_tries(db, holder), 1);
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	CHECK_EQ(ovsdb_lockfile_lock(db, (uid_t)-1, (gid_t)-1, &lf, &e), 0);
+	ovsdb_lockfile_unlock(lf);
+	close(go[0]);
+	close(go[1]);
+	free(db);
+	free(name);
+}
+
+static void
+test_lock_link(void)
+{
+	char *db = at("linked.db"), *name = ovsdb_lockfile_name(db);
+	char *victim = at("victim");
+	struct ovsdb_lockfile *lf;
+	struct ovsdb_error *e = NULL;
+	FILE *f = fopen(victim, "w");
+
+	fputs("v", f);
+	fclose(f);
+	CHECK_EQ(symlink(victim, name), 0);
+	CHECK_EQ(ovsdb_lockfile_lock(db, (uid_t)-1, (gid_t)-1, &lf, &e),
+		 -ELOOP);
+	CHECK(e && strstr(e->details, "symbolic link"));
+	ovsdb_error_free(e);
+	free(db);
+	free(name);
+	free(victim);
+}
+
+static void
+test_storage_no_link(void)
+{
+	struct ovsdb_schema *s = test_schema_parse();
+	char *db = at("real.db"), *link = at("link.db");
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *odb;
+
+	CHECK_EQ(ovsdb_storage_create(db, s, &e), 0);
+	CHECK_EQ(symlink(db, link), 0);
+	CHECK_EQ(ovsdb_storage_open(link, false, &odb, &e), -ELOOP);
+	CHECK(e && strstr(e->details, "symbolic link"));
+	ovsdb_error_free(e);
+	e = NULL;
+	/* Links above the file are resolved: a directory reached through
+	 * a link works. */
+	char *dlink = at("dirlink"), *via = at("dirlink/real.db");
+	CHECK_EQ(symlink(dir, dlink), 0);
+	CHECK_EQ(ovsdb_storage_open(via, false, &odb, &e), 0);
+	if (odb)
+		ovsdb_db_free(odb);
+	ovsdb_schema_free(s);
+	free(db);
+	free(link);
+	free(dlink);
+	free(via);
+}
+
+int
+main(void)
+{
+	check_tmpdir(dir);
+	CHECK_RUN(test_lock);
+	CHECK_RUN(test_lock_link);
+	CHECK_RUN(test_storage_no_link);
+	check_tmpdir_remove(dir);
+	CHECK_EXIT();
+}
