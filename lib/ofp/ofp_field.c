@@ -341,6 +341,10 @@ ofp_field_set_flow_value(const struct ofp_field *f, const union ofp_value *v,
 		flow->hdr.vlan_tci |= htons(MVS_VLAN_PRESENT);
 	if (f->id == MFF_DL_VLAN && v->be16 == 0xffff)
 		flow->hdr.vlan_tci = 0;
+	/* A packet with a tag has its TPID (Open vSwitch's
+	 * flow_fix_vlan_tpid). */
+	if (flow->hdr.vlan_tci && !flow->hdr.vlan_tpid)
+		flow->hdr.vlan_tpid = htons(ETH_TYPE_VLAN);
 }
 
 static bool

@@ -176,7 +176,7 @@ flow_format(struct ds *s, const struct flow *flow)
 			m.mask.regs[i] = 0;
 	if (!flow->metadata)
 		m.mask.metadata = 0;
-	match_format(s, &m, NULL, OFP_DEFAULT_PRIORITY, false);
+	match_format(s, &m, NULL, OFP_DEFAULT_PRIORITY);
 }
 
 /* ---- matches ---- */
@@ -426,7 +426,7 @@ put_tunnel(struct ds *s, const struct match *m)
 
 void
 match_format(struct ds *s, const struct match *m,
-	     const struct ofp_port_map *ports, int priority, bool megaflow)
+	     const struct ofp_port_map *ports, int priority)
 {
 	const struct flow *f = &m->flow, *w = &m->mask;
 	const struct mvs_key_hdr *h = &f->hdr, *mh = &w->hdr;
@@ -446,7 +446,7 @@ match_format(struct ds *s, const struct match *m,
 		ds_printf(s, "conj_id=%u,", f->conj_id);
 	if (w->skb_priority)
 		ds_printf(s, "skb_priority=%#x,", f->skb_priority);
-	if (megaflow)
+	if (w->recirc_id)
 		ds_put(s, "eth,");
 	if (mh->eth_type) {
 		shorthand = dl_type_shorthand(m, &skip_proto);

@@ -175,14 +175,13 @@ bool match_matches_flow(const struct match *m, const struct flow *flow);
 bool match_normalize(struct match *m);
 
 /* Appends @m in Open vSwitch's match syntax, with "priority=N," first
- * unless @priority is OFP_DEFAULT_PRIORITY, no trailing comma.  Megaflow
- * form (@megaflow) also prints the packet type ("eth,") as
+ * unless @priority is OFP_DEFAULT_PRIORITY, no trailing comma.  A match
+ * on recirc_id is a megaflow and also shows its packet type ("eth,"), as
  * ofproto/trace's "Megaflow:" line does. */
 #define OFP_DEFAULT_PRIORITY 32768
 struct ofp_port_map;
 void match_format(struct ds *s, const struct match *m,
-		  const struct ofp_port_map *ports, int priority,
-		  bool megaflow);
+		  const struct ofp_port_map *ports, int priority);
 
 /* ---- ports ---- */
 

@@ -375,7 +375,7 @@ ofp_flow_stats_format(struct ds *s, const struct ofp_flow_stats *fs,
 	    (uint64_t)fs->hard_age != fs->duration_ms / 1000)
 		ds_printf(s, "hard_age=%d, ", fs->hard_age);
 	len = s->len;
-	match_format(s, fs->match, ports, fs->priority, false);
+	match_format(s, fs->match, ports, fs->priority);
 	if (s->len != len)
 		ds_put_char(s, ' ');
 	ds_put(s, "actions=");

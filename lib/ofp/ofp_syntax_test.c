@@ -269,7 +269,7 @@ test_megaflow_format(void)
 	m.flow.hdr.ipv4_dst = htonl(0x0a400000);
 	m.mask.hdr.ipv4_dst = htonl(0xffc00000);
 	m.mask.hdr.nw_frag = MVS_FRAG_ANY | MVS_FRAG_LATER;
-	match_format(&s, &m, NULL, OFP_DEFAULT_PRIORITY, true);
+	match_format(&s, &m, NULL, OFP_DEFAULT_PRIORITY);
 	CHECK_STREQ(ds_cstr(&s), "recirc_id=0,eth,icmp,in_port=1,dl_src=6e:24:"
 				 "9a:3b:aa:34,nw_src=10.99.0.0/24,nw_dst=10.64."
 				 "0.0/10,nw_frag=no");

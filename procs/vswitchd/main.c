@@ -13,6 +13,7 @@
  * loop (STYLE.md rule 1).
  */
 #include "service.h"
+#include "vswitchd.h"
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
@@ -22,10 +23,15 @@ int
 main(int argc, char **argv)
 {
 	struct service s;
+	struct vsw vsw;
 
 	service_init(&s, "vswitchd", argc, argv, NULL, NULL, NULL, NULL, NULL,
 		     NULL);
 	service_serve(&s, handlers, 0, NULL);
 	service_drop(&s);
+	/* Bridges come from the DB replica later; the commands serve the
+	 * (empty) switch now. */
+	vsw_init(&vsw);
+	vswitchd_appctl_register(&vsw);
 	return service_run(&s);
 }

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_xlate_test: translation against real Open vSwitch.  Each
+ * scenario of tests/vswitchd/ (bridges, ports with VLAN settings, flows,
+ * packets that teach MAC learning) is built here through the C API, and
+ * every ofproto/trace and appctl command of it must print what real Open
+ * vSwitch 3.1 printed for the same scenario (record_traces.sh recorded it
+ * with the dummy datapath): the trace tree, "Final flow", "Megaflow" to
+ * the bit.  Two things are normalised, each for a reason:
+ *  - "Datapath actions": Open vSwitch floods in hash-table order, which
+ *    no other implementation can reproduce, so both lists are compared
+ *    as the set of packets they send (each output with the VLAN tags and
+ *    addresses it carries), which is what the actions mean;
+ *  - fdb/show's Age column, which depends on timing.
+ * The test then checks what a translation reports beside its text: the
+ * datapath mask, the MAC tags it used, and invalidation on learning.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ofp_field.h"
+#include "vswitchd.h"
+
+/* ---- normalising datapath actions ---- */
+
+/* Splits @s at commas outside parentheses. */
+static size_t
+split_top(const char *s, char out[][256], size_t max)
+{
+	size_t n = 0, len = 0;
+	int depth = 0;
+
+	for (; *s && n < max; s++) {
+		if (*s == ',' && !depth) {
+			out[n++][len] = '\0';
+			len = 0;
+			continue;
+		}
+		depth += *s == '(';
+		depth -= *s == ')';
+		if (len < 255)
+			out[n][len++] = *s;
+	}
+	if (n < max)
+		out[n++][len] = '\0';
+	return n;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The packets @actions send: "PORT:vlans=[...],eth=..." sorted.  The
+ * packet starts with the tag @vlan ("vid=N,pcp=P)" as push_vlan prints
+ * it; empty: untagged). */
+static char *
+normalize_actions(const char *actions, const char *vlan)
+{
+	static char tok[512][256];
+	char vlans[8][64];
+	const char *eth = "";
+	int nv = 0, popped = 0; /* tags; pops beyond them */
+	size_t n = split_top(actions, tok, 512), nout = 0;
+	char **outs = xcalloc(n + 1, sizeof *outs);
+	struct ds s = DS_EMPTY;
+
+	if (*vlan)
+		snprintf(vlans[nv++], sizeof vlans[0], "%s", vlan);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = tok[i];
+		if (!strcmp(t, "drop") || !*t)
+			continue;
+		if (!strncmp(t, "push_vlan(", 10) && nv < 8) {
+			memmove(vlans[1], vlans[0], nv * sizeof vlans[0]);
+			snprintf(vlans[0], sizeof vlans[0], "%s", t + 10);
+			nv++;
+		} else if (!strcmp(t, "pop_vlan")) {
+			if (nv) {
+				memmove(vlans[0], vlans[1],
+					(nv - 1) * sizeof vlans[0]);
+				nv--;
+			} else {
+				popped++;
+			}
+		} else if (!strncmp(t, "set(", 4)) {
+			eth = t;
+		} else {
+			struct ds o = DS_EMPTY;
+			ds_printf(&o, "%s:vlans=[", t);
+			for (int k = 0; k < nv; k++)
+				ds_printf(&o, "%s;", vlans[k]);
+			ds_printf(&o, "own-%d],%s", popped, eth);
+			outs[nout++] = ds_steal(&o);
+		}
+	}
+	qsort(outs, nout, sizeof *outs, cmp_str);
+	for (size_t i = 0; i < nout; i++) {
+		ds_printf(&s, "%s ", outs[i]);
+		free(outs[i]);
+	}
+	free(outs);
+	return ds_steal(&s);
+}
+
+/* @text with its Datapath actions normalised and fdb ages blanked. */
+static char *
+normalize(const char *text)
+{
+	struct ds s = DS_EMPTY;
+	const char *line = text, *vid, *pcp;
+	char vlan[64] = "";
+
+	/* The packet's own tag, from the Flow: line. */
+	if (!strncmp(text, "Flow: ", 6) && (vid = strstr(text, ",dl_vlan=")) &&
+	    (pcp = strstr(text, ",dl_vlan_pcp=")))
+		snprintf(vlan, sizeof vlan, "vid=%d,pcp=%d)", atoi(vid + 9),
+			 atoi(pcp + 13));
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char *l = xstrndup(line, len);
+
+		if (!strncmp(l, "Datapath actions: ", 18)) {
+			char *n = normalize_actions(l + 18, vlan);
+			ds_printf(&s, "Datapath actions: %s\n", n);
+			free(n);
+		} else if (len >= 20 && l[len - 4] == ' ' && strchr(l, ':') &&
+			   strstr(l, "  ") == l + 5) {
+			/* fdb/show row: " port  VLAN  MAC  Age" */
+			ds_printf(&s, "%.*s AGE\n", (int)len - 4, l);
+		} else {
+			ds_printf(&s, "%s\n", l);
+		}
+		free(l);
+		line += len + (nl != NULL);
+	}
+	return ds_steal(&s);
+}
+
+/* ---- running a scenario ---- */
+
+static struct vsw vsw;
+
+static void
+parse_vlans(const char *s, uint16_t *v, size_t *n)
+{
+	char *copy = xstrdup(s), *save = NULL;
+
+	*n = 0;
+	for (char *t = strtok_r(copy, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save))
+		v[(*n)++] = (uint16_t)atoi(t);
+	free(copy);
+}
+
+static void
+do_port(char *args)
+{
+	char *w[16] = { NULL }, *save = NULL;
+	int n = 0;
+	uint16_t trunks[64];
+	struct port_config c = { .tag = -1 };
+	struct bridge *br;
+
+	for (char *t = strtok_r(args, " ", &save); t && n < 16;
+	     t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	CHECK(n >= 4);
+	if (n < 4)
+		return;
+	br = vsw_find_bridge(&vsw, w[0]);
+	c.name = w[1];
+	c.ofp_port = (uint32_t)atoi(w[2]);
+	c.dp_port = strcmp(w[3], "-") ? (uint32_t)atoi(w[3]) : MVS_PORT_NONE;
+	for (int i = 4; i < n; i++) {
+		if (!strncmp(w[i], "tag=", 4))
+			c.tag = atoi(w[i] + 4);
+		else if (!strncmp(w[i], "trunks=", 7))
+			parse_vlans(w[i] + 7, trunks, &c.n_trunks);
+		else if (!strncmp(w[i], "vlan_mode=", 10))
+			c.vlan_mode = w[i] + 10;
+		else if (!strncmp(w[i], "peer=", 5)) {
+			c.type = "patch";
+			c.peer = w[i] + 5;
+		}
+	}
+	c.trunks = trunks;
+	CHECK(br != NULL);
+	if (br)
+		CHECK_EQ(bridge_set_port(br, &c, NULL), 0);
+}
+
+/* "packet BR PORT SRC DST [VID]": an ICMP echo arrives, as real Open
+ * vSwitch got it from netdev-dummy/receive. */
+static void
+do_packet(char *args)
+{
+	char br_name[32], port_name[32], src[32], dst[32];
+	int vid = -1;
+	struct mvs_key key;
+	struct dp_packet pkt = { .len = 98 };
+	struct xlate_out out;
+	struct bridge *br;
+	struct port *port;
+
+	CHECK(sscanf(args, "%31s %31s %31s %31s %d", br_name, port_name, src,
+		     dst, &vid) >= 4);
+	br = vsw_find_bridge(&vsw, br_name);
+	port = br ? bridge_port_by_name(br, port_name) : NULL;
+	CHECK(port != NULL);
+	if (!port)
+		return;
+	memset(&key, 0, sizeof key);
+	key.meta.in_port = port->dp_port;
+	CHECK(ofp_parse_eth(src, key.hdr.eth_src));
+	CHECK(ofp_parse_eth(dst, key.hdr.eth_dst));
+	key.hdr.eth_type = htons(ETH_TYPE_IP);
+	if (vid >= 0) {
+		key.hdr.vlan_tpid = htons(ETH_TYPE_VLAN);
+		key.hdr.vlan_tci = htons((uint16_t)vid | MVS_VLAN_PRESENT);
+	}
+	key.hdr.nw_proto = IPPROTO_ICMP_;
+	key.hdr.nw_ttl = 64;
+	key.hdr.ipv4_src = htonl(0x0a000001);
+	key.hdr.ipv4_dst = htonl(0x0a000002);
+	key.hdr.tp_src = htons(8);
+	xlate_out_init(&out);
+	CHECK_EQ(xlate_miss(br, &key, &pkt, &out), 0);
+	xlate_out_uninit(&out);
+}
+
+static char *
+run_appctl(const char *words)
+{
+	char *copy = xstrdup(words), *save = NULL, *argv[8] = { NULL };
+	int argc = 0;
+	struct ds out = DS_EMPTY;
+	int rc = -1;
+
+	for (char *t = strtok_r(copy, " ", &save); t && argc < 8;
+	     t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	if (!argc)
+		argv[argc++] = copy;
+	if (!strcmp(argv[0], "fdb/show") && argc == 2)
+		rc = vswitchd_fdb_show(&vsw, argv[1], &out);
+	else if (!strcmp(argv[0], "fdb/stats-show") && argc == 2)
+		rc = vswitchd_fdb_stats_show(&vsw, argv[1], &out);
+	else if (!strcmp(argv[0], "fdb/flush"))
+		rc = vswitchd_fdb_flush(&vsw, argc > 1 ? argv[1] : NULL, &out);
+	else if (!strcmp(argv[0], "ofproto/list"))
+		rc = vswitchd_ofproto_list(&vsw, &out);
+	else if (!strcmp(argv[0], "bridge/dump-flows"))
+		rc = vswitchd_dump_flows(&vsw, argv[argc - 1], argc == 3, &out);
+	else
+		ds_printf(&out, "unknown command %s", argv[0]);
+	free(copy);
+	if (rc) {
+		char *e = xasprintf("ERROR: %s\n", ds_cstr(&out));
+		ds_free(&out);
+		return e;
+	}
+	ds_put_char(&out, '\n');
+	while (out.len > 1 && out.s[out.len - 2] == '\n')
+		out.s[--out.len] = '\0'; /* as $(...) strips */
+	return ds_steal(&out);
+}
+
+static char *
+run_trace(const char *args)
+{
+	const char *argv[2];
+	char *br = xstrndup(args, strcspn(args, " "));
+	struct ds out = DS_EMPTY;
+	char *err = NULL, *r;
+
+	argv[0] = br;
+	argv[1] = args + strlen(br) + 1;
+	if (vswitchd_trace(&vsw, 2, argv, &out, &err))
+		r = xasprintf("ERROR: %s\n", err);
+	else
+		r = xasprintf("%s\n", ds_cstr(&out));
+	free(err);
+	free(br);
+	ds_free(&out);
+	return r;
+}
+
+/* The golden section for @header ("== trace ..."), or NULL. */
+static char *
+golden_section(const char *golden, const char *header)
+{
+	const char *p = strstr(golden, header), *end;
+
+	if (!p)
+		return NULL;
+	p += strlen(header) + 1;
+	end = strstr(p, "\n== ");
+	return xstrndup(p, end ? (size_t)(end - p) + 1 : strlen(p));
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct ds s = DS_EMPTY;
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		ds_put_len(&s, buf, n);
+	fclose(f);
+	return ds_steal(&s);
+}
+
+static int n_compared;
+
+static void
+compare(const char *header, const char *golden, const char *got)
+{
+	char *want = golden_section(golden, header);
+	char *a, *b;
+
+	CHECK(want != NULL);
+	if (!want) {
+		fprintf(stderr, "no golden output for %s\n", header);
+		return;
+	}
+	a = normalize(want);
+	b = normalize(got);
+	if (strcmp(a, b))
+		fprintf(stderr, "%s\n--- Open vSwitch:\n%s--- microvs:\n%s\n",
+			header, a, b);
+	CHECK_STREQ(b, a);
+	n_compared++;
+	free(a);
+	free(b);
+	free(want);
+}
+
+static void
+run_scenario(const char *name)
+{
+	char *path = xasprintf("%s/%s.scn", SCENARIO_DIR, name);
+	char *gpath = xasprintf("%s/%s.golden", SCENARIO_DIR, name);
+	char *golden = slurp(gpath);
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	CHECK(f != NULL && golden != NULL);
+	vsw_init(&vsw);
+	while (f && golden && fgets(line, sizeof line, f)) {
+		char *rest, *header, *got;
+		struct ds ignored = DS_EMPTY;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		rest = line + strcspn(line, " ");
+		if (*rest)
+			*rest++ = '\0';
+		if (!strcmp(line, "bridge")) {
+			char br[32];
+			unsigned dp;
+			CHECK(sscanf(rest, "%31s %u", br, &dp) == 2);
+			CHECK_EQ(vsw_add_bridge(&vsw, br, dp, NULL), 0);
+		} else if (!strcmp(line, "port")) {
+			do_port(rest);
+		} else if (!strcmp(line, "config")) {
+			char br[32], key[64], value[64];
+			struct bridge *b;
+			CHECK(sscanf(rest, "%31s %63s %63s", br, key, value) ==
+			      3);
+			b = vsw_find_bridge(&vsw, br);
+			if (b && !strcmp(key, "mac-aging-time"))
+				bridge_set_mac_config(b, value, NULL);
+			else if (b && !strcmp(key, "mac-table-size"))
+				bridge_set_mac_config(b, NULL, value);
+		} else if (!strcmp(line, "flow")) {
+			char *br = xstrndup(rest, strcspn(rest, " "));
+			CHECK_EQ(vswitchd_add_flow(&vsw, br,
+						   rest + strlen(br) + 1,
+						   &ignored),
+				 0);
+			free(br);
+		} else if (!strcmp(line, "delflows")) {
+			CHECK_EQ(vswitchd_del_flows(&vsw, rest, NULL, &ignored),
+				 0);
+		} else if (!strcmp(line, "packet")) {
+			do_packet(rest);
+		} else if (!strcmp(line, "trace") || !strcmp(line, "cmd")) {
+			header = xasprintf("== %s %s", line, rest);
+			got = !strcmp(line, "trace") ? run_trace(rest)
+						     : run_appctl(rest);
+			compare(header, golden, got);
+			free(header);
+			free(got);
+		}
+		if (ignored.len)
+			fprintf(stderr, "%s: %s\n", line, ds_cstr(&ignored));
+		ds_free(&ignored);
+	}
+	if (f)
+		fclose(f);
+	vsw_destroy(&vsw);
+	free(golden);
+	free(path);
+	free(gpath);
+}
+
+static void
+test_vlan(void)
+{
+	run_scenario("vlan");
+}
+
+int
+main(void)
+{
+	CHECK_RUN(test_vlan);
+	printf("%d outputs compared with Open vSwitch\n", n_compared);
+	CHECK_EXIT();
+}
