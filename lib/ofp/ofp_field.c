@@ -404,10 +404,14 @@ ofp_field_set_match(const struct ofp_field *f, const union ofp_value *value,
 		v.bytes[i] = value->bytes[i] & mask->bytes[i];
 	set_bits(f, &v, &m->flow);
 	/* A mask that covers every bit the field has is exact (the flow
-	 * label is 20 bits of a 32-bit word). */
+	 * label is 20 bits of a 32-bit word); the fragment bits are two. */
 	if (f->id == MFF_IPV6_LABEL && (ntohl(mask->be32) & 0xfffff) == 0xfffff)
 		mask = &ones;
 	set_bits(f, mask, &m->mask);
+	if (f->id == MFF_IP_FRAG) {
+		m->mask.hdr.nw_frag &= MVS_FRAG_ANY | MVS_FRAG_LATER;
+		m->flow.hdr.nw_frag &= m->mask.hdr.nw_frag;
+	}
 }
 
 bool
@@ -692,8 +696,11 @@ ofp_field_parse(const struct ofp_field *f, const char *s,
 	case MFS_FRAG:
 		for (size_t i = 0; i < ARRAY_SIZE(frag_types); i++)
 			if (!strcasecmp(s, frag_types[i].name)) {
+				/* The bits the field does not have are on, so
+				 * "no", "first" and "later" are exact. */
 				value->u8 = frag_types[i].value;
-				mask->u8 = frag_types[i].mask;
+				mask->u8 = frag_types[i].mask |
+					   ~(MVS_FRAG_ANY | MVS_FRAG_LATER);
 				return NULL;
 			}
 		return xasprintf("%s: unknown fragment type (valid types are "

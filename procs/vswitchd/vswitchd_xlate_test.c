@@ -11,7 +11,9 @@
  *    no other implementation can reproduce, so both lists are compared
  *    as the set of packets they send (each output with the VLAN tags and
  *    addresses it carries), which is what the actions mean;
- *  - fdb/show's Age column, which depends on timing.
+ *  - fdb/show's Age column, which depends on timing;
+ *  - bridge/dump-flows' table 254, where Open vSwitch keeps internal
+ *    rules of its own (recirculation, table-miss actions).
  * The test then checks what a translation reports beside its text: the
  * datapath mask, the MAC tags it used, and invalidation on learning.
  */
@@ -125,14 +127,16 @@ normalize(const char *text)
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		char *l = xstrndup(line, len);
 
-		if (!strncmp(l, "Datapath actions: ", 18)) {
+		if (!strncmp(l, "table_id=254, ", 14)) {
+			/* Open vSwitch's internal rules (recirculation, table
+			 * misses): an implementation detail microvs lacks. */
+		} else if (!strncmp(l, "Datapath actions: ", 18)) {
 			char *n = normalize_actions(l + 18, vlan);
 			ds_printf(&s, "Datapath actions: %s\n", n);
 			free(n);
-		} else if (len >= 20 && l[len - 4] == ' ' && strchr(l, ':') &&
-			   strstr(l, "  ") == l + 5) {
-			/* fdb/show row: " port  VLAN  MAC  Age" */
-			ds_printf(&s, "%.*s AGE\n", (int)len - 4, l);
+		} else if (len == 35 && l[15] == ':' && l[27] == ':') {
+			/* fdb/show row: "%5s  %4d  MAC  %3d", the age last */
+			ds_printf(&s, "%.32sAGE\n", l);
 		} else {
 			ds_printf(&s, "%s\n", l);
 		}
@@ -203,7 +207,7 @@ do_packet(char *args)
 	char br_name[32], port_name[32], src[32], dst[32];
 	int vid = -1;
 	struct mvs_key key;
-	struct dp_packet pkt = { .len = 98 };
+	struct dp_packet pkt = { .len = 106 }; /* as netdev-dummy/receive */
 	struct xlate_out out;
 	struct bridge *br;
 	struct port *port;
@@ -281,26 +285,31 @@ run_trace(const char *args)
 
 	argv[0] = br;
 	argv[1] = args + strlen(br) + 1;
-	if (vswitchd_trace(&vsw, 2, argv, &out, &err))
+	if (vswitchd_trace(&vsw, 2, argv, &out, &err)) {
 		r = xasprintf("ERROR: %s\n", err);
-	else
+	} else {
+		while (out.len && out.s[out.len - 1] == '\n')
+			out.s[--out.len] = '\0'; /* as $(...) strips */
 		r = xasprintf("%s\n", ds_cstr(&out));
+	}
 	free(err);
 	free(br);
 	ds_free(&out);
 	return r;
 }
 
-/* The golden section for @header ("== trace ..."), or NULL. */
+/* The next golden section for @header ("== trace ...") after *@pos
+ * (the same command may come twice), or NULL; advances *@pos. */
 static char *
-golden_section(const char *golden, const char *header)
+golden_section(const char **pos, const char *header)
 {
-	const char *p = strstr(golden, header), *end;
+	const char *p = strstr(*pos, header), *end;
 
 	if (!p)
 		return NULL;
 	p += strlen(header) + 1;
 	end = strstr(p, "\n== ");
+	*pos = end ? end + 1 : p + strlen(p);
 	return xstrndup(p, end ? (size_t)(end - p) + 1 : strlen(p));
 }
 
@@ -323,7 +332,7 @@ slurp(const char *path)
 static int n_compared;
 
 static void
-compare(const char *header, const char *golden, const char *got)
+compare(const char *header, const char **golden, const char *got)
 {
 	char *want = golden_section(golden, header);
 	char *a, *b;
@@ -352,6 +361,7 @@ run_scenario(const char *name)
 	char *gpath = xasprintf("%s/%s.golden", SCENARIO_DIR, name);
 	char *golden = slurp(gpath);
 	FILE *f = fopen(path, "r");
+	const char *pos = golden;
 	char line[1024];
 
 	CHECK(f != NULL && golden != NULL);
@@ -399,7 +409,7 @@ run_scenario(const char *name)
 			header = xasprintf("== %s %s", line, rest);
 			got = !strcmp(line, "trace") ? run_trace(rest)
 						     : run_appctl(rest);
-			compare(header, golden, got);
+			compare(header, &pos, got);
 			free(header);
 			free(got);
 		}
@@ -421,10 +431,24 @@ test_vlan(void)
 	run_scenario("vlan");
 }
 
+static void
+test_pipeline(void)
+{
+	run_scenario("pipeline");
+}
+
+static void
+test_patch(void)
+{
+	run_scenario("patch");
+}
+
 int
 main(void)
 {
 	CHECK_RUN(test_vlan);
+	CHECK_RUN(test_pipeline);
+	CHECK_RUN(test_patch);
 	printf("%d outputs compared with Open vSwitch\n", n_compared);
 	CHECK_EXIT();
 }
