@@ -101,9 +101,29 @@ del_flows(struct appctl_conn *c, int argc, const char *argv[], void *aux)
 	      &out);
 }
 
+/* memory/show: the words Open vSwitch uses for the same things. */
+static void
+memory(struct ds *out, void *aux)
+{
+	struct vsw *vsw = aux;
+	size_t ports = 0, rules = 0, macs = 0;
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &vsw->bridges) {
+		const struct bridge *br =
+			HMAP_CONTAINER(n, struct bridge, node);
+		ports += br->ports.n;
+		rules += br->tables.n_rules;
+		macs += br->macs.entries.n;
+	}
+	ds_printf(out, "mac_entries:%zu ports:%zu rules:%zu", macs, ports,
+		  rules);
+}
+
 void
 vswitchd_appctl_register(struct vsw *vsw)
 {
+	appctl_register_memory(memory, vsw);
 	appctl_register("fdb/show", "bridge", 1, 1, fdb_show, vsw);
 	appctl_register("fdb/flush", "[bridge]", 0, 1, fdb_flush, vsw);
 	appctl_register("fdb/stats-show", "bridge", 1, 1, fdb_stats_show, vsw);

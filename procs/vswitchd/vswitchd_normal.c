@@ -116,7 +116,7 @@ input_vid_is_valid(struct xlate_ctx *ctx, uint16_t vid, const struct port *p)
 		if (!vid)
 			return true; /* the port always carries its native VLAN
 				      */
-		/* fall through */
+				     /* fall through */
 	case PORT_VLAN_TRUNK:
 		if (!port_trunks_vlan(p, vid)) {
 			xlate_report(ctx, TRACE_ERROR,

@@ -17,6 +17,7 @@
  * The test then checks what a translation reports beside its text: the
  * datapath mask, the MAC tags it used, and invalidation on learning.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,12 +444,231 @@ test_patch(void)
 	run_scenario("patch");
 }
 
+/* ---- what a translation reports beside its text ---- */
+
+static struct bridge *
+small_bridge(void)
+{
+	struct bridge *br;
+
+	vsw_init(&vsw);
+	CHECK_EQ(vsw_add_bridge(&vsw, "br0", 100, &br), 0);
+	for (unsigned i = 1; i <= 3; i++) {
+		char name[8];
+		struct port_config c = { .ofp_port = i,
+					 .dp_port = i,
+					 .tag = -1 };
+		snprintf(name, sizeof name, "p%u", i);
+		c.name = name;
+		CHECK_EQ(bridge_set_port(br, &c, NULL), 0);
+	}
+	return br;
+}
+
+static void
+make_key(struct mvs_key *k, uint32_t dp_port, unsigned src, unsigned dst,
+	 int vid)
+{
+	memset(k, 0, sizeof *k);
+	k->meta.in_port = dp_port;
+	k->hdr.eth_src[0] = k->hdr.eth_dst[0] = 0x02;
+	k->hdr.eth_src[5] = (uint8_t)src;
+	k->hdr.eth_dst[5] = (uint8_t)dst;
+	k->hdr.eth_type = htons(ETH_TYPE_IP);
+	if (vid >= 0) {
+		k->hdr.vlan_tpid = htons(ETH_TYPE_VLAN);
+		k->hdr.vlan_tci = htons((uint16_t)vid | MVS_VLAN_PRESENT);
+	}
+}
+
+/* The datapath's eth_type is the inner one, so the mask itself must tell
+ * tagged from untagged packets. */
+static void
+test_dp_mask(void)
+{
+	struct bridge *br = small_bridge();
+	struct xlate_out out;
+	struct mvs_key key;
+
+	make_key(&key, 1, 1, 2, -1);
+	xlate_out_init(&out);
+	CHECK_EQ(xlate_miss(br, &key, NULL, &out), 0);
+	CHECK_EQ(out.mask.meta.in_port, ~0u);
+	CHECK_EQ(out.mask.meta.recirc_id, ~0u);
+	CHECK_EQ(out.mask.hdr.eth_type, 0xffff);
+	CHECK(out.mask.hdr.vlan_tci & htons(MVS_VLAN_PRESENT));
+	CHECK_EQ(out.mask.hdr.vlan_tpid, 0);
+	CHECK_EQ(out.mask.hdr.vlan2_tci, 0);
+	CHECK_EQ(out.mask.hdr.eth_src[5], 0xff); /* NORMAL learned on it */
+	CHECK_EQ(out.mask.hdr.nw_frag, MVS_FRAG_ANY | MVS_FRAG_LATER);
+	CHECK_EQ(out.mask.hdr.ipv4_src, 0); /* nothing looked at it */
+	/* The Megaflow: line, as Open vSwitch prints it, shows no VLAN. */
+	CHECK_EQ(out.wc.hdr.vlan_tci, 0);
+	xlate_out_uninit(&out);
+
+	make_key(&key, 1, 1, 2, 5);
+	xlate_out_init(&out);
+	CHECK_EQ(xlate_miss(br, &key, NULL, &out), 0);
+	CHECK_EQ(out.mask.hdr.vlan_tci, htons(0x1fff));
+	CHECK_EQ(out.mask.hdr.vlan_tpid, 0xffff);
+	CHECK(out.mask.hdr.vlan2_tci & htons(MVS_VLAN_PRESENT));
+	xlate_out_uninit(&out);
+
+	/* A key from a port the bridge does not have: drop, exact. */
+	make_key(&key, 77, 1, 2, -1);
+	xlate_out_init(&out);
+	CHECK_EQ(xlate_miss(br, &key, NULL, &out), -ENOENT);
+	CHECK_EQ(out.actions.size, 0);
+	CHECK_EQ(out.mask.meta.in_port, ~0u);
+	xlate_out_uninit(&out);
+	vsw_destroy(&vsw);
+}
+
+static uint64_t *
+take(struct bridge *br, size_t *n)
+{
+	return mac_table_take_changes(&br->macs, n);
+}
+
+/* Learning changes invalidate exactly the megaflows whose translation
+ * looked the changed destination up. */
+static void
+test_invalidation(void)
+{
+	struct bridge *br = small_bridge();
+	struct dp_packet pkt = { .len = 60 };
+	struct xlate_out a, b, c;
+	struct mvs_key key;
+	uint64_t *tags;
+	size_t n;
+
+	/* a: 1 -> 2 from p1, flooded (2 unknown); learns 1 on p1. */
+	make_key(&key, 1, 1, 2, -1);
+	xlate_out_init(&a);
+	xlate_miss(br, &key, &pkt, &a);
+	free(take(br, &n));
+	CHECK_EQ(n, 1);
+	/* b: 3 -> 1 from p3, forwarded to p1; learns 3 on p3. */
+	make_key(&key, 3, 3, 1, -1);
+	xlate_out_init(&b);
+	xlate_miss(br, &key, &pkt, &b);
+	free(take(br, &n));
+	CHECK_EQ(b.actions.size, 8); /* one output: p1 */
+
+	/* 2 appears on p2: a (flooded for 2) is affected, b is not. */
+	make_key(&key, 2, 2, 9, -1);
+	xlate_out_init(&c);
+	xlate_miss(br, &key, &pkt, &c);
+	tags = take(br, &n);
+	CHECK(xlate_deps_uses_mac(&a.deps, tags, n));
+	CHECK(!xlate_deps_uses_mac(&b.deps, tags, n));
+	free(tags);
+
+	/* 1 moves to p2: b (forwarded to 1) is affected, a is not. */
+	make_key(&key, 2, 1, 9, -1);
+	xlate_out_uninit(&c);
+	xlate_out_init(&c);
+	xlate_miss(br, &key, &pkt, &c);
+	tags = take(br, &n);
+	CHECK_EQ(n, 1);
+	CHECK(xlate_deps_uses_mac(&b.deps, tags, n));
+	CHECK(!xlate_deps_uses_mac(&a.deps, tags, n));
+	free(tags);
+	CHECK_EQ(br->macs.total_moved, 1);
+
+	/* Table and port changes make every translation of the bridge
+	 * stale; a new one is not. */
+	CHECK(!xlate_deps_stale(&a.deps));
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0", "priority=5,actions=drop",
+				   &(struct ds)DS_EMPTY),
+		 0);
+	CHECK(xlate_deps_stale(&a.deps));
+	xlate_out_uninit(&c);
+	xlate_out_init(&c);
+	xlate_miss(br, &key, &pkt, &c);
+	CHECK(!xlate_deps_stale(&c.deps));
+	bridge_set_mac_config(br, "20", NULL);
+	CHECK_EQ(br->macs.idle_time, 20);
+	CHECK(xlate_deps_stale(&c.deps));
+
+	xlate_out_uninit(&a);
+	xlate_out_uninit(&b);
+	xlate_out_uninit(&c);
+	vsw_destroy(&vsw);
+}
+
+/* Statistics of a megaflow reach the rules it used and keep the MACs it
+ * learned alive. */
+static void
+test_push_stats(void)
+{
+	struct bridge *br = small_bridge();
+	struct dp_packet pkt = { .len = 60 };
+	struct xlate_out out;
+	struct mvs_key key;
+	struct rule **rules;
+	size_t n;
+	const struct mac_entry *e;
+	uint8_t src[6] = { 0x02, 0, 0, 0, 0, 1 };
+
+	make_key(&key, 1, 1, 2, -1);
+	xlate_out_init(&out);
+	xlate_miss(br, &key, &pkt, &out);
+	rules = tables_collect(&br->tables, 0, NULL, OFPP_NONE, 0, 0, &n);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(rules[0]->n_packets, 1); /* the missed packet itself */
+	CHECK_EQ(rules[0]->n_bytes, 60);
+	xlate_deps_push_stats(&out.deps, 10, 1000, time_mono_ms() + 100000);
+	CHECK_EQ(rules[0]->n_packets, 11);
+	CHECK_EQ(rules[0]->n_bytes, 1060);
+	e = mac_table_lookup(&br->macs, src, 0, time_mono_ms() + 350000);
+	CHECK(e != NULL); /* refreshed 100 s on: alive 350 s on */
+	rule_unref(rules[0]);
+	free(rules);
+	xlate_out_uninit(&out);
+	vsw_destroy(&vsw);
+}
+
+/* Actions OpenFlow 1.0 cannot express, so the recorded traces lack
+ * them: an 802.1ad tag, and a priority on it. */
+static void
+test_push_vlan(void)
+{
+	struct bridge *br = small_bridge();
+	struct xlate_out out;
+	struct flow flow;
+	struct ds s = DS_EMPTY;
+	char *err;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "in_port=1,actions=push_vlan:0x88a8,mod_"
+				   "vlan_vid:5,mod_vlan_pcp:3,output:2,pop_"
+				   "vlan,output:3",
+				   &s),
+		 0);
+	err = ofp_parse_exact_flow(&flow, "in_port=1", NULL);
+	CHECK(!err);
+	free(err);
+	xlate_out_init(&out);
+	xlate_flow(br, &flow, false, 0, NULL, &out);
+	odp_actions_format(&s, out.actions.data, out.actions.size);
+	CHECK_STREQ(ds_cstr(&s), "push_vlan(tpid=0x88a8,vid=5,pcp=3),2,pop_"
+				 "vlan,3");
+	ds_free(&s);
+	xlate_out_uninit(&out);
+	vsw_destroy(&vsw);
+}
+
 int
 main(void)
 {
 	CHECK_RUN(test_vlan);
 	CHECK_RUN(test_pipeline);
 	CHECK_RUN(test_patch);
+	CHECK_RUN(test_dp_mask);
+	CHECK_RUN(test_invalidation);
+	CHECK_RUN(test_push_stats);
+	CHECK_RUN(test_push_vlan);
 	printf("%d outputs compared with Open vSwitch\n", n_compared);
 	CHECK_EXIT();
 }
