@@ -23,23 +23,6 @@ struct ofpact_name {
 	ofpact_parse_fn *parse;
 };
 
-/* ---- helpers ---- */
-
-/* Open vSwitch's str_to_u16 (with its message). */
-static char *
-str_to_u16(const char *s, const char *what, uint16_t *out)
-{
-	char *end;
-	unsigned long x;
-
-	errno = 0;
-	x = strtoul(s, &end, 0);
-	if (errno || end == s || *end || x > 0xffff)
-		return xasprintf("invalid %s \"%s\"", what, s);
-	*out = (uint16_t)x;
-	return NULL;
-}
-
 /* ---- output (and the reserved ports spelt as actions) ---- */
 
 static void
@@ -70,7 +53,7 @@ parse_controller(const char *arg, const struct ofp_port_map *ports,
 	uint16_t max_len = 0xffff;
 
 	if (*arg) {
-		char *err = str_to_u16(arg, "max_len", &max_len);
+		char *err = ofp_parse_u16(arg, "max_len", &max_len);
 		if (err)
 			return err;
 	}
@@ -168,7 +151,7 @@ parse_mod_vlan_vid(const char *arg, const struct ofp_port_map *ports,
 {
 	struct ofpact_vlan_vid *v;
 	uint16_t vid;
-	char *err = str_to_u16(arg, "VLAN VID", &vid);
+	char *err = ofp_parse_u16(arg, "VLAN VID", &vid);
 
 	if (err)
 		return err;
@@ -201,7 +184,7 @@ parse_mod_vlan_pcp(const char *arg, const struct ofp_port_map *ports,
 {
 	struct ofpact_vlan_pcp *v;
 	uint16_t pcp;
-	char *err = str_to_u16(arg, "VLAN PCP", &pcp);
+	char *err = ofp_parse_u16(arg, "VLAN PCP", &pcp);
 
 	if (err)
 		return err;
@@ -257,7 +240,7 @@ parse_push_vlan(const char *arg, const struct ofp_port_map *ports,
 {
 	struct ofpact_push_vlan *p;
 	uint16_t type;
-	char *err = str_to_u16(arg, "ethertype", &type);
+	char *err = ofp_parse_u16(arg, "ethertype", &type);
 
 	if (err)
 		return err;

@@ -210,62 +210,83 @@ member(const struct ofp_field *f, const struct flow *flow)
 	return (char *)(uintptr_t)flow + f->offset;
 }
 
+/* Fields that are some of the bits of a 1- or 2-byte member: which bits,
+ * and where the field's value starts among them. */
+static const struct {
+	enum ofp_field_id id;
+	uint16_t mask;
+	uint8_t shift;
+} parts[] = {
+	{ MFF_DL_VLAN, MVS_VLAN_VID_MASK, 0 },
+	{ MFF_DL_VLAN_PCP, MVS_VLAN_PCP_MASK, MVS_VLAN_PCP_SHIFT },
+	{ MFF_VLAN_PCP, MVS_VLAN_PCP_MASK, MVS_VLAN_PCP_SHIFT },
+	{ MFF_VLAN_VID, MVS_VLAN_VID_MASK | MVS_VLAN_PRESENT, 0 },
+	{ MFF_IP_DSCP, IP_DSCP_MASK, 0 },
+	{ MFF_IP_DSCP_SHIFTED, IP_DSCP_MASK, 2 },
+	{ MFF_IP_ECN, IP_ECN_MASK, 0 },
+	{ MFF_ARP_OP, 0xff, 0 },
+	{ MFF_ICMPV4_TYPE, 0xff, 0 },
+	{ MFF_ICMPV4_CODE, 0xff, 0 },
+	{ MFF_ICMPV6_TYPE, 0xff, 0 },
+	{ MFF_ICMPV6_CODE, 0xff, 0 },
+};
+
+static int
+part_of(const struct ofp_field *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if (parts[i].id == f->id)
+			return (int)i;
+	return -1;
+}
+
+/* The member of a part field, as a host integer (it is 1 or 2 bytes in
+ * network order). */
+static uint16_t
+unit_get(const struct ofp_field *f, const struct flow *flow)
+{
+	const uint8_t *p = member(f, flow);
+	return f->size == 2 ? (uint16_t)(p[0] << 8 | p[1]) : p[0];
+}
+
+static void
+unit_set(const struct ofp_field *f, struct flow *flow, uint16_t unit)
+{
+	uint8_t *p = member(f, flow);
+
+	if (f->size == 2) {
+		p[0] = (uint8_t)(unit >> 8);
+		p[1] = (uint8_t)unit;
+	} else {
+		p[0] = (uint8_t)unit;
+	}
+}
+
 void
 ofp_field_get_value(const struct ofp_field *f, const struct flow *flow,
 		    union ofp_value *v)
 {
-	const struct mvs_key_hdr *h = &flow->hdr;
-	uint16_t tci = ntohs(h->vlan_tci);
+	int part = part_of(f);
 
 	memset(v, 0, sizeof *v);
-	switch (f->id) {
-	case MFF_DL_VLAN:
-		v->be16 = htons(tci & MVS_VLAN_VID_MASK);
-		return;
-	case MFF_DL_VLAN_PCP:
-	case MFF_VLAN_PCP:
-		v->u8 = tci >> MVS_VLAN_PCP_SHIFT;
-		return;
-	case MFF_VLAN_VID:
-		v->be16 = htons(tci & (MVS_VLAN_VID_MASK | MVS_VLAN_PRESENT));
-		return;
-	case MFF_IP_DSCP:
-		v->u8 = h->nw_tos & IP_DSCP_MASK;
-		return;
-	case MFF_IP_DSCP_SHIFTED:
-		v->u8 = h->nw_tos >> 2;
-		return;
-	case MFF_IP_ECN:
-		v->u8 = h->nw_tos & IP_ECN_MASK;
-		return;
-	case MFF_ARP_OP:
-		v->be16 = htons(h->nw_proto);
-		return;
-	case MFF_ICMPV4_TYPE:
-	case MFF_ICMPV6_TYPE:
-		v->u8 = ntohs(h->tp_src);
-		return;
-	case MFF_ICMPV4_CODE:
-	case MFF_ICMPV6_CODE:
-		v->u8 = ntohs(h->tp_dst);
-		return;
-	default:
-		break;
-	}
-	if (field_is_host_order(f->id)) {
+	if (part >= 0) {
+		uint16_t u = (unit_get(f, flow) & parts[part].mask) >>
+			     parts[part].shift;
+		u64_to_value(u, f->n_bytes, v);
+	} else if (field_is_host_order(f->id)) {
 		uint64_t x = 0;
 		const void *p = member(f, flow);
-		if (f->size == 8)
+		if (f->size == 8) {
 			memcpy(&x, p, 8);
-		else {
+		} else {
 			uint32_t y;
 			memcpy(&y, p, 4);
 			x = y;
 		}
 		u64_to_value(x, f->n_bytes, v);
-		return;
+	} else {
+		memcpy(v->bytes, member(f, flow), f->n_bytes);
 	}
-	memcpy(v->bytes, member(f, flow), f->n_bytes);
 }
 
 /* Writes the bits of @f in @flow from @v, leaving the other bits of a
@@ -273,62 +294,25 @@ ofp_field_get_value(const struct ofp_field *f, const struct flow *flow,
 static void
 set_bits(const struct ofp_field *f, const union ofp_value *v, struct flow *flow)
 {
-	struct mvs_key_hdr *h = &flow->hdr;
-	uint16_t tci = ntohs(h->vlan_tci);
+	int part = part_of(f);
 
-	switch (f->id) {
-	case MFF_DL_VLAN:
-		tci = (tci & ~MVS_VLAN_VID_MASK) |
-		      (ntohs(v->be16) & MVS_VLAN_VID_MASK);
-		h->vlan_tci = htons(tci);
-		return;
-	case MFF_DL_VLAN_PCP:
-	case MFF_VLAN_PCP:
-		tci = (tci & ~MVS_VLAN_PCP_MASK) |
-		      ((v->u8 & 7) << MVS_VLAN_PCP_SHIFT);
-		h->vlan_tci = htons(tci);
-		return;
-	case MFF_VLAN_VID:
-		tci = (tci & MVS_VLAN_PCP_MASK) |
-		      (ntohs(v->be16) & (MVS_VLAN_VID_MASK | MVS_VLAN_PRESENT));
-		h->vlan_tci = htons(tci);
-		return;
-	case MFF_IP_DSCP:
-		h->nw_tos =
-			(h->nw_tos & ~IP_DSCP_MASK) | (v->u8 & IP_DSCP_MASK);
-		return;
-	case MFF_IP_DSCP_SHIFTED:
-		h->nw_tos = (h->nw_tos & ~IP_DSCP_MASK) | (uint8_t)(v->u8 << 2);
-		return;
-	case MFF_IP_ECN:
-		h->nw_tos = (h->nw_tos & ~IP_ECN_MASK) | (v->u8 & IP_ECN_MASK);
-		return;
-	case MFF_ARP_OP:
-		h->nw_proto = ntohs(v->be16);
-		return;
-	case MFF_ICMPV4_TYPE:
-	case MFF_ICMPV6_TYPE:
-		h->tp_src = htons(v->u8);
-		return;
-	case MFF_ICMPV4_CODE:
-	case MFF_ICMPV6_CODE:
-		h->tp_dst = htons(v->u8);
-		return;
-	default:
-		break;
-	}
-	if (field_is_host_order(f->id)) {
+	if (part >= 0) {
+		uint16_t m = parts[part].mask;
+		uint16_t u = (uint16_t)(value_to_u64(v, f->n_bytes)
+					<< parts[part].shift);
+		unit_set(f, flow, (unit_get(f, flow) & ~m) | (u & m));
+	} else if (field_is_host_order(f->id)) {
 		uint64_t x = value_to_u64(v, f->n_bytes);
 		void *p = member(f, flow);
-		if (f->size == 8)
+		if (f->size == 8) {
 			memcpy(p, &x, 8);
-		else {
+		} else {
 			uint32_t y = (uint32_t)x;
 			memcpy(p, &y, 4);
 		}
-		return;
+	} else {
+		memcpy(member(f, flow), v->bytes, f->n_bytes);
 	}
-	memcpy(member(f, flow), v->bytes, f->n_bytes);
 }
 
 void

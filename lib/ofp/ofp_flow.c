@@ -7,6 +7,7 @@
  */
 #include "ofp_flow.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -668,4 +669,18 @@ ofp_next_key_value(char **pos, char **key, char **value)
 	s[vlen] = '\0';
 	*pos = s + vlen + (vdelim != '\0');
 	return true;
+}
+
+char *
+ofp_parse_u16(const char *s, const char *what, uint16_t *out)
+{
+	char *end;
+	unsigned long x;
+
+	errno = 0;
+	x = strtoul(s, &end, 0);
+	if (errno || end == s || *end || x > 0xffff)
+		return xasprintf("invalid %s \"%s\"", what, s);
+	*out = (uint16_t)x;
+	return NULL;
 }

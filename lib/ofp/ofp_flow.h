@@ -213,4 +213,8 @@ void ofp_port_format(struct ds *s, uint32_t port,
  * string.  Returns false at the end. */
 bool ofp_next_key_value(char **pos, char **key, char **value);
 
+/* Parses @s as a number up to 65535 (decimal, 0x hex): NULL, or Open
+ * vSwitch's message 'invalid WHAT "S"' (malloc'd). */
+char *ofp_parse_u16(const char *s, const char *what, uint16_t *out);
+
 #endif

@@ -46,20 +46,6 @@ protocol_from_name(const char *name)
 }
 
 static char *
-str_to_u16(const char *s, const char *what, uint16_t *out)
-{
-	char *end;
-	unsigned long x;
-
-	errno = 0;
-	x = strtoul(s, &end, 0);
-	if (errno || end == s || *end || x > 0xffff)
-		return xasprintf("invalid %s \"%s\"", what, s);
-	*out = (uint16_t)x;
-	return NULL;
-}
-
-static char *
 str_to_u64(const char *s, uint64_t *out)
 {
 	char *end;
@@ -173,16 +159,16 @@ parse_keyword(struct ofp_flow_mod *fm, const char *name, const char *value,
 		return NULL;
 	}
 	if ((allowed & F_PRIORITY) && !strcmp(name, "priority")) {
-		err = str_to_u16(value, name, &u16);
+		err = ofp_parse_u16(value, name, &u16);
 		fm->priority = u16;
 		return err;
 	}
 	if ((allowed & F_TIMEOUT) && !strcmp(name, "idle_timeout"))
-		return str_to_u16(value, name, &fm->idle_timeout);
+		return ofp_parse_u16(value, name, &fm->idle_timeout);
 	if ((allowed & F_TIMEOUT) && !strcmp(name, "hard_timeout"))
-		return str_to_u16(value, name, &fm->hard_timeout);
+		return ofp_parse_u16(value, name, &fm->hard_timeout);
 	if ((allowed & F_IMPORTANCE) && !strcmp(name, "importance"))
-		return str_to_u16(value, name, &fm->importance);
+		return ofp_parse_u16(value, name, &fm->importance);
 	if (!strcmp(name, "cookie")) {
 		char *copy = xstrdup(value), *slash = strchr(copy, '/');
 		if (slash) {

@@ -49,22 +49,37 @@ vswitchd_fdb_show(struct vsw *vsw, const char *bridge, struct ds *out)
 	return 0;
 }
 
-int
-vswitchd_fdb_flush(struct vsw *vsw, const char *bridge, struct ds *out)
+/* Calls @fn on @bridge, or on every bridge if @bridge is NULL; then
+ * @done is the reply. */
+static int
+on_bridges(struct vsw *vsw, const char *bridge, void (*fn)(struct bridge *),
+	   const char *done, struct ds *out)
 {
 	if (bridge) {
 		struct bridge *br = find(vsw, bridge, "no such bridge", out);
 		if (!br)
 			return -ENOENT;
-		mac_table_flush(&br->macs);
+		fn(br);
 	} else {
 		struct hnode *n;
 		HMAP_FOR_EACH (n, &vsw->bridges)
-			mac_table_flush(
-				&HMAP_CONTAINER(n, struct bridge, node)->macs);
+			fn(HMAP_CONTAINER(n, struct bridge, node));
 	}
-	ds_put(out, "table successfully flushed\n");
+	ds_put(out, done);
 	return 0;
+}
+
+static void
+flush(struct bridge *br)
+{
+	mac_table_flush(&br->macs);
+}
+
+int
+vswitchd_fdb_flush(struct vsw *vsw, const char *bridge, struct ds *out)
+{
+	return on_bridges(vsw, bridge, flush, "table successfully flushed\n",
+			  out);
 }
 
 int
@@ -102,18 +117,8 @@ stats_clear(struct bridge *br)
 int
 vswitchd_fdb_stats_clear(struct vsw *vsw, const char *bridge, struct ds *out)
 {
-	if (bridge) {
-		struct bridge *br = find(vsw, bridge, "no such bridge", out);
-		if (!br)
-			return -ENOENT;
-		stats_clear(br);
-	} else {
-		struct hnode *n;
-		HMAP_FOR_EACH (n, &vsw->bridges)
-			stats_clear(HMAP_CONTAINER(n, struct bridge, node));
-	}
-	ds_put(out, "statistics successfully cleared\n");
-	return 0;
+	return on_bridges(vsw, bridge, stats_clear,
+			  "statistics successfully cleared\n", out);
 }
 
 static int

@@ -113,10 +113,10 @@ input_vid_is_valid(struct xlate_ctx *ctx, uint16_t vid, const struct port *p)
 		return true;
 	case PORT_VLAN_NATIVE_UNTAGGED:
 	case PORT_VLAN_NATIVE_TAGGED:
+		/* The port always carries its native VLAN. */
 		if (!vid)
-			return true; /* the port always carries its native VLAN
-				      */
-				     /* fall through */
+			return true;
+		/* fall through */
 	case PORT_VLAN_TRUNK:
 		if (!port_trunks_vlan(p, vid)) {
 			xlate_report(ctx, TRACE_ERROR,

@@ -580,32 +580,20 @@ xlate_resubmit(struct xlate_ctx *ctx, const struct ofpact_resubmit *r,
 
 /* ---- actions ---- */
 
+/* mod_vlan_vid and mod_vlan_pcp: set the @field bits of the outer tag to
+ * @bits, pushing a tag first if there is none and @push. */
 static void
-set_vlan_vid(struct xlate_ctx *ctx, const struct ofpact_vlan_vid *v)
+set_vlan_bits(struct xlate_ctx *ctx, uint16_t field, uint16_t bits, bool push)
 {
 	struct mvs_key_hdr *h = &ctx->flow.hdr;
+	bool tagged = h->vlan_tci & htons(MVS_VLAN_PRESENT);
 
-	ctx->wc->hdr.vlan_tci |= htons(MVS_VLAN_VID_MASK | MVS_VLAN_PRESENT);
-	if ((h->vlan_tci & htons(MVS_VLAN_PRESENT)) || v->push_vlan_if_needed) {
-		if (!(h->vlan_tci & htons(MVS_VLAN_PRESENT)))
+	ctx->wc->hdr.vlan_tci |= htons(field | MVS_VLAN_PRESENT);
+	if (tagged || push) {
+		if (!tagged)
 			h->vlan_tpid = htons(ETH_TYPE_VLAN);
-		h->vlan_tci &= ~htons(MVS_VLAN_VID_MASK);
-		h->vlan_tci |= htons(v->vid | MVS_VLAN_PRESENT);
-	}
-}
-
-static void
-set_vlan_pcp(struct xlate_ctx *ctx, const struct ofpact_vlan_pcp *v)
-{
-	struct mvs_key_hdr *h = &ctx->flow.hdr;
-
-	ctx->wc->hdr.vlan_tci |= htons(MVS_VLAN_PCP_MASK | MVS_VLAN_PRESENT);
-	if ((h->vlan_tci & htons(MVS_VLAN_PRESENT)) || v->push_vlan_if_needed) {
-		if (!(h->vlan_tci & htons(MVS_VLAN_PRESENT)))
-			h->vlan_tpid = htons(ETH_TYPE_VLAN);
-		h->vlan_tci &= ~htons(MVS_VLAN_PCP_MASK);
-		h->vlan_tci |= htons((v->pcp << MVS_VLAN_PCP_SHIFT) |
-				     MVS_VLAN_PRESENT);
+		h->vlan_tci &= ~htons(field);
+		h->vlan_tci |= htons(bits | MVS_VLAN_PRESENT);
 	}
 }
 
@@ -680,14 +668,21 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 				       OFPACT_CAST(struct ofpact_resubmit, a),
 				       last);
 			break;
-		case OFPACT_SET_VLAN_VID:
-			set_vlan_vid(ctx,
-				     OFPACT_CAST(struct ofpact_vlan_vid, a));
+		case OFPACT_SET_VLAN_VID: {
+			const struct ofpact_vlan_vid *v =
+				OFPACT_CAST(struct ofpact_vlan_vid, a);
+			set_vlan_bits(ctx, MVS_VLAN_VID_MASK, v->vid,
+				      v->push_vlan_if_needed);
 			break;
-		case OFPACT_SET_VLAN_PCP:
-			set_vlan_pcp(ctx,
-				     OFPACT_CAST(struct ofpact_vlan_pcp, a));
+		}
+		case OFPACT_SET_VLAN_PCP: {
+			const struct ofpact_vlan_pcp *v =
+				OFPACT_CAST(struct ofpact_vlan_pcp, a);
+			set_vlan_bits(ctx, MVS_VLAN_PCP_MASK,
+				      (uint16_t)(v->pcp << MVS_VLAN_PCP_SHIFT),
+				      v->push_vlan_if_needed);
 			break;
+		}
 		case OFPACT_STRIP_VLAN:
 			pop_vlan(ctx);
 			break;
