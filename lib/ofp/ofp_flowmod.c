@@ -327,7 +327,7 @@ ofp_flow_stats_format(struct ds *s, const struct ofp_flow_stats *fs,
 	size_t len;
 
 	if (show_stats || fs->cookie)
-		ds_printf(s, "cookie=%#llx, ", (unsigned long long)fs->cookie);
+		ds_printf(s, "cookie=0x%llx, ", (unsigned long long)fs->cookie);
 	if (show_stats) {
 		ds_put(s, "duration=");
 		format_duration(s, fs->duration_ms);
