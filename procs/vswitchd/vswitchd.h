@@ -58,6 +58,7 @@ struct classifier {
 	size_t n_vec, vec_cap;
 	struct trie_node *tries[CLS_N_TRIES];
 	size_t n_rules;
+	unsigned batch; /* cls_batch_begin() depth */
 };
 
 void cls_init(struct classifier *cls);
@@ -69,6 +70,12 @@ void cls_destroy(struct classifier *cls);
 struct cls_rule *cls_insert(struct classifier *cls, struct cls_rule *rule);
 /* Removes @rule, which must be in @cls. */
 void cls_remove(struct classifier *cls, struct cls_rule *rule);
+/* Brackets many removals: the subtables' order is settled once, at the
+ * end, instead of after each removal (deleting N rules of distinct
+ * priorities from one subtable would otherwise cost N^2).  No lookups
+ * in between. */
+void cls_batch_begin(struct classifier *cls);
+void cls_batch_end(struct classifier *cls);
 /* The rule with exactly @match (canonical) and @priority, or NULL. */
 struct cls_rule *cls_find_exact(const struct classifier *cls,
 				const struct match *match, int priority);

@@ -184,6 +184,7 @@ struct cls_subtable {
 	size_t n_rules;
 	int max_priority;
 	unsigned max_count; /* rules at max_priority */
+	bool max_stale;	    /* max_priority to recompute (a batch removed it) */
 	/* The mask's non-zero words, grouped by stage: words[begin[s]] up
 	 * to words[begin[s + 1]] belong to stage s. */
 	uint8_t words[FLOW_WORDS];
@@ -388,6 +389,45 @@ resort(struct classifier *cls, struct cls_subtable *st)
 	}
 }
 
+/* Recomputes @st's max priority after its last rule of that priority
+ * went, and its place in the vector. */
+static void
+settle(struct classifier *cls, struct cls_subtable *st)
+{
+	struct hnode *n;
+
+	st->max_priority = INT_MIN;
+	st->max_count = 0;
+	HMAP_FOR_EACH (n, &st->rules) {
+		const struct cls_rule *r =
+			HMAP_CONTAINER(n, struct cls_rule, node);
+		if (r->priority > st->max_priority) {
+			st->max_priority = r->priority;
+			st->max_count = 1;
+		} else if (r->priority == st->max_priority) {
+			st->max_count++;
+		}
+	}
+	st->max_stale = false;
+	resort(cls, st);
+}
+
+void
+cls_batch_begin(struct classifier *cls)
+{
+	cls->batch++;
+}
+
+void
+cls_batch_end(struct classifier *cls)
+{
+	if (--cls->batch)
+		return;
+	for (size_t i = 0; i < cls->n_vec; i++)
+		if (cls->vec[i]->max_stale)
+			settle(cls, cls->vec[i]);
+}
+
 static struct cls_subtable *
 subtable_find(const struct classifier *cls, const struct flow *mask)
 {
@@ -543,19 +583,9 @@ cls_remove(struct classifier *cls, struct cls_rule *rule)
 		return;
 	}
 	if (rule->priority == st->max_priority && !--st->max_count) {
-		struct hnode *n;
-		st->max_priority = INT_MIN;
-		HMAP_FOR_EACH (n, &st->rules) {
-			struct cls_rule *r =
-				HMAP_CONTAINER(n, struct cls_rule, node);
-			if (r->priority > st->max_priority) {
-				st->max_priority = r->priority;
-				st->max_count = 1;
-			} else if (r->priority == st->max_priority) {
-				st->max_count++;
-			}
-		}
-		resort(cls, st);
+		st->max_stale = true;
+		if (!cls->batch)
+			settle(cls, st);
 	}
 }
 

@@ -223,6 +223,18 @@ collect_for(const struct flow_tables *t, const struct ofp_flow_mod *fm,
 	return rules;
 }
 
+/* Brackets removals from any table (cls_batch_begin/end on each). */
+static void
+batch(struct flow_tables *t, bool begin)
+{
+	for (int i = 0; i < OFTABLE_N; i++) {
+		if (begin)
+			cls_batch_begin(&t->cls[i]);
+		else
+			cls_batch_end(&t->cls[i]);
+	}
+}
+
 static void
 unref_all(struct rule **rules, size_t n)
 {
@@ -326,8 +338,10 @@ delete_flows(struct flow_tables *t, const struct ofp_flow_mod *fm, bool strict,
 	size_t n;
 	struct rule **rules = collect_for(t, fm, strict, &n);
 
+	batch(t, true);
 	for (size_t i = 0; i < n; i++)
 		rule_remove(t, rules[i], RULE_REMOVED_DELETE, removed, aux);
+	batch(t, false);
 	unref_all(rules, n);
 }
 
@@ -376,6 +390,7 @@ tables_expire(struct flow_tables *t, uint64_t now_ms,
 	struct rule **rules =
 		tables_collect(t, OFP_TABLE_ANY, NULL, OFPP_NONE, 0, 0, &n);
 
+	batch(t, true);
 	for (size_t i = 0; i < n; i++) {
 		struct rule *r = rules[i];
 		if (r->hard_timeout &&
@@ -390,6 +405,7 @@ tables_expire(struct flow_tables *t, uint64_t now_ms,
 			gone++;
 		}
 	}
+	batch(t, false);
 	unref_all(rules, n);
 	return gone;
 }
