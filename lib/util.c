@@ -178,6 +178,19 @@ ds_clear(struct ds *ds)
 }
 
 void
+ds_chomp(struct ds *ds, char c)
+{
+	if (ds->len && ds->s[ds->len - 1] == c)
+		ds->s[--ds->len] = '\0';
+}
+
+int
+ds_last(const struct ds *ds)
+{
+	return ds->len ? (unsigned char)ds->s[ds->len - 1] : -1;
+}
+
+void
 ds_free(struct ds *ds)
 {
 	free(ds->s);

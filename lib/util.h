@@ -42,6 +42,10 @@ const char *ds_cstr(struct ds *ds);
 /* Hands the contents to the caller (never NULL) and resets @ds. */
 char *ds_steal(struct ds *ds);
 void ds_clear(struct ds *ds);
+/* Removes a trailing @c, if there is one. */
+void ds_chomp(struct ds *ds, char c);
+/* The last character, or -1 when empty. */
+int ds_last(const struct ds *ds);
 void ds_free(struct ds *ds);
 
 /* Monotonic and wall clocks in milliseconds. */

@@ -81,7 +81,10 @@ struct mvs_key_tunnel {
 /* The packet's headers, Ethernet to transport.  The layout of the fields
  * follows Open vSwitch's flow semantics, which OpenFlow matches carry over:
  *  - vlan_tci has MVS_VLAN_PRESENT set when a tag is present (OpenFlow's
- *    CFI convention); vlan2_* is the second (inner) tag;
+ *    CFI convention); vlan2_* is the second (inner) tag; since eth_type
+ *    is the type after the tags, a megaflow's mask always includes the
+ *    present bit of the first tag position (vswitchd sets it), so
+ *    untagged and tagged packets never share a megaflow;
  *  - for ARP, nw_proto is the opcode (low byte), ipv4_src/dst the sender
  *    and target protocol addresses, arp_sha/tha the hardware addresses;
  *  - for ICMP and ICMPv6, tp_src/tp_dst hold the type and code;

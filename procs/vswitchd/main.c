@@ -13,6 +13,7 @@
  * loop (STYLE.md rule 1).
  */
 #include "service.h"
+#include "vswitchd.h"
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
@@ -28,10 +29,15 @@ int
 main(int argc, char **argv)
 {
 	struct service s;
+	struct vsw vsw;
 
 	service_init(&s, &def, argc, argv, NULL);
 	/* Nothing privileged to open yet. */
 	service_serve(&s, NULL);
 	service_drop(&s);
+	/* Bridges come from the DB replica later; the commands serve the
+	 * (empty) switch now. */
+	vsw_init(&vsw);
+	vswitchd_appctl_register(&vsw);
 	return service_run(&s);
 }

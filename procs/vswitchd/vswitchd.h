@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd.h: the switch's private interfaces, one section per file:
+ *
+ *   vswitchd_cls.c     classifier: tuple space search, staged lookup,
+ *                      prefix tries; fills the megaflow wildcards
+ *   vswitchd_table.c   OpenFlow tables 0-254: rules, flow-mods, expiry
+ *   vswitchd_mac.c     MAC learning per bridge and VLAN
+ *   vswitchd_bridge.c  bridges and ports (from the DB later; a C API now)
+ *   vswitchd_xlate.c   translation of a miss into datapath actions and a
+ *                      megaflow mask, and what it used
+ *   vswitchd_normal.c  the NORMAL action: learning, VLANs, flooding
+ *   vswitchd_odp.c     datapath actions: building and printing
+ *   vswitchd_trace.c   ofproto/trace
+ *   vswitchd_cmds.c    the text of fdb/..., ofproto/list,
+ *                      bridge/dump-flows and the bridge/add-flow hooks
+ *   vswitchd_appctl.c  their appctl handlers
+ *
+ * Everything runs on vswitchd's one event-loop thread: no locks.
+ */
+#ifndef MICROVS_VSWITCHD_H
+#define MICROVS_VSWITCHD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp_packet.h"
+#include "hmap.h"
+#include "list.h"
+#include "microvs_dp.h"
+#include "ofp_actions.h"
+#include "ofp_flow.h"
+#include "ofp_flowmod.h"
+
+/* ================= classifier (vswitchd_cls.c) ================= */
+
+/* Prefix tries: the fields whose prefixes a lookup tracks (Open vSwitch's
+ * default "prefixes": nw_dst, nw_src). */
+enum cls_trie_field { CLS_TRIE_NW_DST, CLS_TRIE_NW_SRC, CLS_N_TRIES };
+
+struct trie_node;
+struct cls_subtable;
+
+/* A rule in a classifier.  The caller owns it and embeds it; the
+ * classifier links it. */
+struct cls_rule {
+	struct hnode node;  /* in its subtable, by masked hash */
+	struct match match; /* canonical */
+	int priority;
+	struct cls_subtable *subtable; /* NULL when not inserted */
+};
+
+struct classifier {
+	struct hmap subtables; /* struct cls_subtable, by mask hash */
+	struct cls_subtable *
+		*vec; /* the same, by max priority, highest first */
+	size_t n_vec, vec_cap;
+	struct trie_node *tries[CLS_N_TRIES];
+	size_t n_rules;
+	unsigned batch; /* cls_batch_begin() depth */
+};
+
+void cls_init(struct classifier *cls);
+/* Frees the subtables; the rules (owned by the caller) must have been
+ * removed. */
+void cls_destroy(struct classifier *cls);
+/* Inserts @rule (its match canonical).  If a rule with the same match and
+ * priority is in @cls, inserts nothing and returns that rule; else NULL. */
+struct cls_rule *cls_insert(struct classifier *cls, struct cls_rule *rule);
+/* Removes @rule, which must be in @cls. */
+void cls_remove(struct classifier *cls, struct cls_rule *rule);
+/* Brackets many removals: the subtables' order is settled once, at the
+ * end, instead of after each removal (deleting N rules of distinct
+ * priorities from one subtable would otherwise cost N^2).  No lookups
+ * in between. */
+void cls_batch_begin(struct classifier *cls);
+void cls_batch_end(struct classifier *cls);
+/* The rule with exactly @match (canonical) and @priority, or NULL. */
+struct cls_rule *cls_find_exact(const struct classifier *cls,
+				const struct match *match, int priority);
+/* The highest-priority rule matching @flow, or NULL.  If @wc is not NULL,
+ * ORs into it every bit of @flow the lookup looked at: with staged lookup
+ * and the prefix tries only the bits needed to rule out the subtables
+ * and rules it passed (the megaflow wildcards). */
+const struct cls_rule *cls_lookup(const struct classifier *cls,
+				  const struct flow *flow, struct flow *wc);
+/* True if @rule's match is within @criteria: it matches on every bit
+ * @criteria does, with the same values (OpenFlow's loose match). */
+bool cls_rule_is_loose_match(const struct cls_rule *rule,
+			     const struct match *criteria);
+/* Calls @fn for every rule, subtables in priority order; @fn may remove
+ * the rule it is given. */
+void cls_for_each(const struct classifier *cls,
+		  void (*fn)(struct cls_rule *, void *aux), void *aux);
+/* Subtables (distinct masks) in use, for memory/show and tests. */
+size_t cls_n_subtables(const struct classifier *cls);
+
+/* ================= OpenFlow tables (vswitchd_table.c) ================= */
+
+#define OFTABLE_N 255
+
+/* Why a rule left its table (OpenFlow's OFPRR_*). */
+enum rule_removed_reason {
+	RULE_REMOVED_IDLE_TIMEOUT,
+	RULE_REMOVED_HARD_TIMEOUT,
+	RULE_REMOVED_DELETE,
+};
+
+struct rule {
+	struct cls_rule cr; /* match and priority */
+	uint8_t table_id;
+	uint64_t cookie;
+	uint16_t idle_timeout, hard_timeout; /* seconds; 0: none */
+	uint16_t importance;
+	uint16_t flags;	      /* OFPFF_* */
+	uint64_t created_ms;  /* time_mono_ms() of the add */
+	uint64_t modified_ms; /* of the last change of actions */
+	uint64_t used_ms;     /* of the last packet (created_ms if none) */
+	uint64_t n_packets, n_bytes;
+	struct ofpacts actions;
+	unsigned refcnt; /* the table's reference plus translations' */
+	bool removed;	 /* out of its table; freed at the last unref */
+};
+
+void rule_ref(struct rule *rule);
+void rule_unref(struct rule *rule);
+/* Adds a hit to @rule's counters; @used_ms refreshes its idle time. */
+void rule_credit_stats(struct rule *rule, uint64_t n_packets, uint64_t n_bytes,
+		       uint64_t used_ms);
+
+struct flow_tables {
+	struct classifier cls[OFTABLE_N];
+	uint64_t version; /* bumped by every change to any table */
+	size_t n_rules;
+};
+
+/* Tables 0-254, empty but for table 0's "priority=0 actions=NORMAL". */
+void tables_init(struct flow_tables *t, uint64_t now_ms);
+void tables_destroy(struct flow_tables *t);
+
+/* Applies @fm with OpenFlow's semantics:
+ *  - ADD: inserts (into table 0 if no table is given); a rule with the
+ *    same match and priority is replaced, its counters and duration
+ *    start again (its idle age carries over);
+ *    OFPFF_CHECK_OVERLAP refuses a rule that overlaps one of the same
+ *    priority (-EEXIST);
+ *  - MODIFY (loose) and MODIFY_STRICT: replace the actions (and the
+ *    cookie if given) of the matching rules, keeping their counters
+ *    unless OFPFF_RESET_COUNTS; filtered by cookie/cookie_mask; with
+ *    @modify_may_add (OpenFlow 1.0) a modify that matches nothing adds;
+ *  - DELETE (loose) and DELETE_STRICT: remove the matching rules,
+ *    filtered by out_port and cookie/cookie_mask.
+ * Loose means every rule within fm->match; strict means the rule with
+ * exactly that match and priority.  No table is partially changed: on an
+ * error nothing changed.  Returns 0, -EINVAL (table 255 for add, bad
+ * table), -EEXIST (overlap).  @removed, if not NULL, is called for each
+ * rule a delete removes (flow-removed messages), before it goes. */
+int tables_flow_mod(struct flow_tables *t, const struct ofp_flow_mod *fm,
+		    bool modify_may_add, uint64_t now_ms,
+		    void (*removed)(struct rule *, enum rule_removed_reason,
+				    void *aux),
+		    void *aux);
+/* The highest-priority rule of @table_id matching @flow (see
+ * cls_lookup() for @wc), or NULL. */
+struct rule *tables_lookup(const struct flow_tables *t, uint8_t table_id,
+			   const struct flow *flow, struct flow *wc);
+/* Removes the rules whose idle or hard timeout passed at @now_ms, calling
+ * @removed for each.  Returns how many went. */
+size_t tables_expire(struct flow_tables *t, uint64_t now_ms,
+		     void (*removed)(struct rule *, enum rule_removed_reason,
+				     void *aux),
+		     void *aux);
+/* The rules of @table_id (OFP_TABLE_ANY: all tables) within @criteria
+ * (loose; NULL: all), with an output to @out_port (OFPP_NONE: any) and
+ * a cookie matching @cookie under @cookie_mask, in table order, priority
+ * order within a table.  Returns a malloc'd array of referenced rules
+ * (release each with rule_unref and the array with free). */
+struct rule **tables_collect(const struct flow_tables *t, uint8_t table_id,
+			     const struct match *criteria, uint32_t out_port,
+			     uint64_t cookie, uint64_t cookie_mask, size_t *n);
+
+/* ================= MAC learning (vswitchd_mac.c) ================= */
+
+#define MAC_DEFAULT_IDLE_TIME 300 /* seconds: other_config:mac-aging-time */
+#define MAC_DEFAULT_MAX 8192	  /* entries: other_config:mac-table-size */
+
+struct mac_entry {
+	struct hnode node;    /* by (mac, vlan) */
+	struct list_node lru; /* least recently updated first */
+	uint8_t mac[6];
+	uint16_t vlan;
+	void *port; /* where it was learned (struct port *) */
+	uint64_t expires_ms;
+};
+
+struct mac_table {
+	struct hmap entries; /* struct mac_entry, by (mac, vlan) */
+	struct hmap ports;   /* entries per port, for fair eviction */
+	struct list_node lru;
+	unsigned idle_time; /* seconds */
+	size_t max_entries;
+	uint64_t total_learned, total_expired, total_evicted, total_moved;
+	/* Tags (mac_tag()) of the entries learned, moved or removed since
+	 * the last mac_table_take_changes(). */
+	uint64_t *changes;
+	size_t n_changes, changes_cap;
+};
+
+/* Names a (MAC, VLAN) for invalidation: a translation that looked up a
+ * destination records its tag; a change of that entry reports the tag. */
+uint64_t mac_tag(const uint8_t mac[6], uint16_t vlan);
+
+/* @idle_time seconds (clamped to 15-3600 as Open vSwitch does), at most
+ * @max_entries (0: the default). */
+void mac_table_init(struct mac_table *mt, unsigned idle_time,
+		    size_t max_entries);
+void mac_table_destroy(struct mac_table *mt);
+/* New aging time and size; a smaller table evicts at the next run. */
+void mac_table_configure(struct mac_table *mt, unsigned idle_time,
+			 size_t max_entries);
+/* Learns that @mac is on @port in @vlan at @now_ms: a new entry (evicting
+ * the oldest entry of the port with the most entries when the table is
+ * full), a move, or a refresh of the entry's age.  Multicast sources are
+ * not learned.  Returns true if the table changed (new entry or move). */
+bool mac_table_learn(struct mac_table *mt, const uint8_t mac[6], uint16_t vlan,
+		     void *port, uint64_t now_ms);
+/* The live entry for (@mac, @vlan), or NULL. */
+const struct mac_entry *mac_table_lookup(const struct mac_table *mt,
+					 const uint8_t mac[6], uint16_t vlan,
+					 uint64_t now_ms);
+/* Expires entries idle since mac-aging-time and trims an oversized table.
+ * Returns how many went. */
+size_t mac_table_run(struct mac_table *mt, uint64_t now_ms);
+void mac_table_flush(struct mac_table *mt);
+/* Removes the entries learned on @port (a deleted or reconfigured
+ * port). */
+void mac_table_flush_port(struct mac_table *mt, void *port);
+/* Seconds since the entry was last learned. */
+int mac_entry_age(const struct mac_table *mt, const struct mac_entry *e,
+		  uint64_t now_ms);
+/* Hands the caller the tags changed since the last call (malloc'd; free
+ * it) and their count in *@n. */
+uint64_t *mac_table_take_changes(struct mac_table *mt, size_t *n);
+
+/* ================= bridges and ports (vswitchd_bridge.c) ================= */
+
+/* Port VLAN modes, as vswitch.xml defines Port's vlan_mode. */
+enum port_vlan_mode {
+	PORT_VLAN_ACCESS,
+	PORT_VLAN_TRUNK,
+	PORT_VLAN_NATIVE_TAGGED,
+	PORT_VLAN_NATIVE_UNTAGGED,
+};
+
+struct vsw;
+struct bridge;
+
+/* One OpenFlow port of a bridge (a Port with its one Interface; bonds
+ * are not supported yet). */
+struct port {
+	struct hnode by_ofp;	    /* in bridge->ports, by ofp_port */
+	struct hnode by_dp;	    /* in vsw->dp_ports, by dp_port */
+	struct list_node in_bridge; /* bridge->port_list, by ofp_port */
+	struct bridge *bridge;
+	char *name;
+	uint32_t ofp_port; /* OpenFlow port number (OFPP_LOCAL: local) */
+	uint32_t dp_port;  /* datapath port, MVS_PORT_NONE for patch */
+	char *peer;	   /* patch ports: the peer port's name */
+	enum port_vlan_mode vlan_mode;
+	int vlan;	 /* access/native VLAN; -1 for trunk */
+	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
+	bool no_flood;	 /* OFPPC_NO_FLOOD */
+};
+
+/* What the DB (later) or a test says about a port. */
+struct port_config {
+	const char *name;
+	uint32_t ofp_port;
+	uint32_t dp_port;	/* MVS_PORT_NONE for patch ports */
+	const char *type;	/* "patch" or anything else */
+	const char *peer;	/* patch: options:peer */
+	int tag;		/* Port.tag; -1: none */
+	const uint16_t *trunks; /* Port.trunks */
+	size_t n_trunks;
+	const char *vlan_mode; /* Port.vlan_mode; NULL: from tag */
+};
+
+struct bridge {
+	struct hnode node; /* in vsw->bridges, by name */
+	struct vsw *vsw;
+	uint64_t id; /* unique for the life of the process */
+	char *name;
+	struct hmap ports;	    /* struct port, by ofp_port */
+	struct list_node port_list; /* struct port, by ofp_port ascending */
+	struct flow_tables tables;
+	struct mac_table macs;
+	bool forward_bpdu;
+	uint64_t config_version; /* bumped by port and VLAN changes */
+};
+
+/* All bridges of one vswitchd, and the datapath ports they own. */
+struct vsw {
+	struct hmap bridges;  /* struct bridge, by name */
+	struct hmap dp_ports; /* struct port, by dp_port */
+	uint64_t next_bridge_id;
+};
+
+void vsw_init(struct vsw *vsw);
+void vsw_destroy(struct vsw *vsw);
+/* A new bridge with its local port (@local_dp_port; MVS_PORT_NONE for
+ * none) named after it.  -EEXIST if there is one of that name. */
+int vsw_add_bridge(struct vsw *vsw, const char *name, uint32_t local_dp_port,
+		   struct bridge **out);
+void vsw_del_bridge(struct vsw *vsw, struct bridge *br);
+struct bridge *vsw_find_bridge(const struct vsw *vsw, const char *name);
+struct bridge *vsw_bridge_by_id(const struct vsw *vsw, uint64_t id);
+/* The port that owns datapath port @dp_port, or NULL. */
+struct port *vsw_port_by_dp(const struct vsw *vsw, uint32_t dp_port);
+
+/* Adds (or reconfigures, if @cfg->name exists) a port.  -EEXIST if the
+ * OpenFlow or datapath port number is another port's, -EINVAL for a
+ * bad configuration.  A reconfigured port forgets its learned MACs. */
+int bridge_set_port(struct bridge *br, const struct port_config *cfg,
+		    struct port **out);
+void bridge_del_port(struct bridge *br, struct port *port);
+struct port *bridge_port_by_ofp(const struct bridge *br, uint32_t ofp_port);
+struct port *bridge_port_by_name(const struct bridge *br, const char *name);
+/* other_config:mac-aging-time and mac-table-size (NULL: default). */
+void bridge_set_mac_config(struct bridge *br, const char *aging_time,
+			   const char *table_size);
+/* The bridge's port names, for the flow syntax (free with free()). */
+struct ofp_port_map *bridge_port_map(const struct bridge *br);
+/* True if @port carries @vlan (Open vSwitch's xbundle_includes_vlan for
+ * a single tag). */
+bool port_includes_vlan(const struct port *port, uint16_t vlan);
+/* True if @port trunks @vlan (not access, and in its trunks). */
+bool port_trunks_vlan(const struct port *port, uint16_t vlan);
+
+/* ================= datapath actions (vswitchd_odp.c) ================= */
+
+/* A growable buffer of netlink attributes (MVS_ACTION_ATTR_*). */
+struct odp_buf {
+	uint8_t *data;
+	size_t size, alloc;
+};
+
+void odp_buf_init(struct odp_buf *b);
+void odp_buf_free(struct odp_buf *b);
+void odp_put_attr(struct odp_buf *b, uint16_t type, const void *data,
+		  size_t len);
+void odp_put_u32(struct odp_buf *b, uint16_t type, uint32_t value);
+void odp_put_flag(struct odp_buf *b, uint16_t type);
+/* Appends Open vSwitch's text for datapath actions ("2,push_vlan(vid=5,
+ * pcp=0),3", "drop" when empty).  Malformed attributes print as such. */
+void odp_actions_format(struct ds *s, const void *data, size_t size);
+
+/* ================= translation (vswitchd_xlate.c) ================= */
+
+/* A trace of a translation, as ofproto/trace prints it. */
+enum trace_type {
+	TRACE_BRIDGE,
+	TRACE_TABLE,
+	TRACE_ACTION,
+	TRACE_DETAIL,
+	TRACE_WARN,
+	TRACE_ERROR,
+};
+
+struct trace_node {
+	struct list_node node;
+	enum trace_type type;
+	char *text;
+	struct list_node subs;
+};
+
+void trace_list_free(struct list_node *list);
+/* Appends the tree in ofproto/trace's layout. */
+void trace_list_format(struct ds *s, const struct list_node *list, int level);
+
+/* What a translation used: the rules (referenced), the destination MACs
+ * it looked up (so a learning change invalidates exactly the megaflows
+ * that depend on it), the sources it learned (refreshed when the
+ * megaflow's statistics come back) and the bridges' versions.  Bridges
+ * are named by id, so deps may outlive a deleted bridge safely. */
+struct xlate_learned {
+	uint64_t bridge_id;
+	uint32_t in_ofp_port;
+	uint16_t vlan;
+	uint8_t mac[6];
+};
+
+struct xlate_dep_bridge {
+	uint64_t bridge_id;
+	uint64_t tables_version, config_version;
+};
+
+struct xlate_deps {
+	struct vsw *vsw;
+	struct rule **rules;
+	size_t n_rules, rules_cap;
+	uint64_t *mac_tags; /* mac_tag() of destinations looked up */
+	size_t n_mac_tags, mac_tags_cap;
+	struct xlate_learned *learned;
+	size_t n_learned, learned_cap;
+	struct xlate_dep_bridge *bridges;
+	size_t n_bridges, bridges_cap;
+};
+
+enum xlate_error {
+	XLATE_OK,
+	XLATE_RECURSION_TOO_DEEP,
+	XLATE_TOO_MANY_RESUBMITS,
+	XLATE_UNKNOWN_PORT,
+};
+
+struct xlate_out {
+	struct odp_buf actions; /* MVS_ACTION_ATTR_* */
+	struct mvs_key mask;	/* the megaflow mask, for the datapath */
+	struct flow wc;		/* the same in struct flow's shape */
+	struct flow flow;	/* the flow as translated (before actions) */
+	struct flow final_flow; /* after the actions changed it */
+	struct xlate_deps deps;
+	enum xlate_error error;
+};
+
+void xlate_out_init(struct xlate_out *out);
+void xlate_out_uninit(struct xlate_out *out);
+const char *xlate_strerror(enum xlate_error e);
+
+/* Translates a datapath miss: @key (from the datapath of @br's ports)
+ * becomes a flow (the datapath in_port becomes the OpenFlow port), runs
+ * @br's tables from table 0, and fills @out with the datapath actions,
+ * the megaflow mask (every bit the translation looked at, and nothing
+ * else) and what the translation used.  With @packet (a real miss) the
+ * translation has side effects: MAC learning, rule counters.  Returns 0,
+ * or -ENOENT if @key's in_port is none of @br's ports (@out then says
+ * drop). */
+int xlate_miss(struct bridge *br, const struct mvs_key *key,
+	       const struct dp_packet *packet, struct xlate_out *out);
+/* The same from a struct flow (ofproto/trace), with @trace (may be NULL)
+ * collecting the trace nodes and side effects only if @may_learn. */
+int xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
+	       uint64_t packet_len, struct list_node *trace,
+	       struct xlate_out *out);
+
+/* Releases the references @deps holds. */
+void xlate_deps_uninit(struct xlate_deps *deps);
+/* True if a table or port configuration @deps used changed since. */
+bool xlate_deps_stale(const struct xlate_deps *deps);
+/* True if one of @tags (from mac_table_take_changes) is a destination
+ * @deps looked up. */
+bool xlate_deps_uses_mac(const struct xlate_deps *deps, const uint64_t *tags,
+			 size_t n);
+/* Credits a megaflow's statistics to the rules it used and refreshes the
+ * MACs it learned (Open vSwitch's xlate cache push). */
+void xlate_deps_push_stats(const struct xlate_deps *deps, uint64_t n_packets,
+			   uint64_t n_bytes, uint64_t used_ms);
+
+/* The state of one translation, shared by vswitchd_xlate.c and
+ * vswitchd_normal.c. */
+struct xlate_ctx {
+	struct bridge *br;	 /* the bridge being translated in */
+	const struct flow *orig; /* the flow as it came in */
+	struct flow flow;	 /* the packet as the actions changed it */
+	struct flow base;    /* the packet as the datapath actions left it */
+	struct flow *wc;     /* the megaflow mask being built */
+	struct odp_buf *odp; /* the datapath actions being built */
+	struct xlate_deps *deps;
+	struct list_node *trace; /* where trace nodes go; NULL: no trace */
+	bool may_learn;		 /* side effects: MAC learning, counters */
+	uint64_t packet_len;	 /* bytes credited to rules (with may_learn) */
+	uint64_t now_ms;
+	uint8_t table_id; /* the table being translated */
+	int depth;	  /* resubmits that went back or stayed in a table */
+	int resubmits;
+	enum xlate_error error;
+};
+
+/* Adds a trace node (if tracing) and returns it (NULL if not). */
+struct trace_node *xlate_report(struct xlate_ctx *ctx, enum trace_type type,
+				const char *fmt, ...) PRINTF_FMT(3, 4);
+/* Outputs to OpenFlow port @ofp_port of the current bridge: commits the
+ * flow's changes as datapath actions and adds an output, or continues in
+ * the peer bridge of a patch port. */
+void xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port);
+void xlate_deps_add_mac(struct xlate_deps *deps, uint64_t tag);
+void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
+			    uint32_t in_ofp_port, uint16_t vlan,
+			    const uint8_t mac[6]);
+
+/* ================= NORMAL (vswitchd_normal.c) ================= */
+
+void xlate_normal(struct xlate_ctx *ctx);
+
+/* ================= ofproto/trace and appctl ================= */
+
+/* ofproto/trace BRIDGE FLOW: the full text Open vSwitch prints, or an
+ * error (malloc'd message in *@error). */
+int vswitchd_trace(struct vsw *vsw, int argc, const char *argv[],
+		   struct ds *out, char **error);
+
+/* Registers fdb/show, fdb/flush, fdb/stats-show, fdb/stats-clear,
+ * ofproto/list, ofproto/trace, bridge/dump-flows and the test hooks
+ * bridge/add-flow and bridge/del-flows with svc's appctl, serving @vsw. */
+void vswitchd_appctl_register(struct vsw *vsw);
+
+/* The text of each command, for the handlers and the tests: 0 and the
+ * reply in @out, or -errno and the message in @out. */
+int vswitchd_fdb_show(struct vsw *vsw, const char *bridge, struct ds *out);
+int vswitchd_fdb_flush(struct vsw *vsw, const char *bridge, struct ds *out);
+int vswitchd_fdb_stats_show(struct vsw *vsw, const char *bridge,
+			    struct ds *out);
+int vswitchd_fdb_stats_clear(struct vsw *vsw, const char *bridge,
+			     struct ds *out);
+int vswitchd_ofproto_list(struct vsw *vsw, struct ds *out);
+int vswitchd_dump_flows(struct vsw *vsw, const char *bridge, bool offload_stats,
+			struct ds *out);
+int vswitchd_add_flow(struct vsw *vsw, const char *bridge, const char *flow,
+		      struct ds *out);
+int vswitchd_del_flows(struct vsw *vsw, const char *bridge, const char *flow,
+		       struct ds *out);
+
+#endif

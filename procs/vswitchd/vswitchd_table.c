@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_table: the OpenFlow tables 0-254 of a bridge: rules with
+ * priority, cookie, timeouts and counters, changed by flow-mods with
+ * OpenFlow's add/modify/delete semantics (loose and strict), expired by
+ * idle and hard timeouts.  Each table is a classifier.
+ *
+ * A rule is reference-counted: the table holds one reference, and a
+ * translation that used the rule holds one until its megaflow goes, so
+ * the rule's counters can still be credited after a delete.
+ */
+#include "vswitchd.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rule *
+rule_from_cls(const struct cls_rule *cr)
+{
+	return (struct rule *)(void *)((char *)(uintptr_t)cr -
+				       offsetof(struct rule, cr));
+}
+
+void
+rule_ref(struct rule *rule)
+{
+	rule->refcnt++;
+}
+
+void
+rule_unref(struct rule *rule)
+{
+	if (rule && !--rule->refcnt) {
+		ofpacts_free(&rule->actions);
+		free(rule);
+	}
+}
+
+void
+rule_credit_stats(struct rule *rule, uint64_t n_packets, uint64_t n_bytes,
+		  uint64_t used_ms)
+{
+	if (!(rule->flags & OFPFF_NO_PKT_COUNTS))
+		rule->n_packets += n_packets;
+	if (!(rule->flags & OFPFF_NO_BYT_COUNTS))
+		rule->n_bytes += n_bytes;
+	if (n_packets && used_ms > rule->used_ms)
+		rule->used_ms = used_ms;
+}
+
+static struct rule *
+rule_new(const struct ofp_flow_mod *fm, uint8_t table_id, uint64_t now_ms)
+{
+	struct rule *r = xzalloc(sizeof *r);
+
+	r->cr.match = fm->match;
+	match_canonicalize(&r->cr.match);
+	r->cr.priority = fm->priority;
+	r->table_id = table_id;
+	r->cookie = fm->new_cookie;
+	r->idle_timeout = fm->idle_timeout;
+	r->hard_timeout = fm->hard_timeout;
+	r->importance = fm->importance;
+	r->flags = fm->flags;
+	r->created_ms = r->modified_ms = r->used_ms = now_ms;
+	ofpacts_clone(&r->actions, &fm->ofpacts);
+	r->refcnt = 1;
+	return r;
+}
+
+static void
+rule_remove(struct flow_tables *t, struct rule *rule,
+	    enum rule_removed_reason why,
+	    void (*removed)(struct rule *, enum rule_removed_reason, void *),
+	    void *aux)
+{
+	if (removed)
+		removed(rule, why, aux);
+	cls_remove(&t->cls[rule->table_id], &rule->cr);
+	rule->removed = true;
+	t->n_rules--;
+	t->version++;
+	rule_unref(rule);
+}
+
+void
+tables_init(struct flow_tables *t, uint64_t now_ms)
+{
+	struct ofp_flow_mod fm;
+	char *err;
+
+	memset(t, 0, sizeof *t);
+	for (int i = 0; i < OFTABLE_N; i++)
+		cls_init(&t->cls[i]);
+	err = ofp_flow_mod_parse(&fm, "priority=0,actions=NORMAL", OFPFC_ADD,
+				 NULL);
+	if (!err) {
+		tables_flow_mod(t, &fm, false, now_ms, NULL, NULL);
+		ofp_flow_mod_uninit(&fm);
+	}
+	free(err);
+}
+
+static void
+drop_rule(struct cls_rule *cr, void *aux)
+{
+	struct flow_tables *t = aux;
+	struct rule *rule = rule_from_cls(cr);
+
+	cls_remove(&t->cls[rule->table_id], cr);
+	rule->removed = true;
+	rule_unref(rule);
+}
+
+void
+tables_destroy(struct flow_tables *t)
+{
+	for (int i = 0; i < OFTABLE_N; i++) {
+		cls_for_each(&t->cls[i], drop_rule, t);
+		cls_destroy(&t->cls[i]);
+	}
+	t->n_rules = 0;
+}
+
+/* ---- collecting the rules a flow-mod addresses ---- */
+
+struct collect {
+	const struct match *criteria; /* NULL: all */
+	int priority;		      /* strict: this priority, else -1 */
+	uint32_t out_port;
+	uint64_t cookie, cookie_mask;
+	struct rule **rules;
+	size_t n, cap;
+};
+
+static void
+collect_one(struct cls_rule *cr, void *aux)
+{
+	struct collect *c = aux;
+	struct rule *r = rule_from_cls(cr);
+
+	if (c->criteria && !cls_rule_is_loose_match(cr, c->criteria))
+		return;
+	if ((r->cookie ^ c->cookie) & c->cookie_mask)
+		return;
+	if (!ofpacts_output_to_port(r->actions.data, r->actions.size,
+				    c->out_port))
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->rules = xrealloc(c->rules, c->cap * sizeof *c->rules);
+	}
+	rule_ref(r);
+	c->rules[c->n++] = r;
+}
+
+static int
+cmp_rules(const void *a_, const void *b_)
+{
+	const struct rule *a = *(struct rule *const *)a_;
+	const struct rule *b = *(struct rule *const *)b_;
+
+	if (a->table_id != b->table_id)
+		return a->table_id < b->table_id ? -1 : 1;
+	if (a->cr.priority != b->cr.priority)
+		return a->cr.priority > b->cr.priority ? -1 : 1;
+	return a->created_ms < b->created_ms ? -1
+					     : a->created_ms > b->created_ms;
+}
+
+struct rule **
+tables_collect(const struct flow_tables *t, uint8_t table_id,
+	       const struct match *criteria, uint32_t out_port, uint64_t cookie,
+	       uint64_t cookie_mask, size_t *n)
+{
+	struct collect c = {
+		.criteria = criteria,
+		.out_port = out_port,
+		.cookie = cookie,
+		.cookie_mask = cookie_mask,
+	};
+
+	for (int i = 0; i < OFTABLE_N; i++)
+		if (table_id == OFP_TABLE_ANY || table_id == i)
+			cls_for_each(&t->cls[i], collect_one, &c);
+	if (c.n > 1)
+		qsort(c.rules, c.n, sizeof *c.rules, cmp_rules);
+	*n = c.n;
+	return c.rules;
+}
+
+/* The rules a strict or loose modify/delete addresses. */
+static struct rule **
+collect_for(const struct flow_tables *t, const struct ofp_flow_mod *fm,
+	    bool strict, size_t *n)
+{
+	if (!strict)
+		return tables_collect(t, fm->table_id, &fm->match, fm->out_port,
+				      fm->cookie, fm->cookie_mask, n);
+
+	/* Strict: the one rule per table with exactly this match and
+	 * priority. */
+	struct rule **rules = xmalloc(OFTABLE_N * sizeof *rules);
+	*n = 0;
+	for (int i = 0; i < OFTABLE_N; i++) {
+		struct cls_rule *cr;
+		struct rule *r;
+
+		if (fm->table_id != OFP_TABLE_ANY && fm->table_id != i)
+			continue;
+		cr = cls_find_exact(&t->cls[i], &fm->match, fm->priority);
+		if (!cr)
+			continue;
+		r = rule_from_cls(cr);
+		if (((r->cookie ^ fm->cookie) & fm->cookie_mask) ||
+		    !ofpacts_output_to_port(r->actions.data, r->actions.size,
+					    fm->out_port))
+			continue;
+		rule_ref(r);
+		rules[(*n)++] = r;
+	}
+	return rules;
+}
+
+/* Brackets removals from any table (cls_batch_begin/end on each). */
+static void
+batch(struct flow_tables *t, bool begin)
+{
+	for (int i = 0; i < OFTABLE_N; i++) {
+		if (begin)
+			cls_batch_begin(&t->cls[i]);
+		else
+			cls_batch_end(&t->cls[i]);
+	}
+}
+
+static void
+unref_all(struct rule **rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rule_unref(rules[i]);
+	free(rules);
+}
+
+/* True if some rule of priority @priority in @cls overlaps @match: some
+ * packet could match both (they agree wherever both masks have bits). */
+struct overlap {
+	const struct match *match;
+	int priority;
+	bool found;
+};
+
+static void
+overlap_one(struct cls_rule *cr, void *aux)
+{
+	struct overlap *o = aux;
+	const uint64_t *af = flow_u64(&cr->match.flow);
+	const uint64_t *am = flow_u64(&cr->match.mask);
+	const uint64_t *bf = flow_u64(&o->match->flow);
+	const uint64_t *bm = flow_u64(&o->match->mask);
+
+	if (cr->priority != o->priority)
+		return;
+	for (size_t i = 0; i < FLOW_WORDS; i++)
+		if ((af[i] ^ bf[i]) & am[i] & bm[i])
+			return;
+	o->found = true;
+}
+
+static int
+add_flow(struct flow_tables *t, const struct ofp_flow_mod *fm, uint64_t now_ms)
+{
+	uint8_t table_id = fm->table_id == OFP_TABLE_ANY ? 0 : fm->table_id;
+	struct classifier *cls = &t->cls[table_id];
+	struct rule *rule, *old;
+	struct cls_rule *old_cr;
+
+	if (table_id >= OFTABLE_N)
+		return -EINVAL;
+	if (fm->flags & OFPFF_CHECK_OVERLAP) {
+		struct overlap o = { &fm->match, fm->priority, false };
+		cls_for_each(cls, overlap_one, &o);
+		if (o.found)
+			return -EEXIST;
+	}
+	rule = rule_new(fm, table_id, now_ms);
+	old_cr = cls_insert(cls, &rule->cr);
+	if (!old_cr) {
+		t->n_rules++;
+		t->version++;
+		return 0;
+	}
+	/* Replace the rule with the same match and priority: as in Open
+	 * vSwitch, counters and duration start again, the time of the last
+	 * hit (idle_age) carries over. */
+	old = rule_from_cls(old_cr);
+	rule->used_ms = old->used_ms;
+	cls_remove(cls, old_cr);
+	old->removed = true;
+	rule_unref(old);
+	cls_insert(cls, &rule->cr);
+	t->version++;
+	return 0;
+}
+
+static int
+modify_flows(struct flow_tables *t, const struct ofp_flow_mod *fm, bool strict,
+	     bool may_add, uint64_t now_ms)
+{
+	size_t n;
+	struct rule **rules = collect_for(t, fm, strict, &n);
+
+	if (!n) {
+		free(rules);
+		return may_add ? add_flow(t, fm, now_ms) : 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct rule *r = rules[i];
+		ofpacts_free(&r->actions);
+		ofpacts_clone(&r->actions, &fm->ofpacts);
+		if (fm->modify_cookie)
+			r->cookie = fm->new_cookie;
+		if (fm->flags & OFPFF_RESET_COUNTS)
+			r->n_packets = r->n_bytes = 0;
+		r->modified_ms = now_ms;
+	}
+	t->version++;
+	unref_all(rules, n);
+	return 0;
+}
+
+static void
+delete_flows(struct flow_tables *t, const struct ofp_flow_mod *fm, bool strict,
+	     void (*removed)(struct rule *, enum rule_removed_reason, void *),
+	     void *aux)
+{
+	size_t n;
+	struct rule **rules = collect_for(t, fm, strict, &n);
+
+	batch(t, true);
+	for (size_t i = 0; i < n; i++)
+		rule_remove(t, rules[i], RULE_REMOVED_DELETE, removed, aux);
+	batch(t, false);
+	unref_all(rules, n);
+}
+
+int
+tables_flow_mod(struct flow_tables *t, const struct ofp_flow_mod *fm,
+		bool modify_may_add, uint64_t now_ms,
+		void (*removed)(struct rule *, enum rule_removed_reason,
+				void *aux),
+		void *aux)
+{
+	switch (fm->command) {
+	case OFPFC_ADD:
+		return add_flow(t, fm, now_ms);
+	case OFPFC_MODIFY:
+	case OFPFC_MODIFY_STRICT:
+		return modify_flows(t, fm, fm->command == OFPFC_MODIFY_STRICT,
+				    modify_may_add, now_ms);
+	case OFPFC_DELETE:
+	case OFPFC_DELETE_STRICT:
+		delete_flows(t, fm, fm->command == OFPFC_DELETE_STRICT, removed,
+			     aux);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+struct rule *
+tables_lookup(const struct flow_tables *t, uint8_t table_id,
+	      const struct flow *flow, struct flow *wc)
+{
+	const struct cls_rule *cr;
+
+	if (table_id >= OFTABLE_N)
+		return NULL;
+	cr = cls_lookup(&t->cls[table_id], flow, wc);
+	return cr ? rule_from_cls(cr) : NULL;
+}
+
+size_t
+tables_expire(struct flow_tables *t, uint64_t now_ms,
+	      void (*removed)(struct rule *, enum rule_removed_reason,
+			      void *aux),
+	      void *aux)
+{
+	size_t n, gone = 0;
+	struct rule **rules =
+		tables_collect(t, OFP_TABLE_ANY, NULL, OFPP_NONE, 0, 0, &n);
+
+	batch(t, true);
+	for (size_t i = 0; i < n; i++) {
+		struct rule *r = rules[i];
+		if (r->hard_timeout &&
+		    now_ms >= r->created_ms + r->hard_timeout * 1000ull) {
+			rule_remove(t, r, RULE_REMOVED_HARD_TIMEOUT, removed,
+				    aux);
+			gone++;
+		} else if (r->idle_timeout &&
+			   now_ms >= r->used_ms + r->idle_timeout * 1000ull) {
+			rule_remove(t, r, RULE_REMOVED_IDLE_TIMEOUT, removed,
+				    aux);
+			gone++;
+		}
+	}
+	batch(t, false);
+	unref_all(rules, n);
+	return gone;
+}

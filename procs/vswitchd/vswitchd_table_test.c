@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_table_test: flow-mod semantics (add and replace, modify and
+ * delete, loose and strict, cookies, out_port, check_overlap), timeouts,
+ * counters, and the version that tells translations a table changed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "vswitchd.h"
+
+static struct flow_tables t;
+
+static int
+mod(const char *s, enum ofp_flow_mod_command cmd, uint64_t now)
+{
+	struct ofp_flow_mod fm;
+	char *err = ofp_flow_mod_parse(&fm, s, cmd, NULL);
+	int rc;
+
+	CHECK(err == NULL);
+	if (err) {
+		fprintf(stderr, "%s: %s\n", s, err);
+		free(err);
+		return -EINVAL;
+	}
+	rc = tables_flow_mod(&t, &fm, false, now, NULL, NULL);
+	ofp_flow_mod_uninit(&fm);
+	return rc;
+}
+
+static size_t
+count(uint8_t table)
+{
+	size_t n;
+	struct rule **r = tables_collect(&t, table, NULL, OFPP_NONE, 0, 0, &n);
+
+	for (size_t i = 0; i < n; i++)
+		rule_unref(r[i]);
+	free(r);
+	return n;
+}
+
+static struct rule *
+lookup_port(uint8_t table, uint32_t in_port)
+{
+	struct flow f;
+
+	memset(&f, 0, sizeof f);
+	f.in_port = in_port;
+	f.hdr.eth_type = htons(ETH_TYPE_IP);
+	return tables_lookup(&t, table, &f, NULL);
+}
+
+static char *
+actions_of(const struct rule *r)
+{
+	struct ds s = DS_EMPTY;
+	ofpacts_format(&s, r->actions.data, r->actions.size, NULL);
+	return ds_steal(&s);
+}
+
+static void
+check_actions(const struct rule *r, const char *want)
+{
+	char *a;
+
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	a = actions_of(r);
+	CHECK_STREQ(a, want);
+	free(a);
+}
+
+static void
+test_default_and_add(void)
+{
+	struct rule *r;
+	uint64_t v;
+
+	tables_init(&t, 1000);
+	CHECK_EQ(count(OFP_TABLE_ANY), 1);
+	r = lookup_port(0, 7);
+	check_actions(r, "NORMAL");
+	CHECK_EQ(r->cr.priority, 0);
+
+	v = t.version;
+	CHECK_EQ(mod("priority=10,in_port=1,actions=output:2", OFPFC_ADD, 1000),
+		 0);
+	CHECK(t.version != v);
+	check_actions(lookup_port(0, 1), "output:2");
+	CHECK_EQ(mod("table=3,in_port=1,actions=drop", OFPFC_ADD, 1000), 0);
+	CHECK_EQ(count(3), 1);
+	CHECK_EQ(count(OFP_TABLE_ANY), 3);
+
+	/* Replace: same match and priority; counters start again, the last
+	 * hit carries over. */
+	r = lookup_port(0, 1);
+	rule_credit_stats(r, 3, 300, 1500);
+	CHECK_EQ(mod("priority=10,in_port=1,actions=output:3", OFPFC_ADD, 2000),
+		 0);
+	r = lookup_port(0, 1);
+	check_actions(r, "output:3");
+	CHECK_EQ(r->n_packets, 0);
+	CHECK_EQ(r->created_ms, 2000);
+	CHECK_EQ(r->used_ms, 1500);
+	CHECK_EQ(count(0), 2);
+
+	/* check_overlap: same priority, overlapping -> refused. */
+	CHECK_EQ(mod("priority=10,ip,check_overlap,actions=drop", OFPFC_ADD,
+		     2000),
+		 -EEXIST);
+	CHECK_EQ(mod("priority=11,ip,check_overlap,actions=drop", OFPFC_ADD,
+		     2000),
+		 0);
+	tables_destroy(&t);
+}
+
+static void
+test_modify_delete(void)
+{
+	struct rule *r;
+
+	tables_init(&t, 0);
+	CHECK_EQ(mod("cookie=0x1,priority=10,in_port=1,actions=output:2",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(mod("cookie=0x2,priority=20,in_port=1,ip,actions=output:3",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(mod("cookie=0x2,priority=10,in_port=2,actions=output:3",
+		     OFPFC_ADD, 0),
+		 0);
+	r = lookup_port(0, 2);
+	rule_credit_stats(r, 5, 500, 10);
+
+	/* Loose modify: every rule within in_port=2 (one), counters kept. */
+	CHECK_EQ(mod("in_port=2,actions=output:4", OFPFC_MODIFY, 20), 0);
+	r = lookup_port(0, 2);
+	check_actions(r, "output:4");
+	CHECK_EQ(r->n_packets, 5);
+	CHECK_EQ(r->cookie, 2);
+	/* Strict modify needs the priority: priority=11 matches nothing. */
+	CHECK_EQ(mod("priority=11,in_port=2,actions=output:5",
+		     OFPFC_MODIFY_STRICT, 20),
+		 0);
+	check_actions(lookup_port(0, 2), "output:4");
+	CHECK_EQ(mod("priority=10,in_port=2,cookie=0x9,reset_counts,actions="
+		     "output:5",
+		     OFPFC_MODIFY_STRICT, 20),
+		 0);
+	r = lookup_port(0, 2);
+	check_actions(r, "output:5");
+	CHECK_EQ(r->cookie, 9);
+	CHECK_EQ(r->n_packets, 0);
+
+	/* Loose delete of in_port=1: both in_port=1 rules (the ip one is
+	 * within it too); the default stays. */
+	CHECK_EQ(count(0), 4);
+	CHECK_EQ(mod("in_port=1", OFPFC_DELETE, 30), 0);
+	CHECK_EQ(count(0), 2);
+	/* Cookie-masked and out_port-filtered deletes. */
+	CHECK_EQ(mod("cookie=0x1/0xff", OFPFC_DELETE, 30), 0);
+	CHECK_EQ(count(0), 2);
+	CHECK_EQ(mod("out_port=4", OFPFC_DELETE, 30), 0);
+	CHECK_EQ(count(0), 2);
+	CHECK_EQ(mod("out_port=5", OFPFC_DELETE, 30), 0);
+	CHECK_EQ(count(0), 1);
+	/* Strict delete of the default flow. */
+	CHECK_EQ(mod("priority=1", OFPFC_DELETE_STRICT, 30), 0);
+	CHECK_EQ(count(0), 1);
+	CHECK_EQ(mod("priority=0", OFPFC_DELETE_STRICT, 30), 0);
+	CHECK_EQ(count(0), 0);
+	CHECK(lookup_port(0, 1) == NULL);
+	tables_destroy(&t);
+}
+
+static int n_removed;
+static enum rule_removed_reason last_reason;
+
+static void
+removed(struct rule *r, enum rule_removed_reason why, void *aux)
+{
+	n_removed++;
+	last_reason = why;
+}
+
+static void
+test_timeouts_and_references(void)
+{
+	struct rule *r;
+
+	tables_init(&t, 0);
+	CHECK_EQ(mod("priority=5,in_port=1,idle_timeout=10,actions=drop",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(mod("priority=5,in_port=2,hard_timeout=20,actions=drop",
+		     OFPFC_ADD, 0),
+		 0);
+	r = lookup_port(0, 1);
+	rule_ref(r); /* as a megaflow's translation would */
+	CHECK_EQ(tables_expire(&t, 9000, removed, NULL), 0);
+	rule_credit_stats(r, 1, 60, 9000); /* a hit keeps it alive */
+	CHECK_EQ(tables_expire(&t, 18000, removed, NULL), 0);
+	CHECK_EQ(tables_expire(&t, 19000, removed, NULL), 1);
+	CHECK_EQ(last_reason, RULE_REMOVED_IDLE_TIMEOUT);
+	CHECK(r->removed);
+	/* The translation's reference keeps it readable after it left. */
+	rule_credit_stats(r, 1, 60, 19500);
+	CHECK_EQ(r->n_packets, 2);
+	rule_unref(r);
+	CHECK_EQ(tables_expire(&t, 20000, removed, NULL), 1);
+	CHECK_EQ(last_reason, RULE_REMOVED_HARD_TIMEOUT);
+	CHECK_EQ(n_removed, 2);
+	CHECK_EQ(count(0), 1);
+	tables_destroy(&t);
+}
+
+int
+main(void)
+{
+	CHECK_RUN(test_default_and_add);
+	CHECK_RUN(test_modify_delete);
+	CHECK_RUN(test_timeouts_and_references);
+	CHECK_EXIT();
+}

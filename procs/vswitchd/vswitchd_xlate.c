@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_xlate: translation.  A missed packet's datapath key becomes a
+ * struct flow; the bridge's OpenFlow tables run on it from table 0; the
+ * actions become datapath actions, and every field the lookups and
+ * actions looked at goes into the megaflow mask, so the datapath can
+ * answer every packet that agrees on those bits without asking again.
+ *
+ * The masks follow Open vSwitch's rules exactly (xlate_wc_init,
+ * xlate_wc_finish, the commit of header changes), so a table and a packet
+ * give the same megaflow here and in Open vSwitch, which the unit tests
+ * check against strings recorded from it.
+ */
+#include "vswitchd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+LOG_MODULE(xlate);
+
+#define MAX_DEPTH 64	   /* Open vSwitch's resubmit depth limit */
+#define MAX_RESUBMITS 4096 /* and its resubmit count limit */
+
+static void do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *a,
+			     bool is_last_action);
+
+const char *
+xlate_strerror(enum xlate_error e)
+{
+	switch (e) {
+	case XLATE_OK:
+		return "OK";
+	case XLATE_RECURSION_TOO_DEEP:
+		return "Recursion too deep";
+	case XLATE_TOO_MANY_RESUBMITS:
+		return "Too many resubmits";
+	case XLATE_UNKNOWN_PORT:
+		return "Unknown input port";
+	}
+	return "Unknown error";
+}
+
+/* ---- trace nodes ---- */
+
+static struct trace_node *
+trace_add(struct list_node *list, enum trace_type type, char *text)
+{
+	struct trace_node *n = xzalloc(sizeof *n);
+
+	n->type = type;
+	n->text = text;
+	list_init(&n->subs);
+	list_push_back(list, &n->node);
+	return n;
+}
+
+struct trace_node *
+xlate_report(struct xlate_ctx *ctx, enum trace_type type, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	if (!ctx->trace)
+		return NULL;
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	return trace_add(ctx->trace, type, text);
+}
+
+void
+trace_list_free(struct list_node *list)
+{
+	struct trace_node *n, *next;
+
+	LIST_FOR_EACH_SAFE (n, next, node, list) {
+		list_remove(&n->node);
+		trace_list_free(&n->subs);
+		free(n->text);
+		free(n);
+	}
+}
+
+void
+trace_list_format(struct ds *s, const struct list_node *list, int level)
+{
+	const struct trace_node *n;
+
+	LIST_FOR_EACH (n, node, list) {
+		/* A node that is not the last, or is a leaf by kind, goes one
+		 * step in; its children two. */
+		bool more = n->node.next != list || n->type == TRACE_ACTION ||
+			    n->type == TRACE_DETAIL || n->type == TRACE_WARN ||
+			    n->type == TRACE_ERROR;
+		int indent = (level + more) * 4;
+
+		if (n->type == TRACE_BRIDGE)
+			ds_put_char(s, '\n');
+		ds_printf(s, "%*s", indent, "");
+		switch (n->type) {
+		case TRACE_DETAIL:
+			ds_printf(s, " -> %s\n", n->text);
+			break;
+		case TRACE_WARN:
+			ds_printf(s, " >> %s\n", n->text);
+			break;
+		case TRACE_ERROR:
+			ds_printf(s, " >>>> %s <<<<\n", n->text);
+			break;
+		case TRACE_BRIDGE:
+			ds_printf(s, "%s\n%*s", n->text, indent, "");
+			for (size_t i = strlen(n->text); i > 0; i--)
+				ds_put_char(s, '-');
+			ds_put_char(s, '\n');
+			break;
+		case TRACE_TABLE:
+		case TRACE_ACTION:
+			ds_printf(s, "%s\n", n->text);
+			break;
+		}
+		trace_list_format(s, &n->subs, level + 2 * more);
+	}
+}
+
+/* ---- what a translation used ---- */
+
+#define GROW(ARR, N, CAP)                                               \
+	do {                                                            \
+		if ((N) == (CAP)) {                                     \
+			(CAP) = (CAP) ? (CAP)*2 : 4;                    \
+			(ARR) = xrealloc((ARR), (CAP) * sizeof *(ARR)); \
+		}                                                       \
+	} while (0)
+
+static void
+deps_add_rule(struct xlate_deps *d, struct rule *rule)
+{
+	GROW(d->rules, d->n_rules, d->rules_cap);
+	rule_ref(rule);
+	d->rules[d->n_rules++] = rule;
+}
+
+void
+xlate_deps_add_mac(struct xlate_deps *d, uint64_t tag)
+{
+	for (size_t i = 0; i < d->n_mac_tags; i++)
+		if (d->mac_tags[i] == tag)
+			return;
+	GROW(d->mac_tags, d->n_mac_tags, d->mac_tags_cap);
+	d->mac_tags[d->n_mac_tags++] = tag;
+}
+
+void
+xlate_deps_add_learned(struct xlate_deps *d, const struct bridge *br,
+		       uint32_t in_ofp_port, uint16_t vlan,
+		       const uint8_t mac[6])
+{
+	struct xlate_learned *l;
+
+	GROW(d->learned, d->n_learned, d->learned_cap);
+	l = &d->learned[d->n_learned++];
+	l->bridge_id = br->id;
+	l->in_ofp_port = in_ofp_port;
+	l->vlan = vlan;
+	memcpy(l->mac, mac, 6);
+}
+
+static void
+deps_add_bridge(struct xlate_deps *d, const struct bridge *br)
+{
+	for (size_t i = 0; i < d->n_bridges; i++)
+		if (d->bridges[i].bridge_id == br->id)
+			return;
+	GROW(d->bridges, d->n_bridges, d->bridges_cap);
+	d->bridges[d->n_bridges].bridge_id = br->id;
+	d->bridges[d->n_bridges].tables_version = br->tables.version;
+	d->bridges[d->n_bridges++].config_version = br->config_version;
+}
+
+void
+xlate_deps_uninit(struct xlate_deps *d)
+{
+	for (size_t i = 0; i < d->n_rules; i++)
+		rule_unref(d->rules[i]);
+	free(d->rules);
+	free(d->mac_tags);
+	free(d->learned);
+	free(d->bridges);
+	memset(d, 0, sizeof *d);
+}
+
+bool
+xlate_deps_stale(const struct xlate_deps *d)
+{
+	for (size_t i = 0; i < d->n_bridges; i++) {
+		const struct bridge *br =
+			vsw_bridge_by_id(d->vsw, d->bridges[i].bridge_id);
+		if (!br || br->tables.version != d->bridges[i].tables_version ||
+		    br->config_version != d->bridges[i].config_version)
+			return true;
+	}
+	for (size_t i = 0; i < d->n_rules; i++)
+		if (d->rules[i]->removed)
+			return true;
+	return false;
+}
+
+bool
+xlate_deps_uses_mac(const struct xlate_deps *d, const uint64_t *tags, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d->n_mac_tags; j++)
+			if (tags[i] == d->mac_tags[j])
+				return true;
+	return false;
+}
+
+void
+xlate_deps_push_stats(const struct xlate_deps *d, uint64_t n_packets,
+		      uint64_t n_bytes, uint64_t used_ms)
+{
+	for (size_t i = 0; i < d->n_rules; i++)
+		rule_credit_stats(d->rules[i], n_packets, n_bytes, used_ms);
+	if (!n_packets)
+		return;
+	for (size_t i = 0; i < d->n_learned; i++) {
+		const struct xlate_learned *l = &d->learned[i];
+		struct bridge *br = vsw_bridge_by_id(d->vsw, l->bridge_id);
+		struct port *p =
+			br ? bridge_port_by_ofp(br, l->in_ofp_port) : NULL;
+		if (p)
+			mac_table_learn(&br->macs, l->mac, l->vlan, p, used_ms);
+	}
+}
+
+/* ---- committing header changes as datapath actions ---- */
+
+struct vlan_hdr {
+	uint16_t tpid, tci; /* network order */
+};
+
+static void
+get_vlans(const struct flow *f, struct vlan_hdr v[2])
+{
+	v[0].tpid = f->hdr.vlan_tpid;
+	v[0].tci = f->hdr.vlan_tci;
+	v[1].tpid = f->hdr.vlan2_tpid;
+	v[1].tci = f->hdr.vlan2_tci;
+}
+
+static void
+set_vlans(struct flow *f, const struct vlan_hdr v[2])
+{
+	f->hdr.vlan_tpid = v[0].tpid;
+	f->hdr.vlan_tci = v[0].tci;
+	f->hdr.vlan2_tpid = v[1].tpid;
+	f->hdr.vlan2_tci = v[1].tci;
+}
+
+static int
+count_vlans(const struct vlan_hdr v[2])
+{
+	int n = 0;
+	while (n < 2 && (v[n].tci & htons(MVS_VLAN_PRESENT)))
+		n++;
+	return n;
+}
+
+/* Open vSwitch's commit_vlan_action: pops the base's tags that differ
+ * (innermost common tags kept) and pushes the flow's. */
+static void
+commit_vlans(struct xlate_ctx *ctx)
+{
+	struct vlan_hdr b[2], f[2], wc[2];
+	int bn, fn;
+
+	get_vlans(&ctx->base, b);
+	get_vlans(&ctx->flow, f);
+	get_vlans(ctx->wc, wc);
+	bn = count_vlans(b) - 1;
+	fn = count_vlans(f) - 1;
+	while (bn >= 0 && fn >= 0 && b[bn].tpid == f[fn].tpid &&
+	       b[bn].tci == f[fn].tci) {
+		bn--;
+		fn--;
+	}
+	for (; bn >= 0; bn--) {
+		odp_put_flag(ctx->odp, MVS_ACTION_ATTR_POP_VLAN);
+		wc[bn].tpid = wc[bn].tci = 0xffff;
+	}
+	for (; fn >= 0; fn--) {
+		struct mvs_act_push_vlan pv = { f[fn].tpid, f[fn].tci };
+		odp_put_attr(ctx->odp, MVS_ACTION_ATTR_PUSH_VLAN, &pv,
+			     sizeof pv);
+	}
+	set_vlans(ctx->wc, wc);
+	set_vlans(&ctx->base, f);
+}
+
+static void
+commit_eth(struct xlate_ctx *ctx)
+{
+	struct mvs_act_set_eth e;
+	bool src = memcmp(ctx->flow.hdr.eth_src, ctx->base.hdr.eth_src, 6);
+	bool dst = memcmp(ctx->flow.hdr.eth_dst, ctx->base.hdr.eth_dst, 6);
+
+	if (!src && !dst)
+		return;
+	memset(&e, 0, sizeof e);
+	memcpy(e.src, ctx->flow.hdr.eth_src, 6);
+	memcpy(e.dst, ctx->flow.hdr.eth_dst, 6);
+	if (src) {
+		memset(e.src_mask, 0xff, 6);
+		memset(ctx->wc->hdr.eth_src, 0xff, 6);
+	}
+	if (dst) {
+		memset(e.dst_mask, 0xff, 6);
+		memset(ctx->wc->hdr.eth_dst, 0xff, 6);
+	}
+	odp_put_attr(ctx->odp, MVS_ACTION_ATTR_SET_ETH, &e, sizeof e);
+	memcpy(ctx->base.hdr.eth_src, ctx->flow.hdr.eth_src, 6);
+	memcpy(ctx->base.hdr.eth_dst, ctx->flow.hdr.eth_dst, 6);
+}
+
+static void
+commit(struct xlate_ctx *ctx)
+{
+	commit_eth(ctx);
+	commit_vlans(ctx);
+}
+
+/* ---- output ---- */
+
+/* The patch port @port leads to, if both ends name each other. */
+static struct port *
+patch_peer(const struct port *port)
+{
+	struct hnode *n;
+
+	if (!port->peer)
+		return NULL;
+	HMAP_FOR_EACH (n, &port->bridge->vsw->bridges) {
+		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
+		struct port *p = bridge_port_by_name(br, port->peer);
+		if (p)
+			return p->peer && !strcmp(p->peer, port->name) ? p
+								       : NULL;
+	}
+	return NULL;
+}
+
+static void xlate_table(struct xlate_ctx *ctx, uint32_t in_port,
+			uint8_t table_id, bool is_last_action);
+
+/* Open vSwitch's patch_port_output: the packet enters the peer bridge
+ * through the peer port, with fresh metadata and registers, and comes
+ * back unchanged for whatever this bridge does next. */
+static void
+patch_output(struct xlate_ctx *ctx, struct port *out)
+{
+	struct flow old_flow = ctx->flow;
+	struct mvs_key_tunnel old_tnl_wc = ctx->wc->tunnel;
+	struct bridge *old_br = ctx->br;
+	struct list_node *old_trace = ctx->trace;
+	uint8_t old_table = ctx->table_id;
+	struct trace_node *t;
+
+	ctx->flow.in_port = out->ofp_port;
+	ctx->flow.metadata = 0;
+	memset(&ctx->flow.tunnel, 0, sizeof ctx->flow.tunnel);
+	memset(&ctx->wc->tunnel, 0, sizeof ctx->wc->tunnel);
+	memset(ctx->flow.regs, 0, sizeof ctx->flow.regs);
+	ctx->flow.actset_output = OFPP_UNSET;
+	t = xlate_report(ctx, TRACE_BRIDGE, "bridge(\"%s\")",
+			 out->bridge->name);
+	if (t)
+		ctx->trace = &t->subs;
+	ctx->br = out->bridge;
+	deps_add_bridge(ctx->deps, ctx->br);
+	xlate_table(ctx, out->ofp_port, 0, true);
+
+	ctx->trace = old_trace;
+	ctx->flow = old_flow;
+	ctx->br = old_br;
+	ctx->table_id = old_table;
+	ctx->wc->tunnel = old_tnl_wc;
+	/* Errors in the peer bridge do not propagate back. */
+	ctx->error = XLATE_OK;
+}
+
+void
+xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port)
+{
+	struct port *port = bridge_port_by_ofp(ctx->br, ofp_port);
+
+	if (!port) {
+		xlate_report(ctx, TRACE_WARN, "Nonexistent output port");
+		return;
+	}
+	if (port->peer) {
+		struct port *peer = patch_peer(port);
+		if (peer)
+			patch_output(ctx, peer);
+		return;
+	}
+	if (port->dp_port == MVS_PORT_NONE)
+		return;
+	commit(ctx);
+	odp_put_u32(ctx->odp, MVS_ACTION_ATTR_OUTPUT, port->dp_port);
+}
+
+static void
+flood(struct xlate_ctx *ctx, bool all)
+{
+	struct port *p;
+
+	LIST_FOR_EACH (p, in_bridge, &ctx->br->port_list) {
+		if (p->ofp_port == ctx->flow.in_port)
+			continue;
+		if (all || !p->no_flood)
+			xlate_output_port(ctx, p->ofp_port);
+	}
+}
+
+static void
+xlate_output_action(struct xlate_ctx *ctx, uint32_t port, bool is_last)
+{
+	switch (port) {
+	case OFPP_IN_PORT:
+		xlate_output_port(ctx, ctx->flow.in_port);
+		break;
+	case OFPP_TABLE:
+		xlate_table(ctx, ctx->flow.in_port, 0, is_last);
+		break;
+	case OFPP_NORMAL:
+		xlate_normal(ctx);
+		break;
+	case OFPP_FLOOD:
+		flood(ctx, false);
+		break;
+	case OFPP_ALL:
+		flood(ctx, true);
+		break;
+	case OFPP_CONTROLLER:
+		/* Controllers come with the OpenFlow issue. */
+		xlate_report(ctx, TRACE_WARN,
+			     "no controller connection, dropping");
+		break;
+	case OFPP_NONE:
+		break;
+	default:
+		if (port != ctx->flow.in_port)
+			xlate_output_port(ctx, port);
+		else
+			xlate_report(ctx, TRACE_WARN,
+				     "skipping output to input port");
+		break;
+	}
+}
+
+/* ---- tables ---- */
+
+static void
+report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id)
+{
+	struct trace_node *t;
+	struct ds s = DS_EMPTY;
+
+	if (!ctx->trace)
+		return;
+	ds_printf(&s, "%2d. ", table_id);
+	if (!rule) {
+		ds_put(&s, "No match.");
+	} else {
+		match_format(&s, &rule->cr.match, NULL, OFP_DEFAULT_PRIORITY);
+		if (ds_last(&s) != ' ')
+			ds_put(&s, ", ");
+		ds_printf(&s, "priority %d", rule->cr.priority);
+		if (rule->cookie)
+			ds_printf(&s, ", cookie %#llx",
+				  (unsigned long long)rule->cookie);
+	}
+	t = trace_add(ctx->trace, TRACE_TABLE, ds_steal(&s));
+	ctx->trace = &t->subs;
+}
+
+/* The rule of @table_id for the current flow, as Open vSwitch looks it
+ * up: a fragment's transport ports count as zero. */
+static struct rule *
+lookup(struct xlate_ctx *ctx, uint8_t table_id)
+{
+	const struct flow *f = &ctx->flow;
+	struct flow frag;
+
+	if (f->hdr.nw_frag & MVS_FRAG_ANY) {
+		frag = *f;
+		frag.hdr.tp_src = frag.hdr.tp_dst = 0;
+		f = &frag;
+	}
+	return tables_lookup(&ctx->br->tables, table_id, f, ctx->wc);
+}
+
+/* Runs @rule (NULL: a table miss, which drops) with the trace and
+ * counters. */
+static void
+run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
+	 bool is_last)
+{
+	struct list_node *old_trace = ctx->trace;
+
+	report_table(ctx, rule, table_id);
+	if (rule) {
+		deps_add_rule(ctx->deps, rule);
+		if (ctx->may_learn && ctx->packet_len)
+			rule_credit_stats(rule, 1, ctx->packet_len,
+					  ctx->now_ms);
+		do_xlate_actions(ctx, &rule->actions, is_last);
+	} else {
+		xlate_report(ctx, TRACE_ACTION, "drop");
+	}
+	ctx->trace = old_trace;
+}
+
+static bool
+resources_ok(struct xlate_ctx *ctx)
+{
+	if (ctx->depth >= MAX_DEPTH) {
+		xlate_report(ctx, TRACE_ERROR, "over max translation depth %d",
+			     MAX_DEPTH);
+		ctx->error = XLATE_RECURSION_TOO_DEEP;
+		return false;
+	}
+	if (ctx->resubmits >= MAX_RESUBMITS) {
+		xlate_report(ctx, TRACE_ERROR, "over %d resubmit actions",
+			     MAX_RESUBMITS);
+		ctx->error = XLATE_TOO_MANY_RESUBMITS;
+		return false;
+	}
+	return true;
+}
+
+/* Open vSwitch's xlate_table_action: looks @table_id up with @in_port
+ * as the input port and runs what it finds. */
+static void
+xlate_table(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id,
+	    bool is_last)
+{
+	uint8_t old_table = ctx->table_id;
+	uint32_t old_in_port = ctx->flow.in_port;
+	bool deepens = table_id <= old_table;
+	struct rule *rule;
+
+	if (!resources_ok(ctx))
+		return;
+	ctx->table_id = table_id;
+	ctx->flow.in_port = in_port;
+	rule = lookup(ctx, table_id);
+	ctx->flow.in_port = old_in_port;
+	ctx->resubmits++;
+	ctx->depth += deepens;
+	run_rule(ctx, rule, table_id, is_last);
+	ctx->depth -= deepens;
+	ctx->table_id = old_table;
+}
+
+static void
+xlate_resubmit(struct xlate_ctx *ctx, const struct ofpact_resubmit *r,
+	       bool is_last)
+{
+	uint32_t in_port =
+		r->in_port == OFPP_IN_PORT ? ctx->flow.in_port : r->in_port;
+	uint8_t table = r->table_id == 255 ? ctx->table_id : r->table_id;
+
+	xlate_table(ctx, in_port, table, is_last);
+}
+
+/* ---- actions ---- */
+
+/* mod_vlan_vid and mod_vlan_pcp: set the @field bits of the outer tag to
+ * @bits, pushing a tag first if there is none and @push. */
+static void
+set_vlan_bits(struct xlate_ctx *ctx, uint16_t field, uint16_t bits, bool push)
+{
+	struct mvs_key_hdr *h = &ctx->flow.hdr;
+	bool tagged = h->vlan_tci & htons(MVS_VLAN_PRESENT);
+
+	ctx->wc->hdr.vlan_tci |= htons(field | MVS_VLAN_PRESENT);
+	if (tagged || push) {
+		if (!tagged)
+			h->vlan_tpid = htons(ETH_TYPE_VLAN);
+		h->vlan_tci &= ~htons(field);
+		h->vlan_tci |= htons(bits | MVS_VLAN_PRESENT);
+	}
+}
+
+static void
+pop_vlan(struct xlate_ctx *ctx)
+{
+	struct vlan_hdr v[2], wc[2];
+	int n;
+
+	get_vlans(&ctx->flow, v);
+	n = count_vlans(v);
+	if (n > 1) {
+		get_vlans(ctx->wc, wc);
+		wc[1].tpid = wc[1].tci = 0xffff;
+		set_vlans(ctx->wc, wc);
+		v[0] = v[1];
+	}
+	if (n > 0)
+		v[n - 1].tpid = v[n - 1].tci = 0;
+	set_vlans(&ctx->flow, v);
+}
+
+static void
+push_vlan(struct xlate_ctx *ctx, uint16_t ethertype)
+{
+	struct vlan_hdr v[2], wc[2];
+	int n;
+
+	get_vlans(&ctx->flow, v);
+	n = count_vlans(v);
+	if (n) {
+		get_vlans(ctx->wc, wc);
+		for (int i = 0; i < n; i++)
+			wc[i].tpid = wc[i].tci = 0xffff;
+		set_vlans(ctx->wc, wc);
+	}
+	v[1] = v[0];
+	v[0].tpid = htons(ethertype);
+	v[0].tci = htons(MVS_VLAN_PRESENT);
+	set_vlans(&ctx->flow, v);
+}
+
+static void
+do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
+		 bool is_last_action)
+{
+	const struct ofpact *a, *end = ofpact_end(acts->data, acts->size);
+
+	if (!acts->size) {
+		xlate_report(ctx, TRACE_ACTION, "drop");
+		return;
+	}
+	OFPACT_FOR_EACH(a, acts->data, acts->size)
+	{
+		bool last = is_last_action && ofpact_next(a) == end;
+
+		if (ctx->error)
+			break;
+		if (ctx->trace) {
+			struct ds s = DS_EMPTY;
+			ofpact_format(&s, a, NULL);
+			trace_add(ctx->trace, TRACE_ACTION, ds_steal(&s));
+		}
+		switch (a->type) {
+		case OFPACT_OUTPUT:
+			xlate_output_action(
+				ctx, OFPACT_CAST(struct ofpact_output, a)->port,
+				last);
+			break;
+		case OFPACT_RESUBMIT:
+			xlate_resubmit(ctx,
+				       OFPACT_CAST(struct ofpact_resubmit, a),
+				       last);
+			break;
+		case OFPACT_SET_VLAN_VID: {
+			const struct ofpact_vlan_vid *v =
+				OFPACT_CAST(struct ofpact_vlan_vid, a);
+			set_vlan_bits(ctx, MVS_VLAN_VID_MASK, v->vid,
+				      v->push_vlan_if_needed);
+			break;
+		}
+		case OFPACT_SET_VLAN_PCP: {
+			const struct ofpact_vlan_pcp *v =
+				OFPACT_CAST(struct ofpact_vlan_pcp, a);
+			set_vlan_bits(ctx, MVS_VLAN_PCP_MASK,
+				      (uint16_t)(v->pcp << MVS_VLAN_PCP_SHIFT),
+				      v->push_vlan_if_needed);
+			break;
+		}
+		case OFPACT_STRIP_VLAN:
+			pop_vlan(ctx);
+			break;
+		case OFPACT_PUSH_VLAN:
+			push_vlan(ctx, OFPACT_CAST(struct ofpact_push_vlan, a)
+					       ->ethertype);
+			break;
+		case OFPACT_SET_ETH_SRC:
+			memset(ctx->wc->hdr.eth_src, 0xff, 6);
+			memcpy(ctx->flow.hdr.eth_src,
+			       OFPACT_CAST(struct ofpact_mac, a)->mac, 6);
+			break;
+		case OFPACT_SET_ETH_DST:
+			memset(ctx->wc->hdr.eth_dst, 0xff, 6);
+			memcpy(ctx->flow.hdr.eth_dst,
+			       OFPACT_CAST(struct ofpact_mac, a)->mac, 6);
+			break;
+		}
+	}
+}
+
+/* ---- the megaflow mask ---- */
+
+static bool
+eth_type_is_vlan(uint16_t be_tpid)
+{
+	return be_tpid == htons(ETH_TYPE_VLAN) ||
+	       be_tpid == htons(ETH_TYPE_VLAN_8021AD);
+}
+
+/* Open vSwitch's xlate_wc_init: what every translation looks at. */
+static void
+wc_init(struct flow *wc, const struct flow *flow)
+{
+	const struct mvs_key_tunnel *t = &flow->tunnel;
+
+	memset(wc, 0, sizeof *wc);
+	wc->in_port = ~0u;
+	wc->recirc_id = ~0u;
+	wc->hdr.eth_type = 0xffff;
+	if (flow_is_ip_any(flow))
+		wc->hdr.nw_frag = MVS_FRAG_ANY | MVS_FRAG_LATER;
+	if (t->ipv4_dst || t->ttl || (t->flags & MVS_TNL_F_IPV6)) {
+		wc->tunnel.tun_id = ~0ull;
+		if (t->ipv4_dst) {
+			wc->tunnel.ipv4_src = wc->tunnel.ipv4_dst = ~0u;
+		} else {
+			memset(wc->tunnel.ipv6_src, 0xff, 16);
+			memset(wc->tunnel.ipv6_dst, 0xff, 16);
+		}
+		wc->tunnel.flags = MVS_TNL_F_DONT_FRAGMENT | MVS_TNL_F_CSUM |
+				   MVS_TNL_F_KEY;
+		wc->tunnel.tos = 0xff;
+		if (flow_is_ip_any(flow) &&
+		    (t->tos & IP_ECN_MASK) == IP_ECN_MASK)
+			wc->hdr.nw_tos |= IP_ECN_MASK;
+	}
+}
+
+/* Open vSwitch's xlate_wc_finish. */
+static void
+wc_finish(struct flow *wc, const struct flow *orig)
+{
+	uint8_t proto = orig->hdr.nw_proto;
+
+	/* Metadata and registers never reach the datapath. */
+	wc->metadata = 0;
+	memset(wc->regs, 0, sizeof wc->regs);
+	wc->conj_id = wc->actset_output = 0;
+	/* ICMP type and code are 8 bits in the datapath. */
+	if ((flow_is_ip(orig) && proto == IPPROTO_ICMP_) ||
+	    (flow_is_ipv6(orig) && proto == IPPROTO_ICMPV6_)) {
+		wc->hdr.tp_src &= htons(0xff);
+		wc->hdr.tp_dst &= htons(0xff);
+	}
+	if (wc->hdr.vlan_tci)
+		wc->hdr.vlan_tci |= htons(MVS_VLAN_PRESENT);
+	if (wc->hdr.vlan2_tci)
+		wc->hdr.vlan2_tci |= htons(MVS_VLAN_PRESENT);
+	/* Later fragments have no ports. */
+	if (orig->hdr.nw_frag & MVS_FRAG_LATER)
+		wc->hdr.tp_src = wc->hdr.tp_dst = 0;
+	/* Tags the packet did not have cannot be matched. */
+	if (!eth_type_is_vlan(orig->hdr.vlan_tpid))
+		wc->hdr.vlan_tpid = wc->hdr.vlan_tci = 0;
+	if (!eth_type_is_vlan(orig->hdr.vlan2_tpid))
+		wc->hdr.vlan2_tpid = wc->hdr.vlan2_tci = 0;
+}
+
+/* The datapath mask for @wc.  The datapath key's eth_type is the type
+ * after the tags (microvs_dp.h), so unlike Open vSwitch's datapath, where
+ * the outer ethertype tells a tagged packet from an untagged one, the
+ * mask must say it: the present bit and TPID of each tag position the
+ * packet has, and the present bit of the first one it lacks. */
+static void
+dp_mask_from_wc(const struct flow *wc, const struct flow *orig,
+		struct mvs_key *mask)
+{
+	memset(mask, 0, sizeof *mask);
+	mask->meta.in_port = wc->in_port ? ~0u : 0;
+	mask->meta.recirc_id = wc->recirc_id;
+	mask->meta.dp_hash = wc->dp_hash;
+	mask->meta.skb_mark = wc->pkt_mark;
+	mask->meta.skb_priority = wc->skb_priority;
+	mask->hdr = wc->hdr;
+	mask->tun = wc->tunnel;
+	mask->hdr.vlan_tci |= htons(MVS_VLAN_PRESENT);
+	if (orig->hdr.vlan_tci & htons(MVS_VLAN_PRESENT)) {
+		mask->hdr.vlan_tpid = 0xffff;
+		mask->hdr.vlan2_tci |= htons(MVS_VLAN_PRESENT);
+		if (orig->hdr.vlan2_tci & htons(MVS_VLAN_PRESENT))
+			mask->hdr.vlan2_tpid = 0xffff;
+	}
+}
+
+/* ---- entry points ---- */
+
+void
+xlate_out_init(struct xlate_out *out)
+{
+	memset(out, 0, sizeof *out);
+	odp_buf_init(&out->actions);
+}
+
+void
+xlate_out_uninit(struct xlate_out *out)
+{
+	odp_buf_free(&out->actions);
+	xlate_deps_uninit(&out->deps);
+}
+
+int
+xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
+	   uint64_t packet_len, struct list_node *trace, struct xlate_out *out)
+{
+	struct xlate_ctx ctx = {
+		.br = br,
+		.orig = &out->flow,
+		.wc = &out->wc,
+		.odp = &out->actions,
+		.deps = &out->deps,
+		.trace = trace,
+		.may_learn = may_learn,
+		.packet_len = packet_len,
+		.now_ms = time_mono_ms(),
+	};
+	struct trace_node *t;
+
+	out->flow = *flow;
+	out->deps.vsw = br->vsw;
+	ctx.flow = ctx.base = *flow;
+	wc_init(ctx.wc, flow);
+	deps_add_bridge(ctx.deps, br);
+	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
+	if (t)
+		ctx.trace = &t->subs;
+	run_rule(&ctx, lookup(&ctx, 0), 0, true);
+	wc_finish(ctx.wc, flow);
+	out->final_flow = ctx.flow;
+	out->error = ctx.error;
+	if (ctx.error) {
+		/* A translation that failed drops the packet. */
+		out->actions.size = 0;
+	}
+	dp_mask_from_wc(ctx.wc, flow, &out->mask);
+	return 0;
+}
+
+int
+xlate_miss(struct bridge *br, const struct mvs_key *key,
+	   const struct dp_packet *packet, struct xlate_out *out)
+{
+	struct port *port = vsw_port_by_dp(br->vsw, key->meta.in_port);
+	struct flow flow;
+
+	memset(&flow, 0, sizeof flow);
+	flow.tunnel = key->tun;
+	flow.hdr = key->hdr;
+	flow.recirc_id = key->meta.recirc_id;
+	flow.dp_hash = key->meta.dp_hash;
+	flow.pkt_mark = key->meta.skb_mark;
+	flow.skb_priority = key->meta.skb_priority;
+	if (!port || port->bridge != br) {
+		static struct log_rl rl = LOG_RL_INIT(5, 12);
+		log_warn_rl(&rl,
+			    "bridge %s: miss from unknown datapath port %u",
+			    br->name, key->meta.in_port);
+		/* Drop, matching the whole key: nothing else is known. */
+		out->deps.vsw = br->vsw;
+		out->flow = flow;
+		out->error = XLATE_UNKNOWN_PORT;
+		memset(&out->mask, 0xff, sizeof out->mask);
+		return -ENOENT;
+	}
+	flow.in_port = port->ofp_port;
+	return xlate_flow(br, &flow, packet != NULL, packet ? packet->len : 0,
+			  NULL, out);
+}
