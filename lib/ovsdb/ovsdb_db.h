@@ -113,7 +113,8 @@ struct ovsdb_row *ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *t,
 /* Makes @r writable (records its original); returns @r. */
 struct ovsdb_row *ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r);
 void ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_row *r);
-/* True if @uuid was deleted by this transaction. */
+/* True if a row @uuid that existed before this transaction was deleted by
+ * it (a row the transaction both inserted and deleted never existed). */
 bool ovsdb_txn_was_deleted(const struct ovsdb_txn *txn,
 			   const struct ovsdb_uuid *uuid);
 /* First changed row in commit order (for hooks); next via ->next_in_order. */
