@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json_fast.h"
+#include "json_number.h"
 #include "log.h"
 
 LOG_MODULE(dbserver_session);
@@ -304,7 +305,7 @@ dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 	json_error_t err;
 	json_t *msg = json_fast_parse(text, len);
 	if (!msg)
-		msg = json_loadb(text, len, 0, &err);
+		msg = json_number_loadb(text, len, 0, &err);
 	if (!msg) {
 		static struct log_rl rl = LOG_RL_INIT(5, 60);
 		log_warn_rl(&rl, "error parsing JSON-RPC message: %s",
