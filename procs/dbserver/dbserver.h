@@ -135,6 +135,7 @@ struct dbserver {
 	struct dbserver_db **dbs;
 	size_t n_dbs;
 	struct dbserver_db *server_db; /* _Server, also in dbs[] */
+	struct ovsdb_uuid server_id;   /* get_server_id: random per start */
 	struct list_node sessions;     /* struct dbserver_session */
 	struct dbserver_remote *remotes;
 	struct dbserver_conn *conns;

@@ -43,6 +43,20 @@ m_list_dbs(struct dbserver_session *s, const char *method, const json_t *id,
 	return 0;
 }
 
+/* The server's UUID, as Open vSwitch answers it (params ignored). */
+static int
+m_get_server_id(struct dbserver_session *s, const char *method,
+		const json_t *id, const json_t *params)
+{
+	char u[37];
+
+	if (id) {
+		ovsdb_uuid_format(&s->srv->server_id, u);
+		jsonrpc_reply(s, id, json_string(u));
+	}
+	return 0;
+}
+
 static int
 m_get_schema(struct dbserver_session *s, const char *method, const json_t *id,
 	     const json_t *params)
@@ -153,6 +167,7 @@ static const struct {
 	{ "echo", m_echo },
 	{ "list_dbs", m_list_dbs },
 	{ "get_schema", m_get_schema },
+	{ "get_server_id", m_get_server_id },
 	{ "transact", m_transact },
 	{ "cancel", m_cancel },
 	{ "monitor", m_monitor },
