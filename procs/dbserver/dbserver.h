@@ -232,7 +232,9 @@ void dbserver_cancel(struct dbserver_session *s, const json_t *id);
 void dbserver_triggers_session_gone(struct dbserver_session *s);
 
 /* dbserver_monitor.c */
-/* -EPROTO: params so malformed that the connection is dropped. */
+/* Answers a monitor, monitor_cond or monitor_cond_since request (errors
+ * included) and returns 0; -EPROTO (the connection is dropped) for a
+ * monitor with fewer than 3 params. */
 int dbserver_monitor_request(struct dbserver_session *s, const char *method,
 			     const json_t *id, const json_t *params);
 void dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,
