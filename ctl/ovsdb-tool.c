@@ -3,7 +3,8 @@
  * ovsdb-tool: offline operations on microvs database files (SQLite), with
  * the command names, arguments and output of Open vSwitch's ovsdb-tool:
  * create, db-name, db-version, db-cksum, schema-name, schema-version,
- * schema-cksum, needs-conversion, convert, compact, query, transact.
+ * schema-cksum, needs-conversion, convert, compact, query, transact;
+ * and check, which Open vSwitch's has not.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "ovsdb_check.h"
 #include "ovsdb_storage.h"
 
 #define DEFAULT_DB MICROVS_DEFAULT_DBDIR "/conf.db"
@@ -199,6 +201,9 @@ cmd_convert(int argc, char **argv)
 	struct ovsdb_db *dst = ovsdb_db_new(s);
 	int r = copy_rows(src, dst, &e);
 	ovsdb_db_free(src);
+	/* Never write what dbserver would refuse to load. */
+	if (!r)
+		r = ovsdb_check_db(dst, &e);
 	if (!r)
 		r = ovsdb_storage_save_as(dst, target, &e);
 	ovsdb_db_free(dst);
@@ -277,6 +282,22 @@ run_txn(int argc, char **argv, bool write)
 	return 0;
 }
 
+/* Not in Open vSwitch's ovsdb-tool (it checks its log's hashes as it
+ * reads): the checks dbserver runs on every start, plus SQLite's own. */
+static int
+cmd_check(int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	const char *db = arg(argc, argv, 0, DEFAULT_DB);
+
+	if (!ovsdb_storage_check(db, &e))
+		return 0;
+	fprintf(stderr, "ovsdb-tool: %s: %s: %s\n", db, e->tag,
+		e->details ? e->details : "");
+	ovsdb_error_free(e);
+	return 1;
+}
+
 static int
 cmd_query(int c, char **v)
 {
@@ -305,6 +326,7 @@ static const struct {
 	{ "compact", 0, 2, cmd_compact },
 	{ "query", 1, 2, cmd_query },
 	{ "transact", 1, 2, cmd_transact },
+	{ "check", 0, 1, cmd_check },
 };
 
 static void
@@ -319,7 +341,8 @@ usage(void)
 	       "  db-name, db-version, db-cksum [DB]\n"
 	       "  schema-name, schema-version, schema-cksum [SCHEMA]\n"
 	       "  query [DB] TRNS         execute read-only transaction\n"
-	       "  transact [DB] TRNS      execute read/write transaction\n");
+	       "  transact [DB] TRNS      execute read/write transaction\n"
+	       "  check [DB]              check DB's file and every value\n");
 }
 
 int

@@ -97,8 +97,12 @@ json_t *ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols);
  * must not modify the result. */
 json_t *ovsdb_row_to_json_cached(struct ovsdb_row *r,
 				 const unsigned char *cols);
-/* Recomputes n_refs of every row (after loading). */
-void ovsdb_db_count_refs(struct ovsdb_db *db);
+/* Hash and equality of rows by their values in the columns of the unique
+ * index @ix (of their table). */
+uint32_t ovsdb_row_index_hash(const struct ovsdb_row *r,
+			      const struct ovsdb_index *ix);
+bool ovsdb_row_index_equal(const struct ovsdb_row *a, const struct ovsdb_row *b,
+			   const struct ovsdb_index *ix);
 
 /* Transactions (at most one open per database). */
 struct ovsdb_txn *ovsdb_txn_begin(struct ovsdb_db *db);

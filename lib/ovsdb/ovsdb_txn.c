@@ -564,31 +564,6 @@ struct ixent {
 	const struct ovsdb_row *row;
 };
 
-static uint32_t
-index_hash(const struct ovsdb_row *r, const struct ovsdb_index *ix)
-{
-	uint32_t h = 0;
-	const struct ovsdb_table_schema *ts = r->table->schema;
-	for (unsigned i = 0; i < ix->n; i++)
-		h = ovsdb_datum_hash(&r->fields[ix->cols[i]],
-				     &ts->columns[ix->cols[i]].type, h);
-	return h;
-}
-
-static bool
-index_equal(const struct ovsdb_row *a, const struct ovsdb_row *b,
-	    const struct ovsdb_index *ix)
-{
-	const struct ovsdb_table_schema *ts = a->table->schema;
-	for (unsigned i = 0; i < ix->n; i++) {
-		unsigned c = ix->cols[i];
-		if (!ovsdb_datum_equals(&a->fields[c], &b->fields[c],
-					&ts->columns[c].type))
-			return false;
-	}
-	return true;
-}
-
 static void
 english_join(struct ds *out, const char *const *items, unsigned n)
 {
@@ -680,7 +655,7 @@ index_touched(struct ovsdb_txn *txn, struct ovsdb_table *t,
 	     tr = tr->next_in_order) {
 		if (tr->table != t || !tr->new_)
 			continue;
-		if (!tr->old || !index_equal(tr->old, tr->new_, ix))
+		if (!tr->old || !ovsdb_row_index_equal(tr->old, tr->new_, ix))
 			return true;
 	}
 	return false;
@@ -714,7 +689,8 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 					if ((pass == 0) !=
 					    (row->txn_row != NULL))
 						continue;
-					uint32_t hh = index_hash(row, ix);
+					uint32_t hh =
+						ovsdb_row_index_hash(row, ix);
 					struct hnode *m;
 					for (m = hmap_first_with_hash(&h, hh);
 					     m; m = hmap_next_with_hash(m)) {
@@ -722,8 +698,8 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 							HMAP_CONTAINER(
 								m, struct ixent,
 								node);
-						if (index_equal(e->row, row,
-								ix))
+						if (ovsdb_row_index_equal(
+							    e->row, row, ix))
 							break;
 					}
 					if (m) {
