@@ -121,9 +121,9 @@ supervisor_running(const struct ctl_dirs *d)
 static int
 cmd_start(const struct ctl_dirs *d, bool foreground)
 {
+	char why[1024];
 	int fds[2];
 	pid_t pid;
-	char c;
 
 	if (supervisor_running(d)) {
 		printf("microvs already running in %s\n", d->rundir);
@@ -160,11 +160,14 @@ cmd_start(const struct ctl_dirs *d, bool foreground)
 		_exit(rc);
 	}
 	close(fds[1]);
-	if (read(fds[0], &c, 1) != 1) {
+	/* One NUL when all came up; else why not, or nothing. */
+	ssize_t n = read(fds[0], why, sizeof why - 1);
+	if (n != 1 || why[0]) {
+		why[n > 0 ? n : 0] = '\0';
 		fprintf(stderr,
-			"microvs-ctl: start failed (see %s/"
+			"microvs-ctl: start failed%s%s (see %s/"
 			"microvs-ctl.log)\n",
-			d->logdir);
+			n > 0 ? ": " : "", why, d->logdir);
 		return 1;
 	}
 	for (size_t i = 0; i < n_roles; i++) {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "ev.h"
 #include "log.h"
 #include "util.h"
@@ -26,7 +27,9 @@ LOG_MODULE(supervisor);
 struct child {
 	const struct role *role;
 	pid_t pid;
-	bool enabled;		     /* false after "stop NAME" */
+	int status;	 /* of the last exit wait_up saw, -1: none */
+	off_t log_start; /* size of its log file when last spawned */
+	bool enabled;	 /* false after "stop NAME" */
 	uint64_t recent[MAX_RECENT]; /* start times, ring */
 	unsigned n_starts;
 	struct ev_timer *respawn;
@@ -60,7 +63,13 @@ spawn(struct child *c)
 	char *dbdir = xasprintf("--dbdir=%s", d->dbdir);
 	char *logdir = xasprintf("--logdir=%s", d->logdir);
 	char *argv[] = { bin, rundir, dbdir, logdir, "--log-file", NULL };
+	char *log = daemon_log_path(d->logdir, c->role->binary);
+	struct stat st;
 	pid_t pid;
+
+	c->log_start = stat(log, &st) ? 0 : st.st_size;
+	c->status = -1;
+	free(log);
 
 	pid = fork();
 	if (pid == 0) {
@@ -140,13 +149,73 @@ wait_up(struct child *c, unsigned ms)
 {
 	uint64_t end = time_mono_ms() + ms;
 	long pid;
+	int status;
 
 	while (time_mono_ms() < end) {
 		if (ctl_ping(sv.dirs, c->role, 200, &pid) && pid == c->pid)
 			return true;
+		/* Exited already (a start-up failure): no use waiting. */
+		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+			ev_child_forget(sv.loop, c->pid);
+			c->pid = 0;
+			c->status = status;
+			return false;
+		}
 		usleep(10000);
 	}
 	return false;
+}
+
+/* The text of the last error @c logged since it was spawned: its last ERR
+ * line, else its last EMER line (fatal()), without the time, sequence,
+ * process and module columns.  Empty if none. */
+static void
+last_logged_error(const struct child *c, struct ds *out)
+{
+	char *path = daemon_log_path(sv.dirs->logdir, c->role->binary);
+	FILE *f = fopen(path, "re");
+	char line[1024], err[1024] = "", emer[1024] = "";
+
+	free(path);
+	if (!f)
+		return;
+	if (fseeko(f, c->log_start, SEEK_SET) == 0)
+		while (fgets(line, sizeof line, f)) {
+			char *p = line;
+			for (int i = 0; i < 5 && p; i++)
+				if ((p = strchr(p, '|')))
+					p++;
+			if (!p)
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			if (strstr(line, "|ERR|"))
+				snprintf(err, sizeof err, "%s", p);
+			else if (strstr(line, "|EMER|"))
+				snprintf(emer, sizeof emer, "%s", p);
+		}
+	fclose(f);
+	ds_put(out, err[0] ? err : emer);
+}
+
+/* Why @c did not come up, in one line, for the log and for whoever
+ * asked (microvs-ctl start prints it). */
+static void
+describe_failure(const struct child *c, struct ds *out)
+{
+	struct ds why = DS_EMPTY;
+
+	if (c->status < 0)
+		ds_printf(out, "%s did not come up", c->role->name);
+	else if (WIFSIGNALED(c->status))
+		ds_printf(out, "%s was killed by signal %d", c->role->name,
+			  WTERMSIG(c->status));
+	else
+		ds_printf(out, "%s exited with status %d", c->role->name,
+			  WEXITSTATUS(c->status));
+	last_logged_error(c, &why);
+	if (why.len)
+		ds_printf(out, ": %s", ds_cstr(&why));
+	ds_free(&why);
 }
 
 static void
@@ -216,10 +285,13 @@ control(const char *cmd, const char *arg, struct ds *out)
 			stop_child(c);
 		if (!c->pid)
 			spawn(c);
-		if (wait_up(c, 5000))
+		if (wait_up(c, 5000)) {
 			ds_printf(out, "ok %ld\n", (long)c->pid);
-		else
-			ds_printf(out, "error: %s did not come up\n", arg);
+		} else {
+			ds_put(out, "error: ");
+			describe_failure(c, out);
+			ds_put_char(out, '\n');
+		}
 	} else {
 		ds_printf(out, "error: unknown control command %s\n", cmd);
 	}
@@ -296,7 +368,15 @@ supervise(const struct ctl_dirs *d, int ready_fd)
 		c->role = &roles[i];
 		c->enabled = true;
 		if (spawn(c) || !wait_up(c, 5000)) {
-			log_err("%s did not come up", c->role->name);
+			struct ds why = DS_EMPTY;
+			describe_failure(c, &why);
+			log_err("%s", ds_cstr(&why));
+			/* microvs-ctl start prints it (a success is one NUL).
+			 */
+			if (ready_fd >= 0 &&
+			    write(ready_fd, why.s, why.len) < 0)
+				log_warn("ready pipe: %m");
+			ds_free(&why);
 			stop_all();
 			return 1;
 		}
