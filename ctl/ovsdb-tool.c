@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "json_number.h"
 #include "ovsdb_check.h"
 #include "ovsdb_storage.h"
 
@@ -242,7 +243,8 @@ run_txn(int argc, char **argv, bool write)
 		return 1;
 	}
 	json_error_t jerr;
-	json_t *txn = json_loads(text, JSON_DECODE_ANY, &jerr);
+	json_t *txn =
+		json_number_loadb(text, strlen(text), JSON_DECODE_ANY, &jerr);
 	if (!txn) {
 		fprintf(stderr, "ovsdb-tool: syntax error: %s\n", jerr.text);
 		return 1;
