@@ -7,6 +7,7 @@
 #include "json_number.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,120 @@ test_strings_untouched(void)
 	CHECK_STREQ(err.text, "exponent outside valid range");
 }
 
+/* Equal trees, numbers compared by value: a real that prints as an
+ * integral number reads back as an integer, as it does in Open vSwitch. */
+static bool
+same_values(const json_t *a, const json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return json_number_value(a) == json_number_value(b);
+	if (json_typeof(a) != json_typeof(b))
+		return false;
+	if (json_is_array(a)) {
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (size_t i = 0; i < json_array_size(a); i++)
+			if (!same_values(json_array_get(a, i),
+					 json_array_get(b, i)))
+				return false;
+		return true;
+	}
+	if (json_is_object(a)) {
+		const char *k;
+		json_t *v;
+		if (json_object_size(a) != json_object_size(b))
+			return false;
+		json_object_foreach((json_t *)(uintptr_t)a, k, v)
+		{
+			if (!json_object_get(b, k) ||
+			    !same_values(v, json_object_get(b, k)))
+				return false;
+		}
+		return true;
+	}
+	return json_equal(a, b);
+}
+
+static uint64_t rng = 88172645463325252ull;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Random texts of JSON-ish bytes, numbers and strings mixed: whatever
+ * jansson accepts is accepted too (unless the exponent is out of an
+ * int's range), and what is accepted reads back the same values once
+ * written. */
+static void
+test_random_texts(void)
+{
+	static const char *const pieces[] = {
+		"[",	     "]",
+		"{",	     "}",
+		",",	     ":",
+		"\"",	     "\\",
+		"\"k\":",    "-",
+		"+",	     ".",
+		"e",	     "E",
+		"0",	     "1",
+		"9",	     "00",
+		"1e2",	     "100.0",
+		"-0.0",	     "9223372036854775808",
+		"1e19",	     "0.5",
+		"1e-400",    "true",
+		"null",	     " ",
+		"\"1e2\"",   "\"\\\"1\"",
+		"[1e2,2.0]", "{\"a\":1e1}",
+	};
+	unsigned n_accepted = 0;
+
+	for (int i = 0; i < 50000; i++) {
+		char text[256];
+		size_t len = 0;
+		unsigned k = 1 + rnd(12);
+		text[len++] = '[';
+		while (k-- && len < sizeof text - 40) {
+			const char *p = pieces[rnd(ARRAY_SIZE(pieces))];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		if (rnd(4))
+			text[len++] = ']';
+		text[len] = '\0';
+
+		json_error_t e1, e2;
+		json_t *ref = json_loadb(text, len, 0, &e1);
+		json_t *got = json_number_loadb(text, len, 0, &e2);
+		if (ref && !got &&
+		    strcmp(e2.text, "exponent outside valid range")) {
+			fprintf(stderr, "refused: %s (%s)\n", text, e2.text);
+			CHECK(false);
+		}
+		if (got) {
+			char *out = json_dumps(
+				got, JSON_COMPACT | JSON_REAL_PRECISION(17));
+			json_t *again =
+				json_number_loadb(out, strlen(out), 0, &e1);
+			if (!again || !same_values(again, got)) {
+				fprintf(stderr, "not stable: %s -> %s\n", text,
+					out);
+				CHECK(false);
+			}
+			json_decref(again);
+			free(out);
+			n_accepted++;
+		}
+		json_decref(ref);
+		json_decref(got);
+	}
+	CHECK(n_accepted > 1000);
+}
+
 int
 main(void)
 {
@@ -147,5 +262,6 @@ main(void)
 	CHECK_RUN(test_others_are_reals);
 	CHECK_RUN(test_refused);
 	CHECK_RUN(test_strings_untouched);
+	CHECK_RUN(test_random_texts);
 	CHECK_EXIT();
 }
