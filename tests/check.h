@@ -62,4 +62,17 @@ static const char *check_current;
 
 #define CHECK_EXIT() return check_failures ? 1 : 0
 
+/* A fixed-seed xorshift generator for generated test inputs: the same
+ * sequence on every run.  Returns 0..@n-1. */
+static inline unsigned
+check_rnd(unsigned n)
+{
+	static unsigned long long rng = 88172645463325252ull;
+
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
 #endif

@@ -175,17 +175,6 @@ same_values(const json_t *a, const json_t *b)
 	return json_equal(a, b);
 }
 
-static uint64_t rng = 88172645463325252ull;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 /* Random texts of JSON-ish bytes, numbers and strings mixed: whatever
  * jansson accepts is accepted too (unless the exponent is out of an
  * int's range), and what is accepted reads back the same values once
@@ -216,14 +205,14 @@ test_random_texts(void)
 	for (int i = 0; i < 50000; i++) {
 		char text[256];
 		size_t len = 0;
-		unsigned k = 1 + rnd(12);
+		unsigned k = 1 + check_rnd(12);
 		text[len++] = '[';
 		while (k-- && len < sizeof text - 40) {
-			const char *p = pieces[rnd(ARRAY_SIZE(pieces))];
+			const char *p = pieces[check_rnd(ARRAY_SIZE(pieces))];
 			memcpy(text + len, p, strlen(p));
 			len += strlen(p);
 		}
-		if (rnd(4))
+		if (check_rnd(4))
 			text[len++] = ']';
 		text[len] = '\0';
 
