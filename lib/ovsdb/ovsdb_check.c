@@ -3,6 +3,8 @@
 #include "ovsdb_check.h"
 
 #include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -77,9 +79,18 @@ check_refs(struct ovsdb_db *db, const struct ovsdb_row *row, unsigned c,
 	return 0;
 }
 
-static int
-check_row(struct ovsdb_db *db, const struct ovsdb_row *row,
-	  struct ovsdb_error **errp)
+/* True if an atom of @b can fail ovsdb_atom_check_constraints (most
+ * cannot: their atoms need not be read at all). */
+static bool
+constrained(const struct ovsdb_base_type *b)
+{
+	return b->enum_ || b->min_int != INT64_MIN || b->max_int != INT64_MAX ||
+	       b->min_real != -DBL_MAX || b->max_real != DBL_MAX ||
+	       b->min_len || b->max_len != UINT_MAX;
+}
+
+int
+ovsdb_check_row(const struct ovsdb_row *row, struct ovsdb_error **errp)
 {
 	const struct ovsdb_table_schema *ts = row->table->schema;
 	char name[37];
@@ -101,7 +112,9 @@ check_row(struct ovsdb_db *db, const struct ovsdb_row *row,
 			free(english);
 			return r;
 		}
-		if (ovsdb_datum_check_constraints(d, &col->type, &e)) {
+		if ((constrained(&col->type.key) ||
+		     constrained(&col->type.value)) &&
+		    ovsdb_datum_check_constraints(d, &col->type, &e)) {
 			r = ovsdb_check_error(
 				errp, "constraint violation", row->table,
 				row_name(row, name), col->name, "%s",
@@ -109,8 +122,6 @@ check_row(struct ovsdb_db *db, const struct ovsdb_row *row,
 			ovsdb_error_free(e);
 			return r;
 		}
-		if ((r = check_refs(db, row, c, errp)))
-			return r;
 	}
 	return 0;
 }
@@ -167,14 +178,32 @@ out:
 	return r;
 }
 
-int
-ovsdb_check_db(struct ovsdb_db *db, struct ovsdb_error **errp)
+/* The references of every row of @t (tables without any skipped). */
+static int
+check_table_refs(struct ovsdb_db *db, const struct ovsdb_table *t,
+		 struct ovsdb_error **errp)
 {
+	const struct ovsdb_table_schema *ts = t->schema;
 	struct hnode *n;
+	int r;
 
-	for (unsigned t = 0; t < db->schema->n_tables; t++)
-		HMAP_FOR_EACH (n, &db->tables[t].rows)
-			HMAP_CONTAINER(n, struct ovsdb_row, node)->n_refs = 0;
+	if (!ts->has_refs)
+		return 0;
+	HMAP_FOR_EACH (n, &t->rows) {
+		const struct ovsdb_row *row =
+			HMAP_CONTAINER(n, struct ovsdb_row, node);
+		for (unsigned c = 2; c < ts->n_columns; c++)
+			if ((ovsdb_base_is_ref(&ts->columns[c].type.key) ||
+			     ovsdb_base_is_ref(&ts->columns[c].type.value)) &&
+			    (r = check_refs(db, row, c, errp)))
+				return r;
+	}
+	return 0;
+}
+
+int
+ovsdb_check_links(struct ovsdb_db *db, struct ovsdb_error **errp)
+{
 	for (unsigned t = 0; t < db->schema->n_tables; t++) {
 		const struct ovsdb_table *table = &db->tables[t];
 		const struct ovsdb_table_schema *ts = table->schema;
@@ -185,16 +214,27 @@ ovsdb_check_db(struct ovsdb_db *db, struct ovsdb_error **errp)
 				errp, "constraint violation", table, NULL, NULL,
 				"%zu rows, more than maxRows %u", table->rows.n,
 				ts->max_rows);
-		HMAP_FOR_EACH (n, &table->rows) {
-			if ((r = check_row(
-				     db,
-				     HMAP_CONTAINER(n, struct ovsdb_row, node),
-				     errp)))
-				return r;
-		}
+		if ((r = check_table_refs(db, table, errp)))
+			return r;
 		for (unsigned k = 0; k < ts->n_indexes; k++)
 			if ((r = check_index(table, &ts->indexes[k], errp)))
 				return r;
 	}
 	return 0;
+}
+
+int
+ovsdb_check_db(struct ovsdb_db *db, struct ovsdb_error **errp)
+{
+	struct hnode *n;
+	int r;
+
+	for (unsigned t = 0; t < db->schema->n_tables; t++)
+		HMAP_FOR_EACH (n, &db->tables[t].rows) {
+			if ((r = ovsdb_check_row(
+				     HMAP_CONTAINER(n, struct ovsdb_row, node),
+				     errp)))
+				return r;
+		}
+	return ovsdb_check_links(db, errp);
 }

@@ -704,6 +704,10 @@ load_row(struct ovsdb_table *table, sqlite3_stmt *q, struct ovsdb_error **errp)
 			return r;
 		}
 	}
+	if ((r = ovsdb_check_row(row, errp))) {
+		ovsdb_row_free(row);
+		return r;
+	}
 	ovsdb_table_put_row(table, row);
 	return 0;
 }
@@ -767,7 +771,7 @@ ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 	for (unsigned t = 0; t < schema->n_tables; t++)
 		if ((r = load_table(st, &db->tables[t], errp)))
 			goto fail;
-	if ((r = ovsdb_check_db(db, errp))) /* sets n_refs too */
+	if ((r = ovsdb_check_links(db, errp))) /* counts n_refs too */
 		goto fail;
 	if (!read_only && (r = prepare(st, schema, errp)))
 		goto fail;
