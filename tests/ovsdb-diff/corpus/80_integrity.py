@@ -117,6 +117,21 @@ CASES = [
            ins("Target", {"name": "v"},
                uuid="8d3bc1c4-8ea9-4c53-a3e4-2a3c0d6e1e0f")),
          T(names("Target"))),
+    # A reference dropped and made again in one transaction: no garbage.
+    case("refint-unreferenced-then-referenced-again",
+         T(ins("Child", {"name": "c"}, "c"),
+           ins("Parent", {"name": "p", "kids": S(NU("c"))}, "p")),
+         T(upd("Parent", [], {"kids": S()}),
+           ins("Parent", {"name": "q", "one_kid": S(U("c"))})),
+         T(names("Child"), sel("Parent", [], ["name", "kids", "one_kid"]))),
+    # Inserted rows referring to each other in a cycle, one of them
+    # deleted: the other's reference dangles.
+    case("refint-cycle-one-deleted",
+         T(ins("Child", {"name": "a", "sub": S(NU("b"))}, "a"),
+           ins("Child", {"name": "b", "sub": S(NU("a"))}, "b"),
+           ins("Parent", {"name": "p", "kids": S(NU("a"))}),
+           dele("Child", by_uuid("b"))),
+         T(names("Child"), names("Parent"))),
     # Deleted, then a new row refers to it, then the referrer goes too.
     case("refint-referrer-deleted-too",
          T(ins("Child", {"name": "c"}, "c"),
