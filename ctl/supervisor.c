@@ -154,11 +154,13 @@ wait_up(struct child *c, unsigned ms)
 	while (time_mono_ms() < end) {
 		if (ctl_ping(sv.dirs, c->role, 200, &pid) && pid == c->pid)
 			return true;
-		/* Exited already (a start-up failure): no use waiting. */
+		/* Exited already (a start-up failure): no use waiting.  It is
+		 * handled as any exit (logged, respawned per the policy). */
 		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
-			ev_child_forget(sv.loop, c->pid);
-			c->pid = 0;
+			pid_t gone = c->pid;
+			ev_child_forget(sv.loop, gone);
 			c->status = status;
+			on_child_exit(gone, status, c);
 			return false;
 		}
 		usleep(10000);
