@@ -24,6 +24,7 @@
 #include "config.h"
 #include "dbctl_fmt.h"
 #include "dbctl_rpc.h"
+#include "json_number.h"
 #include "ovsdb_error.h"
 #include "ovsdb_schema.h"
 #include "util.h"
@@ -324,7 +325,7 @@ static void
 cmd_transact(struct dbctl_conn *c, int argc, char **argv, bool query)
 {
 	json_error_t jerr;
-	json_t *txn = json_loads(argv[0], 0, &jerr);
+	json_t *txn = json_number_loadb(argv[0], strlen(argv[0]), 0, &jerr);
 	size_t n;
 
 	if (!txn || !json_is_array(txn) || !json_array_size(txn))

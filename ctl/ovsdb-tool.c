@@ -3,9 +3,10 @@
  * ovsdb-tool: offline operations on microvs database files (SQLite), with
  * the command names, arguments and output of Open vSwitch's ovsdb-tool:
  * create, db-name, db-version, db-cksum, schema-name, schema-version,
- * schema-cksum, needs-conversion, convert, compact, query, transact.
- * The commands that write (create, compact, convert, transact) refuse a
- * database a server holds; the others only read and never lock.
+ * schema-cksum, needs-conversion, convert, compact, query, transact;
+ * and check, which Open vSwitch's has not.  The commands that write
+ * (create, compact, convert, transact) refuse a database a server holds;
+ * the others only read and never lock.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "json_number.h"
+#include "ovsdb_check.h"
 #include "ovsdb_lockfile.h"
 #include "ovsdb_storage.h"
 
@@ -211,6 +214,9 @@ cmd_convert(const struct command *cmd, int argc, char **argv)
 	struct ovsdb_db *dst = ovsdb_db_new(s);
 	int r = copy_rows(src, dst, &e);
 	ovsdb_db_free(src);
+	/* Never write what dbserver would refuse to load. */
+	if (!r)
+		r = ovsdb_check_db(dst, &e);
 	if (!r)
 		r = ovsdb_storage_save_as(dst, target, &e);
 	ovsdb_db_free(dst);
@@ -253,7 +259,8 @@ cmd_txn(const struct command *cmd, int argc, char **argv)
 		return 1;
 	}
 	json_error_t jerr;
-	json_t *txn = json_loads(text, JSON_DECODE_ANY, &jerr);
+	json_t *txn =
+		json_number_loadb(text, strlen(text), JSON_DECODE_ANY, &jerr);
 	if (!txn) {
 		fprintf(stderr, "ovsdb-tool: syntax error: %s\n", jerr.text);
 		return 1;
@@ -297,6 +304,22 @@ cmd_txn(const struct command *cmd, int argc, char **argv)
 	return 0;
 }
 
+/* Not in Open vSwitch's ovsdb-tool (it checks its log's hashes as it
+ * reads): the checks dbserver runs on every start, plus SQLite's own. */
+static int
+cmd_check(const struct command *cmd, int argc, char **argv)
+{
+	struct ovsdb_error *e = NULL;
+	const char *db = arg(argc, argv, 0, DEFAULT_DB);
+
+	if (!ovsdb_storage_check(db, &e))
+		return 0;
+	fprintf(stderr, "ovsdb-tool: %s: %s: %s\n", db, e->tag,
+		e->details ? e->details : "");
+	ovsdb_error_free(e);
+	return 1;
+}
+
 /* name, min and max arguments, fn, field, write */
 static const struct command commands[] = {
 	{ "create", 0, 2, cmd_create, NULL, false },
@@ -311,6 +334,7 @@ static const struct command commands[] = {
 	{ "compact", 0, 2, cmd_compact, NULL, false },
 	{ "query", 1, 2, cmd_txn, NULL, false },
 	{ "transact", 1, 2, cmd_txn, NULL, true },
+	{ "check", 0, 1, cmd_check, NULL, false },
 };
 
 static void
@@ -325,7 +349,8 @@ usage(void)
 	       "  db-name, db-version, db-cksum [DB]\n"
 	       "  schema-name, schema-version, schema-cksum [SCHEMA]\n"
 	       "  query [DB] TRNS         execute read-only transaction\n"
-	       "  transact [DB] TRNS      execute read/write transaction\n");
+	       "  transact [DB] TRNS      execute read/write transaction\n"
+	       "  check [DB]              check DB's file and every value\n");
 }
 
 int

@@ -41,7 +41,8 @@ LOG_MODULE(supervisor);
 struct child {
 	const struct role *role;
 	pid_t pid;
-	bool enabled;		     /* false after a stop */
+	int status;   /* of its last exit, -1: none since spawn */
+	bool enabled; /* false after a stop */
 	uint64_t recent[MAX_RECENT]; /* start times, ring */
 	unsigned n_starts;
 	struct ev_timer *respawn;
@@ -124,6 +125,7 @@ spawn(struct child *c)
 	}
 	if (err_fd >= 0)
 		close(err_fd);
+	c->status = -1;
 	if (pid < 0) {
 		err = -errno;
 		log_err("fork for %s: %s", c->role->name, strerror(-err));
@@ -192,6 +194,7 @@ on_child_exit(pid_t pid, int status, void *arg)
 	struct child *c = arg;
 
 	c->pid = 0;
+	c->status = status;
 	if (sv.wait == W_DOWN && sv.waiting == c) {
 		child_output_close(&c->out);
 		log_info("stopped %s (pid %ld)", c->role->name, (long)pid);
@@ -211,15 +214,26 @@ on_child_exit(pid_t pid, int status, void *arg)
 		op_step(false);
 }
 
-/* Why @c did not come up, for the operator: its own last error if it
- * wrote one.  Caller frees. */
+/* Why @c did not come up, in one line, for the log and for the operator
+ * (microvs-ctl prints it): how it ended, if it did, and the last error
+ * it wrote.  Caller frees. */
 static char *
 start_failure(struct child *c)
 {
 	const char *why = child_output_reason(&c->out);
+	struct ds out = DS_EMPTY;
 
-	return why ? xasprintf("%s did not come up: %s", c->role->name, why)
-		   : xasprintf("%s did not come up", c->role->name);
+	if (c->status < 0)
+		ds_printf(&out, "%s did not come up", c->role->name);
+	else if (WIFSIGNALED(c->status))
+		ds_printf(&out, "%s was killed by signal %d", c->role->name,
+			  WTERMSIG(c->status));
+	else
+		ds_printf(&out, "%s exited with status %d", c->role->name,
+			  WEXITSTATUS(c->status));
+	if (why)
+		ds_printf(&out, ": %s", why);
+	return ds_steal(&out);
 }
 
 /* ---- waiting for a child to come up or go down ---- */

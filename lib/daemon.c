@@ -159,8 +159,14 @@ daemon_opts_finish(struct daemon_opts *o)
 		o->logdir = xstrdup(MICROVS_DEFAULT_LOGDIR);
 	if (o->log_file && !o->log_file[0]) {
 		free(o->log_file);
-		o->log_file = xasprintf("%s/%s.log", o->logdir, o->binary);
+		o->log_file = daemon_log_path(o->logdir, o->binary);
 	}
+}
+
+char *
+daemon_log_path(const char *logdir, const char *binary)
+{
+	return xasprintf("%s/%s.log", logdir, binary);
 }
 
 static void

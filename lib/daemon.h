@@ -67,6 +67,10 @@ bool daemon_option(struct daemon_opts *o, int opt, const char *arg,
 /* Fills the directory defaults (from MICROVS_RUNDIR/OVS_RUNDIR, then the
  * built-in ones). */
 void daemon_opts_finish(struct daemon_opts *o);
+/* The log file of @binary under @logdir when --log-file is given without
+ * a name (the supervisor reads it to say why a process did not start).
+ * Caller frees. */
+char *daemon_log_path(const char *logdir, const char *binary);
 
 /* Log file (opened safely: see log_set_file; when root, its directory's
  * ancestors must be root's), run directory (created 2750 root:microvs when

@@ -98,4 +98,17 @@ check_teardown(pid_t server, const char *dir)
 	check_tmpdir_remove(dir);
 }
 
+/* A fixed-seed xorshift generator for generated test inputs: the same
+ * sequence on every run.  Returns 0..@n-1. */
+static inline unsigned
+check_rnd(unsigned n)
+{
+	static unsigned long long rng = 88172645463325252ull;
+
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
 #endif

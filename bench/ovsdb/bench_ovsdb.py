@@ -9,7 +9,8 @@ Workloads (see bench/README.md):
          bridge on the Open_vSwitch schema, then a select of all Ports, then
          one transaction removing them again (median of --rounds)
   mem    RSS after startup; --rows rows inserted in batches of --batch,
-         then RSS and on-disk size of the database
+         then RSS and on-disk size of the database; then the server is
+         started again on those files and timed until it answers
 
 Setups: "ovs" = real ovsdb-server; "microvs" = MICROVS_DBSERVER_CMD with DB
 files created by MICROVS_OVSDB_TOOL (tests/ovsdb-diff convention).  When
@@ -611,10 +612,28 @@ def run_mem(setup, nrows, batch, settle):
         if len(got[0]["rows"]) != 1:
             raise BenchError("row 0 not found after the inserts")
         rss1 = benchlib.rss_kb(setup.pids())
+        db_kb = db_size_kb(srv.dbdir)
+        # Start-up with the rows: the server again on the same files,
+        # timed until it answers (it loads, and checks, every row first).
+        srv.stop()
+        t = time.monotonic()
+        try:
+            srv.launch()
+        except SystemExit as e:
+            raise BenchError(str(e))
+        got = transact(srv.sock, "Bench", [
+            {"op": "select", "table": "Item", "where": [["n", "==", 0]],
+             "columns": ["name"]}])
+        restart_s = time.monotonic() - t
+        restart_cpu = benchlib.cpu_seconds(setup.pids())
+        if len(got[0]["rows"]) != 1:
+            raise BenchError("row 0 not found after the restart")
         return {"rss_empty_kb": rss0, "rss_rows_kb": rss1,
                 "rss_per_row_b": (rss1 - rss0) * 1024 / nrows,
-                "db_empty_kb": size0, "db_rows_kb": db_size_kb(srv.dbdir),
+                "db_empty_kb": size0, "db_rows_kb": db_kb,
                 "insert_rows_per_s": nrows / dt,
+                "restart_ms": restart_s * 1000,
+                "restart_cpu_ms": restart_cpu * 1000,
                 "server_procs": benchlib.proc_names(pids)}
     finally:
         setup.stop()
@@ -777,6 +796,10 @@ def main(argv):
                        "lower")
             res.define("insert_rate", "insert, %d rows/txn" % args.batch,
                        "rows/s", "higher")
+            res.define("restart", "start-up with %d rows, until it "
+                       "answers" % nrows, "ms", "lower")
+            res.define("restart_cpu", "server CPU of that start-up", "ms",
+                       "lower")
             out = measure("mem", run_mem, nrows, args.batch, 0.3)
             for name, r in out.items():
                 res.set("rss_empty", name, r and r["rss_empty_kb"])
@@ -784,6 +807,8 @@ def main(argv):
                 res.set("rss_per_row", name, r and r["rss_per_row_b"])
                 res.set("db_rows", name, r and r["db_rows_kb"])
                 res.set("insert_rate", name, r and r["insert_rows_per_s"])
+                res.set("restart", name, r and r["restart_ms"])
+                res.set("restart_cpu", name, r and r["restart_cpu_ms"])
 
         print()
         res.print_table()

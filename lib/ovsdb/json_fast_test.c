@@ -169,17 +169,6 @@ test_hand_written(void)
 
 /* ---- generated values ---- */
 
-static uint64_t rng = 88172645463325252ull;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 static json_t *
 gen_string(bool plain_only)
 {
@@ -212,11 +201,11 @@ gen_string(bool plain_only)
 		"\xf0\x9f\x98\x80",
 	};
 	char buf[64] = "";
-	unsigned n = rnd(6);
+	unsigned n = check_rnd(6);
 	size_t lim = plain_only ? 12 : sizeof pieces / sizeof *pieces;
 
 	for (unsigned i = 0; i < n; i++)
-		strcat(buf, pieces[rnd(lim)]);
+		strcat(buf, pieces[check_rnd(lim)]);
 	return json_string(buf);
 }
 
@@ -234,15 +223,15 @@ gen_value(int depth, bool plain_only)
 		INT64_MIN,
 		1000000000000000000,
 	};
-	unsigned kind = rnd(depth > 4 ? 6 : 9);
+	unsigned kind = check_rnd(depth > 4 ? 6 : 9);
 
 	switch (kind) {
 	case 0:
 		return gen_string(plain_only);
 	case 1:
-		return json_integer(ints[rnd(plain_only ? 6 : 9)]);
+		return json_integer(ints[check_rnd(plain_only ? 6 : 9)]);
 	case 2:
-		return json_integer((json_int_t)rnd(100000) - 50000);
+		return json_integer((json_int_t)check_rnd(100000) - 50000);
 	case 3:
 		return json_true();
 	case 4:
@@ -250,19 +239,20 @@ gen_value(int depth, bool plain_only)
 	case 5:
 		if (plain_only)
 			return json_false();
-		return json_real((double)rnd(1000000) / (rnd(7) + 1) *
-				 (rnd(2) ? 1e-300 : 1e10));
+		return json_real((double)check_rnd(1000000) /
+				 (check_rnd(7) + 1) *
+				 (check_rnd(2) ? 1e-300 : 1e10));
 	case 6:
 	case 7: {
 		json_t *a = json_array();
-		for (unsigned i = rnd(5); i; i--)
+		for (unsigned i = check_rnd(5); i; i--)
 			json_array_append_new(a,
 					      gen_value(depth + 1, plain_only));
 		return a;
 	}
 	default: {
 		json_t *o = json_object();
-		for (unsigned i = rnd(5); i; i--) {
+		for (unsigned i = check_rnd(5); i; i--) {
 			json_t *k = gen_string(plain_only);
 			json_object_set_new(o, json_string_value(k),
 					    gen_value(depth + 1, plain_only));
@@ -277,11 +267,11 @@ static void
 test_generated(void)
 {
 	for (int i = 0; i < 20000; i++) {
-		bool plain_only = rnd(2);
+		bool plain_only = check_rnd(2);
 		json_t *v = json_array();
 		json_array_append_new(v, gen_value(0, plain_only));
-		char *text =
-			json_dumps(v, rnd(2) ? JSON_COMPACT : JSON_INDENT(1));
+		char *text = json_dumps(v, check_rnd(2) ? JSON_COMPACT
+							: JSON_INDENT(1));
 
 		check_dump(v);
 		if (text) {
@@ -293,12 +283,12 @@ test_generated(void)
 			/* Mangled: a byte replaced, dropped or doubled. */
 			for (int m = 0; m < 4 && len > 1; m++) {
 				char *t = strdup(text);
-				size_t at = rnd((unsigned)len);
+				size_t at = check_rnd((unsigned)len);
 				size_t tl = len;
-				switch (rnd(3)) {
+				switch (check_rnd(3)) {
 				case 0:
-					t[at] = "[]{}\",:0-9e. \\xtfn\x80"[rnd(
-						20)];
+					t[at] = "[]{}\",:0-9e. \\xtfn\x80"
+						[check_rnd(20)];
 					break;
 				case 1:
 					memmove(t + at, t + at + 1, len - at);

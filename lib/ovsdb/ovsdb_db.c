@@ -152,43 +152,27 @@ ovsdb_row_to_json_cached(struct ovsdb_row *r, const unsigned char *cols)
 	return json_incref(r->json);
 }
 
-static void
-count_datum_refs(struct ovsdb_db *db, const struct ovsdb_datum *d,
-		 const struct ovsdb_base_type *b, const union ovsdb_atom *atoms)
+uint32_t
+ovsdb_row_index_hash(const struct ovsdb_row *r, const struct ovsdb_index *ix)
 {
-	if (!ovsdb_base_is_strong_ref(b) || !atoms)
-		return;
-	struct ovsdb_table *rt = ovsdb_db_table(db, b->ref_table);
-	for (unsigned i = 0; i < d->n; i++) {
-		struct ovsdb_row *target =
-			ovsdb_table_find_row(rt, &atoms[i].u);
-		if (target)
-			target->n_refs++;
-	}
+	uint32_t h = 0;
+	const struct ovsdb_table_schema *ts = r->table->schema;
+	for (unsigned i = 0; i < ix->n; i++)
+		h = ovsdb_datum_hash(&r->fields[ix->cols[i]],
+				     &ts->columns[ix->cols[i]].type, h);
+	return h;
 }
 
-void
-ovsdb_db_count_refs(struct ovsdb_db *db)
+bool
+ovsdb_row_index_equal(const struct ovsdb_row *a, const struct ovsdb_row *b,
+		      const struct ovsdb_index *ix)
 {
-	struct hnode *n;
-	for (unsigned t = 0; t < db->schema->n_tables; t++)
-		HMAP_FOR_EACH (n, &db->tables[t].rows)
-			HMAP_CONTAINER(n, struct ovsdb_row, node)->n_refs = 0;
-	for (unsigned t = 0; t < db->schema->n_tables; t++) {
-		const struct ovsdb_table_schema *ts = &db->schema->tables[t];
-		if (!ts->has_refs)
-			continue;
-		HMAP_FOR_EACH (n, &db->tables[t].rows) {
-			struct ovsdb_row *r =
-				HMAP_CONTAINER(n, struct ovsdb_row, node);
-			for (unsigned c = 2; c < ts->n_columns; c++) {
-				const struct ovsdb_type *ty =
-					&ts->columns[c].type;
-				count_datum_refs(db, &r->fields[c], &ty->key,
-						 r->fields[c].keys);
-				count_datum_refs(db, &r->fields[c], &ty->value,
-						 r->fields[c].values);
-			}
-		}
+	const struct ovsdb_table_schema *ts = a->table->schema;
+	for (unsigned i = 0; i < ix->n; i++) {
+		unsigned c = ix->cols[i];
+		if (!ovsdb_datum_equals(&a->fields[c], &b->fields[c],
+					&ts->columns[c].type))
+			return false;
 	}
+	return true;
 }

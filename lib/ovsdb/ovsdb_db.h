@@ -97,8 +97,12 @@ json_t *ovsdb_row_to_json(const struct ovsdb_row *r, const unsigned char *cols);
  * must not modify the result. */
 json_t *ovsdb_row_to_json_cached(struct ovsdb_row *r,
 				 const unsigned char *cols);
-/* Recomputes n_refs of every row (after loading). */
-void ovsdb_db_count_refs(struct ovsdb_db *db);
+/* Hash and equality of rows by their values in the columns of the unique
+ * index @ix (of their table). */
+uint32_t ovsdb_row_index_hash(const struct ovsdb_row *r,
+			      const struct ovsdb_index *ix);
+bool ovsdb_row_index_equal(const struct ovsdb_row *a, const struct ovsdb_row *b,
+			   const struct ovsdb_index *ix);
 
 /* Transactions (at most one open per database). */
 struct ovsdb_txn *ovsdb_txn_begin(struct ovsdb_db *db);
@@ -113,7 +117,8 @@ struct ovsdb_row *ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *t,
 /* Makes @r writable (records its original); returns @r. */
 struct ovsdb_row *ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r);
 void ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_row *r);
-/* True if @uuid was deleted by this transaction. */
+/* True if a row @uuid that existed before this transaction was deleted by
+ * it (a row the transaction both inserted and deleted never existed). */
 bool ovsdb_txn_was_deleted(const struct ovsdb_txn *txn,
 			   const struct ovsdb_uuid *uuid);
 /* First changed row in commit order (for hooks); next via ->next_in_order. */

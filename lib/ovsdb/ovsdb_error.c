@@ -6,13 +6,19 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-char *
-ovsdb_json_text(const json_t *j)
+static char *
+dump_text(const json_t *j, int real_digits)
 {
 	char *s =
 		json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
-				      JSON_REAL_PRECISION(17));
+				      JSON_REAL_PRECISION(real_digits));
 	return s ? s : xstrdup("null");
+}
+
+char *
+ovsdb_json_text(const json_t *j)
+{
+	return dump_text(j, 17);
 }
 
 static int
@@ -25,8 +31,11 @@ err_v(struct ovsdb_error **errp, int code, const char *tag,
 	e->tag = xstrdup(tag);
 	if (fmt)
 		e->details = xvasprintf(fmt, ap);
+	/* The "syntax" member: Open vSwitch prints the offending JSON with
+	 * reals to 15 significant digits (%.15g), so 9223372036854775808,
+	 * which it reads as a real, comes back as 9.22337203685478e+18. */
 	if (syntax)
-		e->syntax = ovsdb_json_text(syntax);
+		e->syntax = dump_text(syntax, 15);
 	if (*errp)
 		ovsdb_error_free(*errp);
 	*errp = e;

@@ -555,13 +555,22 @@ exec_wait(struct exec *x, struct op_parser *p, json_t *result,
 	parser_finish(p);
 	if ((r = take_parser_error(p, errp)))
 		return r;
-	const char *u = json_string_value(until);
-	if (strcmp(u, "==") && strcmp(u, "!="))
-		return ovsdb_err(errp, "syntax error", until,
-				 "\"until\" must be \"==\" or \"!=\"");
+	/* Open vSwitch's order: where, columns, timeout, until, rows. */
 	if ((r = parse_where(t, x, where, &cond, errp)))
 		return r;
 	if ((r = parse_columns(t->schema, columns, &cols, errp))) {
+		ovsdb_condition_destroy(&cond);
+		return r;
+	}
+	const char *u = json_string_value(until);
+	if (timeout && json_integer_value(timeout) < 0)
+		r = ovsdb_err(errp, "syntax error", timeout,
+			      "timeout must be nonnegative");
+	else if (strcmp(u, "==") && strcmp(u, "!="))
+		r = ovsdb_err(errp, "syntax error", until,
+			      "\"until\" must be \"==\" or \"!=\"");
+	if (r) {
+		free(cols);
 		ovsdb_condition_destroy(&cond);
 		return r;
 	}

@@ -3,7 +3,9 @@
 #include "ovsdb_storage.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "ovsdb_check.h"
 
 LOG_MODULE(ovsdb_storage);
 
@@ -165,6 +168,12 @@ open_sql(const char *path, int flags, sqlite3 **dbp, struct ovsdb_error **errp)
 		*dbp = NULL;
 	} else {
 		sqlite3_busy_timeout(*dbp, 5000);
+		/* A quoted name that is not a column must be an error, not
+		 * the string literal SQLite's legacy rule makes it: a table
+		 * that lost a column would otherwise load that column's name
+		 * as its value. */
+		sqlite3_db_config(*dbp, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+		sqlite3_db_config(*dbp, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
 	}
 	free(real);
 	return r;
@@ -318,120 +327,300 @@ bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
 	sqlite3_bind_text(st, idx, text, -1, free);
 }
 
+/* Decoding is strict: a stored value is exactly what bind_datum wrote,
+ * so anything else is damage to the file, and describing it (in *@why,
+ * caller frees) lets the load refuse the database instead of serving a
+ * guess.  Constraints and references are checked after the load
+ * (ovsdb_check.c). */
+
+static int why_bad(char **why, const char *fmt, ...) PRINTF_FMT(2, 3);
+
+static int
+why_bad(char **why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(*why);
+	*why = xvasprintf(fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 static int
 sqljson_to_atom(const json_t *j, enum ovsdb_atype t, union ovsdb_atom *a)
 {
+	bool ok;
+
 	switch (t) {
 	case OVSDB_T_INTEGER:
-		if (!json_is_integer(j))
-			return -EINVAL;
-		a->i = json_integer_value(j);
-		return 0;
+		if ((ok = json_is_integer(j)))
+			a->i = json_integer_value(j);
+		break;
 	case OVSDB_T_REAL:
-		if (!json_is_number(j))
+		if ((ok = json_is_number(j)))
+			a->r = json_number_value(j);
+		break;
+	case OVSDB_T_BOOLEAN:
+		if ((ok = json_is_boolean(j)))
+			a->b = json_is_true(j);
+		break;
+	case OVSDB_T_STRING:
+		if ((ok = json_is_string(j)))
+			a->s = xstrdup(json_string_value(j));
+		break;
+	case OVSDB_T_UUID:
+		ok = json_is_string(j) &&
+		     ovsdb_uuid_from_string(json_string_value(j), &a->u);
+		break;
+	default:
+		ok = false;
+	}
+	return ok ? 0 : -EINVAL;
+}
+
+/* True if the @n bytes at @s are UTF-8 without NUL (what jansson, and so
+ * every client, accepts). */
+static bool
+valid_utf8(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], len, min;
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2, min = 0x80;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3, min = 0x800;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4, min = 0x10000;
+		else
+			return false;
+		if (n - i < len)
+			return false;
+		unsigned cp = c & (0x3f >> (len - 1));
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* "an integer", "a string"... */
+static const char *
+a_type(enum ovsdb_atype t)
+{
+	static const char *const names[] = {
+		[OVSDB_T_INTEGER] = "an integer", [OVSDB_T_REAL] = "a real",
+		[OVSDB_T_BOOLEAN] = "a boolean",  [OVSDB_T_STRING] = "a string",
+		[OVSDB_T_UUID] = "a UUID",
+	};
+	return t < ARRAY_SIZE(names) && names[t] ? names[t] : "an atom";
+}
+
+/* What column @idx holds, for an error message (caller frees). */
+static char *
+describe_value(sqlite3_stmt *st, int idx)
+{
+	switch (sqlite3_column_type(st, idx)) {
+	case SQLITE_NULL:
+		return xstrdup("NULL");
+	case SQLITE_INTEGER:
+		return xasprintf("the integer %lld",
+				 (long long)sqlite3_column_int64(st, idx));
+	case SQLITE_FLOAT:
+		return xasprintf("the real %.17g",
+				 sqlite3_column_double(st, idx));
+	case SQLITE_BLOB:
+		return xasprintf("a blob of %d bytes",
+				 sqlite3_column_bytes(st, idx));
+	default: {
+		const unsigned char *t = sqlite3_column_text(st, idx);
+		int n = sqlite3_column_bytes(st, idx);
+		struct ds s = DS_EMPTY;
+		ds_put(&s, "the text '");
+		for (int i = 0; i < n && i < 60; i++)
+			if (t[i] >= 0x20 && t[i] < 0x7f)
+				ds_put_char(&s, (char)t[i]);
+			else
+				ds_printf(&s, "\\x%02x", t[i]);
+		ds_put(&s, n > 60 ? "'..." : "'");
+		return ds_steal(&s);
+	}
+	}
+}
+
+/* A scalar column (one integer, real, boolean, string or UUID, stored as
+ * a native SQLite value).  The type is tested before the value is read:
+ * reading converts it. */
+static int
+scalar_to_atom(sqlite3_stmt *st, int idx, enum ovsdb_atype t,
+	       union ovsdb_atom *a)
+{
+	int type = sqlite3_column_type(st, idx);
+	const unsigned char *s;
+	int64_t i;
+
+	switch (t) {
+	case OVSDB_T_INTEGER:
+		if (type != SQLITE_INTEGER)
 			return -EINVAL;
-		a->r = json_number_value(j);
+		a->i = sqlite3_column_int64(st, idx);
 		return 0;
 	case OVSDB_T_BOOLEAN:
-		if (!json_is_boolean(j))
+		if (type != SQLITE_INTEGER)
 			return -EINVAL;
-		a->b = json_is_true(j);
-		return 0;
+		i = sqlite3_column_int64(st, idx);
+		a->b = i;
+		return i == 0 || i == 1 ? 0 : -EINVAL;
+	case OVSDB_T_REAL:
+		if (type != SQLITE_FLOAT && type != SQLITE_INTEGER)
+			return -EINVAL;
+		a->r = sqlite3_column_double(st, idx);
+		return isfinite(a->r) ? 0 : -EINVAL;
 	case OVSDB_T_STRING:
-		if (!json_is_string(j))
+		if (type != SQLITE_TEXT)
 			return -EINVAL;
-		a->s = xstrdup(json_string_value(j));
+		s = sqlite3_column_text(st, idx);
+		if (!valid_utf8(s, (size_t)sqlite3_column_bytes(st, idx)))
+			return -EINVAL;
+		a->s = xstrdup((const char *)s);
 		return 0;
 	case OVSDB_T_UUID:
-		if (!json_is_string(j) ||
-		    !ovsdb_uuid_from_string(json_string_value(j), &a->u))
+		if (type != SQLITE_TEXT)
 			return -EINVAL;
-		return 0;
+		s = sqlite3_column_text(st, idx);
+		return ovsdb_uuid_from_string((const char *)s, &a->u) ? 0
+								      : -EINVAL;
 	default:
 		return -EINVAL;
 	}
 }
 
+/* Element @i of a set or map in stored JSON @e into @d (appended). */
 static int
-column_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
-		const struct ovsdb_column *c)
+element_to_atoms(const json_t *e, const char *key, const struct ovsdb_type *t,
+		 struct ovsdb_datum *d)
 {
-	const struct ovsdb_type *t = &c->type;
-	ovsdb_datum_destroy(d, t);
-	if (is_scalar_col(c)) {
-		d->n = 1;
-		d->keys = xmalloc(sizeof *d->keys);
-		const char *s;
-		switch (t->key.type) {
-		case OVSDB_T_INTEGER:
-			d->keys[0].i = sqlite3_column_int64(st, idx);
-			return 0;
-		case OVSDB_T_BOOLEAN:
-			d->keys[0].b = sqlite3_column_int(st, idx) != 0;
-			return 0;
-		case OVSDB_T_REAL:
-			d->keys[0].r = sqlite3_column_double(st, idx);
-			return 0;
-		case OVSDB_T_STRING:
-			s = (const char *)sqlite3_column_text(st, idx);
-			d->keys[0].s = xstrdup(s ? s : "");
-			return 0;
-		default:
-			s = (const char *)sqlite3_column_text(st, idx);
-			if (!s || !ovsdb_uuid_from_string(s, &d->keys[0].u))
-				memset(&d->keys[0].u, 0, sizeof d->keys[0].u);
-			return 0;
+	bool map = ovsdb_type_is_map(t);
+	const json_t *k = e, *v = e;
+
+	if (key) {
+		d->keys[d->n].s = xstrdup(key);
+		if (sqljson_to_atom(v, t->value.type, &d->values[d->n])) {
+			free(d->keys[d->n].s);
+			return -EINVAL;
 		}
+		d->n++;
+		return 0;
+	}
+	if (map) {
+		if (!json_is_array(e) || json_array_size(e) != 2)
+			return -EINVAL;
+		k = json_array_get(e, 0);
+		v = json_array_get(e, 1);
+	}
+	if (sqljson_to_atom(k, t->key.type, &d->keys[d->n]))
+		return -EINVAL;
+	if (map && sqljson_to_atom(v, t->value.type, &d->values[d->n])) {
+		ovsdb_atom_destroy(&d->keys[d->n], t->key.type);
+		return -EINVAL;
+	}
+	d->n++;
+	return 0;
+}
+
+/* A set or map column, stored as JSON text: an array of atoms, an object
+ * (maps with string keys) or an array of [key, value] pairs. */
+static int
+json_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
+	      const struct ovsdb_type *t, char **why)
+{
+	bool map = ovsdb_type_is_map(t);
+	bool object = map && t->key.type == OVSDB_T_STRING;
+	json_error_t jerr;
+	json_t *j;
+	int r = 0;
+
+	/* The type first: reading the text converts the value. */
+	if (sqlite3_column_type(st, idx) != SQLITE_TEXT) {
+		char *v = describe_value(st, idx);
+		why_bad(why, "%s is not JSON text", v);
+		free(v);
+		return -EINVAL;
 	}
 	const char *text = (const char *)sqlite3_column_text(st, idx);
-	if (!text)
+	/* Most sets and maps are empty: no parser for them (start-up reads
+	 * every column of every row). */
+	if (!strcmp(text, object ? "{}" : "[]"))
 		return 0;
-	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!j)
-		return -EINVAL;
-	bool map = ovsdb_type_is_map(t);
-	size_t n = json_is_object(j) ? json_object_size(j) : json_array_size(j);
+	if (!(j = json_loads(text, JSON_REJECT_DUPLICATES, &jerr)))
+		return why_bad(why, "bad JSON (%s)", jerr.text);
+	if (object ? !json_is_object(j) : !json_is_array(j)) {
+		json_decref(j);
+		return why_bad(why, "a JSON %s expected",
+			       object ? "object" : "array");
+	}
+	size_t n = object ? json_object_size(j) : json_array_size(j);
 	d->keys = xcalloc(n ? n : 1, sizeof *d->keys);
 	if (map)
 		d->values = xcalloc(n ? n : 1, sizeof *d->values);
-	int r = 0;
-	if (json_is_object(j)) {
+	if (object) {
 		const char *k;
 		json_t *v;
 		json_object_foreach(j, k, v)
 		{
-			d->keys[d->n].s = xstrdup(k);
-			if ((r = sqljson_to_atom(v, t->value.type,
-						 &d->values[d->n]))) {
-				free(d->keys[d->n].s);
+			if ((r = element_to_atoms(v, k, t, d)))
 				break;
-			}
-			d->n++;
 		}
 	} else {
-		for (size_t i = 0; i < n && !r; i++) {
-			json_t *e = json_array_get(j, i);
-			if (!map) {
-				r = sqljson_to_atom(e, t->key.type,
-						    &d->keys[d->n]);
-			} else {
-				r = sqljson_to_atom(json_array_get(e, 0),
-						    t->key.type,
-						    &d->keys[d->n]);
-				if (!r &&
-				    (r = sqljson_to_atom(json_array_get(e, 1),
-							 t->value.type,
-							 &d->values[d->n])))
-					ovsdb_atom_destroy(&d->keys[d->n],
-							   t->key.type);
-			}
-			if (!r)
-				d->n++;
-		}
+		for (size_t i = 0; i < n && !r; i++)
+			r = element_to_atoms(json_array_get(j, i), NULL, t, d);
+	}
+	if (r && map)
+		why_bad(why, "element %u is not a (%s, %s) pair", d->n + 1,
+			ovsdb_atype_name(t->key.type),
+			ovsdb_atype_name(t->value.type));
+	else if (r)
+		why_bad(why, "element %u is not %s", d->n + 1,
+			a_type(t->key.type));
+	else if (ovsdb_datum_sort(d, t, NULL)) {
+		r = why_bad(why, map ? "duplicate key" : "duplicate element");
 	}
 	json_decref(j);
-	ovsdb_datum_sort_unique(d, t);
 	return r;
+}
+
+/* Decodes column @idx of the current row into @d for column @c. */
+static int
+column_to_datum(sqlite3_stmt *st, int idx, struct ovsdb_datum *d,
+		const struct ovsdb_column *c, char **why)
+{
+	const struct ovsdb_type *t = &c->type;
+
+	ovsdb_datum_destroy(d, t);
+	if (!is_scalar_col(c))
+		return json_to_datum(st, idx, d, t, why);
+	d->keys = xmalloc(sizeof *d->keys);
+	if (scalar_to_atom(st, idx, t->key.type, &d->keys[0])) {
+		char *v = describe_value(st, idx);
+		free(d->keys);
+		d->keys = NULL;
+		why_bad(why, "%s is not %s", v, a_type(t->key.type));
+		free(v);
+		return -EINVAL;
+	}
+	d->n = 1;
+	return 0;
 }
 
 /* ---- open, load, write ---- */
@@ -507,6 +696,60 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 	return 0;
 }
 
+/* Reads the current row of @q into @table, or refuses it. */
+static int
+load_row(struct ovsdb_table *table, sqlite3_stmt *q, struct ovsdb_error **errp)
+{
+	const struct ovsdb_table_schema *ts = table->schema;
+	int64_t rowid = sqlite3_column_int64(q, 2);
+	union ovsdb_atom u, v;
+	char name[40], *why = NULL;
+	int col = 3, r;
+
+	if (scalar_to_atom(q, 0, OVSDB_T_UUID, &u)) {
+		char *val = describe_value(q, 0);
+		snprintf(name, sizeof name, "with rowid %lld",
+			 (long long)rowid);
+		r = ovsdb_check_error(errp, "syntax error", table, name,
+				      "_uuid", "%s is not a UUID", val);
+		free(val);
+		return r;
+	}
+	ovsdb_uuid_format(&u.u, name);
+	if (ovsdb_table_find_row(table, &u.u))
+		return ovsdb_check_error(errp, "syntax error", table, name,
+					 "_uuid", "stored twice (rowid %lld)",
+					 (long long)rowid);
+	if (scalar_to_atom(q, 1, OVSDB_T_UUID, &v)) {
+		char *val = describe_value(q, 1);
+		r = ovsdb_check_error(errp, "syntax error", table, name,
+				      "_version", "%s is not a UUID", val);
+		free(val);
+		return r;
+	}
+	struct ovsdb_row *row = ovsdb_row_new(table, &u.u);
+	row->fields[OVSDB_COL_VERSION].keys[0].u = v.u;
+	row->rowid = rowid;
+	for (unsigned c = 2; c < ts->n_columns; c++) {
+		if (!stored(&ts->columns[c]))
+			continue;
+		if (column_to_datum(q, col++, &row->fields[c], &ts->columns[c],
+				    &why)) {
+			r = ovsdb_check_error(errp, "syntax error", table, name,
+					      ts->columns[c].name, "%s", why);
+			free(why);
+			ovsdb_row_free(row);
+			return r;
+		}
+	}
+	if ((r = ovsdb_check_row(row, errp))) {
+		ovsdb_row_free(row);
+		return r;
+	}
+	ovsdb_table_put_row(table, row);
+	return 0;
+}
+
 static int
 load_table(struct ovsdb_storage *st, struct ovsdb_table *table,
 	   struct ovsdb_error **errp)
@@ -514,7 +757,7 @@ load_table(struct ovsdb_storage *st, struct ovsdb_table *table,
 	const struct ovsdb_table_schema *ts = table->schema;
 	struct ds s = DS_EMPTY;
 	sqlite3_stmt *q;
-	int rc, col;
+	int rc, r = 0;
 
 	ds_put(&s, "SELECT _uuid, _version, rowid");
 	for (unsigned c = 2; c < ts->n_columns; c++)
@@ -525,27 +768,11 @@ load_table(struct ovsdb_storage *st, struct ovsdb_table *table,
 	ds_free(&s);
 	if (rc != SQLITE_OK)
 		return sql_err(errp, st->sql, ts->name);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct ovsdb_uuid u, v;
-		const char *us = (const char *)sqlite3_column_text(q, 0);
-		const char *vs = (const char *)sqlite3_column_text(q, 1);
-		if (!us || !ovsdb_uuid_from_string(us, &u))
-			continue;
-		struct ovsdb_row *r = ovsdb_row_new(table, &u);
-		if (vs && ovsdb_uuid_from_string(vs, &v))
-			r->fields[OVSDB_COL_VERSION].keys[0].u = v;
-		r->rowid = sqlite3_column_int64(q, 2);
-		col = 3;
-		for (unsigned c = 2; c < ts->n_columns; c++)
-			if (stored(&ts->columns[c]) &&
-			    column_to_datum(q, col++, &r->fields[c],
-					    &ts->columns[c]))
-				log_warn("%s: bad value in %s.%s, row %s",
-					 st->path, ts->name,
-					 ts->columns[c].name, us);
-		ovsdb_table_put_row(table, r);
-	}
+	while (!r && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		r = load_row(table, q, errp);
 	sqlite3_finalize(q);
+	if (r)
+		return r;
 	return rc == SQLITE_DONE ? 0 : sql_err(errp, st->sql, ts->name);
 }
 
@@ -582,7 +809,8 @@ ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 	for (unsigned t = 0; t < schema->n_tables; t++)
 		if ((r = load_table(st, &db->tables[t], errp)))
 			goto fail;
-	ovsdb_db_count_refs(db);
+	if ((r = ovsdb_check_links(db, errp))) /* counts n_refs too */
+		goto fail;
 	if (!read_only && (r = prepare(st, schema, errp)))
 		goto fail;
 	db->storage = st;
@@ -595,6 +823,47 @@ fail:
 		ovsdb_db_free(db);
 	ovsdb_storage_close(st);
 	return r;
+}
+
+int
+ovsdb_storage_check(const char *path, struct ovsdb_error **errp)
+{
+	struct ovsdb_db *db;
+	sqlite3_stmt *q = NULL;
+	struct ds bad = DS_EMPTY;
+	sqlite3 *sql;
+	int r, rc;
+
+	if (access(path, F_OK))
+		return ovsdb_err_code(errp, -errno, "I/O error", NULL,
+				      "%s: open failed (%s)", path,
+				      strerror(errno));
+	if ((r = open_sql(path, SQLITE_OPEN_READONLY, &sql, errp)))
+		return r;
+	/* Every page, b-tree and free list; "ok" alone when all is well. */
+	rc = sqlite3_prepare_v2(sql, "PRAGMA integrity_check(10)", -1, &q,
+				NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(q, 0);
+		if (line && strcmp(line, "ok"))
+			ds_printf(&bad, "%s%s", bad.len ? "; " : "", line);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE)
+		r = sql_err(errp, sql, "integrity_check");
+	else if (bad.len)
+		r = ovsdb_err_code(errp, -EIO, "I/O error", NULL,
+				   "%s: SQLite file damaged: %s", path,
+				   ds_cstr(&bad));
+	sqlite3_finalize(q);
+	sqlite3_close(sql);
+	ds_free(&bad);
+	if (r)
+		return r;
+	if ((r = ovsdb_storage_open(path, true, &db, errp)))
+		return r;
+	ovsdb_db_free(db);
+	return 0;
 }
 
 static void

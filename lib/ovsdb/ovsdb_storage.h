@@ -31,10 +31,18 @@ struct ovsdb_storage;
  * -EEXIST if @path exists; other -errno or -EIO with *@errp. */
 int ovsdb_storage_create(const char *path, const struct ovsdb_schema *schema,
 			 struct ovsdb_error **errp);
-/* Opens @path, loads every row and attaches the storage to the returned
- * database.  @read_only: no writes allowed.  0 or -errno with *@errp. */
+/* Opens @path, loads every row, checks the whole database against its
+ * schema (ovsdb_check.h: a damaged file is refused, *@errp naming
+ * database, table, row and column) and attaches the storage to the
+ * returned database.  @read_only: no writes allowed.  0 or -errno
+ * (-EINVAL for bad contents) with *@errp. */
 int ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 		       struct ovsdb_error **errp);
+/* Checks the file at @path without changing it: SQLite's own
+ * integrity_check (pages, b-trees), then the load and checks of
+ * ovsdb_storage_open.  0, -EIO (SQLite damage), -EINVAL (bad contents)
+ * or another -errno, with *@errp.  Reads the whole file. */
+int ovsdb_storage_check(const char *path, struct ovsdb_error **errp);
 /* Reads only the schema of @path.  0 or -errno with *@errp. */
 int ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
 			      struct ovsdb_error **errp);

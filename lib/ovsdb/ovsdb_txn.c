@@ -37,6 +37,17 @@ ovsdb_txn_begin(struct ovsdb_db *db)
 	return txn;
 }
 
+/* A row both inserted and deleted by the transaction is as if it never
+ * was (as in Open vSwitch, which drops its transaction row): its
+ * ovsdb_txn_row stays in the lists, with old and new_ NULL, and is never
+ * found by UUID. */
+static bool
+txn_row_is_void(const struct ovsdb_txn_row *tr)
+{
+	return !tr->old && !tr->new_;
+}
+
+/* The transaction's row for @uuid in @t, whether modified or deleted. */
 static struct ovsdb_txn_row *
 find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *t,
 	     const struct ovsdb_uuid *uuid)
@@ -46,7 +57,8 @@ find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *t,
 	     n; n = hmap_next_with_hash(n)) {
 		struct ovsdb_txn_row *tr =
 			HMAP_CONTAINER(n, struct ovsdb_txn_row, node);
-		if (tr->table == t && ovsdb_uuid_eq(&tr->uuid, uuid))
+		if (tr->table == t && ovsdb_uuid_eq(&tr->uuid, uuid) &&
+		    !txn_row_is_void(tr))
 			return tr;
 	}
 	return NULL;
@@ -154,7 +166,7 @@ ovsdb_txn_was_deleted(const struct ovsdb_txn *txn,
 	     n; n = hmap_next_with_hash(n)) {
 		struct ovsdb_txn_row *tr =
 			HMAP_CONTAINER(n, struct ovsdb_txn_row, node);
-		if (ovsdb_uuid_eq(&tr->uuid, uuid) && !tr->new_)
+		if (ovsdb_uuid_eq(&tr->uuid, uuid) && tr->old && !tr->new_)
 			return true;
 	}
 	return false;
@@ -276,6 +288,9 @@ check_one(struct ovsdb_table *rt, const struct ovsdb_uuid *u, unsigned col,
 	const struct ovsdb_table_schema *ts = n->row->table->schema;
 	char a[37], b[37];
 
+	/* A row the transaction deleted is counted here and reported by
+	 * check_refs as "cannot delete"; one it inserted and deleted
+	 * does not exist. */
 	if (ovsdb_table_find_row(rt, u) || find_txn_row(n->txn, rt, u))
 		return 0;
 	ovsdb_uuid_format(ovsdb_row_uuid(n->row), a);
@@ -549,31 +564,6 @@ struct ixent {
 	const struct ovsdb_row *row;
 };
 
-static uint32_t
-index_hash(const struct ovsdb_row *r, const struct ovsdb_index *ix)
-{
-	uint32_t h = 0;
-	const struct ovsdb_table_schema *ts = r->table->schema;
-	for (unsigned i = 0; i < ix->n; i++)
-		h = ovsdb_datum_hash(&r->fields[ix->cols[i]],
-				     &ts->columns[ix->cols[i]].type, h);
-	return h;
-}
-
-static bool
-index_equal(const struct ovsdb_row *a, const struct ovsdb_row *b,
-	    const struct ovsdb_index *ix)
-{
-	const struct ovsdb_table_schema *ts = a->table->schema;
-	for (unsigned i = 0; i < ix->n; i++) {
-		unsigned c = ix->cols[i];
-		if (!ovsdb_datum_equals(&a->fields[c], &b->fields[c],
-					&ts->columns[c].type))
-			return false;
-	}
-	return true;
-}
-
 static void
 english_join(struct ds *out, const char *const *items, unsigned n)
 {
@@ -665,7 +655,7 @@ index_touched(struct ovsdb_txn *txn, struct ovsdb_table *t,
 	     tr = tr->next_in_order) {
 		if (tr->table != t || !tr->new_)
 			continue;
-		if (!tr->old || !index_equal(tr->old, tr->new_, ix))
+		if (!tr->old || !ovsdb_row_index_equal(tr->old, tr->new_, ix))
 			return true;
 	}
 	return false;
@@ -699,7 +689,8 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 					if ((pass == 0) !=
 					    (row->txn_row != NULL))
 						continue;
-					uint32_t hh = index_hash(row, ix);
+					uint32_t hh =
+						ovsdb_row_index_hash(row, ix);
 					struct hnode *m;
 					for (m = hmap_first_with_hash(&h, hh);
 					     m; m = hmap_next_with_hash(m)) {
@@ -707,8 +698,8 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 							HMAP_CONTAINER(
 								m, struct ixent,
 								node);
-						if (index_equal(e->row, row,
-								ix))
+						if (ovsdb_row_index_equal(
+							    e->row, row, ix))
 							break;
 					}
 					if (m) {

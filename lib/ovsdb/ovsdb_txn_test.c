@@ -78,6 +78,40 @@ test_refs(void)
 	  "[{\"rows\":[{\"kids\":[\"set\",[]],\"weak\":[\"set\",[]]}]}]");
 }
 
+/* References are checked against the final state of the transaction: a
+ * row inserted and deleted in it never existed (issue 12: a dangling
+ * strong reference was committed). */
+static void
+test_refs_inserted_deleted(void)
+{
+	T("[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
+	  "\"uuid\":" K1 ",\"row\":{\"name\":\"a\"}},"
+	  "{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],"
+	  "\"mutations\":[[\"kids\",\"insert\",[\"named-uuid\",\"k\"]]]},"
+	  "{\"op\":\"delete\",\"table\":\"Kid\",\"where\":[[\"_uuid\","
+	  "\"==\",[\"named-uuid\",\"k\"]]]}]",
+	  "[{\"uuid\":[\"uuid\",\"22222222-2222-4222-8222-222222222222\"]},"
+	  "{\"count\":1},{\"count\":1},{\"details\":\"Table Root column "
+	  "kids row 11111111-1111-4111-8111-111111111111 references "
+	  "nonexistent row 22222222-2222-4222-8222-222222222222 in table "
+	  "Kid.\",\"error\":\"referential integrity violation\"}]");
+	CHECK_EQ(count("Kid"), 0);
+	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],\"columns\":"
+	  "[\"kids\"]}]",
+	  "[{\"rows\":[{\"kids\":[\"set\",[]]}]}]");
+	/* Its explicit UUID may then be inserted again in the same
+	 * transaction. */
+	T("[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid-name\":\"k\","
+	  "\"uuid\":" K1 ",\"row\":{\"name\":\"a\"}},"
+	  "{\"op\":\"delete\",\"table\":\"Kid\",\"where\":[]},"
+	  "{\"op\":\"insert\",\"table\":\"Kid\",\"uuid\":" K1 ","
+	  "\"row\":{\"name\":\"b\"}}]",
+	  "[{\"uuid\":[\"uuid\",\"22222222-2222-4222-8222-222222222222\"]},"
+	  "{\"count\":1},"
+	  "{\"uuid\":[\"uuid\",\"22222222-2222-4222-8222-222222222222\"]}]");
+	CHECK_EQ(count("Kid"), 0); /* unreferenced: collected */
+}
+
 static void
 test_constraints(void)
 {
@@ -320,6 +354,7 @@ main(void)
 {
 	CHECK_RUN(test_refs_and_gc);
 	CHECK_RUN(test_refs);
+	CHECK_RUN(test_refs_inserted_deleted);
 	CHECK_RUN(test_constraints);
 	CHECK_RUN(test_index);
 	CHECK_RUN(test_misc_ops);

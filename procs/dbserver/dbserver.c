@@ -153,6 +153,7 @@ dbserver_start(struct ev_loop *loop, const struct dbserver_opts *opts,
 
 	*srvp = NULL;
 	srv->loop = loop;
+	ovsdb_uuid_generate(&srv->server_id);
 	list_init(&srv->sessions);
 	list_init(&srv->held);
 	srv->opts = *opts;

@@ -139,6 +139,7 @@ struct dbserver {
 	struct dbserver_db **dbs;
 	size_t n_dbs;
 	struct dbserver_db *server_db; /* _Server, also in dbs[] */
+	struct ovsdb_uuid server_id;   /* get_server_id: random per start */
 	struct list_node sessions;     /* struct dbserver_session */
 	struct dbserver_remote *remotes;
 	struct dbserver_conn *conns;
@@ -236,7 +237,9 @@ void dbserver_cancel(struct dbserver_session *s, const json_t *id);
 void dbserver_triggers_session_gone(struct dbserver_session *s);
 
 /* dbserver_monitor.c */
-/* -EPROTO: params so malformed that the connection is dropped. */
+/* Answers a monitor, monitor_cond or monitor_cond_since request (errors
+ * included) and returns 0; -EPROTO (the connection is dropped) for a
+ * monitor with fewer than 3 params. */
 int dbserver_monitor_request(struct dbserver_session *s, const char *method,
 			     const json_t *id, const json_t *params);
 void dbserver_monitor_cancel(struct dbserver_session *s, const json_t *id,

@@ -454,16 +454,27 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	struct dbserver_monitor *m = NULL;
 	struct dbserver_db *db;
 
-	if (json_array_size(params) < 3)
-		return -EPROTO;
-	if (v == MON_V3 && json_array_size(params) != 4) {
-		ovsdb_err(&e, "syntax error", params, "invalid parameters");
-		goto error;
-	}
+	/* Checked in Open vSwitch's order.  Its monitor (v1) ignores extra
+	 * params and crashes on fewer than three (a segfault or an abort
+	 * in 3.1.0): its client sees the connection close, and so does
+	 * ours.  monitor_cond wants exactly 3, monitor_cond_since 4. */
+	size_t n_params = json_array_size(params);
 	if (!dbname) {
 		ovsdb_err(&e, "syntax error", params,
 			  "%s request params must begin with <db-name>",
 			  method);
+		goto error;
+	}
+	if (!(db = dbserver_find_db(s->srv, dbname))) {
+		ovsdb_err(&e, "unknown database", params,
+			  "%s request specifies unknown database %s", method,
+			  dbname);
+		goto error;
+	}
+	if (v == MON_V1 && n_params < 3)
+		return -EPROTO;
+	if (v != MON_V1 && n_params != (v == MON_V3 ? 4 : 3)) {
+		ovsdb_err(&e, "syntax error", params, "invalid parameters");
 		goto error;
 	}
 	const json_t *last_j = json_array_get(params, 3);
@@ -473,12 +484,6 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	     !ovsdb_uuid_from_string(json_string_value(last_j), &last_u))) {
 		ovsdb_err(&e, "syntax error", last_j,
 			  "last-txn-id must be UUID format.");
-		goto error;
-	}
-	if (!(db = dbserver_find_db(s->srv, dbname))) {
-		ovsdb_err(&e, "unknown database", params,
-			  "%s request specifies unknown database %s", method,
-			  dbname);
 		goto error;
 	}
 	if (find_monitor(s, mon_id)) {

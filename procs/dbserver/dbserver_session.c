@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json_fast.h"
+#include "json_number.h"
 #include "log.h"
 
 LOG_MODULE(dbserver_session);
@@ -39,6 +40,20 @@ m_list_dbs(struct dbserver_session *s, const char *method, const json_t *id,
 		jsonrpc_reply(s, id, names);
 	else
 		json_decref(names);
+	return 0;
+}
+
+/* The server's UUID, as Open vSwitch answers it (params ignored). */
+static int
+m_get_server_id(struct dbserver_session *s, const char *method,
+		const json_t *id, const json_t *params)
+{
+	char u[37];
+
+	if (id) {
+		ovsdb_uuid_format(&s->srv->server_id, u);
+		jsonrpc_reply(s, id, json_string(u));
+	}
 	return 0;
 }
 
@@ -152,6 +167,7 @@ static const struct {
 	{ "echo", m_echo },
 	{ "list_dbs", m_list_dbs },
 	{ "get_schema", m_get_schema },
+	{ "get_server_id", m_get_server_id },
 	{ "transact", m_transact },
 	{ "cancel", m_cancel },
 	{ "monitor", m_monitor },
@@ -304,7 +320,7 @@ dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 	json_error_t err;
 	json_t *msg = json_fast_parse(text, len);
 	if (!msg)
-		msg = json_loadb(text, len, 0, &err);
+		msg = json_number_loadb(text, len, 0, &err);
 	if (!msg) {
 		static struct log_rl rl = LOG_RL_INIT(5, 60);
 		log_warn_rl(&rl, "error parsing JSON-RPC message: %s",

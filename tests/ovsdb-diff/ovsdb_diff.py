@@ -288,8 +288,9 @@ class CaseRunner:
 
     def note_raw_requests(self, cname, raw):
         """Remember the methods of well-formed requests inside raw text so
-        that their replies get method-specific normalisation."""
-        dec, pos = json.JSONDecoder(), 0
+        that their replies get method-specific normalisation.  Ids are
+        keyed as servers echo them (an id of 100.0 comes back as 100)."""
+        dec, pos = json.JSONDecoder(parse_float=canon_real), 0
         while True:
             while pos < len(raw) and raw[pos] in " \t\r\n":
                 pos += 1
@@ -399,6 +400,16 @@ def is_unordered_pair(x):
             and isinstance(x[1], list))
 
 
+def canon_real(x):
+    """Reals as both servers print them: integral ones (within 64 bits) as
+    integers; others to 15 significant digits, as Open vSwitch prints
+    them (%.15g), where dbserver prints the shortest exact form."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 2**63:
+        return int(x)
+    return float("%.15g" % x)
+
+
 class Normaliser:
     """Renumbers UUIDs in order of first appearance and sorts collections
     whose order ovsdb-server does not define."""
@@ -429,8 +440,8 @@ class Normaliser:
     def _map(self, x, fstr, sort_unordered, unordered=False):
         if isinstance(x, str):
             return fstr(x)
-        if isinstance(x, float) and x.is_integer() and abs(x) < 2**63:
-            return int(x)
+        if isinstance(x, float):
+            return canon_real(x)
         if isinstance(x, list):
             items = [self._map(e, fstr, sort_unordered) for e in x]
             if is_unordered_pair(x):
@@ -491,14 +502,15 @@ class Normaliser:
                 % (m.group(1), a[2], a[1], b[2], b[1], m.group(6))
         return s
 
-    def canon_strings(self, x):
-        """Strings holding JSON objects (e.g. _Server schema column) are
-        compared as parsed JSON."""
+    def canon_strings(self, x, key=None):
+        """Strings holding JSON objects (e.g. _Server schema column), and
+        the "syntax" member of errors whatever JSON it holds, are compared
+        as parsed JSON (reals as canon_real makes them)."""
         if isinstance(x, str):
             x = WAIT_MS_RE.sub(r"\1<N>\2", x)
-            if x.startswith("{") and x.endswith("}"):
+            if (x.startswith("{") and x.endswith("}")) or key == "syntax":
                 try:
-                    obj = json.loads(x)
+                    obj = json.loads(x, parse_float=canon_real)
                     return "JSON:" + json.dumps(obj, sort_keys=True,
                                                 separators=(",", ":"))
                 except ValueError:
@@ -507,7 +519,7 @@ class Normaliser:
         if isinstance(x, list):
             return [self.canon_strings(e) for e in x]
         if isinstance(x, dict):
-            return {k: self.canon_strings(v) for k, v in x.items()}
+            return {k: self.canon_strings(v, k) for k, v in x.items()}
         return x
 
     def event(self, ev):

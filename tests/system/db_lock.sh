@@ -27,7 +27,7 @@ pid1=$(cat "$T/run1/dbserver.pid")
 out=$($CTL $I2 start 2>&1); rc=$?
 check "instance 2 on the same database does not start (rc $rc)" test $rc -ne 0
 check "microvs-ctl says why: the lock and its holder" \
-	grep -qF "dbserver did not come up: I/O error: $D/conf.db: failed to lock lockfile (Resource temporarily unavailable): $D/.conf.db.~lock~ is held by pid $pid1 (microvs-dbserver)" <<<"$out"
+	grep -qF "dbserver exited with status 1: I/O error: $D/conf.db: failed to lock lockfile (Resource temporarily unavailable): $D/.conf.db.~lock~ is held by pid $pid1 (microvs-dbserver)" <<<"$out"
 check "no process of instance 2 runs" \
 	eval '! $CTL $I2 status >/dev/null && test -z "$(pgrep -f -- "--rundir=$T/run2")"'
 
