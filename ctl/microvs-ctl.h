@@ -24,7 +24,8 @@ struct child_output {
 	int fd;		  /* the read end (O_NONBLOCK) */
 	char line[512];	  /* the line being read */
 	size_t n_line;
-	char reason[512]; /* text of the last EMER or ERR line, or "" */
+	char reason[512]; /* text of the last ERR line, or "" */
+	char emer[512];	  /* text of the last EMER line, or "" */
 };
 /* Before fork(): a new pipe for the next process (the previous one is
  * closed, its reason forgotten); *@wfdp is the end to make the child's
