@@ -30,8 +30,9 @@ struct dbserver_opts {
 	const char *const *remotes; /* punix:PATH, ptcp:PORT[:IP], db:D,T,C */
 	size_t n_remotes;
 	size_t max_msg_bytes;	  /* per-connection input bound (0: 64 MiB) */
-	size_t max_backlog_bytes; /* per-connection output bound (0: 256 MiB) */
-	uint64_t probe_ms;	  /* TCP inactivity probe (0: 5000) */
+	size_t max_backlog_bytes; /* per-connection output bound (0: 64 MiB) */
+	size_t max_total_backlog_bytes; /* all connections (0: 256 MiB) */
+	uint64_t probe_ms;		/* TCP inactivity probe (0: 5000) */
 };
 
 /* Opens every database file and starts listening on every remote.
@@ -121,6 +122,7 @@ struct dbserver_session {
 	struct dbserver_monitor *monitors; /* list via next_in_session */
 	bool change_aware;
 	bool real_txn_ids; /* see dbserver_session_set_real_txn_ids */
+	bool blocked;	   /* see dbserver_session_set_blocked */
 	bool dead;	   /* freed while handling input: deferred */
 	unsigned busy;
 	/* Messages held while a group commit is pending (see
@@ -138,6 +140,7 @@ struct dbserver {
 	struct list_node sessions;     /* struct dbserver_session */
 	struct dbserver_remote *remotes;
 	struct dbserver_conn *conns;
+	size_t conn_backlog; /* unsent bytes of every connection */
 	struct dbserver_trigger *triggers;
 	struct dbserver_lock *locks;
 	uint64_t n_txns;
@@ -215,6 +218,14 @@ void jsonrpc_notify(struct dbserver_session *s, const char *method,
 
 /* dbserver_session.c */
 void dbserver_session_free_all(struct dbserver *srv);
+/* The transport of @s says whether its peer keeps up with what it is
+ * sent.  While @blocked, the monitors of @s compose no updates: they keep,
+ * per changed row, the row from before its first change and after its
+ * last, so memory follows the number of rows changed, not the number of
+ * changes (as Open vSwitch does).  Unblocking sends one merged update per
+ * monitor that has changes, monitor by monitor while the transport stays
+ * unblocked (sending may block it again).  Never frees @s. */
+void dbserver_session_set_blocked(struct dbserver_session *s, bool blocked);
 /* Queues a copy of @text (@len bytes) on @s until the pending commit. */
 void dbserver_session_hold(struct dbserver_session *s, const char *text,
 			   size_t len);
@@ -241,6 +252,9 @@ void dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 void dbserver_monitors_commit(struct dbserver_db *db,
 			      const struct ovsdb_txn *txn);
 void dbserver_monitors_session_gone(struct dbserver_session *s);
+/* Sends the changes the monitors of @s kept while it was blocked, one
+ * merged update per monitor, while @s stays unblocked. */
+void dbserver_monitors_flush(struct dbserver_session *s);
 void dbserver_hist_record(struct dbserver_db *db, const struct ovsdb_txn *txn);
 void dbserver_hist_clear(struct dbserver_db *db);
 size_t dbserver_monitor_count(struct dbserver *srv);

@@ -193,6 +193,16 @@ dbserver_session_set_real_txn_ids(struct dbserver_session *s, bool on)
 }
 
 void
+dbserver_session_set_blocked(struct dbserver_session *s, bool blocked)
+{
+	if (s->blocked == blocked)
+		return;
+	s->blocked = blocked;
+	if (!blocked)
+		dbserver_monitors_flush(s);
+}
+
+void
 dbserver_session_free(struct dbserver_session *s)
 {
 	if (!s)
