@@ -142,30 +142,40 @@ def select_atoms(sock, columns):
     return out
 
 
-def section_backlog(server, n_changes, max_growth_mb):
-    sock = server.sock
-    pid, _ = dbslib.server_pid(server)
+def stall_and_change(sock, n_monitors, n_changes):
+    """Opens n_monitors monitors of Atoms that never read, then commits
+    n_changes changes of 1 KB to one row (16 in flight).  Returns the
+    monitors' connections, or None if the writer got no answer."""
     insert_atoms(sock, [{"name": "hot", "s": ""}])
-    mons = [stalled_monitor(sock, i) for i in range(10)]
+    mons = [stalled_monitor(sock, i) for i in range(n_monitors)]
     dbslib.rpc(sock, "echo", [])  # the monitors exist now
-    rss0 = status_kb(pid, "VmRSS")
     w = Conn(sock, "writer")
-    in_flight, sent, done, last = 0, 0, 0, ""
+    in_flight, sent, done = 0, 0, 0
     while done < n_changes:
         while in_flight < 16 and sent < n_changes:
-            last = "%08d" % sent + "x" * 1016
             w.send({"id": sent, "method": "transact", "params": [
                 DB, {"op": "update", "table": "Atoms",
-                     "where": [["name", "==", "hot"]], "row": {"s": last}}]})
+                     "where": [["name", "==", "hot"]],
+                     "row": {"s": "%08d" % sent + "x" * 1016}}]})
             sent += 1
             in_flight += 1
         m = w.recv(30)
         if m is None:
-            checks.check("writer answered", False, "no reply in 30 s")
-            return
+            return None
         if "result" in m:
             done += 1
             in_flight -= 1
+    w.close()
+    return mons
+
+
+def section_backlog(server, n_changes, max_growth_mb):
+    sock = server.sock
+    pid, _ = dbslib.server_pid(server)
+    rss0 = status_kb(pid, "VmRSS")
+    mons = stall_and_change(sock, 10, n_changes)
+    if not checks.check("writer answered", mons is not None):
+        return
     rss1 = status_kb(pid, "VmRSS")
     growth = (rss1 - rss0) / 1024
     checks.check("RSS growth with 10 stalled monitors over %d changes of "
@@ -185,7 +195,6 @@ def section_backlog(server, n_changes, max_growth_mb):
     checks.check("stalled monitors got merged updates (%s updates for %d "
                  "changes)" % (",".join(map(str, counts)), n_changes),
                  counts and max(counts) < n_changes // 2)
-    w.close()
     checks.check("server still running", server.alive())
 
 
