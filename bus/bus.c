@@ -26,7 +26,7 @@ LOG_MODULE(bus);
 #define MAX_UIDS 8
 
 /* Work handed from nng's threads to the loop. */
-enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
+enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY, IN_GONE };
 
 struct inbox_item {
 	enum inbox_kind kind;
@@ -35,6 +35,7 @@ struct inbox_item {
 	void *obj;    /* IN_SENT: struct bus_req; IN_REPLY: struct call;
 		       * IN_NOTIFY: struct sub */
 	int err;
+	uint64_t client; /* IN_GONE */
 	struct inbox_item *next;
 };
 
@@ -53,6 +54,7 @@ struct bus_req {
 	unsigned type;
 	uid_t uid;
 	uint32_t roles;
+	uint64_t client; /* nng pipe id */
 };
 
 struct peer {
@@ -105,6 +107,8 @@ struct bus {
 	size_t n_handlers;
 	void *aux;
 	uint64_t pub_seq;
+	bus_client_gone_fn *gone_fn;
+	void *gone_aux;
 	/* client side */
 	struct peer *peers;
 	struct sub *subs;
@@ -172,24 +176,31 @@ nng_to_errno(int rv)
 /* ---- inbox: nng threads -> loop ---- */
 
 static void
-inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
-	   void *obj, int err)
+inbox_put(struct bus *bus, struct inbox_item *it)
 {
-	struct inbox_item *it = xzalloc(sizeof *it);
 	uint64_t one = 1;
 	ssize_t r;
 
-	it->kind = kind;
-	it->msg = msg;
-	it->ctx = ctx;
-	it->obj = obj;
-	it->err = err;
 	pthread_mutex_lock(&bus->mutex);
 	*bus->tail = it;
 	bus->tail = &it->next;
 	pthread_mutex_unlock(&bus->mutex);
 	r = write(bus->efd, &one, sizeof one);
 	(void)r;
+}
+
+static void
+inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
+	   void *obj, int err)
+{
+	struct inbox_item *it = xzalloc(sizeof *it);
+
+	it->kind = kind;
+	it->msg = msg;
+	it->ctx = ctx;
+	it->obj = obj;
+	it->err = err;
+	inbox_put(bus, it);
 }
 
 static void handle_request(struct bus *bus, nng_msg *msg, nng_ctx ctx);
@@ -228,6 +239,10 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 			break;
 		case IN_NOTIFY:
 			handle_notify(it->obj, it->msg);
+			break;
+		case IN_GONE:
+			if (bus->gone_fn)
+				bus->gone_fn(it->client, bus->gone_aux);
 			break;
 		}
 		free(it);
@@ -387,6 +402,40 @@ on_rep_recv(void *arg)
 	slot_start(slot);
 }
 
+static uint64_t
+pipe_client(nng_pipe p)
+{
+	int id = nng_pipe_id(p);
+
+	return id > 0 ? (uint64_t)id : 0;
+}
+
+/* nng thread: a connection to our rep socket closed.  nng runs this after
+ * the pipe stopped receiving, so every request it delivered is in the
+ * inbox before this. */
+static void
+on_rep_pipe_gone(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct inbox_item *it = xzalloc(sizeof *it);
+
+	it->kind = IN_GONE;
+	it->client = pipe_client(p);
+	inbox_put(arg, it);
+}
+
+void
+bus_on_client_gone(struct bus *bus, bus_client_gone_fn *fn, void *aux)
+{
+	bus->gone_fn = fn;
+	bus->gone_aux = aux;
+}
+
+uint64_t
+bus_req_client(const struct bus_req *req)
+{
+	return req->client;
+}
+
 int
 bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	  void *aux)
@@ -414,6 +463,10 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	if (rv)
 		return nng_to_errno(rv);
 	nng_socket_set_size(bus->rep, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
+	rv = nng_pipe_notify(bus->rep, NNG_PIPE_EV_REM_POST, on_rep_pipe_gone,
+			     bus);
+	if (rv)
+		return nng_to_errno(rv);
 	err = listen_ipc(bus->rep, bus->rundir, bus->self->name, "rpc");
 	if (!err)
 		err = listen_ipc(bus->pub, bus->rundir, bus->self->name,
@@ -462,9 +515,11 @@ bus_close(struct bus *bus)
 		return;
 	/* Stop every aio first: after nng_aio_stop() its callback has run
 	 * and will not run again, so nothing pushes to the inbox after. */
-	if (bus->serving)
+	if (bus->serving) {
+		nng_pipe_notify(bus->rep, NNG_PIPE_EV_REM_POST, NULL, NULL);
 		for (int i = 0; i < N_RECV_SLOTS; i++)
 			nng_aio_stop(bus->slots[i].aio);
+	}
 	LIST_FOR_EACH (c, node, &bus->calls)
 		nng_aio_stop(c->aio);
 	LIST_FOR_EACH (r, node, &bus->reqs)
@@ -568,6 +623,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 	req->ctx = ctx;
 	list_push_back(&bus->reqs, &req->node);
 	req->uid = msg_peer_uid(nmsg);
+	req->client = pipe_client(nng_msg_get_pipe(nmsg));
 	req->roles = roles_of_uid(bus, req->uid);
 	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
 			 &req->reqid, &msg);

@@ -62,6 +62,22 @@ int bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 int bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	      void *aux);
 
+/* The client @req came from: an id of the connection it arrived on (the
+ * same for every request on that connection, unlike any other
+ * connection's for a long time: nng's pipe id), or 0 if unknown. */
+uint64_t bus_req_client(const struct bus_req *req);
+
+/* Called on the loop when a client's connection to this server closed:
+ * the client exited or closed its bus.  @client is what bus_req_client()
+ * gave for its requests; a request of it still unanswered stays valid,
+ * and answering it only frees it (nng drops the reply). */
+typedef void bus_client_gone_fn(uint64_t client, void *aux);
+/* Sets the server's client-gone callback (NULL: none); after
+ * bus_serve().  Requests from one connection are handed to their handlers
+ * before its client-gone callback runs (both go through the loop's inbox
+ * in order: nng hands a request over before it tears the pipe down). */
+void bus_on_client_gone(struct bus *bus, bus_client_gone_fn *fn, void *aux);
+
 /* Answers @req with a message of @type and frees @req.  0 or -errno (the
  * request is freed even on error). */
 int bus_reply(struct bus_req *req, unsigned type, const void *msg);

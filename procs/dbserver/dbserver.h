@@ -76,8 +76,18 @@ int dbserver_cmd_memory(struct dbserver *srv, struct ds *out);
 
 /* dbserver_bus.c: the bus handlers (BUS_MSG_OVSDB_CALL) and the
  * ovsdb-server/... appctl commands. */
+struct bus;
 struct bus_handler;
+struct dbserver_bus;
 const struct bus_handler *dbserver_bus_handlers(size_t *n);
+/* OVSDB over the bus for @srv: the handlers' aux for bus_serve(). */
+struct dbserver_bus *dbserver_bus_new(struct dbserver *srv);
+/* Follows the liveness of clients of @bus (a session lives as long as its
+ * client's connection); call once the bus serves. */
+void dbserver_bus_attach(struct dbserver_bus *b, struct bus *bus);
+/* Frees every bus session; after bus_close() (which freed the requests)
+ * and before dbserver_stop(). */
+void dbserver_bus_free(struct dbserver_bus *b);
 void dbserver_register_appctl(struct dbserver *srv);
 
 /* ---- private to procs/dbserver ---- */

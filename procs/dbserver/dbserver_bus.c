@@ -4,8 +4,11 @@
  * appctl commands.  A BUS_MSG_OVSDB_CALL carries one JSON-RPC request; it
  * runs in a transient session whose first message out is the reply (a
  * transaction waiting on "wait" answers later, the bus request is held
- * until then).  Persistent sessions with notifications are for the
- * processes that keep replicas and are not wired yet.
+ * until then).  A transient session lives as long as its client: when the
+ * client's bus connection closes before the answer, the session is freed
+ * (cancelling its wait), as a disconnect on db.sock does.  Persistent
+ * sessions with notifications are for the processes that keep replicas
+ * and are not wired yet.
  */
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
@@ -19,9 +22,17 @@
 
 LOG_MODULE(dbserver_bus);
 
-struct bus_txn {
+struct dbserver_bus {
 	struct dbserver *srv;
+	struct bus *bus;
+	struct list_node waiting; /* struct bus_txn not answered yet */
+};
+
+struct bus_txn {
+	struct dbserver_bus *b;
+	struct list_node node; /* b->waiting while unanswered */
 	struct bus_req *req;
+	uint64_t client;
 	struct dbserver_session *session;
 	bool answered;
 	bool in_input;
@@ -33,6 +44,7 @@ txn_free(struct bus_txn *t)
 {
 	if (t->reap)
 		ev_timer_del(t->reap);
+	list_remove(&t->node);
 	dbserver_session_free(t->session);
 	free(t);
 }
@@ -52,18 +64,20 @@ on_session_send(void *aux, const char *json_text)
 	if (t->answered)
 		return; /* a transient session has nobody to notify */
 	t->answered = true;
+	list_remove(&t->node);
 	bus_reply(t->req, BUS_MSG_OVSDB_REPLY, &r);
 	t->req = NULL;
 	/* A deferred answer comes from inside the server's own code: free
 	 * the session once that code has returned. */
 	if (!t->in_input)
-		t->reap = ev_timer_add(t->srv->loop, 0, false, on_reap, t);
+		t->reap = ev_timer_add(t->b->srv->loop, 0, false, on_reap, t);
 }
 
 static void
 on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 {
 	const struct bus_msg_ovsdb_call *call = msg;
+	struct dbserver_bus *b = aux;
 	struct bus_txn *t;
 	int err;
 
@@ -74,9 +88,11 @@ on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 		return;
 	}
 	t = xzalloc(sizeof *t);
-	t->srv = aux;
+	t->b = b;
 	t->req = req;
-	t->session = dbserver_session_new(t->srv, on_session_send, t);
+	t->client = bus_req_client(req);
+	list_push_back(&b->waiting, &t->node);
+	t->session = dbserver_session_new(b->srv, on_session_send, t);
 	dbserver_session_set_real_txn_ids(t->session, true);
 	t->in_input = true;
 	err = dbserver_session_input(t->session, call->json);
@@ -87,6 +103,51 @@ on_ovsdb_call(struct bus_req *req, const void *msg, void *aux)
 	}
 	if (t->answered)
 		txn_free(t);
+}
+
+/* The client's connection closed: nobody waits for its answers. */
+static void
+on_client_gone(uint64_t client, void *aux)
+{
+	struct dbserver_bus *b = aux;
+	struct bus_txn *t, *next;
+
+	LIST_FOR_EACH_SAFE (t, next, node, &b->waiting) {
+		if (t->client != client)
+			continue;
+		bus_reply_error(t->req, -ECONNRESET, "client gone");
+		txn_free(t);
+	}
+}
+
+struct dbserver_bus *
+dbserver_bus_new(struct dbserver *srv)
+{
+	struct dbserver_bus *b = xzalloc(sizeof *b);
+
+	b->srv = srv;
+	list_init(&b->waiting);
+	return b;
+}
+
+void
+dbserver_bus_attach(struct dbserver_bus *b, struct bus *bus)
+{
+	b->bus = bus;
+	bus_on_client_gone(bus, on_client_gone, b);
+}
+
+void
+dbserver_bus_free(struct dbserver_bus *b)
+{
+	struct bus_txn *t, *next;
+
+	if (!b)
+		return;
+	/* The bus is closed: it freed the requests with it. */
+	LIST_FOR_EACH_SAFE (t, next, node, &b->waiting)
+		txn_free(t);
+	free(b);
 }
 
 static const struct bus_handler handlers[] = {

@@ -149,9 +149,12 @@ main(int argc, char **argv)
 	hand_over(s.role, dbs, opts.n_db_files);
 	dbserver_register_appctl(srv);
 	const struct bus_handler *handlers = dbserver_bus_handlers(&n);
-	service_serve(&s, handlers, n, srv);
+	struct dbserver_bus *dbus = dbserver_bus_new(srv);
+	service_serve(&s, handlers, n, dbus);
+	dbserver_bus_attach(dbus, s.bus);
 	service_drop(&s);
 	rc = service_run(&s);
+	dbserver_bus_free(dbus);
 	dbserver_stop(srv);
 	free(def_dbs[0]);
 	free(def_dbs[1]);
