@@ -26,7 +26,14 @@ LOG_MODULE(bus);
 #define MAX_UIDS 8
 
 /* Work handed from nng's threads to the loop. */
-enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY, IN_GONE };
+enum inbox_kind {
+	IN_REQUEST,
+	IN_SENT,
+	IN_REPLY,
+	IN_NOTIFY,
+	IN_GONE,
+	IN_REFUSED_SUB
+};
 
 struct inbox_item {
 	enum inbox_kind kind;
@@ -35,7 +42,7 @@ struct inbox_item {
 	void *obj;    /* IN_SENT: struct bus_req; IN_REPLY: struct call;
 		       * IN_NOTIFY: struct sub */
 	int err;
-	uint64_t client; /* IN_GONE */
+	uint64_t client; /* IN_GONE; IN_REFUSED_SUB: the uid */
 	struct inbox_item *next;
 };
 
@@ -109,6 +116,7 @@ struct bus {
 	uint64_t pub_seq;
 	bus_client_gone_fn *gone_fn;
 	void *gone_aux;
+	uint32_t sub_roles; /* who may subscribe: receivers of our notifies */
 	/* client side */
 	struct peer *peers;
 	struct sub *subs;
@@ -203,7 +211,10 @@ inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
 	inbox_put(bus, it);
 }
 
+static struct log_rl bad_rl = LOG_RL_INIT(20, 60);
+
 static void handle_request(struct bus *bus, nng_msg *msg, nng_ctx ctx);
+static const char *uid_role_name(const struct bus *bus, uid_t uid);
 static void handle_reply(struct call *c, nng_msg *msg, int err);
 static void handle_notify(struct sub *s, nng_msg *msg);
 static void req_free(struct bus_req *req);
@@ -243,6 +254,14 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		case IN_GONE:
 			if (bus->gone_fn)
 				bus->gone_fn(it->client, bus->gone_aux);
+			break;
+		case IN_REFUSED_SUB:
+			log_warn_rl(&bad_rl,
+				    "refused subscriber uid %u (%s): may "
+				    "receive no notification of %s",
+				    (unsigned)it->client,
+				    uid_role_name(bus, (uid_t)it->client),
+				    bus->self->name);
 			break;
 		}
 		free(it);
@@ -423,6 +442,26 @@ on_rep_pipe_gone(nng_pipe p, nng_pipe_ev ev, void *arg)
 	inbox_put(arg, it);
 }
 
+/* nng thread: a subscriber connects to our pub socket.  pub0 broadcasts,
+ * so the only access check is here: a uid whose roles may receive none
+ * of the notifications we send is cut off before it gets any. */
+static void
+on_pub_pipe_add(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct bus *bus = arg;
+	struct inbox_item *it;
+	uint64_t uid;
+
+	if (!nng_pipe_get_uint64(p, NNG_OPT_IPC_PEER_UID, &uid) &&
+	    (roles_of_uid(bus, (uid_t)uid) & bus->sub_roles))
+		return;
+	nng_pipe_close(p);
+	it = xzalloc(sizeof *it);
+	it->kind = IN_REFUSED_SUB;
+	it->client = uid;
+	inbox_put(bus, it);
+}
+
 void
 bus_on_client_gone(struct bus *bus, bus_client_gone_fn *fn, void *aux)
 {
@@ -447,6 +486,12 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	bus->handlers = handlers;
 	bus->n_handlers = n;
 	bus->aux = aux;
+	for (unsigned t = 0; t < BUS_MSG_MAX; t++) {
+		const struct bus_msg_desc *d = bus_msg_desc(t);
+		if (d && d->kind == BUS_KIND_NOTIFY &&
+		    (d->senders & (1u << role_index(bus->self))))
+			bus->sub_roles |= d->receivers;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct bus_msg_desc *d = bus_msg_desc(handlers[i].type);
 		if (!d || d->kind != BUS_KIND_CALL ||
@@ -460,6 +505,9 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	if (rv)
 		return nng_to_errno(rv);
 	rv = nng_pub0_open(&bus->pub);
+	if (!rv)
+		rv = nng_pipe_notify(bus->pub, NNG_PIPE_EV_ADD_PRE,
+				     on_pub_pipe_add, bus);
 	if (rv)
 		return nng_to_errno(rv);
 	nng_socket_set_size(bus->rep, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
@@ -607,8 +655,6 @@ find_handler(const struct bus *bus, unsigned type)
 			return &bus->handlers[i];
 	return NULL;
 }
-
-static struct log_rl bad_rl = LOG_RL_INIT(20, 60);
 
 static void
 handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)

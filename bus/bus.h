@@ -9,8 +9,11 @@
  * any handler runs, the bus decodes the message strictly and checks the
  * peer's uid (NNG_OPT_IPC_PEER_UID) against the catalogue's senders; a
  * refusal is logged with the uid and the message name and answered with an
- * error reply.  Socket files are 0660; the run directory is expected to be
- * 2750 root:microvs (2770 under systemd).
+ * error reply.  Notifications are a broadcast (pub0): a subscriber whose
+ * uid may receive none of the notifications this role sends is
+ * disconnected when it connects, and every admitted subscriber receives
+ * every notification.  Socket files are 0660; the run directory is
+ * expected to be 2750 root:microvs (2770 under systemd).
  *
  * Threading: nng's threads only move messages; they hand every completed
  * receive to the event loop through an eventfd, and every callback below

@@ -5,7 +5,9 @@
  * ping and publishes notifications; the test calls it asynchronously and
  * synchronously, checks that a deferred reply does not hold up others,
  * subscribes, and checks that a caller whose uid may not send a message
- * is refused and logged with the uid and the message name.
+ * is refused and logged with the uid and the message name, that a
+ * subscriber whose uid may receive none of the server's notifications is
+ * cut off, and that the server hears when a caller's connection closes.
  */
 #include "bus.h"
 
@@ -27,6 +29,8 @@ static char self_path[4096]; /* argv[0], resolved: re-executed */
 static struct ev_loop *loop;
 static struct bus *srv;
 static struct bus_req *held;
+static struct bus_req *orphan; /* token 3: held until its caller is gone */
+static uint64_t orphan_client;
 
 static void
 reply_pong(struct bus_req *req, uint64_t token)
@@ -54,6 +58,11 @@ on_ping(struct bus_req *req, const void *msg, void *aux)
 		ev_timer_add(loop, 300, false, release_held, NULL);
 		return;
 	}
+	if (p->token == 3) {
+		orphan = req;
+		orphan_client = bus_req_client(req);
+		return;
+	}
 	reply_pong(req, p->token);
 }
 
@@ -65,6 +74,20 @@ on_publish_tick(struct ev_timer *t, void *arg)
 					  .session = 0,
 					  .json = "{}" };
 	bus_publish(srv, BUS_MSG_OVSDB_NOTIFY, &m);
+}
+
+/* The caller of the orphan went away: say so to subscribers, with the
+ * client id in "session". */
+static void
+on_client_gone(uint64_t client, void *aux)
+{
+	struct bus_msg_ovsdb_notify m = { .session = client, .json = "gone" };
+
+	if (!orphan || client != orphan_client)
+		return;
+	bus_publish(srv, BUS_MSG_OVSDB_NOTIFY, &m);
+	bus_reply_error(orphan, -ECONNRESET, "gone");
+	orphan = NULL;
 }
 
 static const struct bus_handler handlers[] = {
@@ -87,6 +110,7 @@ run_server(void)
 	if (ev_loop_new(&loop) || bus_open(loop, rundir, r, &srv) ||
 	    bus_serve(srv, handlers, ARRAY_SIZE(handlers), NULL))
 		_exit(3);
+	bus_on_client_gone(srv, on_client_gone, NULL);
 	ev_timer_add(loop, 2, true, on_publish_tick, NULL);
 	ev_run(loop);
 	_exit(0);
@@ -291,6 +315,145 @@ test_refused_sender(void)
 	free(want);
 }
 
+/* Re-executes this program as @uid/@gid with @mode; its exit status. */
+static int
+run_as_ids(uid_t uid, gid_t gid, const char *mode)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		char u[16], g[16];
+		snprintf(u, sizeof u, "%u", (unsigned)uid);
+		snprintf(g, sizeof g, "%u", (unsigned)gid);
+		execl(self_path, "bus_test", mode, rundir, u, g, (char *)NULL);
+		_exit(9);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* The same as @role's user. */
+static int
+run_as(const char *role, const char *mode)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (role_ids(role_find(role), &uid, &gid))
+		return -1;
+	return run_as_ids(uid, gid, mode);
+}
+
+static bool
+server_log_has(const char *want)
+{
+	char *logpath = xasprintf("%s/server.log", rundir);
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(logpath, "r");
+
+	while (f && fgets(line, sizeof line, f))
+		found |= strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	free(logpath);
+	return found;
+}
+
+/* A subscriber whose uid has no role (but may open the socket: group
+ * microvs) gets nothing and is logged; as vtepd, a receiver of dbserver's
+ * notifications, it gets them. */
+static void
+test_refused_subscriber(void)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0 || role_ids(role_find("dbserver"), &uid, &gid)) {
+		printf("skip test_refused_subscriber: needs root and the "
+		       "roles\n");
+		return;
+	}
+	CHECK_EQ(run_as("vtepd", "--subscriber"), 0);
+	CHECK_EQ(run_as_ids(65534, gid, "--subscriber"), 1);
+	CHECK(server_log_has("refused subscriber uid 65534 (no role)"));
+}
+
+static uint64_t gone_client;
+static bool subscribed;
+
+static void
+on_gone_note(unsigned type, uint64_t seq, const void *msg, void *aux)
+{
+	const struct bus_msg_ovsdb_notify *n = msg;
+
+	subscribed = true;
+	if (!strcmp(n->json, "gone")) {
+		gone_client = n->session;
+		ev_exit(loop, 0);
+	}
+}
+
+/* A caller that exits with its request unanswered: the server's
+ * client-gone callback runs with the client id of that request. */
+static void
+test_client_gone(void)
+{
+	struct bus *b;
+
+	CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
+	CHECK_EQ(bus_subscribe(b, "dbserver", on_gone_note, NULL), 0);
+	for (int i = 0; i < 500 && !subscribed; i++)
+		run_for(10);
+	CHECK(subscribed);
+	CHECK_EQ(run_as("vtepd", "--orphan-caller"), 0);
+	run_for(5000);
+	CHECK(gone_client != 0);
+	bus_close(b);
+}
+
+/* Re-executed as uid @argv[3]: subscribes to dbserver for a second; exit
+ * 0 if notifications came, 1 if none. */
+static int
+subscriber(char **argv)
+{
+	uid_t uid = (uid_t)atoi(argv[3]);
+	gid_t gid = (gid_t)atoi(argv[4]);
+	struct bus *b;
+	int got = 0;
+
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return 10;
+	if (ev_loop_new(&loop) || bus_open(loop, argv[2], NULL, &b) ||
+	    bus_subscribe(b, "dbserver", on_any_note, &got))
+		return 11;
+	run_for(1000);
+	return got ? 0 : 1;
+}
+
+/* Re-executed as uid @argv[3]: a call the server never answers; exits
+ * when it times out (its connection closes). */
+static int
+orphan_caller(char **argv)
+{
+	struct bus_msg_ping p = { .token = 3 };
+	uid_t uid = (uid_t)atoi(argv[3]);
+	gid_t gid = (gid_t)atoi(argv[4]);
+	unsigned type;
+	void *reply;
+
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return 10;
+	return bus_call_sync(argv[2], "dbserver", BUS_MSG_PING, &p, 300, &type,
+			     &reply) == -ETIMEDOUT
+		       ? 0
+		       : 11;
+}
+
 /* Re-executed as uid @argv[3]: calls appctl_call, which only admin may. */
 static int
 refused_client(char **argv)
@@ -327,6 +490,10 @@ main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "--refused-client"))
 		return refused_client(argv);
+	if (argc == 5 && !strcmp(argv[1], "--subscriber"))
+		return subscriber(argv);
+	if (argc == 5 && !strcmp(argv[1], "--orphan-caller"))
+		return orphan_caller(argv);
 	if (!realpath(argv[0], self_path))
 		return 1;
 	CHECK(mkdtemp(rundir) != NULL);
@@ -354,6 +521,9 @@ main(int argc, char **argv)
 	printf("%s test_subscribe\n",
 	       check_failures > before ? "FAIL" : "ok  ");
 	CHECK_RUN(test_refused_sender);
+	CHECK_RUN(test_refused_subscriber);
+	if (as_role)
+		CHECK_RUN(test_client_gone);
 	before = check_failures;
 	check_current = "test_close_while_receiving";
 	test_close_while_receiving(as_role);
