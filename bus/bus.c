@@ -926,6 +926,22 @@ on_sub_recv(void *arg)
 	nng_recv_aio(s->sock, s->aio);
 }
 
+/* The roles a publisher holds.  The uid a subscriber sees is the one the
+ * publisher had when it called listen() (SO_PEERCRED), and processes
+ * listen as root before they drop privileges (the run directory is
+ * root's).  A listener that was root is the peer we dialed: only root
+ * could have put that socket in the run directory. */
+static uint32_t
+publisher_roles(const struct sub *s, uid_t uid)
+{
+	uint32_t bits = roles_of_uid(s->bus, uid);
+	const struct role *r = role_find(s->peer);
+
+	if (uid == 0 && r)
+		bits |= 1u << role_index(r); /* the bits of load_uids() */
+	return bits;
+}
+
 static void
 handle_notify(struct sub *s, nng_msg *nmsg)
 {
@@ -947,7 +963,7 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 		return;
 	}
 	if (bus_msg_desc(type)->kind != BUS_KIND_NOTIFY ||
-	    !(bus_msg_desc(type)->senders & roles_of_uid(bus, uid))) {
+	    !(bus_msg_desc(type)->senders & publisher_roles(s, uid))) {
 		log_warn("refused %s from uid %u (%s): not an allowed sender",
 			 bus_msg_name(type), (unsigned)uid,
 			 uid_role_name(bus, uid));
