@@ -52,6 +52,8 @@ dbserver_session_new(struct dbserver *srv,
  * text is not valid JSON-RPC; a stream transport then closes the
  * connection as Open vSwitch does. */
 int dbserver_session_input(struct dbserver_session *s, const char *json_text);
+/* The same for a parsed message (not modified, not kept). */
+int dbserver_session_input_json(struct dbserver_session *s, const json_t *msg);
 /* Transaction ids.  A new session behaves as a standalone ovsdb-server
  * 3.1 does on a stream: monitor_cond_since always answers found=false
  * with the all-zero id and update3 carries the all-zero id, so clients

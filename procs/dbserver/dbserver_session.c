@@ -302,6 +302,12 @@ handle(struct dbserver_session *s, const json_t *msg)
 }
 
 int
+dbserver_session_input_json(struct dbserver_session *s, const json_t *msg)
+{
+	return handle(s, msg);
+}
+
+int
 dbserver_session_input(struct dbserver_session *s, const char *json_text)
 {
 	return dbserver_session_input_buf(s, json_text, strlen(json_text));
