@@ -268,7 +268,9 @@ main(int argc, char **argv)
 	    ev_io_add(loop, 0, EPOLLIN, on_stdin, NULL, &io))
 		return 1;
 	ev_run(loop);
+	ev_io_del(io);
 	replica_close(rep);
 	bus_close(bus);
+	ds_free(&inbuf);
 	return 0;
 }
