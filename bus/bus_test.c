@@ -268,6 +268,22 @@ test_subscribe(bool as_role)
 	CHECK(n_notes >= 5); /* more may come in the same batch */
 }
 
+static bool
+server_log_has(const char *want)
+{
+	char *logpath = xasprintf("%s/server.log", rundir);
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(logpath, "r");
+
+	while (f && fgets(line, sizeof line, f))
+		found |= strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	free(logpath);
+	return found;
+}
+
 static void
 test_refused_sender(void)
 {
@@ -296,18 +312,9 @@ test_refused_sender(void)
 		fprintf(stderr, "refused-sender child: status %d\n", status);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	char *logpath = xasprintf("%s/server.log", rundir);
 	char *want = xasprintf("refused appctl_call from uid %u (vtepd)",
 			       (unsigned)uid);
-	char line[1024];
-	bool found = false;
-	FILE *f = fopen(logpath, "r");
-	while (f && fgets(line, sizeof line, f))
-		found |= strstr(line, want) != NULL;
-	if (f)
-		fclose(f);
-	CHECK(found);
-	free(logpath);
+	CHECK(server_log_has(want));
 	free(want);
 }
 
@@ -340,22 +347,6 @@ run_as(const char *role, const char *mode)
 	if (role_ids(role_find(role), &uid, &gid))
 		return -1;
 	return run_as_ids(uid, gid, mode);
-}
-
-static bool
-server_log_has(const char *want)
-{
-	char *logpath = xasprintf("%s/server.log", rundir);
-	char line[1024];
-	bool found = false;
-	FILE *f = fopen(logpath, "r");
-
-	while (f && fgets(line, sizeof line, f))
-		found |= strstr(line, want) != NULL;
-	if (f)
-		fclose(f);
-	free(logpath);
-	return found;
 }
 
 /* A subscriber whose uid has no role (but may open the socket: group
@@ -410,18 +401,26 @@ test_client_gone(void)
 	bus_close(b);
 }
 
+/* In a re-executed child (MODE RUNDIR UID GID): becomes UID/GID. */
+static int
+become(char **argv)
+{
+	uid_t uid = (uid_t)atoi(argv[3]);
+	gid_t gid = (gid_t)atoi(argv[4]);
+
+	return setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	       setresuid(uid, uid, uid);
+}
+
 /* Re-executed as uid @argv[3]: subscribes to dbserver for a second; exit
  * 0 if notifications came, 1 if none. */
 static int
 subscriber(char **argv)
 {
-	uid_t uid = (uid_t)atoi(argv[3]);
-	gid_t gid = (gid_t)atoi(argv[4]);
 	struct bus *b;
 	int got = 0;
 
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
+	if (become(argv))
 		return 10;
 	if (ev_loop_new(&loop) || bus_open(loop, argv[2], NULL, &b) ||
 	    bus_subscribe(b, "dbserver", on_any_note, &got))
@@ -436,13 +435,10 @@ static int
 orphan_caller(char **argv)
 {
 	struct bus_msg_ping p = { .token = 3 };
-	uid_t uid = (uid_t)atoi(argv[3]);
-	gid_t gid = (gid_t)atoi(argv[4]);
 	unsigned type;
 	void *reply;
 
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
+	if (become(argv))
 		return 10;
 	return bus_call_sync(argv[2], "dbserver", BUS_MSG_PING, &p, 300, &type,
 			     &reply) == -ETIMEDOUT
@@ -455,13 +451,10 @@ static int
 refused_client(char **argv)
 {
 	struct bus_msg_appctl_call c = { .command = "exit" };
-	uid_t uid = (uid_t)atoi(argv[3]);
-	gid_t gid = (gid_t)atoi(argv[4]);
 	unsigned type;
 	void *reply;
 
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
+	if (become(argv))
 		return 10;
 	if (bus_call_sync(argv[2], "dbserver", BUS_MSG_APPCTL_CALL, &c, 2000,
 			  &type, &reply))

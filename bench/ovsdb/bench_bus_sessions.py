@@ -23,58 +23,36 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.dirname(HERE))
+import benchlib  # noqa: E402
+from benchlib import ovsdb_diff  # noqa: E402  (Conn)
+
+TOP = benchlib.TOP
 WAIT = json.dumps(["Open_vSwitch", {
     "op": "wait", "table": "Open_vSwitch", "where": [],
     "columns": ["ovs_version"], "until": "==",
     "rows": [{"ovs_version": "never"}]}])
 
 
-class Rpc:
-    """One JSON-RPC connection; call() waits for the reply."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(path)
-        self.buf, self.dec, self.n = "", json.JSONDecoder(), 0
-
-    def call(self, method, params):
-        self.n += 1
-        self.s.sendall(json.dumps({"id": self.n, "method": method,
-                                   "params": params}).encode())
-        while True:
-            try:
-                msg, end = self.dec.raw_decode(self.buf)
-                self.buf = self.buf[end:].lstrip()
-                if msg.get("id") == self.n:
-                    return msg
-                continue
-            except ValueError:
-                pass
-            data = self.s.recv(65536)
-            if not data:
-                raise ConnectionError("server closed")
-            self.buf += data.decode()
-
-
 def throughput(sock, seconds):
-    c = Rpc(sock)
+    c = ovsdb_diff.Conn(sock, "tps")
     op = ["Open_vSwitch", {"op": "mutate", "table": "Open_vSwitch",
                            "where": [], "mutations": [["next_cfg", "+=",
                                                        1]]}]
     n, t0 = 0, time.monotonic()
     while time.monotonic() - t0 < seconds:
-        r = c.call("transact", op)
-        if r.get("error") or "error" in r["result"][0]:
+        c.send({"id": n, "method": "transact", "params": op})
+        r = c.recv(30)
+        if r is None or r.get("error") or "error" in r["result"][0]:
             raise RuntimeError("transact failed: %s" % r)
         n += 1
+    c.close()
     return n / (time.monotonic() - t0)
 
 
@@ -108,8 +86,11 @@ def main():
     subprocess.run(ctl + ["start"], check=True, stdout=subprocess.DEVNULL)
     try:
         sock = os.path.join(rundir, "db.sock")
-        Rpc(sock).call("transact", ["Open_vSwitch", {
-            "op": "insert", "table": "Open_vSwitch", "row": {}}])
+        c = ovsdb_diff.Conn(sock, "setup")
+        c.send({"id": 0, "method": "transact", "params": ["Open_vSwitch", {
+            "op": "insert", "table": "Open_vSwitch", "row": {}}]})
+        c.recv(30)
+        c.close()
         s0 = sessions(build, rundir)
         before = throughput(sock, args.seconds)
         env = dict(os.environ, MICROVS_RUNDIR=rundir)

@@ -30,11 +30,14 @@ import pwd
 import select
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "dbserver"))
+import dbslib  # noqa: E402  (transact, ovsdb_diff.Conn)
 
 B = os.environ.get("MICROVS_BUILD", "build")
 DRIVER = os.environ.get("REPLICA_DRIVER",
@@ -101,58 +104,18 @@ class Instance:
         return False
 
 
-class Rpc:
-    """JSON-RPC on db.sock."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(path)
-        self.buf, self.dec, self.n = "", json.JSONDecoder(), 0
-
-    def send(self, method, params):
-        self.n += 1
-        self.s.sendall(json.dumps({"id": self.n, "method": method,
-                                   "params": params}).encode())
-        return self.n
-
-    def recv(self):
-        while True:
-            try:
-                msg, end = self.dec.raw_decode(self.buf)
-                self.buf = self.buf[end:].lstrip()
-                return msg
-            except ValueError:
-                pass
-            data = self.s.recv(1 << 20)
-            if not data:
-                raise ConnectionError("closed")
-            self.buf += data.decode()
-
-    def call(self, method, params):
-        n = self.send(method, params)
-        while True:
-            m = self.recv()
-            if m.get("id") == n:
-                return m
-
-    def close(self):
-        self.s.close()
-
-
 def server_dump(sock):
-    rpc = Rpc(sock)
     out = {}
     for table, cols in TABLES.items():
         op = {"op": "select", "table": table, "where": []}
         if cols:
             op["columns"] = ["_uuid"] + cols
-        rows = rpc.call("transact", ["Open_vSwitch", op])["result"][0]["rows"]
+        rows = dbslib.transact(sock, "Open_vSwitch", op)[0]["rows"]
         out[table] = {}
         for r in rows:
             u = r.pop("_uuid")[1]
             r.pop("_version", None)
             out[table][u] = r
-    rpc.close()
     return out
 
 
@@ -201,32 +164,33 @@ def change_set(changes, table):
 
 
 def bridge_uuid(sock, name):
-    rpc = Rpc(sock)
-    rows = rpc.call("transact", ["Open_vSwitch", {
+    return dbslib.transact(sock, "Open_vSwitch", {
         "op": "select", "table": "Bridge", "where": [["name", "==", name]],
-        "columns": ["_uuid"]}])["result"][0]["rows"]
-    rpc.close()
-    return rows[0]["_uuid"][1]
+        "columns": ["_uuid"]})[0]["rows"][0]["_uuid"][1]
 
 
 def burst(sock, n):
     """n transactions on db.sock as fast as the server takes them, each a
     1.5 KB value in Bridge br0's other_config."""
-    rpc = Rpc(sock)
+    c = dbslib.ovsdb_diff.Conn(sock, "burst")
     in_flight = done = sent = 0
     while done < n:
         while in_flight < 16 and sent < n:
-            rpc.send("transact", ["Open_vSwitch", {
-                "op": "update", "table": "Bridge",
-                "where": [["name", "==", "br0"]],
-                "row": {"other_config": ["map", [
-                    ["big", "%06d" % sent + "x" * 1500]]]}}])
+            c.send({"id": sent, "method": "transact", "params": [
+                "Open_vSwitch", {
+                    "op": "update", "table": "Bridge",
+                    "where": [["name", "==", "br0"]],
+                    "row": {"other_config": ["map", [
+                        ["big", "%06d" % sent + "x" * 1500]]]}}]})
             sent += 1
             in_flight += 1
-        if "result" in rpc.recv():
+        m = c.recv(30)
+        if m is None:
+            raise TimeoutError("no answer from dbserver in 30 s")
+        if "result" in m:
             done += 1
             in_flight -= 1
-    rpc.close()
+    c.close()
 
 
 def main():
