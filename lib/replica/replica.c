@@ -169,7 +169,22 @@ close_session(struct replica *r, uint64_t id)
 		free(c);
 }
 
+static bool
+is_null_or_absent(const json_t *j)
+{
+	return !j || json_is_null(j);
+}
+
 /* ---- held transaction answers ---- */
+
+/* Member @name of a JSON-RPC response, NULL when absent or null. */
+static const json_t *
+member(const json_t *reply, const char *name)
+{
+	const json_t *j = json_object_get(reply, name);
+
+	return is_null_or_absent(j) ? NULL : j;
+}
 
 static void
 release_held(struct replica *r)
@@ -182,20 +197,14 @@ release_held(struct replica *r)
 		if (h->epoch == r->epoch && h->seq > r->last_seq)
 			continue;
 		list_remove(&h->node);
-		h->cb(h->aux, 0, json_object_get(h->reply, "result"),
-		      json_object_get(h->reply, "error"));
+		h->cb(h->aux, 0, member(h->reply, "result"),
+		      member(h->reply, "error"));
 		json_decref(h->reply);
 		free(h);
 	}
 }
 
 /* ---- notifications ---- */
-
-static bool
-is_null_or_absent(const json_t *j)
-{
-	return !j || json_is_null(j);
-}
 
 /* The params of an update3 for the current monitor, or NULL. */
 static const json_t *
