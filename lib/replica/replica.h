@@ -34,6 +34,10 @@
  * process starts from scratch with the whole contents (resuming from a
  * saved transaction id is not implemented).
  *
+ * Limit: a bus message holds at most 16 MiB (BUS_MAX_MSG), and the whole
+ * contents come in one monitor reply; replicated tables and columns must
+ * fit (tens of thousands of rows do), or the replica keeps retrying.
+ *
  * Everything runs on the bus's event loop; no function blocks.
  */
 #ifndef MICROVS_REPLICA_H
@@ -96,9 +100,9 @@ void replica_close(struct replica *r);
  * disconnected). */
 bool replica_is_synced(const struct replica *r);
 /* The rows: NULL before the first load.  Only tables given to
- * replica_open() have rows.  Owned by @r; valid until the next
- * notification is applied (rows are modified in place: a row pointer
- * stays valid until the row is deleted and the change lists cleared). */
+ * replica_open() have rows.  Owned by @r.  Rows are modified in place, so
+ * a row pointer stays valid until the row is deleted (then the change
+ * list holds a copy of it as last seen). */
 struct ovsdb_db *replica_db(struct replica *r);
 /* The table named @name, or NULL if it is not replicated or not loaded
  * yet. */
@@ -142,19 +146,21 @@ void replica_clear_changes(struct replica *r);
 /* The answer to replica_transact(): @err 0 with the JSON-RPC "result"
  * (the array of operation results, which may hold an error object) or
  * "error" (the other one NULL; both borrowed for the call), or a negative
- * errno: -ENOTCONN/-ECONNRESET (the session was lost: the transaction
- * may or may not have been committed), -ETIMEDOUT, -EBADMSG. */
+ * errno: -ECONNRESET (the session was lost: the transaction may or may
+ * not have been committed), -ETIMEDOUT (no answer in 30 s), -EBADMSG.
+ * May call any replica function except replica_close. */
 typedef void replica_txn_fn(void *aux, int err, const json_t *result,
 			    const json_t *error);
 
 /* Sends "transact" with the operations @ops (a JSON array, reference
  * stolen; without the database name) on @r's session.  @cb runs once, on
  * the loop, never from inside this call, and only after the replica has
- * applied every notification dbserver published before its reply, so
- * the replica already shows what the transaction changed (in the
- * replicated tables and columns).  Returns 0, or -ENOTCONN when @r has
- * no session now (not synced, or resynchronising after a loss: retry
- * from changed()), then @cb is not called. */
+ * applied every notification dbserver published before its reply (or
+ * resynchronised), so the replica already shows what the transaction
+ * changed in the replicated tables and columns.  Returns 0, or
+ * -ENOTCONN when @r is not live now (not synced yet, or resynchronising:
+ * retry from changed()), or -errno of the bus; then @cb is not called.
+ * The bus limits one message to 16 MiB, replies included. */
 int replica_transact(struct replica *r, json_t *ops, replica_txn_fn *cb,
 		     void *aux);
 
