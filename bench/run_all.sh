@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$json" ] && : > "$json"
 rc=0
-for b in ovsdb/bench_ovsdb.py vsctl/bench_vsctl.py; do
+for b in ovsdb/bench_ovsdb.py vsctl/bench_vsctl.py ovsdb/bench_backlog.py; do
     echo "=== $b $mode"
     out=$(mktemp)
     { /usr/bin/python3 "$here/$b" $mode; echo $? > "$out.rc"; } | tee "$out"
