@@ -44,10 +44,92 @@ dp_packet_clone(const struct dp_packet *src)
 	return p;
 }
 
+struct dp_packet_pool {
+	size_t size;
+	unsigned max_free, n_free;
+	unsigned long n_out; /* packets handed out and not yet back */
+	bool released;
+	struct dp_packet **free;
+};
+
+struct dp_packet_pool *
+dp_packet_pool_new(size_t size, unsigned max_free)
+{
+	struct dp_packet_pool *pool = xzalloc(sizeof *pool);
+
+	pool->size = size;
+	pool->max_free = max_free;
+	pool->free = xcalloc(max_free, sizeof *pool->free);
+	return pool;
+}
+
+static void
+pool_free(struct dp_packet_pool *pool)
+{
+	for (unsigned i = 0; i < pool->n_free; i++) {
+		free(pool->free[i]->base);
+		free(pool->free[i]);
+	}
+	free(pool->free);
+	free(pool);
+}
+
+struct dp_packet *
+dp_packet_pool_get(struct dp_packet_pool *pool)
+{
+	struct dp_packet *p;
+
+	if (pool->n_free) {
+		p = pool->free[--pool->n_free];
+		p->data = p->base + DP_PACKET_HEADROOM;
+		p->len = 0;
+		memset(&p->offload, 0, sizeof p->offload);
+		p->l3_ofs = p->l4_ofs = DP_OFS_NONE;
+		p->hash = 0;
+		p->in_port = MVS_PORT_NONE;
+	} else {
+		p = dp_packet_new(pool->size);
+	}
+	p->pool = pool;
+	pool->n_out++;
+	return p;
+}
+
+void
+dp_packet_pool_release(struct dp_packet_pool *pool)
+{
+	if (!pool)
+		return;
+	pool->released = true;
+	if (!pool->n_out)
+		pool_free(pool);
+}
+
+/* Takes @p back if it still has the pool's size; true if it did. */
+static bool
+pool_put(struct dp_packet *p)
+{
+	struct dp_packet_pool *pool = p->pool;
+
+	pool->n_out--;
+	p->pool = NULL;
+	if (pool->released) {
+		if (!pool->n_out)
+			pool_free(pool);
+		return false;
+	}
+	if (pool->n_free == pool->max_free ||
+	    p->alloc != DP_PACKET_HEADROOM + pool->size)
+		return false;
+	p->pool = pool;
+	pool->free[pool->n_free++] = p;
+	return true;
+}
+
 void
 dp_packet_free(struct dp_packet *p)
 {
-	if (!p)
+	if (!p || (p->pool && pool_put(p)))
 		return;
 	free(p->base);
 	free(p);

@@ -63,9 +63,9 @@ void flow_words_init(struct flow_words *w, const struct mvs_key *mask);
 uint32_t flow_hash_masked(const struct mvs_key *key, const struct mvs_key *mask,
 			  const struct flow_words *w, uint32_t basis);
 
-/* True if @key & @mask equals @masked (a key already masked) over @w's
- * words. */
-bool flow_equal_masked(const struct mvs_key *masked, const struct mvs_key *key,
+/* True if @a and @b agree on every bit @mask sets, over @w's words
+ * (neither needs to be masked). */
+bool flow_equal_masked(const struct mvs_key *a, const struct mvs_key *b,
 		       const struct mvs_key *mask, const struct flow_words *w);
 
 /* @dst = @key & @mask, word by word. */

@@ -28,15 +28,15 @@ flow_hash_masked(const struct mvs_key *key, const struct mvs_key *mask,
 }
 
 bool
-flow_equal_masked(const struct mvs_key *masked, const struct mvs_key *key,
+flow_equal_masked(const struct mvs_key *a_, const struct mvs_key *b_,
 		  const struct mvs_key *mask, const struct flow_words *w)
 {
-	const uint64_t *a = flow_key_u64(masked), *k = flow_key_u64(key),
+	const uint64_t *a = flow_key_u64(a_), *b = flow_key_u64(b_),
 		       *m = flow_key_u64(mask);
 	uint64_t diff = 0;
 
 	for (unsigned i = 0; i < w->n; i++)
-		diff |= a[w->idx[i]] ^ (k[w->idx[i]] & m[w->idx[i]]);
+		diff |= (a[w->idx[i]] ^ b[w->idx[i]]) & m[w->idx[i]];
 	return !diff;
 }
 

@@ -36,7 +36,14 @@
 #include "ev.h"
 #include "microvs_dp.h"
 
-struct dp;
+struct dp_class;
+
+/* What every datapath starts with: providers embed it first in their own
+ * struct, so the front end can find the class and name of any dp. */
+struct dp {
+	const struct dp_class *cls;
+	char *name; /* owned by the provider */
+};
 
 /* What a port is made of, for port_add. */
 struct dp_port_spec {
@@ -63,7 +70,10 @@ struct dp_port_info {
 /* One flow to install or replace, for flow_put. */
 struct dp_flow_put {
 	struct mvs_ufid ufid;
-	const struct mvs_key *key; /* masked: key & mask == key */
+	/* The key of the packet that led to the flow: the datapath matches
+	 * key & mask, and dumps @key as given, because Open vSwitch shows the
+	 * packet's own values under partial masks (odp.h). */
+	const struct mvs_key *key;
 	const struct mvs_key *mask;
 	const struct nlattr *actions;
 	size_t actions_len;
@@ -172,10 +182,38 @@ struct dp_class {
 		       size_t actions_len);
 };
 
-/* The front end (upcalld_dp.c). */
+/* The front end (upcalld_dp.c): one function per member, which checks
+ * its arguments (-EINVAL), counts and logs, then calls the provider. */
 
 /* The class for @type, or NULL. */
 const struct dp_class *dp_class_find(const char *type);
+
+/* Opens datapath @name of class @type: -EAFNOSUPPORT for an unknown or
+ * unavailable type ("system" until the kernel module), -EINVAL for a name
+ * that is empty or longer than IFNAMSIZ - 1. */
+int dp_open(const char *type, const char *name, struct ev_loop *loop,
+	    const struct dp_upcall_ops *ops, void *aux, struct dp **dpp);
+void dp_close(struct dp *dp, bool destroy);
+int dp_get_stats(struct dp *dp, struct mvs_dp_stats *stats);
+/* -EINVAL: a bad name or vport type, a port number above MVS_PORT_MAX. */
+int dp_port_add(struct dp *dp, const struct dp_port_spec *spec,
+		uint32_t *port_no);
+/* -EINVAL for MVS_PORT_LOCAL. */
+int dp_port_del(struct dp *dp, uint32_t port_no);
+int dp_port_query(struct dp *dp, uint32_t port_no, struct dp_port_info *info);
+int dp_port_dump(struct dp *dp,
+		 void (*fn)(void *aux, const struct dp_port_info *), void *aux);
+/* -EINVAL: actions that fail odp_actions_check(), no CREATE/MODIFY flag,
+ * a mask that does not match recirc_id exactly. */
+int dp_flow_put(struct dp *dp, const struct dp_flow_put *put);
+int dp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
+		struct mvs_flow_stats *stats);
+int dp_flow_flush(struct dp *dp);
+int dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+/* Takes @packet whatever the result. */
+int dp_execute_packet(struct dp *dp, struct dp_packet *packet,
+		      const struct mvs_key *key, const struct nlattr *actions,
+		      size_t actions_len);
 
 /* Every registered class, for iface_types/datapath_types. */
 extern const struct dp_class *const dp_classes[];
