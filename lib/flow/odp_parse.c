@@ -693,7 +693,8 @@ act_push_vlan(struct ps *ps, struct nlbuf *b)
 		char buf[16];
 		unsigned long t;
 		if (!token(ps, buf, sizeof buf, false) ||
-		    !parse_ulong(buf, 0xffff, &t) || !expect(ps, ","))
+		    !parse_ulong(buf, 0xffff, &t) || !expect(ps, ",") ||
+		    (t != ETH_TYPE_VLAN && t != ETH_TYPE_VLAN_8021AD))
 			return fail(ps, "tpid");
 		v.tpid = htons((uint16_t)t);
 	}
@@ -777,7 +778,7 @@ act_output(struct ps *ps, struct nlbuf *b)
 
 	if (!token(ps, buf, sizeof buf, false))
 		return false;
-	if (parse_ulong(buf, UINT32_MAX, &v)) {
+	if (parse_ulong(buf, MVS_PORT_MAX, &v)) {
 		nl_put_u32(b, MVS_ACTION_ATTR_OUTPUT, (uint32_t)v);
 		return true;
 	}

@@ -25,6 +25,7 @@ printf '\x94\x01\x02\x01\x82\x01\xa4exit\x02\x91\xa1x' >"$work/corpus/appctl"
 printf '\x94\x01\x03\x02\x82\x01\x00\x02\xa2ok' >"$work/corpus/reply"
 cd "$work" || exit 1
 ./bus_fuzz -max_total_time="$secs" -rss_limit_mb=1024 -max_len=4096 \
+	-error_exitcode=1 \
 	-print_final_stats=1 corpus >fuzz.log 2>&1
 rc=$?
 tail -n 12 fuzz.log
