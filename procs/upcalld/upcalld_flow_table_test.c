@@ -2,6 +2,7 @@
 /* Tests of the megaflow table: insert, lookup through several masks, the
  * mask cache, delete, the flow limit, idle expiry, memory per flow. */
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 
@@ -198,15 +199,46 @@ test_expire(void)
 	ft_destroy(&ft);
 }
 
-/* Memory per megaflow: the target is at most 1 kB. */
+/* Memory per megaflow, measured: the heap in use before and after
+ * 100,000 flows under 4 masks, each with an output and a push_vlan.  The
+ * issue's target is at most 1 kB (Open vSwitch: about 3.6 kB). */
 static void
 test_memory_per_flow(void)
 {
-	size_t one = ft_flow_size(16); /* an output and a push_vlan */
+	struct flow_table ft;
+	struct mvs_key ma, mb;
+	struct nlbuf acts = NLBUF_EMPTY;
+	struct mvs_act_push_vlan v = { htons(ETH_TYPE_VLAN), htons(10) };
+	const uint32_t n = 100000;
 
-	printf("memory per megaflow: %zu bytes (struct ft_flow %zu)\n", one,
+	nl_put(&acts, MVS_ACTION_ATTR_PUSH_VLAN, &v, sizeof v);
+	nl_put_u32(&acts, MVS_ACTION_ATTR_OUTPUT, 2);
+	ft_init(&ft);
+	masks(&ma, &mb);
+	size_t before = mallinfo2().uordblks;
+	for (uint32_t i = 0; i < n; i++) {
+		struct mvs_ufid u = ufid(i + 1);
+		struct mvs_key k =
+			key_of(i % 4, (uint8_t)i, i, (uint16_t)(i >> 8));
+		/* Four masks, each with the whole eth_src (unique per flow). */
+		struct mvs_key m = ma;
+		if (i & 1)
+			m.hdr.ipv4_dst = UINT32_MAX;
+		m.meta.in_port = (i & 2) ? UINT32_MAX : 0xffff;
+		k.hdr.eth_src[4] = (uint8_t)(i >> 8);
+		k.hdr.eth_src[3] = (uint8_t)(i >> 16);
+		CHECK_EQ(ft_insert(&ft, &u, &k, &m, (const void *)acts.data,
+				   acts.len, 0, NULL),
+			 0);
+	}
+	size_t per = (mallinfo2().uordblks - before) / n;
+	printf("memory per megaflow: %zu bytes measured (%u flows, %zu masks;"
+	       " estimate %zu, struct ft_flow %zu)\n",
+	       per, n, ft.n_masks, ft_flow_size(acts.len),
 	       sizeof(struct ft_flow));
-	CHECK(one <= 1024);
+	CHECK(per <= 1024);
+	nl_buf_free(&acts);
+	ft_destroy(&ft);
 }
 
 int

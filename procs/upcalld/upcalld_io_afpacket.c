@@ -164,9 +164,15 @@ afpacket_send(struct uport *port, struct dp_batch *b)
 }
 
 static void
-dev_query(struct uport *port, struct dp_port_info *info)
+afpacket_query(struct uport *port, struct dp_port_info *info)
 {
+	struct tpacket_stats st;
+	socklen_t len = sizeof st;
+
 	vport_dev_query(port->name, info);
+	/* The socket's drops (its queue was full): reading resets them. */
+	if (!getsockopt(port->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
+		port->stats.rx_dropped += st.tp_drops;
 }
 
 static void
@@ -183,6 +189,6 @@ afpacket_close(struct uport *port, bool destroy)
 const struct uport_ops io_afpacket_ops = {
 	afpacket_recv,
 	afpacket_send,
-	dev_query,
+	afpacket_query,
 	afpacket_close,
 };
