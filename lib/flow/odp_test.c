@@ -221,6 +221,12 @@ test_parse_errors(void)
 	CHECK_EQ(odp_parse_actions("1,push_vlan(vid=5000)", NULL, &b, NULL),
 		 -EINVAL);
 	CHECK_EQ(odp_parse_actions("nosuchport", NULL, &b, NULL), -EINVAL);
+	/* What the parser builds must pass odp_actions_check (the fuzzer
+	 * found both). */
+	CHECK_EQ(odp_parse_actions("push_vlan(tpid=0x89a8,vid=5,pcp=0),1", NULL,
+				   &b, NULL),
+		 -EINVAL);
+	CHECK_EQ(odp_parse_actions("70000", NULL, &b, NULL), -EINVAL);
 	CHECK_EQ(odp_parse_actions("clone(1", NULL, &b, NULL), -EINVAL);
 	nl_buf_free(&b);
 	CHECK_EQ(odp_parse_actions("drop", NULL, &b, NULL), 0);

@@ -236,8 +236,8 @@ udp_receive(struct udp_dp *dp, struct uport *port, struct dp_batch *b)
 static void
 port_gone(struct uport *port, int err)
 {
-	log_warn_rl(&rx_rl, "%s: device gone (%s): port %u stops receiving",
-		    port->name, strerror(-err), port->port_no);
+	log_warn_rl(&rx_rl, "%s: %s: port %u stops receiving", port->name,
+		    strerror(-err), port->port_no);
 	coverage_inc(dp_port_gone);
 	if (port->io) {
 		ev_io_del(port->io);
@@ -252,7 +252,10 @@ on_readable(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	struct dp_batch b = { 0 };
 	int n = port->ops->recv(port, &b, port->dp->rx_budget);
 
-	if (n == -ENODEV || n == -ENXIO || n == -ENETDOWN || n == -EBADFD) {
+	/* -ENETDOWN, -ENODEV, -ENXIO, -EBADFD: the device was deleted.
+	 * Any other error would only repeat: stop polling either way, so a
+	 * broken fd never spins the loop. */
+	if (n < 0) {
 		port_gone(port, n);
 		return;
 	}

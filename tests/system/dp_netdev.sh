@@ -46,6 +46,13 @@ DRV=$!
 for _ in $(seq 50); do [ -s "$T/report" ] && break; sleep 0.1; done
 [ -s "$T/report" ] || { cat "$T/driver.log"; fail "driver started"; exit 1; }
 
+ticks() { awk '{ print $14 + $15 }' /proc/$DRV/stat; }
+
+# 0. Idle: no CPU at all (no busy polling).
+c0=$(ticks); sleep 2; c1=$(ticks)
+[ $((c1 - c0)) -le 1 ] && pass "idle datapath used $((c1 - c0)) tick(s) in 2 s" ||
+	fail "idle datapath used $((c1 - c0)) ticks in 2 s"
+
 report() { # report: a fresh report from the driver
 	rm -f "$T/report"
 	kill -USR1 "$DRV"
@@ -171,6 +178,18 @@ if [ $((d1 - d0)) -ge 1 ]; then pass "frame above the MTU dropped and counted"; 
 grep '^flow' "$T/report" | sed 's/^/  /'
 n=$(grep -c '^flow.*packets:[1-9]' "$T/report")
 [ "$n" = 2 ] && pass "both megaflows have hits" || fail "megaflow hits"
+
+# 5. A port's device vanishes: the datapath goes on, without spinning.
+ip -n $SW link del vb
+sleep 0.3
+c0=$(ticks); sleep 1; c1=$(ticks)
+if kill -0 "$DRV" 2>/dev/null && report && [ $((c1 - c0)) -le 1 ]; then
+	pass "device deleted under the datapath: alive, idle"
+else
+	fail "device deleted under the datapath"
+fi
+grep -q "stops receiving" "$T/driver.log" && pass "the lost port was logged" ||
+	fail "the lost port was logged"
 
 kill "$DRV"; wait "$DRV"; rc=$?; DRV=
 [ $rc = 0 ] && pass "driver exited cleanly" || fail "driver exit status $rc"
