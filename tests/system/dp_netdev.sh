@@ -37,14 +37,23 @@ ip -n $HA addr add 10.88.8.1/24 dev eth0
 ip -n $HB addr add 10.88.8.2/24 dev eth0
 MAC_B=$(ip -n $HB -o link show eth0 | sed 's/.*link\/ether \([^ ]*\).*/\1/')
 
+# An existing tap device nobody holds, attached as a "tap" port.
+ip -n $SW tuntap add dev dp8tap mode tap
+
 # A patch cable through the datapath: everything from va to vb and back.
 ip netns exec $SW "$B/tests/dp_driver" --dp dp8dp --report "$T/report" \
-	--port va --port vb \
+	--port va --port vb --port dp8tap:tap \
 	--flow 'in_port(va) vb' --flow 'in_port(vb) va' \
 	>"$T/driver.log" 2>&1 &
 DRV=$!
 for _ in $(seq 50); do [ -s "$T/report" ] && break; sleep 0.1; done
 [ -s "$T/report" ] || { cat "$T/driver.log"; fail "driver started"; exit 1; }
+
+grep -q "^port 0 dp8dp " "$T/report" && ip -n $SW link show dp8dp >/dev/null &&
+	pass "local port: an internal tap device named after the datapath" ||
+	fail "local port dp8dp"
+grep -q "^port 3 dp8tap " "$T/report" && pass "existing tap device as a tap port" ||
+	fail "tap port"
 
 ticks() { awk '{ print $14 + $15 }' /proc/$DRV/stat; }
 
