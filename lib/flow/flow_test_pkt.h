@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct tpkt {
-	uint8_t b[2048];
+	uint8_t b[4096];
 	size_t n;
 };
 

@@ -146,6 +146,14 @@ void dp_execute(const struct dp_exec_ops *ops, struct dp_packet *p,
  * a port that cannot take it. */
 void dp_packet_finish_csum(struct dp_packet *p);
 
+/* Splits @p, a TCP segment larger than its MTU (gso_type TCPV4 or TCPV6,
+ * gso_size bytes of payload a segment), into segments with complete
+ * headers and checksums, and hands each to @emit.  Takes @p; returns the
+ * number of segments (0: a GSO type it cannot split, dropped and counted).
+ * upcalld_gso.c. */
+size_t dp_gso_segment(struct dp_packet *p,
+		      void (*emit)(void *aux, struct dp_packet *), void *aux);
+
 /* ---- the userspace datapath engine (upcalld_dp_user.c) ---- */
 
 struct udp_dp;

@@ -374,6 +374,47 @@ test_partial_csum(void)
 	dp_close(dp, true);
 }
 
+/* A 3000-byte TCP segment (GSO, partial checksum, as veth hands it) to a
+ * port without offloads leaves as three complete segments. */
+static void
+test_gso_software(void)
+{
+	struct dp *dp = open_dp();
+	struct tpkt t;
+
+	tp_eth(&t, ETH_TYPE_IP);
+	tp_ipv4(&t, IPPROTO_TCP, 0x0a000001, 0x0a000002, 20 + 3000, 0x4000, 5);
+	tp_tcp(&t, 1234, 80, 0x018); /* PSH|ACK */
+	for (int i = 0; i < 3000; i++)
+		tp_u8(&t, (uint8_t)i);
+	struct dp_packet *p = dp_packet_clone_data(t.b, t.n);
+	p->offload.flags = MVS_OFFLOAD_F_NEEDS_CSUM;
+	p->offload.gso_type = MVS_GSO_TCPV4;
+	p->offload.gso_size = 1000;
+	p->offload.csum_start = 34;
+	p->offload.csum_offset = 16;
+	CHECK_EQ(dp_dummy_set_offload(dp, 2, false), 0);
+	struct dp_packet *out = run_through(dp, p, "2");
+	int n = 0;
+	while (out) {
+		const uint8_t *ip = out->data + 14, *tcp = ip + 20;
+		CHECK_EQ(out->len, 14 + 20 + 20 + 1000);
+		CHECK_EQ(ip[2] << 8 | ip[3], 1040);
+		CHECK(ipv4_csum_ok(ip));
+		CHECK(l4_csum_ok(ip));
+		CHECK_EQ((uint32_t)(tcp[4] << 24 | tcp[5] << 16 | tcp[6] << 8 |
+				    tcp[7]),
+			 1000u + 1000u * (unsigned)n);
+		CHECK_EQ(tcp[13] & 0x08, n == 2 ? 0x08 : 0); /* PSH last */
+		CHECK_EQ(tcp[20], (uint8_t)(1000 * n));
+		dp_packet_free(out);
+		out = dp_dummy_take_output(dp, 2);
+		n++;
+	}
+	CHECK_EQ(n, 3);
+	dp_close(dp, true);
+}
+
 static void
 test_recirc_and_dump(void)
 {
@@ -492,6 +533,7 @@ main(void)
 	CHECK_RUN(test_refused);
 	CHECK_RUN(test_rewrites);
 	CHECK_RUN(test_partial_csum);
+	CHECK_RUN(test_gso_software);
 	CHECK_RUN(test_recirc_and_dump);
 	CHECK_RUN(test_dump_format);
 	CHECK_RUN(test_bad_frames);

@@ -74,6 +74,32 @@ udp_flush_tx(struct udp_dp *dp)
 }
 
 static void
+enqueue(struct udp_dp *dp, struct uport *port, struct dp_packet *p)
+{
+	port->txq.pkts[port->txq.n++] = p;
+	if (port->txq.n == DP_BATCH_MAX) {
+		port_send_queued(port);
+	} else if (!port->tx_queued) {
+		port->tx_queued = true;
+		port->next_tx = dp->tx_list;
+		dp->tx_list = port;
+	}
+}
+
+struct seg_ctx {
+	struct udp_dp *dp;
+	struct uport *port;
+};
+
+static void
+enqueue_segment(void *aux, struct dp_packet *p)
+{
+	struct seg_ctx *c = aux;
+
+	enqueue(c->dp, c->port, p);
+}
+
+static void
 exec_output(void *aux, uint32_t port_no, struct dp_packet *p)
 {
 	struct udp_dp *dp = aux;
@@ -82,6 +108,13 @@ exec_output(void *aux, uint32_t port_no, struct dp_packet *p)
 	if (!port) {
 		coverage_inc(dp_tx_no_port);
 		dp_packet_free(p);
+		return;
+	}
+	if (!port->offload && p->offload.gso_type != MVS_GSO_NONE) {
+		struct seg_ctx c = { dp, port };
+
+		if (!dp_gso_segment(p, enqueue_segment, &c))
+			port->stats.tx_dropped++;
 		return;
 	}
 	/* A frame above the port's MTU (and no GSO segment) is dropped as
@@ -95,14 +128,7 @@ exec_output(void *aux, uint32_t port_no, struct dp_packet *p)
 	}
 	if (!port->offload)
 		dp_packet_finish_csum(p);
-	port->txq.pkts[port->txq.n++] = p;
-	if (port->txq.n == DP_BATCH_MAX) {
-		port_send_queued(port);
-	} else if (!port->tx_queued) {
-		port->tx_queued = true;
-		port->next_tx = dp->tx_list;
-		dp->tx_list = port;
-	}
+	enqueue(dp, port, p);
 }
 
 static void
