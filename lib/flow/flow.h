@@ -13,6 +13,7 @@
 #define MICROVS_FLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dp_packet.h"
@@ -26,6 +27,40 @@
 #define ETH_TYPE_IPV6 0x86dd
 #define ETH_HDR_LEN 14
 #define VLAN_HDR_LEN 4
+
+/* A 16-bit big-endian field at @p, in host order (any alignment). */
+static inline uint16_t
+flow_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void
+flow_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Adds @n bytes at @p to a one's-complement sum (not folded). */
+static inline uint32_t
+flow_csum_add(const uint8_t *p, size_t n, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += flow_get16(p + i);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+/* The Internet checksum of a sum: folded and inverted. */
+static inline uint16_t
+flow_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
 
 /* What flow_extract() says about the packet: 0 when every header it
  * announced was whole and consistent; otherwise the packet was still

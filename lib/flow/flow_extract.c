@@ -25,12 +25,6 @@ rd16(const uint8_t *p)
 	return v; /* network order kept */
 }
 
-static inline uint16_t
-rd16h(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static inline const uint8_t *
 pull(struct cur *c, size_t n)
 {
@@ -56,14 +50,14 @@ static enum flow_status
 parse_l2_5(struct cur *c, struct mvs_key_hdr *h)
 {
 	for (int n = 0; n < 2; n++) {
-		uint16_t tpid = rd16h(c->p);
+		uint16_t tpid = flow_get16(c->p);
 
 		if (tpid != ETH_TYPE_VLAN && tpid != ETH_TYPE_VLAN_8021AD)
 			break;
 		if (c->left < VLAN_HDR_LEN + 2)
 			return FLOW_TRUNCATED;
 		const uint8_t *t = pull(c, VLAN_HDR_LEN);
-		uint16_t tci = (uint16_t)(rd16h(t + 2) | MVS_VLAN_PRESENT);
+		uint16_t tci = (uint16_t)(flow_get16(t + 2) | MVS_VLAN_PRESENT);
 		if (n == 0) {
 			h->vlan_tpid = rd16(t);
 			h->vlan_tci = htons(tci);
@@ -72,7 +66,7 @@ parse_l2_5(struct cur *c, struct mvs_key_hdr *h)
 			h->vlan2_tci = htons(tci);
 		}
 	}
-	uint16_t type = rd16h(pull(c, 2));
+	uint16_t type = flow_get16(pull(c, 2));
 	if (type >= MVS_ETH_TYPE_MIN) {
 		h->eth_type = htons(type);
 		return FLOW_OK;
@@ -80,8 +74,8 @@ parse_l2_5(struct cur *c, struct mvs_key_hdr *h)
 	/* 802.3: LLC/SNAP with OUI 0 carries a type; anything else has none. */
 	static const uint8_t snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
 	if (c->left >= 8 && !memcmp(c->p, snap, 6) &&
-	    rd16h(c->p + 6) >= MVS_ETH_TYPE_MIN) {
-		h->eth_type = htons(rd16h(c->p + 6));
+	    flow_get16(c->p + 6) >= MVS_ETH_TYPE_MIN) {
+		h->eth_type = htons(flow_get16(c->p + 6));
 		pull(c, 8);
 	} else {
 		h->eth_type = htons(MVS_ETH_TYPE_NONE);
@@ -96,10 +90,10 @@ parse_arp(struct cur *c, struct mvs_key_hdr *h)
 
 	if (c->left < 28)
 		return FLOW_TRUNCATED;
-	if (rd16h(a) != 1 || rd16h(a + 2) != ETH_TYPE_IP || a[4] != 6 ||
-	    a[5] != 4)
+	if (flow_get16(a) != 1 || flow_get16(a + 2) != ETH_TYPE_IP ||
+	    a[4] != 6 || a[5] != 4)
 		return FLOW_OK; /* not Ethernet/IPv4 ARP: no fields, as OVS */
-	uint16_t op = rd16h(a + 6);
+	uint16_t op = flow_get16(a + 6);
 	h->nw_proto = op <= 0xff ? (uint8_t)op : 0;
 	memcpy(h->arp_sha, a + 8, 6);
 	memcpy(&h->ipv4_src, a + 14, 4);
@@ -161,7 +155,7 @@ parse_l4(struct cur *c, struct mvs_key_hdr *h, struct dp_packet *p,
 			return FLOW_TRUNCATED;
 		h->tp_src = rd16(l4);
 		h->tp_dst = rd16(l4 + 2);
-		h->tcp_flags = htons(rd16h(l4 + 12) & 0x0fff);
+		h->tcp_flags = htons(flow_get16(l4 + 12) & 0x0fff);
 		return FLOW_OK;
 	}
 	case IPPROTO_UDP:
@@ -207,7 +201,7 @@ parse_ipv4(struct cur *c, struct mvs_key_hdr *h)
 		return FLOW_MALFORMED;
 	if (ihl > c->left)
 		return FLOW_TRUNCATED;
-	size_t tot = rd16h(ip + 2);
+	size_t tot = flow_get16(ip + 2);
 	if (tot < ihl)
 		return FLOW_MALFORMED;
 	if (tot > c->left)
@@ -218,7 +212,7 @@ parse_ipv4(struct cur *c, struct mvs_key_hdr *h)
 	h->nw_tos = ip[1];
 	h->nw_ttl = ip[8];
 	h->nw_proto = ip[9];
-	uint16_t frag = rd16h(ip + 6);
+	uint16_t frag = flow_get16(ip + 6);
 	if (frag & 0x3fff) { /* MF or an offset */
 		h->nw_frag = MVS_FRAG_ANY;
 		if (frag & 0x1fff)
@@ -244,7 +238,7 @@ parse_ipv6_ext(struct cur *c, struct mvs_key_hdr *h)
 		if (c->left < 8)
 			return FLOW_TRUNCATED;
 		if (nh == IPPROTO_FRAGMENT) {
-			uint16_t off = rd16h(c->p + 2);
+			uint16_t off = flow_get16(c->p + 2);
 
 			len = 8;
 			if (off & 0xfff9) { /* offset or MF: a fragment */
@@ -276,7 +270,7 @@ parse_ipv6(struct cur *c, struct mvs_key_hdr *h)
 		return FLOW_TRUNCATED;
 	if ((ip[0] >> 4) != 6)
 		return FLOW_MALFORMED;
-	size_t plen = rd16h(ip + 4);
+	size_t plen = flow_get16(ip + 4);
 	if (plen > c->left - 40)
 		return FLOW_TRUNCATED;
 	uint32_t vtcfl = (uint32_t)ip[0] << 24 | (uint32_t)ip[1] << 16 |

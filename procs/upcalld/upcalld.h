@@ -239,6 +239,18 @@ int udp_execute(struct dp *dp, struct dp_packet *packet,
 		const struct mvs_key *key, const struct nlattr *actions,
 		size_t actions_len);
 
+/* The class table of a datapath type run by this engine: only the type
+ * and how it opens (which port factory) differ. */
+#define UDP_DP_CLASS(TYPE, OPEN)                                        \
+	{                                                               \
+		.type = (TYPE), .open = (OPEN), .close = udp_close,     \
+		.get_stats = udp_get_stats, .port_add = udp_port_add,   \
+		.port_del = udp_port_del, .port_query = udp_port_query, \
+		.port_dump = udp_port_dump, .flow_put = udp_flow_put,   \
+		.flow_del = udp_flow_del, .flow_flush = udp_flow_flush, \
+		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
+	}
+
 /* Runs the fast path on packets received on @port: extract, look up,
  * execute hits, queue misses; then flushes output and upcalls.  Takes
  * the packets. */

@@ -16,26 +16,13 @@
 
 LOG_MODULE(dp_actions);
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* RFC 1624 incremental update of a checksum field for a 16-bit word
  * changing from @old to @new.  A partial checksum (the pseudo-header sum,
  * not inverted) changes the other way round. */
 static void
 csum_replace16(uint8_t *field, uint16_t old, uint16_t new, bool partial)
 {
-	uint32_t sum = rd16(field);
+	uint32_t sum = flow_get16(field);
 
 	if (!partial)
 		sum = (uint16_t)~sum;
@@ -43,7 +30,7 @@ csum_replace16(uint8_t *field, uint16_t old, uint16_t new, bool partial)
 	sum += new;
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
-	wr16(field, partial ? (uint16_t)sum : (uint16_t)~sum);
+	flow_put16(field, partial ? (uint16_t)sum : (uint16_t)~sum);
 }
 
 static void
@@ -51,7 +38,8 @@ csum_replace_bytes(uint8_t *field, const uint8_t *old, const uint8_t *new,
 		   size_t n, bool partial)
 {
 	for (size_t i = 0; i + 1 < n; i += 2)
-		csum_replace16(field, rd16(old + i), rd16(new + i), partial);
+		csum_replace16(field, flow_get16(old + i), flow_get16(new + i),
+			       partial);
 }
 
 /* The L4 checksum field of @p, or NULL (none, or not in the packet). */
@@ -63,7 +51,7 @@ l4_csum(struct dp_packet *p, uint8_t proto)
 
 	if (!l4 || !at || l4 + at + 2 > p->data + p->len)
 		return NULL;
-	if (proto == IPPROTO_UDP && !rd16(l4 + at) &&
+	if (proto == IPPROTO_UDP && !flow_get16(l4 + at) &&
 	    !(p->offload.flags & MVS_OFFLOAD_F_NEEDS_CSUM))
 		return NULL; /* UDP without a checksum keeps none */
 	return l4 + at;
@@ -128,9 +116,9 @@ set_ipv4(struct dp_packet *p, struct mvs_key *key,
 	ip[1] = (uint8_t)((ip[1] & ~a->tos_mask) | (a->tos & a->tos_mask));
 	ip[8] = (uint8_t)((ip[8] & ~a->ttl_mask) | (a->ttl & a->ttl_mask));
 	for (size_t i = 0; i < 20; i += 2)
-		if (i != 10 && rd16(old + i) != rd16(ip + i))
-			csum_replace16(ip + 10, rd16(old + i), rd16(ip + i),
-				       false);
+		if (i != 10 && flow_get16(old + i) != flow_get16(ip + i))
+			csum_replace16(ip + 10, flow_get16(old + i),
+				       flow_get16(ip + i), false);
 	key->hdr.nw_tos = ip[1];
 	key->hdr.nw_ttl = ip[8];
 	memcpy(&key->hdr.ipv4_src, ip + 12, 4);
@@ -221,7 +209,7 @@ push_vlan(struct dp_packet *p, struct mvs_key *key,
 	uint8_t *d = dp_packet_push(p, VLAN_HDR_LEN);
 	memmove(d, d + VLAN_HDR_LEN, 12);
 	memcpy(d + 12, &v->tpid, 2);
-	wr16(d + 14, ntohs(v->tci) & (uint16_t)~MVS_VLAN_PRESENT);
+	flow_put16(d + 14, ntohs(v->tci) & (uint16_t)~MVS_VLAN_PRESENT);
 	/* The old outer tag becomes the inner one. */
 	key->hdr.vlan2_tci = key->hdr.vlan_tci;
 	key->hdr.vlan2_tpid = key->hdr.vlan_tpid;
@@ -411,19 +399,11 @@ dp_packet_finish_csum(struct dp_packet *p)
 		return;
 	}
 	/* The field holds the pseudo-header sum; add the rest. */
-	uint32_t sum = 0;
-	const uint8_t *d = p->data + start;
-	size_t n = p->len - start;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(d[i] << 8 | d[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)d[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	uint16_t c = (uint16_t)~sum;
+	uint16_t c = flow_csum_fold(
+		flow_csum_add(p->data + start, p->len - start, 0));
 	if (!c && p->offload.csum_offset == 6)
 		c = 0xffff; /* UDP sends a zero sum as all ones */
-	wr16(p->data + at, c);
+	flow_put16(p->data + at, c);
 	p->offload.flags &= (uint8_t)~MVS_OFFLOAD_F_NEEDS_CSUM;
 	p->offload.flags |= MVS_OFFLOAD_F_DATA_VALID;
 }

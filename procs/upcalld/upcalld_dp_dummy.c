@@ -147,18 +147,4 @@ dummy_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 	return udp_open(cls, name, loop, ops, aux, &dummy_factory, dpp);
 }
 
-const struct dp_class dp_dummy_class = {
-	.type = "dummy",
-	.open = dummy_open,
-	.close = udp_close,
-	.get_stats = udp_get_stats,
-	.port_add = udp_port_add,
-	.port_del = udp_port_del,
-	.port_query = udp_port_query,
-	.port_dump = udp_port_dump,
-	.flow_put = udp_flow_put,
-	.flow_del = udp_flow_del,
-	.flow_flush = udp_flow_flush,
-	.flow_dump = udp_flow_dump,
-	.execute = udp_execute,
-};
+const struct dp_class dp_dummy_class = UDP_DP_CLASS("dummy", dummy_open);

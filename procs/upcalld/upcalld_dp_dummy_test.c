@@ -248,15 +248,22 @@ tcp_packet(void)
 	return dp_packet_clone_data(t.b, t.n);
 }
 
+/* The key of @p as received on port 1. */
+static void
+key_of(struct dp_packet *p, struct mvs_key *key)
+{
+	memset(key, 0, sizeof *key);
+	key->meta.in_port = 1;
+	flow_extract(p, key);
+}
+
 static struct dp_packet *
 run_through(struct dp *dp, struct dp_packet *p, const char *actions)
 {
 	struct mvs_key key;
 	struct nlbuf b = NLBUF_EMPTY;
 
-	memset(&key, 0, sizeof key);
-	key.meta.in_port = 1;
-	flow_extract(p, &key);
+	key_of(p, &key);
 	CHECK_EQ(odp_parse_actions(actions, NULL, &b, NULL), 0);
 	CHECK_EQ(dp_execute_packet(dp, p, &key, (const void *)b.data, b.len),
 		 0);
@@ -422,9 +429,7 @@ test_recirc_and_dump(void)
 	struct mvs_key key;
 	struct dp_packet *p = udp_packet(7);
 
-	memset(&key, 0, sizeof key);
-	key.meta.in_port = 1;
-	flow_extract(p, &key);
+	key_of(p, &key);
 	CHECK_EQ(install(dp, 1, &key, "recirc(0x5)"), 0);
 	struct mvs_key k2 = key;
 	k2.meta.recirc_id = 5;
@@ -460,9 +465,7 @@ test_dump_format(void)
 	struct mvs_key key;
 	struct dp_packet *p = udp_packet(7);
 
-	memset(&key, 0, sizeof key);
-	key.meta.in_port = 1;
-	flow_extract(p, &key);
+	key_of(p, &key);
 	dp_packet_free(p);
 	CHECK_EQ(install(dp, 1, &key, "push_vlan(vid=10,pcp=0),2"), 0);
 	struct ds s = DS_EMPTY;

@@ -16,46 +16,16 @@
 COVERAGE_DEFINE(gso_segments);
 COVERAGE_DEFINE(gso_unsupported);
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t
-sum16(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += rd16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* The full TCP checksum of the segment whose IP header is at @ip. */
 static void
 tcp_csum(uint8_t *ip, uint8_t *tcp, size_t tcp_len, bool v6)
 {
 	uint32_t sum = IPPROTO_TCP + (uint32_t)tcp_len;
 
-	sum = v6 ? sum16(ip + 8, 32, sum) : sum16(ip + 12, 8, sum);
-	wr16(tcp + 16, 0);
-	wr16(tcp + 16, fold(sum16(tcp, tcp_len, sum)));
+	sum = v6 ? flow_csum_add(ip + 8, 32, sum)
+		 : flow_csum_add(ip + 12, 8, sum);
+	flow_put16(tcp + 16, 0);
+	flow_put16(tcp + 16, flow_csum_fold(flow_csum_add(tcp, tcp_len, sum)));
 }
 
 size_t
@@ -79,8 +49,9 @@ dp_gso_segment(struct dp_packet *p, void (*emit)(void *aux, struct dp_packet *),
 		dp_packet_free(p);
 		return 0;
 	}
-	uint32_t seq = (uint32_t)rd16(tcp + 4) << 16 | rd16(tcp + 6);
-	uint16_t id = rd16(ip + 4), flags = rd16(tcp + 12);
+	uint32_t seq =
+		(uint32_t)flow_get16(tcp + 4) << 16 | flow_get16(tcp + 6);
+	uint16_t id = flow_get16(ip + 4), flags = flow_get16(tcp + 12);
 	size_t l3 = (size_t)(ip - p->data), l4 = (size_t)(tcp - p->data);
 
 	for (size_t off = hdr; off < p->len; off += mss, n++) {
@@ -96,22 +67,23 @@ dp_gso_segment(struct dp_packet *p, void (*emit)(void *aux, struct dp_packet *),
 		s->l4_ofs = p->l4_ofs;
 		s->in_port = p->in_port;
 		if (v6) {
-			wr16(sip + 4, (uint16_t)(s->len - l3 - 40));
+			flow_put16(sip + 4, (uint16_t)(s->len - l3 - 40));
 		} else {
-			wr16(sip + 2, (uint16_t)(s->len - l3));
-			wr16(sip + 4, (uint16_t)(id + n));
-			wr16(sip + 10, 0);
-			wr16(sip + 10, fold(sum16(sip, l4 - l3, 0)));
+			flow_put16(sip + 2, (uint16_t)(s->len - l3));
+			flow_put16(sip + 4, (uint16_t)(id + n));
+			flow_put16(sip + 10, 0);
+			flow_put16(sip + 10, flow_csum_fold(flow_csum_add(
+						     sip, l4 - l3, 0)));
 		}
 		uint32_t sq = seq + (uint32_t)(off - hdr);
-		wr16(stcp + 4, (uint16_t)(sq >> 16));
-		wr16(stcp + 6, (uint16_t)sq);
+		flow_put16(stcp + 4, (uint16_t)(sq >> 16));
+		flow_put16(stcp + 6, (uint16_t)sq);
 		uint16_t f = flags;
 		if (!last)
 			f &= (uint16_t) ~(0x001 | 0x008); /* FIN, PSH */
 		if (n)
 			f &= (uint16_t)~0x080; /* CWR */
-		wr16(stcp + 12, f);
+		flow_put16(stcp + 12, f);
 		tcp_csum(sip, stcp, s->len - l4, v6);
 		s->offload.flags = MVS_OFFLOAD_F_DATA_VALID;
 		emit(aux, s);

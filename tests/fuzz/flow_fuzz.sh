@@ -8,33 +8,18 @@
 set -u
 src=$1 build=$2
 secs=${MICROVS_FLOW_FUZZ_SECONDS:-30}
-command -v clang >/dev/null || { echo "skip: clang not installed"; exit 77; }
-work=$(mktemp -d /tmp/flowfuzz.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/fuzzlib.sh"
+fuzz_init
 f=$src/lib/flow
-if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -D_GNU_SOURCE \
+fuzz_build flow_fuzz -fno-sanitize-recover=undefined \
 	-I"$f" -I"$src/lib" -I"$src/include/uapi" -I"$build" \
 	"$f/flow_fuzz.c" "$f/flow_extract.c" "$f/flow_mask.c" "$f/dp_packet.c" \
 	"$f/nlattr.c" "$f/odp_format.c" "$f/odp_parse.c" "$f/odp_actions.c" \
-	"$src/lib/util.c" -o "$work/flow_fuzz" 2>"$work/cc.log"; then
-	if grep -q "fuzzer" "$work/cc.log"; then
-		cat "$work/cc.log"; echo "skip: libFuzzer runtime missing"; exit 77
-	fi
-	cat "$work/cc.log"; exit 1
-fi
+	"$src/lib/util.c"
 # Seed corpus: an IPv4/TCP frame, a VLAN-tagged ARP, actions, a key.
-mkdir "$work/corpus"
 printf '\000\002\000\000\000\000\013\002\000\000\000\000\012\010\000\105\000\000\050\000\001\000\000\100\006\000\000\012\000\000\001\012\000\000\002\004\322\000\120\000\000\000\001\000\000\000\000\120\022\377\377\000\000\000\000' >"$work/corpus/tcp"
 printf '\000\377\377\377\377\377\377\002\000\000\000\000\012\201\000\000\012\010\006\000\001\010\000\006\004\000\001\002\000\000\000\000\012\012\000\000\001\000\000\000\000\000\000\012\000\000\002' >"$work/corpus/arp"
 printf '\001\010\000\001\000\002\000\000\000\004\000\012\000' >"$work/corpus/actions"
 printf '\002in_port(1),eth(src=00:00:00:00:00:01/ff:ff:ff:00:00:00),eth_type(0x8100),vlan(vid=10,pcp=3),encap(eth_type(0x0800),ipv4(src=10.0.0.1/255.255.255.0,proto=6,frag=no),tcp(src=1,dst=2),tcp_flags(+syn-ack))' >"$work/corpus/key"
 printf '\002push_vlan(tpid=0x88a8,vid=5,pcp=0),clone(pop_vlan,1),sample(sample=50.0%%,actions(1)),userspace(pid=0,userdata(0102)),set(tcp(src=5/0xff)),2' >"$work/corpus/acts"
-cd "$work" || exit 1
-./flow_fuzz -max_total_time="$secs" -rss_limit_mb=1024 -max_len=2048 \
-	-error_exitcode=1 \
-	-print_final_stats=1 corpus >fuzz.log 2>&1
-rc=$?
-tail -n 12 fuzz.log
-[ $rc -eq 0 ] && echo "fuzzed for ${secs}s: no crash" || echo "fuzzer failed: rc $rc"
-exit $rc
+fuzz_run flow_fuzz "$secs" 2048
