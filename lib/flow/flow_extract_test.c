@@ -298,7 +298,7 @@ test_malformed(void)
 static void
 test_truncated_everywhere(void)
 {
-	struct tpkt pk[8];
+	static struct tpkt pk[12];
 	int n = 0;
 
 	tp_eth(&pk[n], ETH_TYPE_IP);
@@ -325,6 +325,24 @@ test_truncated_everywhere(void)
 	for (int i = 0; i < 14; i++)
 		tp_u8(&pk[n], 0);
 	tp_udp(&pk[n++], 1, 2, 8);
+
+	/* ICMP echo, SCTP, and an IPv6 first fragment carrying TCP. */
+	tp_eth(&pk[n], ETH_TYPE_IP);
+	tp_ipv4(&pk[n], IPPROTO_ICMP, 1, 2, 8, 0, 5);
+	tp_u32(&pk[n], 0x08000000);
+	tp_u32(&pk[n++], 0x00010001);
+	tp_eth(&pk[n], ETH_TYPE_IP);
+	tp_ipv4(&pk[n], IPPROTO_SCTP, 1, 2, 12, 0, 5);
+	tp_u32(&pk[n], 0x00010002);
+	tp_u32(&pk[n], 0);
+	tp_u32(&pk[n++], 0);
+	tp_eth(&pk[n], ETH_TYPE_IPV6);
+	tp_ipv6(&pk[n], IPPROTO_FRAGMENT, 8 + 20);
+	tp_u8(&pk[n], IPPROTO_TCP);
+	tp_u8(&pk[n], 0);
+	tp_u16(&pk[n], 0x0001);
+	tp_u32(&pk[n], 7);
+	tp_tcp(&pk[n++], 1, 2, 2);
 
 	for (int i = 0; i < n; i++) {
 		struct mvs_key full, k;
