@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# dp_pps: 64-byte UDP packets per second through upcalld's userspace
+# dp_veth: 64-byte UDP packets per second, and iperf3 TCP with the veths'
+# default offloads, through upcalld's userspace
 # datapath (dp_driver with one flow per direction, no vswitchd) between
 # two namespaces, against the bare veth pair with no switch, in one run.
 # The generator is trafgen (netsniff-ng) on one CPU; the sink is host B's
@@ -10,9 +11,9 @@
 # datapath's CPU use and the ratio.  The machine must be otherwise idle:
 # on 2 cores any other load halves what the datapath gets.
 #
-# Usage (root): bench/switch/dp_pps.sh BUILD_DIR [SECONDS]
+# Usage (root): bench/switch/dp_veth.sh BUILD_DIR [SECONDS]
 set -u
-B=${1:?usage: dp_pps.sh BUILD_DIR [SECONDS]}
+B=${1:?usage: dp_veth.sh BUILD_DIR [SECONDS]}
 SECS=${2:-5}
 command -v trafgen >/dev/null || { echo "skip: trafgen (netsniff-ng) missing"; exit 77; }
 SW=dp8-bsw-$$ HA=dp8-ba-$$ HB=dp8-bb-$$
@@ -51,6 +52,17 @@ measure() {
 	echo $(((r1 - r0) / SECS))
 }
 
+# tcp: iperf3 from $HA to $HB for $SECS s, in Mbit/s received.
+tcp() {
+	ip netns exec $HB iperf3 -s -1 -B 10.88.9.2 >/dev/null 2>&1 &
+	local srv=$!
+	sleep 0.5
+	ip netns exec $HA iperf3 -c 10.88.9.2 -t "$SECS" -J 2>/dev/null |
+		python3 -c "import json,sys; print(int(json.load(sys.stdin)['end']['sum_received']['bits_per_second'] / 1e6))" ||
+		echo 0
+	kill $srv 2>/dev/null; wait $srv 2>/dev/null
+}
+
 mac_of() { ip -n "$1" -o link show eth0 | sed 's/.*link\/ether \([^ ]*\).*/\1/'; }
 
 setup_hosts() {
@@ -67,6 +79,7 @@ ip -n $HA link add eth0 type veth peer name eth0 netns $HB
 setup_hosts
 conf "$(mac_of $HB)"
 bare=$(measure $HB)
+bare_tcp=$(tcp)
 ip netns del $HA; ip netns del $HB
 
 # 2. Through the datapath.
@@ -86,7 +99,11 @@ dp=$(measure $HB)
 t1=$(awk '{print $14 + $15}' /proc/$DRV/stat)
 hz=$(getconf CLK_TCK)
 cpu=$(echo "scale=2; ($t1 - $t0) / $hz / $SECS" | bc)
+dp_tcp=$(tcp)
 
-echo "bare veth:        $bare pkt/s"
-echo "microvs netdev:   $dp pkt/s (datapath CPU: $cpu of one core)"
-echo "ratio to ceiling: $(echo "scale=2; $dp / $bare" | bc)"
+echo "64-byte UDP, bare veth:      $bare pkt/s"
+echo "64-byte UDP, microvs netdev: $dp pkt/s (datapath CPU: $cpu of one core)"
+echo "64-byte UDP, ratio:          $(echo "scale=2; $dp / $bare" | bc)"
+echo "iperf3 TCP, bare veth:       $bare_tcp Mbit/s"
+echo "iperf3 TCP, microvs netdev:  $dp_tcp Mbit/s"
+echo "iperf3 TCP, ratio:           $(echo "scale=2; $dp_tcp / $bare_tcp" | bc)"
