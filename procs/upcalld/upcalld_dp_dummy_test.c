@@ -458,6 +458,63 @@ dump_line(void *aux, const struct dp_flow *f)
 	ds_put_char(s, '\n');
 }
 
+/* An upcall handler that executes packets (as vswitchd's answer will)
+ * while it still holds the batch: what it was handed must not change. */
+static int reentrant_types[4];
+static int reentrant_depth;
+
+static void
+on_upcalls_executing(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
+{
+	struct nlbuf b = NLBUF_EMPTY;
+
+	if (reentrant_depth++) {
+		for (size_t i = 0; i < n; i++) {
+			dp_packet_free(ups[i].packet);
+			free((void *)(uintptr_t)ups[i].userdata);
+		}
+		reentrant_depth--;
+		return;
+	}
+	odp_parse_actions("userspace(pid=0,userdata(01)),2", NULL, &b, NULL);
+	for (size_t i = 0; i < n; i++)
+		dp_execute_packet(dp, dp_packet_clone(ups[i].packet),
+				  &ups[i].key, (const void *)b.data, b.len);
+	for (size_t i = 0; i < n && i < 4; i++) {
+		reentrant_types[i] = ups[i].type;
+		dp_packet_free(ups[i].packet);
+	}
+	nl_buf_free(&b);
+	reentrant_depth--;
+}
+
+static void
+test_upcall_reentry(void)
+{
+	static const struct dp_upcall_ops ops = { on_upcalls_executing };
+	struct dp *dp;
+	uint32_t no;
+
+	CHECK_EQ(dp_open("dummy", "dp8re", loop, &ops, NULL, &dp), 0);
+	struct dp_port_spec s = { "p1", MVS_VPORT_TYPE_NETDEV, MVS_PORT_NONE,
+				  0 };
+	dp_port_add(dp, &s, &no);
+	s.name = "p2";
+	dp_port_add(dp, &s, &no);
+	struct dp_batch b = { 2, { udp_packet(1), udp_packet(2) } };
+	udp_receive(udp_dp_cast(dp), udp_dp_cast(dp)->ports[1], &b);
+	CHECK_EQ(reentrant_types[0], MVS_UPCALL_MISS);
+	CHECK_EQ(reentrant_types[1], MVS_UPCALL_MISS);
+	struct dp_packet *out;
+	int n = 0;
+	while ((out = dp_dummy_take_output(dp, 2))) {
+		dp_packet_free(out);
+		n++;
+	}
+	CHECK_EQ(n, 2);
+	dp_close(dp, true);
+}
+
 static void
 test_dump_format(void)
 {
@@ -539,6 +596,7 @@ main(void)
 	CHECK_RUN(test_gso_software);
 	CHECK_RUN(test_recirc_and_dump);
 	CHECK_RUN(test_dump_format);
+	CHECK_RUN(test_upcall_reentry);
 	CHECK_RUN(test_bad_frames);
 	catcher_clear(&catcher);
 	ev_loop_free(loop);

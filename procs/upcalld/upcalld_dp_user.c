@@ -190,12 +190,16 @@ run_actions(struct udp_dp *dp, struct dp_packet *p, struct mvs_key *key,
 static void
 flush_upcalls(struct udp_dp *dp)
 {
+	struct dp_upcall ups[DP_BATCH_MAX];
 	size_t n = dp->n_pending;
 
 	if (!n)
 		return;
+	/* The callee may execute packets, which may queue upcalls again:
+	 * hand it a copy, so the queue is free for those. */
+	memcpy(ups, dp->pending, n * sizeof *ups);
 	dp->n_pending = 0;
-	dp->upcall_ops->upcalls(dp->upcall_aux, &dp->up, dp->pending, n);
+	dp->upcall_ops->upcalls(dp->upcall_aux, &dp->up, ups, n);
 }
 
 static void
