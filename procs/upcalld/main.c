@@ -12,6 +12,7 @@
  * loop (STYLE.md rule 1).
  */
 #include "service.h"
+#include "upcalld.h"
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
@@ -25,6 +26,7 @@ main(int argc, char **argv)
 	service_init(&s, "upcalld", argc, argv, NULL, NULL, NULL, NULL, NULL,
 		     NULL);
 	service_serve(&s, handlers, 0, NULL);
+	upcalld_dpctl_register();
 	service_drop(&s);
 	return service_run(&s);
 }

@@ -269,6 +269,17 @@ udp_dp_cast(struct dp *dp)
 	return (struct udp_dp *)(void *)dp;
 }
 
+/* ---- dpctl (upcalld_dpctl.c) ---- */
+
+/* Runs dpctl command @cmd ("show", "dump-flows", ...) with @argc
+ * arguments (options first: -s, -m; then an optional datapath name) and
+ * appends its output, in Open vSwitch's format, to @out.  0, or -errno
+ * with the error text in @out. */
+int dpctl_run(const char *cmd, int argc, const char *argv[], struct ds *out);
+/* Registers dpctl/show, dump-dps, dump-flows, add-flow, mod-flow,
+ * del-flow and del-flows with appctl. */
+void upcalld_dpctl_register(void);
+
 /* ---- the dummy class's test hooks (upcalld_dp_dummy.c) ---- */
 
 /* Runs @p through the datapath as if received on @port_no; takes @p.

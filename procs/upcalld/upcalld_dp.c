@@ -32,6 +32,7 @@ const struct dp_class *const dp_classes[] = {
 const size_t n_dp_classes = sizeof dp_classes / sizeof dp_classes[0];
 
 static struct log_rl put_rl = LOG_RL_INIT(5, 20);
+static struct dp *open_dps;
 
 const struct dp_class *
 dp_class_find(const char *type)
@@ -64,12 +65,40 @@ dp_open(const char *type, const char *name, struct ev_loop *loop,
 	if (!name_ok(name) || !loop || !ops || !ops->upcalls)
 		return -EINVAL;
 	coverage_inc(dp_open);
+	if (dp_find(name))
+		return -EEXIST;
 	r = cls->open(cls, name, loop, ops, aux, dpp);
-	if (r)
+	if (r) {
 		log_warn("%s@%s: open failed: %s", type, name, strerror(-r));
-	else
-		log_info("%s@%s: opened", type, name);
-	return r;
+		return r;
+	}
+	log_info("%s@%s: opened", type, name);
+	(*dpp)->next = open_dps;
+	open_dps = *dpp;
+	return 0;
+}
+
+struct dp *
+dp_first(void)
+{
+	return open_dps;
+}
+
+struct dp *
+dp_find(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	for (struct dp *dp = open_dps; dp; dp = dp->next) {
+		size_t n = at ? (size_t)(at - name) : 0;
+
+		if (at && (strlen(dp->cls->type) != n ||
+			   strncmp(dp->cls->type, name, n)))
+			continue;
+		if (!strcmp(dp->name, at ? at + 1 : name))
+			return dp;
+	}
+	return NULL;
 }
 
 void
@@ -79,6 +108,12 @@ dp_close(struct dp *dp, bool destroy)
 		return;
 	log_info("%s@%s: closed%s", dp->cls->type, dp->name,
 		 destroy ? " and destroyed" : "");
+	for (struct dp **pp = &open_dps; *pp; pp = &(*pp)->next) {
+		if (*pp == dp) {
+			*pp = dp->next;
+			break;
+		}
+	}
 	dp->cls->close(dp, destroy);
 }
 

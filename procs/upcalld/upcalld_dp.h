@@ -42,7 +42,8 @@ struct dp_class;
  * struct, so the front end can find the class and name of any dp. */
 struct dp {
 	const struct dp_class *cls;
-	char *name; /* owned by the provider */
+	char *name;	 /* owned by the provider */
+	struct dp *next; /* the front end's list of open datapaths */
 };
 
 /* What a port is made of, for port_add. */
@@ -123,7 +124,7 @@ struct dp_class {
 	 * whose datapaths outlive upcalld) and its local port
 	 * MVS_PORT_LOCAL named @name.  It starts delivering upcalls through
 	 * @ops at once.  @loop is the loop to register fds and timers on.
-	 * -EEXIST is never returned: opening twice is the caller's bug. */
+	 * -EEXIST is never returned: the front end refuses a second open. */
 	int (*open)(const struct dp_class *cls, const char *name,
 		    struct ev_loop *loop, const struct dp_upcall_ops *ops,
 		    void *aux, struct dp **dpp);
@@ -190,10 +191,15 @@ const struct dp_class *dp_class_find(const char *type);
 
 /* Opens datapath @name of class @type: -EAFNOSUPPORT for an unknown or
  * unavailable type ("system" until the kernel module), -EINVAL for a name
- * that is empty or longer than IFNAMSIZ - 1. */
+ * that is empty or longer than IFNAMSIZ - 1, -EEXIST when a datapath of
+ * that name is open. */
 int dp_open(const char *type, const char *name, struct ev_loop *loop,
 	    const struct dp_upcall_ops *ops, void *aux, struct dp **dpp);
 void dp_close(struct dp *dp, bool destroy);
+/* The open datapaths, most recently opened first (dp->next), and the one
+ * named @name ("netdev@br0" or "br0"), or NULL. */
+struct dp *dp_first(void);
+struct dp *dp_find(const char *name);
 int dp_get_stats(struct dp *dp, struct mvs_dp_stats *stats);
 /* -EINVAL: a bad name or vport type, a port number above MVS_PORT_MAX. */
 int dp_port_add(struct dp *dp, const struct dp_port_spec *spec,
