@@ -26,7 +26,7 @@ on_upcalls(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 	*(size_t *)aux += n;
 }
 
-static const struct dp_upcall_ops ops = { on_upcalls };
+static const struct dp_upcall_ops ops = { .upcalls = on_upcalls };
 
 static double
 now_ns(void)

@@ -215,6 +215,8 @@ struct udp_dp {
 	size_t n_pending;
 	unsigned rx_budget; /* packets per port per loop round */
 	unsigned recirc_depth;
+	struct dp_config config;
+	struct ev_timer *expire_timer; /* armed while flows exist */
 };
 
 /* The provider members the "netdev" and "dummy" classes share. */
@@ -235,6 +237,7 @@ int udp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
 		 struct mvs_flow_stats *stats);
 int udp_flow_flush(struct dp *dp);
 int udp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+int udp_set_config(struct dp *dp, const struct dp_config *cfg);
 int udp_execute(struct dp *dp, struct dp_packet *packet,
 		const struct mvs_key *key, const struct nlattr *actions,
 		size_t actions_len);
@@ -249,6 +252,7 @@ int udp_execute(struct dp *dp, struct dp_packet *packet,
 		.port_dump = udp_port_dump, .flow_put = udp_flow_put,   \
 		.flow_del = udp_flow_del, .flow_flush = udp_flow_flush, \
 		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
+		.set_config = udp_set_config,                           \
 	}
 
 /* Runs the fast path on packets received on @port: extract, look up,
@@ -259,8 +263,9 @@ void udp_receive(struct udp_dp *dp, struct uport *port, struct dp_batch *b);
 /* Sends every port's queued output. */
 void udp_flush_tx(struct udp_dp *dp);
 
-/* Removes flows idle for @max_idle_ms; returns how many. */
-size_t udp_expire(struct udp_dp *dp, uint64_t max_idle_ms);
+/* Removes flows idle for the configured max-idle, telling
+ * dp_upcall_ops.expired; returns how many. */
+size_t udp_expire(struct udp_dp *dp);
 
 /* The engine behind a struct dp of the "netdev" or "dummy" class. */
 static inline struct udp_dp *

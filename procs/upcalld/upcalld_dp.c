@@ -211,6 +211,16 @@ dp_flow_flush(struct dp *dp)
 }
 
 int
+dp_set_config(struct dp *dp, const struct dp_config *cfg)
+{
+	if (!cfg->flow_limit)
+		return -EINVAL;
+	log_info("%s@%s: max-idle %u ms, flow-limit %u", dp->cls->type,
+		 dp->name, cfg->max_idle_ms, cfg->flow_limit);
+	return dp->cls->set_config(dp, cfg);
+}
+
+int
 dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux)
 {
 	return dp->cls->flow_dump(dp, fn, aux);

@@ -104,6 +104,15 @@ struct dp_upcall {
 	size_t userdata_len;
 };
 
+/* Datapath tunables (Open_vSwitch other_config): idle flows go after
+ * @max_idle_ms without a hit; at most @flow_limit flows are installed. */
+#define DP_DEFAULT_MAX_IDLE_MS 10000
+#define DP_DEFAULT_FLOW_LIMIT 200000
+struct dp_config {
+	uint32_t max_idle_ms; /* 0: flows never expire */
+	uint32_t flow_limit;  /* at least 1 */
+};
+
 /* How a provider hands misses up.  @upcalls is called on the loop thread
  * with up to DP_BATCH_MAX upcalls, already shared fairly between ports by
  * the provider (it reads a bounded number of packets per port per round,
@@ -112,6 +121,10 @@ struct dp_upcall {
 struct dp_upcall_ops {
 	void (*upcalls)(void *aux, struct dp *dp, struct dp_upcall *ups,
 			size_t n);
+	/* Optional: a flow the datapath expired itself (idle), with its
+	 * final statistics, just before it goes; the pointers in @flow are
+	 * valid during the call only.  Revalidation reports these. */
+	void (*expired)(void *aux, struct dp *dp, const struct dp_flow *flow);
 };
 
 typedef void dp_flow_dump_fn(void *aux, const struct dp_flow *flow);
@@ -176,6 +189,11 @@ struct dp_class {
 	 * inside @fn. */
 	int (*flow_dump)(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
 
+	/* Applies @cfg: expiry of idle flows (by a timer on the loop, only
+	 * while flows exist) and the flow limit (flows above a lowered limit
+	 * stay until they expire).  Never fails for a checked @cfg. */
+	int (*set_config)(struct dp *dp, const struct dp_config *cfg);
+
 	/* Runs @actions on @packet, whose key is @key (as for an upcall),
 	 * without looking up or installing a flow.  Takes @packet. */
 	int (*execute)(struct dp *dp, struct dp_packet *packet,
@@ -214,6 +232,8 @@ int dp_port_dump(struct dp *dp,
 int dp_flow_put(struct dp *dp, const struct dp_flow_put *put);
 int dp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
 		struct mvs_flow_stats *stats);
+/* -EINVAL for a zero flow limit. */
+int dp_set_config(struct dp *dp, const struct dp_config *cfg);
 int dp_flow_flush(struct dp *dp);
 int dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
 /* Takes @packet whatever the result. */

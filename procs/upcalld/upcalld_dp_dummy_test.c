@@ -48,7 +48,7 @@ catcher_clear(struct catcher *c)
 	c->n = 0;
 }
 
-static const struct dp_upcall_ops upcall_ops = { on_upcalls };
+static const struct dp_upcall_ops upcall_ops = { .upcalls = on_upcalls };
 
 static struct ev_loop *loop;
 static struct catcher catcher;
@@ -491,7 +491,9 @@ on_upcalls_executing(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 static void
 test_upcall_reentry(void)
 {
-	static const struct dp_upcall_ops ops = { on_upcalls_executing };
+	static const struct dp_upcall_ops ops = {
+		.upcalls = on_upcalls_executing
+	};
 	struct dp *dp;
 	uint32_t no;
 
@@ -512,6 +514,77 @@ test_upcall_reentry(void)
 		n++;
 	}
 	CHECK_EQ(n, 2);
+	dp_close(dp, true);
+}
+
+static int n_expired;
+static uint64_t expired_packets;
+
+static void
+on_expired(void *aux, struct dp *dp, const struct dp_flow *f)
+{
+	n_expired++;
+	expired_packets += f->stats.n_packets;
+}
+
+static void
+check_gone(struct ev_timer *t, void *arg)
+{
+	struct dp *dp = arg;
+	struct mvs_dp_stats st;
+
+	dp_get_stats(dp, &st);
+	if (!st.n_flows)
+		ev_exit(loop, 0);
+}
+
+static void
+give_up(struct ev_timer *t, void *arg)
+{
+	ev_exit(loop, 1);
+}
+
+/* Idle flows expire on the loop's timer, reported with their final
+ * statistics; the flow limit holds; no timer is left once the table is
+ * empty. */
+static void
+test_expiry_and_limit(void)
+{
+	static const struct dp_upcall_ops ops = { .upcalls = on_upcalls,
+						  .expired = on_expired };
+	struct dp *dp;
+	uint32_t no;
+	struct mvs_key key;
+
+	CHECK_EQ(dp_open("dummy", "dp8ex", loop, &ops, &catcher, &dp), 0);
+	struct dp_port_spec s = { "p1", MVS_VPORT_TYPE_NETDEV, MVS_PORT_NONE,
+				  0 };
+	dp_port_add(dp, &s, &no);
+	s.name = "p2";
+	dp_port_add(dp, &s, &no);
+	struct dp_config cfg = { 200, 1 };
+	CHECK_EQ(dp_set_config(dp, &cfg), 0);
+	struct dp_config bad = { 200, 0 };
+	CHECK_EQ(dp_set_config(dp, &bad), -EINVAL);
+
+	struct dp_packet *p = udp_packet(5);
+	key_of(p, &key);
+	CHECK_EQ(install(dp, 1, &key, "2"), 0);
+	struct mvs_key k2 = key;
+	k2.meta.in_port = 2;
+	CHECK_EQ(install(dp, 2, &k2, "1"), -EFBIG); /* the limit is 1 */
+	dp_dummy_receive(dp, 1, p);
+	dp_packet_free(dp_dummy_take_output(dp, 2));
+
+	struct ev_timer *poll = ev_timer_add(loop, 20, true, check_gone, dp);
+	struct ev_timer *limit =
+		ev_timer_add(loop, 10000, false, give_up, NULL);
+	CHECK_EQ(ev_run(loop), 0);
+	ev_timer_del(poll);
+	ev_timer_del(limit);
+	CHECK_EQ(n_expired, 1);
+	CHECK_EQ(expired_packets, 1);
+	CHECK(udp_dp_cast(dp)->expire_timer == NULL);
 	dp_close(dp, true);
 }
 
@@ -597,6 +670,7 @@ main(void)
 	CHECK_RUN(test_recirc_and_dump);
 	CHECK_RUN(test_dump_format);
 	CHECK_RUN(test_upcall_reentry);
+	CHECK_RUN(test_expiry_and_limit);
 	CHECK_RUN(test_bad_frames);
 	catcher_clear(&catcher);
 	ev_loop_free(loop);

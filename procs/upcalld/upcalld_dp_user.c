@@ -42,6 +42,7 @@ COVERAGE_DEFINE(dp_recirc_too_deep);
 static struct log_rl rx_rl = LOG_RL_INIT(5, 20);
 
 static void flush_upcalls(struct udp_dp *dp);
+static void arm_expiry(struct udp_dp *dp);
 static void lookup_and_run(struct udp_dp *dp, struct dp_packet *p,
 			   struct mvs_key *key, uint64_t now);
 
@@ -358,6 +359,9 @@ udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 	dp->factory = factory;
 	dp->rx_budget = RX_BUDGET;
 	ft_init(&dp->ft);
+	dp->config.max_idle_ms = DP_DEFAULT_MAX_IDLE_MS;
+	dp->config.flow_limit = DP_DEFAULT_FLOW_LIMIT;
+	dp->ft.limit = DP_DEFAULT_FLOW_LIMIT;
 	dp->n_ports = 16;
 	dp->ports = xcalloc(dp->n_ports, sizeof *dp->ports);
 	r = factory->open(dp, &local, &port);
@@ -383,6 +387,8 @@ udp_close(struct dp *dp_, bool destroy)
 	struct udp_dp *dp = udp_dp_cast(dp_);
 
 	udp_flush_tx(dp);
+	if (dp->expire_timer)
+		ev_timer_del(dp->expire_timer);
 	for (uint32_t i = 0; i < dp->n_ports; i++)
 		if (dp->ports[i])
 			port_detach(dp, dp->ports[i], destroy);
@@ -503,8 +509,11 @@ udp_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 	}
 	if (!(put->flags & MVS_FLOW_F_CREATE))
 		return -ENOENT;
-	return ft_insert(&dp->ft, &put->ufid, put->key, put->mask, put->actions,
-			 put->actions_len, time_mono_ms(), NULL);
+	int r = ft_insert(&dp->ft, &put->ufid, put->key, put->mask,
+			  put->actions, put->actions_len, time_mono_ms(), NULL);
+	if (!r)
+		arm_expiry(dp);
+	return r;
 }
 
 int
@@ -578,10 +587,72 @@ udp_execute(struct dp *dp_, struct dp_packet *packet, const struct mvs_key *key,
 	return 0;
 }
 
-size_t
-udp_expire(struct udp_dp *dp, uint64_t max_idle_ms)
+static void
+expired_one(void *aux, struct ft_flow *f)
 {
-	return ft_expire(&dp->ft, time_mono_ms(), max_idle_ms, NULL, NULL);
+	struct udp_dp *dp = aux;
+	struct dp_flow df = {
+		f->ufid,    &f->key,	    ft_flow_mask(&dp->ft, f),
+		f->actions, f->actions_len, f->stats
+	};
+
+	if (dp->upcall_ops->expired)
+		dp->upcall_ops->expired(dp->upcall_aux, &dp->up, &df);
+}
+
+size_t
+udp_expire(struct udp_dp *dp)
+{
+	if (!dp->config.max_idle_ms)
+		return 0;
+	return ft_expire(&dp->ft, time_mono_ms(), dp->config.max_idle_ms,
+			 expired_one, dp);
+}
+
+/* Expiry runs a few times per max-idle, at most once a second and at
+ * least every 100 ms, and only while there are flows: an empty datapath
+ * has no timer. */
+static uint64_t
+expire_period(const struct udp_dp *dp)
+{
+	uint64_t p = dp->config.max_idle_ms / 4;
+
+	return p < 100 ? 100 : p > 1000 ? 1000 : p;
+}
+
+static void
+on_expire_timer(struct ev_timer *t, void *arg)
+{
+	struct udp_dp *dp = arg;
+
+	udp_expire(dp);
+	if (!dp->ft.n_flows || !dp->config.max_idle_ms) {
+		ev_timer_del(t);
+		dp->expire_timer = NULL;
+	}
+}
+
+static void
+arm_expiry(struct udp_dp *dp)
+{
+	if (dp->config.max_idle_ms && !dp->expire_timer && dp->ft.n_flows)
+		dp->expire_timer = ev_timer_add(dp->loop, expire_period(dp),
+						true, on_expire_timer, dp);
+}
+
+int
+udp_set_config(struct dp *dp_, const struct dp_config *cfg)
+{
+	struct udp_dp *dp = udp_dp_cast(dp_);
+
+	dp->config = *cfg;
+	dp->ft.limit = cfg->flow_limit;
+	if (dp->expire_timer) {
+		ev_timer_del(dp->expire_timer);
+		dp->expire_timer = NULL;
+	}
+	arm_expiry(dp);
+	return 0;
 }
 
 static int

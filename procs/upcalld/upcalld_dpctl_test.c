@@ -17,7 +17,7 @@ drop_upcalls(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 		dp_packet_free(ups[i].packet);
 }
 
-static const struct dp_upcall_ops ops = { drop_upcalls };
+static const struct dp_upcall_ops ops = { .upcalls = drop_upcalls };
 
 static int
 run(struct ds *out, const char *cmd, int argc, const char *argv[])

@@ -5,10 +5,11 @@
  * datapath, adds the given devices as ports, installs the given flows
  * (dpctl syntax, port names allowed) and forwards until SIGTERM.  Misses
  * are counted and dropped.  SIGUSR1 (and exit) write a report: datapath
- * and port counters and the dump-flows lines.
+ * and port counters and the dump-flows lines.  Flows installed by hand
+ * never expire unless --max-idle says so.
  *
  * Usage: dp_driver --dp NAME [--port DEV[:system|tap|internal]]...
- *                  [--flow 'KEY ACTIONS']... --report FILE
+ *                  [--flow 'KEY ACTIONS']... [--max-idle MS] --report FILE
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +38,7 @@ on_upcalls(void *aux, struct dp *d, struct dp_upcall *ups, size_t n)
 	n_upcalls += n;
 }
 
-static const struct dp_upcall_ops upcall_ops = { on_upcalls };
+static const struct dp_upcall_ops upcall_ops = { .upcalls = on_upcalls };
 
 static const char *
 port_name(void *aux, uint32_t port_no)
@@ -173,10 +174,12 @@ main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "flow", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' },
+		{ "max-idle", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ev_loop *loop;
 	const char *dp_name = "dp8dp";
+	struct dp_config cfg = { 0, DP_DEFAULT_FLOW_LIMIT };
 	int opt, r;
 	uint32_t n_flows = 0;
 
@@ -189,6 +192,8 @@ main(int argc, char **argv)
 			dp_name = optarg;
 		else if (opt == 'r')
 			report_path = optarg;
+		else if (opt == 'i')
+			cfg.max_idle_ms = (uint32_t)atoi(optarg);
 		else if (opt == '?')
 			return 2;
 	}
@@ -199,6 +204,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "dp_driver: open: %s\n", strerror(-r));
 		return 1;
 	}
+	dp_set_config(dp, &cfg);
 	optind = 0; /* GNU getopt: start over */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'p' && (r = add_port(optarg))) {
