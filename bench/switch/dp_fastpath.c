@@ -17,16 +17,9 @@
 #include "log.h"
 #include "nlattr.h"
 #include "upcalld.h"
+#include "upcalld_test_dp.h"
 
-static void
-on_upcalls(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		dp_packet_free(ups[i].packet);
-	*(size_t *)aux += n;
-}
-
-static const struct dp_upcall_ops ops = { .upcalls = on_upcalls };
+static const struct dp_upcall_ops ops = { .upcalls = dp_upcalls_discard };
 
 static double
 now_ns(void)
@@ -45,20 +38,13 @@ main(int argc, char **argv)
 	struct ev_loop *loop;
 	struct dp *dp;
 	size_t misses = 0;
-	uint32_t no;
 	struct tpkt t;
 
 	log_init("dp_fastpath");
 	ev_loop_new(&loop);
 	if (dp_open("dummy", "fp0", loop, &ops, &misses, &dp))
 		return 1;
-	for (int i = 1; i <= 2; i++) {
-		char name[8];
-		snprintf(name, sizeof name, "p%d", i);
-		struct dp_port_spec s = { name, MVS_VPORT_TYPE_NETDEV,
-					  MVS_PORT_NONE, 0 };
-		dp_port_add(dp, &s, &no);
-	}
+	test_dp_add_ports(dp, 2);
 	tp_eth(&t, ETH_TYPE_IP);
 	tp_ipv4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002, 8 + 18, 0, 5);
 	tp_udp(&t, 9, 9, 26);

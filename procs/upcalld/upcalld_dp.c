@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "coverage.h"
@@ -224,6 +226,24 @@ int
 dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux)
 {
 	return dp->cls->flow_dump(dp, fn, aux);
+}
+
+void
+dp_upcall_done(struct dp_upcall *u)
+{
+	dp_packet_free(u->packet);
+	free((void *)(uintptr_t)u->userdata);
+	u->packet = NULL;
+	u->userdata = NULL;
+}
+
+void
+dp_upcalls_discard(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dp_upcall_done(&ups[i]);
+	if (aux)
+		*(size_t *)aux += n;
 }
 
 int

@@ -127,6 +127,15 @@ struct dp_upcall_ops {
 	void (*expired)(void *aux, struct dp *dp, const struct dp_flow *flow);
 };
 
+/* Frees what @u still holds (its packet unless the callee took it and set
+ * it to NULL, and its userdata). */
+void dp_upcall_done(struct dp_upcall *u);
+/* An upcalls callback that discards every upcall (a datapath used without
+ * vswitchd: tests, benchmarks), adding their number to *(size_t *)@aux
+ * when @aux is not NULL. */
+void dp_upcalls_discard(void *aux, struct dp *dp, struct dp_upcall *ups,
+			size_t n);
+
 typedef void dp_flow_dump_fn(void *aux, const struct dp_flow *flow);
 
 struct dp_class {

@@ -15,6 +15,7 @@
 #include "nlattr.h"
 #include "odp.h"
 #include "upcalld.h"
+#include "upcalld_test_dp.h"
 
 struct catcher {
 	struct dp_upcall ups[256];
@@ -29,22 +30,18 @@ on_upcalls(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 
 	c->batches++;
 	for (size_t i = 0; i < n; i++) {
-		if (c->n < 256) {
+		if (c->n < 256)
 			c->ups[c->n++] = ups[i];
-		} else {
-			dp_packet_free(ups[i].packet);
-			free((void *)(uintptr_t)ups[i].userdata);
-		}
+		else
+			dp_upcall_done(&ups[i]);
 	}
 }
 
 static void
 catcher_clear(struct catcher *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		dp_packet_free(c->ups[i].packet);
-		free((void *)(uintptr_t)c->ups[i].userdata);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		dp_upcall_done(&c->ups[i]);
 	c->n = 0;
 }
 
@@ -57,18 +54,10 @@ static struct dp *
 open_dp(void)
 {
 	struct dp *dp;
-	uint32_t no;
 
 	CHECK_EQ(dp_open("dummy", "dp8d0", loop, &upcall_ops, &catcher, &dp),
 		 0);
-	for (int i = 1; i <= 3; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "p%d", i);
-		struct dp_port_spec s = { name, MVS_VPORT_TYPE_NETDEV,
-					  MVS_PORT_NONE, 0 };
-		CHECK_EQ(dp_port_add(dp, &s, &no), 0);
-		CHECK_EQ(no, (uint32_t)i);
-	}
+	CHECK_EQ(test_dp_add_ports(dp, 3), 3);
 	return dp;
 }
 
@@ -469,10 +458,7 @@ on_upcalls_executing(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 	struct nlbuf b = NLBUF_EMPTY;
 
 	if (reentrant_depth++) {
-		for (size_t i = 0; i < n; i++) {
-			dp_packet_free(ups[i].packet);
-			free((void *)(uintptr_t)ups[i].userdata);
-		}
+		dp_upcalls_discard(NULL, dp, ups, n);
 		reentrant_depth--;
 		return;
 	}
@@ -495,14 +481,9 @@ test_upcall_reentry(void)
 		.upcalls = on_upcalls_executing
 	};
 	struct dp *dp;
-	uint32_t no;
 
 	CHECK_EQ(dp_open("dummy", "dp8re", loop, &ops, NULL, &dp), 0);
-	struct dp_port_spec s = { "p1", MVS_VPORT_TYPE_NETDEV, MVS_PORT_NONE,
-				  0 };
-	dp_port_add(dp, &s, &no);
-	s.name = "p2";
-	dp_port_add(dp, &s, &no);
+	test_dp_add_ports(dp, 2);
 	struct dp_batch b = { 2, { udp_packet(1), udp_packet(2) } };
 	udp_receive(udp_dp_cast(dp), udp_dp_cast(dp)->ports[1], &b);
 	CHECK_EQ(reentrant_types[0], MVS_UPCALL_MISS);
@@ -553,15 +534,10 @@ test_expiry_and_limit(void)
 	static const struct dp_upcall_ops ops = { .upcalls = on_upcalls,
 						  .expired = on_expired };
 	struct dp *dp;
-	uint32_t no;
 	struct mvs_key key;
 
 	CHECK_EQ(dp_open("dummy", "dp8ex", loop, &ops, &catcher, &dp), 0);
-	struct dp_port_spec s = { "p1", MVS_VPORT_TYPE_NETDEV, MVS_PORT_NONE,
-				  0 };
-	dp_port_add(dp, &s, &no);
-	s.name = "p2";
-	dp_port_add(dp, &s, &no);
+	test_dp_add_ports(dp, 2);
 	struct dp_config cfg = { 200, 1 };
 	CHECK_EQ(dp_set_config(dp, &cfg), 0);
 	struct dp_config bad = { 200, 0 };

@@ -9,15 +9,9 @@
 #include "ev.h"
 #include "flow_test_pkt.h"
 #include "upcalld.h"
+#include "upcalld_test_dp.h"
 
-static void
-drop_upcalls(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		dp_packet_free(ups[i].packet);
-}
-
-static const struct dp_upcall_ops ops = { .upcalls = drop_upcalls };
+static const struct dp_upcall_ops ops = { .upcalls = dp_upcalls_discard };
 
 static int
 run(struct ds *out, const char *cmd, int argc, const char *argv[])
@@ -32,7 +26,6 @@ test_dpctl(void)
 	struct ev_loop *loop;
 	struct dp *dp;
 	struct ds out = DS_EMPTY;
-	uint32_t no;
 
 	ev_loop_new(&loop);
 	CHECK_EQ(run(&out, "dump-flows", 0, NULL), -ENOENT);
@@ -40,13 +33,7 @@ test_dpctl(void)
 	CHECK_EQ(dp_open("dummy", "dp8t", loop, &ops, NULL, &dp), 0);
 	struct dp *again;
 	CHECK_EQ(dp_open("dummy", "dp8t", loop, &ops, NULL, &again), -EEXIST);
-	for (int i = 1; i <= 2; i++) {
-		char name[8];
-		snprintf(name, sizeof name, "p%d", i);
-		struct dp_port_spec s = { name, MVS_VPORT_TYPE_NETDEV,
-					  MVS_PORT_NONE, 0 };
-		dp_port_add(dp, &s, &no);
-	}
+	CHECK_EQ(test_dp_add_ports(dp, 2), 2);
 
 	CHECK_EQ(run(&out, "dump-dps", 0, NULL), 0);
 	CHECK_STREQ(ds_cstr(&out), "dummy@dp8t\n");

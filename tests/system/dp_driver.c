@@ -26,19 +26,10 @@
 
 static struct dp *dp;
 static const char *report_path;
-static uint64_t n_upcalls;
+static size_t n_upcalls;
 
-static void
-on_upcalls(void *aux, struct dp *d, struct dp_upcall *ups, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		dp_packet_free(ups[i].packet);
-		free((void *)(uintptr_t)ups[i].userdata);
-	}
-	n_upcalls += n;
-}
-
-static const struct dp_upcall_ops upcall_ops = { .upcalls = on_upcalls };
+static const struct dp_upcall_ops upcall_ops = { .upcalls =
+							 dp_upcalls_discard };
 
 static const char *
 port_name(void *aux, uint32_t port_no)
@@ -199,7 +190,7 @@ main(int argc, char **argv)
 	}
 	if (!report_path)
 		return 2;
-	r = dp_open("netdev", dp_name, loop, &upcall_ops, NULL, &dp);
+	r = dp_open("netdev", dp_name, loop, &upcall_ops, &n_upcalls, &dp);
 	if (r) {
 		fprintf(stderr, "dp_driver: open: %s\n", strerror(-r));
 		return 1;
