@@ -9,7 +9,10 @@
 # from /proc/net/snmp, so a packet counts only once it crossed everything.
 # The datapath runs on the other CPU.  Prints one line per setup, the
 # datapath's CPU use and the ratio.  The machine must be otherwise idle:
-# on 2 cores any other load halves what the datapath gets.
+# on 2 cores any other load halves what the datapath gets; the CPU time
+# per packet is the figure least disturbed by such load.
+# MICROVS_AFPACKET_RING=0 measures the recvmmsg receive path instead of
+# the ring.
 #
 # Usage (root): bench/switch/dp_veth.sh BUILD_DIR [SECONDS]
 set -u
@@ -102,7 +105,7 @@ cpu=$(echo "scale=2; ($t1 - $t0) / $hz / $SECS" | bc)
 dp_tcp=$(tcp)
 
 echo "64-byte UDP, bare veth:      $bare pkt/s"
-echo "64-byte UDP, microvs netdev: $dp pkt/s (datapath CPU: $cpu of one core)"
+echo "64-byte UDP, microvs netdev: $dp pkt/s (datapath CPU: $cpu of one core, $(echo "scale=2; $cpu * 1000000 / $dp" | bc) us per packet)"
 echo "64-byte UDP, ratio:          $(echo "scale=2; $dp / $bare" | bc)"
 echo "iperf3 TCP, bare veth:       $bare_tcp Mbit/s"
 echo "iperf3 TCP, microvs netdev:  $dp_tcp Mbit/s"

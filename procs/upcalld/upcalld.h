@@ -307,6 +307,10 @@ struct dev_port {
 	int ifindex;
 	bool created;		     /* an internal tap device we made */
 	struct dp_packet_pool *pool; /* receive buffers (64 KB: GSO) */
+	/* AF_PACKET receive ring (TPACKET_V2), NULL when not in use. */
+	uint8_t *ring;
+	size_t ring_len;
+	unsigned ring_frames, ring_frame_size, ring_head;
 };
 
 #define DEV_RX_SIZE 65536 /* the largest packet a vnet header describes */
@@ -328,8 +332,10 @@ int vport_dev_query(const char *name, struct dp_port_info *info);
 
 /* Opens an AF_PACKET socket bound to @ifindex with PACKET_VNET_HDR, in
  * promiscuous mode (undone by the kernel when the socket closes), not
- * seeing its own output; returns the fd or -errno. */
-int io_afpacket_open(int ifindex);
+ * seeing its own output, and with a receive ring mapped into @d unless
+ * MICROVS_AFPACKET_RING=0 (or the kernel refuses one: then recvmmsg);
+ * sets d->up.fd and d->up.ops.  0 or -errno. */
+int io_afpacket_open(struct dev_port *d);
 extern const struct uport_ops io_afpacket_ops;
 
 /* Attaches to tap device @name (creating it for INTERNAL ports when

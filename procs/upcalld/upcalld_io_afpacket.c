@@ -3,7 +3,11 @@
  * upcalld_io_afpacket: packet I/O through an AF_PACKET socket per device,
  * with PACKET_VNET_HDR so that checksum-offload and GSO state come with
  * each packet (a 64 KB TCP segment crosses the switch whole), batched with
- * recvmmsg and sendmmsg: one system call per port per batch each way.
+ * sendmmsg, and received through a TPACKET_V2 ring: the kernel writes each
+ * frame into memory shared with us, and a frame too large for a ring slot
+ * (a GSO segment, a jumbo frame) is marked TP_STATUS_COPY and read with
+ * recvmsg.  Without a ring (MICROVS_AFPACKET_RING=0, or a kernel that
+ * refuses one), recvmmsg: one system call per port per batch.
  */
 #include "upcalld.h"
 
@@ -15,6 +19,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -29,12 +34,50 @@ COVERAGE_DEFINE(afpacket_tx_drop);
 
 static struct log_rl io_rl = LOG_RL_INIT(5, 20);
 
+/* Ring geometry: 2 KB slots (a 1500-byte frame and its headers), 64 KB
+ * blocks, 4 MB in all. */
+#define RING_FRAME_SIZE 2048
+#define RING_BLOCK_SIZE (64 * 1024)
+#define RING_BLOCKS 64
+
+static int
+ring_setup(int fd, struct dev_port *d)
+{
+	const char *env = getenv("MICROVS_AFPACKET_RING");
+	int v2 = TPACKET_V2, one = 1;
+	struct tpacket_req req = {
+		.tp_block_size = RING_BLOCK_SIZE,
+		.tp_block_nr = RING_BLOCKS,
+		.tp_frame_size = RING_FRAME_SIZE,
+		.tp_frame_nr =
+			RING_BLOCKS * (RING_BLOCK_SIZE / RING_FRAME_SIZE),
+	};
+
+	if (env && !strcmp(env, "0"))
+		return 0;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof v2) < 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_COPY_THRESH, &one, sizeof one) <
+		    0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
+		return -errno;
+	size_t len = (size_t)req.tp_block_size * req.tp_block_nr;
+	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	d->ring = map;
+	d->ring_len = len;
+	d->ring_frames = req.tp_frame_nr;
+	d->ring_frame_size = req.tp_frame_size;
+	d->ring_head = 0;
+	return 0;
+}
+
 int
-io_afpacket_open(int ifindex)
+io_afpacket_open(struct dev_port *d)
 {
 	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			htons(ETH_P_ALL));
-	int one = 1, rcvbuf = 4 << 20;
+	int one = 1, rcvbuf = 4 << 20, r;
 	struct sockaddr_ll sll = { 0 };
 	struct packet_mreq mr = { 0 };
 
@@ -51,27 +94,121 @@ io_afpacket_open(int ifindex)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) <
 	    0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	r = ring_setup(fd, d);
+	if (r)
+		log_info("receive ring refused (%s): using recvmmsg",
+			 strerror(-r));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = ifindex;
+	sll.sll_ifindex = d->ifindex;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0)
 		goto fail;
-	mr.mr_ifindex = ifindex;
+	mr.mr_ifindex = d->ifindex;
 	mr.mr_type = PACKET_MR_PROMISC;
 	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) <
 	    0)
 		goto fail;
-	return fd;
+	d->up.fd = fd;
+	d->up.ops = &io_afpacket_ops;
+	return 0;
 fail:;
 	int err = -errno;
+	if (d->ring)
+		munmap(d->ring, d->ring_len);
+	d->ring = NULL;
 	close(fd);
 	return err;
+}
+
+/* One packet from the socket's queue (a ring frame marked COPY, or every
+ * packet without a ring) into @p; its length, or -errno. */
+static ssize_t
+recv_one(int fd, struct dp_packet *p)
+{
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = { { &vh, sizeof vh }, { p->data, DEV_RX_SIZE } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+
+	if (n < 0)
+		return -errno;
+	if (n < (ssize_t)sizeof vh || (m.msg_flags & MSG_TRUNC))
+		return -EMSGSIZE;
+	p->len = (uint32_t)((size_t)n - sizeof vh);
+	io_vnet_to_offload(&vh, &p->offload);
+	return n;
+}
+
+/* Takes up to @max frames the kernel has filled, oldest first, copying
+ * each into a pool packet and giving the slot back at once. */
+static int
+ring_recv(struct uport *port, struct dp_batch *b, unsigned max)
+{
+	struct dev_port *d = dev_port_cast(port);
+	unsigned got = 0;
+
+	while (got < max && b->n < DP_BATCH_MAX) {
+		struct tpacket2_hdr *h =
+			(void *)(d->ring +
+				 (size_t)d->ring_head * d->ring_frame_size);
+		uint32_t status =
+			__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+
+		if (!(status & TP_STATUS_USER))
+			break;
+		struct dp_packet *p = dp_packet_pool_get(d->pool);
+		if (status & TP_STATUS_COPY) {
+			/* Too large for a slot: the whole packet waits in the
+			 * socket's queue. */
+			ssize_t n = recv_one(port->fd, p);
+			if (n < 0) {
+				port->stats.rx_dropped++;
+				dp_packet_free(p);
+				p = NULL;
+			}
+		} else if (h->tp_snaplen < h->tp_len ||
+			   h->tp_mac < sizeof(struct virtio_net_hdr)) {
+			port->stats.rx_dropped++;
+			dp_packet_free(p);
+			p = NULL;
+		} else {
+			const uint8_t *mac = (const uint8_t *)h + h->tp_mac;
+
+			memcpy(p->data, mac, h->tp_snaplen);
+			p->len = h->tp_snaplen;
+			io_vnet_to_offload(
+				(const void *)(mac -
+					       sizeof(struct virtio_net_hdr)),
+				&p->offload);
+		}
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
+				 __ATOMIC_RELEASE);
+		d->ring_head = (d->ring_head + 1) % d->ring_frames;
+		if (p)
+			b->pkts[b->n++] = p;
+		got++;
+	}
+	return (int)got;
 }
 
 static int
 afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 {
 	struct dev_port *d = dev_port_cast(port);
+
+	if (d->ring) {
+		int n = ring_recv(port, b, max);
+		int err;
+		socklen_t len = sizeof err;
+
+		/* A deleted device shows as a socket error, not in the
+		 * ring. */
+		if (!n &&
+		    !getsockopt(port->fd, SOL_SOCKET, SO_ERROR, &err, &len) &&
+		    err)
+			return -err;
+		return n;
+	}
 	struct mmsghdr msgs[DP_BATCH_MAX];
 	struct iovec iov[DP_BATCH_MAX][2];
 	struct virtio_net_hdr vh[DP_BATCH_MAX];
@@ -181,6 +318,8 @@ afpacket_close(struct uport *port, bool destroy)
 	struct dev_port *d = dev_port_cast(port);
 
 	/* Closing the socket drops its promiscuous membership. */
+	if (d->ring)
+		munmap(d->ring, d->ring_len);
 	close(port->fd);
 	dp_packet_pool_release(d->pool);
 	free(d);

@@ -80,17 +80,10 @@ io_offload_to_vnet(const struct mvs_offload *o, struct virtio_net_hdr *v)
 static int
 open_system(struct dev_port *d, const char *name)
 {
-	int fd;
-
 	d->ifindex = (int)if_nametoindex(name);
 	if (!d->ifindex)
 		return -ENODEV;
-	fd = io_afpacket_open(d->ifindex);
-	if (fd < 0)
-		return fd;
-	d->up.fd = fd;
-	d->up.ops = &io_afpacket_ops;
-	return 0;
+	return io_afpacket_open(d);
 }
 
 static int
