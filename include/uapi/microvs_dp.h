@@ -235,6 +235,8 @@ struct mvs_act_set_ipv6 {
 struct mvs_act_set_l4 {
 	__be16 src, dst;
 	__be16 src_mask, dst_mask;
+	__u8 proto; /* IPPROTO_TCP, _UDP or _SCTP: the header it rewrites */
+	__u8 pad[3];
 };
 
 struct mvs_act_set_meta {

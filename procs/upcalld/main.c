@@ -12,6 +12,7 @@
  * loop (STYLE.md rule 1).
  */
 #include "service.h"
+#include "upcalld.h"
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
@@ -29,8 +30,8 @@ main(int argc, char **argv)
 	struct service s;
 
 	service_init(&s, &def, argc, argv, NULL);
-	/* Nothing privileged to open yet. */
 	service_serve(&s, NULL);
+	upcalld_dpctl_register();
 	service_drop(&s);
 	return service_run(&s);
 }
