@@ -34,6 +34,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -357,7 +358,7 @@ class Bench:
                         v = [x["installed_ps"] for x in r[rate]]
                         for x in v:
                             t.add("flowsetup_%d" % rate, sw.name, x)
-                        best = max(best, sorted(v)[len(v) // 2])
+                        best = max(best, statistics.median(v))
                     t.add("flowsetup", sw.name, best)
                     t.info.setdefault("flowsetup", {})[sw.name] = {
                         str(k): v for k, v in r.items()}
@@ -424,8 +425,7 @@ def main(argv):
             b.run_traffic()
             b.run_per_switch()
         finally:
-            print("cleaning up")
-            sys.stdout.flush()
+            # Before any print: stdout may be a closed pipe.
             cleanup.run()
         t.info["loadavg_end"] = swnet.loadavg()
         t.info["switches"] = {sw.name: {"notes": sw.notes,

@@ -247,7 +247,11 @@ class Cleanup:
             try:
                 fn(*a)
             except Exception as e:  # clean-up goes on whatever fails
-                print("cleanup: %s: %s" % (getattr(fn, "__name__", fn), e))
+                try:
+                    print("cleanup: %s: %s" % (getattr(fn, "__name__", fn),
+                                               e))
+                except OSError:
+                    pass
 
     @staticmethod
     def trap_signals():
