@@ -104,6 +104,9 @@ def parse_args(argv):
                     help="pin the sink and the iperf3 server")
     ap.add_argument("--pin-switch", metavar="CPUS",
                     help="pin every thread of the switches' processes")
+    ap.add_argument("--real-vs-real", action="store_true",
+                    help="the microvs column is a second real Open vSwitch "
+                    "(harness check: ratios m/o near 1)")
     ap.add_argument("--prefix", default="bench8",
                     help="network namespace prefix (default bench8)")
     ap.add_argument("--keep", action="store_true",
@@ -190,7 +193,10 @@ class Bench:
         self.a, self.t = a, table
         self.tools = swmeasure.Tools(a.swgen, a.swsink, a.pin_gen,
                                      a.pin_sink, a.pin_switch)
-        self.switches = [swplug.SWITCHES[n](a, workdir) for n in a.switches]
+        kinds = dict(swplug.SWITCHES)
+        if a.real_vs_real:
+            kinds["microvs"] = swplug.SecondOpenVSwitch
+        self.switches = [kinds[n](a, workdir) for n in a.switches]
         self.down = {}      # name -> (word, reason): cannot run traffic
         self.broken = {}    # name -> (word, reason): cannot run anything
 
@@ -401,7 +407,8 @@ def main(argv):
     if why:
         print("SKIP: bench_switch: " + why)
         return 77
-    mode = "quick" if a.quick else "full"
+    mode = ("quick" if a.quick else "full") + (
+        ", real-vs-real" if a.real_vs_real else "")
 
     def body(workdir):
         t = Table("switch", mode, a.switches)
