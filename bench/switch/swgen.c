@@ -39,6 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROG "swgen"
+#include "swcommon.h"
+
 #define MAX_BATCH 256
 #define MAX_SIZE 9000
 #define SPORT_BASE 1024
@@ -60,21 +63,6 @@ struct opts {
 	int batch;
 };
 
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	stop = 1;
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "swgen: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
 static void
 usage(void)
 {
@@ -82,15 +70,6 @@ usage(void)
 			"[-n NPORTS] [-i INDEX] [-c COUNT] [-b BATCH]\n"
 			"             IFACE DST_MAC SRC_IP DST_IP SECONDS\n");
 	exit(2);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void
@@ -288,8 +267,7 @@ main(int argc, char **argv)
 	int fd, i, burst;
 
 	parse_args(argc, argv, &o);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_stop_signals();
 	fd = open_socket(&o, src_mac);
 	build_frame(&o, src_mac, frames[0]);
 	memset(msgs, 0, sizeof(msgs));

@@ -180,18 +180,24 @@ def run_seconds(pids):
     resolution (/proc/PID/task/TID/schedstat), for short windows where
     clock ticks are too coarse."""
     total = 0
+    for t in _threads(pids):
+        try:
+            with open("/proc/%d/schedstat" % t) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e9
+
+
+def _threads(pids):
+    """The thread ids of pids (those still there)."""
     for p in pids:
         try:
             tids = os.listdir("/proc/%d/task" % p)
         except OSError:
             continue
         for t in tids:
-            try:
-                with open("/proc/%d/task/%s/schedstat" % (p, t)) as f:
-                    total += int(f.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
-    return total / 1e9
+            yield int(t)
 
 
 def rss_kb(pids):
@@ -217,16 +223,11 @@ def pin_pids(pids, cpus):
     for part in cpus.split(","):
         a, _, b = part.partition("-")
         want.update(range(int(a), int(b or a) + 1))
-    for p in pids:
+    for t in _threads(pids):
         try:
-            tids = os.listdir("/proc/%d/task" % p)
+            os.sched_setaffinity(t, want)
         except OSError:
-            continue
-        for t in tids:
-            try:
-                os.sched_setaffinity(int(t), want)
-            except OSError:
-                pass
+            pass
 
 
 class Cleanup:

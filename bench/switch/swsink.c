@@ -25,33 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROG "swsink"
+#include "swcommon.h"
+
 #define BATCH 64
 #define BUF 2048
 #define MAX_PORTS 1024
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	stop = 1;
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "swsink: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int
 open_port(const struct in_addr *ip, int port)
@@ -102,8 +81,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "swsink: bad port range or timeout\n");
 		return 2;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_stop_signals();
 	ep = epoll_create1(0);
 	if (ep < 0)
 		die("epoll_create1");
