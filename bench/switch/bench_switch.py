@@ -137,6 +137,7 @@ def define_rows(t, a):
         t.define("ping_p50", "  ping RTT p50", "ms", "lower")
         t.define("ping_p99", "  ping RTT p99", "ms", "lower")
         t.define("ping_loss", "  ping loss", "%", "lower")
+        t.define("ping_dups", "  ping duplicate replies", "", "lower")
     if "tcp" in a.only:
         t.define("tcp", "iperf3 TCP %d x %d s, default offloads"
                  % (a.tcp_runs, a.tcp_secs), "Gbit/s", "higher",
@@ -179,7 +180,7 @@ def define_rows(t, a):
 # Rows each measure fills: a failure marks all of them.
 ROWS = {
     "idle": ["idle"],
-    "ping": ["ping_avg", "ping_p50", "ping_p99", "ping_loss"],
+    "ping": ["ping_avg", "ping_p50", "ping_p99", "ping_loss", "ping_dups"],
     "tcp": ["tcp", "tcp_retr"],
     "pps": ["pps", "pps_sent", "cpu_mpkt", "cpu_share", "machine_mpkt"],
     "memory": ["mem", "mem_flows"],
@@ -298,7 +299,7 @@ class Bench:
     def record(self, m, sw, r):
         t, n = self.t, sw.name
         if m == "ping":
-            for k in ("avg", "p50", "p99", "loss"):
+            for k in ("avg", "p50", "p99", "loss", "dups"):
                 t.add("ping_" + k, n, r[k])
         elif m == "tcp":
             if "fails" in r:

@@ -154,12 +154,18 @@ def ping(tools, sw, count):
     r = run(tools.pinned(["ping", "-c", str(count), "-i", "0.01", "-W", "1",
                           "-w", str(count // 50 + 10), IP2], tools.pin_gen),
             ns=ns, check=False, timeout=count // 50 + 30)
-    times = [float(x) for x in re.findall(r"time=([\d.]+) ms", r.stdout)]
+    times, dups = [], 0
+    for line in r.stdout.splitlines():
+        m = re.search(r"time=([\d.]+) ms", line)
+        if m and "DUP!" in line:
+            dups += 1       # a reply delivered twice: not a second sample
+        elif m:
+            times.append(float(m.group(1)))
     if not times:
         raise BenchError("ping: no reply: %s" % (r.stdout + r.stderr)[-300:])
     return {"avg": statistics.mean(times), "p50": percentile(times, 0.5),
             "p99": percentile(times, 0.99),
-            "loss": 100.0 * (count - len(times)) / count}
+            "loss": 100.0 * (count - len(times)) / count, "dups": dups}
 
 
 def tcp(tools, sw, secs):
