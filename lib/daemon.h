@@ -52,9 +52,9 @@ enum {
 /* The first thing a process does (the daemons in service_init, and
  * microvs-ctl): adopts the descriptors the service manager gave back from
  * its store (fdstore.h), closes every other descriptor above stderr that
- * the starter left open (an operator's shell may pass a writable root file on fd 3; it
- * would cross the privilege drop into every process), and raises the soft
- * limit on open files to the hard one (dbserver serves a client per fd;
+ * the starter left open (an operator's shell may pass a writable root file on
+ * fd 3; it would cross the privilege drop into every process), and raises the
+ * soft limit on open files to the hard one (dbserver serves a client per fd;
  * the soft default of 1,024 is far too low).  Never fails: a limit that
  * cannot be raised stays. */
 void daemon_init_process(void);
