@@ -383,6 +383,43 @@ cmd_set_flow_limit(struct appctl_conn *c, int argc, const char *argv[],
 	free(text);
 }
 
+static void say_hello(struct upcalld *u);
+
+static void
+on_hello_timer(struct ev_timer *t, void *arg)
+{
+	ev_timer_del(t);
+	say_hello(arg);
+}
+
+static void
+on_hello(int err, const struct bus_msg_upcalld_hello_reply *r, const char *why,
+	 void *arg)
+{
+	struct upcalld *u = arg;
+
+	if (err) {
+		/* vswitchd not up yet: it says dp_hello when it is; until
+		 * then keep trying, slowly. */
+		ev_timer_add(u->loop, 1000, false, on_hello_timer, u);
+		return;
+	}
+	upc_vswitchd_seen(u, r->boot, r->version);
+}
+
+/* Tells vswitchd this upcalld started (its datapaths are empty). */
+static void
+say_hello(struct upcalld *u)
+{
+	struct bus_msg_upcalld_hello m = { .boot = u->boot };
+
+	if (u->vsw_boot)
+		return; /* vswitchd said hello first */
+	if (bus_call_upcalld_hello(u->bus, &roles[ROLE_VSWITCHD], &m, 5000,
+				   on_hello, u))
+		ev_timer_add(u->loop, 1000, false, on_hello_timer, u);
+}
+
 void
 upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 {
@@ -404,4 +441,5 @@ upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 	appctl_register("upcall/set-flow-limit", "flow-limit", 1, 1,
 			cmd_set_flow_limit, u);
 	upc_reval_init(u);
+	say_hello(u);
 }

@@ -19,6 +19,7 @@ static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
 	{ BUS_MSG_UPCALL_BATCH, vswd_on_upcall_batch },
 	{ BUS_MSG_REVALIDATE, vswd_on_revalidate },
+	{ BUS_MSG_UPCALLD_HELLO, vswd_on_upcalld_hello },
 };
 
 static const struct service_def def = {

@@ -568,7 +568,8 @@ struct vswd_dp {
 struct vswd_dp_port {
 	struct hnode node; /* in vswd_dp.ports, by name */
 	struct dp_port_info info;
-	bool claimed; /* an interface owns it */
+	bool claimed;  /* an interface owns it */
+	bool deleting; /* dp_port_del in flight */
 };
 
 enum vswd_iface_state {
@@ -663,6 +664,9 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
  * datapath calls as needed; writes status when nothing is pending.
  * Safe to call at any time (a no-op before the first load). */
 void vswd_reconcile(struct vswd *d);
+/* Takes every interface out of the pipeline's bridges (upcalld
+ * restarted: their datapath ports are gone); reconcile puts them back. */
+void vswd_unmodel_all(struct vswd *d);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);
@@ -678,6 +682,8 @@ const char *vswd_map(const struct ovsdb_row *row, const char *col,
 /* Says hello to upcalld (again), learning its boot id and types; a new
  * upcalld resets every datapath and port, then reconciles. */
 void vswd_hello(struct vswd *d);
+/* The handler of upcalld's hello (it started: its datapaths are new). */
+void vswd_on_upcalld_hello(struct bus_req *req, const void *msg, void *aux);
 /* The datapath for @type, made (closed) if new. */
 struct vswd_dp *vswd_dp_get(struct vswd *d, const char *type);
 struct vswd_dp *vswd_dp_by_name(struct vswd *d, const char *name);

@@ -220,6 +220,7 @@ upcalld_reset(struct vswd *d)
 
 	log_info("upcalld restarted: setting up the datapaths again");
 	d->epoch++;
+	vswd_unmodel_all(d);
 	LIST_FOR_EACH (dp, node, &d->dps) {
 		dp->state = VDP_CLOSED;
 		dp->config_sent = false;
@@ -247,6 +248,21 @@ vswd_upcalld_boot(struct vswd *d, uint64_t boot)
 }
 
 /* ---- hello ---- */
+
+void
+vswd_on_upcalld_hello(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_upcalld_hello *m = msg;
+	struct vswd *d = aux;
+	struct bus_msg_upcalld_hello_reply r = { .boot = d->boot,
+						 .version = d->version };
+
+	if (d->upcalld_boot && m->boot != d->upcalld_boot)
+		vswd_upcalld_boot(d, m->boot);
+	else if (!d->upcalld_boot)
+		vswd_hello(d);
+	bus_reply_upcalld_hello_reply(req, &r);
+}
 
 static void
 take_strv(char ***v, size_t *n, const struct bus_strv *s)
@@ -422,8 +438,13 @@ on_port_del(int err, const struct bus_msg_dp_reply *r, const char *why,
 			}
 		}
 	} else if (dp) {
+		struct hnode *n;
+
 		log_warn_rl(&rl, "%s: deleting port %u: %s", dp->name, port_no,
 			    why ? why : strerror(-err));
+		HMAP_FOR_EACH (n, &dp->ports)
+			HMAP_CONTAINER(n, struct vswd_dp_port, node)->deleting =
+				false;
 	}
 	vswd_status_write(d);
 }
@@ -434,9 +455,16 @@ vswd_dp_port_del(struct vswd_dp *dp, uint32_t port_no)
 	struct vswd *d = dp->d;
 	struct bus_msg_dp_port_del m = { .dp = dp->name, .port_no = port_no };
 	struct dpif_call *c;
+	struct hnode *n;
 
 	if (dp->state != VDP_OPEN)
 		return;
+	HMAP_FOR_EACH (n, &dp->ports) {
+		struct vswd_dp_port *pp =
+			HMAP_CONTAINER(n, struct vswd_dp_port, node);
+		if (pp->info.port_no == port_no)
+			pp->deleting = true;
+	}
 	c = call_new(d, dp, true);
 	c->port_no = port_no;
 	if (bus_call_dp_port_del(d->bus, &roles[ROLE_UPCALLD], &m,

@@ -193,6 +193,15 @@ model_remove(struct vswd *d, struct vswd_iface *vif)
 	applied_clear(&vif->applied);
 }
 
+void
+vswd_unmodel_all(struct vswd *d)
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->ifaces)
+		model_remove(d, HMAP_CONTAINER(n, struct vswd_iface, node));
+}
+
 static void
 set_error(struct vswd *d, struct vswd_iface *vif, char *text)
 {
@@ -596,11 +605,10 @@ sweep_datapaths(struct vswd *d)
 		HMAP_FOR_EACH (n, &dp->ports) {
 			struct vswd_dp_port *pp =
 				HMAP_CONTAINER(n, struct vswd_dp_port, node);
-			if (!pp->claimed) {
+			if (!pp->claimed && !pp->deleting) {
 				log_info("%s: port %s is configured nowhere: "
 					 "deleting it",
 					 dp->name, pp->info.name);
-				pp->claimed = true;
 				vswd_dp_port_del(dp, pp->info.port_no);
 			}
 		}
