@@ -7,17 +7,17 @@
 P=s2x$$
 . "$(dirname "$0")/swlib.sh"
 sw_start
-host a 10.72.0.1 && host b 10.72.0.2 || { fail "hosts"; finish; }
+host h1 10.72.0.1 && host h2 10.72.0.2 || { fail "hosts"; finish; }
 check "add-br br0 (netdev) returns once applied" netdev_br br0
-check "add-port br0 ${P}a" vsctl add-port br0 "${P}a"
-check "add-port br0 ${P}b" vsctl add-port br0 "${P}b"
+check "add-port br0 h1" vsctl add-port br0 h1
+check "add-port br0 h2" vsctl add-port br0 h2
 check "the ports have OpenFlow numbers 1 and 2" eval \
-	'[ "$(vsctl get interface ${P}a ofport) $(vsctl get interface ${P}b ofport)" = "1 2" ]'
+	'[ "$(vsctl get interface h1 ofport) $(vsctl get interface h2 ofport)" = "1 2" ]'
 check "br0's own port is LOCAL" eval '[ "$(vsctl get interface br0 ofport)" = 65534 ]'
-check "host a pings host b" pings a 10.72.0.2
-check "host b pings host a" pings b 10.72.0.1
+check "host h1 pings host h2" pings h1 10.72.0.2
+check "host h2 pings host h1" pings h2 10.72.0.1
 check "fdb/show lists both hosts" eval \
-	'oappctl fdb/show br0 | grep -q "$(mac a)" && oappctl fdb/show br0 | grep -q "$(mac b)"'
-check "del-port stops the traffic" vsctl del-port br0 "${P}b"
-check "host a no longer reaches host b" no_ping a 10.72.0.2
+	'oappctl fdb/show br0 | grep -q "$(mac h1)" && oappctl fdb/show br0 | grep -q "$(mac h2)"'
+check "del-port stops the traffic" vsctl del-port br0 h2
+check "host h1 no longer reaches host h2" no_ping h1 10.72.0.2
 finish

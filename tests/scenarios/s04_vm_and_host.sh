@@ -9,9 +9,9 @@ P=s4x$$
 sw_start
 ifscripts_install
 check "add-br br0 (netdev)" netdev_br br0
-host pc 10.74.0.1 && vm vm 10.74.0.2 "${P}t" || { fail "hosts"; finish; }
-check "add-port br0 ${P}pc (the NIC)" vsctl add-port br0 "${P}pc"
-check "ovs-ifup ${P}t (the VM's tap)" ifscript up "${P}t"
+host pc 10.74.0.1 && vm vm 10.74.0.2 t || { fail "hosts"; finish; }
+check "add-port br0 pc (the NIC)" vsctl add-port br0 pc
+check "ovs-ifup t (the VM's tap)" ifscript up t
 check "the host pings the VM" pings pc 10.74.0.2
 check "the VM pings the host" pings vm 10.74.0.1
 check "fdb/show: the VM behind port 2" eval \

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-# Helpers for the scenarios that switch traffic: a microvs instance (as
-# tests/system/lib.sh starts it), hosts and VMs as network namespaces
-# wired to the switch's namespace by veth pairs (or tap devices held by
-# tests/tapvm, which plays qemu), and ovs-vsctl without --no-wait.
-# Every name starts with $P, unique per test run, so runs never collide.
-# A test sets P (a few characters and $$) before sourcing this.
+# Helpers for the scenarios that switch traffic: a microvs instance in a
+# namespace of its own ($P-sw: the hypervisor, so its br0 and ovs-netdev
+# devices are private to the test), hosts and VMs as network namespaces
+# wired to it by veth pairs (or tap devices held by tests/tapvm, which
+# plays qemu), and ovs-vsctl without --no-wait.  Every namespace name
+# starts with $P, unique per test run, so runs never collide.  A test
+# sets P (a few characters and $$) before sourcing this.
 . "$(dirname "${BASH_SOURCE[0]}")/../system/lib.sh"
 need_root
 command -v ip >/dev/null || { echo "skip: no iproute2"; exit 77; }
@@ -12,22 +13,30 @@ command -v ip >/dev/null || { echo "skip: no iproute2"; exit 77; }
 VSCTL=$B/ctl/ovs-vsctl
 TAPVM=$B/tests/tapvm
 SW_NETNS=()
-SW_LINKS=()
 SW_PIDS=()
 
 sw_cleanup() {
 	for p in "${SW_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	stop_instance
-	for l in "${SW_LINKS[@]}"; do ip link del "$l" 2>/dev/null; done
+	[ -n "${CTLARGS:-}" ] && stop_instance
 	for n in "${SW_NETNS[@]}"; do ip netns del "$n" 2>/dev/null; done
 }
 
-# sw_start: a fresh instance (R, T, CTLARGS), cleaned up with everything
-# else on exit.
+# sw: runs a command in the switch's namespace.
+sw() { ip netns exec "$P-sw" "$@"; }
+
+# sw_start: a fresh instance (R, T, CTLARGS) in namespace $P-sw, cleaned
+# up with everything else on exit.
 sw_start() {
-	start_instance
 	trap sw_cleanup EXIT
+	ip netns add "$P-sw" || { echo "skip: no network namespaces"; exit 77; }
+	SW_NETNS+=("$P-sw")
+	ip -n "$P-sw" link set lo up
+	T=$(mktemp -d /tmp/microvs-test.XXXXXX)
+	chmod 755 "$T"
+	R=$T/run
+	CTLARGS="--rundir=$R --dbdir=$T/db --logdir=$T/log"
+	sw $CTL $CTLARGS start >/dev/null || { echo "FAIL: start"; exit 1; }
 }
 
 # vsctl ARGS...: our ovs-vsctl on the instance, waiting for cur_cfg.
@@ -39,18 +48,18 @@ oappctl() { "$APPCTL" --rundir "$R" "$@"; }
 ns() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
 
 # host NAME IP [MTU]: namespace $P-NAME with eth0 (IP/24), wired to
-# ${P}NAME in this namespace (up, not yet on a bridge).
+# NAME in the switch's namespace (up, not yet on a bridge).
 host() {
 	local name=$1 ip=$2 mtu=${3:-}
 	ip netns add "$P-$name" || return 1
 	SW_NETNS+=("$P-$name")
-	ip link add "$P$name" type veth peer name eth0 netns "$P-$name" || return 1
-	SW_LINKS+=("$P$name")
+	ip -n "$P-sw" link add "$name" type veth peer name eth0 \
+		netns "$P-$name" || return 1
 	if [ -n "$mtu" ]; then
-		ip link set "$P$name" mtu "$mtu"
+		ip -n "$P-sw" link set "$name" mtu "$mtu"
 		ip -n "$P-$name" link set eth0 mtu "$mtu"
 	fi
-	ip link set "$P$name" up
+	ip -n "$P-sw" link set "$name" up
 	ip -n "$P-$name" link set lo up
 	ip -n "$P-$name" link set eth0 up
 	[ -n "$ip" ] && ip -n "$P-$name" addr add "$ip/24" dev eth0
@@ -58,11 +67,12 @@ host() {
 }
 
 # vm NAME IP TAP: a "VM": namespace $P-NAME whose eth0 reaches tap device
-# TAP through tapvm (the qemu of the test), which holds the tap.
+# TAP (in the switch's namespace) through tapvm (the qemu of the test),
+# which holds the tap.
 vm() {
 	local name=$1 ip=$2 tap=$3
 	host "$name" "$ip" || return 1
-	"$TAPVM" "$tap" "$P$name" >"$T/tapvm-$name.log" 2>&1 &
+	sw "$TAPVM" "$tap" "$name" >"$T/tapvm-$name.log" 2>&1 &
 	SW_PIDS+=($!)
 	for _ in $(seq 50); do
 		grep -q ready "$T/tapvm-$name.log" 2>/dev/null && return 0
@@ -110,5 +120,7 @@ SCRIPT
 	done
 }
 
-# ifscript up|down TAP: runs the script as kvm would.
-ifscript() { PATH=$T/bin:$PATH MICROVS_RUNDIR=$R "$T/etc/ovs-if$1" "$2"; }
+# ifscript up|down TAP: runs the script as kvm would (on the hypervisor).
+ifscript() {
+	sw env PATH="$T/bin:$PATH" MICROVS_RUNDIR="$R" "$T/etc/ovs-if$1" "$2"
+}
