@@ -31,6 +31,8 @@ sw_start() {
 	trap sw_cleanup EXIT
 	ip netns add "$P-sw" || { echo "skip: no network namespaces"; exit 77; }
 	SW_NETNS+=("$P-sw")
+	ip netns exec "$P-sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
 	ip -n "$P-sw" link set lo up
 	T=$(mktemp -d /tmp/microvs-test.XXXXXX)
 	chmod 755 "$T"
@@ -53,6 +55,9 @@ host() {
 	local name=$1 ip=$2 mtu=${3:-}
 	ip netns add "$P-$name" || return 1
 	SW_NETNS+=("$P-$name")
+	# No IPv6: its neighbour discovery would add traffic the tests count.
+	ip netns exec "$P-$name" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
 	ip -n "$P-sw" link add "$name" type veth peer name eth0 \
 		netns "$P-$name" || return 1
 	if [ -n "$mtu" ]; then
