@@ -148,6 +148,9 @@ frames = [
     eth + b"\x08\x00" + ip(tot=400, payload=b"\0" * 20),       # IP length past the end
     eth + b"\x81\x00\x00\x05\x81\x00\x00",                     # VLAN stacking cut short
     eth + b"\x81\x00\x00\x05\x88\xa8\x00\x06\x81\x00\x00\x07\x08\x00" + ip(payload=b"\0" * 20),  # three tags
+    # (three tags: parsed as Open vSwitch does, two tags and type 0x8100,
+    # no error; before AF_PACKET put offloaded tags back, the veth's
+    # stripped outer tag made this a two-tag frame with a bad TCP header)
     eth + b"\x86\xdd" + b"\x60" + b"\0" * 10,                  # IPv6 header cut short
 ]
 sent = 0
@@ -164,7 +167,7 @@ sleep 0.3
 report
 t1=$(field truncated); m1=$(field malformed)
 echo "truncated $t0 -> $t1, malformed $m0 -> $m1"
-if kill -0 "$DRV" 2>/dev/null && [ $((t1 - t0)) -ge 3 ] && [ $((m1 - m0)) -ge 2 ]; then
+if kill -0 "$DRV" 2>/dev/null && [ $((t1 - t0)) -ge 3 ] && [ $((m1 - m0)) -ge 1 ]; then
 	pass "bad frames counted ($((t1 - t0)) truncated, $((m1 - m0)) malformed), datapath alive"
 else
 	fail "bad frames counted"
