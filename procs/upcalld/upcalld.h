@@ -300,6 +300,9 @@ struct upc_flow {
 	uint64_t seen; /* the revalidation round that last saw it */
 };
 
+#define UPC_MAX_INFLIGHT 16 /* upcall batches in flight */
+#define UPC_QUEUE_MAX 1024  /* misses waiting for one */
+
 /* upcalld's state of one open datapath. */
 struct upc_dp {
 	struct list_node node; /* in upcalld.dps */
@@ -314,6 +317,10 @@ struct upc_dp {
 	unsigned n_reval;      /* revalidate calls in flight */
 	uint64_t last_dump_ms; /* how long the last round's dump took */
 	uint64_t flows_max, flows_sum, flows_samples; /* upcall/show */
+	/* Misses waiting for a batch to go (all UPC_MAX_INFLIGHT are in
+	 * flight); beyond UPC_QUEUE_MAX they are lost. */
+	struct dp_upcall queue[UPC_QUEUE_MAX];
+	size_t n_queued;
 };
 
 /* The daemon. */
@@ -332,7 +339,6 @@ struct upcalld {
 	uint64_t n_upcalls, n_lost, n_installed, n_install_failed;
 };
 
-#define UPC_MAX_INFLIGHT 8 /* upcall batches in flight */
 #define UPC_UPCALL_TIMEOUT_MS 2000
 #define UPC_REVAL_PERIOD_MS 500 /* stats and expiry reports, while flows */
 

@@ -404,12 +404,17 @@ start_round(struct upc_dp *ud)
 	if (r.full)
 		coverage_inc(reval_full_pass);
 	dp_flow_dump(ud->dp, round_flow, &r);
-	/* Tracked flows the dump did not show left some other way. */
-	HMAP_FOR_EACH_SAFE (n, next, &ud->flows) {
-		struct upc_flow *f = HMAP_CONTAINER(n, struct upc_flow, node);
+	/* Tracked flows a full pass did not show left some other way
+	 * (deleted by hand with dpctl): the other rounds spare this walk,
+	 * a second one over every flow. */
+	if (r.full) {
+		HMAP_FOR_EACH_SAFE (n, next, &ud->flows) {
+			struct upc_flow *f =
+				HMAP_CONTAINER(n, struct upc_flow, node);
 
-		if (f->seen != ud->round)
-			upc_flow_gone(ud, &f->ufid, NULL);
+			if (f->seen != ud->round)
+				upc_flow_gone(ud, &f->ufid, NULL);
+		}
 	}
 	gone = ud->gone;
 	ud->gone = NLBUF_EMPTY;

@@ -183,6 +183,8 @@ handle_one(struct upc_dp *ud, struct dp_upcall *up, const struct dpmsg_flow *f)
 	}
 }
 
+static void send_queued(struct upcalld *u);
+
 static void
 on_upcall_reply(int err, const struct bus_msg_upcall_reply *reply,
 		const char *why, void *arg)
@@ -197,6 +199,7 @@ on_upcall_reply(int err, const struct bus_msg_upcall_reply *reply,
 	u->n_inflight--;
 	if (!ud) {
 		call_free(c);
+		send_queued(u);
 		return;
 	}
 	if (!err && dpmsg_open(&b, reply->flows.data, reply->flows.len)) {
@@ -209,6 +212,7 @@ on_upcall_reply(int err, const struct bus_msg_upcall_reply *reply,
 		drop_upcalls(u, ud->dp, c->ups, c->n);
 		c->n = 0;
 		call_free(c);
+		send_queued(u);
 		return;
 	}
 	DPMSG_FOR_EACH(a, left, &b)
@@ -232,6 +236,74 @@ on_upcall_reply(int err, const struct bus_msg_upcall_reply *reply,
 		c->ups[j].packet = NULL;
 	dpmsg_buf_free(&b);
 	call_free(c);
+	send_queued(u);
+}
+
+/* Sends one batch of @ud's queued misses to vswitchd. */
+static void
+send_batch(struct upc_dp *ud)
+{
+	struct upcalld *u = ud->u;
+	struct bus_msg_upcall_batch m = { .boot = u->boot, .dp = ud->name };
+	size_t n = ud->n_queued < DP_BATCH_MAX ? ud->n_queued : DP_BATCH_MAX;
+	struct nlbuf b = NLBUF_EMPTY;
+	struct upcall_call *c;
+	int r;
+
+	c = xmalloc(sizeof *c + n * sizeof *c->ups);
+	c->u = u;
+	c->dp_name = xstrdup(ud->name);
+	c->n = n;
+	memcpy(c->ups, ud->queue, n * sizeof *c->ups);
+	ud->n_queued -= n;
+	memmove(ud->queue, ud->queue + n, ud->n_queued * sizeof *ud->queue);
+	for (size_t i = 0; i < n; i++) {
+		const struct dp_upcall *up = &c->ups[i];
+		struct dpmsg_packet p = {
+			.type = up->type,
+			.key = up->key,
+			.data = up->packet->data,
+			.len = up->packet->len,
+			.userdata = up->userdata,
+			.userdata_len = up->userdata_len,
+		};
+		dpmsg_put_upcall(&b, &p);
+	}
+	m.upcalls.data = b.data;
+	m.upcalls.len = b.len;
+	if (u->exact)
+		bus_msg_upcall_batch_set_exact(&m, true);
+	r = bus_call_upcall_batch(u->bus, &roles[ROLE_VSWITCHD], &m,
+				  UPC_UPCALL_TIMEOUT_MS, on_upcall_reply, c);
+	nl_buf_free(&b);
+	if (r) {
+		drop_upcalls(u, ud->dp, c->ups, n);
+		c->n = 0;
+		call_free(c);
+		return;
+	}
+	u->n_inflight++;
+	coverage_inc(upcall_batch_sent);
+}
+
+/* Sends queued misses while a batch may go: under load the batches fill
+ * up (to 64) while the ones in flight are answered. */
+static void
+send_queued(struct upcalld *u)
+{
+	bool more = true;
+
+	while (more && u->n_inflight < UPC_MAX_INFLIGHT) {
+		struct upc_dp *ud;
+
+		more = false;
+		LIST_FOR_EACH (ud, node, &u->dps) {
+			if (!ud->n_queued || u->n_inflight >= UPC_MAX_INFLIGHT)
+				continue;
+			send_batch(ud);
+			more = more || ud->n_queued;
+		}
+	}
 }
 
 static void
@@ -239,50 +311,24 @@ upcalls_cb(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 {
 	struct upcalld *u = aux;
 	struct upc_dp *ud = upc_dp_of(u, dp);
-	struct bus_msg_upcall_batch m = { .boot = u->boot };
-	struct nlbuf b = NLBUF_EMPTY;
-	struct upcall_call *c;
-	int r;
+	size_t room;
 
 	u->n_upcalls += n;
-	if (!ud || u->n_inflight >= UPC_MAX_INFLIGHT) {
-		log_warn_rl(&lost_rl, "%s: %zu upcalls lost: %s", dp->name, n,
-			    ud ? "too many in flight" : "unknown datapath");
+	if (!ud) {
 		drop_upcalls(u, dp, ups, n);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct dpmsg_packet p = {
-			.type = ups[i].type,
-			.key = ups[i].key,
-			.data = ups[i].packet->data,
-			.len = ups[i].packet->len,
-			.userdata = ups[i].userdata,
-			.userdata_len = ups[i].userdata_len,
-		};
-		dpmsg_put_upcall(&b, &p);
+	room = UPC_QUEUE_MAX - ud->n_queued;
+	if (n > room) {
+		log_warn_rl(&lost_rl,
+			    "%s: %zu upcalls lost: vswitchd is behind",
+			    dp->name, n - room);
+		drop_upcalls(u, dp, ups + room, n - room);
+		n = room;
 	}
-	m.dp = ud->name;
-	m.upcalls.data = b.data;
-	m.upcalls.len = b.len;
-	if (u->exact)
-		bus_msg_upcall_batch_set_exact(&m, true);
-	c = xmalloc(sizeof *c + n * sizeof *ups);
-	c->u = u;
-	c->dp_name = xstrdup(ud->name);
-	c->n = n;
-	memcpy(c->ups, ups, n * sizeof *ups);
-	r = bus_call_upcall_batch(u->bus, &roles[ROLE_VSWITCHD], &m,
-				  UPC_UPCALL_TIMEOUT_MS, on_upcall_reply, c);
-	nl_buf_free(&b);
-	if (r) {
-		drop_upcalls(u, dp, c->ups, n);
-		c->n = 0;
-		call_free(c);
-		return;
-	}
-	u->n_inflight++;
-	coverage_inc(upcall_batch_sent);
+	memcpy(ud->queue + ud->n_queued, ups, n * sizeof *ups);
+	ud->n_queued += n;
+	send_queued(u);
 }
 
 static void

@@ -619,9 +619,18 @@ struct ukey {
 	size_t n_tags;
 };
 
-struct ukey_tag {
+/* The ukeys that looked up one tag (one (MAC, VLAN) destination): a
+ * list, so that many megaflows to one destination (every new flow to a
+ * busy host) cost O(1) each to index and unindex. */
+struct tag_ukeys {
 	struct hnode node; /* in vswd.tag_index, by tag */
 	uint64_t tag;
+	struct list_node ukeys; /* struct ukey_tag.node */
+};
+
+struct ukey_tag {
+	struct list_node node; /* in its tag_ukeys.ukeys */
+	struct tag_ukeys *set;
 	struct ukey *ukey;
 };
 
@@ -648,7 +657,7 @@ struct vswd {
 	struct ev_timer *stats_timer, *retry_timer;
 	/* Revalidation. */
 	struct hmap ukeys;     /* struct ukey */
-	struct hmap tag_index; /* struct ukey_tag */
+	struct hmap tag_index; /* struct tag_ukeys, by tag */
 	uint64_t ukey_seq;
 	uint64_t version;     /* tables version published */
 	uint64_t fingerprint; /* of the bridges' versions */

@@ -72,11 +72,33 @@ ukey_find(struct vswd *d, uint32_t dp_id, const struct mvs_ufid *ufid)
 	return NULL;
 }
 
+static struct tag_ukeys *
+tag_find(const struct vswd *d, uint64_t tag)
+{
+	struct hnode *n;
+
+	for (n = hmap_first_with_hash(&d->tag_index, tag_hash(tag)); n;
+	     n = hmap_next_with_hash(n)) {
+		struct tag_ukeys *t = HMAP_CONTAINER(n, struct tag_ukeys, node);
+
+		if (t->tag == tag)
+			return t;
+	}
+	return NULL;
+}
+
 static void
 ukey_unindex(struct vswd *d, struct ukey *uk)
 {
-	for (size_t i = 0; i < uk->n_tags; i++)
-		hmap_remove(&d->tag_index, &uk->tags[i].node);
+	for (size_t i = 0; i < uk->n_tags; i++) {
+		struct tag_ukeys *t = uk->tags[i].set;
+
+		list_remove(&uk->tags[i].node);
+		if (list_empty(&t->ukeys)) {
+			hmap_remove(&d->tag_index, &t->node);
+			free(t);
+		}
+	}
 	free(uk->tags);
 	uk->tags = NULL;
 	uk->n_tags = 0;
@@ -88,10 +110,18 @@ ukey_index(struct vswd *d, struct ukey *uk)
 	uk->n_tags = uk->deps.n_mac_tags;
 	uk->tags = uk->n_tags ? xcalloc(uk->n_tags, sizeof *uk->tags) : NULL;
 	for (size_t i = 0; i < uk->n_tags; i++) {
-		uk->tags[i].tag = uk->deps.mac_tags[i];
+		uint64_t tag = uk->deps.mac_tags[i];
+		struct tag_ukeys *t = tag_find(d, tag);
+
+		if (!t) {
+			t = xzalloc(sizeof *t);
+			t->tag = tag;
+			list_init(&t->ukeys);
+			hmap_insert(&d->tag_index, &t->node, tag_hash(tag));
+		}
+		uk->tags[i].set = t;
 		uk->tags[i].ukey = uk;
-		hmap_insert(&d->tag_index, &uk->tags[i].node,
-			    tag_hash(uk->tags[i].tag));
+		list_push_back(&t->ukeys, &uk->tags[i].node);
 	}
 }
 
@@ -268,15 +298,12 @@ invalidate(struct vswd *d, const uint64_t *tags, size_t n)
 	struct vswd_dp *dp;
 
 	for (size_t i = 0; i < n; i++) {
-		struct hnode *h;
+		struct tag_ukeys *set = tag_find(d, tags[i]);
+		struct ukey_tag *t;
 
-		for (h = hmap_first_with_hash(&d->tag_index, tag_hash(tags[i]));
-		     h; h = hmap_next_with_hash(h)) {
-			struct ukey_tag *t =
-				HMAP_CONTAINER(h, struct ukey_tag, node);
-
-			if (t->tag != tags[i])
-				continue;
+		if (!set)
+			continue;
+		LIST_FOR_EACH (t, node, &set->ukeys) {
 			if (n_victims == cap) {
 				cap = cap ? 2 * cap : 16;
 				victims = xrealloc(victims,
