@@ -326,8 +326,19 @@ upcalls_cb(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 		drop_upcalls(u, dp, ups + room, n - room);
 		n = room;
 	}
-	memcpy(ud->queue + ud->n_queued, ups, n * sizeof *ups);
-	ud->n_queued += n;
+	for (size_t i = 0; i < n; i++) {
+		struct dp_packet *p = ups[i].packet;
+
+		/* A receive buffer is 64 KB (GSO): a miss that waits for
+		 * vswitchd keeps a copy of its size instead, so a burst of
+		 * new flows does not hold (and fragment) megabytes. */
+		if (p && p->pool &&
+		    p->alloc > 2 * (p->len + DP_PACKET_HEADROOM)) {
+			ups[i].packet = dp_packet_clone(p);
+			dp_packet_free(p);
+		}
+		ud->queue[ud->n_queued++] = ups[i];
+	}
 	send_queued(u);
 }
 

@@ -612,11 +612,12 @@ struct ukey {
 	struct hnode node; /* in vswd.ukeys, by ufid */
 	struct mvs_ufid ufid;
 	uint32_t dp_id;
-	uint64_t born; /* vswd.ukey_seq when made */
-	uint64_t pass; /* the last full pass that listed it */
-	struct xlate_deps deps;
-	struct ukey_tag *tags; /* its entries in vswd.tag_index */
-	size_t n_tags;
+	uint64_t born;		/* vswd.ukey_seq when made */
+	uint64_t pass;		/* the last full pass that listed it */
+	struct xlate_deps deps; /* its arrays point into @block */
+	struct ukey_tag *tags;	/* its entries in vswd.tag_index (@block) */
+	size_t n_tags;		/* how many are indexed */
+	void *block;		/* one allocation: tags and deps arrays */
 };
 
 /* The ukeys that looked up one tag (one (MAC, VLAN) destination): a
@@ -731,6 +732,8 @@ void vswd_tables_check(struct vswd *d);
 /* Forgets every ukey of datapath @dp_id (every one for 0): the datapath
  * went away. */
 void vswd_ukeys_clear(struct vswd *d, uint32_t dp_id);
+/* Releases @uk's dependencies (rule references, its block). */
+void vswd_ukey_deps_free(struct ukey *uk);
 /* Credits @n_packets/@n_bytes to @uk's rules and MACs, then frees it
  * (not in any map any more). */
 void vswd_ukey_finish(struct vswd *d, struct ukey *uk, uint64_t n_packets,

@@ -99,16 +99,15 @@ ukey_unindex(struct vswd *d, struct ukey *uk)
 			free(t);
 		}
 	}
-	free(uk->tags);
-	uk->tags = NULL;
 	uk->n_tags = 0;
 }
 
+/* Indexes @uk by the tags its deps looked up, in the tag entries its
+ * deps block has room for. */
 static void
 ukey_index(struct vswd *d, struct ukey *uk)
 {
 	uk->n_tags = uk->deps.n_mac_tags;
-	uk->tags = uk->n_tags ? xcalloc(uk->n_tags, sizeof *uk->tags) : NULL;
 	for (size_t i = 0; i < uk->n_tags; i++) {
 		uint64_t tag = uk->deps.mac_tags[i];
 		struct tag_ukeys *t = tag_find(d, tag);
@@ -125,39 +124,67 @@ ukey_index(struct vswd *d, struct ukey *uk)
 	}
 }
 
-/* Shrinks @deps's arrays to their contents: a ukey lives as long as its
- * megaflow, and there may be hundreds of thousands. */
-static void
-deps_compact(struct xlate_deps *x)
+/* Moves @arr's @n elements of @size bytes to *@p and advances it. */
+static void *
+pack_array(void *arr, size_t n, size_t size, uint8_t **p)
 {
-#define SHRINK(ARR, N, CAP)                                           \
-	do {                                                          \
-		if (!(N)) {                                           \
-			free(ARR);                                    \
-			(ARR) = NULL;                                 \
-			(CAP) = 0;                                    \
-		} else if ((N) < (CAP)) {                             \
-			(ARR) = xrealloc((ARR), (N) * sizeof *(ARR)); \
-			(CAP) = (N);                                  \
-		}                                                     \
-	} while (0)
-	SHRINK(x->rules, x->n_rules, x->rules_cap);
-	SHRINK(x->mac_tags, x->n_mac_tags, x->mac_tags_cap);
-	SHRINK(x->learned, x->n_learned, x->learned_cap);
-	SHRINK(x->bridges, x->n_bridges, x->bridges_cap);
-#undef SHRINK
+	void *dst = n ? *p : NULL;
+
+	if (n)
+		memcpy(dst, arr, n * size);
+	free(arr);
+	*p += n * size;
+	return dst;
 }
 
-/* Gives @uk the dependencies @deps (taken; @deps is left empty). */
+/* Gives @uk the dependencies @deps (taken; @deps is left empty), moved
+ * with room for @uk's tag entries into one allocation: a ukey lives as
+ * long as its megaflow, there may be hundreds of thousands, and five
+ * small allocations each cost as much again in malloc's overhead. */
 static void
 ukey_set_deps(struct vswd *d, struct ukey *uk, struct xlate_deps *deps)
 {
+	struct xlate_deps *x = &uk->deps;
+	size_t total;
+	uint8_t *p;
+
 	ukey_unindex(d, uk);
-	xlate_deps_uninit(&uk->deps);
-	uk->deps = *deps;
+	vswd_ukey_deps_free(uk);
+	*x = *deps;
 	memset(deps, 0, sizeof *deps);
-	deps_compact(&uk->deps);
+	/* Largest alignment first: every element here is 8-aligned. */
+	total = x->n_mac_tags * sizeof(struct ukey_tag) +
+		x->n_mac_tags * sizeof *x->mac_tags +
+		x->n_rules * sizeof *x->rules +
+		x->n_bridges * sizeof *x->bridges +
+		x->n_learned * sizeof *x->learned;
+	uk->block = total ? xmalloc(total) : NULL;
+	p = uk->block;
+	uk->tags = x->n_mac_tags ? (struct ukey_tag *)(void *)p : NULL;
+	p += x->n_mac_tags * sizeof(struct ukey_tag);
+	x->mac_tags =
+		pack_array(x->mac_tags, x->n_mac_tags, sizeof *x->mac_tags, &p);
+	x->rules = pack_array(x->rules, x->n_rules, sizeof *x->rules, &p);
+	x->bridges =
+		pack_array(x->bridges, x->n_bridges, sizeof *x->bridges, &p);
+	x->learned =
+		pack_array(x->learned, x->n_learned, sizeof *x->learned, &p);
+	x->mac_tags_cap = x->n_mac_tags;
+	x->rules_cap = x->n_rules;
+	x->bridges_cap = x->n_bridges;
+	x->learned_cap = x->n_learned;
 	ukey_index(d, uk);
+}
+
+void
+vswd_ukey_deps_free(struct ukey *uk)
+{
+	for (size_t i = 0; i < uk->deps.n_rules; i++)
+		rule_unref(uk->deps.rules[i]);
+	free(uk->block);
+	uk->block = NULL;
+	uk->tags = NULL;
+	memset(&uk->deps, 0, sizeof uk->deps);
 }
 
 /* The ukey of @ufid in @dp_id, made if new, with @deps (taken). */
@@ -192,8 +219,7 @@ vswd_ukey_finish(struct vswd *d, struct ukey *uk, uint64_t n_packets,
 {
 	if (n_packets || n_bytes)
 		xlate_deps_push_stats(&uk->deps, n_packets, n_bytes, used_ms);
-	xlate_deps_uninit(&uk->deps);
-	free(uk->tags);
+	vswd_ukey_deps_free(uk);
 	free(uk);
 }
 
