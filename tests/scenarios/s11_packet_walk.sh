@@ -46,4 +46,24 @@ check "ovs-dpctl dump-flows is dpctl/dump-flows" eval \
 	'[ "$("$B/ctl/ovs-dpctl" --rundir="$R" dump-flows | grep -c actions)" = 2 ]'
 check "the OpenFlow rule counted every packet (24)" eval \
 	'oappctl revalidator/wait && oappctl bridge/dump-flows br0 | grep -q "n_packets=24,"'
+
+# A table change reaches the installed megaflows (tables_changed, a full
+# revalidation): a drop rule above NORMAL stops the ping although its
+# megaflows are installed, and taking it out lets it through again.
+check "bridge/add-flow priority=100,icmp,actions=drop" \
+	oappctl bridge/add-flow br0 "priority=100,icmp,actions=drop"
+check "the installed megaflows now drop the ping" eval \
+	'oappctl revalidator/wait && no_ping h1 10.81.0.2'
+check "the megaflow's actions were changed in place (drop)" eval \
+	'dump_flows | grep "in_port(2)" | grep "0x0800" | grep -q "actions:drop"'
+check "bridge/del-flows the drop rule" \
+	oappctl bridge/del-flows br0 "icmp"
+check "the ping goes through again" eval 'oappctl revalidator/wait && pings h1 10.81.0.2 2'
+# other_config:flow-limit reaches the datapath.
+check "flow-limit=1" vsctl set open . other_config:flow-limit=1
+check "upcall/show shows the limit" eval \
+	'oappctl upcall/show | grep -q "(limit 1)"'
+check "with the limit, at most one flow is installed" eval \
+	'oappctl revalidator/purge && pings h1 10.81.0.2 2 &&
+	 [ "$(dump_flows | grep -c actions)" -le 1 ]'
 finish
