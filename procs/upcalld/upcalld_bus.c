@@ -39,6 +39,16 @@ reply_dp(struct bus_req *req, struct upcalld *u, const struct nlbuf *ports,
 	bus_reply_dp_reply(req, &r);
 }
 
+/* Answers @req with @r's error, or with an empty dp_reply. */
+static void
+reply_result(struct bus_req *req, struct upcalld *u, int r)
+{
+	if (r)
+		bus_reply_error(req, r, "%s", strerror(-r));
+	else
+		reply_dp(req, u, NULL, NULL);
+}
+
 /* The datapath @name names, or an error reply (-ENOENT) and NULL. */
 static struct upc_dp *
 find_dp(struct bus_req *req, struct upcalld *u, const char *name)
@@ -186,7 +196,6 @@ upcalld_on_dp_port_del(struct bus_req *req, const void *msg, void *aux)
 	struct upcalld *u = aux;
 	struct upc_dp *ud = find_dp(req, u, m->dp);
 	struct in_port_ctx c = { 0 };
-	int r;
 
 	if (!ud)
 		return;
@@ -204,11 +213,7 @@ upcalld_on_dp_port_del(struct bus_req *req, const void *msg, void *aux)
 			upc_flow_gone(ud, &c.ufids[i], &st);
 	}
 	free(c.ufids);
-	r = dp_port_del(ud->dp, c.port_no);
-	if (r)
-		bus_reply_error(req, r, "%s", strerror(-r));
-	else
-		reply_dp(req, u, NULL, NULL);
+	reply_result(req, u, dp_port_del(ud->dp, c.port_no));
 	if (c.n)
 		upc_reval_schedule(u, false);
 }
@@ -241,7 +246,6 @@ upcalld_on_dp_config(struct bus_req *req, const void *msg, void *aux)
 	struct upcalld *u = aux;
 	struct upc_dp *ud = find_dp(req, u, m->dp);
 	struct dp_config cfg;
-	int r;
 
 	if (!ud)
 		return;
@@ -253,11 +257,7 @@ upcalld_on_dp_config(struct bus_req *req, const void *msg, void *aux)
 	cfg.max_idle_ms = (uint32_t)m->max_idle_ms;
 	cfg.flow_limit =
 		u->flow_limit_set ? u->flow_limit_set : (uint32_t)m->flow_limit;
-	r = dp_set_config(ud->dp, &cfg);
-	if (r)
-		bus_reply_error(req, r, "%s", strerror(-r));
-	else
-		reply_dp(req, u, NULL, NULL);
+	reply_result(req, u, dp_set_config(ud->dp, &cfg));
 }
 
 void
@@ -285,10 +285,7 @@ upcalld_on_dp_execute(struct bus_req *req, const void *msg, void *aux)
 	r = dp_execute_packet(ud->dp, p, &pkt.key, pkt.actions,
 			      pkt.actions_len);
 	dpmsg_buf_free(&b);
-	if (r)
-		bus_reply_error(req, r, "%s", strerror(-r));
-	else
-		reply_dp(req, u, NULL, NULL);
+	reply_result(req, u, r);
 }
 
 void

@@ -674,6 +674,8 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
  * datapath calls as needed; writes status when nothing is pending.
  * Safe to call at any time (a no-op before the first load). */
 void vswd_reconcile(struct vswd *d);
+/* The interface named @name, or NULL. */
+struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
 /* Takes every interface out of the pipeline's bridges (upcalld
  * restarted: their datapath ports are gone); reconcile puts them back. */
 void vswd_unmodel_all(struct vswd *d);
@@ -697,6 +699,8 @@ void vswd_on_upcalld_hello(struct bus_req *req, const void *msg, void *aux);
 /* The datapath for @type, made (closed) if new. */
 struct vswd_dp *vswd_dp_get(struct vswd *d, const char *type);
 struct vswd_dp *vswd_dp_by_name(struct vswd *d, const char *name);
+/* The port named @name @dp has (as upcalld said last), or NULL. */
+struct vswd_dp_port *vswd_dp_port_find(struct vswd_dp *dp, const char *name);
 struct vswd_dp *vswd_dp_by_id(struct vswd *d, uint32_t id);
 /* Opens @dp (dp_open, then dp_port_dump) if it is closed. */
 void vswd_dp_start(struct vswd_dp *dp);

@@ -146,8 +146,8 @@ hash_name(const char *s)
 	return hash_bytes(s, strlen(s), 0);
 }
 
-static struct vswd_dp_port *
-dp_port_find(struct vswd_dp *dp, const char *name)
+struct vswd_dp_port *
+vswd_dp_port_find(struct vswd_dp *dp, const char *name)
 {
 	struct hnode *n;
 
@@ -164,7 +164,7 @@ dp_port_find(struct vswd_dp *dp, const char *name)
 static struct vswd_dp_port *
 dp_port_set(struct vswd_dp *dp, const struct dp_port_info *info)
 {
-	struct vswd_dp_port *pp = dp_port_find(dp, info->name);
+	struct vswd_dp_port *pp = vswd_dp_port_find(dp, info->name);
 
 	if (!pp) {
 		pp = xzalloc(sizeof *pp);
@@ -474,21 +474,6 @@ vswd_dp_port_del(struct vswd_dp *dp, uint32_t port_no)
 	}
 }
 
-static struct vswd_iface *
-iface_by_name(struct vswd *d, const char *name)
-{
-	struct hnode *n;
-
-	for (n = hmap_first_with_hash(&d->ifaces, hash_name(name)); n;
-	     n = hmap_next_with_hash(n)) {
-		struct vswd_iface *vif =
-			HMAP_CONTAINER(n, struct vswd_iface, node);
-		if (!strcmp(vif->name, name))
-			return vif;
-	}
-	return NULL;
-}
-
 struct add_ctx {
 	struct dp_port_info info;
 	bool got;
@@ -510,7 +495,7 @@ on_port_add(int err, const struct bus_msg_dp_reply *r, const char *why,
 	struct dpif_call *c = arg;
 	struct vswd *d = c->d;
 	struct vswd_dp *dp = call_end(c);
-	struct vswd_iface *vif = iface_by_name(d, c->iface);
+	struct vswd_iface *vif = vswd_iface_find(d, c->iface);
 	struct add_ctx a = { .got = false };
 
 	if (!dp) {
@@ -554,7 +539,7 @@ vswd_dp_port_add(struct vswd *d, struct vswd_iface *vif,
 		 enum mvs_vport_type type)
 {
 	struct vswd_dp *dp = vif->dp;
-	struct vswd_dp_port *pp = dp_port_find(dp, vif->name);
+	struct vswd_dp_port *pp = vswd_dp_port_find(dp, vif->name);
 	struct bus_msg_dp_port_add m = { .dp = dp->name,
 					 .name = vif->name,
 					 .vport_type = type };
@@ -632,7 +617,7 @@ static void
 refresh_one(void *aux, const struct dp_port_info *info)
 {
 	struct refresh_ctx *x = aux;
-	struct vswd_iface *vif = iface_by_name(x->d, info->name);
+	struct vswd_iface *vif = vswd_iface_find(x->d, info->name);
 
 	dp_port_set(x->dp, info);
 	if (vif && vif->state == VIF_UP && vif->dp == x->dp &&

@@ -152,8 +152,8 @@ hash_str(const char *s)
 	return hash_bytes(s, strlen(s), 0);
 }
 
-static struct vswd_iface *
-iface_find(struct vswd *d, const char *name)
+struct vswd_iface *
+vswd_iface_find(struct vswd *d, const char *name)
 {
 	struct hnode *n;
 
@@ -366,7 +366,7 @@ reconcile_iface(struct vswd *d, struct bridge *br, struct vswd_dp *dp,
 {
 	const char *name = vswd_str(irow, "name");
 	const char *type = vswd_str(irow, "type");
-	struct vswd_iface *vif = iface_find(d, name);
+	struct vswd_iface *vif = vswd_iface_find(d, name);
 	enum mvs_vport_type vt;
 
 	if (!*name)
@@ -552,7 +552,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 				continue;
 			}
 			struct vswd_iface *vif =
-				iface_find(d, vswd_str(irow, "name"));
+				vswd_iface_find(d, vswd_str(irow, "name"));
 			if (vif && vif->seen)
 				continue;
 			log_warn("port %s: bonds are not supported; "
@@ -567,52 +567,50 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 
 /* Ports upcalld's used datapaths have that no interface claims (left
  * from before a restart) go; so do datapaths no bridge uses. */
+/* Marks every port of @dp's unclaimed but the local one (@start), or
+ * deletes the ones still unclaimed (!@start). */
+static void
+sweep_ports(struct vswd_dp *dp, bool start)
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &dp->ports) {
+		struct vswd_dp_port *pp =
+			HMAP_CONTAINER(n, struct vswd_dp_port, node);
+
+		if (start) {
+			pp->claimed = pp->info.port_no == MVS_PORT_LOCAL;
+		} else if (!pp->claimed && !pp->deleting) {
+			log_info("%s: port %s is configured nowhere: deleting "
+				 "it",
+				 dp->name, pp->info.name);
+			vswd_dp_port_del(dp, pp->info.port_no);
+		}
+	}
+}
+
 static void
 sweep_datapaths(struct vswd *d)
 {
 	struct vswd_dp *dp;
 	struct hnode *n;
 
-	LIST_FOR_EACH (dp, node, &d->dps) {
-		if (dp->state != VDP_OPEN)
-			continue;
-		HMAP_FOR_EACH (n, &dp->ports) {
-			struct vswd_dp_port *pp =
-				HMAP_CONTAINER(n, struct vswd_dp_port, node);
-			pp->claimed = pp->info.port_no == MVS_PORT_LOCAL;
-		}
-	}
+	LIST_FOR_EACH (dp, node, &d->dps)
+		if (dp->state == VDP_OPEN)
+			sweep_ports(dp, true);
 	HMAP_FOR_EACH (n, &d->ifaces) {
 		struct vswd_iface *vif =
 			HMAP_CONTAINER(n, struct vswd_iface, node);
-		struct hnode *m;
+		struct vswd_dp_port *pp;
 
-		if (!vif->dp ||
-		    (vif->state != VIF_UP && vif->state != VIF_ADDING))
-			continue;
-		for (m = hmap_first_with_hash(&vif->dp->ports,
-					      hash_str(vif->name));
-		     m; m = hmap_next_with_hash(m)) {
-			struct vswd_dp_port *pp =
-				HMAP_CONTAINER(m, struct vswd_dp_port, node);
-			if (!strcmp(pp->info.name, vif->name))
-				pp->claimed = true;
-		}
+		if (vif->dp &&
+		    (vif->state == VIF_UP || vif->state == VIF_ADDING) &&
+		    (pp = vswd_dp_port_find(vif->dp, vif->name)))
+			pp->claimed = true;
 	}
-	LIST_FOR_EACH (dp, node, &d->dps) {
-		if (dp->state != VDP_OPEN)
-			continue;
-		HMAP_FOR_EACH (n, &dp->ports) {
-			struct vswd_dp_port *pp =
-				HMAP_CONTAINER(n, struct vswd_dp_port, node);
-			if (!pp->claimed && !pp->deleting) {
-				log_info("%s: port %s is configured nowhere: "
-					 "deleting it",
-					 dp->name, pp->info.name);
-				vswd_dp_port_del(dp, pp->info.port_no);
-			}
-		}
-	}
+	LIST_FOR_EACH (dp, node, &d->dps)
+		if (dp->state == VDP_OPEN)
+			sweep_ports(dp, false);
 }
 
 void

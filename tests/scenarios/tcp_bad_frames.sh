@@ -65,34 +65,8 @@ port_field() { # port_field PORT FIELD: from dpctl/show -s
 }
 t0=$(cov dp_rx_truncated) m0=$(cov dp_rx_malformed)
 e0=$(port_field h1 errors) d0=$(oappctl dpctl/show -s | awk '$3 == "h2" { getline; getline; print $4 }')
-ns h1 python3 - "$(mac h2)" "$(mac h1)" <<'PY'
-import socket, struct, sys
-dst, src = (bytes.fromhex(m.replace(":", "")) for m in sys.argv[1:3])
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("eth0", 0))
-def ip(ihl=5, tot=None, proto=6, payload=b""):
-    tot = tot if tot is not None else ihl * 4 + len(payload)
-    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, tot, 1, 0, 64, proto, 0,
-                    bytes([10, 82, 0, 1]), bytes([10, 82, 0, 2]))
-    return h + b"\0" * max(0, ihl * 4 - 20) + payload
-eth = dst + src
-frames = [
-    eth + b"\x08\x00" + ip(ihl=3, payload=b"x" * 20),            # bad IHL
-    eth + b"\x08\x00" + ip(payload=b"\0" * 8),                   # short TCP header
-    eth + b"\x08\x00" + ip(tot=400, payload=b"\0" * 20),         # IP length past the end
-    eth + b"\x81\x00\x00\x05\x81\x00\x00",                       # VLAN stacking cut short
-    eth + b"\x81\x00\x00\x05\x88\xa8\x00\x06\x81\x00\x00\x07\x08\x00" + ip(payload=b"\0" * 20),
-    eth + b"\x86\xdd" + b"\x60" + b"\0" * 10,                    # IPv6 header cut short
-    eth + b"\x08\x00" + ip(proto=17, payload=b"\0" * 3000),      # jumbo: 3034 bytes
-    eth,                                                         # runt: no type
-    dst + src[:2],                                               # runt: 8 bytes
-]
-for f in frames:
-    try:
-        s.send(f)
-    except OSError as e:
-        print("frame of %d bytes not sent: %s" % (len(f), e))
-PY
+ns h1 python3 "$(dirname "$0")/../system/bad_frames.py" --jumbo eth0 \
+	"$(mac h2)" "$(mac h1)" 10.82.0.1 10.82.0.2
 sleep 0.5
 t1=$(cov dp_rx_truncated) m1=$(cov dp_rx_malformed)
 e1=$(port_field h1 errors) d1=$(oappctl dpctl/show -s | awk '$3 == "h2" { getline; getline; print $4 }')
