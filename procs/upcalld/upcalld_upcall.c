@@ -22,7 +22,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "appctl.h"
@@ -483,9 +482,7 @@ upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 	memset(u, 0, sizeof *u);
 	u->loop = loop;
 	u->bus = bus;
-	if (getrandom(&u->boot, sizeof u->boot, 0) != sizeof u->boot)
-		u->boot = time_wall_ms() ^ ((uint64_t)getpid() << 40);
-	u->boot |= 1;
+	u->boot = random_id();
 	list_init(&u->dps);
 	u->ops.upcalls = upcalls_cb;
 	u->ops.expired = expired_cb;

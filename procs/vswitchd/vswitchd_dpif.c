@@ -99,36 +99,39 @@ retry_later(struct vswd *d)
 
 /* ---- datapaths ---- */
 
-struct vswd_dp *
-vswd_dp_by_id(struct vswd *d, uint32_t id)
+/* The datapath matching @id, @name and @type (0 or NULL: any), or NULL. */
+static struct vswd_dp *
+dp_find(struct vswd *d, uint32_t id, const char *name, const char *type)
 {
 	struct vswd_dp *dp;
 
 	LIST_FOR_EACH (dp, node, &d->dps)
-		if (dp->id == id)
+		if ((!id || dp->id == id) &&
+		    (!name || !strcmp(dp->name, name)) &&
+		    (!type || !strcmp(dp->type, type)))
 			return dp;
 	return NULL;
+}
+
+struct vswd_dp *
+vswd_dp_by_id(struct vswd *d, uint32_t id)
+{
+	return id ? dp_find(d, id, NULL, NULL) : NULL;
 }
 
 struct vswd_dp *
 vswd_dp_by_name(struct vswd *d, const char *name)
 {
-	struct vswd_dp *dp;
-
-	LIST_FOR_EACH (dp, node, &d->dps)
-		if (!strcmp(dp->name, name))
-			return dp;
-	return NULL;
+	return dp_find(d, 0, name, NULL);
 }
 
 struct vswd_dp *
 vswd_dp_get(struct vswd *d, const char *type)
 {
-	struct vswd_dp *dp;
+	struct vswd_dp *dp = dp_find(d, 0, NULL, type);
 
-	LIST_FOR_EACH (dp, node, &d->dps)
-		if (!strcmp(dp->type, type))
-			return dp;
+	if (dp)
+		return dp;
 	dp = xzalloc(sizeof *dp);
 	dp->d = d;
 	dp->type = xstrdup(type);

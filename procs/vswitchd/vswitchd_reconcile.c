@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "ev.h"
@@ -722,9 +721,7 @@ vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus)
 	vsw_init(&d->vsw);
 	d->loop = loop;
 	d->bus = bus;
-	if (getrandom(&d->boot, sizeof d->boot, 0) != sizeof d->boot)
-		d->boot = time_wall_ms() ^ ((uint64_t)getpid() << 40);
-	d->boot |= 1;
+	d->boot = random_id();
 	list_init(&d->dps);
 	d->next_dp_id = 1;
 	hmap_init(&d->ifaces);
