@@ -76,6 +76,19 @@ call_free(struct dpif_call *c)
 	free(c);
 }
 
+/* Ends and frees call @arg; sets *@dp to its datapath if the answer is
+ * still current (else NULL) and returns the daemon. */
+static struct vswd *
+call_done(void *arg, struct vswd_dp **dp)
+{
+	struct dpif_call *c = arg;
+	struct vswd *d = c->d;
+
+	*dp = call_end(c);
+	call_free(c);
+	return d;
+}
+
 static void
 on_retry(struct ev_timer *t, void *arg)
 {
@@ -327,11 +340,9 @@ dump_one(void *aux, const struct dp_port_info *info)
 static void
 on_dump(int err, const struct bus_msg_dp_reply *r, const char *why, void *arg)
 {
-	struct dpif_call *c = arg;
-	struct vswd *d = c->d;
-	struct vswd_dp *dp = call_end(c);
+	struct vswd_dp *dp;
+	struct vswd *d = call_done(arg, &dp);
 
-	call_free(c);
 	if (!dp)
 		return;
 	if (err || !vswd_upcalld_boot(d, r->boot)) {
@@ -352,11 +363,9 @@ on_dump(int err, const struct bus_msg_dp_reply *r, const char *why, void *arg)
 static void
 on_open(int err, const struct bus_msg_dp_reply *r, const char *why, void *arg)
 {
-	struct dpif_call *c = arg;
-	struct vswd *d = c->d;
-	struct vswd_dp *dp = call_end(c);
+	struct vswd_dp *dp;
+	struct vswd *d = call_done(arg, &dp);
 
-	call_free(c);
 	if (!dp)
 		return;
 	if (err == -EAFNOSUPPORT || err == -EINVAL) {
@@ -375,7 +384,7 @@ on_open(int err, const struct bus_msg_dp_reply *r, const char *why, void *arg)
 		return;
 	}
 	struct bus_msg_dp_port_dump m = { .dp = dp->name };
-	c = call_new(d, dp, false);
+	struct dpif_call *c = call_new(d, dp, false);
 	if (bus_call_dp_port_dump(d->bus, &roles[ROLE_UPCALLD], &m,
 				  CALL_TIMEOUT_MS, on_dump, c)) {
 		call_free(c);
@@ -577,10 +586,9 @@ vswd_dp_port_add(struct vswd *d, struct vswd_iface *vif,
 static void
 on_config(int err, const struct bus_msg_dp_reply *r, const char *why, void *arg)
 {
-	struct dpif_call *c = arg;
-	struct vswd_dp *dp = call_end(c);
+	struct vswd_dp *dp;
 
-	call_free(c);
+	call_done(arg, &dp);
 	if (dp && err) {
 		log_warn_rl(&rl, "%s: configuration refused: %s", dp->name,
 			    why ? why : strerror(-err));
@@ -632,12 +640,10 @@ static void
 on_refresh(int err, const struct bus_msg_dp_reply *r, const char *why,
 	   void *arg)
 {
-	struct dpif_call *c = arg;
-	struct vswd *d = c->d;
-	struct vswd_dp *dp = call_end(c);
+	struct vswd_dp *dp;
+	struct vswd *d = call_done(arg, &dp);
 	struct refresh_ctx x = { d, dp };
 
-	call_free(c);
 	if (!dp || dp->state != VDP_OPEN)
 		return;
 	if (err) {
