@@ -220,6 +220,7 @@ struct udp_dp {
 	unsigned recirc_depth;
 	struct dp_config config;
 	struct ev_timer *expire_timer; /* armed while flows exist */
+	struct ev_timer *tx_timer;     /* flushes what execute queued */
 };
 
 /* The provider members the "netdev" and "dummy" classes share. */

@@ -197,7 +197,9 @@ struct dp_class {
 	int (*set_config)(struct dp *dp, const struct dp_config *cfg);
 
 	/* Runs @actions on @packet, whose key is @key (as for an upcall),
-	 * without looking up or installing a flow.  Takes @packet. */
+	 * without looking up or installing a flow.  Takes @packet.  The
+	 * output may wait for the loop's next turn, so that the executes of
+	 * one batch leave in one send per port. */
 	int (*execute)(struct dp *dp, struct dp_packet *packet,
 		       const struct mvs_key *key, const struct nlattr *actions,
 		       size_t actions_len);
