@@ -77,7 +77,10 @@ host() {
 vm() {
 	local name=$1 ip=$2 tap=$3
 	host "$name" "$ip" || return 1
-	sw "$TAPVM" "$tap" "$name" >"$T/tapvm-$name.log" 2>&1 &
+	# Not through sw(): a function run in the background is a subshell,
+	# and killing it would leave tapvm running.
+	ip netns exec "$P-sw" "$TAPVM" "$tap" "$name" \
+		>"$T/tapvm-$name.log" 2>&1 &
 	SW_PIDS+=($!)
 	for _ in $(seq 50); do
 		grep -q ready "$T/tapvm-$name.log" 2>/dev/null && return 0

@@ -6,7 +6,9 @@
  * interface NIC (an AF_PACKET socket, typically a veth whose other end is
  * the "VM" namespace's eth0).  So the VM's frames come out of the tap
  * device, where the switch attaches (ovs-ifup), and the switch's frames
- * for the VM go in.  Runs until killed.
+ * for the VM go in.  Runs until killed, until its parent (the test's
+ * shell) dies, or until either device goes away (the namespace holding it
+ * was deleted): an error on a descriptor ends it rather than spinning.
  *
  *	tapvm TAP NIC
  */
@@ -18,9 +20,11 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,6 +37,7 @@ main(int argc, char **argv)
 	struct ifreq ifr;
 	int tap, pk;
 
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (argc != 3) {
 		fprintf(stderr, "usage: tapvm TAP NIC\n");
 		return 2;
@@ -58,8 +63,23 @@ main(int argc, char **argv)
 		struct pollfd p[2] = { { tap, POLLIN, 0 }, { pk, POLLIN, 0 } };
 		ssize_t n;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			return 1;
+		}
+		/* A detached tap stays in error; a socket error (ENETDOWN
+		 * while a link is down) is cleared, unless NIC is gone. */
+		if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			return 0;
+		if (p[1].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			int err;
+			socklen_t elen = sizeof err;
+
+			if (!if_nametoindex(argv[2]))
+				return 0;
+			getsockopt(pk, SOL_SOCKET, SO_ERROR, &err, &elen);
+		}
 		if (p[0].revents & POLLIN) {
 			n = read(tap, buf, sizeof buf);
 			if (n > 0)
