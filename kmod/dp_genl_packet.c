@@ -14,8 +14,7 @@
 #include "mvs.h"
 
 static const struct nla_policy packet_policy[MVS_PACKET_ATTR_MAX + 1] = {
-	[MVS_PACKET_ATTR_PACKET] = NLA_POLICY_RANGE(NLA_BINARY, ETH_HLEN,
-						    U16_MAX),
+	[MVS_PACKET_ATTR_PACKET] = NLA_POLICY_MIN_LEN(ETH_HLEN),
 	[MVS_PACKET_ATTR_KEY] = NLA_POLICY_EXACT_LEN(sizeof(struct mvs_key)),
 	[MVS_PACKET_ATTR_ACTIONS] = { .type = NLA_BINARY,
 				      .len = MVS_MAX_ACTIONS_LEN },
