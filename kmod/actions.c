@@ -363,8 +363,9 @@ static void do_userspace(struct mvs_dp *dp, struct sk_buff *skb,
 	u32 pid = upcall_pid;
 	int rem;
 
+	/* A pid of 0 means the port's own, as no socket has port id 0. */
 	nla_for_each_nested(a, attr, rem) {
-		if (nla_type(a) == MVS_USERSPACE_ATTR_PID)
+		if (nla_type(a) == MVS_USERSPACE_ATTR_PID && nla_get_u32(a))
 			pid = nla_get_u32(a);
 		else if (nla_type(a) == MVS_USERSPACE_ATTR_USERDATA)
 			userdata = a;

@@ -173,7 +173,7 @@ static int flow_put(struct genl_info *info, u32 flags)
 	}
 out:
 	mvs_unlock();
-	kfree(acts);
+	mvs_actions_free(acts);
 	return err;
 }
 

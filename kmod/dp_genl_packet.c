@@ -160,7 +160,7 @@ static int packet_cmd_execute(struct sk_buff *skb, struct genl_info *info)
 	}
 	rcu_read_unlock();
 out:
-	kfree(acts);
+	mvs_actions_free(acts);
 	return err;
 }
 

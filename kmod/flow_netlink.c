@@ -178,10 +178,29 @@ int mvs_actions_copy(const struct nlattr *attr, struct mvs_flow_actions **out)
 	acts = kmalloc(sizeof(*acts) + len, GFP_KERNEL);
 	if (!acts)
 		return -ENOMEM;
+	mvs_obj_new(MVS_OBJ_ACTIONS);
 	acts->len = len;
 	memcpy(acts->actions, nla_data(attr), len);
 	*out = acts;
 	return 0;
+}
+
+void mvs_actions_free(struct mvs_flow_actions *acts)
+{
+	if (!acts)
+		return;
+	mvs_obj_gone(MVS_OBJ_ACTIONS);
+	kfree(acts);
+}
+
+static void actions_free_rcu(struct rcu_head *rcu)
+{
+	mvs_actions_free(container_of(rcu, struct mvs_flow_actions, rcu));
+}
+
+void mvs_actions_free_rcu(struct mvs_flow_actions *acts)
+{
+	call_rcu(&acts->rcu, actions_free_rcu);
 }
 
 int mvs_key_check(const struct mvs_key *key)

@@ -87,6 +87,8 @@ static const struct rhashtable_params ufid_params = {
 	.automatic_shrinking = true,
 };
 
+static void mask_free_work(struct work_struct *work);
+
 static struct mvs_mask_array *masks_locked(struct mvs_flow_table *tbl)
 {
 	return rcu_dereference_protected(tbl->masks,
@@ -154,13 +156,25 @@ void mvs_flow_tbl_destroy(struct mvs_flow_table *tbl)
 {
 	struct mvs_mask_cache *mc;
 
+	struct mvs_mask_array *ma;
+	u32 i;
+
 	mvs_assert_locked();
 	mvs_flow_tbl_flush(tbl);
 	/* The ufid index is read only under mvs_mutex; the rest is read by
 	 * the packet path and goes after a grace period. */
 	rhashtable_destroy(&tbl->ufids);
 	xa_destroy(&tbl->flows);
-	kfree_rcu(masks_locked(tbl), rcu);
+	/* Masks are left only when a smaller array could not be had. */
+	ma = masks_locked(tbl);
+	for (i = 0; i < ma->count; i++) {
+		struct mvs_mask *mask = rcu_dereference_protected(ma->masks[i],
+			lockdep_is_held(&mvs_mutex));
+
+		INIT_RCU_WORK(&mask->rwork, mask_free_work);
+		queue_rcu_work(mvs_wq, &mask->rwork);
+	}
+	kfree_rcu(ma, rcu);
 	mc = rcu_dereference_protected(tbl->cache, lockdep_is_held(&mvs_mutex));
 	call_rcu(&mc->rcu, cache_free_rcu);
 }
@@ -252,6 +266,7 @@ static void mask_free_work(struct work_struct *work)
 
 	rhashtable_destroy(&mask->ht);
 	kfree(mask);
+	mvs_obj_gone(MVS_OBJ_MASK);
 }
 
 /* The mask equal to @key with one more reference, created if new. */
@@ -283,6 +298,7 @@ static struct mvs_mask *mask_get(struct mvs_flow_table *tbl,
 		goto err_free;
 	if (masks_replace(tbl, mask, NULL))
 		goto err_destroy;
+	mvs_obj_new(MVS_OBJ_MASK);
 	return mask;
 
 err_destroy:
@@ -310,8 +326,9 @@ static void flow_free_rcu(struct rcu_head *rcu)
 {
 	struct mvs_flow *flow = container_of(rcu, struct mvs_flow, rcu);
 
-	kfree(rcu_dereference_raw(flow->acts));
+	mvs_actions_free(rcu_dereference_raw(flow->acts));
 	kfree(flow);
+	mvs_obj_gone(MVS_OBJ_FLOW);
 }
 
 int mvs_flow_tbl_insert(struct mvs_flow_table *tbl,
@@ -339,6 +356,7 @@ int mvs_flow_tbl_insert(struct mvs_flow_table *tbl,
 		err = -ENOMEM;
 		goto err_acts;
 	}
+	mvs_obj_new(MVS_OBJ_FLOW);
 	flow->mask = mask_get(tbl, mask);
 	if (!flow->mask) {
 		err = -ENOMEM;
@@ -382,8 +400,9 @@ err_mask:
 	return err;
 err_flow:
 	kfree(flow);
+	mvs_obj_gone(MVS_OBJ_FLOW);
 err_acts:
-	kfree(acts);
+	mvs_actions_free(acts);
 	return err;
 }
 
@@ -446,7 +465,7 @@ void mvs_flow_set_actions(struct mvs_flow *flow, struct mvs_flow_actions *acts)
 	mvs_assert_locked();
 	old = rcu_replace_pointer(flow->acts, acts,
 				  lockdep_is_held(&mvs_mutex));
-	kfree_rcu(old, rcu);
+	mvs_actions_free_rcu(old);
 }
 
 void mvs_flow_stats_update(struct mvs_flow *flow, unsigned int len,

@@ -89,6 +89,29 @@ struct mvs_pkt {
 
 extern struct mutex mvs_mutex;
 
+/* Objects alive, by kind: the module reports any left at unload (a leak
+ * check where the kernel has no kmemleak). */
+enum mvs_obj {
+	MVS_OBJ_DP,
+	MVS_OBJ_VPORT,
+	MVS_OBJ_FLOW,
+	MVS_OBJ_MASK,
+	MVS_OBJ_ACTIONS,
+	__MVS_OBJ_N
+};
+
+extern atomic_t mvs_objs[__MVS_OBJ_N];
+
+static inline void mvs_obj_new(enum mvs_obj kind)
+{
+	atomic_inc(&mvs_objs[kind]);
+}
+
+static inline void mvs_obj_gone(enum mvs_obj kind)
+{
+	atomic_dec(&mvs_objs[kind]);
+}
+
 static inline void mvs_lock(void)
 {
 	mutex_lock(&mvs_mutex);
@@ -187,6 +210,9 @@ void mvs_execute_actions(struct mvs_dp *dp, struct sk_buff *skb,
  * an action only the userspace datapath has, -EMSGSIZE above
  * MVS_MAX_ACTIONS_LEN. */
 int mvs_actions_copy(const struct nlattr *attr, struct mvs_flow_actions **out);
+/* Frees actions now, or after a grace period. */
+void mvs_actions_free(struct mvs_flow_actions *acts);
+void mvs_actions_free_rcu(struct mvs_flow_actions *acts);
 /* Checks a key from userspace beyond its size: tunnel options length.
  * -EINVAL if it lies. */
 int mvs_key_check(const struct mvs_key *key);

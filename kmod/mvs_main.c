@@ -21,6 +21,7 @@
 #include "vport.h"
 
 DEFINE_MUTEX(mvs_mutex);
+atomic_t mvs_objs[__MVS_OBJ_N];
 
 /* Every datapath: mvs_mutex for writers, RCU for readers. */
 static LIST_HEAD(mvs_dps);
@@ -110,6 +111,7 @@ static void dp_free(struct mvs_dp *dp)
 	free_percpu(dp->stats);
 	kfree(dp->ports);
 	kfree(dp);
+	mvs_obj_gone(MVS_OBJ_DP);
 }
 
 static void dp_free_rcu(struct rcu_head *rcu)
@@ -132,6 +134,7 @@ int mvs_dp_create(const char *name, u32 upcall_pid, struct mvs_dp **dpp)
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
 	if (!dp)
 		return -ENOMEM;
+	mvs_obj_new(MVS_OBJ_DP);
 	dp->ports = kcalloc(MVS_VPORT_HASH_BUCKETS, sizeof(*dp->ports),
 			    GFP_KERNEL);
 	dp->stats = netdev_alloc_pcpu_stats(struct mvs_dp_pcpu_stats);
@@ -344,6 +347,24 @@ err_tbl:
 	return err;
 }
 
+static void report_leaks(void)
+{
+	static const char *const names[__MVS_OBJ_N] = {
+		[MVS_OBJ_DP] = "datapaths",
+		[MVS_OBJ_VPORT] = "vports",
+		[MVS_OBJ_FLOW] = "flows",
+		[MVS_OBJ_MASK] = "masks",
+		[MVS_OBJ_ACTIONS] = "action lists",
+	};
+	int i, n;
+
+	for (i = 0; i < __MVS_OBJ_N; i++) {
+		n = atomic_read(&mvs_objs[i]);
+		if (n)
+			pr_err("microvs: leaked %d %s\n", n, names[i]);
+	}
+}
+
 static void __exit mvs_exit(void)
 {
 	struct mvs_dp *dp;
@@ -357,6 +378,7 @@ static void __exit mvs_exit(void)
 	/* Every call_rcu() above has run, and queued the masks' work. */
 	rcu_barrier();
 	mvs_flow_tbl_exit();
+	report_leaks();
 	pr_info("microvs: datapath unloaded\n");
 }
 

@@ -57,6 +57,7 @@ struct mvs_vport *mvs_vport_alloc(const struct mvs_vport_ops *ops,
 		kfree(vport);
 		return ERR_PTR(-ENOMEM);
 	}
+	mvs_obj_new(MVS_OBJ_VPORT);
 	vport->dp = parms->dp;
 	vport->port_no = parms->port_no;
 	vport->upcall_pid = parms->upcall_pid;
@@ -70,6 +71,7 @@ void mvs_vport_free(struct mvs_vport *vport)
 		dev_put(vport->dev);
 	free_percpu(vport->stats);
 	kfree(vport);
+	mvs_obj_gone(MVS_OBJ_VPORT);
 }
 
 static void vport_free_rcu(struct rcu_head *rcu)

@@ -8,6 +8,8 @@
  */
 #include "kctl.h"
 
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <getopt.h>
 #include <linux/if_ether.h>
@@ -32,7 +34,9 @@ static const char usage[] =
 	"  add-if DP DEV[,type=T][,port=N] T: netdev internal vxlan gre "
 	"geneve\n"
 	"  del-if DP DEV\n"
-	"  add-flow DP KEY ACTIONS [UFID] install (dpctl syntax)\n"
+	"  add-flow DP KEY ACTIONS [UFID] install (dpctl syntax, plus a\n"
+	"                                 leading tunnel(...) in KEY and\n"
+	"                                 set(tunnel(...)) in ACTIONS)\n"
 	"  mod-flow DP UFID ACTIONS [clear]\n"
 	"  del-flow DP UFID               prints its final statistics\n"
 	"  del-flows DP\n"
@@ -40,6 +44,7 @@ static const char usage[] =
 	"  dump-flows [-m] DP\n"
 	"  execute DP KEY HEXFRAME ACTIONS (KEY gives in_port and metadata)\n"
 	"  listen DP [-n N] [-t SECS] [--per-port] [--hub] [-v]\n"
+	"         [--wait-file F]         (read nothing until F exists)\n"
 	"                                 print upcalls (--hub: answer each\n"
 	"                                 miss with a flood flow)\n"
 	"  keycheck DP PEERDEV            kernel keys against lib/flow\n"
@@ -384,22 +389,97 @@ parse_ufid(const char *s, struct mvs_ufid *ufid)
 		die("%s: not a ufid", s);
 }
 
+/* "tunnel(tun_id=N,src=IP,dst=IP,ttl=N,tos=N,tp_dst=N,flags(df|csum|key))"
+ * at the start of @s, which lib/flow's parser does not know: fills @tun
+ * (and @mask, all ones for each field given) and returns what follows
+ * the closing parenthesis and a comma, or @s when there is none. */
+static const char *
+parse_tunnel(const char *s, const char *prefix, struct mvs_key_tunnel *tun,
+	     struct mvs_key_tunnel *mask)
+{
+	size_t plen = strlen(prefix);
+	char buf[256], *save = NULL, *f;
+	const char *end = s + plen;
+	int depth = 0;
+
+	if (strncmp(s, prefix, plen))
+		return s;
+	/* The parenthesis that closes the prefix's first one. */
+	for (const char *p = s; *p; p++) {
+		depth += *p == '(';
+		depth -= *p == ')';
+		if (*p == ')' && !depth) {
+			end = p + 1;
+			break;
+		}
+	}
+	if (depth || end - s - (long)plen >= (long)sizeof buf)
+		die("%s: unterminated %s", s, prefix);
+	/* The fields, without the closing parentheses of the prefix. */
+	snprintf(buf, sizeof buf, "%.*s",
+		 (int)(end - s - (long)plen - (*prefix == 's' ? 2 : 1)),
+		 s + plen);
+	for (f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		unsigned long long v;
+		struct in_addr a;
+
+		if (sscanf(f, "tun_id=%lli", (long long *)&v) == 1) {
+			tun->tun_id = htobe64(v);
+			mask->tun_id = UINT64_MAX;
+		} else if (!strncmp(f, "src=", 4) && inet_aton(f + 4, &a)) {
+			tun->ipv4_src = a.s_addr;
+			mask->ipv4_src = UINT32_MAX;
+		} else if (!strncmp(f, "dst=", 4) && inet_aton(f + 4, &a)) {
+			tun->ipv4_dst = a.s_addr;
+			mask->ipv4_dst = UINT32_MAX;
+		} else if (sscanf(f, "ttl=%lli", (long long *)&v) == 1) {
+			tun->ttl = (uint8_t)v;
+			mask->ttl = 0xff;
+		} else if (sscanf(f, "tos=%lli", (long long *)&v) == 1) {
+			tun->tos = (uint8_t)v;
+			mask->tos = 0xff;
+		} else if (sscanf(f, "tp_dst=%lli", (long long *)&v) == 1) {
+			tun->tp_dst = htons((uint16_t)v);
+			mask->tp_dst = UINT16_MAX;
+		} else if (!strncmp(f, "flags(", 6)) {
+			if (strstr(f, "df"))
+				tun->flags |= MVS_TNL_F_DONT_FRAGMENT;
+			if (strstr(f, "csum"))
+				tun->flags |= MVS_TNL_F_CSUM;
+			if (strstr(f, "key"))
+				tun->flags |= MVS_TNL_F_KEY;
+			mask->flags = UINT16_MAX;
+		} else {
+			die("%s: unknown tunnel field", f);
+		}
+	}
+	return *end == ',' ? end + 1 : end;
+}
+
 static void
 parse_key(const char *s, struct mvs_key *key, struct mvs_key *mask)
 {
+	struct mvs_key_tunnel tun = { 0 }, tmask = { 0 };
 	char *err = NULL;
 
+	s = parse_tunnel(s, "tunnel(", &tun, &tmask);
 	if (odp_parse_key(s, NULL, key, mask, &err))
 		die("%s: %s", s, err ? err : "bad key");
+	key->tun = tun;
+	mask->tun = tmask;
 }
 
 static void
 parse_actions(const char *s, struct nlbuf *acts)
 {
+	struct mvs_key_tunnel tun = { 0 }, tmask = { 0 };
+	const char *rest = parse_tunnel(s, "set(tunnel(", &tun, &tmask);
 	char *err = NULL;
 
-	if (odp_parse_actions(s, NULL, acts, &err))
-		die("%s: %s", s, err ? err : "bad actions");
+	if (rest != s)
+		nl_put(acts, MVS_ACTION_ATTR_SET_TUNNEL, &tun, sizeof tun);
+	if (odp_parse_actions(rest, NULL, acts, &err))
+		die("%s: %s", rest, err ? err : "bad actions");
 }
 
 static int
@@ -573,6 +653,7 @@ struct listener {
 	bool verbose, hub;
 	struct ports ports;
 	size_t n, max;
+	size_t per_port[256]; /* upcalls by the index of the port in ports */
 	uint32_t installed[65536 / 32];
 };
 
@@ -652,6 +733,9 @@ on_upcall(struct nl_msg *msg, void *arg)
 	putchar('\n');
 	fflush(stdout);
 	l->n++;
+	for (size_t i = 0; i < l->ports.n; i++)
+		if (l->ports.p[i].no == key->meta.in_port)
+			l->per_port[i]++;
 	if (l->hub && gh->cmd == MVS_CMD_MISS)
 		hub_answer(l, key, nla_data(pkt), (size_t)nla_len(pkt));
 	return NL_OK;
@@ -691,12 +775,14 @@ cmd_listen(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "per-port", no_argument, NULL, 'p' },
 		{ "hub", no_argument, NULL, 'h' },
+		{ "wait-file", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct listener *l = xzalloc(sizeof *l);
 	struct nl_sock *socks[256];
 	struct pollfd pfd[256];
 	bool per_port = false;
+	const char *wait_file = NULL;
 	int secs = 5, c;
 	size_t ns = 0;
 
@@ -718,6 +804,9 @@ cmd_listen(int argc, char **argv)
 		case 'h':
 			l->hub = true;
 			break;
+		case 'w':
+			wait_file = optarg;
+			break;
 		default:
 			die("%s", usage);
 		}
@@ -737,6 +826,10 @@ cmd_listen(int argc, char **argv)
 		struct nl_msg *msg =
 			kctl_msg(&K, KF_DP, MVS_CMD_SET, 0, l->ifindex);
 
+		/* Every port's misses to the datapath's socket. */
+		for (size_t i = 0; i < l->ports.n; i++)
+			if (l->ports.p[i].pid)
+				set_port_pid(l->ifindex, l->ports.p[i].no, 0);
 		socks[ns] = upcall_socket(l);
 		nla_put_u32(msg, MVS_DP_ATTR_UPCALL_PID,
 			    nl_socket_get_local_port(socks[ns]));
@@ -746,6 +839,9 @@ cmd_listen(int argc, char **argv)
 	}
 	printf("listening\n");
 	fflush(stdout);
+	/* Upcalls queue in the sockets until @wait_file appears. */
+	while (wait_file && access(wait_file, F_OK))
+		usleep(20000);
 	for (size_t i = 0; i < ns; i++)
 		pfd[i] = (struct pollfd){ nl_socket_get_fd(socks[i]), POLLIN,
 					  0 };
@@ -763,6 +859,9 @@ cmd_listen(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ns; i++)
 		nl_socket_free(socks[i]);
+	for (size_t i = 0; i < l->ports.n; i++)
+		printf("upcalls port=%u count=%zu\n", l->ports.p[i].no,
+		       l->per_port[i]);
 	fprintf(stderr, "%zu upcalls\n", l->n);
 	free(l);
 	return 0;

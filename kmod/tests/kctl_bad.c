@@ -685,7 +685,9 @@ run_noadmin(struct ctx *x)
 		if (kctl_open(&k))
 			_exit(98);
 		x->k = &k;
-		_exit(run(x, noadmin, ARRAY_SIZE(noadmin)));
+		status = run(x, noadmin, ARRAY_SIZE(noadmin));
+		fflush(stdout);
+		_exit(status);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return 1;

@@ -69,7 +69,7 @@ mkdir -p "$OUT"
 # (Debian's kernel has SLUB_DEBUG, but no KASAN, kmemleak or lockdep);
 # page_poison: freed pages are poisoned and checked.
 SECONDS=0
-KMOD_APPEND="slub_debug=FZPU page_poison=1" \
+KMOD_APPEND="${KMOD_APPEND-slub_debug=FZPU page_poison=1}" \
 	"$HERE/run-in-guest.sh" -u -W -t 900 -o "$OUT" \
 	-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" \
 	"$OBJ/microvs.ko" "$HERE/guest/run-all.sh" "$@"

@@ -30,6 +30,18 @@ in_ns() {
 	ip netns exec kmod11-h$i "$@"
 }
 
+# bg FILE CMD...: runs CMD in the background, output to FILE, and returns
+# once CMD has said it is ready ("listening" or "sniffing").
+bg() {
+	local out=$1
+	shift
+	"$@" >"$out" 2>&1 &
+	while ! grep -Eq '^(listening|sniffing)' "$out" 2>/dev/null; do
+		kill -0 $! 2>/dev/null || return 1
+		sleep 0.05
+	done
+}
+
 mac() { printf '02:00:00:00:00:%02x' "$1"; }
 
 # hosts N: namespaces kmod11-h1..hN, each with a veth hI (192.0.2.I/24,

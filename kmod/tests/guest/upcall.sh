@@ -6,8 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 new_dp
 hosts 2
-$K listen $DP -n 1 -t 10 >/tmp/k11-up 2>&1 &
-sleep 1
+bg /tmp/k11-up $K listen $DP -n 1 -t 10
 in_ns 1 ping -c 1 -W 1 -q 192.0.2.2 >/dev/null
 wait
 cat /tmp/k11-up
@@ -15,8 +14,7 @@ expect "a miss from port 1 reached userspace" \
 	grep -q 'upcall miss port=1 len=42 eth_type=0x0806' /tmp/k11-up
 expect "counted as missed" [ "$(dp_counter missed)" -ge 1 ]
 
-$K listen $DP --hub -t 3 >/tmp/k11-hub 2>&1 &
-sleep 1
+bg /tmp/k11-hub $K listen $DP --hub -t 3
 expect "ping through the hub controller (upcall, install, execute)" \
 	in_ns 1 ping -c 3 -i 0.3 -W 3 -q 192.0.2.2
 wait
