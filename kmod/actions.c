@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * actions.c: datapath actions on a packet, the same semantics as the
- * userspace datapath (procs/upcalld/upcalld_actions.c): output (the last
+ * Datapath actions on a packet, the same semantics as the
+ * userspace datapath (procs/upcalld, its actions file): output (the last
  * one takes the skb, earlier ones send clones), trunc for the next
  * output, userspace, masked rewrites of Ethernet, IPv4, IPv6 and L4
  * headers with their checksums fixed, VLAN push and pop, recirculation,
@@ -45,7 +45,8 @@ static void masked_bytes(u8 *dst, const u8 *val, const u8 *mask, int n)
 }
 
 /* The offset just past the L4 checksum field the pseudo-header of @pkt
- * covers (TCP, UDP, ICMPv6), or 0 when there is none in the packet. */
+ * covers (TCP, UDP, ICMPv6), or 0 when there is none in the packet.
+ */
 static unsigned int l4_csum_end(const struct sk_buff *skb,
 				const struct mvs_pkt *pkt, bool ipv6)
 {
@@ -73,7 +74,8 @@ static unsigned int l4_csum_end(const struct sk_buff *skb,
 }
 
 /* The L4 checksum field (writable up to @end), or NULL: none, or a UDP
- * packet sent without a checksum, which keeps none. */
+ * packet sent without a checksum, which keeps none.
+ */
 static __sum16 *l4_csum(struct sk_buff *skb, const struct mvs_pkt *pkt,
 			unsigned int end)
 {
@@ -95,7 +97,8 @@ static void l4_csum_fix_udp(const struct mvs_pkt *pkt, __sum16 *sum)
 }
 
 /* Rewrites need no care for a complete receive checksum if there is none
- * to keep: the receiver verifies in software. */
+ * to keep: the receiver verifies in software.
+ */
 static int make_writable(struct sk_buff *skb, unsigned int len)
 {
 	int err = skb_ensure_writable(skb, len);
@@ -328,7 +331,8 @@ static void set_meta(struct sk_buff *skb, struct mvs_pkt *pkt,
 }
 
 /* Sends @skb (taken; NULL when a clone failed) through port @port_no,
- * cut to @trunc bytes if that is shorter. */
+ * cut to @trunc bytes if that is shorter.
+ */
 static void do_output(struct mvs_dp *dp, struct sk_buff *skb,
 		      const struct mvs_pkt *pkt, u32 port_no, u32 trunc)
 {
@@ -413,7 +417,8 @@ static void do_sample(struct mvs_dp *dp, struct sk_buff *skb,
 }
 
 /* Looks @skb (taken; NULL when a clone failed) up again with recirc_id
- * @id and runs what it finds. */
+ * @id and runs what it finds.
+ */
 static void do_recirc(struct mvs_dp *dp, struct sk_buff *skb,
 		      const struct mvs_pkt *pkt, u32 id, u32 upcall_pid)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dp_genl_dp.c: the "mvs_datapath" generic netlink family: create,
+ * The "mvs_datapath" generic netlink family: create,
  * delete, get (or dump) and set datapaths.  A datapath is named by
  * mvs_header.dp_ifindex (its local port) or, when that is zero, by
  * MVS_DP_ATTR_NAME.  Changes need CAP_NET_ADMIN.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dp_genl_flow.c: the "mvs_flow" generic netlink family: install (NEW,
+ * The "mvs_flow" generic netlink family: install (NEW,
  * with MVS_FLOW_F_CREATE and/or MVS_FLOW_F_MODIFY), modify (SET), delete
  * (DEL: one flow by ufid, with its final statistics, or every flow), get
  * and dump megaflows of the datapath mvs_header.dp_ifindex.  Changes
@@ -39,7 +39,8 @@ static size_t flow_msg_size(const struct mvs_flow_actions *acts)
 }
 
 /* A whole flow, or with @brief only its ufid and statistics (deletes).
- * mvs_mutex or RCU. */
+ * mvs_mutex or RCU.
+ */
 static int flow_fill(struct sk_buff *skb, struct mvs_dp *dp,
 		     struct mvs_flow *flow, bool brief, bool clear,
 		     u32 portid, u32 seq, u32 flags, u8 cmd)
@@ -66,7 +67,8 @@ static int flow_fill(struct sk_buff *skb, struct mvs_dp *dp,
 			goto cancel;
 	}
 	/* Last, so that a dump that runs out of room reads nothing twice
-	 * and clears nothing it did not send. */
+	 * and clears nothing it did not send.
+	 */
 	if (nla_total_size(sizeof(stats)) > skb_tailroom(skb))
 		goto cancel;
 	mvs_flow_stats_get(flow, &stats, clear);
@@ -102,7 +104,8 @@ static int send_reply(struct genl_info *info, struct sk_buff *reply, int err)
 }
 
 /* NEW and SET: @flags says whether the flow may be created, modified or
- * both. */
+ * both.
+ */
 static int flow_put(struct genl_info *info, u32 flags)
 {
 	struct nlattr **a = info->attrs;
@@ -228,8 +231,10 @@ static int flow_cmd_get(struct sk_buff *skb, struct genl_info *info)
 	if (!dp) {
 		err = -ENODEV;
 	} else {
-		flow = mvs_flow_tbl_find_ufid(&dp->table,
-				nla_data(info->attrs[MVS_FLOW_ATTR_UFID]));
+		const struct mvs_ufid *ufid =
+			nla_data(info->attrs[MVS_FLOW_ATTR_UFID]);
+
+		flow = mvs_flow_tbl_find_ufid(&dp->table, ufid);
 		err = flow ? flow_reply(info, dp, flow, false, false,
 					MVS_CMD_GET, &reply) : -ENOENT;
 	}
@@ -238,7 +243,8 @@ static int flow_cmd_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Every flow, in the order of their ids; cb->args[0] is the id to resume
- * at. */
+ * at.
+ */
 static int flow_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long id = cb->args[0];

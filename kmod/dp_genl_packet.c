@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dp_genl_packet.c: the "mvs_packet" generic netlink family.  Upcalls go
+ * The "mvs_packet" generic netlink family.  Upcalls go
  * from the datapath to a netlink port (MVS_CMD_MISS, MVS_CMD_ACTION), as
  * unicast messages that never block: a port whose socket is full loses
  * the packet (n_lost), and since every vport may have its own port, a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dp_genl_vport.c: the "mvs_vport" generic netlink family: add, delete,
+ * The "mvs_vport" generic netlink family: add, delete,
  * get (or dump) and set a datapath's ports.  The datapath is
  * mvs_header.dp_ifindex; a port is MVS_VPORT_ATTR_PORT_NO within it, or
  * MVS_VPORT_ATTR_NAME (its device).  Changes need CAP_NET_ADMIN.
@@ -74,7 +74,8 @@ static int vport_reply(struct genl_info *info, struct mvs_vport *vport, u8 cmd,
 
 /* The port a request names (mvs_mutex held): by number within the
  * header's datapath, or by device name (and then in that datapath, if
- * the header names one).  ERR_PTR(-ENODEV) when there is none. */
+ * the header names one).  ERR_PTR(-ENODEV) when there is none.
+ */
 static struct mvs_vport *vport_from_request(struct genl_info *info)
 {
 	const struct mvs_header *hdr = mvs_info_hdr(info);
@@ -99,8 +100,9 @@ static struct mvs_vport *vport_from_request(struct genl_info *info)
 		if (vport && dp && vport->dp != dp)
 			vport = NULL;
 	} else if (a[MVS_VPORT_ATTR_PORT_NO] && dp) {
-		vport = mvs_vport_lookup(dp, nla_get_u32(
-					 a[MVS_VPORT_ATTR_PORT_NO]));
+		u32 port_no = nla_get_u32(a[MVS_VPORT_ATTR_PORT_NO]);
+
+		vport = mvs_vport_lookup(dp, port_no);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "no port number or name");
 		return ERR_PTR(-EINVAL);
@@ -205,7 +207,8 @@ static int vport_cmd_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Every port of the header's datapath; cb->args[0] is the bucket and
- * cb->args[1] the index in it to resume at. */
+ * cb->args[1] the index in it to resume at.
+ */
 static int vport_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	long bucket = cb->args[0], skip = cb->args[1];
@@ -255,9 +258,10 @@ static int vport_cmd_set(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(vport)) {
 		err = PTR_ERR(vport);
 	} else {
-		if (info->attrs[MVS_VPORT_ATTR_UPCALL_PID])
-			WRITE_ONCE(vport->upcall_pid, nla_get_u32(
-				   info->attrs[MVS_VPORT_ATTR_UPCALL_PID]));
+		struct nlattr *pid = info->attrs[MVS_VPORT_ATTR_UPCALL_PID];
+
+		if (pid)
+			WRITE_ONCE(vport->upcall_pid, nla_get_u32(pid));
 		err = vport_reply(info, vport, MVS_CMD_SET, &reply);
 	}
 	mvs_unlock();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flow.c: packet bytes to struct mvs_key, the same function as userspace's
+ * Packet bytes to struct mvs_key, the same function as userspace's
  * flow_extract() (lib/flow/flow_extract.c, the reference): every read is
  * checked against what is left of the packet, a header cut short stops
  * the extraction there (MVS_FLOW_TRUNCATED), a header whose fields
@@ -62,7 +62,8 @@ static __be16 rd16(const u8 *p)
 
 /* Up to two VLAN tags (an accelerated one first), then the Ethernet type,
  * the 802.3 LLC/SNAP type, or MVS_ETH_TYPE_NONE.  A tag is taken only when
- * the type after it is there too. */
+ * the type after it is there too.
+ */
 static int parse_l2_5(struct cur *c, struct mvs_key_hdr *h,
 		      const struct sk_buff *skb)
 {
@@ -272,7 +273,8 @@ static int parse_ipv4(struct cur *c, struct mvs_key_hdr *h)
 }
 
 /* Walks the IPv6 extension headers; nw_proto ends as the upper layer, or
- * IPPROTO_FRAGMENT for a later fragment. */
+ * IPPROTO_FRAGMENT for a later fragment.
+ */
 static int parse_ipv6_ext(struct cur *c, struct mvs_key_hdr *h)
 {
 	for (;;) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * flow.h: a packet's flow key (struct mvs_key of the uAPI) and the 5-tuple
+ * A packet's flow key (struct mvs_key of the uAPI) and the 5-tuple
  * hash, computed exactly as userspace's lib/flow does.
  */
 #ifndef MVS_FLOW_H
@@ -13,7 +13,8 @@
 struct mvs_pkt;
 
 /* What mvs_flow_extract() says about the packet, as userspace's
- * enum flow_status: 0 when every header it announced was whole. */
+ * enum flow_status: 0 when every header it announced was whole.
+ */
 enum mvs_flow_status {
 	MVS_FLOW_OK = 0,
 	MVS_FLOW_TRUNCATED = 1,
@@ -30,7 +31,8 @@ enum mvs_flow_status {
 enum mvs_flow_status mvs_flow_extract(struct sk_buff *skb, struct mvs_pkt *pkt);
 
 /* The symmetric 5-tuple hash of @key (userspace's flow_hash_5tuple()):
- * what MVS_ACTION_ATTR_HASH puts in dp_hash. */
+ * what MVS_ACTION_ATTR_HASH puts in dp_hash.
+ */
 u32 mvs_flow_hash_5tuple(const struct mvs_key *key, u32 basis);
 
 #endif /* MVS_FLOW_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flow_netlink.c: what userspace sends beyond what the generic netlink
+ * What userspace sends beyond what the generic netlink
  * policies check: action lists (known types, exact payload sizes, nested
  * lists well formed and at most MVS_NEST_MAX deep, ports in range) and
  * keys whose tunnel options lie about their length.  The same policy as
@@ -37,7 +37,8 @@ static const int action_len[__MVS_ACTION_ATTR_MAX] = {
 static int check_list(const struct nlattr *attrs, int len, int depth);
 
 /* Every attribute of a nested list is whole, with nothing after the
- * last. */
+ * last.
+ */
 static int check_nested_shape(const struct nlattr *attr)
 {
 	const struct nlattr *a;

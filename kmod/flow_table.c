@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flow_table.c: the megaflow table of flow_table.h: a masks array, one
+ * The megaflow table of flow_table.h: a masks array, one
  * rhashtable per mask keyed by the masked key (hashing and comparing only
  * the words the mask uses), a per-CPU mask cache, an index by ufid and an
  * xarray that gives dumps a stable order.
@@ -162,7 +162,8 @@ void mvs_flow_tbl_destroy(struct mvs_flow_table *tbl)
 	mvs_assert_locked();
 	mvs_flow_tbl_flush(tbl);
 	/* The ufid index is read only under mvs_mutex; the rest is read by
-	 * the packet path and goes after a grace period. */
+	 * the packet path and goes after a grace period.
+	 */
 	rhashtable_destroy(&tbl->ufids);
 	xa_destroy(&tbl->flows);
 	/* Masks are left only when a smaller array could not be had. */
@@ -234,7 +235,8 @@ struct mvs_flow *mvs_flow_tbl_find_ufid(struct mvs_flow_table *tbl,
 }
 
 /* Replaces the masks array with a copy that has @add appended or @del
- * taken out (order kept). */
+ * taken out (order kept).
+ */
 static int masks_replace(struct mvs_flow_table *tbl, struct mvs_mask *add,
 			 struct mvs_mask *del)
 {
@@ -313,7 +315,8 @@ static void mask_put(struct mvs_flow_table *tbl, struct mvs_mask *mask)
 	if (--mask->ref)
 		return;
 	/* Without memory for a smaller array the mask stays, empty; it
-	 * goes with the table. */
+	 * goes with the table.
+	 */
 	if (masks_replace(tbl, NULL, mask)) {
 		mask->ref = 1;
 		return;
@@ -371,7 +374,8 @@ int mvs_flow_tbl_insert(struct mvs_flow_table *tbl,
 	RCU_INIT_POINTER(flow->acts, acts);
 
 	/* The packet path sees the flow from the moment it enters its
-	 * mask's table, so that comes last. */
+	 * mask's table, so that comes last.
+	 */
 	err = xa_alloc_cyclic(&tbl->flows, &flow->id, flow, xa_limit_32b,
 			      &tbl->next_id, GFP_KERNEL);
 	if (err < 0)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * flow_table.h: the megaflow table.  Flows are (key & mask, mask,
+ * The megaflow table.  Flows are (key & mask, mask,
  * actions); every distinct mask has its own hash table of the flows that
  * use it, and the masks sit in an array that a lookup walks in order.  A
  * small per-CPU cache in front remembers, by the packet's hash, which
@@ -54,7 +54,8 @@ struct mvs_mask_array {
 };
 
 /* One entry of the mask cache: packets of hash @hash last matched the
- * mask at index @index of the masks array. */
+ * mask at index @index of the masks array.
+ */
 struct mvs_mask_cache_entry {
 	u32 hash;
 	u32 index;
@@ -111,15 +112,18 @@ struct mvs_flow_table {
 };
 
 /* Sets up an empty table with a mask cache of @cache_size entries per
- * CPU.  -ENOMEM.  Process context. */
+ * CPU.  -ENOMEM.  Process context.
+ */
 int mvs_flow_tbl_init(struct mvs_flow_table *tbl, u32 cache_size);
 /* Removes every flow and frees the table after a grace period's worth of
- * deferred work (mvs_mutex held). */
+ * deferred work (mvs_mutex held).
+ */
 void mvs_flow_tbl_destroy(struct mvs_flow_table *tbl);
 
 /* The flow matching @key, or NULL.  @hash is the packet's hash for the
  * mask cache (0: skip the cache).  Adds the masks probed to
- * *@n_mask_hit and sets *@cache_hit when the cache answered.  RCU. */
+ * *@n_mask_hit and sets *@cache_hit when the cache answered.  RCU.
+ */
 struct mvs_flow *mvs_flow_tbl_lookup(struct mvs_flow_table *tbl,
 				     const struct mvs_key *key, u32 hash,
 				     u32 *n_mask_hit, bool *cache_hit);
@@ -130,7 +134,8 @@ struct mvs_flow *mvs_flow_tbl_find_ufid(struct mvs_flow_table *tbl,
 
 /* Installs a flow: @key (masked here), @mask, @acts (taken on success).
  * -EEXIST when the ufid or the same key and mask exists, -EFBIG at the
- * flow limit, -ENOMEM.  mvs_mutex held. */
+ * flow limit, -ENOMEM.  mvs_mutex held.
+ */
 int mvs_flow_tbl_insert(struct mvs_flow_table *tbl,
 			const struct mvs_ufid *ufid,
 			const struct mvs_key *key, const struct mvs_key *mask,
@@ -143,25 +148,29 @@ void mvs_flow_tbl_remove(struct mvs_flow_table *tbl, struct mvs_flow *flow);
 void mvs_flow_tbl_flush(struct mvs_flow_table *tbl);
 
 /* Replaces the mask cache with one of @size entries per CPU (a power of
- * two up to MVS_MASK_CACHE_MAX, or 0).  -EINVAL, -ENOMEM.  mvs_mutex. */
+ * two up to MVS_MASK_CACHE_MAX, or 0).  -EINVAL, -ENOMEM.  mvs_mutex.
+ */
 int mvs_flow_tbl_set_cache_size(struct mvs_flow_table *tbl, u32 size);
 u32 mvs_flow_tbl_cache_size(struct mvs_flow_table *tbl);
 u32 mvs_flow_tbl_n_masks(struct mvs_flow_table *tbl);
 
 /* Replaces @flow's actions with @acts (taken); the old ones are freed
- * after a grace period.  mvs_mutex held. */
+ * after a grace period.  mvs_mutex held.
+ */
 void mvs_flow_set_actions(struct mvs_flow *flow, struct mvs_flow_actions *acts);
 
 /* Counts a hit of @len bytes with TCP flags @tcp_flags. */
 void mvs_flow_stats_update(struct mvs_flow *flow, unsigned int len,
 			   __be16 tcp_flags);
 /* Reads (and, with @clear, zeroes) the statistics, with used_ms in
- * CLOCK_MONOTONIC milliseconds as the uAPI says. */
+ * CLOCK_MONOTONIC milliseconds as the uAPI says.
+ */
 void mvs_flow_stats_get(struct mvs_flow *flow, struct mvs_flow_stats *stats,
 			bool clear);
 
 /* Frees what the table's deferred work still holds; module exit, after
- * rcu_barrier(). */
+ * rcu_barrier().
+ */
 void mvs_flow_tbl_exit(void);
 int mvs_flow_tbl_module_init(void);
 

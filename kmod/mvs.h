@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mvs.h: the microvs datapath's objects and the calls between its files.
+ * The microvs datapath's objects and the calls between its files.
  * include/uapi/microvs_dp.h is the contract with userspace; nothing here
  * crosses the kernel boundary.
  *
@@ -27,13 +27,17 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+/* The kernel's own API changes, by the release that made them. */
+#define MVS_KERNEL_AT_LEAST(major, minor) \
+	(KERNEL_VERSION(major, minor, 0) <= LINUX_VERSION_CODE)
+
 /* Headers that moved. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if MVS_KERNEL_AT_LEAST(6, 12)
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#if MVS_KERNEL_AT_LEAST(6, 5)
 #include <net/gso.h>
 #endif
 
@@ -47,7 +51,8 @@
 #define MVS_RECURSION_LIMIT 6	  /* recirc, clone and sample, at run time */
 
 /* Per-CPU lookup counters of a datapath (struct mvs_dp_stats less the
- * counts of flows and masks, which the table keeps). */
+ * counts of flows and masks, which the table keeps).
+ */
 struct mvs_dp_pcpu_stats {
 	u64 n_hit;
 	u64 n_missed;
@@ -81,7 +86,8 @@ struct mvs_vport;
 struct ip_tunnel_info;
 
 /* What a packet's actions run with: the datapath, the key as the actions
- * so far left it, and where upcalls go. */
+ * so far left it, and where upcalls go.
+ */
 struct mvs_pkt {
 	struct mvs_key key;
 	bool l4;	/* skb's transport header is valid (flow.c) */
@@ -90,7 +96,8 @@ struct mvs_pkt {
 extern struct mutex mvs_mutex;
 
 /* Objects alive, by kind: the module reports any left at unload (a leak
- * check where the kernel has no kmemleak). */
+ * check where the kernel has no kmemleak).
+ */
 enum mvs_obj {
 	MVS_OBJ_DP,
 	MVS_OBJ_VPORT,
@@ -127,7 +134,7 @@ static inline void mvs_unlock(void)
 /* The struct mvs_header of a request (genl_info_userhdr() since 6.6). */
 static inline const struct mvs_header *mvs_info_hdr(const struct genl_info *info)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if MVS_KERNEL_AT_LEAST(6, 6)
 	return genl_info_userhdr(info);
 #else
 	return info->userhdr;
@@ -141,7 +148,8 @@ static inline const struct mvs_header *mvs_dump_hdr(struct netlink_callback *cb)
 }
 
 /* A device name userspace may choose: what the core accepts, without
- * the '%' that would make it a pattern. */
+ * the '%' that would make it a pattern.
+ */
 static inline bool mvs_name_ok(const char *name)
 {
 	return dev_valid_name(name) && !strchr(name, '%');
@@ -150,12 +158,14 @@ static inline bool mvs_name_ok(const char *name)
 /* mvs_main.c: datapaths and the packet path. */
 
 /* The datapath whose local port has ifindex @ifindex, or NULL.  Caller
- * holds mvs_mutex or rcu_read_lock. */
+ * holds mvs_mutex or rcu_read_lock.
+ */
 struct mvs_dp *mvs_dp_by_ifindex(int ifindex);
 /* The datapath named @name, or NULL (mvs_mutex or RCU). */
 struct mvs_dp *mvs_dp_by_name(const char *name);
 /* The datapath a request names: mvs_header.dp_ifindex, or, when that is
- * zero and @name_attr is given, its name (mvs_mutex or RCU). */
+ * zero and @name_attr is given, its name (mvs_mutex or RCU).
+ */
 struct mvs_dp *mvs_dp_from_request(const struct mvs_header *hdr,
 				   const struct nlattr *name_attr);
 /* The local port's device name (mvs_mutex or RCU). */
@@ -164,10 +174,12 @@ const char *mvs_dp_name(const struct mvs_dp *dp);
 int mvs_dp_ifindex(const struct mvs_dp *dp);
 
 /* Creates datapath @name with its local port; -EEXIST if a device of that
- * name exists, -ENOMEM.  mvs_mutex held; takes RTNL. */
+ * name exists, -ENOMEM.  mvs_mutex held; takes RTNL.
+ */
 int mvs_dp_create(const char *name, u32 upcall_pid, struct mvs_dp **dpp);
 /* Removes @dp, its vports (internal devices deleted) and its flows.
- * mvs_mutex held; takes RTNL. */
+ * mvs_mutex held; takes RTNL.
+ */
 void mvs_dp_destroy(struct mvs_dp *dp);
 /* Iterates datapaths (mvs_mutex or RCU). */
 struct mvs_dp *mvs_dp_next(struct mvs_dp *prev);
@@ -176,28 +188,33 @@ void mvs_dp_get_stats(struct mvs_dp *dp, struct mvs_dp_stats *stats);
 
 /* A packet from @vport enters the datapath: extracts its key (with the
  * tunnel metadata @tun, NULL for none), looks it up, runs the flow's
- * actions or upcalls a miss.  Takes @skb.  RCU held, bottom halves off. */
+ * actions or upcalls a miss.  Takes @skb.  RCU held, bottom halves off.
+ */
 void mvs_dp_receive(struct mvs_vport *vport, struct sk_buff *skb,
 		    const struct ip_tunnel_info *tun);
 /* Runs @acts on @skb, whose metadata and tunnel key come from @key and
  * whose headers are extracted again from the packet (the execute
- * command).  Takes @skb.  RCU held, bottom halves off. */
+ * command).  Takes @skb.  RCU held, bottom halves off.
+ */
 int mvs_dp_execute(struct mvs_dp *dp, struct sk_buff *skb,
 		   const struct mvs_key *key, const struct mvs_flow_actions *acts);
 /* Looks @pkt up again after a recirculation and runs what it finds.
- * Takes @skb.  RCU held, bottom halves off. */
+ * Takes @skb.  RCU held, bottom halves off.
+ */
 void mvs_dp_process(struct mvs_dp *dp, struct sk_buff *skb,
 		    struct mvs_pkt *pkt, u32 upcall_pid);
 
 /* Per-CPU packet contexts for nested processing (recirc, clone, sample):
  * mvs_level_enter() returns the next free one, or NULL when
  * MVS_RECURSION_LIMIT levels are in use; each successful enter is paired
- * with mvs_level_exit().  Bottom halves off. */
+ * with mvs_level_exit().  Bottom halves off.
+ */
 struct mvs_pkt *mvs_level_enter(void);
 void mvs_level_exit(void);
 
 /* actions.c: runs @acts on @skb (taken) for @pkt, whose key the actions
- * update as they go (as userspace does).  RCU held, bottom halves off. */
+ * update as they go (as userspace does).  RCU held, bottom halves off.
+ */
 void mvs_execute_actions(struct mvs_dp *dp, struct sk_buff *skb,
 			 struct mvs_pkt *pkt, const struct nlattr *acts,
 			 int len, u32 upcall_pid);
@@ -208,13 +225,15 @@ void mvs_execute_actions(struct mvs_dp *dp, struct sk_buff *skb,
  * and copies it into a new struct mvs_flow_actions (*@out, kfree'd by the
  * caller or the flow).  -EINVAL for anything malformed, -EOPNOTSUPP for
  * an action only the userspace datapath has, -EMSGSIZE above
- * MVS_MAX_ACTIONS_LEN. */
+ * MVS_MAX_ACTIONS_LEN.
+ */
 int mvs_actions_copy(const struct nlattr *attr, struct mvs_flow_actions **out);
 /* Frees actions now, or after a grace period. */
 void mvs_actions_free(struct mvs_flow_actions *acts);
 void mvs_actions_free_rcu(struct mvs_flow_actions *acts);
 /* Checks a key from userspace beyond its size: tunnel options length.
- * -EINVAL if it lies. */
+ * -EINVAL if it lies.
+ */
 int mvs_key_check(const struct mvs_key *key);
 
 /* dp_genl_packet.c: upcalls. */
@@ -223,7 +242,8 @@ int mvs_key_check(const struct mvs_key *key);
  * (MVS_CMD_MISS or MVS_CMD_ACTION) with @userdata (may be NULL).  GSO
  * packets go up segment by segment, VLAN tags inline, checksums
  * complete.  0, -ENOTCONN without a port, or the netlink error (the
- * socket is full: -EAGAIN).  Atomic context. */
+ * socket is full: -EAGAIN).  Atomic context.
+ */
 int mvs_upcall(struct mvs_dp *dp, struct sk_buff *skb,
 	       const struct mvs_key *key, u32 portid, u8 cmd,
 	       const struct nlattr *userdata);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mvs_main.c: the microvs datapath module: its init and exit, datapath
+ * The microvs datapath module: its init and exit, datapath
  * objects (a megaflow table, ports, counters) and the packet path that
  * every vport feeds: key extraction, lookup, actions or a miss upcall.
  *
@@ -20,6 +20,7 @@
 #include "flow.h"
 #include "vport.h"
 
+/* Serialises every change (mvs.h, "Locking"). */
 DEFINE_MUTEX(mvs_mutex);
 atomic_t mvs_objs[__MVS_OBJ_N];
 
@@ -217,7 +218,8 @@ void mvs_dp_process(struct mvs_dp *dp, struct sk_buff *skb,
 	bool cache_hit;
 
 	/* The mask cache is keyed by the 5-tuple hash, as in userspace;
-	 * a wrong guess only costs one probe. */
+	 * a wrong guess only costs one probe.
+	 */
 	hash = mvs_flow_hash_5tuple(&pkt->key, pkt->key.meta.recirc_id) ?: 1;
 	flow = mvs_flow_tbl_lookup(&dp->table, &pkt->key, hash, &n_mask_hit,
 				   &cache_hit);
@@ -279,7 +281,8 @@ void mvs_dp_receive(struct mvs_vport *vport, struct sk_buff *skb,
 	else
 		memset(&key->tun, 0, sizeof(key->tun));
 	/* The tunnel metadata is in the key now; a route from the host
-	 * stack means nothing past this point. */
+	 * stack means nothing past this point.
+	 */
 	skb_dst_drop(skb);
 	mvs_flow_extract(skb, pkt);
 	mvs_dp_process(vport->dp, skb, pkt, vport_upcall_pid(vport->dp, vport));

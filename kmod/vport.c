@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vport.c: what every vport type shares: numbering and lookup within a
+ * What every vport type shares: numbering and lookup within a
  * datapath, statistics, the way into and out of the datapath, and the
  * netdevice notifier that takes a port out when its device goes away.
  */
@@ -143,7 +143,8 @@ struct mvs_vport *mvs_vport_from_dev(const struct net_device *dev)
 }
 
 /* The packet's length above the Ethernet header, a VLAN tag not counted,
- * as the MTU counts it. */
+ * as the MTU counts it.
+ */
 static unsigned int packet_length(const struct sk_buff *skb)
 {
 	unsigned int len = skb->len - ETH_HLEN;
@@ -224,7 +225,8 @@ void mvs_vport_get_stats(struct mvs_vport *vport, struct mvs_port_stats *stats)
 
 /* A device under a vport is going away: the notifier (RTNL held) detaches
  * it at once, and this work, which may take mvs_mutex, removes the vports
- * left without a device. */
+ * left without a device.
+ */
 static void detached_work_fn(struct work_struct *work)
 {
 	struct mvs_dp *dp = NULL;

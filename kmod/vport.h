@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vport.h: a datapath's ports.  Each type (vport_netdev.c,
+ * A datapath's ports.  Each type (vport_netdev.c,
  * vport_internal.c, vport_tunnel.c) fills a struct mvs_vport_ops; vport.c
  * numbers ports, finds them, counts their packets and hands what they
  * receive to the datapath.
@@ -85,23 +85,28 @@ void mvs_vport_free_rcu(struct mvs_vport *vport);
  * number @parms->port_no (or the lowest free one if MVS_PORT_NONE).
  * -EBUSY: the number is taken; -EFBIG: none is free; -EINVAL: a type
  * this module does not have; else the type's create errors.  mvs_mutex
- * held; takes RTNL. */
+ * held; takes RTNL.
+ */
 struct mvs_vport *mvs_vport_add(const struct mvs_vport_parms *parms);
 /* Removes @vport from its datapath and destroys it.  mvs_mutex held;
- * takes RTNL unless @rtnl_held. */
+ * takes RTNL unless @rtnl_held.
+ */
 void mvs_vport_del(struct mvs_vport *vport, bool rtnl_held);
 
 /* Port @port_no of @dp, or NULL (mvs_mutex or RCU). */
 struct mvs_vport *mvs_vport_lookup(const struct mvs_dp *dp, u32 port_no);
 /* The vport that owns device @dev (rx_handler data or internal device),
- * or NULL (RTNL or RCU). */
+ * or NULL (RTNL or RCU).
+ */
 struct mvs_vport *mvs_vport_from_dev(const struct net_device *dev);
 
 /* Transmits @skb (taken) through @vport, counting it; drops it when the
- * device is down or the packet exceeds its MTU.  RCU, bottom halves off. */
+ * device is down or the packet exceeds its MTU.  RCU, bottom halves off.
+ */
 void mvs_vport_send(struct mvs_vport *vport, struct sk_buff *skb);
 /* Counts and hands a packet from @vport to the datapath.  Takes @skb,
- * whose data starts at the Ethernet header. */
+ * whose data starts at the Ethernet header.
+ */
 void mvs_vport_receive(struct mvs_vport *vport, struct sk_buff *skb,
 		       const struct ip_tunnel_info *tun);
 void mvs_vport_count_rx_drop(struct mvs_vport *vport);
@@ -119,7 +124,8 @@ extern const struct mvs_vport_ops mvs_gre_vport_ops;
 extern const struct mvs_vport_ops mvs_geneve_vport_ops;
 
 /* vport_netdev.c, shared with the tunnel types: attach to / detach from
- * an existing device (rx_handler, promiscuous mode). */
+ * an existing device (rx_handler, promiscuous mode).
+ */
 struct mvs_vport *mvs_netdev_create(const struct mvs_vport_ops *ops,
 				    const struct mvs_vport_parms *parms);
 void mvs_netdev_detach(struct mvs_vport *vport);
@@ -128,7 +134,8 @@ void mvs_netdev_send(struct mvs_vport *vport, struct sk_buff *skb);
 bool mvs_netdev_is_vport(const struct net_device *dev);
 
 /* vport_tunnel.c: the tunnel key of received metadata, and the metadata
- * to send with (-EINVAL: @k has no tunnel, its ttl is zero; -ENOMEM). */
+ * to send with (-EINVAL: @k has no tunnel, its ttl is zero; -ENOMEM).
+ */
 void mvs_tunnel_key_from_info(struct mvs_key_tunnel *k,
 			      const struct ip_tunnel_info *info);
 int mvs_tunnel_set_dst(struct sk_buff *skb, const struct mvs_key_tunnel *k);

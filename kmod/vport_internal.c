@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vport_internal.c: a net device the datapath owns (the datapath's local
+ * A net device the datapath owns (the datapath's local
  * port, and internal ports).  What the host stack transmits on it enters
  * the datapath as received on the port; what the datapath outputs to the
  * port the host stack receives.  The device has no rtnl_link_ops, so only
@@ -96,7 +96,7 @@ static void internal_setup(struct net_device *dev)
 	dev->vlan_features = dev->features;
 	dev->hw_features = dev->features;
 	dev->features |= NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if MVS_KERNEL_AT_LEAST(6, 12)
 	dev->lltx = true;
 	dev->netns_local = true;
 #else
@@ -161,7 +161,8 @@ static void internal_destroy(struct mvs_vport *vport)
 	dev_set_promiscuity(vport->dev, -1);
 	unregister_netdevice(vport->dev);
 	/* Our reference goes after the grace period; the unregistration
-	 * completes when RTNL is released and waits for it. */
+	 * completes when RTNL is released and waits for it.
+	 */
 	mvs_vport_free_rcu(vport);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vport_netdev.c: a vport on an existing Ethernet device ("system" in
+ * A vport on an existing Ethernet device ("system" in
  * Open vSwitch's words).  An rx_handler takes every frame the device
  * receives into the datapath; the device is put in promiscuous mode and
  * its LRO turned off (merged frames cannot be forwarded).  Output is

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vport_tunnel.c: VXLAN, GRE and Geneve ports through the kernel's own
+ * VXLAN, GRE and Geneve ports through the kernel's own
  * devices in metadata mode ("external"/collect_md), which tunneld
  * creates.  A port is a netdev vport on such a device: what it receives
  * carries the outer header as tunnel metadata (key.tun); what the
@@ -17,12 +17,18 @@
 #include "vport.h"
 
 /* tun_flags became a bitmap in 6.10. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#define TUN_FLAGS_DECLARE(f) IP_TUNNEL_DECLARE_FLAGS(f) = { }
+#if MVS_KERNEL_AT_LEAST(6, 10)
+struct tun_flags {
+	IP_TUNNEL_DECLARE_FLAGS(f);
+};
+
 #define TUN_TEST(f, name) test_bit(IP_TUNNEL_##name##_BIT, f)
 #define TUN_SET(f, name) __set_bit(IP_TUNNEL_##name##_BIT, f)
 #else
-#define TUN_FLAGS_DECLARE(f) __be16 f = 0
+struct tun_flags {
+	__be16 f;
+};
+
 #define TUN_TEST(f, name) (!!((f) & TUNNEL_##name))
 #define TUN_SET(f, name) ((f) |= TUNNEL_##name)
 #endif
@@ -66,9 +72,9 @@ void mvs_tunnel_key_from_info(struct mvs_key_tunnel *k,
 
 int mvs_tunnel_set_dst(struct sk_buff *skb, const struct mvs_key_tunnel *k)
 {
+	struct tun_flags flags = { }, opt = { };
 	struct metadata_dst *md;
 	struct ip_tunnel_info *info;
-	TUN_FLAGS_DECLARE(flags);
 
 	if (!k->ttl)
 		return -EINVAL; /* no MVS_ACTION_ATTR_SET_TUNNEL before */
@@ -78,27 +84,25 @@ int mvs_tunnel_set_dst(struct sk_buff *skb, const struct mvs_key_tunnel *k)
 	info = &md->u.tun_info;
 	info->mode = IP_TUNNEL_INFO_TX;
 	if (k->flags & MVS_TNL_F_DONT_FRAGMENT)
-		TUN_SET(flags, DONT_FRAGMENT);
+		TUN_SET(flags.f, DONT_FRAGMENT);
 	if (k->flags & MVS_TNL_F_CSUM)
-		TUN_SET(flags, CSUM);
+		TUN_SET(flags.f, CSUM);
 	if (k->flags & MVS_TNL_F_KEY)
-		TUN_SET(flags, KEY);
+		TUN_SET(flags.f, KEY);
 	if (k->flags & MVS_TNL_F_OAM)
-		TUN_SET(flags, OAM);
+		TUN_SET(flags.f, OAM);
 	ip_tunnel_key_init(&info->key, k->ipv4_src, k->ipv4_dst, k->tos,
 			   k->ttl, 0, k->tp_src, k->tp_dst, k->tun_id,
-			   flags);
+			   flags.f);
 	if (k->flags & MVS_TNL_F_IPV6) {
 		info->mode |= IP_TUNNEL_INFO_IPV6;
 		memcpy(&info->key.u.ipv6.src, k->ipv6_src, 16);
 		memcpy(&info->key.u.ipv6.dst, k->ipv6_dst, 16);
 	}
 	if (k->opts_len) {
-		TUN_FLAGS_DECLARE(opt);
-
-		TUN_SET(opt, GENEVE_OPT);
+		TUN_SET(opt.f, GENEVE_OPT);
 		ip_tunnel_info_opts_set(info, k->opts, k->opts_len,
-					opt);
+					opt.f);
 	}
 	skb_dst_drop(skb);
 	skb_dst_set(skb, &md->dst);
@@ -106,7 +110,8 @@ int mvs_tunnel_set_dst(struct sk_buff *skb, const struct mvs_key_tunnel *k)
 }
 
 /* The device must be of @kind and, where its private state is public,
- * in metadata mode. */
+ * in metadata mode.
+ */
 static int tunnel_check(const struct net_device *dev, const char *kind)
 {
 	if (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, kind))
