@@ -27,7 +27,7 @@
 #include <net/sctp/checksum.h>
 
 #include "mvs.h"
-#include "flow.h"
+#include "flow_key.h"
 #include "vport.h"
 
 static void limit_drop(struct mvs_dp *dp)

@@ -15,6 +15,7 @@ static const struct nla_policy dp_policy[MVS_DP_ATTR_MAX + 1] = {
 	[MVS_DP_ATTR_STATS] = { .type = NLA_REJECT },
 	[MVS_DP_ATTR_MASKS_CACHE_SIZE] = NLA_POLICY_MAX(NLA_U32,
 							MVS_MASK_CACHE_MAX),
+	[MVS_DP_ATTR_FLOW_LIMIT] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static size_t dp_msg_size(void)
@@ -22,7 +23,7 @@ static size_t dp_msg_size(void)
 	return NLMSG_ALIGN(sizeof(struct mvs_header)) +
 	       nla_total_size(IFNAMSIZ) + nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(struct mvs_dp_stats)) +
-	       nla_total_size(sizeof(u32));
+	       nla_total_size(sizeof(u32)) * 2;
 }
 
 /* mvs_mutex or RCU. */
@@ -41,7 +42,9 @@ static int dp_fill(struct sk_buff *skb, struct mvs_dp *dp, u32 portid,
 	    nla_put_u32(skb, MVS_DP_ATTR_UPCALL_PID, READ_ONCE(dp->upcall_pid)) ||
 	    nla_put(skb, MVS_DP_ATTR_STATS, sizeof(stats), &stats) ||
 	    nla_put_u32(skb, MVS_DP_ATTR_MASKS_CACHE_SIZE,
-			mvs_flow_tbl_cache_size(&dp->table))) {
+			mvs_flow_tbl_cache_size(&dp->table)) ||
+	    nla_put_u32(skb, MVS_DP_ATTR_FLOW_LIMIT,
+			READ_ONCE(dp->table.max_flows))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -55,6 +58,10 @@ static int dp_apply(struct mvs_dp *dp, struct nlattr **a)
 	if (a[MVS_DP_ATTR_UPCALL_PID])
 		WRITE_ONCE(dp->upcall_pid,
 			   nla_get_u32(a[MVS_DP_ATTR_UPCALL_PID]));
+	/* Flows above a lowered limit stay until they are deleted. */
+	if (a[MVS_DP_ATTR_FLOW_LIMIT])
+		WRITE_ONCE(dp->table.max_flows,
+			   nla_get_u32(a[MVS_DP_ATTR_FLOW_LIMIT]));
 	if (a[MVS_DP_ATTR_MASKS_CACHE_SIZE])
 		return mvs_flow_tbl_set_cache_size(&dp->table,
 			nla_get_u32(a[MVS_DP_ATTR_MASKS_CACHE_SIZE]));

@@ -16,7 +16,7 @@
 #include <linux/minmax.h>
 
 #include "mvs.h"
-#include "flow.h"
+#include "flow_key.h"
 
 /* A cursor over the packet: never reads past @off + @left. */
 struct cur {

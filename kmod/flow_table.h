@@ -108,7 +108,7 @@ struct mvs_flow_table {
 	struct xarray flows;	/* id -> flow, for dumps */
 	u32 next_id;
 	u32 count;
-	u32 max_flows;
+	u32 max_flows;	/* MVS_DP_ATTR_FLOW_LIMIT */
 };
 
 /* Sets up an empty table with a mask cache of @cache_size entries per

@@ -17,7 +17,7 @@
 #include <linux/slab.h>
 
 #include "mvs.h"
-#include "flow.h"
+#include "flow_key.h"
 #include "vport.h"
 
 /* Serialises every change (mvs.h, "Locking"). */

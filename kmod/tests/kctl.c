@@ -29,7 +29,8 @@ static const char usage[] =
 	"usage: mvs-kctl COMMAND [ARG...]\n"
 	"  add-dp DP [cache=N]            create datapath DP\n"
 	"  del-dp DP                      delete it\n"
-	"  set-dp DP [cache=N] [pid=N]    mask cache size, upcall port\n"
+	"  set-dp DP [cache=N] [pid=N] [limit=N] mask cache, upcall port,\n"
+	"                                 flow limit\n"
 	"  show [DP]                      counters and ports\n"
 	"  add-if DP DEV[,type=T][,port=N] T: netdev internal vxlan gre "
 	"geneve\n"
@@ -105,6 +106,8 @@ dp_apply_opts(struct nl_msg *msg, int argc, char **argv)
 			nla_put_u32(msg, MVS_DP_ATTR_MASKS_CACHE_SIZE, v);
 		else if (sscanf(argv[i], "pid=%u", &v) == 1)
 			nla_put_u32(msg, MVS_DP_ATTR_UPCALL_PID, v);
+		else if (sscanf(argv[i], "limit=%u", &v) == 1)
+			nla_put_u32(msg, MVS_DP_ATTR_FLOW_LIMIT, v);
 		else
 			die("%s: unknown option", argv[i]);
 	}
@@ -205,7 +208,7 @@ struct dp_info {
 	char name[IFNAMSIZ];
 	int ifindex;
 	struct mvs_dp_stats st;
-	uint32_t cache;
+	uint32_t cache, limit;
 };
 
 static void
@@ -220,6 +223,7 @@ got_dp(void *aux, const struct mvs_header *hdr, struct nlattr **a)
 	       sizeof d->st);
 	d->cache = *(const uint32_t *)attr_data(a, MVS_DP_ATTR_MASKS_CACHE_SIZE,
 						4);
+	d->limit = *(const uint32_t *)attr_data(a, MVS_DP_ATTR_FLOW_LIMIT, 4);
 }
 
 static void
@@ -237,7 +241,8 @@ show_one(const char *name)
 	printf("  lookups: hit:%llu missed:%llu lost:%llu\n",
 	       (unsigned long long)s->n_hit, (unsigned long long)s->n_missed,
 	       (unsigned long long)s->n_lost);
-	printf("  flows: %llu\n", (unsigned long long)s->n_flows);
+	printf("  flows: %llu (limit %u)\n", (unsigned long long)s->n_flows,
+	       d.limit);
 	printf("  masks: hit:%llu total:%llu hit/pkt:%.2f\n",
 	       (unsigned long long)s->n_mask_hit,
 	       (unsigned long long)s->n_masks,

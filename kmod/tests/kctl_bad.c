@@ -226,6 +226,10 @@ b_dp_other(struct raw *r, const struct ctx *x, int which)
 	case 5:
 		start(r, x, KF_DP, 99, x->ifindex);
 		break;
+	case 6:
+		start(r, x, KF_DP, MVS_CMD_SET, x->ifindex);
+		attr_u32(r, MVS_DP_ATTR_FLOW_LIMIT, 0);
+		break;
 	}
 }
 
@@ -565,6 +569,7 @@ static const struct bad_case cases[] = {
 	{ "attribute longer than the message", b_dp_other, 3, -EINVAL },
 	{ "genetlink reserved field set", b_dp_other, 4, -EINVAL },
 	{ "unknown command", b_dp_other, 5, -EOPNOTSUPP },
+	{ "datapath set: flow limit 0", b_dp_other, 6, -ERANGE },
 	{ "port new: no type", b_vport, 0, -EINVAL },
 	{ "port new: unknown type", b_vport, 1, -ERANGE },
 	{ "port new: userspace-only type (tap)", b_vport, 2, -EINVAL },

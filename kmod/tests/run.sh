@@ -71,7 +71,7 @@ mkdir -p "$OUT"
 SECONDS=0
 KMOD_APPEND="${KMOD_APPEND-slub_debug=FZPU page_poison=1}" \
 	"$HERE/run-in-guest.sh" -u -W -t 900 -o "$OUT" \
-	-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" \
+	-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" -e MVS_BUILD="$BUILD" \
 	"$OBJ/microvs.ko" "$HERE/guest/run-all.sh" "$@"
 rc=$?
 echo "guest: ${SECONDS}s, rc=$rc"

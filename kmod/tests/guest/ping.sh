@@ -30,6 +30,13 @@ refuse "without the flow, h1 no longer reaches h2" \
 expect "those misses are lost: nobody listens" [ "$(dp_counter lost)" -ge 2 ]
 $K del-flows $DP
 expect "del-flows empties the table" [ -z "$($K dump-flows $DP)" ]
+$K set-dp $DP limit=1
+$K add-flow $DP "in_port(1),eth()" 2
+refuse "at the flow limit a new flow is refused" $K add-flow $DP "in_port(2),eth()" 1
+expect "... with EFBIG" sh -c "$K add-flow $DP 'in_port(2),eth()' 1 2>&1 | grep -q 'File too large'"
+expect "show reports the limit" grep -q 'flows: 1 (limit 1)' <<<"$($K show $DP)"
+$K set-dp $DP limit=200000
+$K del-flows $DP
 
 # execute: a frame from "port 1" out of port 2, seen as sent on h2.
 frame=$(printf '%s' 020000000002 020000000001 88b5 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011)

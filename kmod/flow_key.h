@@ -3,8 +3,8 @@
  * A packet's flow key (struct mvs_key of the uAPI) and the 5-tuple
  * hash, computed exactly as userspace's lib/flow does.
  */
-#ifndef MVS_FLOW_H
-#define MVS_FLOW_H
+#ifndef MVS_FLOW_KEY_H
+#define MVS_FLOW_KEY_H
 
 #include <linux/skbuff.h>
 
@@ -35,4 +35,4 @@ enum mvs_flow_status mvs_flow_extract(struct sk_buff *skb, struct mvs_pkt *pkt);
  */
 u32 mvs_flow_hash_5tuple(const struct mvs_key *key, u32 basis);
 
-#endif /* MVS_FLOW_H */
+#endif /* MVS_FLOW_KEY_H */
