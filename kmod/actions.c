@@ -108,6 +108,27 @@ static int make_writable(struct sk_buff *skb, unsigned int len)
 	return err;
 }
 
+/* Makes @nh_len bytes of the network header of an @eth_type packet, and
+ * the L4 checksum field its addresses are summed into, writable, that
+ * field in *@l4sum (or NULL).  1 when the packet is not of that type or
+ * too short: nothing to rewrite.
+ */
+static int ip_prepare(struct sk_buff *skb, const struct mvs_pkt *pkt,
+		      __be16 eth_type, unsigned int nh_len, __sum16 **l4sum)
+{
+	unsigned int nh_end = skb_network_offset(skb) + nh_len, l4_end;
+	int err;
+
+	if (pkt->key.hdr.eth_type != eth_type || nh_end > skb->len)
+		return 1;
+	l4_end = l4_csum_end(skb, pkt, eth_type == htons(ETH_P_IPV6));
+	err = make_writable(skb, max(nh_end, l4_end));
+	if (err)
+		return err;
+	*l4sum = l4_csum(skb, pkt, l4_end);
+	return 0;
+}
+
 static int set_eth(struct sk_buff *skb, struct mvs_pkt *pkt,
 		   const struct mvs_act_set_eth *a)
 {
@@ -146,19 +167,13 @@ static int set_ipv4(struct sk_buff *skb, struct mvs_pkt *pkt,
 		    const struct mvs_act_set_ipv4 *a)
 {
 	struct mvs_key_hdr *h = &pkt->key.hdr;
-	unsigned int nh_end = skb_network_offset(skb) + sizeof(struct iphdr);
-	unsigned int l4_end;
-	struct iphdr *nh;
 	__sum16 *l4sum;
+	struct iphdr *nh;
 	int err;
 
-	if (h->eth_type != htons(ETH_P_IP) || nh_end > skb->len)
-		return 0;
-	l4_end = l4_csum_end(skb, pkt, false);
-	err = make_writable(skb, max(nh_end, l4_end));
+	err = ip_prepare(skb, pkt, htons(ETH_P_IP), sizeof(*nh), &l4sum);
 	if (err)
-		return err;
-	l4sum = l4_csum(skb, pkt, l4_end);
+		return err > 0 ? 0 : err;
 	nh = ip_hdr(skb);
 	set_ipv4_addr(skb, pkt, nh, l4sum, &nh->saddr, a->src, a->src_mask);
 	set_ipv4_addr(skb, pkt, nh, l4sum, &nh->daddr, a->dst, a->dst_mask);
@@ -200,20 +215,15 @@ static int set_ipv6(struct sk_buff *skb, struct mvs_pkt *pkt,
 		    const struct mvs_act_set_ipv6 *a)
 {
 	struct mvs_key_hdr *h = &pkt->key.hdr;
-	unsigned int nh_end = skb_network_offset(skb) + sizeof(struct ipv6hdr);
-	unsigned int l4_end;
 	__sum16 *l4sum;
 	u32 v, lm, tm;
 	u8 *ip;
 	int err;
 
-	if (h->eth_type != htons(ETH_P_IPV6) || nh_end > skb->len)
-		return 0;
-	l4_end = l4_csum_end(skb, pkt, true);
-	err = make_writable(skb, max(nh_end, l4_end));
+	err = ip_prepare(skb, pkt, htons(ETH_P_IPV6), sizeof(struct ipv6hdr),
+			 &l4sum);
 	if (err)
-		return err;
-	l4sum = l4_csum(skb, pkt, l4_end);
+		return err > 0 ? 0 : err;
 	ip = skb_network_header(skb);
 	set_ipv6_addr(skb, pkt, l4sum, ip + 8, a->src, a->src_mask);
 	set_ipv6_addr(skb, pkt, l4sum, ip + 24, a->dst, a->dst_mask);

@@ -104,49 +104,43 @@ static int dp_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		mvs_dp_destroy(dp);
 out:
 	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+	return mvs_genl_reply(info, reply, err);
+}
+
+/* DEL, GET and SET of the datapath the request names. */
+static int dp_cmd_one(struct genl_info *info, u8 cmd)
+{
+	struct sk_buff *reply = NULL;
+	struct mvs_dp *dp;
+	int err;
+
+	mvs_lock();
+	dp = mvs_dp_from_request(mvs_info_hdr(info),
+				 info->attrs[MVS_DP_ATTR_NAME]);
+	err = dp ? 0 : -ENODEV;
+	if (!err && cmd == MVS_CMD_SET)
+		err = dp_apply(dp, info->attrs);
+	if (!err)
+		err = dp_reply(info, dp, cmd, &reply);
+	if (!err && cmd == MVS_CMD_DEL)
+		mvs_dp_destroy(dp);
+	mvs_unlock();
+	return mvs_genl_reply(info, reply, err);
 }
 
 static int dp_cmd_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *reply = NULL;
-	struct mvs_dp *dp;
-	int err;
-
-	mvs_lock();
-	dp = mvs_dp_from_request(mvs_info_hdr(info),
-				 info->attrs[MVS_DP_ATTR_NAME]);
-	err = dp ? dp_reply(info, dp, MVS_CMD_DEL, &reply) : -ENODEV;
-	if (!err)
-		mvs_dp_destroy(dp);
-	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+	return dp_cmd_one(info, MVS_CMD_DEL);
 }
 
 static int dp_cmd_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *reply = NULL;
-	struct mvs_dp *dp;
-	int err;
+	return dp_cmd_one(info, MVS_CMD_GET);
+}
 
-	mvs_lock();
-	dp = mvs_dp_from_request(mvs_info_hdr(info),
-				 info->attrs[MVS_DP_ATTR_NAME]);
-	err = dp ? dp_reply(info, dp, MVS_CMD_GET, &reply) : -ENODEV;
-	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+static int dp_cmd_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return dp_cmd_one(info, MVS_CMD_SET);
 }
 
 static int dp_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -167,26 +161,6 @@ static int dp_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int dp_cmd_set(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *reply = NULL;
-	struct mvs_dp *dp;
-	int err;
-
-	mvs_lock();
-	dp = mvs_dp_from_request(mvs_info_hdr(info),
-				 info->attrs[MVS_DP_ATTR_NAME]);
-	err = dp ? dp_apply(dp, info->attrs) : -ENODEV;
-	if (!err)
-		err = dp_reply(info, dp, MVS_CMD_SET, &reply);
-	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
-}
-
 static const struct genl_small_ops dp_ops[] = {
 	{ .cmd = MVS_CMD_NEW, .flags = GENL_ADMIN_PERM, .doit = dp_cmd_new },
 	{ .cmd = MVS_CMD_DEL, .flags = GENL_ADMIN_PERM, .doit = dp_cmd_del },
@@ -194,15 +168,6 @@ static const struct genl_small_ops dp_ops[] = {
 	{ .cmd = MVS_CMD_SET, .flags = GENL_ADMIN_PERM, .doit = dp_cmd_set },
 };
 
-struct genl_family mvs_dp_genl_family __ro_after_init = {
-	.hdrsize = sizeof(struct mvs_header),
-	.name = MVS_DATAPATH_FAMILY,
-	.version = MVS_GENL_VERSION,
-	.maxattr = MVS_DP_ATTR_MAX,
-	.policy = dp_policy,
-	.parallel_ops = true,
-	.small_ops = dp_ops,
-	.n_small_ops = ARRAY_SIZE(dp_ops),
-	.resv_start_op = MVS_CMD_NEW,
-	.module = THIS_MODULE,
-};
+struct genl_family mvs_dp_genl_family __ro_after_init =
+	MVS_GENL_FAMILY(MVS_DATAPATH_FAMILY, MVS_DP_ATTR_MAX, dp_policy, dp_ops,
+			ARRAY_SIZE(dp_ops));

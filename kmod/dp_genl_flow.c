@@ -94,15 +94,6 @@ static int flow_reply(struct genl_info *info, struct mvs_dp *dp,
 			 info->snd_seq, 0, cmd);
 }
 
-static int send_reply(struct genl_info *info, struct sk_buff *reply, int err)
-{
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return reply ? genlmsg_reply(reply, info) : 0;
-}
-
 /* NEW and SET: @flags says whether the flow may be created, modified or
  * both.
  */
@@ -214,7 +205,7 @@ static int flow_cmd_del(struct sk_buff *skb, struct genl_info *info)
 			mvs_flow_tbl_remove(&dp->table, flow);
 	}
 	mvs_unlock();
-	return send_reply(info, reply, err);
+	return mvs_genl_reply(info, reply, err);
 }
 
 static int flow_cmd_get(struct sk_buff *skb, struct genl_info *info)
@@ -239,7 +230,7 @@ static int flow_cmd_get(struct sk_buff *skb, struct genl_info *info)
 					MVS_CMD_GET, &reply) : -ENOENT;
 	}
 	mvs_unlock();
-	return send_reply(info, reply, err);
+	return mvs_genl_reply(info, reply, err);
 }
 
 /* Every flow, in the order of their ids; cb->args[0] is the id to resume
@@ -275,15 +266,6 @@ static const struct genl_small_ops flow_ops[] = {
 	{ .cmd = MVS_CMD_SET, .flags = GENL_ADMIN_PERM, .doit = flow_cmd_set },
 };
 
-struct genl_family mvs_flow_genl_family __ro_after_init = {
-	.hdrsize = sizeof(struct mvs_header),
-	.name = MVS_FLOW_FAMILY,
-	.version = MVS_GENL_VERSION,
-	.maxattr = MVS_FLOW_ATTR_MAX,
-	.policy = flow_policy,
-	.parallel_ops = true,
-	.small_ops = flow_ops,
-	.n_small_ops = ARRAY_SIZE(flow_ops),
-	.resv_start_op = MVS_CMD_NEW,
-	.module = THIS_MODULE,
-};
+struct genl_family mvs_flow_genl_family __ro_after_init =
+	MVS_GENL_FAMILY(MVS_FLOW_FAMILY, MVS_FLOW_ATTR_MAX, flow_policy,
+			flow_ops, ARRAY_SIZE(flow_ops));

@@ -169,15 +169,6 @@ static const struct genl_small_ops packet_ops[] = {
 	  .doit = packet_cmd_execute },
 };
 
-struct genl_family mvs_packet_genl_family __ro_after_init = {
-	.hdrsize = sizeof(struct mvs_header),
-	.name = MVS_PACKET_FAMILY,
-	.version = MVS_GENL_VERSION,
-	.maxattr = MVS_PACKET_ATTR_MAX,
-	.policy = packet_policy,
-	.parallel_ops = true,
-	.small_ops = packet_ops,
-	.n_small_ops = ARRAY_SIZE(packet_ops),
-	.resv_start_op = MVS_CMD_NEW,
-	.module = THIS_MODULE,
-};
+struct genl_family mvs_packet_genl_family __ro_after_init =
+	MVS_GENL_FAMILY(MVS_PACKET_FAMILY, MVS_PACKET_ATTR_MAX, packet_policy,
+			packet_ops, ARRAY_SIZE(packet_ops));

@@ -154,56 +154,49 @@ static int vport_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		mvs_vport_del(vport, false);
 out:
 	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+	return mvs_genl_reply(info, reply, err);
 }
 
-static int vport_cmd_del(struct sk_buff *skb, struct genl_info *info)
+/* DEL, GET and SET of the port the request names. */
+static int vport_cmd_one(struct genl_info *info, u8 cmd)
 {
+	struct nlattr *pid = info->attrs[MVS_VPORT_ATTR_UPCALL_PID];
 	struct sk_buff *reply = NULL;
 	struct mvs_vport *vport;
-	int err;
+	int err = 0;
 
 	mvs_lock();
 	vport = vport_from_request(info);
 	if (IS_ERR(vport)) {
 		err = PTR_ERR(vport);
-	} else if (vport->port_no == MVS_PORT_LOCAL) {
+	} else if (cmd == MVS_CMD_DEL && vport->port_no == MVS_PORT_LOCAL) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the local port goes with its datapath");
 		err = -EINVAL;
-	} else {
-		err = vport_reply(info, vport, MVS_CMD_DEL, &reply);
-		if (!err)
-			mvs_vport_del(vport, false);
+	} else if (cmd == MVS_CMD_SET && pid) {
+		WRITE_ONCE(vport->upcall_pid, nla_get_u32(pid));
 	}
+	if (!err)
+		err = vport_reply(info, vport, cmd, &reply);
+	if (!err && cmd == MVS_CMD_DEL)
+		mvs_vport_del(vport, false);
 	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+	return mvs_genl_reply(info, reply, err);
+}
+
+static int vport_cmd_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return vport_cmd_one(info, MVS_CMD_DEL);
 }
 
 static int vport_cmd_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *reply = NULL;
-	struct mvs_vport *vport;
-	int err;
+	return vport_cmd_one(info, MVS_CMD_GET);
+}
 
-	mvs_lock();
-	vport = vport_from_request(info);
-	err = IS_ERR(vport) ? PTR_ERR(vport) :
-	      vport_reply(info, vport, MVS_CMD_GET, &reply);
-	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+static int vport_cmd_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return vport_cmd_one(info, MVS_CMD_SET);
 }
 
 /* Every port of the header's datapath; cb->args[0] is the bucket and
@@ -247,31 +240,6 @@ static int vport_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int vport_cmd_set(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *reply = NULL;
-	struct mvs_vport *vport;
-	int err;
-
-	mvs_lock();
-	vport = vport_from_request(info);
-	if (IS_ERR(vport)) {
-		err = PTR_ERR(vport);
-	} else {
-		struct nlattr *pid = info->attrs[MVS_VPORT_ATTR_UPCALL_PID];
-
-		if (pid)
-			WRITE_ONCE(vport->upcall_pid, nla_get_u32(pid));
-		err = vport_reply(info, vport, MVS_CMD_SET, &reply);
-	}
-	mvs_unlock();
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
-}
-
 static const struct genl_small_ops vport_ops[] = {
 	{ .cmd = MVS_CMD_NEW, .flags = GENL_ADMIN_PERM, .doit = vport_cmd_new },
 	{ .cmd = MVS_CMD_DEL, .flags = GENL_ADMIN_PERM, .doit = vport_cmd_del },
@@ -279,15 +247,6 @@ static const struct genl_small_ops vport_ops[] = {
 	{ .cmd = MVS_CMD_SET, .flags = GENL_ADMIN_PERM, .doit = vport_cmd_set },
 };
 
-struct genl_family mvs_vport_genl_family __ro_after_init = {
-	.hdrsize = sizeof(struct mvs_header),
-	.name = MVS_VPORT_FAMILY,
-	.version = MVS_GENL_VERSION,
-	.maxattr = MVS_VPORT_ATTR_MAX,
-	.policy = vport_policy,
-	.parallel_ops = true,
-	.small_ops = vport_ops,
-	.n_small_ops = ARRAY_SIZE(vport_ops),
-	.resv_start_op = MVS_CMD_NEW,
-	.module = THIS_MODULE,
-};
+struct genl_family mvs_vport_genl_family __ro_after_init =
+	MVS_GENL_FAMILY(MVS_VPORT_FAMILY, MVS_VPORT_ATTR_MAX, vport_policy,
+			vport_ops, ARRAY_SIZE(vport_ops));

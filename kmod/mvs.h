@@ -147,6 +147,29 @@ static inline const struct mvs_header *mvs_dump_hdr(struct netlink_callback *cb)
 	return genlmsg_data(nlmsg_data(cb->nlh));
 }
 
+/* Ends a doit handler: with @err 0, sends @reply to the requester;
+ * otherwise frees it (NULL allowed) and returns @err.
+ */
+int mvs_genl_reply(struct genl_info *info, struct sk_buff *reply, int err);
+
+/* One of the four families: a struct mvs_header after the genlmsghdr,
+ * @fam_policy for attributes up to @fam_maxattr, @fam_n_ops commands at
+ * @fam_ops, strict validation of every command, our own locking.
+ */
+#define MVS_GENL_FAMILY(fam_name, fam_maxattr, fam_policy, fam_ops,	\
+			fam_n_ops) {					\
+	.hdrsize = sizeof(struct mvs_header),				\
+	.name = (fam_name),						\
+	.version = MVS_GENL_VERSION,					\
+	.maxattr = (fam_maxattr),					\
+	.policy = (fam_policy),						\
+	.parallel_ops = true,						\
+	.small_ops = (fam_ops),						\
+	.n_small_ops = (fam_n_ops),					\
+	.resv_start_op = MVS_CMD_NEW,					\
+	.module = THIS_MODULE,						\
+}
+
 /* A device name userspace may choose: what the core accepts, without
  * the '%' that would make it a pattern.
  */

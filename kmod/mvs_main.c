@@ -311,6 +311,15 @@ int mvs_dp_execute(struct mvs_dp *dp, struct sk_buff *skb,
 	return 0;
 }
 
+int mvs_genl_reply(struct genl_info *info, struct sk_buff *reply, int err)
+{
+	if (err) {
+		nlmsg_free(reply);
+		return err;
+	}
+	return reply ? genlmsg_reply(reply, info) : 0;
+}
+
 static struct genl_family *const mvs_families[] = {
 	&mvs_dp_genl_family,
 	&mvs_vport_genl_family,

@@ -114,36 +114,34 @@ dp_apply_opts(struct nl_msg *msg, int argc, char **argv)
 	return 0;
 }
 
+/* NEW, DEL or SET of datapath argv[1], with the options after it. */
 static int
-cmd_add_dp(int argc, char **argv)
+dp_request(int argc, char **argv, uint8_t cmd)
 {
-	struct nl_msg *msg = kctl_msg(&K, KF_DP, MVS_CMD_NEW, 0, 0);
+	struct nl_msg *msg = kctl_msg(&K, KF_DP, cmd, 0, 0);
 
 	nla_put_string(msg, MVS_DP_ATTR_NAME, argv[1]);
 	dp_apply_opts(msg, argc - 2, argv + 2);
 	check(kctl_transact(&K, msg, MVS_DP_ATTR_MAX, NULL, NULL), argv[1]);
 	return 0;
+}
+
+static int
+cmd_add_dp(int argc, char **argv)
+{
+	return dp_request(argc, argv, MVS_CMD_NEW);
 }
 
 static int
 cmd_del_dp(int argc, char **argv)
 {
-	struct nl_msg *msg = kctl_msg(&K, KF_DP, MVS_CMD_DEL, 0, 0);
-
-	nla_put_string(msg, MVS_DP_ATTR_NAME, argv[1]);
-	check(kctl_transact(&K, msg, MVS_DP_ATTR_MAX, NULL, NULL), argv[1]);
-	return 0;
+	return dp_request(argc, argv, MVS_CMD_DEL);
 }
 
 static int
 cmd_set_dp(int argc, char **argv)
 {
-	struct nl_msg *msg = kctl_msg(&K, KF_DP, MVS_CMD_SET, 0, 0);
-
-	nla_put_string(msg, MVS_DP_ATTR_NAME, argv[1]);
-	dp_apply_opts(msg, argc - 2, argv + 2);
-	check(kctl_transact(&K, msg, MVS_DP_ATTR_MAX, NULL, NULL), argv[1]);
-	return 0;
+	return dp_request(argc, argv, MVS_CMD_SET);
 }
 
 static const char *const type_names[] = {
@@ -569,19 +567,26 @@ got_flow(void *aux, const struct mvs_header *hdr, struct nlattr **a)
 	ds_free(&ds);
 }
 
+/* DEL (prints the final statistics) or GET of the flow argv[2]. */
 static int
-cmd_del_flow(int argc, char **argv)
+flow_by_ufid(char **argv, uint8_t cmd, bool verbose)
 {
-	struct flow_print fp = { 0 };
+	struct flow_print fp = { .verbose = verbose };
 	struct mvs_ufid ufid;
 	struct nl_msg *msg;
 
 	parse_ufid(argv[2], &ufid);
-	msg = kctl_msg(&K, KF_FLOW, MVS_CMD_DEL, 0, dp_index(argv[1]));
+	msg = kctl_msg(&K, KF_FLOW, cmd, 0, dp_index(argv[1]));
 	nla_put(msg, MVS_FLOW_ATTR_UFID, sizeof ufid, &ufid);
 	check(kctl_transact(&K, msg, MVS_FLOW_ATTR_MAX, got_flow, &fp),
-	      "del-flow");
+	      argv[0]);
 	return 0;
+}
+
+static int
+cmd_del_flow(int argc, char **argv)
+{
+	return flow_by_ufid(argv, MVS_CMD_DEL, false);
 }
 
 static int
@@ -598,16 +603,7 @@ cmd_del_flows(int argc, char **argv)
 static int
 cmd_get_flow(int argc, char **argv)
 {
-	struct flow_print fp = { .verbose = true };
-	struct mvs_ufid ufid;
-	struct nl_msg *msg;
-
-	parse_ufid(argv[2], &ufid);
-	msg = kctl_msg(&K, KF_FLOW, MVS_CMD_GET, 0, dp_index(argv[1]));
-	nla_put(msg, MVS_FLOW_ATTR_UFID, sizeof ufid, &ufid);
-	check(kctl_transact(&K, msg, MVS_FLOW_ATTR_MAX, got_flow, &fp),
-	      "get-flow");
-	return 0;
+	return flow_by_ufid(argv, MVS_CMD_GET, true);
 }
 
 static int

@@ -11,7 +11,7 @@
  * dp_upcall_ops.expired.  A datapath outlives upcalld (close without
  * destroy), and open finds it again with its ports and flows.
  */
-#include "upcalld_dp.h"
+#include "upcalld.h"
 
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -311,25 +310,6 @@ kernel_type(enum mvs_vport_type t)
 	return t == MVS_VPORT_TYPE_TAP ? MVS_VPORT_TYPE_NETDEV : t;
 }
 
-/* What the device says about itself: address, MTU, flags. */
-static void
-device_info(struct kdp *dp, struct dp_port_info *info)
-{
-	int fd = nl_socket_get_fd(dp->sk);
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", info->name);
-	if (!ioctl(fd, SIOCGIFHWADDR, &ifr))
-		memcpy(info->mac, ifr.ifr_hwaddr.sa_data, 6);
-	if (!ioctl(fd, SIOCGIFMTU, &ifr))
-		info->mtu = ifr.ifr_mtu;
-	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		info->admin_up = ifr.ifr_flags & IFF_UP;
-		info->carrier = ifr.ifr_flags & IFF_RUNNING;
-	}
-}
-
 struct port_list {
 	struct dp_port_info *p;
 	size_t n;
@@ -385,7 +365,7 @@ list_ports(struct kdp *dp, struct port_list *l)
 	}
 	qsort(l->p, l->n, sizeof *l->p, port_cmp);
 	for (size_t i = 0; i < l->n; i++)
-		device_info(dp, &l->p[i]);
+		vport_dev_query(l->p[i].name, &l->p[i]);
 	return 0;
 }
 
@@ -460,7 +440,7 @@ kmod_port_query(struct dp *dp_, uint32_t port_no, struct dp_port_info *info)
 	r = request(dp, msg, got_port, &l);
 	if (!r && l.n == 1) {
 		*info = l.p[0];
-		device_info(dp, info);
+		vport_dev_query(info->name, info);
 	} else if (!r || r == -ENODEV) {
 		r = -ENOENT;
 	}
