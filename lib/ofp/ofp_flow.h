@@ -201,6 +201,29 @@ struct ofp_port_map {
  * @ports.  Returns true and sets *@port on success. */
 bool ofp_port_parse(const char *s, const struct ofp_port_map *ports,
 		    uint32_t *port);
+/* @port as OpenFlow 1.1+ says it (reserved ports 0xffffff00 and up). */
+static inline uint32_t
+ofp_port_to_ofp11(uint32_t port)
+{
+	return port >= OFPP_MAX && port <= 0xffff ? port + 0xffff0000u : port;
+}
+
+/* An OpenFlow 1.1+ port as Open vSwitch's 16-bit port: false if it is
+ * out of range (Open vSwitch's OFPBAC_BAD_OUT_PORT). */
+static inline bool
+ofp_port_from_ofp11(uint32_t port11, uint32_t *port)
+{
+	if (port11 < OFPP_MAX) {
+		*port = port11;
+		return true;
+	}
+	if (port11 >= 0xffffff00u) {
+		*port = port11 - 0xffff0000u;
+		return true;
+	}
+	return false;
+}
+
 /* Appends @port: its number, or its reserved name. */
 void ofp_port_format(struct ds *s, uint32_t port,
 		     const struct ofp_port_map *ports);

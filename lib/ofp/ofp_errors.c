@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ofp_errors: the table of OpenFlow errors: each error's name and how it
+ * is encoded in each version (standard type/code, or Nicira and ONF
+ * experimenter codes), as Open vSwitch numbers them.
+ */
+#include "ofp_errors.h"
+
+#include <string.h>
+
+static const char *const names[OFPERR_N] = { [OFPERR_NONE] = "<none>",
+#define OFPERR_NAME(NAME) [OFPERR_##NAME] = #NAME,
+					     OFPERR_LIST(OFPERR_NAME)
+#undef OFPERR_NAME
+};
+
+/* One encoding: in versions @lo..@hi, standard (type, code) if @vendor
+ * is 0, else experimenter error @code of @vendor. */
+struct ofperr_enc {
+	uint32_t vendor;
+	uint8_t lo, hi;
+	uint16_t type, code;
+};
+
+#define V10 1
+#define V11 2
+#define V12 3
+#define V13 4
+#define V14 5
+#define V15 6
+#define VMAX 0xff
+#define OF(LO, HI, T, C)        \
+	{                       \
+		0, LO, HI, T, C \
+	}
+#define NX(LO, HI, C)                                       \
+	{                                                   \
+		NX_VENDOR_ID, LO, HI, OFPET_EXPERIMENTER, C \
+	}
+#define ONF(LO, HI, C)                                       \
+	{                                                    \
+		ONF_VENDOR_ID, LO, HI, OFPET_EXPERIMENTER, C \
+	}
+#define E(NAME, ...) [OFPERR_##NAME] = { __VA_ARGS__ }
+
+/* clang-format off */
+static const struct ofperr_enc encodings[OFPERR_N][4] = {
+	E(OFPHFC_INCOMPATIBLE, OF(V10, VMAX, 0, 0)),
+	E(OFPHFC_EPERM, OF(V10, VMAX, 0, 1)),
+	E(OFPBRC_BAD_VERSION, OF(V10, VMAX, 1, 0)),
+	E(OFPBRC_BAD_TYPE, OF(V10, VMAX, 1, 1)),
+	E(OFPBRC_BAD_STAT, OF(V10, VMAX, 1, 2)),
+	E(OFPBRC_BAD_VENDOR, OF(V10, VMAX, 1, 3)),
+	E(OFPBRC_BAD_SUBTYPE, OF(V10, VMAX, 1, 4)),
+	E(OFPBRC_EPERM, OF(V10, VMAX, 1, 5)),
+	E(OFPBRC_BAD_LEN, OF(V10, VMAX, 1, 6)),
+	E(OFPBRC_BUFFER_EMPTY, OF(V10, VMAX, 1, 7)),
+	E(OFPBRC_BUFFER_UNKNOWN, OF(V10, VMAX, 1, 8)),
+	E(OFPBRC_BAD_TABLE_ID, OF(V10, V10, 1, 512), OF(V11, VMAX, 1, 9)),
+	E(OFPBRC_IS_SLAVE, OF(V10, V11, 1, 5), OF(V12, VMAX, 1, 10)),
+	E(OFPBRC_BAD_PORT, OF(V10, V11, 1, 514), OF(V12, VMAX, 1, 11)),
+	E(OFPBRC_BAD_PACKET, OF(V12, VMAX, 1, 12)),
+	E(OFPBRC_MULTIPART_BUFFER_OVERFLOW, OF(V13, VMAX, 1, 13)),
+	E(NXBRC_NXM_INVALID, OF(V10, V11, 1, 256), NX(V12, VMAX, 2)),
+	E(NXBRC_NXM_BAD_TYPE, OF(V10, V11, 1, 257), NX(V12, VMAX, 3)),
+	E(NXBRC_MUST_BE_ZERO, OF(V10, V11, 1, 515), NX(V12, VMAX, 4)),
+	E(NXBRC_BAD_REASON, OF(V10, V11, 1, 516), NX(V12, VMAX, 5)),
+	E(NXBRC_FM_BAD_EVENT, OF(V10, V11, 1, 520), NX(V12, VMAX, 9)),
+	E(NXBRC_UNENCODABLE_ERROR, OF(V10, V11, 1, 521), NX(V12, VMAX, 10)),
+	E(OFPBAC_BAD_TYPE, OF(V10, VMAX, 2, 0)),
+	E(OFPBAC_BAD_LEN, OF(V10, VMAX, 2, 1)),
+	E(OFPBAC_BAD_VENDOR, OF(V10, VMAX, 2, 2)),
+	E(OFPBAC_BAD_VENDOR_TYPE, OF(V10, VMAX, 2, 3)),
+	E(OFPBAC_BAD_OUT_PORT, OF(V10, VMAX, 2, 4)),
+	E(OFPBAC_BAD_ARGUMENT, OF(V10, VMAX, 2, 5)),
+	E(OFPBAC_EPERM, OF(V10, VMAX, 2, 6)),
+	E(OFPBAC_TOO_MANY, OF(V10, VMAX, 2, 7)),
+	E(OFPBAC_BAD_QUEUE, OF(V10, VMAX, 2, 8)),
+	E(OFPBAC_BAD_OUT_GROUP, OF(V11, VMAX, 2, 9)),
+	E(OFPBAC_MATCH_INCONSISTENT, OF(V10, V10, 1, 522), OF(V11, VMAX, 2, 10)),
+	E(OFPBAC_UNSUPPORTED_ORDER, OF(V11, VMAX, 2, 11)),
+	E(OFPBAC_BAD_TAG, OF(V11, VMAX, 2, 12)),
+	E(OFPBAC_BAD_SET_TYPE, OF(V10, V11, 1, 523), OF(V12, VMAX, 2, 13)),
+	E(OFPBAC_BAD_SET_LEN, OF(V10, V11, 1, 524), OF(V12, VMAX, 2, 14)),
+	E(OFPBAC_BAD_SET_ARGUMENT, OF(V10, V11, 1, 525), OF(V12, VMAX, 2, 15)),
+	E(OFPBAC_BAD_SET_MASK, ONF(V13, V14, 4250), OF(V15, VMAX, 2, 16)),
+	E(NXBAC_MUST_BE_ZERO, OF(V10, V11, 2, 256), NX(V12, VMAX, 11)),
+	E(NXBAC_BAD_CONJUNCTION, OF(V10, V11, 2, 526), NX(V12, VMAX, 15)),
+	E(OFPBIC_UNKNOWN_INST, OF(V11, VMAX, 3, 0)),
+	E(OFPBIC_UNSUP_INST, OF(V10, V10, 2, 257), OF(V11, VMAX, 3, 1)),
+	E(OFPBIC_BAD_TABLE_ID, OF(V11, VMAX, 3, 2)),
+	E(OFPBIC_UNSUP_METADATA, OF(V11, VMAX, 3, 3)),
+	E(OFPBIC_UNSUP_METADATA_MASK, OF(V11, VMAX, 3, 4)),
+	E(OFPBIC_BAD_EXPERIMENTER, OF(V11, VMAX, 3, 5)),
+	E(OFPBIC_BAD_EXP_TYPE, OF(V11, V11, 3, 5), OF(V12, VMAX, 3, 6)),
+	E(OFPBIC_BAD_LEN, OF(V12, VMAX, 3, 7)),
+	E(OFPBIC_EPERM, OF(V12, VMAX, 3, 8)),
+	E(OFPBIC_DUP_INST, OF(V11, V11, 3, 256), ONF(V12, V13, 2600),
+	  OF(V14, VMAX, 3, 9)),
+	E(OFPBMC_BAD_TYPE, OF(V11, VMAX, 4, 0)),
+	E(OFPBMC_BAD_LEN, OF(V11, VMAX, 4, 1)),
+	E(OFPBMC_BAD_TAG, OF(V11, VMAX, 4, 2)),
+	E(OFPBMC_BAD_DL_ADDR_MASK, OF(V11, VMAX, 4, 3)),
+	E(OFPBMC_BAD_NW_ADDR_MASK, OF(V11, VMAX, 4, 4)),
+	E(OFPBMC_BAD_WILDCARDS, OF(V10, V10, 1, 262), OF(V11, VMAX, 4, 5)),
+	E(OFPBMC_BAD_FIELD, OF(V10, V10, 0, 263), OF(V11, VMAX, 4, 6)),
+	E(OFPBMC_BAD_VALUE, OF(V10, V10, 1, 258), OF(V11, VMAX, 4, 7)),
+	E(OFPBMC_BAD_MASK, OF(V10, V11, 1, 259), OF(V12, VMAX, 4, 8)),
+	E(OFPBMC_BAD_PREREQ, OF(V10, V11, 1, 260), OF(V12, VMAX, 4, 9)),
+	E(OFPBMC_DUP_FIELD, OF(V10, V11, 1, 261), OF(V12, VMAX, 4, 10)),
+	E(OFPBMC_EPERM, OF(V12, VMAX, 4, 11)),
+	E(OFPFMFC_UNKNOWN, OF(V11, VMAX, 5, 0)),
+	E(OFPFMFC_TABLE_FULL, OF(V10, V10, 3, 0), OF(V11, VMAX, 5, 1)),
+	E(OFPFMFC_BAD_TABLE_ID, OF(V11, VMAX, 5, 2)),
+	E(OFPFMFC_OVERLAP, OF(V10, V10, 3, 1), OF(V11, VMAX, 5, 3)),
+	E(OFPFMFC_EPERM, OF(V10, V10, 3, 2), OF(V11, VMAX, 5, 4)),
+	E(OFPFMFC_BAD_TIMEOUT, OF(V11, VMAX, 5, 5)),
+	E(OFPFMFC_BAD_EMERG_TIMEOUT, OF(V10, V10, 3, 3)),
+	E(OFPFMFC_BAD_COMMAND, OF(V10, V10, 3, 4), OF(V11, VMAX, 5, 6)),
+	E(OFPFMFC_BAD_FLAGS, OF(V10, V10, 3, 258), OF(V11, V11, 5, 258),
+	  OF(V12, VMAX, 5, 7)),
+	E(OFPFMFC_UNSUPPORTED, OF(V10, V10, 3, 5)),
+	E(NXFMFC_HARDWARE, OF(V10, V11, 5, 256), NX(V12, VMAX, 12)),
+	E(NXFMFC_BAD_TABLE_ID, OF(V10, V11, 5, 257), NX(V12, VMAX, 13)),
+	E(OFPGMFC_GROUP_EXISTS, OF(V11, VMAX, 6, 0)),
+	E(OFPGMFC_INVALID_GROUP, OF(V11, VMAX, 6, 1)),
+	E(OFPGMFC_WEIGHT_UNSUPPORTED, OF(V11, VMAX, 6, 2)),
+	E(OFPGMFC_OUT_OF_GROUPS, OF(V11, VMAX, 6, 3)),
+	E(OFPGMFC_OUT_OF_BUCKETS, OF(V11, VMAX, 6, 4)),
+	E(OFPGMFC_CHAINING_UNSUPPORTED, OF(V11, VMAX, 6, 5)),
+	E(OFPGMFC_WATCH_UNSUPPORTED, OF(V11, VMAX, 6, 6)),
+	E(OFPGMFC_LOOP, OF(V11, VMAX, 6, 7)),
+	E(OFPGMFC_UNKNOWN_GROUP, OF(V11, VMAX, 6, 8)),
+	E(OFPGMFC_CHAINED_GROUP, OF(V12, VMAX, 6, 9)),
+	E(OFPGMFC_BAD_TYPE, OF(V12, VMAX, 6, 10)),
+	E(OFPGMFC_BAD_COMMAND, OF(V12, VMAX, 6, 11)),
+	E(OFPGMFC_BAD_BUCKET, OF(V12, VMAX, 6, 12)),
+	E(OFPGMFC_BAD_WATCH, OF(V12, VMAX, 6, 13)),
+	E(OFPGMFC_EPERM, OF(V12, VMAX, 6, 14)),
+	E(OFPGMFC_UNKNOWN_BUCKET, OF(V15, VMAX, 6, 15)),
+	E(OFPGMFC_BUCKET_EXISTS, OF(V15, VMAX, 6, 16)),
+	E(OFPPMFC_BAD_PORT, OF(V10, V10, 4, 0), OF(V11, VMAX, 7, 0)),
+	E(OFPPMFC_BAD_HW_ADDR, OF(V10, V10, 4, 1), OF(V11, VMAX, 7, 1)),
+	E(OFPPMFC_BAD_CONFIG, OF(V11, VMAX, 7, 2)),
+	E(OFPPMFC_BAD_ADVERTISE, OF(V11, VMAX, 7, 3)),
+	E(OFPPMFC_EPERM, OF(V12, VMAX, 7, 4)),
+	E(OFPTMFC_BAD_TABLE, OF(V11, VMAX, 8, 0)),
+	E(OFPTMFC_BAD_CONFIG, OF(V11, VMAX, 8, 1)),
+	E(OFPTMFC_EPERM, OF(V12, VMAX, 8, 2)),
+	E(OFPQOFC_BAD_PORT, OF(V10, V10, 5, 0), OF(V11, VMAX, 9, 0)),
+	E(OFPQOFC_BAD_QUEUE, OF(V10, V10, 5, 1), OF(V11, VMAX, 9, 1)),
+	E(OFPQOFC_EPERM, OF(V10, V10, 5, 2), OF(V11, VMAX, 9, 2)),
+	E(NXQOFC_QUEUE_ERROR, NX(V14, VMAX, 23)),
+	E(OFPSCFC_BAD_FLAGS, OF(V11, VMAX, 10, 0)),
+	E(OFPSCFC_BAD_LEN, OF(V11, VMAX, 10, 1)),
+	E(OFPSCFC_EPERM, OF(V12, VMAX, 10, 2)),
+	E(OFPRRFC_STALE, OF(V12, VMAX, 11, 0)),
+	E(OFPRRFC_UNSUP, OF(V12, VMAX, 11, 1)),
+	E(OFPRRFC_BAD_ROLE, OF(V10, V11, 1, 513), OF(V12, VMAX, 11, 2)),
+	E(OFPMMFC_UNKNOWN, OF(V13, VMAX, 12, 0)),
+	E(OFPMMFC_METER_EXISTS, OF(V13, VMAX, 12, 1)),
+	E(OFPMMFC_INVALID_METER, OF(V13, VMAX, 12, 2)),
+	E(OFPMMFC_UNKNOWN_METER, OF(V13, VMAX, 12, 3)),
+	E(OFPMMFC_BAD_COMMAND, OF(V13, VMAX, 12, 4)),
+	E(OFPMMFC_BAD_FLAGS, OF(V13, VMAX, 12, 5)),
+	E(OFPMMFC_BAD_RATE, OF(V13, VMAX, 12, 6)),
+	E(OFPMMFC_BAD_BURST, OF(V13, VMAX, 12, 7)),
+	E(OFPMMFC_BAD_BAND, OF(V13, VMAX, 12, 8)),
+	E(OFPMMFC_BAD_BAND_VALUE, OF(V13, VMAX, 12, 9)),
+	E(OFPMMFC_OUT_OF_METERS, OF(V13, VMAX, 12, 10)),
+	E(OFPMMFC_OUT_OF_BANDS, OF(V13, VMAX, 12, 11)),
+	E(OFPTFFC_BAD_TABLE, OF(V13, VMAX, 13, 0)),
+	E(OFPTFFC_BAD_METADATA, OF(V13, VMAX, 13, 1)),
+	E(OFPTFFC_EPERM, OF(V13, VMAX, 13, 5)),
+	E(OFPBPC_BAD_TYPE, OF(V10, V11, 13, 2), NX(V12, V12, 25),
+	  OF(V13, V13, 13, 2), OF(V14, VMAX, 14, 0)),
+	E(OFPBPC_BAD_LEN, OF(V10, V11, 13, 3), NX(V12, V12, 26),
+	  OF(V13, V13, 13, 3), OF(V14, VMAX, 14, 1)),
+	E(OFPBPC_BAD_VALUE, OF(V10, V11, 13, 4), NX(V12, V12, 27),
+	  OF(V13, V13, 13, 4), OF(V14, VMAX, 14, 2)),
+	E(OFPBPC_TOO_MANY, OF(V10, V11, 14, 3), NX(V12, V12, 28),
+	  ONF(V13, V13, 4443), OF(V14, VMAX, 14, 3)),
+	E(OFPBPC_DUP_TYPE, OF(V10, V11, 14, 4), NX(V12, V12, 29),
+	  ONF(V13, V13, 4444), OF(V14, VMAX, 14, 4)),
+	E(OFPBPC_BAD_EXPERIMENTER, OF(V10, V11, 14, 5), NX(V12, V12, 30),
+	  ONF(V13, V13, 4445), OF(V14, VMAX, 14, 5)),
+	E(OFPBPC_BAD_EXP_TYPE, OF(V10, V11, 14, 6), NX(V12, V12, 31),
+	  ONF(V13, V13, 4446), OF(V14, VMAX, 14, 6)),
+	E(OFPBPC_BAD_EXP_VALUE, OF(V10, V11, 14, 7), NX(V12, V12, 32),
+	  ONF(V13, V13, 4447), OF(V14, VMAX, 14, 7)),
+	E(OFPBPC_EPERM, OF(V10, V11, 14, 8), NX(V12, V12, 33),
+	  ONF(V13, V13, 4448), OF(V14, VMAX, 14, 8)),
+	E(OFPACFC_INVALID, OF(V14, VMAX, 15, 0)),
+	E(OFPACFC_UNSUPPORTED, OF(V14, VMAX, 15, 1)),
+	E(OFPACFC_EPERM, OF(V14, VMAX, 15, 2)),
+	E(OFPBFC_UNKNOWN, ONF(V13, V13, 2300), OF(V14, VMAX, 17, 0)),
+	E(OFPBFC_EPERM, ONF(V13, V13, 2301), OF(V14, VMAX, 17, 1)),
+	E(OFPBFC_BAD_ID, ONF(V13, V13, 2302), OF(V14, VMAX, 17, 2)),
+	E(OFPBFC_BUNDLE_EXIST, ONF(V13, V13, 2303), OF(V14, VMAX, 17, 3)),
+	E(OFPBFC_BUNDLE_CLOSED, ONF(V13, V13, 2304), OF(V14, VMAX, 17, 4)),
+	E(OFPBFC_OUT_OF_BUNDLES, ONF(V13, V13, 2305), OF(V14, VMAX, 17, 5)),
+	E(OFPBFC_BAD_TYPE, ONF(V13, V13, 2306), OF(V14, VMAX, 17, 6)),
+	E(OFPBFC_BAD_FLAGS, ONF(V13, V13, 2307), OF(V14, VMAX, 17, 7)),
+	E(OFPBFC_MSG_BAD_LEN, ONF(V13, V13, 2308), OF(V14, VMAX, 17, 8)),
+	E(OFPBFC_MSG_BAD_XID, ONF(V13, V13, 2309), OF(V14, VMAX, 17, 9)),
+	E(OFPBFC_MSG_UNSUP, ONF(V13, V13, 2310), OF(V14, VMAX, 17, 10)),
+	E(OFPBFC_MSG_CONFLICT, ONF(V13, V13, 2311), OF(V14, VMAX, 17, 11)),
+	E(OFPBFC_MSG_TOO_MANY, ONF(V13, V13, 2312), OF(V14, VMAX, 17, 12)),
+	E(OFPBFC_MSG_FAILED, ONF(V13, V13, 2313), OF(V14, VMAX, 17, 13)),
+	E(OFPBFC_TIMEOUT, ONF(V13, V13, 2314), OF(V14, VMAX, 17, 14)),
+	E(OFPBFC_BUNDLE_IN_PROGRESS, ONF(V13, V13, 2315),
+	  OF(V14, VMAX, 17, 15)),
+	E(OFPBFC_BAD_VERSION, NX(V14, V15, 22), OF(7, VMAX, 17, 19)),
+	E(OFPMOFC_UNKNOWN, OF(V14, VMAX, 16, 0)),
+	E(OFPMOFC_MONITOR_EXISTS, OF(V10, V11, 1, 517), NX(V12, V13, 6),
+	  OF(V14, VMAX, 16, 1)),
+	E(OFPMOFC_INVALID_MONITOR, OF(V14, VMAX, 16, 2)),
+	E(OFPMOFC_UNKNOWN_MONITOR, OF(V10, V11, 1, 519), NX(V12, V13, 8),
+	  OF(V14, VMAX, 16, 3)),
+	E(OFPMOFC_BAD_COMMAND, OF(V14, VMAX, 16, 4)),
+	E(OFPMOFC_BAD_FLAGS, OF(V10, V11, 1, 518), NX(V12, V13, 7),
+	  OF(V14, VMAX, 16, 5)),
+	E(OFPMOFC_BAD_TABLE_ID, OF(V14, VMAX, 16, 6)),
+	E(OFPMOFC_BAD_OUT, OF(V14, VMAX, 16, 7)),
+};
+/* clang-format on */
+
+const char *
+ofperr_name(enum ofperr e)
+{
+	return e > OFPERR_NONE && e < OFPERR_N ? names[e] : "<invalid>";
+}
+
+enum ofperr
+ofperr_from_name(const char *name)
+{
+	for (int e = 1; e < OFPERR_N; e++)
+		if (!strcmp(name, names[e]))
+			return (enum ofperr)e;
+	return OFPERR_NONE;
+}
+
+static const struct ofperr_enc *
+find_encoding(enum ofperr e, uint8_t version)
+{
+	if (e <= OFPERR_NONE || e >= OFPERR_N)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(encodings[e]); i++) {
+		const struct ofperr_enc *x = &encodings[e][i];
+		if (x->lo && version >= x->lo && version <= x->hi)
+			return x;
+	}
+	return NULL;
+}
+
+bool
+ofperr_encoding(enum ofperr e, uint8_t version, uint16_t *type, uint16_t *code,
+		uint32_t *vendor)
+{
+	const struct ofperr_enc *x = find_encoding(e, version);
+
+	if (!x)
+		return false;
+	*type = x->type;
+	*code = x->code;
+	*vendor = x->vendor;
+	return true;
+}
+
+enum ofperr
+ofperr_decode(uint8_t version, uint16_t type, uint16_t code, uint32_t vendor)
+{
+	for (int e = 1; e < OFPERR_N; e++) {
+		const struct ofperr_enc *x =
+			find_encoding((enum ofperr)e, version);
+		if (x && x->type == type && x->code == code &&
+		    (type != OFPET_EXPERIMENTER || x->vendor == vendor))
+			return (enum ofperr)e;
+	}
+	return OFPERR_NONE;
+}
+
+enum ofperr
+ofperr_encodable(enum ofperr e, uint8_t version)
+{
+	if (find_encoding(e, version))
+		return e;
+	if (find_encoding(OFPERR_NXBRC_UNENCODABLE_ERROR, version))
+		return OFPERR_NXBRC_UNENCODABLE_ERROR;
+	return OFPERR_OFPBRC_EPERM;
+}
