@@ -73,6 +73,34 @@ ofp_is_zero(const void *p, size_t n)
 	return true;
 }
 
+bool
+ofp_is_all_ones(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != 0xff)
+			return false;
+	return true;
+}
+
+void
+ofp_hex_dump_plain(struct ds *s, const void *p, size_t n)
+{
+	const uint8_t *buf = p;
+
+	for (size_t ofs = 0; ofs < n; ofs += 16) {
+		size_t end = n - ofs < 16 ? n - ofs : 16;
+
+		ds_printf(s, "%08zx  ", ofs);
+		for (size_t i = 0; i < end; i++)
+			ds_printf(s, "%02x%c", buf[ofs + i],
+				  i == 7 ? '-' : ' ');
+		ds_chomp(s, ' ');
+		ds_put_char(s, '\n');
+	}
+}
+
 void
 ofp_hex_dump(struct ds *s, const void *p, size_t n, size_t ofs)
 {

@@ -190,12 +190,15 @@ rd_copy(struct ofp_reader *r, void *dst, size_t n)
 	return true;
 }
 
-/* True if the @n bytes at @p are all zero. */
+/* True if the @n bytes at @p are all zero (all ones). */
 bool ofp_is_zero(const void *p, size_t n);
+bool ofp_is_all_ones(const void *p, size_t n);
 
 /* Appends @n bytes as Open vSwitch's ofp-print hex dump
  * ("00000000  01 00 00 08 ...-...  |........|"). */
 void ofp_hex_dump(struct ds *s, const void *p, size_t n, size_t ofs);
+/* The same without the ASCII column (and no trailing blanks). */
+void ofp_hex_dump_plain(struct ds *s, const void *p, size_t n);
 
 /* Parses hexadecimal digits (blanks and "0x"-less pairs; Open vSwitch's
  * ofpbuf_put_hex) into @b.  NULL, or a malloc'd message. */
