@@ -19,6 +19,7 @@
 #include "ofp_act_wire.h"
 #include "ofp_match10.h"
 #include "ofp_nxm.h"
+#include "ofp_oxs.h"
 #include "ofp_protocol.h"
 
 #define OFPFC_WIRE_MAX OFPFC_DELETE_STRICT
@@ -476,8 +477,53 @@ ofp_pull_flow_stats(struct ofp_flow_stats_entry *e, const struct ofp_msg *m,
 	memset(fs, 0, sizeof *fs);
 	fs->match = &e->match;
 	fs->idle_age = fs->hard_age = -1;
-	if (m->raw == OFPRAW_OFPST11_FLOW_REPLY ||
-	    m->raw == OFPRAW_OFPST13_FLOW_REPLY) {
+	if (m->raw == OFPRAW_OFPST15_FLOW_REPLY) {
+		struct ofp_oxs_stats st;
+		size_t before;
+		uint16_t padded;
+
+		if (!rd_bytes(r, 24, &p)) {
+			ofp_warn("ofp_flow",
+				 "OFPST_FLOW reply has %zu leftover bytes at "
+				 "end",
+				 r->left);
+			return OFPERR_OFPBRC_BAD_LEN;
+		}
+		length = get_be16(p);
+		if (length < 24) {
+			ofp_warn("ofp_flow",
+				 "OFPST_FLOW reply claims invalid length %zu",
+				 length);
+			return OFPERR_OFPBRC_BAD_LEN;
+		}
+		if (ofp_pull_ofp11_match(r, &e->match, &padded)) {
+			ofp_warn("ofp_flow", "OFPST_FLOW reply bad match");
+			return OFPERR_OFPBRC_BAD_LEN;
+		}
+		fs->priority = get_be16(p + 6);
+		fs->table_id = p[4];
+		fs->cookie = get_be64(p + 16);
+		fs->idle_timeout = get_be16(p + 8);
+		fs->hard_timeout = get_be16(p + 10);
+		fs->importance = get_be16(p + 14);
+		if ((err = decode_flags(get_be16(p + 12), -1, m->version,
+					&fs->flags)))
+			return err;
+		before = r->left;
+		if ((err = ofp_pull_oxs(r, &st)))
+			return err;
+		fs->n_packets = st.packet_count;
+		fs->n_bytes = st.byte_count;
+		fs->duration_sec = st.duration_sec;
+		fs->duration_nsec = st.duration_nsec;
+		if (st.present & (1u << OXS_IDLE_TIME))
+			fs->idle_age = (int)st.idle_sec;
+		if (length < 24u + padded + (before - r->left) ||
+		    length - 24u - padded - (before - r->left) > r->left)
+			return OFPERR_OFPBRC_BAD_LEN;
+		acts_len = length - 24 - padded - (before - r->left);
+	} else if (m->raw == OFPRAW_OFPST11_FLOW_REPLY ||
+		   m->raw == OFPRAW_OFPST13_FLOW_REPLY) {
 		uint16_t padded;
 
 		if (!rd_bytes(r, 48, &p)) {
@@ -607,8 +653,33 @@ ofp_append_flow_stats(struct ofpbuf *b, const struct ofp_flow_stats *fs,
 {
 	size_t start = b->size;
 
-	if (raw == OFPRAW_OFPST11_FLOW_REPLY ||
-	    raw == OFPRAW_OFPST13_FLOW_REPLY) {
+	if (raw == OFPRAW_OFPST15_FLOW_REPLY) {
+		static const int order[] = { OXS_DURATION, OXS_IDLE_TIME,
+					     OXS_PACKET_COUNT, OXS_BYTE_COUNT,
+					     -1 };
+		struct ofp_oxs_stats st;
+
+		memset(&st, 0, sizeof st);
+		st.duration_sec = fs->duration_sec;
+		st.duration_nsec = fs->duration_nsec;
+		st.idle_sec = fs->idle_age < 0 ? 0 : (uint32_t)fs->idle_age;
+		st.packet_count = fs->n_packets;
+		st.byte_count = fs->n_bytes;
+		ofpbuf_put_zeros(b, 24);
+		ofp_put_ofp11_match(b, fs->match, version);
+		ofp_put_oxs(b, &st, order);
+		ofpacts_put_openflow_instructions(fs->ofpacts, fs->ofpacts_len,
+						  b, version);
+		b->data[start + 4] = fs->table_id;
+		ofpbuf_set_be16(b, start + 6, (uint16_t)fs->priority);
+		ofpbuf_set_be16(b, start + 8, fs->idle_timeout);
+		ofpbuf_set_be16(b, start + 10, fs->hard_timeout);
+		ofpbuf_set_be16(b, start + 12,
+				encode_flags(fs->flags, version));
+		ofpbuf_set_be16(b, start + 14, fs->importance);
+		set64(b, start + 16, fs->cookie);
+	} else if (raw == OFPRAW_OFPST11_FLOW_REPLY ||
+		   raw == OFPRAW_OFPST13_FLOW_REPLY) {
 		ofpbuf_put_zeros(b, 48);
 		ofp_put_ofp11_match(b, fs->match, version);
 		ofpacts_put_openflow_instructions(fs->ofpacts, fs->ofpacts_len,
@@ -681,11 +752,45 @@ ofp_encode_aggregate_reply(struct ofpbuf *b,
 		b, ofpraw_reply_of(request->raw, request->version),
 		request->version, request->xid);
 
-	ofpbuf_put_be64(b, as->packet_count);
-	ofpbuf_put_be64(b, as->byte_count);
-	ofpbuf_put_be32(b, as->flow_count);
-	ofpbuf_put_zeros(b, 4);
+	if (request->version >= OFP15_VERSION) {
+		static const int order[] = { OXS_PACKET_COUNT, OXS_BYTE_COUNT,
+					     OXS_FLOW_COUNT, -1 };
+		struct ofp_oxs_stats st;
+
+		memset(&st, 0, sizeof st);
+		st.packet_count = as->packet_count;
+		st.byte_count = as->byte_count;
+		st.flow_count = as->flow_count;
+		ofp_put_oxs(b, &st, order);
+	} else {
+		ofpbuf_put_be64(b, as->packet_count);
+		ofpbuf_put_be64(b, as->byte_count);
+		ofpbuf_put_be32(b, as->flow_count);
+		ofpbuf_put_zeros(b, 4);
+	}
 	ofp_msg_finish(b, start);
+}
+
+enum ofperr
+ofp_decode_aggregate_reply(struct ofp_aggregate_stats *as,
+			   const struct ofp_msg *m)
+{
+	if (m->raw == OFPRAW_OFPST15_AGGREGATE_REPLY) {
+		struct ofp_reader r = ofp_reader_init(m->body, m->body_len);
+		struct ofp_oxs_stats st;
+		enum ofperr e = ofp_pull_oxs(&r, &st);
+
+		if (e)
+			return e;
+		as->packet_count = st.packet_count;
+		as->byte_count = st.byte_count;
+		as->flow_count = st.flow_count;
+		return 0;
+	}
+	as->packet_count = get_be64(m->body);
+	as->byte_count = get_be64(m->body + 8);
+	as->flow_count = get_be32(m->body + 16);
+	return 0;
 }
 
 /* ---- flow removed ---- */
@@ -710,6 +815,26 @@ ofp_decode_flow_removed(struct ofp_flow_removed *fr, const struct ofp_msg *m)
 		fr->idle_timeout = get_be16(p + 60);
 		fr->packet_count = get_be64(p + 64);
 		fr->byte_count = get_be64(p + 72);
+		return 0;
+	}
+	if (m->raw == OFPRAW_OFPT15_FLOW_REMOVED) {
+		struct ofp_oxs_stats st;
+
+		rd_bytes(&r, 16, &p);
+		fr->table_id = p[0];
+		fr->reason = p[1];
+		fr->priority = get_be16(p + 2);
+		fr->idle_timeout = get_be16(p + 4);
+		fr->hard_timeout = get_be16(p + 6);
+		fr->cookie = get_be64(p + 8);
+		if ((e = ofp_pull_ofp11_match(&r, &fr->match, NULL)))
+			return e;
+		if ((e = ofp_pull_oxs(&r, &st)))
+			return e;
+		fr->duration_sec = st.duration_sec;
+		fr->duration_nsec = st.duration_nsec;
+		fr->packet_count = st.packet_count;
+		fr->byte_count = st.byte_count;
 		return 0;
 	}
 	rd_bytes(&r, 40, &p);
@@ -740,6 +865,31 @@ ofp_encode_flow_removed(struct ofpbuf *b, const struct ofp_flow_removed *fr,
 	uint8_t version = ofp_protocol_to_version(protocol);
 	size_t start, body;
 
+	if (version >= OFP15_VERSION) {
+		static const int order[] = { OXS_DURATION, OXS_IDLE_TIME,
+					     OXS_PACKET_COUNT, OXS_BYTE_COUNT,
+					     -1 };
+		struct ofp_oxs_stats st;
+
+		memset(&st, 0, sizeof st);
+		st.duration_sec = fr->duration_sec;
+		st.duration_nsec = fr->duration_nsec;
+		st.packet_count = fr->packet_count;
+		st.byte_count = fr->byte_count;
+		start = ofp_msg_start(b, OFPRAW_OFPT15_FLOW_REMOVED, version,
+				      xid);
+		body = ofpbuf_put_zeros(b, 16);
+		b->data[body] = fr->table_id;
+		b->data[body + 1] = fr->reason;
+		ofpbuf_set_be16(b, body + 2, fr->priority);
+		ofpbuf_set_be16(b, body + 4, fr->idle_timeout);
+		ofpbuf_set_be16(b, body + 6, fr->hard_timeout);
+		set64(b, body + 8, fr->cookie);
+		ofp_put_ofp11_match(b, &fr->match, version);
+		ofp_put_oxs(b, &st, order);
+		ofp_msg_finish(b, start);
+		return;
+	}
 	if (version >= OFP11_VERSION) {
 		start = ofp_msg_start(b, OFPRAW_OFPT11_FLOW_REMOVED, version,
 				      xid);

@@ -74,6 +74,9 @@ struct ofp_aggregate_stats {
 	uint32_t flow_count;
 };
 
+/* Decodes an aggregate reply (1.5: OXS statistics). */
+enum ofperr ofp_decode_aggregate_reply(struct ofp_aggregate_stats *as,
+				       const struct ofp_msg *m);
 void ofp_encode_aggregate_reply(struct ofpbuf *b,
 				const struct ofp_aggregate_stats *as,
 				const struct ofp_msg *request);
