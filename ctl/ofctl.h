@@ -41,9 +41,10 @@ extern struct ofctl_opts ofctl;
  * is not 0, as Open vSwitch's ovs_fatal does: " (strerror)") to stderr
  * and exits 1. */
 void ofctl_fatal(int err, const char *fmt, ...) PRINTF_FMT(2, 3) NORETURN;
-/* Prints a warning as Open vSwitch's console log does
- * ("2023-01-01T00:00:00Z|00001|MODULE|WARN|MSG"). */
-void ofctl_log_warn(const char *module, const char *msg);
+/* Prints a log message as Open vSwitch's console log does
+ * ("2023-01-01T00:00:00Z|00001|MODULE|LEVEL|MSG"); @level is "WARN" or
+ * "INFO". */
+void ofctl_log(const char *module, const char *level, const char *msg);
 
 bool ofctl_should_accept_names(void);
 bool ofctl_should_show_names(void);
@@ -145,10 +146,20 @@ struct ofctl_command {
 	void (*handler)(int argc, char *argv[]);
 };
 
+/* Reads the flow-mods of @file ("-": stdin), each line in @command's
+ * syntax (-2: a line may start with a command name); dies with
+ * "FILE:LINE: ERR".  Returns a malloc'd array of *@n_fms flow-mods the
+ * caller uninits and frees; *@usable: the protocols all of them fit. */
+struct ofp_flow_mod;
+struct ofp_flow_mod *ofctl_parse_flow_file(const char *file, int command,
+					   const struct ofp_port_map *ports,
+					   size_t *n_fms, uint32_t *usable);
+
 /* The command tables of the command files. */
 extern const struct ofctl_command ofctl_flow_commands[];
 extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_group_commands[];
+extern const struct ofctl_command ofctl_parse_commands[];
 
 /* Reads the next line of a flow or group file as Open vSwitch's
  * ds_get_preprocessed_line(): comments and surrounding blanks dropped,

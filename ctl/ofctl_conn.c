@@ -199,7 +199,7 @@ negotiate(struct vconn *vconn, const char *display)
 	if (!v) {
 		struct ds s = DS_EMPTY;
 		ds_printf(&s, "%s: version negotiation failed", display);
-		ofctl_log_warn("vconn", ds_cstr(&s));
+		ofctl_log("vconn", "WARN", ds_cstr(&s));
 		ds_free(&s);
 		return -EPROTO;
 	}

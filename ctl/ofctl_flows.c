@@ -51,10 +51,10 @@ parse_flow_mod(struct ofp_flow_mod *fm, const char *line, int command,
 		fm, line, (enum ofp_flow_mod_command)command, ports, usable);
 }
 
-/* Reads the flow-mods of @file ("-": stdin); dies with "FILE:LINE: ERR". */
-static struct ofp_flow_mod *
-parse_flow_file(const char *file, int command, const struct ofp_port_map *ports,
-		size_t *n_fms, uint32_t *usable)
+struct ofp_flow_mod *
+ofctl_parse_flow_file(const char *file, int command,
+		      const struct ofp_port_map *ports, size_t *n_fms,
+		      uint32_t *usable)
 {
 	FILE *f = !strcmp(file, "-") ? stdin : fopen(file, "r");
 	struct ofp_flow_mod *fms = NULL;
@@ -209,7 +209,7 @@ flow_mod_file(char *argv[], int command)
 		command = -2;
 	ports = ofctl_ports_to_accept(argv[1]);
 	ofctl_tables_to_accept(argv[1]);
-	fms = parse_flow_file(argv[2], command, ports, &n, &usable);
+	fms = ofctl_parse_flow_file(argv[2], command, ports, &n, &usable);
 	flow_mods(argv[1], fms, n, usable);
 	free(fms);
 }
@@ -282,6 +282,12 @@ prepare_dump(int argc, char *argv[], bool aggregate,
 				      &usable);
 	if (error)
 		ofctl_fatal(0, "%s", error);
+	/* Stats requests carry their table themselves: no need for
+	 * NXT_FLOW_MOD_TABLE_ID. */
+	if (usable & OFP_PROTO_OF10_STD_TID)
+		usable |= OFP_PROTO_OF10_STD;
+	if (usable & OFP_PROTO_OF10_NXM_TID)
+		usable |= OFP_PROTO_OF10_NXM;
 	memset(fsr, 0, sizeof *fsr);
 	fsr->aggregate = aggregate;
 	fsr->match = fm.match;
@@ -317,6 +323,18 @@ struct flow_list {
 	size_t n;
 	struct ofp_flow_stats_entry *e;
 };
+
+/* Points each entry's statistics at its own match and actions (again
+ * after the entries move). */
+static void
+flow_list_fix(struct flow_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		fl->e[i].fs.match = &fl->e[i].match;
+		fl->e[i].fs.ofpacts = fl->e[i].acts.data;
+		fl->e[i].fs.ofpacts_len = fl->e[i].acts.size;
+	}
+}
 
 static void
 dump_flows_to_list(struct vconn *vconn,
@@ -360,11 +378,7 @@ dump_flows_to_list(struct vconn *vconn,
 		}
 	}
 	ofctl_replies_free(&replies);
-	for (size_t i = 0; i < fl->n; i++) {
-		fl->e[i].fs.match = &fl->e[i].match;
-		fl->e[i].fs.ofpacts = fl->e[i].acts.data;
-		fl->e[i].fs.ofpacts_len = fl->e[i].acts.size;
-	}
+	flow_list_fix(fl);
 }
 
 static void
@@ -426,8 +440,10 @@ cmd_dump_flows(int argc, char *argv[])
 	}
 	vconn = prepare_dump(argc, argv, false, &fsr, &protocol);
 	dump_flows_to_list(vconn, &fsr, protocol, &fl);
-	if (ofctl.n_sort)
+	if (ofctl.n_sort) {
 		qsort(fl.e, fl.n, sizeof *fl.e, compare_flows);
+		flow_list_fix(&fl);
+	}
 	for (size_t i = 0; i < fl.n; i++) {
 		ds_clear(&s);
 		ofp_flow_stats_format(&s, &fl.e[i].fs,

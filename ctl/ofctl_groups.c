@@ -167,7 +167,7 @@ cmd_dump_groups(int argc, char *argv[])
 					  "integers or the keywords ANY or "
 					  "ALL.)",
 					  argv[2]);
-				ofctl_log_warn("ofp_group", ds_cstr(&s));
+				ofctl_log("ofp_group", "WARN", ds_cstr(&s));
 				ds_free(&s);
 			} else {
 				group_id = (uint32_t)x;

@@ -37,7 +37,8 @@ ofctl_fatal(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
+	/* stdout is not flushed first: like Open vSwitch's, it comes out
+	 * at exit, after the message. */
 	fputs("ovs-ofctl: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -49,23 +50,19 @@ ofctl_fatal(int err, const char *fmt, ...)
 }
 
 void
-ofctl_log_warn(const char *module, const char *msg)
+ofctl_log(const char *module, const char *level, const char *msg)
 {
 	static unsigned seq;
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;
+	size_t len = strlen(msg);
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fflush(stdout);
-	fprintf(stderr, "%s|%05u|%s|WARN|%s\n", when, ++seq, module, msg);
-}
-
-static void
-warn_hook(const char *module, const char *msg)
-{
-	ofctl_log_warn(module, msg);
+	/* A message ending in a newline (a hex dump) gets no other. */
+	fprintf(stderr, "%s|%05u|%s|%s|%s%s", when, ++seq, module, level, msg,
+		len && msg[len - 1] == '\n' ? "" : "\n");
 }
 
 static void NORETURN
@@ -334,6 +331,7 @@ static const struct ofctl_command *const tables[] = {
 	ofctl_switch_commands,
 	ofctl_flow_commands,
 	ofctl_group_commands,
+	ofctl_parse_commands,
 };
 
 int
@@ -343,7 +341,7 @@ main(int argc, char *argv[])
 	int n;
 
 	signal(SIGPIPE, SIG_IGN);
-	ofp_set_warn_hook(warn_hook);
+	ofp_set_warn_hook(ofctl_log);
 	parse_options(argc, argv);
 	argc -= optind;
 	argv += optind;

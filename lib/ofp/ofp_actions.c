@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -976,6 +977,17 @@ ofpacts_put(struct ofpacts *acts, enum ofpact_type type, size_t len)
 	return a;
 }
 
+/* ofpacts_put_tail() appends variable parts right after sizeof the
+ * action's struct: each flexible array must start there. */
+#define TAIL_AT_END(T, M)                                         \
+	_Static_assert(sizeof(struct T) == offsetof(struct T, M), \
+		       #T "'s " #M "[] must start at its size")
+TAIL_AT_END(ofpact_controller, userdata);
+TAIL_AT_END(ofpact_bundle, members);
+TAIL_AT_END(ofpact_dec_ttl, ids);
+TAIL_AT_END(ofpact_learn, specs);
+TAIL_AT_END(ofpact_note, data);
+
 void *
 ofpacts_put_tail(struct ofpacts *acts, size_t ofs, size_t n)
 {
@@ -1043,7 +1055,7 @@ parse_list__(char *s, struct ofpact_pctx *pc, bool allow_instructions,
 			else if (!strcasecmp(key, "apply_actions"))
 				return xstrdup("apply_actions is the default "
 					       "instruction");
-			else if (ofp_port_parse_warn(key, pc->ports, &port))
+			else if (ofp_port_parse(key, pc->ports, &port))
 				put_output(pc->acts, port, 0);
 			else
 				return xasprintf("unknown action %s", key);
@@ -1157,10 +1169,12 @@ ofpact_is_apply_action(const struct ofpact *a, uint8_t version)
 static enum ofperr
 verify_fail(char **errp, enum ofperr e, char *msg)
 {
-	if (errp)
+	if (errp) {
 		*errp = msg;
-	else
+	} else {
+		ofp_warn("ofp_actions", "%s", msg);
 		free(msg);
+	}
 	return e;
 }
 

@@ -244,6 +244,7 @@ struct ofpact_learn {
 	uint32_t limit;
 	struct mf_subfield result_dst;
 	uint16_t n_specs;
+	uint8_t pad[4]; /* specs[] where ofpacts_put_tail() appends them */
 	struct ofpact_learn_spec specs[];
 };
 

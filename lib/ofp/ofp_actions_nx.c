@@ -93,35 +93,6 @@ ofp_parse_hex_dotted(const char *s, struct ofpbuf *b)
 	return *s ? xstrdup("bad hex digit") : NULL;
 }
 
-bool
-ofp_port_parse_warn(const char *s, const struct ofp_port_map *ports,
-		    uint32_t *port)
-{
-	if (*s == '-') {
-		ofp_warn("ofp_port",
-			 "Negative value %s is not a valid port "
-			 "number.",
-			 s);
-		return false;
-	}
-	if (*s >= '0' && *s <= '9') {
-		char *end;
-		unsigned long long x;
-
-		errno = 0;
-		x = strtoull(s, &end, 10);
-		if (!*end && !errno && x > 0xffff && x < 0xffffff00ull) {
-			ofp_warn(
-				"ofp_port",
-				"port %llu is outside the supported range 0 "
-				"through ffff or 0xffffff00 through 0xffffffff",
-				x);
-			return false;
-		}
-	}
-	return ofp_port_parse(s, ports, port);
-}
-
 void
 ofp_warn_table_range(const char *s, unsigned long t)
 {
@@ -685,7 +656,7 @@ parse_bundle(char *arg, struct ofpact_pctx *pc, bool load)
 	for (char *m; (m = strtok_r(NULL, ", []", &save));) {
 		uint32_t port;
 		uint16_t p16;
-		if (!ofp_port_parse_warn(m, pc->ports, &port)) {
+		if (!ofp_port_parse(m, pc->ports, &port)) {
 			err = xasprintf("%s: bad port number", m);
 			goto out;
 		}

@@ -52,10 +52,6 @@ char *ofp_parse_u32(const char *s, uint32_t *out);
 char *ofp_parse_u64(const char *s, uint64_t *out);
 /* Hex bytes with optional dots and blanks between pairs ("01.02"). */
 char *ofp_parse_hex_dotted(const char *s, struct ofpbuf *b);
-/* ofp_port_parse() with Open vSwitch's warnings about port numbers out of
- * range. */
-bool ofp_port_parse_warn(const char *s, const struct ofp_port_map *ports,
-			 uint32_t *port);
 /* Warns, as Open vSwitch does, about a table number above 255. */
 void ofp_warn_table_range(const char *s, unsigned long t);
 

@@ -995,5 +995,8 @@ ofp_field_usable_protocols(const struct ofp_field *f,
 		p |= OFP_PROTO_OF11_STD;
 	if (header && (need == EXACT || f->maskable))
 		p |= OFP_PROTO_NXM_OXM_ANY;
+	else if (!header && p)
+		/* dl_vlan, dl_vlan_pcp: NXM and OXM say them as vlan_tci. */
+		p |= OFP_PROTO_NXM_OXM_ANY;
 	return p;
 }

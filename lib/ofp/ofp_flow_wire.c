@@ -212,7 +212,7 @@ ofp_decode_flow_mod(struct ofp_flow_mod *fm, const struct ofp_msg *m,
 		if (m->raw == OFPRAW_OFPT10_FLOW_MOD) {
 			rd_bytes(&r, 64, &p);
 			ofp10_match_decode(p, &fm->match);
-			match_normalize(&fm->match);
+			match_normalize_log(&fm->match);
 			fm->priority = ofp10_match_wildcards(p) & OFPFW10_ALL
 					       ? get_be16(p + 54)
 					       : UINT16_MAX;
@@ -304,6 +304,7 @@ ofp_format_flow_mod(struct ds *s, const struct ofp_msg *m,
 		ofp_protocol_from_version(m->version), true);
 	struct ofp_flow_mod fm;
 	enum ofperr e = ofp_decode_flow_mod(&fm, m, protocol, OFPP_MAX);
+	bool raw_priority;
 	size_t len;
 
 	if (e)
@@ -317,7 +318,17 @@ ofp_format_flow_mod(struct ds *s, const struct ofp_msg *m,
 		ds_printf(s, " table:%u", fm.table_id);
 	ds_put_char(s, ' ');
 	len = s->len;
-	match_format(s, &fm.match, ports, fm.priority);
+	/* From verbosity 3, Open vSwitch shows OpenFlow 1.0 and NXM
+	 * matches field by field as they are on the wire (and then the
+	 * priority apart). */
+	if (verbosity >= 3 && m->raw == OFPRAW_OFPT10_FLOW_MOD)
+		ofp10_match_format(s, m->body, ports, verbosity);
+	else if (verbosity >= 3 && m->raw == OFPRAW_NXT_FLOW_MOD)
+		nx_match_format(s, m->body + 32, get_be16(m->body + 24));
+	else
+		match_format(s, &fm.match, ports, fm.priority);
+	raw_priority = verbosity >= 3 && (m->raw == OFPRAW_OFPT10_FLOW_MOD ||
+					  m->raw == OFPRAW_NXT_FLOW_MOD);
 	if (s->len != len)
 		ds_put_char(s, ' ');
 	if (fm.new_cookie && fm.new_cookie != UINT64_MAX)
@@ -333,6 +344,8 @@ ofp_format_flow_mod(struct ds *s, const struct ofp_msg *m,
 		ds_printf(s, "hard:%u ", fm.hard_timeout);
 	if (fm.importance)
 		ds_printf(s, "importance:%u ", fm.importance);
+	if (raw_priority && fm.priority != OFP_DEFAULT_PRIORITY)
+		ds_printf(s, "pri:%u ", fm.priority);
 	if (fm.buffer_id != OFP_NO_BUFFER)
 		ds_printf(s, "buf:0x%x ", fm.buffer_id);
 	if (fm.out_port != OFPP_NONE) {

@@ -220,7 +220,7 @@ parse_keyword(struct ofp_flow_mod *fm, const char *name, char *value,
 		return err;
 	}
 	if ((allowed & F_OUT_PORT) && !strcmp(name, "out_port")) {
-		if (!ofp_port_parse_warn(value, ports, &fm->out_port))
+		if (!ofp_port_parse(value, ports, &fm->out_port))
 			return xasprintf("%s is not a valid OpenFlow port",
 					 value);
 		return NULL;
@@ -344,6 +344,12 @@ out:
 	free(copy);
 	if (err)
 		ofp_flow_mod_uninit(fm);
+	else if (command != OFPFC_STATS_REQUEST) {
+		/* Open vSwitch normalizes a copy, to log what that changes:
+		 * the match goes out as written. */
+		struct match normal = fm->match;
+		match_normalize_log(&normal);
+	}
 	return err;
 }
 

@@ -26,9 +26,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-quiet(const char *module, const char *msg)
+quiet(const char *module, const char *level, const char *msg)
 {
 	(void)module;
+	(void)level;
 	(void)msg;
 }
 

@@ -89,8 +89,7 @@ parse_bucket(struct ofp_bucket *bk, char *str, const struct ofp_port_map *ports,
 		if (!strcasecmp(key, "weight")) {
 			error = ofp_parse_u16(value, "weight", &bk->weight);
 		} else if (!strcasecmp(key, "watch_port")) {
-			if (!ofp_port_parse_warn(value, ports,
-						 &bk->watch_port) ||
+			if (!ofp_port_parse(value, ports, &bk->watch_port) ||
 			    (bk->watch_port >= OFPP_MAX &&
 			     bk->watch_port != OFPP_NONE))
 				error = xasprintf("%s: invalid watch_port",

@@ -4,6 +4,7 @@
  */
 #include "ofp_match10.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "ofp_msg.h"
@@ -400,4 +401,129 @@ ofp_put_ofp11_match(struct ofpbuf *b, const struct match *m, uint8_t version)
 		return OFP11_MATCH_LEN;
 	}
 	return oxm_put_match(b, m, version);
+}
+
+/* ---- ofp10_match as text (ofp-print at verbosity 3 and up) ---- */
+
+/* Appends "LEADER" and the value or "*" (wildcarded, shown only from
+ * verbosity 2), and a comma. */
+static void PRINTF_FMT(5, 6)
+	put_wild(struct ds *s, const char *leader, bool wild, int verbosity,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (wild && verbosity < 2)
+		return;
+	ds_put(s, leader);
+	if (wild) {
+		ds_put_char(s, '*');
+	} else {
+		va_start(ap, fmt);
+		ds_vprintf(s, fmt, ap);
+		va_end(ap);
+	}
+	ds_put_char(s, ',');
+}
+
+static void
+put_netmask(struct ds *s, const char *leader, const uint8_t *ip,
+	    unsigned wild_bits, int verbosity)
+{
+	if (wild_bits >= 32 && verbosity < 2)
+		return;
+	ds_put(s, leader);
+	if (wild_bits < 32) {
+		ds_printf(s, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		if (wild_bits)
+			ds_printf(s, "/%u", 32 - wild_bits);
+	} else {
+		ds_put_char(s, '*');
+	}
+	ds_put_char(s, ',');
+}
+
+static void
+put_mac(struct ds *s, const char *leader, bool wild, int verbosity,
+	const uint8_t *mac)
+{
+	put_wild(s, leader, wild, verbosity, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+void
+ofp10_match_format(struct ds *s, const uint8_t *p,
+		   const struct ofp_port_map *ports, int verbosity)
+{
+	uint32_t w = get_be32(p) & OFPFW10_ALL;
+	uint16_t dl_type = get_be16(p + 22);
+	uint8_t proto = p[25];
+	bool skip_type = false, skip_proto = false;
+	size_t start = s->len;
+
+	if (!(w & OFPFW10_DL_TYPE)) {
+		skip_type = true;
+		if (dl_type == ETH_TYPE_IP) {
+			const char *name = NULL;
+			if (!(w & OFPFW10_NW_PROTO))
+				name = proto == IPPROTO_ICMP_	? "icmp"
+				       : proto == IPPROTO_TCP_	? "tcp"
+				       : proto == IPPROTO_UDP_	? "udp"
+				       : proto == IPPROTO_SCTP_ ? "sctp"
+								: NULL;
+			skip_proto = name != NULL;
+			ds_printf(s, "%s,", name ? name : "ip");
+		} else if (dl_type == ETH_TYPE_ARP) {
+			ds_put(s, "arp,");
+		} else if (dl_type == ETH_TYPE_RARP) {
+			ds_put(s, "rarp,");
+		} else if (dl_type == 0x8847) {
+			ds_put(s, "mpls,");
+		} else if (dl_type == 0x8848) {
+			ds_put(s, "mplsm,");
+		} else {
+			skip_type = false;
+		}
+	}
+	if (!(w & OFPFW10_IN_PORT) || verbosity >= 2) {
+		ds_put(s, "in_port=");
+		if (w & OFPFW10_IN_PORT)
+			ds_put_char(s, '*');
+		else
+			ofp_port_format(s, get_be16(p + 4), ports);
+		ds_put_char(s, ',');
+	}
+	put_wild(s, "dl_vlan=", w & OFPFW10_DL_VLAN, verbosity, "%d",
+		 get_be16(p + 18));
+	put_wild(s, "dl_vlan_pcp=", w & OFPFW10_DL_VLAN_PCP, verbosity, "%d",
+		 p[20]);
+	put_mac(s, "dl_src=", w & OFPFW10_DL_SRC, verbosity, p + 6);
+	put_mac(s, "dl_dst=", w & OFPFW10_DL_DST, verbosity, p + 12);
+	if (!skip_type)
+		put_wild(s, "dl_type=", w & OFPFW10_DL_TYPE, verbosity,
+			 "0x%04x", dl_type);
+	put_netmask(s, "nw_src=", p + 28, (w >> OFPFW10_NW_SRC_SHIFT) & 0x3f,
+		    verbosity);
+	put_netmask(s, "nw_dst=", p + 32, (w >> OFPFW10_NW_DST_SHIFT) & 0x3f,
+		    verbosity);
+	if (!skip_proto)
+		put_wild(s,
+			 dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP
+				 ? "arp_op="
+				 : "nw_proto=",
+			 w & OFPFW10_NW_PROTO, verbosity, "%u", proto);
+	put_wild(s, "nw_tos=", w & OFPFW10_NW_TOS, verbosity, "%u", p[24]);
+	if (proto == IPPROTO_ICMP_) {
+		put_wild(s, "icmp_type=", w & OFPFW10_TP_SRC, verbosity, "%d",
+			 get_be16(p + 36));
+		put_wild(s, "icmp_code=", w & OFPFW10_TP_DST, verbosity, "%d",
+			 get_be16(p + 38));
+	} else {
+		put_wild(s, "tp_src=", w & OFPFW10_TP_SRC, verbosity, "%d",
+			 get_be16(p + 36));
+		put_wild(s, "tp_dst=", w & OFPFW10_TP_DST, verbosity, "%d",
+			 get_be16(p + 38));
+	}
+	if (s->len > start)
+		ds_chomp(s, ',');
 }

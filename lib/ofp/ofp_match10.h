@@ -40,6 +40,11 @@ uint32_t ofp10_match_wildcards(const uint8_t *p);
 /* Appends @m as 40 bytes. */
 void ofp10_match_encode(struct ofpbuf *b, const struct match *m);
 
+/* Appends the 40-byte match at @p as Open vSwitch's ofp10_match_print:
+ * its fields one by one, wildcarded ones as "*" from @verbosity 2. */
+void ofp10_match_format(struct ds *s, const uint8_t *p,
+			const struct ofp_port_map *ports, int verbosity);
+
 /* Decodes an 88-byte OpenFlow 1.1 match (OFPBMC_BAD_VALUE, _BAD_FIELD on
  * values it cannot have). */
 enum ofperr ofp11_match_decode(const uint8_t *p, struct match *m);

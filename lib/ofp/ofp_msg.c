@@ -494,6 +494,19 @@ ofp_negotiate(uint32_t ours, uint32_t theirs)
 
 /* ---- errors ---- */
 
+/* Open vSwitch's own errors in OpenFlow 1.0 and 1.1 (codes from 256 in
+ * the standard types, "NX1.0(TYPE,CODE)" in its table) go out wrapped:
+ * type NXET_VENDOR, code NXVC_VENDOR_ERROR, then vendor 0x2320, type
+ * and code. */
+#define NXET_VENDOR 0xb0c2
+#define NXVC_VENDOR_ERROR 0
+
+static bool
+nx_vendor_error(uint8_t version, uint32_t vendor, uint16_t code)
+{
+	return version <= OFP11_VERSION && !vendor && code >= 256;
+}
+
 void
 ofp_encode_error_reply(struct ofpbuf *b, enum ofperr e, const void *request,
 		       size_t request_len)
@@ -509,6 +522,11 @@ ofp_encode_error_reply(struct ofpbuf *b, enum ofperr e, const void *request,
 	e = ofperr_encodable(e, version);
 	ofperr_encoding(e, version, &type, &code, &vendor);
 	start = ofp_msg_start(b, OFPRAW_ERROR, version, get_be32(req + 4));
+	if (nx_vendor_error(version, vendor, code)) {
+		ofpbuf_put_be16(b, NXET_VENDOR);
+		ofpbuf_put_be16(b, NXVC_VENDOR_ERROR);
+		ofpbuf_put_be32(b, NX_VENDOR_ID);
+	}
 	ofpbuf_put_be16(b, type);
 	ofpbuf_put_be16(b, code);
 	if (type == OFPET_EXPERIMENTER)
@@ -543,8 +561,16 @@ ofp_decode_error_msg(const struct ofp_msg *m, enum ofperr *e,
 
 	rd_be16(&r, &type);
 	rd_be16(&r, &code);
-	if (type == OFPET_EXPERIMENTER && m->version >= OFP12_VERSION &&
-	    !rd_be32(&r, &vendor))
+	if (type == NXET_VENDOR && code == NXVC_VENDOR_ERROR) {
+		if (!rd_be32(&r, &vendor) || !rd_be16(&r, &type) ||
+		    !rd_be16(&r, &code))
+			return OFPERR_OFPBRC_BAD_LEN;
+		if (vendor != NX_VENDOR_ID ||
+		    !nx_vendor_error(m->version, 0, code))
+			return OFPERR_OFPBRC_BAD_LEN;
+		vendor = 0;
+	} else if (type == OFPET_EXPERIMENTER && m->version >= OFP12_VERSION &&
+		   !rd_be32(&r, &vendor))
 		return OFPERR_OFPBRC_BAD_LEN;
 	*e = ofperr_decode(m->version, type, code, vendor);
 	*data = r.p;
@@ -562,18 +588,37 @@ ofp_set_warn_hook(ofp_warn_fn *fn)
 	warn_hook = fn;
 }
 
-void
-ofp_warn(const char *module, const char *fmt, ...)
+static void
+ofp_log_v(const char *module, const char *level, const char *fmt, va_list ap)
 {
 	static struct log_rl rl = LOG_RL_INIT(5, 60);
 	char text[512];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	if (warn_hook)
+		warn_hook(module, level, text);
+	else if (level[0] == 'W')
+		log_warn_rl(&rl, "%s: %s", module, text);
+	else
+		log_info_rl(&rl, "%s: %s", module, text);
+}
+
+void
+ofp_warn(const char *module, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	ofp_log_v(module, "WARN", fmt, ap);
 	va_end(ap);
-	if (warn_hook)
-		warn_hook(module, text);
-	else
-		log_warn_rl(&rl, "%s: %s", module, text);
+}
+
+void
+ofp_info(const char *module, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ofp_log_v(module, "INFO", fmt, ap);
+	va_end(ap);
 }

@@ -371,11 +371,14 @@ enum ofperr ofp_decode_error_msg(const struct ofp_msg *m, enum ofperr *e,
 
 /* ---- warnings ---- */
 
-/* Where lib/ofp's warnings go: ovs-ofctl prints them as Open vSwitch's
- * tools do ("ofp_msgs|WARN|..."), vswitchd logs them.  @module is Open
- * vSwitch's module name. */
-typedef void ofp_warn_fn(const char *module, const char *msg);
+/* Where lib/ofp's warnings and informational messages go: ovs-ofctl
+ * prints them as Open vSwitch's tools do ("ofp_msgs|WARN|..."), vswitchd
+ * logs them (rate-limited).  @module is Open vSwitch's module name,
+ * @level "WARN" or "INFO". */
+typedef void ofp_warn_fn(const char *module, const char *level,
+			 const char *msg);
 void ofp_set_warn_hook(ofp_warn_fn *fn);
 void ofp_warn(const char *module, const char *fmt, ...) PRINTF_FMT(2, 3);
+void ofp_info(const char *module, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 #endif

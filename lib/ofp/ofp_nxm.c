@@ -405,6 +405,16 @@ ofp_field_match_prereqs_ok(const struct ofp_field *f, const struct match *m)
 	return ofp_field_prereqs_ok(f, &m->flow);
 }
 
+/* OpenFlow 1.5's packet_type (OXM basic field 44, 4 bytes, no mask),
+ * which Open vSwitch puts in flow stats of flows that match on
+ * Ethernet-only fields. */
+static bool
+is_packet_type(uint64_t h)
+{
+	return hdr_class(h) == 0x8000 && hdr_field(h) == 44 && !hdr_masked(h) &&
+	       hdr_length(h) == 4;
+}
+
 /* Decodes @len bytes of entries into @m. */
 static enum ofperr
 pull_raw(const uint8_t *p, size_t len, bool strict, struct match *m,
@@ -429,6 +439,13 @@ pull_raw(const uint8_t *p, size_t len, bool strict, struct match *m,
 				return OFPERR_OFPBMC_DUP_FIELD;
 			*cookie = get_be64(v.bytes);
 			*cookie_mask = get_be64(mask.bytes);
+			continue;
+		}
+		if (e == OFPERR_OFPBMC_BAD_FIELD && is_packet_type(h)) {
+			/* Only Ethernet frames, Open vSwitch's default
+			 * packet type (0,0), which adds nothing to @m. */
+			if (get_be32(v.bytes))
+				return OFPERR_OFPBMC_BAD_VALUE;
 			continue;
 		}
 		if (e == OFPERR_OFPBMC_BAD_FIELD && !strict)
@@ -600,10 +617,12 @@ put_raw(struct ofpbuf *b, const struct match *m, uint8_t version,
 {
 	const struct flow *fl = &m->flow, *w = &m->mask;
 	uint16_t type = ntohs(fl->hdr.eth_type);
+	size_t start = b->size, l2_start;
 
 	if (w->in_port)
 		put_exact(b, version ? MFF_IN_PORT_OXM : MFF_IN_PORT, version,
 			  m);
+	l2_start = b->size;
 	put_field(b, m, MFF_ETH_SRC, version);
 	put_field(b, m, MFF_ETH_DST, version);
 	put_field(b, m, MFF_ETH_TYPE, version);
@@ -634,6 +653,19 @@ put_raw(struct ofpbuf *b, const struct match *m, uint8_t version,
 		put_field(b, m, MFF_ARP_TPA, version);
 		put_field(b, m, MFF_ARP_SHA, version);
 		put_field(b, m, MFF_ARP_THA, version);
+	}
+	if (b->size == l2_start && !ofp_is_zero(&w->hdr, sizeof w->hdr)) {
+		/* Packet header fields whose prerequisites are missing put
+		 * nothing, but they still say "Ethernet": Open vSwitch then
+		 * puts packet_type=(0,0) first. */
+		static const uint8_t eth_packet_type[8] = { 0x80, 0x00, 0x58,
+							    0x04 };
+		ofpbuf_reserve(b, sizeof eth_packet_type);
+		memmove(b->data + start + sizeof eth_packet_type,
+			b->data + start, b->size - start);
+		memcpy(b->data + start, eth_packet_type,
+		       sizeof eth_packet_type);
+		b->size += sizeof eth_packet_type;
 	}
 	put_field(b, m, MFF_TUN_ID, version);
 	put_field(b, m, MFF_TUN_SRC, version);
@@ -685,4 +717,72 @@ oxm_put_match(struct ofpbuf *b, const struct match *m, uint8_t version)
 	ofpbuf_set_be16(b, start + 2, (uint16_t)(b->size - start));
 	ofpbuf_pad8(b, start);
 	return b->size - start;
+}
+
+/* ---- nx_match as text (ofp-print at verbosity 3 and up) ---- */
+
+static void
+put_header_name(struct ds *s, uint64_t h)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		const struct nxm_row *r = &rows[i];
+		if (r->class == hdr_class(h) && r->field == hdr_field(h) &&
+		    (r->class != OXM_EXPERIMENTER ||
+		     r->vendor == (uint32_t)h)) {
+			ds_put(s, r->name);
+			if (hdr_masked(h))
+				ds_put(s, "_W");
+			return;
+		}
+	}
+	if (hdr_class(h) == NXM_NX && hdr_field(h) == NXM_COOKIE_FIELD)
+		ds_put(s, hdr_masked(h) ? "NXM_NX_COOKIE_W" : "NXM_NX_COOKIE");
+	else if (is_packet_type(h))
+		ds_put(s, "OXM_OF_PACKET_TYPE");
+	else
+		ds_printf(s, "%u:%u", hdr_class(h), hdr_field(h));
+}
+
+void
+nx_match_format(struct ds *s, const uint8_t *p, size_t len)
+{
+	struct ofp_reader r = ofp_reader_init(p, len);
+	size_t start = s->len;
+
+	if (!len) {
+		ds_put(s, "<any>");
+		return;
+	}
+	while (r.left) {
+		struct ofp_reader save = r;
+		unsigned payload, width;
+		const uint8_t *v;
+		uint64_t h;
+
+		if (pull_header64(&r, &h) ||
+		    !rd_bytes(&r, payload = hdr_length(h) - hdr_exp_len(h),
+			      &v) ||
+		    (hdr_masked(h) && payload % 2)) {
+			r = save;
+			break;
+		}
+		width = hdr_masked(h) ? payload / 2 : payload;
+		if (s->len > start)
+			ds_put(s, ", ");
+		put_header_name(s, h);
+		ds_put_char(s, '(');
+		for (unsigned i = 0; i < width; i++)
+			ds_printf(s, "%02x", v[i]);
+		if (hdr_masked(h)) {
+			ds_put_char(s, '/');
+			for (unsigned i = 0; i < width; i++)
+				ds_printf(s, "%02x", v[width + i]);
+		}
+		ds_put_char(s, ')');
+	}
+	if (r.left) {
+		if (s->len > start)
+			ds_put(s, ", ");
+		ds_printf(s, "<%zu invalid bytes>", r.left);
+	}
 }

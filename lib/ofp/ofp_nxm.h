@@ -58,6 +58,10 @@ enum ofperr nxm_pull_entry(struct ofp_reader *r, const struct ofp_field **f,
 
 /* Appends @m as NXM (with an NXM_NX_COOKIE entry if @cookie_mask) and
  * returns its length, unpadded. */
+/* Appends the @len bytes of nx_match entries at @p as Open vSwitch's
+ * nx_match_to_string: "NXM_OF_ETH_TYPE(0800), NXM_NX_REG0_W(...)"
+ * ("<any>" when empty, "<N invalid bytes>" for a bad tail). */
+void nx_match_format(struct ds *s, const uint8_t *p, size_t len);
 size_t nx_put_match(struct ofpbuf *b, const struct match *m, uint64_t cookie,
 		    uint64_t cookie_mask);
 /* Appends @m as an OpenFlow 1.2+ match (header, OXM entries, padding to

@@ -574,7 +574,7 @@ ofp_packet_out_parse(struct ofp_packet_out *po, const char *str,
 		}
 		if (!strcmp(name, "in_port")) {
 			uint32_t port;
-			if (!ofp_port_parse_warn(value, ports, &port)) {
+			if (!ofp_port_parse(value, ports, &port)) {
 				error = xasprintf("%s is not a valid OpenFlow "
 						  "port",
 						  value);

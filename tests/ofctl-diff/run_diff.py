@@ -16,6 +16,7 @@ Modes (see README.md):
 Exit: 0 all identical, 1 differences, 77 missing prerequisites.
 """
 import argparse
+import concurrent.futures
 import gzip
 import hashlib
 import json
@@ -311,6 +312,8 @@ def main():
     ap.add_argument("--group", default="*")
     ap.add_argument("--tool", default=os.environ.get("MICROVS_OFCTL"))
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int, default=1,
+                    help="groups replayed at once (golden mode)")
     a = ap.parse_args()
     import fnmatch
 
@@ -360,14 +363,20 @@ def main():
             return 77
         data = json.load(gzip.open(gpath, "rt"))
         pool = Pool(data["pool"])
-        for g in groups:
+
+        def replay(g):
             golden = data["groups"].get(g["name"])
             if golden is None:
+                return None
+            return run_group(g, "golden", a.tool, golden, pool,
+                             a.verbose)[1]
+        with concurrent.futures.ThreadPoolExecutor(max(1, a.jobs)) as ex:
+            outcomes = list(ex.map(replay, groups))
+        for g, fails in zip(groups, outcomes):
+            if fails is None:
                 print("group %s: no golden (record it)" % g["name"])
                 failed = True
                 continue
-            _, fails = run_group(g, "golden", a.tool, golden, pool,
-                                 a.verbose)
             n += len(g["invs"])
             same += len(g["invs"]) - len(fails)
             if fails:
