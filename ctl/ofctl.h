@@ -124,6 +124,7 @@ const struct ofp_port_map *ofctl_ports_to_show(const char *target);
 /* Fetches the table names (ovs-ofctl 3.1 does for every command that
  * parses flows); tables are looked up by number only here. */
 void ofctl_tables_to_accept(const char *target);
+void ofctl_tables_to_show(const char *target);
 
 /* Finds port @name (a number or a name) on @target or dies ("%s:
  * couldn't find port `%s'"). */

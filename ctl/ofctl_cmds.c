@@ -317,6 +317,7 @@ cmd_mod_table(int argc, char *argv[])
 	const char *setting = argv[3];
 
 	(void)argc;
+	ofctl_tables_to_accept(argv[1]);
 	memset(&tm, 0, sizeof tm);
 	tm.eviction = tm.vacancy = -1;
 	if (!strcasecmp(argv[2], "all")) {

@@ -242,8 +242,7 @@ ofctl_open(const char *target, struct vconn **vconnp, bool snoop)
 		else
 			ofctl_fatal(EAFNOSUPPORT, "connecting to %s", target);
 		if (err)
-			ofctl_fatal(0, "%s: failed to connect to socket (%s)",
-				    target, strerror(-err));
+			ofctl_fatal(-err, "connecting to %s", target);
 		*vconnp = xzalloc(sizeof **vconnp);
 		(*vconnp)->fd = fd;
 		(*vconnp)->name = xstrdup(target);

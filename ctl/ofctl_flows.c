@@ -207,8 +207,8 @@ flow_mod_file(char *argv[], int command)
 
 	if (command == OFPFC_ADD)
 		command = -2;
-	ports = ofctl_ports_to_accept(argv[1]);
 	ofctl_tables_to_accept(argv[1]);
+	ports = ofctl_ports_to_accept(argv[1]);
 	fms = ofctl_parse_flow_file(argv[2], command, ports, &n, &usable);
 	flow_mods(argv[1], fms, n, usable);
 	free(fms);
@@ -479,17 +479,56 @@ struct fte {
 	struct fte_version *versions[2];
 };
 
+/* The flows of a comparison in insertion order, with an open-addressing
+ * index on (table, priority, match): slots hold fte index + 1. */
 struct fte_table {
 	size_t n, cap;
 	struct fte *ftes;
+	size_t *slots;
+	size_t n_slots; /* a power of 2, at least twice n */
 };
 
-static bool
-fte_same_rule(const struct fte *f, uint8_t table, const struct match *m,
-	      int priority)
+static uint32_t
+fte_hash(uint8_t table, int priority, const struct match *m)
 {
-	return f->table_id == table && f->priority == priority &&
-	       match_equal(&f->match, m);
+	const uint8_t *p = (const uint8_t *)m;
+	uint32_t h = 2166136261u ^ table;
+
+	h = (h ^ (uint32_t)priority) * 16777619u;
+	for (size_t i = 0; i < sizeof *m; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of (@table, @priority, @m): its fte's, or the empty one where
+ * it would go. */
+static size_t *
+fte_slot(struct fte_table *t, uint8_t table, int priority,
+	 const struct match *m)
+{
+	size_t i = fte_hash(table, priority, m) & (t->n_slots - 1);
+
+	for (;; i = (i + 1) & (t->n_slots - 1)) {
+		const struct fte *f;
+
+		if (!t->slots[i])
+			return &t->slots[i];
+		f = &t->ftes[t->slots[i] - 1];
+		if (f->table_id == table && f->priority == priority &&
+		    match_equal(&f->match, m))
+			return &t->slots[i];
+	}
+}
+
+static void
+fte_reindex(struct fte_table *t)
+{
+	free(t->slots);
+	t->n_slots = t->n_slots ? t->n_slots * 2 : 128;
+	t->slots = xcalloc(t->n_slots, sizeof *t->slots);
+	for (size_t i = 0; i < t->n; i++)
+		*fte_slot(t, t->ftes[i].table_id, t->ftes[i].priority,
+			  &t->ftes[i].match) = i + 1;
 }
 
 static void
@@ -497,18 +536,22 @@ fte_insert(struct fte_table *t, const struct match *m, int priority,
 	   struct fte_version *v, int index)
 {
 	struct match cm = *m;
+	size_t *slot;
 
 	match_canonicalize(&cm);
-	for (size_t i = 0; i < t->n; i++)
-		if (fte_same_rule(&t->ftes[i], v->table_id, &cm, priority)) {
-			struct fte_version *old = t->ftes[i].versions[index];
-			if (old) {
-				ofpacts_free(&old->acts);
-				free(old);
-			}
-			t->ftes[i].versions[index] = v;
-			return;
+	if (2 * (t->n + 1) > t->n_slots)
+		fte_reindex(t);
+	slot = fte_slot(t, v->table_id, priority, &cm);
+	if (*slot) {
+		struct fte *f = &t->ftes[*slot - 1];
+		struct fte_version *old = f->versions[index];
+		if (old) {
+			ofpacts_free(&old->acts);
+			free(old);
 		}
+		f->versions[index] = v;
+		return;
+	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->ftes = xrealloc(t->ftes, t->cap * sizeof *t->ftes);
@@ -518,7 +561,7 @@ fte_insert(struct fte_table *t, const struct match *m, int priority,
 	t->ftes[t->n].priority = priority;
 	t->ftes[t->n].table_id = v->table_id;
 	t->ftes[t->n].versions[index] = v;
-	t->n++;
+	*slot = ++t->n;
 }
 
 static void
@@ -531,6 +574,7 @@ fte_table_free(struct fte_table *t)
 				free(t->ftes[i].versions[j]);
 			}
 	free(t->ftes);
+	free(t->slots);
 }
 
 static bool
@@ -644,16 +688,88 @@ read_flows_from_switch(struct vconn *vconn, uint32_t protocol,
 	flow_list_free(&fl);
 }
 
+/* Open vSwitch keeps these flows in a classifier per table and walks it:
+ * subtables (one per distinct mask) by highest priority first, and in
+ * each the flows in the order they went in.  @t is in insertion order;
+ * this sorts it into that walk. */
+struct fte_key {
+	uint8_t table_id;
+	int max_priority; /* of the fte's subtable */
+	size_t first;	  /* where its subtable's first fte went in */
+	size_t index;	  /* where the fte went in */
+};
+
 static int
-compare_ftes(const void *a_, const void *b_)
+compare_fte_keys(const void *a_, const void *b_)
 {
-	const struct fte *a = a_, *b = b_;
+	const struct fte_key *a = a_, *b = b_;
 
 	if (a->table_id != b->table_id)
 		return a->table_id < b->table_id ? -1 : 1;
-	if (a->priority != b->priority)
-		return a->priority > b->priority ? -1 : 1;
-	return memcmp(&a->match, &b->match, sizeof a->match);
+	if (a->max_priority != b->max_priority)
+		return a->max_priority > b->max_priority ? -1 : 1;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static const struct fte_table *sort_table; /* for compare_subtables */
+
+/* Orders fte indexes by table and mask (subtable), then insertion. */
+static int
+compare_subtables(const void *a_, const void *b_)
+{
+	const struct fte *a = &sort_table->ftes[*(const size_t *)a_];
+	const struct fte *b = &sort_table->ftes[*(const size_t *)b_];
+	int c;
+
+	if (a->table_id != b->table_id)
+		return a->table_id < b->table_id ? -1 : 1;
+	c = memcmp(&a->match.mask, &b->match.mask, sizeof a->match.mask);
+	if (c)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+static void
+fte_table_sort(struct fte_table *t)
+{
+	struct fte_key *keys = xcalloc(t->n + 1, sizeof *keys);
+	size_t *by_mask = xcalloc(t->n + 1, sizeof *by_mask);
+	struct fte *sorted = xcalloc(t->n + 1, sizeof *sorted);
+
+	for (size_t i = 0; i < t->n; i++)
+		by_mask[i] = i;
+	sort_table = t;
+	qsort(by_mask, t->n, sizeof *by_mask, compare_subtables);
+	for (size_t i = 0, j; i < t->n; i = j) {
+		const struct fte *first = &t->ftes[by_mask[i]];
+		int max = first->priority;
+
+		for (j = i + 1; j < t->n; j++) {
+			const struct fte *f = &t->ftes[by_mask[j]];
+			if (f->table_id != first->table_id ||
+			    !flow_equal(&f->match.mask, &first->match.mask))
+				break;
+			if (f->priority > max)
+				max = f->priority;
+		}
+		for (size_t k = i; k < j; k++) {
+			struct fte_key *key = &keys[by_mask[k]];
+			key->table_id = first->table_id;
+			key->max_priority = max;
+			key->first = by_mask[i];
+			key->index = by_mask[k];
+		}
+	}
+	qsort(keys, t->n, sizeof *keys, compare_fte_keys);
+	for (size_t i = 0; i < t->n; i++)
+		sorted[i] = t->ftes[keys[i].index];
+	free(t->ftes);
+	t->ftes = sorted;
+	t->cap = t->n + 1;
+	free(by_mask);
+	free(keys);
 }
 
 static void
@@ -688,7 +804,7 @@ make_flow_mod(const struct fte *fte, int index, int command, uint32_t protocol,
 static void
 cmd_replace_flows(int argc, char *argv[])
 {
-	struct fte_table t = { 0, 0, NULL };
+	struct fte_table t = { 0, 0, NULL, NULL, 0 };
 	const struct ofp_port_map *ports;
 	struct ofpbuf *reqs = NULL;
 	size_t n = 0;
@@ -696,13 +812,13 @@ cmd_replace_flows(int argc, char *argv[])
 	uint32_t usable, protocol;
 
 	(void)argc;
-	ofctl_tables_to_accept(argv[1]);
 	ports = ofctl_ports_to_accept(argv[1]);
+	ofctl_tables_to_accept(argv[1]);
 	usable = read_flows_from_file(argv[2], &t, 0, ports);
 	protocol = ofctl_open(argv[1], &vconn, false);
 	protocol = ofctl_set_protocol_for_flow_dump(vconn, protocol, usable);
 	read_flows_from_switch(vconn, protocol, &t, 1);
-	qsort(t.ftes, t.n, sizeof *t.ftes, compare_ftes);
+	fte_table_sort(&t);
 	reqs = xcalloc(2 * t.n + 1, sizeof *reqs);
 	for (size_t i = 0; i < t.n; i++)
 		if (t.ftes[i].versions[1] && !t.ftes[i].versions[0])
@@ -754,7 +870,7 @@ read_flows_from_source(const char *source, struct fte_table *t, int index,
 static void
 cmd_diff_flows(int argc, char *argv[])
 {
-	struct fte_table t = { 0, 0, NULL };
+	struct fte_table t = { 0, 0, NULL, NULL, 0 };
 	const struct ofp_port_map *ports = NULL;
 	struct ds as = DS_EMPTY, bs = DS_EMPTY;
 	bool differences = false;
@@ -762,7 +878,7 @@ cmd_diff_flows(int argc, char *argv[])
 	(void)argc;
 	ports = read_flows_from_source(argv[1], &t, 0, ports);
 	ports = read_flows_from_source(argv[2], &t, 1, ports);
-	qsort(t.ftes, t.n, sizeof *t.ftes, compare_ftes);
+	fte_table_sort(&t);
 	for (size_t i = 0; i < t.n; i++) {
 		struct fte_version *a = t.ftes[i].versions[0];
 		struct fte_version *b = t.ftes[i].versions[1];

@@ -14,6 +14,8 @@
 #include "ofp_print.h"
 #include "ofp_table.h"
 
+static void fetch_tables(const char *target);
+
 /* Iterates over the ports of a switch as ovs-ofctl's port_iterator. */
 struct port_iter {
 	struct vconn *vconn;
@@ -188,6 +190,10 @@ get_port_map(const char *target)
 			ofctl_open(target, &vconn, false);
 			port_iter_init(&pi, vconn);
 			while (port_iter_next(&pi, &pp)) {
+				/* Reserved ports (LOCAL) keep their
+				 * names. */
+				if (pp.port_no >= OFPP_MAX)
+					continue;
 				c->ports.ports =
 					xrealloc(c->ports.ports,
 						 (c->ports.n +
@@ -220,6 +226,20 @@ ofctl_should_show_names(void)
 	return ofctl.use_names > 0 || (ofctl.use_names < 0 && interactive);
 }
 
+void
+ofctl_tables_to_accept(const char *target)
+{
+	if (ofctl_should_accept_names())
+		fetch_tables(target);
+}
+
+void
+ofctl_tables_to_show(const char *target)
+{
+	if (ofctl_should_show_names())
+		fetch_tables(target);
+}
+
 const struct ofp_port_map *
 ofctl_ports_to_accept(const char *target)
 {
@@ -229,19 +249,22 @@ ofctl_ports_to_accept(const char *target)
 const struct ofp_port_map *
 ofctl_ports_to_show(const char *target)
 {
-	return ofctl_should_show_names() ? get_port_map(target) : NULL;
+	if (!ofctl_should_show_names())
+		return NULL;
+	/* Open vSwitch prints with ofp_print(..., ports_to_show(),
+	 * tables_to_show(), ...): the tables are fetched first. */
+	ofctl_tables_to_show(target);
+	return get_port_map(target);
 }
 
-void
-ofctl_tables_to_accept(const char *target)
+static void
+fetch_tables(const char *target)
 {
 	struct name_cache *c;
 	struct vconn *vconn;
 	struct ofpbuf req;
 	struct ofctl_replies replies;
 
-	if (!ofctl_should_accept_names())
-		return;
 	c = cache_for(target);
 	if (c->tables_done)
 		return;

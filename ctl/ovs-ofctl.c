@@ -147,10 +147,7 @@ add_sort(const char *field, bool desc)
 	int id = -1;
 
 	if (field && strcasecmp(field, "priority")) {
-		const struct ofp_field *f =
-			nxm_field_from_name(field, strlen(field), NULL);
-		if (!f)
-			f = ofp_field_from_name(field);
+		const struct ofp_field *f = ofp_field_from_name(field);
 		if (!f)
 			ofctl_fatal(0, "%s: unknown field name", field);
 		id = f->id;

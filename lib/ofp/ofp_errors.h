@@ -24,8 +24,10 @@
 	X(OFPBRC_BAD_VERSION) X(OFPBRC_BAD_TYPE) X(OFPBRC_BAD_STAT)        \
 	X(OFPBRC_BAD_VENDOR) X(OFPBRC_BAD_SUBTYPE) X(OFPBRC_EPERM)         \
 	X(OFPBRC_BAD_LEN) X(OFPBRC_BUFFER_EMPTY) X(OFPBRC_BUFFER_UNKNOWN)  \
-	X(OFPBRC_BAD_TABLE_ID) X(OFPBRC_IS_SLAVE) X(OFPBRC_BAD_PORT)       \
+	X(OFPBRC_BAD_TABLE_ID) X(OFPBRC_IS_SECONDARY) X(OFPBRC_BAD_PORT)       \
 	X(OFPBRC_BAD_PACKET) X(OFPBRC_MULTIPART_BUFFER_OVERFLOW)           \
+	X(OFPBRC_MULTIPART_REQUEST_TIMEOUT) X(OFPBRC_MULTIPART_REPLY_TIMEOUT) \
+	X(OFPBRC_MULTIPART_BAD_SCHED) X(OFPBRC_PIPELINE_FIELDS_ONLY)      \
 	X(NXBRC_NXM_INVALID) X(NXBRC_NXM_BAD_TYPE) X(NXBRC_MUST_BE_ZERO)   \
 	X(NXBRC_BAD_REASON) X(NXBRC_FM_BAD_EVENT)                          \
 	X(NXBRC_UNENCODABLE_ERROR)                                         \
@@ -35,7 +37,7 @@
 	X(OFPBAC_BAD_QUEUE) X(OFPBAC_BAD_OUT_GROUP)                        \
 	X(OFPBAC_MATCH_INCONSISTENT) X(OFPBAC_UNSUPPORTED_ORDER)           \
 	X(OFPBAC_BAD_TAG) X(OFPBAC_BAD_SET_TYPE) X(OFPBAC_BAD_SET_LEN)     \
-	X(OFPBAC_BAD_SET_ARGUMENT) X(OFPBAC_BAD_SET_MASK)                  \
+	X(OFPBAC_BAD_SET_ARGUMENT) X(OFPBAC_BAD_SET_MASK) X(OFPBAC_BAD_METER) \
 	X(NXBAC_MUST_BE_ZERO) X(NXBAC_BAD_CONJUNCTION)                     \
 	X(OFPBIC_UNKNOWN_INST) X(OFPBIC_UNSUP_INST) X(OFPBIC_BAD_TABLE_ID) \
 	X(OFPBIC_UNSUP_METADATA) X(OFPBIC_UNSUP_METADATA_MASK)             \
@@ -50,6 +52,7 @@
 	X(OFPFMFC_OVERLAP) X(OFPFMFC_EPERM) X(OFPFMFC_BAD_TIMEOUT)         \
 	X(OFPFMFC_BAD_EMERG_TIMEOUT) X(OFPFMFC_BAD_COMMAND)                \
 	X(OFPFMFC_BAD_FLAGS) X(OFPFMFC_UNSUPPORTED) X(NXFMFC_HARDWARE)     \
+	X(OFPFMFC_CANT_SYNC) X(OFPFMFC_BAD_PRIORITY) X(OFPFMFC_IS_SYNC)    \
 	X(NXFMFC_BAD_TABLE_ID)                                             \
 	X(OFPGMFC_GROUP_EXISTS) X(OFPGMFC_INVALID_GROUP)                   \
 	X(OFPGMFC_WEIGHT_UNSUPPORTED) X(OFPGMFC_OUT_OF_GROUPS)             \
@@ -66,6 +69,7 @@
 	X(NXQOFC_QUEUE_ERROR)                                              \
 	X(OFPSCFC_BAD_FLAGS) X(OFPSCFC_BAD_LEN) X(OFPSCFC_EPERM)           \
 	X(OFPRRFC_STALE) X(OFPRRFC_UNSUP) X(OFPRRFC_BAD_ROLE)              \
+	X(OFPRRFC_ID_UNSUP) X(OFPRRFC_ID_IN_USE)                           \
 	X(OFPMMFC_UNKNOWN) X(OFPMMFC_METER_EXISTS)                         \
 	X(OFPMMFC_INVALID_METER) X(OFPMMFC_UNKNOWN_METER)                  \
 	X(OFPMMFC_BAD_COMMAND) X(OFPMMFC_BAD_FLAGS) X(OFPMMFC_BAD_RATE)    \
@@ -88,7 +92,15 @@
 	X(OFPMOFC_UNKNOWN) X(OFPMOFC_MONITOR_EXISTS)                       \
 	X(OFPMOFC_INVALID_MONITOR) X(OFPMOFC_UNKNOWN_MONITOR)              \
 	X(OFPMOFC_BAD_COMMAND) X(OFPMOFC_BAD_FLAGS)                        \
-	X(OFPMOFC_BAD_TABLE_ID) X(OFPMOFC_BAD_OUT)
+	X(OFPMOFC_BAD_TABLE_ID) X(OFPMOFC_BAD_OUT)                         \
+	X(NXTTMFC_BAD_COMMAND) X(NXTTMFC_BAD_OPT_LEN)                      \
+	X(NXTTMFC_BAD_FIELD_IDX) X(NXTTMFC_TABLE_FULL)                     \
+	X(NXTTMFC_ALREADY_MAPPED) X(NXTTMFC_DUP_ENTRY) X(NXR_NOT_SUPPORTED) \
+	X(NXR_STALE) X(NXST_NOT_CONFIGURED) X(NXFMFC_INVALID_TLV_FIELD)    \
+	X(NXTTMFC_INVALID_TLV_DEL) X(NXBAC_BAD_HEADER_TYPE)                \
+	X(NXBAC_UNKNOWN_ED_PROP) X(NXBAC_BAD_ED_PROP)                      \
+	X(NXBAC_CT_DATAPATH_SUPPORT) X(NXBMC_CT_DATAPATH_SUPPORT)          \
+	X(NXTFFC_DUP_TABLE)
 /* clang-format on */
 
 enum ofperr {
@@ -108,14 +120,18 @@ const char *ofperr_name(enum ofperr e);
 /* The error named @name ("OFPBAC_BAD_OUT_PORT"), or OFPERR_NONE. */
 enum ofperr ofperr_from_name(const char *name);
 
-/* How @e travels in OpenFlow @version: a standard (type, code), or an
- * experimenter error (type OFPET_EXPERIMENTER, code = experimenter
- * type, *@vendor set).  Returns false if @version has no encoding. */
+/* How @e travels in OpenFlow @version: a standard (type, code) with
+ * *@vendor 0, an experimenter error (type OFPET_EXPERIMENTER, code =
+ * experimenter type, *@vendor set), or, in OpenFlow 1.0 and 1.1, a
+ * Nicira vendor error (*@vendor NX_VENDOR_ID, a type other than
+ * OFPET_EXPERIMENTER: Open vSwitch's own codes, and errors those
+ * versions lack, with a later version's type and code).  Returns false
+ * if @version has no encoding. */
 bool ofperr_encoding(enum ofperr e, uint8_t version, uint16_t *type,
 		     uint16_t *code, uint32_t *vendor);
 
-/* The error (type, code[, vendor]) means in @version, or OFPERR_NONE if
- * it is not one Open vSwitch knows. */
+/* The error (type, code, vendor) means in @version (vendor 0 for a
+ * standard error), or OFPERR_NONE if it is not one Open vSwitch knows. */
 enum ofperr ofperr_decode(uint8_t version, uint16_t type, uint16_t code,
 			  uint32_t vendor);
 

@@ -617,6 +617,34 @@ port_number(unsigned long long x, uint32_t *port)
 	return true;
 }
 
+/* A port name of @ports, bare or in double quotes (backslash escapes the
+ * next character), as Open vSwitch accepts names that look like
+ * numbers or hold delimiters. */
+static bool
+port_name_parse(const char *s, const struct ofp_port_map *ports, uint32_t *port)
+{
+	size_t len = strlen(s);
+	char *name = xstrdup(s);
+	bool found = false;
+
+	if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+		char *q = name;
+		for (size_t i = 1; i < len - 1; i++) {
+			if (s[i] == '\\' && i + 2 < len)
+				i++;
+			*q++ = s[i];
+		}
+		*q = '\0';
+	}
+	for (size_t i = 0; ports && i < ports->n && !found; i++)
+		if (!strcmp(name, ports->ports[i].name)) {
+			*port = ports->ports[i].port;
+			found = true;
+		}
+	free(name);
+	return found;
+}
+
 bool
 ofp_port_parse(const char *s, const struct ofp_port_map *ports, uint32_t *port)
 {
@@ -639,12 +667,7 @@ ofp_port_parse(const char *s, const struct ofp_port_map *ports, uint32_t *port)
 			*port = reserved_ports[i].port;
 			return true;
 		}
-	for (size_t i = 0; ports && i < ports->n; i++)
-		if (!strcmp(s, ports->ports[i].name)) {
-			*port = ports->ports[i].port;
-			return true;
-		}
-	return false;
+	return port_name_parse(s, ports, port);
 }
 
 void
@@ -686,6 +709,15 @@ value_len(const char *s, const char *delims)
 					return n;
 				n++;
 			} while (level > 0);
+		} else if (s[n] == '"') {
+			/* A quoted string, backslash escapes included. */
+			for (n++; s[n] != '"'; n++) {
+				if (!s[n])
+					return n;
+				if (s[n] == '\\' && s[n + 1])
+					n++;
+			}
+			n++;
 		} else {
 			n++;
 		}

@@ -494,17 +494,16 @@ ofp_negotiate(uint32_t ours, uint32_t theirs)
 
 /* ---- errors ---- */
 
-/* Open vSwitch's own errors in OpenFlow 1.0 and 1.1 (codes from 256 in
- * the standard types, "NX1.0(TYPE,CODE)" in its table) go out wrapped:
- * type NXET_VENDOR, code NXVC_VENDOR_ERROR, then vendor 0x2320, type
- * and code. */
+/* Nicira vendor errors of OpenFlow 1.0 and 1.1 (see ofperr_encoding())
+ * go out wrapped: type NXET_VENDOR, code NXVC_VENDOR_ERROR, then the
+ * vendor, type and code. */
 #define NXET_VENDOR 0xb0c2
 #define NXVC_VENDOR_ERROR 0
 
 static bool
-nx_vendor_error(uint8_t version, uint32_t vendor, uint16_t code)
+nx_vendor_error(uint8_t version, uint32_t vendor, uint16_t type)
 {
-	return version <= OFP11_VERSION && !vendor && code >= 256;
+	return version <= OFP11_VERSION && vendor && type != OFPET_EXPERIMENTER;
 }
 
 void
@@ -522,10 +521,10 @@ ofp_encode_error_reply(struct ofpbuf *b, enum ofperr e, const void *request,
 	e = ofperr_encodable(e, version);
 	ofperr_encoding(e, version, &type, &code, &vendor);
 	start = ofp_msg_start(b, OFPRAW_ERROR, version, get_be32(req + 4));
-	if (nx_vendor_error(version, vendor, code)) {
+	if (nx_vendor_error(version, vendor, type)) {
 		ofpbuf_put_be16(b, NXET_VENDOR);
 		ofpbuf_put_be16(b, NXVC_VENDOR_ERROR);
-		ofpbuf_put_be32(b, NX_VENDOR_ID);
+		ofpbuf_put_be32(b, vendor);
 	}
 	ofpbuf_put_be16(b, type);
 	ofpbuf_put_be16(b, code);
@@ -565,10 +564,8 @@ ofp_decode_error_msg(const struct ofp_msg *m, enum ofperr *e,
 		if (!rd_be32(&r, &vendor) || !rd_be16(&r, &type) ||
 		    !rd_be16(&r, &code))
 			return OFPERR_OFPBRC_BAD_LEN;
-		if (vendor != NX_VENDOR_ID ||
-		    !nx_vendor_error(m->version, 0, code))
+		if (!nx_vendor_error(m->version, vendor, type))
 			return OFPERR_OFPBRC_BAD_LEN;
-		vendor = 0;
 	} else if (type == OFPET_EXPERIMENTER && m->version >= OFP12_VERSION &&
 		   !rd_be32(&r, &vendor))
 		return OFPERR_OFPBRC_BAD_LEN;
