@@ -2,14 +2,16 @@
 # Run every benchmark under bench/: microvs against real Open vSwitch, same
 # workload, one run, ratios printed (see bench/README.md).
 #
-#   bench/run_all.sh            quick (smoke) mode, about 15 s
-#   bench/run_all.sh --full     full mode, about 2-3 minutes
+#   bench/run_all.sh            quick (smoke) mode, about 2 minutes
+#   bench/run_all.sh --full     full mode, about 10-15 minutes
 #   bench/run_all.sh --json F   also write the final JSON line of each
 #                               benchmark to F (one line per benchmark)
 #
 # Environment (each unset variable falls back to real Open vSwitch, which
 # the output says): MICROVS_DBSERVER_CMD, MICROVS_OVSDB_TOOL (bench_ovsdb);
 # MICROVS_VSCTL, MICROVS_START_CMD, MICROVS_STOP_CMD (bench_vsctl).
+# bench_switch takes microvs from ./build (root only; it exits 77, skipped,
+# otherwise).
 # Exit: the worst exit status of the benchmarks (0 = all measurements ran;
 # a performance figure never makes it fail).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$json" ] && : > "$json"
 rc=0
-for b in ovsdb/bench_ovsdb.py vsctl/bench_vsctl.py; do
+for b in ovsdb/bench_ovsdb.py vsctl/bench_vsctl.py ovsdb/bench_backlog.py \
+	switch/bench_switch.py; do
     echo "=== $b $mode"
     out=$(mktemp)
     { /usr/bin/python3 "$here/$b" $mode; echo $? > "$out.rc"; } | tee "$out"

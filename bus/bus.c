@@ -26,7 +26,14 @@ LOG_MODULE(bus);
 #define N_RECV_SLOTS 4
 
 /* Work handed from nng's threads to the loop. */
-enum inbox_kind { IN_REQUEST, IN_SENT, IN_REPLY, IN_NOTIFY };
+enum inbox_kind {
+	IN_REQUEST,
+	IN_SENT,
+	IN_REPLY,
+	IN_NOTIFY,
+	IN_GONE,
+	IN_REFUSED_SUB
+};
 
 struct inbox_item {
 	enum inbox_kind kind;
@@ -35,6 +42,7 @@ struct inbox_item {
 	void *obj;    /* IN_SENT: struct bus_req; IN_REPLY: struct call;
 		       * IN_NOTIFY: struct sub */
 	int err;
+	uint64_t client; /* IN_GONE; IN_REFUSED_SUB: the uid */
 	struct inbox_item *next;
 };
 
@@ -53,6 +61,7 @@ struct bus_req {
 	unsigned type;
 	uid_t uid;
 	uint32_t roles;
+	uint64_t client; /* nng pipe id */
 };
 
 struct peer {
@@ -103,6 +112,9 @@ struct bus {
 	size_t n_handlers;
 	void *aux;
 	uint64_t pub_seq;
+	bus_client_gone_fn *gone_fn;
+	void *gone_aux;
+	uint32_t sub_roles; /* who may subscribe: receivers of our notifies */
 	/* client side */
 	struct peer *peers;
 	struct sub *subs;
@@ -170,18 +182,11 @@ nng_to_errno(int rv)
 /* ---- inbox: nng threads -> loop ---- */
 
 static void
-inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
-	   void *obj, int err)
+inbox_put(struct bus *bus, struct inbox_item *it)
 {
-	struct inbox_item *it = xzalloc(sizeof *it);
 	uint64_t one = 1;
 	ssize_t r;
 
-	it->kind = kind;
-	it->msg = msg;
-	it->ctx = ctx;
-	it->obj = obj;
-	it->err = err;
 	pthread_mutex_lock(&bus->mutex);
 	*bus->tail = it;
 	bus->tail = &it->next;
@@ -189,6 +194,22 @@ inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
 	r = write(bus->efd, &one, sizeof one);
 	(void)r;
 }
+
+static void
+inbox_push(struct bus *bus, enum inbox_kind kind, nng_msg *msg, nng_ctx ctx,
+	   void *obj, int err)
+{
+	struct inbox_item *it = xzalloc(sizeof *it);
+
+	it->kind = kind;
+	it->msg = msg;
+	it->ctx = ctx;
+	it->obj = obj;
+	it->err = err;
+	inbox_put(bus, it);
+}
+
+static struct log_rl bad_rl = LOG_RL_INIT(20, 60);
 
 static void handle_request(struct bus *bus, nng_msg *msg, nng_ctx ctx);
 static void handle_reply(struct call *c, nng_msg *msg, int err);
@@ -226,6 +247,19 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 			break;
 		case IN_NOTIFY:
 			handle_notify(it->obj, it->msg);
+			break;
+		case IN_GONE:
+			if (bus->gone_fn)
+				bus->gone_fn(it->client, bus->gone_aux);
+			break;
+		case IN_REFUSED_SUB:
+			log_warn_rl(
+				&bad_rl,
+				"refused subscriber uid %u (%s): may "
+				"receive no notification of %s",
+				(unsigned)it->client,
+				bus_acl_role_name(&bus->acl, (uid_t)it->client),
+				bus->self->name);
 			break;
 		}
 		free(it);
@@ -339,6 +373,60 @@ on_rep_recv(void *arg)
 	slot_start(slot);
 }
 
+static uint64_t
+pipe_client(nng_pipe p)
+{
+	int id = nng_pipe_id(p);
+
+	return id > 0 ? (uint64_t)id : 0;
+}
+
+/* nng thread: a connection to our rep socket closed.  nng runs this after
+ * the pipe stopped receiving, so every request it delivered is in the
+ * inbox before this. */
+static void
+on_rep_pipe_gone(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct inbox_item *it = xzalloc(sizeof *it);
+
+	it->kind = IN_GONE;
+	it->client = pipe_client(p);
+	inbox_put(arg, it);
+}
+
+/* nng thread: a subscriber connects to our pub socket.  pub0 broadcasts,
+ * so the only access check is here: a uid whose roles may receive none
+ * of the notifications we send is cut off before it gets any. */
+static void
+on_pub_pipe_add(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct bus *bus = arg;
+	struct inbox_item *it;
+	uint64_t uid;
+
+	if (!nng_pipe_get_uint64(p, NNG_OPT_IPC_PEER_UID, &uid) &&
+	    (bus_acl_roles(&bus->acl, (uid_t)uid) & bus->sub_roles))
+		return;
+	nng_pipe_close(p);
+	it = xzalloc(sizeof *it);
+	it->kind = IN_REFUSED_SUB;
+	it->client = uid;
+	inbox_put(bus, it);
+}
+
+void
+bus_on_client_gone(struct bus *bus, bus_client_gone_fn *fn, void *aux)
+{
+	bus->gone_fn = fn;
+	bus->gone_aux = aux;
+}
+
+uint64_t
+bus_req_client(const struct bus_req *req)
+{
+	return req->client;
+}
+
 int
 bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	  void *aux)
@@ -350,6 +438,12 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	bus->handlers = handlers;
 	bus->n_handlers = n;
 	bus->aux = aux;
+	for (unsigned t = 0; t < BUS_MSG_MAX; t++) {
+		const struct bus_msg_desc *d = bus_msg_desc(t);
+		if (d && d->kind == BUS_KIND_NOTIFY &&
+		    (d->senders & (1u << role_index(bus->self))))
+			bus->sub_roles |= d->receivers;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct bus_msg_desc *d = bus_msg_desc(handlers[i].type);
 		if (!d || d->kind != BUS_KIND_CALL ||
@@ -363,9 +457,16 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	if (rv)
 		return nng_to_errno(rv);
 	rv = nng_pub0_open(&bus->pub);
+	if (!rv)
+		rv = nng_pipe_notify(bus->pub, NNG_PIPE_EV_ADD_PRE,
+				     on_pub_pipe_add, bus);
 	if (rv)
 		return nng_to_errno(rv);
 	nng_socket_set_size(bus->rep, NNG_OPT_RECVMAXSZ, BUS_MAX_MSG);
+	rv = nng_pipe_notify(bus->rep, NNG_PIPE_EV_REM_POST, on_rep_pipe_gone,
+			     bus);
+	if (rv)
+		return nng_to_errno(rv);
 	err = listen_ipc(bus->rep, bus->rundir, bus->self, "rpc");
 	if (!err)
 		err = listen_ipc(bus->pub, bus->rundir, bus->self, "events");
@@ -416,9 +517,11 @@ bus_close(struct bus *bus)
 			nng_aio_wait(r->aio);
 	/* Stop every aio: after nng_aio_stop() its callback has run and
 	 * will not run again, so nothing pushes to the inbox after. */
-	if (bus->serving)
+	if (bus->serving) {
+		nng_pipe_notify(bus->rep, NNG_PIPE_EV_REM_POST, NULL, NULL);
 		for (int i = 0; i < N_RECV_SLOTS; i++)
 			nng_aio_stop(bus->slots[i].aio);
+	}
 	LIST_FOR_EACH (c, node, &bus->calls)
 		nng_aio_stop(c->aio);
 	LIST_FOR_EACH (r, node, &bus->reqs)
@@ -507,8 +610,6 @@ find_handler(const struct bus *bus, unsigned type)
 	return NULL;
 }
 
-static struct log_rl bad_rl = LOG_RL_INIT(20, 60);
-
 static void
 handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 {
@@ -522,6 +623,7 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 	req->ctx = ctx;
 	list_push_back(&bus->reqs, &req->node);
 	req->uid = msg_peer_uid(nmsg);
+	req->client = pipe_client(nng_msg_get_pipe(nmsg));
 	req->roles = bus_acl_roles(&bus->acl, req->uid);
 	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
 			 &req->reqid, &msg);
@@ -808,6 +910,21 @@ on_sub_recv(void *arg)
 	nng_recv_aio(s->sock, s->aio);
 }
 
+/* The roles a publisher holds.  The uid a subscriber sees is the one the
+ * publisher had when it called listen() (SO_PEERCRED), and processes
+ * listen as root before they drop privileges (the run directory is
+ * root's).  A listener that was root is the peer we dialed: only root
+ * could have put that socket in the run directory. */
+static uint32_t
+publisher_roles(const struct sub *s, uid_t uid)
+{
+	uint32_t bits = bus_acl_roles(&s->bus->acl, uid);
+
+	if (uid == 0)
+		bits |= bus_acl_role_bit(s->peer);
+	return bits;
+}
+
 static void
 handle_notify(struct sub *s, nng_msg *nmsg)
 {
@@ -829,7 +946,7 @@ handle_notify(struct sub *s, nng_msg *nmsg)
 		return;
 	}
 	if (bus_msg_desc(type)->kind != BUS_KIND_NOTIFY ||
-	    !bus_acl_may_send(&bus->acl, uid, type)) {
+	    !(bus_msg_desc(type)->senders & publisher_roles(s, uid))) {
 		log_warn("refused %s from uid %u (%s): not an allowed sender",
 			 bus_msg_name(type), (unsigned)uid,
 			 bus_acl_role_name(&bus->acl, uid));

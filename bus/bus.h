@@ -9,8 +9,11 @@
  * any handler runs, the bus decodes the message strictly and checks the
  * peer's uid (NNG_OPT_IPC_PEER_UID) against the catalogue's senders; a
  * refusal is logged with the uid and the message name and answered with an
- * error reply.  Socket files are 0660; the run directory is expected to be
- * 2750 root:microvs (2770 under systemd).
+ * error reply.  Notifications are a broadcast (pub0): a subscriber whose
+ * uid may receive none of the notifications this role sends is
+ * disconnected when it connects, and every admitted subscriber receives
+ * every notification.  Socket files are 0660; the run directory is
+ * expected to be 2750 root:microvs (2770 under systemd).
  *
  * Threading: nng's threads only move messages; they hand every completed
  * receive to the event loop through an eventfd, and every callback below
@@ -69,6 +72,22 @@ int bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
  * directory is root's.  0 or -errno. */
 int bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	      void *aux);
+
+/* The client @req came from: an id of the connection it arrived on (the
+ * same for every request on that connection, unlike any other
+ * connection's for a long time: nng's pipe id), or 0 if unknown. */
+uint64_t bus_req_client(const struct bus_req *req);
+
+/* Called on the loop when a client's connection to this server closed:
+ * the client exited or closed its bus.  @client is what bus_req_client()
+ * gave for its requests; a request of it still unanswered stays valid,
+ * and answering it only frees it (nng drops the reply). */
+typedef void bus_client_gone_fn(uint64_t client, void *aux);
+/* Sets the server's client-gone callback (NULL: none); after
+ * bus_serve().  Requests from one connection are handed to their handlers
+ * before its client-gone callback runs (both go through the loop's inbox
+ * in order: nng hands a request over before it tears the pipe down). */
+void bus_on_client_gone(struct bus *bus, bus_client_gone_fn *fn, void *aux);
 
 /* Answers @req with BUS_MSG_ERROR {err (negative errno), message} and
  * frees @req.  0 or -errno (the request is freed even on error). */

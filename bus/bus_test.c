@@ -5,7 +5,9 @@
  * ping and publishes notifications; the test calls it asynchronously and
  * synchronously, checks that a deferred reply does not hold up others,
  * subscribes, and checks that a caller whose uid may not send a message
- * is refused and logged with the uid and the message name.
+ * is refused and logged with the uid and the message name, that a
+ * subscriber whose uid may receive none of the server's notifications is
+ * cut off, and that the server hears when a caller's connection closes.
  */
 #include "bus.h"
 
@@ -29,6 +31,8 @@ static char self_path[4096]; /* argv[0], resolved: re-executed */
 static struct ev_loop *loop;
 static struct bus *srv;
 static struct bus_req *held;
+static struct bus_req *orphan; /* token 3: held until its caller is gone */
+static uint64_t orphan_client;
 
 static void
 reply_pong(struct bus_req *req, uint64_t token)
@@ -56,6 +60,11 @@ on_ping(struct bus_req *req, const void *msg, void *aux)
 		ev_timer_add(loop, 300, false, release_held, NULL);
 		return;
 	}
+	if (p->token == 3) {
+		orphan = req;
+		orphan_client = bus_req_client(req);
+		return;
+	}
 	reply_pong(req, p->token);
 }
 
@@ -79,6 +88,20 @@ on_appctl_wrong_reply(struct bus_req *req, const void *msg, void *aux)
 	bus_reply(req, BUS_MSG_PONG, &p);
 }
 
+/* The caller of the orphan went away: say so to subscribers, with the
+ * client id in "session". */
+static void
+on_client_gone(uint64_t client, void *aux)
+{
+	struct bus_msg_ovsdb_notify m = { .session = client, .json = "gone" };
+
+	if (!orphan || client != orphan_client)
+		return;
+	bus_publish_ovsdb_notify(srv, &m);
+	bus_reply_error(orphan, -ECONNRESET, "gone");
+	orphan = NULL;
+}
+
 static const struct bus_handler handlers[] = {
 	{ BUS_MSG_PING, on_ping },
 	{ BUS_MSG_APPCTL_CALL, on_appctl_wrong_reply },
@@ -94,12 +117,14 @@ run_server(void)
 
 	log_init("dbserver");
 	log_set_file(logpath);
-	if (geteuid() == 0 && !role_ids(r, &uid, &gid) &&
-	    (setresgid(gid, gid, gid) || setresuid(uid, uid, uid)))
-		_exit(2);
+	/* As the processes do: listen as root, then drop. */
 	if (ev_loop_new(&loop) || bus_open(loop, rundir, r, &srv) ||
 	    bus_serve(srv, handlers, ARRAY_SIZE(handlers), NULL))
 		_exit(3);
+	if (geteuid() == 0 && !role_ids(r, &uid, &gid) &&
+	    (setresgid(gid, gid, gid) || setresuid(uid, uid, uid)))
+		_exit(2);
+	bus_on_client_gone(srv, on_client_gone, NULL);
 	ev_timer_add(loop, 2, true, on_publish_tick, NULL);
 	ev_run(loop);
 	_exit(0);
@@ -220,7 +245,7 @@ on_any_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 /* Closing a bus while notifications stream in returns (nng 1.5.2's
  * nng_close() could wait forever here); SIGALRM fails the test if not. */
 static void
-test_close_while_receiving(bool as_role)
+test_close_while_receiving(void)
 {
 	int got = 0;
 
@@ -231,22 +256,27 @@ test_close_while_receiving(bool as_role)
 		CHECK_EQ(bus_subscribe(b, DB, on_any_note, &got), 0);
 		run_for(5 + i % 7);
 		/* At least one close with notifications surely arriving. */
-		for (int w = 0; as_role && i == 59 && !got && w < 300; w++)
+		for (int w = 0; i == 59 && !got && w < 300; w++)
 			run_for(10);
 		alarm(30);
 		bus_close(b);
 		alarm(0);
 	}
-	if (as_role) /* else refused: published by uid 0 */
-		CHECK(got > 0);
+	CHECK(got > 0);
 }
 
 static int n_notes;
 static uint64_t last_seq;
+static bool counting;
 
+/* The subscription stays after test_subscribe; later tests stop running
+ * the loop for a while (children), so it may then fall behind and lose
+ * some, as the bus allows: count and check only during the test. */
 static void
 on_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 {
+	if (!counting)
+		return;
 	CHECK_EQ(type, BUS_MSG_OVSDB_NOTIFY);
 	if (n_notes)
 		CHECK_EQ(seq, last_seq + 1);
@@ -255,18 +285,32 @@ on_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 		ev_exit(loop, 0);
 }
 
+/* The server listened as root (before its drop, if any): that is still
+ * dbserver, the peer dialed. */
 static void
-test_subscribe(bool as_role)
+test_subscribe(void)
 {
+	counting = true;
 	CHECK_EQ(bus_subscribe(cli, DB, on_note, NULL), 0);
-	int rc = run_for(as_role ? 5000 : 500);
-	if (as_role) {
-		CHECK_EQ(rc, 0);
-		CHECK(n_notes >= 5); /* more may come in the same batch */
-	} else {
-		/* Published by uid 0, which is not dbserver: refused. */
-		CHECK_EQ(n_notes, 0);
-	}
+	CHECK_EQ(run_for(5000), 0);
+	CHECK(n_notes >= 5); /* more may come in the same batch */
+	counting = false;
+}
+
+static bool
+server_log_has(const char *want)
+{
+	char *logpath = xasprintf("%s/server.log", rundir);
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(logpath, "r");
+
+	while (f && fgets(line, sizeof line, f))
+		found |= strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	free(logpath);
+	return found;
 }
 
 static void
@@ -297,19 +341,137 @@ test_refused_sender(void)
 		fprintf(stderr, "refused-sender child: status %d\n", status);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	char *logpath = xasprintf("%s/server.log", rundir);
 	char *want = xasprintf("refused appctl_call from uid %u (vtepd)",
 			       (unsigned)uid);
-	char line[1024];
-	bool found = false;
-	FILE *f = fopen(logpath, "r");
-	while (f && fgets(line, sizeof line, f))
-		found |= strstr(line, want) != NULL;
-	if (f)
-		fclose(f);
-	CHECK(found);
-	free(logpath);
+	CHECK(server_log_has(want));
 	free(want);
+}
+
+/* Re-executes this program as @uid/@gid with @mode; its exit status. */
+static int
+run_as_ids(uid_t uid, gid_t gid, const char *mode)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		char u[16], g[16];
+		snprintf(u, sizeof u, "%u", (unsigned)uid);
+		snprintf(g, sizeof g, "%u", (unsigned)gid);
+		execl(self_path, "bus_test", mode, rundir, u, g, (char *)NULL);
+		_exit(9);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* The same as @role's user. */
+static int
+run_as(const struct role *role, const char *mode)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (role_ids(role, &uid, &gid))
+		return -1;
+	return run_as_ids(uid, gid, mode);
+}
+
+/* A subscriber whose uid has no role (but may open the socket: group
+ * microvs) gets nothing and is logged; as vtepd, a receiver of dbserver's
+ * notifications, it gets them. */
+static void
+test_refused_subscriber(void)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0 || role_ids(DB, &uid, &gid)) {
+		printf("skip test_refused_subscriber: needs root and the "
+		       "roles\n");
+		return;
+	}
+	CHECK_EQ(run_as(&roles[ROLE_VTEPD], "--subscriber"), 0);
+	CHECK_EQ(run_as_ids(65534, gid, "--subscriber"), 1);
+	CHECK(server_log_has("refused subscriber uid 65534 (no role)"));
+}
+
+static uint64_t gone_client;
+static bool subscribed;
+
+static void
+on_gone_note(unsigned type, uint64_t seq, const void *msg, void *aux)
+{
+	const struct bus_msg_ovsdb_notify *n = msg;
+
+	subscribed = true;
+	if (!strcmp(n->json, "gone")) {
+		gone_client = n->session;
+		ev_exit(loop, 0);
+	}
+}
+
+/* A caller that exits with its request unanswered: the server's
+ * client-gone callback runs with the client id of that request. */
+static void
+test_client_gone(void)
+{
+	struct bus *b;
+
+	CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
+	CHECK_EQ(bus_subscribe(b, DB, on_gone_note, NULL), 0);
+	for (int i = 0; i < 500 && !subscribed; i++)
+		run_for(10);
+	CHECK(subscribed);
+	CHECK_EQ(run_as(&roles[ROLE_VTEPD], "--orphan-caller"), 0);
+	run_for(5000);
+	CHECK(gone_client != 0);
+	bus_close(b);
+}
+
+/* In a re-executed child (MODE RUNDIR UID GID): becomes UID/GID. */
+static int
+become(char **argv)
+{
+	uid_t uid = (uid_t)atoi(argv[3]);
+	gid_t gid = (gid_t)atoi(argv[4]);
+
+	return setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	       setresuid(uid, uid, uid);
+}
+
+/* Re-executed as uid @argv[3]: subscribes to dbserver for a second; exit
+ * 0 if notifications came, 1 if none. */
+static int
+subscriber(char **argv)
+{
+	struct bus *b;
+	int got = 0;
+
+	if (become(argv))
+		return 10;
+	if (ev_loop_new(&loop) || bus_open(loop, argv[2], NULL, &b) ||
+	    bus_subscribe(b, DB, on_any_note, &got))
+		return 11;
+	run_for(1000);
+	return got ? 0 : 1;
+}
+
+/* Re-executed as uid @argv[3]: a call the server never answers; exits
+ * when it times out (its connection closes). */
+static int
+orphan_caller(char **argv)
+{
+	struct bus_msg_ping p = { .token = 3 };
+	struct bus_msg_pong *reply = NULL;
+
+	if (become(argv))
+		return 10;
+	return bus_call_sync_ping(argv[2], DB, &p, 300, &reply, NULL) ==
+			       -ETIMEDOUT
+		       ? 0
+		       : 11;
 }
 
 /* Re-executed as uid @argv[3]: calls appctl_call, which only admin may. */
@@ -317,14 +479,11 @@ static int
 refused_client(char **argv)
 {
 	struct bus_msg_appctl_call c = { .command = "exit" };
-	uid_t uid = (uid_t)atoi(argv[3]);
-	gid_t gid = (gid_t)atoi(argv[4]);
 	struct bus_msg_appctl_reply *reply;
 	char *why;
 	int err;
 
-	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid))
+	if (become(argv))
 		return 10;
 	err = bus_call_sync_appctl_call(argv[2], DB, &c, 2000, &reply, &why);
 	if (!err || !why) /* accepted, or no answer at all */
@@ -347,10 +506,17 @@ main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "--refused-client"))
 		return refused_client(argv);
+	if (argc == 5 && !strcmp(argv[1], "--subscriber"))
+		return subscriber(argv);
+	if (argc == 5 && !strcmp(argv[1], "--orphan-caller"))
+		return orphan_caller(argv);
 	if (!realpath(argv[0], self_path))
 		return 1;
 	CHECK(mkdtemp(rundir) != NULL);
-	chmod(rundir, 0777);
+	/* Like the real run directory: socket files get group microvs. */
+	if (as_role && chown(rundir, 0, gid))
+		return 1;
+	chmod(rundir, as_role ? 02777 : 0777);
 	server = fork();
 	if (server == 0)
 		run_server();
@@ -368,17 +534,12 @@ main(int argc, char **argv)
 	CHECK_RUN(test_only_the_paired_reply);
 	CHECK_RUN(test_async_calls_do_not_block_each_other);
 	CHECK_RUN(test_close_with_outstanding_call);
-	int before = check_failures;
-	check_current = "test_subscribe";
-	test_subscribe(as_role);
-	printf("%s test_subscribe\n",
-	       check_failures > before ? "FAIL" : "ok  ");
+	CHECK_RUN(test_subscribe);
 	CHECK_RUN(test_refused_sender);
-	before = check_failures;
-	check_current = "test_close_while_receiving";
-	test_close_while_receiving(as_role);
-	printf("%s test_close_while_receiving\n",
-	       check_failures > before ? "FAIL" : "ok  ");
+	CHECK_RUN(test_refused_subscriber);
+	if (as_role)
+		CHECK_RUN(test_client_gone);
+	CHECK_RUN(test_close_while_receiving);
 	bus_close(cli);
 	check_teardown(server, rundir);
 	CHECK_EXIT();

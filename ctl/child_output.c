@@ -19,7 +19,9 @@
 #include "ev.h"
 
 /* A console log line is "TIME|SEQ|ROLE|MODULE|LEVEL|TEXT" (lib/log.c):
- * keeps TEXT of the EMER and ERR ones. */
+ * keeps TEXT of the last ERR line and of the last EMER line.  The ERR
+ * line says what went wrong; a fatal() after it ("start-up failed")
+ * usually only says that the process gives up. */
 static void
 take_line(struct child_output *o, const char *line)
 {
@@ -30,9 +32,10 @@ take_line(struct child_output *o, const char *line)
 		if (p)
 			p++;
 	}
-	if (!p || (strncmp(p, "EMER|", 5) && strncmp(p, "ERR|", 4)))
-		return;
-	snprintf(o->reason, sizeof o->reason, "%s", strchr(p, '|') + 1);
+	if (p && !strncmp(p, "ERR|", 4))
+		snprintf(o->reason, sizeof o->reason, "%s", p + 4);
+	else if (p && !strncmp(p, "EMER|", 5))
+		snprintf(o->emer, sizeof o->emer, "%s", p + 5);
 }
 
 static void
@@ -87,6 +90,7 @@ child_output_open(struct child_output *o, struct ev_loop *loop, int *wfdp)
 
 	child_output_close(o);
 	o->reason[0] = '\0';
+	o->emer[0] = '\0';
 	o->n_line = 0;
 	*wfdp = -1;
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -121,5 +125,5 @@ const char *
 child_output_reason(struct child_output *o)
 {
 	child_output_drain(o);
-	return o->reason[0] ? o->reason : NULL;
+	return o->reason[0] ? o->reason : o->emer[0] ? o->emer : NULL;
 }

@@ -29,9 +29,11 @@ test_timers_in_order(void)
 
 	CHECK_EQ(ev_loop_new(&g_loop), 0);
 	n_order = 0;
-	t[0] = ev_timer_add(g_loop, 30, false, on_timer_exit, (void *)3);
-	t[1] = ev_timer_add(g_loop, 10, false, on_timer_exit, (void *)1);
-	t[2] = ev_timer_add(g_loop, 20, false, on_timer_exit, (void *)2);
+	/* 100 ms apart: each deadline counts from its own add, and under
+	 * valgrind on a loaded machine the adds were once over 10 ms apart. */
+	t[0] = ev_timer_add(g_loop, 300, false, on_timer_exit, (void *)3);
+	t[1] = ev_timer_add(g_loop, 100, false, on_timer_exit, (void *)1);
+	t[2] = ev_timer_add(g_loop, 200, false, on_timer_exit, (void *)2);
 	CHECK_EQ(ev_run(g_loop), 7);
 	CHECK_EQ(order[0], 1);
 	CHECK_EQ(order[1], 2);

@@ -45,7 +45,7 @@ SYSTEM = {
     "nng/": ["bus"],
     "msgpack": ["bus"],
     "jansson.h": ["lib/ovsdb", "lib/dbctl", "lib/replica", "procs/dbserver",
-                  "ctl"],
+                  "procs/vswitchd", "ctl"],
     "sqlite3.h": ["lib/ovsdb"],
 }
 GENERATED = {"bus_msgs.h": "bus", "bus_calls.h": "bus", "config.h": None}

@@ -21,6 +21,8 @@
 #define DP_BATCH_MAX 64	       /* packets per receive, lookup and send */
 #define DP_OFS_NONE 0xffff
 
+struct dp_packet_pool;
+
 struct dp_packet {
 	uint8_t *base;	/* the allocation */
 	uint8_t *data;	/* the frame: base + headroom */
@@ -30,8 +32,9 @@ struct dp_packet {
 	/* Set by flow_extract(): offsets from data of the network and
 	 * transport headers, DP_OFS_NONE when absent. */
 	uint16_t l3_ofs, l4_ofs;
-	uint32_t hash;	  /* flow hash (0: not computed) */
-	uint32_t in_port; /* datapath port it arrived on */
+	uint32_t hash;		     /* flow hash (0: not computed) */
+	uint32_t in_port;	     /* datapath port it arrived on */
+	struct dp_packet_pool *pool; /* dp_packet_free returns it there */
 };
 
 struct dp_batch {
@@ -46,6 +49,16 @@ struct dp_packet *dp_packet_new(size_t size);
 struct dp_packet *dp_packet_clone_data(const void *data, size_t len);
 struct dp_packet *dp_packet_clone(const struct dp_packet *p);
 void dp_packet_free(struct dp_packet *p);
+
+/* A pool of packets of one size, for receive paths that must offer a
+ * buffer as large as the largest packet (64 KB with GSO) before they know
+ * the size: dp_packet_free() hands a pooled packet back instead of
+ * freeing it, so receiving allocates nothing in the steady state. */
+struct dp_packet_pool *dp_packet_pool_new(size_t size, unsigned max_free);
+/* A packet of the pool's size, len 0 (reused or allocated). */
+struct dp_packet *dp_packet_pool_get(struct dp_packet_pool *pool);
+/* The owner lets go of @pool: it is freed once its last packet is. */
+void dp_packet_pool_release(struct dp_packet_pool *pool);
 
 /* Makes room for @n bytes in front of data (taking them from the headroom,
  * or reallocating) and returns the new start.  The offsets from

@@ -900,3 +900,48 @@ ovsdb_datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
 		}
 	}
 }
+
+void
+ovsdb_datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_datum *diff,
+		       const struct ovsdb_type *t)
+{
+	bool is_map = ovsdb_type_is_map(t);
+	struct ovsdb_datum out;
+	unsigned i = 0, j = 0;
+
+	if (ovsdb_type_is_scalar(t)) {
+		ovsdb_datum_destroy(d, t);
+		ovsdb_datum_clone(d, diff, t);
+		return;
+	}
+	/* Both are sorted: one merge walk gives the sorted result. */
+	ovsdb_datum_init_empty(&out);
+	while (i < d->n || j < diff->n) {
+		int c = i >= d->n ? 1
+			: j >= diff->n
+				? -1
+				: ovsdb_atom_cmp(&d->keys[i], &diff->keys[j],
+						 t->key.type);
+		if (c < 0) {
+			ovsdb_datum_add_unsafe(&out, &d->keys[i],
+					       is_map ? &d->values[i] : NULL,
+					       t);
+			i++;
+		} else if (c > 0) {
+			ovsdb_datum_add_unsafe(&out, &diff->keys[j],
+					       is_map ? &diff->values[j] : NULL,
+					       t);
+			j++;
+		} else {
+			if (is_map &&
+			    ovsdb_atom_cmp(&d->values[i], &diff->values[j],
+					   t->value.type))
+				ovsdb_datum_add_unsafe(&out, &diff->keys[j],
+						       &diff->values[j], t);
+			i++;
+			j++;
+		}
+	}
+	ovsdb_datum_destroy(d, t);
+	*d = out;
+}

@@ -142,5 +142,15 @@ void ovsdb_datum_subtract(struct ovsdb_datum *a, const struct ovsdb_type *at,
 void ovsdb_datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
 		      const struct ovsdb_datum *new_,
 		      const struct ovsdb_type *t);
+/* Applies an update2 "modify" @diff (as ovsdb_datum_diff makes it) to @d,
+ * so ovsdb_datum_diff(old, new) applied to old gives new: for scalars @d
+ * becomes @diff; for sets each element of @diff is toggled; for maps a
+ * key absent from @d is added, a key with the same value removed, a key
+ * with another value takes @diff's.  @diff is not changed.  The result
+ * is sorted; its size may exceed the type's bounds if @diff does not
+ * come from a valid new value (the caller checks, if it cares). */
+void ovsdb_datum_apply_diff(struct ovsdb_datum *d,
+			    const struct ovsdb_datum *diff,
+			    const struct ovsdb_type *t);
 
 #endif

@@ -190,6 +190,58 @@ test_diff(void)
 	ovsdb_type_destroy(&t);
 }
 
+/* ovsdb_datum_diff(old, new) applied to old gives new, for every shape. */
+static void
+test_apply_diff(void)
+{
+	static const struct {
+		const char *type, *old, *new_;
+	} cases[] = {
+		{ "\"integer\"", "1", "2" },
+		{ "{\"key\":\"string\",\"min\":0,\"max\":1}", "[\"set\",[]]",
+		  "\"x\"" },
+		{ "{\"key\":\"string\",\"min\":0,\"max\":1}", "\"x\"",
+		  "\"y\"" },
+		{ "{\"key\":\"string\",\"min\":0,\"max\":1}", "\"x\"",
+		  "[\"set\",[]]" },
+		{ "{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}",
+		  "[\"set\",[1,3,5,7]]", "[\"set\",[2,3,7,9]]" },
+		{ "{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}",
+		  "[\"set\",[1,2]]", "[\"set\",[]]" },
+		{ "{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+		  "\"max\":\"unlimited\"}",
+		  "[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"],[\"c\",\"3\"]]]",
+		  "[\"map\",[[\"b\",\"2\"],[\"c\",\"4\"],[\"d\",\"5\"]]]" },
+		{ "{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+		  "\"max\":\"unlimited\"}",
+		  "[\"map\",[]]", "[\"map\",[[\"k\",\"v\"]]]" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ovsdb_type t;
+		struct ovsdb_datum old, new_, diff;
+		struct ovsdb_error *e = NULL;
+		json_t *jo = json_loads(cases[i].old, JSON_DECODE_ANY, NULL);
+		json_t *jn = json_loads(cases[i].new_, JSON_DECODE_ANY, NULL);
+
+		parse_type(cases[i].type, &t);
+		CHECK_EQ(ovsdb_datum_from_json(&old, &t, jo, NULL, &e), 0);
+		CHECK_EQ(ovsdb_datum_from_json(&new_, &t, jn, NULL, &e), 0);
+		ovsdb_datum_diff(&diff, &old, &new_, &t);
+		ovsdb_datum_apply_diff(&old, &diff, &t);
+		if (!ovsdb_datum_equals(&old, &new_, &t))
+			fprintf(stderr, "case %zu: %s -> %s\n", i, cases[i].old,
+				cases[i].new_);
+		CHECK(ovsdb_datum_equals(&old, &new_, &t));
+		ovsdb_datum_destroy(&old, &t);
+		ovsdb_datum_destroy(&new_, &t);
+		ovsdb_datum_destroy(&diff, &t);
+		ovsdb_type_destroy(&t);
+		json_decref(jo);
+		json_decref(jn);
+	}
+}
+
 static void
 test_uuid(void)
 {
@@ -216,6 +268,7 @@ main(void)
 	CHECK_RUN(test_constraints);
 	CHECK_RUN(test_english);
 	CHECK_RUN(test_diff);
+	CHECK_RUN(test_apply_diff);
 	CHECK_RUN(test_uuid);
 	CHECK_EXIT();
 }

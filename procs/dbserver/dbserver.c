@@ -160,7 +160,9 @@ dbserver_start(struct ev_loop *loop, const struct dbserver_opts *opts,
 	if (!srv->opts.max_msg_bytes)
 		srv->opts.max_msg_bytes = 64u << 20;
 	if (!srv->opts.max_backlog_bytes)
-		srv->opts.max_backlog_bytes = 256u << 20;
+		srv->opts.max_backlog_bytes = 64u << 20;
+	if (!srv->opts.max_total_backlog_bytes)
+		srv->opts.max_total_backlog_bytes = 256u << 20;
 	if (!srv->opts.probe_ms)
 		srv->opts.probe_ms = 5000;
 	if ((r = dbserver_admit_init(srv)))

@@ -30,8 +30,9 @@ struct dbserver_opts {
 	const char *const *remotes; /* punix:PATH, ptcp:PORT[:IP], db:D,T,C */
 	size_t n_remotes;
 	size_t max_msg_bytes;	  /* per-connection input bound (0: 64 MiB) */
-	size_t max_backlog_bytes; /* per-connection output bound (0: 256 MiB) */
-	uint64_t probe_ms;	  /* TCP inactivity probe (0: 5000) */
+	size_t max_backlog_bytes; /* per-connection output bound (0: 64 MiB) */
+	size_t max_total_backlog_bytes; /* all connections (0: 256 MiB) */
+	uint64_t probe_ms;		/* TCP inactivity probe (0: 5000) */
 };
 
 /* Opens every database file and starts listening on every remote.
@@ -51,6 +52,8 @@ dbserver_session_new(struct dbserver *srv,
  * text is not valid JSON-RPC; a stream transport then closes the
  * connection as Open vSwitch does. */
 int dbserver_session_input(struct dbserver_session *s, const char *json_text);
+/* The same for a parsed message (not modified, not kept). */
+int dbserver_session_input_json(struct dbserver_session *s, const json_t *msg);
 /* Transaction ids.  A new session behaves as a standalone ovsdb-server
  * 3.1 does on a stream: monitor_cond_since always answers found=false
  * with the all-zero id and update3 carries the all-zero id, so clients
@@ -75,12 +78,22 @@ int dbserver_cmd_memory(struct dbserver *srv, struct ds *out);
 
 /* dbserver_bus.c: the bus handlers (main.c's table) and the
  * ovsdb-server/... appctl commands. */
+struct bus;
 struct bus_req;
-/* BUS_MSG_OVSDB_CALL (@aux: the struct dbserver): runs the JSON-RPC
- * request in a transient session and answers with its first reply, now or
- * when a waiting transaction completes; a request that is not JSON-RPC,
- * or asks for a persistent session, gets an error reply. */
+struct dbserver_bus;
+/* OVSDB over the bus for @srv: the aux of dbserver_on_ovsdb_call. */
+struct dbserver_bus *dbserver_bus_new(struct dbserver *srv);
+/* BUS_MSG_OVSDB_CALL (@aux: the struct dbserver_bus): runs the JSON-RPC
+ * request in a transient session, or in the persistent session it names
+ * (catalogue.txt: create, name, close), and answers with its reply, now
+ * or when a waiting transaction completes. */
 void dbserver_on_ovsdb_call(struct bus_req *req, const void *msg, void *aux);
+/* Follows the liveness of clients of @bus (a session lives as long as its
+ * client's connection); call once the bus serves. */
+void dbserver_bus_attach(struct dbserver_bus *b, struct bus *bus);
+/* Frees every bus session; after bus_close() (which freed the requests)
+ * and before dbserver_stop(). */
+void dbserver_bus_free(struct dbserver_bus *b);
 void dbserver_register_appctl(struct dbserver *srv);
 
 /* ---- private to procs/dbserver ---- */
@@ -125,6 +138,7 @@ struct dbserver_session {
 	struct dbserver_monitor *monitors; /* list via next_in_session */
 	bool change_aware;
 	bool real_txn_ids; /* see dbserver_session_set_real_txn_ids */
+	bool blocked;	   /* see dbserver_session_set_blocked */
 	bool dead;	   /* freed while handling input: deferred */
 	unsigned busy;
 	/* Messages held while a group commit is pending (see
@@ -143,6 +157,7 @@ struct dbserver {
 	struct list_node sessions;     /* struct dbserver_session */
 	struct dbserver_remote *remotes;
 	struct dbserver_conn *conns;
+	size_t conn_backlog; /* unsent bytes of every connection */
 	struct dbserver_trigger *triggers;
 	struct dbserver_lock *locks;
 	uint64_t n_txns;
@@ -221,6 +236,14 @@ void jsonrpc_notify(struct dbserver_session *s, const char *method,
 
 /* dbserver_session.c */
 void dbserver_session_free_all(struct dbserver *srv);
+/* The transport of @s says whether its peer keeps up with what it is
+ * sent.  While @blocked, the monitors of @s compose no updates: they keep,
+ * per changed row, the row from before its first change and after its
+ * last, so memory follows the number of rows changed, not the number of
+ * changes (as Open vSwitch does).  Unblocking sends one merged update per
+ * monitor that has changes, monitor by monitor while the transport stays
+ * unblocked (sending may block it again).  Never frees @s. */
+void dbserver_session_set_blocked(struct dbserver_session *s, bool blocked);
 /* Queues a copy of @text (@len bytes) on @s until the pending commit. */
 void dbserver_session_hold(struct dbserver_session *s, const char *text,
 			   size_t len);
@@ -249,6 +272,9 @@ void dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 void dbserver_monitors_commit(struct dbserver_db *db,
 			      const struct ovsdb_txn *txn);
 void dbserver_monitors_session_gone(struct dbserver_session *s);
+/* Sends the changes the monitors of @s kept while it was blocked, one
+ * merged update per monitor, while @s stays unblocked. */
+void dbserver_monitors_flush(struct dbserver_session *s);
 void dbserver_hist_record(struct dbserver_db *db, const struct ovsdb_txn *txn);
 void dbserver_hist_clear(struct dbserver_db *db);
 size_t dbserver_monitor_count(struct dbserver *srv);

@@ -4,6 +4,13 @@
  * "monitor_cond_since" (update3) with conditions, condition changes and
  * cancellation, plus the bounded history of recent transactions that lets
  * monitor_cond_since resume from a transaction id.
+ *
+ * While the session's transport is blocked (its peer does not read), a
+ * monitor composes nothing: it keeps, per changed row, a copy of the row
+ * from before the first change and after the last (struct mon_change),
+ * and sends one merged update when the transport drains, as Open
+ * vSwitch's monitors do.  The peer ends with the same contents, in fewer
+ * and larger steps.
  */
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
@@ -11,6 +18,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "coverage.h"
+
+COVERAGE_DEFINE(monitor_merged_update);
 
 enum mon_version { MON_V1, MON_V2, MON_V3 };
 
@@ -25,6 +36,16 @@ struct mon_table {
 	struct ovsdb_condition cond;
 };
 
+/* A row changed while the session was blocked: copies of the row before
+ * the first change and after the last (NULL where it did not exist). */
+struct mon_change {
+	struct hnode node; /* in dbserver_monitor.changes, by UUID */
+	const struct ovsdb_table_schema *ts;
+	struct ovsdb_uuid uuid;
+	struct ovsdb_row *old, *new_;
+	struct mon_change *next; /* in order of first change */
+};
+
 struct dbserver_monitor {
 	struct dbserver_monitor *next_in_db, *next_in_session;
 	struct dbserver_session *session;
@@ -33,9 +54,13 @@ struct dbserver_monitor {
 	enum mon_version version;
 	struct mon_table *tables;
 	size_t n_tables;
+	struct hmap changes; /* struct mon_change, kept while blocked */
+	struct mon_change *chg_head, **chg_tail;
 };
 
 static const struct ovsdb_uuid zero_uuid;
+
+static void flush_changes(struct dbserver_monitor *m);
 
 static json_t *
 uuid_json_str(const struct ovsdb_uuid *u)
@@ -51,6 +76,20 @@ mon_table_destroy(struct mon_table *mt)
 	free(mt->cols);
 	if (mt->has_cond)
 		ovsdb_condition_destroy(&mt->cond);
+}
+
+static void
+changes_clear(struct dbserver_monitor *m)
+{
+	while (m->chg_head) {
+		struct mon_change *c = m->chg_head;
+		m->chg_head = c->next;
+		hmap_remove(&m->changes, &c->node);
+		ovsdb_row_free(c->old);
+		ovsdb_row_free(c->new_);
+		free(c);
+	}
+	m->chg_tail = &m->chg_head;
 }
 
 static void
@@ -71,6 +110,8 @@ monitor_free(struct dbserver_monitor *m)
 		mon_table_destroy(&m->tables[i]);
 	free(m->tables);
 	json_decref(m->id);
+	changes_clear(m);
+	hmap_destroy(&m->changes);
 	free(m);
 }
 
@@ -498,6 +539,8 @@ dbserver_monitor_request(struct dbserver_session *s, const char *method,
 	m = xzalloc(sizeof *m);
 	m->session = s;
 	m->db = db;
+	hmap_init(&m->changes);
+	m->chg_tail = &m->chg_head;
 	m->id = json_deep_copy(mon_id);
 	m->version = v;
 	m->tables = xcalloc(json_object_size(reqs) + 1, sizeof *m->tables);
@@ -568,6 +611,7 @@ error:
 			mon_table_destroy(&m->tables[i]);
 		free(m->tables);
 		json_decref(m->id);
+		hmap_destroy(&m->changes);
 		free(m);
 	}
 	jsonrpc_reply_error(s, id, ovsdb_error_to_json(e));
@@ -606,6 +650,9 @@ dbserver_monitor_cond_change(struct dbserver_session *s, const json_t *id,
 			  "unknown monitor session");
 		goto error;
 	}
+	/* The condition applies from the contents the peer has: bring it
+	 * up to date first, blocked or not. */
+	flush_changes(m);
 	if (!new_id || !json_is_object(reqs)) {
 		ovsdb_err(&e, "syntax error", params,
 			  "monitor_cond_change: bad parameters");
@@ -700,11 +747,82 @@ error:
 	ovsdb_error_free(e);
 }
 
+/* Keeps @tr's change to a row for @m's merged update. */
+static void
+keep_change(struct dbserver_monitor *m, const struct ovsdb_txn_row *tr)
+{
+	uint32_t hash = ovsdb_uuid_hash(&tr->uuid);
+	struct mon_change *c = NULL;
+
+	for (struct hnode *n = hmap_first_with_hash(&m->changes, hash); n;
+	     n = hmap_next_with_hash(n)) {
+		struct mon_change *x =
+			HMAP_CONTAINER(n, struct mon_change, node);
+		if (x->ts == tr->table->schema &&
+		    ovsdb_uuid_eq(&x->uuid, &tr->uuid)) {
+			c = x;
+			break;
+		}
+	}
+	if (!c) {
+		c = xzalloc(sizeof *c);
+		c->ts = tr->table->schema;
+		c->uuid = tr->uuid;
+		c->old = tr->old ? ovsdb_row_clone(tr->old) : NULL;
+		hmap_insert(&m->changes, &c->node, hash);
+		*m->chg_tail = c;
+		m->chg_tail = &c->next;
+	} else {
+		ovsdb_row_free(c->new_);
+	}
+	c->new_ = tr->new_ ? ovsdb_row_clone(tr->new_) : NULL;
+}
+
+/* Sends what @m kept as one update (nothing if it all cancels out). */
+static void
+flush_changes(struct dbserver_monitor *m)
+{
+	json_t *updates = NULL;
+
+	for (struct mon_change *c = m->chg_head; c; c = c->next) {
+		const struct mon_table *mt = find_mon_table(m, c->ts);
+		json_t *u = mt && (c->old || c->new_)
+				    ? row_update(m, mt, c->old, c->new_, false)
+				    : NULL;
+		if (!u)
+			continue;
+		if (!updates)
+			updates = json_object();
+		add_update(updates, c->ts, &c->uuid, u);
+	}
+	changes_clear(m);
+	coverage_inc(monitor_merged_update);
+	if (updates)
+		send_updates(m, updates);
+}
+
+void
+dbserver_monitors_flush(struct dbserver_session *s)
+{
+	for (struct dbserver_monitor *m = s->monitors; m && !s->blocked;
+	     m = m->next_in_session)
+		if (m->chg_head)
+			flush_changes(m);
+}
+
 void
 dbserver_monitors_commit(struct dbserver_db *db, const struct ovsdb_txn *txn)
 {
 	for (struct dbserver_monitor *m = db->monitors; m; m = m->next_in_db) {
 		json_t *updates = NULL;
+		if (m->session->blocked || m->chg_head) {
+			for (const struct ovsdb_txn_row *tr =
+				     ovsdb_txn_first(txn);
+			     tr; tr = tr->next_in_order)
+				if (find_mon_table(m, tr->table->schema))
+					keep_change(m, tr);
+			continue;
+		}
 		for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
 		     tr = tr->next_in_order) {
 			const struct mon_table *mt =

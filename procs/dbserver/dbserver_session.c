@@ -209,6 +209,16 @@ dbserver_session_set_real_txn_ids(struct dbserver_session *s, bool on)
 }
 
 void
+dbserver_session_set_blocked(struct dbserver_session *s, bool blocked)
+{
+	if (s->blocked == blocked)
+		return;
+	s->blocked = blocked;
+	if (!blocked)
+		dbserver_monitors_flush(s);
+}
+
+void
 dbserver_session_free(struct dbserver_session *s)
 {
 	if (!s)
@@ -305,6 +315,12 @@ handle(struct dbserver_session *s, const json_t *msg)
 	if (id)
 		jsonrpc_reply_error(s, id, json_string("unknown method"));
 	return 0;
+}
+
+int
+dbserver_session_input_json(struct dbserver_session *s, const json_t *msg)
+{
+	return handle(s, msg);
 }
 
 int

@@ -2,10 +2,20 @@
 /*
  * dbserver_stream: JSON-RPC sessions on stream sockets (unix and TCP).
  * Non-blocking reads into a bounded framer, non-blocking writes from a
- * per-connection output queue (bounded too: a peer that never reads is
- * dropped), and on TCP an inactivity probe: after probe_ms of silence the
- * server sends "echo" and drops the peer if the next interval is silent
- * too.  Malformed input closes the connection, as Open vSwitch does.
+ * per-connection output queue, and on TCP an inactivity probe: after
+ * probe_ms of silence the server sends "echo" and drops the peer if the
+ * next interval is silent too.  Malformed input closes the connection, as
+ * Open vSwitch does.
+ *
+ * Back-pressure, as Open vSwitch's jsonrpc server does it: while a
+ * connection has output the kernel would not take (its backlog), the
+ * server reads no more requests from it and its monitors merge changes
+ * instead of queuing updates (dbserver_session_set_blocked), so a peer
+ * that does not read costs one reply plus one merged update, not one
+ * update per change.  The backlog is bounded per connection and over all
+ * connections (the largest is dropped first), for replies that are huge
+ * on their own.  A peer that shuts down its sending side (`... | socat`)
+ * still gets everything it is owed before the connection closes.
  */
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
@@ -31,8 +41,9 @@ struct dbserver_conn {
 	struct jsonrpc_framer fr;
 	char *out;
 	size_t out_len, out_cap, out_off;
-	bool dead;     /* close now (error) */
-	bool want_out; /* EPOLLOUT armed */
+	bool dead;	 /* close now (error) */
+	bool eof;	 /* the peer sends no more: close once drained */
+	bool backlogged; /* unsent output: EPOLLOUT instead of EPOLLIN */
 	uint64_t last_rx;
 	bool probe_sent;
 	struct ev_timer *probe, *reaper;
@@ -40,9 +51,24 @@ struct dbserver_conn {
 
 static struct log_rl rl = LOG_RL_INIT(10, 60);
 
+static size_t
+backlog(const struct dbserver_conn *c)
+{
+	return c->out_len - c->out_off;
+}
+
+/* Forgets the output @c still owes (it is closing). */
+static void
+drop_output(struct dbserver_conn *c)
+{
+	c->srv->conn_backlog -= backlog(c);
+	c->out_off = c->out_len = 0;
+}
+
 static void
 conn_close(struct dbserver_conn *c)
 {
+	drop_output(c);
 	dbserver_session_free(c->sess);
 	if (c->io)
 		ev_io_del(c->io);
@@ -76,17 +102,21 @@ static void
 conn_kill(struct dbserver_conn *c)
 {
 	c->dead = true;
+	drop_output(c);
 	if (!c->reaper)
 		c->reaper = ev_timer_add(c->srv->loop, 0, false, on_reap, c);
 }
 
 static void
-arm_out(struct dbserver_conn *c, bool on)
+set_backlogged(struct dbserver_conn *c, bool on)
 {
-	if (c->want_out == on)
+	if (c->backlogged == on)
 		return;
-	c->want_out = on;
-	ev_io_modify(c->io, EPOLLIN | (on ? EPOLLOUT : 0));
+	c->backlogged = on;
+	ev_io_modify(c->io, on ? EPOLLOUT : c->eof ? 0 : EPOLLIN);
+	/* Unblocking sends; on_io does it, outside any send path. */
+	if (on)
+		dbserver_session_set_blocked(c->sess, true);
 }
 
 static void
@@ -105,12 +135,30 @@ flush(struct dbserver_conn *c)
 			break;
 		}
 		c->out_off += (size_t)n;
+		c->srv->conn_backlog -= (size_t)n;
 	}
-	if (c->out_off == c->out_len) {
+	if (c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
-		arm_out(c, false);
-	} else {
-		arm_out(c, true);
+	set_backlogged(c, c->out_len > 0);
+}
+
+/* Over the bound for all connections: drops the largest backlogs. */
+static void
+shed(struct dbserver *srv)
+{
+	while (srv->conn_backlog > srv->opts.max_total_backlog_bytes) {
+		struct dbserver_conn *big = NULL;
+		for (struct dbserver_conn *c = srv->conns; c; c = c->next)
+			if (!big || backlog(c) > backlog(big))
+				big = c;
+		if (!big || !backlog(big))
+			return;
+		log_warn_rl(&rl,
+			    "dropping the connection with the largest output "
+			    "backlog (%zu bytes): all connections hold over "
+			    "%zu bytes",
+			    backlog(big), srv->opts.max_total_backlog_bytes);
+		conn_kill(big);
 	}
 }
 
@@ -121,7 +169,7 @@ conn_send(void *aux, const char *text)
 	size_t n = strlen(text);
 	if (c->dead)
 		return;
-	if (c->out_len - c->out_off + n > c->srv->opts.max_backlog_bytes) {
+	if (backlog(c) + n > c->srv->opts.max_backlog_bytes) {
 		log_warn_rl(&rl,
 			    "dropping connection: output backlog over "
 			    "%zu bytes",
@@ -129,8 +177,6 @@ conn_send(void *aux, const char *text)
 		conn_kill(c);
 		return;
 	}
-	if (c->out_off && c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
 	if (c->out_len + n > c->out_cap) {
 		if (c->out_off) {
 			memmove(c->out, c->out + c->out_off,
@@ -145,14 +191,42 @@ conn_send(void *aux, const char *text)
 	}
 	memcpy(c->out + c->out_len, text, n);
 	c->out_len += n;
-	if (!c->want_out)
+	c->srv->conn_backlog += n;
+	if (!c->backlogged)
 		flush(c);
+	if (c->srv->conn_backlog > c->srv->opts.max_total_backlog_bytes)
+		shed(c->srv);
+}
+
+/* Handles the complete messages the framer holds, until one leaves
+ * output behind (then the rest waits in the framer). */
+static void
+handle_frames(struct dbserver_conn *c)
+{
+	const char *text;
+	size_t len;
+	int r = 0;
+
+	while (!c->dead && !c->backlogged &&
+	       (r = jsonrpc_framer_next(&c->fr, &text, &len)) == 1)
+		if (dbserver_session_input_buf(c->sess, text, len)) {
+			log_warn_rl(&rl, "invalid JSON-RPC message, "
+					 "closing connection");
+			c->dead = true;
+		}
+	if (r < 0 && !c->dead) {
+		log_warn_rl(&rl, "%s, closing connection",
+			    r == -EMSGSIZE ? "message too long"
+					   : "syntax error in input");
+		c->dead = true;
+	}
 }
 
 static void
 handle_input(struct dbserver_conn *c)
 {
-	for (int rounds = 0; rounds < 64 && !c->dead; rounds++) {
+	for (int rounds = 0; rounds < 64 && !c->dead && !c->backlogged;
+	     rounds++) {
 		char *p = jsonrpc_framer_space(&c->fr, 65536);
 		ssize_t n = read(c->fd, p, 65536);
 		if (n < 0) {
@@ -163,28 +237,15 @@ handle_input(struct dbserver_conn *c)
 			return;
 		}
 		if (n == 0) {
-			c->dead = true;
+			/* What was asked before the end is still answered. */
+			c->eof = true;
+			ev_io_modify(c->io, c->backlogged ? EPOLLOUT : 0);
 			return;
 		}
 		c->fr.len += (size_t)n;
 		c->last_rx = time_mono_ms();
 		c->probe_sent = false;
-		const char *text;
-		size_t len;
-		int r = 0;
-		while (!c->dead &&
-		       (r = jsonrpc_framer_next(&c->fr, &text, &len)) == 1)
-			if (dbserver_session_input_buf(c->sess, text, len)) {
-				log_warn_rl(&rl, "invalid JSON-RPC message, "
-						 "closing connection");
-				c->dead = true;
-			}
-		if (r < 0 && !c->dead) {
-			log_warn_rl(&rl, "%s, closing connection",
-				    r == -EMSGSIZE ? "message too long"
-						   : "syntax error in input");
-			c->dead = true;
-		}
+		handle_frames(c);
 		/* A short read drained the socket; epoll is level-triggered
 		 * and reports what comes next, so skip the read that would
 		 * only say EAGAIN (one syscall per request). */
@@ -201,10 +262,19 @@ on_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	(void)fd;
 	if (c->dead)
 		return;
-	if (revents & EPOLLOUT)
+	if (c->backlogged && (revents & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
 		flush(c);
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	if (!c->dead && !c->backlogged && c->sess->blocked) {
+		/* Drained: merged monitor updates first, then the requests
+		 * that waited in the framer. */
+		dbserver_session_set_blocked(c->sess, false);
+		handle_frames(c);
+	}
+	if (!c->dead && !c->backlogged && !c->eof &&
+	    (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		handle_input(c);
+	if (c->eof && !c->backlogged)
+		c->dead = true; /* everything owed was sent */
 	if (c->dead) {
 		if (c->reaper) {
 			ev_timer_del(c->reaper);

@@ -240,10 +240,13 @@ main(int argc, char **argv)
 	if (dbserver_start(s.loop, &opts, &srv))
 		fatal("start-up failed");
 	dbserver_register_appctl(srv);
+	struct dbserver_bus *dbus = dbserver_bus_new(srv);
 
-	service_serve(&s, srv);
+	service_serve(&s, dbus);
+	dbserver_bus_attach(dbus, s.bus);
 	service_drop(&s);
 	rc = service_run(&s);
+	dbserver_bus_free(dbus);
 	dbserver_stop(srv);
 	free_args(&a);
 	return rc;

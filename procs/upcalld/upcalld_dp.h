@@ -33,10 +33,31 @@
 #include <stdint.h>
 
 #include "dp_packet.h"
+#include "dpmsg.h"
 #include "ev.h"
 #include "microvs_dp.h"
 
-struct dp;
+struct dp_class;
+
+/* Datapath tunables (Open_vSwitch other_config): idle flows go after
+ * @max_idle_ms without a hit; at most @flow_limit flows are installed. */
+#define DP_DEFAULT_MAX_IDLE_MS 10000
+#define DP_DEFAULT_FLOW_LIMIT 200000
+struct dp_config {
+	uint32_t max_idle_ms; /* 0: flows never expire */
+	uint32_t flow_limit;  /* at least 1 */
+};
+
+/* What every datapath starts with: providers embed it first in their own
+ * struct, so the front end can find the class and name of any dp. */
+struct dp {
+	const struct dp_class *cls;
+	char *name;	 /* owned by the provider */
+	struct dp *next; /* the front end's list of open datapaths */
+	/* Kept by the front end: */
+	uint64_t n_lost;	 /* misses dropped above the provider */
+	struct dp_config config; /* as last set */
+};
 
 /* What a port is made of, for port_add. */
 struct dp_port_spec {
@@ -46,24 +67,16 @@ struct dp_port_spec {
 	uint16_t tnl_dst_port;	  /* tunnels: UDP port, host order; 0 default */
 };
 
-/* What a port is, for port_query and port_dump. */
-struct dp_port_info {
-	uint32_t port_no;
-	enum mvs_vport_type type;
-	char name[16];
-	int ifindex;	     /* 0 when no device (tunnels, dummy) */
-	uint8_t mac[6];	     /* the device's address, zero if none */
-	int mtu;	     /* 0 if unknown */
-	bool carrier;	     /* link up */
-	bool admin_up;	     /* IFF_UP */
-	uint64_t speed_mbps; /* 0 if unknown */
-	struct mvs_port_stats stats;
-};
+/* What a port is, for port_query and port_dump: struct dp_port_info of
+ * lib/flow/dpmsg.h, which is also how a port travels to vswitchd. */
 
 /* One flow to install or replace, for flow_put. */
 struct dp_flow_put {
 	struct mvs_ufid ufid;
-	const struct mvs_key *key; /* masked: key & mask == key */
+	/* The key of the packet that led to the flow: the datapath matches
+	 * key & mask, and dumps @key as given, because Open vSwitch shows the
+	 * packet's own values under partial masks (odp.h). */
+	const struct mvs_key *key;
 	const struct mvs_key *mask;
 	const struct nlattr *actions;
 	size_t actions_len;
@@ -101,7 +114,20 @@ struct dp_upcall {
 struct dp_upcall_ops {
 	void (*upcalls)(void *aux, struct dp *dp, struct dp_upcall *ups,
 			size_t n);
+	/* Optional: a flow the datapath expired itself (idle), with its
+	 * final statistics, just before it goes; the pointers in @flow are
+	 * valid during the call only.  Revalidation reports these. */
+	void (*expired)(void *aux, struct dp *dp, const struct dp_flow *flow);
 };
+
+/* Frees what @u still holds (its packet unless the callee took it and set
+ * it to NULL, and its userdata). */
+void dp_upcall_done(struct dp_upcall *u);
+/* An upcalls callback that discards every upcall (a datapath used without
+ * vswitchd: tests, benchmarks), adding their number to *(size_t *)@aux
+ * when @aux is not NULL. */
+void dp_upcalls_discard(void *aux, struct dp *dp, struct dp_upcall *ups,
+			size_t n);
 
 typedef void dp_flow_dump_fn(void *aux, const struct dp_flow *flow);
 
@@ -113,7 +139,7 @@ struct dp_class {
 	 * whose datapaths outlive upcalld) and its local port
 	 * MVS_PORT_LOCAL named @name.  It starts delivering upcalls through
 	 * @ops at once.  @loop is the loop to register fds and timers on.
-	 * -EEXIST is never returned: opening twice is the caller's bug. */
+	 * -EEXIST is never returned: the front end refuses a second open. */
 	int (*open)(const struct dp_class *cls, const char *name,
 		    struct ev_loop *loop, const struct dp_upcall_ops *ops,
 		    void *aux, struct dp **dpp);
@@ -165,17 +191,64 @@ struct dp_class {
 	 * inside @fn. */
 	int (*flow_dump)(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
 
+	/* Applies @cfg: expiry of idle flows (by a timer on the loop, only
+	 * while flows exist) and the flow limit (flows above a lowered limit
+	 * stay until they expire).  Never fails for a checked @cfg. */
+	int (*set_config)(struct dp *dp, const struct dp_config *cfg);
+
 	/* Runs @actions on @packet, whose key is @key (as for an upcall),
-	 * without looking up or installing a flow.  Takes @packet. */
+	 * without looking up or installing a flow.  Takes @packet.  The
+	 * output may wait for the loop's next turn, so that the executes of
+	 * one batch leave in one send per port. */
 	int (*execute)(struct dp *dp, struct dp_packet *packet,
 		       const struct mvs_key *key, const struct nlattr *actions,
 		       size_t actions_len);
 };
 
-/* The front end (upcalld_dp.c). */
+/* The front end (upcalld_dp.c): one function per member, which checks
+ * its arguments (-EINVAL), counts and logs, then calls the provider. */
 
 /* The class for @type, or NULL. */
 const struct dp_class *dp_class_find(const char *type);
+
+/* Opens datapath @name of class @type: -EAFNOSUPPORT for an unknown or
+ * unavailable type ("system" until the kernel module), -EINVAL for a name
+ * that is empty or longer than IFNAMSIZ - 1, -EEXIST when a datapath of
+ * that name is open. */
+int dp_open(const char *type, const char *name, struct ev_loop *loop,
+	    const struct dp_upcall_ops *ops, void *aux, struct dp **dpp);
+void dp_close(struct dp *dp, bool destroy);
+/* The open datapaths, most recently opened first (dp->next), and the one
+ * named @name ("netdev@br0" or "br0"), or NULL. */
+struct dp *dp_first(void);
+struct dp *dp_find(const char *name);
+int dp_get_stats(struct dp *dp, struct mvs_dp_stats *stats);
+/* -EINVAL: a bad name or vport type, a port number above MVS_PORT_MAX. */
+int dp_port_add(struct dp *dp, const struct dp_port_spec *spec,
+		uint32_t *port_no);
+/* -EINVAL for MVS_PORT_LOCAL. */
+int dp_port_del(struct dp *dp, uint32_t port_no);
+int dp_port_query(struct dp *dp, uint32_t port_no, struct dp_port_info *info);
+int dp_port_dump(struct dp *dp,
+		 void (*fn)(void *aux, const struct dp_port_info *), void *aux);
+/* -EINVAL: actions that fail odp_actions_check(), no CREATE/MODIFY flag,
+ * a mask that does not match recirc_id exactly. */
+int dp_flow_put(struct dp *dp, const struct dp_flow_put *put);
+int dp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
+		struct mvs_flow_stats *stats);
+/* -EINVAL for a zero flow limit. */
+int dp_set_config(struct dp *dp, const struct dp_config *cfg);
+/* The configuration last set (the defaults until then). */
+void dp_get_config(const struct dp *dp, struct dp_config *cfg);
+/* Counts @n misses that never reached vswitchd (no answer, too many in
+ * flight): dpctl/show's "lost", in dp_get_stats()'s n_lost. */
+void dp_count_lost(struct dp *dp, uint64_t n);
+int dp_flow_flush(struct dp *dp);
+int dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+/* Takes @packet whatever the result. */
+int dp_execute_packet(struct dp *dp, struct dp_packet *packet,
+		      const struct mvs_key *key, const struct nlattr *actions,
+		      size_t actions_len);
 
 /* Every registered class, for iface_types/datapath_types. */
 extern const struct dp_class *const dp_classes[];

@@ -19,30 +19,15 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dbslib  # noqa: E402
 
-sys.path.insert(0, os.path.join(dbslib.TOP, "bench"))
-import benchlib  # noqa: E402  (server_pids)
-
-
-def server_pid(server):
-    pids = benchlib.server_pids(server)
-    for p in pids:
-        try:
-            with open("/proc/%d/cmdline" % p, "rb") as f:
-                if server.sock.encode() in f.read():
-                    return p, pids
-        except OSError:
-            pass
-    return pids[0], pids
-
 
 def main():
     dbslib.need_tools()
     dbslib.banner()
     server = dbslib.sut_server()
     server.start()
-    pid, pids = server_pid(server)
+    pid, pids = dbslib.server_pid(server)
     print("server processes %s; abuse.py watches pid %d"
-          % (" ".join(benchlib.proc_names(pids)), pid))
+          % (" ".join(str(p) for p in pids), pid))
     sys.stdout.flush()
     rc = subprocess.call([sys.executable,
                           os.path.join(dbslib.HERE, "abuse.py"),

@@ -129,6 +129,24 @@ def kill9(server):
     server.log.close()
 
 
+def server_pid(server):
+    """(pid of the server proper, all pids of its session): the `sh -c`
+    wrapper excluded (bench/benchlib.py session_pids); if the command
+    starts several processes, the first whose command line mentions the
+    socket (else the oldest)."""
+    sys.path.insert(0, os.path.join(TOP, "bench"))
+    import benchlib  # noqa: E402
+    pids = benchlib.server_pids(server)
+    for p in pids:
+        try:
+            with open("/proc/%d/cmdline" % p, "rb") as f:
+                if server.sock.encode() in f.read():
+                    return p, pids
+        except OSError:
+            pass
+    return pids[0], pids
+
+
 def live_members(sid):
     """Processes of session sid that are not zombies (a zombie has closed
     its files; orphans may wait a while for init to reap them)."""

@@ -29,10 +29,17 @@ def start():
     p = subprocess.Popen([server, db, "--remote=punix:" + sock,
                           "--rundir=" + tmp],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Until it accepts: the socket file exists from bind(), a moment
+    # before listen().
     for _ in range(200):
-        if os.path.exists(sock):
+        try:
+            probe = socket.socket(socket.AF_UNIX)
+            probe.connect(sock)
+            probe.close()
             return p
-        time.sleep(0.02)
+        except OSError:
+            probe.close()
+            time.sleep(0.02)
     sys.exit("server did not start")
 
 

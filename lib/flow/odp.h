@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * odp: the datapath flow in text, exactly as Open vSwitch 3.1's
+ * `ovs-appctl dpctl/dump-flows` prints it (plain and -m), the parser of
+ * the same syntax (dpctl/add-flow, tests), and the strict check of action
+ * lists received from a peer.
+ *
+ * A key is printed from a key and a mask: in plain mode an attribute or a
+ * field whose mask is zero is left out, a full mask prints the value
+ * alone and a partial one value/mask; -m (verbose) prints every field.
+ * The key is printed as given: Open vSwitch shows the packet's own values
+ * under a partial mask (src=10.0.0.1/255.255.255.0), so the datapath keeps
+ * the unmasked key of the packet that created a flow.
+ */
+#ifndef MICROVS_ODP_H
+#define MICROVS_ODP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "microvs_dp.h"
+#include "nlattr.h"
+#include "util.h"
+
+/* Port names, for -m output and for parsing names; either member may be
+ * NULL (numbers only). */
+struct odp_names {
+	/* The name of @port_no, or NULL. */
+	const char *(*name)(void *aux, uint32_t port_no);
+	/* 0 and *@port_no for @name, or -ENOENT. */
+	int (*lookup)(void *aux, const char *name, uint32_t *port_no);
+	void *aux;
+};
+
+/* Appends the key attributes ("recirc_id(0),in_port(2),...").  @names
+ * may be NULL (numbers). */
+void odp_format_key(struct ds *ds, const struct mvs_key *key,
+		    const struct mvs_key *mask, bool verbose,
+		    const struct odp_names *names);
+
+/* Appends an action list ("drop" when empty).  The list must have passed
+ * odp_actions_check(). */
+void odp_format_actions(struct ds *ds, const struct nlattr *actions, size_t len,
+			const struct odp_names *names);
+
+/* "ufid:8265f9d2-3b10-459e-8809-c103fd17f86a" */
+void odp_format_ufid(struct ds *ds, const struct mvs_ufid *ufid);
+
+/* "packets:4, bytes:392, used:0.109s[, flags:S.]", relative to @now_ms
+ * (CLOCK_MONOTONIC). */
+void odp_format_stats(struct ds *ds, const struct mvs_flow_stats *st,
+		      uint64_t now_ms);
+
+/* One line of dpctl/dump-flows (no newline): plain, or -m with the ufid
+ * and "dp:ovs". */
+void odp_format_flow(struct ds *ds, const struct mvs_ufid *ufid,
+		     const struct mvs_key *key, const struct mvs_key *mask,
+		     const struct nlattr *actions, size_t actions_len,
+		     const struct mvs_flow_stats *st, bool verbose,
+		     const struct odp_names *names, uint64_t now_ms);
+
+/* Parses a key in the syntax above into @key and @mask (omitted fields
+ * and attributes: mask 0; recirc_id, when omitted, matches 0 exactly as
+ * Open vSwitch's userspace datapath does).  0, or -EINVAL with *@err (the
+ * caller frees it) saying where. */
+int odp_parse_key(const char *s, const struct odp_names *names,
+		  struct mvs_key *key, struct mvs_key *mask, char **err);
+
+/* Parses an action list ("1,push_vlan(vid=10,pcp=0),2", "drop") and
+ * appends its encoding to @out.  0, or -EINVAL with *@err. */
+int odp_parse_actions(const char *s, const struct odp_names *names,
+		      struct nlbuf *out, char **err);
+
+/* Parses "ufid:UUID" or a bare UUID.  0 or -EINVAL. */
+int odp_parse_ufid(const char *s, struct mvs_ufid *ufid);
+
+/* Strict check of an action list from a peer: whole attributes, known
+ * types, the exact payload size of each, nested lists valid and at most
+ * NL_NEST_MAX deep, output ports <= MVS_PORT_MAX.  0 or -EINVAL. */
+int odp_actions_check(const struct nlattr *actions, size_t len);
+
+/* The payload size of action @type, -1 if variable (nested or bytes),
+ * -2 if unknown. */
+int odp_action_len(unsigned type);
+
+#endif

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * upcalld.h: upcalld's private interfaces (STYLE.md rule 1): the megaflow
+ * table, action execution, and the userspace datapath engine that the
+ * "netdev" and "dummy" providers share, with its port and I/O layer.
+ *
+ * Everything here runs on upcalld's event-loop thread.
+ */
+#ifndef MICROVS_UPCALLD_H
+#define MICROVS_UPCALLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp_packet.h"
+#include "flow.h"
+#include "bus.h"
+#include "hmap.h"
+#include "list.h"
+#include "nlattr.h"
+#include "microvs_dp.h"
+#include "upcalld_dp.h"
+
+/* ---- the megaflow table (upcalld_flow_table.c) ---- */
+
+/* Masks in an array, one hash table of flows per mask, and a small mask
+ * cache in front: the packet's hash picks an entry that remembers which
+ * mask matched the last packet with that hash, so most lookups probe one
+ * hash table instead of all of them. */
+#define FT_MASK_CACHE 256 /* entries, a power of 2 */
+#define FT_DEFAULT_LIMIT 200000
+
+struct ft_mask {
+	struct mvs_key mask;
+	struct flow_words words;
+	struct hmap flows; /* struct ft_flow by hash of key & mask */
+};
+
+struct ft_flow {
+	struct hnode node;	/* in its mask's flows */
+	struct hnode ufid_node; /* in flow_table.by_ufid */
+	struct mvs_ufid ufid;
+	uint16_t mask_idx;
+	uint16_t actions_len;
+	uint32_t pad;
+	uint64_t created_ms;
+	struct mvs_flow_stats stats;
+	struct nlattr *actions; /* owned */
+	struct mvs_key key;	/* as installed (see odp.h: printed as is) */
+};
+
+struct ft_cache_entry {
+	uint32_t hash;
+	uint16_t mask_idx;
+	uint16_t valid;
+};
+
+struct flow_table {
+	struct ft_mask **masks;
+	size_t n_masks, cap_masks;
+	struct hmap by_ufid;
+	size_t n_flows, limit;
+	struct ft_cache_entry cache[FT_MASK_CACHE];
+	uint64_t n_cache_hit, n_mask_probe;
+};
+
+void ft_init(struct flow_table *ft);
+/* Frees every flow and mask. */
+void ft_destroy(struct flow_table *ft);
+
+/* The flow matching @key (whose 5-tuple hash is @hash), or NULL.  Adds
+ * the hash tables probed to *@n_probed. */
+struct ft_flow *ft_lookup(struct flow_table *ft, const struct mvs_key *key,
+			  uint32_t hash, unsigned *n_probed);
+
+/* Installs a flow; copies everything.  -EEXIST: the ufid, or the same
+ * masked key under the same mask, is installed already; -EFBIG: at the
+ * limit.  *@flowp (may be NULL) is the new flow. */
+int ft_insert(struct flow_table *ft, const struct mvs_ufid *ufid,
+	      const struct mvs_key *key, const struct mvs_key *mask,
+	      const struct nlattr *actions, size_t actions_len, uint64_t now_ms,
+	      struct ft_flow **flowp);
+
+/* Replaces @flow's actions (copied). */
+void ft_set_actions(struct ft_flow *flow, const struct nlattr *actions,
+		    size_t actions_len);
+
+struct ft_flow *ft_find(const struct flow_table *ft,
+			const struct mvs_ufid *ufid);
+
+/* Removes and frees @flow (its mask goes with its last flow). */
+void ft_remove(struct flow_table *ft, struct ft_flow *flow);
+
+static inline const struct mvs_key *
+ft_flow_mask(const struct flow_table *ft, const struct ft_flow *f)
+{
+	return &ft->masks[f->mask_idx]->mask;
+}
+
+/* Counts a packet of @bytes with TCP flags @tcp_flags at @now_ms. */
+static inline void
+ft_flow_used(struct ft_flow *f, uint32_t bytes, uint16_t tcp_flags,
+	     uint64_t now_ms)
+{
+	f->stats.n_packets++;
+	f->stats.n_bytes += bytes;
+	f->stats.used_ms = now_ms;
+	f->stats.tcp_flags |= tcp_flags;
+}
+
+typedef void ft_flow_fn(void *aux, struct ft_flow *flow);
+
+/* Calls @fn for every flow; @fn may remove the flow it is given. */
+void ft_for_each(struct flow_table *ft, ft_flow_fn *fn, void *aux);
+
+/* Removes every flow not used (or, never used, not created) in the last
+ * @max_idle_ms, calling @fn (may be NULL) with each before it goes.
+ * Returns how many went. */
+size_t ft_expire(struct flow_table *ft, uint64_t now_ms, uint64_t max_idle_ms,
+		 ft_flow_fn *fn, void *aux);
+
+/* Bytes one flow with @actions_len bytes of actions costs (the flow, its
+ * actions and its share of the hash tables), for memory reports. */
+size_t ft_flow_size(size_t actions_len);
+
+/* ---- action execution (upcalld_actions.c) ---- */
+
+/* Where executed actions lead.  The callbacks take the packet they are
+ * given, except @userspace, which copies what it keeps. */
+struct dp_exec_ops {
+	void (*output)(void *aux, uint32_t port_no, struct dp_packet *p);
+	void (*userspace)(void *aux, const struct dp_packet *p,
+			  const struct mvs_key *key, const uint8_t *userdata,
+			  size_t userdata_len);
+	/* Looks @p up again with @key (recirc_id set). */
+	void (*recirc)(void *aux, struct dp_packet *p, struct mvs_key *key);
+	void *aux;
+};
+
+/* Runs @actions (checked with odp_actions_check) on @p, whose extracted
+ * key is @key (updated as the packet changes).  Takes @p: it is output,
+ * handed on, or freed.  Checksums are fixed for every rewrite, partial
+ * ones (MVS_OFFLOAD_F_NEEDS_CSUM) kept partial. */
+void dp_execute(const struct dp_exec_ops *ops, struct dp_packet *p,
+		struct mvs_key *key, const struct nlattr *actions, size_t len);
+
+/* Completes a partial checksum (MVS_OFFLOAD_F_NEEDS_CSUM) in software, for
+ * a port that cannot take it. */
+void dp_packet_finish_csum(struct dp_packet *p);
+
+/* Splits @p, a TCP segment larger than its MTU (gso_type TCPV4 or TCPV6,
+ * gso_size bytes of payload a segment), into segments with complete
+ * headers and checksums, and hands each to @emit.  Takes @p; returns the
+ * number of segments (0: a GSO type it cannot split, dropped and counted).
+ * upcalld_gso.c. */
+size_t dp_gso_segment(struct dp_packet *p,
+		      void (*emit)(void *aux, struct dp_packet *), void *aux);
+
+/* ---- the userspace datapath engine (upcalld_dp_user.c) ---- */
+
+struct udp_dp;
+struct uport;
+
+/* One kind of port (AF_PACKET, tap, dummy memory port). */
+struct uport_ops {
+	/* Receives up to @max packets, appending to @b.  Returns how many,
+	 * or -errno (-ENODEV/-ENXIO: the device is gone). Never blocks. */
+	int (*recv)(struct uport *port, struct dp_batch *b, unsigned max);
+	/* Sends every packet of @b (one system call where it can) and takes
+	 * them.  Counts what it sent and dropped in port->stats. */
+	void (*send)(struct uport *port, struct dp_batch *b);
+	/* Fills the device facts of @info (ifindex, mac, mtu, link). */
+	void (*query)(struct uport *port, struct dp_port_info *info);
+	/* Closes the port; with @destroy, also removes what the datapath
+	 * created (internal devices) and restores what it changed. */
+	void (*close)(struct uport *port, bool destroy);
+};
+
+struct uport {
+	const struct uport_ops *ops;
+	struct udp_dp *dp;
+	uint32_t port_no;
+	enum mvs_vport_type type;
+	char name[16];
+	int fd;		  /* polled on the loop; -1: none (dummy) */
+	struct ev_io *io; /* NULL when fd < 0 */
+	bool offload;	  /* takes partial checksums and GSO as they are */
+	int mtu;
+	struct mvs_port_stats stats;
+	struct dp_batch txq;   /* output waiting for the end of the batch */
+	struct uport *next_tx; /* on dp's list of ports with output queued */
+	bool tx_queued;
+};
+
+/* How a provider makes its ports. */
+struct uport_factory {
+	/* Opens the port @spec describes (the local port: type INTERNAL and
+	 * the datapath's name) and returns it in *@portp with ops, fd, name,
+	 * type, mtu and offload set.  0 or -errno as for port_add. */
+	int (*open)(struct udp_dp *dp, const struct dp_port_spec *spec,
+		    struct uport **portp);
+};
+
+struct udp_dp {
+	struct dp up;
+	struct ev_loop *loop;
+	const struct dp_upcall_ops *upcall_ops;
+	void *upcall_aux;
+	const struct uport_factory *factory;
+	struct flow_table ft;
+	struct uport **ports; /* by port number; NULL: free */
+	uint32_t n_ports;     /* size of ports[] */
+	struct uport *tx_list;
+	struct mvs_dp_stats stats;
+	uint64_t n_truncated, n_malformed; /* frames flow_extract flagged */
+	struct dp_upcall pending[DP_BATCH_MAX];
+	size_t n_pending;
+	unsigned rx_budget; /* packets per port per loop round */
+	unsigned recirc_depth;
+	struct dp_config config;
+	struct ev_timer *expire_timer; /* armed while flows exist */
+	struct ev_timer *tx_timer;     /* flushes what execute queued */
+};
+
+/* The provider members the "netdev" and "dummy" classes share. */
+int udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
+	     const struct dp_upcall_ops *ops, void *aux,
+	     const struct uport_factory *factory, struct dp **dpp);
+void udp_close(struct dp *dp, bool destroy);
+int udp_get_stats(struct dp *dp, struct mvs_dp_stats *stats);
+int udp_port_add(struct dp *dp, const struct dp_port_spec *spec,
+		 uint32_t *port_no);
+int udp_port_del(struct dp *dp, uint32_t port_no);
+int udp_port_query(struct dp *dp, uint32_t port_no, struct dp_port_info *info);
+int udp_port_dump(struct dp *dp,
+		  void (*fn)(void *aux, const struct dp_port_info *),
+		  void *aux);
+int udp_flow_put(struct dp *dp, const struct dp_flow_put *put);
+int udp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
+		 struct mvs_flow_stats *stats);
+int udp_flow_flush(struct dp *dp);
+int udp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+int udp_set_config(struct dp *dp, const struct dp_config *cfg);
+int udp_execute(struct dp *dp, struct dp_packet *packet,
+		const struct mvs_key *key, const struct nlattr *actions,
+		size_t actions_len);
+
+/* The class table of a datapath type run by this engine: only the type
+ * and how it opens (which port factory) differ. */
+#define UDP_DP_CLASS(TYPE, OPEN)                                        \
+	{                                                               \
+		.type = (TYPE), .open = (OPEN), .close = udp_close,     \
+		.get_stats = udp_get_stats, .port_add = udp_port_add,   \
+		.port_del = udp_port_del, .port_query = udp_port_query, \
+		.port_dump = udp_port_dump, .flow_put = udp_flow_put,   \
+		.flow_del = udp_flow_del, .flow_flush = udp_flow_flush, \
+		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
+		.set_config = udp_set_config,                           \
+	}
+
+/* Runs the fast path on packets received on @port: extract, look up,
+ * execute hits, queue misses; then flushes output and upcalls.  Takes
+ * the packets. */
+void udp_receive(struct udp_dp *dp, struct uport *port, struct dp_batch *b);
+
+/* Sends every port's queued output. */
+void udp_flush_tx(struct udp_dp *dp);
+
+/* Removes flows idle for the configured max-idle, telling
+ * dp_upcall_ops.expired; returns how many. */
+size_t udp_expire(struct udp_dp *dp);
+
+/* The engine behind a struct dp of the "netdev" or "dummy" class. */
+static inline struct udp_dp *
+udp_dp_cast(struct dp *dp)
+{
+	return (struct udp_dp *)(void *)dp;
+}
+
+/* ---- dpctl (upcalld_dpctl.c) ---- */
+
+/* Runs dpctl command @cmd ("show", "dump-flows", ...) with @argc
+ * arguments (options first: -s, -m; then an optional datapath name) and
+ * appends its output, in Open vSwitch's format, to @out.  0, or -errno
+ * with the error text in @out. */
+int dpctl_run(const char *cmd, int argc, const char *argv[], struct ds *out);
+/* Registers dpctl/show, dump-dps, dump-flows, add-flow, mod-flow,
+ * del-flow and del-flows with appctl. */
+void upcalld_dpctl_register(void);
+
+/* ---- the daemon: upcalld's side of the bus (upcalld_bus.c,
+ * upcalld_upcall.c, upcalld_reval.c) ---- */
+
+/* What upcalld remembers of an installed flow for revalidation: the
+ * statistics it reported to vswitchd so far (reports carry deltas). */
+struct upc_flow {
+	struct hnode node; /* in upc_dp.flows, by ufid */
+	struct mvs_ufid ufid;
+	uint64_t rep_packets, rep_bytes;
+	uint64_t seen; /* the revalidation round that last saw it */
+};
+
+#define UPC_MAX_INFLIGHT 16 /* upcall batches in flight */
+#define UPC_QUEUE_MAX 1024  /* misses waiting for one */
+
+/* upcalld's state of one open datapath. */
+struct upc_dp {
+	struct list_node node; /* in upcalld.dps */
+	struct upcalld *u;
+	struct dp *dp;
+	char *name;	   /* "TYPE@NAME": how the bus names it */
+	struct hmap flows; /* struct upc_flow */
+	struct nlbuf gone; /* MVS_FLOW_ATTR_FLOW records to report */
+	size_t n_gone;
+	bool full;	       /* the next round is a full pass */
+	uint64_t round;	       /* revalidation rounds done */
+	unsigned n_reval;      /* revalidate calls in flight */
+	uint64_t last_dump_ms; /* how long the last round's dump took */
+	uint64_t flows_max, flows_sum, flows_samples; /* upcall/show */
+	/* Misses waiting for a batch to go (all UPC_MAX_INFLIGHT are in
+	 * flight); beyond UPC_QUEUE_MAX they are lost. */
+	struct dp_upcall queue[UPC_QUEUE_MAX];
+	size_t n_queued;
+};
+
+/* The daemon. */
+struct upcalld {
+	struct ev_loop *loop;
+	struct bus *bus;
+	uint64_t boot;	      /* this process's boot id */
+	uint64_t vsw_boot;    /* vswitchd's, 0: not met yet */
+	uint64_t vsw_version; /* its tables version flows were checked at */
+	struct list_node dps; /* struct upc_dp */
+	struct dp_upcall_ops ops;
+	unsigned n_inflight;	 /* upcall_batch calls in flight */
+	bool exact;		 /* upcall/disable-megaflows */
+	uint32_t flow_limit_set; /* upcall/set-flow-limit; 0: none */
+	struct ev_timer *reval_timer;
+	uint64_t n_upcalls, n_lost, n_installed, n_install_failed;
+};
+
+#define UPC_UPCALL_TIMEOUT_MS 2000
+#define UPC_REVAL_PERIOD_MS 500 /* stats and expiry reports, while flows */
+
+/* Starts the daemon's side on @loop and @bus: subscribes to vswitchd's
+ * tables_changed and registers the upcall/ and revalidator/ commands. */
+void upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus);
+/* The bus handlers of vswitchd's calls (upcalld_bus.c), for main.c's
+ * table. */
+void upcalld_on_dp_hello(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_open(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_add(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_del(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_dump(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_config(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_execute(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_flow_del(struct bus_req *req, const void *msg, void *aux);
+
+/* The upc_dp of @dp, or of the datapath the bus calls @name; NULL. */
+struct upc_dp *upc_dp_of(struct upcalld *u, const struct dp *dp);
+struct upc_dp *upc_dp_find(struct upcalld *u, const char *name);
+/* Opens datapath @name of @type with the daemon's upcall ops (or finds
+ * it open).  0 or -errno as dp_open(). */
+int upc_dp_open(struct upcalld *u, const char *type, const char *name,
+		struct upc_dp **udpp);
+/* A new vswitchd (@boot) or tables version (@version): every datapath's
+ * next revalidation round is a full pass, started now. */
+void upc_vswitchd_seen(struct upcalld *u, uint64_t boot, uint64_t version);
+
+/* Revalidation (upcalld_reval.c). */
+/* Remembers a flow the daemon installed (statistics reported: none). */
+void upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid);
+/* Statistics of @st (the flow's totals) not yet reported for @ufid (all
+ * of them if it was not tracked), marking them reported. */
+void upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
+		    const struct mvs_flow_stats *st,
+		    struct mvs_flow_stats *delta);
+/* Forgets @ufid (a flow vswitchd deleted itself). */
+void upc_flow_forget(struct upc_dp *ud, const struct mvs_ufid *ufid);
+/* Queues a report that the flow @ufid left the datapath with final
+ * statistics @st (NULL: none), with what of them was not reported yet,
+ * and forgets it. */
+void upc_flow_gone(struct upc_dp *ud, const struct mvs_ufid *ufid,
+		   const struct mvs_flow_stats *st);
+/* Registers revalidator/purge and revalidator/wait. */
+void upc_reval_init(struct upcalld *u);
+/* Makes sure a revalidation round runs soon (@now: at once). */
+void upc_reval_schedule(struct upcalld *u, bool now);
+/* Deletes every flow of every datapath, reporting them gone
+ * (revalidator/purge). */
+void upc_reval_purge(struct upcalld *u);
+
+/* ---- the dummy class's test hooks (upcalld_dp_dummy.c) ---- */
+
+/* Runs @p through the datapath as if received on @port_no; takes @p.
+ * -ENOENT: no such port (or not a dummy datapath). */
+int dp_dummy_receive(struct dp *dp, uint32_t port_no, struct dp_packet *p);
+/* The oldest packet the datapath sent out of @port_no (the caller frees
+ * it), or NULL. */
+struct dp_packet *dp_dummy_take_output(struct dp *dp, uint32_t port_no);
+/* Whether @port_no takes partial checksums as they are (default yes). */
+int dp_dummy_set_offload(struct dp *dp, uint32_t port_no, bool offload);
+
+/* ---- ports with devices (upcalld_vport.c, upcalld_io_*.c) ---- */
+
+extern const struct uport_factory netdev_port_factory;
+
+/* A port with a device behind it, read and written through an AF_PACKET
+ * socket or a tap fd. */
+struct dev_port {
+	struct uport up;
+	int ifindex;
+	bool created;		     /* an internal tap device we made */
+	struct dp_packet_pool *pool; /* receive buffers (64 KB: GSO) */
+	/* AF_PACKET receive ring (TPACKET_V2), NULL when not in use. */
+	uint8_t *ring;
+	size_t ring_len;
+	unsigned ring_frames, ring_frame_size, ring_head;
+};
+
+#define DEV_RX_SIZE 65536 /* the largest packet a vnet header describes */
+
+static inline struct dev_port *
+dev_port_cast(struct uport *port)
+{
+	return (struct dev_port *)(void *)port;
+}
+
+/* Converts between the virtio net header that AF_PACKET and tap put in
+ * front of each packet and struct mvs_offload (the same fields). */
+struct virtio_net_hdr;
+void io_vnet_to_offload(const struct virtio_net_hdr *v, struct mvs_offload *o);
+void io_offload_to_vnet(const struct mvs_offload *o, struct virtio_net_hdr *v);
+
+/* Device facts by name: ifindex, MAC, MTU, flags; 0 or -ENODEV. */
+int vport_dev_query(const char *name, struct dp_port_info *info);
+
+/* Opens an AF_PACKET socket bound to @ifindex with PACKET_VNET_HDR, in
+ * promiscuous mode (undone by the kernel when the socket closes), not
+ * seeing its own output, and with a receive ring mapped into @d unless
+ * MICROVS_AFPACKET_RING=0 (or the kernel refuses one: then recvmmsg);
+ * sets d->up.fd and d->up.ops.  0 or -errno. */
+int io_afpacket_open(struct dev_port *d);
+extern const struct uport_ops io_afpacket_ops;
+
+/* Attaches to tap device @name (creating it for INTERNAL ports when
+ * @create) with IFF_VNET_HDR and checksum/TSO offloads; returns the fd
+ * or -errno (-EBUSY: another process holds the tap). */
+int io_tap_open(const char *name, bool create);
+extern const struct uport_ops io_tap_ops;
+
+#endif

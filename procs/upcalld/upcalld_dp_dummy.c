@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * upcalld_dp_dummy: the "dummy" datapath class: the userspace engine with
+ * in-memory ports.  Tests inject packets with dp_dummy_receive() and read
+ * what the datapath sent with dp_dummy_take_output(); no device, no
+ * privilege.
+ */
+#include "upcalld.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct dummy_port {
+	struct uport up;
+	struct dp_packet **out; /* captured output, oldest first */
+	size_t n_out, cap_out, head;
+};
+
+static struct dummy_port *
+dummy_port_cast(struct uport *port)
+{
+	return (struct dummy_port *)(void *)port;
+}
+
+static int
+dummy_recv(struct uport *port, struct dp_batch *b, unsigned max)
+{
+	return 0; /* packets come from dp_dummy_receive() */
+}
+
+static void
+dummy_send(struct uport *port, struct dp_batch *b)
+{
+	struct dummy_port *d = dummy_port_cast(port);
+
+	for (unsigned i = 0; i < b->n; i++) {
+		if (d->n_out == d->cap_out) {
+			d->cap_out = d->cap_out ? d->cap_out * 2 : 16;
+			d->out = xrealloc(d->out, d->cap_out * sizeof *d->out);
+		}
+		port->stats.tx_packets++;
+		port->stats.tx_bytes += b->pkts[i]->len;
+		d->out[d->n_out++] = b->pkts[i];
+	}
+	b->n = 0;
+}
+
+static void
+dummy_query(struct uport *port, struct dp_port_info *info)
+{
+	info->carrier = info->admin_up = true;
+}
+
+static void
+dummy_close(struct uport *port, bool destroy)
+{
+	struct dummy_port *d = dummy_port_cast(port);
+
+	for (size_t i = d->head; i < d->n_out; i++)
+		dp_packet_free(d->out[i]);
+	free(d->out);
+	free(d);
+}
+
+static const struct uport_ops dummy_port_ops = {
+	dummy_recv,
+	dummy_send,
+	dummy_query,
+	dummy_close,
+};
+
+static int
+dummy_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
+		struct uport **portp)
+{
+	struct dummy_port *d = xzalloc(sizeof *d);
+
+	d->up.ops = &dummy_port_ops;
+	d->up.fd = -1;
+	d->up.type = spec->type;
+	d->up.mtu = 1500;
+	d->up.offload = true;
+	snprintf(d->up.name, sizeof d->up.name, "%s", spec->name);
+	*portp = &d->up;
+	return 0;
+}
+
+static const struct uport_factory dummy_factory = { dummy_port_open };
+
+static struct dummy_port *
+dummy_get(struct dp *dp_, uint32_t port_no)
+{
+	struct udp_dp *dp = udp_dp_cast(dp_);
+
+	if (dp->up.cls != &dp_dummy_class || port_no >= dp->n_ports ||
+	    !dp->ports[port_no])
+		return NULL;
+	return dummy_port_cast(dp->ports[port_no]);
+}
+
+int
+dp_dummy_receive(struct dp *dp, uint32_t port_no, struct dp_packet *p)
+{
+	struct dummy_port *d = dummy_get(dp, port_no);
+	struct dp_batch b = { 1, { p } };
+
+	if (!d) {
+		dp_packet_free(p);
+		return -ENOENT;
+	}
+	udp_receive(udp_dp_cast(dp), &d->up, &b);
+	return 0;
+}
+
+struct dp_packet *
+dp_dummy_take_output(struct dp *dp, uint32_t port_no)
+{
+	struct dummy_port *d = dummy_get(dp, port_no);
+
+	if (d)
+		udp_flush_tx(udp_dp_cast(dp)); /* what execute left queued */
+	if (!d || d->head == d->n_out)
+		return NULL;
+	struct dp_packet *p = d->out[d->head++];
+	if (d->head == d->n_out)
+		d->head = d->n_out = 0;
+	return p;
+}
+
+int
+dp_dummy_set_offload(struct dp *dp, uint32_t port_no, bool offload)
+{
+	struct dummy_port *d = dummy_get(dp, port_no);
+
+	if (!d)
+		return -ENOENT;
+	d->up.offload = offload;
+	return 0;
+}
+
+static int
+dummy_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
+	   const struct dp_upcall_ops *ops, void *aux, struct dp **dpp)
+{
+	return udp_open(cls, name, loop, ops, aux, &dummy_factory, dpp);
+}
+
+const struct dp_class dp_dummy_class = UDP_DP_CLASS("dummy", dummy_open);

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * upcalld_vport: the ports of the "netdev" datapath and what they are
+ * made of: "system" (an existing device, read through AF_PACKET in
+ * promiscuous mode), "internal" (a tap device the datapath creates; the
+ * local port carries the datapath's name), "tap" (an existing tap device,
+ * attached with TUNSETIFF, or through AF_PACKET when another process such
+ * as qemu holds it).  Tunnels come with their own issue.
+ */
+#include "upcalld.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+LOG_MODULE(vport);
+
+int
+vport_dev_query(const char *name, struct dp_port_info *info)
+{
+	struct ifreq ifr;
+	/* Any socket answers the interface ioctls; AF_UNIX is one upcalld's
+	 * seccomp filter allows (AF_INET is not among its families). */
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
+		r = -ENODEV;
+		goto out;
+	}
+	info->ifindex = ifr.ifr_ifindex;
+	if (!ioctl(fd, SIOCGIFHWADDR, &ifr))
+		memcpy(info->mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (!ioctl(fd, SIOCGIFMTU, &ifr))
+		info->mtu = ifr.ifr_mtu;
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		info->admin_up = ifr.ifr_flags & IFF_UP;
+		info->carrier = ifr.ifr_flags & IFF_RUNNING;
+	}
+	struct ethtool_cmd ecmd = { .cmd = ETHTOOL_GSET };
+	ifr.ifr_data = (void *)&ecmd;
+	if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
+		uint32_t speed = ethtool_cmd_speed(&ecmd);
+
+		info->speed_mbps = speed == (uint32_t)SPEED_UNKNOWN ? 0 : speed;
+	}
+out:
+	close(fd);
+	return r;
+}
+
+void
+io_vnet_to_offload(const struct virtio_net_hdr *v, struct mvs_offload *o)
+{
+	o->flags = v->flags &
+		   (MVS_OFFLOAD_F_NEEDS_CSUM | MVS_OFFLOAD_F_DATA_VALID);
+	o->gso_type = v->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+	o->hdr_len = v->hdr_len;
+	o->gso_size = v->gso_size;
+	o->csum_start = v->csum_start;
+	o->csum_offset = v->csum_offset;
+	o->pad = 0;
+}
+
+void
+io_offload_to_vnet(const struct mvs_offload *o, struct virtio_net_hdr *v)
+{
+	/* DATA_VALID is a receive-side promise; a sender passes none. */
+	v->flags = o->flags & MVS_OFFLOAD_F_NEEDS_CSUM;
+	v->gso_type = o->gso_type;
+	v->hdr_len = o->hdr_len;
+	v->gso_size = o->gso_size;
+	v->csum_start = o->csum_start;
+	v->csum_offset = o->csum_offset;
+}
+
+static int
+open_system(struct dev_port *d, const char *name)
+{
+	d->ifindex = (int)if_nametoindex(name);
+	if (!d->ifindex)
+		return -ENODEV;
+	return io_afpacket_open(d);
+}
+
+static int
+open_tap(struct dev_port *d, const char *name, bool create)
+{
+	int fd;
+
+	if (!create && !if_nametoindex(name))
+		return -ENODEV;
+	fd = io_tap_open(name, create);
+	if (fd == -EBUSY && !create) {
+		/* qemu (or another process) holds the tap: read and write
+		 * its other side through AF_PACKET, as a system port. */
+		log_info("%s: tap in use by another process, using AF_PACKET",
+			 name);
+		return open_system(d, name);
+	}
+	if (fd < 0)
+		return fd;
+	d->up.fd = fd;
+	d->up.ops = &io_tap_ops;
+	d->created = create;
+	d->ifindex = (int)if_nametoindex(name);
+	return 0;
+}
+
+static int
+netdev_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
+		 struct uport **portp)
+{
+	struct dev_port *d = xzalloc(sizeof *d);
+	struct dp_port_info info;
+	int r;
+
+	d->up.fd = -1;
+	d->up.type = spec->type;
+	snprintf(d->up.name, sizeof d->up.name, "%s", spec->name);
+	switch (spec->type) {
+	case MVS_VPORT_TYPE_NETDEV:
+		r = open_system(d, spec->name);
+		break;
+	case MVS_VPORT_TYPE_INTERNAL:
+		r = open_tap(d, spec->name, true);
+		break;
+	case MVS_VPORT_TYPE_TAP:
+		r = open_tap(d, spec->name, false);
+		break;
+	default:
+		r = -EOPNOTSUPP; /* tunnels: the tunnels issue */
+		break;
+	}
+	if (r) {
+		free(d);
+		return r;
+	}
+	memset(&info, 0, sizeof info);
+	vport_dev_query(spec->name, &info);
+	d->up.mtu = info.mtu;
+	d->up.offload = true; /* both I/O paths carry a vnet header */
+	d->pool = dp_packet_pool_new(DEV_RX_SIZE, 2 * DP_BATCH_MAX);
+	*portp = &d->up;
+	return 0;
+}
+
+const struct uport_factory netdev_port_factory = { netdev_port_open };
