@@ -5,6 +5,8 @@ same workload, one run, printed as ratios (microvs / ovs).
 Workloads (see bench/README.md):
   tps    small transactions (insert one row + mutate a counter), 1 client
          and then --clients concurrent clients, for --duration seconds each
+  wide   the same with a mutate of next_cfg in the wide Open_vSwitch row
+         (what every ovs-vsctl call commits), 1 and --clients clients
   ports  one transaction adding 1,000 ports (Port + Interface rows) to a
          bridge on the Open_vSwitch schema, then a select of all Ports, then
          one transaction removing them again (median of --rounds)
@@ -312,8 +314,59 @@ def build_loadgen(workdir):
     return out, None
 
 
+# The Open_vSwitch row as a Debian host has it after start-up (ovs-ctl
+# fills in versions, types and external_ids), with two bridges: what the
+# "wide" workload's next_cfg += 1 is a change of.
+WIDE_IFACE_TYPES = ["afxdp", "afxdp-nonpmd", "bareudp", "erspan", "geneve",
+                    "gre", "gtpu", "internal", "ip6erspan", "ip6gre", "lisp",
+                    "patch", "srv6", "stt", "system", "tap", "vxlan"]
+
+
+def wide_setup(sock):
+    transact(sock, "Open_vSwitch", [
+        {"op": "insert", "table": "Open_vSwitch", "row": {
+            "bridges": ["set", [["named-uuid", "b0"], ["named-uuid", "b1"]]],
+            "cur_cfg": 0, "next_cfg": 0,
+            "db_version": "8.3.1", "ovs_version": "3.1.0",
+            "system_type": "debian", "system_version": "12",
+            "datapath_types": ["set", ["netdev", "system"]],
+            "iface_types": ["set", WIDE_IFACE_TYPES],
+            "dpdk_initialized": False,
+            "external_ids": ["map", [
+                ["hostname", "hypervisor-01.example.net"],
+                ["rundir", "/var/run/openvswitch"],
+                ["system-id", "6f3e6a8e-3c1b-4f0e-9d2a-8d5c0b1e7a42"]]],
+            "other_config": ["map", [["vlan-limit", "0"]]]}},
+        {"op": "insert", "table": "Bridge", "row": {"name": "br-int"},
+         "uuid-name": "b0"},
+        {"op": "insert", "table": "Bridge", "row": {"name": "br-ex"},
+         "uuid-name": "b1"}])
+
+
+def wide_count(sock):
+    return transact(sock, "Open_vSwitch", [
+        {"op": "select", "table": "Open_vSwitch", "where": [],
+         "columns": ["next_cfg"]}])[0]["rows"][0]["next_cfg"]
+
+
+def narrow_setup(sock):
+    transact(sock, "Bench",
+             [{"op": "insert", "table": "Counter", "row": {"n": 0}}])
+
+
+def narrow_count(sock):
+    return transact(sock, "Bench", [
+        {"op": "select", "table": "Counter", "where": [],
+         "columns": ["n"]}])[0]["rows"][0]["n"]
+
+
+# Workload name -> (setup, committed-transaction count), for loadgen.
+WORKLOADS = {"narrow": (narrow_setup, narrow_count),
+             "wide": (wide_setup, wide_count)}
+
+
 def run_tps_c(setups, loadgen, nclients, duration, window, segment,
-              pin=None):
+              pin=None, workload="narrow"):
     """Throughput with the C client, both servers running side by side and
     measured in alternating segments (A B B A A B ...), so that load from
     elsewhere on the machine that comes and goes hits both alike.
@@ -321,6 +374,7 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment,
     nseg = max(1, int(round(duration / segment)))
     seg = duration / nseg
     live, errors = {}, {}
+    wl_setup, wl_count = WORKLOADS[workload]
 
     def fail(name, e):
         errors[name] = str(e)
@@ -333,12 +387,10 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment,
         for st in setups:
             try:
                 srv = st.start()
-                transact(srv.sock, "Bench",
-                         [{"op": "insert", "table": "Counter",
-                           "row": {"n": 0}}])
+                wl_setup(srv.sock)
                 p = subprocess.Popen(
                     [loadgen, srv.sock, str(nclients), str(window),
-                     "%.6f" % seg, str(WARMUP_TXNS)],
+                     "%.6f" % seg, str(WARMUP_TXNS), workload],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     preexec_fn=None if pin is None else
@@ -386,13 +438,11 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment,
                 lg["proc"].stdin.close()
                 lg["proc"].wait(30)
                 srv = lg["setup"].server
-                rows = transact(srv.sock, "Bench", [
-                    {"op": "select", "table": "Counter", "where": [],
-                     "columns": ["n"]}])[0]["rows"]
+                n = wl_count(srv.sock)
                 expect = lg["txns"] + lg["extra"] + nclients * WARMUP_TXNS
-                if rows[0]["n"] != expect:
+                if n != expect:
                     raise BenchError("counter is %s, expected %d committed "
-                                     "transactions" % (rows[0]["n"], expect))
+                                     "transactions" % (n, expect))
                 total = lg["txns"]
                 out[name] = {
                     "tps": total / lg["elapsed"],
@@ -675,7 +725,7 @@ def main(argv):
     ap.add_argument("--batch", type=int, default=1000,
                     help="rows per insert transaction in the memory test")
     ap.add_argument("--only", action="append",
-                    choices=["tps", "ports", "mem"],
+                    choices=["tps", "wide", "ports", "mem"],
                     help="run only these workloads (repeatable)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory (DBs, server logs)")
@@ -685,7 +735,7 @@ def main(argv):
         args.segment = 0.25
     rounds = args.rounds or (1 if args.quick else 5)
     nrows = args.rows or (10000 if args.quick else 100000)
-    only = set(args.only or ["tps", "ports", "mem"])
+    only = set(args.only or ["tps", "wide", "ports", "mem"])
 
     def body(workdir):
         ovs, mvs, mode = make_setups(workdir)
@@ -721,7 +771,7 @@ def main(argv):
             return out
 
         loadgen = None
-        if "tps" in only and args.client != "python":
+        if only & {"tps", "wide"} and args.client != "python":
             loadgen, why = build_loadgen(workdir)
             if not loadgen:
                 if args.client == "c":
@@ -729,54 +779,63 @@ def main(argv):
                 print("NOTE: C client not built (%s): Python clients, "
                       "which cost more CPU per transaction" % why)
         res.info["client"] = "c" if loadgen else "python"
+        # (metric, its server-CPU metric, clients, window, workload)
+        runs = []
         if "tps" in only:
             res.define("tps1", "small txns, 1 client", "txn/s", "higher",
-                       True)
+                       1.2)
             res.define("tpsN", "small txns, %d clients" % args.clients,
-                       "txn/s", "higher", True)
-            runs = [("tps1", 1, 1), ("tpsN", args.clients, 1)]
+                       "txn/s", "higher", 1.5)
+            runs += [("tps1", "cpu1", 1, 1, "narrow"),
+                     ("tpsN", "cpuN", args.clients, 1, "narrow")]
             if args.window > 1:
                 res.define("tpsP", "small txns, 1 client, %d in flight"
                            % args.window, "txn/s", "higher")
-                runs.append(("tpsP", 1, args.window))
-            res.define("cpu1", "server CPU per txn, 1 client", "us",
-                       "lower")
-            res.define("cpuN", "server CPU per txn, %d clients"
-                       % args.clients, "us", "lower")
-            if args.window > 1:
-                res.define("cpuP", "server CPU per txn, %d in flight"
-                           % args.window, "us", "lower")
-            for key, n, window in runs:
-                if loadgen:
-                    out, errs = run_tps_c((ovs, mvs), loadgen, n, duration,
-                                          window, args.segment,
-                                          args.pin_client)
-                    for name, e in errs.items():
-                        res.errors.append("%s %s: %s" % (key, name, e))
-                        print("ERROR: %s %s: %s" % (key, name, e))
-                    out = {st.name: out.get(st.name) for st in (ovs, mvs)}
-                    res.info[key] = out
-                    a, b = out["ovs"], out["microvs"]
-                    if a and b:
-                        segr = sorted(y / x for x, y in
-                                      zip(a["segment_tps"],
-                                          b["segment_tps"]) if x)
-                        if segr:
-                            res.info[key + "_segment_ratio"] = {
-                                "min": round(segr[0], 3),
-                                "median": round(statistics.median(segr), 3),
-                                "max": round(segr[-1], 3)}
-                else:
-                    out = measure(key, run_tps, n, duration, window)
-                for name, r in out.items():
-                    res.set(key, name, r and r["tps"])
-                    res.set("cpu" + key[3:], name,
-                            r and r["server_cpu_us_per_txn"])
-            if not loadgen:
-                res.info["client_compute_us_per_txn"] = client_compute_us()
+                runs.append(("tpsP", "cpuP", 1, args.window, "narrow"))
+        if "wide" in only and not loadgen:
+            print("NOTE: the wide-row workload needs the C client: skipped")
+        elif "wide" in only:
+            res.define("wide1", "wide-row mutate, 1 client", "txn/s",
+                       "higher", 1.2)
+            res.define("wideN", "wide-row mutate, %d clients"
+                       % args.clients, "txn/s", "higher", 1.5)
+            runs += [("wide1", "wcpu1", 1, 1, "wide"),
+                     ("wideN", "wcpuN", args.clients, 1, "wide")]
+        for key, cpukey, n, window, _ in runs:
+            what = "wide-row mutate" if key.startswith("wide") else "txn"
+            res.define(cpukey, "server CPU per %s, %s" % (
+                what, "%d in flight" % window if window > 1 else
+                "1 client" if n == 1 else "%d clients" % n), "us", "lower")
+        for key, cpukey, n, window, workload in runs:
+            if loadgen:
+                out, errs = run_tps_c((ovs, mvs), loadgen, n, duration,
+                                      window, args.segment,
+                                      args.pin_client, workload)
+                for name, e in errs.items():
+                    res.errors.append("%s %s: %s" % (key, name, e))
+                    print("ERROR: %s %s: %s" % (key, name, e))
+                out = {st.name: out.get(st.name) for st in (ovs, mvs)}
+                res.info[key] = out
+                a, b = out["ovs"], out["microvs"]
+                if a and b:
+                    segr = sorted(y / x for x, y in
+                                  zip(a["segment_tps"],
+                                      b["segment_tps"]) if x)
+                    if segr:
+                        res.info[key + "_segment_ratio"] = {
+                            "min": round(segr[0], 3),
+                            "median": round(statistics.median(segr), 3),
+                            "max": round(segr[-1], 3)}
+            else:
+                out = measure(key, run_tps, n, duration, window)
+            for name, r in out.items():
+                res.set(key, name, r and r["tps"])
+                res.set(cpukey, name, r and r["server_cpu_us_per_txn"])
+        if "tps" in only and not loadgen:
+            res.info["client_compute_us_per_txn"] = client_compute_us()
         if "ports" in only:
             res.define("ports_add", "add %d ports, one txn" % args.ports,
-                       "ms", "lower")
+                       "ms", "lower", 0.5)
             res.define("ports_select", "select %d Ports" % args.ports, "ms",
                        "lower")
             res.define("ports_del", "remove %d ports, one txn" % args.ports,
@@ -813,13 +872,13 @@ def main(argv):
         print()
         res.print_table()
         print()
-        if "tps" in only:
+        if runs:
             print("client overhead (is the client the bottleneck?), %s "
                   "client:" % res.info["client"])
             if not loadgen:
                 print("  pure client compute per txn, no I/O: %.1f us"
                       % res.info["client_compute_us_per_txn"])
-            for key, _, _ in runs:
+            for key, _, _, _, _ in runs:
                 for name, r in res.info[key].items():
                     if r:
                         print("  %-4s %-7s client CPU %.1f us/txn (%.0f%% "
