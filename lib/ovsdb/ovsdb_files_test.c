@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ovsdb_files_test: the files beside a database: the lock that keeps a
- * second writer out, and links a role could plant at a database's name. */
+ * second writer out, links a role could plant at a database's name, and
+ * the text of sets and maps in the file. */
 #include "ovsdb_lockfile.h"
 
 #include <errno.h>
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "check.h"
 #include "ovsdb_storage.h"
@@ -156,6 +159,107 @@ test_storage_no_link(void)
 	free(via);
 }
 
+/* Sets and maps are stored as JSON text that sqlite3 users read (and
+ * json_each queries): byte for byte what jansson's json_dumps() writes for
+ * the tree (a set an array, a map with string keys an object, other maps
+ * arrays of pairs, UUIDs plain strings), whatever writes it. */
+static const char enc_schema[] =
+	"{\"name\":\"E\",\"version\":\"1.0.0\",\"tables\":{"
+	"\"T\":{\"isRoot\":true,\"columns\":{"
+	"\"sm\":{\"type\":{\"key\":\"string\",\"value\":\"string\","
+	"\"min\":0,\"max\":\"unlimited\"}},"
+	"\"im\":{\"type\":{\"key\":\"integer\",\"value\":\"real\","
+	"\"min\":0,\"max\":\"unlimited\"}},"
+	"\"us\":{\"type\":{\"key\":\"uuid\",\"min\":0,"
+	"\"max\":\"unlimited\"}},"
+	"\"bs\":{\"type\":{\"key\":\"boolean\",\"min\":0,\"max\":2}},"
+	"\"is\":{\"type\":{\"key\":\"integer\",\"min\":0,"
+	"\"max\":\"unlimited\"}},"
+	"\"e\":{\"type\":{\"key\":\"string\",\"min\":0,"
+	"\"max\":\"unlimited\"}}}}}}";
+
+/* The stored text of column @col of the only row of T. */
+static char *
+stored_text(const char *path, const char *col)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	char *sql = xasprintf("SELECT \"%s\" FROM T", col), *r = NULL;
+
+	CHECK_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+		 SQLITE_OK);
+	CHECK_EQ(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		r = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	free(sql);
+	return r ? r : xstrdup("(no row)");
+}
+
+static void
+check_stored(const char *path, const char *col, const char *tree)
+{
+	json_t *j = json_loads(tree, 0, NULL);
+	char *want = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	char *got = stored_text(path, col);
+
+	CHECK_STREQ(got, want);
+	free(want);
+	free(got);
+	json_decref(j);
+}
+
+static void
+test_storage_encoding(void)
+{
+	json_t *sj = json_loads(enc_schema, 0, NULL);
+	struct ovsdb_schema *s = NULL;
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *odb = NULL;
+	char *db = at("enc.db"), *res;
+
+	CHECK_EQ(ovsdb_schema_from_json(sj, &s, &e), 0);
+	json_decref(sj);
+	CHECK_EQ(ovsdb_storage_create(db, s, &e), 0);
+	CHECK_EQ(ovsdb_storage_open(db, false, &odb, &e), 0);
+	if (!odb)
+		return;
+	res = test_transact(
+		odb, "[{\"op\":\"insert\",\"table\":\"T\",\"row\":{"
+		     "\"sm\":[\"map\",[[\"a\\\"b\",\"x\\n\\u001f\\\\\"],"
+		     "[\"k\",\"caf\u00e9 \u2603\"],[\"t\",\"\\t\\r\\b\\f/\"]]],"
+		     "\"im\":[\"map\",[[-3,0.5],[7,1e300],[12,-2.0],[9,0.1]]],"
+		     "\"us\":[\"set\",[[\"uuid\","
+		     "\"6c0e3a1e-0c0d-4b33-9d5a-1f1b0f8f5b7a\"],[\"uuid\","
+		     "\"00000000-0000-0000-0000-000000000001\"]]],"
+		     "\"bs\":[\"set\",[true,false]],"
+		     "\"is\":[\"set\",[-9223372036854775808,0,"
+		     "9223372036854775807,42]]}}]");
+	if (!strstr(res, "\"uuid\""))
+		fprintf(stderr, "transact: %s\n", res);
+	CHECK(strstr(res, "\"uuid\"") != NULL);
+	free(res);
+	ovsdb_db_free(odb);
+	check_stored(db, "sm",
+		     "{\"a\\\"b\":\"x\\n\\u001f\\\\\","
+		     "\"k\":\"caf\u00e9 \u2603\",\"t\":\"\\t\\r\\b\\f/\"}");
+	check_stored(db, "im", "[[-3,0.5],[7,1e300],[9,0.1],[12,-2.0]]");
+	check_stored(db, "us",
+		     "[\"00000000-0000-0000-0000-000000000001\","
+		     "\"6c0e3a1e-0c0d-4b33-9d5a-1f1b0f8f5b7a\"]");
+	check_stored(db, "bs", "[false,true]");
+	check_stored(db, "is",
+		     "[-9223372036854775808,0,42,9223372036854775807]");
+	check_stored(db, "e", "[]");
+	/* And it reads back. */
+	CHECK_EQ(ovsdb_storage_open(db, false, &odb, &e), 0);
+	if (odb)
+		ovsdb_db_free(odb);
+	ovsdb_schema_free(s);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -163,6 +267,7 @@ main(void)
 	CHECK_RUN(test_lock);
 	CHECK_RUN(test_lock_link);
 	CHECK_RUN(test_storage_no_link);
+	CHECK_RUN(test_storage_encoding);
 	check_tmpdir_remove(dir);
 	CHECK_EXIT();
 }

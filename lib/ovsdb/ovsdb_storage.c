@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "json_fast.h"
 #include "ovsdb_check.h"
 
 LOG_MODULE(ovsdb_storage);
@@ -33,6 +34,7 @@ struct ovsdb_storage {
 	bool in_batch;	    /* a SQLite transaction is open */
 	bool batch_durable; /* ...and one of its writes asked for fsync */
 	bool batch_lost;    /* ...rolled back: the next flush fails */
+	struct ds scratch;  /* bind_datum's encoding buffer */
 };
 
 static int
@@ -262,20 +264,70 @@ ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
 
 /* ---- value encoding ---- */
 
-static json_t *
-atom_to_sqljson(const union ovsdb_atom *a, enum ovsdb_atype t)
+/* Appends atom @a as the stored JSON has it (a UUID as a plain string). */
+static void
+put_sqljson_atom(struct ds *out, const union ovsdb_atom *a, enum ovsdb_atype t)
 {
-	if (t == OVSDB_T_UUID) {
-		char buf[37];
-		ovsdb_uuid_format(&a->u, buf);
-		return json_string(buf);
+	char buf[38];
+	json_t *j;
+
+	switch (t) {
+	case OVSDB_T_INTEGER:
+		json_fast_put_integer(out, a->i);
+		return;
+	case OVSDB_T_BOOLEAN:
+		ds_put(out, a->b ? "true" : "false");
+		return;
+	case OVSDB_T_STRING:
+		json_fast_put_string(out, a->s, strlen(a->s));
+		return;
+	case OVSDB_T_UUID:
+		buf[0] = '"';
+		ovsdb_uuid_format(&a->u, buf + 1);
+		buf[37] = '"';
+		ds_put_len(out, buf, sizeof buf);
+		return;
+	default: /* a real: jansson's %.17g rules */
+		j = ovsdb_atom_to_json(a, t);
+		json_fast_dump(j, out);
+		json_decref(j);
+		return;
 	}
-	return ovsdb_atom_to_json(a, t);
 }
 
+/* Appends set or map @d of type @t as stored: a set as an array, a map
+ * with string keys as an object, any other map as an array of pairs;
+ * byte for byte what json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(17))
+ * wrote for those trees, so files stay as they were. */
+static void
+put_sqljson(struct ds *out, const struct ovsdb_datum *d,
+	    const struct ovsdb_type *t)
+{
+	bool map = ovsdb_type_is_map(t);
+	bool obj = map && t->key.type == OVSDB_T_STRING;
+
+	ds_put_char(out, obj ? '{' : '[');
+	for (unsigned i = 0; i < d->n; i++) {
+		if (i)
+			ds_put_char(out, ',');
+		if (map && !obj)
+			ds_put_char(out, '[');
+		put_sqljson_atom(out, &d->keys[i], t->key.type);
+		if (map) {
+			ds_put_char(out, obj ? ':' : ',');
+			put_sqljson_atom(out, &d->values[i], t->value.type);
+		}
+		if (map && !obj)
+			ds_put_char(out, ']');
+	}
+	ds_put_char(out, obj ? '}' : ']');
+}
+
+/* Binds @d to parameter @idx of @st; a set or map is encoded in @scratch
+ * (SQLite copies it). */
 static void
 bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
-	   const struct ovsdb_column *c)
+	   const struct ovsdb_column *c, struct ds *scratch)
 {
 	const struct ovsdb_type *t = &c->type;
 	if (is_scalar_col(c)) {
@@ -300,31 +352,17 @@ bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
 			return;
 		}
 	}
-	json_t *j;
-	if (!ovsdb_type_is_map(t)) {
-		j = json_array();
-		for (unsigned i = 0; i < d->n; i++)
-			json_array_append_new(
-				j, atom_to_sqljson(&d->keys[i], t->key.type));
-	} else if (t->key.type == OVSDB_T_STRING) {
-		j = json_object();
-		for (unsigned i = 0; i < d->n; i++)
-			json_object_set_new(
-				j, d->keys[i].s,
-				atom_to_sqljson(&d->values[i], t->value.type));
-	} else {
-		j = json_array();
-		for (unsigned i = 0; i < d->n; i++)
-			json_array_append_new(
-				j, json_pack("[oo]",
-					     atom_to_sqljson(&d->keys[i],
-							     t->key.type),
-					     atom_to_sqljson(&d->values[i],
-							     t->value.type)));
+	if (!d->n) {
+		/* Most columns of a new row: no encoding, no copy. */
+		bool obj =
+			ovsdb_type_is_map(t) && t->key.type == OVSDB_T_STRING;
+		sqlite3_bind_text(st, idx, obj ? "{}" : "[]", 2, SQLITE_STATIC);
+		return;
 	}
-	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(j);
-	sqlite3_bind_text(st, idx, text, -1, free);
+	ds_clear(scratch);
+	put_sqljson(scratch, d, t);
+	sqlite3_bind_text(st, idx, scratch->s, (int)scratch->len,
+			  SQLITE_TRANSIENT);
 }
 
 /* Decoding is strict: a stored value is exactly what bind_datum wrote,
@@ -898,6 +936,7 @@ ovsdb_storage_close(struct ovsdb_storage *st)
 	}
 	finalize_all(st);
 	sqlite3_close(st->sql);
+	ds_free(&st->scratch);
 	free(st->path);
 	free(st);
 }
@@ -940,7 +979,8 @@ put_row(struct ovsdb_storage *st, const struct ovsdb_row *r, int64_t rowid,
 		if (!stored(&ts->columns[c]))
 			continue;
 		if (!rowid || !changed || changed[c])
-			bind_datum(s, idx, &r->fields[c], &ts->columns[c]);
+			bind_datum(s, idx, &r->fields[c], &ts->columns[c],
+				   &st->scratch);
 		idx++;
 	}
 	int rc = step_reset(s);
@@ -1134,6 +1174,7 @@ out:
 	finalize_all(&st);
 	if (st.sql)
 		sqlite3_close(st.sql);
+	ds_free(&st.scratch);
 	if (!r && rename(tmp, path)) {
 		r = ovsdb_err_code(errp, -errno, "I/O error", NULL,
 				   "%s: rename failed (%s)", path,
