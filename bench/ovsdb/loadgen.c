@@ -16,8 +16,8 @@
  *
  * Workloads: "narrow" (the default) inserts one Bench Item row and
  * increments the Counter row; "wide" increments next_cfg of the
- * Open_vSwitch row of Open_vSwitch, as every ovs-vsctl call does.  Any error reply,
- * closed connection or 30 s without a reply: "error MESSAGE", exit 1.
+ * Open_vSwitch row of Open_vSwitch, as every ovs-vsctl call does.  Any error
+ * reply, closed connection or 30 s without a reply: "error MESSAGE", exit 1.
  */
 #include <errno.h>
 #include <poll.h>
@@ -91,14 +91,13 @@ send_txn(struct conn *c, int cid)
 			     "[[\"next_cfg\",\"+=\",1]]}]}",
 			     i);
 	else
-		n = snprintf(
-			req, sizeof(req),
-			"{\"id\":%ld,\"method\":\"transact\",\"params\":"
-			"[\"Bench\",{\"op\":\"insert\",\"table\":\"Item\","
-			"\"row\":{\"name\":\"c%d-%ld\",\"n\":%ld}},"
-			"{\"op\":\"mutate\",\"table\":\"Counter\","
-			"\"where\":[],\"mutations\":[[\"n\",\"+=\",1]]}]}",
-			i, cid, i, i);
+		n = snprintf(req, sizeof(req),
+			     "{\"id\":%ld,\"method\":\"transact\",\"params\":"
+			     "[\"Bench\",{\"op\":\"insert\",\"table\":\"Item\","
+			     "\"row\":{\"name\":\"c%d-%ld\",\"n\":%ld}},"
+			     "{\"op\":\"mutate\",\"table\":\"Counter\","
+			     "\"where\":[],\"mutations\":[[\"n\",\"+=\",1]]}]}",
+			     i, cid, i, i);
 
 	send_all(c->fd, req, (size_t)n);
 	c->inflight++;
