@@ -88,14 +88,33 @@ ovsdb_row_clone(const struct ovsdb_row *src)
 	return r;
 }
 
+struct ovsdb_row *
+ovsdb_row_clone_shallow(const struct ovsdb_row *src)
+{
+	struct ovsdb_row *r = row_alloc(src->table);
+	memcpy(r->fields, src->fields,
+	       src->table->schema->n_columns * sizeof *r->fields);
+	r->n_refs = src->n_refs;
+	r->rowid = src->rowid;
+	return r;
+}
+
 void
 ovsdb_row_free(struct ovsdb_row *r)
+{
+	ovsdb_row_free_owned(r, NULL);
+}
+
+void
+ovsdb_row_free_owned(struct ovsdb_row *r, const unsigned char *owned)
 {
 	if (!r)
 		return;
 	const struct ovsdb_table_schema *ts = r->table->schema;
 	for (unsigned i = 0; i < ts->n_columns; i++)
-		ovsdb_datum_destroy(&r->fields[i], &ts->columns[i].type);
+		if (!owned || owned[i])
+			ovsdb_datum_destroy(&r->fields[i],
+					    &ts->columns[i].type);
 	json_decref(r->json);
 	free(r);
 }
