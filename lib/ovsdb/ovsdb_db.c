@@ -65,8 +65,12 @@ ovsdb_row_new(struct ovsdb_table *t, const struct ovsdb_uuid *uuid)
 {
 	struct ovsdb_row *r = row_alloc(t);
 	const struct ovsdb_table_schema *ts = t->schema;
+	/* row_alloc zeroed every datum: empty, the default of optional
+	 * columns. */
 	for (unsigned i = 0; i < ts->n_columns; i++)
-		ovsdb_datum_init_default(&r->fields[i], &ts->columns[i].type);
+		if (ts->columns[i].type.n_min)
+			ovsdb_datum_init_default(&r->fields[i],
+						 &ts->columns[i].type);
 	if (uuid)
 		r->fields[OVSDB_COL_UUID].keys[0].u = *uuid;
 	else
