@@ -21,6 +21,7 @@ LAYERS = {
     "include/uapi": [],
     "lib": [],
     "lib/ovsdb": ["lib"],
+    "lib/tls": ["lib"],
     "lib/flow": ["lib", "include/uapi"],
     "lib/ofp": ["lib", "lib/flow", "include/uapi"],
     "bus": ["lib"],
@@ -47,6 +48,7 @@ SYSTEM = {
     "jansson.h": ["lib/ovsdb", "lib/dbctl", "lib/replica", "procs/dbserver",
                   "ctl"],
     "sqlite3.h": ["lib/ovsdb"],
+    "openssl/": ["lib/tls"],
 }
 GENERATED = {"bus_msgs.h": "bus", "bus_calls.h": "bus", "config.h": None}
 
