@@ -27,8 +27,8 @@ LAYERS = {
     "bus": ["lib"],
     "svc": ["lib", "bus"],
     "lib/replica": ["lib", "lib/ovsdb", "bus"],
-    "lib/dbctl": ["lib", "lib/ovsdb", "bus"],
-    "procs/dbserver": ["lib", "lib/ovsdb", "bus", "svc"],
+    "lib/dbctl": ["lib", "lib/ovsdb", "lib/tls", "bus"],
+    "procs/dbserver": ["lib", "lib/ovsdb", "lib/tls", "bus", "svc"],
     "procs/vswitchd": ["lib", "lib/ovsdb", "lib/flow", "lib/ofp",
                        "lib/replica", "include/uapi", "bus", "svc"],
     "procs/upcalld": ["lib", "lib/flow", "include/uapi", "bus", "svc"],
@@ -36,7 +36,7 @@ LAYERS = {
                       "include/uapi", "bus", "svc"],
     "procs/vtepd": ["lib", "lib/ovsdb", "lib/replica", "bus", "svc"],
     "ctl": ["lib", "lib/ovsdb", "lib/flow", "lib/ofp", "include/uapi",
-            "bus", "svc", "lib/dbctl"],
+            "bus", "svc", "lib/dbctl", "lib/tls"],
     "kmod": ["include/uapi"],
 }
 # Directories whose code may include anything (tests, benchmarks, tools).

@@ -35,7 +35,9 @@ struct gopt {
 
 static gopt_fn opt_db, opt_rundir, opt_no_wait, opt_dry_run, opt_oneline,
 	opt_timeout, opt_format, opt_data, opt_no_headings, opt_pretty,
-	opt_bare, opt_help, opt_commands, opt_options, opt_version;
+	opt_bare, opt_help, opt_commands, opt_options, opt_version,
+	opt_private_key, opt_certificate, opt_ca_cert, opt_ssl_protocols,
+	opt_ssl_ciphers, opt_bootstrap_ca_cert, opt_peer_ca_cert;
 
 /* In Open vSwitch's order: --options prints them so. */
 static const struct gopt gopts[] = {
@@ -64,13 +66,13 @@ static const struct gopt gopts[] = {
 	{ "pretty", 0, 0, opt_pretty },
 	{ "bare", 0, 0, opt_bare },
 	{ "max-column-width", 0, GOPT_ARG, NULL },
-	{ "private-key", 'p', GOPT_ARG, NULL },
-	{ "certificate", 'c', GOPT_ARG, NULL },
-	{ "ca-cert", 'C', GOPT_ARG, NULL },
-	{ "ssl-protocols", 0, GOPT_ARG, NULL },
-	{ "ssl-ciphers", 0, GOPT_ARG, NULL },
-	{ "bootstrap-ca-cert", 0, GOPT_ARG, NULL },
-	{ "peer-ca-cert", 0, GOPT_ARG, NULL },
+	{ "private-key", 'p', GOPT_ARG, opt_private_key },
+	{ "certificate", 'c', GOPT_ARG, opt_certificate },
+	{ "ca-cert", 'C', GOPT_ARG, opt_ca_cert },
+	{ "ssl-protocols", 0, GOPT_ARG, opt_ssl_protocols },
+	{ "ssl-ciphers", 0, GOPT_ARG, opt_ssl_ciphers },
+	{ "bootstrap-ca-cert", 0, GOPT_ARG, opt_bootstrap_ca_cert },
+	{ "peer-ca-cert", 0, GOPT_ARG, opt_peer_ca_cert },
 	{ "rundir", 0, GOPT_ARG | GOPT_HIDDEN, opt_rundir },
 };
 
@@ -78,6 +80,50 @@ static void
 opt_db(struct dbctl_args *args, const char *val)
 {
 	args->remote = val;
+}
+
+static void
+opt_private_key(struct dbctl_args *args, const char *val)
+{
+	args->tls.private_key = val;
+}
+
+static void
+opt_certificate(struct dbctl_args *args, const char *val)
+{
+	args->tls.certificate = val;
+}
+
+static void
+opt_ca_cert(struct dbctl_args *args, const char *val)
+{
+	args->tls.ca_cert = val;
+	args->tls.bootstrap = false;
+}
+
+static void
+opt_bootstrap_ca_cert(struct dbctl_args *args, const char *val)
+{
+	args->tls.ca_cert = val;
+	args->tls.bootstrap = true;
+}
+
+static void
+opt_peer_ca_cert(struct dbctl_args *args, const char *val)
+{
+	args->tls.peer_ca_cert = val;
+}
+
+static void
+opt_ssl_protocols(struct dbctl_args *args, const char *val)
+{
+	args->tls.protocols = val;
+}
+
+static void
+opt_ssl_ciphers(struct dbctl_args *args, const char *val)
+{
+	args->tls.ciphers = val;
 }
 
 static void

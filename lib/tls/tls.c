@@ -402,8 +402,8 @@ bootstrap(struct tls_stream *s)
 	return -EPROTO;
 }
 
-static int
-handshake(struct tls_stream *s)
+int
+tls_stream_handshake(struct tls_stream *s)
 {
 	int r;
 
@@ -428,7 +428,7 @@ handshake(struct tls_stream *s)
 ssize_t
 tls_stream_recv(struct tls_stream *s, void *buf, size_t n)
 {
-	int r = handshake(s);
+	int r = tls_stream_handshake(s);
 
 	if (r)
 		return r;
@@ -440,7 +440,7 @@ tls_stream_recv(struct tls_stream *s, void *buf, size_t n)
 ssize_t
 tls_stream_send(struct tls_stream *s, const void *buf, size_t n)
 {
-	int r = handshake(s);
+	int r = tls_stream_handshake(s);
 
 	if (r)
 		return r;

@@ -72,6 +72,10 @@ bool tls_ctx_bootstrapping(const struct tls_ctx *c);
  * holds a reference to @c.  0 or -ENOMEM. */
 int tls_stream_new(struct tls_ctx *c, int fd, enum tls_role role,
 		   struct tls_stream **sp);
+/* Runs the handshake (recv and send run it too): 0 once it is done, or
+ * -errno as tls_stream_recv.  For a caller that wants to know the peer
+ * is authenticated before it sends anything. */
+int tls_stream_handshake(struct tls_stream *s);
 /* Reads up to @n bytes of plaintext, running the handshake first.
  * Returns the count (> 0), 0 when the peer closed, or -errno: -EAGAIN
  * (see tls_stream_wants), -EPROTO (handshake, verification, a record
