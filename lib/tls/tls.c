@@ -414,10 +414,16 @@ tls_stream_handshake(struct tls_stream *s)
 	ERR_clear_error();
 	r = SSL_do_handshake(s->ssl);
 	if (r != 1) {
-		r = io_result(s, r,
-			      s->role == TLS_SERVER ? "SSL_accept"
-						    : "SSL_connect");
-		return r ? r : -EPROTO;
+		const char *what =
+			s->role == TLS_SERVER ? "SSL_accept" : "SSL_connect";
+		r = io_result(s, r, what);
+		if (r)
+			return r;
+		/* The peer hung up (or sent close_notify) mid-handshake. */
+		s->failed = true;
+		snprintf(s->err, sizeof s->err,
+			 "%s: unexpected SSL connection close", what);
+		return -EPROTO;
 	}
 	s->handshaken = true;
 	if (s->ctx->bootstrap_file)
