@@ -62,7 +62,9 @@ struct ovsdb_txn_row {
 	struct ovsdb_uuid uuid;
 	struct ovsdb_row *old, *new_;
 	unsigned char *own_old; /* per column: old owns its value */
-	unsigned char *changed; /* per column, filled at commit */
+	/* Per column, filled at commit; NULL for a row inserted or deleted
+	 * (every column). */
+	unsigned char *changed;
 };
 
 typedef void ovsdb_commit_hook(void *aux, struct ovsdb_db *db,

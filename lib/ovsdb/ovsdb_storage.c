@@ -47,9 +47,9 @@ struct dirty_row {
 	struct hnode node; /* st->dirty, hash of the UUID */
 	struct ovsdb_table *table;
 	struct ovsdb_uuid uuid;
-	int64_t rowid;		/* the row stored before the batch, 0: none */
-	unsigned char *changed; /* per column: changed by a commit */
-	bool all;		/* deleted and inserted again: every column */
+	int64_t rowid;		 /* the row stored before the batch, 0: none */
+	bool all;		 /* deleted and inserted again: every column */
+	unsigned char changed[]; /* with a rowid: per column, changed */
 };
 
 /* What an INSERT parameter holds since its last bind (bindings outlive a
@@ -1134,17 +1134,23 @@ dirty_add(struct ovsdb_storage *st, const struct ovsdb_txn_row *tr)
 	struct dirty_row *d = dirty_find(st, tr->table, &tr->uuid);
 
 	if (!d) {
-		d = xzalloc(sizeof *d);
+		int64_t rowid = tr->old ? tr->old->rowid : 0;
+		/* A row new to the file is inserted whole: no mask. */
+		d = xzalloc(sizeof *d + (rowid ? n : 0));
 		d->table = tr->table;
 		d->uuid = tr->uuid;
-		d->rowid = tr->old ? tr->old->rowid : 0;
-		d->changed = xcalloc(n, 1);
+		d->rowid = rowid;
 		hmap_insert(&st->dirty, &d->node, ovsdb_uuid_hash(&d->uuid));
 	} else if (!tr->old) {
 		d->all = true; /* deleted by an earlier commit */
 	}
-	for (unsigned c = 0; c < n; c++)
-		d->changed[c] |= !tr->changed || tr->changed[c];
+	if (!d->rowid)
+		return;
+	if (!tr->changed)
+		d->all = true;
+	else
+		for (unsigned c = 0; c < n; c++)
+			d->changed[c] |= tr->changed[c];
 }
 
 /* Writes every row of the batch, deletions first, and forgets them.  0
@@ -1174,7 +1180,6 @@ dirty_write(struct ovsdb_storage *st)
 			}
 			if (pass) {
 				hmap_remove(&st->dirty, n);
-				free(d->changed);
 				free(d);
 			}
 		}

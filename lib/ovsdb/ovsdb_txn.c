@@ -750,19 +750,21 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 
 /* ---- commit ---- */
 
-/* Fills tr->changed; returns false if the row did not change at all. */
+/* Fills tr->changed (left NULL, "every column", for a row inserted or
+ * deleted); returns false if the row did not change at all. */
 static bool
 compute_changes(struct ovsdb_txn_row *tr)
 {
 	const struct ovsdb_table_schema *ts = tr->table->schema;
 	bool any = false;
+	if (!tr->old || !tr->new_)
+		return true;
 	tr->changed = xcalloc(ts->n_columns, 1);
 	for (unsigned c = 0; c < ts->n_columns; c++) {
 		if (c == OVSDB_COL_VERSION ||
 		    (tr->own_old && !tr->own_old[c] && tr->new_))
 			continue; /* shared: nothing wrote it */
-		if (!tr->old || !tr->new_ ||
-		    !ovsdb_datum_equals(&tr->old->fields[c],
+		if (!ovsdb_datum_equals(&tr->old->fields[c],
 					&tr->new_->fields[c],
 					&ts->columns[c].type)) {
 			tr->changed[c] = 1;
