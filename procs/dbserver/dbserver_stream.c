@@ -300,7 +300,11 @@ handle_frames(struct dbserver_conn *c)
 static void
 handle_input(struct dbserver_conn *c)
 {
-	for (int rounds = 0; rounds < 64 && !c->dead && !c->backlogged;
+	/* At most 64 reads, and what TLS holds decrypted: no event would
+	 * tell of it. */
+	for (int rounds = 0;
+	     (rounds < 64 || (c->tls && tls_stream_pending(c->tls))) &&
+	     !c->dead && !c->backlogged;
 	     rounds++) {
 		char *p = jsonrpc_framer_space(&c->fr, 65536);
 		ssize_t n = conn_read(c, p, 65536);
@@ -348,9 +352,12 @@ on_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		dbserver_session_set_blocked(c->sess, false);
 		handle_frames(c);
 	}
+	/* Decrypted bytes may wait inside TLS with nothing on the socket
+	 * (a record read while the connection was backlogged). */
 	if (!c->dead && !c->backlogged && !c->eof &&
 	    (revents & (EPOLLIN | EPOLLHUP | EPOLLERR) ||
-	     (c->tls_read_wants_out && revents & EPOLLOUT)))
+	     (c->tls_read_wants_out && revents & EPOLLOUT) ||
+	     (c->tls && tls_stream_pending(c->tls))))
 		handle_input(c);
 	if (c->eof && !c->backlogged)
 		c->dead = true; /* everything owed was sent */

@@ -10,6 +10,10 @@ Sections (--section NAME runs one):
              ovsdb-client against microvs-dbserver's pssl:, our
              ovs-vsctl, ovsdb-client and vtep-ctl against Debian's
              ovsdb-server's pssl: and against microvs-dbserver's
+  pipeline   250 get_schema requests in one TLS record from a client that
+             reads nothing for a while (so dbserver stops reading, with
+             requests left decrypted inside TLS and none on the socket):
+             every reply arrives, in order
   refuse     a client whose certificate another CA signed is refused; a
              client speaking JSON in the clear on the SSL port is
              disconnected at once, and one that stays silent holds up
@@ -333,6 +337,58 @@ def section_interop(pkis):
         stop(srv)
 
 
+def tls_client_ctx(pki):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.load_verify_locations(pki.ca("switch"))
+    ctx.load_cert_chain(pki.cert("client"), pki.key("client"))
+    return ctx
+
+
+def section_pipeline(ours):
+    import threading
+    port = free_port()
+    srv = start_dbserver(["pssl:%d:127.0.0.1" % port], ours.server_args())
+    wait_port(port, srv, "dbserver")
+    n = 250   # 63 bytes each: one record of at most 16 KiB
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+    raw.settimeout(10)
+    raw.connect(("127.0.0.1", port))
+    s = tls_client_ctx(ours).wrap_socket(raw)
+    s.settimeout(30)
+    reqs = b"".join(json.dumps({"id": i, "method": "get_schema",
+                                "params": ["Open_vSwitch"]}).encode()
+                    for i in range(n))
+    sender = threading.Thread(target=s.sendall, args=(reqs,))
+    sender.start()
+    time.sleep(1)   # replies pile up: dbserver stops reading
+    dec, buf, ids = json.JSONDecoder(), "", []
+    try:
+        while len(ids) < n:
+            d = s.recv(1 << 16)
+            if not d:
+                break
+            buf += d.decode()
+            while True:
+                buf = buf.lstrip()
+                try:
+                    m, end = dec.raw_decode(buf)
+                except ValueError:
+                    break
+                buf = buf[end:]
+                if m.get("result", {}).get("name") == "Open_vSwitch":
+                    ids.append(m["id"])
+    except OSError as e:
+        print("  (%s)" % e)
+    sender.join(30)
+    check("%d pipelined requests in one TLS record, all answered in order"
+          % n,
+          ids == list(range(n)), "%d replies" % len(ids))
+    s.close()
+    stop(srv)
+
+
 def section_refuse(ours, real):
     port = free_port()
     srv = start_dbserver(["pssl:%d:127.0.0.1" % port], ours.server_args())
@@ -492,10 +548,7 @@ def section_dbconfig(ours, real):
 
 def tls_probe(port, pki, version=None, ciphers=None):
     """(protocol, cipher) a Python TLS client gets, or the error."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.load_verify_locations(pki.ca("switch"))
-    ctx.load_cert_chain(pki.cert("client"), pki.key("client"))
+    ctx = tls_client_ctx(pki)
     if version:
         ctx.minimum_version = ctx.maximum_version = version
     if ciphers:
@@ -613,10 +666,13 @@ def main():
     os.chmod(work, 0o755)
     try:
         ours, real = section_pki()
-        want = set(args.section or ["pki", "interop", "refuse", "bootstrap",
-                                    "dbconfig", "protocols", "active"])
+        want = set(args.section or ["pki", "interop", "pipeline", "refuse",
+                                    "bootstrap", "dbconfig", "protocols",
+                                    "active"])
         if "interop" in want:
             section_interop((ours, real))
+        if "pipeline" in want:
+            section_pipeline(ours)
         if "refuse" in want:
             section_refuse(ours, real)
         if "bootstrap" in want:
