@@ -179,6 +179,21 @@ static const char enc_schema[] =
 	"\"max\":\"unlimited\"}},"
 	"\"name\":{\"type\":\"string\"}}}}}";
 
+/* A new database @path with enc_schema (*@sp, caller frees), opened. */
+static struct ovsdb_db *
+open_enc_db(const char *path, struct ovsdb_schema **sp)
+{
+	json_t *sj = json_loads(enc_schema, 0, NULL);
+	struct ovsdb_error *e = NULL;
+	struct ovsdb_db *odb = NULL;
+
+	CHECK_EQ(ovsdb_schema_from_json(sj, sp, &e), 0);
+	json_decref(sj);
+	CHECK_EQ(ovsdb_storage_create(path, *sp, &e), 0);
+	CHECK_EQ(ovsdb_storage_open(path, false, &odb, &e), 0);
+	return odb;
+}
+
 /* The stored text of column @col of the row of T named @name. */
 static char *
 stored_text(const char *path, const char *col, const char *name)
@@ -258,16 +273,11 @@ test_storage_rows(void)
 		"[3,4]",
 		"[\"w\"]"
 	};
-	json_t *sj = json_loads(enc_schema, 0, NULL);
 	struct ovsdb_schema *s = NULL;
 	struct ovsdb_error *e = NULL;
-	struct ovsdb_db *odb = NULL;
 	char *db = at("rows.db");
+	struct ovsdb_db *odb = open_enc_db(db, &s);
 
-	CHECK_EQ(ovsdb_schema_from_json(sj, &s, &e), 0);
-	json_decref(sj);
-	CHECK_EQ(ovsdb_storage_create(db, s, &e), 0);
-	CHECK_EQ(ovsdb_storage_open(db, false, &odb, &e), 0);
 	if (!odb)
 		return;
 	transact_ok(odb, "[{\"op\":\"insert\",\"table\":\"T\",\"row\":"
@@ -325,16 +335,11 @@ test_storage_rows(void)
 static void
 test_storage_encoding(void)
 {
-	json_t *sj = json_loads(enc_schema, 0, NULL);
 	struct ovsdb_schema *s = NULL;
 	struct ovsdb_error *e = NULL;
-	struct ovsdb_db *odb = NULL;
 	char *db = at("enc.db"), *res;
+	struct ovsdb_db *odb = open_enc_db(db, &s);
 
-	CHECK_EQ(ovsdb_schema_from_json(sj, &s, &e), 0);
-	json_decref(sj);
-	CHECK_EQ(ovsdb_storage_create(db, s, &e), 0);
-	CHECK_EQ(ovsdb_storage_open(db, false, &odb, &e), 0);
 	if (!odb)
 		return;
 	res = test_transact(
