@@ -9,7 +9,8 @@ Workloads (see bench/README.md):
          (what every ovs-vsctl call commits), 1 and --clients clients
   ports  one transaction adding 1,000 ports (Port + Interface rows) to a
          bridge on the Open_vSwitch schema, then a select of all Ports, then
-         one transaction removing them again (median of --rounds)
+         one transaction removing them again (median of --rounds; the two
+         servers run side by side and take turns round by round)
   mem    RSS after startup; --rows rows inserted in batches of --batch,
          then RSS and on-disk size of the database; then the server is
          started again on those files and timed until it answers
@@ -569,52 +570,94 @@ def timed(rd, rid, ops):
     return dt, check_transact(reply, len(ops)), rd.nbytes - n0
 
 
-def run_ports(setup, nports, rounds):
-    srv = setup.start()
-    try:
-        transact(srv.sock, "Open_vSwitch", [
+class PortsRun:
+    """The 1,000-port rounds on one server, one round at a time, so that
+    two servers can take turns (run_ports)."""
+
+    def __init__(self, setup, nports):
+        self.setup, self.nports = setup, nports
+        self.srv = setup.start()
+        transact(self.srv.sock, "Open_vSwitch", [
             {"op": "insert", "table": "Open_vSwitch",
              "row": {"bridges": ["named-uuid", "br"]}},
             {"op": "insert", "table": "Bridge", "row": {"name": "br0"},
              "uuid-name": "br"}])
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.connect(srv.sock)
-        rd = Reader(s)
-        add, sel, dele, sel_bytes = [], [], [], 0
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.srv.sock)
+        self.rd = Reader(self.sock)
+        self.add, self.sel, self.dele, self.sel_bytes = [], [], [], 0
+
+    def round(self, rnd):
+        rd, nports = self.rd, self.nports
+        dt, _, _ = timed(rd, "add%d" % rnd, ports_txn(nports, rnd))
+        self.add.append(dt)
+        dt, res, self.sel_bytes = timed(rd, "sel%d" % rnd, [
+            {"op": "select", "table": "Port", "where": []}])
+        if len(res[0]["rows"]) != nports:
+            raise BenchError("select returned %d Port rows, expected %d"
+                             % (len(res[0]["rows"]), nports))
+        self.sel.append(dt)
+        # Empty the bridge: the Ports and Interfaces are then
+        # unreferenced and garbage-collected.
+        dt, _, _ = timed(rd, "del%d" % rnd, [
+            {"op": "update", "table": "Bridge",
+             "where": [["name", "==", "br0"]],
+             "row": {"ports": ["set", []]}}])
+        self.dele.append(dt)
+        left = transact(self.srv.sock, "Open_vSwitch", [
+            {"op": "select", "table": "Port", "where": [],
+             "columns": ["name"]},
+            {"op": "select", "table": "Interface", "where": [],
+             "columns": ["name"]}])
+        if left[0]["rows"] or left[1]["rows"]:
+            raise BenchError("%d Port / %d Interface rows left after "
+                             "emptying the bridge"
+                             % (len(left[0]["rows"]), len(left[1]["rows"])))
+
+    def result(self):
+        return {"add_ms": statistics.median(self.add) * 1e3,
+                "select_ms": statistics.median(self.sel) * 1e3,
+                "delete_ms": statistics.median(self.dele) * 1e3,
+                "add_all_ms": [round(x * 1e3, 2) for x in self.add],
+                "select_bytes": self.sel_bytes}
+
+    def close(self):
+        try:
+            self.sock.close()
+        finally:
+            self.setup.stop()
+
+
+def run_ports(setups, nports, rounds):
+    """Both servers run side by side and take turns round by round (A B,
+    B A, ...), as the throughput segments do, so that load from elsewhere
+    that comes and goes hits both alike.  Returns ({name: result or
+    None}, {name: error})."""
+    runs, errors = {}, {}
+    try:
+        for st in setups:
+            try:
+                runs[st.name] = PortsRun(st, nports)
+            except BenchError as e:
+                errors[st.name] = str(e)
+                st.stop()
         for rnd in range(rounds):
-            dt, _, _ = timed(rd, "add%d" % rnd, ports_txn(nports, rnd))
-            add.append(dt)
-            dt, res, sel_bytes = timed(rd, "sel%d" % rnd, [
-                {"op": "select", "table": "Port", "where": []}])
-            if len(res[0]["rows"]) != nports:
-                raise BenchError("select returned %d Port rows, expected %d"
-                                 % (len(res[0]["rows"]), nports))
-            sel.append(dt)
-            # Empty the bridge: the Ports and Interfaces are then
-            # unreferenced and garbage-collected.
-            dt, _, _ = timed(rd, "del%d" % rnd, [
-                {"op": "update", "table": "Bridge",
-                 "where": [["name", "==", "br0"]],
-                 "row": {"ports": ["set", []]}}])
-            dele.append(dt)
-            left = transact(srv.sock, "Open_vSwitch", [
-                {"op": "select", "table": "Port", "where": [],
-                 "columns": ["name"]},
-                {"op": "select", "table": "Interface", "where": [],
-                 "columns": ["name"]}])
-            if left[0]["rows"] or left[1]["rows"]:
-                raise BenchError("%d Port / %d Interface rows left after "
-                                 "emptying the bridge"
-                                 % (len(left[0]["rows"]),
-                                    len(left[1]["rows"])))
-        s.close()
-        return {"add_ms": statistics.median(add) * 1e3,
-                "select_ms": statistics.median(sel) * 1e3,
-                "delete_ms": statistics.median(dele) * 1e3,
-                "add_all_ms": [round(x * 1e3, 2) for x in add],
-                "select_bytes": sel_bytes}
+            order = list(setups) if rnd % 2 == 0 else list(setups)[::-1]
+            for st in order:
+                run = runs.get(st.name)
+                if not run:
+                    continue
+                try:
+                    run.round(rnd)
+                except BenchError as e:
+                    errors[st.name] = str(e)
+                    run.close()
+                    del runs[st.name]
+        return {st.name: runs[st.name].result() if st.name in runs
+                else None for st in setups}, errors
     finally:
-        setup.stop()
+        for run in runs.values():
+            run.close()
 
 
 # ---------------------------------------------------------------------------
@@ -840,7 +883,19 @@ def main(argv):
                        "lower")
             res.define("ports_del", "remove %d ports, one txn" % args.ports,
                        "ms", "lower")
-            out = measure("ports", run_ports, args.ports, rounds)
+            out, errs = run_ports((ovs, mvs), args.ports, rounds)
+            for name, e in errs.items():
+                res.errors.append("ports %s: %s" % (name, e))
+                print("ERROR: ports %s: %s" % (name, e))
+            res.info["ports"] = out
+            a, b = out["ovs"], out["microvs"]
+            if a and b:
+                rr = sorted(y / x for x, y in zip(a["add_all_ms"],
+                                                  b["add_all_ms"]) if x)
+                res.info["ports_add_round_ratio"] = {
+                    "min": round(rr[0], 3),
+                    "median": round(statistics.median(rr), 3),
+                    "max": round(rr[-1], 3)}
             for name, r in out.items():
                 res.set("ports_add", name, r and r["add_ms"])
                 res.set("ports_select", name, r and r["select_ms"])
@@ -905,6 +960,11 @@ def main(argv):
                     print("ports %-7s add rounds (ms) %s; select reply %d "
                           "bytes" % (name, r["add_all_ms"],
                                      r["select_bytes"]))
+            rr = res.info.get("ports_add_round_ratio")
+            if rr:
+                print("ports add ratio per round (the servers take turns): "
+                      "min %.3f median %.3f max %.3f"
+                      % (rr["min"], rr["median"], rr["max"]))
         if "mem" in only:
             for name, r in res.info["mem"].items():
                 if r:
