@@ -219,30 +219,11 @@ cmd_stop(const struct ctl_dirs *d)
 	return 0;
 }
 
-/* start, stop or restart @proc through the supervisor; prints "ok PID"
- * ("ok" after a stop) or the error. */
+/* The supervisor's answer to a start, stop or restart of one process. */
 static int
-cmd_one(const struct ctl_dirs *d, const char *verb, const char *proc)
+print_proc_state(const struct ctl_dirs *d, int err,
+		 struct bus_msg_proc_state *st, char *why)
 {
-	struct bus_msg_proc_state *st = NULL;
-	char *why = NULL;
-	int err;
-
-	if (!strcmp(verb, "start")) {
-		struct bus_msg_proc_start c = { .proc = proc };
-		err = bus_call_sync_proc_start(d->rundir, supervisor, &c,
-					       SUPERVISOR_TIMEOUT_MS, &st,
-					       &why);
-	} else if (!strcmp(verb, "stop")) {
-		struct bus_msg_proc_stop c = { .proc = proc };
-		err = bus_call_sync_proc_stop(d->rundir, supervisor, &c,
-					      SUPERVISOR_TIMEOUT_MS, &st, &why);
-	} else {
-		struct bus_msg_proc_restart c = { .proc = proc };
-		err = bus_call_sync_proc_restart(d->rundir, supervisor, &c,
-						 SUPERVISOR_TIMEOUT_MS, &st,
-						 &why);
-	}
 	if (err) {
 		print_refusal(d, err, why);
 		free(why);
@@ -254,6 +235,44 @@ cmd_one(const struct ctl_dirs *d, const char *verb, const char *proc)
 		printf("ok\n");
 	bus_msg_proc_state_free(st);
 	return 0;
+}
+
+/* start, stop or restart PROC through the supervisor; prints "ok PID"
+ * ("ok" after a stop) or the error. */
+static int
+proc_start(const struct ctl_dirs *d, const char *proc)
+{
+	struct bus_msg_proc_start c = { .proc = proc };
+	struct bus_msg_proc_state *st = NULL;
+	char *why = NULL;
+	int err = bus_call_sync_proc_start(d->rundir, supervisor, &c,
+					   SUPERVISOR_TIMEOUT_MS, &st, &why);
+
+	return print_proc_state(d, err, st, why);
+}
+
+static int
+proc_stop(const struct ctl_dirs *d, const char *proc)
+{
+	struct bus_msg_proc_stop c = { .proc = proc };
+	struct bus_msg_proc_state *st = NULL;
+	char *why = NULL;
+	int err = bus_call_sync_proc_stop(d->rundir, supervisor, &c,
+					  SUPERVISOR_TIMEOUT_MS, &st, &why);
+
+	return print_proc_state(d, err, st, why);
+}
+
+static int
+proc_restart(const struct ctl_dirs *d, const char *proc)
+{
+	struct bus_msg_proc_restart c = { .proc = proc };
+	struct bus_msg_proc_state *st = NULL;
+	char *why = NULL;
+	int err = bus_call_sync_proc_restart(d->rundir, supervisor, &c,
+					     SUPERVISOR_TIMEOUT_MS, &st, &why);
+
+	return print_proc_state(d, err, st, why);
 }
 
 static int
@@ -275,6 +294,81 @@ cmd_status(const struct ctl_dirs *d, const char *only)
 	}
 	return rc;
 }
+
+static int
+all_start(const struct ctl_dirs *d, bool foreground)
+{
+	return cmd_start(d, foreground);
+}
+
+static int
+all_stop(const struct ctl_dirs *d, bool foreground)
+{
+	return cmd_stop(d);
+}
+
+static int
+all_restart(const struct ctl_dirs *d, bool foreground)
+{
+	cmd_stop(d);
+	return cmd_start(d, foreground);
+}
+
+static int
+all_status(const struct ctl_dirs *d, bool foreground)
+{
+	return cmd_status(d, NULL);
+}
+
+static int
+one_status(const struct ctl_dirs *d, const char *proc)
+{
+	return cmd_status(d, proc);
+}
+
+/* The policy table, for tests and operators (a PROC is ignored). */
+static int
+all_roles(const struct ctl_dirs *d, bool foreground)
+{
+	for (size_t i = 0; i < n_roles; i++)
+		printf("%s %s %s %#llx\n", roles[i].name, roles[i].binary,
+		       roles[i].user, roles[i].caps);
+	return 0;
+}
+
+static int
+one_roles(const struct ctl_dirs *d, const char *proc)
+{
+	return all_roles(d, false);
+}
+
+static int
+cmd_units(const struct ctl_dirs *d, const char *outdir)
+{
+	int err;
+
+	if (!outdir) {
+		fprintf(stderr, "microvs-ctl: systemd-units OUTDIR\n");
+		return 1;
+	}
+	err = units_write(outdir, d->bindir);
+	if (err)
+		fprintf(stderr, "microvs-ctl: %s\n", strerror(-err));
+	return err ? 1 : 0;
+}
+
+/* The commands: what each does for every process, and for one (PROC). */
+static const struct {
+	const char *name;
+	int (*all)(const struct ctl_dirs *d, bool foreground);
+	int (*one)(const struct ctl_dirs *d, const char *proc);
+} commands[] = {
+	{ "start", all_start, proc_start },
+	{ "stop", all_stop, proc_stop },
+	{ "restart", all_restart, proc_restart },
+	{ "status", all_status, one_status },
+	{ "roles", all_roles, one_roles },
+};
 
 static void NORETURN
 usage(void)
@@ -364,42 +458,17 @@ main(int argc, char **argv)
 		d.logdir = xstrdup(MICROVS_DEFAULT_LOGDIR);
 	if (!d.bindir)
 		d.bindir = self_dir();
-	if (proc && strcmp(cmd, "systemd-units") && !role_find(proc)) {
+	if (!strcmp(cmd, "systemd-units"))
+		return cmd_units(&d, proc);
+	if (proc && !role_find(proc)) {
 		fprintf(stderr, "microvs-ctl: no process named %s\n", proc);
 		return 1;
 	}
 
-	if (!strcmp(cmd, "start"))
-		return proc ? cmd_one(&d, "start", proc)
-			    : cmd_start(&d, foreground);
-	if (!strcmp(cmd, "stop"))
-		return proc ? cmd_one(&d, "stop", proc) : cmd_stop(&d);
-	if (!strcmp(cmd, "restart")) {
-		if (proc)
-			return cmd_one(&d, "restart", proc);
-		cmd_stop(&d);
-		return cmd_start(&d, foreground);
-	}
-	if (!strcmp(cmd, "status"))
-		return cmd_status(&d, proc);
-	if (!strcmp(cmd, "roles")) {
-		/* The policy table, for tests and operators. */
-		for (size_t i = 0; i < n_roles; i++)
-			printf("%s %s %s %#llx\n", roles[i].name,
-			       roles[i].binary, roles[i].user, roles[i].caps);
-		return 0;
-	}
-	if (!strcmp(cmd, "systemd-units")) {
-		int err;
-		if (!proc) {
-			fprintf(stderr, "microvs-ctl: systemd-units OUTDIR\n");
-			return 1;
-		}
-		err = units_write(proc, d.bindir);
-		if (err)
-			fprintf(stderr, "microvs-ctl: %s\n", strerror(-err));
-		return err ? 1 : 0;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return proc ? commands[i].one(&d, proc)
+				    : commands[i].all(&d, foreground);
 	fprintf(stderr, "microvs-ctl: unknown command %s\n", cmd);
 	return 1;
 }

@@ -8,6 +8,8 @@
 #define MICROVS_CTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "roles.h"
 
@@ -40,6 +42,30 @@ void child_output_drain(struct child_output *o);
 const char *child_output_reason(struct child_output *o);
 /* Stops reading and closes the pipe (keeps the reason). */
 void child_output_close(struct child_output *o);
+
+/* notify.c: the supervisor's $NOTIFY_SOCKET (RUNDIR/notify.sock), with
+ * each child's descriptor store (systemd's protocol: fdstore.h). */
+struct fd_store_entry {
+	char *name;
+	int fd; /* the supervisor's copy, close-on-exec */
+};
+struct fd_store {
+	struct fd_store_entry *v;
+	size_t n;
+};
+/* Closes and forgets every stored descriptor. */
+void fd_store_clear(struct fd_store *st);
+struct notify;
+/* The store of the current child whose pid is @pid, and in *@max how many
+ * descriptors it may hold (its role's fd_store_max); NULL if @pid is no
+ * child or may store nothing. */
+typedef struct fd_store *notify_owner_fn(void *aux, pid_t pid, unsigned *max);
+/* Listens on RUNDIR/notify.sock (0660, the run directory's group).  0 or
+ * -errno (logged). */
+int notify_open(struct ev_loop *loop, const char *rundir,
+		notify_owner_fn *owner, void *aux, struct notify **ntp);
+const char *notify_path(const struct notify *nt);
+void notify_close(struct notify *nt);
 
 /* Runs the supervisor in the foreground: starts every role in order,
  * waiting until each answers ping, restarts those that exit (throttled by

@@ -3,7 +3,9 @@
  * ovs-appctl: Open vSwitch's syntax, over the microvs bus.
  *	ovs-appctl [-t TARGET] [-T SECS] [--rundir DIR] COMMAND [ARG...]
  * TARGET is a role (vswitchd), its binary (microvs-vswitchd) or Open
- * vSwitch's name (ovs-vswitchd, ovsdb-server); default ovs-vswitchd.  The
+ * vSwitch's name (ovs-vswitchd, ovsdb-server); without -t, the process
+ * that serves COMMAND: upcalld for dpctl/, upcall/ and revalidator/
+ * (which Open vSwitch's ovs-vswitchd serves), vswitchd for the rest.  The
  * instance is --rundir, else $MICROVS_RUNDIR, else $OVS_RUNDIR.
  * Exit status: 0 ok, 1 cannot reach the target, 2 the command failed.
  */
@@ -27,13 +29,36 @@ usage(void)
 	       "Targets:\n"
 	       "  -t, --target=TARGET  vswitchd, dbserver, upcalld, tunneld,\n"
 	       "                       vtepd (or microvs-X, ovs-vswitchd,\n"
-	       "                       ovsdb-server); default ovs-vswitchd\n"
+	       "                       ovsdb-server); default: the process\n"
+	       "                       that serves COMMAND (dpctl/, upcall/,\n"
+	       "                       revalidator/: upcalld; else vswitchd)\n"
 	       "  --rundir=DIR         instance run directory\n"
 	       "Other options:\n"
 	       "  -T, --timeout=SECS   wait at most SECS seconds for a reply\n"
 	       "  -h, --help           print this help message\n"
 	       "  -V, --version        print version information\n");
 	exit(0);
+}
+
+/* Without -t, a command goes where it is served, as real ovs-appctl
+ * reaches ovs-vswitchd, which serves all of these in Open vSwitch: the
+ * datapath's commands are upcalld's here. */
+static const struct {
+	const char *prefix;
+	enum role_id role;
+} routes[] = {
+	{ "dpctl/", ROLE_UPCALLD },
+	{ "upcall/", ROLE_UPCALLD },
+	{ "revalidator/", ROLE_UPCALLD },
+};
+
+static const struct role *
+route(const char *cmd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++)
+		if (!strncmp(cmd, routes[i].prefix, strlen(routes[i].prefix)))
+			return &roles[routes[i].role];
+	return role_find("ovs-vswitchd");
 }
 
 int
@@ -47,7 +72,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *target = "ovs-vswitchd", *rundir = NULL;
+	const char *target = NULL, *rundir = NULL;
 	const struct role *role;
 	unsigned timeout_ms = 30000;
 	char *output;
@@ -82,7 +107,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rundir = rundir_resolve(rundir);
-	role = role_find(target);
+	role = target ? role_find(target) : route(argv[optind]);
+	if (!target)
+		target = role_index(role) == ROLE_VSWITCHD ? "ovs-vswitchd"
+							   : role->name;
 	if (!role) {
 		fprintf(stderr, "ovs-appctl: unknown target \"%s\"\n", target);
 		return 1;

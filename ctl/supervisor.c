@@ -17,6 +17,7 @@
 #include "microvs-ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ struct child {
 	unsigned n_starts;
 	struct ev_timer *respawn;
 	struct child_output out; /* its stderr: why it died */
+	struct fd_store store;	 /* kept across its restarts (fdstore.h) */
 };
 
 enum op_kind { OP_BOOT, OP_START, OP_STOP, OP_RESTART, OP_SHUTDOWN };
@@ -67,8 +69,9 @@ static struct {
 	struct ev_loop *loop;
 	struct bus *bus;
 	struct child kids[ROLE_N_PROCS];
-	struct list_node ops; /* struct op, in arrival order */
-	bool stopping;	      /* shutting down: nothing respawns */
+	struct notify *notify; /* $NOTIFY_SOCKET: the descriptor stores */
+	struct list_node ops;  /* struct op, in arrival order */
+	bool stopping;	       /* shutting down: nothing respawns */
 	int ready_fd, exit_code;
 	/* The operation under way: its step (boot: the next child to start;
 	 * restart: 0 stopping, 1 starting; shutdown: children left to
@@ -98,7 +101,78 @@ timer_clear(struct ev_timer **t)
 	*t = NULL;
 }
 
-/* Builds everything before fork(): only exec after it (nng threads). */
+/* The environment of a child: ours, plus NOTIFY_SOCKET and, when its
+ * store holds descriptors, LISTEN_FDS and LISTEN_FDNAMES (systemd's
+ * protocol), and a LISTEN_PID= whose number the child fills in itself
+ * (*@pid_slot: digits go after the '='; it has room for 20). */
+static char **
+child_env(const struct child *c, char **pid_slot)
+{
+	extern char **environ;
+	size_t n = 0, k = 0;
+	char **env;
+	struct ds names = DS_EMPTY;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 5, sizeof *env);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) &&
+		    strncmp(environ[i], "LISTEN_", 7))
+			env[k++] = xstrdup(environ[i]);
+	if (sv.notify)
+		env[k++] =
+			xasprintf("NOTIFY_SOCKET=%s", notify_path(sv.notify));
+	*pid_slot = NULL;
+	if (c->store.n) {
+		for (size_t i = 0; i < c->store.n; i++)
+			ds_printf(&names, "%s%s", i ? ":" : "",
+				  c->store.v[i].name);
+		env[k++] = xasprintf("LISTEN_FDS=%zu", c->store.n);
+		env[k++] = xasprintf("LISTEN_FDNAMES=%s", ds_cstr(&names));
+		env[k] = xasprintf("LISTEN_PID=%-20s", "");
+		*pid_slot = env[k++] + strlen("LISTEN_PID=");
+	}
+	ds_free(&names);
+	return env;
+}
+
+static void
+free_env(char **env)
+{
+	for (char **e = env; *e; e++)
+		free(*e);
+	free(env);
+}
+
+/* In the child between fork() and exec(): only async-signal-safe calls.
+ * Puts the stored descriptors at 3, 4, ... (first moved above that range,
+ * so that none overwrites another) and writes our pid into @pid_slot. */
+static void
+child_setup_store(const struct fd_store *st, char *pid_slot)
+{
+	int tmp[4096];
+	size_t n = st->n < 4096 ? st->n : 4096;
+	char digits[24];
+	int len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fcntl(st->v[i].fd, F_DUPFD, 3 + (int)n);
+	for (size_t i = 0; i < n; i++) {
+		dup2(tmp[i], 3 + (int)i); /* without close-on-exec */
+		close(tmp[i]);
+	}
+	if (!pid_slot)
+		return;
+	for (long p = (long)getpid(); p > 0; p /= 10)
+		digits[len++] = (char)('0' + p % 10);
+	for (int i = 0; i < len; i++)
+		pid_slot[i] = digits[len - 1 - i];
+	pid_slot[len] = '\0';
+}
+
+/* Builds everything before fork(): only async-signal-safe calls after it
+ * (nng threads). */
 static int
 spawn(struct child *c)
 {
@@ -108,6 +182,7 @@ spawn(struct child *c)
 	char *dbdir = xasprintf("--dbdir=%s", d->dbdir);
 	char *logdir = xasprintf("--logdir=%s", d->logdir);
 	char *argv[] = { bin, rundir, dbdir, logdir, "--log-file", NULL };
+	char *pid_slot, **env = child_env(c, &pid_slot);
 	pid_t pid;
 	int err = 0, err_fd;
 
@@ -120,7 +195,8 @@ spawn(struct child *c)
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		if (err_fd >= 0)
 			dup2(err_fd, 2);
-		execv(bin, argv);
+		child_setup_store(&c->store, pid_slot);
+		execve(bin, argv, env);
 		_exit(127);
 	}
 	if (err_fd >= 0)
@@ -133,13 +209,30 @@ spawn(struct child *c)
 		c->pid = pid;
 		c->recent[c->n_starts++ % MAX_RECENT] = time_mono_ms();
 		ev_child_add(sv.loop, pid, on_child_exit, c);
-		log_info("started %s (pid %ld)", c->role->name, (long)pid);
+		log_info("started %s (pid %ld%s)", c->role->name, (long)pid,
+			 c->store.n ? ", with its stored descriptors" : "");
 	}
+	free_env(env);
 	free(rundir);
 	free(dbdir);
 	free(logdir);
 	free(bin);
 	return err;
+}
+
+/* notify_owner_fn: the store of the child @pid. */
+static struct fd_store *
+store_of(void *aux, pid_t pid, unsigned *max)
+{
+	for (size_t i = 0; i < n_roles; i++) {
+		struct child *c = &sv.kids[i];
+
+		if (c->pid == pid && c->role->fd_store_max) {
+			*max = c->role->fd_store_max;
+			return &c->store;
+		}
+	}
+	return NULL;
 }
 
 /* ---- respawn ---- */
@@ -469,6 +562,9 @@ op_run(void)
 		break;
 	case OP_STOP:
 		op->c->enabled = false;
+		/* A stop empties the store, as systemd's does; a crash or
+		 * a restart keeps it. */
+		fd_store_clear(&op->c->store);
 		go_down(op->c);
 		break;
 	case OP_SHUTDOWN:
@@ -592,8 +688,13 @@ supervise(const struct ctl_dirs *d, int ready_fd)
 			strerror(-err));
 		return 1;
 	}
+	if (notify_open(sv.loop, d->rundir, store_of, NULL, &sv.notify))
+		log_warn("no descriptor store: processes restart empty");
 	op_push(OP_BOOT, NULL, NULL);
 	rc = ev_run(sv.loop);
 	bus_close(sv.bus);
+	notify_close(sv.notify);
+	for (size_t i = 0; i < n_roles; i++)
+		fd_store_clear(&sv.kids[i].store);
 	return rc;
 }

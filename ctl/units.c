@@ -123,6 +123,8 @@ write_service(struct ds *u, const struct role *r, const struct role *prev,
 		  MICROVS_DEFAULT_LOGDIR);
 	if (r->writes_dbdir)
 		ds_put(u, "StateDirectory=microvs\nStateDirectoryMode=0750\n");
+	if (r->fd_store_max)
+		ds_printf(u, "FileDescriptorStoreMax=%u\n", r->fd_store_max);
 	ds_put(u, "\n[Install]\nWantedBy=microvs.target\n");
 }
 

@@ -43,20 +43,31 @@ out=$("$vs" --no-wait add-br br0 2>&1); [ $? -eq 1 ] || fail "duplicate"
 [ "$("$vs" list-br | tr '\n' ' ')" = "br0 br1 " ] || fail "list-br"
 # ... and returns once cur_cfg reaches the next_cfg its commit bumped
 # (vswitchd's job, played here by a --no-wait set).  The root row exists,
-# so the bump is a mutate whose result the tool reads back; cur_cfg
-# starts at a value no wrong reading could match.
-"$vs" --no-wait set Open_vSwitch . cur_cfg=1000 || fail "set cur_cfg"
+# so the bump is a mutate whose result the tool reads back.  Two tools
+# wait at once, and cur_cfg jumps past the first one's next_cfg to the
+# second's (vswitchd applies both together): both return, as Open
+# vSwitch's ovs-vsctl does (cur_cfg >= next_cfg).
+wait_bump() { # wait_bump BEFORE: the next_cfg once it moved past BEFORE
+	local n
+	for _ in $(seq 200); do
+		n=$("$vs" get Open_vSwitch . next_cfg)
+		[ "$n" != "$1" ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
 before=$("$vs" get Open_vSwitch . next_cfg)
 "$vs" --timeout=10 add-br br2 2>"$tmp/wait.err" &
 waiter=$!
-for _ in $(seq 200); do
-	next=$("$vs" get Open_vSwitch . next_cfg)
-	[ "$next" != "$before" ] && break
-	sleep 0.05
-done
+next=$(wait_bump "$before")
 [ "$next" = $((before + 1)) ] || fail "next_cfg bump: $before -> $next"
-"$vs" --no-wait set Open_vSwitch . cur_cfg="$next" || fail "set cur_cfg"
+"$vs" --timeout=10 add-br br3 2>"$tmp/wait2.err" &
+waiter2=$!
+next2=$(wait_bump "$next")
+[ "$next2" = $((next + 1)) ] || fail "next_cfg bump: $next -> $next2"
+"$vs" --no-wait set Open_vSwitch . cur_cfg="$next2" || fail "set cur_cfg"
 wait $waiter || fail "waiting for cur_cfg $next: $(cat "$tmp/wait.err")"
+wait $waiter2 || fail "waiting for cur_cfg $next2: $(cat "$tmp/wait2.err")"
 
 vt="$build/ctl/vtep-ctl"
 "$vt" add-ps ps0 -- add-port ps0 p0 -- add-ls ls0 -- bind-ls ps0 p0 10 ls0 \

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fdstore.h"
 #include "log.h"
 #include "roles.h"
 #include "safefile.h"
@@ -35,9 +36,10 @@ daemon_opts_init(struct daemon_opts *o, const char *name, const char *binary)
 	o->binary = binary;
 }
 
-/* Without close_range(2) (Linux < 5.9): every fd /proc lists. */
+/* Without close_range(2) (Linux < 5.9): every fd /proc lists from
+ * @first on. */
 static void
-close_listed_fds(void)
+close_listed_fds(int first)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -48,7 +50,7 @@ close_listed_fds(void)
 		return;
 	while ((e = readdir(d))) {
 		int fd = atoi(e->d_name);
-		if (fd > 2 && fd != dirfd(d)) {
+		if (fd >= first && fd != dirfd(d)) {
 			fds = xrealloc(fds, (n + 1) * sizeof *fds);
 			fds[n++] = fd;
 		}
@@ -63,9 +65,12 @@ void
 daemon_init_process(void)
 {
 	struct rlimit rl;
+	/* What the service manager passed on purpose (the descriptor store)
+	 * sits at 3, 4, ...: kept; everything above goes. */
+	int first = 3 + fdstore_adopt();
 
-	if (close_range(3, ~0u, 0) < 0)
-		close_listed_fds();
+	if (close_range((unsigned)first, ~0u, 0) < 0)
+		close_listed_fds(first);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -338,26 +343,5 @@ daemon_finish(struct daemon_opts *o)
 int
 sd_notify_send(const char *state)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	socklen_t len;
-	int fd, err = 0;
-
-	if (!path || !path[0])
-		return 0;
-	if (strlen(path) >= sizeof sun.sun_path)
-		return -ENAMETOOLONG;
-	strcpy(sun.sun_path, path);
-	if (sun.sun_path[0] == '@') /* abstract namespace */
-		sun.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-			  strlen(path));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun, len) <
-	    0)
-		err = -errno;
-	close(fd);
-	return err;
+	return fdstore_notify(state, NULL, 0);
 }

@@ -50,10 +50,11 @@ enum {
 	}
 
 /* The first thing a process does (the daemons in service_init, and
- * microvs-ctl): closes every descriptor above stderr that the starter left
- * open (an operator's shell may pass a writable root file on fd 3; it
- * would cross the privilege drop into every process), and raises the soft
- * limit on open files to the hard one (dbserver serves a client per fd;
+ * microvs-ctl): adopts the descriptors the service manager gave back from
+ * its store (fdstore.h), closes every other descriptor above stderr that
+ * the starter left open (an operator's shell may pass a writable root file on
+ * fd 3; it would cross the privilege drop into every process), and raises the
+ * soft limit on open files to the hard one (dbserver serves a client per fd;
  * the soft default of 1,024 is far too low).  Never fails: a limit that
  * cannot be raised stays. */
 void daemon_init_process(void);
@@ -68,8 +69,7 @@ bool daemon_option(struct daemon_opts *o, int opt, const char *arg,
  * built-in ones). */
 void daemon_opts_finish(struct daemon_opts *o);
 /* The log file of @binary under @logdir when --log-file is given without
- * a name (the supervisor reads it to say why a process did not start).
- * Caller frees. */
+ * a name.  Caller frees. */
 char *daemon_log_path(const char *logdir, const char *binary);
 
 /* Log file (opened safely: see log_set_file; when root, its directory's

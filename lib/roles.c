@@ -26,8 +26,11 @@ const struct role roles[ROLE_N_IDS] = {
 				   ROLE_CAP(CAP_NET_RAW),
 			   .families = { AF_UNIX, AF_NETLINK, AF_PACKET,
 					 AF_XDP },
-			   .syscalls = { "bpf" }, /* AF_XDP sockets */
-			   RESTART_POLICY },
+			   .syscalls = { "bpf",		   /* AF_XDP sockets */
+					 "memfd_create" }, /* flow table */
+			   /* its ports' sockets and the flow table survive
+			    * its restart */
+			   .fd_store_max = 4096, RESTART_POLICY },
 	[ROLE_VSWITCHD] = { "vswitchd", "microvs-vswitchd", "microvs-sw",
 			    "OpenFlow switch: bridges, flow tables, "
 			    "translation",

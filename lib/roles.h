@@ -54,6 +54,9 @@ struct role {
 	/* Supervision: restarts allowed within restart_window_ms before the
 	 * supervisor backs off to restart_backoff_ms between attempts. */
 	unsigned restart_burst, restart_window_ms, restart_backoff_ms;
+	/* Descriptors it may keep across its own restart in the service
+	 * manager's store (FileDescriptorStoreMax=; lib/fdstore.h); 0: none. */
+	unsigned fd_store_max;
 };
 
 /* Every identity, indexed by enum role_id: the first n_roles are the

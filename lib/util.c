@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -316,4 +317,15 @@ rundir_resolve(const char *given)
 	if (!env || !env[0])
 		env = getenv("OVS_RUNDIR");
 	return env && env[0] ? env : MICROVS_DEFAULT_RUNDIR;
+}
+
+uint64_t
+random_id(void)
+{
+	static uint64_t counter;
+	uint64_t id;
+
+	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != sizeof id)
+		id = time_mono_ms() ^ ((uint64_t)getpid() << 32) ^ ++counter;
+	return id ? id : 1;
 }

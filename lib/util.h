@@ -52,6 +52,10 @@ void ds_free(struct ds *ds);
 uint64_t time_mono_ms(void);
 uint64_t time_wall_ms(void);
 
+/* A random nonzero 64-bit id (getrandom; the clock, the pid and a counter
+ * should it fail): a process's boot id, a session id. */
+uint64_t random_id(void);
+
 /* Writes @pid to @path atomically (a fresh temporary created with
  * O_EXCL|O_NOFOLLOW, then rename), so it never writes through a link
  * planted at either name.  0 or -errno. */

@@ -281,6 +281,11 @@ class Microvs(Switch):
     def start(self, topo):
         self.topo = topo
         os.makedirs(self.workdir)
+        # The role users must reach each other's sockets in the run
+        # directory: every directory above it must be searchable
+        # (mkdtemp made the bench's own 0700).
+        for d in (os.path.dirname(self.workdir), self.workdir):
+            os.chmod(d, 0o755)
         run([self.tool("ctl/microvs-ctl")] + self.dirs() + ["start"],
             ns=topo.host.name, timeout=60)
         deadline = time.monotonic() + 30

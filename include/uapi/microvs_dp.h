@@ -376,8 +376,16 @@ enum mvs_vport_attr {
 	MVS_VPORT_ATTR_UPCALL_PID, /* __u32 netlink port for its misses (kmod)
 				    */
 	MVS_VPORT_ATTR_OPTIONS,	   /* nested MVS_TUNNEL_ATTR_* (tunnels) */
+	MVS_VPORT_ATTR_MAC,	   /* 6 bytes: the device's Ethernet address */
+	MVS_VPORT_ATTR_MTU,	   /* __u32 bytes; absent: unknown */
+	MVS_VPORT_ATTR_LINK,	   /* __u32 MVS_VPORT_LINK_* */
+	MVS_VPORT_ATTR_SPEED,	   /* __u64 Mb/s; absent: unknown */
+	MVS_VPORT_ATTR_PORT,	   /* nested: one port in a batch (dump) */
 	__MVS_VPORT_ATTR_MAX
 };
+
+#define MVS_VPORT_LINK_CARRIER 0x1  /* the link is up (IFF_RUNNING) */
+#define MVS_VPORT_LINK_ADMIN_UP 0x2 /* administratively up (IFF_UP) */
 #define MVS_VPORT_ATTR_MAX (__MVS_VPORT_ATTR_MAX - 1)
 
 enum mvs_tunnel_attr {

@@ -376,32 +376,58 @@ print_output(struct invocation *inv)
 
 /* ---- phase 7: wait ---- */
 
-/* Blocks until the root row's cur_cfg equals @next_cfg, retrying the
- * server's 60 s "wait" while it times out; returns on any other error
- * (the --timeout alarm bounds the whole). */
+/* The root row's cur_cfg now, or -1 on error. */
+static int64_t
+read_cur_cfg(struct dbctl_db *db, const char *root)
+{
+	json_t *ops =
+		json_pack("[{s:s,s:s,s:[[s,s,[s,s]]],s:[s]}]", "op", "select",
+			  "table", "Open_vSwitch", "where", "_uuid",
+			  "==", "uuid", root, "columns", "cur_cfg");
+	json_t *results = NULL, *row;
+	char *err = NULL;
+	int64_t cur = -1;
+
+	if (!dbctl_db_transact(db, ops, &results, &err)) {
+		row = json_array_get(
+			json_object_get(json_array_get(results, 0), "rows"), 0);
+		if (json_is_integer(json_object_get(row, "cur_cfg")))
+			cur = json_integer_value(
+				json_object_get(row, "cur_cfg"));
+	}
+	json_decref(results);
+	free(err);
+	return cur;
+}
+
+/* Blocks until the root row's cur_cfg reaches @next_cfg.  As Open
+ * vSwitch's ovs-vsctl, "reaches" is >=: vswitchd may apply several bumps
+ * at once and write only the last (two ovs-vsctl running together), so
+ * the server is asked to wait until cur_cfg differs from the value last
+ * read, then it is read again; its 60 s "wait" timeout is retried.
+ * Returns on any other error (the --timeout alarm bounds the whole). */
 static void
 wait_for_cfg(struct dbctl_db *db, const struct ovsdb_uuid *root,
 	     int64_t next_cfg)
 {
 	char buf[37];
+	int64_t cur;
 
 	ovsdb_uuid_format(root, buf);
-	for (;;) {
+	while ((cur = read_cur_cfg(db, buf)) >= 0 && cur < next_cfg) {
 		json_t *ops = json_pack(
 			"[{s:s,s:s,s:[[s,s,[s,s]]],s:[s],s:s,s:[{s:I}],s:i}]",
 			"op", "wait", "table", "Open_vSwitch", "where", "_uuid",
 			"==", "uuid", buf, "columns", "cur_cfg", "until",
-			"==", "rows", "cur_cfg", (json_int_t)next_cfg,
-			"timeout", 60000);
+			"!=", "rows", "cur_cfg", (json_int_t)cur, "timeout",
+			60000);
 		json_t *results = NULL;
 		char *err = NULL;
 		int r = dbctl_db_transact(db, ops, &results, &err);
 		json_decref(results);
-		if (!r)
-			return;
-		bool timed_out = err && strstr(err, "timed out");
+		bool timed_out = r && err && strstr(err, "timed out");
 		free(err);
-		if (!timed_out)
+		if (r && !timed_out)
 			return;
 	}
 }

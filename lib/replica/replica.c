@@ -18,8 +18,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <unistd.h>
 
 #include "log.h"
 
@@ -105,17 +103,6 @@ static void on_reply(int err, const struct bus_msg_ovsdb_reply *rep,
 		     const char *why, void *arg);
 
 /* ---- calls ---- */
-
-static uint64_t
-random_id(void)
-{
-	static uint64_t counter;
-	uint64_t id;
-
-	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != sizeof id)
-		id = time_mono_ms() ^ ((uint64_t)getpid() << 32) ^ ++counter;
-	return id ? id : 1;
-}
 
 /* Sends JSON-RPC @method with @params (stolen) on the session.  0 or
  * -errno (then nothing was sent). */

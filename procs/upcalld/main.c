@@ -16,6 +16,14 @@
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
+	{ BUS_MSG_DP_HELLO, upcalld_on_dp_hello },
+	{ BUS_MSG_DP_OPEN, upcalld_on_dp_open },
+	{ BUS_MSG_DP_PORT_ADD, upcalld_on_dp_port_add },
+	{ BUS_MSG_DP_PORT_DEL, upcalld_on_dp_port_del },
+	{ BUS_MSG_DP_PORT_DUMP, upcalld_on_dp_port_dump },
+	{ BUS_MSG_DP_CONFIG, upcalld_on_dp_config },
+	{ BUS_MSG_DP_EXECUTE, upcalld_on_dp_execute },
+	{ BUS_MSG_DP_FLOW_DEL, upcalld_on_dp_flow_del },
 };
 
 static const struct service_def def = {
@@ -27,11 +35,15 @@ static const struct service_def def = {
 int
 main(int argc, char **argv)
 {
+	static struct upcalld u;
 	struct service s;
 
 	service_init(&s, &def, argc, argv, NULL);
-	service_serve(&s, NULL);
+	service_serve(&s, &u);
 	upcalld_dpctl_register();
 	service_drop(&s);
+	/* Datapaths are opened when vswitchd asks (dp_open), after the drop:
+	 * CAP_NET_ADMIN and CAP_NET_RAW are all they need. */
+	upcalld_init(&u, s.loop, s.bus);
 	return service_run(&s);
 }

@@ -15,7 +15,10 @@
 
 #include "dp_packet.h"
 #include "flow.h"
+#include "bus.h"
 #include "hmap.h"
+#include "list.h"
+#include "nlattr.h"
 #include "microvs_dp.h"
 #include "upcalld_dp.h"
 
@@ -217,6 +220,7 @@ struct udp_dp {
 	unsigned recirc_depth;
 	struct dp_config config;
 	struct ev_timer *expire_timer; /* armed while flows exist */
+	struct ev_timer *tx_timer;     /* flushes what execute queued */
 };
 
 /* The provider members the "netdev" and "dummy" classes share. */
@@ -284,6 +288,108 @@ int dpctl_run(const char *cmd, int argc, const char *argv[], struct ds *out);
 /* Registers dpctl/show, dump-dps, dump-flows, add-flow, mod-flow,
  * del-flow and del-flows with appctl. */
 void upcalld_dpctl_register(void);
+
+/* ---- the daemon: upcalld's side of the bus (upcalld_bus.c,
+ * upcalld_upcall.c, upcalld_reval.c) ---- */
+
+/* What upcalld remembers of an installed flow for revalidation: the
+ * statistics it reported to vswitchd so far (reports carry deltas). */
+struct upc_flow {
+	struct hnode node; /* in upc_dp.flows, by ufid */
+	struct mvs_ufid ufid;
+	uint64_t rep_packets, rep_bytes;
+	uint64_t seen; /* the revalidation round that last saw it */
+};
+
+#define UPC_MAX_INFLIGHT 16 /* upcall batches in flight */
+#define UPC_QUEUE_MAX 1024  /* misses waiting for one */
+
+/* upcalld's state of one open datapath. */
+struct upc_dp {
+	struct list_node node; /* in upcalld.dps */
+	struct upcalld *u;
+	struct dp *dp;
+	char *name;	   /* "TYPE@NAME": how the bus names it */
+	struct hmap flows; /* struct upc_flow */
+	struct nlbuf gone; /* MVS_FLOW_ATTR_FLOW records to report */
+	size_t n_gone;
+	bool full;	       /* the next round is a full pass */
+	uint64_t round;	       /* revalidation rounds done */
+	unsigned n_reval;      /* revalidate calls in flight */
+	uint64_t last_dump_ms; /* how long the last round's dump took */
+	uint64_t flows_max, flows_sum, flows_samples; /* upcall/show */
+	/* Misses waiting for a batch to go (all UPC_MAX_INFLIGHT are in
+	 * flight); beyond UPC_QUEUE_MAX they are lost. */
+	struct dp_upcall queue[UPC_QUEUE_MAX];
+	size_t n_queued;
+};
+
+/* The daemon. */
+struct upcalld {
+	struct ev_loop *loop;
+	struct bus *bus;
+	uint64_t boot;	      /* this process's boot id */
+	uint64_t vsw_boot;    /* vswitchd's, 0: not met yet */
+	uint64_t vsw_version; /* its tables version flows were checked at */
+	struct list_node dps; /* struct upc_dp */
+	struct dp_upcall_ops ops;
+	unsigned n_inflight;	 /* upcall_batch calls in flight */
+	bool exact;		 /* upcall/disable-megaflows */
+	uint32_t flow_limit_set; /* upcall/set-flow-limit; 0: none */
+	struct ev_timer *reval_timer;
+	uint64_t n_upcalls, n_lost, n_installed, n_install_failed;
+};
+
+#define UPC_UPCALL_TIMEOUT_MS 2000
+#define UPC_REVAL_PERIOD_MS 500 /* stats and expiry reports, while flows */
+
+/* Starts the daemon's side on @loop and @bus: subscribes to vswitchd's
+ * tables_changed and registers the upcall/ and revalidator/ commands. */
+void upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus);
+/* The bus handlers of vswitchd's calls (upcalld_bus.c), for main.c's
+ * table. */
+void upcalld_on_dp_hello(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_open(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_add(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_del(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_dump(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_config(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_execute(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_flow_del(struct bus_req *req, const void *msg, void *aux);
+
+/* The upc_dp of @dp, or of the datapath the bus calls @name; NULL. */
+struct upc_dp *upc_dp_of(struct upcalld *u, const struct dp *dp);
+struct upc_dp *upc_dp_find(struct upcalld *u, const char *name);
+/* Opens datapath @name of @type with the daemon's upcall ops (or finds
+ * it open).  0 or -errno as dp_open(). */
+int upc_dp_open(struct upcalld *u, const char *type, const char *name,
+		struct upc_dp **udpp);
+/* A new vswitchd (@boot) or tables version (@version): every datapath's
+ * next revalidation round is a full pass, started now. */
+void upc_vswitchd_seen(struct upcalld *u, uint64_t boot, uint64_t version);
+
+/* Revalidation (upcalld_reval.c). */
+/* Remembers a flow the daemon installed (statistics reported: none). */
+void upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid);
+/* Statistics of @st (the flow's totals) not yet reported for @ufid (all
+ * of them if it was not tracked), marking them reported. */
+void upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
+		    const struct mvs_flow_stats *st,
+		    struct mvs_flow_stats *delta);
+/* Forgets @ufid (a flow vswitchd deleted itself). */
+void upc_flow_forget(struct upc_dp *ud, const struct mvs_ufid *ufid);
+/* Queues a report that the flow @ufid left the datapath with final
+ * statistics @st (NULL: none), with what of them was not reported yet,
+ * and forgets it. */
+void upc_flow_gone(struct upc_dp *ud, const struct mvs_ufid *ufid,
+		   const struct mvs_flow_stats *st);
+/* Registers revalidator/purge and revalidator/wait. */
+void upc_reval_init(struct upcalld *u);
+/* Makes sure a revalidation round runs soon (@now: at once). */
+void upc_reval_schedule(struct upcalld *u, bool now);
+/* Deletes every flow of every datapath, reporting them gone
+ * (revalidator/purge). */
+void upc_reval_purge(struct upcalld *u);
 
 /* ---- the dummy class's test hooks (upcalld_dp_dummy.c) ---- */
 

@@ -74,6 +74,9 @@ dp_open(const char *type, const char *name, struct ev_loop *loop,
 		log_warn("%s@%s: open failed: %s", type, name, strerror(-r));
 		return r;
 	}
+	(*dpp)->n_lost = 0;
+	(*dpp)->config.max_idle_ms = DP_DEFAULT_MAX_IDLE_MS;
+	(*dpp)->config.flow_limit = DP_DEFAULT_FLOW_LIMIT;
 	log_info("%s@%s: opened", type, name);
 	(*dpp)->next = open_dps;
 	open_dps = *dpp;
@@ -122,8 +125,24 @@ dp_close(struct dp *dp, bool destroy)
 int
 dp_get_stats(struct dp *dp, struct mvs_dp_stats *stats)
 {
+	int r;
+
 	memset(stats, 0, sizeof *stats);
-	return dp->cls->get_stats(dp, stats);
+	r = dp->cls->get_stats(dp, stats);
+	stats->n_lost += dp->n_lost;
+	return r;
+}
+
+void
+dp_count_lost(struct dp *dp, uint64_t n)
+{
+	dp->n_lost += n;
+}
+
+void
+dp_get_config(const struct dp *dp, struct dp_config *cfg)
+{
+	*cfg = dp->config;
 }
 
 int
@@ -217,9 +236,15 @@ dp_set_config(struct dp *dp, const struct dp_config *cfg)
 {
 	if (!cfg->flow_limit)
 		return -EINVAL;
+	if (cfg->max_idle_ms == dp->config.max_idle_ms &&
+	    cfg->flow_limit == dp->config.flow_limit)
+		return 0;
 	log_info("%s@%s: max-idle %u ms, flow-limit %u", dp->cls->type,
 		 dp->name, cfg->max_idle_ms, cfg->flow_limit);
-	return dp->cls->set_config(dp, cfg);
+	int r = dp->cls->set_config(dp, cfg);
+	if (!r)
+		dp->config = *cfg;
+	return r;
 }
 
 int

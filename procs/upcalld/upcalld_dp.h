@@ -33,10 +33,20 @@
 #include <stdint.h>
 
 #include "dp_packet.h"
+#include "dpmsg.h"
 #include "ev.h"
 #include "microvs_dp.h"
 
 struct dp_class;
+
+/* Datapath tunables (Open_vSwitch other_config): idle flows go after
+ * @max_idle_ms without a hit; at most @flow_limit flows are installed. */
+#define DP_DEFAULT_MAX_IDLE_MS 10000
+#define DP_DEFAULT_FLOW_LIMIT 200000
+struct dp_config {
+	uint32_t max_idle_ms; /* 0: flows never expire */
+	uint32_t flow_limit;  /* at least 1 */
+};
 
 /* What every datapath starts with: providers embed it first in their own
  * struct, so the front end can find the class and name of any dp. */
@@ -44,6 +54,9 @@ struct dp {
 	const struct dp_class *cls;
 	char *name;	 /* owned by the provider */
 	struct dp *next; /* the front end's list of open datapaths */
+	/* Kept by the front end: */
+	uint64_t n_lost;	 /* misses dropped above the provider */
+	struct dp_config config; /* as last set */
 };
 
 /* What a port is made of, for port_add. */
@@ -54,19 +67,8 @@ struct dp_port_spec {
 	uint16_t tnl_dst_port;	  /* tunnels: UDP port, host order; 0 default */
 };
 
-/* What a port is, for port_query and port_dump. */
-struct dp_port_info {
-	uint32_t port_no;
-	enum mvs_vport_type type;
-	char name[16];
-	int ifindex;	     /* 0 when no device (tunnels, dummy) */
-	uint8_t mac[6];	     /* the device's address, zero if none */
-	int mtu;	     /* 0 if unknown */
-	bool carrier;	     /* link up */
-	bool admin_up;	     /* IFF_UP */
-	uint64_t speed_mbps; /* 0 if unknown */
-	struct mvs_port_stats stats;
-};
+/* What a port is, for port_query and port_dump: struct dp_port_info of
+ * lib/flow/dpmsg.h, which is also how a port travels to vswitchd. */
 
 /* One flow to install or replace, for flow_put. */
 struct dp_flow_put {
@@ -102,15 +104,6 @@ struct dp_upcall {
 	struct mvs_key key;	 /* extracted, unmasked */
 	const uint8_t *userdata; /* MVS_UPCALL_ACTION only */
 	size_t userdata_len;
-};
-
-/* Datapath tunables (Open_vSwitch other_config): idle flows go after
- * @max_idle_ms without a hit; at most @flow_limit flows are installed. */
-#define DP_DEFAULT_MAX_IDLE_MS 10000
-#define DP_DEFAULT_FLOW_LIMIT 200000
-struct dp_config {
-	uint32_t max_idle_ms; /* 0: flows never expire */
-	uint32_t flow_limit;  /* at least 1 */
 };
 
 /* How a provider hands misses up.  @upcalls is called on the loop thread
@@ -204,7 +197,9 @@ struct dp_class {
 	int (*set_config)(struct dp *dp, const struct dp_config *cfg);
 
 	/* Runs @actions on @packet, whose key is @key (as for an upcall),
-	 * without looking up or installing a flow.  Takes @packet. */
+	 * without looking up or installing a flow.  Takes @packet.  The
+	 * output may wait for the loop's next turn, so that the executes of
+	 * one batch leave in one send per port. */
 	int (*execute)(struct dp *dp, struct dp_packet *packet,
 		       const struct mvs_key *key, const struct nlattr *actions,
 		       size_t actions_len);
@@ -243,6 +238,11 @@ int dp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
 		struct mvs_flow_stats *stats);
 /* -EINVAL for a zero flow limit. */
 int dp_set_config(struct dp *dp, const struct dp_config *cfg);
+/* The configuration last set (the defaults until then). */
+void dp_get_config(const struct dp *dp, struct dp_config *cfg);
+/* Counts @n misses that never reached vswitchd (no answer, too many in
+ * flight): dpctl/show's "lost", in dp_get_stats()'s n_lost. */
+void dp_count_lost(struct dp *dp, uint64_t n);
 int dp_flow_flush(struct dp *dp);
 int dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
 /* Takes @packet whatever the result. */

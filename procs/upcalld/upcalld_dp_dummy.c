@@ -121,6 +121,8 @@ dp_dummy_take_output(struct dp *dp, uint32_t port_no)
 {
 	struct dummy_port *d = dummy_get(dp, port_no);
 
+	if (d)
+		udp_flush_tx(udp_dp_cast(dp)); /* what execute left queued */
 	if (!d || d->head == d->n_out)
 		return NULL;
 	struct dp_packet *p = d->out[d->head++];

@@ -387,6 +387,7 @@ udp_close(struct dp *dp_, bool destroy)
 	struct udp_dp *dp = udp_dp_cast(dp_);
 
 	udp_flush_tx(dp);
+	ev_timer_del(dp->tx_timer);
 	if (dp->expire_timer)
 		ev_timer_del(dp->expire_timer);
 	for (uint32_t i = 0; i < dp->n_ports; i++)
@@ -574,6 +575,16 @@ udp_flow_dump(struct dp *dp_, dp_flow_dump_fn *fn, void *aux)
 	return 0;
 }
 
+static void
+on_tx_flush(struct ev_timer *t, void *arg)
+{
+	struct udp_dp *dp = arg;
+
+	ev_timer_del(t);
+	dp->tx_timer = NULL;
+	udp_flush_tx(dp);
+}
+
 int
 udp_execute(struct dp *dp_, struct dp_packet *packet, const struct mvs_key *key,
 	    const struct nlattr *actions, size_t actions_len)
@@ -582,7 +593,12 @@ udp_execute(struct dp *dp_, struct dp_packet *packet, const struct mvs_key *key,
 	struct mvs_key k = *key;
 
 	run_actions(dp, packet, &k, actions, actions_len);
-	udp_flush_tx(dp);
+	/* Executes come in batches (vswitchd's answer to a batch of
+	 * misses): their output is sent once, when the loop gets back,
+	 * instead of one system call per packet. */
+	if (dp->tx_list && !dp->tx_timer)
+		dp->tx_timer =
+			ev_timer_add(dp->loop, 0, false, on_tx_flush, dp);
 	flush_upcalls(dp);
 	return 0;
 }

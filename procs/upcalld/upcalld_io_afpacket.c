@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "coverage.h"
+#include "flow.h"
 #include "log.h"
 
 LOG_MODULE(io_afpacket);
@@ -85,6 +86,10 @@ io_afpacket_open(struct dev_port *d)
 		return -errno;
 	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof one) < 0)
 		goto fail;
+	/* A tag the device's VLAN offload took out comes beside the frame
+	 * (vlan_reinsert). */
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one) < 0)
+		goto fail;
 	/* Our own output must not come back as input. */
 	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 		       sizeof one) < 0)
@@ -120,6 +125,48 @@ fail:;
 	return err;
 }
 
+/* Puts back the 802.1Q tag a device's VLAN offload took out of @p (the
+ * kernel hands it to AF_PACKET beside the frame, in the ring header or
+ * PACKET_AUXDATA): the switch must see the frame as it was on the wire.
+ * The offload offsets move with the headers. */
+static void
+vlan_reinsert(struct dp_packet *p, uint32_t status, uint16_t tci, uint16_t tpid)
+{
+	uint8_t *h;
+
+	if (!(status & TP_STATUS_VLAN_VALID) || p->len < 2 * ETH_ALEN)
+		return;
+	if (!(status & TP_STATUS_VLAN_TPID_VALID) || !tpid)
+		tpid = ETH_P_8021Q;
+	h = dp_packet_push(p, VLAN_HDR_LEN);
+	memmove(h, h + VLAN_HDR_LEN, 2 * ETH_ALEN);
+	flow_put16(h + 2 * ETH_ALEN, tpid);
+	flow_put16(h + 2 * ETH_ALEN + 2, tci);
+	if (p->offload.flags & MVS_OFFLOAD_F_NEEDS_CSUM)
+		p->offload.csum_start += VLAN_HDR_LEN;
+	if (p->offload.hdr_len)
+		p->offload.hdr_len += VLAN_HDR_LEN;
+}
+
+/* The VLAN tag in PACKET_AUXDATA control data @m, if any, put back. */
+static void
+vlan_from_cmsg(struct dp_packet *p, struct msghdr *m)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		struct tpacket_auxdata aux;
+
+		if (c->cmsg_level != SOL_PACKET ||
+		    c->cmsg_type != PACKET_AUXDATA ||
+		    c->cmsg_len < CMSG_LEN(sizeof aux))
+			continue;
+		memcpy(&aux, CMSG_DATA(c), sizeof aux);
+		vlan_reinsert(p, aux.tp_status, aux.tp_vlan_tci,
+			      aux.tp_vlan_tpid);
+	}
+}
+
+#define AUX_SPACE CMSG_SPACE(sizeof(struct tpacket_auxdata))
+
 /* One packet from the socket's queue (a ring frame marked COPY, or every
  * packet without a ring) into @p; its length, or -errno. */
 static ssize_t
@@ -127,7 +174,14 @@ recv_one(int fd, struct dp_packet *p)
 {
 	struct virtio_net_hdr vh;
 	struct iovec iov[2] = { { &vh, sizeof vh }, { p->data, DEV_RX_SIZE } };
-	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	union {
+		char buf[AUX_SPACE];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr m = { .msg_iov = iov,
+			    .msg_iovlen = 2,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof ctl.buf };
 	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
 
 	if (n < 0)
@@ -136,6 +190,7 @@ recv_one(int fd, struct dp_packet *p)
 		return -EMSGSIZE;
 	p->len = (uint32_t)((size_t)n - sizeof vh);
 	io_vnet_to_offload(&vh, &p->offload);
+	vlan_from_cmsg(p, &m);
 	return n;
 }
 
@@ -180,6 +235,8 @@ ring_recv(struct uport *port, struct dp_batch *b, unsigned max)
 				(const void *)(mac -
 					       sizeof(struct virtio_net_hdr)),
 				&p->offload);
+			vlan_reinsert(p, status, h->tp_vlan_tci,
+				      h->tp_vlan_tpid);
 		}
 		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
 				 __ATOMIC_RELEASE);
@@ -213,6 +270,10 @@ afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 	struct iovec iov[DP_BATCH_MAX][2];
 	struct virtio_net_hdr vh[DP_BATCH_MAX];
 	struct dp_packet *pk[DP_BATCH_MAX];
+	union {
+		char buf[AUX_SPACE];
+		struct cmsghdr align;
+	} ctl[DP_BATCH_MAX];
 	int n;
 
 	if (max > DP_BATCH_MAX - b->n)
@@ -224,6 +285,8 @@ afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 		memset(&msgs[i], 0, sizeof msgs[i]);
 		msgs[i].msg_hdr.msg_iov = iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 2;
+		msgs[i].msg_hdr.msg_control = ctl[i].buf;
+		msgs[i].msg_hdr.msg_controllen = sizeof ctl[i].buf;
 	}
 	n = recvmmsg(port->fd, msgs, max, MSG_DONTWAIT, NULL);
 	int err = n < 0 ? -errno : 0;
@@ -240,6 +303,7 @@ afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 		}
 		p->len = (uint32_t)(len - sizeof vh[i]);
 		io_vnet_to_offload(&vh[i], &p->offload);
+		vlan_from_cmsg(p, &msgs[i].msg_hdr);
 		b->pkts[b->n++] = p;
 	}
 	for (unsigned i = n > 0 ? (unsigned)n : 0; i < max; i++)

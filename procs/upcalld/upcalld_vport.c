@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
 #include <string.h>
@@ -27,7 +29,9 @@ int
 vport_dev_query(const char *name, struct dp_port_info *info)
 {
 	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* Any socket answers the interface ioctls; AF_UNIX is one upcalld's
+	 * seccomp filter allows (AF_INET is not among its families). */
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int r = 0;
 
 	if (fd < 0)
@@ -46,6 +50,13 @@ vport_dev_query(const char *name, struct dp_port_info *info)
 	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
 		info->admin_up = ifr.ifr_flags & IFF_UP;
 		info->carrier = ifr.ifr_flags & IFF_RUNNING;
+	}
+	struct ethtool_cmd ecmd = { .cmd = ETHTOOL_GSET };
+	ifr.ifr_data = (void *)&ecmd;
+	if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
+		uint32_t speed = ethtool_cmd_speed(&ecmd);
+
+		info->speed_mbps = speed == (uint32_t)SPEED_UNKNOWN ? 0 : speed;
 	}
 out:
 	close(fd);

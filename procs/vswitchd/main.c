@@ -17,6 +17,9 @@
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
+	{ BUS_MSG_UPCALL_BATCH, vswd_on_upcall_batch },
+	{ BUS_MSG_REVALIDATE, vswd_on_revalidate },
+	{ BUS_MSG_UPCALLD_HELLO, vswd_on_upcalld_hello },
 };
 
 static const struct service_def def = {
@@ -28,16 +31,14 @@ static const struct service_def def = {
 int
 main(int argc, char **argv)
 {
+	static struct vswd d;
 	struct service s;
-	struct vsw vsw;
 
 	service_init(&s, &def, argc, argv, NULL);
-	/* Nothing privileged to open yet. */
-	service_serve(&s, NULL);
+	/* Nothing privileged to open. */
+	service_serve(&s, &d);
 	service_drop(&s);
-	/* Bridges come from the DB replica later; the commands serve the
-	 * (empty) switch now. */
-	vsw_init(&vsw);
-	vswitchd_appctl_register(&vsw);
+	/* Bridges come from the database replica; datapaths from upcalld. */
+	vswd_init(&d, s.loop, s.bus);
 	return service_run(&s);
 }

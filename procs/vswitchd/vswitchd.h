@@ -26,12 +26,14 @@
 #include <stdint.h>
 
 #include "dp_packet.h"
+#include "dpmsg.h"
 #include "hmap.h"
 #include "list.h"
 #include "microvs_dp.h"
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
+#include "ovsdb_types.h"
 
 /* ================= classifier (vswitchd_cls.c) ================= */
 
@@ -293,6 +295,9 @@ struct bridge {
 	char *name;
 	struct hmap ports;	    /* struct port, by ofp_port */
 	struct list_node port_list; /* struct port, by ofp_port ascending */
+	uint32_t dp_id; /* its datapath (0 unless the caller sets it before
+			 * adding ports): datapath port numbers are per
+			 * datapath */
 	struct flow_tables tables;
 	struct mac_table macs;
 	bool forward_bpdu;
@@ -315,8 +320,9 @@ int vsw_add_bridge(struct vsw *vsw, const char *name, uint32_t local_dp_port,
 void vsw_del_bridge(struct vsw *vsw, struct bridge *br);
 struct bridge *vsw_find_bridge(const struct vsw *vsw, const char *name);
 struct bridge *vsw_bridge_by_id(const struct vsw *vsw, uint64_t id);
-/* The port that owns datapath port @dp_port, or NULL. */
-struct port *vsw_port_by_dp(const struct vsw *vsw, uint32_t dp_port);
+/* The port that owns port @dp_port of datapath @dp_id, or NULL. */
+struct port *vsw_port_by_dp(const struct vsw *vsw, uint32_t dp_id,
+			    uint32_t dp_port);
 
 /* Adds (or reconfigures, if @cfg->name exists) a port.  -EEXIST if the
  * OpenFlow or datapath port number is another port's, -EINVAL for a
@@ -438,6 +444,12 @@ const char *xlate_strerror(enum xlate_error e);
  * drop). */
 int xlate_miss(struct bridge *br, const struct mvs_key *key,
 	       const struct dp_packet *packet, struct xlate_out *out);
+/* The same with the side effects chosen: MAC learning if @may_learn,
+ * rule counters credited with one packet of @packet_len bytes if that is
+ * not 0 (revalidation re-translates with learning and no packet: its
+ * statistics are credited by xlate_deps_push_stats()). */
+int xlate_key(struct bridge *br, const struct mvs_key *key, bool may_learn,
+	      uint64_t packet_len, struct xlate_out *out);
 /* The same from a struct flow (ofproto/trace), with @trace (may be NULL)
  * collecting the trace nodes and side effects only if @may_learn. */
 int xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
@@ -502,8 +514,234 @@ int vswitchd_trace(struct vsw *vsw, int argc, const char *argv[],
 
 /* Registers fdb/show, fdb/flush, fdb/stats-show, fdb/stats-clear,
  * ofproto/list, ofproto/trace, bridge/dump-flows and the test hooks
- * bridge/add-flow and bridge/del-flows with svc's appctl, serving @vsw. */
-void vswitchd_appctl_register(struct vsw *vsw);
+ * bridge/add-flow and bridge/del-flows with svc's appctl, serving @vsw.
+ * @changed (may be NULL) is called with @aux after every command that
+ * may have changed the tables or the MAC tables. */
+void vswitchd_appctl_register(struct vsw *vsw, void (*changed)(void *aux),
+			      void *aux);
+
+/* ================= the daemon ================= */
+
+/* What the process adds to the pipeline: bridges, ports and datapaths
+ * from the database replica (vswitchd_reconcile.c), the datapaths in
+ * upcalld over the bus (vswitchd_dpif.c), status written back
+ * (vswitchd_status.c), and the answers to upcalld's misses and
+ * revalidations (vswitchd_upcall.c).  All on the one loop thread. */
+
+struct replica;
+struct bus;
+struct bus_req;
+struct ev_loop;
+struct ev_timer;
+struct ovsdb_row;
+
+/* Open_vSwitch other_config's defaults: max-idle (ms), flow-limit. */
+#define VSWD_MAX_IDLE_MS 10000
+#define VSWD_FLOW_LIMIT 200000
+
+enum vswd_dp_state {
+	VDP_CLOSED,  /* not asked for yet, or upcalld went away */
+	VDP_OPENING, /* dp_open and the port dump in flight */
+	VDP_OPEN,
+	VDP_FAILED, /* upcalld cannot serve the type ("system") */
+};
+
+/* A datapath in upcalld: one per datapath type, as Open vSwitch has
+ * ("netdev@ovs-netdev"), shared by the bridges of that type. */
+struct vswd_dp {
+	struct list_node node; /* in vswd.dps */
+	struct vswd *d;
+	char *type;  /* Bridge.datapath_type, "system" for "" */
+	char *name;  /* "TYPE@ovs-TYPE": how the bus names it */
+	uint32_t id; /* bridge.dp_id of its bridges */
+	enum vswd_dp_state state;
+	int error;	   /* VDP_FAILED: why, a negative errno */
+	struct hmap ports; /* struct vswd_dp_port, by name: what it has */
+	bool used;	   /* a bridge uses it (reconcile's mark) */
+	bool config_sent;
+	uint32_t max_idle_ms, flow_limit; /* as last sent */
+	uint64_t pass, pass_start;	  /* the full pass under way, and
+					   * vswd.ukey_seq when it began */
+};
+
+/* A port upcalld's datapath has. */
+struct vswd_dp_port {
+	struct hnode node; /* in vswd_dp.ports, by name */
+	struct dp_port_info info;
+	bool claimed;  /* an interface owns it */
+	bool deleting; /* dp_port_del in flight */
+};
+
+enum vswd_iface_state {
+	VIF_NEW,    /* waiting for its datapath, or to be added */
+	VIF_ADDING, /* dp_port_add in flight */
+	VIF_UP,	    /* a datapath port */
+	VIF_PATCH,  /* a patch port: no datapath port */
+	VIF_ERROR,  /* could not be added: error says why */
+};
+
+/* An Interface of the configuration. */
+struct vswd_iface {
+	struct hnode node; /* in vswd.ifaces, by name */
+	char *name;
+	struct ovsdb_uuid uuid; /* its Interface row */
+	char *bridge;		/* the bridge and port it belongs to */
+	char *port;
+	char *type; /* Interface.type */
+	struct vswd_dp *dp;
+	enum vswd_iface_state state;
+	char *error;	 /* VIF_ERROR: Interface.error */
+	int64_t err_cfg; /* next_cfg when it failed: retried after */
+	uint32_t dp_port;
+	uint32_t ofport; /* 0: none assigned yet */
+	bool seen;	 /* reconcile's mark */
+	bool in_model;	 /* bridge_set_port() done with @applied */
+	struct vswd_port_cfg {
+		uint32_t ofport, dp_port;
+		int tag;
+		char *vlan_mode, *peer;
+		uint16_t *trunks;
+		size_t n_trunks;
+	} applied;
+	struct dp_port_info info; /* VIF_UP: as upcalld last said */
+};
+
+/* vswitchd's record of a megaflow it answered (Open vSwitch's ukey):
+ * what the translation used, for statistics and invalidation. */
+struct ukey {
+	struct hnode node; /* in vswd.ukeys, by ufid */
+	struct mvs_ufid ufid;
+	uint32_t dp_id;
+	uint64_t born;		/* vswd.ukey_seq when made */
+	uint64_t pass;		/* the last full pass that listed it */
+	struct xlate_deps deps; /* its arrays point into @block */
+	struct ukey_tag *tags;	/* its entries in vswd.tag_index (@block) */
+	size_t n_tags;		/* how many are indexed */
+	void *block;		/* one allocation: tags and deps arrays */
+};
+
+/* The ukeys that looked up one tag (one (MAC, VLAN) destination): a
+ * list, so that many megaflows to one destination (every new flow to a
+ * busy host) cost O(1) each to index and unindex. */
+struct tag_ukeys {
+	struct hnode node; /* in vswd.tag_index, by tag */
+	uint64_t tag;
+	struct list_node ukeys; /* struct ukey_tag.node */
+};
+
+struct ukey_tag {
+	struct list_node node; /* in its tag_ukeys.ukeys */
+	struct tag_ukeys *set;
+	struct ukey *ukey;
+};
+
+struct vswd {
+	struct vsw vsw;
+	struct ev_loop *loop;
+	struct bus *bus;
+	struct replica *rep;
+	uint64_t boot;	       /* this process's start */
+	uint64_t upcalld_boot; /* upcalld's, 0: not met yet */
+	uint64_t epoch;	       /* bumped when upcalld restarted */
+	bool hello_inflight;
+	char **dp_types, **iface_types; /* from upcalld's hello */
+	size_t n_dp_types, n_iface_types;
+	struct list_node dps; /* struct vswd_dp */
+	uint32_t next_dp_id;
+	struct hmap ifaces; /* struct vswd_iface, by name */
+	struct hmap brcfg;  /* struct vswd_brcfg, by name */
+	unsigned pending;   /* datapath calls the configuration waits for */
+	bool ready;	    /* the first configuration is applied */
+	int64_t next_cfg;   /* Open_vSwitch.next_cfg seen last */
+	uint32_t max_idle_ms, flow_limit; /* Open_vSwitch other_config */
+	bool txn_inflight, txn_again;
+	struct ev_timer *stats_timer, *retry_timer;
+	/* Revalidation. */
+	struct hmap ukeys;     /* struct ukey */
+	struct hmap tag_index; /* struct tag_ukeys, by tag */
+	uint64_t ukey_seq;
+	uint64_t version;     /* tables version published */
+	uint64_t fingerprint; /* of the bridges' versions */
+	bool published;	      /* the version was published once */
+};
+
+/* vswitchd_reconcile.c */
+/* Starts the daemon: the replica of Open_vSwitch, Bridge, Port and
+ * Interface, the hello to upcalld, the statistics timer.  Exits on
+ * error (start-up). */
+void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
+/* Brings bridges, ports and datapaths in line with the replica; starts
+ * datapath calls as needed; writes status when nothing is pending.
+ * Safe to call at any time (a no-op before the first load). */
+void vswd_reconcile(struct vswd *d);
+/* The interface named @name, or NULL. */
+struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
+/* Takes every interface out of the pipeline's bridges (upcalld
+ * restarted: their datapath ports are gone); reconcile puts them back. */
+void vswd_unmodel_all(struct vswd *d);
+/* The Interface or Open_vSwitch row (NULL if none). */
+const struct ovsdb_row *vswd_iface_row(struct vswd *d,
+				       const struct vswd_iface *vif);
+const struct ovsdb_row *vswd_ovs_row(struct vswd *d);
+/* Reading columns of replica rows: the first string ("" if none), the
+ * first integer (@dflt if none), a map's value for @key (NULL). */
+const char *vswd_str(const struct ovsdb_row *row, const char *col);
+int64_t vswd_int(const struct ovsdb_row *row, const char *col, int64_t dflt);
+const char *vswd_map(const struct ovsdb_row *row, const char *col,
+		     const char *key);
+
+/* vswitchd_dpif.c: upcalld's datapaths over the bus. */
+/* Says hello to upcalld (again), learning its boot id and types; a new
+ * upcalld resets every datapath and port, then reconciles. */
+void vswd_hello(struct vswd *d);
+/* The handler of upcalld's hello (it started: its datapaths are new). */
+void vswd_on_upcalld_hello(struct bus_req *req, const void *msg, void *aux);
+/* The datapath for @type, made (closed) if new. */
+struct vswd_dp *vswd_dp_get(struct vswd *d, const char *type);
+struct vswd_dp *vswd_dp_by_name(struct vswd *d, const char *name);
+/* The port named @name @dp has (as upcalld said last), or NULL. */
+struct vswd_dp_port *vswd_dp_port_find(struct vswd_dp *dp, const char *name);
+struct vswd_dp *vswd_dp_by_id(struct vswd *d, uint32_t id);
+/* Opens @dp (dp_open, then dp_port_dump) if it is closed. */
+void vswd_dp_start(struct vswd_dp *dp);
+/* Adds @vif's port (dp_port_add); VIF_UP or VIF_ERROR when answered. */
+void vswd_dp_port_add(struct vswd *d, struct vswd_iface *vif,
+		      enum mvs_vport_type type);
+/* Removes port @port_no of @dp (dp_port_del). */
+void vswd_dp_port_del(struct vswd_dp *dp, uint32_t port_no);
+/* Sends max-idle and flow-limit if they changed. */
+void vswd_dp_config(struct vswd_dp *dp);
+/* Refreshes every open datapath's ports (link state, statistics). */
+void vswd_dp_refresh(struct vswd *d);
+/* Deletes flows @ufids of @dp; their last statistics are credited to
+ * @ukeys (taken: freed when the answer came). */
+void vswd_dp_flow_del(struct vswd_dp *dp, struct ukey **ukeys, size_t n);
+/* Checks the boot id of an upcalld message: false (and a reset) if
+ * upcalld restarted. */
+bool vswd_upcalld_boot(struct vswd *d, uint64_t boot);
+
+/* vswitchd_status.c */
+/* Writes what changed of the status columns (and cur_cfg once nothing
+ * is pending) in one transaction; again when one is in flight. */
+void vswd_status_write(struct vswd *d);
+
+/* vswitchd_upcall.c */
+void vswd_upcall_init(struct vswd *d);
+void vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux);
+void vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux);
+/* After anything that may have changed the tables or the MAC tables:
+ * publishes a new tables version, invalidates the megaflows whose
+ * destinations changed. */
+void vswd_tables_check(struct vswd *d);
+/* Forgets every ukey of datapath @dp_id (every one for 0): the datapath
+ * went away. */
+void vswd_ukeys_clear(struct vswd *d, uint32_t dp_id);
+/* Releases @uk's dependencies (rule references, its block). */
+void vswd_ukey_deps_free(struct ukey *uk);
+/* Credits @n_packets/@n_bytes to @uk's rules and MACs, then frees it
+ * (not in any map any more). */
+void vswd_ukey_finish(struct vswd *d, struct ukey *uk, uint64_t n_packets,
+		      uint64_t n_bytes, uint64_t used_ms);
 
 /* The text of each command, for the handlers and the tests: 0 and the
  * reply in @out, or -errno and the message in @out. */

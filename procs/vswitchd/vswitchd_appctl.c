@@ -11,9 +11,16 @@
 
 #include "appctl.h"
 
+/* Who hears about commands that may have changed the tables or the MAC
+ * tables (the daemon: it revalidates). */
+static void (*changed_fn)(void *aux);
+static void *changed_aux;
+
 static void
 reply(struct appctl_conn *c, int rc, struct ds *out)
 {
+	if (changed_fn)
+		changed_fn(changed_aux);
 	if (rc)
 		appctl_reply_error(c, "%s", ds_cstr(out));
 	else
@@ -121,8 +128,10 @@ memory(struct ds *out, void *aux)
 }
 
 void
-vswitchd_appctl_register(struct vsw *vsw)
+vswitchd_appctl_register(struct vsw *vsw, void (*changed)(void *aux), void *aux)
 {
+	changed_fn = changed;
+	changed_aux = aux;
 	appctl_register_memory(memory, vsw);
 	appctl_register("fdb/show", "bridge", 1, 1, fdb_show, vsw);
 	appctl_register("fdb/flush", "[bridge]", 0, 1, fdb_flush, vsw);

@@ -121,15 +121,23 @@ vsw_bridge_by_id(const struct vsw *vsw, uint64_t id)
 	return NULL;
 }
 
+/* Datapath port numbers are per datapath: the key is both. */
+static uint32_t
+hash_dp_port(uint32_t dp_id, uint32_t dp_port)
+{
+	return hash_u32(dp_port ^ dp_id << 16);
+}
+
 struct port *
-vsw_port_by_dp(const struct vsw *vsw, uint32_t dp_port)
+vsw_port_by_dp(const struct vsw *vsw, uint32_t dp_id, uint32_t dp_port)
 {
 	struct hnode *n;
 
-	for (n = hmap_first_with_hash(&vsw->dp_ports, hash_u32(dp_port)); n;
-	     n = hmap_next_with_hash(n)) {
+	for (n = hmap_first_with_hash(&vsw->dp_ports,
+				      hash_dp_port(dp_id, dp_port));
+	     n; n = hmap_next_with_hash(n)) {
 		struct port *p = HMAP_CONTAINER(n, struct port, by_dp);
-		if (p->dp_port == dp_port)
+		if (p->dp_port == dp_port && p->bridge->dp_id == dp_id)
 			return p;
 	}
 	return NULL;
@@ -261,7 +269,7 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 	if (other && other != p)
 		return -EEXIST;
 	if (!patch && cfg->dp_port != MVS_PORT_NONE) {
-		other = vsw_port_by_dp(br->vsw, cfg->dp_port);
+		other = vsw_port_by_dp(br->vsw, br->dp_id, cfg->dp_port);
 		if (other && other != p)
 			return -EEXIST;
 	}
@@ -292,7 +300,7 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 	hmap_insert(&br->ports, &p->by_ofp, hash_u32(p->ofp_port));
 	if (p->dp_port != MVS_PORT_NONE)
 		hmap_insert(&br->vsw->dp_ports, &p->by_dp,
-			    hash_u32(p->dp_port));
+			    hash_dp_port(br->dp_id, p->dp_port));
 	/* Keep the list in port-number order: flooding walks it. */
 	{
 		struct list_node *pos = &br->port_list;

@@ -110,9 +110,9 @@ vswitchd_trace(struct vsw *vsw, int argc, const char *argv[], struct ds *out,
 	match_format(out, &mega, NULL, OFP_DEFAULT_PRIORITY);
 	ds_put(out, "\nDatapath actions: ");
 	odp_actions_format(out, xo.actions.data, xo.actions.size);
+	ds_put_char(out, '\n');
 	if (xo.error)
-		ds_printf(out,
-			  "\nTranslation failed (%s), packet is dropped.\n",
+		ds_printf(out, "Translation failed (%s), packet is dropped.\n",
 			  xlate_strerror(xo.error));
 	trace_list_free(&trace);
 	xlate_out_uninit(&xo);

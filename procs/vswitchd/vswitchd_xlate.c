@@ -855,7 +855,16 @@ int
 xlate_miss(struct bridge *br, const struct mvs_key *key,
 	   const struct dp_packet *packet, struct xlate_out *out)
 {
-	struct port *port = vsw_port_by_dp(br->vsw, key->meta.in_port);
+	return xlate_key(br, key, packet != NULL, packet ? packet->len : 0,
+			 out);
+}
+
+int
+xlate_key(struct bridge *br, const struct mvs_key *key, bool may_learn,
+	  uint64_t packet_len, struct xlate_out *out)
+{
+	struct port *port =
+		vsw_port_by_dp(br->vsw, br->dp_id, key->meta.in_port);
 	struct flow flow;
 
 	memset(&flow, 0, sizeof flow);
@@ -878,6 +887,5 @@ xlate_miss(struct bridge *br, const struct mvs_key *key,
 		return -ENOENT;
 	}
 	flow.in_port = port->ofp_port;
-	return xlate_flow(br, &flow, packet != NULL, packet ? packet->len : 0,
-			  NULL, out);
+	return xlate_flow(br, &flow, may_learn, packet_len, NULL, out);
 }

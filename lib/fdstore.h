@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fdstore: descriptors a process keeps across its own restart, through the
+ * service manager's file-descriptor store.  The protocol is systemd's
+ * (sd_notify(3) "FDSTORE=1" with the descriptors as SCM_RIGHTS on
+ * $NOTIFY_SOCKET; given back to the next instance as fds 3, 4, ... with
+ * $LISTEN_FDS, $LISTEN_FDNAMES and $LISTEN_PID, as sd_listen_fds(3)), and
+ * microvs-ctl's supervisor speaks the same, so one process works under
+ * both.  The unit (or the role table, for the supervisor) bounds how many
+ * a process may store (FileDescriptorStoreMax=).
+ *
+ * upcalld keeps its datapath in it (the sockets of its ports and a memfd
+ * with the megaflow table), so that forwarding resumes at once after a
+ * crash.
+ *
+ * Not thread-safe; call from the main thread.
+ */
+#ifndef MICROVS_FDSTORE_H
+#define MICROVS_FDSTORE_H
+
+#include <stddef.h>
+
+#define FDSTORE_NAME_MAX 255 /* systemd's limit on FDNAME= */
+
+/* Takes the descriptors the service manager passed to this process
+ * ($LISTEN_PID must be ours): marks them close-on-exec, remembers them by
+ * name, and unsets the variables so that children do not see them.
+ * Returns how many there are (fds 3 .. 3 + n - 1), 0 if none.  The first
+ * thing a process does (daemon_init_process), before it closes the
+ * descriptors it inherited by accident above them. */
+int fdstore_adopt(void);
+
+/* Moves the adopted descriptors named @name (in the order they were
+ * stored) into @fds, at most @max; returns how many.  Each is the
+ * caller's afterwards (taken: a second call returns 0). */
+size_t fdstore_take(const char *name, int *fds, size_t max);
+
+/* Closes the adopted descriptors nobody took (state of a previous version
+ * the process no longer understands). */
+void fdstore_close_untaken(void);
+
+/* Stores @n descriptors under @name with the service manager (they are
+ * duplicated there; the caller keeps its own).  A name may hold several
+ * descriptors; storing again adds to them.  0, -ENOTSUP when no service
+ * manager listens ($NOTIFY_SOCKET unset), -EINVAL for a bad name, or
+ * -errno of sendmsg. */
+int fdstore_put(const char *name, const int *fds, size_t n);
+
+/* Drops every descriptor stored under @name.  0 or -errno as
+ * fdstore_put. */
+int fdstore_remove(const char *name);
+
+/* Sends @state (e.g. "READY=1") to $NOTIFY_SOCKET with the descriptors
+ * @fds (n may be 0): the one sender of sd_notify messages.  0 when no
+ * socket is set, or -errno. */
+int fdstore_notify(const char *state, const int *fds, size_t n);
+
+#endif

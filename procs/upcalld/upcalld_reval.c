@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * upcalld_reval: revalidation, upcalld's half.  While a datapath has
+ * flows, a round runs every UPC_REVAL_PERIOD_MS: it dumps the flows and
+ * sends vswitchd, in revalidate calls of at most REVAL_BATCH flows, each
+ * flow whose statistics moved (the delta since the last report), the
+ * flows that left the datapath ("gone": idle expiry, a refused install,
+ * deleted by hand) with their last delta, and, in a full pass, every flow
+ * with its key, mask and actions.  vswitchd credits the statistics to
+ * its OpenFlow rules and MAC entries and answers which flows to modify
+ * or delete.  A full pass follows a new vswitchd (boot id) or a new
+ * tables version, and whenever vswitchd asks for one.
+ *
+ * A round whose calls fail (vswitchd restarting) puts its deltas back, so
+ * statistics are reported once, late rather than never.  An idle datapath
+ * without flows has no timer at all.
+ */
+#include "upcalld.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appctl.h"
+#include "coverage.h"
+#include "dpmsg.h"
+#include "log.h"
+#include "util.h"
+
+LOG_MODULE(reval);
+
+COVERAGE_DEFINE(reval_round);
+COVERAGE_DEFINE(reval_full_pass);
+COVERAGE_DEFINE(reval_modify);
+COVERAGE_DEFINE(reval_delete);
+
+#define REVAL_BATCH 256
+#define REVAL_TIMEOUT_MS 10000
+
+static struct log_rl rl = LOG_RL_INIT(1, 5);
+
+/* One revalidate call in flight. */
+struct reval_call {
+	struct upcalld *u;
+	char *dp_name;
+	struct nlbuf flows, gone; /* what was sent, to put back on failure */
+	bool full;
+};
+
+/* Waiters of revalidator/wait: answered when the round after them ends. */
+struct reval_waiter {
+	struct list_node node;
+	struct appctl_conn *conn;
+	uint64_t after; /* u->rounds_started when it asked */
+};
+
+static struct list_node waiters = LIST_INIT(waiters);
+static uint64_t rounds_started, rounds_done;
+
+/* ---- tracked flows ---- */
+
+static uint32_t
+ufid_hash(const struct mvs_ufid *u)
+{
+	return u->w[0];
+}
+
+static struct upc_flow *
+flow_find(const struct upc_dp *ud, const struct mvs_ufid *ufid)
+{
+	struct hnode *n;
+
+	for (n = hmap_first_with_hash(&ud->flows, ufid_hash(ufid)); n;
+	     n = hmap_next_with_hash(n)) {
+		struct upc_flow *f = HMAP_CONTAINER(n, struct upc_flow, node);
+
+		if (!memcmp(&f->ufid, ufid, sizeof *ufid))
+			return f;
+	}
+	return NULL;
+}
+
+static struct upc_flow *
+flow_add(struct upc_dp *ud, const struct mvs_ufid *ufid)
+{
+	struct upc_flow *f = xzalloc(sizeof *f);
+
+	f->ufid = *ufid;
+	f->seen = ud->round;
+	hmap_insert(&ud->flows, &f->node, ufid_hash(ufid));
+	return f;
+}
+
+void
+upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid)
+{
+	if (!flow_find(ud, ufid))
+		flow_add(ud, ufid);
+	upc_reval_schedule(ud->u, false);
+}
+
+void
+upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
+	       const struct mvs_flow_stats *st, struct mvs_flow_stats *delta)
+{
+	struct upc_flow *f = flow_find(ud, ufid);
+
+	*delta = *st;
+	if (!f)
+		return;
+	/* A flow whose counters were cleared (dpctl mod-flow) restarts. */
+	if (st->n_packets < f->rep_packets || st->n_bytes < f->rep_bytes)
+		f->rep_packets = f->rep_bytes = 0;
+	delta->n_packets -= f->rep_packets;
+	delta->n_bytes -= f->rep_bytes;
+	f->rep_packets = st->n_packets;
+	f->rep_bytes = st->n_bytes;
+}
+
+void
+upc_flow_forget(struct upc_dp *ud, const struct mvs_ufid *ufid)
+{
+	struct upc_flow *f = flow_find(ud, ufid);
+
+	if (f) {
+		hmap_remove(&ud->flows, &f->node);
+		free(f);
+	}
+}
+
+void
+upc_flow_gone(struct upc_dp *ud, const struct mvs_ufid *ufid,
+	      const struct mvs_flow_stats *st)
+{
+	struct dpmsg_flow rec = { .present = DPMSG_F_UFID, .ufid = *ufid };
+
+	if (st) {
+		upc_flow_delta(ud, ufid, st, &rec.stats);
+		rec.present |= DPMSG_F_STATS;
+	}
+	upc_flow_forget(ud, ufid);
+	dpmsg_put_flow(&ud->gone, &rec);
+	ud->n_gone++;
+}
+
+/* ---- rounds ---- */
+
+struct round {
+	struct upc_dp *ud;
+	bool full;
+	struct nlbuf *batches;
+	size_t *counts;
+	size_t n_batches;
+};
+
+static struct nlbuf *
+round_batch(struct round *r)
+{
+	if (!r->n_batches || r->counts[r->n_batches - 1] == REVAL_BATCH) {
+		r->batches = xrealloc(r->batches,
+				      (r->n_batches + 1) * sizeof *r->batches);
+		r->counts = xrealloc(r->counts,
+				     (r->n_batches + 1) * sizeof *r->counts);
+		r->batches[r->n_batches] = NLBUF_EMPTY;
+		r->counts[r->n_batches++] = 0;
+	}
+	r->counts[r->n_batches - 1]++;
+	return &r->batches[r->n_batches - 1];
+}
+
+static void
+round_flow(void *aux, const struct dp_flow *df)
+{
+	struct round *r = aux;
+	struct upc_dp *ud = r->ud;
+	struct upc_flow *f = flow_find(ud, &df->ufid);
+	bool known = f != NULL;
+	struct dpmsg_flow rec = { .present = DPMSG_F_UFID | DPMSG_F_STATS,
+				  .ufid = df->ufid };
+
+	if (!f)
+		f = flow_add(ud, &df->ufid);
+	f->seen = ud->round;
+	upc_flow_delta(ud, &df->ufid, &df->stats, &rec.stats);
+	if (!r->full && known && !rec.stats.n_packets && !rec.stats.n_bytes)
+		return;
+	if (r->full || !known) {
+		rec.present |= DPMSG_F_KEY | DPMSG_F_MASK | DPMSG_F_ACTIONS;
+		rec.key = *df->key;
+		rec.mask = *df->mask;
+		rec.actions = df->actions;
+		rec.actions_len = df->actions_len;
+	}
+	dpmsg_put_flow(round_batch(r), &rec);
+}
+
+static void
+answer_waiters(void)
+{
+	struct reval_waiter *w, *next;
+
+	LIST_FOR_EACH_SAFE (w, next, node, &waiters) {
+		if (rounds_done > w->after) {
+			list_remove(&w->node);
+			appctl_reply(w->conn, "");
+			free(w);
+		}
+	}
+}
+
+static bool
+any_busy(struct upcalld *u)
+{
+	struct upc_dp *ud;
+
+	LIST_FOR_EACH (ud, node, &u->dps)
+		if (ud->n_reval)
+			return true;
+	return false;
+}
+
+static void
+round_done(struct upc_dp *ud)
+{
+	struct upcalld *u = ud->u;
+
+	if (!any_busy(u)) {
+		rounds_done = rounds_started;
+		answer_waiters();
+	}
+	if (ud->full)
+		upc_reval_schedule(u, true);
+}
+
+/* Puts back what a failed call reported: its deltas (so the next round
+ * reports them again) and its gone records. */
+static void
+put_back(struct upc_dp *ud, struct reval_call *c)
+{
+	struct dpmsg_buf b;
+	const struct nlattr *a;
+	size_t left;
+
+	if (!dpmsg_open(&b, c->flows.data, c->flows.len)) {
+		DPMSG_FOR_EACH(a, left, &b)
+		{
+			struct dpmsg_flow rec;
+			struct upc_flow *f;
+
+			if (dpmsg_parse_flow(a, &rec) ||
+			    !(f = flow_find(ud, &rec.ufid)))
+				continue;
+			f->rep_packets -= rec.stats.n_packets <= f->rep_packets
+						  ? rec.stats.n_packets
+						  : f->rep_packets;
+			f->rep_bytes -= rec.stats.n_bytes <= f->rep_bytes
+						? rec.stats.n_bytes
+						: f->rep_bytes;
+		}
+		dpmsg_buf_free(&b);
+	}
+	if (c->gone.len) {
+		nl_put_raw(&ud->gone, c->gone.data, c->gone.len);
+		if (!dpmsg_open(&b, c->gone.data, c->gone.len)) {
+			DPMSG_FOR_EACH(a, left, &b)
+			ud->n_gone++;
+			dpmsg_buf_free(&b);
+		}
+	}
+	if (c->full)
+		ud->full = true;
+}
+
+static void
+apply_modify(struct upc_dp *ud, const struct nlattr *rec_attr)
+{
+	struct dpmsg_flow rec;
+	const unsigned need = DPMSG_F_KEY | DPMSG_F_MASK | DPMSG_F_ACTIONS;
+
+	if (dpmsg_parse_flow(rec_attr, &rec) || (rec.present & need) != need)
+		return;
+	struct dp_flow_put put = {
+		rec.ufid,	 &rec.key,	    &rec.mask, rec.actions,
+		rec.actions_len, MVS_FLOW_F_MODIFY, false
+	};
+	if (!dp_flow_put(ud->dp, &put))
+		coverage_inc(reval_modify);
+}
+
+static void
+apply_delete(struct upc_dp *ud, const struct nlattr *rec_attr)
+{
+	struct dpmsg_flow rec;
+
+	if (dpmsg_parse_flow(rec_attr, &rec))
+		return;
+	if (!dp_flow_del(ud->dp, &rec.ufid, NULL))
+		coverage_inc(reval_delete);
+	upc_flow_forget(ud, &rec.ufid);
+}
+
+static void
+apply_list(struct upc_dp *ud, const struct bus_bin *bin,
+	   void (*fn)(struct upc_dp *, const struct nlattr *))
+{
+	struct dpmsg_buf b;
+	const struct nlattr *a;
+	size_t left;
+
+	if (dpmsg_open(&b, bin->data, bin->len)) {
+		log_warn_rl(&rl, "%s: malformed revalidate answer", ud->name);
+		return;
+	}
+	DPMSG_FOR_EACH(a, left, &b)
+	fn(ud, a);
+	dpmsg_buf_free(&b);
+}
+
+static void
+on_reval_reply(int err, const struct bus_msg_revalidate_reply *reply,
+	       const char *why, void *arg)
+{
+	struct reval_call *c = arg;
+	struct upcalld *u = c->u;
+	struct upc_dp *ud = upc_dp_find(u, c->dp_name);
+
+	if (ud) {
+		ud->n_reval--;
+		if (err) {
+			log_info_rl(&rl, "%s: revalidation deferred: %s",
+				    ud->name, why ? why : strerror(-err));
+			put_back(ud, c);
+		} else {
+			if (bus_msg_revalidate_reply_has_modify(reply))
+				apply_list(ud, &reply->modify, apply_modify);
+			if (bus_msg_revalidate_reply_has_delete(reply))
+				apply_list(ud, &reply->delete, apply_delete);
+			if (bus_msg_revalidate_reply_has_full(reply) &&
+			    reply->full)
+				ud->full = true;
+			upc_vswitchd_seen(u, reply->boot, reply->version);
+		}
+		round_done(ud);
+	}
+	nl_buf_free(&c->flows);
+	nl_buf_free(&c->gone);
+	free(c->dp_name);
+	free(c);
+}
+
+static int
+send_batch(struct upc_dp *ud, struct nlbuf *flows, struct nlbuf *gone,
+	   bool full, uint64_t pass, bool last)
+{
+	struct upcalld *u = ud->u;
+	struct bus_msg_revalidate m = { .boot = u->boot, .dp = ud->name };
+	struct reval_call *c = xzalloc(sizeof *c);
+	int r;
+
+	if (flows->len)
+		bus_msg_revalidate_set_flows(&m, flows->data, flows->len);
+	if (gone->len)
+		bus_msg_revalidate_set_gone(&m, gone->data, gone->len);
+	bus_msg_revalidate_set_version(&m, u->vsw_version);
+	if (full) {
+		bus_msg_revalidate_set_pass(&m, pass);
+		bus_msg_revalidate_set_last(&m, last);
+	}
+	c->u = u;
+	c->dp_name = xstrdup(ud->name);
+	c->flows = *flows;
+	c->gone = *gone;
+	c->full = full;
+	*flows = NLBUF_EMPTY;
+	*gone = NLBUF_EMPTY;
+	r = bus_call_revalidate(u->bus, &roles[ROLE_VSWITCHD], &m,
+				REVAL_TIMEOUT_MS, on_reval_reply, c);
+	if (r) {
+		put_back(ud, c);
+		nl_buf_free(&c->flows);
+		nl_buf_free(&c->gone);
+		free(c->dp_name);
+		free(c);
+		return r;
+	}
+	ud->n_reval++;
+	return 0;
+}
+
+static void
+start_round(struct upc_dp *ud)
+{
+	struct round r = { .ud = ud, .full = ud->full };
+	struct nlbuf gone, none = NLBUF_EMPTY;
+	struct hnode *n, *next;
+	uint64_t t0 = time_mono_ms();
+	struct mvs_dp_stats st;
+
+	if (ud->n_reval)
+		return;
+	ud->full = false;
+	ud->round++;
+	coverage_inc(reval_round);
+	if (r.full)
+		coverage_inc(reval_full_pass);
+	dp_flow_dump(ud->dp, round_flow, &r);
+	/* Tracked flows a full pass did not show left some other way
+	 * (deleted by hand with dpctl): the other rounds spare this walk,
+	 * a second one over every flow. */
+	if (r.full) {
+		HMAP_FOR_EACH_SAFE (n, next, &ud->flows) {
+			struct upc_flow *f =
+				HMAP_CONTAINER(n, struct upc_flow, node);
+
+			if (f->seen != ud->round)
+				upc_flow_gone(ud, &f->ufid, NULL);
+		}
+	}
+	gone = ud->gone;
+	ud->gone = NLBUF_EMPTY;
+	ud->n_gone = 0;
+	ud->last_dump_ms = time_mono_ms() - t0;
+	dp_get_stats(ud->dp, &st);
+	ud->flows_sum += st.n_flows;
+	ud->flows_samples++;
+	if (st.n_flows > ud->flows_max)
+		ud->flows_max = st.n_flows;
+
+	/* A full pass sends at least one (possibly empty) batch, so vswitchd
+	 * learns the pass ended. */
+	if (!r.n_batches && (r.full || gone.len)) {
+		r.batches = xzalloc(sizeof *r.batches);
+		r.counts = xzalloc(sizeof *r.counts);
+		r.n_batches = 1;
+	}
+	for (size_t i = 0; i < r.n_batches; i++) {
+		struct nlbuf *g = i ? &none : &gone;
+
+		/* On failure send_batch() put the deltas back. */
+		if (send_batch(ud, &r.batches[i], g, r.full, ud->round,
+			       i + 1 == r.n_batches))
+			log_warn_rl(&rl, "%s: cannot send revalidate",
+				    ud->name);
+		nl_buf_free(&r.batches[i]);
+	}
+	nl_buf_free(&gone);
+	free(r.batches);
+	free(r.counts);
+}
+
+static bool
+has_work(const struct upc_dp *ud)
+{
+	struct mvs_dp_stats st;
+
+	dp_get_stats(ud->dp, &st);
+	return st.n_flows || ud->n_gone || ud->full || ud->flows.n;
+}
+
+static void
+on_timer(struct ev_timer *t, void *arg)
+{
+	struct upcalld *u = arg;
+	struct upc_dp *ud;
+	bool work = false;
+
+	rounds_started++;
+	LIST_FOR_EACH (ud, node, &u->dps) {
+		if (has_work(ud)) {
+			start_round(ud);
+			work = true;
+		}
+	}
+	if (!any_busy(u)) {
+		rounds_done = rounds_started;
+		answer_waiters();
+	}
+	if (!work && list_empty(&waiters)) {
+		ev_timer_del(t);
+		u->reval_timer = NULL;
+	} else {
+		ev_timer_rearm(t, UPC_REVAL_PERIOD_MS);
+	}
+}
+
+void
+upc_reval_schedule(struct upcalld *u, bool now)
+{
+	if (!u->reval_timer)
+		u->reval_timer =
+			ev_timer_add(u->loop, now ? 0 : UPC_REVAL_PERIOD_MS,
+				     false, on_timer, u);
+	else if (now)
+		ev_timer_rearm(u->reval_timer, 0);
+}
+
+void
+upc_reval_purge(struct upcalld *u)
+{
+	struct upc_dp *ud;
+
+	LIST_FOR_EACH (ud, node, &u->dps) {
+		struct hnode *n, *next;
+
+		/* vswitchd forgets them at the next round. */
+		HMAP_FOR_EACH_SAFE (n, next, &ud->flows) {
+			struct upc_flow *f =
+				HMAP_CONTAINER(n, struct upc_flow, node);
+			upc_flow_gone(ud, &f->ufid, NULL);
+		}
+		dp_flow_flush(ud->dp);
+	}
+	upc_reval_schedule(u, true);
+}
+
+static void
+cmd_purge(struct appctl_conn *c, int argc, const char *argv[], void *aux)
+{
+	upc_reval_purge(aux);
+	appctl_reply(c, "");
+}
+
+static void
+cmd_wait(struct appctl_conn *c, int argc, const char *argv[], void *aux)
+{
+	struct reval_waiter *w = xzalloc(sizeof *w);
+
+	w->conn = c;
+	w->after = rounds_started;
+	list_push_back(&waiters, &w->node);
+	upc_reval_schedule(aux, true);
+}
+
+void
+upc_reval_init(struct upcalld *u)
+{
+	appctl_register("revalidator/purge", "", 0, 0, cmd_purge, u);
+	appctl_register("revalidator/wait", "", 0, 0, cmd_wait, u);
+}

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_status: what vswitchd writes back to the database, as Open
+ * vSwitch does: per Interface ofport (-1 and error for one it could not
+ * add, with Open vSwitch's texts), ifindex, mac_in_use, mtu, link_state,
+ * admin_state, link_speed and statistics; per Bridge datapath_id and
+ * datapath_version; Open_vSwitch's datapath_types, iface_types,
+ * ovs_version, dpdk_initialized, and cur_cfg = next_cfg once the
+ * configuration is live (no datapath call pending, every interface added
+ * or failed), which is what ovs-vsctl without --no-wait waits for.
+ *
+ * Everything goes in one transaction, and only the columns whose value
+ * differs from what the replica shows: an idle switch writes nothing.
+ * One transaction is in flight at a time; changes meanwhile are written
+ * after it.
+ */
+#include "vswitchd.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "ovsdb_db.h"
+#include "ovsdb_error.h"
+#include "replica.h"
+
+LOG_MODULE(status);
+
+static struct log_rl rl = LOG_RL_INIT(2, 10);
+
+/* Adds @col = @value (stolen) to @upd unless @row holds that already. */
+static void
+put_col(json_t *upd, const struct ovsdb_row *row, const char *col,
+	json_t *value)
+{
+	const struct ovsdb_column *c =
+		ovsdb_table_find_column(row->table->schema, col);
+	struct ovsdb_error *err = NULL;
+	struct ovsdb_datum want;
+
+	if (!c || ovsdb_datum_from_json(&want, &c->type, value, NULL, &err)) {
+		if (err)
+			log_warn_rl(&rl, "%s: %s", col, err->tag);
+		ovsdb_error_free(err);
+		json_decref(value);
+		return;
+	}
+	if (ovsdb_datum_equals(&want, &row->fields[c->index], &c->type))
+		json_decref(value);
+	else
+		json_object_set_new(upd, col, value);
+	ovsdb_datum_destroy(&want, &c->type);
+}
+
+static json_t *
+empty_set(void)
+{
+	return json_pack("[s,[]]", "set");
+}
+
+static json_t *
+str_set(char **v, size_t n, const char *extra)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	if (extra)
+		json_array_append_new(a, json_string(extra));
+	return json_pack("[s,o]", "set", a);
+}
+
+static json_t *
+stats_map(const struct mvs_port_stats *s)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} st[] = {
+		{ "collisions", 0 },
+		{ "rx_bytes", s->rx_bytes },
+		{ "rx_crc_err", 0 },
+		{ "rx_dropped", s->rx_dropped },
+		{ "rx_errors", s->rx_errors },
+		{ "rx_frame_err", 0 },
+		{ "rx_missed_errors", 0 },
+		{ "rx_over_err", 0 },
+		{ "rx_packets", s->rx_packets },
+		{ "tx_bytes", s->tx_bytes },
+		{ "tx_dropped", s->tx_dropped },
+		{ "tx_errors", s->tx_errors },
+		{ "tx_packets", s->tx_packets },
+	};
+	json_t *pairs = json_array();
+
+	for (size_t i = 0; i < ARRAY_SIZE(st); i++)
+		json_array_append_new(pairs, json_pack("[s,I]", st[i].name,
+						       (json_int_t)st[i].v));
+	return json_pack("[s,o]", "map", pairs);
+}
+
+static void
+iface_status(struct vswd *d, const struct vswd_iface *vif, json_t *ops)
+{
+	const struct ovsdb_row *row = vswd_iface_row(d, vif);
+	const struct dp_port_info *i = &vif->info;
+	json_t *upd;
+	char mac[18];
+
+	if (!row)
+		return;
+	upd = json_object();
+	switch (vif->state) {
+	case VIF_UP:
+		snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x",
+			 i->mac[0], i->mac[1], i->mac[2], i->mac[3], i->mac[4],
+			 i->mac[5]);
+		put_col(upd, row, "ofport", json_integer(vif->ofport));
+		if (i->ifindex)
+			put_col(upd, row, "ifindex", json_integer(i->ifindex));
+		put_col(upd, row, "mac_in_use", json_string(mac));
+		if (i->mtu)
+			put_col(upd, row, "mtu", json_integer(i->mtu));
+		put_col(upd, row, "link_state",
+			json_string(i->carrier ? "up" : "down"));
+		put_col(upd, row, "admin_state",
+			json_string(i->admin_up ? "up" : "down"));
+		if (i->speed_mbps)
+			put_col(upd, row, "link_speed",
+				json_integer((json_int_t)i->speed_mbps *
+					     1000000));
+		put_col(upd, row, "statistics", stats_map(&i->stats));
+		put_col(upd, row, "error", empty_set());
+		break;
+	case VIF_PATCH:
+		put_col(upd, row, "ofport", json_integer(vif->ofport));
+		put_col(upd, row, "link_state", json_string("up"));
+		put_col(upd, row, "admin_state", json_string("up"));
+		put_col(upd, row, "error", empty_set());
+		break;
+	case VIF_ERROR:
+		put_col(upd, row, "ofport", json_integer(-1));
+		put_col(upd, row, "error", json_string(vif->error));
+		break;
+	default:
+		break;
+	}
+	if (json_object_size(upd))
+		json_array_append_new(
+			ops, replica_op_update("Interface", ovsdb_row_uuid(row),
+					       upd));
+	else
+		json_decref(upd);
+}
+
+static void
+bridge_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
+{
+	const char *name = vswd_str(row, "name");
+	json_t *upd = json_object();
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->ifaces) {
+		const struct vswd_iface *vif =
+			HMAP_CONTAINER(n, struct vswd_iface, node);
+		const uint8_t *m = vif->info.mac;
+		char id[17];
+
+		if (vif->state != VIF_UP || strcmp(vif->name, name))
+			continue;
+		snprintf(id, sizeof id, "0000%02x%02x%02x%02x%02x%02x", m[0],
+			 m[1], m[2], m[3], m[4], m[5]);
+		put_col(upd, row, "datapath_id", json_string(id));
+		put_col(upd, row, "datapath_version",
+			json_string("<built-in>"));
+	}
+	if (json_object_size(upd))
+		json_array_append_new(
+			ops,
+			replica_op_update("Bridge", ovsdb_row_uuid(row), upd));
+	else
+		json_decref(upd);
+}
+
+/* True when the configuration seen last is live. */
+static bool
+settled(struct vswd *d)
+{
+	struct vswd_dp *dp;
+	struct hnode *n;
+
+	if (d->pending)
+		return false;
+	LIST_FOR_EACH (dp, node, &d->dps)
+		if (dp->used && dp->state != VDP_OPEN &&
+		    dp->state != VDP_FAILED)
+			return false;
+	HMAP_FOR_EACH (n, &d->ifaces) {
+		const struct vswd_iface *vif =
+			HMAP_CONTAINER(n, struct vswd_iface, node);
+		if (vif->state == VIF_NEW || vif->state == VIF_ADDING)
+			return false;
+	}
+	return true;
+}
+
+static void
+ovs_status(struct vswd *d, json_t *ops)
+{
+	const struct ovsdb_row *row = vswd_ovs_row(d);
+	json_t *upd;
+
+	if (!row)
+		return;
+	upd = json_object();
+	if (d->n_dp_types)
+		put_col(upd, row, "datapath_types",
+			str_set(d->dp_types, d->n_dp_types, NULL));
+	if (d->n_iface_types)
+		put_col(upd, row, "iface_types",
+			str_set(d->iface_types, d->n_iface_types, "patch"));
+	put_col(upd, row, "ovs_version", json_string(MICROVS_OVS_VERSION));
+	put_col(upd, row, "dpdk_initialized", json_false());
+	if (settled(d)) {
+		if (!d->ready) {
+			d->ready = true;
+			log_info("configuration applied: switching");
+			vswd_tables_check(d);
+		}
+		put_col(upd, row, "cur_cfg", json_integer(d->next_cfg));
+	}
+	if (json_object_size(upd))
+		json_array_append_new(
+			ops, replica_op_update("Open_vSwitch",
+					       ovsdb_row_uuid(row), upd));
+	else
+		json_decref(upd);
+}
+
+static void
+on_txn(void *aux, int err, const json_t *result, const json_t *error)
+{
+	struct vswd *d = aux;
+	size_t i;
+	json_t *r;
+
+	d->txn_inflight = false;
+	if (err || error)
+		log_warn_rl(&rl, "status not written: %s",
+			    err ? strerror(-err) : "transaction error");
+	json_array_foreach(json_mut(result), i, r)
+	{
+		json_t *e = json_object_get(r, "error");
+
+		if (e)
+			log_warn_rl(&rl, "status not written: %s: %s",
+				    json_string_value(e),
+				    json_string_value(
+					    json_object_get(r, "details")));
+	}
+	if (d->txn_again) {
+		d->txn_again = false;
+		vswd_status_write(d);
+	}
+}
+
+void
+vswd_status_write(struct vswd *d)
+{
+	struct ovsdb_table *bt;
+	struct hnode *n;
+	json_t *ops;
+	int r;
+
+	if (!d->rep || !replica_is_synced(d->rep))
+		return;
+	if (d->txn_inflight) {
+		d->txn_again = true;
+		return;
+	}
+	ops = json_array();
+	HMAP_FOR_EACH (n, &d->ifaces)
+		iface_status(d, HMAP_CONTAINER(n, struct vswd_iface, node),
+			     ops);
+	bt = replica_table(d->rep, "Bridge");
+	if (bt)
+		HMAP_FOR_EACH (n, &bt->rows)
+			bridge_status(d,
+				      HMAP_CONTAINER(n, struct ovsdb_row, node),
+				      ops);
+	ovs_status(d, ops);
+	if (!json_array_size(ops)) {
+		json_decref(ops);
+		return;
+	}
+	r = replica_transact(d->rep, ops, on_txn, d);
+	if (r) {
+		/* Not live now: the resync's changed() writes again. */
+		log_info_rl(&rl, "status not written now: %s", strerror(-r));
+		return;
+	}
+	d->txn_inflight = true;
+}

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: Apache-2.0
+# Helpers for the scenarios that switch traffic: a microvs instance in a
+# namespace of its own ($P-sw: the hypervisor, so its br0 and ovs-netdev
+# devices are private to the test), hosts and VMs as network namespaces
+# wired to it by veth pairs (or tap devices held by tests/tapvm, which
+# plays qemu), and ovs-vsctl without --no-wait.  Every namespace name
+# starts with $P, unique per test run, so runs never collide.  A test
+# sets P (a few characters and $$) before sourcing this.
+. "$(dirname "${BASH_SOURCE[0]}")/../system/lib.sh"
+need_root
+command -v ip >/dev/null || { echo "skip: no iproute2"; exit 77; }
+: "${P:?set P before sourcing swlib.sh}"
+VSCTL=$B/ctl/ovs-vsctl
+TAPVM=$B/tests/tapvm
+SW_NETNS=()
+SW_PIDS=()
+
+sw_cleanup() {
+	for p in "${SW_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "${CTLARGS:-}" ] && stop_instance
+	for n in "${SW_NETNS[@]}"; do ip netns del "$n" 2>/dev/null; done
+}
+
+# sw: runs a command in the switch's namespace.
+sw() { ip netns exec "$P-sw" "$@"; }
+
+# sw_start: a fresh instance (R, T, CTLARGS) in namespace $P-sw, cleaned
+# up with everything else on exit.
+sw_start() {
+	trap sw_cleanup EXIT
+	ip netns add "$P-sw" || { echo "skip: no network namespaces"; exit 77; }
+	SW_NETNS+=("$P-sw")
+	ip netns exec "$P-sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$P-sw" link set lo up
+	T=$(mktemp -d /tmp/microvs-test.XXXXXX)
+	chmod 755 "$T"
+	R=$T/run
+	CTLARGS="--rundir=$R --dbdir=$T/db --logdir=$T/log"
+	sw $CTL $CTLARGS start >/dev/null || { echo "FAIL: start"; exit 1; }
+}
+
+# vsctl ARGS...: our ovs-vsctl on the instance, waiting for cur_cfg.
+vsctl() { MICROVS_RUNDIR=$R "$VSCTL" --timeout=20 "$@"; }
+# dpctl/fdb... through ovs-appctl without -t (it finds the process).
+oappctl() { "$APPCTL" --rundir "$R" "$@"; }
+
+# ns NAME: runs the rest in host NAME's namespace.
+ns() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+
+# host NAME IP [MTU]: namespace $P-NAME with eth0 (IP/24), wired to
+# NAME in the switch's namespace (up, not yet on a bridge).
+host() {
+	local name=$1 ip=$2 mtu=${3:-}
+	ip netns add "$P-$name" || return 1
+	SW_NETNS+=("$P-$name")
+	# No IPv6: its neighbour discovery would add traffic the tests count.
+	ip netns exec "$P-$name" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$P-sw" link add "$name" type veth peer name eth0 \
+		netns "$P-$name" || return 1
+	if [ -n "$mtu" ]; then
+		ip -n "$P-sw" link set "$name" mtu "$mtu"
+		ip -n "$P-$name" link set eth0 mtu "$mtu"
+	fi
+	ip -n "$P-sw" link set "$name" up
+	ip -n "$P-$name" link set lo up
+	ip -n "$P-$name" link set eth0 up
+	[ -n "$ip" ] && ip -n "$P-$name" addr add "$ip/24" dev eth0
+	return 0
+}
+
+# vm NAME IP TAP: a "VM": namespace $P-NAME whose eth0 reaches tap device
+# TAP (in the switch's namespace) through tapvm (the qemu of the test),
+# which holds the tap.
+vm() {
+	local name=$1 ip=$2 tap=$3
+	host "$name" "$ip" || return 1
+	# Not through sw(): a function run in the background is a subshell,
+	# and killing it would leave tapvm running.
+	ip netns exec "$P-sw" "$TAPVM" "$tap" "$name" \
+		>"$T/tapvm-$name.log" 2>&1 &
+	SW_PIDS+=($!)
+	for _ in $(seq 50); do
+		grep -q ready "$T/tapvm-$name.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	cat "$T/tapvm-$name.log"
+	return 1
+}
+
+# mac NAME: host NAME's eth0 address.
+mac() { ip -n "$P-$1" -o link show eth0 | sed 's/.*link\/ether \([^ ]*\).*/\1/'; }
+
+# pings FROM IP [COUNT]: COUNT pings (default 3) all answered.
+pings() {
+	ns "$1" ping -c "${3:-3}" -i 0.2 -W 2 -q "$2" >"$T/ping.out" 2>&1 &&
+		grep -q " 0% packet loss" "$T/ping.out"
+}
+
+# no_ping FROM IP: none of 3 pings answered.
+no_ping() { ! ns "$1" ping -c 3 -i 0.2 -W 1 -q "$2" >/dev/null 2>&1; }
+
+# netdev_br BR: add-br BR with the userspace datapath.
+netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type=netdev; }
+
+# dump_flows: dpctl/dump-flows of the instance.
+dump_flows() { oappctl dpctl/dump-flows "$@"; }
+
+# ifscripts_install: the seed's /etc/ovs-ifup and /etc/ovs-ifdown (under
+# $T/etc), with our ovs-vsctl first on their PATH:
+#   /sbin/ifconfig $1 0.0.0.0 up|down
+#   ovs-vsctl add-port|del-port ${switch} $1
+ifscripts_install() {
+	local s op
+	mkdir -p "$T/bin" "$T/etc"
+	ln -sf "$VSCTL" "$T/bin/ovs-vsctl"
+	for s in up down; do
+		if [ $s = up ]; then op=add-port; else op=del-port; fi
+		cat >"$T/etc/ovs-if$s" <<SCRIPT
+#!/bin/sh
+switch='br0'
+/sbin/ifconfig \$1 0.0.0.0 $s
+ovs-vsctl $op \${switch} \$1
+SCRIPT
+		chmod +x "$T/etc/ovs-if$s"
+	done
+}
+
+# ifscript up|down TAP: runs the script as kvm would (on the hypervisor).
+ifscript() {
+	sw env PATH="$T/bin:$PATH" MICROVS_RUNDIR="$R" "$T/etc/ovs-if$1" "$2"
+}
