@@ -15,7 +15,11 @@
  * With no DBFILE it serves DBDIR/conf.db (Open_vSwitch) and DBDIR/vtep.db
  * (hardware_vtep), creating them from the schemas if missing.  With no
  * --remote it listens on punix:RUNDIR/db.sock, where Open vSwitch's own
- * clients look when OVS_RUNDIR=RUNDIR.
+ * clients look when OVS_RUNDIR=RUNDIR.  With neither (microvs-ctl's start)
+ * it also takes what Open vSwitch's ovs-ctl gives ovsdb-server: the
+ * remotes of db:Open_vSwitch,Open_vSwitch,manager_options and, for the PKI
+ * options not given, the SSL row's private_key, certificate and ca_cert
+ * (bootstrapped), so that set-ssl and set-manager pssl:... work alike.
  *
  * May: read and write its database files; no capabilities.
  * Talks to: everyone — our processes and tools over the bus, OVSDB clients
@@ -235,9 +239,26 @@ hand_over(const struct role *r, const char *const *files, size_t n)
 		}
 }
 
+/* What ovs-ctl start gives ovsdb-server besides punix:: the Manager rows
+ * as remotes and, where no PKI option was given, the SSL row's keys. */
+static void
+ovs_ctl_defaults(struct args *a)
+{
+	add_remote(a, "db:Open_vSwitch,Open_vSwitch,manager_options");
+	if (!a->ssl.private_key)
+		a->ssl.private_key = "db:Open_vSwitch,SSL,private_key";
+	if (!a->ssl.certificate)
+		a->ssl.certificate = "db:Open_vSwitch,SSL,certificate";
+	if (!a->ssl.ca_cert) {
+		a->ssl.ca_cert = "db:Open_vSwitch,SSL,ca_cert";
+		a->ssl.bootstrap = true;
+	}
+}
+
 /* The DBFILE arguments, or DBDIR/conf.db and DBDIR/vtep.db (created if
  * missing), each locked first and then handed to the role; the --remote
- * options, or punix:RUNDIR/db.sock. */
+ * options, or punix:RUNDIR/db.sock (and ovs_ctl_defaults() with the default
+ * files). */
 static void
 resolve_args(struct args *a, const struct service *s)
 {
@@ -261,6 +282,8 @@ resolve_args(struct args *a, const struct service *s)
 	if (!a->n_remotes) {
 		a->owned[2] = xasprintf("punix:%s/db.sock", s->opts.rundir);
 		add_remote(a, a->owned[2]);
+		if (a->owned[0])
+			ovs_ctl_defaults(a);
 	}
 }
 

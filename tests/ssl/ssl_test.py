@@ -23,6 +23,8 @@ Sections (--section NAME runs one):
   dbconfig   dbserver's PKI options as db:Open_vSwitch,SSL,... and its
              listener from Manager rows, set with set-ssl/set-manager;
              changing the certificates applies to the next connection
+  defaults   dbserver as microvs-ctl starts it (no files, no remotes)
+             takes ovs-ctl's: set-ssl and set-manager pssl: are enough
   protocols  --ssl-protocols and --ssl-ciphers on dbserver, side by side
              with ovsdb-server given the same options
   active     an ssl:IP:PORT remote: dbserver connects to a listening
@@ -544,6 +546,45 @@ def section_dbconfig(ours, real):
     stop(srv)
 
 
+def section_defaults(ours):
+    """dbserver as microvs-ctl starts it (no DBFILE, no --remote) takes
+    ovs-ctl's remotes and PKI options: set-ssl and set-manager pssl: over
+    its db.sock are enough for an SSL client."""
+    d = new_dir("defaults")
+    run_dir, db_dir = os.path.join(d, "run"), os.path.join(d, "db")
+    log = open(os.path.join(d, "log"), "w")
+    srv = subprocess.Popen([DBSERVER, "--rundir=" + run_dir,
+                            "--dbdir=" + db_dir],
+                           stdout=log, stderr=subprocess.STDOUT)
+    procs.append(srv)
+    srv.logfile = os.path.join(d, "log")
+    sock = os.path.join(run_dir, "db.sock")
+    for _ in range(300):
+        if os.path.exists(sock) or srv.poll() is not None:
+            break
+        time.sleep(0.02)
+    port = free_port()
+    r = run([REAL["vsctl"], "--db=unix:" + sock, "--timeout=10",
+             "--no-wait", "init", "--", "set-ssl", ours.key("server"),
+             ours.cert("server"), ours.ca("controller"), "--",
+             "set-manager", "pssl:%d:127.0.0.1" % port])
+    check("defaults: Debian's ovs-vsctl set-ssl and set-manager pssl: "
+          "over RUNDIR/db.sock", r.returncode == 0, r.stderr)
+    try:
+        wait_port(port, srv, "dbserver's default Manager listener")
+        listening = True
+    except SystemExit as e:
+        listening = False
+        print(e)
+    r = vsctl(REAL["vsctl"], port, ours.client_args(), "get-ssl") \
+        if listening else None
+    check("defaults: Debian's ovs-vsctl over ssl: to the Manager, keys "
+          "from the SSL table", listening and r.returncode == 0 and
+          "Private key: %s\n" % ours.key("server") in r.stdout,
+          r and r.stdout + r.stderr or log_of(srv))
+    stop(srv)
+
+
 def tls_probe(port, pki, version=None, ciphers=None):
     """(protocol, cipher) a Python TLS client gets, or the error."""
     ctx = tls_client_ctx(pki)
@@ -663,8 +704,8 @@ def main():
     try:
         ours, real = section_pki()
         want = set(args.section or ["pki", "interop", "pipeline", "refuse",
-                                    "bootstrap", "dbconfig", "protocols",
-                                    "active"])
+                                    "bootstrap", "dbconfig", "defaults",
+                                    "protocols", "active"])
         if "interop" in want:
             section_interop((ours, real))
         if "pipeline" in want:
@@ -675,6 +716,8 @@ def main():
             section_bootstrap(ours, real)
         if "dbconfig" in want:
             section_dbconfig(ours, real)
+        if "defaults" in want:
+            section_defaults(ours)
         if "protocols" in want:
             section_protocols(ours)
         if "active" in want:
