@@ -84,6 +84,25 @@ fdstore_take(const char *name, int *fds, size_t max)
 	return n;
 }
 
+char **
+fdstore_names(void)
+{
+	char **v = xcalloc(n_adopted + 1, sizeof *v);
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_adopted; i++) {
+		bool dup = false;
+
+		if (adopted[i].fd < 0)
+			continue;
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = !strcmp(v[k], adopted[i].name);
+		if (!dup)
+			v[n++] = xstrdup(adopted[i].name);
+	}
+	return v;
+}
+
 void
 fdstore_close_untaken(void)
 {

@@ -411,7 +411,8 @@ extern const struct uport_factory netdev_port_factory;
 struct dev_port {
 	struct uport up;
 	int ifindex;
-	bool created;		     /* an internal tap device we made */
+	bool created; /* an internal tap device we made */
+	char keep_io; /* how it is kept (upcalld_keep.c); 0: not kept */
 	struct dp_packet_pool *pool; /* receive buffers (64 KB: GSO) */
 	/* AF_PACKET receive ring (TPACKET_V2), NULL when not in use. */
 	uint8_t *ring;
@@ -433,6 +434,9 @@ struct virtio_net_hdr;
 void io_vnet_to_offload(const struct virtio_net_hdr *v, struct mvs_offload *o);
 void io_offload_to_vnet(const struct mvs_offload *o, struct virtio_net_hdr *v);
 
+/* Drops port @d's descriptor from the store (the port is deleted). */
+void vport_unkeep(struct dev_port *d);
+
 /* Device facts by name: ifindex, MAC, MTU, flags; 0 or -ENODEV. */
 int vport_dev_query(const char *name, struct dp_port_info *info);
 
@@ -444,10 +448,63 @@ int vport_dev_query(const char *name, struct dp_port_info *info);
 int io_afpacket_open(struct dev_port *d);
 extern const struct uport_ops io_afpacket_ops;
 
+/* Takes over @fd, an AF_PACKET socket a previous upcalld opened with
+ * io_afpacket_open (kept across its restart) and set up as then: bound,
+ * promiscuous; with @ring, its receive ring is mapped again and reading
+ * resumes at the oldest frame the kernel has filled.  0 or -errno (the
+ * fd is the caller's then). */
+int io_afpacket_adopt(struct dev_port *d, int fd, bool ring);
+
 /* Attaches to tap device @name (creating it for INTERNAL ports when
  * @create) with IFF_VNET_HDR and checksum/TSO offloads; returns the fd
  * or -errno (-EBUSY: another process holds the tap). */
 int io_tap_open(const char *name, bool create);
 extern const struct uport_ops io_tap_ops;
+
+/* ---- what survives a restart (upcalld_keep.c) ---- */
+
+/* A port's descriptor in the service manager's store. */
+struct keep_port {
+	char dp[16];   /* its datapath's name */
+	char name[16]; /* its device */
+	uint32_t port_no;
+	enum mvs_vport_type type;
+	char io; /* 'r', 'a': AF_PACKET with or without ring; 't', 'T': tap
+		    attached or created */
+	int fd;
+};
+
+/* Sorts out the descriptors the service manager gave back (after
+ * fdstore_adopt): those of this version are kept for the datapaths to
+ * take, the others closed, dropped from the store and logged.  Call once
+ * at start, before anything opens a datapath. */
+void keep_init(void);
+/* False with MICROVS_DP_KEEP=0: nothing is stored. */
+bool keep_enabled(void);
+/* The names of the datapaths something was kept of (owned here, valid
+ * until keep_done). */
+size_t keep_datapaths(char *const **dps);
+/* The kept, not yet taken ports of datapath @dp (their fds stay here
+ * until taken), at most @max; with @v NULL, how many there are. */
+size_t keep_ports(const char *dp, struct keep_port *v, size_t max);
+/* Takes the kept port of @dp with device @name and vport @type (and
+ * number @port_no unless MVS_PORT_NONE) into *@kp: returns its fd, now
+ * the caller's, or -ENOENT. */
+int keep_port_take(const char *dp, const char *name, enum mvs_vport_type type,
+		   uint32_t port_no, struct keep_port *kp);
+/* Stores @kp's fd (duplicated by the store) under its name: 0, or -errno
+ * (logged).  0 without a service manager or when turned off. */
+int keep_port_put(const struct keep_port *kp);
+/* Drops @kp from the store (the port is deleted). */
+void keep_port_remove(const struct keep_port *kp);
+/* The kept state memfd of datapath @dp (the caller's), or -ENOENT. */
+int keep_state_take(const char *dp);
+/* Stores @fd as datapath @dp's state; 0 or -errno as keep_port_put. */
+int keep_state_put(const char *dp, int fd);
+/* Drops @dp's state from the store. */
+void keep_remove_state(const char *dp);
+/* After the datapaths are restored: kept ports nobody took are released
+ * (closed and dropped from the store), everything else closed. */
+void keep_done(void);
 
 #endif

@@ -416,6 +416,7 @@ udp_port_add(struct dp *dp_, const struct dp_port_spec *spec, uint32_t *port_no)
 {
 	struct udp_dp *dp = udp_dp_cast(dp_);
 	uint32_t no = spec->port_no;
+	struct dp_port_spec numbered = *spec;
 	struct uport *port;
 	int r;
 
@@ -430,7 +431,9 @@ udp_port_add(struct dp *dp_, const struct dp_port_spec *spec, uint32_t *port_no)
 	} else if (port_get(dp, no) || no == MVS_PORT_LOCAL) {
 		return -EEXIST;
 	}
-	r = dp->factory->open(dp, spec, &port);
+	/* The factory knows the number: a kept port is stored under it. */
+	numbered.port_no = no;
+	r = dp->factory->open(dp, &numbered, &port);
 	if (r)
 		return r;
 	r = port_attach(dp, port, no);

@@ -118,7 +118,10 @@ tap_close(struct uport *port, bool destroy)
 {
 	struct dev_port *d = dev_port_cast(port);
 
-	/* A tap we created is not persistent: it goes with its fd. */
+	/* A tap we created is not persistent: it goes with its fd, and
+	 * with the store's copy. */
+	if (destroy)
+		vport_unkeep(d);
 	close(port->fd);
 	dp_packet_pool_release(d->pool);
 	free(d);
