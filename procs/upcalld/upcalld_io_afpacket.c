@@ -289,13 +289,13 @@ ring_recv(struct uport *port, struct dp_batch *b, unsigned max)
 			 * socket's queue. */
 			ssize_t n = recv_one(port->fd, p);
 			if (n < 0) {
-				port->stats.rx_dropped++;
+				port->stats->rx_dropped++;
 				dp_packet_free(p);
 				p = NULL;
 			}
 		} else if (h->tp_snaplen < h->tp_len ||
 			   h->tp_mac < sizeof(struct virtio_net_hdr)) {
-			port->stats.rx_dropped++;
+			port->stats->rx_dropped++;
 			dp_packet_free(p);
 			p = NULL;
 		} else {
@@ -369,7 +369,7 @@ afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 		if (len < sizeof vh[i] ||
 		    (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 			coverage_inc(afpacket_rx_trunc);
-			port->stats.rx_dropped++;
+			port->stats->rx_dropped++;
 			dp_packet_free(p);
 			continue;
 		}
@@ -417,19 +417,19 @@ afpacket_send(struct uport *port, struct dp_batch *b)
 		 * refused packet: drop it and go on. */
 		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
 			coverage_add(afpacket_tx_drop, b->n - done);
-			port->stats.tx_dropped += b->n - done;
+			port->stats->tx_dropped += b->n - done;
 			break;
 		}
 		log_warn_rl(&io_rl, "%s: send: %s", port->name,
 			    strerror(errno));
 		coverage_inc(afpacket_tx_drop);
-		port->stats.tx_errors++;
+		port->stats->tx_errors++;
 		done++;
 	}
 	for (unsigned i = 0; i < b->n; i++) {
 		if (msgs[i].msg_len) {
-			port->stats.tx_packets++;
-			port->stats.tx_bytes += b->pkts[i]->len;
+			port->stats->tx_packets++;
+			port->stats->tx_bytes += b->pkts[i]->len;
 		}
 		dp_packet_free(b->pkts[i]);
 	}
@@ -445,7 +445,7 @@ afpacket_query(struct uport *port, struct dp_port_info *info)
 	vport_dev_query(port->name, info);
 	/* The socket's drops (its queue was full): reading resets them. */
 	if (!getsockopt(port->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
-		port->stats.rx_dropped += st.tp_drops;
+		port->stats->rx_dropped += st.tp_drops;
 }
 
 static void

@@ -97,10 +97,10 @@ tap_send(struct uport *port, struct dp_batch *b)
 			/* EIO: the device is down; EAGAIN: its queue is
 			 * full.  Either way the packet is dropped. */
 			coverage_inc(tap_tx_drop);
-			port->stats.tx_dropped++;
+			port->stats->tx_dropped++;
 		} else {
-			port->stats.tx_packets++;
-			port->stats.tx_bytes += p->len;
+			port->stats->tx_packets++;
+			port->stats->tx_bytes += p->len;
 		}
 		dp_packet_free(p);
 	}

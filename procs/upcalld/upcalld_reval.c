@@ -100,6 +100,19 @@ upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid)
 }
 
 void
+upc_flow_adopt(struct upc_dp *ud, const struct mvs_ufid *ufid,
+	       const struct mvs_flow_stats *st)
+{
+	struct upc_flow *f = flow_find(ud, ufid);
+
+	if (!f)
+		f = flow_add(ud, ufid);
+	f->rep_packets = st->n_packets;
+	f->rep_bytes = st->n_bytes;
+	upc_reval_schedule(ud->u, false);
+}
+
+void
 upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
 	       const struct mvs_flow_stats *st, struct mvs_flow_stats *delta)
 {

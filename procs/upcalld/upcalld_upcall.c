@@ -476,6 +476,12 @@ say_hello(struct upcalld *u)
 		ev_timer_add(u->loop, 1000, false, on_hello_timer, u);
 }
 
+static void
+adopt_one(void *aux, const struct dp_flow *f)
+{
+	upc_flow_adopt(aux, &f->ufid, &f->stats);
+}
+
 /* Opens again the datapaths a previous upcalld kept (upcalld_keep.c),
  * with their ports under their old numbers, before vswitchd hears of
  * this upcalld. */
@@ -514,6 +520,7 @@ restore(struct upcalld *u)
 				n_up++;
 		}
 		free(v);
+		dp_flow_dump(ud->dp, adopt_one, ud);
 		dp_get_stats(ud->dp, &st);
 		log_info("%s: restored from the previous upcalld: %zu ports, "
 			 "%llu flows",

@@ -161,6 +161,7 @@ adopt(struct dev_port *d, const struct keep_port *kp)
 		return r;
 	}
 	d->keep_io = kp->io;
+	d->up.kept = true;
 	log_info("%s: port %u taken over from the previous upcalld", kp->name,
 		 kp->port_no);
 	return 0;
@@ -233,4 +234,4 @@ vport_unkeep(struct dev_port *d)
 	keep_port_remove(&kp);
 }
 
-const struct uport_factory netdev_port_factory = { netdev_port_open };
+const struct uport_factory netdev_port_factory = { netdev_port_open, true };

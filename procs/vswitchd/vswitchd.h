@@ -676,9 +676,6 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
 void vswd_reconcile(struct vswd *d);
 /* The interface named @name, or NULL. */
 struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
-/* Takes every interface out of the pipeline's bridges (upcalld
- * restarted: their datapath ports are gone); reconcile puts them back. */
-void vswd_unmodel_all(struct vswd *d);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);

@@ -20,6 +20,7 @@ P=rup$$
 [ "$MODE" = nostore ] && export MICROVS_DP_KEEP=0
 KILLS=${KILLS:-5}
 sw_start
+[ "${KEEP:-0}" = 1 ] && echo "T=$T"
 host h1 10.84.0.1 && host h2 10.84.0.2 || { fail "hosts"; finish; }
 check "br0 with h1 and h2" eval 'netdev_br br0 && vsctl add-port br0 h1 && vsctl add-port br0 h2'
 ns h1 ip neigh replace 10.84.0.2 lladdr "$(mac h2)" dev eth0
@@ -66,9 +67,24 @@ lost=$((sent - got))
 echo "upcalld kill -9 x$KILLS ($MODE): $lost of $sent pings at 10 ms lost"
 if [ "$MODE" = nostore ]; then
 	check "forwarding comes back" pings h1 10.84.0.2 3
+	[ "${KEEP:-0}" = 1 ] && { dump_flows; oappctl dpctl/show; oappctl -t vswitchd fdb/show br0; }
 	finish
 fi
+check "at most 1 % of the pings lost ($lost of $sent)" [ $((lost * 100)) -le "$sent" ]
 check "the log says what was taken over" eval \
 	'grep -q "restored from the previous upcalld: 3 ports" "$T/log/microvs-upcalld.log"'
 check "the same ports under the same numbers" eval '[ "$(ports)" = "$ports0" ]'
+check "the ping's megaflows are the ones from before the kills" \
+	eval '[ "$(ufids)" = "$u0" ]'
+p1=$(pkts)
+check "their counters kept growing ($p0 -> $p1)" [ "$p1" -ge $((p0 + got)) ]
+check "the last upcalld installed none of them again" \
+	eval '[ "$(installs)" = 0 ]'
+h1=$(hits)
+check "the datapath's hits did not go backwards ($h0 -> $h1)" \
+	[ "$h1" -ge $((h0 + got)) ]
+sleep 5.5
+r1=$(rx)
+check "Interface statistics did not go backwards (rx_packets $r0 -> $r1)" \
+	[ "$r1" -ge $((r0 + got)) ]
 finish
