@@ -47,24 +47,23 @@ struct ft_mask {
 	uint32_t slot;	   /* its kept copy (upcalld_ft_store.c) */
 };
 
-/* A flow, in one or more consecutive FT_SLOT-byte slots of the memfd. */
+/* A flow, in one or more consecutive FT_SLOT-byte slots of the memfd.
+ * What a lookup by ufid reads is in its first cache line. */
 struct ft_flow {
-	/* This process's own (rebuilt when the table is taken over): */
-	struct hnode node;	      /* in its mask's flows */
-	struct hnode ufid_node;	      /* in flow_table.by_ufid */
-	const struct nlattr *actions; /* acts[], NULL when none */
-	uint16_t mask_idx;	      /* in flow_table.masks */
-	uint16_t pad0;
-	/* Kept: */
-	uint32_t commit; /* FT_COMMIT | slots when whole; 0: free, or being
+	struct hnode node;	/* in its mask's flows (this process's) */
+	struct hnode ufid_node; /* in flow_table.by_ufid (this process's) */
+	struct mvs_ufid ufid;
+	const struct nlattr *actions; /* acts[], NULL when none (ours) */
+	uint16_t mask_idx;	      /* in flow_table.masks (ours) */
+	uint16_t n_slots;
+	uint32_t commit; /* FT_COMMIT | n_slots when whole; 0: free, or being
 			    written */
 	struct mvs_flow_stats stats; /* counted in place, not checksummed */
-	uint32_t csum;		     /* of mask_slot .. acts[actions_len] */
+	uint32_t csum; /* of ufid, and of mask_slot .. acts[actions_len] */
+	uint32_t pad0;
 	uint32_t mask_slot;
 	uint16_t actions_len;
-	uint16_t n_slots;
-	uint32_t pad1;
-	struct mvs_ufid ufid;
+	uint16_t pad1;
 	uint64_t created_ms;
 	struct mvs_key key; /* as installed (see odp.h: printed as is) */
 	uint64_t acts[];    /* actions_len bytes */

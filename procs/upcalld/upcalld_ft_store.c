@@ -27,7 +27,9 @@
  *
  * Allocation: slots below the high-water mark that are free are on a
  * stack; a flow of several slots takes them at the mark (they come back
- * as single slots).
+ * as single slots).  The pages above the mark are made ready in chunks
+ * of FT_POPULATE slots, one system call each, so that an install does
+ * not take a page fault of its own.
  */
 #include "upcalld.h"
 
@@ -50,6 +52,7 @@ LOG_MODULE(ft_store);
 #define FT_COMMIT 0x46540000u /* | the flow's number of slots */
 #define FT_COMMIT_MASK 0xffff0000u
 #define PAGE 4096
+#define FT_POPULATE 2048 /* slots (1 MB) made ready at a time */
 
 struct ft_hdr {
 	char magic[8];
@@ -78,10 +81,12 @@ struct ft_store {
 	uint8_t *slots;
 	uint32_t *free; /* single free slots below slots_hw */
 	size_t n_free, cap_free;
+	uint32_t populated; /* slots below are in memory and mapped */
 };
 
 _Static_assert(sizeof(struct ft_flow) <= FT_SLOT, "a flow fits a slot");
 _Static_assert(sizeof(struct ft_flow) % 8 == 0, "actions are aligned");
+_Static_assert(offsetof(struct ft_flow, mask_slot) % 8 == 0, "csum words");
 
 static size_t
 round_page(size_t n)
@@ -152,19 +157,40 @@ slots_for(size_t actions_len)
 			  FT_SLOT);
 }
 
+/* A checksum of @n bytes at @p (8-byte aligned), word by word: an
+ * install pays for it on every flow, so not byte by byte. */
+static uint32_t
+csum_words(const void *p, size_t n, uint64_t h)
+{
+	const uint64_t *w = p;
+	uint64_t tail = 0;
+
+	for (; n >= 8; n -= 8, w++) {
+		h = (h ^ *w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	if (n) {
+		memcpy(&tail, w, n);
+		h = (h ^ tail ^ n) * 0x9e3779b97f4a7c15ull;
+	}
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
 static uint32_t
 flow_csum(const struct ft_flow *f)
 {
 	const uint8_t *from = (const uint8_t *)&f->mask_slot;
 	const uint8_t *to = (const uint8_t *)f->acts + f->actions_len;
 
-	return hash_bytes(from, (size_t)(to - from), FT_VERSION);
+	return csum_words(from, (size_t)(to - from),
+			  csum_words(&f->ufid, sizeof f->ufid, FT_VERSION));
 }
 
 static uint32_t
 mask_csum(const struct ft_mask_slot *m)
 {
-	return hash_bytes(&m->mask, sizeof m->mask, FT_VERSION);
+	return csum_words(&m->mask, sizeof m->mask, FT_VERSION);
 }
 
 static void
@@ -266,6 +292,22 @@ fts_fd(const struct flow_table *ft)
 	return ft->store->fd;
 }
 
+/* Makes the slots up to @upto ready ahead of use. */
+static void
+populate(struct ft_store *st, uint32_t upto)
+{
+	uint32_t to = st->populated;
+
+	while (to < upto)
+		to += FT_POPULATE;
+	if (to > FT_SLOTS)
+		to = FT_SLOTS;
+	/* Best effort: without it, the pages fault in one by one. */
+	madvise(st->slots + (size_t)st->populated * FT_SLOT,
+		(size_t)(to - st->populated) * FT_SLOT, MADV_POPULATE_WRITE);
+	st->populated = to;
+}
+
 struct ft_flow *
 fts_flow_alloc(struct flow_table *ft, size_t actions_len)
 {
@@ -280,6 +322,8 @@ fts_flow_alloc(struct flow_table *ft, size_t actions_len)
 		if (st->hdr->slots_hw + (uint32_t)n > FT_SLOTS)
 			return NULL;
 		slot = st->hdr->slots_hw;
+		if (slot + n > st->populated)
+			populate(st, slot + n);
 		/* Raised first: a new process scans up to it. */
 		__atomic_store_n(&st->hdr->slots_hw, slot + n,
 				 __ATOMIC_RELEASE);
