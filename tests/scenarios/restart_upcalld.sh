@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # upcalld restarts without losing the datapath (issue 8, "Restart without
 # loss", the part about upcalld): with a ping every 10 ms across the
-# switch, upcalld is killed -9 several times; the supervisor gives each
+# switch (and a UDP stream of 1000 packets a second), upcalld is killed
+# -9 several times; the supervisor gives each
 # new upcalld the descriptors the old one stored (its ports' sockets and
 # the state memfd with the megaflow table), so forwarding goes on: at
-# most 1 % of the pings lost (the figure is printed), the same ports
+# most 1 % of the pings and of the UDP packets lost (the figures are
+# printed), the same ports
 # under the same numbers, the same megaflows (ufids) with their counters
 # still growing, none installed again, the datapath's and the
 # interfaces' statistics never going backwards.  A stop (microvs-ctl stop
@@ -53,6 +55,12 @@ kill_upcalld() { # kill -9 upcalld, wait until the supervisor has it back
 }
 
 count=$((KILLS * 200 + 100))
+ns h2 iperf3 -s -1 -B 10.84.0.2 >/dev/null 2>&1 &
+sleep 0.3
+# 1000 datagrams of 125 bytes a second, for about as long as the pings.
+ns h1 timeout 60 iperf3 -c 10.84.0.2 -u -b 1M -l 125 -t $((count / 100 - 1)) \
+	-J >"$T/udp.json" 2>&1 &
+udp=$!
 ns h1 ping -i 0.01 -c $count -W 1 -q 10.84.0.2 >"$T/ping.out" 2>&1 &
 pinger=$!
 sleep 0.5
@@ -60,17 +68,25 @@ for _ in $(seq "$KILLS"); do
 	kill_upcalld
 done
 wait $pinger
+wait $udp
 cat "$T/ping.out"
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T/ping.out")
 got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping.out")
 lost=$((sent - got))
 echo "upcalld kill -9 x$KILLS ($MODE): $lost of $sent pings at 10 ms lost"
+read -r usent ulost < <(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["end"]["sum"]
+print(s["packets"], s["lost_packets"])' "$T/udp.json" 2>/dev/null)
+echo "upcalld kill -9 x$KILLS ($MODE): ${ulost:-?} of ${usent:-?} UDP datagrams at 1000/s lost"
 if [ "$MODE" = nostore ]; then
 	check "forwarding comes back" pings h1 10.84.0.2 3
 	[ "${KEEP:-0}" = 1 ] && { dump_flows; oappctl dpctl/show; oappctl -t vswitchd fdb/show br0; }
 	finish
 fi
 check "at most 1 % of the pings lost ($lost of $sent)" [ $((lost * 100)) -le "$sent" ]
+check "at most 1 % of the UDP datagrams lost (${ulost:-?} of ${usent:-?})" \
+	eval '[ -n "$usent" ] && [ "$usent" -gt 0 ] && [ $((ulost * 100)) -le "$usent" ]'
 check "the log says what was taken over" eval \
 	'grep -q "restored from the previous upcalld: 3 ports" "$T/log/microvs-upcalld.log"'
 check "the same ports under the same numbers" eval '[ "$(ports)" = "$ports0" ]'
@@ -87,4 +103,21 @@ sleep 5.5
 r1=$(rx)
 check "Interface statistics did not go backwards (rx_packets $r0 -> $r1)" \
 	[ "$r1" -ge $((r0 + got)) ]
+
+# A stop empties the store, as systemd's does: nothing of the datapath
+# outlives upcalld then (its internal devices go, h1 is no longer
+# promiscuous), and the next upcalld starts empty; vswitchd sets it up
+# again and the flows are installed anew.
+restored=$(grep -c "restored from the previous upcalld" "$T/log/microvs-upcalld.log")
+sw $CTL $CTLARGS stop upcalld >/dev/null
+check "stopped: its internal device br0 is gone" \
+	wait_gone sw ip link show br0
+check "stopped: h1 is no longer promiscuous" \
+	wait_for eval 'sw ip -d link show h1 | grep -q "promiscuity 0"'
+sw $CTL $CTLARGS start upcalld >/dev/null
+check "the next upcalld is set up again: the ping passes" \
+	wait_for pings h1 10.84.0.2 3
+check "it started empty (nothing restored)" eval \
+	'[ "$(grep -c "restored from the previous upcalld" "$T/log/microvs-upcalld.log")" = "$restored" ]'
+check "and installed the flows anew" eval '[ "$(installs)" -ge 1 ]'
 finish
