@@ -12,7 +12,9 @@
 # still growing, none installed again, the datapath's and the
 # interfaces' statistics never going backwards.  A stop (microvs-ctl stop
 # upcalld) empties the store, as systemd's does: the next upcalld starts
-# empty and vswitchd sets it up again.
+# empty and vswitchd sets it up again.  A deleted port leaves the store:
+# its socket is closed (the device no longer promiscuous) and a later
+# upcalld does not bring it back.
 #
 # With "nostore" (MICROVS_DP_KEEP=0: nothing stored) the same kills only
 # print the loss, for comparison, and check that forwarding comes back.
@@ -120,4 +122,13 @@ check "the next upcalld is set up again: the ping passes" \
 check "it started empty (nothing restored)" eval \
 	'[ "$(grep -c "restored from the previous upcalld" "$T/log/microvs-upcalld.log")" = "$restored" ]'
 check "and installed the flows anew" eval '[ "$(installs)" -ge 1 ]'
+
+check "del-port h2" vsctl del-port br0 h2
+check "h2's socket is closed, the store's copy too" \
+	wait_for eval 'sw ip -d link show h2 | grep -q "promiscuity 0"'
+kill_upcalld
+check "the next upcalld restores br0 and h1, not h2" eval \
+	'grep "restored from the previous upcalld" "$T/log/microvs-upcalld.log" |
+		tail -1 | grep -q ": 2 ports"'
+check "h2 stays out of the datapath" eval '! ports | grep -q " h2"'
 finish
