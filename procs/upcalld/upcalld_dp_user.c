@@ -417,6 +417,8 @@ udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 			port->ops->close(port, true);
 	}
 	if (r) {
+		if (factory->keeps)
+			keep_remove_state(name);
 		ft_destroy(&dp->ft);
 		free(dp->ports);
 		free(dp->up.name);

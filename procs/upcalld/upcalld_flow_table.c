@@ -230,7 +230,7 @@ struct ft_flow *
 ft_set_actions(struct flow_table *ft, struct ft_flow *f,
 	       const struct nlattr *actions, size_t actions_len)
 {
-	struct ft_flow *g;
+	struct ft_flow *g, tmp;
 
 	if (actions_len > UINT16_MAX)
 		return NULL;
@@ -246,12 +246,11 @@ ft_set_actions(struct flow_table *ft, struct ft_flow *f,
 	g = fts_flow_alloc(ft, actions_len);
 	if (!g)
 		return NULL;
-	g->mask_slot = f->mask_slot;
-	g->ufid = f->ufid;
-	g->created_ms = f->created_ms;
-	g->stats = f->stats;
-	g->key = f->key;
-	g->mask_idx = f->mask_idx;
+	/* A copy of @f that is not whole: its commit word comes last. */
+	tmp = *f;
+	tmp.commit = 0;
+	tmp.n_slots = g->n_slots;
+	*g = tmp;
 	set_actions(g, actions, actions_len);
 	fts_flow_commit(g);
 	unlink_flow(ft, f);

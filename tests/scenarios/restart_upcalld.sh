@@ -30,31 +30,12 @@ check "br0 with h1 and h2" eval 'netdev_br br0 && vsctl add-port br0 h1 && vsctl
 ns h1 ip neigh replace 10.84.0.2 lladdr "$(mac h2)" dev eth0
 ns h2 ip neigh replace 10.84.0.1 lladdr "$(mac h1)" dev eth0
 check "warm-up ping" pings h1 10.84.0.2 3
-ufids() { dump_flows -m | grep "eth_type(0x0800)" | sed 's/ .*//' | sort; }
-pkts() { dump_flows | grep "eth_type(0x0800)" | grep "in_port(2)" |
-	sed 's/.*packets:\([0-9]*\).*/\1/'; }
 ports() { oappctl dpctl/show | grep "port [0-9]*:" | sort; }
 hits() { oappctl dpctl/show | sed -n 's/.*lookups: hit:\([0-9]*\).*/\1/p'; }
-installs() { oappctl -t upcalld coverage/read-counter upcall_flow_install; }
 rx() { vsctl get interface h1 statistics:rx_packets; }
-u0=$(ufids) p0=$(pkts) ports0=$(ports) h0=$(hits)
+u0=$(sw_ufids) p0=$(sw_pkts 2) ports0=$(ports) h0=$(hits)
 sleep 5.5 # one statistics refresh (5 s) writes rx_packets
 r0=$(rx)
-
-kill_upcalld() { # kill -9 upcalld, wait until the supervisor has it back
-	local old new
-	old=$(pidof_role upcalld)
-	kill -9 "$old"
-	for _ in $(seq 300); do
-		new=$(pidof_role upcalld)
-		[ -n "$new" ] && [ "$new" != "$old" ] &&
-			appctl upcalld version >/dev/null 2>&1 && break
-		sleep 0.01
-	done
-	check "upcalld restarted by the supervisor ($old -> $new)" \
-		eval '[ -n "$new" ] && [ "$new" != "$old" ]'
-	sleep 1.5
-}
 
 count=$((KILLS * 200 + 100))
 ns h2 iperf3 -s -1 -B 10.84.0.2 >/dev/null 2>&1 &
@@ -67,14 +48,12 @@ ns h1 ping -i 0.01 -c $count -W 1 -q 10.84.0.2 >"$T/ping.out" 2>&1 &
 pinger=$!
 sleep 0.5
 for _ in $(seq "$KILLS"); do
-	kill_upcalld
+	sw_kill upcalld
 done
 wait $pinger
 wait $udp
 cat "$T/ping.out"
-sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T/ping.out")
-got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping.out")
-lost=$((sent - got))
+ping_loss "$T/ping.out"
 echo "upcalld kill -9 x$KILLS ($MODE): $lost of $sent pings at 10 ms lost"
 read -r usent ulost < <(python3 -c '
 import json, sys
@@ -93,11 +72,11 @@ check "the log says what was taken over" eval \
 	'grep -q "restored from the previous upcalld: 3 ports" "$T/log/microvs-upcalld.log"'
 check "the same ports under the same numbers" eval '[ "$(ports)" = "$ports0" ]'
 check "the ping's megaflows are the ones from before the kills" \
-	eval '[ "$(ufids)" = "$u0" ]'
-p1=$(pkts)
+	eval '[ "$(sw_ufids)" = "$u0" ]'
+p1=$(sw_pkts 2)
 check "their counters kept growing ($p0 -> $p1)" [ "$p1" -ge $((p0 + got)) ]
 check "the last upcalld installed none of them again" \
-	eval '[ "$(installs)" = 0 ]'
+	eval '[ "$(sw_installs)" = 0 ]'
 h1=$(hits)
 check "the datapath's hits did not go backwards ($h0 -> $h1)" \
 	[ "$h1" -ge $((h0 + got)) ]
@@ -121,12 +100,12 @@ check "the next upcalld is set up again: the ping passes" \
 	wait_for pings h1 10.84.0.2 3
 check "it started empty (nothing restored)" eval \
 	'[ "$(grep -c "restored from the previous upcalld" "$T/log/microvs-upcalld.log")" = "$restored" ]'
-check "and installed the flows anew" eval '[ "$(installs)" -ge 1 ]'
+check "and installed the flows anew" eval '[ "$(sw_installs)" -ge 1 ]'
 
 check "del-port h2" vsctl del-port br0 h2
 check "h2's socket is closed, the store's copy too" \
 	wait_for eval 'sw ip -d link show h2 | grep -q "promiscuity 0"'
-kill_upcalld
+sw_kill upcalld
 check "the next upcalld restores br0 and h1, not h2" eval \
 	'grep "restored from the previous upcalld" "$T/log/microvs-upcalld.log" |
 		tail -1 | grep -q ": 2 ports"'
