@@ -15,6 +15,10 @@
 
 #define FIRST_FD 3  /* SD_LISTEN_FDS_START */
 #define MAX_FDS 253 /* what one SCM_RIGHTS message carries */
+/* What a process takes back at start: LISTEN_FDS has no such limit (the
+ * supervisor passes up to a role's fd_store_max, 4096 for upcalld, one
+ * descriptor a port). */
+#define MAX_ADOPT 4096
 
 struct adopted {
 	int fd;	    /* -1 once taken */
@@ -52,7 +56,7 @@ fdstore_adopt(void)
 		n = 0;
 	else
 		n = strtol(fds, &end, 10);
-	if (n < 0 || n > MAX_FDS || (fds && *end))
+	if (n < 0 || n > MAX_ADOPT || (fds && *end))
 		n = 0;
 	free(adopted);
 	adopted = n ? xcalloc((size_t)n, sizeof *adopted) : NULL;

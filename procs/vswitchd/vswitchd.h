@@ -713,9 +713,6 @@ void vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux);
  * publishes a new tables version, invalidates the megaflows whose
  * destinations changed. */
 void vswd_tables_check(struct vswd *d);
-/* Forgets every ukey of datapath @dp_id (every one for 0): the datapath
- * went away. */
-void vswd_ukeys_clear(struct vswd *d, uint32_t dp_id);
 /* Releases @uk's dependencies (rule references, its block). */
 void vswd_ukey_deps_free(struct ukey *uk);
 /* Credits @n_packets/@n_bytes to @uk's rules and MACs, then frees it

@@ -223,21 +223,6 @@ vswd_ukey_finish(struct vswd *d, struct ukey *uk, uint64_t n_packets,
 	free(uk);
 }
 
-void
-vswd_ukeys_clear(struct vswd *d, uint32_t dp_id)
-{
-	struct hnode *n, *next;
-
-	HMAP_FOR_EACH_SAFE (n, next, &d->ukeys) {
-		struct ukey *uk = HMAP_CONTAINER(n, struct ukey, node);
-
-		if (!dp_id || uk->dp_id == dp_id) {
-			ukey_remove(d, uk);
-			vswd_ukey_finish(d, uk, 0, 0, 0);
-		}
-	}
-}
-
 /* ---- translation ---- */
 
 struct xl {
