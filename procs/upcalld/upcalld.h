@@ -59,6 +59,10 @@ struct ft_flow {
 	uint32_t commit; /* FT_COMMIT | n_slots when whole; 0: free, or being
 			    written */
 	struct mvs_flow_stats stats; /* counted in place, not checksummed */
+	/* What of them the daemon reported to vswitchd (flow_set_reported):
+	 * kept here so that a restart neither repeats nor loses them; not
+	 * checksummed either. */
+	uint64_t rep_packets, rep_bytes;
 	uint32_t csum; /* of ufid, and of mask_slot .. acts[actions_len] */
 	uint32_t pad0;
 	uint32_t mask_slot;
@@ -316,6 +320,8 @@ int udp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
 		 struct mvs_flow_stats *stats);
 int udp_flow_flush(struct dp *dp);
 int udp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+void udp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
+			   uint64_t n_packets, uint64_t n_bytes);
 int udp_set_config(struct dp *dp, const struct dp_config *cfg);
 int udp_execute(struct dp *dp, struct dp_packet *packet,
 		const struct mvs_key *key, const struct nlattr *actions,
@@ -332,6 +338,7 @@ int udp_execute(struct dp *dp, struct dp_packet *packet,
 		.flow_del = udp_flow_del, .flow_flush = udp_flow_flush, \
 		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
 		.set_config = udp_set_config,                           \
+		.flow_set_reported = udp_flow_set_reported,             \
 	}
 
 /* Runs the fast path on packets received on @port: extract, look up,
@@ -446,12 +453,11 @@ void upc_vswitchd_seen(struct upcalld *u, uint64_t boot, uint64_t version);
 /* Revalidation (upcalld_reval.c). */
 /* Remembers a flow the daemon installed (statistics reported: none). */
 void upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid);
-/* Remembers a flow a previous upcalld installed, kept across its
- * restart, as reported up to @st: what the previous one counted but did
- * not report yet (at most one revalidation period) is not credited,
- * rather than credited twice. */
-void upc_flow_adopt(struct upc_dp *ud, const struct mvs_ufid *ufid,
-		    const struct mvs_flow_stats *st);
+/* Remembers flow @df, which a previous upcalld installed and the
+ * datapath kept across its restart, as reported as far as the datapath
+ * kept it (dp_flow_set_reported), or up to its statistics if it kept
+ * nothing: never credited twice. */
+void upc_flow_adopt(struct upc_dp *ud, const struct dp_flow *df);
 /* Statistics of @st (the flow's totals) not yet reported for @ufid (all
  * of them if it was not tracked), marking them reported. */
 void upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
@@ -560,8 +566,6 @@ struct keep_port {
  * take, the others closed, dropped from the store and logged.  Call once
  * at start, before anything opens a datapath. */
 void keep_init(void);
-/* False with MICROVS_DP_KEEP=0: nothing is stored. */
-bool keep_enabled(void);
 /* The names of the datapaths something was kept of (owned here, valid
  * until keep_done). */
 size_t keep_datapaths(char *const **dps);

@@ -560,8 +560,10 @@ udp_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 		f = ft_set_actions(&dp->ft, f, put->actions, put->actions_len);
 		if (!f)
 			return -EFBIG;
-		if (put->clear_stats)
+		if (put->clear_stats) {
 			memset(&f->stats, 0, sizeof f->stats);
+			f->rep_packets = f->rep_bytes = 0;
+		}
 		return 0;
 	}
 	if (!(put->flags & MVS_FLOW_F_CREATE))
@@ -603,6 +605,34 @@ udp_flow_flush(struct dp *dp_)
 	return 0;
 }
 
+/* @f of @ft as the provider interface shows a flow. */
+static void
+flow_of(const struct flow_table *ft, const struct ft_flow *f,
+	struct dp_flow *df)
+{
+	df->ufid = f->ufid;
+	df->key = &f->key;
+	df->mask = ft_flow_mask(ft, f);
+	df->actions = f->actions;
+	df->actions_len = f->actions_len;
+	df->stats = f->stats;
+	df->has_reported = true;
+	df->rep_packets = f->rep_packets;
+	df->rep_bytes = f->rep_bytes;
+}
+
+void
+udp_flow_set_reported(struct dp *dp_, const struct mvs_ufid *ufid,
+		      uint64_t n_packets, uint64_t n_bytes)
+{
+	struct ft_flow *f = ft_find(&udp_dp_cast(dp_)->ft, ufid);
+
+	if (f) {
+		f->rep_packets = n_packets;
+		f->rep_bytes = n_bytes;
+	}
+}
+
 struct dump_ctx {
 	const struct flow_table *ft;
 	dp_flow_dump_fn *fn;
@@ -613,10 +643,9 @@ static void
 dump_one(void *aux, struct ft_flow *f)
 {
 	struct dump_ctx *c = aux;
-	struct dp_flow df = {
-		f->ufid,    &f->key,	    ft_flow_mask(c->ft, f),
-		f->actions, f->actions_len, f->stats
-	};
+	struct dp_flow df;
+
+	flow_of(c->ft, f, &df);
 
 	c->fn(c->aux, &df);
 }
@@ -663,10 +692,9 @@ static void
 expired_one(void *aux, struct ft_flow *f)
 {
 	struct udp_dp *dp = aux;
-	struct dp_flow df = {
-		f->ufid,    &f->key,	    ft_flow_mask(&dp->ft, f),
-		f->actions, f->actions_len, f->stats
-	};
+	struct dp_flow df;
+
+	flow_of(&dp->ft, f, &df);
 
 	if (dp->upcall_ops->expired)
 		dp->upcall_ops->expired(dp->upcall_aux, &dp->up, &df);

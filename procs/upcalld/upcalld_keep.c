@@ -143,12 +143,6 @@ keep_init(void)
 	free(names);
 }
 
-bool
-keep_enabled(void)
-{
-	return enabled;
-}
-
 size_t
 keep_datapaths(char *const **dps)
 {

@@ -479,7 +479,7 @@ say_hello(struct upcalld *u)
 static void
 adopt_one(void *aux, const struct dp_flow *f)
 {
-	upc_flow_adopt(aux, &f->ufid, &f->stats);
+	upc_flow_adopt(aux, f);
 }
 
 /* Opens again the datapaths a previous upcalld kept (upcalld_keep.c),

@@ -10,7 +10,9 @@
 # printed), the same ports
 # under the same numbers, the same megaflows (ufids) with their counters
 # still growing, none installed again, the datapath's and the
-# interfaces' statistics never going backwards.  A stop (microvs-ctl stop
+# interfaces' statistics never going backwards, and the OpenFlow rule's
+# counter grown by exactly what the megaflows counted (none reported
+# twice or lost across a kill).  A stop (microvs-ctl stop
 # upcalld) empties the store, as systemd's does: the next upcalld starts
 # empty and vswitchd sets it up again.  A deleted port leaves the store:
 # its socket is closed (the device no longer promiscuous) and a later
@@ -33,7 +35,16 @@ check "warm-up ping" pings h1 10.84.0.2 3
 ports() { oappctl dpctl/show | grep "port [0-9]*:" | sort; }
 hits() { oappctl dpctl/show | sed -n 's/.*lookups: hit:\([0-9]*\).*/\1/p'; }
 rx() { vsctl get interface h1 statistics:rx_packets; }
+# The OpenFlow rule (NORMAL) and the megaflows under it count the same
+# packets, once each: compared across the kills.
+rule() {
+	oappctl -t vswitchd bridge/dump-flows br0 |
+		sed -n 's/.*n_packets=\([0-9]*\),.*actions=NORMAL.*/\1/p'
+}
+dpsum() { dump_flows | sed -n 's/.*packets:\([0-9]*\),.*/\1/p' | paste -sd+ | bc; }
+oappctl revalidator/wait >/dev/null
 u0=$(sw_ufids) p0=$(sw_pkts 2) ports0=$(ports) h0=$(hits)
+rule0=$(rule) dpsum0=$(dpsum)
 sleep 5.5 # one statistics refresh (5 s) writes rx_packets
 r0=$(rx)
 
@@ -80,6 +91,11 @@ check "the last upcalld installed none of them again" \
 h1=$(hits)
 check "the datapath's hits did not go backwards ($h0 -> $h1)" \
 	[ "$h1" -ge $((h0 + got)) ]
+oappctl revalidator/wait >/dev/null
+rule1=$(rule) dpsum1=$(dpsum)
+check "the OpenFlow rule counted the megaflows' packets once, none lost \
+(+$((rule1 - rule0)) for +$((dpsum1 - dpsum0)))" \
+	[ $((rule1 - rule0)) -eq $((dpsum1 - dpsum0)) ]
 sleep 5.5
 r1=$(rx)
 check "Interface statistics did not go backwards (rx_packets $r0 -> $r1)" \
