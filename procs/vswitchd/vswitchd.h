@@ -659,9 +659,6 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
 void vswd_reconcile(struct vswd *d);
 /* The interface named @name, or NULL. */
 struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
-/* Takes every interface out of the pipeline's bridges (upcalld
- * restarted: their datapath ports are gone); reconcile puts them back. */
-void vswd_unmodel_all(struct vswd *d);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);
@@ -716,9 +713,6 @@ void vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux);
  * publishes a new tables version, invalidates the megaflows whose
  * destinations changed. */
 void vswd_tables_check(struct vswd *d);
-/* Forgets every ukey of datapath @dp_id (every one for 0): the datapath
- * went away. */
-void vswd_ukeys_clear(struct vswd *d, uint32_t dp_id);
 /* Releases @uk's dependencies (rule references, its block). */
 void vswd_ukey_deps_free(struct ukey *uk);
 /* Credits @n_packets/@n_bytes to @uk's rules and MACs, then frees it

@@ -192,15 +192,6 @@ model_remove(struct vswd *d, struct vswd_iface *vif)
 	applied_clear(&vif->applied);
 }
 
-void
-vswd_unmodel_all(struct vswd *d)
-{
-	struct hnode *n;
-
-	HMAP_FOR_EACH (n, &d->ifaces)
-		model_remove(d, HMAP_CONTAINER(n, struct vswd_iface, node));
-}
-
 static void
 set_error(struct vswd *d, struct vswd_iface *vif, char *text)
 {
@@ -446,6 +437,15 @@ reconcile_iface(struct vswd *d, struct bridge *br, struct vswd_dp *dp,
 	}
 	if (dp->state != VDP_OPEN)
 		return; /* reconciled again once it is */
+	if (vif->state == VIF_NEW && vif->in_model) {
+		/* upcalld restarted: a port it kept stays in the pipeline as
+		 * it is; one it lost comes back under another number, so its
+		 * old one goes from the pipeline now. */
+		struct vswd_dp_port *pp = vswd_dp_port_find(dp, name);
+
+		if (!pp || pp->info.port_no != vif->applied.dp_port)
+			model_remove(d, vif);
+	}
 	if (vif->state == VIF_NEW)
 		vswd_dp_port_add(d, vif, vt);
 	if (vif->state == VIF_UP)
