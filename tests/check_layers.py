@@ -45,6 +45,7 @@ SYSTEM = {
     "nng/": ["bus"],
     "msgpack": ["bus"],
     "jansson.h": ["lib/ovsdb", "lib/dbctl", "lib/replica", "procs/dbserver",
+                  "procs/tunneld",
                   "procs/vswitchd", "ctl"],
     "sqlite3.h": ["lib/ovsdb"],
 }

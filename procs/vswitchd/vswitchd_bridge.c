@@ -253,6 +253,17 @@ port_includes_vlan(const struct port *p, uint16_t vlan)
 	return port_trunks_vlan(p, vlan);
 }
 
+/* Forgets @p's tunnel options. */
+static void
+port_drop_tnl(struct vsw *vsw, struct port *p)
+{
+	if (p->tnl) {
+		free(p->tnl);
+		p->tnl = NULL;
+		vsw->n_tnl_ports--;
+	}
+}
+
 int
 bridge_set_port(struct bridge *br, const struct port_config *cfg,
 		struct port **out)
@@ -290,6 +301,7 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 			hmap_remove(&br->vsw->dp_ports, &p->by_dp);
 		free(p->trunks);
 		free(p->peer);
+		port_drop_tnl(br->vsw, p);
 	}
 	p->ofp_port = cfg->ofp_port;
 	p->dp_port = patch ? MVS_PORT_NONE : cfg->dp_port;
@@ -297,6 +309,12 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 	p->vlan_mode = tmp.vlan_mode;
 	p->vlan = tmp.vlan;
 	p->trunks = tmp.trunks;
+	p->internal = cfg->internal || p->ofp_port == OFPP_LOCAL;
+	if (cfg->tnl) {
+		p->tnl = xmalloc(sizeof *p->tnl);
+		memcpy(p->tnl, cfg->tnl, sizeof *p->tnl);
+		br->vsw->n_tnl_ports++;
+	}
 	hmap_insert(&br->ports, &p->by_ofp, hash_u32(p->ofp_port));
 	if (p->dp_port != MVS_PORT_NONE)
 		hmap_insert(&br->vsw->dp_ports, &p->by_dp,
@@ -329,6 +347,7 @@ bridge_del_port(struct bridge *br, struct port *p)
 	br->config_version++;
 	free(p->trunks);
 	free(p->peer);
+	port_drop_tnl(br->vsw, p);
 	free(p->name);
 	free(p);
 }

@@ -53,6 +53,25 @@ odp_put_u32(struct odp_buf *b, uint16_t type, uint32_t value)
 	odp_put_attr(b, type, &value, sizeof value);
 }
 
+size_t
+odp_nest_start(struct odp_buf *b, uint16_t type)
+{
+	size_t start = b->size;
+
+	odp_put_attr(b, type, NULL, 0);
+	return start;
+}
+
+void
+odp_nest_end(struct odp_buf *b, size_t start)
+{
+	struct nlattr nla;
+
+	memcpy(&nla, b->data + start, sizeof nla);
+	nla.nla_len = (uint16_t)(b->size - start);
+	memcpy(b->data + start, &nla, sizeof nla);
+}
+
 void
 odp_put_flag(struct odp_buf *b, uint16_t type)
 {
