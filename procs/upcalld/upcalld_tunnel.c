@@ -9,9 +9,8 @@
  *  - TUNNEL_PUSH prepends the outer header vswitchd built (from
  *    tunneld's route and neighbour) and finishes it per packet: lengths,
  *    IPv4 id and checksum, the UDP source port from the inner flow's
- *    hash, the outer checksum when asked.  A partial inner checksum
- *    stays partial (its offsets move with the header) unless an outer
- *    checksum must cover it; a GSO segment is cut in software first
+ *    hash, the outer checksum when asked.  The inner checksum is
+ *    finished first; a GSO segment is cut in software first
  *    (upcalld_actions.c), since no vnet header describes a tunnel GSO;
  *  - TUNNEL_POP parses the outer headers strictly (lib/flow/tnl.c: a
  *    tunnel packet is untrusted input from the underlay), counts what
@@ -179,7 +178,6 @@ dp_tnl_push(struct dp_packet *p, const struct mvs_key *key,
 {
 	static uint16_t ip_id;
 	size_t hl = t->header_len;
-	bool outer_csum;
 	uint8_t *h;
 
 	if (hl < ETH_HDR_LEN + 24 || hl > MVS_TNL_PUSH_HEADER_MAX ||
@@ -187,12 +185,11 @@ dp_tnl_push(struct dp_packet *p, const struct mvs_key *key,
 		coverage_inc(tnl_push_error);
 		return -EINVAL;
 	}
-	/* An outer checksum covers the inner one: finish it first. */
-	outer_csum = t->header[ETH_HDR_LEN + 9] == IPPROTO_UDP
-			     ? flow_get16(t->header + ETH_HDR_LEN + 26) != 0
-			     : (t->header[ETH_HDR_LEN + 20] & 0x80) != 0;
-	if (outer_csum)
-		dp_packet_finish_csum(p);
+	/* The inner checksum is finished here: Linux's AF_PACKET refuses
+	 * (EINVAL) a partial checksum that starts past the outer headers
+	 * of a frame it sends, and an outer checksum must cover it anyway.
+	 * A GSO packet was cut (and its segments summed) by the caller. */
+	dp_packet_finish_csum(p);
 	h = dp_packet_push(p, hl);
 	memcpy(h, t->header, hl);
 	if (tnl_push_finish(p->data, p->len, hl, flow_hash_5tuple(key, 0),
@@ -200,8 +197,6 @@ dp_tnl_push(struct dp_packet *p, const struct mvs_key *key,
 		coverage_inc(tnl_push_error);
 		return -EINVAL;
 	}
-	if (p->offload.flags & MVS_OFFLOAD_F_NEEDS_CSUM)
-		p->offload.csum_start = (uint16_t)(p->offload.csum_start + hl);
 	p->offload.flags &= (uint8_t)~MVS_OFFLOAD_F_DATA_VALID;
 	p->l3_ofs = ETH_HDR_LEN;
 	p->l4_ofs = ETH_HDR_LEN + 20;

@@ -16,37 +16,12 @@ P=s7${TYPE:0:2}$$
 . "$(dirname "$0")/../system/lib.sh"
 need_root
 . "$(dirname "$0")/hostslib.sh"
-for n in host1 host2 vm1 vm2 dvm2; do mkns $n; done
-ip -n "$P-host1" link add eth0 type veth peer name eth0 netns "$P-host2"
-for h in 1 2; do
-	ip -n "$P-host$h" link add vm$h type veth peer name eth0 netns "$P-vm$h"
-	ip -n "$P-host$h" link set eth0 up
-	ip -n "$P-host$h" link set vm$h up
-	ip -n "$P-vm$h" link set eth0 up mtu 1450
-	ip -n "$P-vm$h" addr add 10.77.0.$h/24 dev eth0
-done
+. "$(dirname "$0")/tnllib.sh"
+tnl_hosts "$TYPE"
+mkns dvm2
 ip -n "$P-host2" link add dvm2 type veth peer name eth0 netns "$P-dvm2"
 ip -n "$P-host2" link set dvm2 up
 ip -n "$P-dvm2" link set eth0 up mtu 1450
-
-for h in 1 2; do
-	o=$((3 - h))
-	check "host$h: its own microvs instance starts" host_start $h
-	check "host$h: br-phy with the cable" eval "vsctl $h add-br br-phy -- \
-		set bridge br-phy datapath_type=netdev -- add-port br-phy eth0"
-	ip -n "$P-host$h" addr add 192.168.77.$h/24 dev br-phy
-	ip -n "$P-host$h" link set br-phy up
-	check "host$h: br-int and br-tun with patch ports and $TYPE" eval "
-		vsctl $h add-br br-int -- set bridge br-int datapath_type=netdev &&
-		vsctl $h add-br br-tun -- set bridge br-tun datapath_type=netdev &&
-		vsctl $h add-port br-int vm$h &&
-		vsctl $h add-port br-int patch-tun -- set interface patch-tun \
-			type=patch options:peer=patch-int &&
-		vsctl $h add-port br-tun patch-int -- set interface patch-int \
-			type=patch options:peer=patch-tun &&
-		vsctl $h add-port br-tun ${TYPE}0 -- set interface ${TYPE}0 \
-			type=$TYPE options:remote_ip=192.168.77.$o"
-done
 check "host2: dvm2 on br-int" vsctl 2 add-port br-int dvm2
 check "host1: tap-qdhcp internal port on br-int" \
 	vsctl 1 add-port br-int tap-qdhcp -- set interface tap-qdhcp type=internal
