@@ -423,9 +423,8 @@ xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port)
 	w->ipv4_dst = ~0u;
 	if (!local_endpoint(ctx->br->vsw, h->ipv4_dst))
 		return false;
-	/* Fragments are never decapsulated (the datapath refuses them). */
-	if (h->nw_frag & MVS_FRAG_ANY)
-		return false;
+	/* A first fragment goes to the datapath too, which refuses and
+	 * counts it; later fragments have no ports and never get here. */
 	w->ipv4_src = ~0u;
 	if (h->nw_proto == 47) {
 		type = MVS_TNL_GRE;
