@@ -553,11 +553,13 @@ static const struct {
 bool
 ofp_port_parse(const char *s, const struct ofp_port_map *ports, uint32_t *port)
 {
-	if (*s >= '0' && *s <= '9') {
-		char *end;
-		unsigned long long x = strtoull(s, &end, 10);
-		if (*end)
-			return false;
+	/* A number first; a name that merely starts with digits (ovs-vtep's
+	 * "0000-p0-p") is looked up by name, as Open vSwitch does. */
+	char *end = NULL;
+	unsigned long long x =
+		*s >= '0' && *s <= '9' ? strtoull(s, &end, 10) : 0;
+
+	if (end && !*end) {
 		if (x < 0xffff) {
 			*port = (uint32_t)x;
 			return true;

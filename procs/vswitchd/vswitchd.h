@@ -306,6 +306,12 @@ struct bridge {
 	struct mac_table macs;
 	bool forward_bpdu;
 	uint64_t config_version; /* bumped by port and VLAN changes */
+	/* Ports whose source MACs translation learns without NORMAL (set
+	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */
+	char **learn_ports;
+	size_t n_learn_ports;
+	char **vtep_flows;
+	size_t n_vtep_flows;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */
@@ -735,6 +741,10 @@ struct vswd {
 	uint64_t fingerprint; /* of the bridges' versions */
 	bool published;	      /* the version was published once */
 };
+
+/* vswitchd_vtep.c */
+/* The handler of BUS_MSG_VTEP_FLOWS. */
+void vswd_on_vtep_flows(struct bus_req *req, const void *msg, void *aux);
 
 /* vswitchd_tnlroutes.c */
 /* Subscribes to tunneld's route table and asks for it. */

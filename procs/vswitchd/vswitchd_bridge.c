@@ -101,6 +101,12 @@ vsw_del_bridge(struct vsw *vsw, struct bridge *br)
 		bridge_del_port(br, LIST_CONTAINER(br->port_list.next,
 						   struct port, in_bridge));
 	hmap_remove(&vsw->bridges, &br->node);
+	for (size_t i = 0; i < br->n_learn_ports; i++)
+		free(br->learn_ports[i]);
+	free(br->learn_ports);
+	for (size_t i = 0; i < br->n_vtep_flows; i++)
+		free(br->vtep_flows[i]);
+	free(br->vtep_flows);
 	tables_destroy(&br->tables);
 	mac_table_destroy(&br->macs);
 	hmap_destroy(&br->ports);

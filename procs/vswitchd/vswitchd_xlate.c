@@ -355,6 +355,7 @@ patch_peer(const struct port *port)
 
 static void xlate_table(struct xlate_ctx *ctx, uint32_t in_port,
 			uint8_t table_id, bool is_last_action);
+static void learn_source(struct xlate_ctx *ctx);
 
 /* Open vSwitch's patch_port_output: the packet enters the peer bridge
  * through the peer port, with fresh metadata and registers, and comes
@@ -381,6 +382,7 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 		ctx->trace = &t->subs;
 	ctx->br = out->bridge;
 	xlate_deps_add_bridge(ctx->deps, ctx->br);
+	learn_source(ctx);
 	xlate_table(ctx, out->ofp_port, 0, true);
 
 	ctx->trace = old_trace;
@@ -813,6 +815,29 @@ dp_mask_from_wc(const struct flow *wc, const struct flow *orig,
 
 /* ---- entry points ---- */
 
+/* A port vtepd named learns the source MAC of what enters by it (in the
+ * bridge's MAC table, VLAN 0), whatever the flows do. */
+static void
+learn_source(struct xlate_ctx *ctx)
+{
+	struct port *p;
+
+	if (!ctx->br->n_learn_ports)
+		return;
+	p = bridge_port_by_ofp(ctx->br, ctx->flow.in_port);
+	for (size_t i = 0; p && i < ctx->br->n_learn_ports; i++) {
+		if (strcmp(ctx->br->learn_ports[i], p->name))
+			continue;
+		memset(ctx->wc->hdr.eth_src, 0xff, 6);
+		if (ctx->may_learn)
+			mac_table_learn(&ctx->br->macs, ctx->flow.hdr.eth_src,
+					0, p, ctx->now_ms);
+		xlate_deps_add_learned(ctx->deps, ctx->br, p->ofp_port, 0,
+				       ctx->flow.hdr.eth_src);
+		return;
+	}
+}
+
 void
 xlate_out_init(struct xlate_out *out)
 {
@@ -852,6 +877,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
 	if (t)
 		ctx.trace = &t->subs;
+	learn_source(&ctx);
 	run_rule(&ctx, lookup(&ctx, 0), 0, true);
 	wc_finish(ctx.wc, flow);
 	out->final_flow = ctx.flow;
