@@ -69,25 +69,6 @@ is_tunnel(const char *type)
 	       !strcmp(type, "geneve");
 }
 
-static const char *
-row_str(const struct ovsdb_row *row, const char *col)
-{
-	const struct ovsdb_datum *d = replica_get(row, col);
-
-	return d && d->n ? d->keys[0].s : "";
-}
-
-static const char *
-row_map(const struct ovsdb_row *row, const char *col, const char *key)
-{
-	const struct ovsdb_datum *d = replica_get(row, col);
-
-	for (unsigned i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
-}
-
 static struct tnld_remote *
 remote_find(struct tnld *t, uint32_t ip)
 {
@@ -101,7 +82,7 @@ remote_find(struct tnld *t, uint32_t ip)
 static uint32_t
 row_remote(const struct ovsdb_row *row)
 {
-	const char *r = row_map(row, "options", "remote_ip");
+	const char *r = replica_get_map(row, "options", "remote_ip");
 	struct in_addr a;
 
 	if (!r || inet_pton(AF_INET, r, &a) != 1)
@@ -164,7 +145,7 @@ resolve_all(struct tnld *t)
 			uint32_t ip = row_remote(row);
 			struct tnld_remote *r;
 
-			if (!is_tunnel(row_str(row, "type")) || !ip)
+			if (!is_tunnel(replica_get_str(row, "type")) || !ip)
 				continue;
 			r = remote_find(t, ip);
 			if (!r) {
@@ -267,15 +248,16 @@ write_status(struct tnld *t)
 		char uuid[40];
 		json_t *ins, *del;
 
-		if (!is_tunnel(row_str(row, "type")))
+		if (!is_tunnel(replica_get_str(row, "type")))
 			continue;
 		r = remote_find(t, row_remote(row));
 		if (r && !r->error) {
 			dev = r->u.dev;
 			carrier = r->u.carrier ? "up" : "down";
 		}
-		odev = row_map(row, "status", "tunnel_egress_iface");
-		ocar = row_map(row, "status", "tunnel_egress_iface_carrier");
+		odev = replica_get_map(row, "status", "tunnel_egress_iface");
+		ocar = replica_get_map(row, "status",
+				       "tunnel_egress_iface_carrier");
 		if ((!dev && !odev && !ocar) ||
 		    (dev && odev && ocar && !strcmp(dev, odev) &&
 		     !strcmp(carrier, ocar)))
@@ -392,7 +374,7 @@ cmd_ports_show(struct appctl_conn *c, int argc, const char *argv[], void *aux)
 
 	if (it) {
 		HMAP_FOR_EACH (hn, &it->rows) {
-			const char *type = row_str(
+			const char *type = replica_get_str(
 				HMAP_CONTAINER(hn, struct ovsdb_row, node),
 				"type");
 			vx += !strcmp(type, "vxlan");

@@ -32,25 +32,6 @@
 
 /* ---- reading rows ---- */
 
-static const char *
-str(const struct ovsdb_row *row, const char *col)
-{
-	const struct ovsdb_datum *d = row ? replica_get(row, col) : NULL;
-
-	return d && d->n ? d->keys[0].s : "";
-}
-
-static const char *
-map_get(const struct ovsdb_row *row, const char *col, const char *key)
-{
-	const struct ovsdb_datum *d = row ? replica_get(row, col) : NULL;
-
-	for (unsigned i = 0; d && d->values && i < d->n; i++)
-		if (!strcmp(d->keys[i].s, key))
-			return d->values[i].s;
-	return NULL;
-}
-
 static const struct ovsdb_row *
 by_uuid(struct replica *r, const char *table, const struct ovsdb_uuid *u)
 {
@@ -70,7 +51,7 @@ by_name(struct replica *r, const char *table, const char *name)
 	HMAP_FOR_EACH (n, &t->rows) {
 		const struct ovsdb_row *row =
 			HMAP_CONTAINER(n, struct ovsdb_row, node);
-		if (!strcmp(str(row, "name"), name))
+		if (!strcmp(replica_get_str(row, "name"), name))
 			return row;
 	}
 	return NULL;
@@ -143,14 +124,29 @@ add_bridge(struct vtepd_model *m, const char *name, const char *ls,
 	return b;
 }
 
-/* The dst_ip of every locator of @ls's remotes, in @ips; the
- * unknown-dst ones also in @flood (sorted, so "first" is stable). */
 static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The Physical_Locator of Ucast_Macs_Remote row @r if it is @ls's, else
+ * NULL. */
+static const struct ovsdb_row *
+ucast_locator(struct replica *vtep, const struct ovsdb_row *r,
+	      const struct ovsdb_row *ls)
+{
+	const struct ovsdb_datum *l = replica_get(r, "logical_switch");
+	const struct ovsdb_datum *loc = replica_get(r, "locator");
+
+	if (!l || !l->n || !loc || !loc->n ||
+	    !same_uuid(&l->keys[0].u, ovsdb_row_uuid(ls)))
+		return NULL;
+	return by_uuid(vtep, "Physical_Locator", &loc->keys[0].u);
+}
+
+/* The dst_ip of every locator of @ls's remotes, in @ips; the
+ * unknown-dst ones also in @flood (sorted, so "first" is stable). */
 static void
 remotes(struct replica *vtep, const struct ovsdb_row *ls, char ***ips,
 	size_t *n_ips, char ***flood, size_t *n_flood)
@@ -162,19 +158,13 @@ remotes(struct replica *vtep, const struct ovsdb_row *ls, char ***ips,
 		HMAP_FOR_EACH (n, &t->rows) {
 			const struct ovsdb_row *r =
 				HMAP_CONTAINER(n, struct ovsdb_row, node);
-			const struct ovsdb_datum *l =
-				replica_get(r, "logical_switch");
-			const struct ovsdb_datum *loc =
-				replica_get(r, "locator");
-			const struct ovsdb_row *pl;
+			const struct ovsdb_row *pl = ucast_locator(vtep, r, ls);
 
-			if (!l || !l->n || !loc || !loc->n ||
-			    !same_uuid(&l->keys[0].u, ovsdb_row_uuid(ls)))
-				continue;
-			pl = by_uuid(vtep, "Physical_Locator", &loc->keys[0].u);
-			if (pl && !strv_has(*ips, *n_ips, str(pl, "dst_ip")))
-				strv_add(ips, n_ips,
-					 xstrdup(str(pl, "dst_ip")));
+			if (pl && !strv_has(*ips, *n_ips,
+					    replica_get_str(pl, "dst_ip")))
+				strv_add(
+					ips, n_ips,
+					xstrdup(replica_get_str(pl, "dst_ip")));
 		}
 	t = replica_table(vtep, "Mcast_Macs_Remote");
 	if (t)
@@ -189,7 +179,7 @@ remotes(struct replica *vtep, const struct ovsdb_row *ls, char ***ips,
 			const struct ovsdb_datum *locs;
 
 			if (!l || !l->n || !set || !set->n ||
-			    strcmp(str(r, "MAC"), "unknown-dst") ||
+			    strcmp(replica_get_str(r, "MAC"), "unknown-dst") ||
 			    !same_uuid(&l->keys[0].u, ovsdb_row_uuid(ls)))
 				continue;
 			ps = by_uuid(vtep, "Physical_Locator_Set",
@@ -199,7 +189,7 @@ remotes(struct replica *vtep, const struct ovsdb_row *ls, char ***ips,
 				const struct ovsdb_row *pl =
 					by_uuid(vtep, "Physical_Locator",
 						&locs->keys[i].u);
-				const char *ip = str(pl, "dst_ip");
+				const char *ip = replica_get_str(pl, "dst_ip");
 
 				if (!pl || !*ip)
 					continue;
@@ -230,7 +220,7 @@ build_ls(struct replica *vtep, struct vtepd_bridge *b,
 {
 	char **ips = NULL, **flood = NULL, **locals = NULL;
 	size_t n_ips = 0, n_flood = 0, n_locals = 0;
-	const char *mode = str(ls, "replication_mode");
+	const char *mode = replica_get_str(ls, "replication_mode");
 	struct ds all_local = DS_EMPTY, out = DS_EMPTY;
 	struct ovsdb_table *t;
 	struct hnode *n;
@@ -269,24 +259,17 @@ build_ls(struct replica *vtep, struct vtepd_bridge *b,
 		HMAP_FOR_EACH (n, &t->rows) {
 			const struct ovsdb_row *r =
 				HMAP_CONTAINER(n, struct ovsdb_row, node);
-			const struct ovsdb_datum *l =
-				replica_get(r, "logical_switch");
-			const struct ovsdb_datum *loc =
-				replica_get(r, "locator");
-			const struct ovsdb_row *pl;
+			const struct ovsdb_row *pl = ucast_locator(vtep, r, ls);
 			char *vx;
 
-			if (!l || !l->n || !loc || !loc->n ||
-			    !same_uuid(&l->keys[0].u, ovsdb_row_uuid(ls)))
-				continue;
-			pl = by_uuid(vtep, "Physical_Locator", &loc->keys[0].u);
-			vx = pl ? vx_name(str(pl, "dst_ip")) : NULL;
+			vx = pl ? vx_name(replica_get_str(pl, "dst_ip")) : NULL;
 			if (vx)
 				strv_add(
 					&b->flows, &b->n_flows,
 					xasprintf("table=1,priority=1000,"
 						  "dl_dst=%s,actions=output:%s",
-						  str(r, "MAC"), vx));
+						  replica_get_str(r, "MAC"),
+						  vx));
 			free(vx);
 		}
 	ds_put(&out, ds_cstr(&all_local));
@@ -320,8 +303,8 @@ static void
 build_ps(struct replica *vtep, struct replica *ovs, struct vtepd_model *m,
 	 const struct ovsdb_row *ps, const struct ovsdb_row *br)
 {
-	const char *bname = str(ps, "name");
-	const char *dp_type = str(br, "datapath_type");
+	const char *bname = replica_get_str(ps, "name");
+	const char *dp_type = replica_get_str(br, "datapath_type");
 	const struct ovsdb_datum *pports = replica_get(ps, "ports");
 	const struct ovsdb_datum *oports = replica_get(br, "ports");
 	const struct ovsdb_datum *ips = replica_get(ps, "tunnel_ips");
@@ -336,7 +319,7 @@ build_ps(struct replica *vtep, struct replica *ovs, struct vtepd_model *m,
 			by_uuid(vtep, "Physical_Port", &pports->keys[i].u);
 		const struct ovsdb_datum *vb =
 			pp ? replica_get(pp, "vlan_bindings") : NULL;
-		const char *pname = str(pp, "name");
+		const char *pname = replica_get_str(pp, "name");
 
 		if (!pp)
 			continue;
@@ -353,7 +336,8 @@ build_ps(struct replica *vtep, struct replica *ovs, struct vtepd_model *m,
 
 			if (!ls || !key || !key->n)
 				continue;
-			lsb = xasprintf("%s_vtep_%s", bname, str(ls, "name"));
+			lsb = xasprintf("%s_vtep_%s", bname,
+					replica_get_str(ls, "name"));
 			if (strlen(lsb) > 15)
 				lsb[15] = '\0'; /* a device name */
 			pp_name = xasprintf("%04lld-%s-p", (long long)vlan,
@@ -385,7 +369,8 @@ build_ps(struct replica *vtep, struct replica *ovs, struct vtepd_model *m,
 						 "in_port=%s,actions=output:%s",
 						 pp_name, pname));
 			}
-			lb = add_bridge(m, lsb, str(ls, "name"), dp_type);
+			lb = add_bridge(m, lsb, replica_get_str(ls, "name"),
+					dp_type);
 			lb->ls_row = ls;
 			p = add_port(lb, pl_name, "patch");
 			if (!p->opt_key[0])
@@ -400,7 +385,7 @@ build_ps(struct replica *vtep, struct replica *ovs, struct vtepd_model *m,
 	for (unsigned i = 0; oports && i < oports->n; i++) {
 		const struct ovsdb_row *op =
 			by_uuid(ovs, "Port", &oports->keys[i].u);
-		const char *on = str(op, "name");
+		const char *on = replica_get_str(op, "name");
 		size_t len = strlen(on);
 
 		if (!op || !strcmp(on, bname) || strv_has(names, n_names, on) ||
@@ -428,7 +413,7 @@ vtepd_model_build(struct replica *vtep, struct replica *ovs,
 		const struct ovsdb_row *ps =
 			HMAP_CONTAINER(n, struct ovsdb_row, node);
 		const struct ovsdb_row *br =
-			by_name(ovs, "Bridge", str(ps, "name"));
+			by_name(ovs, "Bridge", replica_get_str(ps, "name"));
 
 		if (br)
 			build_ps(vtep, ovs, m, ps, br);
@@ -525,11 +510,13 @@ options_equal(const struct ovsdb_row *iface, const struct vtepd_port *p)
 	unsigned n = 0;
 
 	for (int i = 0; i < 3 && p->opt_key[i]; i++, n++) {
-		const char *v = map_get(iface, "options", p->opt_key[i]);
+		const char *v =
+			replica_get_map(iface, "options", p->opt_key[i]);
 		if (!v || strcmp(v, p->opt_value[i]))
 			return false;
 	}
-	return d && d->n == n && !strcmp(str(iface, "type"), p->type);
+	return d && d->n == n &&
+	       !strcmp(replica_get_str(iface, "type"), p->type);
 }
 
 static const struct vtepd_bridge *
@@ -557,9 +544,9 @@ owned_port(const struct ovsdb_row *br, const char *port)
 {
 	size_t len = strlen(port);
 
-	if (!strcmp(port, str(br, "name")))
+	if (!strcmp(port, replica_get_str(br, "name")))
 		return false;
-	if (map_get(br, "external_ids", "vtep_logical_switch"))
+	if (replica_get_map(br, "external_ids", "vtep_logical_switch"))
 		return true;
 	return len > 7 && port[4] == '-' && !strcmp(port + len - 2, "-p");
 }
@@ -574,7 +561,7 @@ existing_bridge(struct replica *ovs, json_t *ops, const struct ovsdb_row *br,
 	for (unsigned i = 0; ports && i < ports->n; i++) {
 		const struct ovsdb_row *p =
 			by_uuid(ovs, "Port", &ports->keys[i].u);
-		const char *pn = str(p, "name");
+		const char *pn = replica_get_str(p, "name");
 		const struct vtepd_port *w = wanted_port(b, pn);
 		const struct ovsdb_datum *ifs = replica_get(p, "interfaces");
 		const struct ovsdb_row *iface =
@@ -603,8 +590,9 @@ existing_bridge(struct replica *ovs, json_t *ops, const struct ovsdb_row *br,
 
 		for (unsigned k = 0; ports && k < ports->n && !have; k++)
 			have = !strcmp(
-				str(by_uuid(ovs, "Port", &ports->keys[k].u),
-				    "name"),
+				replica_get_str(
+					by_uuid(ovs, "Port", &ports->keys[k].u),
+					"name"),
 				b->ports[i].name);
 		if (!have) {
 			char *name = xasprintf("p%d", (*seq)++);
@@ -699,8 +687,9 @@ vtepd_ovs_ops(struct replica *ovs, const struct vtepd_model *m)
 		const struct ovsdb_row *br =
 			HMAP_CONTAINER(n, struct ovsdb_row, node);
 
-		if (map_get(br, "external_ids", "vtep_logical_switch") &&
-		    !wanted(m, str(br, "name")))
+		if (replica_get_map(br, "external_ids",
+				    "vtep_logical_switch") &&
+		    !wanted(m, replica_get_str(br, "name")))
 			json_array_append_new(gone,
 					      uuid_json(ovsdb_row_uuid(br)));
 	}
@@ -760,8 +749,9 @@ vtepd_vtep_ops(struct replica *vtep, const struct vtepd_model *m,
 				l && l->n ? by_uuid(vtep, "Logical_Switch",
 						    &l->keys[0].u)
 					  : NULL;
-			char *k = xasprintf("%s %s", str(ls, "name"),
-					    str(r, "MAC"));
+			char *k =
+				xasprintf("%s %s", replica_get_str(ls, "name"),
+					  replica_get_str(r, "MAC"));
 
 			if (!strv_has(learned, n_learned, k))
 				json_array_append_new(
@@ -794,7 +784,8 @@ vtepd_vtep_ops(struct replica *vtep, const struct vtepd_model *m,
 						HMAP_CONTAINER(n,
 							       struct ovsdb_row,
 							       node);
-					if (!strcmp(str(r, "dst_ip"),
+					if (!strcmp(replica_get_str(r,
+								    "dst_ip"),
 						    m->local_ip))
 						pl = r;
 				}
