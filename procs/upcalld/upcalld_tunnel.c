@@ -224,9 +224,6 @@ dp_tnl_pop(struct dp_packet *p, const struct uport *port, struct mvs_key *key)
 		verified = true;
 	why = tnl_parse(p->data, p->len, type, verified, &key->tun, &hl,
 			&inner);
-	if (why == TNL_OK && (p->offload.flags & MVS_OFFLOAD_F_NEEDS_CSUM) &&
-	    p->offload.csum_start < hl + ETH_HDR_LEN)
-		why = TNL_BAD_CSUM; /* the partial sum is in the outer */
 	if (why != TNL_OK) {
 		count_bad(why);
 		log_dbg("%s: dropped a tunnel packet of %u bytes: %s",
@@ -235,8 +232,17 @@ dp_tnl_pop(struct dp_packet *p, const struct uport *port, struct mvs_key *key)
 	}
 	dp_packet_pull(p, hl);
 	p->len = (uint32_t)inner;
-	if (p->offload.flags & MVS_OFFLOAD_F_NEEDS_CSUM)
-		p->offload.csum_start = (uint16_t)(p->offload.csum_start - hl);
+	/* A local sender leaves one checksum partial: the outer UDP one
+	 * (Linux's tunnel devices do; the inner ones are complete then),
+	 * which goes with the outer header, or an inner one, whose offsets
+	 * move. */
+	if (p->offload.flags & MVS_OFFLOAD_F_NEEDS_CSUM) {
+		if (p->offload.csum_start < hl)
+			p->offload.flags &= (uint8_t)~MVS_OFFLOAD_F_NEEDS_CSUM;
+		else
+			p->offload.csum_start =
+				(uint16_t)(p->offload.csum_start - hl);
+	}
 	p->offload.flags &= (uint8_t)~MVS_OFFLOAD_F_DATA_VALID;
 	memset(&key->meta, 0, sizeof key->meta);
 	key->meta.in_port = port->port_no;

@@ -9,7 +9,29 @@
 # layout); br-int with VM vmN (namespace $P-vmN, 10.77.0.N/24, MTU 1450:
 # room for the outer header) and patch-tun; br-tun with patch-int and
 # TYPE0 (type TYPE, remote_ip the other host, plus OPTIONSN: more
-# "options:k=v" words for host N's tunnel port).
+# "options:k=v" words for host N's tunnel port).  With TNL_LINUX_HOST2=1
+# host 2 is no switch but Linux's own: a TYPE device (VNI/key 0) and a
+# Linux bridge with vm2, its underlay address on eth0.
+tnl_linux_host() {
+	local h=$1 type=$2 o=$((3 - $1)) ns=$P-host$1
+	ip -n $ns addr add 192.168.77.$h/24 dev eth0
+	case $type in
+	vxlan) ip -n $ns link add ${type}0 type vxlan id 0 dstport 4789 \
+		remote 192.168.77.$o local 192.168.77.$h ;;
+	geneve) ip -n $ns link add ${type}0 type geneve id 0 \
+		remote 192.168.77.$o ;;
+	gre) ip -n $ns link add ${type}0 type gretap \
+		remote 192.168.77.$o local 192.168.77.$h ;;
+	esac 2>/dev/null || {
+		echo "skip: this kernel has no $type devices"
+		exit 77
+	}
+	ip -n $ns link add br0 type bridge
+	ip -n $ns link set ${type}0 master br0 up
+	ip -n $ns link set vm$h master br0
+	ip -n $ns link set br0 up
+}
+
 tnl_hosts() {
 	local type=$1 h o
 	local -a opts=("" "${2:-}" "${3:-}")
@@ -26,6 +48,10 @@ tnl_hosts() {
 	done
 	for h in 1 2; do
 		o=$((3 - h))
+		if [ $h = 2 ] && [ "${TNL_LINUX_HOST2:-0}" = 1 ]; then
+			tnl_linux_host 2 "$type"
+			continue
+		fi
 		check "host$h: its own microvs instance starts" host_start $h
 		check "host$h: br-phy with the cable" eval "vsctl $h add-br br-phy -- \
 			set bridge br-phy datapath_type=netdev -- \
