@@ -30,6 +30,7 @@
 #include "hmap.h"
 #include "list.h"
 #include "microvs_dp.h"
+#include "nlattr.h"
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
@@ -402,28 +403,6 @@ bool tnl_routes_set(struct vsw *vsw, const char *const *lines, size_t n);
 struct port *tnl_port_receive(const struct vsw *vsw, struct port *in,
 			      const struct mvs_key_tunnel *tun);
 
-/* ================= datapath actions (vswitchd_odp.c) ================= */
-
-/* A growable buffer of netlink attributes (MVS_ACTION_ATTR_*). */
-struct odp_buf {
-	uint8_t *data;
-	size_t size, alloc;
-};
-
-void odp_buf_init(struct odp_buf *b);
-void odp_buf_free(struct odp_buf *b);
-void odp_put_attr(struct odp_buf *b, uint16_t type, const void *data,
-		  size_t len);
-void odp_put_u32(struct odp_buf *b, uint16_t type, uint32_t value);
-void odp_put_flag(struct odp_buf *b, uint16_t type);
-/* Starts a nested attribute of @type; returns what odp_nest_end()
- * needs to close it. */
-size_t odp_nest_start(struct odp_buf *b, uint16_t type);
-void odp_nest_end(struct odp_buf *b, size_t start);
-/* Appends Open vSwitch's text for datapath actions ("2,push_vlan(vid=5,
- * pcp=0),3", "drop" when empty).  Malformed attributes print as such. */
-void odp_actions_format(struct ds *s, const void *data, size_t size);
-
 /* ================= translation (vswitchd_xlate.c) ================= */
 
 /* A trace of a translation, as ofproto/trace prints it. */
@@ -484,7 +463,7 @@ enum xlate_error {
 };
 
 struct xlate_out {
-	struct odp_buf actions; /* MVS_ACTION_ATTR_* */
+	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
 	struct flow flow;	/* the flow as translated (before actions) */
@@ -538,9 +517,9 @@ struct xlate_ctx {
 	struct bridge *br;	 /* the bridge being translated in */
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
-	struct flow base;    /* the packet as the datapath actions left it */
-	struct flow *wc;     /* the megaflow mask being built */
-	struct odp_buf *odp; /* the datapath actions being built */
+	struct flow base;  /* the packet as the datapath actions left it */
+	struct flow *wc;   /* the megaflow mask being built */
+	struct nlbuf *odp; /* the datapath actions being built */
 	struct xlate_deps *deps;
 	struct list_node *trace; /* where trace nodes go; NULL: no trace */
 	bool may_learn;		 /* side effects: MAC learning, counters */

@@ -336,14 +336,14 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	outer.in_port = egress->ofp_port;
 	memset(&wc, 0, sizeof wc);
 
-	nest = odp_nest_start(ctx->odp, MVS_ACTION_ATTR_CLONE);
-	odp_put_attr(ctx->odp, MVS_ACTION_ATTR_TUNNEL_PUSH, &push, sizeof push);
+	nest = nl_nest_start(ctx->odp, MVS_ACTION_ATTR_CLONE);
+	nl_put(ctx->odp, MVS_ACTION_ATTR_TUNNEL_PUSH, &push, sizeof push);
 	ctx->flow = ctx->base = outer;
 	ctx->wc = &wc;
 	ctx->br = egress->bridge;
 	xlate_deps_add_bridge(ctx->deps, ctx->br);
 	xlate_table_in(ctx, egress->ofp_port, 0);
-	odp_nest_end(ctx->odp, nest);
+	nl_nest_end(ctx->odp, nest);
 
 	ctx->flow = saved_flow;
 	ctx->base = saved_base;
@@ -438,7 +438,7 @@ xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port)
 		return false;
 	xlate_commit(ctx);
 	xlate_report(ctx, TRACE_DETAIL, "tunnel pop into %s", tp->name);
-	odp_put_u32(ctx->odp, MVS_ACTION_ATTR_TUNNEL_POP, tp->dp_port);
+	nl_put_u32(ctx->odp, MVS_ACTION_ATTR_TUNNEL_POP, tp->dp_port);
 	return true;
 }
 
