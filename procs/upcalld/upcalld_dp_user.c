@@ -186,12 +186,12 @@ exec_tnl_pop(void *aux, struct dp_packet *p, uint32_t port_no)
 
 	if (!port || dp_tnl_pop(p, port, &key)) {
 		if (port)
-			port->stats.rx_errors++;
+			port->stats->rx_errors++;
 		dp_packet_free(p);
 		return;
 	}
-	port->stats.rx_packets++;
-	port->stats.rx_bytes += p->len;
+	port->stats->rx_packets++;
+	port->stats->rx_bytes += p->len;
 	exec_recirc(dp, p, &key);
 }
 

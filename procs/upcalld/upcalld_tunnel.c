@@ -109,7 +109,7 @@ tnl_port_send(struct uport *port, struct dp_batch *b)
 	 * resolved for it.  Dropped, as in Open vSwitch. */
 	for (unsigned i = 0; i < b->n; i++) {
 		coverage_inc(tnl_tx_direct);
-		port->stats.tx_dropped++;
+		port->stats->tx_dropped++;
 		dp_packet_free(b->pkts[i]);
 	}
 	b->n = 0;
