@@ -230,6 +230,9 @@ ofctl_open(const char *target, struct vconn **vconnp, bool snoop)
 	const char *suffix = snoop ? "snoop" : "mgmt";
 	const char *rundir = rundir_resolve(ofctl.rundir);
 	char *bridge_path = xasprintf("%s/%s.%s", rundir, target, suffix);
+	/* microvs-vswitchd's sockets: the run directory is root's. */
+	char *vswd_path =
+		xasprintf("%s/vswitchd/%s.%s", rundir, target, suffix);
 	int err;
 
 	*vconnp = NULL;
@@ -248,10 +251,12 @@ ofctl_open(const char *target, struct vconn **vconnp, bool snoop)
 		(*vconnp)->name = xstrdup(target);
 	} else if (!open_socket(target, vconnp)) {
 	} else if (!open_socket(bridge_path, vconnp)) {
+	} else if (!open_socket(vswd_path, vconnp)) {
 	} else {
 		ofctl_fatal(0, "%s is not a bridge or a socket", target);
 	}
 	free(bridge_path);
+	free(vswd_path);
 	(*vconnp)->recv_any_version = snoop;
 	err = negotiate(*vconnp, target);
 	if (err)

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dp_packet.h"
 #include "dpmsg.h"
@@ -646,6 +647,7 @@ struct vswd {
 	uint64_t version;     /* tables version published */
 	uint64_t fingerprint; /* of the bridges' versions */
 	bool published;	      /* the version was published once */
+	struct vswd_of *of;   /* OpenFlow connections (ofconn.h) */
 };
 
 /* vswitchd_reconcile.c */
@@ -702,6 +704,16 @@ void vswd_dp_flow_del(struct vswd_dp *dp, struct ukey **ukeys, size_t n);
 /* Checks the boot id of an upcalld message: false (and a reset) if
  * upcalld restarted. */
 bool vswd_upcalld_boot(struct vswd *d, uint64_t boot);
+
+/* vswitchd_ofconn.c: OpenFlow to the bridges (ofconn.h). */
+/* Makes @dir, where the management sockets go, owned by @uid:@gid (when
+ * root: called before dropping privileges).  0 or -errno. */
+int vswd_of_prepare_dir(const char *dir, uid_t uid, gid_t gid);
+/* Starts OpenFlow: management sockets will be made in @dir. */
+void vswd_of_init(struct vswd *d, const char *dir);
+/* Listens on DIR/BRIDGE.mgmt for every bridge, stops for the bridges
+ * gone (closing their connections); follows Bridge.protocols. */
+void vswd_of_sync(struct vswd *d);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing

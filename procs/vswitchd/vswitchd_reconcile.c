@@ -56,7 +56,7 @@ static const char *const ovs_columns[] = {
 static const char *const bridge_columns[] = {
 	"name",		"ports",       "datapath_type",
 	"other_config", "datapath_id", "datapath_version",
-	NULL,
+	"protocols",	NULL,
 };
 static const char *const port_columns[] = {
 	"name", "interfaces", "tag", "trunks", "vlan_mode", NULL,
@@ -667,6 +667,7 @@ vswd_reconcile(struct vswd *d)
 		if (dp->used && dp->state == VDP_OPEN)
 			vswd_dp_config(dp);
 	sweep_datapaths(d);
+	vswd_of_sync(d);
 	vswd_tables_check(d);
 	vswd_status_write(d);
 }

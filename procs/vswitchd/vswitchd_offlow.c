@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_offlow: the OpenFlow messages about flows: flow-mod into the
+ * bridge's tables (a change publishes a new tables version, so the
+ * datapath's megaflows are revalidated against it), and flow and
+ * aggregate statistics out of them.
+ */
+#include "ofconn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ofp_flow_wire.h"
+#include "ofp_protocol.h"
+
+enum ofperr
+ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_flow_mod fm;
+	enum ofperr e = ofp_decode_flow_mod(&fm, m, c->protocol, OFPP_MAX);
+	int rc;
+
+	if (e)
+		return e;
+	if (!br) {
+		ofp_flow_mod_uninit(&fm);
+		return OFPERR_OFPBRC_EPERM;
+	}
+	if (fm.flags & OFPFF_EMERG) {
+		ofp_flow_mod_uninit(&fm);
+		return OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
+	}
+	/* Open vSwitch adds the flow a modify without a cookie mask finds
+	 * nothing to change for, in every version. */
+	rc = tables_flow_mod(&br->tables, &fm, !fm.cookie_mask, time_mono_ms(),
+			     NULL, NULL);
+	ofp_flow_mod_uninit(&fm);
+	if (rc == -EEXIST)
+		return OFPERR_OFPFMFC_OVERLAP;
+	if (rc == -EINVAL)
+		return OFPERR_OFPBRC_BAD_TABLE_ID;
+	if (rc)
+		return OFPERR_OFPFMFC_UNKNOWN;
+	vswd_tables_check(c->d);
+	return 0;
+}
+
+static void
+rule_stats(const struct rule *r, uint64_t now, struct ofp_flow_stats *fs)
+{
+	uint64_t age = now - r->created_ms;
+
+	fs->match = &r->cr.match;
+	fs->priority = r->cr.priority;
+	fs->table_id = r->table_id;
+	fs->cookie = r->cookie;
+	fs->duration_sec = (uint32_t)(age / 1000);
+	fs->duration_nsec = (uint32_t)(age % 1000 * 1000000);
+	fs->n_packets = r->n_packets;
+	fs->n_bytes = r->n_bytes;
+	fs->idle_timeout = r->idle_timeout;
+	fs->hard_timeout = r->hard_timeout;
+	fs->importance = r->importance;
+	fs->flags = r->flags;
+	fs->idle_age = (int)((now - r->used_ms) / 1000);
+	/* Open vSwitch's hard age is the rule's: a modify does not reset
+	 * it (dump-flows then shows no hard_age). */
+	fs->hard_age = (int)(age / 1000);
+	fs->ofpacts = r->actions.data;
+	fs->ofpacts_len = r->actions.size;
+}
+
+/* Flow statistics (one entry per rule, in as many replies as needed)
+ * and aggregate statistics (the sums). */
+enum ofperr
+ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_flow_stats_request fsr;
+	enum ofperr e = ofp_decode_flow_stats_request(&fsr, m);
+	uint64_t now = time_mono_ms();
+	struct rule **rules;
+	size_t n;
+
+	if (e)
+		return e;
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	if (fsr.table_id != OFP_TABLE_ANY && fsr.table_id >= OFTABLE_N)
+		return OFPERR_OFPBRC_BAD_TABLE_ID;
+	match_canonicalize(&fsr.match);
+	rules = tables_collect(&br->tables, fsr.table_id, &fsr.match,
+			       fsr.out_port, fsr.cookie, fsr.cookie_mask, &n);
+	if (fsr.aggregate) {
+		struct ofp_aggregate_stats as = { 0, 0, 0 };
+		struct ofpbuf b = OFPBUF_EMPTY;
+
+		for (size_t i = 0; i < n; i++) {
+			as.packet_count += rules[i]->n_packets;
+			as.byte_count += rules[i]->n_bytes;
+			as.flow_count++;
+		}
+		ofp_encode_aggregate_reply(&b, &as, m);
+		ofconn_send(c, &b);
+		ofpbuf_uninit(&b);
+	} else {
+		struct ofconn_mp mp;
+
+		ofconn_mp_start(&mp, m);
+		for (size_t i = 0; i < n; i++) {
+			struct ofp_flow_stats fs;
+
+			rule_stats(rules[i], now, &fs);
+			ofp_append_flow_stats(&mp.b, &fs, mp.raw, mp.version);
+			ofconn_mp_room(&mp);
+		}
+		ofconn_mp_finish(c, &mp);
+	}
+	for (size_t i = 0; i < n; i++)
+		rule_unref(rules[i]);
+	free(rules);
+	return 0;
+}
