@@ -13,6 +13,8 @@
  *   vswitchd_offlow.c  the handlers about flows: flow-mod, flow and
  *                      aggregate statistics
  *   vswitchd_oftable.c table statistics and table features
+ *   vswitchd_ofctrl.c  controllers: active connections with backoff
+ *   vswitchd_ofpacket.c packet-in and packet-out
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -31,6 +33,16 @@
 #include "vswitchd.h"
 
 struct ev_io;
+struct ofctrl;
+
+/* vswitchd's OpenFlow state (vswd.of). */
+struct vswd_of {
+	struct vswd *d;
+	char *dir;
+	struct hmap listeners;	/* struct oflisten, by bridge id */
+	struct hmap ctrls;	/* struct ofctrl, by Controller row */
+	struct list_node conns; /* struct ofconn */
+};
 
 /* One OpenFlow connection to a bridge. */
 struct ofconn {
@@ -47,11 +59,24 @@ struct ofconn {
 	uint8_t version;   /* negotiated; 0 before the peer's hello */
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
-	uint8_t frag; /* enum ofp_frag */
-	bool closing; /* close once the output is sent */
+	uint8_t frag;	     /* enum ofp_frag */
+	bool closing;	     /* close once the output is sent */
+	struct ofctrl *ctrl; /* the controller it is to; NULL: service */
 };
 
 /* vswitchd_ofconn.c */
+
+/* A connection on @fd (non-blocking, taken) to bridge @bridge_id, which
+ * allows @allowed versions; @ctrl is the controller it goes to (NULL: a
+ * service connection).  Says hello.  NULL if it could not be polled (fd
+ * closed). */
+struct ofconn *ofconn_new(struct vswd *d, uint64_t bridge_id, int fd,
+			  uint32_t allowed, struct ofctrl *ctrl);
+/* Closes @c at once without telling its controller. */
+void ofconn_close(struct ofconn *c);
+/* The versions Bridge.protocols of bridge @name allows (a bitmap; all of
+ * OpenFlow 1.0-1.5 if empty). */
+uint32_t ofconn_bridge_versions(struct vswd *d, const char *name);
 
 /* The bytes of @b (whole messages) go out on @c; a peer that stops
  * reading is dropped once too much is queued. */
@@ -65,6 +90,14 @@ struct bridge *ofconn_bridge(const struct ofconn *c);
  * one before a Nicira one), or OFPRAW_NONE. */
 enum ofpraw ofconn_raw_for(enum ofptype type, uint8_t version);
 
+/* vswitchd_ofctrl.c: controllers (Bridge.controller). */
+
+/* Follows the Controller rows of every bridge: connects to new tcp:
+ * targets, drops the ones gone. */
+void ofctrl_sync(struct vswd *d);
+/* @ctrl's connection closed: try again after the backoff. */
+void ofctrl_conn_closed(struct ofctrl *ctrl);
+
 /* vswitchd_ofmsg.c and vswitchd_offlow.c: the handlers.  Each returns 0
  * (it sent what it had to) or the error to send back. */
 typedef enum ofperr ofconn_handler(struct ofconn *c, const struct ofp_msg *m);
@@ -74,6 +107,8 @@ ofconn_handler *ofconn_handler_for(enum ofptype type);
 
 enum ofperr ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
+/* Packet-out (vswitchd_ofpacket.c). */
+enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
 /* Table statistics and table features (vswitchd_oftable.c). */
 enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);
 

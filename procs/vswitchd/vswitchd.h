@@ -404,7 +404,19 @@ enum xlate_error {
 	XLATE_UNKNOWN_PORT,
 };
 
+/* The packet-in a translation asks for (an output to the controller):
+ * the packet goes to the bridge's controllers, and the megaflow is not
+ * installed, so that every packet of it comes up. */
+struct xlate_pin {
+	bool wanted;
+	uint16_t max_len; /* bytes of the packet to send (0xffff: all) */
+	uint8_t reason;	  /* OFPR_NO_MATCH or OFPR_ACTION */
+	uint8_t table_id;
+	uint64_t cookie; /* of the rule that asked */
+};
+
 struct xlate_out {
+	struct xlate_pin pin;
 	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
@@ -440,6 +452,12 @@ int xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	       uint64_t packet_len, struct list_node *trace,
 	       struct xlate_out *out);
 
+/* Translates a packet-out: @acts applied to @flow (its in_port an
+ * OpenFlow port, OFPP_CONTROLLER or OFPP_NONE included) in @br, without
+ * side effects, into @out's datapath actions. */
+int xlate_packet_out(struct bridge *br, const struct flow *flow,
+		     const struct ofpacts *acts, struct xlate_out *out);
+
 /* Releases the references @deps holds. */
 void xlate_deps_uninit(struct xlate_deps *deps);
 /* True if a table or port configuration @deps used changed since. */
@@ -456,6 +474,8 @@ void xlate_deps_push_stats(const struct xlate_deps *deps, uint64_t n_packets,
 /* The state of one translation, shared by vswitchd_xlate.c and
  * vswitchd_normal.c. */
 struct xlate_ctx {
+	struct xlate_out *out;	 /* where the packet-in request goes */
+	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
@@ -664,6 +684,9 @@ struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
 /* Takes every interface out of the pipeline's bridges (upcalld
  * restarted: their datapath ports are gone); reconcile puts them back. */
 void vswd_unmodel_all(struct vswd *d);
+/* The row @u of @table in the replica, or NULL. */
+const struct ovsdb_row *vswd_row_by_uuid(struct vswd *d, const char *table,
+					 const struct ovsdb_uuid *u);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);
@@ -714,6 +737,26 @@ void vswd_of_init(struct vswd *d, const char *dir);
 /* Listens on DIR/BRIDGE.mgmt for every bridge, stops for the bridges
  * gone (closing their connections); follows Bridge.protocols. */
 void vswd_of_sync(struct vswd *d);
+
+/* vswitchd_ofpacket.c: sends the packet-in @pin asks for, of the
+ * @len-byte frame @data (@total_len before the datapath cut it) that came
+ * in on OpenFlow port @in_port of @br, to @br's controllers and to the
+ * service connections that asked for packet-ins (miss_send_len set). */
+void vswd_of_packet_in(struct vswd *d, const struct bridge *br,
+		       uint32_t in_port, const struct xlate_pin *pin,
+		       const uint8_t *data, size_t len, size_t total_len);
+/* vswitchd_dpif.c: runs datapath @actions on the @len-byte frame @data
+ * with @key in datapath @dp_id (a packet-out); fire and forget. */
+void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
+		     const uint8_t *data, size_t len, const void *actions,
+		     size_t actions_len);
+
+/* vswitchd_ofctrl.c: the controller of Controller row @row: false if
+ * none; else whether it is connected, its state ("ACTIVE", "BACKOFF",
+ * "CONNECTING") and since when (time_mono_ms()). */
+bool vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
+			      bool *connected, const char **state,
+			      uint64_t *since_ms);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing

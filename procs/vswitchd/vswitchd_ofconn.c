@@ -46,13 +46,6 @@ struct oflisten {
 	uint32_t allowed; /* versions (Bridge.protocols) */
 };
 
-struct vswd_of {
-	struct vswd *d;
-	char *dir;
-	struct hmap listeners;	/* struct oflisten */
-	struct list_node conns; /* struct ofconn */
-};
-
 static void conn_close(struct ofconn *c);
 
 struct bridge *
@@ -301,6 +294,8 @@ on_conn_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
 static void
 conn_close(struct ofconn *c)
 {
+	if (c->ctrl)
+		ofctrl_conn_closed(c->ctrl);
 	list_remove(&c->node);
 	ev_io_del(c->io);
 	close(c->fd);
@@ -309,12 +304,45 @@ conn_close(struct ofconn *c)
 	free(c);
 }
 
+struct ofconn *
+ofconn_new(struct vswd *d, uint64_t bridge_id, int fd, uint32_t allowed,
+	   struct ofctrl *ctrl)
+{
+	struct ofconn *c = xzalloc(sizeof *c);
+	struct ofpbuf b = OFPBUF_EMPTY;
+
+	c->d = d;
+	c->bridge_id = bridge_id;
+	c->fd = fd;
+	c->allowed = allowed;
+	c->ctrl = ctrl;
+	c->out = OFPBUF_EMPTY;
+	/* Controllers get a packet's first 128 bytes on a miss; service
+	 * connections nothing until they ask (Open vSwitch's defaults). */
+	c->miss_send_len = ctrl ? 128 : 0;
+	if (ev_io_add(d->loop, fd, EPOLLIN, on_conn_io, c, &c->io)) {
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	list_push_back(&d->of->conns, &c->node);
+	ofp_encode_hello(&b, c->allowed, 0);
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return c;
+}
+
+void
+ofconn_close(struct ofconn *c)
+{
+	c->ctrl = NULL;
+	conn_close(c);
+}
+
 static void
 on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct oflisten *l = arg;
-	struct ofconn *c;
-	struct ofpbuf b = OFPBUF_EMPTY;
 	int cfd;
 
 	(void)io;
@@ -326,21 +354,7 @@ on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 				    strerror(errno));
 		return;
 	}
-	c = xzalloc(sizeof *c);
-	c->d = l->of->d;
-	c->bridge_id = l->bridge_id;
-	c->fd = cfd;
-	c->allowed = l->allowed;
-	c->out = OFPBUF_EMPTY;
-	if (ev_io_add(c->d->loop, cfd, EPOLLIN, on_conn_io, c, &c->io)) {
-		close(cfd);
-		free(c);
-		return;
-	}
-	list_push_back(&l->of->conns, &c->node);
-	ofp_encode_hello(&b, c->allowed, 0);
-	ofconn_send(c, &b);
-	ofpbuf_uninit(&b);
+	ofconn_new(l->of->d, l->bridge_id, cfd, l->allowed, NULL);
 }
 
 /* ---- listeners ---- */
@@ -372,8 +386,8 @@ listen_unix(const char *path, int *fdp)
 }
 
 /* The versions Bridge.protocols allows (all of 1.0-1.5 if empty). */
-static uint32_t
-bridge_versions(struct vswd *d, const char *name)
+uint32_t
+ofconn_bridge_versions(struct vswd *d, const char *name)
 {
 	struct ovsdb_table *bt =
 		d->rep ? replica_table(d->rep, "Bridge") : NULL;
@@ -436,7 +450,7 @@ listener_add(struct vswd_of *of, const struct bridge *br)
 	l->fd = -1;
 	l->bridge_id = br->id;
 	l->path = xasprintf("%s/%s.mgmt", of->dir, br->name);
-	l->allowed = bridge_versions(of->d, br->name);
+	l->allowed = ofconn_bridge_versions(of->d, br->name);
 	err = listen_unix(l->path, &l->fd);
 	if (!err)
 		err = ev_io_add(of->d->loop, l->fd, EPOLLIN, on_accept, l,
@@ -462,6 +476,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	of->d = d;
 	of->dir = xstrdup(dir);
 	hmap_init(&of->listeners);
+	hmap_init(&of->ctrls);
 	list_init(&of->conns);
 	d->of = of;
 }
@@ -483,7 +498,7 @@ vswd_of_sync(struct vswd *d)
 		if (!br)
 			listener_free(l);
 		else
-			l->allowed = bridge_versions(d, br->name);
+			l->allowed = ofconn_bridge_versions(d, br->name);
 	}
 	LIST_FOR_EACH_SAFE (c, next, node, &of->conns)
 		if (!vsw_bridge_by_id(&d->vsw, c->bridge_id))
@@ -494,6 +509,7 @@ vswd_of_sync(struct vswd *d)
 		if (!listener_find(of, br->id))
 			listener_add(of, br);
 	}
+	ofctrl_sync(d);
 }
 
 int

@@ -268,6 +268,7 @@ static const struct {
 	{ OFPTYPE_FLOW_MOD, ofconn_flow_mod },
 	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },
+	{ OFPTYPE_PACKET_OUT, ofconn_packet_out },
 	{ OFPTYPE_TABLE_STATS_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_TABLE_FEATURES_STATS_REQUEST, ofconn_table_msg },
 };

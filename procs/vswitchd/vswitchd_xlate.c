@@ -513,6 +513,7 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 
 	report_table(ctx, rule, table_id);
 	if (rule) {
+		ctx->rule = rule;
 		deps_add_rule(ctx->deps, rule);
 		if (ctx->may_learn && ctx->packet_len)
 			rule_credit_stats(rule, 1, ctx->packet_len,
@@ -635,6 +636,43 @@ push_vlan(struct xlate_ctx *ctx, uint16_t ethertype)
 	set_vlans(&ctx->flow, v);
 }
 
+/* Packet-in reasons (OpenFlow's OFPR_*). */
+#define OFPR_NO_MATCH_ 0
+#define OFPR_ACTION_ 1
+
+/* Open vSwitch's table-miss rule: priority 0, matching everything. */
+static bool
+is_table_miss(const struct rule *rule)
+{
+	const uint64_t *m = flow_u64(&rule->cr.match.mask);
+
+	if (rule->cr.priority)
+		return false;
+	for (size_t i = 0; i < FLOW_WORDS; i++)
+		if (m[i])
+			return false;
+	return true;
+}
+
+/* An output to the controller: one packet-in per packet (the first
+ * asked for), and no megaflow. */
+static void
+xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
+{
+	struct xlate_pin *pin;
+
+	if (!ctx->out || ctx->out->pin.wanted)
+		return;
+	pin = &ctx->out->pin;
+	pin->wanted = true;
+	pin->max_len = max_len;
+	pin->reason = reason;
+	pin->table_id = ctx->table_id;
+	pin->cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
+	if (reason == OFPR_ACTION_ && ctx->rule && is_table_miss(ctx->rule))
+		pin->reason = OFPR_NO_MATCH_;
+}
+
 static void
 do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 		 bool is_last_action)
@@ -657,11 +695,21 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			trace_add(ctx->trace, TRACE_ACTION, ds_steal(&s));
 		}
 		switch (a->type) {
-		case OFPACT_OUTPUT:
-			xlate_output_action(
-				ctx, OFPACT_CAST(struct ofpact_output, a)->port,
-				last);
+		case OFPACT_OUTPUT: {
+			const struct ofpact_output *o =
+				OFPACT_CAST(struct ofpact_output, a);
+			if (o->port == OFPP_CONTROLLER)
+				xlate_controller(ctx, o->max_len, OFPR_ACTION_);
+			else
+				xlate_output_action(ctx, o->port, last);
 			break;
+		}
+		case OFPACT_CONTROLLER: {
+			const struct ofpact_controller *c =
+				OFPACT_CAST(struct ofpact_controller, a);
+			xlate_controller(ctx, c->max_len, c->reason);
+			break;
+		}
 		case OFPACT_RESUBMIT:
 			xlate_resubmit(ctx,
 				       OFPACT_CAST(struct ofpact_resubmit, a),
@@ -818,6 +866,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	   uint64_t packet_len, struct list_node *trace, struct xlate_out *out)
 {
 	struct xlate_ctx ctx = {
+		.out = out,
 		.br = br,
 		.orig = &out->flow,
 		.wc = &out->wc,
@@ -847,6 +896,33 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 		out->actions.len = 0;
 	}
 	dp_mask_from_wc(ctx.wc, flow, &out->mask);
+	return 0;
+}
+
+int
+xlate_packet_out(struct bridge *br, const struct flow *flow,
+		 const struct ofpacts *acts, struct xlate_out *out)
+{
+	struct xlate_ctx ctx = {
+		.out = out,
+		.br = br,
+		.orig = &out->flow,
+		.wc = &out->wc,
+		.odp = &out->actions,
+		.deps = &out->deps,
+		.now_ms = time_mono_ms(),
+	};
+
+	out->flow = *flow;
+	out->deps.vsw = br->vsw;
+	ctx.flow = ctx.base = *flow;
+	wc_init(ctx.wc, flow);
+	deps_add_bridge(ctx.deps, br);
+	do_xlate_actions(&ctx, acts, true);
+	out->final_flow = ctx.flow;
+	out->error = ctx.error;
+	if (ctx.error)
+		out->actions.len = 0;
 	return 0;
 }
 
