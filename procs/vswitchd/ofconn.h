@@ -95,6 +95,8 @@ enum ofpraw ofconn_raw_for(enum ofptype type, uint8_t version);
 /* Follows the Controller rows of every bridge: connects to new tcp:
  * targets, drops the ones gone. */
 void ofctrl_sync(struct vswd *d);
+/* Starts the fail-open watch. */
+void ofctrl_init(struct vswd *d);
 /* @ctrl's connection closed: try again after the backoff. */
 void ofctrl_conn_closed(struct ofctrl *ctrl);
 

@@ -303,6 +303,10 @@ struct bridge {
 	struct flow_tables tables;
 	struct mac_table macs;
 	bool forward_bpdu;
+	/* Fail-open (fail_mode standalone, every primary controller lost
+	 * for long enough): the bridge switches as NORMAL whatever its
+	 * tables say, as Open vSwitch's hidden fail-open flow does. */
+	bool fail_open;
 	uint64_t config_version; /* bumped by port and VLAN changes */
 };
 

@@ -479,6 +479,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	hmap_init(&of->ctrls);
 	list_init(&of->conns);
 	d->of = of;
+	ofctrl_init(d);
 }
 
 void

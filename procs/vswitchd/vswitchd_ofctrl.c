@@ -34,6 +34,8 @@ static struct log_rl rl = LOG_RL_INIT(5, 20);
 #define OFCTRL_DEFAULT_PORT 6653
 #define OFCTRL_MIN_BACKOFF_MS 1000
 #define OFCTRL_DEFAULT_MAX_BACKOFF_MS 8000
+#define OFCTRL_DEFAULT_PROBE_MS 5000
+#define OFCTRL_RUN_MS 250
 
 enum ofctrl_state { OFCTRL_BACKOFF, OFCTRL_CONNECTING, OFCTRL_ACTIVE };
 
@@ -51,7 +53,9 @@ struct ofctrl {
 	struct ev_timer *timer; /* OFCTRL_BACKOFF */
 	struct ofconn *conn;	/* OFCTRL_ACTIVE */
 	unsigned backoff_ms, max_backoff_ms;
+	unsigned probe_ms; /* inactivity_probe */
 	uint64_t since_ms; /* of the last state change */
+	uint64_t down_ms;  /* when it was last connected (or made) */
 	bool seen;	   /* sync's mark */
 };
 
@@ -105,6 +109,7 @@ parse_target(const char *target, struct sockaddr_in *sin)
 }
 
 static void ctrl_connect(struct ofctrl *c);
+static void fail_open_run(struct vswd *d);
 
 static void
 set_state(struct ofctrl *c, enum ofctrl_state s)
@@ -214,6 +219,7 @@ void
 ofctrl_conn_closed(struct ofctrl *c)
 {
 	c->conn = NULL;
+	c->down_ms = time_mono_ms();
 	log_info("%s: connection closed", c->target);
 	backoff(c);
 }
@@ -237,6 +243,7 @@ ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
 	struct vswd_of *of = d->of;
 	const char *target = vswd_str(row, "target");
 	int64_t max_backoff = vswd_int(row, "max_backoff", 0);
+	int64_t probe = vswd_int(row, "inactivity_probe", -1);
 	struct ofctrl *c = ctrl_find(of, ovsdb_row_uuid(row));
 
 	if (c && (c->bridge_id != bridge_id || strcmp(c->target, target))) {
@@ -251,6 +258,7 @@ ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
 		c->target = xstrdup(target);
 		c->fd = -1;
 		c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
+		c->since_ms = c->down_ms = time_mono_ms();
 		c->usable = parse_target(target, &c->sin);
 		hmap_insert(&of->ctrls, &c->node, row_hash(&c->row));
 		if (c->usable)
@@ -260,6 +268,9 @@ ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
 				 "are supported yet",
 				 target);
 	}
+	c->probe_ms = probe < 0	     ? OFCTRL_DEFAULT_PROBE_MS
+		      : probe < 1000 ? 1000
+				     : (unsigned)probe;
 	c->max_backoff_ms = max_backoff >= 1000 ? (unsigned)max_backoff
 						: OFCTRL_DEFAULT_MAX_BACKOFF_MS;
 	c->seen = true;
@@ -295,6 +306,84 @@ ofctrl_sync(struct vswd *d)
 		if (!c->seen)
 			ctrl_free(of, c);
 	}
+	fail_open_run(d);
+}
+
+/* The bridge's fail_mode is "secure". */
+static bool
+bridge_is_secure(struct vswd *d, const char *name)
+{
+	struct ovsdb_table *bt = replica_table(d->rep, "Bridge");
+	struct hnode *n;
+
+	if (bt)
+		HMAP_FOR_EACH (n, &bt->rows) {
+			const struct ovsdb_row *row =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
+			if (!strcmp(vswd_str(row, "name"), name))
+				return !strcmp(vswd_str(row, "fail_mode"),
+					       "secure");
+		}
+	return false;
+}
+
+/* Whether @br should be failing open now. */
+static bool
+should_fail_open(struct vswd *d, const struct bridge *br, uint64_t now)
+{
+	bool any = false;
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->of->ctrls) {
+		const struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
+
+		if (c->bridge_id != br->id || !c->usable)
+			continue;
+		if (c->state == OFCTRL_ACTIVE ||
+		    now - c->down_ms < 3ull * c->probe_ms)
+			return false;
+		any = true;
+	}
+	return any && !bridge_is_secure(d, br->name);
+}
+
+/* Puts every bridge in or out of fail-open; a change re-translates its
+ * megaflows. */
+static void
+fail_open_run(struct vswd *d)
+{
+	uint64_t now = time_mono_ms();
+	bool changed = false;
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
+		bool fo = should_fail_open(d, br, now);
+
+		if (fo == br->fail_open)
+			continue;
+		br->fail_open = fo;
+		br->config_version++;
+		changed = true;
+		log_info("bridge %s: %s", br->name,
+			 fo ? "controllers lost: failing open (standalone)"
+			    : "leaving fail-open");
+	}
+	if (changed)
+		vswd_tables_check(d);
+}
+
+static void
+on_run(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	fail_open_run(arg);
+}
+
+void
+ofctrl_init(struct vswd *d)
+{
+	ev_timer_add(d->loop, OFCTRL_RUN_MS, true, on_run, d);
 }
 
 bool
@@ -310,6 +399,6 @@ vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
 		return false;
 	*connected = c->state == OFCTRL_ACTIVE && c->conn;
 	*state = names[c->state];
-	*since_ms = c->since_ms;
+	*since_ms = *connected ? c->since_ms : c->down_ms;
 	return true;
 }

@@ -68,7 +68,8 @@ static const char *const iface_columns[] = {
 	"link_speed", "statistics", "error",   NULL,
 };
 static const char *const controller_columns[] = {
-	"target", "max_backoff", "is_connected", "role", "status", NULL,
+	"target", "max_backoff", "inactivity_probe", "is_connected", "role",
+	"status", NULL,
 };
 static const struct replica_table_spec tables[] = {
 	{ "Open_vSwitch", ovs_columns }, { "Controller", controller_columns },

@@ -887,7 +887,13 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
 	if (t)
 		ctx.trace = &t->subs;
-	run_rule(&ctx, lookup(&ctx, 0), 0, true);
+	if (br->fail_open) {
+		xlate_report(&ctx, TRACE_DETAIL,
+			     "fail-open: the controller is lost");
+		xlate_normal(&ctx);
+	} else {
+		run_rule(&ctx, lookup(&ctx, 0), 0, true);
+	}
 	wc_finish(ctx.wc, flow);
 	out->final_flow = ctx.flow;
 	out->error = ctx.error;
