@@ -509,6 +509,20 @@ void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);
 
+/* ============ fields, registers, learn (vswitchd_xlate_nx.c) ============ */
+
+/* set_field and load: the field's bits under the mask. */
+void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf);
+/* move: a subfield to another. */
+void xlate_reg_move(struct xlate_ctx *ctx, const struct ofpact_reg_move *m);
+/* The value of subfield @sf as a port number (output_reg); OFPP_NONE if
+ * the packet lacks the field. */
+uint32_t xlate_read_port(struct xlate_ctx *ctx, const struct mf_subfield *sf);
+/* learn: with side effects allowed, adds (or replaces) the flow @learn
+ * builds from the packet in its table; the fields it reads are in the
+ * megaflow mask either way. */
+void xlate_learn(struct xlate_ctx *ctx, const struct ofpact_learn *learn);
+
 /* ================= NORMAL (vswitchd_normal.c) ================= */
 
 void xlate_normal(struct xlate_ctx *ctx);

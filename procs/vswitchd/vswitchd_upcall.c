@@ -530,6 +530,8 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 	r.flows.len = out.len;
 	bus_reply_upcall_reply(req, &r);
 	nl_buf_free(&out);
+	/* Learn actions may have changed the tables. */
+	vswd_tables_check(d);
 }
 
 /* ---- revalidate ---- */

@@ -710,6 +710,27 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			xlate_controller(ctx, c->max_len, c->reason);
 			break;
 		}
+		case OFPACT_SET_FIELD:
+			xlate_set_field(
+				ctx, OFPACT_CAST(struct ofpact_set_field, a));
+			break;
+		case OFPACT_REG_MOVE:
+			xlate_reg_move(ctx,
+				       OFPACT_CAST(struct ofpact_reg_move, a));
+			break;
+		case OFPACT_OUTPUT_REG:
+			xlate_output_action(
+				ctx,
+				xlate_read_port(
+					ctx,
+					&OFPACT_CAST(struct ofpact_output_reg,
+						     a)
+						 ->src),
+				last);
+			break;
+		case OFPACT_LEARN:
+			xlate_learn(ctx, OFPACT_CAST(struct ofpact_learn, a));
+			break;
 		case OFPACT_RESUBMIT:
 			xlate_resubmit(ctx,
 				       OFPACT_CAST(struct ofpact_resubmit, a),
