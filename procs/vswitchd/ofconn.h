@@ -108,6 +108,8 @@ typedef enum ofperr ofconn_handler(struct ofconn *c, const struct ofp_msg *m);
 ofconn_handler *ofconn_handler_for(enum ofptype type);
 
 enum ofperr ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m);
+/* Starts the expiry of flows with timeouts (vswitchd_offlow.c). */
+void ofconn_flow_init(struct vswd *d);
 enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
 /* Packet-out (vswitchd_ofpacket.c). */
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);

@@ -480,6 +480,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	list_init(&of->conns);
 	d->of = of;
 	ofctrl_init(d);
+	ofconn_flow_init(d);
 }
 
 void

@@ -2,16 +2,99 @@
 /*
  * vswitchd_offlow: the OpenFlow messages about flows: flow-mod into the
  * bridge's tables (a change publishes a new tables version, so the
- * datapath's megaflows are revalidated against it), and flow and
- * aggregate statistics out of them.
+ * datapath's megaflows are revalidated against it), flow and aggregate
+ * statistics out of them, and the expiry of flows with idle or hard
+ * timeouts (once a second; idle time comes from the datapath statistics
+ * revalidation credits to the rules), with a flow-removed message for
+ * the rules that asked (send_flow_rem), also when a flow-mod deletes
+ * them.
  */
 #include "ofconn.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "ev.h"
 #include "ofp_flow_wire.h"
 #include "ofp_protocol.h"
+
+#define OFFLOW_EXPIRE_MS 1000
+
+/* OpenFlow's OFPRR_* for a rule_removed_reason. */
+static uint8_t
+removed_reason(enum rule_removed_reason why)
+{
+	return why == RULE_REMOVED_IDLE_TIMEOUT	  ? 0
+	       : why == RULE_REMOVED_HARD_TIMEOUT ? 1
+						  : 2;
+}
+
+struct removed_aux {
+	struct vswd *d;
+	uint64_t bridge_id;
+};
+
+/* Sends a flow-removed for @r (if it asked) to the bridge's controllers
+ * and to the service connections that asked for asynchronous messages. */
+static void
+on_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
+{
+	const struct removed_aux *aux = aux_;
+	uint64_t age = time_mono_ms() - r->created_ms;
+	struct ofp_flow_removed fr;
+	struct ofconn *c;
+
+	if (!(r->flags & OFPFF_SEND_FLOW_REM) || !aux->d->of)
+		return;
+	memset(&fr, 0, sizeof fr);
+	fr.match = r->cr.match;
+	fr.cookie = r->cookie;
+	fr.priority = (uint16_t)r->cr.priority;
+	fr.reason = removed_reason(why);
+	fr.table_id = r->table_id;
+	fr.duration_sec = (uint32_t)(age / 1000);
+	fr.duration_nsec = (uint32_t)(age % 1000 * 1000000);
+	fr.idle_timeout = r->idle_timeout;
+	fr.hard_timeout = r->hard_timeout;
+	fr.packet_count = r->n_packets;
+	fr.byte_count = r->n_bytes;
+	LIST_FOR_EACH (c, node, &aux->d->of->conns) {
+		struct ofpbuf b = OFPBUF_EMPTY;
+
+		if (c->bridge_id != aux->bridge_id || !c->version ||
+		    (!c->ctrl && !c->miss_send_len))
+			continue;
+		ofp_encode_flow_removed(&b, &fr, c->protocol, 0);
+		ofconn_send(c, &b);
+		ofpbuf_uninit(&b);
+	}
+}
+
+static void
+on_expire(struct ev_timer *t, void *arg)
+{
+	struct vswd *d = arg;
+	uint64_t now = time_mono_ms();
+	size_t n = 0;
+	struct hnode *node;
+
+	(void)t;
+	HMAP_FOR_EACH (node, &d->vsw.bridges) {
+		struct bridge *br = HMAP_CONTAINER(node, struct bridge, node);
+		struct removed_aux aux = { d, br->id };
+
+		n += tables_expire(&br->tables, now, on_removed, &aux);
+	}
+	if (n)
+		vswd_tables_check(d);
+}
+
+void
+ofconn_flow_init(struct vswd *d)
+{
+	ev_timer_add(d->loop, OFFLOW_EXPIRE_MS, true, on_expire, d);
+}
 
 enum ofperr
 ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
@@ -19,6 +102,7 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 	struct bridge *br = ofconn_bridge(c);
 	struct ofp_flow_mod fm;
 	enum ofperr e = ofp_decode_flow_mod(&fm, m, c->protocol, OFPP_MAX);
+	struct removed_aux aux = { c->d, br ? br->id : 0 };
 	int rc;
 
 	if (e)
@@ -34,7 +118,7 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 	/* Open vSwitch adds the flow a modify without a cookie mask finds
 	 * nothing to change for, in every version. */
 	rc = tables_flow_mod(&br->tables, &fm, !fm.cookie_mask, time_mono_ms(),
-			     NULL, NULL);
+			     on_removed, &aux);
 	ofp_flow_mod_uninit(&fm);
 	if (rc == -EEXIST)
 		return OFPERR_OFPFMFC_OVERLAP;
