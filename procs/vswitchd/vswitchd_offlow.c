@@ -148,9 +148,9 @@ rule_stats(const struct rule *r, uint64_t now, struct ofp_flow_stats *fs)
 	fs->importance = r->importance;
 	fs->flags = r->flags;
 	fs->idle_age = (int)((now - r->used_ms) / 1000);
-	/* Open vSwitch's hard age is the rule's: a modify does not reset
-	 * it (dump-flows then shows no hard_age). */
-	fs->hard_age = (int)(age / 1000);
+	/* Since the last modify, as Open vSwitch's (dump-flows shows it
+	 * when it differs from the duration). */
+	fs->hard_age = (int)((now - r->modified_ms) / 1000);
 	fs->ofpacts = r->actions.data;
 	fs->ofpacts_len = r->actions.size;
 }
