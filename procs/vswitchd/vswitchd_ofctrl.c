@@ -46,7 +46,10 @@ struct ofctrl {
 	uint64_t bridge_id;
 	char *target;
 	struct sockaddr_in sin;
-	bool usable; /* a target we can connect to */
+	bool usable;  /* an active target we can connect to */
+	bool passive; /* ptcp: listening on @lfd */
+	int lfd;
+	struct ev_io *lio;
 	enum ofctrl_state state;
 	int fd; /* OFCTRL_CONNECTING */
 	struct ev_io *io;
@@ -109,6 +112,67 @@ parse_target(const char *target, struct sockaddr_in *sin)
 }
 
 static void ctrl_connect(struct ofctrl *c);
+
+/* Parses "ptcp:PORT[:IP]". */
+static bool
+parse_passive(const char *target, struct sockaddr_in *sin)
+{
+	char *end;
+	long port;
+
+	if (strncmp(target, "ptcp:", 5))
+		return false;
+	port = strtol(target + 5, &end, 10);
+	if (port < 0 || port > 65535 || (*end && *end != ':'))
+		return false;
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)(port ? port : OFCTRL_DEFAULT_PORT));
+	if (*end == ':')
+		return inet_pton(AF_INET, end + 1, &sin->sin_addr) == 1;
+	sin->sin_addr.s_addr = htonl(INADDR_ANY);
+	return true;
+}
+
+static void
+on_passive_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	struct ofctrl *c = arg;
+	const struct bridge *br = vsw_bridge_by_id(&c->d->vsw, c->bridge_id);
+	int cfd;
+
+	(void)io;
+	(void)revents;
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return;
+	if (!br) {
+		close(cfd);
+		return;
+	}
+	ofconn_new(c->d, c->bridge_id, cfd,
+		   ofconn_bridge_versions(c->d, br->name), NULL);
+}
+
+static void
+ctrl_listen(struct ofctrl *c)
+{
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&c->sin, sizeof c->sin) < 0 ||
+	    listen(fd, 16) < 0 ||
+	    ev_io_add(c->d->loop, fd, EPOLLIN, on_passive_accept, c, &c->lio)) {
+		log_warn("%s: cannot listen (%s)", c->target, strerror(errno));
+		close(fd);
+		return;
+	}
+	c->lfd = fd;
+	log_info("%s: listening", c->target);
+}
 static void fail_open_run(struct vswd *d);
 
 static void
@@ -229,6 +293,10 @@ ctrl_free(struct vswd_of *of, struct ofctrl *c)
 {
 	hmap_remove(&of->ctrls, &c->node);
 	stop_connecting(c);
+	if (c->lio)
+		ev_io_del(c->lio);
+	if (c->lfd >= 0)
+		close(c->lfd);
 	if (c->timer)
 		ev_timer_del(c->timer);
 	if (c->conn)
@@ -256,15 +324,18 @@ ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
 		c->row = *ovsdb_row_uuid(row);
 		c->bridge_id = bridge_id;
 		c->target = xstrdup(target);
-		c->fd = -1;
+		c->fd = c->lfd = -1;
 		c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
 		c->since_ms = c->down_ms = time_mono_ms();
 		c->usable = parse_target(target, &c->sin);
+		c->passive = !c->usable && parse_passive(target, &c->sin);
 		hmap_insert(&of->ctrls, &c->node, row_hash(&c->row));
 		if (c->usable)
 			ctrl_connect(c);
+		else if (c->passive)
+			ctrl_listen(c);
 		else
-			log_warn("controller %s: only tcp:IP[:PORT] targets "
+			log_warn("controller %s: only tcp: and ptcp: targets "
 				 "are supported yet",
 				 target);
 	}
@@ -395,7 +466,7 @@ vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
 	static const char *const names[] = { "BACKOFF", "CONNECTING",
 					     "ACTIVE" };
 
-	if (!c)
+	if (!c || c->passive)
 		return false;
 	*connected = c->state == OFCTRL_ACTIVE && c->conn;
 	*state = names[c->state];

@@ -8,8 +8,8 @@
 # dump-flows shows no flow of its own for that.  secure: the same loss
 # forwards only what flows allow: h1 and h2 (whose flows the controller
 # installed) still ping, h1 and h3 no longer.  The controller back, the
-# bridge reconnects and h1 pings h3 through it.  (Service controllers,
-# ptcp:/punix:, are not served yet.)
+# bridge reconnects and h1 pings h3 through it.  A service controller
+# (ptcp:) alone: ovs-ofctl talks over it, and no fail-open comes.
 P=s15$$
 . "$(dirname "$0")/swlib.sh"
 command -v ovs-testcontroller >/dev/null ||
@@ -83,4 +83,16 @@ check "secure: h1 and h2 still ping over the controller's flows" \
 start_tc
 check "controller back: connected" connected true
 check "h1 pings h3 through the controller" eventually_pings h1 10.15.0.3
+
+# A service controller (passive) has no fail mode.
+stop_tc
+check "standalone again, and only a service controller (ptcp:)" \
+	vsctl set-fail-mode br0 standalone -- \
+	set-controller br0 ptcp:16634:127.0.0.1 -- \
+	set controller br0 inactivity_probe=1000
+check "Debian's ovs-ofctl talks to the bridge over the service port" \
+	eval 'sw ovs-ofctl dump-flows tcp:127.0.0.1:16634 | grep -q "actions=CONTROLLER:128"'
+sleep 4 # past the fail-open delay a primary controller would have
+check "no fail-open for a service controller: h1 still cannot reach h3" \
+	no_ping h1 10.15.0.3
 finish
