@@ -15,6 +15,7 @@
  *   vswitchd_oftable.c table statistics and table features
  *   vswitchd_ofctrl.c  controllers: active connections with backoff
  *   vswitchd_ofpacket.c packet-in and packet-out
+ *   vswitchd_ofrole.c  controller roles
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -42,6 +43,8 @@ struct vswd_of {
 	struct hmap listeners;	/* struct oflisten, by bridge id */
 	struct hmap ctrls;	/* struct ofctrl, by Controller row */
 	struct list_node conns; /* struct ofconn */
+	uint64_t gen_id;	/* the newest role generation id seen */
+	bool gen_id_set;
 };
 
 /* One OpenFlow connection to a bridge. */
@@ -62,6 +65,7 @@ struct ofconn {
 	uint8_t frag;	     /* enum ofp_frag */
 	bool closing;	     /* close once the output is sent */
 	struct ofctrl *ctrl; /* the controller it is to; NULL: service */
+	uint8_t role;	     /* OFPCR12_ROLE_*; 0 (no change): equal */
 };
 
 /* vswitchd_ofconn.c */
@@ -111,6 +115,8 @@ enum ofperr ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m);
 /* Starts the expiry of flows with timeouts (vswitchd_offlow.c). */
 void ofconn_flow_init(struct vswd *d);
 enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
+/* Role request (vswitchd_ofrole.c). */
+enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
 /* Packet-out (vswitchd_ofpacket.c). */
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
 /* Table statistics and table features (vswitchd_oftable.c). */

@@ -24,6 +24,7 @@
 
 #include "ev.h"
 #include "log.h"
+#include "ofp_misc.h"
 #include "ofp_protocol.h"
 #include "replica.h"
 #include "safefile.h"
@@ -218,6 +219,14 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 	if (m.type == OFPTYPE_HELLO || m.type == OFPTYPE_ECHO_REPLY ||
 	    m.type == OFPTYPE_ERROR)
 		return;
+	/* A secondary may not change the switch. */
+	if (c->role == OFPCR12_ROLE_SECONDARY &&
+	    (m.type == OFPTYPE_FLOW_MOD || m.type == OFPTYPE_PACKET_OUT ||
+	     m.type == OFPTYPE_GROUP_MOD || m.type == OFPTYPE_PORT_MOD ||
+	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD)) {
+		ofconn_send_error(c, OFPERR_OFPBRC_IS_SECONDARY, &m);
+		return;
+	}
 	fn = ofconn_handler_for(m.type);
 	e = fn				 ? fn(c, &m)
 	    : ofpraw_is_multipart(m.raw) ? OFPERR_OFPBRC_BAD_STAT

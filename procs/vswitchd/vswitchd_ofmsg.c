@@ -269,6 +269,9 @@ static const struct {
 	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_PACKET_OUT, ofconn_packet_out },
+	{ OFPTYPE_ROLE_REQUEST, ofconn_role_request },
+	{ OFPTYPE_SET_ASYNC_CONFIG, on_ignore },
+	{ OFPTYPE_SET_CONTROLLER_ID, on_ignore },
 	{ OFPTYPE_TABLE_STATS_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_TABLE_FEATURES_STATS_REQUEST, ofconn_table_msg },
 };

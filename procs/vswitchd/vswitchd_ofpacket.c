@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "ofp_misc.h"
 #include "ofp_packet.h"
 
 void
@@ -38,7 +39,9 @@ vswd_of_packet_in(struct vswd *d, const struct bridge *br, uint32_t in_port,
 	LIST_FOR_EACH (c, node, &d->of->conns) {
 		struct ofpbuf b = OFPBUF_EMPTY;
 
-		if (c->bridge_id != br->id || !c->version)
+		/* Secondaries get none. */
+		if (c->bridge_id != br->id || !c->version ||
+		    c->role == OFPCR12_ROLE_SECONDARY)
 			continue;
 		/* A service connection gets packet-ins once it asked (set
 		 * a miss_send_len); a controller always. */
