@@ -16,6 +16,7 @@
  *   vswitchd_ofctrl.c  controllers: active connections with backoff
  *   vswitchd_ofpacket.c packet-in and packet-out
  *   vswitchd_ofrole.c  controller roles
+ *   vswitchd_ofport.c  port-status messages
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -43,6 +44,7 @@ struct vswd_of {
 	struct hmap listeners;	/* struct oflisten, by bridge id */
 	struct hmap ctrls;	/* struct ofctrl, by Controller row */
 	struct list_node conns; /* struct ofconn */
+	struct hmap port_seen;	/* struct ofport_seen, by bridge id */
 	uint64_t gen_id;	/* the newest role generation id seen */
 	bool gen_id_set;
 };
@@ -107,6 +109,14 @@ void ofctrl_conn_closed(struct ofctrl *ctrl);
 /* vswitchd_ofmsg.c and vswitchd_offlow.c: the handlers.  Each returns 0
  * (it sent what it had to) or the error to send back. */
 typedef enum ofperr ofconn_handler(struct ofconn *c, const struct ofp_msg *m);
+
+/* @port as OpenFlow describes it (vswitchd_ofmsg.c). */
+struct ofp_phy_port;
+void ofconn_phy_port(struct vswd *d, const struct port *port,
+		     struct ofp_phy_port *pp);
+/* Announces (port-status) the ports added to, deleted from or changed in
+ * each bridge since the last call (vswitchd_ofport.c). */
+void ofport_sync(struct vswd *d);
 
 /* The handler of @type, or NULL (the message is refused). */
 ofconn_handler *ofconn_handler_for(enum ofptype type);

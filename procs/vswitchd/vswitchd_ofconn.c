@@ -486,6 +486,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	of->dir = xstrdup(dir);
 	hmap_init(&of->listeners);
 	hmap_init(&of->ctrls);
+	hmap_init(&of->port_seen);
 	list_init(&of->conns);
 	d->of = of;
 	ofctrl_init(d);
@@ -521,6 +522,7 @@ vswd_of_sync(struct vswd *d)
 			listener_add(of, br);
 	}
 	ofctrl_sync(d);
+	ofport_sync(d);
 }
 
 int

@@ -49,11 +49,11 @@ datapath_id(struct ofconn *c, const struct bridge *br)
 	return id;
 }
 
-/* @port as OpenFlow describes it. */
-static void
-phy_port(struct ofconn *c, const struct port *port, struct ofp_phy_port *pp)
+void
+ofconn_phy_port(struct vswd *d, const struct port *port,
+		struct ofp_phy_port *pp)
 {
-	struct vswd_iface *vif = vswd_iface_find(c->d, port->name);
+	struct vswd_iface *vif = vswd_iface_find(d, port->name);
 
 	memset(pp, 0, sizeof *pp);
 	pp->port_no = port->ofp_port;
@@ -98,7 +98,7 @@ on_features(struct ofconn *c, const struct ofp_msg *m)
 	if (m->version <= OFP12_VERSION) {
 		LIST_FOR_EACH (port, in_bridge, &br->port_list) {
 			struct ofp_phy_port pp;
-			phy_port(c, port, &pp);
+			ofconn_phy_port(c->d, port, &pp);
 			ofp_put_phy_port(m->version, &pp, &b);
 		}
 		ofp_msg_finish(&b, start);
@@ -127,7 +127,7 @@ on_port_desc(struct ofconn *c, const struct ofp_msg *m)
 
 		if (which != OFPP_NONE && which != port->ofp_port)
 			continue;
-		phy_port(c, port, &pp);
+		ofconn_phy_port(c->d, port, &pp);
 		ofp_put_phy_port(m->version, &pp, &mp.b);
 		ofconn_mp_room(&mp);
 	}
