@@ -46,6 +46,7 @@ struct vswd_of {
 	struct list_node conns; /* struct ofconn */
 	struct hmap port_seen;	/* struct ofport_seen, by bridge id */
 	uint64_t gen_id;	/* the newest role generation id seen */
+	bool tables_dirty;	/* flow-mods to publish (vswd_tables_check) */
 	bool gen_id_set;
 };
 

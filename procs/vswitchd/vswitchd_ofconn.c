@@ -279,6 +279,10 @@ conn_read(struct ofconn *c)
 		handle(c, c->rbuf + ofs, len);
 		ofs += len;
 	}
+	if (c->d->of->tables_dirty) {
+		c->d->of->tables_dirty = false;
+		vswd_tables_check(c->d);
+	}
 	memmove(c->rbuf, c->rbuf + ofs, c->rlen - ofs);
 	c->rlen -= ofs;
 }

@@ -126,7 +126,8 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 		return OFPERR_OFPBRC_BAD_TABLE_ID;
 	if (rc)
 		return OFPERR_OFPFMFC_UNKNOWN;
-	vswd_tables_check(c->d);
+	/* Published once the messages read together are handled. */
+	c->d->of->tables_dirty = true;
 	return 0;
 }
 

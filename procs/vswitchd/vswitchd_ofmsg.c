@@ -178,6 +178,11 @@ on_barrier(struct ofconn *c, const struct ofp_msg *m)
 		&b, ofconn_raw_for(OFPTYPE_BARRIER_REPLY, m->version),
 		m->version, m->xid);
 
+	/* What came before is in effect: the flow-mods are published. */
+	if (c->d->of->tables_dirty) {
+		c->d->of->tables_dirty = false;
+		vswd_tables_check(c->d);
+	}
 	ofp_msg_finish(&b, start);
 	ofconn_send(c, &b);
 	ofpbuf_uninit(&b);
