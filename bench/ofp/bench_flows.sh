@@ -10,27 +10,9 @@ N=${1:-100000}
 P=bof$$
 export MICROVS_BUILD=${MICROVS_BUILD:-$(dirname "$0")/../../build}
 . "$(dirname "$0")/../../tests/scenarios/swlib.sh"
-command -v ovs-vswitchd >/dev/null || { echo "skip: no Open vSwitch"; exit 77; }
 sw_start
 netdev_br br0 >/dev/null || { echo "FAIL: br0"; exit 1; }
-ip netns add "$P-ovs" && SW_NETNS+=("$P-ovs")
-O=$T/ovs
-mkdir -p "$O"
-ovs() { ip netns exec "$P-ovs" env OVS_RUNDIR=$O OVS_DBDIR=$O OVS_LOGDIR=$O "$@"; }
-cleanup() {
-	for p in ovs-vswitchd ovsdb-server; do
-		[ -f "$O/$p.pid" ] && kill "$(cat "$O/$p.pid")" 2>/dev/null
-	done
-	sleep 0.3
-	sw_cleanup
-}
-trap cleanup EXIT
-ovs ovsdb-tool create "$O/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovs ovsdb-server "$O/conf.db" --remote=punix:$O/db.sock --pidfile --detach \
-	--log-file --no-chdir
-ovs ovs-vsctl --db=unix:$O/db.sock --no-wait init
-ovs ovs-vswitchd unix:$O/db.sock --pidfile --detach --log-file --no-chdir \
-	-vconsole:off
+ovs_ref_start
 ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 add-br br0 -- \
 	set bridge br0 datapath_type=netdev
 

@@ -882,29 +882,47 @@ xlate_out_uninit(struct xlate_out *out)
 	xlate_deps_uninit(&out->deps);
 }
 
+/* Starts a translation of @flow in @br into @out (@ctx filled in). */
+static void
+ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
+	  struct xlate_out *out)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->out = out;
+	ctx->br = br;
+	ctx->orig = &out->flow;
+	ctx->wc = &out->wc;
+	ctx->odp = &out->actions;
+	ctx->deps = &out->deps;
+	ctx->now_ms = time_mono_ms();
+	out->flow = *flow;
+	out->deps.vsw = br->vsw;
+	ctx->flow = ctx->base = *flow;
+	wc_init(ctx->wc, flow);
+	deps_add_bridge(ctx->deps, br);
+}
+
+/* Ends it: a translation that failed drops the packet. */
+static void
+ctx_finish(struct xlate_ctx *ctx, struct xlate_out *out)
+{
+	out->final_flow = ctx->flow;
+	out->error = ctx->error;
+	if (ctx->error)
+		out->actions.len = 0;
+}
+
 int
 xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	   uint64_t packet_len, struct list_node *trace, struct xlate_out *out)
 {
-	struct xlate_ctx ctx = {
-		.out = out,
-		.br = br,
-		.orig = &out->flow,
-		.wc = &out->wc,
-		.odp = &out->actions,
-		.deps = &out->deps,
-		.trace = trace,
-		.may_learn = may_learn,
-		.packet_len = packet_len,
-		.now_ms = time_mono_ms(),
-	};
+	struct xlate_ctx ctx;
 	struct trace_node *t;
 
-	out->flow = *flow;
-	out->deps.vsw = br->vsw;
-	ctx.flow = ctx.base = *flow;
-	wc_init(ctx.wc, flow);
-	deps_add_bridge(ctx.deps, br);
+	ctx_start(&ctx, br, flow, out);
+	ctx.trace = trace;
+	ctx.may_learn = may_learn;
+	ctx.packet_len = packet_len;
 	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
 	if (t)
 		ctx.trace = &t->subs;
@@ -916,12 +934,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 		run_rule(&ctx, lookup(&ctx, 0), 0, true);
 	}
 	wc_finish(ctx.wc, flow);
-	out->final_flow = ctx.flow;
-	out->error = ctx.error;
-	if (ctx.error) {
-		/* A translation that failed drops the packet. */
-		out->actions.len = 0;
-	}
+	ctx_finish(&ctx, out);
 	dp_mask_from_wc(ctx.wc, flow, &out->mask);
 	return 0;
 }
@@ -930,26 +943,11 @@ int
 xlate_packet_out(struct bridge *br, const struct flow *flow,
 		 const struct ofpacts *acts, struct xlate_out *out)
 {
-	struct xlate_ctx ctx = {
-		.out = out,
-		.br = br,
-		.orig = &out->flow,
-		.wc = &out->wc,
-		.odp = &out->actions,
-		.deps = &out->deps,
-		.now_ms = time_mono_ms(),
-	};
+	struct xlate_ctx ctx;
 
-	out->flow = *flow;
-	out->deps.vsw = br->vsw;
-	ctx.flow = ctx.base = *flow;
-	wc_init(ctx.wc, flow);
-	deps_add_bridge(ctx.deps, br);
+	ctx_start(&ctx, br, flow, out);
 	do_xlate_actions(&ctx, acts, true);
-	out->final_flow = ctx.flow;
-	out->error = ctx.error;
-	if (ctx.error)
-		out->actions.len = 0;
+	ctx_finish(&ctx, out);
 	return 0;
 }
 

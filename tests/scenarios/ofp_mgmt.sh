@@ -14,32 +14,11 @@
 # packets to h3, where tcpdump sees them.
 P=ofm$$
 . "$(dirname "$0")/swlib.sh"
-command -v ovs-vswitchd >/dev/null || { echo "skip: no Open vSwitch"; exit 77; }
 sw_start
 host h1 10.73.0.1 && host h2 10.73.0.2 && host h3 10.73.0.3 ||
 	{ fail "hosts"; finish; }
 
-ip netns add "$P-ovs" && SW_NETNS+=("$P-ovs")
-# No IPv6 there either: its packets would count in the flows.
-ip netns exec "$P-ovs" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1
-O=$T/ovs
-mkdir -p "$O"
-ovs() { ip netns exec "$P-ovs" env OVS_RUNDIR=$O OVS_DBDIR=$O OVS_LOGDIR=$O "$@"; }
-ovs_cleanup() {
-	for p in ovs-vswitchd ovsdb-server; do
-		[ -f "$O/$p.pid" ] && kill "$(cat "$O/$p.pid")" 2>/dev/null
-	done
-	sleep 0.3
-	sw_cleanup
-}
-trap ovs_cleanup EXIT
-ovs ovsdb-tool create "$O/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovs ovsdb-server "$O/conf.db" --remote=punix:$O/db.sock --pidfile --detach \
-	--log-file --no-chdir
-ovs ovs-vsctl --db=unix:$O/db.sock --no-wait init
-ovs ovs-vswitchd unix:$O/db.sock --pidfile --detach --log-file --no-chdir \
-	-vconsole:off
+ovs_ref_start
 for i in 1 2 3; do
 	ip -n "$P-ovs" link add h$i type veth peer name p$i
 	ip -n "$P-ovs" link set h$i up
