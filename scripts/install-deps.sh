@@ -5,11 +5,13 @@
 set -eu
 
 PKGS="meson ninja-build gcc clang clang-format libclang-rt-14-dev valgrind pkg-config python3
-libnng-dev libmsgpack-dev libjansson-dev libsqlite3-dev sqlite3
+libnng-dev libmsgpack-dev libjansson-dev libsqlite3-dev sqlite3 libssl-dev openssl
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcap-ng-dev libseccomp-dev
 iproute2 iputils-ping procps systemd iperf3 netsniff-ng tcpdump ethtool
 openvswitch-switch openvswitch-common openvswitch-vtep python3-openvswitch
-openvswitch-testcontroller"
+openvswitch-testcontroller
+linux-image-amd64 linux-headers-amd64 linux-source-6.1 qemu-system-x86
+busybox-static cpio kmod"
 
 missing=""
 for p in $PKGS; do
@@ -19,6 +21,8 @@ done
 if [ -n "$missing" ]; then
 	echo "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# The kernel is only booted under qemu by kmod/tests: no initramfs.
+	export INITRD=No
 	apt-get update -qq
 	# Debian's Open vSwitch is the reference we compare against; its
 	# services must not start and take the default run directory.

@@ -427,6 +427,7 @@ enum mvs_dp_attr {
 	MVS_DP_ATTR_UPCALL_PID,	      /* __u32 */
 	MVS_DP_ATTR_STATS,	      /* struct mvs_dp_stats */
 	MVS_DP_ATTR_MASKS_CACHE_SIZE, /* __u32 entries of the mask cache */
+	MVS_DP_ATTR_FLOW_LIMIT,	      /* __u32 most flows installed at once */
 	__MVS_DP_ATTR_MAX
 };
 #define MVS_DP_ATTR_MAX (__MVS_DP_ATTR_MAX - 1)

@@ -30,6 +30,7 @@ COVERAGE_DEFINE(dp_execute);
 const struct dp_class *const dp_classes[] = {
 	&dp_netdev_class,
 	&dp_dummy_class,
+	&dp_system_class,
 };
 const size_t n_dp_classes = sizeof dp_classes / sizeof dp_classes[0];
 

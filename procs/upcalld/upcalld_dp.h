@@ -8,8 +8,8 @@
  *		  upcalld_flow_table.c and the ports of upcalld_vport.c)
  *	"dummy"   in-memory ports for tests: packets are injected and
  *		  captured through appctl/test hooks, never a device
- *	"system"  the kernel module over generic netlink (upcalld_dp_kmod.c,
- *		  with the kmod issue; until then "system" fails -EAFNOSUPPORT)
+ *	"system"  the kernel module over generic netlink (upcalld_dp_kmod.c;
+ *		  open fails -EAFNOSUPPORT where microvs.ko is not loaded)
  *
  * The front end checks arguments, counts (coverage) and logs, so providers
  * stay small: a provider may assume its arguments were validated (a key
@@ -212,7 +212,7 @@ struct dp_class {
 const struct dp_class *dp_class_find(const char *type);
 
 /* Opens datapath @name of class @type: -EAFNOSUPPORT for an unknown or
- * unavailable type ("system" until the kernel module), -EINVAL for a name
+ * unavailable type ("system" without the kernel module), -EINVAL for a name
  * that is empty or longer than IFNAMSIZ - 1, -EEXIST when a datapath of
  * that name is open. */
 int dp_open(const char *type, const char *name, struct ev_loop *loop,
@@ -256,5 +256,6 @@ extern const size_t n_dp_classes;
 
 extern const struct dp_class dp_netdev_class; /* upcalld_dp_user.c */
 extern const struct dp_class dp_dummy_class;  /* upcalld_dp_dummy.c */
+extern const struct dp_class dp_system_class; /* upcalld_dp_kmod.c */
 
 #endif

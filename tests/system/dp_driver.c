@@ -2,13 +2,15 @@
 /*
  * dp_driver: runs upcalld's userspace datapath on its own, without
  * vswitchd, for the system tests and the benchmark: it opens a "netdev"
- * datapath, adds the given devices as ports, installs the given flows
+ * datapath (or, with --type system, the kernel module's, which the kmod
+ * tests use), adds the given devices as ports, installs the given flows
  * (dpctl syntax, port names allowed) and forwards until SIGTERM.  Misses
  * are counted and dropped.  SIGUSR1 (and exit) write a report: datapath
  * and port counters and the dump-flows lines.  Flows installed by hand
  * never expire unless --max-idle says so.
  *
- * Usage: dp_driver --dp NAME [--port DEV[:system|tap|internal]]...
+ * Usage: dp_driver --dp NAME [--type netdev|system]
+ *                  [--port DEV[:system|tap|internal]]...
  *                  [--flow 'KEY ACTIONS']... [--max-idle MS] --report FILE
  */
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include "upcalld.h"
 
 static struct dp *dp;
+static const char *dp_type = "netdev";
 static const char *report_path;
 static size_t n_upcalls;
 
@@ -85,7 +88,6 @@ write_report(void)
 {
 	char tmp[4096];
 	struct mvs_dp_stats st;
-	struct udp_dp *u = udp_dp_cast(dp);
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", report_path);
 	FILE *f = fopen(tmp, "w");
@@ -95,9 +97,13 @@ write_report(void)
 	fprintf(f, "hit %llu\nmissed %llu\nupcalls %llu\nflows %llu\n",
 		(unsigned long long)st.n_hit, (unsigned long long)st.n_missed,
 		(unsigned long long)n_upcalls, (unsigned long long)st.n_flows);
-	fprintf(f, "truncated %llu\nmalformed %llu\n",
-		(unsigned long long)u->n_truncated,
-		(unsigned long long)u->n_malformed);
+	if (!strcmp(dp_type, "netdev")) { /* the userspace engine's own */
+		struct udp_dp *u = udp_dp_cast(dp);
+
+		fprintf(f, "truncated %llu\nmalformed %llu\n",
+			(unsigned long long)u->n_truncated,
+			(unsigned long long)u->n_malformed);
+	}
 	dp_port_dump(dp, port_line, f);
 	dp_flow_dump(dp, flow_line, f);
 	fclose(f);
@@ -166,6 +172,7 @@ main(int argc, char **argv)
 		{ "flow", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "max-idle", required_argument, NULL, 'i' },
+		{ "type", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ev_loop *loop;
@@ -185,12 +192,14 @@ main(int argc, char **argv)
 			report_path = optarg;
 		else if (opt == 'i')
 			cfg.max_idle_ms = (uint32_t)atoi(optarg);
+		else if (opt == 't')
+			dp_type = optarg;
 		else if (opt == '?')
 			return 2;
 	}
 	if (!report_path)
 		return 2;
-	r = dp_open("netdev", dp_name, loop, &upcall_ops, &n_upcalls, &dp);
+	r = dp_open(dp_type, dp_name, loop, &upcall_ops, &n_upcalls, &dp);
 	if (r) {
 		fprintf(stderr, "dp_driver: open: %s\n", strerror(-r));
 		return 1;
