@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dp_packet.h"
 #include "dpmsg.h"
@@ -306,6 +307,10 @@ struct bridge {
 	struct flow_tables tables;
 	struct mac_table macs;
 	bool forward_bpdu;
+	/* Fail-open (fail_mode standalone, every primary controller lost
+	 * for long enough): the bridge switches as NORMAL whatever its
+	 * tables say, as Open vSwitch's hidden fail-open flow does. */
+	bool fail_open;
 	uint64_t config_version; /* bumped by port and VLAN changes */
 	/* Ports whose source MACs translation learns without NORMAL (set
 	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */
@@ -462,7 +467,19 @@ enum xlate_error {
 	XLATE_UNKNOWN_PORT,
 };
 
+/* The packet-in a translation asks for (an output to the controller):
+ * the packet goes to the bridge's controllers, and the megaflow is not
+ * installed, so that every packet of it comes up. */
+struct xlate_pin {
+	bool wanted;
+	uint16_t max_len; /* bytes of the packet to send (0xffff: all) */
+	uint8_t reason;	  /* OFPR_NO_MATCH or OFPR_ACTION */
+	uint8_t table_id;
+	uint64_t cookie; /* of the rule that asked */
+};
+
 struct xlate_out {
+	struct xlate_pin pin;
 	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
@@ -498,6 +515,12 @@ int xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	       uint64_t packet_len, struct list_node *trace,
 	       struct xlate_out *out);
 
+/* Translates a packet-out: @acts applied to @flow (its in_port an
+ * OpenFlow port, OFPP_CONTROLLER or OFPP_NONE included) in @br, without
+ * side effects, into @out's datapath actions. */
+int xlate_packet_out(struct bridge *br, const struct flow *flow,
+		     const struct ofpacts *acts, struct xlate_out *out);
+
 /* Releases the references @deps holds. */
 void xlate_deps_uninit(struct xlate_deps *deps);
 /* True if a table or port configuration @deps used changed since. */
@@ -514,6 +537,8 @@ void xlate_deps_push_stats(const struct xlate_deps *deps, uint64_t n_packets,
 /* The state of one translation, shared by vswitchd_xlate.c and
  * vswitchd_normal.c. */
 struct xlate_ctx {
+	struct xlate_out *out;	 /* where the packet-in request goes */
+	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
@@ -556,6 +581,20 @@ bool xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port);
 void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);
+
+/* ============ fields, registers, learn (vswitchd_xlate_nx.c) ============ */
+
+/* set_field and load: the field's bits under the mask. */
+void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf);
+/* move: a subfield to another. */
+void xlate_reg_move(struct xlate_ctx *ctx, const struct ofpact_reg_move *m);
+/* The value of subfield @sf as a port number (output_reg); OFPP_NONE if
+ * the packet lacks the field. */
+uint32_t xlate_read_port(struct xlate_ctx *ctx, const struct mf_subfield *sf);
+/* learn: with side effects allowed, adds (or replaces) the flow @learn
+ * builds from the packet in its table; the fields it reads are in the
+ * megaflow mask either way. */
+void xlate_learn(struct xlate_ctx *ctx, const struct ofpact_learn *learn);
 
 /* ================= NORMAL (vswitchd_normal.c) ================= */
 
@@ -719,6 +758,7 @@ struct vswd {
 	uint64_t version;     /* tables version published */
 	uint64_t fingerprint; /* of the bridges' versions */
 	bool published;	      /* the version was published once */
+	struct vswd_of *of;   /* OpenFlow connections (ofconn.h) */
 };
 
 /* vswitchd_vtep.c */
@@ -740,6 +780,9 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
 void vswd_reconcile(struct vswd *d);
 /* The interface named @name, or NULL. */
 struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
+/* The row @u of @table in the replica, or NULL. */
+const struct ovsdb_row *vswd_row_by_uuid(struct vswd *d, const char *table,
+					 const struct ovsdb_uuid *u);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);
@@ -780,6 +823,36 @@ void vswd_dp_flow_del(struct vswd_dp *dp, struct ukey **ukeys, size_t n);
 /* Checks the boot id of an upcalld message: false (and a reset) if
  * upcalld restarted. */
 bool vswd_upcalld_boot(struct vswd *d, uint64_t boot);
+
+/* vswitchd_ofconn.c: OpenFlow to the bridges (ofconn.h). */
+/* Makes @dir, where the management sockets go, owned by @uid:@gid (when
+ * root: called before dropping privileges).  0 or -errno. */
+int vswd_of_prepare_dir(const char *dir, uid_t uid, gid_t gid);
+/* Starts OpenFlow: management sockets will be made in @dir. */
+void vswd_of_init(struct vswd *d, const char *dir);
+/* Listens on DIR/BRIDGE.mgmt for every bridge, stops for the bridges
+ * gone (closing their connections); follows Bridge.protocols. */
+void vswd_of_sync(struct vswd *d);
+
+/* vswitchd_ofpacket.c: sends the packet-in @pin asks for, of the
+ * @len-byte frame @data (@total_len before the datapath cut it) that came
+ * in on OpenFlow port @in_port of @br, to @br's controllers and to the
+ * service connections that asked for packet-ins (miss_send_len set). */
+void vswd_of_packet_in(struct vswd *d, const struct bridge *br,
+		       uint32_t in_port, const struct xlate_pin *pin,
+		       const uint8_t *data, size_t len, size_t total_len);
+/* vswitchd_dpif.c: runs datapath @actions on the @len-byte frame @data
+ * with @key in datapath @dp_id (a packet-out); fire and forget. */
+void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
+		     const uint8_t *data, size_t len, const void *actions,
+		     size_t actions_len);
+
+/* vswitchd_ofctrl.c: the controller of Controller row @row: false if
+ * none; else whether it is connected, its state ("ACTIVE", "BACKOFF",
+ * "CONNECTING") and since when (time_mono_ms()). */
+bool vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
+			      bool *connected, const char **state,
+			      uint64_t *since_ms);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing

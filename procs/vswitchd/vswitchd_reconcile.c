@@ -56,6 +56,7 @@ static const char *const ovs_columns[] = {
 static const char *const bridge_columns[] = {
 	"name",		"ports",       "datapath_type",
 	"other_config", "datapath_id", "datapath_version",
+	"protocols",	"controller",  "fail_mode",
 	NULL,
 };
 static const char *const port_columns[] = {
@@ -66,10 +67,13 @@ static const char *const iface_columns[] = {
 	"ifindex",    "mac_in_use", "mtu",     "link_state", "admin_state",
 	"link_speed", "statistics", "error",   NULL,
 };
+static const char *const controller_columns[] = {
+	"target", "max_backoff", "inactivity_probe", "is_connected", "role",
+	"status", NULL,
+};
 static const struct replica_table_spec tables[] = {
-	{ "Open_vSwitch", ovs_columns },
-	{ "Bridge", bridge_columns },
-	{ "Port", port_columns },
+	{ "Open_vSwitch", ovs_columns }, { "Controller", controller_columns },
+	{ "Bridge", bridge_columns },	 { "Port", port_columns },
 	{ "Interface", iface_columns },
 };
 
@@ -108,8 +112,8 @@ vswd_map(const struct ovsdb_row *row, const char *col, const char *key)
 	return NULL;
 }
 
-static const struct ovsdb_row *
-row_by_uuid(struct vswd *d, const char *table, const struct ovsdb_uuid *u)
+const struct ovsdb_row *
+vswd_row_by_uuid(struct vswd *d, const char *table, const struct ovsdb_uuid *u)
 {
 	struct ovsdb_table *t = replica_table(d->rep, table);
 
@@ -119,7 +123,7 @@ row_by_uuid(struct vswd *d, const char *table, const struct ovsdb_uuid *u)
 const struct ovsdb_row *
 vswd_iface_row(struct vswd *d, const struct vswd_iface *vif)
 {
-	return row_by_uuid(d, "Interface", &vif->uuid);
+	return vswd_row_by_uuid(d, "Interface", &vif->uuid);
 }
 
 const struct ovsdb_row *
@@ -566,13 +570,13 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 		vswd_dp_start(dp);
 	for (unsigned i = 0; ports && i < ports->n; i++) {
 		const struct ovsdb_row *prow =
-			row_by_uuid(d, "Port", &ports->keys[i].u);
+			vswd_row_by_uuid(d, "Port", &ports->keys[i].u);
 		const struct ovsdb_datum *ifs = datum(prow, "interfaces");
 
 		/* One interface per port: bonds are not supported. */
 		for (unsigned j = 0; ifs && j < ifs->n; j++) {
-			const struct ovsdb_row *irow =
-				row_by_uuid(d, "Interface", &ifs->keys[j].u);
+			const struct ovsdb_row *irow = vswd_row_by_uuid(
+				d, "Interface", &ifs->keys[j].u);
 
 			if (!irow)
 				continue;
@@ -697,6 +701,7 @@ vswd_reconcile(struct vswd *d)
 		if (dp->used && dp->state == VDP_OPEN)
 			vswd_dp_config(dp);
 	sweep_datapaths(d);
+	vswd_of_sync(d);
 	vswd_tables_check(d);
 	vswd_status_write(d);
 }

@@ -522,6 +522,7 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 
 	report_table(ctx, rule, table_id);
 	if (rule) {
+		ctx->rule = rule;
 		deps_add_rule(ctx->deps, rule);
 		if (ctx->may_learn && ctx->packet_len)
 			rule_credit_stats(rule, 1, ctx->packet_len,
@@ -650,6 +651,43 @@ push_vlan(struct xlate_ctx *ctx, uint16_t ethertype)
 	set_vlans(&ctx->flow, v);
 }
 
+/* Packet-in reasons (OpenFlow's OFPR_*). */
+#define OFPR_NO_MATCH_ 0
+#define OFPR_ACTION_ 1
+
+/* Open vSwitch's table-miss rule: priority 0, matching everything. */
+static bool
+is_table_miss(const struct rule *rule)
+{
+	const uint64_t *m = flow_u64(&rule->cr.match.mask);
+
+	if (rule->cr.priority)
+		return false;
+	for (size_t i = 0; i < FLOW_WORDS; i++)
+		if (m[i])
+			return false;
+	return true;
+}
+
+/* An output to the controller: one packet-in per packet (the first
+ * asked for), and no megaflow. */
+static void
+xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
+{
+	struct xlate_pin *pin;
+
+	if (!ctx->out || ctx->out->pin.wanted)
+		return;
+	pin = &ctx->out->pin;
+	pin->wanted = true;
+	pin->max_len = max_len;
+	pin->reason = reason;
+	pin->table_id = ctx->table_id;
+	pin->cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
+	if (reason == OFPR_ACTION_ && ctx->rule && is_table_miss(ctx->rule))
+		pin->reason = OFPR_NO_MATCH_;
+}
+
 static void
 do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 		 bool is_last_action)
@@ -672,10 +710,41 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			trace_add(ctx->trace, TRACE_ACTION, ds_steal(&s));
 		}
 		switch (a->type) {
-		case OFPACT_OUTPUT:
+		case OFPACT_OUTPUT: {
+			const struct ofpact_output *o =
+				OFPACT_CAST(struct ofpact_output, a);
+			if (o->port == OFPP_CONTROLLER)
+				xlate_controller(ctx, o->max_len, OFPR_ACTION_);
+			else
+				xlate_output_action(ctx, o->port, last);
+			break;
+		}
+		case OFPACT_CONTROLLER: {
+			const struct ofpact_controller *c =
+				OFPACT_CAST(struct ofpact_controller, a);
+			xlate_controller(ctx, c->max_len, c->reason);
+			break;
+		}
+		case OFPACT_SET_FIELD:
+			xlate_set_field(
+				ctx, OFPACT_CAST(struct ofpact_set_field, a));
+			break;
+		case OFPACT_REG_MOVE:
+			xlate_reg_move(ctx,
+				       OFPACT_CAST(struct ofpact_reg_move, a));
+			break;
+		case OFPACT_OUTPUT_REG:
 			xlate_output_action(
-				ctx, OFPACT_CAST(struct ofpact_output, a)->port,
+				ctx,
+				xlate_read_port(
+					ctx,
+					&OFPACT_CAST(struct ofpact_output_reg,
+						     a)
+						 ->src),
 				last);
+			break;
+		case OFPACT_LEARN:
+			xlate_learn(ctx, OFPACT_CAST(struct ofpact_learn, a));
 			break;
 		case OFPACT_RESUBMIT:
 			xlate_resubmit(ctx,
@@ -851,41 +920,73 @@ xlate_out_uninit(struct xlate_out *out)
 	xlate_deps_uninit(&out->deps);
 }
 
+/* Starts a translation of @flow in @br into @out (@ctx filled in). */
+static void
+ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
+	  struct xlate_out *out)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->out = out;
+	ctx->br = br;
+	ctx->orig = &out->flow;
+	ctx->wc = &out->wc;
+	ctx->odp = &out->actions;
+	ctx->deps = &out->deps;
+	ctx->now_ms = time_mono_ms();
+	out->flow = *flow;
+	out->deps.vsw = br->vsw;
+	ctx->flow = ctx->base = *flow;
+	wc_init(ctx->wc, flow);
+	xlate_deps_add_bridge(ctx->deps, br);
+}
+
+/* Ends it: a translation that failed drops the packet. */
+static void
+ctx_finish(struct xlate_ctx *ctx, struct xlate_out *out)
+{
+	out->final_flow = ctx->flow;
+	out->error = ctx->error;
+	if (ctx->error)
+		out->actions.len = 0;
+}
+
 int
 xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	   uint64_t packet_len, struct list_node *trace, struct xlate_out *out)
 {
-	struct xlate_ctx ctx = {
-		.br = br,
-		.orig = &out->flow,
-		.wc = &out->wc,
-		.odp = &out->actions,
-		.deps = &out->deps,
-		.trace = trace,
-		.may_learn = may_learn,
-		.packet_len = packet_len,
-		.now_ms = time_mono_ms(),
-	};
+	struct xlate_ctx ctx;
 	struct trace_node *t;
 
-	out->flow = *flow;
-	out->deps.vsw = br->vsw;
-	ctx.flow = ctx.base = *flow;
-	wc_init(ctx.wc, flow);
-	xlate_deps_add_bridge(ctx.deps, br);
+	ctx_start(&ctx, br, flow, out);
+	ctx.trace = trace;
+	ctx.may_learn = may_learn;
+	ctx.packet_len = packet_len;
 	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
 	if (t)
 		ctx.trace = &t->subs;
 	learn_source(&ctx);
-	run_rule(&ctx, lookup(&ctx, 0), 0, true);
-	wc_finish(ctx.wc, flow);
-	out->final_flow = ctx.flow;
-	out->error = ctx.error;
-	if (ctx.error) {
-		/* A translation that failed drops the packet. */
-		out->actions.len = 0;
+	if (br->fail_open) {
+		xlate_report(&ctx, TRACE_DETAIL,
+			     "fail-open: the controller is lost");
+		xlate_normal(&ctx);
+	} else {
+		run_rule(&ctx, lookup(&ctx, 0), 0, true);
 	}
+	wc_finish(ctx.wc, flow);
+	ctx_finish(&ctx, out);
 	dp_mask_from_wc(ctx.wc, flow, &out->mask);
+	return 0;
+}
+
+int
+xlate_packet_out(struct bridge *br, const struct flow *flow,
+		 const struct ofpacts *acts, struct xlate_out *out)
+{
+	struct xlate_ctx ctx;
+
+	ctx_start(&ctx, br, flow, out);
+	do_xlate_actions(&ctx, acts, true);
+	ctx_finish(&ctx, out);
 	return 0;
 }
 

@@ -165,3 +165,33 @@ ping_loss() {
 	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1")
 	lost=$((sent - got))
 }
+
+# ovs_ref_start: real Open vSwitch 3.1 (Debian's ovsdb-server and
+# ovs-vswitchd, no IPv6) in namespace $P-ovs with its files in $O
+# ($T/ovs), stopped on exit; ovs CMD... runs a command there with
+# OVS_RUNDIR/DBDIR/LOGDIR set.  Skips (77) without Open vSwitch.
+ovs() { ip netns exec "$P-ovs" env OVS_RUNDIR=$O OVS_DBDIR=$O OVS_LOGDIR=$O "$@"; }
+ovs_ref_cleanup() {
+	for p in ovs-vswitchd ovsdb-server; do
+		[ -f "$O/$p.pid" ] && kill "$(cat "$O/$p.pid")" 2>/dev/null
+	done
+	sleep 0.3
+	sw_cleanup
+}
+ovs_ref_start() {
+	command -v ovs-vswitchd >/dev/null ||
+		{ echo "skip: no Open vSwitch"; exit 77; }
+	ip netns add "$P-ovs" && SW_NETNS+=("$P-ovs")
+	ip netns exec "$P-ovs" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	O=$T/ovs
+	mkdir -p "$O"
+	trap ovs_ref_cleanup EXIT
+	ovs ovsdb-tool create "$O/conf.db" \
+		/usr/share/openvswitch/vswitch.ovsschema
+	ovs ovsdb-server "$O/conf.db" --remote=punix:$O/db.sock --pidfile \
+		--detach --log-file --no-chdir
+	ovs ovs-vsctl --db=unix:$O/db.sock --no-wait init
+	ovs ovs-vswitchd unix:$O/db.sock --pidfile --detach --log-file \
+		--no-chdir -vconsole:off
+}
