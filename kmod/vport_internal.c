@@ -135,6 +135,7 @@ static struct mvs_vport *internal_create(const struct mvs_vport_parms *parms)
 		err = -ENOMEM;
 		goto err_vport;
 	}
+	dev_net_set(dev, mvs_dp_net(parms->dp));
 	priv = netdev_priv(dev);
 	RCU_INIT_POINTER(priv->vport, vport);
 	err = register_netdevice(dev);
