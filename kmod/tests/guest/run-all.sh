@@ -4,7 +4,7 @@
 # directory (or those named), one after the other, with the module loaded.
 # Prints a line per test and writes them to $KMOD_OUT/results.txt.
 HERE=$(cd "$(dirname "$0")" && pwd)
-ALL="ping upcall actions loop fairness restart badinput keys ovs tunnel provider switch"
+ALL="ping upcall actions loop fairness restart badinput keys ovs tunnel provider switch scenarios"
 tests=${*:-$ALL}
 failed=0
 : >"$KMOD_OUT/results.txt"
