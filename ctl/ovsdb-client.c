@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ovsdb-client: Open vSwitch's OVSDB client, on the microvs bus by default
- * or on a JSON-RPC remote (unix:PATH, tcp:IP:PORT) given as SERVER.
+ * or on a JSON-RPC remote (unix:PATH, tcp:HOST:PORT, ssl:HOST:PORT with
+ * -p/-c/-C) given as SERVER.
  *
  *	ovsdb-client [OPTIONS] COMMAND [SERVER] [ARG...]
  *	list-dbs, get-schema [DB], get-schema-version [DB], list-tables [DB],
@@ -27,9 +28,11 @@
 #include "json_number.h"
 #include "ovsdb_error.h"
 #include "ovsdb_schema.h"
+#include "tls.h"
 #include "util.h"
 
 static const char *rundir;
+static struct tls_opts tls; /* -p, -c, -C... for ssl: */
 
 static void NORETURN PRINTF_FMT(1, 2) die(const char *fmt, ...)
 {
@@ -54,7 +57,7 @@ static struct dbctl_conn *
 open_conn(const char *server)
 {
 	struct dbctl_conn *c;
-	int err = dbctl_conn_open(server, rundir, &c);
+	int err = dbctl_conn_open(server, rundir, &tls, &c);
 
 	if (err)
 		die("failed to connect to \"%s\" (%s)",
@@ -599,10 +602,14 @@ usage(void)
 	       "  list-tables [DB] | list-columns [DB] [TABLE]\n"
 	       "  transact TXN | query TXN | dump [DB] [TABLE [COLUMN]...]\n"
 	       "  monitor [DB] TABLE [COLUMN,...]\n"
-	       "SERVER: unix:PATH or tcp:IP:PORT (default: the microvs bus;\n"
-	       "monitor: unix:RUNDIR/db.sock)\n"
+	       "SERVER: unix:PATH, tcp:HOST:PORT or ssl:HOST:PORT (default: "
+	       "the\nmicrovs bus; monitor: unix:RUNDIR/db.sock)\n"
 	       "  --rundir=DIR  -f, --format=table|list|csv|html|json\n"
-	       "  -d, --data=string|bare|json  --no-headings  --pretty\n");
+	       "  -d, --data=string|bare|json  --no-headings  --pretty\n"
+	       "  -p, --private-key=FILE  -c, --certificate=FILE\n"
+	       "  -C, --ca-cert=FILE  --bootstrap-ca-cert=FILE  "
+	       "--peer-ca-cert=FILE\n"
+	       "  --ssl-protocols=PROTOS  --ssl-ciphers=CIPHERS\n");
 	exit(0);
 }
 
@@ -617,8 +624,15 @@ parse_options(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "no-headings", no_argument, NULL, 'H' },
-		{ "pretty", no_argument, NULL, 'p' },
+		{ "pretty", no_argument, NULL, 'P' },
 		{ "bare", no_argument, NULL, 'b' },
+		{ "private-key", required_argument, NULL, 'p' },
+		{ "certificate", required_argument, NULL, 'c' },
+		{ "ca-cert", required_argument, NULL, 'C' },
+		{ "bootstrap-ca-cert", required_argument, NULL, 'B' },
+		{ "peer-ca-cert", required_argument, NULL, 'E' },
+		{ "ssl-protocols", required_argument, NULL, 'S' },
+		{ "ssl-ciphers", required_argument, NULL, 'Y' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -628,8 +642,8 @@ parse_options(int argc, char **argv)
 
 	dbctl_fmt.format = DBCTL_FMT_TABLE;
 	dbctl_fmt.headings = true;
-	while ((opt = getopt_long(argc, argv, "f:d:t:hV", longopts, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, "f:d:t:hVp:c:C:", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			rundir = optarg;
@@ -645,8 +659,28 @@ parse_options(int argc, char **argv)
 		case 'H':
 			dbctl_fmt.headings = false;
 			break;
-		case 'p':
+		case 'P':
 			dbctl_fmt.pretty = true;
+			break;
+		case 'p':
+			tls.private_key = optarg;
+			break;
+		case 'c':
+			tls.certificate = optarg;
+			break;
+		case 'C':
+		case 'B':
+			tls.ca_cert = optarg;
+			tls.bootstrap = opt == 'B';
+			break;
+		case 'E':
+			tls.peer_ca_cert = optarg;
+			break;
+		case 'S':
+			tls.protocols = optarg;
+			break;
+		case 'Y':
+			tls.ciphers = optarg;
 			break;
 		case 'b':
 			dbctl_fmt.format = DBCTL_FMT_LIST;

@@ -76,6 +76,7 @@ service_parse(struct service *s, const struct service_def *def, int argc,
 	      char **argv, void *aux)
 {
 	struct option *all;
+	char *shorts;
 	int opt, err = 0;
 
 	memset(s, 0, sizeof *s);
@@ -87,11 +88,13 @@ service_parse(struct service *s, const struct service_def *def, int argc,
 	}
 	daemon_opts_init(&s->opts, s->role->name, s->role->binary);
 	all = all_options(def);
+	shorts = xasprintf("%s%s", DAEMON_SHORT_OPTIONS,
+			   def->short_options ? def->short_options : "");
 	optind = 0; /* glibc: start afresh, even if parsed before */
-	while (!err && (opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, all,
-					  NULL)) != -1)
+	while (!err && (opt = getopt_long(argc, argv, shorts, all, NULL)) != -1)
 		err = take_option(s, opt, optarg, aux);
 	free(all);
+	free(shorts);
 	if (err)
 		return err;
 	if (optind < argc && !def->positional) {

@@ -45,6 +45,10 @@ struct service_def {
 	 * one of the common options' (DAEMON_OPT_*, 'v', 'h', 'V'). */
 	const struct option *options;
 	service_opt_fn *on_option;
+	/* Its short options, in getopt's syntax ("p:c:C:"; NULL: none),
+	 * each the @val of one of @options.  Not the common ones' letters
+	 * (v, h, V). */
+	const char *short_options;
 	/* What --help prints after "usage: BINARY [OPTIONS]":
 	 * " [DBFILE]... [--remote=REMOTE]..." (NULL: nothing). */
 	const char *usage;

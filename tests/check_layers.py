@@ -21,13 +21,14 @@ LAYERS = {
     "include/uapi": [],
     "lib": [],
     "lib/ovsdb": ["lib"],
+    "lib/tls": ["lib"],
     "lib/flow": ["lib", "include/uapi"],
     "lib/ofp": ["lib", "lib/flow", "include/uapi"],
     "bus": ["lib"],
     "svc": ["lib", "bus"],
     "lib/replica": ["lib", "lib/ovsdb", "bus"],
-    "lib/dbctl": ["lib", "lib/ovsdb", "bus"],
-    "procs/dbserver": ["lib", "lib/ovsdb", "bus", "svc"],
+    "lib/dbctl": ["lib", "lib/ovsdb", "lib/tls", "bus"],
+    "procs/dbserver": ["lib", "lib/ovsdb", "lib/tls", "bus", "svc"],
     "procs/vswitchd": ["lib", "lib/ovsdb", "lib/flow", "lib/ofp",
                        "lib/replica", "include/uapi", "bus", "svc"],
     "procs/upcalld": ["lib", "lib/flow", "include/uapi", "bus", "svc"],
@@ -35,7 +36,7 @@ LAYERS = {
                       "include/uapi", "bus", "svc"],
     "procs/vtepd": ["lib", "lib/ovsdb", "lib/replica", "bus", "svc"],
     "ctl": ["lib", "lib/ovsdb", "lib/flow", "lib/ofp", "include/uapi",
-            "bus", "svc", "lib/dbctl"],
+            "bus", "svc", "lib/dbctl", "lib/tls"],
     "kmod": ["include/uapi"],
 }
 # Directories whose code may include anything (tests, benchmarks, tools).
@@ -47,6 +48,7 @@ SYSTEM = {
     "jansson.h": ["lib/ovsdb", "lib/dbctl", "lib/replica", "procs/dbserver",
                   "procs/vswitchd", "ctl"],
     "sqlite3.h": ["lib/ovsdb"],
+    "openssl/": ["lib/tls"],
 }
 GENERATED = {"bus_msgs.h": "bus", "bus_calls.h": "bus", "config.h": None}
 

@@ -5,9 +5,12 @@ same workload, one run, printed as ratios (microvs / ovs).
 Workloads (see bench/README.md):
   tps    small transactions (insert one row + mutate a counter), 1 client
          and then --clients concurrent clients, for --duration seconds each
+  wide   the same with a mutate of next_cfg in the wide Open_vSwitch row
+         (what every ovs-vsctl call commits), 1 and --clients clients
   ports  one transaction adding 1,000 ports (Port + Interface rows) to a
          bridge on the Open_vSwitch schema, then a select of all Ports, then
-         one transaction removing them again (median of --rounds)
+         one transaction removing them again (median of --rounds; the two
+         servers run side by side and take turns round by round)
   mem    RSS after startup; --rows rows inserted in batches of --batch,
          then RSS and on-disk size of the database; then the server is
          started again on those files and timed until it answers
@@ -312,8 +315,59 @@ def build_loadgen(workdir):
     return out, None
 
 
+# The Open_vSwitch row as a Debian host has it after start-up (ovs-ctl
+# fills in versions, types and external_ids), with two bridges: what the
+# "wide" workload's next_cfg += 1 is a change of.
+WIDE_IFACE_TYPES = ["afxdp", "afxdp-nonpmd", "bareudp", "erspan", "geneve",
+                    "gre", "gtpu", "internal", "ip6erspan", "ip6gre", "lisp",
+                    "patch", "srv6", "stt", "system", "tap", "vxlan"]
+
+
+def wide_setup(sock):
+    transact(sock, "Open_vSwitch", [
+        {"op": "insert", "table": "Open_vSwitch", "row": {
+            "bridges": ["set", [["named-uuid", "b0"], ["named-uuid", "b1"]]],
+            "cur_cfg": 0, "next_cfg": 0,
+            "db_version": "8.3.1", "ovs_version": "3.1.0",
+            "system_type": "debian", "system_version": "12",
+            "datapath_types": ["set", ["netdev", "system"]],
+            "iface_types": ["set", WIDE_IFACE_TYPES],
+            "dpdk_initialized": False,
+            "external_ids": ["map", [
+                ["hostname", "hypervisor-01.example.net"],
+                ["rundir", "/var/run/openvswitch"],
+                ["system-id", "6f3e6a8e-3c1b-4f0e-9d2a-8d5c0b1e7a42"]]],
+            "other_config": ["map", [["vlan-limit", "0"]]]}},
+        {"op": "insert", "table": "Bridge", "row": {"name": "br-int"},
+         "uuid-name": "b0"},
+        {"op": "insert", "table": "Bridge", "row": {"name": "br-ex"},
+         "uuid-name": "b1"}])
+
+
+def wide_count(sock):
+    return transact(sock, "Open_vSwitch", [
+        {"op": "select", "table": "Open_vSwitch", "where": [],
+         "columns": ["next_cfg"]}])[0]["rows"][0]["next_cfg"]
+
+
+def narrow_setup(sock):
+    transact(sock, "Bench",
+             [{"op": "insert", "table": "Counter", "row": {"n": 0}}])
+
+
+def narrow_count(sock):
+    return transact(sock, "Bench", [
+        {"op": "select", "table": "Counter", "where": [],
+         "columns": ["n"]}])[0]["rows"][0]["n"]
+
+
+# Workload name -> (setup, committed-transaction count), for loadgen.
+WORKLOADS = {"narrow": (narrow_setup, narrow_count),
+             "wide": (wide_setup, wide_count)}
+
+
 def run_tps_c(setups, loadgen, nclients, duration, window, segment,
-              pin=None):
+              pin=None, workload="narrow"):
     """Throughput with the C client, both servers running side by side and
     measured in alternating segments (A B B A A B ...), so that load from
     elsewhere on the machine that comes and goes hits both alike.
@@ -321,6 +375,7 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment,
     nseg = max(1, int(round(duration / segment)))
     seg = duration / nseg
     live, errors = {}, {}
+    wl_setup, wl_count = WORKLOADS[workload]
 
     def fail(name, e):
         errors[name] = str(e)
@@ -333,12 +388,10 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment,
         for st in setups:
             try:
                 srv = st.start()
-                transact(srv.sock, "Bench",
-                         [{"op": "insert", "table": "Counter",
-                           "row": {"n": 0}}])
+                wl_setup(srv.sock)
                 p = subprocess.Popen(
                     [loadgen, srv.sock, str(nclients), str(window),
-                     "%.6f" % seg, str(WARMUP_TXNS)],
+                     "%.6f" % seg, str(WARMUP_TXNS), workload],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     preexec_fn=None if pin is None else
@@ -386,13 +439,11 @@ def run_tps_c(setups, loadgen, nclients, duration, window, segment,
                 lg["proc"].stdin.close()
                 lg["proc"].wait(30)
                 srv = lg["setup"].server
-                rows = transact(srv.sock, "Bench", [
-                    {"op": "select", "table": "Counter", "where": [],
-                     "columns": ["n"]}])[0]["rows"]
+                n = wl_count(srv.sock)
                 expect = lg["txns"] + lg["extra"] + nclients * WARMUP_TXNS
-                if rows[0]["n"] != expect:
+                if n != expect:
                     raise BenchError("counter is %s, expected %d committed "
-                                     "transactions" % (rows[0]["n"], expect))
+                                     "transactions" % (n, expect))
                 total = lg["txns"]
                 out[name] = {
                     "tps": total / lg["elapsed"],
@@ -519,52 +570,94 @@ def timed(rd, rid, ops):
     return dt, check_transact(reply, len(ops)), rd.nbytes - n0
 
 
-def run_ports(setup, nports, rounds):
-    srv = setup.start()
-    try:
-        transact(srv.sock, "Open_vSwitch", [
+class PortsRun:
+    """The 1,000-port rounds on one server, one round at a time, so that
+    two servers can take turns (run_ports)."""
+
+    def __init__(self, setup, nports):
+        self.setup, self.nports = setup, nports
+        self.srv = setup.start()
+        transact(self.srv.sock, "Open_vSwitch", [
             {"op": "insert", "table": "Open_vSwitch",
              "row": {"bridges": ["named-uuid", "br"]}},
             {"op": "insert", "table": "Bridge", "row": {"name": "br0"},
              "uuid-name": "br"}])
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.connect(srv.sock)
-        rd = Reader(s)
-        add, sel, dele, sel_bytes = [], [], [], 0
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.srv.sock)
+        self.rd = Reader(self.sock)
+        self.add, self.sel, self.dele, self.sel_bytes = [], [], [], 0
+
+    def round(self, rnd):
+        rd, nports = self.rd, self.nports
+        dt, _, _ = timed(rd, "add%d" % rnd, ports_txn(nports, rnd))
+        self.add.append(dt)
+        dt, res, self.sel_bytes = timed(rd, "sel%d" % rnd, [
+            {"op": "select", "table": "Port", "where": []}])
+        if len(res[0]["rows"]) != nports:
+            raise BenchError("select returned %d Port rows, expected %d"
+                             % (len(res[0]["rows"]), nports))
+        self.sel.append(dt)
+        # Empty the bridge: the Ports and Interfaces are then
+        # unreferenced and garbage-collected.
+        dt, _, _ = timed(rd, "del%d" % rnd, [
+            {"op": "update", "table": "Bridge",
+             "where": [["name", "==", "br0"]],
+             "row": {"ports": ["set", []]}}])
+        self.dele.append(dt)
+        left = transact(self.srv.sock, "Open_vSwitch", [
+            {"op": "select", "table": "Port", "where": [],
+             "columns": ["name"]},
+            {"op": "select", "table": "Interface", "where": [],
+             "columns": ["name"]}])
+        if left[0]["rows"] or left[1]["rows"]:
+            raise BenchError("%d Port / %d Interface rows left after "
+                             "emptying the bridge"
+                             % (len(left[0]["rows"]), len(left[1]["rows"])))
+
+    def result(self):
+        return {"add_ms": statistics.median(self.add) * 1e3,
+                "select_ms": statistics.median(self.sel) * 1e3,
+                "delete_ms": statistics.median(self.dele) * 1e3,
+                "add_all_ms": [round(x * 1e3, 2) for x in self.add],
+                "select_bytes": self.sel_bytes}
+
+    def close(self):
+        try:
+            self.sock.close()
+        finally:
+            self.setup.stop()
+
+
+def run_ports(setups, nports, rounds):
+    """Both servers run side by side and take turns round by round (A B,
+    B A, ...), as the throughput segments do, so that load from elsewhere
+    that comes and goes hits both alike.  Returns ({name: result or
+    None}, {name: error})."""
+    runs, errors = {}, {}
+    try:
+        for st in setups:
+            try:
+                runs[st.name] = PortsRun(st, nports)
+            except BenchError as e:
+                errors[st.name] = str(e)
+                st.stop()
         for rnd in range(rounds):
-            dt, _, _ = timed(rd, "add%d" % rnd, ports_txn(nports, rnd))
-            add.append(dt)
-            dt, res, sel_bytes = timed(rd, "sel%d" % rnd, [
-                {"op": "select", "table": "Port", "where": []}])
-            if len(res[0]["rows"]) != nports:
-                raise BenchError("select returned %d Port rows, expected %d"
-                                 % (len(res[0]["rows"]), nports))
-            sel.append(dt)
-            # Empty the bridge: the Ports and Interfaces are then
-            # unreferenced and garbage-collected.
-            dt, _, _ = timed(rd, "del%d" % rnd, [
-                {"op": "update", "table": "Bridge",
-                 "where": [["name", "==", "br0"]],
-                 "row": {"ports": ["set", []]}}])
-            dele.append(dt)
-            left = transact(srv.sock, "Open_vSwitch", [
-                {"op": "select", "table": "Port", "where": [],
-                 "columns": ["name"]},
-                {"op": "select", "table": "Interface", "where": [],
-                 "columns": ["name"]}])
-            if left[0]["rows"] or left[1]["rows"]:
-                raise BenchError("%d Port / %d Interface rows left after "
-                                 "emptying the bridge"
-                                 % (len(left[0]["rows"]),
-                                    len(left[1]["rows"])))
-        s.close()
-        return {"add_ms": statistics.median(add) * 1e3,
-                "select_ms": statistics.median(sel) * 1e3,
-                "delete_ms": statistics.median(dele) * 1e3,
-                "add_all_ms": [round(x * 1e3, 2) for x in add],
-                "select_bytes": sel_bytes}
+            order = list(setups) if rnd % 2 == 0 else list(setups)[::-1]
+            for st in order:
+                run = runs.get(st.name)
+                if not run:
+                    continue
+                try:
+                    run.round(rnd)
+                except BenchError as e:
+                    errors[st.name] = str(e)
+                    run.close()
+                    del runs[st.name]
+        return {st.name: runs[st.name].result() if st.name in runs
+                else None for st in setups}, errors
     finally:
-        setup.stop()
+        for run in runs.values():
+            run.close()
 
 
 # ---------------------------------------------------------------------------
@@ -675,7 +768,7 @@ def main(argv):
     ap.add_argument("--batch", type=int, default=1000,
                     help="rows per insert transaction in the memory test")
     ap.add_argument("--only", action="append",
-                    choices=["tps", "ports", "mem"],
+                    choices=["tps", "wide", "ports", "mem"],
                     help="run only these workloads (repeatable)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory (DBs, server logs)")
@@ -685,7 +778,7 @@ def main(argv):
         args.segment = 0.25
     rounds = args.rounds or (1 if args.quick else 5)
     nrows = args.rows or (10000 if args.quick else 100000)
-    only = set(args.only or ["tps", "ports", "mem"])
+    only = set(args.only or ["tps", "wide", "ports", "mem"])
 
     def body(workdir):
         ovs, mvs, mode = make_setups(workdir)
@@ -721,7 +814,7 @@ def main(argv):
             return out
 
         loadgen = None
-        if "tps" in only and args.client != "python":
+        if only & {"tps", "wide"} and args.client != "python":
             loadgen, why = build_loadgen(workdir)
             if not loadgen:
                 if args.client == "c":
@@ -729,59 +822,80 @@ def main(argv):
                 print("NOTE: C client not built (%s): Python clients, "
                       "which cost more CPU per transaction" % why)
         res.info["client"] = "c" if loadgen else "python"
+        # (metric, its server-CPU metric, clients, window, workload)
+        runs = []
         if "tps" in only:
             res.define("tps1", "small txns, 1 client", "txn/s", "higher",
-                       True)
+                       1.2)
             res.define("tpsN", "small txns, %d clients" % args.clients,
-                       "txn/s", "higher", True)
-            runs = [("tps1", 1, 1), ("tpsN", args.clients, 1)]
+                       "txn/s", "higher", 1.5)
+            runs += [("tps1", "cpu1", 1, 1, "narrow"),
+                     ("tpsN", "cpuN", args.clients, 1, "narrow")]
             if args.window > 1:
                 res.define("tpsP", "small txns, 1 client, %d in flight"
                            % args.window, "txn/s", "higher")
-                runs.append(("tpsP", 1, args.window))
-            res.define("cpu1", "server CPU per txn, 1 client", "us",
-                       "lower")
-            res.define("cpuN", "server CPU per txn, %d clients"
-                       % args.clients, "us", "lower")
-            if args.window > 1:
-                res.define("cpuP", "server CPU per txn, %d in flight"
-                           % args.window, "us", "lower")
-            for key, n, window in runs:
-                if loadgen:
-                    out, errs = run_tps_c((ovs, mvs), loadgen, n, duration,
-                                          window, args.segment,
-                                          args.pin_client)
-                    for name, e in errs.items():
-                        res.errors.append("%s %s: %s" % (key, name, e))
-                        print("ERROR: %s %s: %s" % (key, name, e))
-                    out = {st.name: out.get(st.name) for st in (ovs, mvs)}
-                    res.info[key] = out
-                    a, b = out["ovs"], out["microvs"]
-                    if a and b:
-                        segr = sorted(y / x for x, y in
-                                      zip(a["segment_tps"],
-                                          b["segment_tps"]) if x)
-                        if segr:
-                            res.info[key + "_segment_ratio"] = {
-                                "min": round(segr[0], 3),
-                                "median": round(statistics.median(segr), 3),
-                                "max": round(segr[-1], 3)}
-                else:
-                    out = measure(key, run_tps, n, duration, window)
-                for name, r in out.items():
-                    res.set(key, name, r and r["tps"])
-                    res.set("cpu" + key[3:], name,
-                            r and r["server_cpu_us_per_txn"])
-            if not loadgen:
-                res.info["client_compute_us_per_txn"] = client_compute_us()
+                runs.append(("tpsP", "cpuP", 1, args.window, "narrow"))
+        if "wide" in only and not loadgen:
+            print("NOTE: the wide-row workload needs the C client: skipped")
+        elif "wide" in only:
+            res.define("wide1", "wide-row mutate, 1 client", "txn/s",
+                       "higher", 1.2)
+            res.define("wideN", "wide-row mutate, %d clients"
+                       % args.clients, "txn/s", "higher", 1.5)
+            runs += [("wide1", "wcpu1", 1, 1, "wide"),
+                     ("wideN", "wcpuN", args.clients, 1, "wide")]
+        for key, cpukey, n, window, _ in runs:
+            what = "wide-row mutate" if key.startswith("wide") else "txn"
+            res.define(cpukey, "server CPU per %s, %s" % (
+                what, "%d in flight" % window if window > 1 else
+                "1 client" if n == 1 else "%d clients" % n), "us", "lower")
+        for key, cpukey, n, window, workload in runs:
+            if loadgen:
+                out, errs = run_tps_c((ovs, mvs), loadgen, n, duration,
+                                      window, args.segment,
+                                      args.pin_client, workload)
+                for name, e in errs.items():
+                    res.errors.append("%s %s: %s" % (key, name, e))
+                    print("ERROR: %s %s: %s" % (key, name, e))
+                out = {st.name: out.get(st.name) for st in (ovs, mvs)}
+                res.info[key] = out
+                a, b = out["ovs"], out["microvs"]
+                if a and b:
+                    segr = sorted(y / x for x, y in
+                                  zip(a["segment_tps"],
+                                      b["segment_tps"]) if x)
+                    if segr:
+                        res.info[key + "_segment_ratio"] = {
+                            "min": round(segr[0], 3),
+                            "median": round(statistics.median(segr), 3),
+                            "max": round(segr[-1], 3)}
+            else:
+                out = measure(key, run_tps, n, duration, window)
+            for name, r in out.items():
+                res.set(key, name, r and r["tps"])
+                res.set(cpukey, name, r and r["server_cpu_us_per_txn"])
+        if "tps" in only and not loadgen:
+            res.info["client_compute_us_per_txn"] = client_compute_us()
         if "ports" in only:
             res.define("ports_add", "add %d ports, one txn" % args.ports,
-                       "ms", "lower")
+                       "ms", "lower", 0.5)
             res.define("ports_select", "select %d Ports" % args.ports, "ms",
                        "lower")
             res.define("ports_del", "remove %d ports, one txn" % args.ports,
                        "ms", "lower")
-            out = measure("ports", run_ports, args.ports, rounds)
+            out, errs = run_ports((ovs, mvs), args.ports, rounds)
+            for name, e in errs.items():
+                res.errors.append("ports %s: %s" % (name, e))
+                print("ERROR: ports %s: %s" % (name, e))
+            res.info["ports"] = out
+            a, b = out["ovs"], out["microvs"]
+            if a and b:
+                rr = sorted(y / x for x, y in zip(a["add_all_ms"],
+                                                  b["add_all_ms"]) if x)
+                res.info["ports_add_round_ratio"] = {
+                    "min": round(rr[0], 3),
+                    "median": round(statistics.median(rr), 3),
+                    "max": round(rr[-1], 3)}
             for name, r in out.items():
                 res.set("ports_add", name, r and r["add_ms"])
                 res.set("ports_select", name, r and r["select_ms"])
@@ -813,13 +927,13 @@ def main(argv):
         print()
         res.print_table()
         print()
-        if "tps" in only:
+        if runs:
             print("client overhead (is the client the bottleneck?), %s "
                   "client:" % res.info["client"])
             if not loadgen:
                 print("  pure client compute per txn, no I/O: %.1f us"
                       % res.info["client_compute_us_per_txn"])
-            for key, _, _ in runs:
+            for key, _, _, _, _ in runs:
                 for name, r in res.info[key].items():
                     if r:
                         print("  %-4s %-7s client CPU %.1f us/txn (%.0f%% "
@@ -846,6 +960,11 @@ def main(argv):
                     print("ports %-7s add rounds (ms) %s; select reply %d "
                           "bytes" % (name, r["add_all_ms"],
                                      r["select_bytes"]))
+            rr = res.info.get("ports_add_round_ratio")
+            if rr:
+                print("ports add ratio per round (the servers take turns): "
+                      "min %.3f median %.3f max %.3f"
+                      % (rr["min"], rr["median"], rr["max"]))
         if "mem" in only:
             for name, r in res.info["mem"].items():
                 if r:

@@ -4,17 +4,20 @@
  * so that the client costs a few microseconds per transaction and the
  * server is what gets measured.  bench_ovsdb.py compiles it at run time.
  *
- *   loadgen SOCK NCONN WINDOW DURATION_S WARMUP
+ *   loadgen SOCK NCONN WINDOW DURATION_S WARMUP [narrow|wide]
  *
  * Opens NCONN connections to the OVSDB unix socket SOCK; on each, runs
  * WARMUP transactions one at a time, then prints "ready" and waits for a
  * line on stdin.  It then keeps WINDOW transactions in flight per
- * connection for DURATION_S seconds, each transaction inserting one Bench
- * Item row and incrementing the Counter row, drains what is in flight and
+ * connection for DURATION_S seconds, drains what is in flight and
  * prints "done TXNS EXTRA CPU_S ELAPSED_S" (TXNS answered within the
  * duration, EXTRA answered while draining).  Every further line on stdin
- * runs one more such segment; end of input ends the program.  Any error reply,
- * closed connection or 30 s without a reply: "error MESSAGE", exit 1.
+ * runs one more such segment; end of input ends the program.
+ *
+ * Workloads: "narrow" (the default) inserts one Bench Item row and
+ * increments the Counter row; "wide" increments next_cfg of the
+ * Open_vSwitch row of Open_vSwitch, as every ovs-vsctl call does.  Any error
+ * reply, closed connection or 30 s without a reply: "error MESSAGE", exit 1.
  */
 #include <errno.h>
 #include <poll.h>
@@ -70,19 +73,31 @@ send_all(int fd, const char *p, size_t n)
 	}
 }
 
+static int wide; /* the "wide" workload */
+
 static void
 send_txn(struct conn *c, int cid)
 {
 	char req[512];
 	long i = c->next_id++;
-	int n = snprintf(
-		req, sizeof(req),
-		"{\"id\":%ld,\"method\":\"transact\",\"params\":[\"Bench\","
-		"{\"op\":\"insert\",\"table\":\"Item\","
-		"\"row\":{\"name\":\"c%d-%ld\",\"n\":%ld}},"
-		"{\"op\":\"mutate\",\"table\":\"Counter\",\"where\":[],"
-		"\"mutations\":[[\"n\",\"+=\",1]]}]}",
-		i, cid, i, i);
+	int n;
+
+	if (wide)
+		n = snprintf(req, sizeof(req),
+			     "{\"id\":%ld,\"method\":\"transact\","
+			     "\"params\":[\"Open_vSwitch\","
+			     "{\"op\":\"mutate\",\"table\":\"Open_vSwitch\","
+			     "\"where\":[],\"mutations\":"
+			     "[[\"next_cfg\",\"+=\",1]]}]}",
+			     i);
+	else
+		n = snprintf(req, sizeof(req),
+			     "{\"id\":%ld,\"method\":\"transact\",\"params\":"
+			     "[\"Bench\",{\"op\":\"insert\",\"table\":\"Item\","
+			     "\"row\":{\"name\":\"c%d-%ld\",\"n\":%ld}},"
+			     "{\"op\":\"mutate\",\"table\":\"Counter\","
+			     "\"where\":[],\"mutations\":[[\"n\",\"+=\",1]]}]}",
+			     i, cid, i, i);
 
 	send_all(c->fd, req, (size_t)n);
 	c->inflight++;
@@ -199,11 +214,12 @@ main(int argc, char **argv)
 	long txns = 0, extra = 0;
 	char line[64];
 
-	if (argc != 6) {
+	if (argc != 6 && argc != 7) {
 		fprintf(stderr, "usage: loadgen SOCK NCONN WINDOW DURATION_S "
-				"WARMUP\n");
+				"WARMUP [narrow|wide]\n");
 		return 2;
 	}
+	wide = argc == 7 && !strcmp(argv[6], "wide");
 	n = atoi(argv[2]);
 	window = atoi(argv[3]);
 	duration = atof(argv[4]);

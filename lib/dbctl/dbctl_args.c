@@ -8,6 +8,7 @@
  */
 #include "dbctl_priv.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,13 @@ struct gopt {
 	const char *name;
 	char short_name;
 	unsigned flags; /* GOPT_* */
-	/* NULL: accepted and ignored (logging, SSL, clustering). */
+	/* NULL: accepted and ignored (logging, clustering). */
 	gopt_fn *apply;
 };
 
 static gopt_fn opt_db, opt_rundir, opt_no_wait, opt_dry_run, opt_oneline,
 	opt_timeout, opt_format, opt_data, opt_no_headings, opt_pretty,
-	opt_bare, opt_help, opt_commands, opt_options, opt_version;
+	opt_bare, opt_help, opt_commands, opt_options, opt_version, opt_tls;
 
 /* In Open vSwitch's order: --options prints them so. */
 static const struct gopt gopts[] = {
@@ -64,13 +65,13 @@ static const struct gopt gopts[] = {
 	{ "pretty", 0, 0, opt_pretty },
 	{ "bare", 0, 0, opt_bare },
 	{ "max-column-width", 0, GOPT_ARG, NULL },
-	{ "private-key", 'p', GOPT_ARG, NULL },
-	{ "certificate", 'c', GOPT_ARG, NULL },
-	{ "ca-cert", 'C', GOPT_ARG, NULL },
-	{ "ssl-protocols", 0, GOPT_ARG, NULL },
-	{ "ssl-ciphers", 0, GOPT_ARG, NULL },
-	{ "bootstrap-ca-cert", 0, GOPT_ARG, NULL },
-	{ "peer-ca-cert", 0, GOPT_ARG, NULL },
+	{ "private-key", 'p', GOPT_ARG, opt_tls },
+	{ "certificate", 'c', GOPT_ARG, opt_tls },
+	{ "ca-cert", 'C', GOPT_ARG, opt_tls },
+	{ "ssl-protocols", 0, GOPT_ARG, opt_tls },
+	{ "ssl-ciphers", 0, GOPT_ARG, opt_tls },
+	{ "bootstrap-ca-cert", 0, GOPT_ARG, opt_tls },
+	{ "peer-ca-cert", 0, GOPT_ARG, opt_tls },
 	{ "rundir", 0, GOPT_ARG | GOPT_HIDDEN, opt_rundir },
 };
 
@@ -78,6 +79,42 @@ static void
 opt_db(struct dbctl_args *args, const char *val)
 {
 	args->remote = val;
+}
+
+/* The PKI options (opt_tls in gopts) and where each goes in args->tls,
+ * for --db=ssl:. */
+static const struct {
+	const char *name;
+	size_t field; /* offsetof(struct tls_opts, ...) */
+	bool bootstrap;
+} tls_gopts[] = {
+	{ "private-key", offsetof(struct tls_opts, private_key), false },
+	{ "certificate", offsetof(struct tls_opts, certificate), false },
+	{ "ca-cert", offsetof(struct tls_opts, ca_cert), false },
+	{ "bootstrap-ca-cert", offsetof(struct tls_opts, ca_cert), true },
+	{ "peer-ca-cert", offsetof(struct tls_opts, peer_ca_cert), false },
+	{ "ssl-protocols", offsetof(struct tls_opts, protocols), false },
+	{ "ssl-ciphers", offsetof(struct tls_opts, ciphers), false },
+};
+
+static void
+opt_tls(struct dbctl_args *args, const char *val)
+{
+	(void)args; /* a marker: apply() calls tls_option instead */
+	(void)val;
+}
+
+static void
+tls_option(struct dbctl_args *args, const char *name, const char *val)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tls_gopts); i++) {
+		if (strcmp(tls_gopts[i].name, name))
+			continue;
+		memcpy((char *)&args->tls + tls_gopts[i].field, &val,
+		       sizeof val);
+		if (tls_gopts[i].field == offsetof(struct tls_opts, ca_cert))
+			args->tls.bootstrap = tls_gopts[i].bootstrap;
+	}
 }
 
 static void
@@ -253,7 +290,9 @@ is_command_option(const struct dbctl_tool *tool, const char *opt, size_t len)
 static void
 apply(struct dbctl_args *args, const struct gopt *g, const char *val)
 {
-	if (g->apply)
+	if (g->apply == opt_tls)
+		tls_option(args, g->name, val);
+	else if (g->apply)
 		g->apply(args, val);
 }
 

@@ -162,7 +162,8 @@ open_db(struct invocation *inv)
 	if (inv->args.timeout)
 		dbctl_arm_timeout(inv->args.timeout);
 	rundir = rundir_resolve(inv->args.rundir);
-	r = dbctl_conn_open(inv->args.remote, rundir, &inv->conn);
+	r = dbctl_conn_open(inv->args.remote, rundir, &inv->args.tls,
+			    &inv->conn);
 	inv->remote_name = inv->args.remote
 				   ? xstrdup(inv->args.remote)
 				   : xasprintf("bus:%s/dbserver", rundir);

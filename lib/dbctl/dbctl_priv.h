@@ -7,6 +7,7 @@
 #define MICROVS_DBCTL_PRIV_H
 
 #include "dbctl.h"
+#include "tls.h"
 
 /* A command of the chain: its options and arguments. */
 struct dbctl_pcmd {
@@ -22,8 +23,9 @@ struct dbctl_pcmd {
 struct dbctl_args {
 	const struct dbctl_tool *tool;
 	/* Global options. */
-	const char *remote; /* --db (NULL: the bus) */
-	const char *rundir; /* --rundir */
+	const char *remote;  /* --db (NULL: the bus) */
+	const char *rundir;  /* --rundir */
+	struct tls_opts tls; /* -p, -c, -C... for --db=ssl: */
 	bool no_wait, dry_run, oneline;
 	unsigned timeout; /* --timeout seconds, 0: none */
 	/* Command options given before the first command, in argv order. */

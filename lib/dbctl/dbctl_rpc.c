@@ -7,7 +7,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +19,14 @@
 
 #include "bus.h"
 #include "bus_msgs.h"
+#include "tls.h"
 #include "util.h"
 
 struct dbctl_conn {
 	int fd;	      /* -1 for the bus */
 	char *rundir; /* bus only */
+	struct tls_ctx *ctx;
+	struct tls_stream *tls; /* ssl: only */
 	unsigned next_id;
 	struct ds inbuf;
 };
@@ -46,26 +51,30 @@ connect_unix(const char *path, int *fdp)
 	return 0;
 }
 
+/* Connects to "HOST:PORT" (an IPv4 address, [an IPv6 address] or a
+ * name). */
 static int
 connect_tcp(const char *spec, int *fdp)
 {
-	char *host = xstrdup(spec);
-	char *colon = strrchr(host, ':');
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char *host = xstrdup(spec), *colon = strrchr(host, ':'), *h = host;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	int r = -EINVAL;
 
 	if (!colon)
 		goto out;
 	*colon = '\0';
-	sin.sin_port = htons((uint16_t)atoi(colon + 1));
-	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+	if (*h == '[' && colon > h + 1 && colon[-1] == ']') {
+		h++;
+		colon[-1] = '\0';
+	}
+	if (getaddrinfo(h, colon + 1, &hints, &ai) || !ai)
 		goto out;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		r = -errno;
 		goto out;
 	}
-	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
 		r = -errno;
 		close(fd);
 		goto out;
@@ -73,13 +82,53 @@ connect_tcp(const char *spec, int *fdp)
 	*fdp = fd;
 	r = 0;
 out:
+	if (ai)
+		freeaddrinfo(ai);
 	free(host);
 	return r;
 }
 
-int
-dbctl_conn_open(const char *remote, const char *rundir, struct dbctl_conn **cp)
+/* Connects to "HOST:PORT" and runs the TLS handshake.  A handshake that
+ * bootstrapped the CA certificate is made again to verify the server
+ * with it.  Failures are reported on stderr, as Open vSwitch logs them. */
+static int
+connect_ssl(struct dbctl_conn *c, const char *spec, const struct tls_opts *o)
 {
+	char *err = NULL;
+	int r;
+
+	/* A server that hangs up must not kill the tool (tls.h). */
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = tls_ctx_new(o, &c->ctx, &err))) {
+		fprintf(stderr, "ssl:%s: %s\n", spec, err);
+		free(err);
+		return r;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		bool bootstrapping = tls_ctx_bootstrapping(c->ctx);
+
+		if ((r = connect_tcp(spec, &c->fd)))
+			return r;
+		if ((r = tls_stream_new(c->ctx, c->fd, TLS_CLIENT, &c->tls)))
+			break;
+		if (!(r = tls_stream_handshake(c->tls)))
+			return 0;
+		fprintf(stderr, "ssl:%s: %s\n", spec, tls_stream_error(c->tls));
+		tls_stream_free(c->tls);
+		c->tls = NULL;
+		close(c->fd);
+		c->fd = -1;
+		if (!bootstrapping || tls_ctx_bootstrapping(c->ctx))
+			break;
+	}
+	return r;
+}
+
+int
+dbctl_conn_open(const char *remote, const char *rundir,
+		const struct tls_opts *tls, struct dbctl_conn **cp)
+{
+	static const struct tls_opts no_tls;
 	struct dbctl_conn *c = xzalloc(sizeof *c);
 	int r = 0;
 
@@ -91,10 +140,13 @@ dbctl_conn_open(const char *remote, const char *rundir, struct dbctl_conn **cp)
 		r = connect_unix(remote + 5, &c->fd);
 	} else if (!strncmp(remote, "tcp:", 4)) {
 		r = connect_tcp(remote + 4, &c->fd);
+	} else if (!strncmp(remote, "ssl:", 4)) {
+		r = connect_ssl(c, remote + 4, tls ? tls : &no_tls);
 	} else {
 		r = -EAFNOSUPPORT;
 	}
 	if (r) {
+		tls_ctx_unref(c->ctx);
 		free(c);
 		return r;
 	}
@@ -103,19 +155,38 @@ dbctl_conn_open(const char *remote, const char *rundir, struct dbctl_conn **cp)
 }
 
 static int
-write_all(int fd, const char *s, size_t n)
+write_all(struct dbctl_conn *c, const char *s, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, s, n);
+		ssize_t w = c->tls ? tls_stream_send(c->tls, s, n)
+				   : write(c->fd, s, n);
 		if (w < 0) {
-			if (errno == EINTR)
+			if (w == -1 && errno == EINTR)
 				continue;
-			return -errno;
+			return w == -1 ? -errno : (int)w;
 		}
 		s += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* read() on the connection: bytes, 0 at the end, or -errno. */
+static ssize_t
+conn_read(struct dbctl_conn *c, char *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = c->tls ? tls_stream_recv(c->tls, buf, n)
+				   : read(c->fd, buf, n);
+		if (r >= 0)
+			return r;
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -errno;
+		fprintf(stderr, "%s\n", tls_stream_error(c->tls));
+		return r;
+	}
 }
 
 /* Reads one complete JSON value from the stream; its text too if @rawp. */
@@ -140,11 +211,9 @@ read_msg_raw(struct dbctl_conn *c, json_t **msgp, char **rawp)
 			}
 		}
 		char buf[65536];
-		ssize_t n = read(c->fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = conn_read(c, buf, sizeof buf);
 		if (n < 0)
-			return -errno;
+			return (int)n;
 		if (n == 0)
 			return -ECONNRESET;
 		ds_put_len(&c->inbuf, buf, (size_t)n);
@@ -166,7 +235,7 @@ answer_echo(struct dbctl_conn *c, json_t *msg)
 				json_object_get(msg, "id"));
 	char *t = json_dumps(rep, JSON_COMPACT);
 
-	write_all(c->fd, t, strlen(t));
+	write_all(c, t, strlen(t));
 	free(t);
 	json_decref(rep);
 }
@@ -180,7 +249,7 @@ call_stream(struct dbctl_conn *c, json_t *req, unsigned id, json_t **replyp,
 	char *text = json_dumps(req, JSON_COMPACT);
 	if (getenv("MICROVS_DBCTL_TRACE"))
 		fprintf(stderr, "send: %s\n", text);
-	int r = write_all(c->fd, text, strlen(text));
+	int r = write_all(c, text, strlen(text));
 
 	free(text);
 	if (r)
@@ -335,6 +404,8 @@ dbctl_conn_close(struct dbctl_conn *c)
 {
 	if (!c)
 		return;
+	tls_stream_free(c->tls);
+	tls_ctx_unref(c->ctx);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->rundir);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dbctl_rpc: the database connection of ovs-vsctl and vtep-ctl.  A remote
- * `unix:PATH` or `tcp:IP:PORT` speaks OVSDB JSON-RPC (RFC 7047) on a
- * stream socket, so the tools work against any ovsdb-server; with no
+ * `unix:PATH`, `tcp:HOST:PORT` or `ssl:HOST:PORT` speaks OVSDB JSON-RPC
+ * (RFC 7047) on a stream socket, so the tools work against any
+ * ovsdb-server; with no
  * remote the requests travel to our dbserver over the bus
  * (BUS_MSG_OVSDB_CALL), which is the fast default.
  */
@@ -12,12 +13,16 @@
 #include <jansson.h>
 
 struct dbctl_conn;
+struct tls_opts;
 
-/* Connects to @remote ("unix:PATH", "tcp:IP:PORT"), or, if @remote is
+/* Connects to @remote ("unix:PATH", "tcp:HOST:PORT", "ssl:HOST:PORT" with
+ * the PKI settings @tls, which may be NULL otherwise), or, if @remote is
  * NULL, prepares bus calls to dbserver in @rundir.  Blocks.  0, or
- * -EAFNOSUPPORT for an unknown method, or -errno of the connect. */
+ * -EAFNOSUPPORT for an unknown method, or -errno of the connect (an SSL
+ * failure is described on stderr first; a handshake that bootstrapped
+ * the CA certificate is made again once). */
 int dbctl_conn_open(const char *remote, const char *rundir,
-		    struct dbctl_conn **cp);
+		    const struct tls_opts *tls, struct dbctl_conn **cp);
 
 /* Sends request @method with @params (reference stolen) and waits for the
  * matching response.  On success *@result is the "result" (new reference)

@@ -6,6 +6,10 @@
  */
 #include "ofp_field.h"
 
+#include "ofp_buf.h"
+#include "ofp_nxm.h"
+#include "ofp_protocol.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -19,9 +23,12 @@
 
 /* clang-format off */
 static const struct ofp_field fields[MFF_N_IDS] = {
+#define READONLY(ID)                                                      \
+	((ID) == MFF_ETH_TYPE || (ID) == MFF_IP_PROTO || (ID) == MFF_IP_FRAG || \
+	 (ID) == MFF_TCP_FLAGS || (ID) == MFF_SKB_PRIORITY)
 #define F(ID, NAME, EXTRA, BYTES, BITS, MASKABLE, STRING, PREREQ, MEMBER) \
-	[ID] = { ID, NAME, EXTRA, BYTES, BITS, MASKABLE, MFS_##STRING,    \
-		 MFP_##PREREQ, M(MEMBER) }
+	[ID] = { ID, NAME, EXTRA, BYTES, BITS, MASKABLE, !READONLY(ID),   \
+		 MFS_##STRING, MFP_##PREREQ, M(MEMBER) }
 	F(MFF_TUN_ID, "tun_id", "tunnel_id", 8, 64, true, HEXADECIMAL, NONE, tunnel.tun_id),
 	F(MFF_TUN_SRC, "tun_src", NULL, 4, 32, true, IPV4, NONE, tunnel.ipv4_src),
 	F(MFF_TUN_DST, "tun_dst", NULL, 4, 32, true, IPV4, NONE, tunnel.ipv4_dst),
@@ -29,12 +36,16 @@ static const struct ofp_field fields[MFF_N_IDS] = {
 	F(MFF_TUN_IPV6_DST, "tun_ipv6_dst", NULL, 16, 128, true, IPV6, NONE, tunnel.ipv6_dst),
 	F(MFF_METADATA, "metadata", NULL, 8, 64, true, HEXADECIMAL, NONE, metadata),
 	F(MFF_IN_PORT, "in_port", NULL, 2, 16, false, OFP_PORT, NONE, in_port),
+	F(MFF_IN_PORT_OXM, "in_port_oxm", NULL, 4, 32, false, OFP_PORT, NONE, in_port),
 	F(MFF_SKB_PRIORITY, "skb_priority", NULL, 4, 32, false, HEXADECIMAL, NONE, skb_priority),
 	F(MFF_PKT_MARK, "pkt_mark", NULL, 4, 32, true, HEXADECIMAL, NONE, pkt_mark),
 #define R(N) F(MFF_REG0 + N, "reg" #N, NULL, 4, 32, true, HEXADECIMAL, NONE, regs[N])
 	R(0), R(1), R(2), R(3), R(4), R(5), R(6), R(7),
 	R(8), R(9), R(10), R(11), R(12), R(13), R(14), R(15),
 #undef R
+#define X(N) F(MFF_XREG0 + N, "xreg" #N, NULL, 8, 64, true, HEXADECIMAL, NONE, regs[2 * N])
+	X(0), X(1), X(2), X(3), X(4), X(5), X(6), X(7),
+#undef X
 	F(MFF_ETH_SRC, "eth_src", "dl_src", 6, 48, true, ETHERNET, NONE, hdr.eth_src),
 	F(MFF_ETH_DST, "eth_dst", "dl_dst", 6, 48, true, ETHERNET, NONE, hdr.eth_dst),
 	F(MFF_ETH_TYPE, "eth_type", "dl_type", 2, 16, false, HEXADECIMAL, NONE, hdr.eth_type),
@@ -100,7 +111,8 @@ ofp_field_from_name(const char *name)
 static bool
 flow_proto_is(const struct flow *flow, uint8_t proto)
 {
-	return flow_is_ip_any(flow) && flow->hdr.nw_proto == proto;
+	return flow_is_ip_any(flow) && flow->hdr.nw_proto == proto &&
+	       !(flow->hdr.nw_frag & MVS_FRAG_LATER);
 }
 
 bool
@@ -273,6 +285,11 @@ ofp_field_get_value(const struct ofp_field *f, const struct flow *flow,
 		uint16_t u = (unit_get(f, flow) & parts[part].mask) >>
 			     parts[part].shift;
 		u64_to_value(u, f->n_bytes, v);
+	} else if (f->id >= MFF_XREG0 && f->id <= MFF_XREG7) {
+		const uint32_t *r = &flow->regs[2 * (f->id - MFF_XREG0)];
+		u64_to_value((uint64_t)r[0] << 32 | r[1], 8, v);
+	} else if (f->id == MFF_IN_PORT_OXM) {
+		u64_to_value(ofp_port_to_ofp11(flow->in_port), 4, v);
 	} else if (field_is_host_order(f->id)) {
 		uint64_t x = 0;
 		const void *p = member(f, flow);
@@ -301,6 +318,17 @@ set_bits(const struct ofp_field *f, const union ofp_value *v, struct flow *flow)
 		uint16_t u = (uint16_t)(value_to_u64(v, f->n_bytes)
 					<< parts[part].shift);
 		unit_set(f, flow, (unit_get(f, flow) & ~m) | (u & m));
+	} else if (f->id >= MFF_XREG0 && f->id <= MFF_XREG7) {
+		uint32_t *r = &flow->regs[2 * (f->id - MFF_XREG0)];
+		uint64_t x = value_to_u64(v, 8);
+		r[0] = (uint32_t)(x >> 32);
+		r[1] = (uint32_t)x;
+	} else if (f->id == MFF_IN_PORT_OXM) {
+		uint32_t port = (uint32_t)value_to_u64(v, 4);
+		/* A value is a valid port; an exact mask (all ones) becomes
+		 * the 16-bit in_port's 0xffff, as OFPP_ANY becomes OFPP_NONE.
+		 */
+		flow->in_port = port >= 0xffffff00u ? port - 0xffff0000u : port;
 	} else if (field_is_host_order(f->id)) {
 		uint64_t x = value_to_u64(v, f->n_bytes);
 		void *p = member(f, flow);
@@ -412,18 +440,17 @@ ofp_field_is_set(const struct ofp_field *f, const struct flow *flow)
 
 /* ---- syntax ---- */
 
-/* Open vSwitch's parse_int_string: "0x..." hexadecimal of any length, or
- * strtoull() base 0; the value right-aligned in @n bytes. */
-static int
-parse_int(const char *s, uint8_t *out, unsigned n, const char **tail)
+int
+ofp_parse_int_string(const char *s, uint8_t *out, unsigned n, const char **tail)
 {
 	memset(out, 0, n);
 	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)) {
-		uint8_t digits[64];
+		uint8_t digits[256];
 		unsigned len = 0;
 
 		for (s += 2;; s++) {
 			int d;
+			s += strspn(s, " \t\r\n");
 			if (*s >= '0' && *s <= '9')
 				d = *s - '0';
 			else if (*s >= 'a' && *s <= 'f')
@@ -435,14 +462,14 @@ parse_int(const char *s, uint8_t *out, unsigned n, const char **tail)
 			if (d || len) {
 				if ((len + 2) / 2 > n || len >= sizeof digits)
 					return ERANGE;
-				digits[len++] = d;
+				digits[len++] = (uint8_t)d;
 			}
 		}
 		*tail = s;
 		for (unsigned i = n; len; i--) {
 			out[i - 1] = digits[--len];
 			if (len)
-				out[i - 1] |= digits[--len] << 4;
+				out[i - 1] |= (uint8_t)(digits[--len] << 4);
 		}
 		return 0;
 	}
@@ -450,8 +477,8 @@ parse_int(const char *s, uint8_t *out, unsigned n, const char **tail)
 	char *end;
 	errno = 0;
 	unsigned long long x = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return errno ? errno : EINVAL;
+	if (errno)
+		return errno;
 	*tail = end;
 	for (unsigned i = n; i-- > 0; x >>= 8)
 		out[i] = x & 0xff;
@@ -463,13 +490,14 @@ parse_integer(const struct ofp_field *f, const char *s, union ofp_value *v,
 	      union ofp_value *m)
 {
 	const char *tail = s, *what = "value";
-	int err = parse_int(s, v->bytes, f->n_bytes, &tail);
+	int err = ofp_parse_int_string(s, v->bytes, f->n_bytes, &tail);
 
 	if (err || (*tail && *tail != '/'))
 		goto error;
 	if (*tail == '/') {
 		what = "mask";
-		err = parse_int(tail + 1, m->bytes, f->n_bytes, &tail);
+		err = ofp_parse_int_string(tail + 1, m->bytes, f->n_bytes,
+					   &tail);
 		if (err || *tail)
 			goto error;
 	} else
@@ -673,8 +701,13 @@ ofp_field_parse(const struct ofp_field *f, const char *s,
 		if (!ofp_port_parse(s, ports, &port))
 			return xasprintf("%s: invalid or unknown port for %s",
 					 s, f->name);
-		value->be16 = htons(port);
-		mask->be16 = 0xffff;
+		if (f->n_bytes == 4) {
+			value->be32 = htonl(ofp_port_to_ofp11(port));
+			mask->be32 = 0xffffffff;
+		} else {
+			value->be16 = htons(port);
+			mask->be16 = 0xffff;
+		}
 		break;
 	}
 	case MFS_FRAG:
@@ -845,7 +878,14 @@ ofp_field_format(const struct ofp_field *f, const union ofp_value *value,
 		}
 		break;
 	case MFS_OFP_PORT:
-		ofp_port_format(s, ntohs(value->be16), ports);
+		if (f->n_bytes == 4) {
+			uint32_t p = (uint32_t)value_to_u64(value, 4);
+			ofp_port_format(s,
+					p >= 0xffffff00u ? p - 0xffff0000u : p,
+					ports);
+		} else {
+			ofp_port_format(s, ntohs(value->be16), ports);
+		}
 		break;
 	case MFS_FRAG: {
 		uint8_t v = value->u8, m = mask ? mask->u8 : 0xff;
@@ -870,4 +910,93 @@ ofp_field_format(const struct ofp_field *f, const union ofp_value *value,
 					  : 0x0fff);
 		break;
 	}
+}
+
+/* ---- usable protocols ---- */
+
+/* How OpenFlow 1.0's and 1.1's fixed matches can say a field. */
+enum { NO, EXACT, CIDR, BITWISE };
+
+static void
+fixed_match_support(enum ofp_field_id id, int *of10, int *of11)
+{
+	*of10 = *of11 = NO;
+	switch (id) {
+	case MFF_IN_PORT:
+	case MFF_ETH_TYPE:
+	case MFF_VLAN_VID:
+	case MFF_VLAN_PCP:
+	case MFF_VLAN_TCI:
+	case MFF_DL_VLAN:
+	case MFF_DL_VLAN_PCP:
+	case MFF_IP_PROTO:
+	case MFF_IP_DSCP:
+	case MFF_IP_DSCP_SHIFTED:
+	case MFF_ARP_OP:
+	case MFF_TCP_SRC:
+	case MFF_TCP_DST:
+	case MFF_UDP_SRC:
+	case MFF_UDP_DST:
+	case MFF_ICMPV4_TYPE:
+	case MFF_ICMPV4_CODE:
+		*of10 = *of11 = EXACT;
+		break;
+	case MFF_IN_PORT_OXM:
+	case MFF_IP_ECN:
+	case MFF_SCTP_SRC:
+	case MFF_SCTP_DST:
+		*of11 = EXACT;
+		break;
+	case MFF_ETH_SRC:
+	case MFF_ETH_DST:
+		*of10 = EXACT;
+		*of11 = BITWISE;
+		break;
+	case MFF_IPV4_SRC:
+	case MFF_IPV4_DST:
+	case MFF_ARP_SPA:
+	case MFF_ARP_TPA:
+		*of10 = CIDR;
+		*of11 = BITWISE;
+		break;
+	case MFF_METADATA:
+		*of11 = BITWISE;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool
+mask_is_cidr32(const union ofp_value *mask)
+{
+	uint32_t m = ntohl(mask->be32);
+	return !(m & (~m >> 1)) && (!m || (m >> 31));
+}
+
+uint32_t
+ofp_field_usable_protocols(const struct ofp_field *f,
+			   const union ofp_value *mask)
+{
+	bool header = nxm_field_has_header(f->id);
+	int of10, of11, need;
+	uint32_t p = 0;
+
+	fixed_match_support(f->id, &of10, &of11);
+	if (!mask || value_all_ones(mask, f->n_bytes))
+		need = EXACT;
+	else if (ofp_is_zero(mask->bytes, f->n_bytes))
+		return OFP_PROTO_ANY;
+	else
+		need = mask_is_cidr32(mask) ? CIDR : BITWISE;
+	if (of10 >= need)
+		p |= OFP_PROTO_OF10_STD_ANY;
+	if (of11 >= need)
+		p |= OFP_PROTO_OF11_STD;
+	if (header && (need == EXACT || f->maskable))
+		p |= OFP_PROTO_NXM_OXM_ANY;
+	else if (!header && p)
+		/* dl_vlan, dl_vlan_pcp: NXM and OXM say them as vlan_tci. */
+		p |= OFP_PROTO_NXM_OXM_ANY;
+	return p;
 }

@@ -27,10 +27,13 @@ enum ofp_field_id {
 	MFF_TUN_IPV6_DST,
 	MFF_METADATA,
 	MFF_IN_PORT,
+	MFF_IN_PORT_OXM, /* the same port, as OpenFlow 1.1+'s 32 bits */
 	MFF_SKB_PRIORITY,
 	MFF_PKT_MARK,
 	MFF_REG0,
 	MFF_REG15 = MFF_REG0 + FLOW_N_REGS - 1,
+	MFF_XREG0, /* reg0 (high 32 bits) and reg1 as one 64-bit field */
+	MFF_XREG7 = MFF_XREG0 + FLOW_N_REGS / 2 - 1,
 	MFF_ETH_SRC,
 	MFF_ETH_DST,
 	MFF_ETH_TYPE,
@@ -119,6 +122,7 @@ struct ofp_field {
 	uint8_t n_bytes;	/* width of the value */
 	uint8_t n_bits;		/* significant bits of the value */
 	bool maskable;
+	bool writable; /* by set_field, load and move */
 	enum ofp_field_string string;
 	enum ofp_field_prereq prereq;
 	/* The flow member that stores the field (offset and size); a field
@@ -165,6 +169,18 @@ char *ofp_field_parse_value(const struct ofp_field *f, const char *s,
 void ofp_field_format(const struct ofp_field *f, const union ofp_value *value,
 		      const union ofp_value *mask,
 		      const struct ofp_port_map *ports, struct ds *s);
+
+/* The flow protocols (OFP_PROTO_*) that can match @f under @mask (NULL
+ * or all ones: exact), or set it whole when @mask is NULL: OpenFlow 1.0
+ * and 1.1 only for the fields and masks their fixed matches have. */
+uint32_t ofp_field_usable_protocols(const struct ofp_field *f,
+				    const union ofp_value *mask);
+
+/* Open vSwitch's parse_int_string: "0x..." hexadecimal of any length or
+ * strtoull() base 0, right-aligned in @n bytes; *@tail where it stopped
+ * (the caller checks what follows).  0, or ERANGE if it does not fit. */
+int ofp_parse_int_string(const char *s, uint8_t *out, unsigned n,
+			 const char **tail);
 
 /* Helpers the printers share: Open vSwitch's address and flag syntax. */
 void ofp_format_eth(struct ds *s, const uint8_t mac[6]);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ofp_field.h"
+#include "ofp_msg.h"
 
 size_t
 flow_stage_start(enum flow_stage s)
@@ -277,6 +278,28 @@ match_normalize(struct match *m)
 		memset(mh->nd_target, 0, 16);
 	match_canonicalize(m);
 	return !flow_equal(&old, &m->mask);
+}
+
+bool
+match_normalize_log(struct match *m)
+{
+	static int budget = 5;
+	struct match old = *m;
+	struct ds pre = DS_EMPTY, post = DS_EMPTY;
+
+	if (!match_normalize(m))
+		return false;
+	if (budget <= 0)
+		return true;
+	budget--;
+	match_format(&pre, &old, NULL, OFP_DEFAULT_PRIORITY);
+	match_format(&post, m, NULL, OFP_DEFAULT_PRIORITY);
+	ofp_info("ofp_match", "normalization changed ofp_match, details:");
+	ofp_info("ofp_match", " pre: %s", ds_cstr(&pre));
+	ofp_info("ofp_match", "post: %s", ds_cstr(&post));
+	ds_free(&pre);
+	ds_free(&post);
+	return true;
 }
 
 /* ---- match_format ---- */
@@ -550,39 +573,101 @@ static const struct {
 	{ "UNSET", OFPP_UNSET },     { "NONE", OFPP_NONE },
 };
 
+/* Open vSwitch's warnings about numeric ports, once parsed as a 32-bit
+ * number @x: false if @x is refused. */
+static bool
+port_number(unsigned long long x, uint32_t *port)
+{
+	static bool deprecated_warned;
+
+	if (x < 0xff00) {
+		*port = (uint32_t)x;
+	} else if (x < 0xfff7) {
+		ofp_warn("ofp_port",
+			 "port %llu is a reserved OF1.0 port number that will "
+			 "be "
+			 "translated to %llu when talking to an OF1.1 or later "
+			 "controller",
+			 x, x + 0xffff0000ull);
+		*port = (uint32_t)x;
+	} else if (x <= 0xffff) {
+		if (!deprecated_warned) {
+			struct ds name = DS_EMPTY;
+
+			deprecated_warned = true;
+			ofp_port_format(&name, (uint32_t)x, NULL);
+			ofp_warn("ofp_port",
+				 "referring to port %s as %llu is deprecated "
+				 "for "
+				 "compatibility with OpenFlow 1.1 and later",
+				 ds_cstr(&name), x);
+			ds_free(&name);
+		}
+		*port = (uint32_t)x;
+	} else if (x < 0xffffff00ull) {
+		ofp_warn("ofp_port",
+			 "port %llu is outside the supported range 0 through "
+			 "ffff "
+			 "or 0xffffff00 through 0xffffffff",
+			 x);
+		return false;
+	} else {
+		*port = (uint32_t)(x - 0xffff0000ull);
+	}
+	return true;
+}
+
+/* A port name of @ports, bare or in double quotes (backslash escapes the
+ * next character), as Open vSwitch accepts names that look like
+ * numbers or hold delimiters. */
+static bool
+port_name_parse(const char *s, const struct ofp_port_map *ports, uint32_t *port)
+{
+	size_t len = strlen(s);
+	char *name = xstrdup(s);
+	bool found = false;
+
+	if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+		char *q = name;
+		for (size_t i = 1; i < len - 1; i++) {
+			if (s[i] == '\\' && i + 2 < len)
+				i++;
+			*q++ = s[i];
+		}
+		*q = '\0';
+	}
+	for (size_t i = 0; ports && i < ports->n && !found; i++)
+		if (!strcmp(name, ports->ports[i].name)) {
+			*port = ports->ports[i].port;
+			found = true;
+		}
+	free(name);
+	return found;
+}
+
 bool
 ofp_port_parse(const char *s, const struct ofp_port_map *ports, uint32_t *port)
 {
+	if (*s == '-') {
+		ofp_warn("ofp_port",
+			 "Negative value %s is not a valid port number.", s);
+		return false;
+	}
 	if (*s >= '0' && *s <= '9') {
 		char *end;
-		unsigned long long x = strtoull(s, &end, 10);
-		if (*end)
-			return false;
-		if (x < 0xffff) {
-			*port = (uint32_t)x;
-			return true;
-		}
-		if (x == 0xffff) {
-			*port = OFPP_NONE;
-			return true;
-		}
-		if (x >= 0xffffff00ull && x <= 0xffffffffull) {
-			*port = (uint32_t)(x - 0xffff0000ull);
-			return true;
-		}
-		return false;
+		unsigned long long x;
+
+		errno = 0;
+		x = strtoull(s, &end, 10);
+		if (!*end && !errno && x <= 0xffffffffull)
+			return port_number(x, port);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(reserved_ports); i++)
 		if (!strcasecmp(s, reserved_ports[i].name)) {
 			*port = reserved_ports[i].port;
 			return true;
 		}
-	for (size_t i = 0; ports && i < ports->n; i++)
-		if (!strcmp(s, ports->ports[i].name)) {
-			*port = ports->ports[i].port;
-			return true;
-		}
-	return false;
+	return port_name_parse(s, ports, port);
 }
 
 void
@@ -624,6 +709,15 @@ value_len(const char *s, const char *delims)
 					return n;
 				n++;
 			} while (level > 0);
+		} else if (s[n] == '"') {
+			/* A quoted string, backslash escapes included. */
+			for (n++; s[n] != '"'; n++) {
+				if (!s[n])
+					return n;
+				if (s[n] == '\\' && s[n + 1])
+					n++;
+			}
+			n++;
 		} else {
 			n++;
 		}

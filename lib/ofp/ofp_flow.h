@@ -173,6 +173,10 @@ bool match_matches_flow(const struct match *m, const struct flow *flow);
  * vSwitch's ofputil_normalize_match: nw_src without dl_type=ip, tp_dst
  * without a transport protocol, ...).  Returns true if it changed @m. */
 bool match_normalize(struct match *m);
+/* match_normalize(), logging (through ofp_info, as Open vSwitch's
+ * ofp_match module does: the first 5 times only) the match before and
+ * after when it changed. */
+bool match_normalize_log(struct match *m);
 
 /* Appends @m in Open vSwitch's match syntax, with "priority=N," first
  * unless @priority is OFP_DEFAULT_PRIORITY, no trailing comma.  A match
@@ -195,12 +199,38 @@ struct ofp_port_map {
 	} * ports;
 };
 
-/* Parses an OpenFlow port: a number (below OFPP_MAX, or a 32-bit
- * OpenFlow 1.1 reserved port), a reserved name (IN_PORT, TABLE, NORMAL,
- * FLOOD, ALL, CONTROLLER, LOCAL, NONE/ANY; any case), or a name from
- * @ports.  Returns true and sets *@port on success. */
+/* Parses an OpenFlow port: a number (16-bit, or a 32-bit OpenFlow 1.1
+ * reserved port 0xffffff00 and up), a reserved name (IN_PORT, TABLE,
+ * NORMAL, FLOOD, ALL, CONTROLLER, LOCAL, NONE/ANY; any case), or a name
+ * from @ports.  Returns true and sets *@port on success.  Warns (through
+ * ofp_warn) as Open vSwitch does about negative numbers, numbers out of
+ * range, OpenFlow 1.0 reserved numbers and, once, 16-bit numbers of
+ * reserved ports. */
 bool ofp_port_parse(const char *s, const struct ofp_port_map *ports,
 		    uint32_t *port);
+/* @port as OpenFlow 1.1+ says it (reserved ports 0xffffff00 and up). */
+static inline uint32_t
+ofp_port_to_ofp11(uint32_t port)
+{
+	return port >= OFPP_MAX && port <= 0xffff ? port + 0xffff0000u : port;
+}
+
+/* An OpenFlow 1.1+ port as Open vSwitch's 16-bit port: false if it is
+ * out of range (Open vSwitch's OFPBAC_BAD_OUT_PORT). */
+static inline bool
+ofp_port_from_ofp11(uint32_t port11, uint32_t *port)
+{
+	if (port11 < OFPP_MAX) {
+		*port = port11;
+		return true;
+	}
+	if (port11 >= 0xffffff00u) {
+		*port = port11 - 0xffff0000u;
+		return true;
+	}
+	return false;
+}
+
 /* Appends @port: its number, or its reserved name. */
 void ofp_port_format(struct ds *s, uint32_t port,
 		     const struct ofp_port_map *ports);

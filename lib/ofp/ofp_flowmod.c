@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ofp_actions_priv.h"
 #include "ofp_field.h"
+#include "ofp_msg.h"
+#include "ofp_protocol.h"
 
 /* Protocol shorthands: "ip", "tcp6", "arp", ... */
 static const struct ofp_protocol {
@@ -101,6 +104,7 @@ static const unsigned allowed_fields[] = {
 	[OFPFC_MODIFY_STRICT] = F_ACTIONS | F_TIMEOUT | F_PRIORITY | F_FLAGS,
 	[OFPFC_DELETE] = F_OUT_PORT,
 	[OFPFC_DELETE_STRICT] = F_OUT_PORT | F_PRIORITY,
+	[OFPFC_STATS_REQUEST] = F_OUT_PORT,
 };
 
 static const struct {
@@ -114,10 +118,65 @@ static const struct {
 	{ "no_byte_counts", OFPFF_NO_BYT_COUNTS },
 };
 
+/* "reg0[0..3]=5": the bits of a subfield in the match. */
+static char *
+parse_subfield_match(struct ofp_flow_mod *fm, const char *name,
+		     const char *value, uint32_t *usable)
+{
+	struct mf_subfield sf;
+	const struct ofp_field *f;
+	union ofp_value val, v, m;
+	const char *tail;
+	char *err = mf_parse_subfield(&sf, name);
+
+	if (err)
+		return err;
+	f = ofp_field_get(sf.field);
+	if (ofp_parse_int_string(value, val.bytes, f->n_bytes, &tail) || *tail)
+		return xasprintf("%s: cannot parse integer value: %s", name,
+				 value);
+	if (!bitwise_is_all_zeros(val.bytes, f->n_bytes, sf.n_bits,
+				  f->n_bytes * 8u - sf.n_bits)) {
+		struct ds ds = DS_EMPTY;
+		ofp_field_format(f, &val, NULL, NULL, &ds);
+		err = xasprintf("%s: value %s does not fit into %d bits", name,
+				ds_cstr(&ds), sf.n_bits);
+		ds_free(&ds);
+		return err;
+	}
+	ofp_field_get_value(f, &fm->match.flow, &v);
+	ofp_field_get_value(f, &fm->match.mask, &m);
+	bitwise_copy(val.bytes, f->n_bytes, 0, v.bytes, f->n_bytes, sf.ofs,
+		     sf.n_bits);
+	bitwise_one(m.bytes, f->n_bytes, sf.ofs, sf.n_bits);
+	*usable &= ofp_field_usable_protocols(f, &m);
+	ofp_field_set_match(f, &v, &m, &fm->match);
+	return NULL;
+}
+
+static char *
+parse_table(const char *value, uint8_t *table)
+{
+	char *end;
+	unsigned long t;
+
+	if (*value == '-' || !(*value >= '0' && *value <= '9')) {
+		ofp_warn_table_range(value, 0);
+		return xasprintf("unknown table \"%s\"", value);
+	}
+	t = strtoul(value, &end, 10);
+	if (*end || t > 255) {
+		ofp_warn_table_range(value, t);
+		return xasprintf("unknown table \"%s\"", value);
+	}
+	*table = (uint8_t)t;
+	return NULL;
+}
+
 /* One "key=value" of a flow-mod. */
 static char *
-parse_keyword(struct ofp_flow_mod *fm, const char *name, const char *value,
-	      const struct ofp_port_map *ports)
+parse_keyword(struct ofp_flow_mod *fm, const char *name, char *value,
+	      const struct ofp_port_map *ports, uint32_t *usable)
 {
 	enum ofp_flow_mod_command cmd = fm->command;
 	unsigned allowed = allowed_fields[cmd];
@@ -125,37 +184,57 @@ parse_keyword(struct ofp_flow_mod *fm, const char *name, const char *value,
 	uint16_t u16;
 	char *err;
 
-	if ((f = ofp_field_from_name(name))) {
-		union ofp_value v, m;
-		err = ofp_field_parse(f, *value ? value : "0/0", ports, &v, &m);
-		if (!err)
-			ofp_field_set_match(f, &v, &m, &fm->match);
-		return err;
-	}
 	if (allowed & F_FLAGS) {
 		for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
 			if (!strcmp(name, flag_names[i].name)) {
 				fm->flags |= flag_names[i].flag;
+				if (flag_names[i].flag == OFPFF_RESET_COUNTS)
+					*usable &= OFP_PROTO_OF12_UP;
+				else if (flag_names[i].flag &
+					 (OFPFF_NO_PKT_COUNTS |
+					  OFPFF_NO_BYT_COUNTS))
+					*usable &= OFP_PROTO_OF13_UP;
 				return NULL;
 			}
 	}
 	if (!strcmp(name, "no_readonly_table") ||
 	    !strcmp(name, "allow_hidden_fields") || !strcmp(name, "eth"))
 		return NULL;
+	if ((f = ofp_field_from_name(name))) {
+		union ofp_value v, m;
+		err = ofp_field_parse(f, *value ? value : "0/0", ports, &v, &m);
+		if (!err) {
+			*usable &= ofp_field_usable_protocols(f, &m);
+			ofp_field_set_match(f, &v, &m, &fm->match);
+		}
+		return err;
+	}
+	if (strchr(name, '['))
+		return parse_subfield_match(fm, name, value, usable);
 	if (!*value)
 		return xasprintf("field %s missing value", name);
 	if (!strcmp(name, "table")) {
-		char *end;
-		unsigned long t = strtoul(value, &end, 10);
-		if (end == value || *end || t > 255)
-			return xasprintf("unknown table \"%s\"", value);
-		fm->table_id = (uint8_t)t;
-		return NULL;
+		err = parse_table(value, &fm->table_id);
+		if (!err && fm->table_id != 0xff)
+			*usable &= OFP_PROTO_TID;
+		return err;
 	}
 	if ((allowed & F_OUT_PORT) && !strcmp(name, "out_port")) {
 		if (!ofp_port_parse(value, ports, &fm->out_port))
 			return xasprintf("%s is not a valid OpenFlow port",
 					 value);
+		return NULL;
+	}
+	if ((allowed & F_OUT_PORT) && !strcmp(name, "out_group")) {
+		*usable &= OFP_PROTO_OF11_UP;
+		if (!strcasecmp(value, "all"))
+			fm->out_group = 0xfffffffcu;
+		else if (!strcasecmp(value, "any"))
+			fm->out_group = OFP_GROUP_ANY;
+		else if (ofp_parse_u32(value, &fm->out_group)) {
+			return xasprintf("%s is not a valid OpenFlow group",
+					 value);
+		}
 		return NULL;
 	}
 	if ((allowed & F_PRIORITY) && !strcmp(name, "priority")) {
@@ -170,26 +249,24 @@ parse_keyword(struct ofp_flow_mod *fm, const char *name, const char *value,
 	if ((allowed & F_IMPORTANCE) && !strcmp(name, "importance"))
 		return ofp_parse_u16(value, name, &fm->importance);
 	if (!strcmp(name, "cookie")) {
-		char *copy = xstrdup(value), *slash = strchr(copy, '/');
+		char *slash = strchr(value, '/');
 		if (slash) {
-			if (cmd == OFPFC_ADD) {
-				free(copy);
+			if (cmd == OFPFC_ADD)
 				return xstrdup("flow additions cannot use a "
 					       "cookie mask");
-			}
 			*slash = '\0';
-			err = str_to_u64(copy, &fm->cookie);
+			err = str_to_u64(value, &fm->cookie);
 			if (!err)
 				err = str_to_u64(slash + 1, &fm->cookie_mask);
-		} else if (cmd != OFPFC_ADD && cmd != OFPFC_MODIFY &&
-			   cmd != OFPFC_MODIFY_STRICT) {
-			err = xstrdup("cannot set cookie");
-		} else {
-			err = str_to_u64(copy, &fm->new_cookie);
-			fm->modify_cookie = true;
+			if (!err && fm->cookie_mask)
+				*usable &= OFP_PROTO_NXM_OF11_UP;
+			return err;
 		}
-		free(copy);
-		return err;
+		if (cmd != OFPFC_ADD && cmd != OFPFC_MODIFY &&
+		    cmd != OFPFC_MODIFY_STRICT)
+			return xstrdup("cannot set cookie");
+		fm->modify_cookie = true;
+		return str_to_u64(value, &fm->new_cookie);
 	}
 	if (!strcmp(name, "duration") || !strcmp(name, "n_packets") ||
 	    !strcmp(name, "n_bytes") || !strcmp(name, "idle_age") ||
@@ -199,12 +276,13 @@ parse_keyword(struct ofp_flow_mod *fm, const char *name, const char *value,
 }
 
 char *
-ofp_flow_mod_parse(struct ofp_flow_mod *fm, const char *s,
-		   enum ofp_flow_mod_command command,
-		   const struct ofp_port_map *ports)
+ofp_flow_mod_parse_ex(struct ofp_flow_mod *fm, const char *s,
+		      enum ofp_flow_mod_command command,
+		      const struct ofp_port_map *ports, uint32_t *usable)
 {
 	char *copy = xstrdup(s), *pos = copy, *acts = NULL, *name, *value;
 	bool want_actions = allowed_fields[command] & F_ACTIONS;
+	const struct mvs_key_hdr *mh;
 	char *err = NULL;
 
 	memset(fm, 0, sizeof *fm);
@@ -213,7 +291,13 @@ ofp_flow_mod_parse(struct ofp_flow_mod *fm, const char *s,
 	fm->table_id = OFP_TABLE_ANY;
 	fm->out_port = OFPP_NONE;
 	fm->out_group = OFP_GROUP_ANY;
+	fm->buffer_id = OFP_NO_BUFFER;
+	fm->new_cookie =
+		command == OFPFC_MODIFY || command == OFPFC_MODIFY_STRICT
+			? UINT64_MAX
+			: 0;
 	ofpacts_init(&fm->ofpacts);
+	*usable = OFP_PROTO_ANY;
 
 	if (want_actions) {
 		acts = extract_actions(copy);
@@ -226,17 +310,59 @@ ofp_flow_mod_parse(struct ofp_flow_mod *fm, const char *s,
 		const struct ofp_protocol *p = protocol_from_name(name);
 		if (p)
 			set_protocol(&fm->match, p);
-		else if ((err = parse_keyword(fm, name, value, ports)))
+		else if ((err = parse_keyword(fm, name, value, ports, usable)))
 			goto out;
 	}
 	match_canonicalize(&fm->match);
-	match_normalize(&fm->match);
-	if (acts)
-		err = ofpacts_parse(acts, ports, &fm->ofpacts);
+	mh = &fm->match.mask.hdr;
+	if (fm->match.flow.hdr.eth_type == htons(ETH_TYPE_IPV6) &&
+	    (mh->nw_proto || mh->nw_tos || mh->tp_src || mh->tp_dst))
+		*usable &= OFP_PROTO_NXM_OXM_ANY;
+	if (!fm->cookie_mask && fm->new_cookie == UINT64_MAX &&
+	    (command == OFPFC_MODIFY || command == OFPFC_MODIFY_STRICT))
+		fm->new_cookie = 0;
+	if (acts) {
+		uint32_t acts_usable, check_usable;
+		enum ofperr e;
+
+		err = ofpacts_parse_instructions(acts, ports, &fm->ofpacts,
+						 &acts_usable);
+		*usable &= acts_usable;
+		if (err)
+			goto out;
+		e = ofpacts_check(fm->ofpacts.data, fm->ofpacts.size,
+				  &fm->match, fm->table_id, &check_usable);
+		*usable &= check_usable;
+		if (!e && !*usable)
+			e = OFPERR_OFPBAC_MATCH_INCONSISTENT;
+		if (e)
+			err = xasprintf("actions are invalid with specified "
+					"match (%s)",
+					ofperr_name(e));
+	}
 out:
 	free(copy);
 	if (err)
 		ofp_flow_mod_uninit(fm);
+	else if (command != OFPFC_STATS_REQUEST) {
+		/* Open vSwitch normalizes a copy, to log what that changes:
+		 * the match goes out as written. */
+		struct match normal = fm->match;
+		match_normalize_log(&normal);
+	}
+	return err;
+}
+
+char *
+ofp_flow_mod_parse(struct ofp_flow_mod *fm, const char *s,
+		   enum ofp_flow_mod_command command,
+		   const struct ofp_port_map *ports)
+{
+	uint32_t usable;
+	char *err = ofp_flow_mod_parse_ex(fm, s, command, ports, &usable);
+
+	if (!err)
+		match_normalize(&fm->match);
 	return err;
 }
 
@@ -311,13 +437,36 @@ ofp_parse_exact_flow(struct flow *flow, const char *s,
 	return err;
 }
 
-static void
-format_duration(struct ds *s, uint64_t ms)
+void
+ofp_format_duration(struct ds *s, uint32_t sec, uint32_t nsec)
 {
-	ds_printf(s, "%llu", (unsigned long long)(ms / 1000));
-	if (ms % 1000)
-		ds_printf(s, ".%03u", (unsigned)(ms % 1000));
+	ds_printf(s, "%u", sec);
+	if (nsec) {
+		uint32_t msec = nsec / 1000000;
+		if (msec * 1000000 == nsec) {
+			ds_printf(s, ".%03u", msec);
+		} else {
+			ds_printf(s, ".%09u", nsec);
+			while (s->len && s->s[s->len - 1] == '0')
+				s->s[--s->len] = '\0';
+		}
+	}
 	ds_put_char(s, 's');
+}
+
+void
+ofp_flow_mod_flags_format(struct ds *s, uint16_t flags)
+{
+	if (flags & OFPFF_SEND_FLOW_REM)
+		ds_put(s, "send_flow_rem ");
+	if (flags & OFPFF_CHECK_OVERLAP)
+		ds_put(s, "check_overlap ");
+	if (flags & OFPFF_RESET_COUNTS)
+		ds_put(s, "reset_counts ");
+	if (flags & OFPFF_NO_PKT_COUNTS)
+		ds_put(s, "no_packet_counts ");
+	if (flags & OFPFF_NO_BYT_COUNTS)
+		ds_put(s, "no_byte_counts ");
 }
 
 void
@@ -330,7 +479,7 @@ ofp_flow_stats_format(struct ds *s, const struct ofp_flow_stats *fs,
 		ds_printf(s, "cookie=0x%llx, ", (unsigned long long)fs->cookie);
 	if (show_stats) {
 		ds_put(s, "duration=");
-		format_duration(s, fs->duration_ms);
+		ofp_format_duration(s, fs->duration_sec, fs->duration_nsec);
 		ds_put(s, ", ");
 	}
 	if (show_stats || fs->table_id)
@@ -343,22 +492,13 @@ ofp_flow_stats_format(struct ds *s, const struct ofp_flow_stats *fs,
 		ds_printf(s, "idle_timeout=%u, ", fs->idle_timeout);
 	if (fs->hard_timeout)
 		ds_printf(s, "hard_timeout=%u, ", fs->hard_timeout);
-	if (fs->flags & OFPFF_SEND_FLOW_REM)
-		ds_put(s, "send_flow_rem ");
-	if (fs->flags & OFPFF_CHECK_OVERLAP)
-		ds_put(s, "check_overlap ");
-	if (fs->flags & OFPFF_RESET_COUNTS)
-		ds_put(s, "reset_counts ");
-	if (fs->flags & OFPFF_NO_PKT_COUNTS)
-		ds_put(s, "no_packet_counts ");
-	if (fs->flags & OFPFF_NO_BYT_COUNTS)
-		ds_put(s, "no_byte_counts ");
+	ofp_flow_mod_flags_format(s, fs->flags);
 	if (fs->importance)
 		ds_printf(s, "importance=%u, ", fs->importance);
 	if (show_stats && fs->idle_age >= 0)
 		ds_printf(s, "idle_age=%d, ", fs->idle_age);
 	if (show_stats && fs->hard_age >= 0 &&
-	    (uint64_t)fs->hard_age != fs->duration_ms / 1000)
+	    (uint32_t)fs->hard_age != fs->duration_sec)
 		ds_printf(s, "hard_age=%d, ", fs->hard_age);
 	len = s->len;
 	match_format(s, fs->match, ports, fs->priority);

@@ -21,6 +21,9 @@ enum ofp_flow_mod_command {
 	OFPFC_MODIFY_STRICT,
 	OFPFC_DELETE,
 	OFPFC_DELETE_STRICT,
+	/* Not a command: the parser's mode for flow statistics requests
+	 * (only out_port and out_group besides the match). */
+	OFPFC_STATS_REQUEST,
 };
 
 /* Flow flags (OFPFF_*), as Open vSwitch numbers them internally. */
@@ -29,6 +32,7 @@ enum ofp_flow_mod_command {
 #define OFPFF_RESET_COUNTS 0x04
 #define OFPFF_NO_PKT_COUNTS 0x08
 #define OFPFF_NO_BYT_COUNTS 0x10
+#define OFPFF_EMERG 0x20 /* OpenFlow 1.0's emergency cache: refused */
 
 #define OFP_TABLE_ANY 255 /* table_id: unspecified / all tables */
 #define OFP_GROUP_ANY 0xffffffffu
@@ -40,8 +44,9 @@ struct ofp_flow_mod {
 	uint8_t table_id;      /* OFP_TABLE_ANY: all (delete), 0 (add) */
 	uint64_t cookie;       /* with cookie_mask: which flows (mod/del) */
 	uint64_t cookie_mask;  /* 0: any cookie */
-	uint64_t new_cookie;   /* the cookie to set (add/modify) */
+	uint64_t new_cookie;   /* the cookie to set; UINT64_MAX: keep */
 	bool modify_cookie;    /* "cookie=" given without a mask */
+	uint32_t buffer_id;    /* OFP_NO_BUFFER: none */
 	uint16_t idle_timeout; /* seconds, 0: none */
 	uint16_t hard_timeout;
 	uint16_t importance;
@@ -60,6 +65,14 @@ struct ofp_flow_mod {
 char *ofp_flow_mod_parse(struct ofp_flow_mod *fm, const char *s,
 			 enum ofp_flow_mod_command command,
 			 const struct ofp_port_map *ports);
+/* The same as ovs-ofctl parses it before sending: the match as given
+ * (not normalised: the switch does that) and *@usable (OFP_PROTO_*) set
+ * to the flow protocols that can carry the flow-mod.  The actions are
+ * checked against the match (Open vSwitch's "actions are invalid with
+ * specified match (...)"). */
+char *ofp_flow_mod_parse_ex(struct ofp_flow_mod *fm, const char *s,
+			    enum ofp_flow_mod_command command,
+			    const struct ofp_port_map *ports, uint32_t *usable);
 void ofp_flow_mod_uninit(struct ofp_flow_mod *fm);
 
 /* Parses ofproto/trace's flow syntax: every field exact, prerequisites
@@ -75,7 +88,7 @@ struct ofp_flow_stats {
 	int priority;
 	uint8_t table_id;
 	uint64_t cookie;
-	uint64_t duration_ms;
+	uint32_t duration_sec, duration_nsec;
 	uint64_t n_packets, n_bytes;
 	uint16_t idle_timeout, hard_timeout, importance;
 	uint16_t flags;
@@ -83,6 +96,11 @@ struct ofp_flow_stats {
 	const void *ofpacts;
 	size_t ofpacts_len;
 };
+
+/* Appends the names of @flags (OFPFF_*), each followed by a blank. */
+void ofp_flow_mod_flags_format(struct ds *s, uint16_t flags);
+/* Appends a duration as Open vSwitch prints it ("1.5s", "2.000001s"). */
+void ofp_format_duration(struct ds *s, uint32_t sec, uint32_t nsec);
 
 /* Appends ovs-ofctl dump-flows' line for @fs (without the leading blank):
  * with @show_stats "cookie=0x0, duration=1.5s, table=0, n_packets=0,

@@ -332,7 +332,8 @@ test_stats_lines(void)
 			.table_id =
 				fm.table_id == OFP_TABLE_ANY ? 0 : fm.table_id,
 			.cookie = fm.new_cookie,
-			.duration_ms = 284,
+			.duration_sec = 0,
+			.duration_nsec = 284000000,
 			.n_packets = lines[i].n_packets,
 			.n_bytes = lines[i].n_bytes,
 			.idle_timeout = fm.idle_timeout,

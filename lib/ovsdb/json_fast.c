@@ -224,15 +224,12 @@ dump_by_jansson(const json_t *j, struct ds *out)
 	return 0;
 }
 
-static int
-dump_string(const char *s, size_t n, const json_t *j, struct ds *out)
+void
+json_fast_put_string(struct ds *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t run = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return j ? dump_by_jansson(j, out) : -EAGAIN;
 	ds_put_char(out, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -275,11 +272,21 @@ dump_string(const char *s, size_t n, const json_t *j, struct ds *out)
 	}
 	ds_put_len(out, s + run, n - run);
 	ds_put_char(out, '"');
+}
+
+static int
+dump_string(const char *s, size_t n, const json_t *j, struct ds *out)
+{
+	/* Bytes outside ASCII: jansson checks the UTF-8 and decides. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return j ? dump_by_jansson(j, out) : -EAGAIN;
+	json_fast_put_string(out, s, n);
 	return 0;
 }
 
-static void
-dump_integer(json_int_t v, struct ds *out)
+void
+json_fast_put_integer(struct ds *out, int64_t v)
 {
 	char buf[24], *p = buf + sizeof buf;
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -342,7 +349,7 @@ json_fast_dump(const json_t *j, struct ds *out)
 		return dump_string(json_string_value(j), json_string_length(j),
 				   j, out);
 	case JSON_INTEGER:
-		dump_integer(json_integer_value(j), out);
+		json_fast_put_integer(out, json_integer_value(j));
 		return 0;
 	case JSON_TRUE:
 		ds_put(out, "true");

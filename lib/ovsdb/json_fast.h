@@ -50,4 +50,12 @@ json_t *json_fast_parse(const char *text, size_t len);
  * the text. */
 int json_fast_dump(const json_t *j, struct ds *out);
 
+/* Appends @s (@n bytes of valid UTF-8, which the caller vouches for) as
+ * a JSON string, byte for byte as json_dumps() writes it: bytes outside
+ * ASCII as they are, the escapes above.  For values already checked
+ * (stored OVSDB strings); never fails. */
+void json_fast_put_string(struct ds *out, const char *s, size_t n);
+/* Appends @v as json_dumps() writes an integer. */
+void json_fast_put_integer(struct ds *out, int64_t v);
+
 #endif

@@ -65,8 +65,12 @@ ovsdb_row_new(struct ovsdb_table *t, const struct ovsdb_uuid *uuid)
 {
 	struct ovsdb_row *r = row_alloc(t);
 	const struct ovsdb_table_schema *ts = t->schema;
+	/* row_alloc zeroed every datum: empty, the default of optional
+	 * columns. */
 	for (unsigned i = 0; i < ts->n_columns; i++)
-		ovsdb_datum_init_default(&r->fields[i], &ts->columns[i].type);
+		if (ts->columns[i].type.n_min)
+			ovsdb_datum_init_default(&r->fields[i],
+						 &ts->columns[i].type);
 	if (uuid)
 		r->fields[OVSDB_COL_UUID].keys[0].u = *uuid;
 	else
@@ -88,14 +92,33 @@ ovsdb_row_clone(const struct ovsdb_row *src)
 	return r;
 }
 
+struct ovsdb_row *
+ovsdb_row_clone_shallow(const struct ovsdb_row *src)
+{
+	struct ovsdb_row *r = row_alloc(src->table);
+	memcpy(r->fields, src->fields,
+	       src->table->schema->n_columns * sizeof *r->fields);
+	r->n_refs = src->n_refs;
+	r->rowid = src->rowid;
+	return r;
+}
+
 void
 ovsdb_row_free(struct ovsdb_row *r)
+{
+	ovsdb_row_free_owned(r, NULL);
+}
+
+void
+ovsdb_row_free_owned(struct ovsdb_row *r, const unsigned char *owned)
 {
 	if (!r)
 		return;
 	const struct ovsdb_table_schema *ts = r->table->schema;
 	for (unsigned i = 0; i < ts->n_columns; i++)
-		ovsdb_datum_destroy(&r->fields[i], &ts->columns[i].type);
+		if (!owned || owned[i])
+			ovsdb_datum_destroy(&r->fields[i],
+					    &ts->columns[i].type);
 	json_decref(r->json);
 	free(r);
 }

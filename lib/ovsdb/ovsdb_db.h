@@ -47,14 +47,24 @@ struct ovsdb_table {
 };
 
 /* One row touched by a transaction.  old: the committed row before the
- * transaction (NULL if inserted); new: the row now (NULL if deleted). */
+ * transaction (NULL if inserted); new: the row now (NULL if deleted).
+ *
+ * A modified row is changed in place (new_ is the table's row) and old
+ * starts as a shallow copy sharing every value with it: a commit that
+ * changes next_cfg in a row of forty columns copies one value, not forty.
+ * own_old says which values old owns; a column is copied for new_ the
+ * first time something writes it (ovsdb_txn_write_column).  NULL: old
+ * owns all of its values. */
 struct ovsdb_txn_row {
 	struct hnode node; /* in txn->rows by UUID */
 	struct ovsdb_txn_row *next_in_order;
 	struct ovsdb_table *table;
 	struct ovsdb_uuid uuid;
 	struct ovsdb_row *old, *new_;
-	unsigned char *changed; /* per column, filled at commit */
+	unsigned char *own_old; /* per column: old owns its value */
+	/* Per column, filled at commit; NULL for a row inserted or deleted
+	 * (every column). */
+	unsigned char *changed;
 };
 
 typedef void ovsdb_commit_hook(void *aux, struct ovsdb_db *db,
@@ -84,7 +94,12 @@ ovsdb_db_table(struct ovsdb_db *db, const struct ovsdb_table_schema *ts)
 struct ovsdb_row *ovsdb_row_new(struct ovsdb_table *t,
 				const struct ovsdb_uuid *uuid);
 struct ovsdb_row *ovsdb_row_clone(const struct ovsdb_row *r);
+/* A copy of @r sharing its values (no row of its own until a transaction
+ * makes it one: see struct ovsdb_txn_row). */
+struct ovsdb_row *ovsdb_row_clone_shallow(const struct ovsdb_row *r);
 void ovsdb_row_free(struct ovsdb_row *r);
+/* Frees @r and those of its values @owned flags (NULL: all of them). */
+void ovsdb_row_free_owned(struct ovsdb_row *r, const unsigned char *owned);
 struct ovsdb_row *ovsdb_table_find_row(const struct ovsdb_table *t,
 				       const struct ovsdb_uuid *uuid);
 /* Adds @r to @t without any transaction (loading, tests). */
@@ -114,8 +129,13 @@ int ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable,
 		     struct ovsdb_error **errp);
 struct ovsdb_row *ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *t,
 				   const struct ovsdb_uuid *uuid);
-/* Makes @r writable (records its original); returns @r. */
+/* Makes @r writable (records its original); returns @r.  Before changing
+ * any value of it, call ovsdb_txn_write_column. */
 struct ovsdb_row *ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r);
+/* Call before changing column @c of @r, a row ovsdb_txn_modify returned
+ * or ovsdb_txn_insert made: gives @r a value of its own that the
+ * original does not share.  Cheap when it already has one. */
+void ovsdb_txn_write_column(struct ovsdb_row *r, unsigned c);
 void ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_row *r);
 /* True if a row @uuid that existed before this transaction was deleted by
  * it (a row the transaction both inserted and deleted never existed). */

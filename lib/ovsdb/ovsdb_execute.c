@@ -226,6 +226,7 @@ apply_row(struct ovsdb_row *row, struct partial_row *pr, bool move)
 		if (c->index < 2)
 			continue;
 		struct ovsdb_datum *d = &row->fields[c->index];
+		ovsdb_txn_write_column(row, c->index);
 		ovsdb_datum_destroy(d, &c->type);
 		if (move)
 			ovsdb_datum_swap(d, &pr->datums[i]);

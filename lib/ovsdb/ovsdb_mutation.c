@@ -260,6 +260,7 @@ ovsdb_mutation_set_execute(struct ovsdb_row *row,
 		const struct ovsdb_type *ct = &m->column->type;
 		struct ovsdb_datum *d = &row->fields[m->column->index];
 		int r = 0;
+		ovsdb_txn_write_column(row, m->column->index);
 		switch (m->mutator) {
 		case OVSDB_M_INSERT:
 			ovsdb_datum_union(d, &m->arg, ct);

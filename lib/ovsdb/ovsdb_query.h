@@ -76,8 +76,9 @@ int ovsdb_mutation_set_from_json(const struct ovsdb_table_schema *ts,
 				 const json_t *j, struct ovsdb_symtab *symtab,
 				 struct ovsdb_mutation_set *set,
 				 struct ovsdb_error **errp);
-/* Applies the mutations to @row in order.  0 or -EINVAL with *@errp
- * ("constraint violation", "domain error", "range error"). */
+/* Applies the mutations to @row, a row the open transaction holds
+ * (ovsdb_txn_modify), in order.  0 or -EINVAL with *@errp ("constraint
+ * violation", "domain error", "range error"). */
 int ovsdb_mutation_set_execute(struct ovsdb_row *row,
 			       const struct ovsdb_mutation_set *set,
 			       struct ovsdb_error **errp);

@@ -444,8 +444,11 @@ ovsdb_schema_find_table(const struct ovsdb_schema *s, const char *name)
 const struct ovsdb_column *
 ovsdb_table_find_column(const struct ovsdb_table_schema *t, const char *name)
 {
-	for (unsigned i = 0; i < t->n_columns; i++)
-		if (t->columns[i].name && !strcmp(t->columns[i].name, name))
+	for (unsigned i = 0; i < t->n_columns; i++) {
+		const char *c = t->columns[i].name;
+		/* The first byte first: most names differ there. */
+		if (c && c[0] == name[0] && !strcmp(c, name))
 			return &t->columns[i];
+	}
 	return NULL;
 }

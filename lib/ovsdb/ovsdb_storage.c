@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "json_fast.h"
 #include "ovsdb_check.h"
 
 LOG_MODULE(ovsdb_storage);
@@ -22,10 +23,12 @@ struct ovsdb_storage {
 	char *path;
 	bool read_only;
 	unsigned n_tables;
-	struct ovsdb_db *db; /* the database this storage backs */
-	sqlite3_stmt **ins;  /* per table: INSERT, all columns */
-	sqlite3_stmt **upd;  /* per table: UPDATE by rowid, NULL: unchanged */
-	sqlite3_stmt **del;  /* per table: DELETE by rowid */
+	struct ovsdb_db *db;	   /* the database this storage backs */
+	sqlite3_stmt **ins;	   /* per table: INSERT, all columns */
+	unsigned char **ins_bound; /* per table, per parameter: BOUND_* */
+	struct upd_stmt *upd;	   /* per table: UPD_CACHE UPDATEs by rowid */
+	uint64_t upd_clock;	   /* counts UPDATEs, for the cache's LRU */
+	sqlite3_stmt **del;	   /* per table: DELETE by rowid */
 	sqlite3_stmt *begin, *commit, *rollback;
 	sqlite3_stmt *sync_full, *sync_normal;
 	bool full_sync;	    /* synchronous=FULL is set */
@@ -33,6 +36,35 @@ struct ovsdb_storage {
 	bool in_batch;	    /* a SQLite transaction is open */
 	bool batch_durable; /* ...and one of its writes asked for fsync */
 	bool batch_lost;    /* ...rolled back: the next flush fails */
+	struct ds scratch;  /* bind_datum's encoding buffer */
+	struct hmap dirty;  /* struct dirty_row: the batch's rows to write */
+};
+
+/* A row that commits of the open batch changed, written when the batch
+ * is flushed: in its state at that moment, once, however many commits
+ * changed it (ovsdb_storage_write). */
+struct dirty_row {
+	struct hnode node; /* st->dirty, hash of the UUID */
+	struct ovsdb_table *table;
+	struct ovsdb_uuid uuid;
+	int64_t rowid;		 /* the row stored before the batch, 0: none */
+	bool all;		 /* deleted and inserted again: every column */
+	unsigned char changed[]; /* with a rowid: per column, changed */
+};
+
+/* What an INSERT parameter holds since its last bind (bindings outlive a
+ * statement's reset): a column that is again an empty set or map is not
+ * bound again. */
+enum { BOUND_OTHER, BOUND_EMPTY_ARRAY, BOUND_EMPTY_OBJECT };
+
+/* UPDATEs write only the columns a transaction changed: one statement per
+ * set of changed columns, the last UPD_CACHE sets of each table kept
+ * prepared (a table sees few such sets: next_cfg, a bridge's ports...). */
+#define UPD_CACHE 4
+struct upd_stmt {
+	sqlite3_stmt *s;     /* NULL: an empty slot */
+	unsigned char *cols; /* per column: 1 if the statement sets it */
+	uint64_t used;	     /* upd_clock at its last use */
 };
 
 static int
@@ -262,20 +294,70 @@ ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
 
 /* ---- value encoding ---- */
 
-static json_t *
-atom_to_sqljson(const union ovsdb_atom *a, enum ovsdb_atype t)
+/* Appends atom @a as the stored JSON has it (a UUID as a plain string). */
+static void
+put_sqljson_atom(struct ds *out, const union ovsdb_atom *a, enum ovsdb_atype t)
 {
-	if (t == OVSDB_T_UUID) {
-		char buf[37];
-		ovsdb_uuid_format(&a->u, buf);
-		return json_string(buf);
+	char buf[38];
+	json_t *j;
+
+	switch (t) {
+	case OVSDB_T_INTEGER:
+		json_fast_put_integer(out, a->i);
+		return;
+	case OVSDB_T_BOOLEAN:
+		ds_put(out, a->b ? "true" : "false");
+		return;
+	case OVSDB_T_STRING:
+		json_fast_put_string(out, a->s, strlen(a->s));
+		return;
+	case OVSDB_T_UUID:
+		buf[0] = '"';
+		ovsdb_uuid_format(&a->u, buf + 1);
+		buf[37] = '"';
+		ds_put_len(out, buf, sizeof buf);
+		return;
+	default: /* a real: jansson's %.17g rules */
+		j = ovsdb_atom_to_json(a, t);
+		json_fast_dump(j, out);
+		json_decref(j);
+		return;
 	}
-	return ovsdb_atom_to_json(a, t);
 }
 
+/* Appends set or map @d of type @t as stored: a set as an array, a map
+ * with string keys as an object, any other map as an array of pairs;
+ * byte for byte what json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(17))
+ * wrote for those trees, so files stay as they were. */
+static void
+put_sqljson(struct ds *out, const struct ovsdb_datum *d,
+	    const struct ovsdb_type *t)
+{
+	bool map = ovsdb_type_is_map(t);
+	bool obj = map && t->key.type == OVSDB_T_STRING;
+
+	ds_put_char(out, obj ? '{' : '[');
+	for (unsigned i = 0; i < d->n; i++) {
+		if (i)
+			ds_put_char(out, ',');
+		if (map && !obj)
+			ds_put_char(out, '[');
+		put_sqljson_atom(out, &d->keys[i], t->key.type);
+		if (map) {
+			ds_put_char(out, obj ? ':' : ',');
+			put_sqljson_atom(out, &d->values[i], t->value.type);
+		}
+		if (map && !obj)
+			ds_put_char(out, ']');
+	}
+	ds_put_char(out, obj ? '}' : ']');
+}
+
+/* Binds @d to parameter @idx of @st; a set or map is encoded in @scratch
+ * (SQLite copies it). */
 static void
 bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
-	   const struct ovsdb_column *c)
+	   const struct ovsdb_column *c, struct ds *scratch)
 {
 	const struct ovsdb_type *t = &c->type;
 	if (is_scalar_col(c)) {
@@ -300,31 +382,17 @@ bind_datum(sqlite3_stmt *st, int idx, const struct ovsdb_datum *d,
 			return;
 		}
 	}
-	json_t *j;
-	if (!ovsdb_type_is_map(t)) {
-		j = json_array();
-		for (unsigned i = 0; i < d->n; i++)
-			json_array_append_new(
-				j, atom_to_sqljson(&d->keys[i], t->key.type));
-	} else if (t->key.type == OVSDB_T_STRING) {
-		j = json_object();
-		for (unsigned i = 0; i < d->n; i++)
-			json_object_set_new(
-				j, d->keys[i].s,
-				atom_to_sqljson(&d->values[i], t->value.type));
-	} else {
-		j = json_array();
-		for (unsigned i = 0; i < d->n; i++)
-			json_array_append_new(
-				j, json_pack("[oo]",
-					     atom_to_sqljson(&d->keys[i],
-							     t->key.type),
-					     atom_to_sqljson(&d->values[i],
-							     t->value.type)));
+	if (!d->n) {
+		/* Most columns of a new row: no encoding, no copy. */
+		bool obj =
+			ovsdb_type_is_map(t) && t->key.type == OVSDB_T_STRING;
+		sqlite3_bind_text(st, idx, obj ? "{}" : "[]", 2, SQLITE_STATIC);
+		return;
 	}
-	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(j);
-	sqlite3_bind_text(st, idx, text, -1, free);
+	ds_clear(scratch);
+	put_sqljson(scratch, d, t);
+	sqlite3_bind_text(st, idx, scratch->s, (int)scratch->len,
+			  SQLITE_TRANSIENT);
 }
 
 /* Decoding is strict: a stored value is exactly what bind_datum wrote,
@@ -642,7 +710,8 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 	int r;
 	st->n_tables = schema->n_tables;
 	st->ins = xcalloc(st->n_tables + 1, sizeof *st->ins);
-	st->upd = xcalloc(st->n_tables + 1, sizeof *st->upd);
+	st->ins_bound = xcalloc(st->n_tables + 1, sizeof *st->ins_bound);
+	st->upd = xcalloc((st->n_tables + 1) * UPD_CACHE, sizeof *st->upd);
 	st->del = xcalloc(st->n_tables + 1, sizeof *st->del);
 	for (unsigned t = 0; t < schema->n_tables; t++) {
 		const struct ovsdb_table_schema *ts = &schema->tables[t];
@@ -661,19 +730,7 @@ prepare(struct ovsdb_storage *st, const struct ovsdb_schema *schema,
 		ds_free(&v);
 		if ((r = prepare_one(st, &s, &st->ins[t], ts->name, errp)))
 			return r;
-		ds_printf(&s, "UPDATE \"%s\" SET _version = ?3", ts->name);
-		idx = 4;
-		for (unsigned c = 2; c < ts->n_columns; c++)
-			if (stored(&ts->columns[c])) {
-				ds_printf(&s,
-					  ", \"%s\" = coalesce(?%d, \"%s\")",
-					  ts->columns[c].name, idx,
-					  ts->columns[c].name);
-				idx++;
-			}
-		ds_put(&s, " WHERE rowid = ?1");
-		if ((r = prepare_one(st, &s, &st->upd[t], ts->name, errp)))
-			return r;
+		st->ins_bound[t] = xcalloc((size_t)idx, 1);
 		ds_printf(&s, "DELETE FROM \"%s\" WHERE rowid = ?1", ts->name);
 		if ((r = prepare_one(st, &s, &st->del[t], ts->name, errp)))
 			return r;
@@ -871,7 +928,11 @@ finalize_all(struct ovsdb_storage *st)
 {
 	for (unsigned t = 0; st->ins && t < st->n_tables; t++) {
 		sqlite3_finalize(st->ins[t]);
-		sqlite3_finalize(st->upd[t]);
+		free(st->ins_bound[t]);
+		for (unsigned k = 0; k < UPD_CACHE; k++) {
+			sqlite3_finalize(st->upd[t * UPD_CACHE + k].s);
+			free(st->upd[t * UPD_CACHE + k].cols);
+		}
 		sqlite3_finalize(st->del[t]);
 	}
 	sqlite3_finalize(st->begin);
@@ -880,6 +941,7 @@ finalize_all(struct ovsdb_storage *st)
 	sqlite3_finalize(st->sync_full);
 	sqlite3_finalize(st->sync_normal);
 	free(st->ins);
+	free(st->ins_bound);
 	free(st->upd);
 	free(st->del);
 }
@@ -898,6 +960,8 @@ ovsdb_storage_close(struct ovsdb_storage *st)
 	}
 	finalize_all(st);
 	sqlite3_close(st->sql);
+	ds_free(&st->scratch);
+	hmap_destroy(&st->dirty);
 	free(st->path);
 	free(st);
 }
@@ -913,34 +977,111 @@ step_reset(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : rc;
 }
 
-/* Writes @r: an UPDATE of the columns flagged in @changed of the stored
- * row @rowid, or (@rowid 0) an INSERT of every column; *@rowidp gets the
- * row's rowid.  0 or an SQLite error code. */
+/* Whether column @c is written by an UPDATE for @changed (NULL: all). */
+static bool
+upd_sets(const struct ovsdb_table_schema *ts, unsigned c,
+	 const unsigned char *changed)
+{
+	return stored(&ts->columns[c]) && (!changed || changed[c]);
+}
+
+/* The UPDATE of table @ts setting _version (?2) and the columns @changed
+ * flags (?3...), by rowid (?1): from the cache, or prepared into the
+ * least recently used slot.  NULL if SQLite cannot prepare it. */
+static sqlite3_stmt *
+upd_stmt(struct ovsdb_storage *st, const struct ovsdb_table_schema *ts,
+	 const unsigned char *changed)
+{
+	struct upd_stmt *slots = &st->upd[ts->index * UPD_CACHE], *u = slots;
+
+	for (unsigned k = 0; k < UPD_CACHE; k++) {
+		struct upd_stmt *x = &slots[k];
+		bool same = x->s != NULL;
+		for (unsigned c = 2; same && c < ts->n_columns; c++)
+			same = x->cols[c] == upd_sets(ts, c, changed);
+		if (same) {
+			x->used = ++st->upd_clock;
+			return x->s;
+		}
+		if (!x->s || x->used < u->used)
+			u = x;
+	}
+	struct ds sql = DS_EMPTY;
+	int idx = 3;
+	sqlite3_finalize(u->s);
+	u->s = NULL;
+	if (!u->cols)
+		u->cols = xcalloc(ts->n_columns, 1);
+	ds_printf(&sql, "UPDATE \"%s\" SET _version = ?2", ts->name);
+	for (unsigned c = 2; c < ts->n_columns; c++) {
+		u->cols[c] = upd_sets(ts, c, changed);
+		if (u->cols[c])
+			ds_printf(&sql, ", \"%s\" = ?%d", ts->columns[c].name,
+				  idx++);
+	}
+	ds_put(&sql, " WHERE rowid = ?1");
+	if (sqlite3_prepare_v3(st->sql, ds_cstr(&sql), -1,
+			       SQLITE_PREPARE_PERSISTENT, &u->s,
+			       NULL) != SQLITE_OK)
+		u->s = NULL;
+	ds_free(&sql);
+	u->used = ++st->upd_clock;
+	return u->s;
+}
+
+/* Writes @r: an UPDATE of the columns flagged in @changed (NULL: all) of
+ * the stored row @rowid, or (@rowid 0) an INSERT of every column;
+ * *@rowidp gets the row's rowid.  0 or an SQLite error code.  Parameters
+ * may stay bound to the row's strings after it returns: every one that
+ * is not an empty set or map is bound again before the next step. */
 static int
 put_row(struct ovsdb_storage *st, const struct ovsdb_row *r, int64_t rowid,
 	const unsigned char *changed, int64_t *rowidp)
 {
 	const struct ovsdb_table_schema *ts = r->table->schema;
-	sqlite3_stmt *s = rowid ? st->upd[ts->index] : st->ins[ts->index];
+	unsigned char *bound = rowid ? NULL : st->ins_bound[ts->index];
+	sqlite3_stmt *s;
 	char u[37], v[37];
-	if (rowid)
+	int idx;
+
+	if (rowid) {
+		if (!(s = upd_stmt(st, ts, changed)))
+			return SQLITE_ERROR;
 		sqlite3_bind_int64(s, 1, rowid);
-	else
+		idx = 2;
+	} else {
+		s = st->ins[ts->index];
 		sqlite3_bind_null(s, 1);
-	ovsdb_uuid_format(ovsdb_row_uuid(r), u);
+		ovsdb_uuid_format(ovsdb_row_uuid(r), u);
+		sqlite3_bind_text(s, 2, u, -1, SQLITE_STATIC);
+		idx = 3;
+	}
 	ovsdb_uuid_format(&r->fields[OVSDB_COL_VERSION].keys[0].u, v);
-	sqlite3_bind_text(s, 2, u, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, v, -1, SQLITE_STATIC);
-	int idx = 4;
+	sqlite3_bind_text(s, idx++, v, -1, SQLITE_STATIC);
 	for (unsigned c = 2; c < ts->n_columns; c++) {
-		if (!stored(&ts->columns[c]))
+		const struct ovsdb_column *col = &ts->columns[c];
+		const struct ovsdb_datum *d = &r->fields[c];
+
+		if (rowid ? !upd_sets(ts, c, changed) : !stored(col))
 			continue;
-		if (!rowid || !changed || changed[c])
-			bind_datum(s, idx, &r->fields[c], &ts->columns[c]);
+		if (bound && !d->n && !is_scalar_col(col)) {
+			int want = ovsdb_type_is_map(&col->type) &&
+						   col->type.key.type ==
+							   OVSDB_T_STRING
+					   ? BOUND_EMPTY_OBJECT
+					   : BOUND_EMPTY_ARRAY;
+			if (bound[idx] != want) {
+				bind_datum(s, idx, d, col, &st->scratch);
+				bound[idx] = (unsigned char)want;
+			}
+		} else {
+			bind_datum(s, idx, d, col, &st->scratch);
+			if (bound)
+				bound[idx] = BOUND_OTHER;
+		}
 		idx++;
 	}
 	int rc = step_reset(s);
@@ -970,6 +1111,82 @@ abandon_batch(struct ovsdb_storage *st, bool had_writes)
 		st->batch_lost = true;
 }
 
+/* The batch's entry for the row @uuid of @t, if any. */
+static struct dirty_row *
+dirty_find(struct ovsdb_storage *st, const struct ovsdb_table *t,
+	   const struct ovsdb_uuid *uuid)
+{
+	for (struct hnode *n =
+		     hmap_first_with_hash(&st->dirty, ovsdb_uuid_hash(uuid));
+	     n; n = hmap_next_with_hash(n)) {
+		struct dirty_row *d = HMAP_CONTAINER(n, struct dirty_row, node);
+		if (d->table == t && ovsdb_uuid_eq(&d->uuid, uuid))
+			return d;
+	}
+	return NULL;
+}
+
+/* Notes @tr's row in the batch. */
+static void
+dirty_add(struct ovsdb_storage *st, const struct ovsdb_txn_row *tr)
+{
+	unsigned n = tr->table->schema->n_columns;
+	struct dirty_row *d = dirty_find(st, tr->table, &tr->uuid);
+
+	if (!d) {
+		int64_t rowid = tr->old ? tr->old->rowid : 0;
+		/* A row new to the file is inserted whole: no mask. */
+		d = xzalloc(sizeof *d + (rowid ? n : 0));
+		d->table = tr->table;
+		d->uuid = tr->uuid;
+		d->rowid = rowid;
+		hmap_insert(&st->dirty, &d->node, ovsdb_uuid_hash(&d->uuid));
+	} else if (!tr->old) {
+		d->all = true; /* deleted by an earlier commit */
+	}
+	if (!d->rowid)
+		return;
+	if (!tr->changed)
+		d->all = true;
+	else
+		for (unsigned c = 0; c < n; c++)
+			d->changed[c] |= tr->changed[c];
+}
+
+/* Writes every row of the batch, deletions first, and forgets them.  0
+ * or an SQLite error code. */
+static int
+dirty_write(struct ovsdb_storage *st)
+{
+	int rc = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		struct hnode *n, *next;
+		for (n = hmap_first(&st->dirty); n; n = next) {
+			struct dirty_row *d =
+				HMAP_CONTAINER(n, struct dirty_row, node);
+			struct ovsdb_row *r =
+				ovsdb_table_find_row(d->table, &d->uuid);
+			next = hmap_next(&st->dirty, n);
+			if (!rc && !pass && !r && d->rowid) {
+				sqlite3_stmt *s =
+					st->del[d->table->schema->index];
+				sqlite3_bind_int64(s, 1, d->rowid);
+				rc = step_reset(s);
+			} else if (!rc && pass && r) {
+				rc = put_row(st, r, d->rowid,
+					     d->all ? NULL : d->changed,
+					     &r->rowid);
+			}
+			if (pass) {
+				hmap_remove(&st->dirty, n);
+				free(d);
+			}
+		}
+	}
+	return rc;
+}
+
 int
 ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 		    const struct ovsdb_txn *txn, bool durable,
@@ -982,9 +1199,23 @@ ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 		return ovsdb_err_code(errp, -EROFS, "I/O error", NULL,
 				      "%s: database is read-only", st->path);
 	if (!st->in_batch) {
+		/* Takes the write lock now: a file another process keeps
+		 * locked fails this commit, not a later flush. */
 		if ((rc = step_reset(st->begin)))
 			return sql_err(errp, st->sql, "begin");
 		st->in_batch = true;
+	}
+	if (durable)
+		st->batch_durable = true;
+	if (st->batching) {
+		/* Written at the flush: a row that several commits of the
+		 * batch change (next_cfg, a counter) is written once. */
+		if (!st->dirty.buckets)
+			hmap_init(&st->dirty);
+		for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
+		     tr = tr->next_in_order)
+			dirty_add(st, tr);
+		return 0;
 	}
 	for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
 	     tr = tr->next_in_order) {
@@ -1005,11 +1236,7 @@ ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 			return r;
 		}
 	}
-	if (durable)
-		st->batch_durable = true;
-	if (!st->batching)
-		return ovsdb_storage_flush(st, errp);
-	return 0;
+	return ovsdb_storage_flush(st, errp);
 }
 
 void
@@ -1043,6 +1270,11 @@ ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp)
 	}
 	if (!st->in_batch)
 		return 0;
+	if (st->dirty.n && dirty_write(st)) {
+		int r = sql_err(errp, st->sql, "write");
+		abandon_batch(st, st->batching);
+		return r;
+	}
 	/* synchronous is read when COMMIT writes the WAL, so setting it
 	 * inside the transaction applies to this commit. */
 	set_sync(st, st->batch_durable);
@@ -1134,6 +1366,7 @@ out:
 	finalize_all(&st);
 	if (st.sql)
 		sqlite3_close(st.sql);
+	ds_free(&st.scratch);
 	if (!r && rename(tmp, path)) {
 		r = ovsdb_err_code(errp, -errno, "I/O error", NULL,
 				   "%s: rename failed (%s)", path,

@@ -16,9 +16,12 @@
  * durable commit.  Ephemeral columns are not stored.
  *
  * Group commit: with batching on (a server), several OVSDB commits share
- * one SQLite transaction, opened by the first write and committed by
- * ovsdb_storage_flush.  Until that flush returned 0 the writes are not
- * durable, and the caller must not reveal them to anyone.
+ * one SQLite transaction, opened by the first write (which takes SQLite's
+ * write lock) and committed by ovsdb_storage_flush.  The rows are written
+ * at the flush, in their state then: a row that several commits of the
+ * batch changed is written once, with the union of their changed columns.
+ * Until that flush returned 0 the writes are not durable, and the caller
+ * must not reveal them to anyone.
  */
 #ifndef MICROVS_OVSDB_STORAGE_H
 #define MICROVS_OVSDB_STORAGE_H
@@ -50,10 +53,11 @@ int ovsdb_storage_read_schema(const char *path, struct ovsdb_schema **sp,
 void ovsdb_storage_close(struct ovsdb_storage *st);
 const char *ovsdb_storage_path(const struct ovsdb_storage *st);
 /* Writes the changes of @txn: without batching in a SQLite transaction of
- * its own, committed before returning; with batching into the open batch
- * (opening it if needed), committed by the next flush.  0 or -EIO (or
- * -EROFS) with *@errp; then nothing of @txn is stored, but with batching
- * the whole open batch was rolled back too and the next flush fails. */
+ * its own, committed before returning; with batching, notes them in the
+ * open batch (opening it if needed), to be written and committed by the
+ * next flush, which reads the rows from @txn's database then.  0 or -EIO
+ * (or -EROFS) with *@errp; then nothing of @txn is stored (with batching
+ * that happens only when the batch cannot be opened). */
 int ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 			const struct ovsdb_txn *txn, bool durable,
 			struct ovsdb_error **errp);
@@ -61,11 +65,11 @@ int ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 void ovsdb_storage_set_batching(struct ovsdb_storage *st, bool on);
 /* True if a batch holds writes not yet committed. */
 bool ovsdb_storage_pending(const struct ovsdb_storage *st);
-/* Commits the open batch, if any (fsynced if any write in it was
- * durable).  0, or -EIO with *@errp: the batch is lost (rolled back, or
- * an earlier write of it failed), so the caller's in-memory state is
- * ahead of the file.  Never blocks on other processes for more than the
- * busy timeout (5 s). */
+/* Writes the rows of the open batch, if any, and commits it (fsynced if
+ * any write in it was durable).  0, or -EIO with *@errp: the batch is
+ * lost (rolled back), so the caller's in-memory state is ahead of the
+ * file.  No transaction of the database may be open.  Never blocks on
+ * other processes for more than the busy timeout (5 s). */
 int ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp);
 /* Flushes, then rewrites the file compactly (VACUUM, WAL checkpoint).
  * 0 or -EIO. */

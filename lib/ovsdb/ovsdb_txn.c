@@ -6,6 +6,7 @@
  */
 #include "ovsdb_db.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +87,9 @@ txn_free(struct ovsdb_txn *txn, bool committed)
 		if (committed) {
 			if (tr->new_)
 				tr->new_->txn_row = NULL;
-			ovsdb_row_free(tr->old);
+			ovsdb_row_free_owned(tr->old, tr->own_old);
 		}
+		free(tr->own_old);
 		free(tr->changed);
 		free(tr);
 	}
@@ -103,9 +105,12 @@ ovsdb_txn_abort(struct ovsdb_txn *txn)
 	struct ovsdb_txn_row *tr;
 	for (tr = txn->first; tr; tr = tr->next_in_order)
 		if (tr->new_) {
+			/* The values old shares go back to it. */
 			hmap_remove(&tr->table->rows, &tr->new_->node);
-			ovsdb_row_free(tr->new_);
+			ovsdb_row_free_owned(tr->new_, tr->own_old);
 			tr->new_ = NULL;
+			free(tr->own_old);
+			tr->own_old = NULL;
 		}
 	for (tr = txn->first; tr; tr = tr->next_in_order)
 		if (tr->old) {
@@ -135,7 +140,8 @@ ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r)
 		return r;
 	struct ovsdb_txn_row *tr =
 		add_txn_row(txn, r->table, ovsdb_row_uuid(r));
-	tr->old = ovsdb_row_clone(r);
+	tr->old = ovsdb_row_clone_shallow(r);
+	tr->own_old = xcalloc(r->table->schema->n_columns, 1);
 	tr->new_ = r;
 	r->txn_row = tr;
 	json_decref(r->json);
@@ -144,12 +150,29 @@ ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r)
 }
 
 void
+ovsdb_txn_write_column(struct ovsdb_row *r, unsigned c)
+{
+	struct ovsdb_txn_row *tr = r->txn_row;
+
+	assert(tr && tr->new_ == r);
+	if (!tr->own_old || tr->own_old[c])
+		return;
+	/* old keeps the shared value; r gets a copy to change. */
+	ovsdb_datum_clone(&r->fields[c], &tr->old->fields[c],
+			  &r->table->schema->columns[c].type);
+	tr->own_old[c] = 1;
+}
+
+void
 ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_row *r)
 {
 	struct ovsdb_txn_row *tr = r->txn_row;
 	hmap_remove(&r->table->rows, &r->node);
 	if (tr) {
-		ovsdb_row_free(r);
+		/* The values old shares become its own. */
+		ovsdb_row_free_owned(r, tr->own_old);
+		free(tr->own_old);
+		tr->own_old = NULL;
 	} else {
 		tr = add_txn_row(txn, r->table, ovsdb_row_uuid(r));
 		tr->old = r;
@@ -469,6 +492,7 @@ fix_weak_refs(struct ovsdb_txn *txn, struct ovsdb_row *r,
 				    (wv && ovsdb_uuid_eq(&d->values[i].u, &z)))
 					zero = true;
 				r = ovsdb_txn_modify(txn, r);
+				ovsdb_txn_write_column(r, c);
 				ovsdb_datum_remove_at(&r->fields[c], i, ty);
 				removed++;
 			}
@@ -726,18 +750,21 @@ check_indexes(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 
 /* ---- commit ---- */
 
-/* Fills tr->changed; returns false if the row did not change at all. */
+/* Fills tr->changed (left NULL, "every column", for a row inserted or
+ * deleted); returns false if the row did not change at all. */
 static bool
 compute_changes(struct ovsdb_txn_row *tr)
 {
 	const struct ovsdb_table_schema *ts = tr->table->schema;
 	bool any = false;
+	if (!tr->old || !tr->new_)
+		return true;
 	tr->changed = xcalloc(ts->n_columns, 1);
 	for (unsigned c = 0; c < ts->n_columns; c++) {
-		if (c == OVSDB_COL_VERSION)
-			continue;
-		if (!tr->old || !tr->new_ ||
-		    !ovsdb_datum_equals(&tr->old->fields[c],
+		if (c == OVSDB_COL_VERSION ||
+		    (tr->own_old && !tr->own_old[c] && tr->new_))
+			continue; /* shared: nothing wrote it */
+		if (!ovsdb_datum_equals(&tr->old->fields[c],
 					&tr->new_->fields[c],
 					&ts->columns[c].type)) {
 			tr->changed[c] = 1;
@@ -769,6 +796,9 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable, struct ovsdb_error **errp)
 		struct ovsdb_txn_row *tr = *pp;
 		if ((tr->old || tr->new_) && compute_changes(tr)) {
 			if (tr->new_)
+				ovsdb_txn_write_column(tr->new_,
+						       OVSDB_COL_VERSION);
+			if (tr->new_)
 				ovsdb_uuid_generate(
 					&tr->new_->fields[OVSDB_COL_VERSION]
 						 .keys[0]
@@ -780,8 +810,9 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable, struct ovsdb_error **errp)
 		hmap_remove(&txn->rows, &tr->node);
 		if (tr->new_) {
 			tr->new_->txn_row = NULL;
-			ovsdb_row_free(tr->old);
+			ovsdb_row_free_owned(tr->old, tr->own_old);
 		}
+		free(tr->own_old);
 		free(tr->changed);
 		free(tr);
 	}

@@ -181,6 +181,119 @@ test_misc_ops(void)
 	  "\\\"where\\\":[],\\\"x\\\":1}\"}]");
 }
 
+/* What the commit hook saw of Root rows in the last commit: "old new"
+ * of columns s, ints and m, per row. */
+static struct ds hook_seen;
+
+static void
+row_cols(struct ds *out, const struct ovsdb_row *r)
+{
+	static const char *const names[] = { "s", "ints", "m" };
+	const struct ovsdb_table_schema *ts;
+	unsigned char cols[64] = { 0 };
+
+	if (!r) {
+		ds_put(out, "-");
+		return;
+	}
+	ts = r->table->schema;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		cols[ovsdb_table_find_column(ts, names[i])->index] = 1;
+	json_t *j = ovsdb_row_to_json(r, cols);
+	char *t = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	ds_put(out, t);
+	free(t);
+	json_decref(j);
+}
+
+static void
+record_hook(void *aux, struct ovsdb_db *d, const struct ovsdb_txn *txn)
+{
+	(void)aux;
+	(void)d;
+	for (const struct ovsdb_txn_row *tr = ovsdb_txn_first(txn); tr;
+	     tr = tr->next_in_order) {
+		if (strcmp(tr->table->schema->name, "Root"))
+			continue;
+		row_cols(&hook_seen, tr->old);
+		ds_put_char(&hook_seen, ' ');
+		row_cols(&hook_seen, tr->new_);
+		ds_put_char(&hook_seen, ';');
+	}
+}
+
+#define HOOK_SAW(EXPECT)                                  \
+	do {                                              \
+		CHECK_STREQ(ds_cstr(&hook_seen), EXPECT); \
+		ds_clear(&hook_seen);                     \
+	} while (0)
+
+#define ROOT_IS(EXPECT)                                          \
+	T("[{\"op\":\"select\",\"table\":\"Root\",\"where\":[]," \
+	  "\"columns\":[\"s\",\"ints\",\"m\"]}]",                \
+	  "[{\"rows\":[" EXPECT "]}]")
+
+/* A modified row shares its values with the original the transaction
+ * keeps, until something writes one: commits report the right old and
+ * new values, and aborts (failing operations, "abort", a row modified
+ * and then deleted) leave the row exactly as it was. */
+static void
+test_shared_values(void)
+{
+	db->hook = record_hook;
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"s\":\"a\",\"ints\":1,\"m\":[\"map\",[[\"k\",\"v\"]]]}}]",
+	  "[{\"count\":1}]");
+	ds_clear(&hook_seen);
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"s\":\"b\"}},{\"op\":\"mutate\",\"table\":\"Root\","
+	  "\"where\":[],\"mutations\":[[\"ints\",\"insert\",2]]}]",
+	  "[{\"count\":1},{\"count\":1}]");
+	HOOK_SAW("{\"ints\":1,\"m\":[\"map\",[[\"k\",\"v\"]]],\"s\":\"a\"} "
+		 "{\"ints\":[\"set\",[1,2]],\"m\":[\"map\",[[\"k\",\"v\"]]],"
+		 "\"s\":\"b\"};");
+	/* A mutation that fails after an update. */
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"s\":\"c\"}},{\"op\":\"mutate\",\"table\":\"Root\","
+	  "\"where\":[],\"mutations\":[[\"m\",\"delete\",[\"set\",[\"k\"]]],"
+	  "[\"ints\",\"insert\",[\"set\",[3,4,5]]]]}]",
+	  "[{\"count\":1},{\"details\":\"Attempted to store 5 elements in "
+	  "set of up to 3 integers.\","
+	  "\"error\":\"constraint violation\"}]");
+	ROOT_IS("{\"ints\":[\"set\",[1,2]],\"m\":[\"map\",[[\"k\",\"v\"]]],"
+		"\"s\":\"b\"}");
+	/* Modified, then deleted, then aborted. */
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"s\":\"d\"}},{\"op\":\"delete\",\"table\":\"Root\","
+	  "\"where\":[]},{\"op\":\"abort\"}]",
+	  "[{\"count\":1},{\"count\":1},{\"details\":\"aborted by "
+	  "request\",\"error\":\"aborted\"}]");
+	ROOT_IS("{\"ints\":[\"set\",[1,2]],\"m\":[\"map\",[[\"k\",\"v\"]]],"
+		"\"s\":\"b\"}");
+	CHECK_STREQ(ds_cstr(&hook_seen), "");
+	/* One column written over and over in one transaction. */
+	T("[{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],"
+	  "\"mutations\":[[\"ints\",\"insert\",3]]},"
+	  "{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"ints\":9}},{\"op\":\"mutate\",\"table\":\"Root\","
+	  "\"where\":[],\"mutations\":[[\"ints\",\"delete\",9],"
+	  "[\"ints\",\"insert\",5]]}]",
+	  "[{\"count\":1},{\"count\":1},{\"count\":1}]");
+	HOOK_SAW("{\"ints\":[\"set\",[1,2]],\"m\":[\"map\",[[\"k\",\"v\"]]],"
+		 "\"s\":\"b\"} "
+		 "{\"ints\":5,\"m\":[\"map\",[[\"k\",\"v\"]]],\"s\":\"b\"};");
+	/* Modified, then deleted, committed. */
+	T("[{\"op\":\"update\",\"table\":\"Root\",\"where\":[],\"row\":"
+	  "{\"s\":\"e\"}},{\"op\":\"delete\",\"table\":\"Root\","
+	  "\"where\":[]}]",
+	  "[{\"count\":1},{\"count\":1}]");
+	HOOK_SAW("{\"ints\":5,\"m\":[\"map\",[[\"k\",\"v\"]]],\"s\":\"b\"} "
+		 "-;");
+	ROOT_IS("");
+	db->hook = NULL;
+	ds_free(&hook_seen);
+}
+
 /* A new database file at @path (a mkstemp template) with the test
  * schema becomes the global db; the caller keeps the in-memory one. */
 static bool
@@ -317,6 +430,55 @@ test_storage_batching(void)
 	drop_scratch_storage(path, mem);
 }
 
+/* Group commit: a row that several commits of a batch change is written
+ * at the flush in its final state (its changed columns merged); a row
+ * inserted and deleted within the batch never reaches the file; one
+ * deleted and inserted again under its UUID is rewritten. */
+static void
+test_storage_write_behind(void)
+{
+	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
+	struct ovsdb_db *mem = db;
+	struct ovsdb_error *e = NULL;
+	if (!use_scratch_storage(path))
+		return;
+	free(test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\","
+			       "\"uuid\":" R1 ",\"row\":{\"n\":1,"
+			       "\"s\":\"a\",\"b\":true}}]"));
+	ovsdb_storage_set_batching(db->storage, true);
+	for (int i = 0; i < 5; i++)
+		free(test_transact(db, "[{\"op\":\"mutate\",\"table\":"
+				       "\"Root\",\"where\":[],\"mutations\":"
+				       "[[\"n\",\"+=\",1]]}]"));
+	free(test_transact(db, "[{\"op\":\"update\",\"table\":\"Root\","
+			       "\"where\":[],\"row\":{\"s\":\"b\"}}]"));
+	free(test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\","
+			       "\"row\":{\"n\":100}}]"));
+	free(test_transact(db, "[{\"op\":\"delete\",\"table\":\"Root\","
+			       "\"where\":[[\"n\",\"==\",100]]}]"));
+	CHECK_EQ(count_rows(path, "SELECT n FROM Root"), 1);
+	CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root WHERE n = 6 AND "
+				  "s = '[\"b\"]' AND b = 1"),
+		 1);
+	/* Deleted and inserted again under its UUID in one batch. */
+	free(test_transact(db, "[{\"op\":\"delete\",\"table\":\"Root\","
+			       "\"where\":[]}]"));
+	free(test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\","
+			       "\"uuid\":" R1 ",\"row\":{\"n\":7}}]"));
+	CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root WHERE n = 7 AND "
+				  "s = '[]' AND b = 0"),
+		 1);
+	CHECK_EQ(count_rows(path, "SELECT count(*) FROM Root"), 1);
+	const char *sel = "[{\"op\":\"select\",\"table\":\"Root\","
+			  "\"where\":[],\"columns\":[\"n\",\"s\",\"b\","
+			  "\"_version\"]}]";
+	check_survives_reopen(path, sel);
+	drop_scratch_storage(path, mem);
+}
+
 /* Selects reuse each row's JSON until the row changes: after a commit,
  * after an aborted change, within the changing transaction, and when the
  * columns asked for differ. */
@@ -359,8 +521,10 @@ main(void)
 	CHECK_RUN(test_index);
 	CHECK_RUN(test_misc_ops);
 	CHECK_RUN(test_select_cache);
+	CHECK_RUN(test_shared_values);
 	CHECK_RUN(test_storage);
 	CHECK_RUN(test_storage_batching);
+	CHECK_RUN(test_storage_write_behind);
 	ovsdb_db_free(db);
 	CHECK_EXIT();
 }

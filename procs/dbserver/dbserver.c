@@ -190,6 +190,9 @@ dbserver_start(struct ev_loop *loop, const struct dbserver_opts *opts,
 	}
 	if ((r = dbserver_server_db_create(srv)))
 		goto fail;
+	/* Reads the PKI files while still root (dbserver_ssl.c). */
+	if (opts->ssl.private_key || opts->ssl.certificate || opts->ssl.ca_cert)
+		dbserver_ssl_ctx(srv, true);
 	for (size_t i = 0; i < opts->n_remotes; i++) {
 		char *err = NULL;
 		if ((r = dbserver_remote_add(srv, opts->remotes[i], false,
@@ -219,6 +222,7 @@ dbserver_stop(struct dbserver *srv)
 	dbserver_remotes_close_all(srv);
 	dbserver_conn_close_all(srv);
 	dbserver_admit_free(srv);
+	dbserver_ssl_free(srv);
 	dbserver_session_free_all(srv);
 	ev_timer_del(srv->flush_timer);
 	ev_timer_del(srv->after_commit_timer);

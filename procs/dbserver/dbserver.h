@@ -24,11 +24,22 @@
 struct dbserver;
 struct dbserver_session;
 
+/* PKI settings of pssl:/ssl: remotes: file names (strings), or
+ * db:DB,TABLE,COLUMN to take them from the database (dbserver_ssl.c). */
+struct dbserver_ssl_opts {
+	const char *private_key, *certificate, *ca_cert, *peer_ca_cert;
+	bool bootstrap; /* ca_cert may be missing: learn it from a peer */
+	const char *protocols, *ciphers;
+};
+
 struct dbserver_opts {
 	const char *const *db_files;
 	size_t n_db_files;
-	const char *const *remotes; /* punix:PATH, ptcp:PORT[:IP], db:D,T,C */
+	/* punix:PATH, ptcp:PORT[:IP], pssl:PORT[:IP], unix:PATH,
+	 * tcp:IP:PORT, ssl:IP:PORT, db:D,T,C */
+	const char *const *remotes;
 	size_t n_remotes;
+	struct dbserver_ssl_opts ssl;
 	size_t max_msg_bytes;	  /* per-connection input bound (0: 64 MiB) */
 	size_t max_backlog_bytes; /* per-connection output bound (0: 64 MiB) */
 	size_t max_total_backlog_bytes; /* all connections (0: 256 MiB) */
@@ -178,6 +189,7 @@ struct dbserver {
 	struct dbserver_db **changed_dbs;
 	size_t n_changed_dbs;
 	struct dbserver_admit *admit; /* dbserver_admit.c */
+	struct dbserver_ssl *ssl;     /* dbserver_ssl.c */
 };
 
 /* dbserver.c */
@@ -291,7 +303,26 @@ int dbserver_server_db_create(struct dbserver *srv);
 void dbserver_server_db_update(struct dbserver *srv);
 
 /* dbserver_stream.c: connections on stream sockets. */
-void dbserver_conn_accept(struct dbserver *srv, int fd, bool tcp);
+struct tls_ctx;
+struct dbserver_conn_cfg {
+	bool tcp;	     /* inactivity probes */
+	const char *name;    /* for logs (copied), may be NULL */
+	struct tls_ctx *tls; /* TLS with this context (a reference is
+			      * taken), NULL: in the clear */
+	int tls_role;	     /* enum tls_role */
+	/* Called once when the connection closes (not after
+	 * dbserver_conn_detach). */
+	void (*on_close)(void *aux);
+	void *close_aux;
+};
+/* Serves a JSON-RPC session on the connected, non-blocking socket @fd
+ * (owned from now on, closed on failure).  NULL if it cannot be watched. */
+struct dbserver_conn *dbserver_conn_new(struct dbserver *srv, int fd,
+					const struct dbserver_conn_cfg *cfg);
+/* Forgets @c's on_close (its owner goes first). */
+void dbserver_conn_detach(struct dbserver_conn *c);
+/* Closes @c from the loop's next turn (safe inside its callbacks). */
+void dbserver_conn_kill(struct dbserver_conn *c);
 void dbserver_conn_close_all(struct dbserver *srv);
 size_t dbserver_conn_count(struct dbserver *srv);
 
@@ -304,13 +335,39 @@ int dbserver_admit_init(struct dbserver *srv);
 void dbserver_admit_free(struct dbserver *srv);
 /* Accepts up to a batch of the connections waiting on listener @fd
  * (@target names it in logs), hands the admitted ones to
- * dbserver_conn_accept and closes the others.  Never blocks.  0, or
- * -EMFILE: out of descriptors and no spare to refuse with; the caller
- * stops polling @fd for a while. */
-int dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp,
+ * dbserver_conn_new (over TLS if @ssl) and closes the others.  Never blocks. 0,
+ * or -EMFILE: out of descriptors and no spare to refuse with; the caller stops
+ * polling @fd for a while. */
+int dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp, bool ssl,
 			  const char *target);
 
+/* dbserver_connect.c: active remotes (unix:PATH, tcp:IP:PORT,
+ * ssl:IP:PORT): the server connects, serves the peer as it serves its
+ * clients, and connects again with a backoff (1 s doubling to 8 s) while
+ * the connection fails or after it closes. */
+struct dbserver_active;
+/* Checks @target and starts connecting.  0, or -EINVAL with *@errp. */
+int dbserver_active_new(struct dbserver *srv, const char *target,
+			struct dbserver_active **ap, char **errp);
+/* Stops connecting and closes the connection.  NULL is fine. */
+void dbserver_active_free(struct dbserver_active *a);
+
+/* dbserver_ssl.c */
+/* The TLS context for a new pssl:/ssl: connection, built again if a
+ * setting (or a file's modification time) changed since; NULL when the
+ * settings are incomplete or unusable (logged when they change, unless
+ * @quiet: start-up, when nothing may be configured yet).  Borrowed:
+ * dbserver_conn_new takes its own reference. */
+struct tls_ctx *dbserver_ssl_ctx(struct dbserver *srv, bool quiet);
+void dbserver_ssl_free(struct dbserver *srv);
+
 /* dbserver_remote.c */
+/* Parses "db:DB,TABLE,COLUMN" against the open databases.  0, or -EINVAL
+ * for bad syntax or an unknown database, table or column. */
+int dbserver_db_column(struct dbserver *srv, const char *spec,
+		       struct dbserver_db **dbp,
+		       const struct ovsdb_table_schema **tsp,
+		       const struct ovsdb_column **colp);
 int dbserver_remote_add(struct dbserver *srv, const char *target, bool from_db,
 			char **errp);
 int dbserver_remote_remove(struct dbserver *srv, const char *target);

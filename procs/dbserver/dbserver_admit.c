@@ -20,7 +20,10 @@
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -31,6 +34,7 @@
 #include "bus_acl.h"
 #include "bus_codec.h"
 #include "log.h"
+#include "tls.h"
 
 LOG_MODULE(dbserver_admit);
 
@@ -128,8 +132,57 @@ refuse_one(struct dbserver_admit *ad, int fd, const char *target, int why)
 	return 0;
 }
 
+/* "ssl:IP:PORT" for @c's peer, as Open vSwitch names connections. */
+static char *
+peer_name(int c, const char *method)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char ip[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (!getpeername(c, (struct sockaddr *)&ss, &len)) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+			inet_ntop(AF_INET, &a->sin_addr, ip, sizeof ip);
+			port = ntohs(a->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+			inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof ip);
+			port = ntohs(a->sin6_port);
+		}
+	}
+	return xasprintf(strchr(ip, ':') ? "%s:[%s]:%u" : "%s:%s:%u", method,
+			 ip, port);
+}
+
+/* Serves the admitted connection @c, over TLS for a pssl: listener. */
+static void
+serve(struct dbserver *srv, int c, bool tcp, bool ssl, const char *target)
+{
+	struct dbserver_conn_cfg cfg = { .tcp = tcp };
+	char *name = NULL;
+
+	if (ssl) {
+		cfg.tls = dbserver_ssl_ctx(srv, false);
+		cfg.tls_role = TLS_SERVER;
+		if (!cfg.tls) {
+			log_warn_rl(&rl,
+				    "%s: refused a connection: SSL is not "
+				    "configured",
+				    target);
+			close(c);
+			return;
+		}
+	}
+	if (tcp)
+		cfg.name = name = peer_name(c, ssl ? "ssl" : "tcp");
+	dbserver_conn_new(srv, c, &cfg);
+	free(name);
+}
+
 int
-dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp,
+dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp, bool ssl,
 		      const char *target)
 {
 	struct dbserver_admit *ad = srv->admit;
@@ -148,7 +201,7 @@ dbserver_admit_accept(struct dbserver *srv, int fd, bool tcp,
 			close(c);
 			continue;
 		}
-		dbserver_conn_accept(srv, c, tcp);
+		serve(srv, c, tcp, ssl, target);
 	}
 	return 0;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * dbserver_remote: where clients connect.  punix:PATH and ptcp:PORT[:IP]
- * listen; db:DB,TABLE,COLUMN reads listen targets from a column (strings,
- * or references to rows with a "target" column such as Open_vSwitch's
- * Manager table) and follows changes to it after every commit.
+ * dbserver_remote: where clients connect.  punix:PATH, ptcp:PORT[:IP]
+ * and pssl:PORT[:IP] listen; unix:PATH, tcp:IP:PORT and ssl:IP:PORT
+ * connect out (dbserver_connect.c); db:DB,TABLE,COLUMN reads targets
+ * from a column (strings, or references to rows with a "target" column
+ * such as Open_vSwitch's Manager table) and follows changes to it after
+ * every commit.
  */
 #define DBSERVER_PRIVATE
 #include "dbserver.h"
@@ -26,14 +28,16 @@ LOG_MODULE(dbserver_remote);
 
 struct dbserver_remote {
 	struct dbserver_remote *next;
+	struct dbserver *srv;
 	char *target;
 	char *owner; /* the db: remote that produced it, or NULL */
 	bool is_db;  /* a db: remote itself (no socket) */
-	int fd;
-	bool tcp;
+	int fd;	     /* a listener's */
+	bool tcp, ssl;
 	char *unlink_path;
 	struct ev_io *io;
-	struct ev_timer *resume; /* paused: out of descriptors */
+	struct ev_timer *resume;	/* paused: out of descriptors */
+	struct dbserver_active *active; /* an active remote's connection */
 };
 
 static void
@@ -50,9 +54,9 @@ static void
 on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct dbserver_remote *rm = arg;
-	struct dbserver *srv = *(struct dbserver **)(rm + 1);
+	struct dbserver *srv = rm->srv;
 	(void)revents;
-	if (dbserver_admit_accept(srv, fd, rm->tcp, rm->target) &&
+	if (dbserver_admit_accept(srv, fd, rm->tcp, rm->ssl, rm->target) &&
 	    !rm->resume) {
 		/* No descriptor even to refuse with: stop polling a while
 		 * rather than spin on a listener that stays readable. */
@@ -92,7 +96,7 @@ fail:;
 }
 
 static int
-listen_tcp(const char *spec, int *fdp, char **errp)
+listen_tcp(const char *method, const char *spec, int *fdp, char **errp)
 {
 	char *copy = xstrdup(spec), *ip = strchr(copy, ':');
 	int port, one = 1, fd = -1, r;
@@ -128,12 +132,13 @@ listen_tcp(const char *spec, int *fdp, char **errp)
 	*fdp = fd;
 	return 0;
 bad:
-	*errp = xasprintf("ptcp:%s: bad address", spec);
+	*errp = xasprintf("%s:%s: bad address", method, spec);
 	free(copy);
 	return -EINVAL;
 fail:
 	r = -errno;
-	*errp = xasprintf("ptcp:%s: listen failed (%s)", spec, strerror(errno));
+	*errp = xasprintf("%s:%s: listen failed (%s)", method, spec,
+			  strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(copy);
@@ -143,6 +148,7 @@ fail:
 static void
 remote_free(struct dbserver_remote *rm)
 {
+	dbserver_active_free(rm->active);
 	if (rm->io)
 		ev_io_del(rm->io);
 	if (rm->resume)
@@ -161,55 +167,88 @@ remote_free(struct dbserver_remote *rm)
 static struct dbserver_remote *
 remote_new(struct dbserver *srv)
 {
-	/* The server pointer lives right after the struct (see on_accept). */
-	struct dbserver_remote *rm = xzalloc(sizeof *rm + sizeof srv);
-	*(struct dbserver **)(rm + 1) = srv;
+	struct dbserver_remote *rm = xzalloc(sizeof *rm);
+	rm->srv = srv;
 	rm->fd = -1;
 	return rm;
 }
 
-static int
-add_listener(struct dbserver *srv, const char *target, const char *owner,
-	     char **errp)
+static bool
+is_passive(const char *target)
 {
+	return !strncmp(target, "punix:", 6) || !strncmp(target, "ptcp:", 5) ||
+	       !strncmp(target, "pssl:", 5);
+}
+
+static bool
+is_active(const char *target)
+{
+	return !strncmp(target, "unix:", 5) || !strncmp(target, "tcp:", 4) ||
+	       !strncmp(target, "ssl:", 4);
+}
+
+/* Listens (punix:, ptcp:, pssl:) or connects (unix:, tcp:, ssl:). */
+static int
+add_socket_remote(struct dbserver *srv, const char *target, const char *owner,
+		  char **errp)
+{
+	struct dbserver_remote *rm;
 	int fd = -1, r;
-	bool tcp = false;
+	bool tcp = false, ssl = false;
+
+	if (is_active(target)) {
+		struct dbserver_active *a;
+		if ((r = dbserver_active_new(srv, target, &a, errp)))
+			return r;
+		rm = remote_new(srv);
+		rm->active = a;
+		goto add;
+	}
 	if (!strncmp(target, "punix:", 6)) {
 		r = listen_unix(target + 6, &fd, errp);
-	} else if (!strncmp(target, "ptcp:", 5)) {
+	} else if (!strncmp(target, "ptcp:", 5) ||
+		   !strncmp(target, "pssl:", 5)) {
 		tcp = true;
-		r = listen_tcp(target + 5, &fd, errp);
+		ssl = target[1] == 's';
+		r = listen_tcp(ssl ? "pssl" : "ptcp", target + 5, &fd, errp);
 	} else {
-		*errp = xasprintf("%s: unsupported remote (only punix:, "
-				  "ptcp: and db: are served)",
+		*errp = xasprintf("%s: unknown remote (punix:, ptcp:, pssl:, "
+				  "unix:, tcp:, ssl: and db: are served)",
 				  target);
 		return -EAFNOSUPPORT;
 	}
 	if (r)
 		return r;
-	struct dbserver_remote *rm = remote_new(srv);
-	rm->target = xstrdup(target);
-	rm->owner = owner ? xstrdup(owner) : NULL;
+	rm = remote_new(srv);
 	rm->fd = fd;
 	rm->tcp = tcp;
+	rm->ssl = ssl;
 	if (!tcp)
 		rm->unlink_path = xstrdup(target + 6);
 	if ((r = ev_io_add(srv->loop, fd, EPOLLIN, on_accept, rm, &rm->io))) {
+		rm->target = xstrdup(target);
 		remote_free(rm);
 		*errp = xasprintf("%s: %s", target, strerror(-r));
 		return r;
 	}
+	log_info("%s: listening", target);
+	if (ssl && !dbserver_ssl_ctx(srv, true))
+		log_warn("%s: SSL is not configured yet: connections will be "
+			 "refused until it is",
+			 target);
+add:
+	rm->target = xstrdup(target);
+	rm->owner = owner ? xstrdup(owner) : NULL;
 	rm->next = srv->remotes;
 	srv->remotes = rm;
-	log_info("%s: listening", target);
 	return 0;
 }
 
-/* Parses "db:DB,TABLE,COLUMN". */
-static int
-parse_db_remote(struct dbserver *srv, const char *target,
-		struct dbserver_db **dbp, const struct ovsdb_table_schema **tsp,
-		const struct ovsdb_column **colp)
+int
+dbserver_db_column(struct dbserver *srv, const char *target,
+		   struct dbserver_db **dbp,
+		   const struct ovsdb_table_schema **tsp,
+		   const struct ovsdb_column **colp)
 {
 	char *copy = xstrdup(target + 3);
 	char *table = strchr(copy, ','), *column = NULL;
@@ -252,7 +291,7 @@ read_db_targets(struct dbserver *srv, const char *spec, char ***v, size_t *n)
 	struct dbserver_db *db;
 	const struct ovsdb_table_schema *ts;
 	const struct ovsdb_column *col;
-	if (parse_db_remote(srv, spec, &db, &ts, &col))
+	if (dbserver_db_column(srv, spec, &db, &ts, &col))
 		return;
 	struct ovsdb_table *t = ovsdb_db_table(db->db, ts);
 	const struct ovsdb_base_type *b = &col->type.key;
@@ -311,10 +350,9 @@ sync_db_remote(struct dbserver *srv, const char *spec)
 		     rm = rm->next)
 			have = rm->owner && !strcmp(rm->owner, spec) &&
 			       !strcmp(rm->target, v[i]);
-		if (!have && (!strncmp(v[i], "punix:", 6) ||
-			      !strncmp(v[i], "ptcp:", 5))) {
+		if (!have && (is_passive(v[i]) || is_active(v[i]))) {
 			char *err = NULL;
-			if (add_listener(srv, v[i], spec, &err))
+			if (add_socket_remote(srv, v[i], spec, &err))
 				log_warn("%s", err);
 			free(err);
 		}
@@ -332,11 +370,11 @@ dbserver_remote_add(struct dbserver *srv, const char *target, bool from_db,
 		if (!rm->owner && !strcmp(rm->target, target))
 			return 0;
 	if (strncmp(target, "db:", 3))
-		return add_listener(srv, target, NULL, errp);
+		return add_socket_remote(srv, target, NULL, errp);
 	struct dbserver_db *db;
 	const struct ovsdb_table_schema *ts;
 	const struct ovsdb_column *col;
-	if (parse_db_remote(srv, target, &db, &ts, &col)) {
+	if (dbserver_db_column(srv, target, &db, &ts, &col)) {
 		*errp = xasprintf("%s: invalid syntax or unknown database, "
 				  "table or column",
 				  target);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * dbserver_stream: JSON-RPC sessions on stream sockets (unix and TCP).
- * Non-blocking reads into a bounded framer, non-blocking writes from a
- * per-connection output queue, and on TCP an inactivity probe: after
- * probe_ms of silence the server sends "echo" and drops the peer if the
- * next interval is silent too.  Malformed input closes the connection, as
- * Open vSwitch does.
+ * dbserver_stream: JSON-RPC sessions on stream sockets (unix, TCP, and
+ * TCP with TLS through lib/tls).  Non-blocking reads into a bounded
+ * framer, non-blocking writes from a per-connection output queue, and on
+ * TCP an inactivity probe: after probe_ms of silence the server sends
+ * "echo" and drops the peer if the next interval is silent too.
+ * Malformed input closes the connection, as Open vSwitch does, and so
+ * does a failed TLS handshake (a peer another CA vouches for, JSON in the
+ * clear on an SSL port): logged, the server goes on.
  *
  * Back-pressure, as Open vSwitch's jsonrpc server does it: while a
  * connection has output the kernel would not take (its backlog), the
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tls.h"
 
 LOG_MODULE(dbserver_stream);
 
@@ -37,6 +40,12 @@ struct dbserver_conn {
 	int fd;
 	struct ev_io *io;
 	bool tcp;
+	char *name; /* for logs: the remote's target, or NULL */
+	struct tls_stream *tls;
+	bool tls_read_wants_out; /* a TLS read waits for EPOLLOUT */
+	bool tls_write_wants_in; /* a TLS write waits for EPOLLIN */
+	void (*on_close)(void *aux);
+	void *close_aux;
 	struct dbserver_session *sess;
 	struct jsonrpc_framer fr;
 	char *out;
@@ -70,6 +79,7 @@ conn_close(struct dbserver_conn *c)
 {
 	drop_output(c);
 	dbserver_session_free(c->sess);
+	tls_stream_free(c->tls);
 	if (c->io)
 		ev_io_del(c->io);
 	if (c->probe)
@@ -85,7 +95,72 @@ conn_close(struct dbserver_conn *c)
 		c->srv->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	if (c->on_close)
+		c->on_close(c->close_aux);
+	free(c->name);
 	free(c);
+}
+
+/* The readiness @c waits for: input unless its output is backlogged or
+ * the peer finished sending, output while backlogged, and whatever a TLS
+ * record in the middle of a read or write needs. */
+static void
+update_events(struct dbserver_conn *c)
+{
+	uint32_t ev = 0;
+
+	if (!c->backlogged && !c->eof)
+		ev |= EPOLLIN;
+	if (c->backlogged || c->tls_read_wants_out)
+		ev |= EPOLLOUT;
+	if (c->tls_write_wants_in)
+		ev |= EPOLLIN;
+	ev_io_modify(c->io, ev);
+}
+
+/* read() on the connection: bytes, 0 at the end, or -errno (-EAGAIN:
+ * wait for the events update_events asks for). */
+static ssize_t
+conn_read(struct dbserver_conn *c, char *buf, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls) {
+		r = read(c->fd, buf, n);
+		return r < 0 ? -errno : r;
+	}
+	r = tls_stream_recv(c->tls, buf, n);
+	bool wants_out = r == -EAGAIN && tls_stream_wants(c->tls) == EPOLLOUT;
+	if (wants_out != c->tls_read_wants_out) {
+		c->tls_read_wants_out = wants_out;
+		update_events(c);
+	}
+	if (r < 0 && r != -EAGAIN)
+		log_warn_rl(&rl, "%s: %s", c->name ? c->name : "connection",
+			    tls_stream_error(c->tls));
+	return r;
+}
+
+/* send() on the connection, as conn_read. */
+static ssize_t
+conn_write(struct dbserver_conn *c, const char *buf, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls) {
+		r = send(c->fd, buf, n, MSG_NOSIGNAL);
+		return r < 0 ? -errno : r;
+	}
+	r = tls_stream_send(c->tls, buf, n);
+	bool wants_in = r == -EAGAIN && tls_stream_wants(c->tls) == EPOLLIN;
+	if (wants_in != c->tls_write_wants_in) {
+		c->tls_write_wants_in = wants_in;
+		update_events(c);
+	}
+	if (r < 0 && r != -EAGAIN && r != -EPIPE)
+		log_warn_rl(&rl, "%s: %s", c->name ? c->name : "connection",
+			    tls_stream_error(c->tls));
+	return r;
 }
 
 static void
@@ -113,7 +188,7 @@ set_backlogged(struct dbserver_conn *c, bool on)
 	if (c->backlogged == on)
 		return;
 	c->backlogged = on;
-	ev_io_modify(c->io, on ? EPOLLOUT : c->eof ? 0 : EPOLLIN);
+	update_events(c);
 	/* Unblocking sends; on_io does it, outside any send path. */
 	if (on)
 		dbserver_session_set_blocked(c->sess, true);
@@ -123,12 +198,12 @@ static void
 flush(struct dbserver_conn *c)
 {
 	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off,
-				 c->out_len - c->out_off, MSG_NOSIGNAL);
+		ssize_t n = conn_write(c, c->out + c->out_off,
+				       c->out_len - c->out_off);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (n == -EINTR)
 				continue;
-			if (errno != EAGAIN) {
+			if (n != -EAGAIN) {
 				conn_kill(c);
 				return;
 			}
@@ -225,21 +300,25 @@ handle_frames(struct dbserver_conn *c)
 static void
 handle_input(struct dbserver_conn *c)
 {
-	for (int rounds = 0; rounds < 64 && !c->dead && !c->backlogged;
+	/* At most 64 reads, and what TLS holds decrypted: no event would
+	 * tell of it. */
+	for (int rounds = 0;
+	     (rounds < 64 || (c->tls && tls_stream_pending(c->tls))) &&
+	     !c->dead && !c->backlogged;
 	     rounds++) {
 		char *p = jsonrpc_framer_space(&c->fr, 65536);
-		ssize_t n = read(c->fd, p, 65536);
+		ssize_t n = conn_read(c, p, 65536);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (n == -EINTR)
 				continue;
-			if (errno != EAGAIN)
+			if (n != -EAGAIN)
 				c->dead = true;
 			return;
 		}
 		if (n == 0) {
 			/* What was asked before the end is still answered. */
 			c->eof = true;
-			ev_io_modify(c->io, c->backlogged ? EPOLLOUT : 0);
+			update_events(c);
 			return;
 		}
 		c->fr.len += (size_t)n;
@@ -248,8 +327,9 @@ handle_input(struct dbserver_conn *c)
 		handle_frames(c);
 		/* A short read drained the socket; epoll is level-triggered
 		 * and reports what comes next, so skip the read that would
-		 * only say EAGAIN (one syscall per request). */
-		if (n < 65536)
+		 * only say EAGAIN (one syscall per request).  TLS may hold
+		 * decrypted bytes the socket no longer shows. */
+		if (n < 65536 && !(c->tls && tls_stream_pending(c->tls)))
 			return;
 	}
 }
@@ -262,7 +342,9 @@ on_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	(void)fd;
 	if (c->dead)
 		return;
-	if (c->backlogged && (revents & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
+	/* A TLS write may wait for input, a TLS read for output. */
+	if (c->backlogged && (revents & (EPOLLOUT | EPOLLHUP | EPOLLERR) ||
+			      (c->tls_write_wants_in && revents & EPOLLIN)))
 		flush(c);
 	if (!c->dead && !c->backlogged && c->sess->blocked) {
 		/* Drained: merged monitor updates first, then the requests
@@ -270,8 +352,12 @@ on_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		dbserver_session_set_blocked(c->sess, false);
 		handle_frames(c);
 	}
+	/* Decrypted bytes may wait inside TLS with nothing on the socket
+	 * (a record read while the connection was backlogged). */
 	if (!c->dead && !c->backlogged && !c->eof &&
-	    (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+	    (revents & (EPOLLIN | EPOLLHUP | EPOLLERR) ||
+	     (c->tls_read_wants_out && revents & EPOLLOUT) ||
+	     (c->tls && tls_stream_pending(c->tls))))
 		handle_input(c);
 	if (c->eof && !c->backlogged)
 		c->dead = true; /* everything owed was sent */
@@ -294,8 +380,9 @@ on_probe(struct ev_timer *t, void *arg)
 		return;
 	if (c->probe_sent) {
 		log_warn_rl(&rl,
-			    "no response to inactivity probe after %.3g "
+			    "%s%sno response to inactivity probe after %.3g "
 			    "seconds, disconnecting",
+			    c->name ? c->name : "", c->name ? ": " : "",
 			    (double)(now - c->last_rx) / 1000);
 		conn_kill(c);
 		return;
@@ -307,28 +394,56 @@ on_probe(struct ev_timer *t, void *arg)
 	jsonrpc_send(c->sess, m);
 }
 
-void
-dbserver_conn_accept(struct dbserver *srv, int fd, bool tcp)
+struct dbserver_conn *
+dbserver_conn_new(struct dbserver *srv, int fd,
+		  const struct dbserver_conn_cfg *cfg)
 {
 	struct dbserver_conn *c = xzalloc(sizeof *c);
 	c->srv = srv;
 	c->fd = fd;
-	c->tcp = tcp;
+	c->tcp = cfg->tcp;
 	c->last_rx = time_mono_ms();
 	jsonrpc_framer_init(&c->fr, srv->opts.max_msg_bytes);
-	if (ev_io_add(srv->loop, fd, EPOLLIN, on_io, c, &c->io)) {
+	if ((cfg->tls &&
+	     tls_stream_new(cfg->tls, fd, cfg->tls_role, &c->tls)) ||
+	    ev_io_add(srv->loop, fd, EPOLLIN, on_io, c, &c->io)) {
+		tls_stream_free(c->tls);
+		jsonrpc_framer_destroy(&c->fr);
 		close(fd);
 		free(c);
-		return;
+		return NULL;
 	}
+	c->name = cfg->name ? xstrdup(cfg->name) : NULL;
+	c->on_close = cfg->on_close;
+	c->close_aux = cfg->close_aux;
 	c->sess = dbserver_session_new(srv, conn_send, c);
-	if (tcp)
+	if (c->tcp)
 		c->probe = ev_timer_add(srv->loop, srv->opts.probe_ms, true,
 					on_probe, c);
 	c->next = srv->conns;
 	if (srv->conns)
 		srv->conns->prev = c;
 	srv->conns = c;
+	/* A client's TLS handshake speaks first. */
+	if (c->tls && cfg->tls_role == TLS_CLIENT) {
+		handle_input(c);
+		if (c->dead)
+			conn_kill(c);
+	}
+	return c;
+}
+
+void
+dbserver_conn_kill(struct dbserver_conn *c)
+{
+	conn_kill(c);
+}
+
+void
+dbserver_conn_detach(struct dbserver_conn *c)
+{
+	c->on_close = NULL;
+	c->close_aux = NULL;
 }
 
 void

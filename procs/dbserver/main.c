@@ -3,12 +3,23 @@
  * microvs-dbserver: the configuration databases (Open_vSwitch,
  * hardware_vtep) with OVSDB semantics, stored in SQLite.
  *
- *	microvs-dbserver [DBFILE]... [--remote=REMOTE]... [common options]
+ *	microvs-dbserver [DBFILE]... [--remote=REMOTE]... [PKI options]
+ *			 [common options]
+ *
+ * REMOTE: punix:PATH, ptcp:PORT[:IP], pssl:PORT[:IP] (listen),
+ * unix:PATH, tcp:IP:PORT, ssl:IP:PORT (connect), db:DB,TABLE,COLUMN.
+ * PKI options, as ovsdb-server's (each a file name or db:DB,TABLE,COLUMN):
+ * -p/--private-key, -c/--certificate, -C/--ca-cert, --bootstrap-ca-cert,
+ * --peer-ca-cert, --ssl-protocols, --ssl-ciphers.
  *
  * With no DBFILE it serves DBDIR/conf.db (Open_vSwitch) and DBDIR/vtep.db
  * (hardware_vtep), creating them from the schemas if missing.  With no
  * --remote it listens on punix:RUNDIR/db.sock, where Open vSwitch's own
- * clients look when OVS_RUNDIR=RUNDIR.
+ * clients look when OVS_RUNDIR=RUNDIR.  With neither (microvs-ctl's start)
+ * it also takes what Open vSwitch's ovs-ctl gives ovsdb-server: the
+ * remotes of db:Open_vSwitch,Open_vSwitch,manager_options and, for the PKI
+ * options not given, the SSL row's private_key, certificate and ca_cert
+ * (bootstrapped), so that set-ssl and set-manager pssl:... work alike.
  *
  * May: read and write its database files; no capabilities.
  * Talks to: everyone — our processes and tools over the bus, OVSDB clients
@@ -38,11 +49,13 @@
 
 LOG_MODULE(main);
 
-/* The command line: database files and remotes, as given or defaulted. */
+/* The command line: database files and remotes, as given or defaulted,
+ * and the PKI settings. */
 struct args {
 	const char **dbs, **remotes;
 	size_t n_dbs, n_remotes;
 	char *owned[3]; /* the default files and remote */
+	struct dbserver_ssl_opts ssl;
 };
 
 static void
@@ -53,17 +66,59 @@ add_remote(struct args *a, const char *remote)
 	a->remotes[a->n_remotes++] = remote;
 }
 
-/* --remote, the only option of our own. */
+enum {
+	OPT_REMOTE = 0x2000,
+	OPT_BOOTSTRAP,
+	OPT_PEER_CA,
+	OPT_PROTOCOLS,
+	OPT_CIPHERS
+};
+
+/* --remote and the PKI options. */
 static int
 on_option(int opt, const char *arg, void *aux)
 {
-	(void)opt;
-	add_remote(aux, arg);
+	struct args *a = aux;
+
+	switch (opt) {
+	case OPT_REMOTE:
+		add_remote(a, arg);
+		break;
+	case 'p':
+		a->ssl.private_key = arg;
+		break;
+	case 'c':
+		a->ssl.certificate = arg;
+		break;
+	case 'C':
+	case OPT_BOOTSTRAP:
+		a->ssl.ca_cert = arg;
+		a->ssl.bootstrap = opt == OPT_BOOTSTRAP;
+		break;
+	case OPT_PEER_CA:
+		a->ssl.peer_ca_cert = arg;
+		break;
+	case OPT_PROTOCOLS:
+		a->ssl.protocols = arg;
+		break;
+	case OPT_CIPHERS:
+		a->ssl.ciphers = arg;
+		break;
+	default:
+		return -EINVAL;
+	}
 	return 0;
 }
 
 static const struct option options[] = {
-	{ "remote", required_argument, NULL, 'R' },
+	{ "remote", required_argument, NULL, OPT_REMOTE },
+	{ "private-key", required_argument, NULL, 'p' },
+	{ "certificate", required_argument, NULL, 'c' },
+	{ "ca-cert", required_argument, NULL, 'C' },
+	{ "bootstrap-ca-cert", required_argument, NULL, OPT_BOOTSTRAP },
+	{ "peer-ca-cert", required_argument, NULL, OPT_PEER_CA },
+	{ "ssl-protocols", required_argument, NULL, OPT_PROTOCOLS },
+	{ "ssl-ciphers", required_argument, NULL, OPT_CIPHERS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -75,7 +130,8 @@ static const struct service_def def = {
 	.role = "dbserver",
 	.options = options,
 	.on_option = on_option,
-	.usage = " [DBFILE]... [--remote=REMOTE]...",
+	.short_options = "p:c:C:",
+	.usage = " [DBFILE]... [--remote=REMOTE]... [-p KEY -c CERT -C CACERT]",
 	.positional = true,
 	.handlers = handlers,
 	.n_handlers = ARRAY_SIZE(handlers),
@@ -183,9 +239,26 @@ hand_over(const struct role *r, const char *const *files, size_t n)
 		}
 }
 
+/* What ovs-ctl start gives ovsdb-server besides punix:: the Manager rows
+ * as remotes and, where no PKI option was given, the SSL row's keys. */
+static void
+ovs_ctl_defaults(struct args *a)
+{
+	add_remote(a, "db:Open_vSwitch,Open_vSwitch,manager_options");
+	if (!a->ssl.private_key)
+		a->ssl.private_key = "db:Open_vSwitch,SSL,private_key";
+	if (!a->ssl.certificate)
+		a->ssl.certificate = "db:Open_vSwitch,SSL,certificate";
+	if (!a->ssl.ca_cert) {
+		a->ssl.ca_cert = "db:Open_vSwitch,SSL,ca_cert";
+		a->ssl.bootstrap = true;
+	}
+}
+
 /* The DBFILE arguments, or DBDIR/conf.db and DBDIR/vtep.db (created if
  * missing), each locked first and then handed to the role; the --remote
- * options, or punix:RUNDIR/db.sock. */
+ * options, or punix:RUNDIR/db.sock (and ovs_ctl_defaults() with the default
+ * files). */
 static void
 resolve_args(struct args *a, const struct service *s)
 {
@@ -209,6 +282,8 @@ resolve_args(struct args *a, const struct service *s)
 	if (!a->n_remotes) {
 		a->owned[2] = xasprintf("punix:%s/db.sock", s->opts.rundir);
 		add_remote(a, a->owned[2]);
+		if (a->owned[0])
+			ovs_ctl_defaults(a);
 	}
 }
 
@@ -237,6 +312,7 @@ main(int argc, char **argv)
 	opts.n_db_files = a.n_dbs;
 	opts.remotes = a.remotes;
 	opts.n_remotes = a.n_remotes;
+	opts.ssl = a.ssl;
 	if (dbserver_start(s.loop, &opts, &srv))
 		fatal("start-up failed");
 	dbserver_register_appctl(srv);

@@ -30,6 +30,7 @@
 #include "hmap.h"
 #include "list.h"
 #include "microvs_dp.h"
+#include "nlattr.h"
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
@@ -343,24 +344,6 @@ bool port_includes_vlan(const struct port *port, uint16_t vlan);
 /* True if @port trunks @vlan (not access, and in its trunks). */
 bool port_trunks_vlan(const struct port *port, uint16_t vlan);
 
-/* ================= datapath actions (vswitchd_odp.c) ================= */
-
-/* A growable buffer of netlink attributes (MVS_ACTION_ATTR_*). */
-struct odp_buf {
-	uint8_t *data;
-	size_t size, alloc;
-};
-
-void odp_buf_init(struct odp_buf *b);
-void odp_buf_free(struct odp_buf *b);
-void odp_put_attr(struct odp_buf *b, uint16_t type, const void *data,
-		  size_t len);
-void odp_put_u32(struct odp_buf *b, uint16_t type, uint32_t value);
-void odp_put_flag(struct odp_buf *b, uint16_t type);
-/* Appends Open vSwitch's text for datapath actions ("2,push_vlan(vid=5,
- * pcp=0),3", "drop" when empty).  Malformed attributes print as such. */
-void odp_actions_format(struct ds *s, const void *data, size_t size);
-
 /* ================= translation (vswitchd_xlate.c) ================= */
 
 /* A trace of a translation, as ofproto/trace prints it. */
@@ -421,7 +404,7 @@ enum xlate_error {
 };
 
 struct xlate_out {
-	struct odp_buf actions; /* MVS_ACTION_ATTR_* */
+	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
 	struct flow flow;	/* the flow as translated (before actions) */
@@ -475,9 +458,9 @@ struct xlate_ctx {
 	struct bridge *br;	 /* the bridge being translated in */
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
-	struct flow base;    /* the packet as the datapath actions left it */
-	struct flow *wc;     /* the megaflow mask being built */
-	struct odp_buf *odp; /* the datapath actions being built */
+	struct flow base;  /* the packet as the datapath actions left it */
+	struct flow *wc;   /* the megaflow mask being built */
+	struct nlbuf *odp; /* the datapath actions being built */
 	struct xlate_deps *deps;
 	struct list_node *trace; /* where trace nodes go; NULL: no trace */
 	bool may_learn;		 /* side effects: MAC learning, counters */

@@ -364,6 +364,8 @@ tables_flow_mod(struct flow_tables *t, const struct ofp_flow_mod *fm,
 		delete_flows(t, fm, fm->command == OFPFC_DELETE_STRICT, removed,
 			     aux);
 		return 0;
+	case OFPFC_STATS_REQUEST: /* a parser mode, not a command */
+		break;
 	}
 	return -EINVAL;
 }

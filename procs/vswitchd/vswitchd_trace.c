@@ -9,6 +9,8 @@
  */
 #include "vswitchd.h"
 
+#include "odp.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +111,8 @@ vswitchd_trace(struct vsw *vsw, int argc, const char *argv[], struct ds *out,
 	match_canonicalize(&mega);
 	match_format(out, &mega, NULL, OFP_DEFAULT_PRIORITY);
 	ds_put(out, "\nDatapath actions: ");
-	odp_actions_format(out, xo.actions.data, xo.actions.size);
+	odp_format_actions(out, (const struct nlattr *)xo.actions.data,
+			   xo.actions.len, NULL);
 	ds_put_char(out, '\n');
 	if (xo.error)
 		ds_printf(out, "Translation failed (%s), packet is dropped.\n",

@@ -244,14 +244,14 @@ struct xl {
 	bool ok;	      /* the in_port is known */
 	struct mvs_ufid ufid; /* of key & mask */
 	struct mvs_key mask;
-	struct odp_buf actions; /* owned */
+	struct nlbuf actions;	/* owned */
 	struct xlate_deps deps; /* owned */
 };
 
 static void
 xl_uninit(struct xl *x)
 {
-	odp_buf_free(&x->actions);
+	nl_buf_free(&x->actions);
 	xlate_deps_uninit(&x->deps);
 }
 
@@ -264,7 +264,7 @@ translate(struct vswd *d, const struct vswd_dp *dp, const struct mvs_key *key,
 	struct xlate_out xo;
 
 	memset(x, 0, sizeof *x);
-	odp_buf_init(&x->actions);
+	x->actions = NLBUF_EMPTY;
 	if (!port)
 		return;
 	xlate_out_init(&xo);
@@ -274,7 +274,7 @@ translate(struct vswd *d, const struct vswd_dp *dp, const struct mvs_key *key,
 	if (exact)
 		memset(&x->mask, 0xff, sizeof x->mask);
 	x->actions = xo.actions;
-	odp_buf_init(&xo.actions);
+	xo.actions = NLBUF_EMPTY;
 	x->deps = xo.deps;
 	memset(&xo.deps, 0, sizeof xo.deps);
 	xlate_out_uninit(&xo);
@@ -504,7 +504,7 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 			f.ufid = x->ufid;
 			f.mask = x->mask;
 			f.actions = (const void *)x->actions.data;
-			f.actions_len = x->actions.size;
+			f.actions_len = x->actions.len;
 			f.flags = MVS_FLOW_F_CREATE;
 			ukey_put(d, dp->id, &x->ufid, &x->deps);
 		}
@@ -538,8 +538,8 @@ enum verdict { V_KEEP, V_MODIFY, V_DELETE };
 struct reval_item {
 	struct dpmsg_flow f;
 	enum verdict v;
-	struct odp_buf actions; /* V_MODIFY: the new actions */
-	bool xlated;		/* translated in this batch */
+	struct nlbuf actions; /* V_MODIFY: the new actions */
+	bool xlated;	      /* translated in this batch */
 };
 
 /* Translates @it's flow again and decides its fate. */
@@ -551,16 +551,16 @@ revalidate_one(struct vswd *d, struct vswd_dp *dp, struct reval_item *it,
 
 	translate(d, dp, &it->f.key, may_learn, 0, false, &x);
 	it->xlated = true;
-	odp_buf_free(&it->actions);
+	nl_buf_free(&it->actions);
 	if (!x.ok || !mask_covers(&it->f.mask, &x.mask)) {
 		it->v = V_DELETE;
-	} else if (x.actions.size == it->f.actions_len &&
-		   !memcmp(x.actions.data, it->f.actions, x.actions.size)) {
+	} else if (x.actions.len == it->f.actions_len &&
+		   !memcmp(x.actions.data, it->f.actions, x.actions.len)) {
 		it->v = V_KEEP;
 	} else {
 		it->v = V_MODIFY;
 		it->actions = x.actions;
-		odp_buf_init(&x.actions);
+		x.actions = NLBUF_EMPTY;
 	}
 	if (it->v == V_DELETE) {
 		struct ukey *uk = ukey_find(d, dp->id, &it->f.ufid);
@@ -660,7 +660,7 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 
 			if (dpmsg_parse_flow(a, &it.f))
 				continue;
-			odp_buf_init(&it.actions);
+			it.actions = NLBUF_EMPTY;
 			uk = ukey_find(d, dp->id, &it.f.ufid);
 			if (uk && (it.f.present & DPMSG_F_STATS))
 				xlate_deps_push_stats(
@@ -727,7 +727,7 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 			f.present = DPMSG_F_UFID | DPMSG_F_KEY | DPMSG_F_MASK |
 				    DPMSG_F_ACTIONS;
 			f.actions = (const void *)it->actions.data;
-			f.actions_len = it->actions.size;
+			f.actions_len = it->actions.len;
 			dpmsg_put_flow(&mod, &f);
 			coverage_inc(reval_modified);
 		} else if (it->v == V_DELETE) {
@@ -736,7 +736,7 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 			dpmsg_put_flow(&del, &f);
 			coverage_inc(reval_deleted);
 		}
-		odp_buf_free(&it->actions);
+		nl_buf_free(&it->actions);
 	}
 	free(items);
 	dpmsg_buf_free(&b);

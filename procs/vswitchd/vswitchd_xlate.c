@@ -289,13 +289,12 @@ commit_vlans(struct xlate_ctx *ctx)
 		fn--;
 	}
 	for (; bn >= 0; bn--) {
-		odp_put_flag(ctx->odp, MVS_ACTION_ATTR_POP_VLAN);
+		nl_put_flag(ctx->odp, MVS_ACTION_ATTR_POP_VLAN);
 		wc[bn].tpid = wc[bn].tci = 0xffff;
 	}
 	for (; fn >= 0; fn--) {
 		struct mvs_act_push_vlan pv = { f[fn].tpid, f[fn].tci };
-		odp_put_attr(ctx->odp, MVS_ACTION_ATTR_PUSH_VLAN, &pv,
-			     sizeof pv);
+		nl_put(ctx->odp, MVS_ACTION_ATTR_PUSH_VLAN, &pv, sizeof pv);
 	}
 	set_vlans(ctx->wc, wc);
 	set_vlans(&ctx->base, f);
@@ -321,7 +320,7 @@ commit_eth(struct xlate_ctx *ctx)
 		memset(e.dst_mask, 0xff, 6);
 		memset(ctx->wc->hdr.eth_dst, 0xff, 6);
 	}
-	odp_put_attr(ctx->odp, MVS_ACTION_ATTR_SET_ETH, &e, sizeof e);
+	nl_put(ctx->odp, MVS_ACTION_ATTR_SET_ETH, &e, sizeof e);
 	memcpy(ctx->base.hdr.eth_src, ctx->flow.hdr.eth_src, 6);
 	memcpy(ctx->base.hdr.eth_dst, ctx->flow.hdr.eth_dst, 6);
 }
@@ -410,7 +409,7 @@ xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port)
 	if (port->dp_port == MVS_PORT_NONE)
 		return;
 	commit(ctx);
-	odp_put_u32(ctx->odp, MVS_ACTION_ATTR_OUTPUT, port->dp_port);
+	nl_put_u32(ctx->odp, MVS_ACTION_ATTR_OUTPUT, port->dp_port);
 }
 
 static void
@@ -804,13 +803,13 @@ void
 xlate_out_init(struct xlate_out *out)
 {
 	memset(out, 0, sizeof *out);
-	odp_buf_init(&out->actions);
+	out->actions = NLBUF_EMPTY;
 }
 
 void
 xlate_out_uninit(struct xlate_out *out)
 {
-	odp_buf_free(&out->actions);
+	nl_buf_free(&out->actions);
 	xlate_deps_uninit(&out->deps);
 }
 
@@ -845,7 +844,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	out->error = ctx.error;
 	if (ctx.error) {
 		/* A translation that failed drops the packet. */
-		out->actions.size = 0;
+		out->actions.len = 0;
 	}
 	dp_mask_from_wc(ctx.wc, flow, &out->mask);
 	return 0;

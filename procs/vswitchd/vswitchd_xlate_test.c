@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "odp.h"
 #include "ofp_field.h"
 #include "vswitchd.h"
 
@@ -518,7 +519,7 @@ test_dp_mask(void)
 	make_key(&key, 77, 1, 2, -1);
 	xlate_out_init(&out);
 	CHECK_EQ(xlate_miss(br, &key, NULL, &out), -ENOENT);
-	CHECK_EQ(out.actions.size, 0);
+	CHECK_EQ(out.actions.len, 0);
 	CHECK_EQ(out.mask.meta.in_port, ~0u);
 	xlate_out_uninit(&out);
 	vsw_destroy(&vsw);
@@ -553,7 +554,7 @@ test_invalidation(void)
 	xlate_out_init(&b);
 	xlate_miss(br, &key, &pkt, &b);
 	free(take(br, &n));
-	CHECK_EQ(b.actions.size, 8); /* one output: p1 */
+	CHECK_EQ(b.actions.len, 8); /* one output: p1 */
 
 	/* 2 appears on p2: a (flooded for 2) is affected, b is not. */
 	make_key(&key, 2, 2, 9, -1);
@@ -651,7 +652,8 @@ test_push_vlan(void)
 	free(err);
 	xlate_out_init(&out);
 	xlate_flow(br, &flow, false, 0, NULL, &out);
-	odp_actions_format(&s, out.actions.data, out.actions.size);
+	odp_format_actions(&s, (const struct nlattr *)out.actions.data,
+			   out.actions.len, NULL);
 	CHECK_STREQ(ds_cstr(&s), "push_vlan(tpid=0x88a8,vid=5,pcp=3),2,pop_"
 				 "vlan,3");
 	ds_free(&s);

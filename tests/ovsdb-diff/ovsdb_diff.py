@@ -636,10 +636,26 @@ def find_real_tool(name):
     return None
 
 
+def group_gone(pgid, seconds):
+    """True once no process of group @pgid is left, within @seconds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+
+
 def stop_process_group(proc, grace):
     """SIGTERM to the process group led by @proc, SIGKILL after @grace
-    seconds if it is still there; waits for it."""
-    if proc.poll() is not None:
+    seconds if it is still there; waits for @proc and for the rest of the
+    group (the server behind a `sh -c` wrapper holds its database locks
+    until it has exited: a server started again on the same files at
+    once would find them held)."""
+    if proc.poll() is not None and group_gone(proc.pid, 0):
         return
     try:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -648,11 +664,14 @@ def stop_process_group(proc, grace):
     try:
         proc.wait(grace)
     except subprocess.TimeoutExpired:
+        pass
+    if proc.poll() is None or not group_gone(proc.pid, grace):
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         proc.wait()
+        group_gone(proc.pid, grace)
 
 
 class Server:
