@@ -4,7 +4,8 @@
  * port, and internal ports).  What the host stack transmits on it enters
  * the datapath as received on the port; what the datapath outputs to the
  * port the host stack receives.  The device has no rtnl_link_ops, so only
- * the datapath can delete it, and it stays in the initial namespace.
+ * the datapath can delete it, and it stays in its datapath's namespace
+ * (netns_local).
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>

@@ -73,7 +73,7 @@ envs=(-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" -e MVS_BUILD="$BUILD")
 [ -z "${KMOD_SCENARIOS:-}" ] || envs+=(-e "KMOD_SCENARIOS=$KMOD_SCENARIOS")
 SECONDS=0
 KMOD_APPEND="${KMOD_APPEND-slub_debug=FZPU page_poison=1}" \
-	"$HERE/run-in-guest.sh" -u -W -t 900 -o "$OUT" \
+	"$HERE/run-in-guest.sh" -u -W -t 1800 -o "$OUT" \
 	"${envs[@]}" "$OBJ/microvs.ko" "$HERE/guest/run-all.sh" "$@"
 rc=$?
 echo "guest: ${SECONDS}s, rc=$rc"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The whole switch on the module: microvs (dbserver, upcalld, vswitchd...)
-# started by microvs-ctl in the guest's initial namespace (where the
-# module's datapaths live), br0 with the default datapath_type ("" is
+# started by microvs-ctl in the guest's initial namespace (as on a host;
+# the scenarios test runs it in namespaces of its own), br0 with the default datapath_type ("" is
 # "system"), two hosts on it and the NORMAL action.  vswitchd drives
 # upcalld's "system" class, which drives the module: the ping goes
 # through, the module holds the megaflows (mvs-kctl dumps them from the
