@@ -102,8 +102,17 @@ pings() {
 # no_ping FROM IP: none of 3 pings answered.
 no_ping() { ! ns "$1" ping -c 3 -i 0.2 -W 1 -q "$2" >/dev/null 2>&1; }
 
-# netdev_br BR: add-br BR with the userspace datapath.
-netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type=netdev; }
+# The scenarios' datapath: netdev (userspace, the default), or system
+# where the kernel module is loaded (kmod/tests/guest/scenarios.sh runs
+# them so in a guest).  DP is its name in dpctl, DP_INTERNAL how dpctl/show
+# names an internal port's type there.
+DP_TYPE=${MICROVS_DP_TYPE:-netdev}
+DP="$DP_TYPE@ovs-$DP_TYPE"
+if [ "$DP_TYPE" = system ]; then DP_INTERNAL=internal; else DP_INTERNAL=tap; fi
+
+# netdev_br BR: add-br BR with the scenarios' datapath (userspace unless
+# MICROVS_DP_TYPE says otherwise).
+netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type="$DP_TYPE"; }
 
 # dump_flows: dpctl/dump-flows of the instance.
 dump_flows() { oappctl dpctl/dump-flows "$@"; }
