@@ -102,8 +102,17 @@ pings() {
 # no_ping FROM IP: none of 3 pings answered.
 no_ping() { ! ns "$1" ping -c 3 -i 0.2 -W 1 -q "$2" >/dev/null 2>&1; }
 
-# netdev_br BR: add-br BR with the userspace datapath.
-netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type=netdev; }
+# The scenarios' datapath: netdev (userspace, the default), or system
+# where the kernel module is loaded (kmod/tests/guest/scenarios.sh runs
+# them so in a guest).  DP is its name in dpctl, DP_INTERNAL how dpctl/show
+# names an internal port's type there.
+DP_TYPE=${MICROVS_DP_TYPE:-netdev}
+DP="$DP_TYPE@ovs-$DP_TYPE"
+if [ "$DP_TYPE" = system ]; then DP_INTERNAL=internal; else DP_INTERNAL=tap; fi
+
+# netdev_br BR: add-br BR with the scenarios' datapath (userspace unless
+# MICROVS_DP_TYPE says otherwise).
+netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type="$DP_TYPE"; }
 
 # dump_flows: dpctl/dump-flows of the instance.
 dump_flows() { oappctl dpctl/dump-flows "$@"; }
@@ -131,6 +140,39 @@ SCRIPT
 # ifscript up|down TAP: runs the script as kvm would (on the hypervisor).
 ifscript() {
 	sw env PATH="$T/bin:$PATH" MICROVS_RUNDIR="$R" "$T/etc/ovs-if$1" "$2"
+}
+
+# The restart tests' measures: the IPv4 megaflows' ufids (sorted); the
+# packets of the one from datapath port N; upcalld's installs so far.
+sw_ufids() { dump_flows -m | grep "eth_type(0x0800)" | sed 's/ .*//' | sort; }
+sw_pkts() {
+	dump_flows | grep "eth_type(0x0800)" | grep "in_port($1)" |
+		sed 's/.*packets:\([0-9]*\).*/\1/'
+}
+sw_installs() { oappctl -t upcalld coverage/read-counter upcall_flow_install; }
+
+# sw_kill ROLE: kill -9 ROLE, check that the supervisor has it back, and
+# give it 1.5 s.
+sw_kill() {
+	local role=$1 old new
+	old=$(pidof_role "$role")
+	kill -9 "$old"
+	for _ in $(seq 300); do
+		new=$(pidof_role "$role")
+		[ -n "$new" ] && [ "$new" != "$old" ] &&
+			appctl "$role" version >/dev/null 2>&1 && break
+		sleep 0.01
+	done
+	check "$role restarted by the supervisor ($old -> $new)" \
+		eval '[ -n "$new" ] && [ "$new" != "$old" ]'
+	sleep 1.5
+}
+
+# ping_loss FILE: sets sent, got and lost from ping's summary in FILE.
+ping_loss() {
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1")
+	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1")
+	lost=$((sent - got))
 }
 
 # ovs_ref_start: real Open vSwitch 3.1 (Debian's ovsdb-server and
