@@ -164,10 +164,16 @@ recv_msg(struct vconn *vconn, struct ofpbuf *b)
 			 len - OFP_HEADER_LEN);
 }
 
+/* Version negotiation failed: Open vSwitch's vconn then reports the
+ * peer's closing as "Broken pipe". */
+#define NEGOTIATION_FAILED EPROTONOSUPPORT
+
 static const char *
 errno_str(int err)
 {
-	return err == -EPIPE ? "End of file" : strerror(-err);
+	return err == -EPIPE		    ? "End of file"
+	       : err == -NEGOTIATION_FAILED ? strerror(EPIPE)
+					    : strerror(-err);
 }
 
 /* Hello exchange; returns 0 or -EPROTO. */
@@ -198,10 +204,21 @@ negotiate(struct vconn *vconn, const char *display)
 	v = ofp_negotiate(ofctl.allowed_versions, theirs);
 	if (!v) {
 		struct ds s = DS_EMPTY;
-		ds_printf(&s, "%s: version negotiation failed", display);
+		uint32_t ours = ofctl.allowed_versions;
+
+		ds_printf(&s,
+			  "%s: version negotiation failed (we support "
+			  "version%s ",
+			  vconn->name, ours & (ours - 1) ? "s" : "");
+		ofp_format_version_bitmap(&s, ours);
+		ds_printf(&s, ", peer supports version%s ",
+			  theirs & (theirs - 1) ? "s" : "");
+		ofp_format_version_bitmap(&s, theirs);
+		ds_put_char(&s, ')');
 		ofctl_log("vconn", "WARN", ds_cstr(&s));
 		ds_free(&s);
-		return -EPROTO;
+		(void)display;
+		return -NEGOTIATION_FAILED;
 	}
 	vconn->version = v;
 	return 0;
@@ -230,6 +247,9 @@ ofctl_open(const char *target, struct vconn **vconnp, bool snoop)
 	const char *suffix = snoop ? "snoop" : "mgmt";
 	const char *rundir = rundir_resolve(ofctl.rundir);
 	char *bridge_path = xasprintf("%s/%s.%s", rundir, target, suffix);
+	/* microvs-vswitchd's sockets: the run directory is root's. */
+	char *vswd_path =
+		xasprintf("%s/vswitchd/%s.%s", rundir, target, suffix);
 	int err;
 
 	*vconnp = NULL;
@@ -248,10 +268,12 @@ ofctl_open(const char *target, struct vconn **vconnp, bool snoop)
 		(*vconnp)->name = xstrdup(target);
 	} else if (!open_socket(target, vconnp)) {
 	} else if (!open_socket(bridge_path, vconnp)) {
+	} else if (!open_socket(vswd_path, vconnp)) {
 	} else {
 		ofctl_fatal(0, "%s is not a bridge or a socket", target);
 	}
 	free(bridge_path);
+	free(vswd_path);
 	(*vconnp)->recv_any_version = snoop;
 	err = negotiate(*vconnp, target);
 	if (err)

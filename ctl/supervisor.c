@@ -8,11 +8,11 @@
  * Nothing here sleeps: the event loop keeps respawning crashed processes
  * while an operation is under way.  A start waits for the child to answer
  * ping with its pid (pings on the bus, retried on a timer, given up after
- * UP_TIMEOUT_MS); a stop sends SIGTERM and waits for the child's exit
- * event, sending SIGKILL after STOP_TIMEOUT_MS.  Operations (the boot
- * sequence, the calls, SIGTERM's shutdown) run one at a time in arrival
- * order, as the blocking control socket had them, and each call is
- * answered when its operation is done.
+ * UP_TIMEOUT_MS, or MICROVS_UP_TIMEOUT_MS from the environment); a stop sends
+ * SIGTERM and waits for the child's exit event, sending SIGKILL after
+ * STOP_TIMEOUT_MS.  Operations (the boot sequence, the calls, SIGTERM's
+ * shutdown) run one at a time in arrival order, as the blocking control socket
+ * had them, and each call is answered when its operation is done.
  */
 #include "microvs-ctl.h"
 
@@ -378,6 +378,23 @@ on_deadline(struct ev_timer *t, void *arg)
 	}
 }
 
+/* How long a started process has to answer ping: UP_TIMEOUT_MS, or
+ * MICROVS_UP_TIMEOUT_MS (1 to 600000) from the environment, for slow
+ * machines such as the kmod tests' TCG guest under load, where a process
+ * can take longer than that to start. */
+static unsigned
+up_timeout_ms(void)
+{
+	const char *s = getenv("MICROVS_UP_TIMEOUT_MS");
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return UP_TIMEOUT_MS;
+	v = strtol(s, &end, 10);
+	return *end || v < 1 || v > 600000 ? UP_TIMEOUT_MS : (unsigned)v;
+}
+
 /* Starts @c unless it runs, and waits until it answers ping. */
 static void
 go_up(struct child *c)
@@ -389,8 +406,8 @@ go_up(struct child *c)
 		return;
 	}
 	sv.wait = W_UP;
-	sv.deadline =
-		ev_timer_add(sv.loop, UP_TIMEOUT_MS, false, on_deadline, NULL);
+	sv.deadline = ev_timer_add(sv.loop, up_timeout_ms(), false, on_deadline,
+				   NULL);
 	ping(c);
 }
 

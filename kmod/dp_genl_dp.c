@@ -94,7 +94,7 @@ static int dp_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	mvs_lock();
-	err = mvs_dp_create(name, 0, &dp);
+	err = mvs_dp_create(genl_info_net(info), name, 0, &dp);
 	if (err)
 		goto out;
 	err = dp_apply(dp, a);
@@ -115,7 +115,7 @@ static int dp_cmd_one(struct genl_info *info, u8 cmd)
 	int err;
 
 	mvs_lock();
-	dp = mvs_dp_from_request(mvs_info_hdr(info),
+	dp = mvs_dp_from_request(genl_info_net(info), mvs_info_hdr(info),
 				 info->attrs[MVS_DP_ATTR_NAME]);
 	err = dp ? 0 : -ENODEV;
 	if (!err && cmd == MVS_CMD_SET)
@@ -150,6 +150,8 @@ static int dp_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rcu_read_lock();
 	while ((dp = mvs_dp_next(dp))) {
+		if (!net_eq(mvs_dp_net(dp), sock_net(skb->sk)))
+			continue;
 		if (i >= skip &&
 		    dp_fill(skb, dp, NETLINK_CB(cb->skb).portid,
 			    cb->nlh->nlmsg_seq, NLM_F_MULTI, MVS_CMD_GET) < 0)

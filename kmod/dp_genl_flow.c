@@ -140,7 +140,7 @@ static int flow_put(struct genl_info *info, u32 flags)
 	}
 
 	mvs_lock();
-	dp = mvs_dp_by_ifindex(mvs_info_hdr(info)->dp_ifindex);
+	dp = mvs_dp_of_request(info);
 	if (!dp) {
 		err = -ENODEV;
 		goto out;
@@ -192,7 +192,7 @@ static int flow_cmd_del(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	mvs_lock();
-	dp = mvs_dp_by_ifindex(mvs_info_hdr(info)->dp_ifindex);
+	dp = mvs_dp_of_request(info);
 	if (!dp) {
 		err = -ENODEV;
 	} else if (!ufid) {
@@ -218,7 +218,7 @@ static int flow_cmd_get(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, MVS_FLOW_ATTR_UFID))
 		return -EINVAL;
 	mvs_lock();
-	dp = mvs_dp_by_ifindex(mvs_info_hdr(info)->dp_ifindex);
+	dp = mvs_dp_of_request(info);
 	if (!dp) {
 		err = -ENODEV;
 	} else {
@@ -243,7 +243,7 @@ static int flow_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct mvs_dp *dp;
 
 	rcu_read_lock();
-	dp = mvs_dp_by_ifindex(mvs_dump_hdr(cb)->dp_ifindex);
+	dp = mvs_dp_of_dump(cb);
 	if (!dp) {
 		rcu_read_unlock();
 		return -ENODEV;

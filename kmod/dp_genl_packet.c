@@ -79,7 +79,7 @@ static int upcall_one(struct mvs_dp *dp, struct sk_buff *skb,
 		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	err = genlmsg_unicast(&init_net, msg, portid);
+	err = genlmsg_unicast(mvs_dp_net(dp), msg, portid);
 out:
 	consume_skb(copy);
 	return err;
@@ -149,7 +149,7 @@ static int packet_cmd_execute(struct sk_buff *skb, struct genl_info *info)
 			htons(ETH_P_802_2);
 
 	rcu_read_lock();
-	dp = mvs_dp_by_ifindex(mvs_info_hdr(info)->dp_ifindex);
+	dp = mvs_dp_of_request(info);
 	if (dp) {
 		local_bh_disable();
 		err = mvs_dp_execute(dp, pkt, &key, acts);

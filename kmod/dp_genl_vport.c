@@ -84,7 +84,7 @@ static struct mvs_vport *vport_from_request(struct genl_info *info)
 	struct mvs_dp *dp = NULL;
 
 	if (hdr->dp_ifindex) {
-		dp = mvs_dp_by_ifindex(hdr->dp_ifindex);
+		dp = mvs_dp_of_request(info);
 		if (!dp)
 			return ERR_PTR(-ENODEV);
 	}
@@ -92,7 +92,7 @@ static struct mvs_vport *vport_from_request(struct genl_info *info)
 		struct net_device *dev;
 
 		rcu_read_lock();
-		dev = dev_get_by_name_rcu(&init_net,
+		dev = dev_get_by_name_rcu(genl_info_net(info),
 					  nla_data(a[MVS_VPORT_ATTR_NAME]));
 		if (dev)
 			vport = mvs_vport_from_dev(dev);
@@ -139,7 +139,7 @@ static int vport_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	if (a[MVS_VPORT_ATTR_UPCALL_PID])
 		parms.upcall_pid = nla_get_u32(a[MVS_VPORT_ATTR_UPCALL_PID]);
 	mvs_lock();
-	parms.dp = mvs_dp_by_ifindex(mvs_info_hdr(info)->dp_ifindex);
+	parms.dp = mvs_dp_of_request(info);
 	if (!parms.dp) {
 		err = -ENODEV;
 		goto out;
@@ -209,7 +209,7 @@ static int vport_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int err = 0;
 
 	rcu_read_lock();
-	dp = mvs_dp_by_ifindex(mvs_dump_hdr(cb)->dp_ifindex);
+	dp = mvs_dp_of_dump(cb);
 	if (!dp) {
 		rcu_read_unlock();
 		return -ENODEV;

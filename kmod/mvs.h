@@ -4,6 +4,12 @@
  * include/uapi/microvs_dp.h is the contract with userspace; nothing here
  * crosses the kernel boundary.
  *
+ * Namespaces: a datapath belongs to the network namespace it was created
+ * in (the requester's); its local port lives there, its ports are
+ * devices of that namespace, its upcalls go to netlink ports there, and
+ * requests see only their own namespace's datapaths.  A namespace that
+ * goes away takes its datapaths with it (mvs_main.c's pernet exit).
+ *
  * Locking (as net/openvswitch):
  *  - mvs_mutex serialises every change: datapaths, vports, flows, and the
  *    masks array.  The generic netlink families run with parallel_ops, so
@@ -27,6 +33,8 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 /* The kernel's own API changes, by the release that made them. */
 #define MVS_KERNEL_AT_LEAST(major, minor) \
 	(KERNEL_VERSION(major, minor, 0) <= LINUX_VERSION_CODE)
@@ -70,6 +78,7 @@ struct mvs_dp_pcpu_stats {
  *	   named after the datapath, whose ifindex names the datapath
  * @table: the megaflow table
  * @upcall_pid: netlink port for misses of vports without their own
+ * @net: the network namespace it belongs to
  * @stats: per-CPU lookup counters
  * @rcu: frees the struct after readers are done
  */
@@ -78,6 +87,7 @@ struct mvs_dp {
 	struct hlist_head *ports;
 	struct mvs_flow_table table;
 	u32 upcall_pid;
+	possible_net_t net;
 	struct mvs_dp_pcpu_stats __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -167,6 +177,7 @@ int mvs_genl_reply(struct genl_info *info, struct sk_buff *reply, int err);
 	.small_ops = (fam_ops),						\
 	.n_small_ops = (fam_n_ops),					\
 	.resv_start_op = MVS_CMD_NEW,					\
+	.netnsok = true,						\
 	.module = THIS_MODULE,						\
 }
 
@@ -180,26 +191,41 @@ static inline bool mvs_name_ok(const char *name)
 
 /* mvs_main.c: datapaths and the packet path. */
 
-/* The datapath whose local port has ifindex @ifindex, or NULL.  Caller
- * holds mvs_mutex or rcu_read_lock.
+/* The namespace @dp belongs to. */
+static inline struct net *mvs_dp_net(const struct mvs_dp *dp)
+{
+	return read_pnet(&dp->net);
+}
+
+/* The datapath of namespace @net whose local port has ifindex @ifindex,
+ * or NULL.  Caller holds mvs_mutex or rcu_read_lock.
  */
-struct mvs_dp *mvs_dp_by_ifindex(int ifindex);
-/* The datapath named @name, or NULL (mvs_mutex or RCU). */
-struct mvs_dp *mvs_dp_by_name(const char *name);
-/* The datapath a request names: mvs_header.dp_ifindex, or, when that is
- * zero and @name_attr is given, its name (mvs_mutex or RCU).
+struct mvs_dp *mvs_dp_by_ifindex(struct net *net, int ifindex);
+/* The datapath of @net named @name, or NULL (mvs_mutex or RCU). */
+struct mvs_dp *mvs_dp_by_name(struct net *net, const char *name);
+/* The datapath of the requester's namespace whose local port is the
+ * header's dp_ifindex, or NULL (mvs_mutex or RCU): of a request, of a
+ * dump.
  */
-struct mvs_dp *mvs_dp_from_request(const struct mvs_header *hdr,
+struct mvs_dp *mvs_dp_of_request(struct genl_info *info);
+struct mvs_dp *mvs_dp_of_dump(struct netlink_callback *cb);
+/* The datapath a request from @net names: mvs_header.dp_ifindex, or,
+ * when that is zero and @name_attr is given, its name (mvs_mutex or RCU).
+ */
+struct mvs_dp *mvs_dp_from_request(struct net *net,
+				   const struct mvs_header *hdr,
 				   const struct nlattr *name_attr);
 /* The local port's device name (mvs_mutex or RCU). */
 const char *mvs_dp_name(const struct mvs_dp *dp);
 /* The local port's ifindex (mvs_mutex or RCU). */
 int mvs_dp_ifindex(const struct mvs_dp *dp);
 
-/* Creates datapath @name with its local port; -EEXIST if a device of that
- * name exists, -ENOMEM.  mvs_mutex held; takes RTNL.
+/* Creates datapath @name of namespace @net with its local port; -EEXIST
+ * if a device of that name exists there, -ENOMEM.  mvs_mutex held; takes
+ * RTNL.
  */
-int mvs_dp_create(const char *name, u32 upcall_pid, struct mvs_dp **dpp);
+int mvs_dp_create(struct net *net, const char *name, u32 upcall_pid,
+		  struct mvs_dp **dpp);
 /* Removes @dp, its vports (internal devices deleted) and its flows.
  * mvs_mutex held; takes RTNL.
  */

@@ -72,14 +72,14 @@ struct mvs_dp *mvs_dp_next(struct mvs_dp *prev)
 	return next == &mvs_dps ? NULL : list_entry(next, struct mvs_dp, node);
 }
 
-struct mvs_dp *mvs_dp_by_ifindex(int ifindex)
+struct mvs_dp *mvs_dp_by_ifindex(struct net *net, int ifindex)
 {
 	struct mvs_dp *dp = NULL;
 	struct mvs_vport *vport;
 	struct net_device *dev;
 
 	rcu_read_lock();
-	dev = dev_get_by_index_rcu(&init_net, ifindex);
+	dev = dev_get_by_index_rcu(net, ifindex);
 	if (dev && mvs_internal_is_vport(dev)) {
 		vport = mvs_internal_vport(dev);
 		if (vport && vport->port_no == MVS_PORT_LOCAL)
@@ -89,22 +89,36 @@ struct mvs_dp *mvs_dp_by_ifindex(int ifindex)
 	return dp;
 }
 
-struct mvs_dp *mvs_dp_by_name(const char *name)
+struct mvs_dp *mvs_dp_by_name(struct net *net, const char *name)
 {
 	struct mvs_dp *dp = NULL;
 
 	while ((dp = mvs_dp_next(dp)))
-		if (!strcmp(mvs_dp_name(dp), name))
+		if (net_eq(mvs_dp_net(dp), net) &&
+		    !strcmp(mvs_dp_name(dp), name))
 			return dp;
 	return NULL;
 }
 
-struct mvs_dp *mvs_dp_from_request(const struct mvs_header *hdr,
+struct mvs_dp *mvs_dp_of_request(struct genl_info *info)
+{
+	return mvs_dp_by_ifindex(genl_info_net(info),
+				 mvs_info_hdr(info)->dp_ifindex);
+}
+
+struct mvs_dp *mvs_dp_of_dump(struct netlink_callback *cb)
+{
+	return mvs_dp_by_ifindex(sock_net(cb->skb->sk),
+				 mvs_dump_hdr(cb)->dp_ifindex);
+}
+
+struct mvs_dp *mvs_dp_from_request(struct net *net,
+				   const struct mvs_header *hdr,
 				   const struct nlattr *name_attr)
 {
 	if (hdr->dp_ifindex)
-		return mvs_dp_by_ifindex(hdr->dp_ifindex);
-	return name_attr ? mvs_dp_by_name(nla_data(name_attr)) : NULL;
+		return mvs_dp_by_ifindex(net, hdr->dp_ifindex);
+	return name_attr ? mvs_dp_by_name(net, nla_data(name_attr)) : NULL;
 }
 
 static void dp_free(struct mvs_dp *dp)
@@ -120,7 +134,8 @@ static void dp_free_rcu(struct rcu_head *rcu)
 	dp_free(container_of(rcu, struct mvs_dp, rcu));
 }
 
-int mvs_dp_create(const char *name, u32 upcall_pid, struct mvs_dp **dpp)
+int mvs_dp_create(struct net *net, const char *name, u32 upcall_pid,
+		  struct mvs_dp **dpp)
 {
 	struct mvs_vport_parms parms = {
 		.name = name,
@@ -145,6 +160,7 @@ int mvs_dp_create(const char *name, u32 upcall_pid, struct mvs_dp **dpp)
 	if (err)
 		goto err_free;
 	dp->upcall_pid = upcall_pid;
+	write_pnet(&dp->net, net);
 	parms.dp = dp;
 	local = mvs_vport_add(&parms);
 	if (IS_ERR(local)) {
@@ -333,6 +349,29 @@ static void unregister_families(int n)
 		genl_unregister_family(mvs_families[n]);
 }
 
+/* A namespace goes away: its datapaths first, before the core moves or
+ * deletes its devices (our exit runs before default_device_exit's, which
+ * was registered earlier).  Ports of other namespaces' datapaths whose
+ * devices were here go through the netdevice notifier as any vanishing
+ * device does.
+ */
+static void __net_exit mvs_exit_net(struct net *net)
+{
+	struct mvs_dp *dp, *next;
+
+	mvs_lock();
+	for (dp = mvs_dp_next(NULL); dp; dp = next) {
+		next = mvs_dp_next(dp);
+		if (net_eq(mvs_dp_net(dp), net))
+			mvs_dp_destroy(dp);
+	}
+	mvs_unlock();
+}
+
+static struct pernet_operations mvs_net_ops = {
+	.exit = mvs_exit_net,
+};
+
 static int __init mvs_init(void)
 {
 	int err, i;
@@ -343,6 +382,9 @@ static int __init mvs_init(void)
 	err = mvs_vport_init();
 	if (err)
 		goto err_tbl;
+	err = register_pernet_device(&mvs_net_ops);
+	if (err)
+		goto err_vport;
 	for (i = 0; i < ARRAY_SIZE(mvs_families); i++) {
 		err = genl_register_family(mvs_families[i]);
 		if (err)
@@ -353,6 +395,8 @@ static int __init mvs_init(void)
 
 err_families:
 	unregister_families(i);
+	unregister_pernet_device(&mvs_net_ops);
+err_vport:
 	mvs_vport_exit();
 err_tbl:
 	mvs_flow_tbl_exit();
@@ -382,6 +426,7 @@ static void __exit mvs_exit(void)
 	struct mvs_dp *dp;
 
 	unregister_families(ARRAY_SIZE(mvs_families));
+	unregister_pernet_device(&mvs_net_ops);
 	mvs_lock();
 	while ((dp = mvs_dp_next(NULL)))
 		mvs_dp_destroy(dp);

@@ -4,7 +4,8 @@
  * port, and internal ports).  What the host stack transmits on it enters
  * the datapath as received on the port; what the datapath outputs to the
  * port the host stack receives.  The device has no rtnl_link_ops, so only
- * the datapath can delete it, and it stays in the initial namespace.
+ * the datapath can delete it, and it stays in its datapath's namespace
+ * (netns_local).
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
@@ -135,6 +136,7 @@ static struct mvs_vport *internal_create(const struct mvs_vport_parms *parms)
 		err = -ENOMEM;
 		goto err_vport;
 	}
+	dev_net_set(dev, mvs_dp_net(parms->dp));
 	priv = netdev_priv(dev);
 	RCU_INIT_POINTER(priv->vport, vport);
 	err = register_netdevice(dev);

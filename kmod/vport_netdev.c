@@ -49,7 +49,7 @@ struct mvs_vport *mvs_netdev_create(const struct mvs_vport_ops *ops,
 	vport = mvs_vport_alloc(ops, parms);
 	if (IS_ERR(vport))
 		return vport;
-	dev = dev_get_by_name(&init_net, parms->name);
+	dev = dev_get_by_name(mvs_dp_net(parms->dp), parms->name);
 	if (!dev) {
 		err = -ENODEV;
 		goto err_free;

@@ -68,11 +68,13 @@ mkdir -p "$OUT"
 # slub_debug: red zones, poisoning and sanity checks on every slab object
 # (Debian's kernel has SLUB_DEBUG, but no KASAN, kmemleak or lockdep);
 # page_poison: freed pages are poisoned and checked.
+envs=(-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" -e MVS_BUILD="$BUILD")
+# KMOD_SCENARIOS: which of tests/scenarios guest/scenarios.sh runs.
+[ -z "${KMOD_SCENARIOS:-}" ] || envs+=(-e "KMOD_SCENARIOS=$KMOD_SCENARIOS")
 SECONDS=0
 KMOD_APPEND="${KMOD_APPEND-slub_debug=FZPU page_poison=1}" \
-	"$HERE/run-in-guest.sh" -u -W -t 900 -o "$OUT" \
-	-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" -e MVS_BUILD="$BUILD" \
-	"$OBJ/microvs.ko" "$HERE/guest/run-all.sh" "$@"
+	"$HERE/run-in-guest.sh" -u -W -t 1800 -o "$OUT" \
+	"${envs[@]}" "$OBJ/microvs.ko" "$HERE/guest/run-all.sh" "$@"
 rc=$?
 echo "guest: ${SECONDS}s, rc=$rc"
 # What -W does not look for: slab debugging reports, netdev references

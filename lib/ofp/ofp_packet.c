@@ -469,6 +469,51 @@ ofp_decode_packet_in(const struct ofp_msg *m, struct ofp_packet_in *pin)
 	return 0;
 }
 
+void
+ofp_encode_packet_in(struct ofpbuf *b, const struct ofp_packet_in *pin,
+		     uint8_t version, uint32_t xid)
+{
+	uint32_t in_port = pin->metadata.flow.in_port;
+	size_t start;
+
+	switch (version) {
+	case OFP10_VERSION:
+		start = ofp_msg_start(b, OFPRAW_OFPT10_PACKET_IN, version, xid);
+		ofpbuf_put_be32(b, pin->buffer_id);
+		ofpbuf_put_be16(b, (uint16_t)pin->total_len);
+		ofpbuf_put_be16(b, (uint16_t)in_port);
+		ofpbuf_put_u8(b, pin->reason);
+		ofpbuf_put_u8(b, 0);
+		break;
+	case OFP11_VERSION:
+		start = ofp_msg_start(b, OFPRAW_OFPT11_PACKET_IN, version, xid);
+		ofpbuf_put_be32(b, pin->buffer_id);
+		ofpbuf_put_be32(b, ofp_port_to_ofp11(in_port));
+		ofpbuf_put_be32(b, ofp_port_to_ofp11(in_port));
+		ofpbuf_put_be16(b, (uint16_t)pin->total_len);
+		ofpbuf_put_u8(b, pin->reason);
+		ofpbuf_put_u8(b, pin->table_id);
+		break;
+	default:
+		start = ofp_msg_start(b,
+				      version == OFP12_VERSION
+					      ? OFPRAW_OFPT12_PACKET_IN
+					      : OFPRAW_OFPT13_PACKET_IN,
+				      version, xid);
+		ofpbuf_put_be32(b, pin->buffer_id);
+		ofpbuf_put_be16(b, (uint16_t)pin->total_len);
+		ofpbuf_put_u8(b, pin->reason);
+		ofpbuf_put_u8(b, pin->table_id);
+		if (version >= OFP13_VERSION)
+			ofpbuf_put_be64(b, pin->cookie);
+		oxm_put_match(b, &pin->metadata, version);
+		ofpbuf_put_zeros(b, 2);
+		break;
+	}
+	ofpbuf_put(b, pin->packet, pin->packet_len);
+	ofp_msg_finish(b, start);
+}
+
 enum ofperr
 ofp_print_packet_in(struct ds *s, const struct ofp_msg *m,
 		    const struct ofp_port_map *ports, int verbosity)

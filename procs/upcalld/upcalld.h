@@ -211,6 +211,10 @@ struct dp_exec_ops {
 	/* Looks @p up again with @key (recirc_id set). */
 	void (*recirc)(void *aux, struct dp_packet *p, struct mvs_key *key);
 	void *aux;
+	/* Optional: MVS_ACTION_ATTR_TUNNEL_POP of @p into tunnel port
+	 * @port_no (decapsulate, then look the inner frame up).  Takes @p.
+	 * Without it the action drops the packet. */
+	void (*tnl_pop)(void *aux, struct dp_packet *p, uint32_t port_no);
 };
 
 /* Runs @actions (checked with odp_actions_check) on @p, whose extracted
@@ -591,5 +595,25 @@ void keep_remove_state(const char *dp);
 /* After the datapaths are restored: kept ports nobody took are released
  * (closed and dropped from the store), everything else closed. */
 void keep_done(void);
+
+/* ---- tunnels (upcalld_tunnel.c) ---- */
+
+/* Opens a tunnel port (VXLAN, GRE, Geneve): no device, no fd.  0, or
+ * -EOPNOTSUPP for another type. */
+int tnl_port_open(const struct dp_port_spec *spec, struct uport **portp);
+/* True if @vt is a tunnel vport type, with its header type in *@type. */
+bool tnl_port_type(enum mvs_vport_type vt, enum mvs_tnl_type *type);
+/* MVS_ACTION_ATTR_TUNNEL_PUSH on @p (no GSO: the caller segments first),
+ * whose inner key is @key: the outer header of @t, finished.  0, or
+ * -EINVAL for a header it cannot finish (counted; @p is unchanged or
+ * garbage: the caller drops it). */
+int dp_tnl_push(struct dp_packet *p, const struct mvs_key *key,
+		const struct mvs_act_tunnel_push *t);
+/* Decapsulates @p, received for tunnel port @port: a strict parse of the
+ * outer headers (refusals counted by reason in coverage/show), then
+ * @key is the inner frame's (in_port @port, tunnel metadata set).  0, or
+ * -EINVAL (the caller drops @p). */
+int dp_tnl_pop(struct dp_packet *p, const struct uport *port,
+	       struct mvs_key *key);
 
 #endif

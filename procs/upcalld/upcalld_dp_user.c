@@ -178,11 +178,29 @@ exec_recirc(void *aux, struct dp_packet *p, struct mvs_key *key)
 }
 
 static void
+exec_tnl_pop(void *aux, struct dp_packet *p, uint32_t port_no)
+{
+	struct udp_dp *dp = aux;
+	struct uport *port = port_get(dp, port_no);
+	struct mvs_key key;
+
+	if (!port || dp_tnl_pop(p, port, &key)) {
+		if (port)
+			port->stats->rx_errors++;
+		dp_packet_free(p);
+		return;
+	}
+	port->stats->rx_packets++;
+	port->stats->rx_bytes += p->len;
+	exec_recirc(dp, p, &key);
+}
+
+static void
 run_actions(struct udp_dp *dp, struct dp_packet *p, struct mvs_key *key,
 	    const struct nlattr *actions, size_t len)
 {
 	const struct dp_exec_ops ops = { exec_output, exec_userspace,
-					 exec_recirc, dp };
+					 exec_recirc, dp, exec_tnl_pop };
 
 	dp_execute(&ops, p, key, actions, len);
 }

@@ -53,11 +53,14 @@ lookup(void *aux, const char *name, uint32_t *port_no)
 	return c.found ? 0 : -ENOENT;
 }
 
+/* As Open vSwitch shows a port's type: the userspace datapath's internal
+ * ports are tap devices, the kernel's ("system") are internal devices. */
 static const char *
-vport_type_name(enum mvs_vport_type t)
+vport_type_name(enum mvs_vport_type t, bool system)
 {
 	switch (t) {
 	case MVS_VPORT_TYPE_INTERNAL:
+		return system ? "internal" : "tap";
 	case MVS_VPORT_TYPE_TAP:
 		return "tap";
 	case MVS_VPORT_TYPE_VXLAN:
@@ -89,13 +92,14 @@ human_size(struct ds *out, uint64_t v)
 struct show_ctx {
 	struct ds *out;
 	bool stats;
+	bool system; /* the kernel datapath */
 };
 
 static void
 show_port(void *aux, const struct dp_port_info *i)
 {
 	struct show_ctx *c = aux;
-	const char *type = vport_type_name(i->type);
+	const char *type = vport_type_name(i->type, c->system);
 	const struct mvs_port_stats *s = &i->stats;
 
 	ds_printf(c->out, "  port %" PRIu32 ": %s", i->port_no, i->name);
@@ -128,7 +132,7 @@ static void
 show(struct ds *out, struct dp *dp, bool stats)
 {
 	struct mvs_dp_stats st;
-	struct show_ctx c = { out, stats };
+	struct show_ctx c = { out, stats, !strcmp(dp->cls->type, "system") };
 
 	dp_get_stats(dp, &st);
 	ds_printf(out,

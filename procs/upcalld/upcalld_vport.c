@@ -5,7 +5,7 @@
  * promiscuous mode), "internal" (a tap device the datapath creates; the
  * local port carries the datapath's name), "tap" (an existing tap device,
  * attached with TUNSETIFF, or through AF_PACKET when another process such
- * as qemu holds it).  Tunnels come with their own issue.
+ * as qemu holds it); tunnels have no device (upcalld_tunnel.c).
  */
 #include "upcalld.h"
 
@@ -203,8 +203,8 @@ netdev_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
 		r = open_tap(d, spec->name, false);
 		break;
 	default:
-		r = -EOPNOTSUPP; /* tunnels: the tunnels issue */
-		break;
+		free(d);
+		return tnl_port_open(spec, portp); /* upcalld_tunnel.c */
 	}
 	if (r) {
 		free(d);

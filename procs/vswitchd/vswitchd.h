@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dp_packet.h"
 #include "dpmsg.h"
@@ -274,6 +275,8 @@ struct port {
 	int vlan;	 /* access/native VLAN; -1 for trunk */
 	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
 	bool no_flood;	 /* OFPPC_NO_FLOOD */
+	bool internal;	 /* an internal port: the host's stack behind it */
+	struct tnl_config *tnl; /* tunnel ports: their options (owned) */
 };
 
 /* What the DB (later) or a test says about a port. */
@@ -286,7 +289,9 @@ struct port_config {
 	int tag;		/* Port.tag; -1: none */
 	const uint16_t *trunks; /* Port.trunks */
 	size_t n_trunks;
-	const char *vlan_mode; /* Port.vlan_mode; NULL: from tag */
+	const char *vlan_mode;	      /* Port.vlan_mode; NULL: from tag */
+	const struct tnl_config *tnl; /* tunnel ports (copied); else NULL */
+	bool internal;		      /* Interface type "internal" */
 };
 
 struct bridge {
@@ -302,7 +307,17 @@ struct bridge {
 	struct flow_tables tables;
 	struct mac_table macs;
 	bool forward_bpdu;
+	/* Fail-open (fail_mode standalone, every primary controller lost
+	 * for long enough): the bridge switches as NORMAL whatever its
+	 * tables say, as Open vSwitch's hidden fail-open flow does. */
+	bool fail_open;
 	uint64_t config_version; /* bumped by port and VLAN changes */
+	/* Ports whose source MACs translation learns without NORMAL (set
+	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */
+	char **learn_ports;
+	size_t n_learn_ports;
+	char **vtep_flows;
+	size_t n_vtep_flows;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */
@@ -310,6 +325,9 @@ struct vsw {
 	struct hmap bridges;  /* struct bridge, by name */
 	struct hmap dp_ports; /* struct port, by dp_port */
 	uint64_t next_bridge_id;
+	struct tnl_route *tnl_routes; /* from tunneld (vswitchd_tunnel.c) */
+	size_t n_tnl_routes;
+	size_t n_tnl_ports; /* tunnel ports in all bridges */
 };
 
 void vsw_init(struct vsw *vsw);
@@ -343,6 +361,52 @@ struct ofp_port_map *bridge_port_map(const struct bridge *br);
 bool port_includes_vlan(const struct port *port, uint16_t vlan);
 /* True if @port trunks @vlan (not access, and in its trunks). */
 bool port_trunks_vlan(const struct port *port, uint16_t vlan);
+
+/* ================= tunnels (vswitchd_tunnel.c) ================= */
+
+/* A tunnel interface's options (vswitch.xml's Interface options for
+ * vxlan, gre and geneve).  Addresses in network order. */
+struct tnl_config {
+	enum mvs_tnl_type type;
+	uint32_t remote_ip; /* 0 with remote_flow */
+	uint32_t local_ip;  /* 0: the route's source */
+	bool remote_flow, local_flow;
+	bool in_key_flow, out_key_flow;
+	bool in_key_set, out_key_set; /* GRE: send/expect a key at all */
+	uint64_t in_key, out_key;
+	uint16_t dst_port; /* host order; 0 for GRE */
+	uint8_t tos, ttl;
+	bool tos_inherit, ttl_inherit;
+	bool df, csum;
+};
+
+/* The underlay of one remote, as tunneld resolved it. */
+struct tnl_route {
+	uint32_t remote, src; /* network order */
+	char dev[16];	      /* the egress device */
+	uint8_t smac[6], dmac[6];
+	bool resolved, carrier;
+};
+
+/* The tunnel header type of Interface.type @type, or 0 if it is no
+ * tunnel. */
+enum mvs_tnl_type tnl_type_from_name(const char *type);
+/* Parses the options of a @type tunnel, read through @get (an options
+ * map lookup, NULL for an absent key), into *@c.  0, or -EINVAL with
+ * *@error (malloc'd) saying why, in Open vSwitch's words where it has
+ * some. */
+int tnl_config_parse(enum mvs_tnl_type type,
+		     const char *(*get)(const void *aux, const char *key),
+		     const void *aux, struct tnl_config *c, char **error);
+/* Replaces @vsw's routes with @n lines of BUS_MSG_TNL_ROUTES; lines that
+ * do not parse are logged and skipped.  True if anything changed. */
+bool tnl_routes_set(struct vsw *vsw, const char *const *lines, size_t n);
+/* The tunnel port that receives a packet with tunnel metadata @tun that
+ * the datapath popped into @in's datapath port: @in if its options
+ * accept @tun, else another tunnel port of the same type that does, or
+ * NULL (dropped). */
+struct port *tnl_port_receive(const struct vsw *vsw, struct port *in,
+			      const struct mvs_key_tunnel *tun);
 
 /* ================= translation (vswitchd_xlate.c) ================= */
 
@@ -403,7 +467,19 @@ enum xlate_error {
 	XLATE_UNKNOWN_PORT,
 };
 
+/* The packet-in a translation asks for (an output to the controller):
+ * the packet goes to the bridge's controllers, and the megaflow is not
+ * installed, so that every packet of it comes up. */
+struct xlate_pin {
+	bool wanted;
+	uint16_t max_len; /* bytes of the packet to send (0xffff: all) */
+	uint8_t reason;	  /* OFPR_NO_MATCH or OFPR_ACTION */
+	uint8_t table_id;
+	uint64_t cookie; /* of the rule that asked */
+};
+
 struct xlate_out {
+	struct xlate_pin pin;
 	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
@@ -439,6 +515,12 @@ int xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	       uint64_t packet_len, struct list_node *trace,
 	       struct xlate_out *out);
 
+/* Translates a packet-out: @acts applied to @flow (its in_port an
+ * OpenFlow port, OFPP_CONTROLLER or OFPP_NONE included) in @br, without
+ * side effects, into @out's datapath actions. */
+int xlate_packet_out(struct bridge *br, const struct flow *flow,
+		     const struct ofpacts *acts, struct xlate_out *out);
+
 /* Releases the references @deps holds. */
 void xlate_deps_uninit(struct xlate_deps *deps);
 /* True if a table or port configuration @deps used changed since. */
@@ -455,6 +537,8 @@ void xlate_deps_push_stats(const struct xlate_deps *deps, uint64_t n_packets,
 /* The state of one translation, shared by vswitchd_xlate.c and
  * vswitchd_normal.c. */
 struct xlate_ctx {
+	struct xlate_out *out;	 /* where the packet-in request goes */
+	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
@@ -480,9 +564,37 @@ struct trace_node *xlate_report(struct xlate_ctx *ctx, enum trace_type type,
  * the peer bridge of a patch port. */
 void xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port);
 void xlate_deps_add_mac(struct xlate_deps *deps, uint64_t tag);
+void xlate_deps_add_bridge(struct xlate_deps *deps, const struct bridge *br);
+/* Commits the flow's header changes as datapath actions. */
+void xlate_commit(struct xlate_ctx *ctx);
+/* Looks table @table_id of the current bridge up with @in_port as the
+ * input port and runs what it finds (a resubmit). */
+void xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id);
+/* Output to tunnel port @port: the native tunnel push, the outer packet
+ * translated in the bridge of the egress device (vswitchd_tunnel.c). */
+void xlate_tnl_output(struct xlate_ctx *ctx, struct port *port);
+/* Output to internal port @port of a packet addressed to a local tunnel
+ * endpoint: emits TUNNEL_POP into the tunnel port it is for and returns
+ * true; false (nothing emitted) for any other packet.  Looks only at
+ * what it unwildcards. */
+bool xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port);
 void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);
+
+/* ============ fields, registers, learn (vswitchd_xlate_nx.c) ============ */
+
+/* set_field and load: the field's bits under the mask. */
+void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf);
+/* move: a subfield to another. */
+void xlate_reg_move(struct xlate_ctx *ctx, const struct ofpact_reg_move *m);
+/* The value of subfield @sf as a port number (output_reg); OFPP_NONE if
+ * the packet lacks the field. */
+uint32_t xlate_read_port(struct xlate_ctx *ctx, const struct mf_subfield *sf);
+/* learn: with side effects allowed, adds (or replaces) the flow @learn
+ * builds from the packet in its table; the fields it reads are in the
+ * megaflow mask either way. */
+void xlate_learn(struct xlate_ctx *ctx, const struct ofpact_learn *learn);
 
 /* ================= NORMAL (vswitchd_normal.c) ================= */
 
@@ -646,7 +758,16 @@ struct vswd {
 	uint64_t version;     /* tables version published */
 	uint64_t fingerprint; /* of the bridges' versions */
 	bool published;	      /* the version was published once */
+	struct vswd_of *of;   /* OpenFlow connections (ofconn.h) */
 };
+
+/* vswitchd_vtep.c */
+/* The handler of BUS_MSG_VTEP_FLOWS. */
+void vswd_on_vtep_flows(struct bus_req *req, const void *msg, void *aux);
+
+/* vswitchd_tnlroutes.c */
+/* Subscribes to tunneld's route table and asks for it. */
+void vswd_tnl_routes_init(struct vswd *d);
 
 /* vswitchd_reconcile.c */
 /* Starts the daemon: the replica of Open_vSwitch, Bridge, Port and
@@ -659,6 +780,9 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
 void vswd_reconcile(struct vswd *d);
 /* The interface named @name, or NULL. */
 struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
+/* The row @u of @table in the replica, or NULL. */
+const struct ovsdb_row *vswd_row_by_uuid(struct vswd *d, const char *table,
+					 const struct ovsdb_uuid *u);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);
@@ -699,6 +823,36 @@ void vswd_dp_flow_del(struct vswd_dp *dp, struct ukey **ukeys, size_t n);
 /* Checks the boot id of an upcalld message: false (and a reset) if
  * upcalld restarted. */
 bool vswd_upcalld_boot(struct vswd *d, uint64_t boot);
+
+/* vswitchd_ofconn.c: OpenFlow to the bridges (ofconn.h). */
+/* Makes @dir, where the management sockets go, owned by @uid:@gid (when
+ * root: called before dropping privileges).  0 or -errno. */
+int vswd_of_prepare_dir(const char *dir, uid_t uid, gid_t gid);
+/* Starts OpenFlow: management sockets will be made in @dir. */
+void vswd_of_init(struct vswd *d, const char *dir);
+/* Listens on DIR/BRIDGE.mgmt for every bridge, stops for the bridges
+ * gone (closing their connections); follows Bridge.protocols. */
+void vswd_of_sync(struct vswd *d);
+
+/* vswitchd_ofpacket.c: sends the packet-in @pin asks for, of the
+ * @len-byte frame @data (@total_len before the datapath cut it) that came
+ * in on OpenFlow port @in_port of @br, to @br's controllers and to the
+ * service connections that asked for packet-ins (miss_send_len set). */
+void vswd_of_packet_in(struct vswd *d, const struct bridge *br,
+		       uint32_t in_port, const struct xlate_pin *pin,
+		       const uint8_t *data, size_t len, size_t total_len);
+/* vswitchd_dpif.c: runs datapath @actions on the @len-byte frame @data
+ * with @key in datapath @dp_id (a packet-out); fire and forget. */
+void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
+		     const uint8_t *data, size_t len, const void *actions,
+		     size_t actions_len);
+
+/* vswitchd_ofctrl.c: the controller of Controller row @row: false if
+ * none; else whether it is connected, its state ("ACTIVE", "BACKOFF",
+ * "CONNECTING") and since when (time_mono_ms()). */
+bool vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
+			      bool *connected, const char **state,
+			      uint64_t *since_ms);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing

@@ -768,3 +768,50 @@ vswd_dp_flow_del(struct vswd_dp *dp, struct ukey **ukeys, size_t n)
 	}
 	nl_buf_free(&flows);
 }
+
+/* ---- packets ---- */
+
+static void
+on_execute(int err, const struct bus_msg_dp_reply *r, const char *why,
+	   void *arg)
+{
+	struct dpif_call *c = arg;
+	static struct log_rl erl = LOG_RL_INIT(5, 20);
+
+	(void)r;
+	if (err)
+		log_info_rl(&erl, "packet-out not executed: %s",
+			    why ? why : strerror(-err));
+	call_end(c);
+	call_free(c);
+}
+
+void
+vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
+		const uint8_t *data, size_t len, const void *actions,
+		size_t actions_len)
+{
+	struct vswd_dp *dp = vswd_dp_by_id(d, dp_id);
+	struct dpmsg_packet p = {
+		.key = *key,
+		.data = data,
+		.len = len,
+		.actions = actions,
+		.actions_len = actions_len,
+	};
+	struct nlbuf pkt = NLBUF_EMPTY;
+	struct bus_msg_dp_execute m;
+	struct dpif_call *c;
+
+	if (!dp || dp->state != VDP_OPEN)
+		return;
+	dpmsg_put_packet(&pkt, &p);
+	m.dp = dp->name;
+	m.packet.data = pkt.data;
+	m.packet.len = pkt.len;
+	c = call_new(d, dp, false);
+	if (bus_call_dp_execute(d->bus, &roles[ROLE_UPCALLD], &m,
+				CALL_TIMEOUT_MS, on_execute, c))
+		call_free(c);
+	nl_buf_free(&pkt);
+}

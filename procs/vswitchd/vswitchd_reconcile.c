@@ -56,6 +56,7 @@ static const char *const ovs_columns[] = {
 static const char *const bridge_columns[] = {
 	"name",		"ports",       "datapath_type",
 	"other_config", "datapath_id", "datapath_version",
+	"protocols",	"controller",  "fail_mode",
 	NULL,
 };
 static const char *const port_columns[] = {
@@ -66,10 +67,13 @@ static const char *const iface_columns[] = {
 	"ifindex",    "mac_in_use", "mtu",     "link_state", "admin_state",
 	"link_speed", "statistics", "error",   NULL,
 };
+static const char *const controller_columns[] = {
+	"target", "max_backoff", "inactivity_probe", "is_connected", "role",
+	"status", NULL,
+};
 static const struct replica_table_spec tables[] = {
-	{ "Open_vSwitch", ovs_columns },
-	{ "Bridge", bridge_columns },
-	{ "Port", port_columns },
+	{ "Open_vSwitch", ovs_columns }, { "Controller", controller_columns },
+	{ "Bridge", bridge_columns },	 { "Port", port_columns },
 	{ "Interface", iface_columns },
 };
 
@@ -108,8 +112,8 @@ vswd_map(const struct ovsdb_row *row, const char *col, const char *key)
 	return NULL;
 }
 
-static const struct ovsdb_row *
-row_by_uuid(struct vswd *d, const char *table, const struct ovsdb_uuid *u)
+const struct ovsdb_row *
+vswd_row_by_uuid(struct vswd *d, const char *table, const struct ovsdb_uuid *u)
 {
 	struct ovsdb_table *t = replica_table(d->rep, table);
 
@@ -119,7 +123,7 @@ row_by_uuid(struct vswd *d, const char *table, const struct ovsdb_uuid *u)
 const struct ovsdb_row *
 vswd_iface_row(struct vswd *d, const struct vswd_iface *vif)
 {
-	return row_by_uuid(d, "Interface", &vif->uuid);
+	return vswd_row_by_uuid(d, "Interface", &vif->uuid);
 }
 
 const struct ovsdb_row *
@@ -235,6 +239,14 @@ vport_type(const char *type, const char *dp_type)
 		return MVS_VPORT_TYPE_INTERNAL;
 	if (!strcmp(type, "tap"))
 		return MVS_VPORT_TYPE_TAP;
+	switch (tnl_type_from_name(type)) {
+	case MVS_TNL_VXLAN:
+		return MVS_VPORT_TYPE_VXLAN;
+	case MVS_TNL_GRE:
+		return MVS_VPORT_TYPE_GRE;
+	case MVS_TNL_GENEVE:
+		return MVS_VPORT_TYPE_GENEVE;
+	}
 	return MVS_VPORT_TYPE_UNSPEC;
 }
 
@@ -274,6 +286,12 @@ choose_ofport(struct vswd_iface *vif, const struct bridge *br,
 	return 0;
 }
 
+static const char *
+iface_option(const void *irow, const char *key)
+{
+	return vswd_map(irow, "options", key);
+}
+
 static bool
 same_str(const char *a, const char *b)
 {
@@ -293,7 +311,22 @@ model_apply(struct vswd *d, struct vswd_iface *vif, struct bridge *br,
 	uint16_t *trunks = NULL;
 	size_t n_trunks = tr ? tr->n : 0;
 	struct port_config cfg = { 0 };
+	enum mvs_tnl_type tt = tnl_type_from_name(vif->type);
+	struct tnl_config tnl;
+	const struct port *cur = bridge_port_by_name(br, vif->port);
 	int r;
+
+	if (tt && vif->state == VIF_UP) {
+		char *why = NULL;
+
+		if (tnl_config_parse(tt, iface_option, irow, &tnl, &why)) {
+			set_error(d, vif, xasprintf("%s: %s", vif->name, why));
+			free(why);
+			return;
+		}
+		cfg.tnl = &tnl;
+	}
+	cfg.internal = !strcmp(vif->type, "internal");
 
 	if (vif->in_model && strcmp(vif->bridge, br->name))
 		model_remove(d, vif);
@@ -311,9 +344,10 @@ model_apply(struct vswd *d, struct vswd_iface *vif, struct bridge *br,
 	cfg.trunks = trunks;
 	cfg.n_trunks = n_trunks;
 	cfg.vlan_mode = *mode ? mode : NULL;
-	if (vif->in_model && a->ofport == cfg.ofp_port &&
-	    a->dp_port == cfg.dp_port && a->tag == cfg.tag &&
-	    same_str(a->vlan_mode, cfg.vlan_mode) &&
+	if (vif->in_model && cur && !cur->tnl == !cfg.tnl &&
+	    (!cfg.tnl || !memcmp(cur->tnl, cfg.tnl, sizeof tnl)) &&
+	    a->ofport == cfg.ofp_port && a->dp_port == cfg.dp_port &&
+	    a->tag == cfg.tag && same_str(a->vlan_mode, cfg.vlan_mode) &&
 	    same_str(a->peer, cfg.peer) && a->n_trunks == n_trunks &&
 	    (!n_trunks ||
 	     !memcmp(a->trunks, trunks, n_trunks * sizeof *trunks))) {
@@ -536,13 +570,13 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 		vswd_dp_start(dp);
 	for (unsigned i = 0; ports && i < ports->n; i++) {
 		const struct ovsdb_row *prow =
-			row_by_uuid(d, "Port", &ports->keys[i].u);
+			vswd_row_by_uuid(d, "Port", &ports->keys[i].u);
 		const struct ovsdb_datum *ifs = datum(prow, "interfaces");
 
 		/* One interface per port: bonds are not supported. */
 		for (unsigned j = 0; ifs && j < ifs->n; j++) {
-			const struct ovsdb_row *irow =
-				row_by_uuid(d, "Interface", &ifs->keys[j].u);
+			const struct ovsdb_row *irow = vswd_row_by_uuid(
+				d, "Interface", &ifs->keys[j].u);
 
 			if (!irow)
 				continue;
@@ -667,6 +701,7 @@ vswd_reconcile(struct vswd *d)
 		if (dp->used && dp->state == VDP_OPEN)
 			vswd_dp_config(dp);
 	sweep_datapaths(d);
+	vswd_of_sync(d);
 	vswd_tables_check(d);
 	vswd_status_write(d);
 }
@@ -737,4 +772,5 @@ vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus)
 	d->stats_timer =
 		ev_timer_add(loop, STATS_PERIOD_MS, true, on_stats_timer, d);
 	vswd_hello(d);
+	vswd_tnl_routes_init(d);
 }

@@ -185,6 +185,40 @@ bridge_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
 		json_decref(upd);
 }
 
+/* Controller rows: is_connected, role and status as Open vSwitch writes
+ * them for a connection of role "other" (equal). */
+static void
+controller_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
+{
+	bool connected;
+	const char *state;
+	uint64_t since;
+	json_t *upd, *st;
+	char secs[32];
+
+	if (!vswd_of_controller_state(d, ovsdb_row_uuid(row), &connected,
+				      &state, &since))
+		return;
+	upd = json_object();
+	put_col(upd, row, "is_connected", json_boolean(connected));
+	put_col(upd, row, "role", json_string("other"));
+	snprintf(secs, sizeof secs, "%llu",
+		 (unsigned long long)((time_mono_ms() - since) / 1000));
+	st = json_array();
+	json_array_append_new(st, json_pack("[s,s]",
+					    connected ? "sec_since_connect"
+						      : "sec_since_disconnect",
+					    secs));
+	json_array_append_new(st, json_pack("[s,s]", "state", state));
+	put_col(upd, row, "status", json_pack("[s,o]", "map", st));
+	if (json_object_size(upd))
+		json_array_append_new(
+			ops, replica_op_update("Controller",
+					       ovsdb_row_uuid(row), upd));
+	else
+		json_decref(upd);
+}
+
 /* True when the configuration seen last is live. */
 static bool
 settled(struct vswd *d)
@@ -291,6 +325,12 @@ vswd_status_write(struct vswd *d)
 			bridge_status(d,
 				      HMAP_CONTAINER(n, struct ovsdb_row, node),
 				      ops);
+	bt = replica_table(d->rep, "Controller");
+	if (bt)
+		HMAP_FOR_EACH (n, &bt->rows)
+			controller_status(
+				d, HMAP_CONTAINER(n, struct ovsdb_row, node),
+				ops);
 	ovs_status(d, ops);
 	if (!json_array_size(ops)) {
 		json_decref(ops);

@@ -278,7 +278,10 @@ add_flow(struct flow_tables *t, const struct ofp_flow_mod *fm, uint64_t now_ms)
 
 	if (table_id >= OFTABLE_N)
 		return -EINVAL;
-	if (fm->flags & OFPFF_CHECK_OVERLAP) {
+	/* Open vSwitch checks overlaps only when no rule has the same match
+	 * and priority: that one is replaced. */
+	if ((fm->flags & OFPFF_CHECK_OVERLAP) &&
+	    !cls_find_exact(cls, &fm->match, fm->priority)) {
 		struct overlap o = { &fm->match, fm->priority, false };
 		cls_for_each(cls, overlap_one, &o);
 		if (o.found)

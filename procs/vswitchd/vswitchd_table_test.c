@@ -116,6 +116,13 @@ test_default_and_add(void)
 	CHECK_EQ(mod("priority=11,ip,check_overlap,actions=drop", OFPFC_ADD,
 		     2000),
 		 0);
+	/* ... but a rule with the very same match and priority is replaced,
+	 * check_overlap or not, as Open vSwitch does. */
+	CHECK_EQ(mod("priority=11,ip,check_overlap,actions=output:4", OFPFC_ADD,
+		     2500),
+		 0);
+	check_actions(lookup_port(0, 1), "output:4");
+	CHECK_EQ(count(0), 3);
 	tables_destroy(&t);
 }
 

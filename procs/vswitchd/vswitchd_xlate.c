@@ -169,8 +169,8 @@ xlate_deps_add_learned(struct xlate_deps *d, const struct bridge *br,
 	memcpy(l->mac, mac, 6);
 }
 
-static void
-deps_add_bridge(struct xlate_deps *d, const struct bridge *br)
+void
+xlate_deps_add_bridge(struct xlate_deps *d, const struct bridge *br)
 {
 	for (size_t i = 0; i < d->n_bridges; i++)
 		if (d->bridges[i].bridge_id == br->id)
@@ -325,8 +325,8 @@ commit_eth(struct xlate_ctx *ctx)
 	memcpy(ctx->base.hdr.eth_dst, ctx->flow.hdr.eth_dst, 6);
 }
 
-static void
-commit(struct xlate_ctx *ctx)
+void
+xlate_commit(struct xlate_ctx *ctx)
 {
 	commit_eth(ctx);
 	commit_vlans(ctx);
@@ -354,6 +354,7 @@ patch_peer(const struct port *port)
 
 static void xlate_table(struct xlate_ctx *ctx, uint32_t in_port,
 			uint8_t table_id, bool is_last_action);
+static void learn_source(struct xlate_ctx *ctx);
 
 /* Open vSwitch's patch_port_output: the packet enters the peer bridge
  * through the peer port, with fresh metadata and registers, and comes
@@ -379,7 +380,8 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 	if (t)
 		ctx->trace = &t->subs;
 	ctx->br = out->bridge;
-	deps_add_bridge(ctx->deps, ctx->br);
+	xlate_deps_add_bridge(ctx->deps, ctx->br);
+	learn_source(ctx);
 	xlate_table(ctx, out->ofp_port, 0, true);
 
 	ctx->trace = old_trace;
@@ -406,9 +408,16 @@ xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port)
 			patch_output(ctx, peer);
 		return;
 	}
+	if (port->tnl) {
+		xlate_tnl_output(ctx, port);
+		return;
+	}
 	if (port->dp_port == MVS_PORT_NONE)
 		return;
-	commit(ctx);
+	if (port->internal && ctx->br->vsw->n_tnl_ports &&
+	    xlate_tnl_pop(ctx, port))
+		return;
+	xlate_commit(ctx);
 	nl_put_u32(ctx->odp, MVS_ACTION_ATTR_OUTPUT, port->dp_port);
 }
 
@@ -513,6 +522,7 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 
 	report_table(ctx, rule, table_id);
 	if (rule) {
+		ctx->rule = rule;
 		deps_add_rule(ctx->deps, rule);
 		if (ctx->may_learn && ctx->packet_len)
 			rule_credit_stats(rule, 1, ctx->packet_len,
@@ -564,6 +574,12 @@ xlate_table(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id,
 	run_rule(ctx, rule, table_id, is_last);
 	ctx->depth -= deepens;
 	ctx->table_id = old_table;
+}
+
+void
+xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id)
+{
+	xlate_table(ctx, in_port, table_id, true);
 }
 
 static void
@@ -635,6 +651,43 @@ push_vlan(struct xlate_ctx *ctx, uint16_t ethertype)
 	set_vlans(&ctx->flow, v);
 }
 
+/* Packet-in reasons (OpenFlow's OFPR_*). */
+#define OFPR_NO_MATCH_ 0
+#define OFPR_ACTION_ 1
+
+/* Open vSwitch's table-miss rule: priority 0, matching everything. */
+static bool
+is_table_miss(const struct rule *rule)
+{
+	const uint64_t *m = flow_u64(&rule->cr.match.mask);
+
+	if (rule->cr.priority)
+		return false;
+	for (size_t i = 0; i < FLOW_WORDS; i++)
+		if (m[i])
+			return false;
+	return true;
+}
+
+/* An output to the controller: one packet-in per packet (the first
+ * asked for), and no megaflow. */
+static void
+xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
+{
+	struct xlate_pin *pin;
+
+	if (!ctx->out || ctx->out->pin.wanted)
+		return;
+	pin = &ctx->out->pin;
+	pin->wanted = true;
+	pin->max_len = max_len;
+	pin->reason = reason;
+	pin->table_id = ctx->table_id;
+	pin->cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
+	if (reason == OFPR_ACTION_ && ctx->rule && is_table_miss(ctx->rule))
+		pin->reason = OFPR_NO_MATCH_;
+}
+
 static void
 do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 		 bool is_last_action)
@@ -657,10 +710,41 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			trace_add(ctx->trace, TRACE_ACTION, ds_steal(&s));
 		}
 		switch (a->type) {
-		case OFPACT_OUTPUT:
+		case OFPACT_OUTPUT: {
+			const struct ofpact_output *o =
+				OFPACT_CAST(struct ofpact_output, a);
+			if (o->port == OFPP_CONTROLLER)
+				xlate_controller(ctx, o->max_len, OFPR_ACTION_);
+			else
+				xlate_output_action(ctx, o->port, last);
+			break;
+		}
+		case OFPACT_CONTROLLER: {
+			const struct ofpact_controller *c =
+				OFPACT_CAST(struct ofpact_controller, a);
+			xlate_controller(ctx, c->max_len, c->reason);
+			break;
+		}
+		case OFPACT_SET_FIELD:
+			xlate_set_field(
+				ctx, OFPACT_CAST(struct ofpact_set_field, a));
+			break;
+		case OFPACT_REG_MOVE:
+			xlate_reg_move(ctx,
+				       OFPACT_CAST(struct ofpact_reg_move, a));
+			break;
+		case OFPACT_OUTPUT_REG:
 			xlate_output_action(
-				ctx, OFPACT_CAST(struct ofpact_output, a)->port,
+				ctx,
+				xlate_read_port(
+					ctx,
+					&OFPACT_CAST(struct ofpact_output_reg,
+						     a)
+						 ->src),
 				last);
+			break;
+		case OFPACT_LEARN:
+			xlate_learn(ctx, OFPACT_CAST(struct ofpact_learn, a));
 			break;
 		case OFPACT_RESUBMIT:
 			xlate_resubmit(ctx,
@@ -799,6 +883,29 @@ dp_mask_from_wc(const struct flow *wc, const struct flow *orig,
 
 /* ---- entry points ---- */
 
+/* A port vtepd named learns the source MAC of what enters by it (in the
+ * bridge's MAC table, VLAN 0), whatever the flows do. */
+static void
+learn_source(struct xlate_ctx *ctx)
+{
+	struct port *p;
+
+	if (!ctx->br->n_learn_ports)
+		return;
+	p = bridge_port_by_ofp(ctx->br, ctx->flow.in_port);
+	for (size_t i = 0; p && i < ctx->br->n_learn_ports; i++) {
+		if (strcmp(ctx->br->learn_ports[i], p->name))
+			continue;
+		memset(ctx->wc->hdr.eth_src, 0xff, 6);
+		if (ctx->may_learn)
+			mac_table_learn(&ctx->br->macs, ctx->flow.hdr.eth_src,
+					0, p, ctx->now_ms);
+		xlate_deps_add_learned(ctx->deps, ctx->br, p->ofp_port, 0,
+				       ctx->flow.hdr.eth_src);
+		return;
+	}
+}
+
 void
 xlate_out_init(struct xlate_out *out)
 {
@@ -813,40 +920,73 @@ xlate_out_uninit(struct xlate_out *out)
 	xlate_deps_uninit(&out->deps);
 }
 
+/* Starts a translation of @flow in @br into @out (@ctx filled in). */
+static void
+ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
+	  struct xlate_out *out)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->out = out;
+	ctx->br = br;
+	ctx->orig = &out->flow;
+	ctx->wc = &out->wc;
+	ctx->odp = &out->actions;
+	ctx->deps = &out->deps;
+	ctx->now_ms = time_mono_ms();
+	out->flow = *flow;
+	out->deps.vsw = br->vsw;
+	ctx->flow = ctx->base = *flow;
+	wc_init(ctx->wc, flow);
+	xlate_deps_add_bridge(ctx->deps, br);
+}
+
+/* Ends it: a translation that failed drops the packet. */
+static void
+ctx_finish(struct xlate_ctx *ctx, struct xlate_out *out)
+{
+	out->final_flow = ctx->flow;
+	out->error = ctx->error;
+	if (ctx->error)
+		out->actions.len = 0;
+}
+
 int
 xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	   uint64_t packet_len, struct list_node *trace, struct xlate_out *out)
 {
-	struct xlate_ctx ctx = {
-		.br = br,
-		.orig = &out->flow,
-		.wc = &out->wc,
-		.odp = &out->actions,
-		.deps = &out->deps,
-		.trace = trace,
-		.may_learn = may_learn,
-		.packet_len = packet_len,
-		.now_ms = time_mono_ms(),
-	};
+	struct xlate_ctx ctx;
 	struct trace_node *t;
 
-	out->flow = *flow;
-	out->deps.vsw = br->vsw;
-	ctx.flow = ctx.base = *flow;
-	wc_init(ctx.wc, flow);
-	deps_add_bridge(ctx.deps, br);
+	ctx_start(&ctx, br, flow, out);
+	ctx.trace = trace;
+	ctx.may_learn = may_learn;
+	ctx.packet_len = packet_len;
 	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
 	if (t)
 		ctx.trace = &t->subs;
-	run_rule(&ctx, lookup(&ctx, 0), 0, true);
-	wc_finish(ctx.wc, flow);
-	out->final_flow = ctx.flow;
-	out->error = ctx.error;
-	if (ctx.error) {
-		/* A translation that failed drops the packet. */
-		out->actions.len = 0;
+	learn_source(&ctx);
+	if (br->fail_open) {
+		xlate_report(&ctx, TRACE_DETAIL,
+			     "fail-open: the controller is lost");
+		xlate_normal(&ctx);
+	} else {
+		run_rule(&ctx, lookup(&ctx, 0), 0, true);
 	}
+	wc_finish(ctx.wc, flow);
+	ctx_finish(&ctx, out);
 	dp_mask_from_wc(ctx.wc, flow, &out->mask);
+	return 0;
+}
+
+int
+xlate_packet_out(struct bridge *br, const struct flow *flow,
+		 const struct ofpacts *acts, struct xlate_out *out)
+{
+	struct xlate_ctx ctx;
+
+	ctx_start(&ctx, br, flow, out);
+	do_xlate_actions(&ctx, acts, true);
+	ctx_finish(&ctx, out);
 	return 0;
 }
 
@@ -884,6 +1024,21 @@ xlate_key(struct bridge *br, const struct mvs_key *key, bool may_learn,
 		out->error = XLATE_UNKNOWN_PORT;
 		memset(&out->mask, 0xff, sizeof out->mask);
 		return -ENOENT;
+	}
+	if (port->tnl) {
+		struct port *tp = tnl_port_receive(br->vsw, port, &key->tun);
+
+		if (!tp || tp->bridge != br) {
+			/* No tunnel port takes it: dropped, as Open vSwitch
+			 * does, on the tunnel fields it looked at. */
+			out->deps.vsw = br->vsw;
+			out->flow = flow;
+			memset(&out->mask, 0, sizeof out->mask);
+			out->mask.meta.in_port = ~0u;
+			memset(&out->mask.tun, 0xff, sizeof out->mask.tun);
+			return 0;
+		}
+		port = tp;
 	}
 	flow.in_port = port->ofp_port;
 	return xlate_flow(br, &flow, may_learn, packet_len, NULL, out);

@@ -149,17 +149,19 @@ errors = []
 seq = 0
 for rnd in range(5):
     p = start()
-    threading.Timer(random.uniform(0.1, 0.6),
-                    lambda: os.kill(p.pid, signal.SIGKILL)).start()
     stop = threading.Event()
     mon = Conn()
     threads = [threading.Thread(target=watch, args=(mon, seen))]
     for i in range(6):
         threads.append(threading.Thread(
             target=Pipe().run, args=("r%dc%d" % (rnd, i), 4, piped, stop)))
+    c = Conn()
+    # The kill is timed from here, once every client is connected: timed
+    # from start(), a loaded machine let it come before a connect.
+    threading.Timer(random.uniform(0.1, 0.6),
+                    lambda: os.kill(p.pid, signal.SIGKILL)).start()
     for t in threads:
         t.start()
-    c = Conn()
     try:
         while True:
             seq += 1

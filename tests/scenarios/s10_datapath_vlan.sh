@@ -11,11 +11,11 @@ host h1 10.80.0.1 && host h2 10.80.0.2 && host h3 10.80.0.3 ||
 
 check "add-br br0 (netdev)" netdev_br br0
 check "a datapath exists (dpctl/dump-dps)" eval \
-	'[ "$(oappctl dpctl/dump-dps)" = "netdev@ovs-netdev" ]'
+	'[ "$(oappctl dpctl/dump-dps)" = "$DP" ]'
 check "ovs-dpctl dump-dps says the same" eval \
-	'[ "$("$B/ctl/ovs-dpctl" --rundir="$R" dump-dps)" = "netdev@ovs-netdev" ]'
+	'[ "$("$B/ctl/ovs-dpctl" --rundir="$R" dump-dps)" = "$DP" ]'
 check "br0's local port is an internal device named br0" eval \
-	'oappctl dpctl/show | grep -q "port [0-9]*: br0 (tap)" && sw ip link show br0 >/dev/null'
+	'oappctl dpctl/show | grep -q "port [0-9]*: br0 ($DP_INTERNAL)" && sw ip link show br0 >/dev/null'
 check "h1 is not promiscuous before add-port" eval 'sw ip -d link show h1 | grep -q "promiscuity 0"'
 check "add-port br0 h1 tag=10" vsctl add-port br0 h1 tag=10
 check "add-port br0 h2 tag=10" vsctl add-port br0 h2 tag=10

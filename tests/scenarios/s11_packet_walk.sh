@@ -10,6 +10,9 @@ P=s11x$$
 sw_start
 host h1 10.81.0.1 && host h2 10.81.0.2 || { fail "hosts"; finish; }
 check "br0 with h1 and h2" eval 'netdev_br br0 && vsctl add-port br0 h1 && vsctl add-port br0 h2'
+# The flows stay until purged, however slow the machine (a guest under
+# TCG can take longer than the default 10 s between two checks).
+vsctl set open . other_config:max-idle=600000
 lookups() { oappctl dpctl/show | sed -n 's/^  lookups: //p'; }
 count() { lookups | sed -n "s/.*$1:\([0-9]*\).*/\1/p"; }
 translated() { oappctl -t vswitchd coverage/read-counter upcall_translated; }

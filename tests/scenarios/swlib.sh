@@ -102,8 +102,17 @@ pings() {
 # no_ping FROM IP: none of 3 pings answered.
 no_ping() { ! ns "$1" ping -c 3 -i 0.2 -W 1 -q "$2" >/dev/null 2>&1; }
 
-# netdev_br BR: add-br BR with the userspace datapath.
-netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type=netdev; }
+# The scenarios' datapath: netdev (userspace, the default), or system
+# where the kernel module is loaded (kmod/tests/guest/scenarios.sh runs
+# them so in a guest).  DP is its name in dpctl, DP_INTERNAL how dpctl/show
+# names an internal port's type there.
+DP_TYPE=${MICROVS_DP_TYPE:-netdev}
+DP="$DP_TYPE@ovs-$DP_TYPE"
+if [ "$DP_TYPE" = system ]; then DP_INTERNAL=internal; else DP_INTERNAL=tap; fi
+
+# netdev_br BR: add-br BR with the scenarios' datapath (userspace unless
+# MICROVS_DP_TYPE says otherwise).
+netdev_br() { vsctl add-br "$1" -- set bridge "$1" datapath_type="$DP_TYPE"; }
 
 # dump_flows: dpctl/dump-flows of the instance.
 dump_flows() { oappctl dpctl/dump-flows "$@"; }
@@ -164,4 +173,34 @@ ping_loss() {
 	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1")
 	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1")
 	lost=$((sent - got))
+}
+
+# ovs_ref_start: real Open vSwitch 3.1 (Debian's ovsdb-server and
+# ovs-vswitchd, no IPv6) in namespace $P-ovs with its files in $O
+# ($T/ovs), stopped on exit; ovs CMD... runs a command there with
+# OVS_RUNDIR/DBDIR/LOGDIR set.  Skips (77) without Open vSwitch.
+ovs() { ip netns exec "$P-ovs" env OVS_RUNDIR=$O OVS_DBDIR=$O OVS_LOGDIR=$O "$@"; }
+ovs_ref_cleanup() {
+	for p in ovs-vswitchd ovsdb-server; do
+		[ -f "$O/$p.pid" ] && kill "$(cat "$O/$p.pid")" 2>/dev/null
+	done
+	sleep 0.3
+	sw_cleanup
+}
+ovs_ref_start() {
+	command -v ovs-vswitchd >/dev/null ||
+		{ echo "skip: no Open vSwitch"; exit 77; }
+	ip netns add "$P-ovs" && SW_NETNS+=("$P-ovs")
+	ip netns exec "$P-ovs" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	O=$T/ovs
+	mkdir -p "$O"
+	trap ovs_ref_cleanup EXIT
+	ovs ovsdb-tool create "$O/conf.db" \
+		/usr/share/openvswitch/vswitch.ovsschema
+	ovs ovsdb-server "$O/conf.db" --remote=punix:$O/db.sock --pidfile \
+		--detach --log-file --no-chdir
+	ovs ovs-vsctl --db=unix:$O/db.sock --no-wait init
+	ovs ovs-vswitchd unix:$O/db.sock --pidfile --detach --log-file \
+		--no-chdir -vconsole:off
 }

@@ -68,8 +68,9 @@ $K del-flows $DP
 # 0%, trunc cuts the next output only.
 frame=$(printf '%s' 020000000002 020000000001 88b5 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021)
 sniffed() { # N ACTIONS: the frames h2 sees when the frame is executed
-	# (stops after N frames, or 3 s without one)
-	bg /tmp/k11-sn in_ns 2 $K sniff h2 -n $1 -t 3
+	# (stops after N frames, or 10 s without one: a slow guest can take
+	# seconds to start the execute)
+	bg /tmp/k11-sn in_ns 2 $K sniff h2 -n $1 -t 10
 	$K execute $DP "in_port(1)" "$frame" "$2"
 	wait
 	grep -v sniffing /tmp/k11-sn

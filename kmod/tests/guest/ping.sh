@@ -40,7 +40,7 @@ $K del-flows $DP
 
 # execute: a frame from "port 1" out of port 2, seen as sent on h2.
 frame=$(printf '%s' 020000000002 020000000001 88b5 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011)
-bg /tmp/k11-sniff in_ns 2 $K sniff h2 -n 1 -t 5
+bg /tmp/k11-sniff in_ns 2 $K sniff h2 -n 1 -t 30
 expect "execute output:2" $K execute $DP "in_port(1)" "$frame" 2
 wait
 expect "h2 received the frame, byte for byte" grep -qx "$frame" /tmp/k11-sniff

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# `ovs-ofctl add-flows` of N flows (default 100,000) and `dump-flows`,
+# Debian's ovs-ofctl against microvs-vswitchd and against real Open
+# vSwitch 3.1 (netdev bridge, each in its own namespace), wall time and
+# the switch daemon's CPU time for each, and the ratios.  Prints figures;
+# asserts nothing about them.  Root; MICROVS_BUILD=build dir.
+# Usage: bench_flows.sh [N]
+N=${1:-100000}
+P=bof$$
+export MICROVS_BUILD=${MICROVS_BUILD:-$(dirname "$0")/../../build}
+. "$(dirname "$0")/../../tests/scenarios/swlib.sh"
+sw_start
+netdev_br br0 >/dev/null || { echo "FAIL: br0"; exit 1; }
+ovs_ref_start
+ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 add-br br0 -- \
+	set bridge br0 datapath_type=netdev
+
+python3 - "$N" >"$T/flows" <<'PY'
+import sys
+for i in range(int(sys.argv[1])):
+    print("priority=%d,ip,nw_dst=10.%d.%d.%d,actions=output:%d"
+          % (i % 1000 + 1, i >> 16 & 255, i >> 8 & 255, i & 255, i % 4 + 1))
+PY
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+measure() { # measure NAME PID CMD...: wall seconds and daemon CPU seconds
+	local name=$1 pid=$2 c0 c1 t0 t1
+	shift 2
+	c0=$(cpu "$pid"); t0=$(date +%s.%N)
+	"$@" >/dev/null 2>"$T/err" || { echo "FAIL: $name"; cat "$T/err"; }
+	t1=$(date +%s.%N); c1=$(cpu "$pid")
+	python3 -c "print('%-34s wall %7.2f s   daemon cpu %7.2f s' % ('$name', $t1 - $t0, ($c1 - $c0) / $hz))"
+	echo "$t1 - $t0" | bc >"$T/wall.$name"
+}
+mpid=$(pidof_role vswitchd)
+opid=$(cat "$O/ovs-vswitchd.pid")
+echo "$N flows"
+measure microvs-add-flows "$mpid" sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl add-flows br0 "$T/flows"
+measure ovs-add-flows "$opid" ovs ovs-ofctl add-flows br0 "$T/flows"
+measure microvs-dump-flows "$mpid" sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl dump-flows br0
+measure ovs-dump-flows "$opid" ovs ovs-ofctl dump-flows br0
+n_m=$(sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl dump-aggregate br0 | sed -n 's/.*flow_count=\([0-9]*\).*/\1/p')
+n_o=$(ovs ovs-ofctl dump-aggregate br0 | sed -n 's/.*flow_count=\([0-9]*\).*/\1/p')
+echo "flows in the tables: microvs $n_m, Open vSwitch $n_o"
+for w in add-flows dump-flows; do
+	python3 -c "print('ratio microvs/ovs $w: %.2f' % ($(cat $T/wall.microvs-$w) / $(cat $T/wall.ovs-$w)))"
+done

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: Apache-2.0
+# The whole switch on the module: microvs (dbserver, upcalld, vswitchd...)
+# started by microvs-ctl in the guest's initial namespace (as on a host;
+# the scenarios test runs it in namespaces of its own), br0 with the default datapath_type ("" is
+# "system"), two hosts on it and the NORMAL action.  vswitchd drives
+# upcalld's "system" class, which drives the module: the ping goes
+# through, the module holds the megaflows (mvs-kctl dumps them from the
+# kernel), dpctl/dump-flows and ovs-dpctl show the same ones with their
+# hits, and after a kill -9 of vswitchd and of upcalld the installed
+# flows keep forwarding.
+. "$(dirname "$0")/lib.sh"
+B=${MVS_BUILD:?}
+CTL=$B/ctl/microvs-ctl
+T=$(mktemp -d /tmp/k11-sw.XXXXXX)
+chmod 755 "$T"
+R=$T/run
+CTLARGS="--rundir=$R --dbdir=$T/db --logdir=$T/log"
+vsctl() { MICROVS_RUNDIR=$R "$B/ctl/ovs-vsctl" --timeout=30 "$@"; }
+appctl() { "$B/ctl/ovs-appctl" --rundir "$R" "$@"; }
+dpctl() { "$B/ctl/ovs-dpctl" --rundir="$R" "$@"; }
+pings() { # I COUNT: COUNT pings from host I to host 2, all answered
+	in_ns "$1" ping -c "$2" -i 0.2 -W 2 -q 192.0.2.2 >"$T/ping" 2>&1 &&
+		grep -q " 0% packet loss" "$T/ping"
+}
+stop_all() {
+	$CTL $CTLARGS stop >/dev/null 2>&1
+	$K del-dp ovs-system 2>/dev/null
+	[ -f "$T/log/upcalld.log" ] && grep -E 'ERR|EMER|WARN' "$T/log/"*.log | head -20
+}
+
+$CTL $CTLARGS start >/dev/null || { bad "microvs-ctl start"; finish; }
+# Flows stay for the whole test, however slow the guest (no expiry
+# between two dumps that are compared).
+vsctl set open . other_config:max-idle=600000
+NO_PORTS=1 hosts 2
+expect "add-br br0 (system) with two hosts" \
+	vsctl add-br br0 -- add-port br0 k11-h1 -- add-port br0 k11-h2
+expect "no error on the interfaces" \
+	[ "$(vsctl get interface k11-h1 error)" = "[]" ]
+expect "the module holds datapath ovs-system with br0 and both ports" \
+	bash -c "$K show ovs-system | grep -q k11-h1 && $K show ovs-system | grep -q k11-h2"
+# Neighbours known: no ARP, so the ping's flows are the only ones.
+in_ns 1 ip neigh replace 192.0.2.2 lladdr "$(mac 2)" dev h1
+in_ns 2 ip neigh replace 192.0.2.1 lladdr "$(mac 1)" dev h2
+expect "h1 pings h2 through br0 (NORMAL)" pings 1 5
+kflows=$($K dump-flows ovs-system)
+echo "$kflows"
+# NORMAL's megaflows: the MACs and IPv4, not the addresses, with hits.
+both_ways() { # FLOWS: an IPv4 megaflow each way in FLOWS, with hits
+	local f
+	for f in "$(mac 1) $(mac 2)" "$(mac 2) $(mac 1)"; do
+		set -- "$1" $f
+		grep -Eq "eth\(src=$2,dst=$3\),eth_type\(0x0800\),ipv4\(frag=no\), packets:[1-9]" <<<"$1" ||
+			return 1
+	done
+}
+expect "the module's megaflows: IPv4 both ways, with hits" both_ways "$kflows"
+uflows=$(appctl dpctl/dump-flows)
+echo "$uflows"
+expect "dpctl/dump-flows shows them too, with their hits" both_ways "$uflows"
+keys() { sed -n 's/, packets:.*actions:/ actions:/p' | sort; }
+expect "the same flows in dpctl/dump-flows as in the module" \
+	[ "$(keys <<<"$uflows")" = "$(keys <<<"$kflows")" ]
+expect "ovs-dpctl dump-flows is dpctl/dump-flows" \
+	[ "$(dpctl dump-flows | grep -c actions)" = "$(grep -c actions <<<"$uflows")" ]
+show=$(appctl dpctl/show)
+echo "$show"
+expect "dpctl/show: system@ovs-system, hits counted" \
+	grep -Eq 'lookups: hit:[1-9]' <<<"$(grep -A1 '^system@ovs-system:$' <<<"$show")"
+expect "... its internal ports as Open vSwitch shows them" \
+	[ "$(grep -Ec '^  port [0-9]+: (ovs-system|br0) \(internal\)$' <<<"$show")" = 2 ]
+
+# Installed flows forward while vswitchd, then upcalld, are killed -9
+# (the supervisor restarts them).
+for role in vswitchd upcalld; do
+	in_ns 1 ping -c 200 -i 0.01 -W 1 192.0.2.2 >"$T/ping-$role" &
+	# The kill once the ping's flows are installed (and at least 0.5 s
+	# into the ping), however slow the guest runs.
+	sleep 0.5
+	for _ in $(seq 100); do
+		both_ways "$($K dump-flows ovs-system)" && break
+		sleep 0.1
+	done
+	kill -9 "$(cat "$R/$role.pid")"
+	wait
+	tail -2 "$T/ping-$role"
+	loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T/ping-$role")
+	expect "kill -9 $role during a 10 ms ping: at most 1 % lost ($loss %)" \
+		awk -v l="$loss" 'BEGIN { exit !(l <= 1) }'
+done
+for _ in $(seq 100); do
+	vsctl --timeout=5 set bridge br0 other_config:k11=1 2>/dev/null && break
+	sleep 0.2
+done
+expect "after both restarts the switch still pings" pings 1 3
+stop_all
+finish

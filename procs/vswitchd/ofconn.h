@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ofconn.h: OpenFlow connections inside vswitchd, one section per file:
+ *
+ *   vswitchd_ofconn.c  the per-bridge management sockets
+ *                      (RUNDIR/vswitchd/BRIDGE.mgmt), connections:
+ *                      framing, hello and version negotiation, the output
+ *                      queue, the dispatch of each message to its handler
+ *   vswitchd_ofmsg.c   the handlers of the switch's own messages: echo,
+ *                      features, switch config, barrier, descriptions,
+ *                      port descriptions, table statistics, the Nicira
+ *                      protocol switches
+ *   vswitchd_offlow.c  the handlers about flows: flow-mod, flow and
+ *                      aggregate statistics
+ *   vswitchd_oftable.c table statistics and table features
+ *   vswitchd_ofctrl.c  controllers: active connections with backoff
+ *   vswitchd_ofpacket.c packet-in and packet-out
+ *   vswitchd_ofrole.c  controller roles
+ *   vswitchd_ofport.c  port-status messages
+ *
+ * Everything a peer sends is parsed here, in vswitchd, which holds no
+ * capability; a malformed message gets an OpenFlow error and the
+ * connection lives on.  Everything runs on the loop thread.
+ */
+#ifndef MICROVS_VSWITCHD_OFCONN_H
+#define MICROVS_VSWITCHD_OFCONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "list.h"
+#include "ofp_buf.h"
+#include "ofp_msg.h"
+#include "vswitchd.h"
+
+struct ev_io;
+struct ofctrl;
+
+/* vswitchd's OpenFlow state (vswd.of). */
+struct vswd_of {
+	struct vswd *d;
+	char *dir;
+	struct hmap listeners;	/* struct oflisten, by bridge id */
+	struct hmap ctrls;	/* struct ofctrl, by Controller row */
+	struct list_node conns; /* struct ofconn */
+	struct hmap port_seen;	/* struct ofport_seen, by bridge id */
+	uint64_t gen_id;	/* the newest role generation id seen */
+	bool tables_dirty;	/* flow-mods to publish (vswd_tables_check) */
+	bool gen_id_set;
+};
+
+/* One OpenFlow connection to a bridge. */
+struct ofconn {
+	struct list_node node; /* in vswd_of.conns */
+	struct vswd *d;
+	uint64_t bridge_id; /* its bridge (vsw_bridge_by_id) */
+	int fd;
+	struct ev_io *io;
+	uint8_t *rbuf; /* bytes received, not yet a whole message */
+	size_t rlen, rcap;
+	struct ofpbuf out; /* bytes to send */
+	size_t out_ofs;	   /* of them already sent */
+	uint32_t allowed;  /* versions the bridge allows (bitmap) */
+	uint8_t version;   /* negotiated; 0 before the peer's hello */
+	uint32_t protocol; /* OFP_PROTO_* in effect */
+	uint16_t miss_send_len;
+	uint8_t frag;	     /* enum ofp_frag */
+	bool closing;	     /* close once the output is sent */
+	struct ofctrl *ctrl; /* the controller it is to; NULL: service */
+	uint8_t role;	     /* OFPCR12_ROLE_*; 0 (no change): equal */
+};
+
+/* vswitchd_ofconn.c */
+
+/* A connection on @fd (non-blocking, taken) to bridge @bridge_id, which
+ * allows @allowed versions; @ctrl is the controller it goes to (NULL: a
+ * service connection).  Says hello.  NULL if it could not be polled (fd
+ * closed). */
+struct ofconn *ofconn_new(struct vswd *d, uint64_t bridge_id, int fd,
+			  uint32_t allowed, struct ofctrl *ctrl);
+/* Closes @c at once without telling its controller. */
+void ofconn_close(struct ofconn *c);
+/* The versions Bridge.protocols of bridge @name allows (a bitmap; all of
+ * OpenFlow 1.0-1.5 if empty). */
+uint32_t ofconn_bridge_versions(struct vswd *d, const char *name);
+
+/* The bytes of @b (whole messages) go out on @c; a peer that stops
+ * reading is dropped once too much is queued. */
+void ofconn_send(struct ofconn *c, struct ofpbuf *b);
+/* Sends the error @e in reply to @m (its first bytes as data). */
+void ofconn_send_error(struct ofconn *c, enum ofperr e,
+		       const struct ofp_msg *m);
+/* @c's bridge, or NULL if it went away. */
+struct bridge *ofconn_bridge(const struct ofconn *c);
+/* The first message kind of @type that exists in @version (a standard
+ * one before a Nicira one), or OFPRAW_NONE. */
+enum ofpraw ofconn_raw_for(enum ofptype type, uint8_t version);
+
+/* vswitchd_ofctrl.c: controllers (Bridge.controller). */
+
+/* Follows the Controller rows of every bridge: connects to new tcp:
+ * targets, drops the ones gone. */
+void ofctrl_sync(struct vswd *d);
+/* Starts the fail-open watch. */
+void ofctrl_init(struct vswd *d);
+/* @ctrl's connection closed: try again after the backoff. */
+void ofctrl_conn_closed(struct ofctrl *ctrl);
+
+/* vswitchd_ofmsg.c and vswitchd_offlow.c: the handlers.  Each returns 0
+ * (it sent what it had to) or the error to send back. */
+typedef enum ofperr ofconn_handler(struct ofconn *c, const struct ofp_msg *m);
+
+/* @port as OpenFlow describes it (vswitchd_ofmsg.c). */
+struct ofp_phy_port;
+void ofconn_phy_port(struct vswd *d, const struct port *port,
+		     struct ofp_phy_port *pp);
+/* Announces (port-status) the ports added to, deleted from or changed in
+ * each bridge since the last call (vswitchd_ofport.c). */
+void ofport_sync(struct vswd *d);
+
+/* The handler of @type, or NULL (the message is refused). */
+ofconn_handler *ofconn_handler_for(enum ofptype type);
+
+enum ofperr ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m);
+/* Starts the expiry of flows with timeouts (vswitchd_offlow.c). */
+void ofconn_flow_init(struct vswd *d);
+enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
+/* Role request (vswitchd_ofrole.c). */
+enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
+/* Packet-out (vswitchd_ofpacket.c). */
+enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
+/* Table statistics and table features (vswitchd_oftable.c). */
+enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);
+
+/* A reply under way that may grow into several multipart messages:
+ * ofconn_mp_start() begins a reply to @request, ofconn_mp_room() closes
+ * the current message with OFPSF_REPLY_MORE and opens the next when it
+ * holds more than 32 kB, ofconn_mp_finish() sends them all. */
+struct ofconn_mp {
+	struct ofpbuf b;
+	size_t start; /* of the message being filled */
+	enum ofpraw raw;
+	uint8_t version;
+	uint32_t xid;
+};
+void ofconn_mp_start(struct ofconn_mp *mp, const struct ofp_msg *request);
+void ofconn_mp_room(struct ofconn_mp *mp);
+void ofconn_mp_finish(struct ofconn *c, struct ofconn_mp *mp);
+
+#endif

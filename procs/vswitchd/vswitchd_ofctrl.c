@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_ofctrl: a bridge's controllers (Bridge.controller, one
+ * Controller row each).  An active target (tcp:IP[:PORT], port 6653 by
+ * default) is connected to without blocking; a failed attempt or a lost
+ * connection is retried after a backoff that starts at 1 s and doubles
+ * up to max_backoff (8 s by default), as Open vSwitch's rconn does.  Once
+ * connected, the connection is an ordinary ofconn with the controller's
+ * defaults.  The state goes back to the Controller row (is_connected,
+ * role, status) through vswitchd_status.c.  Passive targets (ptcp:,
+ * punix:) and ssl: are not served yet: they are logged and left
+ * unconnected.
+ */
+#include "ofconn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ev.h"
+#include "log.h"
+#include "ovsdb_db.h"
+#include "replica.h"
+
+LOG_MODULE(vswitchd_ofctrl);
+
+static struct log_rl rl = LOG_RL_INIT(5, 20);
+
+#define OFCTRL_DEFAULT_PORT 6653
+#define OFCTRL_MIN_BACKOFF_MS 1000
+#define OFCTRL_DEFAULT_MAX_BACKOFF_MS 8000
+#define OFCTRL_DEFAULT_PROBE_MS 5000
+#define OFCTRL_RUN_MS 250
+
+enum ofctrl_state { OFCTRL_BACKOFF, OFCTRL_CONNECTING, OFCTRL_ACTIVE };
+
+struct ofctrl {
+	struct hnode node; /* in vswd_of.ctrls, by Controller row */
+	struct vswd *d;
+	struct ovsdb_uuid row;
+	uint64_t bridge_id;
+	char *target;
+	struct sockaddr_in sin;
+	bool usable;  /* an active target we can connect to */
+	bool passive; /* ptcp: listening on @lfd */
+	int lfd;
+	struct ev_io *lio;
+	enum ofctrl_state state;
+	int fd; /* OFCTRL_CONNECTING */
+	struct ev_io *io;
+	struct ev_timer *timer; /* OFCTRL_BACKOFF */
+	struct ofconn *conn;	/* OFCTRL_ACTIVE */
+	unsigned backoff_ms, max_backoff_ms;
+	unsigned probe_ms; /* inactivity_probe */
+	uint64_t since_ms; /* of the last state change */
+	uint64_t down_ms;  /* when it was last connected (or made) */
+	bool seen;	   /* sync's mark */
+};
+
+static uint32_t
+row_hash(const struct ovsdb_uuid *u)
+{
+	return u->p[0] ^ u->p[1] ^ u->p[2] ^ u->p[3];
+}
+
+static struct ofctrl *
+ctrl_find(struct vswd_of *of, const struct ovsdb_uuid *u)
+{
+	struct hnode *n;
+
+	for (n = hmap_first_with_hash(&of->ctrls, row_hash(u)); n;
+	     n = hmap_next_with_hash(n)) {
+		struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
+		if (!memcmp(&c->row, u, sizeof *u))
+			return c;
+	}
+	return NULL;
+}
+
+/* Parses "tcp:IP[:PORT]". */
+static bool
+parse_target(const char *target, struct sockaddr_in *sin)
+{
+	char ip[64];
+	const char *colon;
+	long port = OFCTRL_DEFAULT_PORT;
+
+	if (strncmp(target, "tcp:", 4))
+		return false;
+	target += 4;
+	colon = strchr(target, ':');
+	if (colon) {
+		char *end;
+		port = strtol(colon + 1, &end, 10);
+		if (*end || port <= 0 || port > 65535)
+			return false;
+	}
+	if ((size_t)(colon ? colon - target : (long)strlen(target)) >=
+	    sizeof ip)
+		return false;
+	memset(ip, 0, sizeof ip);
+	memcpy(ip, target, colon ? (size_t)(colon - target) : strlen(target));
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, ip, &sin->sin_addr) == 1;
+}
+
+static void ctrl_connect(struct ofctrl *c);
+
+/* Parses "ptcp:PORT[:IP]". */
+static bool
+parse_passive(const char *target, struct sockaddr_in *sin)
+{
+	char *end;
+	long port;
+
+	if (strncmp(target, "ptcp:", 5))
+		return false;
+	port = strtol(target + 5, &end, 10);
+	if (port < 0 || port > 65535 || (*end && *end != ':'))
+		return false;
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)(port ? port : OFCTRL_DEFAULT_PORT));
+	if (*end == ':')
+		return inet_pton(AF_INET, end + 1, &sin->sin_addr) == 1;
+	sin->sin_addr.s_addr = htonl(INADDR_ANY);
+	return true;
+}
+
+static void
+on_passive_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	struct ofctrl *c = arg;
+	const struct bridge *br = vsw_bridge_by_id(&c->d->vsw, c->bridge_id);
+	int cfd;
+
+	(void)io;
+	(void)revents;
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return;
+	if (!br) {
+		close(cfd);
+		return;
+	}
+	ofconn_new(c->d, c->bridge_id, cfd,
+		   ofconn_bridge_versions(c->d, br->name), NULL);
+}
+
+static void
+ctrl_listen(struct ofctrl *c)
+{
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&c->sin, sizeof c->sin) < 0 ||
+	    listen(fd, 16) < 0 ||
+	    ev_io_add(c->d->loop, fd, EPOLLIN, on_passive_accept, c, &c->lio)) {
+		log_warn("%s: cannot listen (%s)", c->target, strerror(errno));
+		close(fd);
+		return;
+	}
+	c->lfd = fd;
+	log_info("%s: listening", c->target);
+}
+static void fail_open_run(struct vswd *d);
+
+static void
+set_state(struct ofctrl *c, enum ofctrl_state s)
+{
+	bool was = c->state == OFCTRL_ACTIVE;
+
+	c->state = s;
+	c->since_ms = time_mono_ms();
+	if (was != (s == OFCTRL_ACTIVE))
+		vswd_status_write(c->d);
+}
+
+static void
+on_backoff(struct ev_timer *t, void *arg)
+{
+	struct ofctrl *c = arg;
+
+	(void)t;
+	c->timer = NULL;
+	ctrl_connect(c);
+}
+
+static void
+backoff(struct ofctrl *c)
+{
+	set_state(c, OFCTRL_BACKOFF);
+	c->timer =
+		ev_timer_add(c->d->loop, c->backoff_ms, false, on_backoff, c);
+	c->backoff_ms = c->backoff_ms * 2 > c->max_backoff_ms
+				? c->max_backoff_ms
+				: c->backoff_ms * 2;
+}
+
+static void
+stop_connecting(struct ofctrl *c)
+{
+	if (c->io)
+		ev_io_del(c->io);
+	c->io = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+static void
+on_connected(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	struct ofctrl *c = arg;
+	const struct bridge *br = vsw_bridge_by_id(&c->d->vsw, c->bridge_id);
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	(void)io;
+	(void)revents;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	ev_io_del(c->io);
+	c->io = NULL;
+	if (err || !br) {
+		log_info_rl(&rl, "%s: connection failed (%s)", c->target,
+			    strerror(err ? err : ENOENT));
+		close(c->fd);
+		c->fd = -1;
+		backoff(c);
+		return;
+	}
+	c->fd = -1;
+	c->conn = ofconn_new(c->d, c->bridge_id, fd,
+			     ofconn_bridge_versions(c->d, br->name), c);
+	if (!c->conn) {
+		backoff(c);
+		return;
+	}
+	log_info("%s<->%s: connected", br->name, c->target);
+	c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
+	set_state(c, OFCTRL_ACTIVE);
+}
+
+static void
+ctrl_connect(struct ofctrl *c)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		backoff(c);
+		return;
+	}
+	if (connect(fd, (struct sockaddr *)&c->sin, sizeof c->sin) < 0 &&
+	    errno != EINPROGRESS) {
+		log_info_rl(&rl, "%s: connection failed (%s)", c->target,
+			    strerror(errno));
+		close(fd);
+		backoff(c);
+		return;
+	}
+	c->fd = fd;
+	if (ev_io_add(c->d->loop, fd, EPOLLOUT, on_connected, c, &c->io)) {
+		close(fd);
+		c->fd = -1;
+		backoff(c);
+		return;
+	}
+	set_state(c, OFCTRL_CONNECTING);
+}
+
+void
+ofctrl_conn_closed(struct ofctrl *c)
+{
+	c->conn = NULL;
+	c->down_ms = time_mono_ms();
+	log_info("%s: connection closed", c->target);
+	backoff(c);
+}
+
+static void
+ctrl_free(struct vswd_of *of, struct ofctrl *c)
+{
+	hmap_remove(&of->ctrls, &c->node);
+	stop_connecting(c);
+	if (c->lio)
+		ev_io_del(c->lio);
+	if (c->lfd >= 0)
+		close(c->lfd);
+	if (c->timer)
+		ev_timer_del(c->timer);
+	if (c->conn)
+		ofconn_close(c->conn);
+	free(c->target);
+	free(c);
+}
+
+static void
+ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
+{
+	struct vswd_of *of = d->of;
+	const char *target = vswd_str(row, "target");
+	int64_t max_backoff = vswd_int(row, "max_backoff", 0);
+	int64_t probe = vswd_int(row, "inactivity_probe", -1);
+	struct ofctrl *c = ctrl_find(of, ovsdb_row_uuid(row));
+
+	if (c && (c->bridge_id != bridge_id || strcmp(c->target, target))) {
+		ctrl_free(of, c);
+		c = NULL;
+	}
+	if (!c) {
+		c = xzalloc(sizeof *c);
+		c->d = d;
+		c->row = *ovsdb_row_uuid(row);
+		c->bridge_id = bridge_id;
+		c->target = xstrdup(target);
+		c->fd = c->lfd = -1;
+		c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
+		c->since_ms = c->down_ms = time_mono_ms();
+		c->usable = parse_target(target, &c->sin);
+		c->passive = !c->usable && parse_passive(target, &c->sin);
+		hmap_insert(&of->ctrls, &c->node, row_hash(&c->row));
+		if (c->usable)
+			ctrl_connect(c);
+		else if (c->passive)
+			ctrl_listen(c);
+		else
+			log_warn("controller %s: only tcp: and ptcp: targets "
+				 "are supported yet",
+				 target);
+	}
+	c->probe_ms = probe < 0	     ? OFCTRL_DEFAULT_PROBE_MS
+		      : probe < 1000 ? 1000
+				     : (unsigned)probe;
+	c->max_backoff_ms = max_backoff >= 1000 ? (unsigned)max_backoff
+						: OFCTRL_DEFAULT_MAX_BACKOFF_MS;
+	c->seen = true;
+}
+
+void
+ofctrl_sync(struct vswd *d)
+{
+	struct vswd_of *of = d->of;
+	struct ovsdb_table *bt = replica_table(d->rep, "Bridge");
+	struct hnode *n, *next;
+
+	HMAP_FOR_EACH (n, &of->ctrls)
+		HMAP_CONTAINER(n, struct ofctrl, node)->seen = false;
+	if (bt)
+		HMAP_FOR_EACH (n, &bt->rows) {
+			const struct ovsdb_row *brow =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
+			const struct bridge *br = vsw_find_bridge(
+				&d->vsw, vswd_str(brow, "name"));
+			const struct ovsdb_datum *cs =
+				replica_get(brow, "controller");
+
+			for (unsigned i = 0; br && cs && i < cs->n; i++) {
+				const struct ovsdb_row *crow = vswd_row_by_uuid(
+					d, "Controller", &cs->keys[i].u);
+				if (crow)
+					ctrl_sync_one(d, br->id, crow);
+			}
+		}
+	HMAP_FOR_EACH_SAFE (n, next, &of->ctrls) {
+		struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
+		if (!c->seen)
+			ctrl_free(of, c);
+	}
+	fail_open_run(d);
+}
+
+/* The bridge's fail_mode is "secure". */
+static bool
+bridge_is_secure(struct vswd *d, const char *name)
+{
+	struct ovsdb_table *bt = replica_table(d->rep, "Bridge");
+	struct hnode *n;
+
+	if (bt)
+		HMAP_FOR_EACH (n, &bt->rows) {
+			const struct ovsdb_row *row =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
+			if (!strcmp(vswd_str(row, "name"), name))
+				return !strcmp(vswd_str(row, "fail_mode"),
+					       "secure");
+		}
+	return false;
+}
+
+/* Whether @br should be failing open now. */
+static bool
+should_fail_open(struct vswd *d, const struct bridge *br, uint64_t now)
+{
+	bool any = false;
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->of->ctrls) {
+		const struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
+
+		if (c->bridge_id != br->id || !c->usable)
+			continue;
+		if (c->state == OFCTRL_ACTIVE ||
+		    now - c->down_ms < 3ull * c->probe_ms)
+			return false;
+		any = true;
+	}
+	return any && !bridge_is_secure(d, br->name);
+}
+
+/* Puts every bridge in or out of fail-open; a change re-translates its
+ * megaflows. */
+static void
+fail_open_run(struct vswd *d)
+{
+	uint64_t now = time_mono_ms();
+	bool changed = false;
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
+		bool fo = should_fail_open(d, br, now);
+
+		if (fo == br->fail_open)
+			continue;
+		br->fail_open = fo;
+		br->config_version++;
+		changed = true;
+		log_info("bridge %s: %s", br->name,
+			 fo ? "controllers lost: failing open (standalone)"
+			    : "leaving fail-open");
+	}
+	if (changed)
+		vswd_tables_check(d);
+}
+
+static void
+on_run(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	fail_open_run(arg);
+}
+
+void
+ofctrl_init(struct vswd *d)
+{
+	ev_timer_add(d->loop, OFCTRL_RUN_MS, true, on_run, d);
+}
+
+bool
+vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
+			 bool *connected, const char **state,
+			 uint64_t *since_ms)
+{
+	struct ofctrl *c = d->of ? ctrl_find(d->of, row) : NULL;
+	static const char *const names[] = { "BACKOFF", "CONNECTING",
+					     "ACTIVE" };
+
+	if (!c || c->passive)
+		return false;
+	*connected = c->state == OFCTRL_ACTIVE && c->conn;
+	*state = names[c->state];
+	*since_ms = *connected ? c->since_ms : c->down_ms;
+	return true;
+}

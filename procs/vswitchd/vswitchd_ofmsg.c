@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_ofmsg: the handlers of the switch's own OpenFlow messages
+ * (echo, features, switch config, barrier, descriptions, port
+ * descriptions, table statistics and the Nicira protocol switches), and
+ * the table of every handler.  Values are those Open vSwitch 3.1 sends for
+ * a netdev bridge (recorded in tests/ofctl-diff's goldens).
+ */
+#include "ofconn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ofp_port.h"
+#include "ofp_protocol.h"
+
+/* Open vSwitch's capabilities and OpenFlow 1.0 action bits. */
+#define OFCONN_CAPABILITIES                                        \
+	(OFPC_FLOW_STATS | OFPC_TABLE_STATS | OFPC_PORT_STATS |    \
+	 OFPC_GROUP_STATS | OFPC_QUEUE_STATS | OFPC_ARP_MATCH_IP | \
+	 OFPC_BUNDLES)
+#define OFCONN_OF10_ACTIONS 0xfff
+#define OFCONN_N_TABLES 254
+
+static enum ofperr
+on_echo(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct ofpbuf b = OFPBUF_EMPTY;
+	size_t start = ofp_msg_start(&b, OFPRAW_ECHO_REPLY, m->version, m->xid);
+
+	ofpbuf_put(&b, m->body, m->body_len);
+	ofp_msg_finish(&b, start);
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return 0;
+}
+
+/* The datapath id: the local port's MAC under 16 zero bits, as the
+ * status column says. */
+static uint64_t
+datapath_id(struct ofconn *c, const struct bridge *br)
+{
+	struct vswd_iface *vif = vswd_iface_find(c->d, br->name);
+	uint64_t id = 0;
+
+	if (vif && vif->state == VIF_UP)
+		for (int i = 0; i < 6; i++)
+			id = id << 8 | vif->info.mac[i];
+	return id;
+}
+
+void
+ofconn_phy_port(struct vswd *d, const struct port *port,
+		struct ofp_phy_port *pp)
+{
+	struct vswd_iface *vif = vswd_iface_find(d, port->name);
+
+	memset(pp, 0, sizeof *pp);
+	pp->port_no = port->ofp_port;
+	snprintf(pp->name, sizeof pp->name, "%s", port->name);
+	if (vif && vif->state == VIF_UP) {
+		memcpy(pp->hw_addr, vif->info.mac, 6);
+		if (!vif->info.admin_up)
+			pp->config |= OFPPC_PORT_DOWN;
+		if (!vif->info.carrier)
+			pp->state |= OFPPS_LINK_DOWN;
+		else
+			pp->state |= OFPPS_LIVE;
+		pp->curr_speed = (uint32_t)(vif->info.speed_mbps * 1000);
+		pp->max_speed = 0;
+	} else if (!port->peer) {
+		pp->config |= OFPPC_PORT_DOWN;
+		pp->state |= OFPPS_LINK_DOWN;
+	} else {
+		pp->state |= OFPPS_LIVE;
+	}
+	if (port->no_flood)
+		pp->config |= OFPPC_NO_FLOOD;
+}
+
+static enum ofperr
+on_features(struct ofconn *c, const struct ofp_msg *m)
+{
+	const struct bridge *br = ofconn_bridge(c);
+	struct ofp_switch_features sf = {
+		.n_tables = OFCONN_N_TABLES,
+		.capabilities = OFCONN_CAPABILITIES,
+		.ofpacts = OFCONN_OF10_ACTIONS,
+	};
+	struct ofpbuf b = OFPBUF_EMPTY;
+	const struct port *port;
+	size_t start;
+
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	sf.datapath_id = datapath_id(c, br);
+	start = ofp_encode_switch_features(&b, &sf, m->version, m->xid);
+	if (m->version <= OFP12_VERSION) {
+		LIST_FOR_EACH (port, in_bridge, &br->port_list) {
+			struct ofp_phy_port pp;
+			ofconn_phy_port(c->d, port, &pp);
+			ofp_put_phy_port(m->version, &pp, &b);
+		}
+		ofp_msg_finish(&b, start);
+	}
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return 0;
+}
+
+static enum ofperr
+on_port_desc(struct ofconn *c, const struct ofp_msg *m)
+{
+	const struct bridge *br = ofconn_bridge(c);
+	const struct port *port;
+	struct ofconn_mp mp;
+	uint32_t which;
+	enum ofperr e = ofp_decode_port_desc_request(m, &which);
+
+	if (e)
+		return e;
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	ofconn_mp_start(&mp, m);
+	LIST_FOR_EACH (port, in_bridge, &br->port_list) {
+		struct ofp_phy_port pp;
+
+		if (which != OFPP_NONE && which != port->ofp_port)
+			continue;
+		ofconn_phy_port(c->d, port, &pp);
+		ofp_put_phy_port(m->version, &pp, &mp.b);
+		ofconn_mp_room(&mp);
+	}
+	ofconn_mp_finish(c, &mp);
+	return 0;
+}
+
+static enum ofperr
+on_get_config(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct ofp_switch_config sc = {
+		.frag = (enum ofp_frag)c->frag,
+		.invalid_ttl_to_controller =
+			m->version >= OFP11_VERSION &&
+					m->version <= OFP12_VERSION
+				? 0
+				: -1,
+		.miss_send_len = c->miss_send_len,
+	};
+	struct ofpbuf b = OFPBUF_EMPTY;
+
+	ofp_encode_switch_config(&b, &sc, OFPRAW_GET_CONFIG_REPLY, m->version,
+				 m->xid);
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return 0;
+}
+
+static enum ofperr
+on_set_config(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct ofp_switch_config sc;
+	enum ofperr e = ofp_decode_switch_config(m, &sc);
+
+	if (e)
+		return e;
+	if (sc.frag == OFP_FRAG_NORMAL || sc.frag == OFP_FRAG_DROP)
+		c->frag = (uint8_t)sc.frag;
+	c->miss_send_len = sc.miss_send_len;
+	return 0;
+}
+
+static enum ofperr
+on_barrier(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct ofpbuf b = OFPBUF_EMPTY;
+	size_t start = ofp_msg_start(
+		&b, ofconn_raw_for(OFPTYPE_BARRIER_REPLY, m->version),
+		m->version, m->xid);
+
+	/* What came before is in effect: the flow-mods are published. */
+	if (c->d->of->tables_dirty) {
+		c->d->of->tables_dirty = false;
+		vswd_tables_check(c->d);
+	}
+	ofp_msg_finish(&b, start);
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return 0;
+}
+
+/* Appends a NUL-padded string field of @n bytes. */
+static void
+put_str(struct ofpbuf *b, const char *s, size_t n)
+{
+	size_t len = strlen(s) < n ? strlen(s) : n - 1;
+
+	ofpbuf_put(b, s, len);
+	ofpbuf_put_zeros(b, n - len);
+}
+
+static enum ofperr
+on_desc(struct ofconn *c, const struct ofp_msg *m)
+{
+	const struct bridge *br = ofconn_bridge(c);
+	struct ofconn_mp mp;
+
+	ofconn_mp_start(&mp, m);
+	put_str(&mp.b, "Nicira, Inc.", 256);
+	put_str(&mp.b, "Open vSwitch", 256);
+	put_str(&mp.b, "3.1.0", 256);
+	put_str(&mp.b, "None", 32);
+	put_str(&mp.b, br ? br->name : "None", 256);
+	ofconn_mp_finish(c, &mp);
+	return 0;
+}
+
+/* NXT_SET_FLOW_FORMAT: OpenFlow 1.0's match (0) or NXM (2). */
+static enum ofperr
+on_set_flow_format(struct ofconn *c, const struct ofp_msg *m)
+{
+	uint32_t format;
+	bool tid =
+		c->protocol & (OFP_PROTO_OF10_STD_TID | OFP_PROTO_OF10_NXM_TID);
+
+	if (m->body_len < 4)
+		return OFPERR_OFPBRC_BAD_LEN;
+	format = get_be32(m->body);
+	if (format == 0)
+		c->protocol = OFP_PROTO_OF10_STD;
+	else if (format == 2)
+		c->protocol = OFP_PROTO_OF10_NXM;
+	else
+		return OFPERR_OFPBRC_EPERM;
+	c->protocol = ofp_protocol_set_tid(c->protocol, tid);
+	return 0;
+}
+
+/* NXT_FLOW_MOD_TABLE_ID: OpenFlow 1.0 flow-mods carry a table id in the
+ * command's high byte. */
+static enum ofperr
+on_flow_mod_table_id(struct ofconn *c, const struct ofp_msg *m)
+{
+	if (m->body_len < 1)
+		return OFPERR_OFPBRC_BAD_LEN;
+	c->protocol = ofp_protocol_set_tid(c->protocol, m->body[0] != 0);
+	return 0;
+}
+
+/* Accepted, with nothing to change yet. */
+static enum ofperr
+on_ignore(struct ofconn *c, const struct ofp_msg *m)
+{
+	(void)c;
+	(void)m;
+	return 0;
+}
+
+static const struct {
+	enum ofptype type;
+	ofconn_handler *fn;
+} handlers[] = {
+	{ OFPTYPE_ECHO_REQUEST, on_echo },
+	{ OFPTYPE_FEATURES_REQUEST, on_features },
+	{ OFPTYPE_GET_CONFIG_REQUEST, on_get_config },
+	{ OFPTYPE_SET_CONFIG, on_set_config },
+	{ OFPTYPE_BARRIER_REQUEST, on_barrier },
+	{ OFPTYPE_DESC_STATS_REQUEST, on_desc },
+	{ OFPTYPE_PORT_DESC_STATS_REQUEST, on_port_desc },
+	{ OFPTYPE_SET_FLOW_FORMAT, on_set_flow_format },
+	{ OFPTYPE_FLOW_MOD_TABLE_ID, on_flow_mod_table_id },
+	{ OFPTYPE_SET_PACKET_IN_FORMAT, on_ignore },
+	{ OFPTYPE_FLOW_MOD, ofconn_flow_mod },
+	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
+	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },
+	{ OFPTYPE_PACKET_OUT, ofconn_packet_out },
+	{ OFPTYPE_ROLE_REQUEST, ofconn_role_request },
+	{ OFPTYPE_SET_ASYNC_CONFIG, on_ignore },
+	{ OFPTYPE_SET_CONTROLLER_ID, on_ignore },
+	{ OFPTYPE_TABLE_STATS_REQUEST, ofconn_table_msg },
+	{ OFPTYPE_TABLE_FEATURES_STATS_REQUEST, ofconn_table_msg },
+};
+
+ofconn_handler *
+ofconn_handler_for(enum ofptype type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
+		if (handlers[i].type == type)
+			return handlers[i].fn;
+	return NULL;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_ofport: port-status messages.  After each reconciliation the
+ * ports of every bridge are compared with what was announced last: a new
+ * port is OFPPR_ADD, a port gone OFPPR_DELETE, a port whose description
+ * changed (address, config, state) OFPPR_MODIFY, sent to the bridge's
+ * controllers and to the service connections that asked for
+ * asynchronous messages.  A bridge seen for the first time announces
+ * nothing.
+ */
+#include "ofconn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofp_misc.h"
+#include "ofp_port.h"
+
+struct ofport_seen {
+	struct hnode node; /* in vswd_of.port_seen, by bridge id */
+	uint64_t bridge_id;
+	struct ofp_phy_port *ports;
+	size_t n;
+	bool alive; /* sync's mark */
+};
+
+static struct ofport_seen *
+seen_find(struct vswd_of *of, uint64_t id)
+{
+	struct hnode *n;
+
+	for (n = hmap_first_with_hash(&of->port_seen, (uint32_t)id); n;
+	     n = hmap_next_with_hash(n)) {
+		struct ofport_seen *s =
+			HMAP_CONTAINER(n, struct ofport_seen, node);
+		if (s->bridge_id == id)
+			return s;
+	}
+	return NULL;
+}
+
+static const struct ofp_phy_port *
+port_in(const struct ofp_phy_port *ports, size_t n, uint32_t port_no)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ports[i].port_no == port_no)
+			return &ports[i];
+	return NULL;
+}
+
+static void
+announce(struct vswd *d, uint64_t bridge_id, uint8_t reason,
+	 const struct ofp_phy_port *pp)
+{
+	struct ofconn *c;
+
+	LIST_FOR_EACH (c, node, &d->of->conns) {
+		struct ofpbuf b = OFPBUF_EMPTY;
+
+		if (c->bridge_id != bridge_id || !c->version ||
+		    (!c->ctrl && !c->miss_send_len) ||
+		    c->role == OFPCR12_ROLE_SECONDARY)
+			continue;
+		ofp_encode_port_status(&b, reason, pp, c->version);
+		ofconn_send(c, &b);
+		ofpbuf_uninit(&b);
+	}
+}
+
+void
+ofport_sync(struct vswd *d)
+{
+	struct vswd_of *of = d->of;
+	struct hnode *n, *next;
+
+	HMAP_FOR_EACH (n, &of->port_seen)
+		HMAP_CONTAINER(n, struct ofport_seen, node)->alive = false;
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		const struct bridge *br =
+			HMAP_CONTAINER(n, struct bridge, node);
+		struct ofport_seen *s = seen_find(of, br->id);
+		struct ofp_phy_port *now = NULL;
+		const struct port *port;
+		size_t k = 0;
+		bool first = !s;
+
+		LIST_FOR_EACH (port, in_bridge, &br->port_list) {
+			now = xrealloc(now, (k + 1) * sizeof *now);
+			ofconn_phy_port(d, port, &now[k++]);
+		}
+		if (first) {
+			s = xzalloc(sizeof *s);
+			s->bridge_id = br->id;
+			hmap_insert(&of->port_seen, &s->node, (uint32_t)br->id);
+		}
+		for (size_t i = 0; !first && i < k; i++) {
+			const struct ofp_phy_port *old =
+				port_in(s->ports, s->n, now[i].port_no);
+			if (!old)
+				announce(d, br->id, OFPPR_ADD, &now[i]);
+			else if (memcmp(old, &now[i], sizeof *old))
+				announce(d, br->id, OFPPR_MODIFY, &now[i]);
+		}
+		for (size_t i = 0; !first && i < s->n; i++)
+			if (!port_in(now, k, s->ports[i].port_no))
+				announce(d, br->id, OFPPR_DELETE, &s->ports[i]);
+		free(s->ports);
+		s->ports = now;
+		s->n = k;
+		s->alive = true;
+	}
+	HMAP_FOR_EACH_SAFE (n, next, &of->port_seen) {
+		struct ofport_seen *s =
+			HMAP_CONTAINER(n, struct ofport_seen, node);
+		if (!s->alive) {
+			hmap_remove(&of->port_seen, &s->node);
+			free(s->ports);
+			free(s);
+		}
+	}
+}
