@@ -39,4 +39,13 @@ for b in ovsdb/bench_ovsdb.py vsctl/bench_vsctl.py ovsdb/bench_backlog.py \
     [ "$r" -gt "$rc" ] && rc=$r
     echo
 done
+echo "=== tunnels/bench_tunnels.sh"
+out=$(mktemp)
+secs=3
+[ -z "$mode" ] && secs=10
+{ "$here/tunnels/bench_tunnels.sh" --seconds $secs; echo $? > "$out.rc"; } | tee "$out"
+r=$(cat "$out.rc")
+if [ -n "$json" ]; then tail -n 1 "$out" | grep '^{' >> "$json"; fi
+rm -f "$out" "$out.rc"
+[ "$r" -gt "$rc" ] && rc=$r
 exit $rc

@@ -15,6 +15,10 @@
 
 #define FIRST_FD 3  /* SD_LISTEN_FDS_START */
 #define MAX_FDS 253 /* what one SCM_RIGHTS message carries */
+/* What a process takes back at start: LISTEN_FDS has no such limit (the
+ * supervisor passes up to a role's fd_store_max, 4096 for upcalld, one
+ * descriptor a port). */
+#define MAX_ADOPT 4096
 
 struct adopted {
 	int fd;	    /* -1 once taken */
@@ -52,7 +56,7 @@ fdstore_adopt(void)
 		n = 0;
 	else
 		n = strtol(fds, &end, 10);
-	if (n < 0 || n > MAX_FDS || (fds && *end))
+	if (n < 0 || n > MAX_ADOPT || (fds && *end))
 		n = 0;
 	free(adopted);
 	adopted = n ? xcalloc((size_t)n, sizeof *adopted) : NULL;
@@ -82,6 +86,25 @@ fdstore_take(const char *name, int *fds, size_t max)
 			adopted[i].fd = -1;
 		}
 	return n;
+}
+
+char **
+fdstore_names(void)
+{
+	char **v = xcalloc(n_adopted + 1, sizeof *v);
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_adopted; i++) {
+		bool dup = false;
+
+		if (adopted[i].fd < 0)
+			continue;
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = !strcmp(v[k], adopted[i].name);
+		if (!dup)
+			v[n++] = xstrdup(adopted[i].name);
+	}
+	return v;
 }
 
 void

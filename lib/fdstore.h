@@ -35,6 +35,11 @@ int fdstore_adopt(void);
  * caller's afterwards (taken: a second call returns 0). */
 size_t fdstore_take(const char *name, int *fds, size_t max);
 
+/* The names of the adopted descriptors not taken yet, each once, in the
+ * order they were stored, in a NULL-terminated array: free each name and
+ * the array.  For a process that finds what it kept by a prefix. */
+char **fdstore_names(void);
+
 /* Closes the adopted descriptors nobody took (state of a previous version
  * the process no longer understands). */
 void fdstore_close_untaken(void);

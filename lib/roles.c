@@ -39,7 +39,11 @@ const struct role roles[ROLE_N_IDS] = {
 	[ROLE_TUNNELD] = { "tunneld", "microvs-tunneld", "microvs-tnl",
 			   "tunnel ports: VXLAN, GRE, Geneve endpoints and "
 			   "underlay",
-			   .caps = ROLE_CAP(CAP_NET_ADMIN),
+			   /* No capability: reading routes, neighbours and
+			    * links needs none, and the userspace datapath
+			    * pushes the outer headers itself.  CAP_NET_ADMIN
+			    * comes back with the kernel datapath's tunnel
+			    * devices. */
 			   .families = { AF_UNIX, AF_NETLINK, AF_INET,
 					 AF_INET6 },
 			   RESTART_POLICY },

@@ -46,6 +46,7 @@ SYSTEM = {
     "nng/": ["bus"],
     "msgpack": ["bus"],
     "jansson.h": ["lib/ovsdb", "lib/dbctl", "lib/replica", "procs/dbserver",
+                  "procs/tunneld", "procs/vtepd",
                   "procs/vswitchd", "ctl"],
     "sqlite3.h": ["lib/ovsdb"],
     "openssl/": ["lib/tls"],

@@ -270,9 +270,19 @@ enum mvs_sample_attr {
 };
 
 /* Userspace datapath only: prepend a prebuilt outer header (Ethernet, IP,
- * UDP/GRE, VXLAN/Geneve) and send through @out_port; the datapath fills
- * the lengths, the IPv4 checksum and the UDP source port (from the inner
- * flow hash). */
+ * UDP/GRE, VXLAN/Geneve); the datapath fills the lengths, the IPv4 id and
+ * checksum and the UDP source port (from the inner flow hash), and the
+ * outer checksum when the template asks for one (a UDP checksum field
+ * that is not zero, the GRE C bit).  The actions after it in the same
+ * list send the outer packet (vswitchd wraps both in a CLONE, as Open
+ * vSwitch's "clone(tnl_push(...),output)"); @out_port names the underlay
+ * bridge port the outer packet enters, for the dpctl text.  A GSO packet
+ * is segmented first and the rest of the list runs once per segment.
+ *
+ * MVS_ACTION_ATTR_TUNNEL_POP (__u32 tunnel port): parses the outer
+ * headers strictly for that port's type, removes them and looks the inner
+ * frame up again as received on the tunnel port, with its tunnel
+ * metadata; a packet it refuses is dropped and counted. */
 #define MVS_TNL_PUSH_HEADER_MAX 128
 enum mvs_tnl_type {
 	MVS_TNL_VXLAN = 1,

@@ -3,7 +3,9 @@
  * flow_fuzz: libFuzzer target for what lib/flow reads from outside: packet
  * bytes (flow_extract, then the key printed), action lists from a peer
  * (odp_actions_check, then printed when accepted), and the dpctl text
- * syntax (odp_parse_key / odp_parse_actions).  The first byte picks.
+ * syntax (odp_parse_key / odp_parse_actions), and tunnel packets from the
+ * underlay (tnl_parse, then the inner frame extracted, as TUNNEL_POP
+ * does).  The first byte picks.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "flow.h"
 #include "nlattr.h"
 #include "odp.h"
+#include "tnl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!size)
 		return 0;
-	uint8_t which = data[0] % 3;
+	uint8_t sel = data[0], which = sel % 4;
 	data++;
 	size--;
 	if (which == 0) {
@@ -35,6 +38,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		flow_extract(p, &key);
 		odp_format_key(&s, &key, &mask, true, NULL);
 		ds_free(&s);
+		dp_packet_free(p);
+	} else if (which == 3) {
+		/* The tunnel type from the low bits, the frame after. */
+		enum mvs_tnl_type type = (enum mvs_tnl_type)(sel / 4 % 3 + 1);
+		struct dp_packet *p = dp_packet_clone_data(data, size);
+		struct mvs_key key;
+		size_t hl = 0, inner = 0;
+
+		memset(&key, 0, sizeof key);
+		if (tnl_parse(p->data, p->len, type, sel & 0x80, &key.tun, &hl,
+			      &inner) == TNL_OK) {
+			if (hl + inner > size)
+				abort(); /* a parse that overran */
+			dp_packet_pull(p, hl);
+			p->len = (uint32_t)inner;
+			flow_extract(p, &key);
+		}
 		dp_packet_free(p);
 	} else if (which == 1) {
 		/* Aligned copy, as a receiver holds attributes. */

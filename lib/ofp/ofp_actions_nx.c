@@ -207,23 +207,27 @@ mf_parse_subfield__(struct mf_subfield *sf, const char **sp)
 	s += name_len;
 	end = f->n_bits - 1;
 	if (*s == '[') {
+		/* sscanf() counts a conversion before a missing ']', so
+		 * only %n having been reached proves the closing bracket. */
+		n = 0;
 		if (!strncmp(s, "[]", 2)) {
-			/* The whole field. */
-		} else if (sscanf(s, "[%d..%d]%n", &start, &end, &n) == 2) {
+			n = 2; /* The whole field. */
+		} else if (sscanf(s, "[%d..%d]%n", &start, &end, &n) == 2 &&
+			   n) {
 			/* A range. */
-		} else if (sscanf(s, "[%d]%n", &start, &n) == 1) {
+		} else if ((n = 0, sscanf(s, "[%d]%n", &start, &n)) == 1 && n) {
 			end = start;
 		} else {
 			return xasprintf("%s: syntax error expecting [] or "
 					 "[<bit>] or [<start>..<end>]",
 					 *sp);
 		}
-		s = strchr(s, ']') + 1;
+		s += n;
 	}
 	if (start > end)
 		return xasprintf("%s: starting bit %d is after ending bit %d",
 				 *sp, start, end);
-	if (start >= f->n_bits)
+	if (start < 0 || start >= f->n_bits)
 		return xasprintf("%s: starting bit %d is not valid because "
 				 "field is only %d bits wide",
 				 *sp, start, f->n_bits);

@@ -350,9 +350,26 @@ test_stats_lines(void)
 	}
 }
 
+/* A port name that starts with digits is a name (ovs-vtep's patch ports);
+ * a number is a number. */
+static void
+test_port_names(void)
+{
+	static struct ofp_port_name vtep[] = { { "0000-p0-p", 7 } };
+	static const struct ofp_port_map map = { 1, vtep };
+	uint32_t port = 0;
+
+	CHECK(ofp_port_parse("0000-p0-p", &map, &port));
+	CHECK_EQ(port, 7);
+	CHECK(ofp_port_parse("12", &map, &port));
+	CHECK_EQ(port, 12);
+	CHECK(!ofp_port_parse("0000-p1-p", &map, &port));
+}
+
 int
 main(void)
 {
+	CHECK_RUN(test_port_names);
 	CHECK_RUN(test_golden);
 	CHECK_RUN(test_exact_flow);
 	CHECK_RUN(test_megaflow_format);

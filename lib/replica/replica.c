@@ -698,6 +698,26 @@ replica_get(const struct ovsdb_row *row, const char *column)
 	return c ? &row->fields[c->index] : NULL;
 }
 
+const char *
+replica_get_str(const struct ovsdb_row *row, const char *column)
+{
+	const struct ovsdb_datum *d = row ? replica_get(row, column) : NULL;
+
+	return d && d->n ? d->keys[0].s : "";
+}
+
+const char *
+replica_get_map(const struct ovsdb_row *row, const char *column,
+		const char *key)
+{
+	const struct ovsdb_datum *d = row ? replica_get(row, column) : NULL;
+
+	for (unsigned i = 0; d && d->values && i < d->n; i++)
+		if (!strcmp(d->keys[i].s, key))
+			return d->values[i].s;
+	return NULL;
+}
+
 const struct replica_change *
 replica_changes(const struct replica *r, const char *table)
 {

@@ -110,6 +110,12 @@ struct ovsdb_table *replica_table(struct replica *r, const char *name);
 /* The datum of @column in @row (NULL if the table has no such column). */
 const struct ovsdb_datum *replica_get(const struct ovsdb_row *row,
 				      const char *column);
+/* The first string of string column @column of @row ("" if none, or if
+ * @row is NULL), and the value for @key of a string-to-string map column
+ * (NULL if none).  Owned by the row. */
+const char *replica_get_str(const struct ovsdb_row *row, const char *column);
+const char *replica_get_map(const struct ovsdb_row *row, const char *column,
+			    const char *key);
 
 /* ---- change tracking ---- */
 

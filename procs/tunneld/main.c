@@ -3,17 +3,22 @@
  * microvs-tunneld: tunnel ports (VXLAN, GRE, Geneve): endpoints, keys, underlay
  * routes and neighbours, tunnel status in the database.
  *
- * May: CAP_NET_ADMIN only (to create kernel tunnel devices).
- * Talks to: dbserver and upcalld.
+ * May: nothing privileged.  Reading the routing, neighbour and link tables
+ * needs no capability, and the userspace datapath pushes the outer headers
+ * itself; CAP_NET_ADMIN would only be needed to create the kernel
+ * datapath's tunnel devices (lib/roles.c).
+ * Talks to: dbserver and vswitchd.
  *
  * main() only parses arguments, opens what needs privilege, drops to the
  * role (lib/roles.c), opens the bus with its handler table and runs the
  * loop (STYLE.md rule 1).
  */
 #include "service.h"
+#include "tunneld.h"
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
+	{ BUS_MSG_TNL_ROUTES_GET, tnld_on_routes_get },
 };
 
 static const struct service_def def = {
@@ -25,11 +30,13 @@ static const struct service_def def = {
 int
 main(int argc, char **argv)
 {
+	struct tnld *t = tnld_new();
 	struct service s;
 
 	service_init(&s, &def, argc, argv, NULL);
-	/* Nothing privileged to open yet. */
-	service_serve(&s, NULL);
+	/* Nothing privileged to open. */
+	service_serve(&s, t);
 	service_drop(&s);
+	tnld_start(t, s.loop, s.bus);
 	return service_run(&s);
 }

@@ -22,12 +22,21 @@
 #include "microvs_dp.h"
 #include "upcalld_dp.h"
 
-/* ---- the megaflow table (upcalld_flow_table.c) ---- */
+/* ---- the megaflow table (upcalld_flow_table.c, upcalld_ft_store.c) ---- */
 
 /* Masks in an array, one hash table of flows per mask, and a small mask
  * cache in front: the packet's hash picks an entry that remembers which
  * mask matched the last packet with that hash, so most lookups probe one
- * hash table instead of all of them. */
+ * hash table instead of all of them.
+ *
+ * The flows, the masks and the datapath's and ports' statistics live in
+ * a memfd (upcalld_ft_store.c), which the "netdev" datapath keeps in the
+ * descriptor store: a new upcalld maps it and forwards with it at once.
+ * Installing a flow is memory writes, no system call.  Each flow and mask
+ * is written with its commit word clear, then checksummed and committed,
+ * so that a half-written one is never used after a crash.  The hash
+ * tables and the mask array are this process's own, rebuilt from the
+ * committed entries when a table is taken over. */
 #define FT_MASK_CACHE 256 /* entries, a power of 2 */
 #define FT_DEFAULT_LIMIT 200000
 
@@ -35,26 +44,51 @@ struct ft_mask {
 	struct mvs_key mask;
 	struct flow_words words;
 	struct hmap flows; /* struct ft_flow by hash of key & mask */
+	uint32_t slot;	   /* its kept copy (upcalld_ft_store.c) */
 };
 
+/* A flow, in one or more consecutive FT_SLOT-byte slots of the memfd.
+ * What a lookup by ufid reads is in its first cache line. */
 struct ft_flow {
-	struct hnode node;	/* in its mask's flows */
-	struct hnode ufid_node; /* in flow_table.by_ufid */
+	struct hnode node;	/* in its mask's flows (this process's) */
+	struct hnode ufid_node; /* in flow_table.by_ufid (this process's) */
 	struct mvs_ufid ufid;
-	uint16_t mask_idx;
+	const struct nlattr *actions; /* acts[], NULL when none (ours) */
+	uint16_t mask_idx;	      /* in flow_table.masks (ours) */
+	uint16_t n_slots;
+	uint32_t commit; /* FT_COMMIT | n_slots when whole; 0: free, or being
+			    written */
+	struct mvs_flow_stats stats; /* counted in place, not checksummed */
+	/* What of them the daemon reported to vswitchd (flow_set_reported):
+	 * kept here so that a restart neither repeats nor loses them; not
+	 * checksummed either. */
+	uint64_t rep_packets, rep_bytes;
+	uint32_t csum; /* of ufid, and of mask_slot .. acts[actions_len] */
+	uint32_t pad0;
+	uint32_t mask_slot;
 	uint16_t actions_len;
-	uint32_t pad;
+	uint16_t pad1;
 	uint64_t created_ms;
-	struct mvs_flow_stats stats;
-	struct nlattr *actions; /* owned */
-	struct mvs_key key;	/* as installed (see odp.h: printed as is) */
+	struct mvs_key key; /* as installed (see odp.h: printed as is) */
+	uint64_t acts[];    /* actions_len bytes */
 };
+
+#define FT_SLOT 512 /* bytes; a flow with long actions takes several */
 
 struct ft_cache_entry {
 	uint32_t hash;
 	uint16_t mask_idx;
 	uint16_t valid;
 };
+
+/* The statistics kept with the table, so that they survive a restart
+ * too: the datapath's (dpctl/show) and each port's, by port number. */
+struct ft_counters {
+	struct mvs_dp_stats dp; /* n_hit, n_missed, n_mask_hit */
+	struct mvs_port_stats ports[MVS_PORT_MAX + 1];
+};
+
+struct ft_store; /* upcalld_ft_store.c */
 
 struct flow_table {
 	struct ft_mask **masks;
@@ -63,10 +97,23 @@ struct flow_table {
 	size_t n_flows, limit;
 	struct ft_cache_entry cache[FT_MASK_CACHE];
 	uint64_t n_cache_hit, n_mask_probe;
+	struct ft_store *store;
+	struct ft_counters *counters; /* in the memfd */
 };
 
-void ft_init(struct flow_table *ft);
-/* Frees every flow and mask. */
+/* An empty table in a new memfd.  0, or -errno of memfd_create, ftruncate
+ * or mmap. */
+int ft_init(struct flow_table *ft);
+/* Takes over the table in memfd @fd that a previous process kept: the
+ * committed flows and masks whose checksums hold are indexed again, the
+ * others freed (their number in *@n_dropped).  -EPROTO: a table of
+ * another layout or version (nothing taken; the caller starts empty);
+ * other -errno from fstat or mmap.  On success @fd is the table's. */
+int ft_adopt(struct flow_table *ft, int fd, size_t *n_dropped);
+/* The memfd of @ft (for the descriptor store; it stays @ft's). */
+int ft_fd(const struct flow_table *ft);
+/* Unmaps the table and frees this process's indexes; the memfd's
+ * contents stay for whoever else holds it. */
 void ft_destroy(struct flow_table *ft);
 
 /* The flow matching @key (whose 5-tuple hash is @hash), or NULL.  Adds
@@ -82,9 +129,12 @@ int ft_insert(struct flow_table *ft, const struct mvs_ufid *ufid,
 	      const struct nlattr *actions, size_t actions_len, uint64_t now_ms,
 	      struct ft_flow **flowp);
 
-/* Replaces @flow's actions (copied). */
-void ft_set_actions(struct ft_flow *flow, const struct nlattr *actions,
-		    size_t actions_len);
+/* Replaces @flow's actions (copied) and returns the flow, which moves
+ * when the new actions need more slots (NULL, the flow unchanged: no
+ * room). */
+struct ft_flow *ft_set_actions(struct flow_table *ft, struct ft_flow *flow,
+			       const struct nlattr *actions,
+			       size_t actions_len);
 
 struct ft_flow *ft_find(const struct flow_table *ft,
 			const struct mvs_ufid *ufid);
@@ -120,9 +170,34 @@ void ft_for_each(struct flow_table *ft, ft_flow_fn *fn, void *aux);
 size_t ft_expire(struct flow_table *ft, uint64_t now_ms, uint64_t max_idle_ms,
 		 ft_flow_fn *fn, void *aux);
 
-/* Bytes one flow with @actions_len bytes of actions costs (the flow, its
- * actions and its share of the hash tables), for memory reports. */
+/* Bytes one flow with @actions_len bytes of actions costs (its slots and
+ * its share of the hash tables), for memory reports. */
 size_t ft_flow_size(size_t actions_len);
+
+/* The storage (upcalld_ft_store.c), for upcalld_flow_table.c only. */
+/* Creates the memfd, or takes over @fd (-1: create), setting
+ * ft->counters; -EPROTO for a memfd of another layout. */
+int fts_open(struct flow_table *ft, int fd);
+void fts_close(struct flow_table *ft);
+int fts_fd(const struct flow_table *ft);
+/* A zeroed, uncommitted flow of @actions_len bytes of actions, or NULL
+ * when the memfd is full. */
+struct ft_flow *fts_flow_alloc(struct flow_table *ft, size_t actions_len);
+/* Checksums @f and marks it whole. */
+void fts_flow_commit(struct ft_flow *f);
+/* Marks @f not whole (before it changes or goes). */
+void fts_flow_uncommit(struct ft_flow *f);
+/* Frees @f's slots (uncommitted first). */
+void fts_flow_free(struct flow_table *ft, struct ft_flow *f);
+/* Keeps @m's mask in a slot (m->slot); -EFBIG when none is free. */
+int fts_mask_alloc(struct flow_table *ft, struct ft_mask *m);
+void fts_mask_free(struct flow_table *ft, const struct ft_mask *m);
+/* Calls @fn with every whole flow of a memfd just taken over, and the
+ * mask (NULL if its mask slot is not whole); a flow @fn refuses (returns
+ * false) is freed.  Masks no flow was taken with are freed after. */
+size_t fts_scan(struct flow_table *ft,
+		bool (*fn)(struct flow_table *, struct ft_flow *,
+			   const struct mvs_key *mask, uint32_t mask_slot));
 
 /* ---- action execution (upcalld_actions.c) ---- */
 
@@ -136,6 +211,10 @@ struct dp_exec_ops {
 	/* Looks @p up again with @key (recirc_id set). */
 	void (*recirc)(void *aux, struct dp_packet *p, struct mvs_key *key);
 	void *aux;
+	/* Optional: MVS_ACTION_ATTR_TUNNEL_POP of @p into tunnel port
+	 * @port_no (decapsulate, then look the inner frame up).  Takes @p.
+	 * Without it the action drops the packet. */
+	void (*tnl_pop)(void *aux, struct dp_packet *p, uint32_t port_no);
 };
 
 /* Runs @actions (checked with odp_actions_check) on @p, whose extracted
@@ -187,7 +266,8 @@ struct uport {
 	struct ev_io *io; /* NULL when fd < 0 */
 	bool offload;	  /* takes partial checksums and GSO as they are */
 	int mtu;
-	struct mvs_port_stats stats;
+	bool kept; /* taken over from a previous upcalld: its statistics too */
+	struct mvs_port_stats *stats; /* in the flow table's memfd */
 	struct dp_batch txq;   /* output waiting for the end of the batch */
 	struct uport *next_tx; /* on dp's list of ports with output queued */
 	bool tx_queued;
@@ -200,6 +280,9 @@ struct uport_factory {
 	 * type, mtu and offload set.  0 or -errno as for port_add. */
 	int (*open)(struct udp_dp *dp, const struct dp_port_spec *spec,
 		    struct uport **portp);
+	/* The datapath's flow table and ports survive upcalld's restart
+	 * (upcalld_keep.c). */
+	bool keeps;
 };
 
 struct udp_dp {
@@ -212,7 +295,7 @@ struct udp_dp {
 	struct uport **ports; /* by port number; NULL: free */
 	uint32_t n_ports;     /* size of ports[] */
 	struct uport *tx_list;
-	struct mvs_dp_stats stats;
+	struct mvs_dp_stats *stats;	   /* in the flow table's memfd */
 	uint64_t n_truncated, n_malformed; /* frames flow_extract flagged */
 	struct dp_upcall pending[DP_BATCH_MAX];
 	size_t n_pending;
@@ -241,6 +324,8 @@ int udp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
 		 struct mvs_flow_stats *stats);
 int udp_flow_flush(struct dp *dp);
 int udp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+void udp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
+			   uint64_t n_packets, uint64_t n_bytes);
 int udp_set_config(struct dp *dp, const struct dp_config *cfg);
 int udp_execute(struct dp *dp, struct dp_packet *packet,
 		const struct mvs_key *key, const struct nlattr *actions,
@@ -257,6 +342,7 @@ int udp_execute(struct dp *dp, struct dp_packet *packet,
 		.flow_del = udp_flow_del, .flow_flush = udp_flow_flush, \
 		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
 		.set_config = udp_set_config,                           \
+		.flow_set_reported = udp_flow_set_reported,             \
 	}
 
 /* Runs the fast path on packets received on @port: extract, look up,
@@ -371,6 +457,11 @@ void upc_vswitchd_seen(struct upcalld *u, uint64_t boot, uint64_t version);
 /* Revalidation (upcalld_reval.c). */
 /* Remembers a flow the daemon installed (statistics reported: none). */
 void upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid);
+/* Remembers flow @df, which a previous upcalld installed and the
+ * datapath kept across its restart, as reported as far as the datapath
+ * kept it (dp_flow_set_reported), or up to its statistics if it kept
+ * nothing: never credited twice. */
+void upc_flow_adopt(struct upc_dp *ud, const struct dp_flow *df);
 /* Statistics of @st (the flow's totals) not yet reported for @ufid (all
  * of them if it was not tracked), marking them reported. */
 void upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
@@ -411,7 +502,8 @@ extern const struct uport_factory netdev_port_factory;
 struct dev_port {
 	struct uport up;
 	int ifindex;
-	bool created;		     /* an internal tap device we made */
+	bool created; /* an internal tap device we made */
+	char keep_io; /* how it is kept (upcalld_keep.c); 0: not kept */
 	struct dp_packet_pool *pool; /* receive buffers (64 KB: GSO) */
 	/* AF_PACKET receive ring (TPACKET_V2), NULL when not in use. */
 	uint8_t *ring;
@@ -433,6 +525,9 @@ struct virtio_net_hdr;
 void io_vnet_to_offload(const struct virtio_net_hdr *v, struct mvs_offload *o);
 void io_offload_to_vnet(const struct mvs_offload *o, struct virtio_net_hdr *v);
 
+/* Drops port @d's descriptor from the store (the port is deleted). */
+void vport_unkeep(struct dev_port *d);
+
 /* Device facts by name: ifindex, MAC, MTU, flags; 0 or -ENODEV. */
 int vport_dev_query(const char *name, struct dp_port_info *info);
 
@@ -444,10 +539,81 @@ int vport_dev_query(const char *name, struct dp_port_info *info);
 int io_afpacket_open(struct dev_port *d);
 extern const struct uport_ops io_afpacket_ops;
 
+/* Takes over @fd, an AF_PACKET socket a previous upcalld opened with
+ * io_afpacket_open (kept across its restart) and set up as then: bound,
+ * promiscuous; with @ring, its receive ring is mapped again and reading
+ * resumes at the oldest frame the kernel has filled.  0 or -errno (the
+ * fd is the caller's then). */
+int io_afpacket_adopt(struct dev_port *d, int fd, bool ring);
+
 /* Attaches to tap device @name (creating it for INTERNAL ports when
  * @create) with IFF_VNET_HDR and checksum/TSO offloads; returns the fd
  * or -errno (-EBUSY: another process holds the tap). */
 int io_tap_open(const char *name, bool create);
 extern const struct uport_ops io_tap_ops;
+
+/* ---- what survives a restart (upcalld_keep.c) ---- */
+
+/* A port's descriptor in the service manager's store. */
+struct keep_port {
+	char dp[16];   /* its datapath's name */
+	char name[16]; /* its device */
+	uint32_t port_no;
+	enum mvs_vport_type type;
+	char io; /* 'r', 'a': AF_PACKET with or without ring; 't', 'T': tap
+		    attached or created */
+	int fd;
+};
+
+/* Sorts out the descriptors the service manager gave back (after
+ * fdstore_adopt): those of this version are kept for the datapaths to
+ * take, the others closed, dropped from the store and logged.  Call once
+ * at start, before anything opens a datapath. */
+void keep_init(void);
+/* The names of the datapaths something was kept of (owned here, valid
+ * until keep_done). */
+size_t keep_datapaths(char *const **dps);
+/* The kept, not yet taken ports of datapath @dp (their fds stay here
+ * until taken), at most @max; with @v NULL, how many there are. */
+size_t keep_ports(const char *dp, struct keep_port *v, size_t max);
+/* Takes the kept port of @dp with device @name and vport @type (and
+ * number @port_no unless MVS_PORT_NONE) into *@kp: returns its fd, now
+ * the caller's, or -ENOENT. */
+int keep_port_take(const char *dp, const char *name, enum mvs_vport_type type,
+		   uint32_t port_no, struct keep_port *kp);
+/* Stores @kp's fd (duplicated by the store) under its name: 0, or -errno
+ * (logged).  0 without a service manager or when turned off. */
+int keep_port_put(const struct keep_port *kp);
+/* Drops @kp from the store (the port is deleted). */
+void keep_port_remove(const struct keep_port *kp);
+/* The kept state memfd of datapath @dp (the caller's), or -ENOENT. */
+int keep_state_take(const char *dp);
+/* Stores @fd as datapath @dp's state; 0 or -errno as keep_port_put. */
+int keep_state_put(const char *dp, int fd);
+/* Drops @dp's state from the store. */
+void keep_remove_state(const char *dp);
+/* After the datapaths are restored: kept ports nobody took are released
+ * (closed and dropped from the store), everything else closed. */
+void keep_done(void);
+
+/* ---- tunnels (upcalld_tunnel.c) ---- */
+
+/* Opens a tunnel port (VXLAN, GRE, Geneve): no device, no fd.  0, or
+ * -EOPNOTSUPP for another type. */
+int tnl_port_open(const struct dp_port_spec *spec, struct uport **portp);
+/* True if @vt is a tunnel vport type, with its header type in *@type. */
+bool tnl_port_type(enum mvs_vport_type vt, enum mvs_tnl_type *type);
+/* MVS_ACTION_ATTR_TUNNEL_PUSH on @p (no GSO: the caller segments first),
+ * whose inner key is @key: the outer header of @t, finished.  0, or
+ * -EINVAL for a header it cannot finish (counted; @p is unchanged or
+ * garbage: the caller drops it). */
+int dp_tnl_push(struct dp_packet *p, const struct mvs_key *key,
+		const struct mvs_act_tunnel_push *t);
+/* Decapsulates @p, received for tunnel port @port: a strict parse of the
+ * outer headers (refusals counted by reason in coverage/show), then
+ * @key is the inner frame's (in_port @port, tunnel metadata set).  0, or
+ * -EINVAL (the caller drops @p). */
+int dp_tnl_pop(struct dp_packet *p, const struct uport *port,
+	       struct mvs_key *key);
 
 #endif

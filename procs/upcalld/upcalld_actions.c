@@ -3,7 +3,8 @@
  * upcalld_actions: datapath actions on a packet in userspace: output,
  * VLAN push/pop, header rewrites with checksum fixes (full checksums
  * updated incrementally, partial ones kept partial), userspace, clone,
- * sample, trunc, recirc and hash.
+ * sample, trunc, recirc and hash; tunnel push and pop (the headers in
+ * upcalld_tunnel.c).
  */
 #include "upcalld.h"
 
@@ -288,6 +289,49 @@ output(const struct dp_exec_ops *ops, struct dp_packet **pp, uint32_t port,
 	ops->output(ops->aux, port, out);
 }
 
+/* The rest of an action list after a TUNNEL_PUSH, run once per
+ * segment of a GSO packet: no vnet header describes a segment inside a
+ * tunnel, so the inner segment is cut before the outer header goes on. */
+struct push_rest {
+	const struct dp_exec_ops *ops;
+	const struct mvs_key *key;
+	const struct mvs_act_tunnel_push *push;
+	const struct nlattr *rest;
+	size_t rest_len;
+};
+
+static void
+push_and_run(void *aux, struct dp_packet *p)
+{
+	const struct push_rest *r = aux;
+	struct mvs_key k = *r->key;
+
+	if (dp_tnl_push(p, &k, r->push)) {
+		dp_packet_free(p);
+		return;
+	}
+	run(r->ops, p, &k, r->rest, r->rest_len);
+}
+
+static void
+tunnel_push(const struct dp_exec_ops *ops, struct dp_packet *p,
+	    struct mvs_key *key, const struct nlattr *a, size_t left)
+{
+	size_t used = NL_ALIGN(a->nla_len);
+	struct push_rest r = {
+		ops,
+		key,
+		nl_attr_data(a),
+		(const struct nlattr *)((const uint8_t *)a + used),
+		left > used ? left - used : 0,
+	};
+
+	if (p->offload.gso_type != MVS_GSO_NONE)
+		dp_gso_segment(p, push_and_run, &r);
+	else
+		push_and_run(&r, p);
+}
+
 static void
 run(const struct dp_exec_ops *ops, struct dp_packet *p, struct mvs_key *key,
     const struct nlattr *actions, size_t len)
@@ -369,9 +413,23 @@ run(const struct dp_exec_ops *ops, struct dp_packet *p, struct mvs_key *key,
 		case MVS_ACTION_ATTR_SAMPLE:
 			sample(ops, p, key, a);
 			break;
+		case MVS_ACTION_ATTR_TUNNEL_PUSH:
+			/* Takes the packet and runs the rest of the list. */
+			tunnel_push(ops, p, key, a, left);
+			return;
+		case MVS_ACTION_ATTR_TUNNEL_POP:
+			if (ops->tnl_pop)
+				ops->tnl_pop(ops->aux,
+					     last ? p : dp_packet_clone(p),
+					     nl_attr_get_u32(a));
+			else if (last)
+				dp_packet_free(p);
+			if (last)
+				p = NULL;
+			break;
 		default:
-			/* Meters, tunnels and conntrack come with their own
-			 * issues; until then the action does nothing. */
+			/* Meters and conntrack come with their own issues;
+			 * until then the action does nothing. */
 			break;
 		}
 		if (!p)

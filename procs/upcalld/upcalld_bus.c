@@ -75,7 +75,8 @@ upcalld_on_dp_hello(struct bus_req *req, const void *msg, void *aux)
 	struct upcalld *u = aux;
 	struct bus_msg_dp_hello_reply r = { .boot = u->boot };
 	static const char *const iface_types[] = { "internal", "system",
-						   "tap" };
+						   "tap",      "vxlan",
+						   "gre",      "geneve" };
 	const char *types[8], *names[64];
 	char *owned[64];
 	size_t n_types = 0, n_names = 0;

@@ -232,6 +232,14 @@ dp_flow_flush(struct dp *dp)
 	return dp->cls->flow_flush(dp);
 }
 
+void
+dp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
+		     uint64_t n_packets, uint64_t n_bytes)
+{
+	if (dp->cls->flow_set_reported)
+		dp->cls->flow_set_reported(dp, ufid, n_packets, n_bytes);
+}
+
 int
 dp_set_config(struct dp *dp, const struct dp_config *cfg)
 {

@@ -93,6 +93,10 @@ struct dp_flow {
 	const struct nlattr *actions;
 	size_t actions_len;
 	struct mvs_flow_stats stats;
+	/* What flow_set_reported kept (a provider that keeps nothing leaves
+	 * has_reported false). */
+	bool has_reported;
+	uint64_t rep_packets, rep_bytes;
 };
 
 /* One packet handed up: a miss, or a userspace action.  The packet and
@@ -196,6 +200,14 @@ struct dp_class {
 	 * stay until they expire).  Never fails for a checked @cfg. */
 	int (*set_config)(struct dp *dp, const struct dp_config *cfg);
 
+	/* Optional: keeps with flow @ufid how many of its packets and bytes
+	 * the daemon has reported to vswitchd, where it keeps the flow
+	 * across upcalld's restart (the "netdev" memfd), so that the next
+	 * upcalld neither repeats nor loses them; flow_dump gives them back.
+	 * Nothing if there is no such flow. */
+	void (*flow_set_reported)(struct dp *dp, const struct mvs_ufid *ufid,
+				  uint64_t n_packets, uint64_t n_bytes);
+
 	/* Runs @actions on @packet, whose key is @key (as for an upcall),
 	 * without looking up or installing a flow.  Takes @packet.  The
 	 * output may wait for the loop's next turn, so that the executes of
@@ -244,6 +256,9 @@ void dp_get_config(const struct dp *dp, struct dp_config *cfg);
  * flight): dpctl/show's "lost", in dp_get_stats()'s n_lost. */
 void dp_count_lost(struct dp *dp, uint64_t n);
 int dp_flow_flush(struct dp *dp);
+/* flow_set_reported, when the provider has it. */
+void dp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
+			  uint64_t n_packets, uint64_t n_bytes);
 int dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
 /* Takes @packet whatever the result. */
 int dp_execute_packet(struct dp *dp, struct dp_packet *packet,

@@ -42,8 +42,8 @@ dummy_send(struct uport *port, struct dp_batch *b)
 			d->cap_out = d->cap_out ? d->cap_out * 2 : 16;
 			d->out = xrealloc(d->out, d->cap_out * sizeof *d->out);
 		}
-		port->stats.tx_packets++;
-		port->stats.tx_bytes += b->pkts[i]->len;
+		port->stats->tx_packets++;
+		port->stats->tx_bytes += b->pkts[i]->len;
 		d->out[d->n_out++] = b->pkts[i];
 	}
 	b->n = 0;
@@ -89,7 +89,7 @@ dummy_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
 	return 0;
 }
 
-static const struct uport_factory dummy_factory = { dummy_port_open };
+static const struct uport_factory dummy_factory = { dummy_port_open, false };
 
 static struct dummy_port *
 dummy_get(struct dp *dp_, uint32_t port_no)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include "coverage.h"
 #include "ev.h"
@@ -115,7 +116,7 @@ exec_output(void *aux, uint32_t port_no, struct dp_packet *p)
 		struct seg_ctx c = { dp, port };
 
 		if (!dp_gso_segment(p, enqueue_segment, &c))
-			port->stats.tx_dropped++;
+			port->stats->tx_dropped++;
 		return;
 	}
 	/* A frame above the port's MTU (and no GSO segment) is dropped as
@@ -123,7 +124,7 @@ exec_output(void *aux, uint32_t port_no, struct dp_packet *p)
 	if (port->mtu && p->offload.gso_type == MVS_GSO_NONE &&
 	    p->len > (uint32_t)port->mtu + ETH_HDR_LEN + 2 * VLAN_HDR_LEN) {
 		coverage_inc(dp_tx_too_big);
-		port->stats.tx_dropped++;
+		port->stats->tx_dropped++;
 		dp_packet_free(p);
 		return;
 	}
@@ -177,11 +178,29 @@ exec_recirc(void *aux, struct dp_packet *p, struct mvs_key *key)
 }
 
 static void
+exec_tnl_pop(void *aux, struct dp_packet *p, uint32_t port_no)
+{
+	struct udp_dp *dp = aux;
+	struct uport *port = port_get(dp, port_no);
+	struct mvs_key key;
+
+	if (!port || dp_tnl_pop(p, port, &key)) {
+		if (port)
+			port->stats->rx_errors++;
+		dp_packet_free(p);
+		return;
+	}
+	port->stats->rx_packets++;
+	port->stats->rx_bytes += p->len;
+	exec_recirc(dp, p, &key);
+}
+
+static void
 run_actions(struct udp_dp *dp, struct dp_packet *p, struct mvs_key *key,
 	    const struct nlattr *actions, size_t len)
 {
 	const struct dp_exec_ops ops = { exec_output, exec_userspace,
-					 exec_recirc, dp };
+					 exec_recirc, dp, exec_tnl_pop };
 
 	dp_execute(&ops, p, key, actions, len);
 }
@@ -213,14 +232,14 @@ lookup_and_run(struct udp_dp *dp, struct dp_packet *p, struct mvs_key *key,
 	struct ft_flow *f = ft_lookup(&dp->ft, key, hash, &probed);
 
 	p->hash = hash;
-	dp->stats.n_mask_hit += probed;
+	dp->stats->n_mask_hit += probed;
 	if (!f) {
-		dp->stats.n_missed++;
+		dp->stats->n_missed++;
 		coverage_inc(dp_upcall_miss);
 		queue_upcall(dp, MVS_UPCALL_MISS, p, key, NULL, 0);
 		return;
 	}
-	dp->stats.n_hit++;
+	dp->stats->n_hit++;
 	ft_flow_used(f, p->len, ntohs(key->hdr.tcp_flags), now);
 	run_actions(dp, p, key, f->actions, f->actions_len);
 }
@@ -235,8 +254,8 @@ udp_receive(struct udp_dp *dp, struct uport *port, struct dp_batch *b)
 		struct mvs_key key;
 
 		p->in_port = port->port_no;
-		port->stats.rx_packets++;
-		port->stats.rx_bytes += p->len;
+		port->stats->rx_packets++;
+		port->stats->rx_bytes += p->len;
 		memset(&key.meta, 0, sizeof key.meta);
 		memset(&key.tun, 0, sizeof key.tun);
 		key.meta.in_port = port->port_no;
@@ -251,7 +270,7 @@ udp_receive(struct udp_dp *dp, struct uport *port, struct dp_batch *b)
 				dp->n_malformed++;
 				coverage_inc(dp_rx_malformed);
 			}
-			port->stats.rx_errors++;
+			port->stats->rx_errors++;
 			log_dbg("%s: %s frame of %u bytes", port->name,
 				st == FLOW_TRUNCATED ? "truncated"
 						     : "malformed",
@@ -311,6 +330,10 @@ port_attach(struct udp_dp *dp, struct uport *port, uint32_t port_no)
 	}
 	port->dp = dp;
 	port->port_no = port_no;
+	/* A port taken over goes on counting where it was. */
+	port->stats = &dp->ft.counters->ports[port_no];
+	if (!port->kept)
+		memset(port->stats, 0, sizeof *port->stats);
 	if (port->fd >= 0) {
 		int r = ev_io_add(dp->loop, port->fd, EPOLLIN, on_readable,
 				  port, &port->io);
@@ -340,6 +363,41 @@ port_detach(struct udp_dp *dp, struct uport *port, bool destroy)
 	port->ops->close(port, destroy);
 }
 
+/* The flow table of datapath @dp: the one a previous upcalld kept, or a
+ * new one (kept in its turn) when there is none or it is of another
+ * version. */
+static int
+table_open(struct udp_dp *dp)
+{
+	const char *name = dp->up.name;
+	int fd = dp->factory->keeps ? keep_state_take(name) : -ENOENT;
+	size_t dropped = 0;
+	int r;
+
+	if (fd >= 0) {
+		r = ft_adopt(&dp->ft, fd, &dropped);
+		if (!r) {
+			log_info("%s: flow table taken over: %zu flows, %zu "
+				 "dropped (not whole)",
+				 name, dp->ft.n_flows, dropped);
+			return 0;
+		}
+		log_warn("%s: the kept flow table is unusable (%s): starting "
+			 "empty",
+			 name, r == -EPROTO ? "another version" : strerror(-r));
+		close(fd);
+		keep_remove_state(name);
+	}
+	r = ft_init(&dp->ft);
+	if (r) {
+		log_err("%s: no flow table: %s", name, strerror(-r));
+		return r;
+	}
+	if (dp->factory->keeps)
+		keep_state_put(name, ft_fd(&dp->ft));
+	return 0;
+}
+
 int
 udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 	 const struct dp_upcall_ops *ops, void *aux,
@@ -358,7 +416,13 @@ udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 	dp->upcall_aux = aux;
 	dp->factory = factory;
 	dp->rx_budget = RX_BUDGET;
-	ft_init(&dp->ft);
+	r = table_open(dp);
+	if (r) {
+		free(dp->up.name);
+		free(dp);
+		return r;
+	}
+	dp->stats = &dp->ft.counters->dp;
 	dp->config.max_idle_ms = DP_DEFAULT_MAX_IDLE_MS;
 	dp->config.flow_limit = DP_DEFAULT_FLOW_LIMIT;
 	dp->ft.limit = DP_DEFAULT_FLOW_LIMIT;
@@ -371,12 +435,15 @@ udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 			port->ops->close(port, true);
 	}
 	if (r) {
+		if (factory->keeps)
+			keep_remove_state(name);
 		ft_destroy(&dp->ft);
 		free(dp->ports);
 		free(dp->up.name);
 		free(dp);
 		return r;
 	}
+	arm_expiry(dp);
 	*dpp = &dp->up;
 	return 0;
 }
@@ -386,6 +453,8 @@ udp_close(struct dp *dp_, bool destroy)
 {
 	struct udp_dp *dp = udp_dp_cast(dp_);
 
+	if (destroy && dp->factory->keeps)
+		keep_remove_state(dp->up.name);
 	udp_flush_tx(dp);
 	ev_timer_del(dp->tx_timer);
 	if (dp->expire_timer)
@@ -404,7 +473,7 @@ udp_get_stats(struct dp *dp_, struct mvs_dp_stats *stats)
 {
 	struct udp_dp *dp = udp_dp_cast(dp_);
 
-	*stats = dp->stats;
+	*stats = *dp->stats;
 	stats->n_flows = dp->ft.n_flows;
 	stats->n_masks = dp->ft.n_masks;
 	stats->n_cache_hit = dp->ft.n_cache_hit;
@@ -416,6 +485,7 @@ udp_port_add(struct dp *dp_, const struct dp_port_spec *spec, uint32_t *port_no)
 {
 	struct udp_dp *dp = udp_dp_cast(dp_);
 	uint32_t no = spec->port_no;
+	struct dp_port_spec numbered = *spec;
 	struct uport *port;
 	int r;
 
@@ -430,7 +500,9 @@ udp_port_add(struct dp *dp_, const struct dp_port_spec *spec, uint32_t *port_no)
 	} else if (port_get(dp, no) || no == MVS_PORT_LOCAL) {
 		return -EEXIST;
 	}
-	r = dp->factory->open(dp, spec, &port);
+	/* The factory knows the number: a kept port is stored under it. */
+	numbered.port_no = no;
+	r = dp->factory->open(dp, &numbered, &port);
 	if (r)
 		return r;
 	r = port_attach(dp, port, no);
@@ -463,7 +535,7 @@ port_info(struct uport *port, struct dp_port_info *info)
 	memcpy(info->name, port->name, sizeof info->name);
 	info->mtu = port->mtu;
 	port->ops->query(port, info);
-	info->stats = port->stats;
+	info->stats = *port->stats;
 }
 
 int
@@ -503,9 +575,13 @@ udp_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 	if (f) {
 		if (!(put->flags & MVS_FLOW_F_MODIFY))
 			return -EEXIST;
-		ft_set_actions(f, put->actions, put->actions_len);
-		if (put->clear_stats)
+		f = ft_set_actions(&dp->ft, f, put->actions, put->actions_len);
+		if (!f)
+			return -EFBIG;
+		if (put->clear_stats) {
 			memset(&f->stats, 0, sizeof f->stats);
+			f->rep_packets = f->rep_bytes = 0;
+		}
 		return 0;
 	}
 	if (!(put->flags & MVS_FLOW_F_CREATE))
@@ -547,6 +623,34 @@ udp_flow_flush(struct dp *dp_)
 	return 0;
 }
 
+/* @f of @ft as the provider interface shows a flow. */
+static void
+flow_of(const struct flow_table *ft, const struct ft_flow *f,
+	struct dp_flow *df)
+{
+	df->ufid = f->ufid;
+	df->key = &f->key;
+	df->mask = ft_flow_mask(ft, f);
+	df->actions = f->actions;
+	df->actions_len = f->actions_len;
+	df->stats = f->stats;
+	df->has_reported = true;
+	df->rep_packets = f->rep_packets;
+	df->rep_bytes = f->rep_bytes;
+}
+
+void
+udp_flow_set_reported(struct dp *dp_, const struct mvs_ufid *ufid,
+		      uint64_t n_packets, uint64_t n_bytes)
+{
+	struct ft_flow *f = ft_find(&udp_dp_cast(dp_)->ft, ufid);
+
+	if (f) {
+		f->rep_packets = n_packets;
+		f->rep_bytes = n_bytes;
+	}
+}
+
 struct dump_ctx {
 	const struct flow_table *ft;
 	dp_flow_dump_fn *fn;
@@ -557,10 +661,9 @@ static void
 dump_one(void *aux, struct ft_flow *f)
 {
 	struct dump_ctx *c = aux;
-	struct dp_flow df = {
-		f->ufid,    &f->key,	    ft_flow_mask(c->ft, f),
-		f->actions, f->actions_len, f->stats
-	};
+	struct dp_flow df;
+
+	flow_of(c->ft, f, &df);
 
 	c->fn(c->aux, &df);
 }
@@ -607,10 +710,9 @@ static void
 expired_one(void *aux, struct ft_flow *f)
 {
 	struct udp_dp *dp = aux;
-	struct dp_flow df = {
-		f->ufid,    &f->key,	    ft_flow_mask(&dp->ft, f),
-		f->actions, f->actions_len, f->stats
-	};
+	struct dp_flow df;
+
+	flow_of(&dp->ft, f, &df);
 
 	if (dp->upcall_ops->expired)
 		dp->upcall_ops->expired(dp->upcall_aux, &dp->up, &df);

@@ -7,6 +7,9 @@
  *
  * A flow keeps the key it was installed with (not necessarily masked) and
  * is found by the hash of key & mask; comparisons mask both sides.
+ *
+ * The flows themselves live in the memfd of upcalld_ft_store.c; what is
+ * here is this process's index of them (rebuilt by ft_adopt).
  */
 #include "upcalld.h"
 
@@ -14,12 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void
+int
 ft_init(struct flow_table *ft)
 {
 	memset(ft, 0, sizeof *ft);
 	hmap_init(&ft->by_ufid);
 	ft->limit = FT_DEFAULT_LIMIT;
+	return fts_open(ft, -1);
+}
+
+int
+ft_fd(const struct flow_table *ft)
+{
+	return fts_fd(ft);
 }
 
 static uint32_t
@@ -28,26 +38,16 @@ ufid_hash(const struct mvs_ufid *u)
 	return u->w[0] ^ u->w[1] ^ u->w[2] ^ u->w[3];
 }
 
-static void
-flow_free(struct ft_flow *f)
-{
-	free(f->actions);
-	free(f);
-}
-
 void
 ft_destroy(struct flow_table *ft)
 {
-	struct hnode *n, *next;
-
-	HMAP_FOR_EACH_SAFE (n, next, &ft->by_ufid)
-		flow_free(HMAP_CONTAINER(n, struct ft_flow, ufid_node));
 	hmap_destroy(&ft->by_ufid);
 	for (size_t i = 0; i < ft->n_masks; i++) {
 		hmap_destroy(&ft->masks[i]->flows);
 		free(ft->masks[i]);
 	}
 	free(ft->masks);
+	fts_close(ft);
 	memset(ft, 0, sizeof *ft);
 }
 
@@ -98,12 +98,10 @@ ft_lookup(struct flow_table *ft, const struct mvs_key *key, uint32_t hash,
 	return NULL;
 }
 
+/* Appends mask @mask (kept in slot @slot) to the array. */
 static size_t
-mask_find_or_add(struct flow_table *ft, const struct mvs_key *mask)
+mask_push(struct flow_table *ft, const struct mvs_key *mask, uint32_t slot)
 {
-	for (size_t i = 0; i < ft->n_masks; i++)
-		if (!memcmp(&ft->masks[i]->mask, mask, sizeof *mask))
-			return i;
 	if (ft->n_masks == ft->cap_masks) {
 		ft->cap_masks = ft->cap_masks ? ft->cap_masks * 2 : 16;
 		ft->masks =
@@ -111,10 +109,27 @@ mask_find_or_add(struct flow_table *ft, const struct mvs_key *mask)
 	}
 	struct ft_mask *m = xzalloc(sizeof *m);
 	m->mask = *mask;
+	m->slot = slot;
 	flow_words_init(&m->words, mask);
 	hmap_init(&m->flows);
 	ft->masks[ft->n_masks] = m;
 	return ft->n_masks++;
+}
+
+/* The index of @mask, added (and kept) if new; SIZE_MAX when no mask
+ * slot is free. */
+static size_t
+mask_find_or_add(struct flow_table *ft, const struct mvs_key *mask)
+{
+	struct ft_mask tmp;
+
+	for (size_t i = 0; i < ft->n_masks; i++)
+		if (!memcmp(&ft->masks[i]->mask, mask, sizeof *mask))
+			return i;
+	tmp.mask = *mask;
+	if (fts_mask_alloc(ft, &tmp))
+		return SIZE_MAX;
+	return mask_push(ft, mask, tmp.slot);
 }
 
 /* Drops mask @i (now without flows): the last mask takes its slot.  Mask
@@ -125,6 +140,7 @@ mask_drop(struct flow_table *ft, size_t i)
 	struct ft_mask *m = ft->masks[i];
 	size_t last = --ft->n_masks;
 
+	fts_mask_free(ft, m);
 	hmap_destroy(&m->flows);
 	free(m);
 	if (i != last) {
@@ -135,6 +151,34 @@ mask_drop(struct flow_table *ft, size_t i)
 			HMAP_CONTAINER(n, struct ft_flow, node)->mask_idx =
 				(uint16_t)i;
 	}
+}
+
+/* Copies @actions into @f (uncommitted, with room for them). */
+static void
+set_actions(struct ft_flow *f, const struct nlattr *actions, size_t actions_len)
+{
+	f->actions_len = (uint16_t)actions_len;
+	if (actions_len)
+		memcpy(f->acts, actions, actions_len);
+	f->actions = actions_len ? (const void *)f->acts : NULL;
+}
+
+/* Puts @f, of mask @m, in the indexes. */
+static void
+link_flow(struct flow_table *ft, struct ft_flow *f, struct ft_mask *m)
+{
+	hmap_insert(&m->flows, &f->node,
+		    flow_hash_masked(&f->key, &m->mask, &m->words, 0));
+	hmap_insert(&ft->by_ufid, &f->ufid_node, ufid_hash(&f->ufid));
+	ft->n_flows++;
+}
+
+static void
+unlink_flow(struct flow_table *ft, struct ft_flow *f)
+{
+	hmap_remove(&ft->masks[f->mask_idx]->flows, &f->node);
+	hmap_remove(&ft->by_ufid, &f->ufid_node);
+	ft->n_flows--;
 }
 
 int
@@ -150,6 +194,8 @@ ft_insert(struct flow_table *ft, const struct mvs_ufid *ufid,
 	if (actions_len > UINT16_MAX)
 		return -EINVAL;
 	size_t mi = mask_find_or_add(ft, mask);
+	if (mi == SIZE_MAX)
+		return -EFBIG;
 	struct ft_mask *m = ft->masks[mi];
 	if (mask_lookup(m, key)) {
 		if (!m->flows.n)
@@ -161,32 +207,56 @@ ft_insert(struct flow_table *ft, const struct mvs_ufid *ufid,
 		return -EFBIG;
 	}
 
-	struct ft_flow *f = xzalloc(sizeof *f);
+	struct ft_flow *f = fts_flow_alloc(ft, actions_len);
+	if (!f) {
+		if (!m->flows.n)
+			mask_drop(ft, mi);
+		return -EFBIG;
+	}
 	f->ufid = *ufid;
 	f->key = *key;
 	f->mask_idx = (uint16_t)mi;
+	f->mask_slot = m->slot;
 	f->created_ms = now_ms;
-	ft_set_actions(f, actions, actions_len);
-	hmap_insert(&m->flows, &f->node,
-		    flow_hash_masked(key, &m->mask, &m->words, 0));
-	hmap_insert(&ft->by_ufid, &f->ufid_node, ufid_hash(ufid));
-	ft->n_flows++;
+	set_actions(f, actions, actions_len);
+	fts_flow_commit(f);
+	link_flow(ft, f, m);
 	if (flowp)
 		*flowp = f;
 	return 0;
 }
 
-void
-ft_set_actions(struct ft_flow *f, const struct nlattr *actions,
-	       size_t actions_len)
+struct ft_flow *
+ft_set_actions(struct flow_table *ft, struct ft_flow *f,
+	       const struct nlattr *actions, size_t actions_len)
 {
-	free(f->actions);
-	f->actions = NULL;
-	if (actions_len) {
-		f->actions = xmalloc(actions_len);
-		memcpy(f->actions, actions, actions_len);
+	struct ft_flow *g, tmp;
+
+	if (actions_len > UINT16_MAX)
+		return NULL;
+	if (sizeof *f + actions_len <= (size_t)f->n_slots * FT_SLOT) {
+		/* In place: not whole while it changes. */
+		fts_flow_uncommit(f);
+		set_actions(f, actions, actions_len);
+		fts_flow_commit(f);
+		return f;
 	}
-	f->actions_len = (uint16_t)actions_len;
+	/* Moves to slots of its new size: the new copy is whole before the
+	 * old one goes (a crash between keeps one of them). */
+	g = fts_flow_alloc(ft, actions_len);
+	if (!g)
+		return NULL;
+	/* A copy of @f that is not whole: its commit word comes last. */
+	tmp = *f;
+	tmp.commit = 0;
+	tmp.n_slots = g->n_slots;
+	*g = tmp;
+	set_actions(g, actions, actions_len);
+	fts_flow_commit(g);
+	unlink_flow(ft, f);
+	link_flow(ft, g, ft->masks[g->mask_idx]);
+	fts_flow_free(ft, f);
+	return g;
 }
 
 struct ft_flow *
@@ -211,10 +281,8 @@ ft_remove(struct flow_table *ft, struct ft_flow *f)
 	size_t mi = f->mask_idx;
 	struct ft_mask *m = ft->masks[mi];
 
-	hmap_remove(&m->flows, &f->node);
-	hmap_remove(&ft->by_ufid, &f->ufid_node);
-	ft->n_flows--;
-	flow_free(f);
+	unlink_flow(ft, f);
+	fts_flow_free(ft, f);
 	if (!m->flows.n)
 		mask_drop(ft, mi);
 }
@@ -254,11 +322,51 @@ ft_expire(struct flow_table *ft, uint64_t now_ms, uint64_t max_idle_ms,
 size_t
 ft_flow_size(size_t actions_len)
 {
-	/* malloc's header and rounding (16 bytes), and per flow about two
-	 * bucket pointers in each of the two hash tables (they grow at a load
-	 * of 2 to 4 per bucket, so one pointer on average; count two). */
-	size_t flow = (sizeof(struct ft_flow) + 8 + 15) & ~(size_t)15;
-	size_t acts = actions_len ? (actions_len + 8 + 15) & ~(size_t)15 : 0;
+	/* Its slots, and per flow about two bucket pointers in each of the
+	 * two hash tables (they grow at a load of 2 to 4 per bucket, so one
+	 * pointer on average; count two). */
+	size_t slots =
+		(sizeof(struct ft_flow) + actions_len + FT_SLOT - 1) / FT_SLOT;
 
-	return flow + acts + 4 * sizeof(void *);
+	return slots * FT_SLOT + 4 * sizeof(void *);
+}
+
+/* fts_scan's callback: indexes a whole flow of a taken-over table. */
+static bool
+adopt_flow(struct flow_table *ft, struct ft_flow *f, const struct mvs_key *mask,
+	   uint32_t mask_slot)
+{
+	size_t mi;
+
+	if (ft_find(ft, &f->ufid))
+		return false; /* moved (ft_set_actions) as it crashed */
+	for (mi = 0; mi < ft->n_masks; mi++)
+		if (ft->masks[mi]->slot == mask_slot)
+			break;
+	if (mi == ft->n_masks) {
+		if (mi > UINT16_MAX)
+			return false;
+		mask_push(ft, mask, mask_slot);
+	}
+	f->mask_idx = (uint16_t)mi;
+	f->actions = f->actions_len ? (const void *)f->acts : NULL;
+	link_flow(ft, f, ft->masks[mi]);
+	return true;
+}
+
+int
+ft_adopt(struct flow_table *ft, int fd, size_t *n_dropped)
+{
+	int r;
+
+	memset(ft, 0, sizeof *ft);
+	hmap_init(&ft->by_ufid);
+	ft->limit = FT_DEFAULT_LIMIT;
+	r = fts_open(ft, fd);
+	if (r) {
+		hmap_destroy(&ft->by_ufid);
+		return r;
+	}
+	*n_dropped = fts_scan(ft, adopt_flow);
+	return 0;
 }

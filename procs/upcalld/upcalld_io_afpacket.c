@@ -41,18 +41,36 @@ static struct log_rl io_rl = LOG_RL_INIT(5, 20);
 #define RING_BLOCK_SIZE (64 * 1024)
 #define RING_BLOCKS 64
 
+/* Maps the ring of geometry @req that socket @fd has into @d. */
+static int
+ring_map(int fd, const struct tpacket_req *req, struct dev_port *d)
+{
+	size_t len = (size_t)req->tp_block_size * req->tp_block_nr;
+	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (map == MAP_FAILED)
+		return -errno;
+	d->ring = map;
+	d->ring_len = len;
+	d->ring_frames = req->tp_frame_nr;
+	d->ring_frame_size = req->tp_frame_size;
+	d->ring_head = 0;
+	return 0;
+}
+
+static const struct tpacket_req ring_req = {
+	.tp_block_size = RING_BLOCK_SIZE,
+	.tp_block_nr = RING_BLOCKS,
+	.tp_frame_size = RING_FRAME_SIZE,
+	.tp_frame_nr = RING_BLOCKS * (RING_BLOCK_SIZE / RING_FRAME_SIZE),
+};
+
 static int
 ring_setup(int fd, struct dev_port *d)
 {
 	const char *env = getenv("MICROVS_AFPACKET_RING");
 	int v2 = TPACKET_V2, one = 1;
-	struct tpacket_req req = {
-		.tp_block_size = RING_BLOCK_SIZE,
-		.tp_block_nr = RING_BLOCKS,
-		.tp_frame_size = RING_FRAME_SIZE,
-		.tp_frame_nr =
-			RING_BLOCKS * (RING_BLOCK_SIZE / RING_FRAME_SIZE),
-	};
+	struct tpacket_req req = ring_req;
 
 	if (env && !strcmp(env, "0"))
 		return 0;
@@ -61,15 +79,69 @@ ring_setup(int fd, struct dev_port *d)
 		    0 ||
 	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
 		return -errno;
-	size_t len = (size_t)req.tp_block_size * req.tp_block_nr;
-	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
+	return ring_map(fd, &req, d);
+}
+
+static struct tpacket2_hdr *
+ring_frame(const struct dev_port *d, unsigned i)
+{
+	return (void *)(d->ring + (size_t)i * d->ring_frame_size);
+}
+
+static bool
+frame_user(const struct dev_port *d, unsigned i)
+{
+	return __atomic_load_n(&ring_frame(d, i)->tp_status, __ATOMIC_ACQUIRE) &
+	       TP_STATUS_USER;
+}
+
+/* Where reading resumes in a ring a previous upcalld read: the kernel
+ * fills frames in order, so the oldest frame it filled and nobody took
+ * is the first of the run of TP_STATUS_USER frames; with none (or all of
+ * them), the frame after the one written last (the kernel stamps each
+ * with its time, which stays after the frame is given back). */
+static unsigned
+ring_find_head(const struct dev_port *d)
+{
+	unsigned n = d->ring_frames, newest = n - 1, users = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct tpacket2_hdr *h = ring_frame(d, i);
+		const struct tpacket2_hdr *b = ring_frame(d, newest);
+
+		if (frame_user(d, i))
+			users++;
+		if (h->tp_sec > b->tp_sec ||
+		    (h->tp_sec == b->tp_sec && h->tp_nsec > b->tp_nsec))
+			newest = i;
+	}
+	if (users && users < n)
+		for (unsigned i = 0; i < n; i++)
+			if (frame_user(d, i) && !frame_user(d, (i + n - 1) % n))
+				return i;
+	return (newest + 1) % n;
+}
+
+int
+io_afpacket_adopt(struct dev_port *d, int fd, bool ring)
+{
+	struct sockaddr_ll sll;
+	socklen_t len = sizeof sll;
+	int r;
+
+	if (getsockname(fd, (struct sockaddr *)&sll, &len) < 0)
 		return -errno;
-	d->ring = map;
-	d->ring_len = len;
-	d->ring_frames = req.tp_frame_nr;
-	d->ring_frame_size = req.tp_frame_size;
-	d->ring_head = 0;
+	if (sll.sll_family != AF_PACKET || !sll.sll_ifindex)
+		return -EINVAL;
+	d->ifindex = sll.sll_ifindex;
+	if (ring) {
+		r = ring_map(fd, &ring_req, d);
+		if (r)
+			return r;
+		d->ring_head = ring_find_head(d);
+	}
+	d->up.fd = fd;
+	d->up.ops = &io_afpacket_ops;
 	return 0;
 }
 
@@ -217,13 +289,13 @@ ring_recv(struct uport *port, struct dp_batch *b, unsigned max)
 			 * socket's queue. */
 			ssize_t n = recv_one(port->fd, p);
 			if (n < 0) {
-				port->stats.rx_dropped++;
+				port->stats->rx_dropped++;
 				dp_packet_free(p);
 				p = NULL;
 			}
 		} else if (h->tp_snaplen < h->tp_len ||
 			   h->tp_mac < sizeof(struct virtio_net_hdr)) {
-			port->stats.rx_dropped++;
+			port->stats->rx_dropped++;
 			dp_packet_free(p);
 			p = NULL;
 		} else {
@@ -297,7 +369,7 @@ afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 		if (len < sizeof vh[i] ||
 		    (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 			coverage_inc(afpacket_rx_trunc);
-			port->stats.rx_dropped++;
+			port->stats->rx_dropped++;
 			dp_packet_free(p);
 			continue;
 		}
@@ -345,19 +417,19 @@ afpacket_send(struct uport *port, struct dp_batch *b)
 		 * refused packet: drop it and go on. */
 		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
 			coverage_add(afpacket_tx_drop, b->n - done);
-			port->stats.tx_dropped += b->n - done;
+			port->stats->tx_dropped += b->n - done;
 			break;
 		}
 		log_warn_rl(&io_rl, "%s: send: %s", port->name,
 			    strerror(errno));
 		coverage_inc(afpacket_tx_drop);
-		port->stats.tx_errors++;
+		port->stats->tx_errors++;
 		done++;
 	}
 	for (unsigned i = 0; i < b->n; i++) {
 		if (msgs[i].msg_len) {
-			port->stats.tx_packets++;
-			port->stats.tx_bytes += b->pkts[i]->len;
+			port->stats->tx_packets++;
+			port->stats->tx_bytes += b->pkts[i]->len;
 		}
 		dp_packet_free(b->pkts[i]);
 	}
@@ -373,7 +445,7 @@ afpacket_query(struct uport *port, struct dp_port_info *info)
 	vport_dev_query(port->name, info);
 	/* The socket's drops (its queue was full): reading resets them. */
 	if (!getsockopt(port->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
-		port->stats.rx_dropped += st.tp_drops;
+		port->stats->rx_dropped += st.tp_drops;
 }
 
 static void
@@ -381,7 +453,10 @@ afpacket_close(struct uport *port, bool destroy)
 {
 	struct dev_port *d = dev_port_cast(port);
 
-	/* Closing the socket drops its promiscuous membership. */
+	/* Closing the socket drops its promiscuous membership (once the
+	 * store has dropped its copy too). */
+	if (destroy)
+		vport_unkeep(d);
 	if (d->ring)
 		munmap(d->ring, d->ring_len);
 	close(port->fd);

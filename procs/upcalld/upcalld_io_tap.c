@@ -97,10 +97,10 @@ tap_send(struct uport *port, struct dp_batch *b)
 			/* EIO: the device is down; EAGAIN: its queue is
 			 * full.  Either way the packet is dropped. */
 			coverage_inc(tap_tx_drop);
-			port->stats.tx_dropped++;
+			port->stats->tx_dropped++;
 		} else {
-			port->stats.tx_packets++;
-			port->stats.tx_bytes += p->len;
+			port->stats->tx_packets++;
+			port->stats->tx_bytes += p->len;
 		}
 		dp_packet_free(p);
 	}
@@ -118,7 +118,10 @@ tap_close(struct uport *port, bool destroy)
 {
 	struct dev_port *d = dev_port_cast(port);
 
-	/* A tap we created is not persistent: it goes with its fd. */
+	/* A tap we created is not persistent: it goes with its fd, and
+	 * with the store's copy. */
+	if (destroy)
+		vport_unkeep(d);
 	close(port->fd);
 	dp_packet_pool_release(d->pool);
 	free(d);

@@ -99,6 +99,27 @@ upc_flow_track(struct upc_dp *ud, const struct mvs_ufid *ufid)
 	upc_reval_schedule(ud->u, false);
 }
 
+/* Keeps @f's reported counts with the flow in the datapath (where a
+ * provider can keep them across upcalld's restart). */
+static void
+keep_reported(struct upc_dp *ud, const struct upc_flow *f)
+{
+	dp_flow_set_reported(ud->dp, &f->ufid, f->rep_packets, f->rep_bytes);
+}
+
+void
+upc_flow_adopt(struct upc_dp *ud, const struct dp_flow *df)
+{
+	struct upc_flow *f = flow_find(ud, &df->ufid);
+
+	if (!f)
+		f = flow_add(ud, &df->ufid);
+	f->rep_packets =
+		df->has_reported ? df->rep_packets : df->stats.n_packets;
+	f->rep_bytes = df->has_reported ? df->rep_bytes : df->stats.n_bytes;
+	upc_reval_schedule(ud->u, false);
+}
+
 void
 upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
 	       const struct mvs_flow_stats *st, struct mvs_flow_stats *delta)
@@ -115,6 +136,8 @@ upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
 	delta->n_bytes -= f->rep_bytes;
 	f->rep_packets = st->n_packets;
 	f->rep_bytes = st->n_bytes;
+	if (delta->n_packets || delta->n_bytes)
+		keep_reported(ud, f);
 }
 
 void
@@ -256,6 +279,7 @@ put_back(struct upc_dp *ud, struct reval_call *c)
 			f->rep_bytes -= rec.stats.n_bytes <= f->rep_bytes
 						? rec.stats.n_bytes
 						: f->rep_bytes;
+			keep_reported(ud, f);
 		}
 		dpmsg_buf_free(&b);
 	}

@@ -476,6 +476,59 @@ say_hello(struct upcalld *u)
 		ev_timer_add(u->loop, 1000, false, on_hello_timer, u);
 }
 
+static void
+adopt_one(void *aux, const struct dp_flow *f)
+{
+	upc_flow_adopt(aux, f);
+}
+
+/* Opens again the datapaths a previous upcalld kept (upcalld_keep.c),
+ * with their ports under their old numbers, before vswitchd hears of
+ * this upcalld. */
+static void
+restore(struct upcalld *u)
+{
+	char *const *dps;
+	size_t n = keep_datapaths(&dps);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t n_ports = keep_ports(dps[i], NULL, 0), n_up = 0;
+		struct keep_port *v = xcalloc(n_ports + 1, sizeof *v);
+		struct mvs_dp_stats st;
+		struct upc_dp *ud;
+		int r = upc_dp_open(u, "netdev", dps[i], &ud);
+
+		if (r) {
+			log_warn("netdev@%s: not restored: %s", dps[i],
+				 strerror(-r));
+			free(v);
+			continue;
+		}
+		n_ports = keep_ports(dps[i], v, n_ports);
+		for (size_t k = 0; k < n_ports; k++) {
+			struct dp_port_spec spec = { v[k].name, v[k].type,
+						     v[k].port_no, 0 };
+			uint32_t no;
+
+			if (v[k].port_no == MVS_PORT_LOCAL)
+				continue;
+			r = dp_port_add(ud->dp, &spec, &no);
+			if (r)
+				log_warn("%s: port %s not restored: %s",
+					 ud->name, v[k].name, strerror(-r));
+			else
+				n_up++;
+		}
+		free(v);
+		dp_flow_dump(ud->dp, adopt_one, ud);
+		dp_get_stats(ud->dp, &st);
+		log_info("%s: restored from the previous upcalld: %zu ports, "
+			 "%llu flows",
+			 ud->name, n_up, (unsigned long long)st.n_flows);
+	}
+	keep_done();
+}
+
 void
 upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 {
@@ -495,5 +548,7 @@ upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 	appctl_register("upcall/set-flow-limit", "flow-limit", 1, 1,
 			cmd_set_flow_limit, u);
 	upc_reval_init(u);
+	keep_init();
+	restore(u);
 	say_hello(u);
 }

@@ -5,7 +5,7 @@
  * promiscuous mode), "internal" (a tap device the datapath creates; the
  * local port carries the datapath's name), "tap" (an existing tap device,
  * attached with TUNSETIFF, or through AF_PACKET when another process such
- * as qemu holds it).  Tunnels come with their own issue.
+ * as qemu holds it); tunnels have no device (upcalld_tunnel.c).
  */
 #include "upcalld.h"
 
@@ -121,17 +121,77 @@ open_tap(struct dev_port *d, const char *name, bool create)
 	return 0;
 }
 
+/* The keep record of port @d of @dp, numbered @port_no. */
+static void
+keep_record(const struct udp_dp *dp, const struct dev_port *d, uint32_t port_no,
+	    struct keep_port *kp)
+{
+	memset(kp, 0, sizeof *kp);
+	snprintf(kp->dp, sizeof kp->dp, "%s", dp->up.name);
+	memcpy(kp->name, d->up.name, sizeof kp->name);
+	kp->port_no = port_no;
+	kp->type = d->up.type;
+	kp->io = d->keep_io;
+	kp->fd = d->up.fd;
+}
+
+/* Takes over the descriptor a previous upcalld kept for this port. */
+static int
+adopt(struct dev_port *d, const struct keep_port *kp)
+{
+	int r = 0;
+
+	switch (kp->io) {
+	case 'r':
+	case 'a':
+		r = io_afpacket_adopt(d, kp->fd, kp->io == 'r');
+		break;
+	default:
+		d->up.fd = kp->fd;
+		d->up.ops = &io_tap_ops;
+		d->created = kp->io == 'T';
+		d->ifindex = (int)if_nametoindex(kp->name);
+		break;
+	}
+	if (r) {
+		log_warn("%s: kept descriptor unusable (%s): opening anew",
+			 kp->name, strerror(-r));
+		keep_port_remove(kp);
+		close(kp->fd);
+		return r;
+	}
+	d->keep_io = kp->io;
+	d->up.kept = true;
+	log_info("%s: port %u taken over from the previous upcalld", kp->name,
+		 kp->port_no);
+	return 0;
+}
+
+/* How the port's descriptor is kept: see upcalld_keep.c. */
+static char
+io_kind(const struct dev_port *d)
+{
+	if (d->up.ops == &io_tap_ops)
+		return d->created ? 'T' : 't';
+	return d->ring ? 'r' : 'a';
+}
+
 static int
 netdev_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
 		 struct uport **portp)
 {
 	struct dev_port *d = xzalloc(sizeof *d);
 	struct dp_port_info info;
+	struct keep_port kp;
 	int r;
 
 	d->up.fd = -1;
 	d->up.type = spec->type;
 	snprintf(d->up.name, sizeof d->up.name, "%s", spec->name);
+	if (keep_port_take(dp->up.name, spec->name, spec->type, spec->port_no,
+			   &kp) >= 0 &&
+	    !adopt(d, &kp))
+		goto opened;
 	switch (spec->type) {
 	case MVS_VPORT_TYPE_NETDEV:
 		r = open_system(d, spec->name);
@@ -143,13 +203,17 @@ netdev_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
 		r = open_tap(d, spec->name, false);
 		break;
 	default:
-		r = -EOPNOTSUPP; /* tunnels: the tunnels issue */
-		break;
+		free(d);
+		return tnl_port_open(spec, portp); /* upcalld_tunnel.c */
 	}
 	if (r) {
 		free(d);
 		return r;
 	}
+	d->keep_io = io_kind(d);
+	keep_record(dp, d, spec->port_no, &kp);
+	keep_port_put(&kp);
+opened:
 	memset(&info, 0, sizeof info);
 	vport_dev_query(spec->name, &info);
 	d->up.mtu = info.mtu;
@@ -159,4 +223,15 @@ netdev_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
 	return 0;
 }
 
-const struct uport_factory netdev_port_factory = { netdev_port_open };
+void
+vport_unkeep(struct dev_port *d)
+{
+	struct keep_port kp;
+
+	if (!d->keep_io || !d->up.dp)
+		return;
+	keep_record(d->up.dp, d, d->up.port_no, &kp);
+	keep_port_remove(&kp);
+}
+
+const struct uport_factory netdev_port_factory = { netdev_port_open, true };

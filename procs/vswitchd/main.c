@@ -20,6 +20,7 @@ static const struct bus_handler handlers[] = {
 	{ BUS_MSG_UPCALL_BATCH, vswd_on_upcall_batch },
 	{ BUS_MSG_REVALIDATE, vswd_on_revalidate },
 	{ BUS_MSG_UPCALLD_HELLO, vswd_on_upcalld_hello },
+	{ BUS_MSG_VTEP_FLOWS, vswd_on_vtep_flows },
 };
 
 static const struct service_def def = {

@@ -274,6 +274,8 @@ struct port {
 	int vlan;	 /* access/native VLAN; -1 for trunk */
 	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
 	bool no_flood;	 /* OFPPC_NO_FLOOD */
+	bool internal;	 /* an internal port: the host's stack behind it */
+	struct tnl_config *tnl; /* tunnel ports: their options (owned) */
 };
 
 /* What the DB (later) or a test says about a port. */
@@ -286,7 +288,9 @@ struct port_config {
 	int tag;		/* Port.tag; -1: none */
 	const uint16_t *trunks; /* Port.trunks */
 	size_t n_trunks;
-	const char *vlan_mode; /* Port.vlan_mode; NULL: from tag */
+	const char *vlan_mode;	      /* Port.vlan_mode; NULL: from tag */
+	const struct tnl_config *tnl; /* tunnel ports (copied); else NULL */
+	bool internal;		      /* Interface type "internal" */
 };
 
 struct bridge {
@@ -303,6 +307,12 @@ struct bridge {
 	struct mac_table macs;
 	bool forward_bpdu;
 	uint64_t config_version; /* bumped by port and VLAN changes */
+	/* Ports whose source MACs translation learns without NORMAL (set
+	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */
+	char **learn_ports;
+	size_t n_learn_ports;
+	char **vtep_flows;
+	size_t n_vtep_flows;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */
@@ -310,6 +320,9 @@ struct vsw {
 	struct hmap bridges;  /* struct bridge, by name */
 	struct hmap dp_ports; /* struct port, by dp_port */
 	uint64_t next_bridge_id;
+	struct tnl_route *tnl_routes; /* from tunneld (vswitchd_tunnel.c) */
+	size_t n_tnl_routes;
+	size_t n_tnl_ports; /* tunnel ports in all bridges */
 };
 
 void vsw_init(struct vsw *vsw);
@@ -343,6 +356,52 @@ struct ofp_port_map *bridge_port_map(const struct bridge *br);
 bool port_includes_vlan(const struct port *port, uint16_t vlan);
 /* True if @port trunks @vlan (not access, and in its trunks). */
 bool port_trunks_vlan(const struct port *port, uint16_t vlan);
+
+/* ================= tunnels (vswitchd_tunnel.c) ================= */
+
+/* A tunnel interface's options (vswitch.xml's Interface options for
+ * vxlan, gre and geneve).  Addresses in network order. */
+struct tnl_config {
+	enum mvs_tnl_type type;
+	uint32_t remote_ip; /* 0 with remote_flow */
+	uint32_t local_ip;  /* 0: the route's source */
+	bool remote_flow, local_flow;
+	bool in_key_flow, out_key_flow;
+	bool in_key_set, out_key_set; /* GRE: send/expect a key at all */
+	uint64_t in_key, out_key;
+	uint16_t dst_port; /* host order; 0 for GRE */
+	uint8_t tos, ttl;
+	bool tos_inherit, ttl_inherit;
+	bool df, csum;
+};
+
+/* The underlay of one remote, as tunneld resolved it. */
+struct tnl_route {
+	uint32_t remote, src; /* network order */
+	char dev[16];	      /* the egress device */
+	uint8_t smac[6], dmac[6];
+	bool resolved, carrier;
+};
+
+/* The tunnel header type of Interface.type @type, or 0 if it is no
+ * tunnel. */
+enum mvs_tnl_type tnl_type_from_name(const char *type);
+/* Parses the options of a @type tunnel, read through @get (an options
+ * map lookup, NULL for an absent key), into *@c.  0, or -EINVAL with
+ * *@error (malloc'd) saying why, in Open vSwitch's words where it has
+ * some. */
+int tnl_config_parse(enum mvs_tnl_type type,
+		     const char *(*get)(const void *aux, const char *key),
+		     const void *aux, struct tnl_config *c, char **error);
+/* Replaces @vsw's routes with @n lines of BUS_MSG_TNL_ROUTES; lines that
+ * do not parse are logged and skipped.  True if anything changed. */
+bool tnl_routes_set(struct vsw *vsw, const char *const *lines, size_t n);
+/* The tunnel port that receives a packet with tunnel metadata @tun that
+ * the datapath popped into @in's datapath port: @in if its options
+ * accept @tun, else another tunnel port of the same type that does, or
+ * NULL (dropped). */
+struct port *tnl_port_receive(const struct vsw *vsw, struct port *in,
+			      const struct mvs_key_tunnel *tun);
 
 /* ================= translation (vswitchd_xlate.c) ================= */
 
@@ -480,6 +539,20 @@ struct trace_node *xlate_report(struct xlate_ctx *ctx, enum trace_type type,
  * the peer bridge of a patch port. */
 void xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port);
 void xlate_deps_add_mac(struct xlate_deps *deps, uint64_t tag);
+void xlate_deps_add_bridge(struct xlate_deps *deps, const struct bridge *br);
+/* Commits the flow's header changes as datapath actions. */
+void xlate_commit(struct xlate_ctx *ctx);
+/* Looks table @table_id of the current bridge up with @in_port as the
+ * input port and runs what it finds (a resubmit). */
+void xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id);
+/* Output to tunnel port @port: the native tunnel push, the outer packet
+ * translated in the bridge of the egress device (vswitchd_tunnel.c). */
+void xlate_tnl_output(struct xlate_ctx *ctx, struct port *port);
+/* Output to internal port @port of a packet addressed to a local tunnel
+ * endpoint: emits TUNNEL_POP into the tunnel port it is for and returns
+ * true; false (nothing emitted) for any other packet.  Looks only at
+ * what it unwildcards. */
+bool xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port);
 void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);
@@ -648,6 +721,14 @@ struct vswd {
 	bool published;	      /* the version was published once */
 };
 
+/* vswitchd_vtep.c */
+/* The handler of BUS_MSG_VTEP_FLOWS. */
+void vswd_on_vtep_flows(struct bus_req *req, const void *msg, void *aux);
+
+/* vswitchd_tnlroutes.c */
+/* Subscribes to tunneld's route table and asks for it. */
+void vswd_tnl_routes_init(struct vswd *d);
+
 /* vswitchd_reconcile.c */
 /* Starts the daemon: the replica of Open_vSwitch, Bridge, Port and
  * Interface, the hello to upcalld, the statistics timer.  Exits on
@@ -659,9 +740,6 @@ void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
 void vswd_reconcile(struct vswd *d);
 /* The interface named @name, or NULL. */
 struct vswd_iface *vswd_iface_find(struct vswd *d, const char *name);
-/* Takes every interface out of the pipeline's bridges (upcalld
- * restarted: their datapath ports are gone); reconcile puts them back. */
-void vswd_unmodel_all(struct vswd *d);
 /* The Interface or Open_vSwitch row (NULL if none). */
 const struct ovsdb_row *vswd_iface_row(struct vswd *d,
 				       const struct vswd_iface *vif);
@@ -716,9 +794,6 @@ void vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux);
  * publishes a new tables version, invalidates the megaflows whose
  * destinations changed. */
 void vswd_tables_check(struct vswd *d);
-/* Forgets every ukey of datapath @dp_id (every one for 0): the datapath
- * went away. */
-void vswd_ukeys_clear(struct vswd *d, uint32_t dp_id);
 /* Releases @uk's dependencies (rule references, its block). */
 void vswd_ukey_deps_free(struct ukey *uk);
 /* Credits @n_packets/@n_bytes to @uk's rules and MACs, then frees it

@@ -101,6 +101,12 @@ vsw_del_bridge(struct vsw *vsw, struct bridge *br)
 		bridge_del_port(br, LIST_CONTAINER(br->port_list.next,
 						   struct port, in_bridge));
 	hmap_remove(&vsw->bridges, &br->node);
+	for (size_t i = 0; i < br->n_learn_ports; i++)
+		free(br->learn_ports[i]);
+	free(br->learn_ports);
+	for (size_t i = 0; i < br->n_vtep_flows; i++)
+		free(br->vtep_flows[i]);
+	free(br->vtep_flows);
 	tables_destroy(&br->tables);
 	mac_table_destroy(&br->macs);
 	hmap_destroy(&br->ports);
@@ -253,6 +259,17 @@ port_includes_vlan(const struct port *p, uint16_t vlan)
 	return port_trunks_vlan(p, vlan);
 }
 
+/* Forgets @p's tunnel options. */
+static void
+port_drop_tnl(struct vsw *vsw, struct port *p)
+{
+	if (p->tnl) {
+		free(p->tnl);
+		p->tnl = NULL;
+		vsw->n_tnl_ports--;
+	}
+}
+
 int
 bridge_set_port(struct bridge *br, const struct port_config *cfg,
 		struct port **out)
@@ -290,6 +307,7 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 			hmap_remove(&br->vsw->dp_ports, &p->by_dp);
 		free(p->trunks);
 		free(p->peer);
+		port_drop_tnl(br->vsw, p);
 	}
 	p->ofp_port = cfg->ofp_port;
 	p->dp_port = patch ? MVS_PORT_NONE : cfg->dp_port;
@@ -297,6 +315,12 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 	p->vlan_mode = tmp.vlan_mode;
 	p->vlan = tmp.vlan;
 	p->trunks = tmp.trunks;
+	p->internal = cfg->internal || p->ofp_port == OFPP_LOCAL;
+	if (cfg->tnl) {
+		p->tnl = xmalloc(sizeof *p->tnl);
+		memcpy(p->tnl, cfg->tnl, sizeof *p->tnl);
+		br->vsw->n_tnl_ports++;
+	}
 	hmap_insert(&br->ports, &p->by_ofp, hash_u32(p->ofp_port));
 	if (p->dp_port != MVS_PORT_NONE)
 		hmap_insert(&br->vsw->dp_ports, &p->by_dp,
@@ -329,6 +353,7 @@ bridge_del_port(struct bridge *br, struct port *p)
 	br->config_version++;
 	free(p->trunks);
 	free(p->peer);
+	port_drop_tnl(br->vsw, p);
 	free(p->name);
 	free(p);
 }

@@ -9,9 +9,13 @@
  * deletes flows by ufid.
  *
  * Every answer carries upcalld's boot id: a new one means upcalld
- * restarted with empty datapaths, so every datapath, port and megaflow
- * record is reset and the configuration applied again.  Calls that find
- * no upcalld are retried on a timer; nothing blocks.
+ * restarted, with the datapaths it kept (the descriptor store: the same
+ * ports under the same numbers, the same flows) or empty.  Its datapaths
+ * are opened and their ports dumped again at once, which tells: ports
+ * found again are adopted (nothing changes in the pipeline), missing
+ * ones added again.  Megaflow records (ukeys) stay until the new
+ * upcalld's first full revalidation pass says which flows it has.
+ * Calls that find no upcalld are retried on a timer; nothing blocks.
  */
 #include "vswitchd.h"
 
@@ -102,12 +106,22 @@ on_retry(struct ev_timer *t, void *arg)
 		vswd_reconcile(d);
 }
 
+/* Runs on_retry in @ms (0: at the loop's next turn), unless it runs
+ * sooner already. */
+static void
+retry_in(struct vswd *d, uint64_t ms)
+{
+	if (d->retry_timer && ms)
+		return;
+	if (d->retry_timer)
+		ev_timer_del(d->retry_timer);
+	d->retry_timer = ev_timer_add(d->loop, ms, false, on_retry, d);
+}
+
 static void
 retry_later(struct vswd *d)
 {
-	if (!d->retry_timer)
-		d->retry_timer =
-			ev_timer_add(d->loop, RETRY_MS, false, on_retry, d);
+	retry_in(d, RETRY_MS);
 }
 
 /* ---- datapaths ---- */
@@ -227,19 +241,23 @@ for_each_port(const struct bus_msg_dp_reply *r,
 	dpmsg_buf_free(&b);
 }
 
-/* upcalld restarted: nothing of its old datapaths is left. */
+/* upcalld restarted: its datapaths are opened again and their ports
+ * dumped (it may have kept them).  The pipeline keeps its ports, and the
+ * ukeys stay until the new upcalld's first full pass (dp->pass starts
+ * again with it) says which flows it has: flushing them would credit
+ * the statistics of kept flows twice and translate them all again. */
 static void
 upcalld_reset(struct vswd *d)
 {
 	struct vswd_dp *dp;
 	struct hnode *n;
 
-	log_info("upcalld restarted: setting up the datapaths again");
+	log_info("upcalld restarted: opening its datapaths again");
 	d->epoch++;
-	vswd_unmodel_all(d);
 	LIST_FOR_EACH (dp, node, &d->dps) {
 		dp->state = VDP_CLOSED;
 		dp->config_sent = false;
+		dp->pass = 0;
 		dp_ports_clear(dp);
 	}
 	HMAP_FOR_EACH (n, &d->ifaces) {
@@ -248,7 +266,6 @@ upcalld_reset(struct vswd *d)
 		if (vif->state == VIF_UP || vif->state == VIF_ADDING)
 			vif->state = VIF_NEW;
 	}
-	vswd_ukeys_clear(d, 0);
 }
 
 bool
@@ -259,7 +276,7 @@ vswd_upcalld_boot(struct vswd *d, uint64_t boot)
 	if (d->upcalld_boot)
 		upcalld_reset(d);
 	d->upcalld_boot = boot;
-	retry_later(d);
+	retry_in(d, 0);
 	return false;
 }
 

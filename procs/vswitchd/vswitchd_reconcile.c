@@ -192,15 +192,6 @@ model_remove(struct vswd *d, struct vswd_iface *vif)
 	applied_clear(&vif->applied);
 }
 
-void
-vswd_unmodel_all(struct vswd *d)
-{
-	struct hnode *n;
-
-	HMAP_FOR_EACH (n, &d->ifaces)
-		model_remove(d, HMAP_CONTAINER(n, struct vswd_iface, node));
-}
-
 static void
 set_error(struct vswd *d, struct vswd_iface *vif, char *text)
 {
@@ -244,6 +235,14 @@ vport_type(const char *type, const char *dp_type)
 		return MVS_VPORT_TYPE_INTERNAL;
 	if (!strcmp(type, "tap"))
 		return MVS_VPORT_TYPE_TAP;
+	switch (tnl_type_from_name(type)) {
+	case MVS_TNL_VXLAN:
+		return MVS_VPORT_TYPE_VXLAN;
+	case MVS_TNL_GRE:
+		return MVS_VPORT_TYPE_GRE;
+	case MVS_TNL_GENEVE:
+		return MVS_VPORT_TYPE_GENEVE;
+	}
 	return MVS_VPORT_TYPE_UNSPEC;
 }
 
@@ -283,6 +282,12 @@ choose_ofport(struct vswd_iface *vif, const struct bridge *br,
 	return 0;
 }
 
+static const char *
+iface_option(const void *irow, const char *key)
+{
+	return vswd_map(irow, "options", key);
+}
+
 static bool
 same_str(const char *a, const char *b)
 {
@@ -302,7 +307,22 @@ model_apply(struct vswd *d, struct vswd_iface *vif, struct bridge *br,
 	uint16_t *trunks = NULL;
 	size_t n_trunks = tr ? tr->n : 0;
 	struct port_config cfg = { 0 };
+	enum mvs_tnl_type tt = tnl_type_from_name(vif->type);
+	struct tnl_config tnl;
+	const struct port *cur = bridge_port_by_name(br, vif->port);
 	int r;
+
+	if (tt && vif->state == VIF_UP) {
+		char *why = NULL;
+
+		if (tnl_config_parse(tt, iface_option, irow, &tnl, &why)) {
+			set_error(d, vif, xasprintf("%s: %s", vif->name, why));
+			free(why);
+			return;
+		}
+		cfg.tnl = &tnl;
+	}
+	cfg.internal = !strcmp(vif->type, "internal");
 
 	if (vif->in_model && strcmp(vif->bridge, br->name))
 		model_remove(d, vif);
@@ -320,9 +340,10 @@ model_apply(struct vswd *d, struct vswd_iface *vif, struct bridge *br,
 	cfg.trunks = trunks;
 	cfg.n_trunks = n_trunks;
 	cfg.vlan_mode = *mode ? mode : NULL;
-	if (vif->in_model && a->ofport == cfg.ofp_port &&
-	    a->dp_port == cfg.dp_port && a->tag == cfg.tag &&
-	    same_str(a->vlan_mode, cfg.vlan_mode) &&
+	if (vif->in_model && cur && !cur->tnl == !cfg.tnl &&
+	    (!cfg.tnl || !memcmp(cur->tnl, cfg.tnl, sizeof tnl)) &&
+	    a->ofport == cfg.ofp_port && a->dp_port == cfg.dp_port &&
+	    a->tag == cfg.tag && same_str(a->vlan_mode, cfg.vlan_mode) &&
 	    same_str(a->peer, cfg.peer) && a->n_trunks == n_trunks &&
 	    (!n_trunks ||
 	     !memcmp(a->trunks, trunks, n_trunks * sizeof *trunks))) {
@@ -446,6 +467,15 @@ reconcile_iface(struct vswd *d, struct bridge *br, struct vswd_dp *dp,
 	}
 	if (dp->state != VDP_OPEN)
 		return; /* reconciled again once it is */
+	if (vif->state == VIF_NEW && vif->in_model) {
+		/* upcalld restarted: a port it kept stays in the pipeline as
+		 * it is; one it lost comes back under another number, so its
+		 * old one goes from the pipeline now. */
+		struct vswd_dp_port *pp = vswd_dp_port_find(dp, name);
+
+		if (!pp || pp->info.port_no != vif->applied.dp_port)
+			model_remove(d, vif);
+	}
 	if (vif->state == VIF_NEW)
 		vswd_dp_port_add(d, vif, vt);
 	if (vif->state == VIF_UP)
@@ -737,4 +767,5 @@ vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus)
 	d->stats_timer =
 		ev_timer_add(loop, STATS_PERIOD_MS, true, on_stats_timer, d);
 	vswd_hello(d);
+	vswd_tnl_routes_init(d);
 }

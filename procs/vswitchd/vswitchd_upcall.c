@@ -223,21 +223,6 @@ vswd_ukey_finish(struct vswd *d, struct ukey *uk, uint64_t n_packets,
 	free(uk);
 }
 
-void
-vswd_ukeys_clear(struct vswd *d, uint32_t dp_id)
-{
-	struct hnode *n, *next;
-
-	HMAP_FOR_EACH_SAFE (n, next, &d->ukeys) {
-		struct ukey *uk = HMAP_CONTAINER(n, struct ukey, node);
-
-		if (!dp_id || uk->dp_id == dp_id) {
-			ukey_remove(d, uk);
-			vswd_ukey_finish(d, uk, 0, 0, 0);
-		}
-	}
-}
-
 /* ---- translation ---- */
 
 struct xl {
@@ -456,6 +441,13 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 	if (!check_ready(d, req, m->boot))
 		return;
 	dp = vswd_dp_by_name(d, m->dp);
+	if (dp && dp->state != VDP_OPEN) {
+		/* A restarted upcalld's ports are not known yet: a port
+		 * number could name another port. */
+		coverage_inc(upcall_not_ready);
+		bus_reply_error(req, -EAGAIN, "%s: not set up yet", dp->name);
+		return;
+	}
 	if (!dp || dpmsg_open(&b, m->upcalls.data, m->upcalls.len)) {
 		log_warn_rl(&rl, "refused an upcall batch of %s", m->dp);
 		bus_reply_error(req, dp ? -EINVAL : -ENOENT, "bad batch");

@@ -169,8 +169,8 @@ xlate_deps_add_learned(struct xlate_deps *d, const struct bridge *br,
 	memcpy(l->mac, mac, 6);
 }
 
-static void
-deps_add_bridge(struct xlate_deps *d, const struct bridge *br)
+void
+xlate_deps_add_bridge(struct xlate_deps *d, const struct bridge *br)
 {
 	for (size_t i = 0; i < d->n_bridges; i++)
 		if (d->bridges[i].bridge_id == br->id)
@@ -325,8 +325,8 @@ commit_eth(struct xlate_ctx *ctx)
 	memcpy(ctx->base.hdr.eth_dst, ctx->flow.hdr.eth_dst, 6);
 }
 
-static void
-commit(struct xlate_ctx *ctx)
+void
+xlate_commit(struct xlate_ctx *ctx)
 {
 	commit_eth(ctx);
 	commit_vlans(ctx);
@@ -354,6 +354,7 @@ patch_peer(const struct port *port)
 
 static void xlate_table(struct xlate_ctx *ctx, uint32_t in_port,
 			uint8_t table_id, bool is_last_action);
+static void learn_source(struct xlate_ctx *ctx);
 
 /* Open vSwitch's patch_port_output: the packet enters the peer bridge
  * through the peer port, with fresh metadata and registers, and comes
@@ -379,7 +380,8 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 	if (t)
 		ctx->trace = &t->subs;
 	ctx->br = out->bridge;
-	deps_add_bridge(ctx->deps, ctx->br);
+	xlate_deps_add_bridge(ctx->deps, ctx->br);
+	learn_source(ctx);
 	xlate_table(ctx, out->ofp_port, 0, true);
 
 	ctx->trace = old_trace;
@@ -406,9 +408,16 @@ xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port)
 			patch_output(ctx, peer);
 		return;
 	}
+	if (port->tnl) {
+		xlate_tnl_output(ctx, port);
+		return;
+	}
 	if (port->dp_port == MVS_PORT_NONE)
 		return;
-	commit(ctx);
+	if (port->internal && ctx->br->vsw->n_tnl_ports &&
+	    xlate_tnl_pop(ctx, port))
+		return;
+	xlate_commit(ctx);
 	nl_put_u32(ctx->odp, MVS_ACTION_ATTR_OUTPUT, port->dp_port);
 }
 
@@ -564,6 +573,12 @@ xlate_table(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id,
 	run_rule(ctx, rule, table_id, is_last);
 	ctx->depth -= deepens;
 	ctx->table_id = old_table;
+}
+
+void
+xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id)
+{
+	xlate_table(ctx, in_port, table_id, true);
 }
 
 static void
@@ -799,6 +814,29 @@ dp_mask_from_wc(const struct flow *wc, const struct flow *orig,
 
 /* ---- entry points ---- */
 
+/* A port vtepd named learns the source MAC of what enters by it (in the
+ * bridge's MAC table, VLAN 0), whatever the flows do. */
+static void
+learn_source(struct xlate_ctx *ctx)
+{
+	struct port *p;
+
+	if (!ctx->br->n_learn_ports)
+		return;
+	p = bridge_port_by_ofp(ctx->br, ctx->flow.in_port);
+	for (size_t i = 0; p && i < ctx->br->n_learn_ports; i++) {
+		if (strcmp(ctx->br->learn_ports[i], p->name))
+			continue;
+		memset(ctx->wc->hdr.eth_src, 0xff, 6);
+		if (ctx->may_learn)
+			mac_table_learn(&ctx->br->macs, ctx->flow.hdr.eth_src,
+					0, p, ctx->now_ms);
+		xlate_deps_add_learned(ctx->deps, ctx->br, p->ofp_port, 0,
+				       ctx->flow.hdr.eth_src);
+		return;
+	}
+}
+
 void
 xlate_out_init(struct xlate_out *out)
 {
@@ -834,10 +872,11 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	out->deps.vsw = br->vsw;
 	ctx.flow = ctx.base = *flow;
 	wc_init(ctx.wc, flow);
-	deps_add_bridge(ctx.deps, br);
+	xlate_deps_add_bridge(ctx.deps, br);
 	t = xlate_report(&ctx, TRACE_BRIDGE, "bridge(\"%s\")", br->name);
 	if (t)
 		ctx.trace = &t->subs;
+	learn_source(&ctx);
 	run_rule(&ctx, lookup(&ctx, 0), 0, true);
 	wc_finish(ctx.wc, flow);
 	out->final_flow = ctx.flow;
@@ -884,6 +923,21 @@ xlate_key(struct bridge *br, const struct mvs_key *key, bool may_learn,
 		out->error = XLATE_UNKNOWN_PORT;
 		memset(&out->mask, 0xff, sizeof out->mask);
 		return -ENOENT;
+	}
+	if (port->tnl) {
+		struct port *tp = tnl_port_receive(br->vsw, port, &key->tun);
+
+		if (!tp || tp->bridge != br) {
+			/* No tunnel port takes it: dropped, as Open vSwitch
+			 * does, on the tunnel fields it looked at. */
+			out->deps.vsw = br->vsw;
+			out->flow = flow;
+			memset(&out->mask, 0, sizeof out->mask);
+			out->mask.meta.in_port = ~0u;
+			memset(&out->mask.tun, 0xff, sizeof out->mask.tun);
+			return 0;
+		}
+		port = tp;
 	}
 	flow.in_port = port->ofp_port;
 	return xlate_flow(br, &flow, may_learn, packet_len, NULL, out);

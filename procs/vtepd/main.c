@@ -11,6 +11,7 @@
  * loop (STYLE.md rule 1).
  */
 #include "service.h"
+#include "vtepd.h"
 
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
@@ -25,11 +26,13 @@ static const struct service_def def = {
 int
 main(int argc, char **argv)
 {
+	struct vtepd *v = vtepd_new();
 	struct service s;
 
 	service_init(&s, &def, argc, argv, NULL);
-	/* Nothing privileged to open yet. */
-	service_serve(&s, NULL);
+	/* Nothing privileged to open. */
+	service_serve(&s, v);
 	service_drop(&s);
+	vtepd_start(v, s.loop, s.bus);
 	return service_run(&s);
 }

@@ -16,55 +16,34 @@ check "br0 with h1 and h2" eval 'netdev_br br0 && vsctl add-port br0 h1 && vsctl
 ns h1 ip neigh replace 10.83.0.2 lladdr "$(mac h2)" dev eth0
 ns h2 ip neigh replace 10.83.0.1 lladdr "$(mac h1)" dev eth0
 check "warm-up ping" pings h1 10.83.0.2 3
-ufids() { dump_flows -m | grep "eth_type(0x0800)" | sed 's/ .*//' | sort; }
-pkts() { dump_flows | grep "eth_type(0x0800)" | grep "in_port(2)" |
-	sed 's/.*packets:\([0-9]*\).*/\1/'; }
-installs() { oappctl -t upcalld coverage/read-counter upcall_flow_install; }
 rx() { vsctl get interface h1 statistics:rx_packets; }
-u0=$(ufids) p0=$(pkts) i0=$(installs)
+u0=$(sw_ufids) p0=$(sw_pkts 2) i0=$(sw_installs)
 sleep 5.5 # one statistics refresh (5 s) writes rx_packets
 r0=$(rx)
-
-restart() { # kill -9 ROLE, wait until the supervisor has it back
-	local role=$1 old new
-	old=$(pidof_role "$role")
-	kill -9 "$old"
-	for _ in $(seq 300); do
-		new=$(pidof_role "$role")
-		[ -n "$new" ] && [ "$new" != "$old" ] &&
-			appctl "$role" version >/dev/null 2>&1 && break
-		sleep 0.01
-	done
-	check "$role restarted by the supervisor ($old -> $new)" \
-		eval '[ -n "$new" ] && [ "$new" != "$old" ]'
-	sleep 1.5
-}
 
 ns h1 ping -i 0.01 -c 1000 -W 1 -q 10.83.0.2 >"$T/ping.out" 2>&1 &
 pinger=$!
 sleep 0.5
 for role in dbserver vswitchd tunneld vtepd; do
-	restart $role
+	sw_kill $role
 done
 wait $pinger
 cat "$T/ping.out"
-sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T/ping.out")
-got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping.out")
-lost=$((sent - got))
+ping_loss "$T/ping.out"
 echo "restart: $lost of $sent pings lost"
 check "at most 1 % of the pings lost ($lost of $sent)" [ $((lost * 100)) -le "$sent" ]
 check "vswitchd is switching again" eval \
 	'grep -q "configuration applied" "$T/log/microvs-vswitchd.log"'
 check "the ping's megaflows are the ones from before the restarts" \
-	eval '[ "$(ufids)" = "$u0" ]'
-p1=$(pkts)
+	eval '[ "$(sw_ufids)" = "$u0" ]'
+p1=$(sw_pkts 2)
 check "their counters kept growing ($p0 -> $p1)" [ "$p1" -ge $((p0 + got)) ]
-i1=$(installs)
+i1=$(sw_installs)
 check "upcalld installed no flow again ($i0 -> $i1)" [ "$i1" = "$i0" ]
 sleep 5.5
 r1=$(rx)
 check "Interface statistics did not go backwards (rx_packets $r0 -> $r1)" \
 	[ "$r1" -ge $((r0 + got)) ]
 check "the new vswitchd sets flows up (purged, then a ping)" eval \
-	'oappctl revalidator/purge && pings h2 10.83.0.1 1 && [ "$(installs)" -ge $((i1 + 2)) ]'
+	'oappctl revalidator/purge && pings h2 10.83.0.1 1 && [ "$(sw_installs)" -ge $((i1 + 2)) ]'
 finish

@@ -10,27 +10,7 @@
 P=s6x$$
 . "$(dirname "$0")/../system/lib.sh"
 need_root
-command -v ip >/dev/null || { echo "skip: no iproute2"; exit 77; }
-T=$(mktemp -d /tmp/microvs-s6.XXXXXX)
-chmod 755 "$T"
-NETNS=()
-cleanup() {
-	for h in 1 2; do $CTL --rundir="$T/h$h/run" stop >/dev/null 2>&1; done
-	for n in "${NETNS[@]}"; do ip netns del "$n" 2>/dev/null; done
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$T"
-}
-trap cleanup EXIT
-mkns() {
-	ip netns add "$P-$1" || exit 1
-	NETNS+=("$P-$1")
-	ip netns exec "$P-$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$P-$1" link set lo up
-}
-vsctl() { # vsctl HOST ARGS...: our ovs-vsctl on that host's instance
-	local h=$1; shift
-	MICROVS_RUNDIR=$T/h$h/run "$B/ctl/ovs-vsctl" --timeout=20 "$@"
-}
+. "$(dirname "$0")/hostslib.sh"
 for n in host1 host2 vm1 vm2; do mkns $n; done
 # The cable, and each VM's link to its host.
 ip -n "$P-host1" link add eth0 type veth peer name eth0 netns "$P-host2"
@@ -43,11 +23,7 @@ for h in 1 2; do
 done
 
 for h in 1 2; do
-	# The role users must reach each other's sockets below it.
-	mkdir -p "$T/h$h" && chmod 755 "$T/h$h"
-	check "host$h: its own microvs instance starts" eval \
-		'ip netns exec "$P-host$h" $CTL --rundir="$T/h$h/run" \
-		 --dbdir="$T/h$h/db" --logdir="$T/h$h/log" start >/dev/null'
+	check "host$h: its own microvs instance starts" host_start $h
 	check "host$h: add-br br0 (netdev)" vsctl $h add-br br0 -- \
 		set bridge br0 datapath_type=netdev
 	check "host$h: add-port br0 eth0 (the cable)" vsctl $h add-port br0 eth0
@@ -56,15 +32,11 @@ done
 check "the two instances are separate processes in separate namespaces" eval \
 	'[ "$(readlink /proc/$(cat $T/h1/run/upcalld.pid)/ns/net)" != \
 	   "$(readlink /proc/$(cat $T/h2/run/upcalld.pid)/ns/net)" ]'
-ping_ok() {
-	ip netns exec "$P-$1" ping -c 3 -i 0.2 -W 2 -q "$2" >"$T/ping" 2>&1 &&
-		grep -q " 0% packet loss" "$T/ping"
-}
 check "vm1 (host1) pings vm2 (host2) across the cable" ping_ok vm1 10.76.0.2
 check "vm2 pings vm1" ping_ok vm2 10.76.0.1
 for h in 1 2; do
 	check "host$h: the megaflows go to and from the cable" eval \
-		'"$APPCTL" --rundir "$T/h$h/run" dpctl/dump-flows -m |
+		'hostctl $h dpctl/dump-flows -m |
 		 grep "eth_type(0x0800)" | grep -q "in_port(eth0)"'
 done
 finish

@@ -141,3 +141,36 @@ SCRIPT
 ifscript() {
 	sw env PATH="$T/bin:$PATH" MICROVS_RUNDIR="$R" "$T/etc/ovs-if$1" "$2"
 }
+
+# The restart tests' measures: the IPv4 megaflows' ufids (sorted); the
+# packets of the one from datapath port N; upcalld's installs so far.
+sw_ufids() { dump_flows -m | grep "eth_type(0x0800)" | sed 's/ .*//' | sort; }
+sw_pkts() {
+	dump_flows | grep "eth_type(0x0800)" | grep "in_port($1)" |
+		sed 's/.*packets:\([0-9]*\).*/\1/'
+}
+sw_installs() { oappctl -t upcalld coverage/read-counter upcall_flow_install; }
+
+# sw_kill ROLE: kill -9 ROLE, check that the supervisor has it back, and
+# give it 1.5 s.
+sw_kill() {
+	local role=$1 old new
+	old=$(pidof_role "$role")
+	kill -9 "$old"
+	for _ in $(seq 300); do
+		new=$(pidof_role "$role")
+		[ -n "$new" ] && [ "$new" != "$old" ] &&
+			appctl "$role" version >/dev/null 2>&1 && break
+		sleep 0.01
+	done
+	check "$role restarted by the supervisor ($old -> $new)" \
+		eval '[ -n "$new" ] && [ "$new" != "$old" ]'
+	sleep 1.5
+}
+
+# ping_loss FILE: sets sent, got and lost from ping's summary in FILE.
+ping_loss() {
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1")
+	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1")
+	lost=$((sent - got))
+}

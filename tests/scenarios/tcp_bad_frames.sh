@@ -34,24 +34,8 @@ if command -v iperf3 >/dev/null; then
 fi
 
 # A checked byte stream: 16 MB of a known pattern, its SHA-256 compared.
-ns h2 python3 -c '
-import hashlib, socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.82.0.2", 5001)); s.listen(1); c, _ = s.accept(); h = hashlib.sha256(); n = 0
-while True:
-    b = c.recv(1 << 16)
-    if not b: break
-    h.update(b); n += len(b)
-print(n, h.hexdigest())' >"$T/stream.rx" &
-rx=$!
-sleep 0.3
-want=$(ns h1 python3 -c '
-import hashlib, socket
-data = bytes(range(256)) * 65536
-s = socket.create_connection(("10.82.0.2", 5001)); s.sendall(data); s.close()
-print(len(data), hashlib.sha256(data).hexdigest())')
-wait $rx
-check "16 MB over TCP arrive intact" eval '[ "$want" = "$(cat "$T/stream.rx")" ]'
+. "$(dirname "$0")/streamlib.sh"
+check "16 MB over TCP arrive intact" checked_stream "ns h2" "ns h1" 10.82.0.2
 
 # Bad frames from h1, straight onto the wire.
 pid_u=$(pidof_role upcalld) pid_v=$(pidof_role vswitchd)

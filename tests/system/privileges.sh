@@ -10,7 +10,7 @@ need_root
 start_instance
 
 declare -A design=( [dbserver]=0 [vswitchd]=0 [vtepd]=0
-		    [upcalld]=0x3000 [tunneld]=0x1000 )
+		    [upcalld]=0x3000 [tunneld]=0 )
 while read -r name binary user mask; do
 	pid=$(pidof_role "$name")
 	st=/proc/$pid/status

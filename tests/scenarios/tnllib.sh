@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The two-hypervisor tunnel layout of scenario S7, for the tests that use
+# it (source after hostslib.sh).
+#   tnl_hosts TYPE [OPTIONS1 [OPTIONS2]]
+# Hosts 1 and 2 (namespaces $P-host1, $P-host2) joined by a veth cable
+# between their eth0, in a bridge br-phy whose own port holds the host's
+# underlay address 192.168.77.N/24 (Open vSwitch's userspace tunnelling
+# layout); br-int with VM vmN (namespace $P-vmN, 10.77.0.N/24, MTU 1450:
+# room for the outer header) and patch-tun; br-tun with patch-int and
+# TYPE0 (type TYPE, remote_ip the other host, plus OPTIONSN: more
+# "options:k=v" words for host N's tunnel port).  With TNL_LINUX_HOST2=1
+# host 2 is no switch but Linux's own: a TYPE device (VNI/key 0) and a
+# Linux bridge with vm2, its underlay address on eth0.
+tnl_linux_host() {
+	local h=$1 type=$2 o=$((3 - $1)) ns=$P-host$1
+	ip -n $ns addr add 192.168.77.$h/24 dev eth0
+	case $type in
+	vxlan) ip -n $ns link add ${type}0 type vxlan id 0 dstport 4789 \
+		remote 192.168.77.$o local 192.168.77.$h ;;
+	geneve) ip -n $ns link add ${type}0 type geneve id 0 \
+		remote 192.168.77.$o ;;
+	gre) ip -n $ns link add ${type}0 type gretap \
+		remote 192.168.77.$o local 192.168.77.$h ;;
+	esac 2>/dev/null || {
+		echo "skip: this kernel has no $type devices"
+		exit 77
+	}
+	ip -n $ns link add br0 type bridge
+	ip -n $ns link set ${type}0 master br0 up
+	ip -n $ns link set vm$h master br0
+	ip -n $ns link set br0 up
+}
+
+tnl_hosts() {
+	local type=$1 h o
+	local -a opts=("" "${2:-}" "${3:-}")
+
+	for n in host1 host2 vm1 vm2; do mkns $n; done
+	ip -n "$P-host1" link add eth0 type veth peer name eth0 netns "$P-host2"
+	for h in 1 2; do
+		ip -n "$P-host$h" link add vm$h type veth peer name eth0 \
+			netns "$P-vm$h"
+		ip -n "$P-host$h" link set eth0 up
+		ip -n "$P-host$h" link set vm$h up
+		ip -n "$P-vm$h" link set eth0 up mtu 1450
+		ip -n "$P-vm$h" addr add 10.77.0.$h/24 dev eth0
+	done
+	for h in 1 2; do
+		o=$((3 - h))
+		if [ $h = 2 ] && [ "${TNL_LINUX_HOST2:-0}" = 1 ]; then
+			tnl_linux_host 2 "$type"
+			continue
+		fi
+		check "host$h: its own microvs instance starts" host_start $h
+		check "host$h: br-phy with the cable" eval "vsctl $h add-br br-phy -- \
+			set bridge br-phy datapath_type=netdev -- \
+			add-port br-phy eth0"
+		ip -n "$P-host$h" addr add 192.168.77.$h/24 dev br-phy
+		ip -n "$P-host$h" link set br-phy up
+		check "host$h: br-int and br-tun with patch ports and $type" eval "
+			vsctl $h add-br br-int -- set bridge br-int datapath_type=netdev &&
+			vsctl $h add-br br-tun -- set bridge br-tun datapath_type=netdev &&
+			vsctl $h add-port br-int vm$h &&
+			vsctl $h add-port br-int patch-tun -- set interface patch-tun \
+				type=patch options:peer=patch-int &&
+			vsctl $h add-port br-tun patch-int -- set interface patch-int \
+				type=patch options:peer=patch-tun &&
+			vsctl $h add-port br-tun ${type}0 -- set interface ${type}0 \
+				type=$type options:remote_ip=192.168.77.$o ${opts[$h]}"
+	done
+}
