@@ -50,6 +50,7 @@ $I6|set(ipv6(dst=2001:db8::98)),2|$icmp6
 |recirc(51)|$tcp4
 "
 n=0
+outs=0 # frames expected out of port 2: each "2" action, and the recirc's
 frames=()
 while IFS='|' read -r key acts frame; do
 	[ -n "$acts" ] || continue
@@ -62,10 +63,16 @@ while IFS='|' read -r key acts frame; do
 		$add "recirc_id(0),$k" "$acts" || bad "case $n: $add $k $acts"
 		case $acts in recirc*) $add "recirc_id(51),$k" 2 ;; esac
 	done
+	o=$(tr '(),' '\n\n\n' <<<"$acts" | grep -cx 2)
+	case $acts in recirc*) o=$((o + 1)) ;; esac
+	outs=$((outs + o))
 	frames+=("${frame:0:12}$(printf '0200000001%02x' $n)${frame:24}")
 done <<<"$cases"
-bg /tmp/k11-m $K sniff k11-mbx -t 5
-bg /tmp/k11-o $K sniff k11-obx -t 5
+# Each sniffer ends on the expected count; its 60 s without a frame only
+# ends a datapath that forwards fewer (a slow guest can take seconds
+# between two injections).
+bg /tmp/k11-m $K sniff k11-mbx -n $outs -t 60
+bg /tmp/k11-o $K sniff k11-obx -n $outs -t 60
 for f in "${frames[@]}"; do
 	$K inject k11-max "$f"
 	$K inject k11-oax "$f"
