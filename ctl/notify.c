@@ -2,7 +2,8 @@
 /*
  * notify: the supervisor's $NOTIFY_SOCKET, the server side of systemd's
  * notification protocol (sd_notify(3)) as far as microvs uses it: the
- * descriptor store (FDSTORE=1, FDSTOREREMOVE=1, FDNAME=; fdstore.h).
+ * descriptor store (FDSTORE=1, FDSTOREREMOVE=1, FDNAME=, BARRIER=1;
+ * fdstore.h).
  * Other assignments (READY=1, STATUS=...) are accepted and ignored: the
  * supervisor learns that a process is up from its answer to ping.
  *
@@ -121,7 +122,9 @@ handle(struct notify *nt, const char *text, pid_t pid, int *fds, size_t n)
 
 	if (!fdname)
 		fdname = "stored";
-	if (!st) {
+	if (field(text, "BARRIER", flag, sizeof flag) && !strcmp(flag, "1")) {
+		/* sd_notify_barrier: closing its descriptor is the answer. */
+	} else if (!st) {
 		if (n || field(text, "FDSTORE", flag, sizeof flag))
 			log_warn_rl(&rl,
 				    "refused a notification from pid %ld: "

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,7 @@ int
 fdstore_remove(const char *name)
 {
 	char state[FDSTORE_NAME_MAX + 32];
+	int r;
 	const char *path = getenv("NOTIFY_SOCKET");
 
 	if (!path || !path[0])
@@ -203,5 +205,32 @@ fdstore_remove(const char *name)
 	if (!name_ok(name))
 		return -EINVAL;
 	snprintf(state, sizeof state, "FDSTOREREMOVE=1\nFDNAME=%s", name);
-	return fdstore_notify(state, NULL, 0);
+	r = fdstore_notify(state, NULL, 0);
+	return r ? r : fdstore_barrier(FDSTORE_BARRIER_MS);
+}
+
+int
+fdstore_barrier(int timeout_ms)
+{
+	struct pollfd pfd = { .events = 0 };
+	int p[2], r;
+
+	/* systemd's barrier (sd_notify_barrier): the manager closes the
+	 * descriptors of a message it does not store once it has handled
+	 * it, and it handles a process's messages in order; so when the
+	 * write end sent with BARRIER=1 is closed there, everything sent
+	 * before has been done. */
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	r = fdstore_notify("BARRIER=1", &p[1], 1);
+	close(p[1]);
+	pfd.fd = p[0];
+	if (!r) {
+		do
+			r = poll(&pfd, 1, timeout_ms);
+		while (r < 0 && errno == EINTR);
+		r = r > 0 ? 0 : r == 0 ? -ETIMEDOUT : -errno;
+	}
+	close(p[0]);
+	return r;
 }

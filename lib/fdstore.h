@@ -51,9 +51,18 @@ void fdstore_close_untaken(void);
  * -errno of sendmsg. */
 int fdstore_put(const char *name, const int *fds, size_t n);
 
-/* Drops every descriptor stored under @name.  0 or -errno as
- * fdstore_put. */
+/* Drops every descriptor stored under @name, and waits (at most
+ * FDSTORE_BARRIER_MS) until the manager has done so: a device whose last
+ * descriptor was stored (a tap) is gone when this returns 0.  0, -errno as
+ * fdstore_put, or -ETIMEDOUT. */
 int fdstore_remove(const char *name);
+
+#define FDSTORE_BARRIER_MS 2000
+
+/* Waits until the service manager has handled every message sent before
+ * (systemd's BARRIER=1, as sd_notify_barrier): 0, -ETIMEDOUT after
+ * @timeout_ms, -errno.  Blocks. */
+int fdstore_barrier(int timeout_ms);
 
 /* Sends @state (e.g. "READY=1") to $NOTIFY_SOCKET with the descriptors
  * @fds (n may be 0): the one sender of sd_notify messages.  0 when no

@@ -42,6 +42,8 @@ check "and across a second crash" \
 $CTL $CTLARGS stop upcalld >/dev/null
 $CTL $CTLARGS start upcalld >/dev/null
 check "a stop empties the store" test -z "$(appctl upcalld fdstore/show)"
+check "a removal returns once the supervisor closed its copy (barrier)" \
+	eval 'test "$(appctl upcalld fdstore/remove-closes)" = closed'
 # A process whose role may store nothing (vswitchd) is refused: it sends
 # through the same socket, so try it as vswitchd's user from outside.
 check "refusal of a non-child logged" eval '

@@ -8,6 +8,8 @@
  *			   given back at start, one a line
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,6 +41,32 @@ cmd_put(struct appctl_conn *c, int argc, const char *argv[], void *aux)
 		appctl_reply(c, "stored\n");
 }
 
+/* Stores a pipe's write end, removes it, and says whether the pipe is
+ * closed at once: fdstore_remove() must return only once the manager
+ * dropped its copy (a tap device must be gone when its port is). */
+static void
+cmd_remove_closes(struct appctl_conn *c, int argc, const char *argv[],
+		  void *aux)
+{
+	struct pollfd pfd = { .events = 0 };
+	int p[2], err;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		appctl_reply_error(c, "pipe: %s", strerror(errno));
+		return;
+	}
+	err = fdstore_put("pipe", &p[1], 1);
+	close(p[1]);
+	if (!err)
+		err = fdstore_remove("pipe");
+	pfd.fd = p[0];
+	if (err)
+		appctl_reply_error(c, "fdstore: %s", strerror(-err));
+	else
+		appctl_reply(c, poll(&pfd, 1, 0) == 1 ? "closed\n" : "open\n");
+	close(p[0]);
+}
+
 static void
 cmd_show(struct appctl_conn *c, int argc, const char *argv[], void *aux)
 {
@@ -67,6 +95,8 @@ main(int argc, char **argv)
 	fdstore_close_untaken();
 	appctl_register("fdstore/put", "TEXT", 1, 1, cmd_put, NULL);
 	appctl_register("fdstore/show", "", 0, 0, cmd_show, NULL);
+	appctl_register("fdstore/remove-closes", "", 0, 0, cmd_remove_closes,
+			NULL);
 	service_serve(&s, NULL);
 	service_drop(&s);
 	return service_run(&s);
