@@ -143,8 +143,11 @@ cmd_dump_table_features(int argc, char *argv[])
 	ofctl_close(vconn);
 }
 
+/* A port statistics or description request for the port named by the
+ * optional third argument (all ports without it), dumped. */
 static void
-cmd_dump_ports(int argc, char *argv[])
+dump_port_request(int argc, char *argv[],
+		  void (*encode)(struct ofpbuf *, uint8_t, uint32_t, uint32_t))
 {
 	struct vconn *vconn;
 	struct ofpbuf req;
@@ -153,28 +156,22 @@ cmd_dump_ports(int argc, char *argv[])
 	ofctl_open(argv[1], &vconn, false);
 	port = argc > 2 ? ofctl_str_to_port(argv[1], argv[2]) : OFPP_NONE;
 	ofpbuf_init(&req);
-	ofp_encode_port_stats_request(&req, vconn->version, port,
-				      ofctl_alloc_xid());
+	encode(&req, vconn->version, port, ofctl_alloc_xid());
 	ofctl_dump_transaction(vconn, &req);
 	ofpbuf_uninit(&req);
 	ofctl_close(vconn);
 }
 
 static void
+cmd_dump_ports(int argc, char *argv[])
+{
+	dump_port_request(argc, argv, ofp_encode_port_stats_request);
+}
+
+static void
 cmd_dump_ports_desc(int argc, char *argv[])
 {
-	struct vconn *vconn;
-	struct ofpbuf req;
-	uint32_t port;
-
-	ofctl_open(argv[1], &vconn, false);
-	port = argc > 2 ? ofctl_str_to_port(argv[1], argv[2]) : OFPP_NONE;
-	ofpbuf_init(&req);
-	ofp_encode_port_desc_request(&req, vconn->version, port,
-				     ofctl_alloc_xid());
-	ofctl_dump_transaction(vconn, &req);
-	ofpbuf_uninit(&req);
-	ofctl_close(vconn);
+	dump_port_request(argc, argv, ofp_encode_port_desc_request);
 }
 
 static void
