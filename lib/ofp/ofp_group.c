@@ -14,6 +14,7 @@
 #include "ofp_act_wire.h"
 #include "ofp_actions_priv.h"
 #include "ofp_protocol.h"
+#include "ofp_table.h"
 
 #define OFPGBPT15_WEIGHT 0
 #define OFPGBPT15_WATCH_PORT 1
@@ -369,8 +370,10 @@ put_ofp15_bucket(struct ofpbuf *b, const struct ofp_bucket *bk, uint32_t id,
 	alen = ofpacts_put_openflow_actions(bk->acts.data, bk->acts.size, b,
 					    version);
 	if (type == OFPGT_SELECT) {
+		/* Open vSwitch gives 16-bit properties 8 bytes (the
+		 * specification's padded size) as their length. */
 		ofpbuf_put_be16(b, OFPGBPT15_WEIGHT);
-		ofpbuf_put_be16(b, 6);
+		ofpbuf_put_be16(b, 8);
 		ofpbuf_put_be16(b, bk->weight);
 		ofpbuf_put_zeros(b, 2);
 	}
@@ -591,7 +594,9 @@ pull_ofp15_buckets(struct ofp_reader *r, size_t len, uint8_t version,
 				return OFPERR_OFPBPC_BAD_LEN;
 			rd_skip(&props, padded);
 			if (pt == OFPGBPT15_WEIGHT) {
-				if (pl != 6)
+				/* Any length that holds the weight, as Open
+				 * vSwitch's ofpprop_parse_u16(). */
+				if (pl < 6)
 					return OFPERR_OFPBPC_BAD_LEN;
 				weight = get_be16(pp + 4);
 			} else if (pt == OFPGBPT15_WATCH_PORT) {
@@ -910,4 +915,60 @@ ofp_encode_group_features_request(struct ofpbuf *b, uint8_t version,
 		version, xid);
 
 	ofp_msg_finish(b, start);
+}
+
+/* ---- replies the switch sends ---- */
+
+void
+ofp_append_group_stats(struct ofpbuf *b, const struct ofp_group_stats *gs,
+		       enum ofpraw raw)
+{
+	size_t start = b->size;
+
+	ofpbuf_put_zeros(b, 4);
+	ofpbuf_put_be32(b, gs->group_id);
+	ofpbuf_put_be32(b, gs->ref_count);
+	ofpbuf_put_zeros(b, 4);
+	ofpbuf_put_be64(b, gs->packet_count);
+	ofpbuf_put_be64(b, gs->byte_count);
+	if (raw != OFPRAW_OFPST11_GROUP_REPLY) {
+		ofpbuf_put_be32(b, gs->duration_sec);
+		ofpbuf_put_be32(b, gs->duration_nsec);
+	}
+	for (size_t i = 0; i < gs->n_buckets; i++) {
+		ofpbuf_put_be64(b, gs->buckets[i].packet_count);
+		ofpbuf_put_be64(b, gs->buckets[i].byte_count);
+	}
+	ofpbuf_set_be16(b, start, (uint16_t)(b->size - start));
+}
+
+/* OFPGFC_SELECT_WEIGHT | OFPGFC_SELECT_LIVENESS | OFPGFC_CHAINING. */
+#define GROUP_CAPABILITIES 0x7
+
+void
+ofp_put_group_features(struct ofpbuf *b, uint8_t version)
+{
+	uint32_t acts =
+		ofp_action_bits_to_openflow((1u << OFPAB_N) - 1, version);
+
+	ofpbuf_put_be32(b, (1u << OFPGT_ALL) | (1u << OFPGT_SELECT) |
+				   (1u << OFPGT_INDIRECT) | (1u << OFPGT_FF));
+	ofpbuf_put_be32(b, GROUP_CAPABILITIES);
+	for (int i = 0; i < 4; i++)
+		ofpbuf_put_be32(b, OFPG_MAX);
+	for (int i = 0; i < 4; i++)
+		ofpbuf_put_be32(b, acts);
+}
+
+enum ofperr
+ofp_decode_group_request(const struct ofp_msg *m, uint32_t *id)
+{
+	if (m->raw == OFPRAW_OFPST11_GROUP_DESC_REQUEST) {
+		*id = OFPG_ALL;
+		return 0;
+	}
+	if (m->body_len < 4)
+		return OFPERR_OFPBRC_BAD_LEN;
+	*id = get_be32(m->body);
+	return 0;
 }

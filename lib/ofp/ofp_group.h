@@ -40,7 +40,7 @@ enum ofp_group_command {
 	OFPGC_MODIFY = 1,
 	OFPGC_DELETE = 2,
 	OFPGC_INSERT_BUCKET = 3,
-	OFPGC_REMOVE_BUCKET = 4,
+	OFPGC_REMOVE_BUCKET = 5, /* OpenFlow 1.5: 4 is reserved */
 	OFPGC_ADD_OR_MOD = 0x8000,
 };
 
@@ -100,6 +100,30 @@ void ofp_encode_group_stats_request(struct ofpbuf *b, uint8_t version,
 				    uint32_t group_id, uint32_t xid);
 void ofp_encode_group_features_request(struct ofpbuf *b, uint8_t version,
 				       uint32_t xid);
+
+/* A group's statistics, for the group stats reply. */
+struct ofp_bucket_counter {
+	uint64_t packet_count, byte_count;
+};
+struct ofp_group_stats {
+	uint32_t group_id;
+	uint32_t ref_count; /* flows that use it */
+	uint64_t packet_count, byte_count;
+	uint32_t duration_sec, duration_nsec;
+	size_t n_buckets;
+	const struct ofp_bucket_counter *buckets;
+};
+/* Appends one entry of a group stats reply of kind @raw (OpenFlow 1.1's
+ * without the duration, 1.3's and Nicira's with it). */
+void ofp_append_group_stats(struct ofpbuf *b, const struct ofp_group_stats *gs,
+			    enum ofpraw raw);
+/* Appends the body of a group features reply in @version: Open vSwitch's
+ * (every type, chaining and select weight and liveness, OFPG_MAX groups
+ * of each type, every action the version has). */
+void ofp_put_group_features(struct ofpbuf *b, uint8_t version);
+/* The group id a group stats or (1.0, 1.5) description request asks for
+ * (OFPG_ALL: every group).  OFPERR_OFPBRC_BAD_LEN if it is short. */
+enum ofperr ofp_decode_group_request(const struct ofp_msg *m, uint32_t *id);
 
 /* Appends "ALL", "ANY" or the number. */
 void ofp_format_group_id(struct ds *s, uint32_t group_id);

@@ -530,7 +530,11 @@ ofp_encode_error_reply(struct ofpbuf *b, enum ofperr e, const void *request,
 	ofpbuf_put_be16(b, code);
 	if (type == OFPET_EXPERIMENTER)
 		ofpbuf_put_be32(b, vendor);
-	ofpbuf_put(b, req, request_len < 64 ? request_len : 64);
+	/* The whole request, as Open vSwitch 3.1 sends it (a flow-mod or
+	 * group-mod refused comes back whole), as much as fits. */
+	if (request_len > 0xffff - (b->size - start))
+		request_len = 0xffff - (b->size - start);
+	ofpbuf_put(b, req, request_len);
 	ofp_msg_finish(b, start);
 }
 

@@ -358,8 +358,9 @@ uint8_t ofp_negotiate(uint32_t ours, uint32_t theirs);
 
 /* ---- errors ---- */
 
-/* Appends an error message for @e replying to @request (its first 64
- * bytes as the data, Open vSwitch's limit), in @request's version. */
+/* Appends an error message for @e replying to @request (all of it as
+ * the data, as Open vSwitch 3.1 sends it, cut to fit in 64 kB), in
+ * @request's version. */
 void ofp_encode_error_reply(struct ofpbuf *b, enum ofperr e,
 			    const void *request, size_t request_len);
 /* Appends a hello-failed error carrying text @reason. */
