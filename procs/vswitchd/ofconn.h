@@ -17,6 +17,8 @@
  *   vswitchd_ofpacket.c packet-in and packet-out
  *   vswitchd_ofrole.c  controller roles
  *   vswitchd_ofport.c  port-status messages
+ *   vswitchd_ofgroup.c group-mod, group description, statistics and
+ *                      features
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -123,6 +125,16 @@ void ofport_sync(struct vswd *d);
 ofconn_handler *ofconn_handler_for(enum ofptype type);
 
 enum ofperr ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m);
+/* The @aux of ofconn_rule_removed(): the bridge whose rules go. */
+struct ofconn_removed {
+	struct vswd *d;
+	uint64_t bridge_id;
+};
+/* Sends a flow-removed for @r (if it asked) to the bridge's controllers
+ * and to the service connections that asked for asynchronous messages
+ * (the @removed callback of tables_flow_mod() and groups_mod()). */
+void ofconn_rule_removed(struct rule *r, enum rule_removed_reason why,
+			 void *aux);
 /* Starts the expiry of flows with timeouts (vswitchd_offlow.c). */
 void ofconn_flow_init(struct vswd *d);
 enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
@@ -132,6 +144,10 @@ enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
 /* Table statistics and table features (vswitchd_oftable.c). */
 enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);
+/* Group-mod, group description, statistics and features
+ * (vswitchd_ofgroup.c). */
+enum ofperr ofconn_group_mod(struct ofconn *c, const struct ofp_msg *m);
+enum ofperr ofconn_group_stats(struct ofconn *c, const struct ofp_msg *m);
 
 /* A reply under way that may grow into several multipart messages:
  * ofconn_mp_start() begins a reply to @request, ofconn_mp_room() closes

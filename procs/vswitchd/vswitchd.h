@@ -154,7 +154,7 @@ void tables_destroy(struct flow_tables *t);
  *    unless OFPFF_RESET_COUNTS; filtered by cookie/cookie_mask; with
  *    @modify_may_add (OpenFlow 1.0) a modify that matches nothing adds;
  *  - DELETE (loose) and DELETE_STRICT: remove the matching rules,
- *    filtered by out_port and cookie/cookie_mask.
+ *    filtered by out_port, out_group and cookie/cookie_mask.
  * Loose means every rule within fm->match; strict means the rule with
  * exactly that match and priority.  No table is partially changed: on an
  * error nothing changed.  Returns 0, -EINVAL (table 255 for add, bad
@@ -183,6 +183,71 @@ size_t tables_expire(struct flow_tables *t, uint64_t now_ms,
 struct rule **tables_collect(const struct flow_tables *t, uint8_t table_id,
 			     const struct match *criteria, uint32_t out_port,
 			     uint64_t cookie, uint64_t cookie_mask, size_t *n);
+
+/* ================= groups (vswitchd_group.c) ================= */
+
+/* One bucket of a group, with its counters. */
+struct ofgroup_bucket {
+	uint32_t bucket_id;
+	uint16_t weight;
+	uint32_t watch_port;  /* OFPP_NONE: none */
+	uint32_t watch_group; /* OFPG_ANY: none */
+	struct ofpacts acts;
+	uint64_t n_packets, n_bytes;
+};
+
+/* A group of a bridge's group table.  A modify replaces the group (the
+ * old one is marked removed, as a replaced rule is), so translations
+ * that used it are stale and their bucket indexes stay valid. */
+struct ofgroup {
+	struct hnode node; /* in bridge->groups, by id */
+	uint32_t id;
+	uint8_t type; /* OFPGT_* */
+	struct ofgroup_bucket *buckets;
+	size_t n_buckets;
+	char selection_method[16];
+	uint64_t selection_method_param;
+	uint64_t created_ms; /* of the add (a modify keeps it) */
+	uint64_t n_packets, n_bytes;
+	unsigned refcnt; /* the table's reference plus translations' */
+	bool removed;	 /* out of its table; freed at the last unref */
+};
+
+void ofgroup_ref(struct ofgroup *g);
+void ofgroup_unref(struct ofgroup *g);
+
+struct bridge;
+struct ofp_group_mod;
+/* The group table of @br (in bridge->groups): empty at first. */
+void groups_init(struct bridge *br);
+void groups_destroy(struct bridge *br);
+/* The group @id of @br, or NULL. */
+struct ofgroup *groups_find(const struct bridge *br, uint32_t id);
+/* Applies group-mod @gm to @br as Open vSwitch 3.1 does: add, modify,
+ * add-or-modify, delete (OFPG_ALL: every group; a missing group is no
+ * error), insert and remove buckets.  Deleting a group deletes the
+ * flows whose actions use it (@removed called for each, as
+ * tables_flow_mod() does).  Any change bumps the tables' version, so
+ * the megaflows are revalidated.  Returns 0 or the OpenFlow error Open
+ * vSwitch sends (not a negative errno: the errors are OpenFlow's own
+ * and many): OFPGMFC_GROUP_EXISTS, OFPGMFC_UNKNOWN_GROUP,
+ * OFPGMFC_INVALID_GROUP (an id above OFPG_MAX), OFPGMFC_BUCKET_EXISTS,
+ * OFPGMFC_UNKNOWN_BUCKET.  On an error nothing changed. */
+enum ofperr
+groups_mod(struct bridge *br, const struct ofp_group_mod *gm, uint64_t now_ms,
+	   void (*removed)(struct rule *, enum rule_removed_reason, void *aux),
+	   void *aux);
+/* The groups of @br (OFPG_ALL) or group @id, sorted by id, referenced
+ * (release each with group_unref and the array with free). */
+struct ofgroup **groups_collect(const struct bridge *br, uint32_t id,
+				size_t *n);
+/* How many flows of @br have actions that use group @id. */
+uint32_t groups_ref_count(const struct bridge *br, uint32_t id);
+/* The first group action in @acts (nested write_actions included) to a
+ * group @br lacks: OFPBAC_BAD_OUT_GROUP, as Open vSwitch refuses such a
+ * flow; else 0. */
+enum ofperr groups_check_actions(const struct bridge *br,
+				 const struct ofpacts *acts);
 
 /* ================= MAC learning (vswitchd_mac.c) ================= */
 
@@ -276,6 +341,8 @@ struct port {
 	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
 	bool no_flood;	 /* OFPPC_NO_FLOOD */
 	bool internal;	 /* an internal port: the host's stack behind it */
+	bool link_down;	 /* not live (admin down or no carrier): fast
+			  * failover groups skip buckets watching it */
 	struct tnl_config *tnl; /* tunnel ports: their options (owned) */
 };
 
@@ -305,6 +372,7 @@ struct bridge {
 			 * adding ports): datapath port numbers are per
 			 * datapath */
 	struct flow_tables tables;
+	struct hmap groups; /* struct ofgroup, by id (vswitchd_group.c) */
 	struct mac_table macs;
 	bool forward_bpdu;
 	/* Fail-open (fail_mode standalone, every primary controller lost
@@ -448,10 +516,19 @@ struct xlate_dep_bridge {
 	uint64_t tables_version, config_version;
 };
 
+/* A group a translation ran, and the bucket (SIZE_MAX: the group's own
+ * counters): statistics go to both. */
+struct xlate_dep_group {
+	struct ofgroup *group; /* referenced */
+	size_t bucket;
+};
+
 struct xlate_deps {
 	struct vsw *vsw;
 	struct rule **rules;
 	size_t n_rules, rules_cap;
+	struct xlate_dep_group *groups;
+	size_t n_groups, groups_cap;
 	uint64_t *mac_tags; /* mac_tag() of destinations looked up */
 	size_t n_mac_tags, mac_tags_cap;
 	struct xlate_learned *learned;
@@ -564,6 +641,20 @@ struct trace_node *xlate_report(struct xlate_ctx *ctx, enum trace_type type,
  * the peer bridge of a patch port. */
 void xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port);
 void xlate_deps_add_mac(struct xlate_deps *deps, uint64_t tag);
+/* Records that the translation ran group @g (@bucket SIZE_MAX) or its
+ * bucket @bucket: a reference, for the counters and staleness. */
+void xlate_deps_add_group(struct xlate_deps *deps, struct ofgroup *g,
+			  size_t bucket);
+/* Runs @acts (a rule's, a bucket's) in @ctx. */
+void xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
+		   bool is_last_action);
+
+/* ================= groups (vswitchd_xlate_group.c) ================= */
+
+/* The group action: the buckets of group @group_id of the current bridge
+ * that its type chooses, each run on a copy of the packet; a missing
+ * group drops (with a trace warning). */
+void xlate_group(struct xlate_ctx *ctx, uint32_t group_id, bool is_last);
 void xlate_deps_add_bridge(struct xlate_deps *deps, const struct bridge *br);
 /* Commits the flow's header changes as datapath actions. */
 void xlate_commit(struct xlate_ctx *ctx);

@@ -639,7 +639,23 @@ vswd_dp_config(struct vswd_dp *dp)
 struct refresh_ctx {
 	struct vswd *d;
 	struct vswd_dp *dp;
+	bool liveness_changed;
 };
+
+/* A port that went down or came up changes what fast failover groups
+ * choose: its bridge's megaflows are revalidated. */
+static void
+update_liveness(struct refresh_ctx *x, const struct dp_port_info *info)
+{
+	struct port *p = vsw_port_by_dp(&x->d->vsw, x->dp->id, info->port_no);
+	bool down = !info->admin_up || !info->carrier;
+
+	if (!p || p->link_down == down)
+		return;
+	p->link_down = down;
+	p->bridge->config_version++;
+	x->liveness_changed = true;
+}
 
 static void
 refresh_one(void *aux, const struct dp_port_info *info)
@@ -649,8 +665,10 @@ refresh_one(void *aux, const struct dp_port_info *info)
 
 	dp_port_set(x->dp, info);
 	if (vif && vif->state == VIF_UP && vif->dp == x->dp &&
-	    vif->dp_port == info->port_no)
+	    vif->dp_port == info->port_no) {
 		vif->info = *info;
+		update_liveness(x, info);
+	}
 }
 
 static void
@@ -659,7 +677,7 @@ on_refresh(int err, const struct bus_msg_dp_reply *r, const char *why,
 {
 	struct vswd_dp *dp;
 	struct vswd *d = call_done(arg, &dp);
-	struct refresh_ctx x = { d, dp };
+	struct refresh_ctx x = { d, dp, false };
 
 	if (!dp || dp->state != VDP_OPEN)
 		return;
@@ -673,6 +691,8 @@ on_refresh(int err, const struct bus_msg_dp_reply *r, const char *why,
 	if (!vswd_upcalld_boot(d, r->boot))
 		return;
 	for_each_port(r, refresh_one, &x);
+	if (x.liveness_changed)
+		vswd_tables_check(d);
 	vswd_status_write(d);
 }
 

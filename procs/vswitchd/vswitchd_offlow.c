@@ -30,17 +30,10 @@ removed_reason(enum rule_removed_reason why)
 						  : 2;
 }
 
-struct removed_aux {
-	struct vswd *d;
-	uint64_t bridge_id;
-};
-
-/* Sends a flow-removed for @r (if it asked) to the bridge's controllers
- * and to the service connections that asked for asynchronous messages. */
-static void
-on_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
+void
+ofconn_rule_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
 {
-	const struct removed_aux *aux = aux_;
+	const struct ofconn_removed *aux = aux_;
 	uint64_t age = time_mono_ms() - r->created_ms;
 	struct ofp_flow_removed fr;
 	struct ofconn *c;
@@ -82,9 +75,9 @@ on_expire(struct ev_timer *t, void *arg)
 	(void)t;
 	HMAP_FOR_EACH (node, &d->vsw.bridges) {
 		struct bridge *br = HMAP_CONTAINER(node, struct bridge, node);
-		struct removed_aux aux = { d, br->id };
+		struct ofconn_removed aux = { d, br->id };
 
-		n += tables_expire(&br->tables, now, on_removed, &aux);
+		n += tables_expire(&br->tables, now, ofconn_rule_removed, &aux);
 	}
 	if (n)
 		vswd_tables_check(d);
@@ -102,7 +95,7 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 	struct bridge *br = ofconn_bridge(c);
 	struct ofp_flow_mod fm;
 	enum ofperr e = ofp_decode_flow_mod(&fm, m, c->protocol, OFPP_MAX);
-	struct removed_aux aux = { c->d, br ? br->id : 0 };
+	struct ofconn_removed aux = { c->d, br ? br->id : 0 };
 	int rc;
 
 	if (e)
@@ -115,10 +108,19 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 		ofp_flow_mod_uninit(&fm);
 		return OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
 	}
+	/* Open vSwitch refuses actions that use a group it lacks. */
+	if (fm.command == OFPFC_ADD || fm.command == OFPFC_MODIFY ||
+	    fm.command == OFPFC_MODIFY_STRICT) {
+		e = groups_check_actions(br, &fm.ofpacts);
+		if (e) {
+			ofp_flow_mod_uninit(&fm);
+			return e;
+		}
+	}
 	/* Open vSwitch adds the flow a modify without a cookie mask finds
 	 * nothing to change for, in every version. */
 	rc = tables_flow_mod(&br->tables, &fm, !fm.cookie_mask, time_mono_ms(),
-			     on_removed, &aux);
+			     ofconn_rule_removed, &aux);
 	ofp_flow_mod_uninit(&fm);
 	if (rc == -EEXIST)
 		return OFPERR_OFPFMFC_OVERLAP;

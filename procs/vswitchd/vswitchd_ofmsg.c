@@ -279,6 +279,10 @@ static const struct {
 	{ OFPTYPE_SET_CONTROLLER_ID, on_ignore },
 	{ OFPTYPE_TABLE_STATS_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_TABLE_FEATURES_STATS_REQUEST, ofconn_table_msg },
+	{ OFPTYPE_GROUP_MOD, ofconn_group_mod },
+	{ OFPTYPE_GROUP_STATS_REQUEST, ofconn_group_stats },
+	{ OFPTYPE_GROUP_DESC_STATS_REQUEST, ofconn_group_stats },
+	{ OFPTYPE_GROUP_FEATURES_STATS_REQUEST, ofconn_group_stats },
 };
 
 ofconn_handler *

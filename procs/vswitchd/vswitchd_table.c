@@ -129,6 +129,7 @@ struct collect {
 	const struct match *criteria; /* NULL: all */
 	int priority;		      /* strict: this priority, else -1 */
 	uint32_t out_port;
+	uint32_t out_group; /* OFP_GROUP_ANY: no filter */
 	uint64_t cookie, cookie_mask;
 	struct rule **rules;
 	size_t n, cap;
@@ -145,7 +146,9 @@ collect_one(struct cls_rule *cr, void *aux)
 	if ((r->cookie ^ c->cookie) & c->cookie_mask)
 		return;
 	if (!ofpacts_output_to_port(r->actions.data, r->actions.size,
-				    c->out_port))
+				    c->out_port) ||
+	    !ofpacts_output_to_group(r->actions.data, r->actions.size,
+				     c->out_group))
 		return;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
@@ -169,14 +172,17 @@ cmp_rules(const void *a_, const void *b_)
 					     : a->created_ms > b->created_ms;
 }
 
-struct rule **
-tables_collect(const struct flow_tables *t, uint8_t table_id,
-	       const struct match *criteria, uint32_t out_port, uint64_t cookie,
-	       uint64_t cookie_mask, size_t *n)
+/* tables_collect() with an out_group filter too. */
+static struct rule **
+collect_loose(const struct flow_tables *t, uint8_t table_id,
+	      const struct match *criteria, uint32_t out_port,
+	      uint32_t out_group, uint64_t cookie, uint64_t cookie_mask,
+	      size_t *n)
 {
 	struct collect c = {
 		.criteria = criteria,
 		.out_port = out_port,
+		.out_group = out_group,
 		.cookie = cookie,
 		.cookie_mask = cookie_mask,
 	};
@@ -190,14 +196,24 @@ tables_collect(const struct flow_tables *t, uint8_t table_id,
 	return c.rules;
 }
 
+struct rule **
+tables_collect(const struct flow_tables *t, uint8_t table_id,
+	       const struct match *criteria, uint32_t out_port, uint64_t cookie,
+	       uint64_t cookie_mask, size_t *n)
+{
+	return collect_loose(t, table_id, criteria, out_port, OFP_GROUP_ANY,
+			     cookie, cookie_mask, n);
+}
+
 /* The rules a strict or loose modify/delete addresses. */
 static struct rule **
 collect_for(const struct flow_tables *t, const struct ofp_flow_mod *fm,
 	    bool strict, size_t *n)
 {
 	if (!strict)
-		return tables_collect(t, fm->table_id, &fm->match, fm->out_port,
-				      fm->cookie, fm->cookie_mask, n);
+		return collect_loose(t, fm->table_id, &fm->match, fm->out_port,
+				     fm->out_group, fm->cookie, fm->cookie_mask,
+				     n);
 
 	/* Strict: the one rule per table with exactly this match and
 	 * priority. */
@@ -215,7 +231,9 @@ collect_for(const struct flow_tables *t, const struct ofp_flow_mod *fm,
 		r = rule_from_cls(cr);
 		if (((r->cookie ^ fm->cookie) & fm->cookie_mask) ||
 		    !ofpacts_output_to_port(r->actions.data, r->actions.size,
-					    fm->out_port))
+					    fm->out_port) ||
+		    !ofpacts_output_to_group(r->actions.data, r->actions.size,
+					     fm->out_group))
 			continue;
 		rule_ref(r);
 		rules[(*n)++] = r;

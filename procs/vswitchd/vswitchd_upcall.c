@@ -156,6 +156,7 @@ ukey_set_deps(struct vswd *d, struct ukey *uk, struct xlate_deps *deps)
 	total = x->n_mac_tags * sizeof(struct ukey_tag) +
 		x->n_mac_tags * sizeof *x->mac_tags +
 		x->n_rules * sizeof *x->rules +
+		x->n_groups * sizeof *x->groups +
 		x->n_bridges * sizeof *x->bridges +
 		x->n_learned * sizeof *x->learned;
 	uk->block = total ? xmalloc(total) : NULL;
@@ -165,12 +166,14 @@ ukey_set_deps(struct vswd *d, struct ukey *uk, struct xlate_deps *deps)
 	x->mac_tags =
 		pack_array(x->mac_tags, x->n_mac_tags, sizeof *x->mac_tags, &p);
 	x->rules = pack_array(x->rules, x->n_rules, sizeof *x->rules, &p);
+	x->groups = pack_array(x->groups, x->n_groups, sizeof *x->groups, &p);
 	x->bridges =
 		pack_array(x->bridges, x->n_bridges, sizeof *x->bridges, &p);
 	x->learned =
 		pack_array(x->learned, x->n_learned, sizeof *x->learned, &p);
 	x->mac_tags_cap = x->n_mac_tags;
 	x->rules_cap = x->n_rules;
+	x->groups_cap = x->n_groups;
 	x->bridges_cap = x->n_bridges;
 	x->learned_cap = x->n_learned;
 	ukey_index(d, uk);
@@ -181,6 +184,8 @@ vswd_ukey_deps_free(struct ukey *uk)
 {
 	for (size_t i = 0; i < uk->deps.n_rules; i++)
 		rule_unref(uk->deps.rules[i]);
+	for (size_t i = 0; i < uk->deps.n_groups; i++)
+		ofgroup_unref(uk->deps.groups[i].group);
 	free(uk->block);
 	uk->block = NULL;
 	uk->tags = NULL;

@@ -145,6 +145,18 @@ deps_add_rule(struct xlate_deps *d, struct rule *rule)
 }
 
 void
+xlate_deps_add_group(struct xlate_deps *d, struct ofgroup *g, size_t bucket)
+{
+	for (size_t i = 0; i < d->n_groups; i++)
+		if (d->groups[i].group == g && d->groups[i].bucket == bucket)
+			return;
+	GROW(d->groups, d->n_groups, d->groups_cap);
+	ofgroup_ref(g);
+	d->groups[d->n_groups].group = g;
+	d->groups[d->n_groups++].bucket = bucket;
+}
+
+void
 xlate_deps_add_mac(struct xlate_deps *d, uint64_t tag)
 {
 	for (size_t i = 0; i < d->n_mac_tags; i++)
@@ -186,7 +198,10 @@ xlate_deps_uninit(struct xlate_deps *d)
 {
 	for (size_t i = 0; i < d->n_rules; i++)
 		rule_unref(d->rules[i]);
+	for (size_t i = 0; i < d->n_groups; i++)
+		ofgroup_unref(d->groups[i].group);
 	free(d->rules);
+	free(d->groups);
 	free(d->mac_tags);
 	free(d->learned);
 	free(d->bridges);
@@ -205,6 +220,9 @@ xlate_deps_stale(const struct xlate_deps *d)
 	}
 	for (size_t i = 0; i < d->n_rules; i++)
 		if (d->rules[i]->removed)
+			return true;
+	for (size_t i = 0; i < d->n_groups; i++)
+		if (d->groups[i].group->removed)
 			return true;
 	return false;
 }
@@ -225,6 +243,18 @@ xlate_deps_push_stats(const struct xlate_deps *d, uint64_t n_packets,
 {
 	for (size_t i = 0; i < d->n_rules; i++)
 		rule_credit_stats(d->rules[i], n_packets, n_bytes, used_ms);
+	for (size_t i = 0; i < d->n_groups; i++) {
+		struct ofgroup *g = d->groups[i].group;
+		size_t b = d->groups[i].bucket;
+
+		if (b == SIZE_MAX) {
+			g->n_packets += n_packets;
+			g->n_bytes += n_bytes;
+		} else if (b < g->n_buckets) {
+			g->buckets[b].n_packets += n_packets;
+			g->buckets[b].n_bytes += n_bytes;
+		}
+	}
 	if (!n_packets)
 		return;
 	for (size_t i = 0; i < d->n_learned; i++) {
@@ -783,8 +813,26 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			memcpy(ctx->flow.hdr.eth_dst,
 			       OFPACT_CAST(struct ofpact_mac, a)->mac, 6);
 			break;
+		case OFPACT_GROUP:
+			/* Bounded as resubmits are: groups may chain into
+			 * loops, which Open vSwitch accepts. */
+			if (resources_ok(ctx)) {
+				ctx->resubmits++;
+				xlate_group(ctx,
+					    OFPACT_CAST(struct ofpact_u32, a)
+						    ->value,
+					    last);
+			}
+			break;
 		}
 	}
+}
+
+void
+xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
+	      bool is_last_action)
+{
+	do_xlate_actions(ctx, acts, is_last_action);
 }
 
 /* ---- the megaflow mask ---- */

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vswitchd_xlate_group: the group action in translation, as Open
+ * vSwitch 3.1's slow-path selection does it:
+ *   - all: every bucket, each on a copy of the packet as it came to the
+ *     group (the flow is rolled back after each bucket);
+ *   - indirect: its one bucket;
+ *   - select: one live bucket chosen by rendezvous hashing of a
+ *     symmetric hash of the L2-L4 addresses (Open vSwitch's default
+ *     method, "hash of the 5-tuple"): each bucket scores the hash of its
+ *     id with the flow's hash, scaled by its weight, and the best wins, so
+ *     a flow sticks to its bucket and the weights share the flows; the
+ *     fields hashed go into the megaflow mask;
+ *   - fast_failover: the first live bucket.
+ * A bucket is live if it watches nothing, or its watched port is up
+ * (port->link_down false) or its watched group has a live bucket.  The
+ * group and the bucket are recorded in the deps, for their counters.
+ */
+#include "vswitchd.h"
+
+#include <string.h>
+
+#include "ofp_group.h"
+
+/* Open vSwitch's bound on the depth of watch_group chains. */
+#define MAX_LIVENESS_DEPTH 32
+
+static bool group_is_alive(const struct xlate_ctx *ctx, uint32_t id, int depth);
+
+static bool
+port_is_alive(const struct xlate_ctx *ctx, uint32_t ofp_port)
+{
+	const struct port *p = bridge_port_by_ofp(ctx->br, ofp_port);
+
+	return p && !p->link_down;
+}
+
+static bool
+bucket_is_alive(const struct xlate_ctx *ctx, const struct ofgroup_bucket *b,
+		int depth)
+{
+	bool watches = b->watch_port != OFPP_NONE || b->watch_group != OFPG_ANY;
+
+	if (depth >= MAX_LIVENESS_DEPTH)
+		return false;
+	return !watches ||
+	       (b->watch_port != OFPP_NONE &&
+		b->watch_port != OFPP_CONTROLLER &&
+		port_is_alive(ctx, b->watch_port)) ||
+	       (b->watch_group != OFPG_ANY &&
+		group_is_alive(ctx, b->watch_group, depth + 1));
+}
+
+/* The first live bucket of @g, or -1. */
+static ssize_t
+first_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
+		  int depth)
+{
+	for (size_t i = 0; i < g->n_buckets; i++)
+		if (bucket_is_alive(ctx, &g->buckets[i], depth))
+			return (ssize_t)i;
+	return -1;
+}
+
+static bool
+group_is_alive(const struct xlate_ctx *ctx, uint32_t id, int depth)
+{
+	const struct ofgroup *g = groups_find(ctx->br, id);
+
+	return g && first_live_bucket(ctx, g, depth) >= 0;
+}
+
+/* A hash of the flow that is the same both ways (source and
+ * destination swapped), and the fields it used into the mask (Open
+ * vSwitch's NX_HASH_FIELDS_SYMMETRIC_L4). */
+static uint32_t
+symmetric_l4_hash(struct xlate_ctx *ctx)
+{
+	const struct mvs_key_hdr *h = &ctx->flow.hdr;
+	struct mvs_key_hdr *m = &ctx->wc->hdr;
+	struct {
+		uint8_t eth[6];
+		uint16_t eth_type, vid;
+		uint8_t ip[16];
+		uint16_t tp;
+		uint8_t proto, pad;
+	} k;
+
+	memset(&k, 0, sizeof k);
+	for (int i = 0; i < 6; i++)
+		k.eth[i] = h->eth_src[i] ^ h->eth_dst[i];
+	memset(m->eth_src, 0xff, 6);
+	memset(m->eth_dst, 0xff, 6);
+	k.eth_type = h->eth_type;
+	k.vid = h->vlan_tci & htons(MVS_VLAN_VID_MASK | MVS_VLAN_PRESENT);
+	m->vlan_tci |= htons(MVS_VLAN_VID_MASK | MVS_VLAN_PRESENT);
+	if (flow_is_ip(&ctx->flow)) {
+		uint32_t a = h->ipv4_src ^ h->ipv4_dst;
+		memcpy(k.ip, &a, 4);
+		m->ipv4_src = m->ipv4_dst = ~0u;
+	} else if (flow_is_ipv6(&ctx->flow)) {
+		for (int i = 0; i < 16; i++)
+			k.ip[i] = h->ipv6_src[i] ^ h->ipv6_dst[i];
+		memset(m->ipv6_src, 0xff, 16);
+		memset(m->ipv6_dst, 0xff, 16);
+	}
+	if (flow_is_ip_any(&ctx->flow)) {
+		k.proto = h->nw_proto;
+		m->nw_proto = 0xff;
+		if (h->nw_proto == IPPROTO_TCP_ ||
+		    h->nw_proto == IPPROTO_UDP_ ||
+		    h->nw_proto == IPPROTO_SCTP_) {
+			k.tp = h->tp_src ^ h->tp_dst;
+			m->tp_src = m->tp_dst = 0xffff;
+		}
+	}
+	return hash_bytes(&k, sizeof k, 0);
+}
+
+/* Open vSwitch's group_best_live_bucket: the highest score wins, the
+ * later of equal scores. */
+static ssize_t
+best_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
+		 uint32_t basis)
+{
+	ssize_t best = -1;
+	uint64_t best_score = 0;
+
+	for (size_t i = 0; i < g->n_buckets; i++) {
+		const struct ofgroup_bucket *b = &g->buckets[i];
+		uint32_t v[2] = { b->bucket_id, basis };
+		uint64_t score;
+
+		if (!bucket_is_alive(ctx, b, 0))
+			continue;
+		score = (uint64_t)(hash_bytes(v, sizeof v, 0) & 0xffff) *
+			b->weight;
+		if (score >= best_score) {
+			best = (ssize_t)i;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/* Runs bucket @i of @g on a copy of the packet. */
+static void
+run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
+{
+	struct ofgroup_bucket *b = &g->buckets[i];
+	struct list_node *old_trace = ctx->trace;
+	struct flow old_flow = ctx->flow;
+	struct trace_node *t;
+
+	t = xlate_report(ctx, TRACE_DETAIL, "bucket %u", b->bucket_id);
+	if (t)
+		ctx->trace = &t->subs;
+	xlate_deps_add_group(ctx->deps, g, i);
+	if (ctx->may_learn && ctx->packet_len) {
+		b->n_packets++;
+		b->n_bytes += ctx->packet_len;
+	}
+	ctx->depth++;
+	xlate_actions(ctx, &b->acts, is_last);
+	ctx->depth--;
+	ctx->flow = old_flow;
+	ctx->trace = old_trace;
+}
+
+void
+xlate_group(struct xlate_ctx *ctx, uint32_t group_id, bool is_last)
+{
+	struct ofgroup *g = groups_find(ctx->br, group_id);
+	ssize_t i;
+
+	if (!g) {
+		xlate_report(ctx, TRACE_WARN, "output to nonexistent group %u",
+			     group_id);
+		return;
+	}
+	xlate_deps_add_group(ctx->deps, g, SIZE_MAX);
+	if (ctx->may_learn && ctx->packet_len) {
+		g->n_packets++;
+		g->n_bytes += ctx->packet_len;
+	}
+	switch (g->type) {
+	case OFPGT_ALL:
+	case OFPGT_INDIRECT:
+		for (size_t k = 0; k < g->n_buckets && !ctx->error; k++)
+			run_bucket(ctx, g, k, is_last && k + 1 == g->n_buckets);
+		return;
+	case OFPGT_SELECT:
+		i = best_live_bucket(ctx, g, symmetric_l4_hash(ctx));
+		break;
+	case OFPGT_FF:
+	default:
+		i = first_live_bucket(ctx, g, 0);
+		break;
+	}
+	if (i < 0) {
+		xlate_report(ctx, TRACE_WARN, "no live bucket");
+		return;
+	}
+	run_bucket(ctx, g, (size_t)i, is_last);
+}

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# OpenFlow groups (issue 9), Debian's ovs-ofctl against microvs and
+# against real Open vSwitch 3.1 (netdev bridge, own namespace, the same
+# ports): the same add-group / mod-group / del-groups / insert-buckets /
+# remove-buckets / add-flow sequence, over OpenFlow 1.3 and 1.5 (and the
+# Nicira 1.0 extension for the dumps), must print the same, errors (type
+# and code) included: dump-groups, dump-group-features,
+# dump-group-stats and dump-flows, with durations and counters
+# normalised and lines sorted (Open vSwitch lists groups in its hash
+# order, microvs by id).  Deleting a group deletes the flows that use it.
+P=ofg$$
+. "$(dirname "$0")/swlib.sh"
+sw_start
+for i in 1 2 3 4; do
+	host h$i "10.74.0.$i" || { fail "hosts"; finish; }
+done
+
+ovs_ref_start
+for i in 1 2 3 4; do
+	ip -n "$P-ovs" link add h$i type veth peer name p$i
+	ip -n "$P-ovs" link set h$i up
+	ip -n "$P-ovs" link set p$i up
+done
+ports=""
+for i in 1 2 3 4; do
+	ports="$ports -- add-port br0 h$i -- set interface h$i ofport_request=$i"
+done
+# shellcheck disable=SC2086
+ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 add-br br0 -- \
+	set bridge br0 datapath_type=netdev $ports ||
+	fail "real Open vSwitch: br0"
+# shellcheck disable=SC2086
+check "microvs: br0 (netdev) with h1-h4 as ports 1-4" \
+	vsctl add-br br0 -- set bridge br0 datapath_type=netdev $ports
+
+# run WHO ARGS...: WHO is m (Debian's ovs-ofctl on microvs) or o (on Open
+# vSwitch); the output normalised in $T/out.WHO.
+run() {
+	local who=$1 rc
+	shift
+	case $who in
+	m) sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@" ;;
+	o) ovs ovs-ofctl "$@" ;;
+	esac >"$T/raw.$who" 2>&1
+	rc=$?
+	{
+		echo "rc=$rc"
+		sed -e 's/duration=[0-9.]*s/duration=Xs/g' \
+			-e 's/packet_count=[0-9]*/packet_count=X/g' \
+			-e 's/byte_count=[0-9]*/byte_count=X/g' \
+			-e 's/n_packets=[0-9]*/n_packets=X/g' \
+			-e 's/n_bytes=[0-9]*/n_bytes=X/g' \
+			-e 's/idle_age=[0-9]*/idle_age=X/g' \
+			-e 's/ hard_age=[0-9]*,//' \
+			-e 's/^[0-9T:-]*Z|/TIME|/' "$T/raw.$who" |
+			{ read -r first; echo "$first"; sort; }
+	} >"$T/out.$who"
+}
+# same ARGS...: both switches print the same.
+same() {
+	run o "$@"; run m "$@"
+	check "$*: the same on microvs as on Open vSwitch" \
+		diff -u "$T/out.o" "$T/out.m"
+}
+# error CODE ARGS...: both refuse with OFPT_ERROR CODE.
+error() {
+	local code=$1
+	shift
+	same "$@"
+	check "$*: refused with $code" grep -q "OFPT_ERROR.*: $code\$" "$T/out.m"
+}
+
+for V in OpenFlow13 OpenFlow15; do
+	same -O $V add-group br0 "group_id=1,type=all,bucket=output:1,bucket=output:2"
+	error OFPGMFC_GROUP_EXISTS -O $V add-group br0 "group_id=1,type=all,bucket=output:1"
+	error OFPGMFC_UNKNOWN_GROUP -O $V mod-group br0 "group_id=5,type=all,bucket=output:1"
+	error OFPGMFC_INVALID_GROUP -O $V add-group br0 "group_id=all,type=all,bucket=output:1"
+	error OFPGMFC_WATCH_UNSUPPORTED -O $V add-group br0 "group_id=9,type=all,bucket=watch_port:1,output:1"
+	same -O $V add-group br0 "group_id=2,type=select,bucket=weight:10,output:1,bucket=weight:20,output:2"
+	same -O $V add-group br0 "group_id=3,type=fast_failover,bucket=watch_port:1,output:1,bucket=watch_port:2,output:2"
+	same -O $V add-group br0 "group_id=4,type=indirect,bucket=output:3"
+	same -O $V add-group br0 "group_id=6,type=all,bucket=group:4"
+	same -O $V add-group br0 "group_id=7,type=all,bucket=group:7"
+	same -O $V add-group br0 "group_id=8,type=select,bucket=watch_group:3,output:1,bucket=output:4"
+	same -O $V add-group br0 "group_id=11,type=all"
+	same -O $V add-group br0 "group_id=4294967040,type=all,bucket=mod_dl_src:00:00:00:00:00:01,output:3"
+	error OFPBAC_BAD_OUT_GROUP -O $V add-flow br0 "priority=10,in_port=1,actions=group:99"
+	same -O $V add-flow br0 "priority=10,in_port=1,actions=group:1"
+	same -O $V add-flow br0 "priority=11,in_port=2,actions=output:3,group:2"
+	same -O $V add-flow br0 "priority=12,in_port=3,actions=group:6"
+	same -O $V add-flow br0 "priority=13,tcp,actions=write_actions(group:4)"
+	same -O $V dump-groups br0
+	same -O $V dump-group-stats br0
+	same -O $V dump-group-features br0
+	same -O $V dump-flows br0
+	same -O $V mod-group br0 "group_id=1,type=select,bucket=output:3,bucket=output:4"
+	same -O $V dump-groups br0
+	# Deleting group 4 deletes the flow that writes it; group 6 that
+	# chains to it stays, its bucket dangling.
+	same -O $V del-groups br0 group_id=4
+	same -O $V del-groups br0 group_id=77
+	same -O $V dump-flows br0
+	same -O $V dump-groups br0
+	same -O $V dump-group-stats br0
+	same -O $V del-groups br0
+	same -O $V dump-groups br0
+	same -O $V dump-flows br0
+done
+
+# OpenFlow 1.5's bucket commands.
+V=OpenFlow15
+same -O $V add-group br0 "group_id=10,type=select,bucket=bucket_id:0,output:1,bucket=bucket_id:1,output:2"
+same -O $V insert-buckets br0 "group_id=10,command_bucket_id=last,bucket=bucket_id:5,actions=output:2"
+error OFPGMFC_BUCKET_EXISTS -O $V insert-buckets br0 "group_id=10,command_bucket_id=first,bucket=bucket_id:5,actions=output:2"
+same -O $V insert-buckets br0 "group_id=10,command_bucket_id=1,bucket=bucket_id:7,actions=output:3"
+same -O $V insert-buckets br0 "group_id=10,command_bucket_id=first,bucket=bucket_id:9,actions=output:4"
+error OFPGMFC_UNKNOWN_BUCKET -O $V insert-buckets br0 "group_id=10,command_bucket_id=99,bucket=bucket_id:8,actions=output:3"
+error OFPGMFC_UNKNOWN_GROUP -O $V insert-buckets br0 "group_id=99,command_bucket_id=last,bucket=bucket_id:8,actions=output:3"
+same -O $V dump-groups br0
+same -O $V remove-buckets br0 "group_id=10,command_bucket_id=1"
+error OFPGMFC_UNKNOWN_BUCKET -O $V remove-buckets br0 "group_id=10,command_bucket_id=55"
+same -O $V remove-buckets br0 "group_id=10,command_bucket_id=first"
+same -O $V remove-buckets br0 "group_id=10,command_bucket_id=last"
+same -O $V dump-groups br0
+same -O $V dump-group-stats br0
+same -O $V remove-buckets br0 "group_id=10,command_bucket_id=all"
+same -O $V dump-groups br0
+# The Nicira extension of OpenFlow 1.0 and OpenFlow 1.1's statistics.
+same add-group br0 "group_id=20,type=all,bucket=output:1"
+same dump-groups br0
+same dump-group-stats br0
+same dump-group-features br0
+same -O OpenFlow11 dump-group-stats br0
+same -O OpenFlow12 dump-group-features br0
+same -O OpenFlow13 del-groups br0
+finish
