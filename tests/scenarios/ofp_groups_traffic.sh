@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# OpenFlow groups move traffic (issue 9): hosts h1-h4 on a netdev bridge,
+# h1 sends UDP flows (one source port each, three packets per flow) that a
+# flow hands to a group; tcpdump on h2, h3 and h4 counts what arrives:
+#   - type all: both buckets' ports get every packet, the group's and
+#     each bucket's counters count them;
+#   - type select: 60 flows are spread over two buckets, both get some,
+#     every flow sticks to one; with weights 3:1 the first gets more;
+#   - type fast_failover: the traffic goes to the first bucket's port,
+#     moves to the second's when the first port's link goes down (ip
+#     link set down in h2) and comes back when it is up again.
+P=ofgt$$
+. "$(dirname "$0")/swlib.sh"
+sw_start
+for i in 1 2 3 4; do
+	host h$i "10.75.0.$i" || { fail "hosts"; finish; }
+done
+ports=""
+for i in 1 2 3 4; do
+	ports="$ports -- add-port br0 h$i -- set interface h$i ofport_request=$i"
+done
+# shellcheck disable=SC2086
+check "br0 (netdev) with h1-h4 as ports 1-4" \
+	vsctl add-br br0 -- set bridge br0 datapath_type=netdev $ports
+of() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" -O OpenFlow13 "$@"; }
+# The flows' destination: no host has it, so only the groups deliver.
+ip -n "$P-h1" neigh add 10.75.0.99 lladdr 02:00:00:00:00:99 dev eth0
+
+# capture: tcpdump on h2-h4 (the UDP packets to port 7777), started.
+capture() {
+	local h
+	for h in h2 h3 h4; do
+		ip netns exec "$P-$h" tcpdump -l -n -i eth0 udp and dst port 7777 \
+			>"$T/cap.$h" 2>"$T/cap.$h.err" &
+		SW_PIDS+=($!)
+		eval "pid_$h=\$!"
+	done
+	for h in h2 h3 h4; do
+		for _ in $(seq 100); do
+			grep -q "listening on" "$T/cap.$h.err" && break
+			sleep 0.05
+		done
+	done
+}
+# stop_capture: ends the captures once what was sent has arrived.
+stop_capture() {
+	sleep 1
+	kill "$pid_h2" "$pid_h3" "$pid_h4" 2>/dev/null
+	wait "$pid_h2" "$pid_h3" "$pid_h4" 2>/dev/null
+}
+# send FIRST N: h1 sends 3 packets from each source port FIRST..FIRST+N-1.
+send() {
+	ns h1 python3 -c '
+import socket, sys
+first, n = int(sys.argv[1]), int(sys.argv[2])
+for p in range(first, first + n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("10.75.0.1", p))
+    for _ in range(3):
+        s.sendto(b"x", ("10.75.0.99", 7777))
+    s.close()
+' "$1" "$2"
+}
+# count H: packets host H captured; sports H: its source ports, sorted.
+count() { grep -c "> 10.75.0.99.7777" "$T/cap.$1"; }
+sports() {
+	sed -n 's/.* 10\.75\.0\.1\.\([0-9]*\) > 10\.75\.0\.99\.7777.*/\1/p' \
+		"$T/cap.$1" | sort -n
+}
+# stat_ok GROUP REGEX: dump-group-stats shows REGEX for GROUP within 15 s
+# (the megaflows' statistics come back with revalidation).
+stat_ok() {
+	for _ in $(seq 30); do
+		of dump-group-stats br0 "group_id=$1" >"$T/gstats" 2>&1
+		grep -q "$2" "$T/gstats" && return 0
+		sleep 0.5
+	done
+	cat "$T/gstats"
+	return 1
+}
+
+check "no flows but ours" of del-flows br0
+check "group 1: all, to ports 2 and 3" \
+	of add-group br0 "group_id=1,type=all,bucket=output:2,bucket=output:3"
+check "flow: h1's UDP to port 7777 goes to group 1" \
+	of add-flow br0 "priority=100,in_port=1,udp,tp_dst=7777,actions=group:1"
+capture
+send 20000 10
+stop_capture
+check "all: h2 got the 30 packets ($(count h2))" test "$(count h2)" = 30
+check "all: h3 got the 30 packets ($(count h3))" test "$(count h3)" = 30
+check "all: h4 got none ($(count h4))" test "$(count h4)" = 0
+check "all: the group and both buckets counted 30 packets" \
+	stat_ok 1 "packet_count=30,.*bucket0:packet_count=30,.*bucket1:packet_count=30,"
+
+check "group 2: select over ports 2 and 3" \
+	of add-group br0 "group_id=2,type=select,bucket=output:2,bucket=output:3"
+check "the flow now uses group 2" \
+	of mod-flows br0 "in_port=1,udp,tp_dst=7777,actions=group:2"
+capture
+send 21000 60
+stop_capture
+sports h2 >"$T/p2"
+sports h3 >"$T/p3"
+n2=$(sort -u "$T/p2" | wc -l)
+n3=$(sort -u "$T/p3" | wc -l)
+check "select: both buckets got flows (h2 $n2, h3 $n3)" \
+	eval '[ "$n2" -gt 0 ] && [ "$n3" -gt 0 ]'
+check "select: every flow arrived, once per packet ($(count h2) + $(count h3))" \
+	eval '[ $(($(count h2) + $(count h3))) = 180 ] && [ $((n2 + n3)) = 60 ]'
+check "select: no flow went to both (each sticks to one bucket)" \
+	eval '[ -z "$(comm -12 <(sort -u "$T/p2") <(sort -u "$T/p3"))" ]'
+check "select: each flow's 3 packets went to one host" \
+	eval '! cat "$T/p2" "$T/p3" | sort -n | uniq -c | grep -qv "^ *3 "'
+check "select: h4 got none" test "$(count h4)" = 0
+
+check "group 2 modified: weights 3 and 1" \
+	of mod-group br0 "group_id=2,type=select,bucket=weight:3,output:2,bucket=weight:1,output:3"
+capture
+send 22000 60
+stop_capture
+w2=$(sports h2 | sort -u | wc -l)
+w3=$(sports h3 | sort -u | wc -l)
+check "select weights 3:1: the first bucket got more flows (h2 $w2, h3 $w3)" \
+	eval '[ "$w2" -gt "$w3" ] && [ "$w3" -gt 0 ] && [ $((w2 + w3)) = 60 ]'
+
+check "group 3: fast_failover, port 2 then port 3" \
+	of add-group br0 "group_id=3,type=fast_failover,bucket=watch_port:2,output:2,bucket=watch_port:3,output:3"
+check "the flow now uses group 3" \
+	of mod-flows br0 "in_port=1,udp,tp_dst=7777,actions=group:3"
+capture
+send 23000 5
+stop_capture
+check "fast_failover: h2 got all 15 ($(count h2)), h3 none ($(count h3))" \
+	eval '[ "$(count h2)" = 15 ] && [ "$(count h3)" = 0 ]'
+# within SECS CMD...: CMD succeeds within SECS seconds (vswitchd reads
+# the ports' link state every 5 s).
+within() {
+	local n=$(($1 * 4))
+	shift
+	for _ in $(seq $n); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	return 1
+}
+# link_down PORT: ovs-ofctl show says PORT's link is down.
+link_down() { of show br0 | grep -A2 "^ $1(" | grep -q "state:.*LINK_DOWN"; }
+ip -n "$P-h2" link set eth0 down
+check "h2's link down: the switch sees port 2 down" \
+	within 20 link_down 2
+capture
+send 23100 5
+stop_capture
+check "fast_failover: with port 2 down, h3 got all 15 ($(count h3))" \
+	test "$(count h3)" = 15
+ip -n "$P-h2" link set eth0 up
+check "h2's link up again" within 20 eval '! link_down 2'
+capture
+send 23200 5
+stop_capture
+check "fast_failover: back on port 2 (h2 $(count h2), h3 $(count h3))" \
+	eval '[ "$(count h2)" = 15 ] && [ "$(count h3)" = 0 ]'
+check "deleting group 3 deletes the flow that uses it" \
+	eval 'of del-groups br0 group_id=3 && ! of dump-flows br0 | grep -q group:3'
+finish
