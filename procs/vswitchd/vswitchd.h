@@ -231,7 +231,7 @@ struct ofgroup *groups_find(const struct bridge *br, uint32_t id);
  * the megaflows are revalidated.  Returns 0 or the OpenFlow error Open
  * vSwitch sends (not a negative errno: the errors are OpenFlow's own
  * and many): OFPGMFC_GROUP_EXISTS, OFPGMFC_UNKNOWN_GROUP,
- * OFPGMFC_INVALID_GROUP (an id above OFPG_MAX), OFPGMFC_BUCKET_EXISTS,
+ * OFPGMFC_INVALID_GROUP (adding an id above OFPG_MAX), OFPGMFC_BUCKET_EXISTS,
  * OFPGMFC_UNKNOWN_BUCKET.  On an error nothing changed. */
 enum ofperr
 groups_mod(struct bridge *br, const struct ofp_group_mod *gm, uint64_t now_ms,

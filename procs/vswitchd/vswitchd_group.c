@@ -122,13 +122,15 @@ add_or_modify(struct bridge *br, const struct ofp_group_mod *gm,
 {
 	struct ofgroup *old, *g;
 
-	if (gm->group_id > OFPG_MAX)
-		return OFPERR_OFPGMFC_INVALID_GROUP;
 	old = groups_find(br, gm->group_id);
 	if (old && gm->command == OFPGC_ADD)
 		return OFPERR_OFPGMFC_GROUP_EXISTS;
+	/* Modifying a reserved id finds no group, as in Open vSwitch;
+	 * adding one is refused. */
 	if (!old && gm->command == OFPGC_MODIFY)
 		return OFPERR_OFPGMFC_UNKNOWN_GROUP;
+	if (!old && gm->group_id > OFPG_MAX)
+		return OFPERR_OFPGMFC_INVALID_GROUP;
 	/* A modify starts the counters again; the duration goes on. */
 	g = group_new(gm, gm->type, gm->n_buckets,
 		      old ? old->created_ms : now_ms);

@@ -134,4 +134,15 @@ same dump-group-features br0
 same -O OpenFlow11 dump-group-stats br0
 same -O OpenFlow12 dump-group-features br0
 same -O OpenFlow13 del-groups br0
+
+# Crafted group-mods ovs-ofctl would refuse to send: the same error (or
+# none) from both, and the connection alive after each.
+python3 "$MICROVS_SRC/tests/scenarios/ofp_group_errors.py" "$O/br0.mgmt" \
+	>"$T/err.o" 2>&1
+python3 "$MICROVS_SRC/tests/scenarios/ofp_group_errors.py" \
+	"$R/vswitchd/br0.mgmt" >"$T/err.m" 2>&1
+check "crafted bad group-mods: the same errors as Open vSwitch's" \
+	diff -u "$T/err.o" "$T/err.m"
+check "crafted bad group-mods: 40 answered, the connection alive after each" \
+	eval '[ "$(grep -c ": \(type=[0-9]* code=[0-9]*\|none\)$" "$T/err.m")" = 40 ]'
 finish

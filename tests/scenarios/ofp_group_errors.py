@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Crafted group-mods that ovs-ofctl would not send (it checks them
+first), on a bridge's management socket: prints, for each, the error
+type and code the switch answers with ("none" if it accepts), and
+whether an echo is answered afterwards.  ofp_groups.sh runs it against
+real Open vSwitch and against microvs and compares the two outputs.
+
+Usage: ofp_group_errors.py SOCKET"""
+import socket
+import struct
+import sys
+
+OF13, OF15 = 4, 6
+OFPT_ERROR, OFPT_ECHO_REQUEST, OFPT_ECHO_REPLY = 1, 2, 3
+OFPT_GROUP_MOD, OFPT_BARRIER_REQUEST13 = 15, 20
+
+
+class Conn:
+    def __init__(self, path, version):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(5)
+        self.s.connect(path)
+        self.version = version
+        self.xid = 100
+        self.s.sendall(struct.pack("!BBHI", version, 0, 8, 1))
+        assert self.recv()[1] == 0, "no hello"
+
+    def recv(self):
+        hdr = b""
+        while len(hdr) < 8:
+            chunk = self.s.recv(8 - len(hdr))
+            if not chunk:
+                raise EOFError
+            hdr += chunk
+        v, t, length, xid = struct.unpack("!BBHI", hdr)
+        body = b""
+        while len(body) < length - 8:
+            chunk = self.s.recv(length - 8 - len(body))
+            if not chunk:
+                raise EOFError
+            body += chunk
+        return v, t, xid, body
+
+    def msg(self, t, body):
+        self.xid += 1
+        return struct.pack("!BBHI", self.version, t, 8 + len(body),
+                           self.xid) + body
+
+    def outcome(self, t, body):
+        """Sends a message and a barrier; the error the first gets, or
+        "none" if the barrier reply comes first."""
+        self.s.sendall(self.msg(t, body))
+        want = self.xid
+        self.s.sendall(self.msg(OFPT_BARRIER_REQUEST13, b""))
+        while True:
+            _, rt, xid, rbody = self.recv()
+            if rt == OFPT_ERROR and xid == want:
+                et, ec = struct.unpack("!HH", rbody[:4])
+                result = "type=%d code=%d" % (et, ec)
+                # The barrier reply still follows.
+                while self.recv()[1] != OFPT_BARRIER_REQUEST13 + 1:
+                    pass
+                return result
+            if rt == OFPT_BARRIER_REQUEST13 + 1:
+                return "none"
+
+    def alive(self):
+        self.s.sendall(self.msg(OFPT_ECHO_REQUEST, b"ping"))
+        while True:
+            _, rt, _, body = self.recv()
+            if rt == OFPT_ECHO_REPLY:
+                return body == b"ping"
+
+
+def output(port):
+    return struct.pack("!HHIH6x", 0, 16, port, 0xffff)
+
+
+def bucket11(acts=b"", weight=0, watch_port=0xffffffff,
+             watch_group=0xffffffff, length=None):
+    n = 16 + len(acts) if length is None else length
+    return struct.pack("!HHII4x", n, weight, watch_port, watch_group) + acts
+
+
+def gm11(cmd, gtype, gid, buckets=b""):
+    return struct.pack("!HBxI", cmd, gtype, gid) + buckets
+
+
+def bucket15(bid, acts=b"", props=b""):
+    return struct.pack("!HHI", 8 + len(acts) + len(props), len(acts),
+                       bid) + acts + props
+
+
+def gm15(cmd, gtype, gid, buckets=b"", cmd_bucket=0xffffffff, props=b""):
+    return struct.pack("!HBxIH2xI", cmd, gtype, gid, len(buckets),
+                       cmd_bucket) + buckets + props
+
+
+ALL, SELECT, INDIRECT, FF = 0, 1, 2, 3
+ADD, MODIFY, DELETE = 0, 1, 2
+
+CASES13 = [
+    ("unknown group type", gm11(ADD, 7, 1, bucket11(output(1)))),
+    ("unknown command", gm11(9, ALL, 1, bucket11(output(1)))),
+    ("indirect with two buckets",
+     gm11(ADD, INDIRECT, 1, bucket11(output(1)) + bucket11(output(2)))),
+    ("indirect without buckets", gm11(ADD, INDIRECT, 1)),
+    ("weight in an all group", gm11(ADD, ALL, 1, bucket11(output(1), 5))),
+    ("weight in a fast failover group",
+     gm11(ADD, FF, 1, bucket11(output(1), 5, watch_port=1))),
+    ("fast failover bucket watching nothing",
+     gm11(ADD, FF, 1, bucket11(output(1)))),
+    ("watch_group in an all group",
+     gm11(ADD, ALL, 1, bucket11(output(1), watch_group=3))),
+    ("bucket length below 16",
+     gm11(ADD, ALL, 1, bucket11(output(1), length=8))),
+    ("bucket length beyond the message",
+     gm11(ADD, ALL, 1, bucket11(output(1), length=64))),
+    ("group id above OFPG_MAX", gm11(ADD, ALL, 0xffffff01)),
+    ("add OFPG_ANY", gm11(ADD, ALL, 0xffffffff)),
+    ("modify OFPG_ALL", gm11(MODIFY, ALL, 0xfffffffc)),
+    ("delete with buckets", gm11(DELETE, ALL, 1, bucket11(output(1)))),
+    ("output to port 0 in a bucket", gm11(ADD, ALL, 1, bucket11(output(0)))),
+    ("truncated group-mod", struct.pack("!HB", ADD, ALL)),
+    ("select with weights 0 and 2",
+     gm11(ADD, SELECT, 40, bucket11(output(1), 0) + bucket11(output(2), 2))),
+    ("select watching a missing port",
+     gm11(ADD, SELECT, 41, bucket11(output(1), 1, watch_port=77))),
+    ("all chaining to itself", gm11(ADD, ALL, 42,
+                                   bucket11(struct.pack("!HHI", 22, 8, 42)))),
+    ("add an existing group", gm11(ADD, ALL, 42)),
+    ("modify a missing group", gm11(MODIFY, ALL, 43)),
+    ("delete a missing group", gm11(DELETE, ALL, 43)),
+    ("delete all", gm11(DELETE, ALL, 0xfffffffc)),
+]
+
+CASES15 = [
+    ("1.5 add with bucket ids 1 and 2",
+     gm15(ADD, SELECT, 50, bucket15(1, output(1)) + bucket15(2, output(2)))),
+    ("1.5 duplicate bucket ids",
+     gm15(ADD, ALL, 51, bucket15(1, output(1)) + bucket15(1, output(2)))),
+    ("1.5 bucket id above the maximum",
+     gm15(ADD, ALL, 51, bucket15(0xffffff01, output(1)))),
+    ("1.5 add with a command bucket id",
+     gm15(ADD, ALL, 51, bucket15(1, output(1)), cmd_bucket=1)),
+    ("1.5 unknown bucket property",
+     gm15(ADD, ALL, 51, bucket15(1, output(1), struct.pack("!HHI", 9, 8, 0)))),
+    ("1.5 insert at a missing bucket",
+     gm15(3, SELECT, 50, bucket15(7, output(1)), cmd_bucket=9)),
+    ("1.5 insert an existing bucket id",
+     gm15(3, SELECT, 50, bucket15(2, output(1)), cmd_bucket=0xfffffffe)),
+    ("1.5 insert into a missing group",
+     gm15(3, SELECT, 59, bucket15(7, output(1)), cmd_bucket=0xfffffffe)),
+    ("1.5 insert after bucket 1",
+     gm15(3, SELECT, 50, bucket15(7, output(3)), cmd_bucket=1)),
+    ("1.5 remove a missing bucket", gm15(5, SELECT, 50, cmd_bucket=9)),
+    ("1.5 remove with buckets",
+     gm15(5, SELECT, 50, bucket15(7, output(3)), cmd_bucket=1)),
+    ("1.5 remove bucket 7", gm15(5, SELECT, 50, cmd_bucket=7)),
+    ("1.5 remove the last", gm15(5, SELECT, 50, cmd_bucket=0xfffffffe)),
+    ("1.5 remove all", gm15(5, SELECT, 50, cmd_bucket=0xffffffff)),
+    ("1.5 remove the first of none",
+     gm15(5, SELECT, 50, cmd_bucket=0xfffffffd)),
+    ("1.5 command 4 (reserved)", gm15(4, SELECT, 50, cmd_bucket=1)),
+    ("1.5 delete all", gm15(DELETE, ALL, 0xfffffffc)),
+]
+
+
+def main():
+    path = sys.argv[1]
+    for version, cases in ((OF13, CASES13), (OF15, CASES15)):
+        c = Conn(path, version)
+        for desc, body in cases:
+            try:
+                out = c.outcome(OFPT_GROUP_MOD, body)
+                alive = c.alive()
+            except (EOFError, OSError) as e:
+                out, alive = "connection lost (%s)" % e, False
+                c = Conn(path, version)
+            print("%s: %s%s" % (desc, out, "" if alive else ", dead"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
