@@ -134,6 +134,16 @@ enum ofperr ofp_print_table_features(struct ds *s, const struct ofp_msg *m);
 enum ofperr ofp_print_table_desc(struct ds *s, const struct ofp_msg *m);
 enum ofperr ofp_print_table_mod(struct ds *s, const struct ofp_msg *m);
 
+/* One table's description (1.4+ table-desc reply), as Open vSwitch
+ * fills it: eviction flags OTHER, IMPORTANCE and LIFETIME; the vacancy
+ * property only when vacancy events are on. */
+struct ofp_table_desc {
+	uint8_t table_id;
+	bool eviction, vacancy;
+	uint8_t vacancy_down, vacancy_up, vacancy_pct;
+};
+void ofp_append_table_desc(struct ofpbuf *b, const struct ofp_table_desc *td);
+
 /* Table mod (1.1+: miss config; 1.4+: eviction and vacancy). */
 struct ofp_table_mod {
 	uint8_t table_id;

@@ -2,7 +2,8 @@
 /*
  * ofp_table_print: Open vSwitch's text of table statistics and table
  * features (with "ditto" for repeated tables and "(same ...)" for parts
- * equal to the previous table's), and table mod.
+ * equal to the previous table's), and table mod; the table description
+ * reply's encoding.
  */
 #include "ofp_table.h"
 
@@ -496,4 +497,33 @@ ofp_print_table_mod(struct ds *s, const struct ofp_msg *m)
 				  tm.vacancy_up);
 	}
 	return 0;
+}
+
+/* ---- table description ---- */
+
+#define OFPTC14_EVICTION 4
+#define OFPTC14_VACANCY_EVENTS 8
+#define OFPTMPEF14_ALL 7 /* OTHER | IMPORTANCE | LIFETIME */
+
+void
+ofp_append_table_desc(struct ofpbuf *b, const struct ofp_table_desc *td)
+{
+	size_t start = ofpbuf_put_zeros(b, 8);
+
+	b->data[start + 2] = td->table_id;
+	ofpbuf_set_be32(b, start + 4,
+			(td->eviction ? OFPTC14_EVICTION : 0) |
+				(td->vacancy ? OFPTC14_VACANCY_EVENTS : 0));
+	ofpbuf_put_be16(b, OFPTMPT14_EVICTION);
+	ofpbuf_put_be16(b, 8);
+	ofpbuf_put_be32(b, OFPTMPEF14_ALL);
+	if (td->vacancy) {
+		ofpbuf_put_be16(b, OFPTMPT14_VACANCY);
+		ofpbuf_put_be16(b, 8);
+		ofpbuf_put_u8(b, td->vacancy_down);
+		ofpbuf_put_u8(b, td->vacancy_up);
+		ofpbuf_put_u8(b, td->vacancy_pct);
+		ofpbuf_put_u8(b, 0);
+	}
+	ofpbuf_set_be16(b, start, (uint16_t)(b->size - start));
 }

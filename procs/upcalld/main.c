@@ -21,6 +21,7 @@ static const struct bus_handler handlers[] = {
 	{ BUS_MSG_DP_PORT_ADD, upcalld_on_dp_port_add },
 	{ BUS_MSG_DP_PORT_DEL, upcalld_on_dp_port_del },
 	{ BUS_MSG_DP_PORT_DUMP, upcalld_on_dp_port_dump },
+	{ BUS_MSG_DP_PORT_SET, upcalld_on_dp_port_set },
 	{ BUS_MSG_DP_CONFIG, upcalld_on_dp_config },
 	{ BUS_MSG_DP_EXECUTE, upcalld_on_dp_execute },
 	{ BUS_MSG_DP_FLOW_DEL, upcalld_on_dp_flow_del },

@@ -439,6 +439,7 @@ void upcalld_on_dp_open(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_port_add(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_port_del(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_port_dump(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_config(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_execute(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_flow_del(struct bus_req *req, const void *msg, void *aux);
@@ -530,6 +531,11 @@ void vport_unkeep(struct dev_port *d);
 
 /* Device facts by name: ifindex, MAC, MTU, flags; 0 or -ENODEV. */
 int vport_dev_query(const char *name, struct dp_port_info *info);
+/* True if a device named @name exists. */
+bool vport_dev_exists(const char *name);
+/* Sets device @name administratively up or down (IFF_UP): 0, -ENODEV,
+ * or the ioctl's -errno.  Needs CAP_NET_ADMIN. */
+int vport_dev_set_up(const char *name, bool up);
 
 /* Opens an AF_PACKET socket bound to @ifindex with PACKET_VNET_HDR, in
  * promiscuous mode (undone by the kernel when the socket closes), not

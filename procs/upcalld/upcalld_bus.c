@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * upcalld_bus: upcalld's answers to vswitchd's datapath calls (dp_hello,
- * dp_open, dp_port_add/del/dump, dp_config, dp_execute, dp_flow_del of
+ * dp_open, dp_port_add/del/dump/set, dp_config, dp_execute, dp_flow_del of
  * bus/catalogue.txt), each a thin wrapper around the datapath front end
  * (upcalld_dp.h).  Ports and flows go back as uAPI attributes
  * (lib/flow/dpmsg.h); whatever vswitchd sends is checked and a bad
@@ -223,6 +223,36 @@ static void
 dump_port(void *aux, const struct dp_port_info *info)
 {
 	dpmsg_put_port(aux, info);
+}
+
+void
+upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_dp_port_set *m = msg;
+	struct upcalld *u = aux;
+	struct upc_dp *ud = find_dp(req, u, m->dp);
+	struct nlbuf ports = NLBUF_EMPTY;
+	struct dp_port_info info;
+	int r;
+
+	if (!ud)
+		return;
+	if (m->port_no > MVS_PORT_MAX) {
+		refuse(req, "dp_port_set");
+		return;
+	}
+	r = dp_port_query(ud->dp, (uint32_t)m->port_no, &info);
+	if (!r && !info.ifindex)
+		r = -ENODEV;
+	if (!r)
+		r = vport_dev_set_up(info.name, m->admin_up);
+	if (r) {
+		bus_reply_error(req, r, "%s", strerror(-r));
+		return;
+	}
+	put_port(&ports, ud->dp, (uint32_t)m->port_no);
+	reply_dp(req, u, &ports, NULL);
+	nl_buf_free(&ports);
 }
 
 void

@@ -302,6 +302,13 @@ on_readable(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	struct dp_batch b = { 0 };
 	int n = port->ops->recv(port, &b, port->dp->rx_budget);
 
+	/* A device set down (port-mod, ip link) reports -ENETDOWN once,
+	 * and receives again once it is up: go on polling.  Deleted, it
+	 * reports the same, and then nothing. */
+	if (n == -ENETDOWN && vport_dev_exists(port->name)) {
+		log_info_rl(&rx_rl, "%s: device down", port->name);
+		return;
+	}
 	/* -ENETDOWN, -ENODEV, -ENXIO, -EBADFD: the device was deleted.
 	 * Any other error would only repeat: stop polling either way, so a
 	 * broken fd never spins the loop. */

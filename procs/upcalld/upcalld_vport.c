@@ -63,6 +63,48 @@ out:
 	return r;
 }
 
+bool
+vport_dev_exists(const char *name)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool r;
+
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	r = !ioctl(fd, SIOCGIFINDEX, &ifr);
+	close(fd);
+	return r;
+}
+
+int
+vport_dev_set_up(const char *name, bool up)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		r = -ENODEV;
+		goto out;
+	}
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		r = -errno;
+out:
+	close(fd);
+	return r;
+}
+
 void
 io_vnet_to_offload(const struct virtio_net_hdr *v, struct mvs_offload *o)
 {

@@ -120,6 +120,11 @@ void ofconn_phy_port(struct vswd *d, const struct port *port,
 /* Announces (port-status) the ports added to, deleted from or changed in
  * each bridge since the last call (vswitchd_ofport.c). */
 void ofport_sync(struct vswd *d);
+/* Port-mod (vswitchd_ofport.c): OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
+ * _NO_PACKET_IN on the port (translation honours them), PORT_DOWN on
+ * the device through upcalld, as Open vSwitch does; OFPPMFC_BAD_PORT,
+ * OFPPMFC_BAD_HW_ADDR as it answers. */
+enum ofperr ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m);
 
 /* The handler of @type, or NULL (the message is refused). */
 ofconn_handler *ofconn_handler_for(enum ofptype type);
@@ -142,7 +147,8 @@ enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
 /* Packet-out (vswitchd_ofpacket.c). */
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
-/* Table statistics and table features (vswitchd_oftable.c). */
+/* Table statistics, table features and table-mod
+ * (vswitchd_oftable.c). */
 enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);
 /* Group-mod, group description, statistics and features
  * (vswitchd_ofgroup.c). */

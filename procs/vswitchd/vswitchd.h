@@ -133,8 +133,16 @@ void rule_unref(struct rule *rule);
 void rule_credit_stats(struct rule *rule, uint64_t n_packets, uint64_t n_bytes,
 		       uint64_t used_ms);
 
+/* What table-mod set on a table (Open vSwitch keeps it; microvs never
+ * evicts and sends no vacancy events, but describes it back). */
+struct oftable_config {
+	bool eviction, vacancy;
+	uint8_t vacancy_down, vacancy_up;
+};
+
 struct flow_tables {
 	struct classifier cls[OFTABLE_N];
+	struct oftable_config config[OFTABLE_N];
 	uint64_t version; /* bumped by every change to any table */
 	size_t n_rules;
 };
@@ -339,7 +347,9 @@ struct port {
 	enum port_vlan_mode vlan_mode;
 	int vlan;	 /* access/native VLAN; -1 for trunk */
 	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
-	bool no_flood;	 /* OFPPC_NO_FLOOD */
+	uint32_t config; /* OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
+			  * _NO_PACKET_IN, as port-mod set them (PORT_DOWN
+			  * is the device's own admin state) */
 	bool internal;	 /* an internal port: the host's stack behind it */
 	bool link_down;	 /* not live (admin down or no carrier): fast
 			  * failover groups skip buckets watching it */
@@ -906,6 +916,10 @@ void vswd_dp_port_add(struct vswd *d, struct vswd_iface *vif,
 void vswd_dp_port_del(struct vswd_dp *dp, uint32_t port_no);
 /* Sends max-idle and flow-limit if they changed. */
 void vswd_dp_config(struct vswd_dp *dp);
+/* Sets @vif's device administratively up or down (port-mod's
+ * OFPPC_PORT_DOWN) through upcalld; its state is refreshed (and
+ * announced) when upcalld answers.  Fire and forget. */
+void vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up);
 /* Refreshes every open datapath's ports (link state, statistics). */
 void vswd_dp_refresh(struct vswd *d);
 /* Deletes flows @ufids of @dp; their last statistics are credited to

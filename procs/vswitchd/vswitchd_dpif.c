@@ -696,6 +696,49 @@ on_refresh(int err, const struct bus_msg_dp_reply *r, const char *why,
 	vswd_status_write(d);
 }
 
+static void
+on_port_set(int err, const struct bus_msg_dp_reply *r, const char *why,
+	    void *arg)
+{
+	struct vswd_dp *dp;
+	struct vswd *d = call_done(arg, &dp);
+	struct refresh_ctx x = { d, dp, false };
+
+	if (!dp || dp->state != VDP_OPEN)
+		return;
+	if (err) {
+		log_warn_rl(&rl, "%s: setting a port up or down: %s", dp->name,
+			    why ? why : strerror(-err));
+		return;
+	}
+	if (!vswd_upcalld_boot(d, r->boot))
+		return;
+	for_each_port(r, refresh_one, &x);
+	if (x.liveness_changed)
+		vswd_tables_check(d);
+	if (d->of)
+		vswd_of_sync(d);
+	vswd_status_write(d);
+}
+
+void
+vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up)
+{
+	struct vswd_dp *dp = vif->dp;
+	struct bus_msg_dp_port_set m;
+	struct dpif_call *c;
+
+	if (!dp || dp->state != VDP_OPEN || vif->state != VIF_UP)
+		return;
+	m = (struct bus_msg_dp_port_set){ .dp = dp->name,
+					  .port_no = vif->dp_port,
+					  .admin_up = up };
+	c = call_new(d, dp, false);
+	if (bus_call_dp_port_set(d->bus, &roles[ROLE_UPCALLD], &m,
+				 CALL_TIMEOUT_MS, on_port_set, c))
+		call_free(c);
+}
+
 void
 vswd_dp_refresh(struct vswd *d)
 {

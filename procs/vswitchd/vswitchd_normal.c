@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "ofp_port.h"
 
 LOG_MODULE(normal);
 
@@ -218,7 +219,8 @@ flood_normal(struct xlate_ctx *ctx, const struct port *in,
 	struct port *p;
 
 	LIST_FOR_EACH (p, in_bridge, &ctx->br->port_list)
-		if (p != in && port_carries(p, x) && !p->no_flood)
+		if (p != in && port_carries(p, x) &&
+		    !(p->config & OFPPC_NO_FLOOD))
 			output_normal(ctx, p, x);
 }
 

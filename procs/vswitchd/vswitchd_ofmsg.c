@@ -74,8 +74,7 @@ ofconn_phy_port(struct vswd *d, const struct port *port,
 	} else {
 		pp->state |= OFPPS_LIVE;
 	}
-	if (port->no_flood)
-		pp->config |= OFPPC_NO_FLOOD;
+	pp->config |= port->config;
 }
 
 static enum ofperr
@@ -280,6 +279,9 @@ static const struct {
 	{ OFPTYPE_TABLE_STATS_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_TABLE_FEATURES_STATS_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_GROUP_MOD, ofconn_group_mod },
+	{ OFPTYPE_PORT_MOD, ofconn_port_mod },
+	{ OFPTYPE_TABLE_MOD, ofconn_table_msg },
+	{ OFPTYPE_TABLE_DESC_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_GROUP_STATS_REQUEST, ofconn_group_stats },
 	{ OFPTYPE_GROUP_DESC_STATS_REQUEST, ofconn_group_stats },
 	{ OFPTYPE_GROUP_FEATURES_STATS_REQUEST, ofconn_group_stats },

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * vswitchd_ofport: port-status messages.  After each reconciliation the
- * ports of every bridge are compared with what was announced last: a new
- * port is OFPPR_ADD, a port gone OFPPR_DELETE, a port whose description
- * changed (address, config, state) OFPPR_MODIFY, sent to the bridge's
- * controllers and to the service connections that asked for
+ * vswitchd_ofport: port-status messages, and port-mod.  After each
+ * reconciliation the ports of every bridge are compared with what was announced
+ * last: a new port is OFPPR_ADD, a port gone OFPPR_DELETE, a port whose
+ * description changed (address, config, state) OFPPR_MODIFY, sent to the
+ * bridge's controllers and to the service connections that asked for
  * asynchronous messages.  A bridge seen for the first time announces
  * nothing.
  */
@@ -118,4 +118,48 @@ ofport_sync(struct vswd *d)
 			free(s);
 		}
 	}
+}
+
+/* The config bits port-mod sets on the port itself; PORT_DOWN goes to
+ * the device. */
+#define PORT_MOD_BITS \
+	(OFPPC_NO_RECV | OFPPC_NO_FLOOD | OFPPC_NO_FWD | OFPPC_NO_PACKET_IN)
+
+enum ofperr
+ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_phy_port pp;
+	struct ofp_port_mod pm;
+	struct port *port;
+	enum ofperr e = ofp_decode_port_mod(m, &pm, false);
+	uint32_t config;
+
+	if (e)
+		return e;
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	port = bridge_port_by_ofp(br, pm.port_no);
+	if (!port)
+		return OFPERR_OFPPMFC_BAD_PORT;
+	ofconn_phy_port(c->d, port, &pp);
+	if (memcmp(pp.hw_addr, pm.hw_addr, 6))
+		return OFPERR_OFPPMFC_BAD_HW_ADDR;
+	config = (port->config & ~pm.mask) | (pm.config & pm.mask);
+	config &= PORT_MOD_BITS;
+	if (config != port->config) {
+		port->config = config;
+		/* Flooding, forwarding and receiving change: revalidate. */
+		br->config_version++;
+		c->d->of->tables_dirty = true;
+		ofport_sync(c->d);
+	}
+	if (pm.mask & OFPPC_PORT_DOWN) {
+		struct vswd_iface *vif = vswd_iface_find(c->d, port->name);
+		bool up = !(pm.config & OFPPC_PORT_DOWN);
+
+		if (vif && vif->state == VIF_UP && vif->info.admin_up != up)
+			vswd_dp_port_set_up(c->d, vif, up);
+	}
+	return 0;
 }

@@ -2,9 +2,10 @@
 /*
  * vswitchd_oftable: the OpenFlow messages about tables: table statistics
  * and table features (what ovs-ofctl reads the table names from before
- * it parses a flow).  Tables are named "tableN" and hold up to a million
- * rules each, as Open vSwitch's are by default; the field and action
- * capabilities are not described yet (see the report in docs).
+ * it parses a flow), table-mod and table descriptions.  Tables are named
+ * "tableN" and hold up to a million rules each, as Open vSwitch's are by
+ * default; the field and action capabilities are not described yet (see the
+ * report in docs).
  */
 #include "ofconn.h"
 
@@ -85,9 +86,91 @@ on_table_features(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* Table-mod: accepted as Open vSwitch accepts it (miss config,
+ * eviction, vacancy events), eviction and vacancy kept for the table
+ * description, though microvs tables never evict and send no vacancy
+ * events; table 254 is hidden and read-only, as Open vSwitch's is. */
+static void
+table_mod(struct oftable_config *tc, const struct ofp_table_mod *tm)
+{
+	if (tm->eviction == 0 || tm->eviction == 1)
+		tc->eviction = tm->eviction;
+	if (tm->vacancy == 0 || tm->vacancy == 1) {
+		tc->vacancy = tm->vacancy;
+		if (tm->vacancy) {
+			tc->vacancy_down = tm->vacancy_down;
+			tc->vacancy_up = tm->vacancy_up;
+		}
+	}
+}
+
+static enum ofperr
+on_table_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_table_mod tm;
+	enum ofperr e = ofp_decode_table_mod(m, &tm);
+
+	if (e)
+		return e;
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	if (tm.table_id != OFP_TABLE_ANY && tm.table_id >= OFTABLE_N - 1)
+		return OFPERR_OFPTMFC_EPERM;
+	for (int i = 0; i < OFTABLE_N - 1; i++)
+		if (tm.table_id == OFP_TABLE_ANY || tm.table_id == i)
+			table_mod(&br->tables.config[i], &tm);
+	return 0;
+}
+
+/* Free room in percent, as Open vSwitch counts it for tables of
+ * UINT_MAX flows. */
+static uint8_t
+vacancy_pct(size_t n_rules)
+{
+	uint64_t max = UINT32_MAX;
+
+	return n_rules ? (uint8_t)((max - n_rules) * 100 / max) : 100;
+}
+
+static enum ofperr
+on_table_desc(struct ofconn *c, const struct ofp_msg *m)
+{
+	const struct bridge *br = ofconn_bridge(c);
+	struct ofconn_mp mp;
+
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	ofconn_mp_start(&mp, m);
+	for (int i = 0; i < OFTABLE_N - 1; i++) {
+		const struct oftable_config *tc = &br->tables.config[i];
+		struct ofp_table_desc td = {
+			.table_id = (uint8_t)i,
+			.eviction = tc->eviction,
+			.vacancy = tc->vacancy,
+			.vacancy_down = tc->vacancy_down,
+			.vacancy_up = tc->vacancy_up,
+			.vacancy_pct = vacancy_pct(br->tables.cls[i].n_rules),
+		};
+
+		ofp_append_table_desc(&mp.b, &td);
+		ofconn_mp_room(&mp);
+	}
+	ofconn_mp_finish(c, &mp);
+	return 0;
+}
+
 enum ofperr
 ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m)
 {
-	return m->type == OFPTYPE_TABLE_STATS_REQUEST ? on_table_stats(c, m)
-						      : on_table_features(c, m);
+	switch (m->type) {
+	case OFPTYPE_TABLE_STATS_REQUEST:
+		return on_table_stats(c, m);
+	case OFPTYPE_TABLE_MOD:
+		return on_table_mod(c, m);
+	case OFPTYPE_TABLE_DESC_REQUEST:
+		return on_table_desc(c, m);
+	default:
+		return on_table_features(c, m);
+	}
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "ofp_port.h"
 
 LOG_MODULE(xlate);
 
@@ -432,6 +433,11 @@ xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port)
 		xlate_report(ctx, TRACE_WARN, "Nonexistent output port");
 		return;
 	}
+	if (port->config & OFPPC_NO_FWD) {
+		xlate_report(ctx, TRACE_WARN,
+			     "OFPPC_NO_FWD set, skipping output");
+		return;
+	}
 	if (port->peer) {
 		struct port *peer = patch_peer(port);
 		if (peer)
@@ -459,7 +465,7 @@ flood(struct xlate_ctx *ctx, bool all)
 	LIST_FOR_EACH (p, in_bridge, &ctx->br->port_list) {
 		if (p->ofp_port == ctx->flow.in_port)
 			continue;
-		if (all || !p->no_flood)
+		if (all || !(p->config & OFPPC_NO_FLOOD))
 			xlate_output_port(ctx, p->ofp_port);
 	}
 }
@@ -706,8 +712,16 @@ xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
 {
 	struct xlate_pin *pin;
 
+	const struct port *in = bridge_port_by_ofp(ctx->br, ctx->flow.in_port);
+
 	if (!ctx->out || ctx->out->pin.wanted)
 		return;
+	if (in && (in->config & OFPPC_NO_PACKET_IN)) {
+		xlate_report(ctx, TRACE_WARN,
+			     "OFPPC_NO_PACKET_IN set on the input port, "
+			     "no packet-in");
+		return;
+	}
 	pin = &ctx->out->pin;
 	pin->wanted = true;
 	pin->max_len = max_len;
@@ -1004,6 +1018,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 {
 	struct xlate_ctx ctx;
 	struct trace_node *t;
+	const struct port *in;
 
 	ctx_start(&ctx, br, flow, out);
 	ctx.trace = trace;
@@ -1013,7 +1028,10 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	if (t)
 		ctx.trace = &t->subs;
 	learn_source(&ctx);
-	if (br->fail_open) {
+	in = bridge_port_by_ofp(br, flow->in_port);
+	if (in && (in->config & OFPPC_NO_RECV)) {
+		xlate_report(&ctx, TRACE_WARN, "OFPPC_NO_RECV set, dropping");
+	} else if (br->fail_open) {
 		xlate_report(&ctx, TRACE_DETAIL,
 			     "fail-open: the controller is lost");
 		xlate_normal(&ctx);
