@@ -297,6 +297,43 @@ struct mvs_act_tunnel_push {
 	__u8 header[MVS_TNL_PUSH_HEADER_MAX];
 };
 
+/* ---- meters ---- */
+
+/* MVS_ACTION_ATTR_METER (__u32 meter id) passes the packet through the
+ * datapath's meter of that id: token buckets ("bands") refilled at their
+ * rate (packets/s, or kbit/s with MVS_METER_ATTR_KBPS) up to their burst;
+ * a packet that finds a band without the tokens it costs exceeds it, and
+ * if it exceeds any, it is dropped and counted in the band of highest
+ * rate among those it exceeded (OpenFlow's drop bands).  A missing meter
+ * passes everything.  The userspace datapath has meters; the kernel
+ * module's meter action does nothing.  Meters are set, deleted and
+ * dumped (with statistics) as MVS_METER_ATTR_METER nests. */
+#define MVS_METER_MAX 0xffffffu /* highest meter id */
+#define MVS_METER_BANDS_MAX 8
+
+enum mvs_meter_attr {
+	MVS_METER_ATTR_UNSPEC,
+	MVS_METER_ATTR_ID,   /* __u32, at most MVS_METER_MAX */
+	MVS_METER_ATTR_KBPS, /* flag: rates and bursts in kbit (else packets) */
+	MVS_METER_ATTR_BAND, /* nested MVS_BAND_ATTR_*, in order, 1 to 8 */
+	MVS_METER_ATTR_STATS, /* struct mvs_meter_stats: what entered (dump) */
+	MVS_METER_ATTR_METER, /* nested: one meter (set, dump) */
+	__MVS_METER_ATTR_MAX
+};
+
+enum mvs_band_attr {
+	MVS_BAND_ATTR_UNSPEC,
+	MVS_BAND_ATTR_RATE,  /* __u32, not 0 */
+	MVS_BAND_ATTR_BURST, /* __u32 bucket size; 0: the rate (one second) */
+	MVS_BAND_ATTR_STATS, /* struct mvs_meter_stats: what it dropped */
+	__MVS_BAND_ATTR_MAX
+};
+
+struct mvs_meter_stats {
+	__u64 n_packets;
+	__u64 n_bytes;
+};
+
 /* ---- upcalls ---- */
 
 /* Why a packet went to userspace. */

@@ -147,6 +147,99 @@ dpmsg_parse_port(const struct nlattr *nest, struct dp_port_info *info)
 	return (seen & need) == need ? 0 : -EINVAL;
 }
 
+/* ---- meters ---- */
+
+void
+dpmsg_put_meter(struct nlbuf *b, const struct dpmsg_meter *m, bool stats)
+{
+	size_t ofs = nl_nest_start(b, MVS_METER_ATTR_METER);
+
+	nl_put_u32(b, MVS_METER_ATTR_ID, m->id);
+	if (m->kbps)
+		nl_put_flag(b, MVS_METER_ATTR_KBPS);
+	if (stats)
+		nl_put(b, MVS_METER_ATTR_STATS, &m->stats, sizeof m->stats);
+	for (unsigned i = 0; i < m->n_bands; i++) {
+		size_t bo = nl_nest_start(b, MVS_METER_ATTR_BAND);
+
+		nl_put_u32(b, MVS_BAND_ATTR_RATE, m->bands[i].rate);
+		nl_put_u32(b, MVS_BAND_ATTR_BURST, m->bands[i].burst);
+		if (stats)
+			nl_put(b, MVS_BAND_ATTR_STATS, &m->bands[i].stats,
+			       sizeof m->bands[i].stats);
+		nl_nest_end(b, bo);
+	}
+	nl_nest_end(b, ofs);
+}
+
+static int
+parse_band(const struct nlattr *nest, struct dpmsg_band *band)
+{
+	const struct nlattr *a;
+	size_t left;
+	int r = 0;
+
+	memset(band, 0, sizeof *band);
+	NL_ATTR_FOR_EACH(a, left, nl_attr_data(nest), nl_attr_len(nest))
+	{
+		switch (nl_attr_type(a)) {
+		case MVS_BAND_ATTR_RATE:
+			r = get_exact(a, &band->rate, 4);
+			break;
+		case MVS_BAND_ATTR_BURST:
+			r = get_exact(a, &band->burst, 4);
+			break;
+		case MVS_BAND_ATTR_STATS:
+			r = get_exact(a, &band->stats, sizeof band->stats);
+			break;
+		default:
+			r = -EINVAL;
+		}
+		if (r)
+			return r;
+	}
+	return band->rate ? 0 : -EINVAL;
+}
+
+int
+dpmsg_parse_meter(const struct nlattr *nest, struct dpmsg_meter *m)
+{
+	const struct nlattr *a;
+	bool has_id = false;
+	size_t left;
+	int r = 0;
+
+	memset(m, 0, sizeof *m);
+	if (nl_attr_type(nest) != MVS_METER_ATTR_METER)
+		return -EINVAL;
+	NL_ATTR_FOR_EACH(a, left, nl_attr_data(nest), nl_attr_len(nest))
+	{
+		switch (nl_attr_type(a)) {
+		case MVS_METER_ATTR_ID:
+			r = get_exact(a, &m->id, 4);
+			has_id = !r && m->id <= MVS_METER_MAX;
+			break;
+		case MVS_METER_ATTR_KBPS:
+			r = nl_attr_len(a) ? -EINVAL : 0;
+			m->kbps = true;
+			break;
+		case MVS_METER_ATTR_STATS:
+			r = get_exact(a, &m->stats, sizeof m->stats);
+			break;
+		case MVS_METER_ATTR_BAND:
+			if (m->n_bands == MVS_METER_BANDS_MAX)
+				return -EINVAL;
+			r = parse_band(a, &m->bands[m->n_bands++]);
+			break;
+		default:
+			r = -EINVAL;
+		}
+		if (r)
+			return r;
+	}
+	return has_id && m->n_bands ? 0 : -EINVAL;
+}
+
 /* ---- flows ---- */
 
 void

@@ -63,6 +63,28 @@ void dpmsg_put_port(struct nlbuf *b, const struct dp_port_info *info);
  * are required.  0 or -EINVAL. */
 int dpmsg_parse_port(const struct nlattr *nest, struct dp_port_info *info);
 
+/* ---- meters ---- */
+
+/* One datapath meter (MVS_METER_ATTR_METER), with its statistics. */
+struct dpmsg_meter {
+	uint32_t id;
+	bool kbps;
+	unsigned n_bands; /* 1 to MVS_METER_BANDS_MAX */
+	struct dpmsg_band {
+		uint32_t rate, burst;
+		struct mvs_meter_stats stats; /* dropped by it */
+	} bands[MVS_METER_BANDS_MAX];
+	struct mvs_meter_stats stats; /* entered it */
+};
+
+/* Appends one MVS_METER_ATTR_METER nest of @m; with @stats, its
+ * statistics and its bands' too. */
+void dpmsg_put_meter(struct nlbuf *b, const struct dpmsg_meter *m, bool stats);
+/* Fills @m from an MVS_METER_ATTR_METER nest: the id (at most
+ * MVS_METER_MAX) and 1 to MVS_METER_BANDS_MAX bands of non-zero rate are
+ * required.  0 or -EINVAL. */
+int dpmsg_parse_meter(const struct nlattr *nest, struct dpmsg_meter *m);
+
 /* ---- flows ---- */
 
 #define DPMSG_F_UFID 0x01

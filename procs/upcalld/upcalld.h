@@ -215,6 +215,9 @@ struct dp_exec_ops {
 	 * @port_no (decapsulate, then look the inner frame up).  Takes @p.
 	 * Without it the action drops the packet. */
 	void (*tnl_pop)(void *aux, struct dp_packet *p, uint32_t port_no);
+	/* Optional: MVS_ACTION_ATTR_METER: false if meter @id drops @p
+	 * (the caller frees it).  Without it every packet passes. */
+	bool (*meter)(void *aux, uint32_t id, const struct dp_packet *p);
 };
 
 /* Runs @actions (checked with odp_actions_check) on @p, whose extracted
@@ -304,6 +307,7 @@ struct udp_dp {
 	struct dp_config config;
 	struct ev_timer *expire_timer; /* armed while flows exist */
 	struct ev_timer *tx_timer;     /* flushes what execute queued */
+	struct hmap meters;	       /* struct udp_meter, by id */
 };
 
 /* The provider members the "netdev" and "dummy" classes share. */
@@ -343,7 +347,21 @@ int udp_execute(struct dp *dp, struct dp_packet *packet,
 		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
 		.set_config = udp_set_config,                           \
 		.flow_set_reported = udp_flow_set_reported,             \
+		.meter_set = udp_meter_set, .meter_del = udp_meter_del, \
+		.meter_dump = udp_meter_dump,                           \
 	}
+
+/* The meters of the userspace engine (upcalld_meter.c): the provider
+ * members, their table's life, and the meter action. */
+void udp_meters_init(struct udp_dp *dp);
+void udp_meters_destroy(struct udp_dp *dp);
+int udp_meter_set(struct dp *dp, const struct dpmsg_meter *m);
+int udp_meter_del(struct dp *dp, uint32_t id);
+int udp_meter_dump(struct dp *dp,
+		   void (*fn)(void *aux, const struct dpmsg_meter *m),
+		   void *aux);
+/* False if meter @id drops @p (a missing meter passes everything). */
+bool udp_meter_pass(struct udp_dp *dp, uint32_t id, const struct dp_packet *p);
 
 /* Runs the fast path on packets received on @port: extract, look up,
  * execute hits, queue misses; then flushes output and upcalls.  Takes
@@ -440,6 +458,9 @@ void upcalld_on_dp_port_add(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_port_del(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_port_dump(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_meter_set(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_meter_del(struct bus_req *req, const void *msg, void *aux);
+void upcalld_on_dp_meter_dump(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_config(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_execute(struct bus_req *req, const void *msg, void *aux);
 void upcalld_on_dp_flow_del(struct bus_req *req, const void *msg, void *aux);

@@ -4,7 +4,7 @@
  * VLAN push/pop, header rewrites with checksum fixes (full checksums
  * updated incrementally, partial ones kept partial), userspace, clone,
  * sample, trunc, recirc and hash; tunnel push and pop (the headers in
- * upcalld_tunnel.c).
+ * upcalld_tunnel.c); meters (through the caller's meter callback).
  */
 #include "upcalld.h"
 
@@ -427,9 +427,16 @@ run(const struct dp_exec_ops *ops, struct dp_packet *p, struct mvs_key *key,
 			if (last)
 				p = NULL;
 			break;
+		case MVS_ACTION_ATTR_METER:
+			if (ops->meter &&
+			    !ops->meter(ops->aux, nl_attr_get_u32(a), p)) {
+				dp_packet_free(p);
+				return;
+			}
+			break;
 		default:
-			/* Meters and conntrack come with their own issues;
-			 * until then the action does nothing. */
+			/* Conntrack comes with its own issue; until then the
+			 * action does nothing. */
 			break;
 		}
 		if (!p)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * upcalld_bus: upcalld's answers to vswitchd's datapath calls (dp_hello,
- * dp_open, dp_port_add/del/dump/set, dp_config, dp_execute, dp_flow_del of
- * bus/catalogue.txt), each a thin wrapper around the datapath front end
- * (upcalld_dp.h).  Ports and flows go back as uAPI attributes
- * (lib/flow/dpmsg.h); whatever vswitchd sends is checked and a bad
- * request refused with -EINVAL, never trusted.
+ * dp_open, dp_port_add/del/dump/set, dp_meter_set/del/dump, dp_config,
+ * dp_execute, dp_flow_del of bus/catalogue.txt), each a thin wrapper
+ * around the datapath front end (upcalld_dp.h).  Ports, flows and meters
+ * go back as uAPI attributes (lib/flow/dpmsg.h); whatever vswitchd sends
+ * is checked and a bad request refused with -EINVAL, never trusted.
  */
 #include "upcalld.h"
 
@@ -253,6 +253,82 @@ upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux)
 	put_port(&ports, ud->dp, (uint32_t)m->port_no);
 	reply_dp(req, u, &ports, NULL);
 	nl_buf_free(&ports);
+}
+
+void
+upcalld_on_dp_meter_set(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_dp_meter_set *m = msg;
+	struct upcalld *u = aux;
+	struct upc_dp *ud = find_dp(req, u, m->dp);
+	struct dpmsg_meter dm;
+	struct dpmsg_buf b;
+	const struct nlattr *a;
+	size_t left, n = 0;
+	int r;
+
+	if (!ud)
+		return;
+	if (dpmsg_open(&b, m->meter.data, m->meter.len)) {
+		refuse(req, "dp_meter_set");
+		return;
+	}
+	r = -EINVAL;
+	DPMSG_FOR_EACH(a, left, &b)
+	{
+		n++;
+		r = dpmsg_parse_meter(a, &dm);
+	}
+	dpmsg_buf_free(&b);
+	if (r || n != 1) {
+		refuse(req, "dp_meter_set");
+		return;
+	}
+	reply_result(req, u, dp_meter_set(ud->dp, &dm));
+}
+
+void
+upcalld_on_dp_meter_del(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_dp_meter_del *m = msg;
+	struct upcalld *u = aux;
+	struct upc_dp *ud = find_dp(req, u, m->dp);
+
+	if (!ud)
+		return;
+	if (m->meter_id > MVS_METER_MAX) {
+		refuse(req, "dp_meter_del");
+		return;
+	}
+	reply_result(req, u, dp_meter_del(ud->dp, (uint32_t)m->meter_id));
+}
+
+static void
+dump_meter(void *aux, const struct dpmsg_meter *m)
+{
+	dpmsg_put_meter(aux, m, true);
+}
+
+void
+upcalld_on_dp_meter_dump(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_dp_meter_dump *m = msg;
+	struct upcalld *u = aux;
+	struct upc_dp *ud = find_dp(req, u, m->dp);
+	struct bus_msg_dp_reply r = { .boot = u->boot };
+	struct nlbuf meters = NLBUF_EMPTY;
+	int err;
+
+	if (!ud)
+		return;
+	err = dp_meter_dump(ud->dp, dump_meter, &meters);
+	if (err) {
+		bus_reply_error(req, err, "%s", strerror(-err));
+	} else {
+		bus_msg_dp_reply_set_meters(&r, meters.data, meters.len);
+		bus_reply_dp_reply(req, &r);
+	}
+	nl_buf_free(&meters);
 }
 
 void

@@ -20,6 +20,7 @@ LOG_MODULE(dp);
 
 COVERAGE_DEFINE(dp_open);
 COVERAGE_DEFINE(dp_port_add);
+COVERAGE_DEFINE(dp_meter_set);
 COVERAGE_DEFINE(dp_port_del);
 COVERAGE_DEFINE(dp_flow_put);
 COVERAGE_DEFINE(dp_flow_put_error);
@@ -254,6 +255,38 @@ dp_set_config(struct dp *dp, const struct dp_config *cfg)
 	if (!r)
 		dp->config = *cfg;
 	return r;
+}
+
+int
+dp_meter_set(struct dp *dp, const struct dpmsg_meter *m)
+{
+	if (!dp->cls->meter_set)
+		return -EOPNOTSUPP;
+	if (!m->n_bands || m->n_bands > MVS_METER_BANDS_MAX ||
+	    m->id > MVS_METER_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < m->n_bands; i++)
+		if (!m->bands[i].rate)
+			return -EINVAL;
+	coverage_inc(dp_meter_set);
+	return dp->cls->meter_set(dp, m);
+}
+
+int
+dp_meter_del(struct dp *dp, uint32_t id)
+{
+	if (!dp->cls->meter_del)
+		return -EOPNOTSUPP;
+	return dp->cls->meter_del(dp, id);
+}
+
+int
+dp_meter_dump(struct dp *dp, void (*fn)(void *aux, const struct dpmsg_meter *m),
+	      void *aux)
+{
+	if (!dp->cls->meter_dump)
+		return -EOPNOTSUPP;
+	return dp->cls->meter_dump(dp, fn, aux);
 }
 
 int

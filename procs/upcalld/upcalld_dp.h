@@ -215,6 +215,17 @@ struct dp_class {
 	int (*execute)(struct dp *dp, struct dp_packet *packet,
 		       const struct mvs_key *key, const struct nlattr *actions,
 		       size_t actions_len);
+
+	/* Optional (NULL: the datapath has no meters, and its meter action
+	 * passes everything): sets meter @m->id to @m's bands (a replaced
+	 * meter starts with full buckets and zero counters); deletes meter
+	 * @id (-ENOENT if none); calls @fn for every meter with its
+	 * statistics.  Never block. */
+	int (*meter_set)(struct dp *dp, const struct dpmsg_meter *m);
+	int (*meter_del)(struct dp *dp, uint32_t id);
+	int (*meter_dump)(struct dp *dp,
+			  void (*fn)(void *aux, const struct dpmsg_meter *m),
+			  void *aux);
 };
 
 /* The front end (upcalld_dp.c): one function per member, which checks
@@ -256,6 +267,14 @@ void dp_get_config(const struct dp *dp, struct dp_config *cfg);
  * flight): dpctl/show's "lost", in dp_get_stats()'s n_lost. */
 void dp_count_lost(struct dp *dp, uint64_t n);
 int dp_flow_flush(struct dp *dp);
+/* The meter members: -EOPNOTSUPP when the provider has no meters;
+ * dp_meter_set: -EINVAL for a meter without bands, with more than
+ * MVS_METER_BANDS_MAX, a zero rate or an id above MVS_METER_MAX. */
+int dp_meter_set(struct dp *dp, const struct dpmsg_meter *m);
+int dp_meter_del(struct dp *dp, uint32_t id);
+int dp_meter_dump(struct dp *dp,
+		  void (*fn)(void *aux, const struct dpmsg_meter *m),
+		  void *aux);
 /* flow_set_reported, when the provider has it. */
 void dp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
 			  uint64_t n_packets, uint64_t n_bytes);

@@ -3,7 +3,8 @@
  * Tests of the datapath front end and the engine through the dummy class:
  * a miss is handed up with its key, an installed flow forwards later
  * packets, actions rewrite packets with correct checksums, statistics
- * count, malformed frames are counted and still switched.
+ * count, malformed frames are counted and still switched, meters drop
+ * what exceeds their bands.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -634,6 +635,53 @@ test_bad_frames(void)
 	dp_close(dp, true);
 }
 
+static void
+count_meter(void *aux, const struct dpmsg_meter *m)
+{
+	*(struct dpmsg_meter *)aux = *m;
+}
+
+/* A meter of 10 packets/s with a burst of 5: of 20 packets sent at once
+ * the first 5 pass and 15 are dropped and counted in the band; a missing
+ * meter passes everything. */
+static void
+test_meter(void)
+{
+	struct dp *dp = open_dp();
+	struct dpmsg_meter m = { .id = 7, .n_bands = 1 }, got;
+	struct dp_packet *out;
+	int passed = 0;
+
+	m.bands[0].rate = 10;
+	m.bands[0].burst = 5;
+	CHECK_EQ(dp_meter_set(dp, &m), 0);
+	for (int i = 0; i < 20; i++) {
+		out = run_through(dp, udp_packet(1000), "meter(7),2");
+		if (out) {
+			passed++;
+			dp_packet_free(out);
+		}
+	}
+	CHECK_EQ(passed, 5);
+	memset(&got, 0, sizeof got);
+	CHECK_EQ(dp_meter_dump(dp, count_meter, &got), 0);
+	CHECK_EQ(got.id, 7);
+	CHECK_EQ(got.stats.n_packets, 20);
+	CHECK_EQ(got.bands[0].stats.n_packets, 15);
+	CHECK_EQ(got.bands[0].stats.n_bytes, 15 * 46);
+	out = run_through(dp, udp_packet(1000), "meter(8),2");
+	CHECK(out != NULL);
+	dp_packet_free(out);
+	CHECK_EQ(dp_meter_del(dp, 7), 0);
+	CHECK_EQ(dp_meter_del(dp, 7), -ENOENT);
+	out = run_through(dp, udp_packet(1000), "meter(7),2");
+	CHECK(out != NULL);
+	dp_packet_free(out);
+	m.bands[0].rate = 0;
+	CHECK_EQ(dp_meter_set(dp, &m), -EINVAL);
+	dp_close(dp, true);
+}
+
 int
 main(void)
 {
@@ -648,6 +696,7 @@ main(void)
 	CHECK_RUN(test_upcall_reentry);
 	CHECK_RUN(test_expiry_and_limit);
 	CHECK_RUN(test_bad_frames);
+	CHECK_RUN(test_meter);
 	catcher_clear(&catcher);
 	ev_loop_free(loop);
 	CHECK_EXIT();

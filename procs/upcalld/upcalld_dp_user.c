@@ -195,12 +195,19 @@ exec_tnl_pop(void *aux, struct dp_packet *p, uint32_t port_no)
 	exec_recirc(dp, p, &key);
 }
 
+static bool
+exec_meter(void *aux, uint32_t id, const struct dp_packet *p)
+{
+	return udp_meter_pass(aux, id, p);
+}
+
 static void
 run_actions(struct udp_dp *dp, struct dp_packet *p, struct mvs_key *key,
 	    const struct nlattr *actions, size_t len)
 {
-	const struct dp_exec_ops ops = { exec_output, exec_userspace,
-					 exec_recirc, dp, exec_tnl_pop };
+	const struct dp_exec_ops ops = { exec_output,  exec_userspace,
+					 exec_recirc,  dp,
+					 exec_tnl_pop, exec_meter };
 
 	dp_execute(&ops, p, key, actions, len);
 }
@@ -423,8 +430,10 @@ udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 	dp->upcall_aux = aux;
 	dp->factory = factory;
 	dp->rx_budget = RX_BUDGET;
+	udp_meters_init(dp);
 	r = table_open(dp);
 	if (r) {
+		udp_meters_destroy(dp);
 		free(dp->up.name);
 		free(dp);
 		return r;
@@ -445,6 +454,7 @@ udp_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 		if (factory->keeps)
 			keep_remove_state(name);
 		ft_destroy(&dp->ft);
+		udp_meters_destroy(dp);
 		free(dp->ports);
 		free(dp->up.name);
 		free(dp);
@@ -470,6 +480,7 @@ udp_close(struct dp *dp_, bool destroy)
 		if (dp->ports[i])
 			port_detach(dp, dp->ports[i], destroy);
 	ft_destroy(&dp->ft);
+	udp_meters_destroy(dp);
 	free(dp->ports);
 	free(dp->up.name);
 	free(dp);
