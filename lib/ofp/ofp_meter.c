@@ -238,6 +238,56 @@ ofp_decode_meter_mod(const struct ofp_msg *m, struct ofp_meter_mod *mm)
 	return e;
 }
 
+enum ofperr
+ofp_decode_meter_request(const struct ofp_msg *m, uint32_t *meter_id)
+{
+	if (m->body_len < 4)
+		return OFPERR_OFPBRC_BAD_LEN;
+	*meter_id = get_be32(m->body);
+	return 0;
+}
+
+void
+ofp_append_meter_config(struct ofpbuf *b, uint32_t meter_id, uint16_t flags,
+			const struct ofp_meter_band *bands, uint16_t n_bands)
+{
+	size_t start = b->size;
+
+	ofpbuf_put_zeros(b, 2);
+	ofpbuf_put_be16(b, flags);
+	ofpbuf_put_be32(b, meter_id);
+	put_bands(b, bands, n_bands);
+	ofpbuf_set_be16(b, start, (uint16_t)(b->size - start));
+}
+
+void
+ofp_append_meter_stats(struct ofpbuf *b, const struct ofp_meter_stats *ms)
+{
+	ofpbuf_put_be32(b, ms->meter_id);
+	ofpbuf_put_be16(b, (uint16_t)(40 + 16 * ms->n_bands));
+	ofpbuf_put_zeros(b, 6);
+	ofpbuf_put_be32(b, ms->flow_count);
+	ofpbuf_put_be64(b, ms->packet_in_count);
+	ofpbuf_put_be64(b, ms->byte_in_count);
+	ofpbuf_put_be32(b, ms->duration_sec);
+	ofpbuf_put_be32(b, ms->duration_nsec);
+	for (uint16_t i = 0; i < ms->n_bands; i++) {
+		ofpbuf_put_be64(b, ms->bands[i][0]);
+		ofpbuf_put_be64(b, ms->bands[i][1]);
+	}
+}
+
+void
+ofp_put_meter_features(struct ofpbuf *b, const struct ofp_meter_features *mf)
+{
+	ofpbuf_put_be32(b, mf->max_meter);
+	ofpbuf_put_be32(b, mf->band_types);
+	ofpbuf_put_be32(b, mf->capabilities);
+	ofpbuf_put_u8(b, mf->max_bands);
+	ofpbuf_put_u8(b, mf->max_color);
+	ofpbuf_put_zeros(b, 2);
+}
+
 void
 ofp_encode_meter_request(struct ofpbuf *b, uint8_t version,
 			 enum ofp_meter_request type, uint32_t meter_id,

@@ -61,6 +61,31 @@ enum ofp_meter_request {
 void ofp_encode_meter_request(struct ofpbuf *b, uint8_t version,
 			      enum ofp_meter_request type, uint32_t meter_id,
 			      uint32_t xid);
+/* The meter a config or stats request asks for (OFPM13_ALL: all). */
+enum ofperr ofp_decode_meter_request(const struct ofp_msg *m,
+				     uint32_t *meter_id);
+/* Appends one meter config entry (what dump-meters prints). */
+void ofp_append_meter_config(struct ofpbuf *b, uint32_t meter_id,
+			     uint16_t flags, const struct ofp_meter_band *bands,
+			     uint16_t n_bands);
+/* One meter's statistics: what entered it, and what each band took. */
+struct ofp_meter_stats {
+	uint32_t meter_id;
+	uint32_t flow_count;
+	uint64_t packet_in_count, byte_in_count;
+	uint32_t duration_sec, duration_nsec;
+	uint16_t n_bands;
+	const uint64_t (*bands)[2]; /* packet and byte counts of each band */
+};
+void ofp_append_meter_stats(struct ofpbuf *b, const struct ofp_meter_stats *ms);
+/* Appends a meter features body. */
+struct ofp_meter_features {
+	uint32_t max_meter, band_types, capabilities;
+	uint8_t max_bands, max_color;
+};
+void ofp_put_meter_features(struct ofpbuf *b,
+			    const struct ofp_meter_features *mf);
+
 /* Appends "meter=5" (@sep '=') or "meter:all". */
 void ofp_format_meter_id(struct ds *s, uint32_t meter_id, char sep);
 

@@ -19,6 +19,7 @@
  *   vswitchd_ofport.c  port-status messages
  *   vswitchd_ofgroup.c group-mod, group description, statistics and
  *                      features
+ *   vswitchd_ofmeter.c meter-mod, meter config, statistics and features
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -154,6 +155,12 @@ enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);
  * (vswitchd_ofgroup.c). */
 enum ofperr ofconn_group_mod(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_group_stats(struct ofconn *c, const struct ofp_msg *m);
+/* Meter-mod, meter config, statistics and features
+ * (vswitchd_ofmeter.c). */
+enum ofperr ofconn_meter_mod(struct ofconn *c, const struct ofp_msg *m);
+/* Starts the refresh of the meters' statistics from the datapaths. */
+void ofconn_meter_init(struct vswd *d);
+enum ofperr ofconn_meter_stats(struct ofconn *c, const struct ofp_msg *m);
 
 /* A reply under way that may grow into several multipart messages:
  * ofconn_mp_start() begins a reply to @request, ofconn_mp_room() closes

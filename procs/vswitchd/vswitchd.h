@@ -257,6 +257,57 @@ uint32_t groups_ref_count(const struct bridge *br, uint32_t id);
 enum ofperr groups_check_actions(const struct bridge *br,
 				 const struct ofpacts *acts);
 
+/* ================= meters (vswitchd_meter.c) ================= */
+
+struct ofp_meter_band;
+struct ofp_meter_mod;
+
+/* An OpenFlow meter of a bridge, and the datapath meter that applies
+ * it (ids unique in the vsw, since bridges share datapaths). */
+struct ofmeter {
+	struct hnode node; /* in bridge->meters, by id */
+	uint32_t id;
+	uint16_t flags; /* OFPMF13_* */
+	uint16_t n_bands;
+	struct ofp_meter_band *bands; /* owned */
+	uint32_t dp_id;		      /* its datapath meter */
+	bool synced;		      /* the datapath has it as it is */
+	uint64_t created_ms;
+	/* From the datapath's last dump: what entered, what each band
+	 * dropped (packets, bytes). */
+	uint64_t in_packets, in_bytes;
+	uint64_t band_stats[MVS_METER_BANDS_MAX][2];
+};
+
+void meters_init(struct bridge *br);
+void meters_destroy(struct bridge *br);
+struct ofmeter *meters_find(const struct bridge *br, uint32_t id);
+/* Applies meter-mod @mm to @br as Open vSwitch 3.1 with a netdev
+ * datapath does: add (OFPMMFC_METER_EXISTS), modify (OFPMMFC_UNKNOWN_METER;
+ * counters start again), delete (OFPM13_ALL: every meter; none is no
+ * error; the flows that use it go too, @removed called for each).
+ * Checks as that datapath: id 0 or reserved (OFPMMFC_INVALID_METER),
+ * neither kbps nor pktps or unknown flags (OFPMMFC_BAD_FLAGS), more than
+ * 8 bands (OFPMMFC_OUT_OF_BANDS), a band that is not drop
+ * (OFPMMFC_BAD_BAND), a zero rate (OFPMMFC_BAD_RATE).  Changed meters
+ * are left unsynced and deleted ones' datapath ids queued in
+ * br->meters_gone for the daemon to pass on; any change bumps the
+ * tables' version.  Returns 0 or the OpenFlow error; nothing changes on
+ * an error. */
+enum ofperr
+meters_mod(struct bridge *br, const struct ofp_meter_mod *mm, uint64_t now_ms,
+	   void (*removed)(struct rule *, enum rule_removed_reason, void *aux),
+	   void *aux);
+/* The meters of @br (OFPM13_ALL) or meter @id, sorted by id (a malloc'd
+ * array of pointers into the table; valid until the next change). */
+struct ofmeter **meters_collect(const struct bridge *br, uint32_t id,
+				size_t *n);
+/* How many flows of @br use meter @id. */
+uint32_t meters_ref_count(const struct bridge *br, uint32_t id);
+/* OFPMMFC_INVALID_METER if @acts use a meter @br lacks, else 0. */
+enum ofperr meters_check_actions(const struct bridge *br,
+				 const struct ofpacts *acts);
+
 /* ================= MAC learning (vswitchd_mac.c) ================= */
 
 #define MAC_DEFAULT_IDLE_TIME 300 /* seconds: other_config:mac-aging-time */
@@ -382,7 +433,10 @@ struct bridge {
 			 * adding ports): datapath port numbers are per
 			 * datapath */
 	struct flow_tables tables;
-	struct hmap groups; /* struct ofgroup, by id (vswitchd_group.c) */
+	struct hmap groups;    /* struct ofgroup, by id (vswitchd_group.c) */
+	struct hmap meters;    /* struct ofmeter, by id (vswitchd_meter.c) */
+	uint32_t *meters_gone; /* datapath meters to delete */
+	size_t n_meters_gone;
 	struct mac_table macs;
 	bool forward_bpdu;
 	/* Fail-open (fail_mode standalone, every primary controller lost
@@ -405,7 +459,8 @@ struct vsw {
 	uint64_t next_bridge_id;
 	struct tnl_route *tnl_routes; /* from tunneld (vswitchd_tunnel.c) */
 	size_t n_tnl_routes;
-	size_t n_tnl_ports; /* tunnel ports in all bridges */
+	size_t n_tnl_ports;	/* tunnel ports in all bridges */
+	uint32_t next_dp_meter; /* the next datapath meter id to hand out */
 };
 
 void vsw_init(struct vsw *vsw);
@@ -920,6 +975,13 @@ void vswd_dp_config(struct vswd_dp *dp);
  * OFPPC_PORT_DOWN) through upcalld; its state is refreshed (and
  * announced) when upcalld answers.  Fire and forget. */
 void vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up);
+/* Passes the bridges' meter changes on to their datapaths' meters
+ * (dp_meter_set, dp_meter_del); meters of a datapath not open yet wait
+ * for it.  Fire and forget. */
+void vswd_dp_meters_sync(struct vswd *d);
+/* Asks every open datapath with meters for their statistics, which go
+ * to the bridges' meters when upcalld answers. */
+void vswd_dp_meters_refresh(struct vswd *d);
 /* Refreshes every open datapath's ports (link state, statistics). */
 void vswd_dp_refresh(struct vswd *d);
 /* Deletes flows @ufids of @dp; their last statistics are credited to

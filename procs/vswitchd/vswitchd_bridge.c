@@ -81,6 +81,7 @@ vsw_add_bridge(struct vsw *vsw, const char *name, uint32_t local_dp_port,
 	list_init(&br->port_list);
 	tables_init(&br->tables, time_mono_ms());
 	groups_init(br);
+	meters_init(br);
 	mac_table_init(&br->macs, MAC_DEFAULT_IDLE_TIME, MAC_DEFAULT_MAX);
 	hmap_insert(&vsw->bridges, &br->node, hash_name(name));
 	if (local_dp_port != MVS_PORT_NONE) {
@@ -109,6 +110,7 @@ vsw_del_bridge(struct vsw *vsw, struct bridge *br)
 		free(br->vtep_flows[i]);
 	free(br->vtep_flows);
 	groups_destroy(br);
+	meters_destroy(br);
 	tables_destroy(&br->tables);
 	mac_table_destroy(&br->macs);
 	hmap_destroy(&br->ports);

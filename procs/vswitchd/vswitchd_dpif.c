@@ -26,6 +26,7 @@
 #include "bus.h"
 #include "ev.h"
 #include "log.h"
+#include "ofp_meter.h"
 
 LOG_MODULE(dpif);
 
@@ -33,6 +34,8 @@ LOG_MODULE(dpif);
 #define RETRY_MS 250
 
 static struct log_rl rl = LOG_RL_INIT(2, 10);
+
+static void meters_reset(struct vswd *d, const struct vswd_dp *dp);
 
 /* One call in flight. */
 struct dpif_call {
@@ -374,6 +377,7 @@ on_dump(int err, const struct bus_msg_dp_reply *r, const char *why, void *arg)
 	for_each_port(r, dump_one, dp);
 	dp->state = VDP_OPEN;
 	log_info("%s: open, %zu ports", dp->name, dp->ports.n);
+	meters_reset(d, dp);
 	vswd_reconcile(d);
 }
 
@@ -737,6 +741,186 @@ vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up)
 	if (bus_call_dp_port_set(d->bus, &roles[ROLE_UPCALLD], &m,
 				 CALL_TIMEOUT_MS, on_port_set, c))
 		call_free(c);
+}
+
+/* ---- meters ---- */
+
+static void
+on_meter_call(int err, const struct bus_msg_dp_reply *r, const char *why,
+	      void *arg)
+{
+	struct vswd_dp *dp;
+
+	call_done(arg, &dp);
+	(void)r;
+	if (dp && err)
+		log_warn_rl(&rl, "%s: meter: %s", dp->name,
+			    why ? why : strerror(-err));
+}
+
+static void
+meter_set(struct vswd *d, struct vswd_dp *dp, const struct ofmeter *m)
+{
+	struct dpmsg_meter dm = { .id = m->dp_id,
+				  .kbps = m->flags & OFPMF13_KBPS,
+				  .n_bands = m->n_bands };
+	struct bus_msg_dp_meter_set msg = { .dp = dp->name };
+	struct nlbuf b = NLBUF_EMPTY;
+	struct dpif_call *c;
+
+	for (unsigned i = 0; i < m->n_bands && i < MVS_METER_BANDS_MAX; i++) {
+		dm.bands[i].rate = m->bands[i].rate;
+		dm.bands[i].burst =
+			m->flags & OFPMF13_BURST ? m->bands[i].burst_size : 0;
+	}
+	dpmsg_put_meter(&b, &dm, false);
+	bus_msg_dp_meter_set_set_meter(&msg, b.data, b.len);
+	c = call_new(d, dp, false);
+	if (bus_call_dp_meter_set(d->bus, &roles[ROLE_UPCALLD], &msg,
+				  CALL_TIMEOUT_MS, on_meter_call, c))
+		call_free(c);
+	nl_buf_free(&b);
+}
+
+static void
+meter_del(struct vswd *d, struct vswd_dp *dp, uint32_t dp_id)
+{
+	struct bus_msg_dp_meter_del msg = { .dp = dp->name, .meter_id = dp_id };
+	struct dpif_call *c = call_new(d, dp, false);
+
+	if (bus_call_dp_meter_del(d->bus, &roles[ROLE_UPCALLD], &msg,
+				  CALL_TIMEOUT_MS, on_meter_call, c))
+		call_free(c);
+}
+
+void
+vswd_dp_meters_sync(struct vswd *d)
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
+		struct vswd_dp *dp = vswd_dp_by_id(d, br->dp_id);
+		struct hnode *mn;
+
+		if (!dp || dp->state != VDP_OPEN)
+			continue;
+		for (size_t i = 0; i < br->n_meters_gone; i++)
+			meter_del(d, dp, br->meters_gone[i]);
+		br->n_meters_gone = 0;
+		HMAP_FOR_EACH (mn, &br->meters) {
+			struct ofmeter *m =
+				HMAP_CONTAINER(mn, struct ofmeter, node);
+			if (!m->synced) {
+				meter_set(d, dp, m);
+				m->synced = true;
+			}
+		}
+	}
+}
+
+/* Datapath meter @dm's statistics to the bridge meter it applies. */
+static void
+meter_stats_one(struct vswd *d, const struct vswd_dp *dp,
+		const struct dpmsg_meter *dm)
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
+		struct hnode *mn;
+
+		if (br->dp_id != dp->id)
+			continue;
+		HMAP_FOR_EACH (mn, &br->meters) {
+			struct ofmeter *m =
+				HMAP_CONTAINER(mn, struct ofmeter, node);
+			if (m->dp_id != dm->id || !m->synced)
+				continue;
+			m->in_packets = dm->stats.n_packets;
+			m->in_bytes = dm->stats.n_bytes;
+			for (unsigned i = 0;
+			     i < dm->n_bands && i < MVS_METER_BANDS_MAX; i++) {
+				m->band_stats[i][0] =
+					dm->bands[i].stats.n_packets;
+				m->band_stats[i][1] =
+					dm->bands[i].stats.n_bytes;
+			}
+			return;
+		}
+	}
+}
+
+static void
+on_meter_dump(int err, const struct bus_msg_dp_reply *r, const char *why,
+	      void *arg)
+{
+	struct vswd_dp *dp;
+	struct vswd *d = call_done(arg, &dp);
+	struct dpmsg_buf b;
+	const struct nlattr *a;
+	size_t left;
+
+	if (!dp || err || !bus_msg_dp_reply_has_meters(r) ||
+	    dpmsg_open(&b, r->meters.data, r->meters.len))
+		return;
+	(void)why;
+	DPMSG_FOR_EACH(a, left, &b)
+	{
+		struct dpmsg_meter dm;
+
+		if (!dpmsg_parse_meter(a, &dm))
+			meter_stats_one(d, dp, &dm);
+	}
+	dpmsg_buf_free(&b);
+}
+
+void
+vswd_dp_meters_refresh(struct vswd *d)
+{
+	struct vswd_dp *dp;
+
+	LIST_FOR_EACH (dp, node, &d->dps) {
+		struct bus_msg_dp_meter_dump msg = { .dp = dp->name };
+		bool any = false;
+		struct hnode *n;
+		struct dpif_call *c;
+
+		if (dp->state != VDP_OPEN)
+			continue;
+		HMAP_FOR_EACH (n, &d->vsw.bridges) {
+			struct bridge *br =
+				HMAP_CONTAINER(n, struct bridge, node);
+			if (br->dp_id == dp->id && br->meters.n)
+				any = true;
+		}
+		if (!any)
+			continue;
+		c = call_new(d, dp, false);
+		if (bus_call_dp_meter_dump(d->bus, &roles[ROLE_UPCALLD], &msg,
+					   CALL_TIMEOUT_MS, on_meter_dump, c))
+			call_free(c);
+	}
+}
+
+/* A datapath (re)opened has none of the bridges' meters. */
+static void
+meters_reset(struct vswd *d, const struct vswd_dp *dp)
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
+		struct hnode *mn;
+
+		if (br->dp_id != dp->id)
+			continue;
+		br->n_meters_gone = 0;
+		HMAP_FOR_EACH (mn, &br->meters)
+			HMAP_CONTAINER(mn, struct ofmeter, node)->synced =
+				false;
+	}
+	vswd_dp_meters_sync(d);
 }
 
 void

@@ -495,6 +495,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	d->of = of;
 	ofctrl_init(d);
 	ofconn_flow_init(d);
+	ofconn_meter_init(d);
 }
 
 void

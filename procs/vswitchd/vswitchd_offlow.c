@@ -108,10 +108,13 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 		ofp_flow_mod_uninit(&fm);
 		return OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
 	}
-	/* Open vSwitch refuses actions that use a group it lacks. */
+	/* Open vSwitch refuses actions that use a meter or a group it
+	 * lacks. */
 	if (fm.command == OFPFC_ADD || fm.command == OFPFC_MODIFY ||
 	    fm.command == OFPFC_MODIFY_STRICT) {
-		e = groups_check_actions(br, &fm.ofpacts);
+		e = meters_check_actions(br, &fm.ofpacts);
+		if (!e)
+			e = groups_check_actions(br, &fm.ofpacts);
 		if (e) {
 			ofp_flow_mod_uninit(&fm);
 			return e;

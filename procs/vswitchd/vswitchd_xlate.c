@@ -827,6 +827,18 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			memcpy(ctx->flow.hdr.eth_dst,
 			       OFPACT_CAST(struct ofpact_mac, a)->mac, 6);
 			break;
+		case OFPACT_METER: {
+			const struct ofmeter *m = meters_find(
+				ctx->br,
+				OFPACT_CAST(struct ofpact_u32, a)->value);
+			/* The datapath's meter drops what exceeds the bands;
+			 * the flow still counts every packet, as in Open
+			 * vSwitch. */
+			if (m)
+				nl_put_u32(ctx->odp, MVS_ACTION_ATTR_METER,
+					   m->dp_id);
+			break;
+		}
 		case OFPACT_GROUP:
 			/* Bounded as resubmits are: groups may chain into
 			 * loops, which Open vSwitch accepts. */

@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# OpenFlow groups (issue 9), Debian's ovs-ofctl against microvs and
-# against real Open vSwitch 3.1 (netdev bridge, own namespace, the same
-# ports): the same add-group / mod-group / del-groups / insert-buckets /
+# OpenFlow groups and meters (issue 9), Debian's ovs-ofctl against
+# microvs and against real Open vSwitch 3.1 (netdev bridge, own
+# namespace, the same ports): the same add-group / mod-group / del-groups / insert-buckets /
 # remove-buckets / add-flow sequence, over OpenFlow 1.3 and 1.5 (and the
 # Nicira 1.0 extension for the dumps), must print the same, errors (type
 # and code) included: dump-groups, dump-group-features,
 # dump-group-stats and dump-flows, with durations and counters
 # normalised and lines sorted (Open vSwitch lists groups in its hash
 # order, microvs by id).  Deleting a group deletes the flows that use it.
+# Then meters: add-meter, mod-meter, del-meter(s), dump-meters,
+# meter-stats, meter-features, errors and flows using missing meters, in
+# OpenFlow 1.3 and 1.5; and 60 crafted bad group-mods and meter-mods.
 P=ofg$$
 . "$(dirname "$0")/swlib.sh"
 sw_start
@@ -46,7 +49,8 @@ run() {
 	rc=$?
 	{
 		echo "rc=$rc"
-		sed -e 's/duration=[0-9.]*s/duration=Xs/g' \
+		sed -e 's/duration[=:][0-9.]*s/duration=Xs/g' \
+			-e 's/\(packet_in_count\|byte_in_count\|packet_count\|byte_count\):[0-9]*/\1:X/g' \
 			-e 's/packet_count=[0-9]*/packet_count=X/g' \
 			-e 's/byte_count=[0-9]*/byte_count=X/g' \
 			-e 's/n_packets=[0-9]*/n_packets=X/g' \
@@ -135,14 +139,41 @@ same -O OpenFlow11 dump-group-stats br0
 same -O OpenFlow12 dump-group-features br0
 same -O OpenFlow13 del-groups br0
 
-# Crafted group-mods ovs-ofctl would refuse to send: the same error (or
-# none) from both, and the connection alive after each.
-python3 "$MICROVS_SRC/tests/scenarios/ofp_group_errors.py" "$O/br0.mgmt" \
+# Meters (OpenFlow 1.3 and 1.5).
+for V in OpenFlow13 OpenFlow15; do
+	same -O $V meter-features br0
+	same -O $V add-meter br0 "meter=1,pktps,band=type=drop,rate=1000"
+	same -O $V add-meter br0 "meter=2,kbps,burst,band=type=drop,rate=10000,burst_size=500"
+	same -O $V add-meter br0 "meter=3,kbps,stats,band=type=drop,rate=300"
+	error OFPMMFC_METER_EXISTS -O $V add-meter br0 "meter=1,pktps,band=type=drop,rate=1000"
+	error OFPMMFC_UNKNOWN_METER -O $V mod-meter br0 "meter=7,pktps,band=type=drop,rate=1000"
+	error OFPMMFC_BAD_BAND -O $V add-meter br0 "meter=4,pktps,stats,band=type=dscp_remark,rate=100,prec_level=1"
+	error OFPMMFC_INVALID_METER -O $V add-flow br0 "priority=5,in_port=2,actions=meter:9,output:1"
+	same -O $V add-flow br0 "priority=5,in_port=1,actions=meter:1,output:2"
+	same -O $V add-flow br0 "priority=6,in_port=3,actions=meter:2,group:1" 
+	same -O $V dump-meters br0
+	same -O $V dump-meters br0 meter=2
+	same -O $V dump-meters br0 meter=5
+	same -O $V meter-stats br0
+	same -O $V meter-stats br0 meter=5
+	same -O $V mod-meter br0 "meter=1,kbps,band=type=drop,rate=2000"
+	same -O $V dump-meters br0
+	same -O $V del-meter br0 meter=1
+	same -O $V dump-flows br0
+	same -O $V del-meters br0
+	same -O $V dump-meters br0
+	same -O $V dump-flows br0
+	same -O $V del-flows br0
+done
+
+# Crafted group-mods and meter-mods ovs-ofctl would refuse to send: the
+# same error (or none) from both, and the connection alive after each.
+python3 "$MICROVS_SRC/tests/scenarios/ofp_mod_errors.py" "$O/br0.mgmt" \
 	>"$T/err.o" 2>&1
-python3 "$MICROVS_SRC/tests/scenarios/ofp_group_errors.py" \
+python3 "$MICROVS_SRC/tests/scenarios/ofp_mod_errors.py" \
 	"$R/vswitchd/br0.mgmt" >"$T/err.m" 2>&1
-check "crafted bad group-mods: the same errors as Open vSwitch's" \
+check "crafted bad group-mods and meter-mods: the same errors as Open vSwitch's" \
 	diff -u "$T/err.o" "$T/err.m"
-check "crafted bad group-mods: 40 answered, the connection alive after each" \
-	eval '[ "$(grep -c ": \(type=[0-9]* code=[0-9]*\|none\)$" "$T/err.m")" = 40 ]'
+check "crafted bad mods: 60 answered, the connection alive after each" \
+	eval '[ "$(grep -c ": \(type=[0-9]* code=[0-9]*\|none\)$" "$T/err.m")" = 60 ]'
 finish

@@ -9,7 +9,8 @@
 #     every flow sticks to one; with weights 3:1 the first gets more;
 #   - type fast_failover: the traffic goes to the first bucket's port,
 #     moves to the second's when the first port's link goes down (ip
-#     link set down in h2) and comes back when it is up again.
+#     link set down in h2) and comes back when it is up again;
+#   - a meter of 1,000 packets/s caps a 10,000 packets/s stream.
 P=ofgt$$
 . "$(dirname "$0")/swlib.sh"
 sw_start
@@ -164,4 +165,47 @@ check "fast_failover: back on port 2 (h2 $(count h2), h3 $(count h3))" \
 	eval '[ "$(count h2)" = 15 ] && [ "$(count h3)" = 0 ]'
 check "deleting group 3 deletes the flow that uses it" \
 	eval 'of del-groups br0 group_id=3 && ! of dump-flows br0 | grep -q group:3'
+
+# A meter of 1,000 packets/s on h1's UDP flow, h1 sending about 10,000
+# packets/s for 3 s: h2 receives about 1,000 a second (a wide band, the
+# machine is loaded: 500-2,000), the band counts the drops.
+check "meter 1: 1,000 packets/s" \
+	of add-meter br0 "meter=1,pktps,band=type=drop,rate=1000"
+check "the flow now goes through meter 1 to port 2" \
+	of add-flow br0 "priority=100,in_port=1,udp,tp_dst=7777,actions=meter:1,output:2"
+capture
+ns h1 python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+start = time.monotonic()
+sent = 0
+while time.monotonic() - start < 3.0:
+    # 10 packets a millisecond, paced against the clock.
+    due = int((time.monotonic() - start) * 10000)
+    while sent < due:
+        s.sendto(b"x", ("10.75.0.99", 7777))
+        sent += 1
+    time.sleep(0.0005)
+print(sent, time.monotonic() - start)
+' >"$T/sent"
+stop_capture
+read -r sent secs <"$T/sent"
+got=$(count h2)
+rate=$(python3 -c "print(int($got / $secs))")
+check "the sender sent at least 15,000 packets in 3 s ($sent in ${secs}s)" \
+	test "$sent" -ge 15000
+check "meter: h2 received $got packets, $rate a second: within 500-2,000" \
+	eval '[ "$rate" -ge 500 ] && [ "$rate" -le 2000 ]'
+meter_ok() {
+	of meter-stats br0 meter=1 >"$T/mstats" 2>&1
+	band=$(sed -n 's/^0: packet_count:\([0-9]*\).*/\1/p' "$T/mstats")
+	in=$(sed -n 's/.*packet_in_count:\([0-9]*\).*/\1/p' "$T/mstats")
+	[ -n "$band" ] && [ "$band" -gt 0 ] && [ "$in" -ge "$got" ] &&
+		[ $((in - band)) -ge "$got" ]
+}
+check "meter-stats: the band dropped packets, what entered covers what h2 got" \
+	within 10 meter_ok
+of meter-stats br0 meter=1 | sed 's/^/  /'
+check "deleting meter 1 deletes the flow that uses it" \
+	eval 'of del-meter br0 meter=1 && ! of dump-flows br0 | grep -q meter:1'
 finish

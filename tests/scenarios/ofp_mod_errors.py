@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Crafted group-mods that ovs-ofctl would not send (it checks them
-first), on a bridge's management socket: prints, for each, the error
-type and code the switch answers with ("none" if it accepts), and
-whether an echo is answered afterwards.  ofp_groups.sh runs it against
-real Open vSwitch and against microvs and compares the two outputs.
+"""Crafted group-mods and meter-mods that ovs-ofctl would not send (it
+checks them first), on a bridge's management socket: prints, for each,
+the error type and code the switch answers with ("none" if it accepts),
+and whether an echo is answered afterwards.  ofp_groups.sh runs it
+against real Open vSwitch and against microvs and compares the outputs.
 
-Usage: ofp_group_errors.py SOCKET"""
+Usage: ofp_mod_errors.py SOCKET"""
 import socket
 import struct
 import sys
 
 OF13, OF15 = 4, 6
 OFPT_ERROR, OFPT_ECHO_REQUEST, OFPT_ECHO_REPLY = 1, 2, 3
-OFPT_GROUP_MOD, OFPT_BARRIER_REQUEST13 = 15, 20
+OFPT_GROUP_MOD, OFPT_BARRIER_REQUEST13, OFPT_METER_MOD = 15, 20, 29
 
 
 class Conn:
@@ -167,13 +167,50 @@ CASES15 = [
 ]
 
 
+def band(btype=1, rate=100, burst=0, length=16, prec=0):
+    return struct.pack("!HHIIB3x", btype, length, rate, burst, prec)
+
+
+def mm(cmd, flags, mid, bands=b""):
+    return struct.pack("!HHI", cmd, flags, mid) + bands
+
+
+KBPS, PKTPS, BURST, STATS = 1, 2, 4, 8
+METER_CASES = [
+    ("meter 0", mm(ADD, PKTPS, 0, band())),
+    ("meter above OFPM13_MAX", mm(ADD, PKTPS, 0xffff0001, band())),
+    ("meter OFPM13_ALL", mm(ADD, PKTPS, 0xffffffff, band())),
+    ("meter without kbps or pktps", mm(ADD, 0, 1, band())),
+    ("meter with kbps and pktps", mm(ADD, KBPS | PKTPS, 1, band())),
+    ("meter with an unknown flag", mm(ADD, PKTPS | 0x10, 1, band())),
+    ("meter with 9 bands", mm(ADD, PKTPS, 1, band() * 9)),
+    ("meter with a dscp_remark band", mm(ADD, PKTPS, 1, band(2, prec=1))),
+    ("meter with an unknown band type", mm(ADD, PKTPS, 1, band(3))),
+    ("meter with rate 0", mm(ADD, PKTPS, 1, band(rate=0))),
+    ("meter band of length 8", mm(ADD, PKTPS, 1, band(length=8))),
+    ("meter command 5", mm(5, PKTPS, 1, band())),
+    ("truncated meter-mod", struct.pack("!HH", ADD, PKTPS)),
+    ("meter 1 with 8 bands", mm(ADD, KBPS | BURST | STATS, 1,
+                                band(rate=100, burst=10) * 8)),
+    ("meter 1 again", mm(ADD, PKTPS, 1, band())),
+    ("modify missing meter 2", mm(MODIFY, PKTPS, 2, band())),
+    ("modify meter 1", mm(MODIFY, PKTPS, 1, band(rate=5))),
+    ("meter 3 with burst flag and burst 0", mm(ADD, PKTPS | BURST, 3,
+                                               band(rate=5))),
+    ("delete missing meter 9", mm(DELETE, 0, 9)),
+    ("delete all meters", mm(DELETE, 0, 0xffffffff)),
+]
+
+
 def main():
     path = sys.argv[1]
-    for version, cases in ((OF13, CASES13), (OF15, CASES15)):
+    for version, cases, t in ((OF13, CASES13, OFPT_GROUP_MOD),
+                              (OF15, CASES15, OFPT_GROUP_MOD),
+                              (OF13, METER_CASES, OFPT_METER_MOD)):
         c = Conn(path, version)
         for desc, body in cases:
             try:
-                out = c.outcome(OFPT_GROUP_MOD, body)
+                out = c.outcome(t, body)
                 alive = c.alive()
             except (EOFError, OSError) as e:
                 out, alive = "connection lost (%s)" % e, False
