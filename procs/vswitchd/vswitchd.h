@@ -137,6 +137,7 @@ struct flow_tables {
 	struct classifier cls[OFTABLE_N];
 	uint64_t version; /* bumped by every change to any table */
 	size_t n_rules;
+	size_t n_timed; /* rules with an idle or hard timeout */
 };
 
 /* Tables 0-254, empty but for table 0's "priority=0 actions=NORMAL". */
