@@ -117,6 +117,19 @@ symmetric_l4_hash(struct xlate_ctx *ctx)
 	return hash_bytes(&k, sizeof k, 0);
 }
 
+/* MurmurHash3's 64-bit finaliser: every input bit flips about half of
+ * the output bits. */
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
 /* Open vSwitch's group_best_live_bucket: the highest score wins, the
  * later of equal scores. */
 static ssize_t
@@ -128,12 +141,13 @@ best_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
 
 	for (size_t i = 0; i < g->n_buckets; i++) {
 		const struct ofgroup_bucket *b = &g->buckets[i];
-		uint32_t v[2] = { b->bucket_id, basis };
 		uint64_t score;
 
 		if (!bucket_is_alive(ctx, b, 0))
 			continue;
-		score = (uint64_t)(hash_bytes(v, sizeof v, 0) & 0xffff) *
+		/* A full avalanche of (bucket, flow): every bucket's score
+		 * must be independent of the others'. */
+		score = (mix64((uint64_t)basis << 32 | b->bucket_id) & 0xffff) *
 			b->weight;
 		if (score >= best_score) {
 			best = (ssize_t)i;

@@ -25,6 +25,7 @@
 #include "check.h"
 #include "odp.h"
 #include "ofp_field.h"
+#include "ofp_group.h"
 #include "vswitchd.h"
 
 /* ---- normalising datapath actions ---- */
@@ -661,6 +662,159 @@ test_push_vlan(void)
 	vsw_destroy(&vsw);
 }
 
+/* Adds group @text to @br. */
+static void
+add_group(struct bridge *br, const char *text)
+{
+	struct ofp_group_mod gm;
+	uint32_t usable = UINT32_MAX;
+	char *err = ofp_group_mod_parse(&gm, OFPGC_ADD, text, NULL, &usable);
+
+	CHECK(!err);
+	free(err);
+	/* Bucket ids as the wire gives them (the text leaves them to the
+	 * encoder). */
+	for (size_t i = 0; i < gm.n_buckets; i++)
+		gm.buckets[i].bucket_id = (uint32_t)i;
+	CHECK_EQ(groups_mod(br, &gm, time_mono_ms(), NULL, NULL), 0);
+	ofp_group_mod_uninit(&gm);
+}
+
+/* The datapath actions of @flow in @br as text, with the megaflow mask
+ * and the error in @out (uninit it). */
+static char *
+run_flow(struct bridge *br, const char *flow_text, uint64_t packet_len,
+	 struct xlate_out *out)
+{
+	struct ds s = DS_EMPTY;
+	struct flow flow;
+	char *err = ofp_parse_exact_flow(&flow, flow_text, NULL);
+
+	CHECK(!err);
+	free(err);
+	xlate_out_init(out);
+	xlate_flow(br, &flow, packet_len != 0, packet_len, NULL, out);
+	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
+			   out->actions.len, NULL);
+	return ds_steal(&s);
+}
+
+/* Groups in translation: all runs each bucket on the packet as it came
+ * (a bucket's rewrite does not leak), select hashes the L2-L4 addresses
+ * into the megaflow mask and sticks to one bucket per flow, fast
+ * failover skips buckets whose port is down, chained groups that loop
+ * stop at the depth limit, and the counters come from the megaflow's
+ * statistics. */
+static void
+test_groups(void)
+{
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	struct xlate_out out;
+	char *acts;
+	struct ofgroup *g;
+	int hits[2] = { 0, 0 };
+
+	add_group(br, "group_id=1,type=all,bucket=output:2,"
+		      "bucket=mod_dl_dst:02:00:00:00:00:09,output:3");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=9,in_port=1,actions=group:1,"
+				   "output:3",
+				   &s),
+		 0);
+	acts = run_flow(br,
+			"in_port=1,dl_src=02:00:00:00:00:01,"
+			"dl_dst=02:00:00:00:00:02,dl_type=0x0800",
+			60, &out);
+	CHECK_STREQ(acts, "2,set(eth(dst=02:00:00:00:00:09)),3,"
+			  "set(eth(dst=02:00:00:00:00:02)),3");
+	free(acts);
+	g = groups_find(br, 1);
+	CHECK_EQ(g->n_packets, 1);
+	CHECK_EQ(g->buckets[0].n_packets, 1);
+	CHECK_EQ(g->buckets[1].n_bytes, 60);
+	xlate_deps_push_stats(&out.deps, 4, 400, time_mono_ms());
+	CHECK_EQ(g->n_packets, 5);
+	CHECK_EQ(g->buckets[1].n_packets, 5);
+	CHECK(!xlate_deps_stale(&out.deps));
+	xlate_out_uninit(&out);
+
+	/* Select: the flow's addresses and ports decide, and are in the
+	 * mask. */
+	add_group(br, "group_id=2,type=select,bucket=output:2,bucket=output:3");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=10,in_port=1,udp,actions=group:2",
+				   &s),
+		 0);
+	for (int port = 1000; port < 1064; port++) {
+		char text[160], *again;
+
+		snprintf(text, sizeof text,
+			 "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,"
+			 "udp_src=%d,udp_dst=53",
+			 port);
+		acts = run_flow(br, text, 0, &out);
+		CHECK(!strcmp(acts, "2") || !strcmp(acts, "3"));
+		hits[acts[0] == '3']++;
+		CHECK_EQ(out.mask.hdr.tp_src, 0xffff);
+		CHECK_EQ(out.mask.hdr.tp_dst, 0xffff);
+		CHECK_EQ(out.mask.hdr.ipv4_src, ~0u);
+		CHECK_EQ(out.mask.hdr.eth_dst[0], 0xff);
+		xlate_out_uninit(&out);
+		again = run_flow(br, text, 0, &out);
+		CHECK_STREQ(again, acts);
+		free(again);
+		free(acts);
+		xlate_out_uninit(&out);
+	}
+	CHECK(hits[0] > 0 && hits[1] > 0);
+
+	/* Fast failover: the first bucket whose watched port is up. */
+	add_group(br, "group_id=3,type=fast_failover,"
+		      "bucket=watch_port:2,output:2,bucket=watch_port:3,"
+		      "output:3");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=11,in_port=1,tcp,actions=group:3",
+				   &s),
+		 0);
+	acts = run_flow(br, "in_port=1,tcp", 0, &out);
+	CHECK_STREQ(acts, "2");
+	free(acts);
+	xlate_out_uninit(&out);
+	bridge_port_by_ofp(br, 2)->link_down = true;
+	acts = run_flow(br, "in_port=1,tcp", 0, &out);
+	CHECK_STREQ(acts, "3");
+	free(acts);
+	xlate_out_uninit(&out);
+	bridge_port_by_ofp(br, 3)->link_down = true;
+	acts = run_flow(br, "in_port=1,tcp", 0, &out);
+	CHECK_STREQ(acts, "drop");
+	free(acts);
+	xlate_out_uninit(&out);
+
+	/* A group that chains to itself: stopped at the depth limit. */
+	add_group(br, "group_id=7,type=all,bucket=group:7");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=12,in_port=2,actions=group:7", &s),
+		 0);
+	acts = run_flow(br, "in_port=2", 0, &out);
+	CHECK_EQ(out.error, XLATE_RECURSION_TOO_DEEP);
+	free(acts);
+	xlate_out_uninit(&out);
+
+	/* Deleting a group deletes its flows and staleness follows. */
+	acts = run_flow(br, "in_port=1,tcp", 0, &out);
+	free(acts);
+	struct ofp_group_mod gm = { .command = OFPGC_DELETE, .group_id = 3 };
+	CHECK_EQ(groups_mod(br, &gm, time_mono_ms(), NULL, NULL), 0);
+	CHECK(xlate_deps_stale(&out.deps));
+	CHECK_EQ(groups_ref_count(br, 3), 0);
+	CHECK_EQ(groups_ref_count(br, 1), 1);
+	xlate_out_uninit(&out);
+	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
 int
 main(void)
 {
@@ -671,6 +825,7 @@ main(void)
 	CHECK_RUN(test_invalidation);
 	CHECK_RUN(test_push_stats);
 	CHECK_RUN(test_push_vlan);
+	CHECK_RUN(test_groups);
 	printf("%d outputs compared with Open vSwitch\n", n_compared);
 	CHECK_EXIT();
 }
