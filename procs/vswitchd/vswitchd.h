@@ -185,13 +185,15 @@ size_t tables_expire(struct flow_tables *t, uint64_t now_ms,
 				     void *aux),
 		     void *aux);
 /* The rules of @table_id (OFP_TABLE_ANY: all tables) within @criteria
- * (loose; NULL: all), with an output to @out_port (OFPP_NONE: any) and
- * a cookie matching @cookie under @cookie_mask, in table order, priority
+ * (loose; NULL: all), with an output to @out_port (OFPP_NONE: any), a
+ * group action to @out_group (OFP_GROUP_ANY: any) and a cookie matching
+ * @cookie under @cookie_mask, in table order, priority
  * order within a table.  Returns a malloc'd array of referenced rules
  * (release each with rule_unref and the array with free). */
 struct rule **tables_collect(const struct flow_tables *t, uint8_t table_id,
 			     const struct match *criteria, uint32_t out_port,
-			     uint64_t cookie, uint64_t cookie_mask, size_t *n);
+			     uint32_t out_group, uint64_t cookie,
+			     uint64_t cookie_mask, size_t *n);
 
 /* ================= groups (vswitchd_group.c) ================= */
 

@@ -154,8 +154,8 @@ vswitchd_dump_flows(struct vsw *vsw, const char *bridge, bool offload_stats,
 
 	if (!br)
 		return -ENOENT;
-	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE, 0,
-			       0, &n);
+	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
+			       OFP_GROUP_ANY, 0, 0, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *r = rules[i];
 

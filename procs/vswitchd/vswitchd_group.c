@@ -342,8 +342,8 @@ groups_ref_count(const struct bridge *br, uint32_t id)
 	size_t n;
 	uint32_t count = 0;
 
-	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE, 0,
-			       0, &n);
+	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
+			       OFP_GROUP_ANY, 0, 0, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (ofpacts_output_to_group(rules[i]->actions.data,
 					    rules[i]->actions.size, id))

@@ -113,8 +113,8 @@ delete_meter(struct bridge *br, struct ofmeter *m, uint64_t now_ms,
 	size_t n;
 
 	/* The flows that use it go first, as in Open vSwitch. */
-	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE, 0,
-			       0, &n);
+	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
+			       OFP_GROUP_ANY, 0, 0, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct ofpact *a;
 		struct ofp_flow_mod fm;
@@ -237,8 +237,8 @@ meters_ref_count(const struct bridge *br, uint32_t id)
 	size_t n;
 	uint32_t count = 0;
 
-	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE, 0,
-			       0, &n);
+	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
+			       OFP_GROUP_ANY, 0, 0, &n);
 	for (size_t i = 0; i < n; i++) {
 		count += uses_meter(rules[i]->actions.data,
 				    rules[i]->actions.size, id);

@@ -181,7 +181,8 @@ ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m)
 		return OFPERR_OFPBRC_BAD_TABLE_ID;
 	match_canonicalize(&fsr.match);
 	rules = tables_collect(&br->tables, fsr.table_id, &fsr.match,
-			       fsr.out_port, fsr.cookie, fsr.cookie_mask, &n);
+			       fsr.out_port, fsr.out_group, fsr.cookie,
+			       fsr.cookie_mask, &n);
 	if (fsr.aggregate) {
 		struct ofp_aggregate_stats as = { 0, 0, 0 };
 		struct ofpbuf b = OFPBUF_EMPTY;

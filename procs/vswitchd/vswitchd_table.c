@@ -197,12 +197,11 @@ collect_run(const struct flow_tables *t, uint8_t table_id, struct collect *c,
 	return c->rules;
 }
 
-/* tables_collect() with an out_group filter too. */
-static struct rule **
-collect_loose(const struct flow_tables *t, uint8_t table_id,
-	      const struct match *criteria, uint32_t out_port,
-	      uint32_t out_group, uint64_t cookie, uint64_t cookie_mask,
-	      size_t *n)
+struct rule **
+tables_collect(const struct flow_tables *t, uint8_t table_id,
+	       const struct match *criteria, uint32_t out_port,
+	       uint32_t out_group, uint64_t cookie, uint64_t cookie_mask,
+	       size_t *n)
 {
 	struct collect c = {
 		.criteria = criteria,
@@ -215,24 +214,15 @@ collect_loose(const struct flow_tables *t, uint8_t table_id,
 	return collect_run(t, table_id, &c, n);
 }
 
-struct rule **
-tables_collect(const struct flow_tables *t, uint8_t table_id,
-	       const struct match *criteria, uint32_t out_port, uint64_t cookie,
-	       uint64_t cookie_mask, size_t *n)
-{
-	return collect_loose(t, table_id, criteria, out_port, OFP_GROUP_ANY,
-			     cookie, cookie_mask, n);
-}
-
 /* The rules a strict or loose modify/delete addresses. */
 static struct rule **
 collect_for(const struct flow_tables *t, const struct ofp_flow_mod *fm,
 	    bool strict, size_t *n)
 {
 	if (!strict)
-		return collect_loose(t, fm->table_id, &fm->match, fm->out_port,
-				     fm->out_group, fm->cookie, fm->cookie_mask,
-				     n);
+		return tables_collect(t, fm->table_id, &fm->match, fm->out_port,
+				      fm->out_group, fm->cookie,
+				      fm->cookie_mask, n);
 
 	/* Strict: the one rule per table with exactly this match and
 	 * priority. */

@@ -35,7 +35,8 @@ static size_t
 count(uint8_t table)
 {
 	size_t n;
-	struct rule **r = tables_collect(&t, table, NULL, OFPP_NONE, 0, 0, &n);
+	struct rule **r = tables_collect(&t, table, NULL, OFPP_NONE,
+					 OFP_GROUP_ANY, 0, 0, &n);
 
 	for (size_t i = 0; i < n; i++)
 		rule_unref(r[i]);

@@ -616,7 +616,8 @@ test_push_stats(void)
 	make_key(&key, 1, 1, 2, -1);
 	xlate_out_init(&out);
 	xlate_miss(br, &key, &pkt, &out);
-	rules = tables_collect(&br->tables, 0, NULL, OFPP_NONE, 0, 0, &n);
+	rules = tables_collect(&br->tables, 0, NULL, OFPP_NONE, OFP_GROUP_ANY,
+			       0, 0, &n);
 	CHECK_EQ(n, 1);
 	CHECK_EQ(rules[0]->n_packets, 1); /* the missed packet itself */
 	CHECK_EQ(rules[0]->n_bytes, 60);

@@ -98,12 +98,15 @@ for V in OpenFlow13 OpenFlow15; do
 	same -O $V dump-group-stats br0
 	same -O $V dump-group-features br0
 	same -O $V dump-flows br0
+	same -O $V dump-flows br0 out_group=2
+	same -O $V dump-aggregate br0 out_group=1
 	same -O $V mod-group br0 "group_id=1,type=select,bucket=output:3,bucket=output:4"
 	same -O $V dump-groups br0
 	# Deleting group 4 deletes the flow that writes it; group 6 that
 	# chains to it stays, its bucket dangling.
 	same -O $V del-groups br0 group_id=4
 	same -O $V del-groups br0 group_id=77
+	same -O $V del-flows br0 out_group=6
 	same -O $V dump-flows br0
 	same -O $V dump-groups br0
 	same -O $V dump-group-stats br0
