@@ -8,7 +8,8 @@
 # speed); a bad port is refused alike.  mod-table is accepted or refused
 # alike, and dump-table-desc shows what it set.  Then traffic: with h3's port no-flood a flood reaches h2 only;
 # with port 2 no-forward an output to it is skipped; port-mod down sets
-# the device down (as Open vSwitch does) and up again.
+# the device down (as Open vSwitch does) and up again; with no-packet-in
+# on port 1 its packets no longer reach a monitor as packet-ins.
 P=ofpm$$
 . "$(dirname "$0")/swlib.sh"
 sw_start
@@ -166,4 +167,28 @@ send
 stop_capture
 check "after up: h2 ($(count h2)) and h3 ($(count h3)) both" \
 	eval '[ "$(count h2)" = 5 ] && [ "$(count h3)" = 5 ]'
+
+# no-packet-in: h1's UDP goes to the controller; a monitor (a service
+# connection that asked for packet-ins) sees them until port 1 says
+# no-packet-in.
+check "flows: h1's UDP to the controller" \
+	of mod-flows br0 "in_port=1,udp,actions=CONTROLLER:64"
+sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl monitor br0 65534 \
+	>"$T/monitor" 2>&1 &
+MON=$!
+SW_PIDS+=($MON)
+sleep 1
+send
+pins() { grep -c "OFPT_PACKET_IN" "$T/monitor"; }
+soon eval '[ "$(pins)" -ge 5 ]'
+p0=$(pins)
+check "the monitor got h1's 5 packets as packet-ins ($p0)" test "$p0" -ge 5
+check "mod-port h1 no-packet-in" of mod-port br0 h1 no-packet-in
+send
+sleep 1
+check "no-packet-in: no more packet-ins ($p0 -> $(pins))" test "$(pins)" = "$p0"
+check "mod-port h1 packet-in" of mod-port br0 h1 packet-in
+send
+check "packet-in again: 5 more" soon eval '[ "$(pins)" -ge $((p0 + 5)) ]'
+kill "$MON" 2>/dev/null
 finish
