@@ -12,7 +12,8 @@
  *     a flow sticks to its bucket and the weights share the flows; the
  *     fields hashed go into the megaflow mask;
  *   - fast_failover: the first live bucket.
- * A bucket is live if it watches nothing, or its watched port is up
+ * Each bucket runs as an action set (bucket_action_list()).  A bucket is
+ * live if it watches nothing, or its watched port is up
  * (port->link_down false) or its watched group has a live bucket.  The
  * group and the bucket are recorded in the deps, for their counters.
  */
@@ -157,6 +158,75 @@ best_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
 	return best;
 }
 
+static void
+copy_act(struct ofpacts *out, const struct ofpact *a)
+{
+	memcpy(ofpacts_put(out, a->type, a->len), a, a->len);
+}
+
+/* Appends the last action of @type in @set; false if there is none. */
+static bool
+copy_last(struct ofpacts *out, const struct ofpacts *set, enum ofpact_type type)
+{
+	const struct ofpact *a, *last = NULL;
+
+	OFPACT_FOR_EACH(a, set->data, set->size)
+	if (a->type == type)
+		last = a;
+	if (last)
+		copy_act(out, last);
+	return last != NULL;
+}
+
+static bool
+is_set_or_move(enum ofpact_type type)
+{
+	switch (type) {
+	case OFPACT_SET_FIELD:
+	case OFPACT_REG_MOVE:
+	case OFPACT_SET_VLAN_VID:
+	case OFPACT_SET_VLAN_PCP:
+	case OFPACT_SET_ETH_SRC:
+	case OFPACT_SET_ETH_DST:
+	case OFPACT_SET_IPV4_SRC:
+	case OFPACT_SET_IPV4_DST:
+	case OFPACT_SET_IP_DSCP:
+	case OFPACT_SET_IP_ECN:
+	case OFPACT_SET_IP_TTL:
+	case OFPACT_SET_L4_SRC_PORT:
+	case OFPACT_SET_L4_DST_PORT:
+	case OFPACT_SET_TUNNEL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A bucket is an action set: Open vSwitch runs it as the list
+ * ofpacts_execute_action_set() makes, in the specification's order
+ * (pop, push, dec_ttl, every set and move, set_queue) and then only the
+ * last group, else the last output, else the last resubmit; without
+ * any of those, nothing (no point in changing a packet sent nowhere).
+ * So "output:2,output:3" outputs to 3 only, and a note is dropped. */
+static void
+bucket_action_list(const struct ofpacts *set, struct ofpacts *out)
+{
+	const struct ofpact *a;
+
+	ofpacts_init(out);
+	copy_last(out, set, OFPACT_STRIP_VLAN);
+	copy_last(out, set, OFPACT_PUSH_VLAN);
+	copy_last(out, set, OFPACT_DEC_TTL);
+	OFPACT_FOR_EACH(a, set->data, set->size)
+	if (is_set_or_move(a->type))
+		copy_act(out, a);
+	copy_last(out, set, OFPACT_SET_QUEUE);
+	if (!copy_last(out, set, OFPACT_GROUP) &&
+	    !copy_last(out, set, OFPACT_OUTPUT) &&
+	    !copy_last(out, set, OFPACT_RESUBMIT))
+		ofpacts_clear(out);
+}
+
 /* Runs bucket @i of @g on a copy of the packet. */
 static void
 run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
@@ -165,6 +235,7 @@ run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
 	struct list_node *old_trace = ctx->trace;
 	struct flow old_flow = ctx->flow;
 	struct trace_node *t;
+	struct ofpacts list;
 
 	t = xlate_report(ctx, TRACE_DETAIL, "bucket %u", b->bucket_id);
 	if (t)
@@ -174,9 +245,11 @@ run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
 		b->n_packets++;
 		b->n_bytes += ctx->packet_len;
 	}
+	bucket_action_list(&b->acts, &list);
 	ctx->depth++;
-	xlate_actions(ctx, &b->acts, is_last);
+	xlate_actions(ctx, &list, is_last);
 	ctx->depth--;
+	ofpacts_free(&list);
 	ctx->flow = old_flow;
 	ctx->trace = old_trace;
 }

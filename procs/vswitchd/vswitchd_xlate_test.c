@@ -793,6 +793,25 @@ test_groups(void)
 	free(acts);
 	xlate_out_uninit(&out);
 
+	/* Buckets are action sets, as Open vSwitch runs them: the sets
+	 * first, then only the last output; a bucket without an output
+	 * does nothing. */
+	bridge_port_by_ofp(br, 2)->link_down = false;
+	add_group(br, "group_id=4,type=all,"
+		      "bucket=output:2,mod_dl_dst:02:00:00:00:00:07,output:3,"
+		      "bucket=mod_dl_src:02:00:00:00:00:08");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=13,in_port=1,icmp,actions=group:4",
+				   &s),
+		 0);
+	acts = run_flow(br,
+			"in_port=1,icmp,dl_src=02:00:00:00:00:01,"
+			"dl_dst=02:00:00:00:00:02",
+			0, &out);
+	CHECK_STREQ(acts, "set(eth(dst=02:00:00:00:00:07)),3");
+	free(acts);
+	xlate_out_uninit(&out);
+
 	/* A group that chains to itself: stopped at the depth limit. */
 	add_group(br, "group_id=7,type=all,bucket=group:7");
 	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
