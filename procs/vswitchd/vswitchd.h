@@ -109,6 +109,8 @@ enum rule_removed_reason {
 	RULE_REMOVED_IDLE_TIMEOUT,
 	RULE_REMOVED_HARD_TIMEOUT,
 	RULE_REMOVED_DELETE,
+	RULE_REMOVED_GROUP_DELETE, /* the group it used was deleted */
+	RULE_REMOVED_METER_DELETE, /* the meter it used was deleted */
 };
 
 struct rule {
@@ -174,6 +176,14 @@ int tables_flow_mod(struct flow_tables *t, const struct ofp_flow_mod *fm,
 		    void (*removed)(struct rule *, enum rule_removed_reason,
 				    void *aux),
 		    void *aux);
+/* Removes the @n rules (from tables_collect(), still referenced by the
+ * caller) that are still in a table, calling @removed with @why for
+ * each. */
+void tables_remove_rules(struct flow_tables *t, struct rule **rules, size_t n,
+			 enum rule_removed_reason why,
+			 void (*removed)(struct rule *,
+					 enum rule_removed_reason, void *aux),
+			 void *aux);
 /* The highest-priority rule of @table_id matching @flow (see
  * cls_lookup() for @wc), or NULL. */
 struct rule *tables_lookup(const struct flow_tables *t, uint8_t table_id,

@@ -144,23 +144,21 @@ add_or_modify(struct bridge *br, const struct ofp_group_mod *gm,
 }
 
 static void
-delete_group(struct bridge *br, struct ofgroup *g, uint64_t now_ms,
+delete_group(struct bridge *br, struct ofgroup *g,
 	     void (*removed)(struct rule *, enum rule_removed_reason, void *),
 	     void *aux)
 {
-	struct ofp_flow_mod fm;
+	struct rule **rules;
+	size_t n;
 
 	/* The flows that use it go first, as in Open vSwitch. */
-	memset(&fm, 0, sizeof fm);
-	match_init_catchall(&fm.match);
-	ofpacts_init(&fm.ofpacts);
-	fm.command = OFPFC_DELETE;
-	fm.table_id = OFP_TABLE_ANY;
-	fm.buffer_id = OFP_NO_BUFFER;
-	fm.out_port = OFPP_NONE;
-	fm.out_group = g->id;
-	tables_flow_mod(&br->tables, &fm, false, now_ms, removed, aux);
-	ofp_flow_mod_uninit(&fm);
+	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
+			       g->id, 0, 0, &n);
+	tables_remove_rules(&br->tables, rules, n, RULE_REMOVED_GROUP_DELETE,
+			    removed, aux);
+	for (size_t i = 0; i < n; i++)
+		rule_unref(rules[i]);
+	free(rules);
 	group_remove(br, g);
 	br->tables.version++;
 }
@@ -282,9 +280,9 @@ groups_mod(struct bridge *br, const struct ofp_group_mod *gm, uint64_t now_ms,
 				delete_group(
 					br,
 					HMAP_CONTAINER(n, struct ofgroup, node),
-					now_ms, removed, aux);
+					removed, aux);
 		} else if ((g = groups_find(br, gm->group_id))) {
-			delete_group(br, g, now_ms, removed, aux);
+			delete_group(br, g, removed, aux);
 		}
 		return 0;
 	case OFPGC_INSERT_BUCKET:

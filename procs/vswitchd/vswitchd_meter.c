@@ -104,43 +104,30 @@ configure(struct ofmeter *m, const struct ofp_meter_mod *mm)
 	memset(m->band_stats, 0, sizeof m->band_stats);
 }
 
+static bool uses_meter(const void *data, size_t size, uint32_t id);
+
 static void
-delete_meter(struct bridge *br, struct ofmeter *m, uint64_t now_ms,
+delete_meter(struct bridge *br, struct ofmeter *m,
 	     void (*removed)(struct rule *, enum rule_removed_reason, void *),
 	     void *aux)
 {
-	struct rule **rules;
-	size_t n;
+	struct rule **rules, **users;
+	size_t n, n_users = 0;
 
 	/* The flows that use it go first, as in Open vSwitch. */
 	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
 			       OFP_GROUP_ANY, 0, 0, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct ofpact *a;
-		struct ofp_flow_mod fm;
-		bool uses = false;
-
-		OFPACT_FOR_EACH(a, rules[i]->actions.data,
-				rules[i]->actions.size)
-		if (a->type == OFPACT_METER &&
-		    OFPACT_CAST(struct ofpact_u32, a)->value == m->id)
-			uses = true;
-		if (uses && !rules[i]->removed) {
-			memset(&fm, 0, sizeof fm);
-			fm.match = rules[i]->cr.match;
-			ofpacts_init(&fm.ofpacts);
-			fm.command = OFPFC_DELETE_STRICT;
-			fm.priority = (uint16_t)rules[i]->cr.priority;
-			fm.table_id = rules[i]->table_id;
-			fm.buffer_id = OFP_NO_BUFFER;
-			fm.out_port = OFPP_NONE;
-			fm.out_group = OFP_GROUP_ANY;
-			tables_flow_mod(&br->tables, &fm, false, now_ms,
-					removed, aux);
-		}
+	users = xmalloc((n + 1) * sizeof *users);
+	for (size_t i = 0; i < n; i++)
+		if (uses_meter(rules[i]->actions.data, rules[i]->actions.size,
+			       m->id))
+			users[n_users++] = rules[i];
+	tables_remove_rules(&br->tables, users, n_users,
+			    RULE_REMOVED_METER_DELETE, removed, aux);
+	for (size_t i = 0; i < n; i++)
 		rule_unref(rules[i]);
-	}
 	free(rules);
+	free(users);
 	br->meters_gone =
 		xrealloc(br->meters_gone,
 			 (br->n_meters_gone + 1) * sizeof *br->meters_gone);
@@ -166,9 +153,9 @@ meters_mod(struct bridge *br, const struct ofp_meter_mod *mm, uint64_t now_ms,
 				delete_meter(
 					br,
 					HMAP_CONTAINER(n, struct ofmeter, node),
-					now_ms, removed, aux);
+					removed, aux);
 		} else if ((m = meters_find(br, mm->meter_id))) {
-			delete_meter(br, m, now_ms, removed, aux);
+			delete_meter(br, m, removed, aux);
 		}
 		return 0;
 	}

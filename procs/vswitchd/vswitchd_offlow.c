@@ -25,9 +25,31 @@
 static uint8_t
 removed_reason(enum rule_removed_reason why)
 {
-	return why == RULE_REMOVED_IDLE_TIMEOUT	  ? 0
-	       : why == RULE_REMOVED_HARD_TIMEOUT ? 1
-						  : 2;
+	switch (why) {
+	case RULE_REMOVED_IDLE_TIMEOUT:
+		return 0;
+	case RULE_REMOVED_HARD_TIMEOUT:
+		return 1;
+	case RULE_REMOVED_GROUP_DELETE:
+		return 3;
+	case RULE_REMOVED_METER_DELETE:
+		return 4;
+	case RULE_REMOVED_DELETE:
+	default:
+		return 2;
+	}
+}
+
+/* Open vSwitch's default asynchronous configuration: flow-removed for a
+ * group's deletion from OpenFlow 1.3 on, for a meter's from 1.4 on. */
+static bool
+reason_wanted(enum rule_removed_reason why, uint8_t version)
+{
+	if (why == RULE_REMOVED_GROUP_DELETE)
+		return version >= OFP13_VERSION;
+	if (why == RULE_REMOVED_METER_DELETE)
+		return version >= OFP14_VERSION;
+	return true;
 }
 
 void
@@ -56,7 +78,8 @@ ofconn_rule_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
 		struct ofpbuf b = OFPBUF_EMPTY;
 
 		if (c->bridge_id != aux->bridge_id || !c->version ||
-		    (!c->ctrl && !c->miss_send_len))
+		    (!c->ctrl && !c->miss_send_len) ||
+		    !reason_wanted(why, c->version))
 			continue;
 		ofp_encode_flow_removed(&b, &fr, c->protocol, 0);
 		ofconn_send(c, &b);

@@ -377,6 +377,20 @@ delete_flows(struct flow_tables *t, const struct ofp_flow_mod *fm, bool strict,
 	unref_all(rules, n);
 }
 
+void
+tables_remove_rules(struct flow_tables *t, struct rule **rules, size_t n,
+		    enum rule_removed_reason why,
+		    void (*removed)(struct rule *, enum rule_removed_reason,
+				    void *),
+		    void *aux)
+{
+	batch(t, true);
+	for (size_t i = 0; i < n; i++)
+		if (!rules[i]->removed)
+			rule_remove(t, rules[i], why, removed, aux);
+	batch(t, false);
+}
+
 int
 tables_flow_mod(struct flow_tables *t, const struct ofp_flow_mod *fm,
 		bool modify_may_add, uint64_t now_ms,

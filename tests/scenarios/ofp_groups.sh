@@ -178,6 +178,43 @@ for V in OpenFlow13 OpenFlow15; do
 	same -O $V del-flows br0
 done
 
+# Deleting a group or a meter deletes its flows with the flow-removed
+# reason Open vSwitch gives to whom it gives it (group_delete from
+# OpenFlow 1.3, meter_delete from 1.4; nothing to 1.0 monitors).
+for who in o m; do
+	for V in OpenFlow10 OpenFlow13 OpenFlow14; do
+		case $who in
+		m) sw env OVS_RUNDIR="$R/vswitchd" timeout 20 ovs-ofctl -O $V \
+			monitor br0 65534 >"$T/mon.$who.$V" 2>&1 & ;;
+		o) ovs timeout 20 ovs-ofctl -O $V monitor br0 65534 \
+			>"$T/mon.$who.$V" 2>&1 & ;;
+		esac
+		SW_PIDS+=($!)
+	done
+done
+sleep 1
+for who in o m; do
+	run $who -O OpenFlow13 add-group br0 "group_id=1,type=all,bucket=output:1"
+	run $who -O OpenFlow13 add-meter br0 "meter=1,pktps,band=type=drop,rate=10"
+	run $who -O OpenFlow13 add-flow br0 "priority=3,in_port=2,send_flow_rem,actions=group:1"
+	run $who -O OpenFlow13 add-flow br0 "priority=4,in_port=3,send_flow_rem,actions=meter:1,output:1"
+	run $who -O OpenFlow13 del-groups br0
+	run $who -O OpenFlow13 del-meters br0
+done
+sleep 1
+for V in OpenFlow10 OpenFlow13 OpenFlow14; do
+	for who in o m; do
+		grep "FLOW_REMOVED" "$T/mon.$who.$V" |
+			sed -e 's/duration[0-9.]*s/durationX/' \
+				-e 's/(xid=0x[0-9a-f]*)//' >"$T/rem.$who.$V"
+	done
+	check "$V monitor: the same flow-removed messages on deleting a group and a meter" \
+		diff -u "$T/rem.o.$V" "$T/rem.m.$V"
+done
+check "OpenFlow 1.4 monitor: group_delete and meter_delete" \
+	eval 'grep -q "reason=group_delete" "$T/rem.m.OpenFlow14" &&
+		grep -q "reason=meter_delete" "$T/rem.m.OpenFlow14"'
+
 # Crafted group-mods and meter-mods ovs-ofctl would refuse to send: the
 # same error (or none) from both, and the connection alive after each.
 python3 "$MICROVS_SRC/tests/scenarios/ofp_mod_errors.py" "$O/br0.mgmt" \
