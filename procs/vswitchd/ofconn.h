@@ -163,6 +163,8 @@ enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);
  * (vswitchd_ofgroup.c). */
 enum ofperr ofconn_group_mod(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_group_stats(struct ofconn *c, const struct ofp_msg *m);
+/* Starts the watch of the ports that fast failover buckets watch. */
+void ofconn_group_init(struct vswd *d);
 /* Meter-mod, meter config, statistics and features
  * (vswitchd_ofmeter.c). */
 enum ofperr ofconn_meter_mod(struct ofconn *c, const struct ofp_msg *m);

@@ -543,6 +543,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	ofctrl_init(d);
 	ofconn_flow_init(d);
 	ofconn_meter_init(d);
+	ofconn_group_init(d);
 }
 
 void

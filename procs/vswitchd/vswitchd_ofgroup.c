@@ -5,14 +5,57 @@
  * a flow-mod does, so the megaflows are revalidated), and the group
  * description, statistics and features replies, with Open vSwitch 3.1's
  * values.  Groups are listed by id (Open vSwitch lists them in its hash
- * order).
+ * order).  While buckets watch ports, the ports' link state is read
+ * every second, so fast failover follows a link within about one.
  */
 #include "ofconn.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ev.h"
 #include "ofp_group.h"
+
+/* While some bucket watches a port, the ports' link state is read every
+ * second (not every 5 s), so fast failover follows a link within one. */
+#define GROUP_LIVENESS_MS 1000
+
+static bool
+watches_ports(const struct vswd *d)
+{
+	struct hnode *n, *gn;
+
+	HMAP_FOR_EACH (n, &d->vsw.bridges) {
+		const struct bridge *br =
+			HMAP_CONTAINER(n, struct bridge, node);
+
+		HMAP_FOR_EACH (gn, &br->groups) {
+			const struct ofgroup *g =
+				HMAP_CONTAINER(gn, struct ofgroup, node);
+
+			for (size_t i = 0; i < g->n_buckets; i++)
+				if (g->buckets[i].watch_port != OFPP_NONE)
+					return true;
+		}
+	}
+	return false;
+}
+
+static void
+on_liveness_timer(struct ev_timer *t, void *arg)
+{
+	struct vswd *d = arg;
+
+	(void)t;
+	if (watches_ports(d))
+		vswd_dp_refresh(d);
+}
+
+void
+ofconn_group_init(struct vswd *d)
+{
+	ev_timer_add(d->loop, GROUP_LIVENESS_MS, true, on_liveness_timer, d);
+}
 
 enum ofperr
 ofconn_group_mod(struct ofconn *c, const struct ofp_msg *m)

@@ -135,8 +135,9 @@ send 23000 5
 stop_capture
 check "fast_failover: h2 got all 15 ($(count h2)), h3 none ($(count h3))" \
 	eval '[ "$(count h2)" = 15 ] && [ "$(count h3)" = 0 ]'
-# within SECS CMD...: CMD succeeds within SECS seconds (vswitchd reads
-# the ports' link state every 5 s).
+# within SECS CMD...: CMD succeeds within SECS seconds (a hang guard:
+# vswitchd reads the ports' link state every second while buckets watch
+# ports).
 within() {
 	local n=$(($1 * 4))
 	shift
