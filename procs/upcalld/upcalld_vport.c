@@ -25,19 +25,30 @@
 
 LOG_MODULE(vport);
 
+/* A socket for the interface ioctls on device @name, with @ifr named
+ * after it; -errno if none.  Any socket answers them; AF_UNIX is one
+ * upcalld's seccomp filter allows (AF_INET is not among its families). */
+static int
+dev_ioctl_open(const char *name, struct ifreq *ifr)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	memset(ifr, 0, sizeof *ifr);
+	snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", name);
+	return fd;
+}
+
 int
 vport_dev_query(const char *name, struct dp_port_info *info)
 {
 	struct ifreq ifr;
-	/* Any socket answers the interface ioctls; AF_UNIX is one upcalld's
-	 * seccomp filter allows (AF_INET is not among its families). */
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = dev_ioctl_open(name, &ifr);
 	int r = 0;
 
 	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+		return fd;
 	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
 		r = -ENODEV;
 		goto out;
@@ -67,13 +78,11 @@ bool
 vport_dev_exists(const char *name)
 {
 	struct ifreq ifr;
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = dev_ioctl_open(name, &ifr);
 	bool r;
 
 	if (fd < 0)
 		return false;
-	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
 	r = !ioctl(fd, SIOCGIFINDEX, &ifr);
 	close(fd);
 	return r;
@@ -83,13 +92,11 @@ int
 vport_dev_set_up(const char *name, bool up)
 {
 	struct ifreq ifr;
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = dev_ioctl_open(name, &ifr);
 	int r = 0;
 
 	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+		return fd;
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
 		r = -ENODEV;
 		goto out;

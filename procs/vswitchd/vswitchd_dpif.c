@@ -675,13 +675,29 @@ refresh_one(void *aux, const struct dp_port_info *info)
 	}
 }
 
+/* Takes the ports of upcalld's answer @r for @dp: their state, link
+ * liveness (revalidating if it changed) and status.  False if the
+ * answer is not to be used. */
+static bool
+take_ports(struct vswd *d, struct vswd_dp *dp, const struct bus_msg_dp_reply *r)
+{
+	struct refresh_ctx x = { d, dp, false };
+
+	if (!vswd_upcalld_boot(d, r->boot))
+		return false;
+	for_each_port(r, refresh_one, &x);
+	if (x.liveness_changed)
+		vswd_tables_check(d);
+	vswd_status_write(d);
+	return true;
+}
+
 static void
 on_refresh(int err, const struct bus_msg_dp_reply *r, const char *why,
 	   void *arg)
 {
 	struct vswd_dp *dp;
 	struct vswd *d = call_done(arg, &dp);
-	struct refresh_ctx x = { d, dp, false };
 
 	if (!dp || dp->state != VDP_OPEN)
 		return;
@@ -692,12 +708,7 @@ on_refresh(int err, const struct bus_msg_dp_reply *r, const char *why,
 		vswd_hello(d);
 		return;
 	}
-	if (!vswd_upcalld_boot(d, r->boot))
-		return;
-	for_each_port(r, refresh_one, &x);
-	if (x.liveness_changed)
-		vswd_tables_check(d);
-	vswd_status_write(d);
+	take_ports(d, dp, r);
 }
 
 static void
@@ -706,7 +717,6 @@ on_port_set(int err, const struct bus_msg_dp_reply *r, const char *why,
 {
 	struct vswd_dp *dp;
 	struct vswd *d = call_done(arg, &dp);
-	struct refresh_ctx x = { d, dp, false };
 
 	if (!dp || dp->state != VDP_OPEN)
 		return;
@@ -715,14 +725,9 @@ on_port_set(int err, const struct bus_msg_dp_reply *r, const char *why,
 			    why ? why : strerror(-err));
 		return;
 	}
-	if (!vswd_upcalld_boot(d, r->boot))
-		return;
-	for_each_port(r, refresh_one, &x);
-	if (x.liveness_changed)
-		vswd_tables_check(d);
-	if (d->of)
+	/* Its port-status goes out at once. */
+	if (take_ports(d, dp, r) && d->of)
 		vswd_of_sync(d);
-	vswd_status_write(d);
 }
 
 void

@@ -183,6 +183,19 @@ clone_buckets(struct ofgroup_bucket *dst, const struct ofgroup_bucket *src,
 	}
 }
 
+/* Installs @g in @old's place with @old's selection method and the
+ * group's counters: a bucket command changes only buckets. */
+static void
+replace_keeping(struct bridge *br, struct ofgroup *g, struct ofgroup *old)
+{
+	memcpy(g->selection_method, old->selection_method,
+	       sizeof g->selection_method);
+	g->selection_method_param = old->selection_method_param;
+	g->n_packets = old->n_packets;
+	g->n_bytes = old->n_bytes;
+	group_install(br, g, old);
+}
+
 /* Open vSwitch's insert-bucket: the new buckets go first, last, or after
  * the bucket named; no bucket id may repeat. */
 static enum ofperr
@@ -212,12 +225,7 @@ insert_buckets(struct bridge *br, struct ofgroup *old,
 	clone_buckets(g->buckets + at + gm->n_buckets, old->buckets + at,
 		      old->n_buckets - at);
 	g->n_buckets = n;
-	memcpy(g->selection_method, old->selection_method,
-	       sizeof g->selection_method);
-	g->selection_method_param = old->selection_method_param;
-	g->n_packets = old->n_packets;
-	g->n_bytes = old->n_bytes;
-	group_install(br, g, old);
+	replace_keeping(br, g, old);
 	return 0;
 }
 
@@ -251,12 +259,7 @@ remove_buckets(struct bridge *br, struct ofgroup *old,
 	clone_buckets(g->buckets + from, old->buckets + from + count,
 		      old->n_buckets - from - count);
 	g->n_buckets = old->n_buckets - count;
-	memcpy(g->selection_method, old->selection_method,
-	       sizeof g->selection_method);
-	g->selection_method_param = old->selection_method_param;
-	g->n_packets = old->n_packets;
-	g->n_bytes = old->n_bytes;
-	group_install(br, g, old);
+	replace_keeping(br, g, old);
 	return 0;
 }
 
@@ -336,20 +339,14 @@ groups_collect(const struct bridge *br, uint32_t id, size_t *n)
 uint32_t
 groups_ref_count(const struct bridge *br, uint32_t id)
 {
-	struct rule **rules;
 	size_t n;
-	uint32_t count = 0;
+	struct rule **rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL,
+					     OFPP_NONE, id, 0, 0, &n);
 
-	rules = tables_collect(&br->tables, OFP_TABLE_ANY, NULL, OFPP_NONE,
-			       OFP_GROUP_ANY, 0, 0, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (ofpacts_output_to_group(rules[i]->actions.data,
-					    rules[i]->actions.size, id))
-			count++;
+	for (size_t i = 0; i < n; i++)
 		rule_unref(rules[i]);
-	}
 	free(rules);
-	return count;
+	return (uint32_t)n;
 }
 
 static enum ofperr

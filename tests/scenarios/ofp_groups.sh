@@ -20,48 +20,22 @@ for i in 1 2 3 4; do
 done
 
 ovs_ref_start
-for i in 1 2 3 4; do
-	ip -n "$P-ovs" link add h$i type veth peer name p$i
-	ip -n "$P-ovs" link set h$i up
-	ip -n "$P-ovs" link set p$i up
-done
-ports=""
-for i in 1 2 3 4; do
-	ports="$ports -- add-port br0 h$i -- set interface h$i ofport_request=$i"
-done
-# shellcheck disable=SC2086
-ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 add-br br0 -- \
-	set bridge br0 datapath_type=netdev $ports ||
-	fail "real Open vSwitch: br0"
-# shellcheck disable=SC2086
-check "microvs: br0 (netdev) with h1-h4 as ports 1-4" \
-	vsctl add-br br0 -- set bridge br0 datapath_type=netdev $ports
+ovs_ref_bridge 4
 
-# run WHO ARGS...: WHO is m (Debian's ovs-ofctl on microvs) or o (on Open
-# vSwitch); the output normalised in $T/out.WHO.
-run() {
-	local who=$1 rc
-	shift
-	case $who in
-	m) sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@" ;;
-	u) sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@" ;;
-	o) ovs ovs-ofctl "$@" ;;
-	esac >"$T/raw.$who" 2>&1
-	rc=$?
-	{
-		echo "rc=$rc"
-		sed -e 's/duration[=:][0-9.]*s/duration=Xs/g' \
-			-e 's/\(packet_in_count\|byte_in_count\|packet_count\|byte_count\):[0-9]*/\1:X/g' \
-			-e 's/packet_count=[0-9]*/packet_count=X/g' \
-			-e 's/byte_count=[0-9]*/byte_count=X/g' \
-			-e 's/n_packets=[0-9]*/n_packets=X/g' \
-			-e 's/n_bytes=[0-9]*/n_bytes=X/g' \
-			-e 's/idle_age=[0-9]*/idle_age=X/g' \
-			-e 's/ hard_age=[0-9]*,//' \
-			-e 's/^[0-9T:-]*Z|/TIME|/' "$T/raw.$who" |
-			{ read -r first; echo "$first"; sort; }
-	} >"$T/out.$who"
+# Durations and counters normalised, lines sorted.
+ofdiff_filter() {
+	sed -e 's/duration[=:][0-9.]*s/duration=Xs/g' \
+		-e 's/\(packet_in_count\|byte_in_count\|packet_count\|byte_count\):[0-9]*/\1:X/g' \
+		-e 's/packet_count=[0-9]*/packet_count=X/g' \
+		-e 's/byte_count=[0-9]*/byte_count=X/g' \
+		-e 's/n_packets=[0-9]*/n_packets=X/g' \
+		-e 's/n_bytes=[0-9]*/n_bytes=X/g' \
+		-e 's/idle_age=[0-9]*/idle_age=X/g' \
+		-e 's/ hard_age=[0-9]*,//' \
+		-e 's/^[0-9T:-]*Z|/TIME|/' |
+		{ read -r first; echo "$first"; sort; }
 }
+run() { ofdiff_run "$@"; }
 # same ARGS...: both switches print the same.  A command that only
 # reads is run by our ovs-ofctl on microvs too, which must print what
 # Debian's prints.

@@ -41,27 +41,17 @@ check "the management socket is in the vswitchd user's directory" \
 OF=$B/ctl/ovs-ofctl
 # run WHO ARGS...: WHO is m (Debian's ovs-ofctl on microvs), u (ours on
 # microvs) or o (Debian's on Open vSwitch); output normalised in $T/out.WHO.
-run() {
-	local who=$1 rc
-	shift
-	case $who in
-	m) sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@" ;;
-	u) sw env MICROVS_RUNDIR="$R" "$OF" "$@" ;;
-	o) ovs ovs-ofctl "$@" ;;
-	esac >"$T/raw.$who" 2>&1
-	rc=$?
-	{
-		echo "rc=$rc"
-		sed -e 's/duration=[0-9.]*s/duration=Xs/' \
-			-e 's/idle_age=[0-9]*/idle_age=X/g' \
-			-e 's/ hard_age=[0-9]*,//' \
-			-e 's/dpid:[0-9a-f]*/dpid:X/' \
-			-e 's/^[0-9T:-]*Z|/TIME|/' \
-			-e 's/addr:[0-9a-f:]*/addr:X/' \
-			-e "s#$R/vswitchd#RUN#g; s#$O#RUN#g" "$T/raw.$who" |
-			{ read -r first; echo "$first"; sort; }
-	} >"$T/out.$who"
+ofdiff_filter() {
+	sed -e 's/duration=[0-9.]*s/duration=Xs/' \
+		-e 's/idle_age=[0-9]*/idle_age=X/g' \
+		-e 's/ hard_age=[0-9]*,//' \
+		-e 's/dpid:[0-9a-f]*/dpid:X/' \
+		-e 's/^[0-9T:-]*Z|/TIME|/' \
+		-e 's/addr:[0-9a-f:]*/addr:X/' \
+		-e "s#$R/vswitchd#RUN#g; s#$O#RUN#g" |
+		{ read -r first; echo "$first"; sort; }
 }
+run() { ofdiff_run "$@"; }
 # same DESC ARGS...: the three print the same.
 same() {
 	local d=$1

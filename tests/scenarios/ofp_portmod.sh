@@ -18,39 +18,17 @@ for i in 1 2 3; do
 done
 
 ovs_ref_start
-for i in 1 2 3; do
-	ip -n "$P-ovs" link add h$i type veth peer name p$i
-	ip -n "$P-ovs" link set h$i up
-	ip -n "$P-ovs" link set p$i up
-done
-ports=""
-for i in 1 2 3; do
-	ports="$ports -- add-port br0 h$i -- set interface h$i ofport_request=$i"
-done
-# shellcheck disable=SC2086
-ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 add-br br0 -- \
-	set bridge br0 datapath_type=netdev $ports ||
-	fail "real Open vSwitch: br0"
-# shellcheck disable=SC2086
-check "microvs: br0 (netdev) with h1-h3 as ports 1-3" \
-	vsctl add-br br0 -- set bridge br0 datapath_type=netdev $ports
+ovs_ref_bridge 3
 
-run() {
-	local who=$1 rc
-	shift
-	case $who in
-	m) sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@" ;;
-	o) ovs ovs-ofctl "$@" ;;
-	esac >"$T/raw.$who" 2>&1
-	rc=$?
-	{
-		echo "rc=$rc"
-		grep -v "current:\|speed:" "$T/raw.$who" |
-			sed -e 's/dpid:[0-9a-f]*/dpid:X/' \
-				-e 's/addr:[0-9a-f:]*/addr:X/' \
-				-e 's/^[0-9T:-]*Z|/TIME|/'
-	} >"$T/out.$who"
+# The link's features and speed (what ethtool says) are left out, the
+# addresses and times normalised.
+ofdiff_filter() {
+	grep -v "current:\|speed:" |
+		sed -e 's/dpid:[0-9a-f]*/dpid:X/' \
+			-e 's/addr:[0-9a-f:]*/addr:X/' \
+			-e 's/^[0-9T:-]*Z|/TIME|/'
 }
+run() { ofdiff_run "$@"; }
 same() {
 	run o "$@"; run m "$@"
 	check "$*: the same on microvs as on Open vSwitch" \

@@ -204,3 +204,42 @@ ovs_ref_start() {
 	ovs ovs-vswitchd unix:$O/db.sock --pidfile --detach --log-file \
 		--no-chdir -vconsole:off
 }
+
+# ovs_ref_bridge N: br0 (netdev) with ports h1..hN (numbers 1..N) on
+# microvs (the hosts' veths, made by host) and on real Open vSwitch
+# (veth ends in $P-ovs; ovs_ref_start first).
+ovs_ref_bridge() {
+	local n=$1 i ports=""
+	for i in $(seq "$n"); do
+		ip -n "$P-ovs" link add h$i type veth peer name p$i
+		ip -n "$P-ovs" link set h$i up
+		ip -n "$P-ovs" link set p$i up
+		ports="$ports -- add-port br0 h$i -- set interface h$i ofport_request=$i"
+	done
+	# shellcheck disable=SC2086
+	ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 add-br br0 -- \
+		set bridge br0 datapath_type=netdev $ports ||
+		fail "real Open vSwitch: br0"
+	# shellcheck disable=SC2086
+	check "microvs: br0 (netdev) with h1-h$n as ports 1-$n" \
+		vsctl add-br br0 -- set bridge br0 datapath_type=netdev $ports
+}
+
+# ofdiff_run WHO ARGS...: ovs-ofctl ARGS, WHO being m (Debian's on
+# microvs), u (ours on microvs) or o (Debian's on Open vSwitch); its exit
+# status and output, put through the caller's ofdiff_filter (a function
+# from stdin to stdout), in $T/out.WHO.
+ofdiff_run() {
+	local who=$1 rc
+	shift
+	case $who in
+	m) sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@" ;;
+	u) sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@" ;;
+	o) ovs ovs-ofctl "$@" ;;
+	esac >"$T/raw.$who" 2>&1
+	rc=$?
+	{
+		echo "rc=$rc"
+		ofdiff_filter <"$T/raw.$who"
+	} >"$T/out.$who"
+}
