@@ -997,6 +997,8 @@ void vswd_dp_meters_sync(struct vswd *d);
 /* Asks every open datapath with meters for their statistics, which go
  * to the bridges' meters when upcalld answers. */
 void vswd_dp_meters_refresh(struct vswd *d);
+/* Deletes the datapath meters of @br, which is going away. */
+void vswd_dp_meters_forget(struct vswd *d, struct bridge *br);
 /* Refreshes every open datapath's ports (link state, statistics). */
 void vswd_dp_refresh(struct vswd *d);
 /* Deletes flows @ufids of @dp; their last statistics are credited to

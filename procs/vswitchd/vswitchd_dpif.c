@@ -824,6 +824,25 @@ vswd_dp_meters_sync(struct vswd *d)
 	}
 }
 
+void
+vswd_dp_meters_forget(struct vswd *d, struct bridge *br)
+{
+	struct vswd_dp *dp = vswd_dp_by_id(d, br->dp_id);
+	struct hnode *n;
+
+	if (!dp || dp->state != VDP_OPEN)
+		return;
+	HMAP_FOR_EACH (n, &br->meters) {
+		struct ofmeter *m = HMAP_CONTAINER(n, struct ofmeter, node);
+		br->meters_gone = xrealloc(br->meters_gone,
+					   (br->n_meters_gone + 1) *
+						   sizeof *br->meters_gone);
+		br->meters_gone[br->n_meters_gone++] = m->dp_id;
+		m->synced = true;
+	}
+	vswd_dp_meters_sync(d);
+}
+
 /* Datapath meter @dm's statistics to the bridge meter it applies. */
 static void
 meter_stats_one(struct vswd *d, const struct vswd_dp *dp,

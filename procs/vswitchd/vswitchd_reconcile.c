@@ -548,6 +548,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 	dp->used = true;
 	if (br && br->dp_id != dp->id) {
 		model_remove_bridge(d, name);
+		vswd_dp_meters_forget(d, br);
 		vsw_del_bridge(&d->vsw, br);
 		br = NULL;
 	}
@@ -693,6 +694,7 @@ vswd_reconcile(struct vswd *d)
 			continue;
 		if (br) {
 			log_info("bridge %s: deleted", c->name);
+			vswd_dp_meters_forget(d, br);
 			vsw_del_bridge(&d->vsw, br);
 		}
 		brcfg_free(d, c);
