@@ -434,7 +434,7 @@ xlate_output_port(struct xlate_ctx *ctx, uint32_t ofp_port)
 		return;
 	}
 	if (port->config & OFPPC_NO_FWD) {
-		xlate_report(ctx, TRACE_WARN,
+		xlate_report(ctx, TRACE_DETAIL,
 			     "OFPPC_NO_FWD set, skipping output");
 		return;
 	}

@@ -237,7 +237,7 @@ run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
 	struct trace_node *t;
 	struct ofpacts list;
 
-	t = xlate_report(ctx, TRACE_DETAIL, "bucket %u", b->bucket_id);
+	t = xlate_report(ctx, TRACE_ACTION, "bucket %u", b->bucket_id);
 	if (t)
 		ctx->trace = &t->subs;
 	xlate_deps_add_group(ctx->deps, g, i);
