@@ -13,9 +13,10 @@
  *     fields hashed go into the megaflow mask;
  *   - fast_failover: the first live bucket.
  * Each bucket runs as an action set (bucket_action_list()).  A bucket is
- * live if it watches nothing, or its watched port is up
- * (port->link_down false) or its watched group has a live bucket.  The
- * group and the bucket are recorded in the deps, for their counters.
+ * live unless a select bucket of weight 0, its watched port is down
+ * (port->link_down) or its watched group has no live bucket.  The group
+ * and the bucket are recorded in the deps, for their counters; the
+ * trace says what Open vSwitch's says.
  */
 #include "vswitchd.h"
 
@@ -26,7 +27,7 @@
 /* Open vSwitch's bound on the depth of watch_group chains. */
 #define MAX_LIVENESS_DEPTH 32
 
-static bool group_is_alive(const struct xlate_ctx *ctx, uint32_t id, int depth);
+static bool group_is_alive(struct xlate_ctx *ctx, uint32_t id, int depth);
 
 static bool
 port_is_alive(const struct xlate_ctx *ctx, uint32_t ofp_port)
@@ -36,35 +37,54 @@ port_is_alive(const struct xlate_ctx *ctx, uint32_t ofp_port)
 	return p && !p->link_down;
 }
 
+/* Open vSwitch's bucket_is_alive: a select bucket of weight 0 is not;
+ * a watched port must be up and a watched group have a live bucket (the
+ * controller port counts as up).  Says why in the trace. */
 static bool
-bucket_is_alive(const struct xlate_ctx *ctx, const struct ofgroup_bucket *b,
-		int depth)
+bucket_is_alive(struct xlate_ctx *ctx, const struct ofgroup *g,
+		const struct ofgroup_bucket *b, int depth)
 {
-	bool watches = b->watch_port != OFPP_NONE || b->watch_group != OFPG_ANY;
-
-	if (depth >= MAX_LIVENESS_DEPTH)
+	if (depth >= MAX_LIVENESS_DEPTH) {
+		xlate_report(ctx, TRACE_ERROR,
+			     "bucket chaining exceeded %d links",
+			     MAX_LIVENESS_DEPTH);
 		return false;
-	return !watches ||
-	       (b->watch_port != OFPP_NONE &&
-		b->watch_port != OFPP_CONTROLLER &&
-		port_is_alive(ctx, b->watch_port)) ||
-	       (b->watch_group != OFPG_ANY &&
-		group_is_alive(ctx, b->watch_group, depth + 1));
+	}
+	if (g->type == OFPGT_SELECT && !b->weight) {
+		xlate_report(ctx, TRACE_DETAIL,
+			     "bucket %u: not live due to weight 0",
+			     b->bucket_id);
+		return false;
+	}
+	if (b->watch_port != OFPP_NONE && b->watch_port != OFPP_CONTROLLER &&
+	    !port_is_alive(ctx, b->watch_port)) {
+		xlate_report(ctx, TRACE_DETAIL,
+			     "bucket %u: not live due to port %u", b->bucket_id,
+			     b->watch_port);
+		return false;
+	}
+	if (b->watch_group != OFPG_ANY &&
+	    !group_is_alive(ctx, b->watch_group, depth + 1)) {
+		xlate_report(ctx, TRACE_DETAIL,
+			     "bucket %u: not live due to group %u",
+			     b->bucket_id, b->watch_group);
+		return false;
+	}
+	return true;
 }
 
 /* The first live bucket of @g, or -1. */
 static ssize_t
-first_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
-		  int depth)
+first_live_bucket(struct xlate_ctx *ctx, const struct ofgroup *g, int depth)
 {
 	for (size_t i = 0; i < g->n_buckets; i++)
-		if (bucket_is_alive(ctx, &g->buckets[i], depth))
+		if (bucket_is_alive(ctx, g, &g->buckets[i], depth))
 			return (ssize_t)i;
 	return -1;
 }
 
 static bool
-group_is_alive(const struct xlate_ctx *ctx, uint32_t id, int depth)
+group_is_alive(struct xlate_ctx *ctx, uint32_t id, int depth)
 {
 	const struct ofgroup *g = groups_find(ctx->br, id);
 
@@ -134,8 +154,7 @@ mix64(uint64_t h)
 /* Open vSwitch's group_best_live_bucket: the highest score wins, the
  * later of equal scores. */
 static ssize_t
-best_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
-		 uint32_t basis)
+best_live_bucket(struct xlate_ctx *ctx, const struct ofgroup *g, uint32_t basis)
 {
 	ssize_t best = -1;
 	uint64_t best_score = 0;
@@ -144,7 +163,7 @@ best_live_bucket(const struct xlate_ctx *ctx, const struct ofgroup *g,
 		const struct ofgroup_bucket *b = &g->buckets[i];
 		uint64_t score;
 
-		if (!bucket_is_alive(ctx, b, 0))
+		if (!bucket_is_alive(ctx, g, b, 0))
 			continue;
 		/* A full avalanche of (bucket, flow): every bucket's score
 		 * must be independent of the others'. */
@@ -284,9 +303,9 @@ xlate_group(struct xlate_ctx *ctx, uint32_t group_id, bool is_last)
 		i = first_live_bucket(ctx, g, 0);
 		break;
 	}
-	if (i < 0) {
-		xlate_report(ctx, TRACE_WARN, "no live bucket");
+	if (i < 0)
 		return;
-	}
+	xlate_report(ctx, TRACE_DETAIL, "using bucket %u",
+		     g->buckets[i].bucket_id);
 	run_bucket(ctx, g, (size_t)i, is_last);
 }

@@ -152,6 +152,45 @@ for V in OpenFlow13 OpenFlow15; do
 	same -O $V del-flows br0
 done
 
+# ofproto/trace through all, indirect, fast_failover and chained
+# groups (select's choice rests on each switch's own hash) prints the
+# same on both: buckets, their actions as action sets, megaflow,
+# datapath actions.
+for who in o m; do
+	run $who -O OpenFlow13 add-group br0 "group_id=1,type=all,bucket=output:2,output:3,bucket=mod_dl_dst:02:00:00:00:00:09,output:4,bucket=note:ab"
+	run $who -O OpenFlow13 add-group br0 "group_id=2,type=indirect,bucket=mod_vlan_vid:7,group:1"
+	run $who -O OpenFlow13 add-group br0 "group_id=3,type=fast_failover,bucket=watch_port:9,output:2,bucket=watch_port:4,output:4"
+	run $who -O OpenFlow13 add-flow br0 "priority=9,in_port=1,actions=group:2,output:2"
+	run $who -O OpenFlow13 add-flow br0 "priority=9,in_port=2,actions=group:3"
+done
+# dp_names: the datapath port numbers of "Datapath actions" as the port
+# names dpctl/show (on stdin's side, in $T/dpshow) gives them: the two
+# datapaths number their ports differently.
+dp_names() {
+	python3 -c '
+import re, sys
+names = dict(re.findall(r"port (\d+): (\S+)", open(sys.argv[1]).read()))
+for line in sys.stdin:
+    if line.startswith("Datapath actions:"):
+        line = re.sub(r"(?<=[:,])(\s?)(\d+)(?=,|$)",
+                      lambda m: m.group(1) + names.get(m.group(2), m.group(2)),
+                      line.rstrip("\n")) + "\n"
+    sys.stdout.write(line)
+' "$T/dpshow"
+}
+for flow in in_port=1,dl_dst=02:00:00:00:00:02 in_port=2,tcp; do
+	ovs ovs-appctl dpctl/show >"$T/dpshow"
+	ovs ovs-appctl ofproto/trace br0 "$flow" 2>&1 | dp_names >"$T/trace.o"
+	oappctl dpctl/show >"$T/dpshow"
+	oappctl ofproto/trace br0 "$flow" 2>&1 | dp_names >"$T/trace.m"
+	check "ofproto/trace $flow through groups: the same" \
+		diff -u "$T/trace.o" "$T/trace.m"
+done
+for who in o m; do
+	run $who -O OpenFlow13 del-groups br0
+	run $who del-flows br0
+done
+
 # Deleting a group or a meter deletes its flows with the flow-removed
 # reason Open vSwitch gives to whom it gives it (group_delete from
 # OpenFlow 1.3, meter_delete from 1.4; nothing to 1.0 monitors).
