@@ -1030,7 +1030,6 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 {
 	struct xlate_ctx ctx;
 	struct trace_node *t;
-	const struct port *in;
 
 	ctx_start(&ctx, br, flow, out);
 	ctx.trace = trace;
@@ -1040,10 +1039,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	if (t)
 		ctx.trace = &t->subs;
 	learn_source(&ctx);
-	in = bridge_port_by_ofp(br, flow->in_port);
-	if (in && (in->config & OFPPC_NO_RECV)) {
-		xlate_report(&ctx, TRACE_WARN, "OFPPC_NO_RECV set, dropping");
-	} else if (br->fail_open) {
+	if (br->fail_open) {
 		xlate_report(&ctx, TRACE_DETAIL,
 			     "fail-open: the controller is lost");
 		xlate_normal(&ctx);
