@@ -130,8 +130,8 @@ void ofconn_phy_port(struct vswd *d, const struct port *port,
  * each bridge since the last call (vswitchd_ofport.c). */
 void ofport_sync(struct vswd *d);
 /* Port-mod (vswitchd_ofport.c): OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
- * _NO_PACKET_IN on the port (translation honours all but NO_RECV, as
- * Open vSwitch 3.1 does), PORT_DOWN on
+ * _NO_PACKET_IN on the port (translation honours NO_FLOOD and NO_FWD
+ * where Open vSwitch 3.1 does), PORT_DOWN on
  * the device through upcalld, as Open vSwitch does; OFPPMFC_BAD_PORT,
  * OFPPMFC_BAD_HW_ADDR as it answers. */
 enum ofperr ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m);

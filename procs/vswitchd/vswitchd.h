@@ -414,9 +414,12 @@ struct port {
 	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
 	uint32_t config; /* OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
 			  * _NO_PACKET_IN, as port-mod set them (PORT_DOWN
-			  * is the device's own admin state); NO_RECV is
-			  * only shown, as Open vSwitch 3.1 forwards what
-			  * such a port receives */
+			  * is the device's own admin state); NO_RECV and
+			  * NO_PACKET_IN are only shown: Open vSwitch 3.1
+			  * forwards what such a port receives and sends
+			  * the packet-ins its actions ask for (it drops
+			  * only table-miss packet-ins, which microvs does
+			  * not send) */
 	bool internal;	 /* an internal port: the host's stack behind it */
 	bool link_down;	 /* not live (admin down or no carrier): fast
 			  * failover groups skip buckets watching it */

@@ -712,16 +712,8 @@ xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
 {
 	struct xlate_pin *pin;
 
-	const struct port *in = bridge_port_by_ofp(ctx->br, ctx->flow.in_port);
-
 	if (!ctx->out || ctx->out->pin.wanted)
 		return;
-	if (in && (in->config & OFPPC_NO_PACKET_IN)) {
-		xlate_report(ctx, TRACE_WARN,
-			     "OFPPC_NO_PACKET_IN set on the input port, "
-			     "no packet-in");
-		return;
-	}
 	pin = &ctx->out->pin;
 	pin->wanted = true;
 	pin->max_len = max_len;
