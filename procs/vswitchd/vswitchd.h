@@ -847,12 +847,18 @@ void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
 		     const uint8_t *data, size_t len, const void *actions,
 		     size_t actions_len);
 
-/* vswitchd_ofctrl.c: the controller of Controller row @row: false if
- * none; else whether it is connected, its state ("ACTIVE", "BACKOFF",
- * "CONNECTING") and since when (time_mono_ms()). */
-bool vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
-			      bool *connected, const char **state,
-			      uint64_t *since_ms);
+/* vswitchd_ofctrl.c: what Open vSwitch writes to a Controller row. */
+struct vswd_ctrl_status {
+	bool connected;
+	const char *state;	      /* ACTIVE, IDLE, BACKOFF, CONNECTING */
+	int64_t sec_since_connect;    /* -1: never connected */
+	int64_t sec_since_disconnect; /* -1: never disconnected */
+	const char *last_error;	      /* NULL: none; static text */
+};
+/* The status of the active controller of Controller row @row in @st;
+ * false if there is none (no such row, a passive or refused target). */
+bool vswd_of_controller_status(struct vswd *d, const struct ovsdb_uuid *row,
+			       struct vswd_ctrl_status *st);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing
