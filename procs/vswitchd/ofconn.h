@@ -13,7 +13,8 @@
  *   vswitchd_offlow.c  the handlers about flows: flow-mod, flow and
  *                      aggregate statistics
  *   vswitchd_oftable.c table statistics and table features
- *   vswitchd_ofctrl.c  controllers: active connections with backoff
+ *   vswitchd_ofctrl.c  controllers: targets, backoff, status, restore
+ *                      wait
  *   vswitchd_ofpacket.c packet-in and packet-out
  *   vswitchd_ofrole.c  controller roles
  *   vswitchd_ofport.c  port-status messages
@@ -49,6 +50,8 @@ struct vswd_of {
 	uint64_t status_ms;	/* when controllers' status was last written */
 	bool tables_dirty;	/* flow-mods to publish (vswd_tables_check) */
 	bool gen_id_set;
+	bool restoring;	   /* vswd_of_restoring() */
+	uint64_t start_ms; /* when OpenFlow started */
 };
 
 /* One OpenFlow connection to a bridge. */
@@ -128,6 +131,9 @@ void ofctrl_init(struct vswd *d);
 void ofctrl_conn_closed(struct ofctrl *ctrl, int error);
 /* @ctrl's connection sent an inactivity probe (its state is IDLE). */
 void ofctrl_conn_idle(struct ofctrl *ctrl);
+/* @ctrl's connection sent a barrier request: its flows are in (the end
+ * of the restore wait, vswd_of_restoring()). */
+void ofctrl_conn_barrier(struct ofctrl *ctrl);
 
 /* vswitchd_ofmsg.c and vswitchd_offlow.c: the handlers.  Each returns 0
  * (it sent what it had to) or the error to send back. */

@@ -860,6 +860,16 @@ struct vswd_ctrl_status {
 bool vswd_of_controller_status(struct vswd *d, const struct ovsdb_uuid *row,
 			       struct vswd_ctrl_status *st);
 
+/* vswitchd_ofctrl.c: whether this vswitchd is still waiting for its
+ * controllers to put the flow tables back after it started: until every
+ * active controller (tcp:, unix:) has connected and sent a barrier
+ * request, or 3 x its inactivity probe (the fail-open delay) has passed
+ * since start.  Not waiting once the configuration is applied if no
+ * bridge has an active controller.  Meanwhile, revalidation leaves the
+ * datapath flows this vswitchd did not make (a previous vswitchd's)
+ * alone, as Open vSwitch's flow-restore-wait does for all flows. */
+bool vswd_of_restoring(struct vswd *d);
+
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing
  * is pending) in one transaction; again when one is in flight. */

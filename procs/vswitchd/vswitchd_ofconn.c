@@ -228,6 +228,8 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 		ofconn_send_error(c, OFPERR_OFPBRC_IS_SECONDARY, &m);
 		return;
 	}
+	if (m.type == OFPTYPE_BARRIER_REQUEST && c->ctrl)
+		ofctrl_conn_barrier(c->ctrl);
 	fn = ofconn_handler_for(m.type);
 	e = fn				 ? fn(c, &m)
 	    : ofpraw_is_multipart(m.raw) ? OFPERR_OFPBRC_BAD_STAT
@@ -543,6 +545,8 @@ vswd_of_init(struct vswd *d, const char *dir)
 	hmap_init(&of->ctrls);
 	hmap_init(&of->port_seen);
 	list_init(&of->conns);
+	of->restoring = true;
+	of->start_ms = time_mono_ms();
 	d->of = of;
 	ofctrl_init(d);
 	ofconn_flow_init(d);

@@ -2,14 +2,18 @@
 /*
  * vswitchd_ofctrl: a bridge's controllers (Bridge.controller, one
  * Controller row each).  An active target (tcp:IP[:PORT], port 6653 by
- * default) is connected to without blocking; a failed attempt or a lost
- * connection is retried after a backoff that starts at 1 s and doubles
- * up to max_backoff (8 s by default), as Open vSwitch's rconn does.  Once
- * connected, the connection is an ordinary ofconn with the controller's
- * defaults.  The state goes back to the Controller row (is_connected,
- * role, status) through vswitchd_status.c.  Passive targets (ptcp:,
- * punix:) and ssl: are not served yet: they are logged and left
- * unconnected.
+ * default, or unix:PATH) is connected to without blocking; a failed
+ * attempt or a lost connection is retried after a backoff that starts at
+ * 1 s and doubles up to max_backoff (8 s by default), as Open vSwitch's
+ * rconn does.  Once connected, the connection is an ordinary ofconn with
+ * the controller's defaults and inactivity probe.  A passive target
+ * (ptcp:PORT[:IP], punix:PATH) listens; its connections are service
+ * connections.  Unix paths are confined to the run directory as Open
+ * vSwitch confines them.  The state goes back to the Controller row
+ * (is_connected, role, status) through vswitchd_status.c.  After a start,
+ * the restore wait (vswd_of_restoring()) lasts until the active
+ * controllers have put their flows back.  ssl: and pssl: are not served
+ * yet: they are logged and left unconnected.
  */
 #include "ofconn.h"
 
@@ -77,6 +81,7 @@ struct ofctrl {
 	int last_error;	   /* errno of the last failure, OFCONN_EOF, 0 */
 	bool seen;	   /* sync's mark */
 	bool seen_before;  /* started (connecting or listening) */
+	bool barrier;	   /* its connection sent a barrier request */
 };
 
 static bool
@@ -582,6 +587,62 @@ fail_open_run(struct vswd *d)
 		vswd_tables_check(d);
 }
 
+/* Ends the restore wait (vswd_of_restoring()) when its time has come;
+ * true if it ended now. */
+static bool
+restore_run(struct vswd *d, uint64_t now)
+{
+	struct vswd_of *of = d->of;
+	bool any = false, all = true;
+	uint64_t wait_ms = 0;
+	struct hnode *n;
+
+	if (!of->restoring || !d->ready)
+		return false;
+	HMAP_FOR_EACH (n, &of->ctrls) {
+		const struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
+		unsigned probe =
+			c->probe_ms ? c->probe_ms : OFCTRL_DEFAULT_PROBE_MS;
+
+		if (!is_active(c))
+			continue;
+		any = true;
+		all = all && c->barrier;
+		if (3ull * probe > wait_ms)
+			wait_ms = 3ull * probe;
+	}
+	if (any && !all && now - of->start_ms < wait_ms)
+		return false;
+	of->restoring = false;
+	log_info("flow tables %s: revalidating every datapath flow",
+		 !any  ? "have no controller to restore them"
+		 : all ? "restored by the controllers"
+		       : "not restored by every controller in time");
+	return true;
+}
+
+void
+ofctrl_conn_barrier(struct ofctrl *c)
+{
+	if (c->barrier)
+		return;
+	c->barrier = true;
+	if (restore_run(c->d, time_mono_ms()))
+		vswd_tables_check(c->d);
+}
+
+bool
+vswd_of_restoring(struct vswd *d)
+{
+	if (!d->of)
+		return false;
+	/* Not only on the timer: without controllers to wait for, the
+	 * first revalidation after the configuration is applied must not
+	 * wait.  It is under way: no need to ask for another. */
+	restore_run(d, time_mono_ms());
+	return d->of->restoring;
+}
+
 /* Open vSwitch refreshes the Controller rows' status every 5 s. */
 #define OFCTRL_STATUS_MS 5000
 
@@ -593,6 +654,8 @@ on_run(struct ev_timer *t, void *arg)
 
 	(void)t;
 	ofconn_run_probes(d, now);
+	if (restore_run(d, now))
+		vswd_tables_check(d);
 	fail_open_run(d);
 	if (d->of->ctrls.n && now - d->of->status_ms >= OFCTRL_STATUS_MS) {
 		d->of->status_ms = now;
