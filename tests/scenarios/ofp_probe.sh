@@ -25,26 +25,10 @@ start_fake() {
 	return 1
 }
 stop_fake() { kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null; }
-# logged LOG LINE: LINE appears in LOG within 15 s.
-logged() {
-	for _ in $(seq 150); do grep -qx "$2" "$1" && return 0; sleep 0.1; done
-	return 1
-}
 # status_has PATTERN: the Controller row's status matches within 10 s.
 status_has() {
 	for _ in $(seq 100); do
 		vsctl get controller br0 status | grep -q "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-connected() { # connected true|false: 10 s at most
-	for _ in $(seq 100); do
-		if vsctl show | grep -q "is_connected: true"; then
-			[ "$1" = true ] && return 0
-		else
-			[ "$1" = false ] && return 0
-		fi
 		sleep 0.1
 	done
 	return 1
@@ -58,14 +42,14 @@ check "set-controller with inactivity_probe=1000, max_backoff=1000" \
 	vsctl set-controller br0 tcp:127.0.0.1:16653 -- \
 	set controller br0 inactivity_probe=1000 max_backoff=1000
 check "hello and features reply on connection 1" \
-	eval 'logged "$L" "conn 1: hello" && logged "$L" "conn 1: features_reply"'
-check "is_connected true" connected true
+	eval 'wait_line "$L" "conn 1: hello" && wait_line "$L" "conn 1: features_reply"'
+check "is_connected true" ctrl_connected true
 check "Controller status: sec_since_connect and state ACTIVE or IDLE" \
 	status_has 'sec_since_connect="[0-9]*".*state=\(ACTIVE\|IDLE\)'
 check "vswitchd sends an echo request when the connection is idle" \
-	logged "$L" "conn 1: echo_request"
-check "no reply: vswitchd closes connection 1" logged "$L" "conn 1: closed"
-check "and reconnects: a hello on connection 2" logged "$L" "conn 2: hello"
+	wait_line "$L" "conn 1: echo_request"
+check "no reply: vswitchd closes connection 1" wait_line "$L" "conn 1: closed"
+check "and reconnects: a hello on connection 2" wait_line "$L" "conn 2: hello"
 check "Controller status: last_error=\"Connection timed out\"" \
 	status_has 'last_error="Connection timed out"'
 check "Controller status: sec_since_disconnect" \
@@ -73,7 +57,7 @@ check "Controller status: sec_since_disconnect" \
 check "vswitchd logged the probe's failure" \
 	grep -q "no response to inactivity probe after" "$T/log/microvs-vswitchd.log"
 check "connection 2 is dropped as well (probes go on)" \
-	logged "$L" "conn 2: closed"
+	wait_line "$L" "conn 2: closed"
 sed -n '1,12p' "$L" | sed 's/^/  fake: /'
 
 # --- inactivity_probe=0: never probed ---
@@ -81,25 +65,25 @@ check "inactivity_probe=0" vsctl set controller br0 inactivity_probe=0
 stop_fake
 L=$T/off.log
 check "a fresh fake controller (never answers echoes)" start_fake 16653 "$L"
-check "connected to it" logged "$L" "conn 1: features_reply"
+check "connected to it" wait_line "$L" "conn 1: features_reply"
 sleep 5 # five intervals of the earlier probe
 check "inactivity_probe=0: no echo request in 5 s" \
 	eval '! grep -q echo_request "$L"'
 check "inactivity_probe=0: connection 1 still open, no other" \
 	eval '! grep -q "closed\|conn 2" "$L"'
-check "is_connected true" connected true
+check "is_connected true" ctrl_connected true
 
 # --- a controller that answers keeps its connection ---
 check "inactivity_probe=1000 again" vsctl set controller br0 inactivity_probe=1000
 stop_fake
 L=$T/answer.log
 check "a fake controller that answers echoes" start_fake 16653 "$L" --answer
-check "connected to it" logged "$L" "conn 1: features_reply"
-check "probed: echo request" logged "$L" "conn 1: echo_request"
+check "connected to it" wait_line "$L" "conn 1: features_reply"
+check "probed: echo request" wait_line "$L" "conn 1: echo_request"
 sleep 3
 check "answered probes keep connection 1 (several echoes, no close)" \
 	eval '[ "$(grep -c "conn 1: echo_request" "$L")" -ge 2 ] &&
 	      ! grep -q "closed\|conn 2" "$L"'
 check "Controller status: state ACTIVE, is_connected true" \
-	eval 'status_has state=ACTIVE && connected true'
+	eval 'status_has state=ACTIVE && ctrl_connected true'
 finish

@@ -37,19 +37,7 @@ F=$T/flows.txt
 		echo "priority=10,ip,nw_dst=10.200.$((i / 250)).$((i % 250 + 1)),actions=drop"
 	done
 } >"$F"
-of() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@"; }
 nflows() { of dump-flows br0 | grep -c "priority="; }
-logged() { # logged LOG LINE: LINE in LOG within 60 s
-	for _ in $(seq 600); do grep -qx "$2" "$1" && return 0; sleep 0.1; done
-	return 1
-}
-connected() {
-	for _ in $(seq 200); do
-		vsctl show | grep -q "is_connected: true" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 L=$T/ctrl.log
 ip netns exec "$P-sw" python3 "$FAKE" 16655 "$L" --answer --flows "$F" \
 	--flows-delay 2000 \
@@ -59,8 +47,8 @@ check "add-flows of $N flows over the management socket" of add-flows br0 "$F"
 check "set-controller br0 tcp:127.0.0.1:16655" \
 	vsctl set-controller br0 tcp:127.0.0.1:16655
 check "the controller connected and installed its flows" \
-	logged "$L" "conn 1: barrier_reply"
-check "is_connected true" connected
+	wait_line "$L" "conn 1: barrier_reply"
+check "is_connected true" ctrl_connected true
 n0=$(nflows)
 check "dump-flows counts $N flows ($n0)" [ "$n0" = $N ]
 check "warm-up ping" pings h1 10.19.0.2 3
@@ -71,14 +59,14 @@ ns h1 ping -i 0.01 -c 1000 -W 1 -q 10.19.0.2 >"$T/ping.out" 2>&1 &
 pinger=$!
 sleep 0.5
 sw_kill vswitchd
-check "the controller sees a new hello (connection 2)" logged "$L" "conn 2: hello"
-check "and puts its flows back" logged "$L" "conn 2: barrier_reply"
+check "the controller sees a new hello (connection 2)" wait_line "$L" "conn 2: hello"
+check "and puts its flows back" wait_line "$L" "conn 2: barrier_reply"
 wait $pinger
 cat "$T/ping.out"
 ping_loss "$T/ping.out"
 echo "vswitchd restart with $N flows and a controller: $lost of $sent pings lost"
 check "at most 1 % of the pings lost ($lost of $sent)" [ $((lost * 100)) -le "$sent" ]
-check "is_connected true again" connected
+check "is_connected true again" ctrl_connected true
 n1=$(nflows)
 check "dump-flows counts $N flows again ($n1)" [ "$n1" = $N ]
 check "vswitchd left the previous megaflows alone while the tables came back" \

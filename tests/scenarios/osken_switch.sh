@@ -37,22 +37,6 @@ for a in 1 2 3; do
 		ns h$a ip neigh replace 10.18.0.$b lladdr "$(mac h$b)" dev eth0
 	done
 done
-of() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@"; }
-connected() { # connected true|false: 20 s at most
-	for _ in $(seq 200); do
-		if vsctl show | grep -q "is_connected: true"; then
-			[ "$1" = true ] && return 0
-		else
-			[ "$1" = false ] && return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-eventually_pings() {
-	for _ in $(seq 10); do pings "$1" "$2" 1 && return 0; sleep 0.5; done
-	return 1
-}
 OK_PID=
 ip netns exec "$P-sw" osken-manager --ofp-listen-host 127.0.0.1 \
 	--ofp-tcp-listen-port 16654 "$APP" >"$T/osken.log" 2>&1 &
@@ -60,7 +44,7 @@ OK_PID=$!
 SW_PIDS+=($OK_PID)
 check "set-controller br0 tcp:127.0.0.1:16654" \
 	vsctl set-controller br0 tcp:127.0.0.1:16654
-check "os-ken connected: is_connected true" connected true
+check "os-ken connected: is_connected true" ctrl_connected true
 # flow_shown PATTERN: dump-flows shows PATTERN within 5 s.
 flow_shown() {
 	for _ in $(seq 50); do
@@ -85,7 +69,7 @@ check "os-ken learned h1 and h2" \
 
 kill "$OK_PID"
 wait "$OK_PID" 2>/dev/null
-check "controller stopped: is_connected false" connected false
+check "controller stopped: is_connected false" ctrl_connected false
 check "secure: h1 cannot reach h3, a pair the controller never saw" \
 	no_ping h1 10.18.0.3
 check "secure: h1 and h2 still ping over the controller's flows" \

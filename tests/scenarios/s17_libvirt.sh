@@ -83,9 +83,7 @@ if [ -z "$up" ]; then
 fi
 check "helloworld (netdev)" vsctl add-br helloworld -- set bridge helloworld datapath_type=netdev
 if command -v ovs-testcontroller >/dev/null; then
-	ip netns exec "$P-sw" env OVS_RUNDIR="$T" ovs-testcontroller \
-		--unixctl="$T/tc.ctl" ptcp:16656:127.0.0.1 >>"$T/tc.log" 2>&1 &
-	SW_PIDS+=($!)
+	tc_start ptcp:16656:127.0.0.1
 	check "set-controller helloworld tcp:127.0.0.1:16656" \
 		vsctl set-controller helloworld tcp:127.0.0.1:16656
 fi
@@ -133,14 +131,7 @@ check "external_ids:iface-status=active" \
 check "ovs-vsctl show lists it under helloworld" \
 	eval 'vsctl show | grep -q "Port $TAP"'
 if command -v ovs-testcontroller >/dev/null; then
-	connected() {
-		for _ in $(seq 100); do
-			vsctl show | grep -q "is_connected: true" && return 0
-			sleep 0.1
-		done
-		return 1
-	}
-	check "ovs-vsctl show: is_connected: true" connected
+	check "ovs-vsctl show: is_connected: true" ctrl_connected true
 	vsctl show | sed 's/^/  /'
 fi
 check "the datapath has it" eval 'oappctl dpctl/show | grep -q "$TAP"'
