@@ -31,12 +31,7 @@ check "br0 (netdev, fail_mode=secure) with h1 h2 h3" \
 	add-port br0 h2 -- set interface h2 ofport_request=2 -- \
 	add-port br0 h3 -- set interface h3 ofport_request=3
 # Static neighbours: no ARP broadcast lets the controller see h3 early.
-for a in 1 2 3; do
-	for b in 1 2 3; do
-		[ $a = $b ] && continue
-		ns h$a ip neigh replace 10.18.0.$b lladdr "$(mac h$b)" dev eth0
-	done
-done
+static_neigh 10.18.0 1 2 3
 OK_PID=
 ip netns exec "$P-sw" osken-manager --ofp-listen-host 127.0.0.1 \
 	--ofp-tcp-listen-port 16654 "$APP" >"$T/osken.log" 2>&1 &

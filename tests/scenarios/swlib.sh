@@ -235,6 +235,20 @@ tc_start() {
 	TC_PID=$!
 	SW_PIDS+=($TC_PID)
 }
+# static_neigh PREFIX N...: hosts hN (at PREFIX.N) know each other's MAC
+# addresses: no ARP refresh needs the controller at times a test does not
+# choose.
+static_neigh() {
+	local prefix=$1 a b
+	shift
+	for a in "$@"; do
+		for b in "$@"; do
+			[ "$a" = "$b" ] && continue
+			ns "h$a" ip neigh replace "$prefix.$b" \
+				lladdr "$(mac "h$b")" dev eth0
+		done
+	done
+}
 # wait_line FILE LINE: FILE has the whole line LINE within 60 s.
 wait_line() {
 	for _ in $(seq 600); do grep -qx "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
