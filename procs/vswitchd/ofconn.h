@@ -36,6 +36,7 @@
 #include "vswitchd.h"
 
 struct ev_io;
+struct ev_timer;
 struct ofctrl;
 
 /* vswitchd's OpenFlow state (vswd.of). */
@@ -50,9 +51,16 @@ struct vswd_of {
 	uint64_t status_ms;	/* when controllers' status was last written */
 	bool tables_dirty;	/* flow-mods to publish (vswd_tables_check) */
 	bool gen_id_set;
-	bool restoring;	   /* vswd_of_restoring() */
-	uint64_t start_ms; /* when OpenFlow started */
+	bool restoring;		  /* vswd_of_restoring() */
+	uint64_t start_ms;	  /* when OpenFlow started */
+	struct ev_timer *publish; /* publishes tables_dirty soon */
+	bool publish_armed;
+	uint64_t last_publish_ms;
 };
+
+/* Publishes the flow tables' change (tables_dirty) soon, with whatever
+ * other changes come meanwhile. */
+void ofconn_publish_soon(struct vswd_of *of);
 
 /* One OpenFlow connection to a bridge. */
 struct ofconn {

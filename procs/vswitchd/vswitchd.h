@@ -137,6 +137,7 @@ struct flow_tables {
 	struct classifier cls[OFTABLE_N];
 	uint64_t version; /* bumped by every change to any table */
 	size_t n_rules;
+	size_t n_timed; /* rules with an idle or hard timeout */
 };
 
 /* Tables 0-254, empty but for table 0's "priority=0 actions=NORMAL". */
@@ -266,6 +267,7 @@ struct port {
 	struct hnode by_ofp;	    /* in bridge->ports, by ofp_port */
 	struct hnode by_dp;	    /* in vsw->dp_ports, by dp_port */
 	struct list_node in_bridge; /* bridge->port_list, by ofp_port */
+	struct hnode by_name;	    /* in bridge->ports_by_name */
 	struct bridge *bridge;
 	char *name;
 	uint32_t ofp_port; /* OpenFlow port number (OFPP_LOCAL: local) */
@@ -301,6 +303,7 @@ struct bridge {
 	char *name;
 	struct hmap ports;	    /* struct port, by ofp_port */
 	struct list_node port_list; /* struct port, by ofp_port ascending */
+	struct hmap ports_by_name;  /* struct port, by name */
 	uint32_t dp_id; /* its datapath (0 unless the caller sets it before
 			 * adding ports): datapath port numbers are per
 			 * datapath */
