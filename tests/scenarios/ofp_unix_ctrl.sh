@@ -52,9 +52,14 @@ check "set-controller br0 punix:RUNDIR/vswitchd/br1.ctl (another bridge's)" \
 	vsctl set-controller br0 "punix:$R/vswitchd/br1.ctl"
 gone() { for _ in $(seq 50); do [ -e "$1" ] || return 0; sleep 0.1; done; return 1; }
 check "the old listener's socket is gone with its row" gone "$S"
+check "set-controller br0 punix:RUNDIR/vswitchd/br0.x/../../../evil.sock (climbing out)" \
+	vsctl set-controller br0 "punix:$R/vswitchd/br0.x/../../../evil.sock"
 sleep 0.5
 check "no socket made outside the run directory" test ! -e "$T/evil.sock"
 check "no socket made under another bridge's name" test ! -e "$R/vswitchd/br1.ctl"
+check "no socket made by climbing out of the run directory" test ! -e "$T/evil.sock"
+check "that refusal is logged too" \
+	grep -q "Not adding Unix domain socket controller \"punix:$R/vswitchd/br0.x/../../../evil.sock\"" "$T/log/microvs-vswitchd.log"
 check "Open vSwitch's refusal is logged" \
 	grep -q "Not adding Unix domain socket controller \"punix:$T/evil.sock\" due to possibility for remote exploit" "$T/log/microvs-vswitchd.log"
 
