@@ -171,7 +171,7 @@ path_in(const char *path, const char *dir, const char *prefix)
 }
 
 /* Parses "unix:PATH" (@passive false) or "punix:PATH" (true) for bridge
- * @br.  Open Vswitch refuses paths outside its run directory so that a
+ * @br.  Open vSwitch refuses paths outside its run directory so that a
  * database writer cannot make vswitchd create or connect to arbitrary
  * files: unix: must name a socket in RUNDIR, punix: RUNDIR/BRIDGE.*.
  * vswitchd cannot create files in RUNDIR (root's), so punix: sockets go
@@ -414,7 +414,8 @@ void
 ofctrl_conn_closed(struct ofctrl *c, int error)
 {
 	c->conn = NULL;
-	c->last_error = error;
+	if (error) /* else the last error stands, as in Open vSwitch */
+		c->last_error = error;
 	log_info("%s: connection closed (%s)", c->target,
 		 ofconn_error_string(error));
 	backoff(c);
