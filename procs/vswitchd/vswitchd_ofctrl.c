@@ -189,14 +189,23 @@ parse_unix(struct vswd_of *of, const struct bridge *br, const char *path,
 		*slash = '\0';
 	ok = passive ? path_in(path, of->dir, bprefix)
 		     : path_in(path, rundir, "") || path_in(path, of->dir, "");
-	if (!ok)
+	/* Open vSwitch 3.1's words, with our directories. */
+	if (!ok && passive)
 		log_err("bridge %s: Not adding Unix domain socket controller "
-			"\"%s%s\" due to possibility for remote exploit.  "
+			"\"punix:%s\" due to possibility of overwriting local "
+			"files. Instead, specify path in permitted format "
+			"\"punix:%s/%s*\" or connect to \"unix:%s/%s.mgmt\" "
+			"(which is always available without special "
+			"configuration).",
+			br->name, path, of->dir, bprefix, of->dir, br->name);
+	else if (!ok)
+		log_err("bridge %s: Not connecting to socket controller "
+			"\"unix:%s\" due to possibility for remote exploit.  "
 			"Instead, specify socket in permitted directory "
-			"\"%s\" or connect to \"unix:%s/%s.mgmt\" (which is "
-			"always available without special configuration).",
-			br->name, passive ? "punix:" : "unix:", path, of->dir,
-			of->dir, br->name);
+			"\"unix:%s/\" or connect to \"unix:%s/%s.mgmt\" "
+			"(which is always available without special "
+			"configuration).",
+			br->name, path, rundir, of->dir, br->name);
 	free(rundir);
 	free(bprefix);
 	if (!ok || strlen(path) >= sizeof sun->sun_path)

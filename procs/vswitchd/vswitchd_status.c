@@ -300,7 +300,10 @@ controller_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
 		return;
 	upd = json_object();
 	put_col(upd, row, "is_connected", json_boolean(cs.connected));
-	put_col(upd, row, "role", json_string("other"));
+	/* Open vSwitch clears the role of a controller not connected. */
+	put_col(upd, row, "role",
+		cs.connected ? json_string("other")
+			     : json_pack("[s,[]]", "set"));
 	st = json_array();
 	if (cs.last_error)
 		json_array_append_new(

@@ -61,7 +61,7 @@ check "no socket made by climbing out of the run directory" test ! -e "$T/evil.s
 check "that refusal is logged too" \
 	grep -q "Not adding Unix domain socket controller \"punix:$R/vswitchd/br0.x/../../../evil.sock\"" "$T/log/microvs-vswitchd.log"
 check "Open vSwitch's refusal is logged" \
-	grep -q "Not adding Unix domain socket controller \"punix:$T/evil.sock\" due to possibility for remote exploit" "$T/log/microvs-vswitchd.log"
+	grep -q "Not adding Unix domain socket controller \"punix:$T/evil.sock\" due to possibility of overwriting local files. Instead, specify path in permitted format \"punix:$R/vswitchd/br0.\*\"" "$T/log/microvs-vswitchd.log"
 
 # --- unix: (active) ---
 TC=$R/tc.sock
@@ -86,6 +86,8 @@ check "the controller learned and installed flows that count packets" \
 kill "$TC_PID"
 wait "$TC_PID" 2>/dev/null
 check "controller gone: is_connected false" ctrl_connected false
+check "and no role (Open vSwitch clears it)" \
+	eval '[ "$(vsctl get controller br0 role)" = "[]" ]'
 check "Controller status: last_error set" \
 	eval 'vsctl get controller br0 status | grep -q "last_error="'
 check "ovs-testcontroller back" start_tc
@@ -97,5 +99,5 @@ check "set-controller br0 unix:/tmp/PATH (outside RUNDIR)" \
 check "refused: not connected" \
 	eval '! vsctl show | grep -q "is_connected: true"'
 check "its refusal is logged" \
-	grep -q "Not adding Unix domain socket controller \"unix:$T/tc-outside.sock\"" "$T/log/microvs-vswitchd.log"
+	grep -q "Not connecting to socket controller \"unix:$T/tc-outside.sock\" due to possibility for remote exploit.  Instead, specify socket in permitted directory \"unix:$R/\"" "$T/log/microvs-vswitchd.log"
 finish
