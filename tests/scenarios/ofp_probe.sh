@@ -3,10 +3,10 @@
 # Inactivity probes and reconnection (issue 9), against fake_ctrl.py, a
 # controller that completes hello and features and then, unless told to
 # answer, never answers an echo request:
-#   inactivity_probe=1000: vswitchd sends an echo request after 1 s of
+#   inactivity_probe=2000: vswitchd sends an echo request after 2 s of
 #   silence (Controller.status state=IDLE), drops the connection when no
-#   reply comes within another second (last_error "Connection timed
-#   out"), and connects again after its backoff (a second hello).
+#   reply comes within another 2 s (last_error "Connection timed out"),
+#   and connects again after its backoff (a second hello).
 #   A controller that answers its echoes keeps its one connection.
 #   inactivity_probe=0: no echo request, no disconnection.
 P=opr$$
@@ -38,9 +38,9 @@ status_has() {
 L=$T/silent.log
 check "fake controller (never answers echoes) on 127.0.0.1:16653" \
 	start_fake 16653 "$L"
-check "set-controller with inactivity_probe=1000, max_backoff=1000" \
+check "set-controller with inactivity_probe=2000, max_backoff=1000" \
 	vsctl set-controller br0 tcp:127.0.0.1:16653 -- \
-	set controller br0 inactivity_probe=1000 max_backoff=1000
+	set controller br0 inactivity_probe=2000 max_backoff=1000
 check "hello and features reply on connection 1" \
 	eval 'wait_line "$L" "conn 1: hello" && wait_line "$L" "conn 1: features_reply"'
 check "is_connected true" ctrl_connected true
@@ -48,6 +48,8 @@ check "Controller status: sec_since_connect and state ACTIVE or IDLE" \
 	status_has 'sec_since_connect="[0-9]*".*state=\(ACTIVE\|IDLE\)'
 check "vswitchd sends an echo request when the connection is idle" \
 	wait_line "$L" "conn 1: echo_request"
+check "Controller status: state=IDLE while the probe is unanswered" \
+	status_has "state=IDLE"
 check "no reply: vswitchd closes connection 1" wait_line "$L" "conn 1: closed"
 check "and reconnects: a hello on connection 2" wait_line "$L" "conn 2: hello"
 check "Controller status: last_error=\"Connection timed out\"" \
