@@ -12,9 +12,11 @@ connection, the flows of FILE (ovs-ofctl lines of two shapes only:
 sends a barrier ("conn N: barrier_reply" once they are in), as a
 controller that pushes its state on connection; --flows-delay MS makes
 it wait MS after the features reply first (a controller slow to
-recompute its state).
+recompute its state); --no-barrier leaves the barrier out ("conn N:
+flows sent" only).
 
-Usage: fake_ctrl.py PORT LOG [--answer] [--flows FILE [--flows-delay MS]]"""
+Usage: fake_ctrl.py PORT LOG [--answer]
+                    [--flows FILE [--flows-delay MS] [--no-barrier]]"""
 import re
 import selectors
 import socket
@@ -73,6 +75,8 @@ def main():
     port, logname = int(sys.argv[1]), sys.argv[2]
     answer = "--answer" in sys.argv[3:]
     flows, delay, pending = b"", 0.0, {}
+    barrier = b"" if "--no-barrier" in sys.argv[3:] else \
+        struct.pack("!BBHI", 4, 20, 8, 3)
     if "--flows-delay" in sys.argv[3:]:
         delay = int(sys.argv[sys.argv.index("--flows-delay") + 1]) / 1000
     if "--flows" in sys.argv[3:]:
@@ -92,7 +96,7 @@ def main():
             if when <= now:
                 del pending[s]
                 s.setblocking(True)
-                s.sendall(flows + struct.pack("!BBHI", 4, 20, 8, 3))
+                s.sendall(flows + barrier)
                 log.write("conn %d: flows sent\n" % num)
         for key, _ in sel.select(timeout=0.05):
             s = key.fileobj
