@@ -7,7 +7,8 @@
 # show reports is_connected: true.  libvirtd (Debian's, qemu driver, TCG)
 # runs in the switch's namespace and in a private mount namespace (its
 # run, state, cache and log directories are tmpfs there: nothing of the
-# machine's own libvirt is touched), with a qemu.conf of its own (root,
+# machine's own libvirt is touched, not even its definitions in
+# /etc/libvirt/qemu), with a qemu.conf of its own (root,
 # no cgroups, no virtlogd, no security driver).  libvirt runs "ovs-vsctl"
 # from its PATH: first on it is a wrapper that runs Debian's ovs-vsctl
 # against our dbserver (--db=unix:RUNDIR/db.sock).  The domain boots
@@ -54,7 +55,8 @@ CONF
 cat >"$LV/run.sh" <<RUN
 #!/bin/sh
 set -e
-for d in /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+for d in /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt \
+	/etc/libvirt/qemu; do
 	mkdir -p "\$d"
 	mount -t tmpfs tmpfs "\$d"
 done
