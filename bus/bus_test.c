@@ -561,8 +561,9 @@ main(int argc, char **argv)
 	server = fork();
 	if (server == 0)
 		run_server();
-	/* Wait until it answers. */
-	for (int i = 0; i < 200; i++) {
+	/* Wait until it answers: a hang guard of 30 s, as the server may
+	 * take seconds to start under valgrind on a busy machine. */
+	for (int i = 0; i < 3000; i++) {
 		if (!bus_call_sync_ping(rundir, DB, &p, 500, &reply, NULL)) {
 			bus_msg_pong_free(reply);
 			break;

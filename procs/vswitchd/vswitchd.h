@@ -46,14 +46,40 @@ enum cls_trie_field { CLS_TRIE_NW_DST, CLS_TRIE_NW_SRC, CLS_N_TRIES };
 struct trie_node;
 struct cls_subtable;
 
+/* A mask, shared by every rule that has it (most rules of a table share
+ * a few masks: one copy each instead of 344 bytes per rule). */
+struct cls_mask {
+	struct hnode node; /* in the interned masks, by hash */
+	unsigned refcnt;
+	struct flow mask;
+};
+
 /* A rule in a classifier.  The caller owns it and embeds it; the
- * classifier links it. */
+ * classifier links it.  Set it up with cls_rule_init() and release it
+ * with cls_rule_destroy(). */
 struct cls_rule {
-	struct hnode node;  /* in its subtable, by masked hash */
-	struct match match; /* canonical */
+	struct hnode node;     /* in its subtable, by masked hash */
+	struct flow flow;      /* canonical: zero outside the mask */
+	struct cls_mask *mask; /* interned; the rule holds a reference */
 	int priority;
 	struct cls_subtable *subtable; /* NULL when not inserted */
 };
+
+/* Sets @rule's match to @match (canonical) and its priority; not
+ * inserted. */
+void cls_rule_init(struct cls_rule *rule, const struct match *match,
+		   int priority);
+/* Releases what cls_rule_init() took (the mask); @rule must not be in a
+ * classifier. */
+void cls_rule_destroy(struct cls_rule *rule);
+/* @rule's match, copied into *@match. */
+void cls_rule_match(const struct cls_rule *rule, struct match *match);
+
+static inline const struct flow *
+cls_rule_mask(const struct cls_rule *rule)
+{
+	return &rule->mask->mask;
+}
 
 struct classifier {
 	struct hmap subtables; /* struct cls_subtable, by mask hash */
@@ -1036,12 +1062,28 @@ void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
 		     const uint8_t *data, size_t len, const void *actions,
 		     size_t actions_len);
 
-/* vswitchd_ofctrl.c: the controller of Controller row @row: false if
- * none; else whether it is connected, its state ("ACTIVE", "BACKOFF",
- * "CONNECTING") and since when (time_mono_ms()). */
-bool vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
-			      bool *connected, const char **state,
-			      uint64_t *since_ms);
+/* vswitchd_ofctrl.c: what Open vSwitch writes to a Controller row. */
+struct vswd_ctrl_status {
+	bool connected;
+	const char *state;	      /* ACTIVE, IDLE, BACKOFF, CONNECTING */
+	int64_t sec_since_connect;    /* -1: never connected */
+	int64_t sec_since_disconnect; /* -1: never disconnected */
+	const char *last_error;	      /* NULL: none; static text */
+};
+/* The status of the active controller of Controller row @row in @st;
+ * false if there is none (no such row, a passive or refused target). */
+bool vswd_of_controller_status(struct vswd *d, const struct ovsdb_uuid *row,
+			       struct vswd_ctrl_status *st);
+
+/* vswitchd_ofctrl.c: whether this vswitchd is still waiting for its
+ * controllers to put the flow tables back after it started: until every
+ * active controller (tcp:, unix:) has connected and sent a barrier
+ * request, or 3 x its inactivity probe (the fail-open delay) has passed
+ * since start.  Not waiting once the configuration is applied if no
+ * bridge has an active controller.  Meanwhile, revalidation leaves the
+ * datapath flows this vswitchd did not make (a previous vswitchd's)
+ * alone, as Open vSwitch's flow-restore-wait does for all flows. */
+bool vswd_of_restoring(struct vswd *d);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing

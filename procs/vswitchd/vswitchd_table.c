@@ -33,6 +33,7 @@ rule_unref(struct rule *rule)
 {
 	if (rule && !--rule->refcnt) {
 		ofpacts_free(&rule->actions);
+		cls_rule_destroy(&rule->cr);
 		free(rule);
 	}
 }
@@ -59,10 +60,10 @@ static struct rule *
 rule_new(const struct ofp_flow_mod *fm, uint8_t table_id, uint64_t now_ms)
 {
 	struct rule *r = xzalloc(sizeof *r);
+	struct match m = fm->match;
 
-	r->cr.match = fm->match;
-	match_canonicalize(&r->cr.match);
-	r->cr.priority = fm->priority;
+	match_canonicalize(&m);
+	cls_rule_init(&r->cr, &m, fm->priority);
 	r->table_id = table_id;
 	r->cookie = fm->new_cookie;
 	r->idle_timeout = fm->idle_timeout;
@@ -282,8 +283,8 @@ static void
 overlap_one(struct cls_rule *cr, void *aux)
 {
 	struct overlap *o = aux;
-	const uint64_t *af = flow_u64(&cr->match.flow);
-	const uint64_t *am = flow_u64(&cr->match.mask);
+	const uint64_t *af = flow_u64(&cr->flow);
+	const uint64_t *am = flow_u64(cls_rule_mask(cr));
 	const uint64_t *bf = flow_u64(&o->match->flow);
 	const uint64_t *bm = flow_u64(&o->match->mask);
 
