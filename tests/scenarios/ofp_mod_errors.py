@@ -7,70 +7,42 @@ and whether an echo is answered afterwards.  ofp_groups.sh runs it
 against real Open vSwitch and against microvs and compares the outputs.
 
 Usage: ofp_mod_errors.py SOCKET"""
-import socket
+import os
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ofp_malformed  # noqa: E402  (its Conn: hello, framing, echo)
+
 OF13, OF15 = 4, 6
-OFPT_ERROR, OFPT_ECHO_REQUEST, OFPT_ECHO_REPLY = 1, 2, 3
+OFPT_ERROR = 1
 OFPT_GROUP_MOD, OFPT_BARRIER_REQUEST13, OFPT_METER_MOD = 15, 20, 29
 
 
-class Conn:
-    def __init__(self, path, version):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(5)
-        self.s.connect(path)
-        self.version = version
-        self.xid = 100
-        self.s.sendall(struct.pack("!BBHI", version, 0, 8, 1))
-        assert self.recv()[1] == 0, "no hello"
+class Conn(ofp_malformed.Conn):
+    xid = 100
 
-    def recv(self):
-        hdr = b""
-        while len(hdr) < 8:
-            chunk = self.s.recv(8 - len(hdr))
-            if not chunk:
-                raise EOFError
-            hdr += chunk
-        v, t, length, xid = struct.unpack("!BBHI", hdr)
-        body = b""
-        while len(body) < length - 8:
-            chunk = self.s.recv(length - 8 - len(body))
-            if not chunk:
-                raise EOFError
-            body += chunk
-        return v, t, xid, body
-
-    def msg(self, t, body):
+    def next_msg(self, t, body):
         self.xid += 1
-        return struct.pack("!BBHI", self.version, t, 8 + len(body),
-                           self.xid) + body
+        return self.msg(t, body, xid=self.xid)
 
     def outcome(self, t, body):
         """Sends a message and a barrier; the error the first gets, or
         "none" if the barrier reply comes first."""
-        self.s.sendall(self.msg(t, body))
+        self.send(self.next_msg(t, body))
         want = self.xid
-        self.s.sendall(self.msg(OFPT_BARRIER_REQUEST13, b""))
+        self.send(self.next_msg(OFPT_BARRIER_REQUEST13, b""))
         while True:
-            _, rt, xid, rbody = self.recv()
+            _, rt, _, xid, rbody = self.recv()
             if rt == OFPT_ERROR and xid == want:
                 et, ec = struct.unpack("!HH", rbody[:4])
-                result = "type=%d code=%d" % (et, ec)
                 # The barrier reply still follows.
                 while self.recv()[1] != OFPT_BARRIER_REQUEST13 + 1:
                     pass
-                return result
+                return "type=%d code=%d" % (et, ec)
             if rt == OFPT_BARRIER_REQUEST13 + 1:
                 return "none"
-
-    def alive(self):
-        self.s.sendall(self.msg(OFPT_ECHO_REQUEST, b"ping"))
-        while True:
-            _, rt, _, body = self.recv()
-            if rt == OFPT_ECHO_REPLY:
-                return body == b"ping"
 
 
 def output(port):
@@ -211,7 +183,7 @@ def main():
         for desc, body in cases:
             try:
                 out = c.outcome(t, body)
-                alive = c.alive()
+                alive = c.echo_ok()
             except (EOFError, OSError) as e:
                 out, alive = "connection lost (%s)" % e, False
                 c = Conn(path, version)
