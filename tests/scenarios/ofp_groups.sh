@@ -116,7 +116,11 @@ same -O $V dump-groups br0
 same -O $V dump-group-stats br0
 same -O $V remove-buckets br0 "group_id=10,command_bucket_id=all"
 same -O $V dump-groups br0
-# The Nicira extension of OpenFlow 1.0 and OpenFlow 1.1's statistics.
+# The Nicira extension of OpenFlow 1.0 (bucket commands too) and
+# OpenFlow 1.1's statistics.
+same add-group br0 "group_id=11,type=select,bucket=bucket_id:0,output:1,bucket=bucket_id:1,output:2"
+same insert-buckets br0 "group_id=11,command_bucket_id=last,bucket=bucket_id:5,actions=output:2"
+same remove-buckets br0 "group_id=11,command_bucket_id=0"
 same add-group br0 "group_id=20,type=all,bucket=output:1"
 same dump-groups br0
 same dump-group-stats br0
