@@ -285,6 +285,8 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 		ctx->wc->tunnel.ipv4_dst = ~0u;
 	rt = spec.ip_dst ? route_find(ctx->br->vsw, spec.ip_dst) : NULL;
 	inet_ntop(AF_INET, &spec.ip_dst, ip, sizeof ip);
+	if (!rt && c->remote_flow && spec.ip_dst && ctx->br->vsw->tnl_want)
+		ctx->br->vsw->tnl_want(spec.ip_dst);
 	if (!rt || !rt->resolved) {
 		xlate_report(ctx, TRACE_WARN,
 			     "native tunnel routing failed (%s)", ip);
