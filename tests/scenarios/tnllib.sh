@@ -45,8 +45,10 @@ tnl_ovs_stop() {
 	[ -f "$T/ovs/ovsdb-server.pid" ] &&
 		kill "$(cat "$T/ovs/ovsdb-server.pid")" 2>/dev/null
 }
-tnl_ovs_host() {
-	local h=$1 type=$2 opts=$3 o=$((3 - $1)) ns=$P-host$1 od=$T/ovs
+# tnl_ovs_start N: Debian's ovsdb-server and ovs-vswitchd in host N's
+# namespace, every file under $T/ovs.
+tnl_ovs_start() {
+	local h=$1 ns=$P-host$1 od=$T/ovs
 	command -v ovs-vswitchd >/dev/null || {
 		echo "skip: no Open vSwitch"
 		exit 77
@@ -70,6 +72,11 @@ tnl_ovs_host() {
 		ovs-vswitchd "unix:$od/db.sock" --pidfile="$od/ovs-vswitchd.pid" \
 		--log-file="$od/ovs-vswitchd.log" \
 		--unixctl="$od/ovs-vswitchd.ctl" --detach --no-chdir -vconsole:off
+}
+tnl_ovs_host() {
+	local h=$1 type=$2 opts=$3 o=$((3 - $1)) ns=$P-host$1
+
+	tnl_ovs_start "$h"
 	check "host$h (Open vSwitch): br-phy with the cable" ovs_vsctl \
 		add-br br-phy -- set bridge br-phy datapath_type=netdev -- \
 		add-port br-phy eth0
