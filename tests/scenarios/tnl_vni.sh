@@ -16,6 +16,7 @@
 #           in_port=vm2b,actions=set_tunnel:200,output:vx
 #           tun_id=100,tun_dst=192.168.77.2,actions=output:vm2a
 #           tun_id=200,actions=output:vm2b
+#   both:   priority=40000,tun_flags=+oam,actions=drop
 # Each tenant's VMs ping each other, never the other tenant's; the
 # underlay carries tenant A in VNI 100 and B in VNI 200 only; the
 # megaflows push both VNIs; ofproto/trace shows the tunnel fields.
@@ -88,6 +89,9 @@ check "host1: the tenants' flows (set_field to tun_dst and tun_id, set_tunnel; t
 	of 1 add-flow in_port=$b1,actions=set_field:192.168.77.2-\>tun_dst,set_field:200-\>tun_id,output:$x1 &&
 	of 1 add-flow tun_src=192.168.77.2,tun_id=100,actions=output:$a1 &&
 	of 1 add-flow tun_src=192.168.77.2,tun_id=200,actions=output:$b1"
+check "host1 and host2: OAM tunnel packets dropped (tun_flags=+oam)" eval "
+	of 1 add-flow priority=40000,tun_flags=+oam,actions=drop &&
+	of 2 add-flow priority=40000,tun_flags=+oam,actions=drop"
 check "host2: the tenants' flows (set_tunnel64, set_tunnel; tun_id and tun_dst matches)" eval "
 	of 2 add-flow in_port=$a2,actions=set_tunnel64:100,output:$x2 &&
 	of 2 add-flow in_port=$b2,actions=set_tunnel:200,output:$x2 &&
@@ -99,7 +103,8 @@ of 1 dump-flows >"$T/flows1"
 check "host1's flows read back as Open vSwitch prints them" eval "
 	grep -Fq 'in_port=$a1 actions=load:0xc0a84d02->NXM_NX_TUN_IPV4_DST[],set_tunnel:0x64,output:$x1' $T/flows1 &&
 	grep -Fq 'in_port=$b1 actions=load:0xc0a84d02->NXM_NX_TUN_IPV4_DST[],load:0xc8->NXM_NX_TUN_ID[],output:$x1' $T/flows1 &&
-	grep -Fq 'tun_id=0xc8,tun_src=192.168.77.2 actions=output:$b1' $T/flows1"
+	grep -Fq 'tun_id=0xc8,tun_src=192.168.77.2 actions=output:$b1' $T/flows1 &&
+	grep -Fq 'priority=40000,tun_flags=+oam actions=drop' $T/flows1"
 
 dumps=()
 for h in 1 2; do
@@ -156,6 +161,13 @@ fi
 for h in 1 2; do
 	trace $h br-int "in_port=$(ofport $h vm${h}b),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.out" 2>&1
 	trace $h br-int "tun_id=100,tun_src=192.168.77.$((3 - h)),tun_dst=192.168.77.$h,in_port=$(ofport $h vx),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.in" 2>&1
+	trace $h br-int "tun_id=100,tun_src=192.168.77.$((3 - h)),tun_dst=192.168.77.$h,tun_flags=oam,in_port=$(ofport $h vx),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.oam" 2>&1
+done
+sed 's/^/    /' "$T/trace1.oam"
+for h in 1 2; do
+	check "host$h's ofproto/trace: an OAM packet of VNI 100 meets tun_flags=+oam and is dropped" eval "
+		grep -q 'tun_flags=+oam, priority 40000' $T/trace$h.oam &&
+		grep -q '^Datapath actions: drop' $T/trace$h.oam"
 done
 sed 's/^/    /' "$T/trace1.out" "$T/trace1.in"
 check "host1's ofproto/trace: tenant B's packet gets tun_dst and tun_id 200, pushed with VNI 200" eval "
