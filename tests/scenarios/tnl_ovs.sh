@@ -90,27 +90,15 @@ check "and Open vSwitch's" eval \
 # presence and correctness, the tunnel header with its flags and key):
 # microvs's set must equal Open vSwitch's.  And each side gives each
 # inner connection one UDP source port, in 32768..60999.
-python3 - "$TYPE" "$T/underlay1.pcap" "$T/underlay2.pcap" >"$T/verdict" 2>&1 <<'EOPY'
+PYTHONPATH=$(dirname "$0") python3 - "$TYPE" "$T/underlay1.pcap" \
+	"$T/underlay2.pcap" >"$T/verdict" 2>&1 <<'EOPY'
 import collections, struct, sys
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return s
-def packets(name):
-    data = open(name, 'rb').read()
-    end = '<' if struct.unpack('<I', data[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d) else '>'
-    off = 24
-    while off + 16 <= len(data):
-        caplen, wirelen = struct.unpack(end + 'II', data[off + 8:off + 16])
-        if caplen == wirelen:
-            yield data[off + 16:off + 16 + caplen]
-        off += 16 + caplen
+from pcaplib import csum, packets
 prof = collections.defaultdict(set)
 count = collections.Counter()
 ports = collections.defaultdict(set)
 bad = []
-for p in (x for f in sys.argv[2:] for x in packets(f)):
+for p in (x for f in sys.argv[2:] for x, cl, wl in packets(f) if cl == wl):
     if struct.unpack('!H', p[12:14])[0] != 0x0800: continue
     ip = p[14:34]
     vi, tos, tot, ident, frag, ttl, proto = struct.unpack('!BBHHHBB', ip[:10])

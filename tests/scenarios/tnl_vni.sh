@@ -125,17 +125,13 @@ kill -INT "${dumps[@]}" 2>/dev/null
 wait "${dumps[@]}" 2>/dev/null
 
 # VNI -> the inner senders (IPv4 or ARP source addresses) on the underlay.
-python3 - "$T/underlay1.pcap" "$T/underlay2.pcap" >"$T/vnis" <<'EOPY'
-import collections, socket, struct, sys
+PYTHONPATH=$(dirname "$0") python3 - "$T/underlay1.pcap" "$T/underlay2.pcap" \
+	>"$T/vnis" <<'EOPY'
+import collections, socket, sys
+from pcaplib import packets
 seen = collections.defaultdict(set)
 for name in sys.argv[1:]:
-    data = open(name, 'rb').read()
-    end = '<' if struct.unpack('<I', data[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d) else '>'
-    off = 24
-    while off + 16 <= len(data):
-        caplen = struct.unpack(end + 'I', data[off + 8:off + 12])[0]
-        p = data[off + 16:off + 16 + caplen]
-        off += 16 + caplen
+    for p, _, _ in packets(name):
         if len(p) < 50 + 34 or p[12:14] != b'\x08\x00': continue
         vni = int.from_bytes(p[46:49], 'big')
         inner = p[50:]
