@@ -57,6 +57,7 @@ struct tnld {
 	char **routes; /* the table as last published */
 	size_t n_routes;
 	uint32_t wanted[TNLD_WANTED_MAX]; /* remote_ip=flow destinations */
+	bool published; /* a table from the synced replica went out */
 	size_t n_wanted;
 	bool txn_inflight, txn_again;
 };
@@ -154,6 +155,19 @@ routes_free(struct tnld *t)
 
 static void write_status(struct tnld *t);
 
+static void
+on_announce(struct ev_timer *tm, void *arg)
+{
+	struct tnld *t = arg;
+	struct bus_msg_tnl_routes m = { 0 };
+
+	ev_timer_del(tm);
+	bus_msg_tnl_routes_set_boot(&m, t->boot);
+	bus_msg_tnl_routes_set_routes(&m, (const char *const *)t->routes,
+				      t->n_routes);
+	bus_publish_tnl_routes(t->bus, &m);
+}
+
 /* Resolves every remote again; publishes the table if it changed. */
 static void
 resolve_all(struct tnld *t)
@@ -212,6 +226,18 @@ resolve_all(struct tnld *t)
 	same = n == t->n_routes;
 	for (size_t i = 0; same && i < n; i++)
 		same = !strcmp(routes[i], t->routes[i]);
+	/* The first table of this run goes out even if it is empty, once
+	 * the replica says what the tunnels are, and again 1 s later:
+	 * vswitchd learns the new boot and drops what the last run
+	 * resolved (remote_ip=flow destinations it then asks for again).
+	 * Again, because after a restart vswitchd's subscription is back
+	 * only after nng's reconnect (up to 200 ms, bus.c): what is
+	 * published before is lost, seen in tnl_vni's kill -9. */
+	if (!t->published && it && replica_is_synced(t->rep)) {
+		t->published = true;
+		same = false;
+		ev_timer_add(t->loop, 1000, false, on_announce, t);
+	}
 	if (same) {
 		for (size_t i = 0; i < n; i++)
 			free(routes[i]);

@@ -19,7 +19,8 @@
 #   both:   priority=40000,tun_flags=+oam,actions=drop
 # Each tenant's VMs ping each other, never the other tenant's; the
 # underlay carries tenant A in VNI 100 and B in VNI 200 only; the
-# megaflows push both VNIs; ofproto/trace shows the tunnel fields.
+# megaflows push both VNIs; ofproto/trace shows the tunnel fields; after
+# kill -9 of host1's tunneld the flow-chosen remote is resolved again.
 # Usage: tnl_vni.sh [microvs|ovs]
 HOST2=${1:-microvs}
 P=tv${HOST2:0:2}$$
@@ -154,6 +155,17 @@ if [ $HOST2 = microvs ]; then
 		hostctl 1 dpctl/dump-flows | grep -q 'tnl_push(.*0800000000006400),' &&
 		hostctl 1 dpctl/dump-flows | grep -q 'tnl_push(.*080000000000c800),'"
 fi
+# kill -9 of host1's tunneld: the new one knows no remote_ip=flow
+# destination until vswitchd asks again; tenant A must come back.
+old_tnl=$(cat "$T/h1/run/tunneld.pid")
+kill -9 "$old_tnl"
+tnl_back() {
+	[ "$(cat "$T/h1/run/tunneld.pid")" != "$old_tnl" ] &&
+		hostctl 1 -t tunneld tnl/neigh/show | grep -q '^192.168.77.2 '
+}
+check "after kill -9 of host1's tunneld, the flow remote 192.168.77.2 is resolved again" eval \
+	'for _ in $(seq 50); do tnl_back && break; sleep 0.2; ping_ok vm1a 10.77.0.2; done; tnl_back'
+check "and tenant A still pings across" ping_soon vm1a 10.77.0.2
 for h in 1 2; do
 	trace $h br-int "in_port=$(ofport $h vm${h}b),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.out" 2>&1
 	trace $h br-int "tun_id=100,tun_src=192.168.77.$((3 - h)),tun_dst=192.168.77.$h,in_port=$(ofport $h vx),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.in" 2>&1
