@@ -56,12 +56,8 @@ wait $rping
 loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T/rping")
 check "kill -9 tunneld and vtepd under a 10 ms ping: ${loss:-?}% lost (at most 1 %)" \
 	python3 -c "import sys; sys.exit(0 if float('${loss:-100}') <= 1 else 1)"
-tnl_back() {
-	[ "$(cat "$T/h1/run/tunneld.pid")" != "$old_tnl" ] &&
-		hostctl 1 -t tunneld tnl/neigh/show | grep -q '^192.168.77.2 '
-}
 check "tunneld came back and resolved the underlay again" eval \
-	'for _ in $(seq 50); do tnl_back && break; sleep 0.2; done; tnl_back'
+	'for _ in $(seq 50); do tunneld_back 1 $old_tnl 192.168.77.2 && break; sleep 0.2; done; tunneld_back 1 $old_tnl 192.168.77.2'
 check "vm1 still pings vm2" ping_ok vm1 10.77.0.2
 
 # DHCP across the tunnel: dnsmasq on host1's tap-qdhcp (no configuration

@@ -159,12 +159,8 @@ fi
 # destination until vswitchd asks again; tenant A must come back.
 old_tnl=$(cat "$T/h1/run/tunneld.pid")
 kill -9 "$old_tnl"
-tnl_back() {
-	[ "$(cat "$T/h1/run/tunneld.pid")" != "$old_tnl" ] &&
-		hostctl 1 -t tunneld tnl/neigh/show | grep -q '^192.168.77.2 '
-}
 check "after kill -9 of host1's tunneld, the flow remote 192.168.77.2 is resolved again" eval \
-	'for _ in $(seq 50); do tnl_back && break; sleep 0.2; ping_ok vm1a 10.77.0.2; done; tnl_back'
+	'for _ in $(seq 50); do tunneld_back 1 $old_tnl 192.168.77.2 && break; sleep 0.2; ping_ok vm1a 10.77.0.2; done; tunneld_back 1 $old_tnl 192.168.77.2'
 check "and tenant A still pings across" ping_soon vm1a 10.77.0.2
 for h in 1 2; do
 	trace $h br-int "in_port=$(ofport $h vm${h}b),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.out" 2>&1

@@ -35,6 +35,13 @@ tnl_linux_host() {
 	ip -n $ns link set br0 up
 }
 
+# tunneld_back N OLD_PID REMOTE: host N's tunneld is a new process (not
+# OLD_PID) and has resolved REMOTE's underlay again.
+tunneld_back() {
+	[ "$(cat "$T/h$1/run/tunneld.pid")" != "$2" ] &&
+		hostctl "$1" -t tunneld tnl/neigh/show | grep -q "^$3 "
+}
+
 # ovs_vsctl ARGS, ovs_appctl ARGS: Debian's tools on host 2's real Open
 # vSwitch (TNL_OVS_HOST2=1).
 ovs_vsctl() { ovs-vsctl --db="unix:$T/ovs/db.sock" --timeout=20 "$@"; }
