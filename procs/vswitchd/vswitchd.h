@@ -505,7 +505,11 @@ struct vsw {
 	uint64_t next_bridge_id;
 	struct tnl_route *tnl_routes; /* from tunneld (vswitchd_tunnel.c) */
 	size_t n_tnl_routes;
-	size_t n_tnl_ports;	/* tunnel ports in all bridges */
+	size_t n_tnl_ports; /* tunnel ports in all bridges */
+	/* Called by translation for a remote_ip=flow destination with no
+	 * route in tnl_routes (vswitchd_tnlroutes.c asks tunneld); NULL in
+	 * unit tests.  Must not block. */
+	void (*tnl_want)(uint32_t remote);
 	uint32_t next_dp_meter; /* the next datapath meter id to hand out */
 };
 
