@@ -169,7 +169,7 @@ def measure(t, a, tools, sw, m):
         t.add("ping_p50", n, r["p50"])
         t.add("ping_loss", n, r["loss"])
     elif m == "pps":
-        r = swmeasure.pps(tools, sw, a.pps_secs)
+        r = swmeasure.pps(tools, sw, a.pps_secs, warmup=True)
         t.add("pps", n, r["pps"] / 1e3)
         t.add("pps_sent", n, r["sent_pps"] / 1e3)
         t.add("machine_mpkt", n, r["machine_cpu_per_mpkt"])

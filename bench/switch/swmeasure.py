@@ -199,12 +199,16 @@ def tcp(tools, sw, secs):
             "retransmits": end.get("sum_sent", {}).get("retransmits")}
 
 
-def pps(tools, sw, secs):
+def pps(tools, sw, secs, warmup=False):
     """64-byte (60 + FCS) UDP frames of one flow, as fast as swgen sends
     them, for secs.  The sink's count is the figure: received pps; CPU
     seconds per million received packets of the switch's processes and of
-    the whole machine."""
+    the whole machine.  warmup: 20 frames of the flow first, so that its
+    datapath flow exists before the count starts (as ping's warm-up)."""
     topo = sw.topo
+    if warmup:
+        generate(tools, topo, 1, rate=100, count=20)
+        time.sleep(0.5)
     sink = Sink(tools, topo)
     try:
         pids = sw.pids()
