@@ -33,6 +33,7 @@ LOG_MODULE(dp_kmod);
 
 #define KPORT_BATCH 16	  /* upcalls read from one port per round */
 #define RX_BUF (1u << 17) /* one netlink message: a 64 KB frame and more */
+#define MSG_SMALL 512	  /* a request without key, actions or packet */
 
 enum kfam { F_DP, F_VPORT, F_FLOW, F_PACKET, F_N };
 
@@ -86,10 +87,13 @@ kdp_cast(struct dp *dp)
 
 /* ---- requests ---- */
 
+/* A request with room for @extra bytes of attributes beyond a small
+ * message's (names, numbers, a ufid).  Sized to fit: a 128 KB buffer
+ * for every request cost two 128 KB clears per upcall (libnl callocs). */
 static struct nl_msg *
-kdp_msg(struct kdp *dp, enum kfam f, uint8_t cmd, int flags)
+kdp_msg(struct kdp *dp, enum kfam f, uint8_t cmd, int flags, size_t extra)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(RX_BUF);
+	struct nl_msg *msg = nlmsg_alloc_size(MSG_SMALL + extra);
 	struct mvs_header *hdr;
 
 	if (!msg)
@@ -357,8 +361,8 @@ list_ports(struct kdp *dp, struct port_list *l)
 
 	l->p = NULL;
 	l->n = 0;
-	r = request(dp, kdp_msg(dp, F_VPORT, MVS_CMD_GET, NLM_F_DUMP), got_port,
-		    l);
+	r = request(dp, kdp_msg(dp, F_VPORT, MVS_CMD_GET, NLM_F_DUMP, 0),
+		    got_port, l);
 	if (r) {
 		free(l->p);
 		return r;
@@ -389,7 +393,7 @@ kmod_port_add(struct dp *dp_, const struct dp_port_spec *spec,
 
 	if (!p)
 		return -ENOMEM;
-	msg = kdp_msg(dp, F_VPORT, MVS_CMD_NEW, 0);
+	msg = kdp_msg(dp, F_VPORT, MVS_CMD_NEW, 0, 0);
 	nla_put_string(msg, MVS_VPORT_ATTR_NAME, spec->name);
 	nla_put_u32(msg, MVS_VPORT_ATTR_TYPE, kernel_type(spec->type));
 	if (spec->port_no != MVS_PORT_NONE)
@@ -411,7 +415,7 @@ static int
 kmod_port_del(struct dp *dp_, uint32_t port_no)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_DEL, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_DEL, 0, 0);
 	size_t i;
 	struct kport *p;
 	int r;
@@ -432,7 +436,7 @@ static int
 kmod_port_query(struct dp *dp_, uint32_t port_no, struct dp_port_info *info)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_GET, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_GET, 0, 0);
 	struct port_list l = { NULL, 0 };
 	int r;
 
@@ -470,7 +474,8 @@ static int
 kmod_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_NEW, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_NEW, 0,
+				     2 * sizeof *put->key + put->actions_len);
 	int r;
 
 	nla_put(msg, MVS_FLOW_ATTR_UFID, sizeof put->ufid, &put->ufid);
@@ -502,7 +507,7 @@ kmod_flow_del(struct dp *dp_, const struct mvs_ufid *ufid,
 	      struct mvs_flow_stats *stats)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0, 0);
 
 	if (stats)
 		memset(stats, 0, sizeof *stats);
@@ -515,7 +520,7 @@ kmod_flow_flush(struct dp *dp_)
 {
 	struct kdp *dp = kdp_cast(dp_);
 
-	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0), NULL, NULL);
+	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0, 0), NULL, NULL);
 }
 
 /* A dump, copied whole before anything is called back, so that the
@@ -569,7 +574,7 @@ list_flows(struct kdp *dp, struct flow_list *l)
 {
 	l->f = NULL;
 	l->n = 0;
-	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_GET, NLM_F_DUMP),
+	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_GET, NLM_F_DUMP, 0),
 		       got_flow, l);
 }
 
@@ -655,7 +660,7 @@ static int
 kmod_set_config(struct dp *dp_, const struct dp_config *cfg)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_DP, MVS_CMD_SET, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_DP, MVS_CMD_SET, 0, 0);
 	int r;
 
 	nla_put_u32(msg, MVS_DP_ATTR_FLOW_LIMIT, cfg->flow_limit);
@@ -677,7 +682,8 @@ kmod_execute(struct dp *dp_, struct dp_packet *packet,
 	     size_t actions_len)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_PACKET, MVS_CMD_EXECUTE, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_PACKET, MVS_CMD_EXECUTE, 0,
+				     packet->len + sizeof *key + actions_len);
 	int r = 0;
 
 	if (nla_put(msg, MVS_PACKET_ATTR_PACKET, (int)packet->len,
@@ -707,7 +713,7 @@ kmod_get_stats(struct dp *dp_, struct mvs_dp_stats *stats)
 {
 	struct kdp *dp = kdp_cast(dp_);
 
-	return request(dp, kdp_msg(dp, F_DP, MVS_CMD_GET, 0), got_dp_stats,
+	return request(dp, kdp_msg(dp, F_DP, MVS_CMD_GET, 0, 0), got_dp_stats,
 		       stats);
 }
 
@@ -725,11 +731,11 @@ find_or_create(struct kdp *dp, const char *name)
 	int r;
 
 	dp->ifindex = 0;
-	msg = kdp_msg(dp, F_DP, MVS_CMD_GET, 0);
+	msg = kdp_msg(dp, F_DP, MVS_CMD_GET, 0, 0);
 	nla_put_string(msg, MVS_DP_ATTR_NAME, name);
 	r = request(dp, msg, got_ifindex, &dp->ifindex);
 	if (r == -ENODEV) {
-		msg = kdp_msg(dp, F_DP, MVS_CMD_NEW, 0);
+		msg = kdp_msg(dp, F_DP, MVS_CMD_NEW, 0, 0);
 		nla_put_string(msg, MVS_DP_ATTR_NAME, name);
 		r = request(dp, msg, got_ifindex, &dp->ifindex);
 	}
@@ -751,7 +757,7 @@ adopt_ports(struct kdp *dp)
 			r = -ENOMEM;
 			break;
 		}
-		msg = kdp_msg(dp, F_VPORT, MVS_CMD_SET, 0);
+		msg = kdp_msg(dp, F_VPORT, MVS_CMD_SET, 0, 0);
 		nla_put_u32(msg, MVS_VPORT_ATTR_PORT_NO, l.p[i].port_no);
 		nla_put_u32(msg, MVS_VPORT_ATTR_UPCALL_PID,
 			    nl_socket_get_local_port(p->sk));
@@ -832,7 +838,7 @@ kmod_close(struct dp *dp_, bool destroy)
 	struct kdp *dp = kdp_cast(dp_);
 
 	if (destroy) {
-		int r = request(dp, kdp_msg(dp, F_DP, MVS_CMD_DEL, 0), NULL,
+		int r = request(dp, kdp_msg(dp, F_DP, MVS_CMD_DEL, 0, 0), NULL,
 				NULL);
 
 		if (r)
