@@ -599,18 +599,22 @@ ufid_cmp(const void *a, const void *b)
 }
 
 /* Deletes the flows idle for max-idle (a flow never hit counts from
- * when expiry first saw it) and reports them; stops when none is left. */
+ * when expiry first saw it) and reports them; stops when none is left.
+ * "Now" is read after the dump: a flow hit while the dump ran has a
+ * last use later than the dump's start, which taken as "now" made it
+ * look idle for 2^64 ms, so that busy flows were deleted every round. */
 static void
 on_expiry(struct ev_timer *t, void *arg)
 {
 	struct kdp *dp = arg;
-	uint64_t now = time_mono_ms(), idle = dp->cfg.max_idle_ms;
+	uint64_t now, idle = dp->cfg.max_idle_ms;
 	struct unused *next = NULL;
 	size_t n_next = 0;
 	struct flow_list l;
 
 	if (list_flows(dp, &l))
 		return;
+	now = time_mono_ms();
 	for (size_t i = 0; i < l.n; i++) {
 		struct dp_flow *f = &l.f[i];
 		uint64_t since = f->stats.used_ms;
@@ -625,7 +629,7 @@ on_expiry(struct ev_timer *t, void *arg)
 			next = xrealloc(next, (n_next + 1) * sizeof *next);
 			next[n_next++] = (struct unused){ f->ufid, since };
 		}
-		if (idle && now - since >= idle &&
+		if (idle && since <= now && now - since >= idle &&
 		    !kmod_flow_del(&dp->up, &f->ufid, &f->stats)) {
 			if (unused)
 				n_next--; /* it was the last one added */
