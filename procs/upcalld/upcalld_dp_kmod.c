@@ -527,7 +527,7 @@ kmod_flow_flush(struct dp *dp_)
  * callee may make requests of its own. */
 struct flow_list {
 	struct dp_flow *f;
-	size_t n;
+	size_t n, cap; /* cap doubles: a dump of N flows copies O(N) */
 };
 
 static void
@@ -546,7 +546,10 @@ got_flow(void *aux, const struct attrs *at)
 
 	if (!ufid || !key || !mask || !st || !acts)
 		return;
-	l->f = xrealloc(l->f, (l->n + 1) * sizeof *l->f);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->f = xrealloc(l->f, l->cap * sizeof *l->f);
+	}
 	f = &l->f[l->n++];
 	f->ufid = *ufid;
 	copy = xmalloc(2 * sizeof *key + nl_attr_len(acts));
@@ -573,7 +576,7 @@ static int
 list_flows(struct kdp *dp, struct flow_list *l)
 {
 	l->f = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_GET, NLM_F_DUMP, 0),
 		       got_flow, l);
 }
@@ -612,9 +615,12 @@ on_expiry(struct ev_timer *t, void *arg)
 	size_t n_next = 0;
 	struct flow_list l;
 
-	if (list_flows(dp, &l))
+	if (list_flows(dp, &l)) {
+		flow_list_free(&l);
 		return;
+	}
 	now = time_mono_ms();
+	next = l.n ? xmalloc(l.n * sizeof *next) : NULL; /* at most all */
 	for (size_t i = 0; i < l.n; i++) {
 		struct dp_flow *f = &l.f[i];
 		uint64_t since = f->stats.used_ms;
@@ -626,7 +632,6 @@ on_expiry(struct ev_timer *t, void *arg)
 			old = bsearch(&key, dp->unused, dp->n_unused,
 				      sizeof key, ufid_cmp);
 			since = old ? old->since_ms : now;
-			next = xrealloc(next, (n_next + 1) * sizeof *next);
 			next[n_next++] = (struct unused){ f->ufid, since };
 		}
 		if (idle && since <= now && now - since >= idle &&
