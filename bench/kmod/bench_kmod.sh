@@ -8,7 +8,7 @@
 # throughput, flow-setup rate) and prints the table with the ratios.
 #
 #   bench/kmod/bench_kmod.sh [--quick] [-k KVER] [GUEST OPTION...]
-#       --quick   one round of short measures (about 3 minutes)
+#       --quick   one round of short measures (about 2 minutes; full: 4-5)
 #       -k KVER   an installed kernel (default: Debian 12's 6.1)
 #       GUEST OPTION: bench_kmod_guest.py's (--help lists them), e.g.
 #       --only ping --rounds 3 --rates 500,4000 --first microvs

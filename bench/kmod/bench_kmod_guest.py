@@ -15,6 +15,8 @@ microvs, ovs; ...), so that what one run leaves in the kernel (slab
 caches, the neighbour tables) favours neither.
 
 Measures (each the median of the rounds; target: microvs at least equal):
+  idle       CPU of the switch's processes without traffic (no target;
+             what they do in the background delays the others)
   ping       RTT, pings at 10 ms after a warm-up (the mean)
   pps        64-byte UDP frames of one flow, swgen as fast as it can
              for a fixed time; what swsink received per second
@@ -50,10 +52,11 @@ import swplug  # noqa: E402
 from swnet import BenchError, NotAvailable  # noqa: E402
 from swtable import Table  # noqa: E402
 
-MEASURES = ("ping", "pps", "tcp", "flowsetup")
+MEASURES = ("idle", "ping", "pps", "tcp", "flowsetup")
 # quick / full
 DEFAULTS = {
     "rounds": (1, 2),
+    "idle_secs": (2.0, 5.0),
     "ping_count": (50, 200),
     "pps_secs": (1.0, 3.0),
     "tcp_secs": (1, 3),
@@ -114,6 +117,9 @@ def parse_args(argv):
 
 def define_rows(t, a):
     same = [("ovs", ">=", 1.0)]
+    if "idle" in a.only:
+        t.define("idle", "idle CPU of the switch's processes, %g s"
+                 % a.idle_secs, "% core", "lower")
     if "ping" in a.only:
         t.define("ping_avg", "ping RTT mean, %d at 10 ms" % a.ping_count,
                  "ms", "lower", [("ovs", "<=", 1.0)])
@@ -140,6 +146,7 @@ def define_rows(t, a):
 
 
 ROWS = {
+    "idle": ("idle",),
     "ping": ("ping_avg", "ping_p50", "ping_loss"),
     "pps": ("pps", "pps_sent", "machine_mpkt"),
     "tcp": ("tcp", "tcp_retr"),
@@ -163,7 +170,11 @@ def fail(t, measure, sw, reason):
 def measure(t, a, tools, sw, m):
     """Runs measure m on the started switch sw and adds its figures."""
     n = sw.name
-    if m == "ping":
+    if m == "idle":
+        time.sleep(1.0)     # what start-up left running settles
+        r = swmeasure.idle([sw], a.idle_secs)
+        t.add("idle", n, 100.0 * r[n])
+    elif m == "ping":
         r = swmeasure.ping(tools, sw, a.ping_count)
         t.add("ping_avg", n, r["avg"])
         t.add("ping_p50", n, r["p50"])
@@ -190,8 +201,7 @@ def measure(t, a, tools, sw, m):
             best = max(best, x["installed_ps"])
         t.add("flowsetup", n, best)
     t.info.setdefault("runs", {}).setdefault(n, {}).setdefault(
-        m, []).append({k: v for k, v in r.items()} if m != "flowsetup"
-                      else {str(k): v for k, v in r.items()})
+        m, []).append({str(k): v for k, v in r.items()})
 
 
 def one_switch(t, a, tools, name, workdir, k):
