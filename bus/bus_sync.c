@@ -150,10 +150,11 @@ sp_connect(const char *path, uint64_t deadline, int *fdp)
 
 /* Sends @len bytes of @body as one req0 request with a fresh id and reads
  * replies until the one with that id: *@inp (caller frees) holds it, the
- * id first, *@lenp bytes in all. */
+ * id first, *@lenp bytes in all.  *@sent tells whether any of the request
+ * left (else it is safe to send it again on another connection). */
 static int
 exchange(int fd, const void *body, size_t len, uint64_t deadline, uint8_t **inp,
-	 size_t *lenp)
+	 size_t *lenp, bool *sent)
 {
 	uint8_t hdr[9 + 4], rhdr[9];
 	uint8_t *in = NULL;
@@ -167,9 +168,12 @@ exchange(int fd, const void *body, size_t len, uint64_t deadline, uint8_t **inp,
 	hdr[0] = 1;
 	put_be(hdr + 1, 4 + len, 8);
 	put_be(hdr + 9, id, 4);
+	*sent = false;
 	err = write_all(fd, hdr, sizeof hdr, deadline);
-	if (!err)
+	if (!err) {
+		*sent = true;
 		err = write_all(fd, body, len, deadline);
+	}
 	/* Read replies until ours (a stale one would have another id). */
 	while (!err) {
 		err = read_all(fd, rhdr, sizeof rhdr, deadline);
@@ -190,6 +194,53 @@ exchange(int fd, const void *body, size_t len, uint64_t deadline, uint8_t **inp,
 	return err;
 }
 
+/* The connection of the last call, kept for the next one to the same
+ * endpoint: a tool makes several calls in a row (ovs-vsctl: the schema,
+ * the contents, the transaction, the wait), and a connection costs the
+ * server a pipe set up and torn down by nng's threads. */
+static struct {
+	char *path;
+	int fd;
+} kept = { NULL, -1 };
+
+static void
+kept_close(void)
+{
+	if (kept.fd >= 0)
+		close(kept.fd);
+	kept.fd = -1;
+	free(kept.path);
+	kept.path = NULL;
+}
+
+/* One request and its reply over the kept connection to @path, or a new
+ * one.  A kept connection the server closed meanwhile (a restart) fails
+ * before anything is sent; then the request goes on a new connection. */
+static int
+call_path(const char *path, const void *body, size_t blen, uint64_t deadline,
+	  uint8_t **inp, size_t *lenp)
+{
+	bool reused = kept.fd >= 0 && !strcmp(kept.path, path), sent;
+	int fd = -1, err;
+
+	if (!reused) {
+		kept_close();
+		err = sp_connect(path, deadline, &fd);
+		if (err)
+			return err;
+		kept.fd = fd;
+		kept.path = xstrdup(path);
+	}
+	err = exchange(kept.fd, body, blen, deadline, inp, lenp, &sent);
+	if (err && reused && !sent) {
+		kept_close();
+		return call_path(path, body, blen, deadline, inp, lenp);
+	}
+	if (err)
+		kept_close();
+	return err;
+}
+
 int
 bus_call_sync(const char *rundir, const struct role *peer, unsigned type,
 	      const void *msg, unsigned timeout_ms, void **reply, char **why)
@@ -198,11 +249,11 @@ bus_call_sync(const char *rundir, const struct role *peer, unsigned type,
 	uint64_t deadline = time_mono_ms() + timeout_ms;
 	uint64_t reqid = 1, got_reqid;
 	unsigned got_type = 0;
-	size_t blen, len;
+	size_t blen, len = 0;
 	uint8_t *in = NULL;
 	void *body, *ans = NULL;
 	char *path;
-	int fd = -1, err;
+	int err;
 
 	*reply = NULL;
 	if (why)
@@ -213,12 +264,8 @@ bus_call_sync(const char *rundir, const struct role *peer, unsigned type,
 	if (err)
 		return err;
 	path = bus_endpoint_path(rundir, peer, "rpc");
-	err = sp_connect(path, deadline, &fd);
+	err = call_path(path, body, blen, deadline, &in, &len);
 	free(path);
-	if (!err) {
-		err = exchange(fd, body, blen, deadline, &in, &len);
-		close(fd);
-	}
 	free(body);
 	if (!err)
 		err = bus_decode(in + 4, len - 4, &got_type, &got_reqid, &ans);

@@ -3,7 +3,8 @@
 # `ovs-ofctl add-flows` of N flows (default 100,000) and `dump-flows`,
 # Debian's ovs-ofctl against microvs-vswitchd and against real Open
 # vSwitch 3.1 (netdev bridge, each in its own namespace), wall time and
-# the switch daemon's CPU time for each, and the ratios.  Prints figures;
+# the switch daemon's CPU time for each, the memory with the flows
+# installed, and the ratios.  Prints figures;
 # asserts nothing about them.  Root; MICROVS_BUILD=build dir.
 # Usage: bench_flows.sh [N]
 N=${1:-100000}
@@ -43,6 +44,17 @@ measure ovs-dump-flows "$opid" ovs ovs-ofctl dump-flows br0
 n_m=$(sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl dump-aggregate br0 | sed -n 's/.*flow_count=\([0-9]*\).*/\1/p')
 n_o=$(ovs ovs-ofctl dump-aggregate br0 | sed -n 's/.*flow_count=\([0-9]*\).*/\1/p')
 echo "flows in the tables: microvs $n_m, Open vSwitch $n_o"
+# Memory with the flows installed: every microvs process against
+# ovs-vswitchd with ovsdb-server (resident set sizes, kB).
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+m_kb=0
+for role in dbserver vswitchd upcalld tunneld vtepd; do
+	m_kb=$((m_kb + $(rss "$(pidof_role $role)")))
+done
+o_kb=$(($(rss "$opid") + $(rss "$(cat "$O/ovsdb-server.pid")")))
+echo "memory with the flows (RSS): microvs $m_kb kB (all five processes)," \
+	"Open vSwitch $o_kb kB (ovs-vswitchd + ovsdb-server)"
+python3 -c "print('ratio microvs/ovs memory: %.2f' % ($m_kb / $o_kb))"
 for w in add-flows dump-flows; do
 	python3 -c "print('ratio microvs/ovs $w: %.2f' % ($(cat $T/wall.microvs-$w) / $(cat $T/wall.ovs-$w)))"
 done

@@ -37,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -94,6 +95,13 @@ def parse_args(argv):
                     "destination MAC per frame (flooded by NORMAL); auto "
                     "(default) = exact when every switch under test can "
                     "turn megaflows off, else dstmac, the same for all")
+    ap.add_argument("--of-flows", type=int, default=0, metavar="N",
+                    help="flowsetup: first add N OpenFlow flows of eight "
+                    "different masks to br0 (none matches the measured "
+                    "traffic, which NORMAL forwards), so that every new "
+                    "flow's translation searches a large table; Debian's "
+                    "ovs-ofctl add-flows on both switches (issue 9: "
+                    "translation rate with 100,000 flows of mixed masks)")
     ap.add_argument("--port-type", choices=("internal", "dummy"),
                     default="internal",
                     help="vsctl: type of the added ports (dummy starts "
@@ -327,6 +335,16 @@ class Bench:
             return "exact"
         return "dstmac"
 
+    def add_of_flows(self, sw):
+        """Adds --of-flows flows of mixed masks to sw's br0 (see the
+        option); returns the seconds it took."""
+        path = os.path.join(sw.workdir, "of-flows.txt")
+        with open(path, "w") as f:
+            f.write(mixed_flows(self.a.of_flows))
+        t0 = time.monotonic()
+        sw.add_of_flows(path)
+        return time.monotonic() - t0
+
     def run_per_switch(self):
         a, t = self.a, self.t
         method = None
@@ -340,6 +358,8 @@ class Bench:
             for n in ("mem", "flowsetup"):
                 if n in t.metrics:
                     t.metrics[n].label += ", " + method
+            if a.of_flows and "flowsetup" in t.metrics:
+                t.metrics["flowsetup"].label += ", %d OF flows" % a.of_flows
         for sw in self.switches:
             if not sw.is_switch:
                 continue
@@ -354,6 +374,12 @@ class Bench:
                     t.add("mem_flows", sw.name, r["flows"])
                     t.info.setdefault("memory", {})[sw.name] = r
                     index = r["next_index"]
+            if "flowsetup" in a.only and a.of_flows:
+                print("flowsetup %s: adding %d OpenFlow flows of mixed masks"
+                      % (sw.name, a.of_flows))
+                sys.stdout.flush()
+                if not self.attempt("flowsetup", sw, self.add_of_flows, sw):
+                    continue
             if "flowsetup" in a.only:
                 print("flowsetup %s: rates %s" % (sw.name, a.rates))
                 r = self.attempt("flowsetup", sw, swmeasure.flow_setup,
@@ -380,6 +406,26 @@ class Bench:
                     t.add("vsctl_first", sw.name, r["first_ms"])
                     t.add("vsctl_last", sw.name, r["last_ms"])
             sys.stdout.flush()
+
+
+def mixed_flows(n):
+    """n OpenFlow flows of eight masks, none matching the measured UDP
+    traffic 10.99.0.1 -> 10.99.0.2 (ports from swmeasure.UDP_PORT)."""
+    lines = []
+    for i in range(n):
+        a, b, c = i >> 16 & 255, i >> 8 & 255, i & 255
+        port = 10000 + i % 50000
+        lines.append([
+            "ip,nw_dst=10.%d.%d.%d" % (100 + a, b, c),
+            "ip,nw_dst=172.%d.%d.0/24" % (16 + a % 16, b),
+            "ip,nw_src=192.168.%d.%d,nw_dst=172.31.%d.%d" % (b, c, a, c),
+            "udp,nw_dst=10.98.%d.%d,tp_dst=%d" % (b, c, port),
+            "dl_src=02:00:%02x:%02x:%02x:01" % (a, b, c),
+            "tcp,tp_dst=%d,nw_dst=10.97.%d.%d" % (port, b, c),
+            "in_port=%d,dl_vlan=%d" % (100 + i % 1000, 1 + i % 4000),
+            "ip,nw_tos=%d,nw_dst=10.96.%d.%d" % (4 * (i % 60), b, c),
+        ][i % 8] + ",priority=%d,actions=drop" % (100 + i % 1000))
+    return "\n".join(lines) + "\n"
 
 
 def preflight(a):

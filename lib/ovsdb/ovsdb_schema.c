@@ -62,6 +62,37 @@ column_from_json(struct ovsdb_column *c, const char *name, const json_t *j,
 	return 0;
 }
 
+/* FNV-1a of a column name. */
+static unsigned
+column_hash(const char *name)
+{
+	unsigned h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h ^ h >> 15;
+}
+
+/* Builds @t's column-name index (ovsdb_table_find_column). */
+static void
+index_columns(struct ovsdb_table_schema *t)
+{
+	unsigned size = 8;
+
+	while (size < 2 * t->n_columns)
+		size *= 2;
+	free(t->col_slots);
+	t->col_slots = xcalloc(size, sizeof *t->col_slots);
+	t->col_mask = size - 1;
+	for (unsigned c = 0; c < t->n_columns; c++) {
+		unsigned i = column_hash(t->columns[c].name) & t->col_mask;
+
+		while (t->col_slots[i])
+			i = (i + 1) & t->col_mask;
+		t->col_slots[i] = c + 1;
+	}
+}
+
 static int
 table_from_json(struct ovsdb_table_schema *t, const char *name, const json_t *j,
 		bool *root_given, struct ovsdb_error **errp)
@@ -122,6 +153,8 @@ table_from_json(struct ovsdb_table_schema *t, const char *name, const json_t *j,
 		    ovsdb_base_is_strong_ref(&c->type.value))
 			c->ephemeral = false;
 	}
+
+	index_columns(t);
 
 	const json_t *idx = json_object_get(j, "indexes");
 	if (idx) {
@@ -301,6 +334,7 @@ ovsdb_schema_free(struct ovsdb_schema *s)
 			ovsdb_type_destroy(&t->columns[c].type);
 		}
 		free(t->columns);
+		free(t->col_slots);
 		for (unsigned k = 0; k < t->n_indexes; k++)
 			free(t->indexes[k].cols);
 		free(t->indexes);
@@ -444,6 +478,17 @@ ovsdb_schema_find_table(const struct ovsdb_schema *s, const char *name)
 const struct ovsdb_column *
 ovsdb_table_find_column(const struct ovsdb_table_schema *t, const char *name)
 {
+	if (t->col_slots) {
+		for (unsigned i = column_hash(name) & t->col_mask;;
+		     i = (i + 1) & t->col_mask) {
+			unsigned c = t->col_slots[i];
+
+			if (!c)
+				return NULL;
+			if (!strcmp(t->columns[c - 1].name, name))
+				return &t->columns[c - 1];
+		}
+	}
 	for (unsigned i = 0; i < t->n_columns; i++) {
 		const char *c = t->columns[i].name;
 		/* The first byte first: most names differ there. */

@@ -36,6 +36,11 @@ struct ovsdb_table_schema {
 	unsigned n_indexes;
 	bool has_refs; /* some column refers to another table */
 	json_t *json;  /* the table's schema JSON as given */
+	/* ovsdb_table_find_column's index: open addressing over the column
+	 * names' hashes, each slot a column index + 1 (0: empty); NULL
+	 * until the table is parsed whole. */
+	unsigned *col_slots;
+	unsigned col_mask;
 };
 
 struct ovsdb_schema {

@@ -232,6 +232,7 @@ dbserver_stop(struct dbserver *srv)
 		dbserver_hist_clear(srv->dbs[i]);
 		ovsdb_db_free(srv->dbs[i]->db);
 		free(srv->dbs[i]->name);
+		free(srv->dbs[i]->schema_text);
 		free(srv->dbs[i]);
 	}
 	free(srv->dbs);

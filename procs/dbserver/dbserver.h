@@ -139,6 +139,7 @@ struct dbserver_db {
 	struct dbserver_hist hist[DBSERVER_HIST_MAX];
 	size_t hist_start, hist_n;
 	struct dbserver_monitor *monitors; /* list via next_in_db */
+	char *schema_text; /* get_schema's answer as JSON text, made once */
 };
 
 struct dbserver_session {
@@ -241,6 +242,9 @@ int jsonrpc_framer_next(struct jsonrpc_framer *f, const char **text,
 void jsonrpc_send(struct dbserver_session *s, json_t *msg);
 void jsonrpc_reply(struct dbserver_session *s, const json_t *id,
 		   json_t *result);
+/* A reply whose result is @result_text, JSON text made beforehand. */
+void jsonrpc_reply_text(struct dbserver_session *s, const json_t *id,
+			const char *result_text);
 void jsonrpc_reply_error(struct dbserver_session *s, const json_t *id,
 			 json_t *error);
 void jsonrpc_notify(struct dbserver_session *s, const char *method,

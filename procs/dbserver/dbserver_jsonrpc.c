@@ -272,6 +272,20 @@ jsonrpc_reply(struct dbserver_session *s, const json_t *id, json_t *result)
 }
 
 void
+jsonrpc_reply_text(struct dbserver_session *s, const json_t *id,
+		   const char *result_text)
+{
+	struct ds *out = out_buf(s);
+	bool first = true;
+	int r = put_member(out, &first, "id", id);
+
+	ds_put(out, ",\"result\":");
+	ds_put(out, result_text);
+	ds_put(out, ",\"error\":null}");
+	send_out(s, out, r);
+}
+
+void
 jsonrpc_reply_error(struct dbserver_session *s, const json_t *id, json_t *error)
 {
 	struct ds *out = out_buf(s);

@@ -83,7 +83,17 @@ m_get_schema(struct dbserver_session *s, const char *method, const json_t *id,
 		ovsdb_error_free(e);
 		return 0;
 	}
-	jsonrpc_reply(s, id, ovsdb_schema_to_json(db->db->schema));
+	/* The schema never changes while the server runs: its text is made
+	 * once (every ovs-vsctl asks for it). */
+	if (!db->schema_text) {
+		struct ds text = DS_EMPTY;
+		json_t *j = ovsdb_schema_to_json(db->db->schema);
+
+		json_fast_dump(j, &text);
+		json_decref(j);
+		db->schema_text = ds_steal(&text);
+	}
+	jsonrpc_reply_text(s, id, db->schema_text);
 	return 0;
 }
 

@@ -381,11 +381,38 @@ void upcalld_dpctl_register(void);
 /* What upcalld remembers of an installed flow for revalidation: the
  * statistics it reported to vswitchd so far (reports carry deltas). */
 struct upc_flow {
-	struct hnode node; /* in upc_dp.flows, by ufid */
 	struct mvs_ufid ufid;
 	uint64_t rep_packets, rep_bytes;
 	uint64_t seen; /* the revalidation round that last saw it */
+	bool used;     /* the slot holds a flow */
 };
+
+/* The tracked flows of a datapath, by ufid (upcalld_flowset.c): inline
+ * in an open-addressing array.  Adding or removing one moves others:
+ * a pointer from find or add is good until the next add or remove. */
+struct upc_flows {
+	struct upc_flow *slots;
+	size_t mask; /* slots - 1, a power of two minus one */
+	size_t n;
+};
+
+void upc_flows_init(struct upc_flows *fs);
+void upc_flows_destroy(struct upc_flows *fs);
+/* The flow with @ufid, or NULL. */
+struct upc_flow *upc_flows_find(const struct upc_flows *fs,
+				const struct mvs_ufid *ufid);
+/* Adds a flow with @ufid, which must not be there yet, its other members
+ * zero; returns it. */
+struct upc_flow *upc_flows_add(struct upc_flows *fs,
+			       const struct mvs_ufid *ufid);
+/* Removes @f, a pointer from upc_flows_find or upc_flows_add. */
+void upc_flows_remove(struct upc_flows *fs, struct upc_flow *f);
+/* The ufids of the flows @pred accepts (all when @pred is NULL), in a
+ * new array the caller frees, their number in *@n: for removing while
+ * walking. */
+struct mvs_ufid *upc_flows_select(const struct upc_flows *fs,
+				  bool (*pred)(const struct upc_flow *, void *),
+				  void *aux, size_t *n);
 
 #define UPC_MAX_INFLIGHT 16 /* upcall batches in flight */
 #define UPC_QUEUE_MAX 1024  /* misses waiting for one */
@@ -395,8 +422,8 @@ struct upc_dp {
 	struct list_node node; /* in upcalld.dps */
 	struct upcalld *u;
 	struct dp *dp;
-	char *name;	   /* "TYPE@NAME": how the bus names it */
-	struct hmap flows; /* struct upc_flow */
+	char *name; /* "TYPE@NAME": how the bus names it */
+	struct upc_flows flows;
 	struct nlbuf gone; /* MVS_FLOW_ATTR_FLOW records to report */
 	size_t n_gone;
 	bool full;	       /* the next round is a full pass */

@@ -59,35 +59,18 @@ static uint64_t rounds_started, rounds_done;
 
 /* ---- tracked flows ---- */
 
-static uint32_t
-ufid_hash(const struct mvs_ufid *u)
-{
-	return u->w[0];
-}
-
 static struct upc_flow *
 flow_find(const struct upc_dp *ud, const struct mvs_ufid *ufid)
 {
-	struct hnode *n;
-
-	for (n = hmap_first_with_hash(&ud->flows, ufid_hash(ufid)); n;
-	     n = hmap_next_with_hash(n)) {
-		struct upc_flow *f = HMAP_CONTAINER(n, struct upc_flow, node);
-
-		if (!memcmp(&f->ufid, ufid, sizeof *ufid))
-			return f;
-	}
-	return NULL;
+	return upc_flows_find(&ud->flows, ufid);
 }
 
 static struct upc_flow *
 flow_add(struct upc_dp *ud, const struct mvs_ufid *ufid)
 {
-	struct upc_flow *f = xzalloc(sizeof *f);
+	struct upc_flow *f = upc_flows_add(&ud->flows, ufid);
 
-	f->ufid = *ufid;
 	f->seen = ud->round;
-	hmap_insert(&ud->flows, &f->node, ufid_hash(ufid));
 	return f;
 }
 
@@ -120,15 +103,13 @@ upc_flow_adopt(struct upc_dp *ud, const struct dp_flow *df)
 	upc_reval_schedule(ud->u, false);
 }
 
-void
-upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
-	       const struct mvs_flow_stats *st, struct mvs_flow_stats *delta)
+/* The statistics @st of tracked flow @f less what was reported of them,
+ * in *@delta; @st is reported from now on. */
+static void
+flow_delta(struct upc_dp *ud, struct upc_flow *f,
+	   const struct mvs_flow_stats *st, struct mvs_flow_stats *delta)
 {
-	struct upc_flow *f = flow_find(ud, ufid);
-
 	*delta = *st;
-	if (!f)
-		return;
 	/* A flow whose counters were cleared (dpctl mod-flow) restarts. */
 	if (st->n_packets < f->rep_packets || st->n_bytes < f->rep_bytes)
 		f->rep_packets = f->rep_bytes = 0;
@@ -141,14 +122,24 @@ upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
 }
 
 void
+upc_flow_delta(struct upc_dp *ud, const struct mvs_ufid *ufid,
+	       const struct mvs_flow_stats *st, struct mvs_flow_stats *delta)
+{
+	struct upc_flow *f = flow_find(ud, ufid);
+
+	if (f)
+		flow_delta(ud, f, st, delta);
+	else
+		*delta = *st;
+}
+
+void
 upc_flow_forget(struct upc_dp *ud, const struct mvs_ufid *ufid)
 {
 	struct upc_flow *f = flow_find(ud, ufid);
 
-	if (f) {
-		hmap_remove(&ud->flows, &f->node);
-		free(f);
-	}
+	if (f)
+		upc_flows_remove(&ud->flows, f);
 }
 
 void
@@ -156,12 +147,17 @@ upc_flow_gone(struct upc_dp *ud, const struct mvs_ufid *ufid,
 	      const struct mvs_flow_stats *st)
 {
 	struct dpmsg_flow rec = { .present = DPMSG_F_UFID, .ufid = *ufid };
+	struct upc_flow *f = flow_find(ud, ufid);
 
 	if (st) {
-		upc_flow_delta(ud, ufid, st, &rec.stats);
 		rec.present |= DPMSG_F_STATS;
+		if (f)
+			flow_delta(ud, f, st, &rec.stats);
+		else
+			rec.stats = *st;
 	}
-	upc_flow_forget(ud, ufid);
+	if (f)
+		upc_flows_remove(&ud->flows, f);
 	dpmsg_put_flow(&ud->gone, &rec);
 	ud->n_gone++;
 }
@@ -204,7 +200,7 @@ round_flow(void *aux, const struct dp_flow *df)
 	if (!f)
 		f = flow_add(ud, &df->ufid);
 	f->seen = ud->round;
-	upc_flow_delta(ud, &df->ufid, &df->stats, &rec.stats);
+	flow_delta(ud, f, &df->stats, &rec.stats);
 	if (!r->full && known && !rec.stats.n_packets && !rec.stats.n_bytes)
 		return;
 	if (r->full || !known) {
@@ -411,12 +407,32 @@ send_batch(struct upc_dp *ud, struct nlbuf *flows, struct nlbuf *gone,
 	return 0;
 }
 
+static bool
+not_seen(const struct upc_flow *f, void *ud_)
+{
+	const struct upc_dp *ud = ud_;
+
+	return f->seen != ud->round;
+}
+
+/* Reports as gone, without statistics, the tracked flows @pred accepts
+ * (all when NULL). */
+static void
+gone_all(struct upc_dp *ud, bool (*pred)(const struct upc_flow *, void *))
+{
+	size_t n;
+	struct mvs_ufid *v = upc_flows_select(&ud->flows, pred, ud, &n);
+
+	for (size_t i = 0; i < n; i++)
+		upc_flow_gone(ud, &v[i], NULL);
+	free(v);
+}
+
 static void
 start_round(struct upc_dp *ud)
 {
 	struct round r = { .ud = ud, .full = ud->full };
 	struct nlbuf gone, none = NLBUF_EMPTY;
-	struct hnode *n, *next;
 	uint64_t t0 = time_mono_ms();
 	struct mvs_dp_stats st;
 
@@ -431,15 +447,8 @@ start_round(struct upc_dp *ud)
 	/* Tracked flows a full pass did not show left some other way
 	 * (deleted by hand with dpctl): the other rounds spare this walk,
 	 * a second one over every flow. */
-	if (r.full) {
-		HMAP_FOR_EACH_SAFE (n, next, &ud->flows) {
-			struct upc_flow *f =
-				HMAP_CONTAINER(n, struct upc_flow, node);
-
-			if (f->seen != ud->round)
-				upc_flow_gone(ud, &f->ufid, NULL);
-		}
-	}
+	if (r.full)
+		gone_all(ud, not_seen);
 	gone = ud->gone;
 	ud->gone = NLBUF_EMPTY;
 	ud->n_gone = 0;
@@ -524,14 +533,8 @@ upc_reval_purge(struct upcalld *u)
 	struct upc_dp *ud;
 
 	LIST_FOR_EACH (ud, node, &u->dps) {
-		struct hnode *n, *next;
-
 		/* vswitchd forgets them at the next round. */
-		HMAP_FOR_EACH_SAFE (n, next, &ud->flows) {
-			struct upc_flow *f =
-				HMAP_CONTAINER(n, struct upc_flow, node);
-			upc_flow_gone(ud, &f->ufid, NULL);
-		}
+		gone_all(ud, NULL);
 		dp_flow_flush(ud->dp);
 	}
 	upc_reval_schedule(u, true);

@@ -96,7 +96,7 @@ upc_dp_open(struct upcalld *u, const char *type, const char *name,
 	ud->u = u;
 	ud->dp = dp;
 	ud->name = full;
-	hmap_init(&ud->flows);
+	upc_flows_init(&ud->flows);
 	ud->full = true;
 	list_push_back(&u->dps, &ud->node);
 	*udpp = ud;

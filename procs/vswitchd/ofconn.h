@@ -35,6 +35,7 @@
 #include "vswitchd.h"
 
 struct ev_io;
+struct ev_timer;
 struct ofctrl;
 
 /* vswitchd's OpenFlow state (vswd.of). */
@@ -48,7 +49,14 @@ struct vswd_of {
 	uint64_t gen_id;	/* the newest role generation id seen */
 	bool tables_dirty;	/* flow-mods to publish (vswd_tables_check) */
 	bool gen_id_set;
+	struct ev_timer *publish; /* publishes tables_dirty soon */
+	bool publish_armed;
+	uint64_t last_publish_ms;
 };
+
+/* Publishes the flow tables' change (tables_dirty) soon, with whatever
+ * other changes come meanwhile. */
+void ofconn_publish_soon(struct vswd_of *of);
 
 /* One OpenFlow connection to a bridge. */
 struct ofconn {

@@ -46,14 +46,40 @@ enum cls_trie_field { CLS_TRIE_NW_DST, CLS_TRIE_NW_SRC, CLS_N_TRIES };
 struct trie_node;
 struct cls_subtable;
 
+/* A mask, shared by every rule that has it (most rules of a table share
+ * a few masks: one copy each instead of 344 bytes per rule). */
+struct cls_mask {
+	struct hnode node; /* in the interned masks, by hash */
+	unsigned refcnt;
+	struct flow mask;
+};
+
 /* A rule in a classifier.  The caller owns it and embeds it; the
- * classifier links it. */
+ * classifier links it.  Set it up with cls_rule_init() and release it
+ * with cls_rule_destroy(). */
 struct cls_rule {
-	struct hnode node;  /* in its subtable, by masked hash */
-	struct match match; /* canonical */
+	struct hnode node;     /* in its subtable, by masked hash */
+	struct flow flow;      /* canonical: zero outside the mask */
+	struct cls_mask *mask; /* interned; the rule holds a reference */
 	int priority;
 	struct cls_subtable *subtable; /* NULL when not inserted */
 };
+
+/* Sets @rule's match to @match (canonical) and its priority; not
+ * inserted. */
+void cls_rule_init(struct cls_rule *rule, const struct match *match,
+		   int priority);
+/* Releases what cls_rule_init() took (the mask); @rule must not be in a
+ * classifier. */
+void cls_rule_destroy(struct cls_rule *rule);
+/* @rule's match, copied into *@match. */
+void cls_rule_match(const struct cls_rule *rule, struct match *match);
+
+static inline const struct flow *
+cls_rule_mask(const struct cls_rule *rule)
+{
+	return &rule->mask->mask;
+}
 
 struct classifier {
 	struct hmap subtables; /* struct cls_subtable, by mask hash */
@@ -137,6 +163,7 @@ struct flow_tables {
 	struct classifier cls[OFTABLE_N];
 	uint64_t version; /* bumped by every change to any table */
 	size_t n_rules;
+	size_t n_timed; /* rules with an idle or hard timeout */
 };
 
 /* Tables 0-254, empty but for table 0's "priority=0 actions=NORMAL". */
@@ -266,6 +293,7 @@ struct port {
 	struct hnode by_ofp;	    /* in bridge->ports, by ofp_port */
 	struct hnode by_dp;	    /* in vsw->dp_ports, by dp_port */
 	struct list_node in_bridge; /* bridge->port_list, by ofp_port */
+	struct hnode by_name;	    /* in bridge->ports_by_name */
 	struct bridge *bridge;
 	char *name;
 	uint32_t ofp_port; /* OpenFlow port number (OFPP_LOCAL: local) */
@@ -301,6 +329,7 @@ struct bridge {
 	char *name;
 	struct hmap ports;	    /* struct port, by ofp_port */
 	struct list_node port_list; /* struct port, by ofp_port ascending */
+	struct hmap ports_by_name;  /* struct port, by name */
 	uint32_t dp_id; /* its datapath (0 unless the caller sets it before
 			 * adding ports): datapath port numbers are per
 			 * datapath */

@@ -78,6 +78,7 @@ vsw_add_bridge(struct vsw *vsw, const char *name, uint32_t local_dp_port,
 	br->id = vsw->next_bridge_id++;
 	br->name = xstrdup(name);
 	hmap_init(&br->ports);
+	hmap_init(&br->ports_by_name);
 	list_init(&br->port_list);
 	tables_init(&br->tables, time_mono_ms());
 	mac_table_init(&br->macs, MAC_DEFAULT_IDLE_TIME, MAC_DEFAULT_MAX);
@@ -110,6 +111,7 @@ vsw_del_bridge(struct vsw *vsw, struct bridge *br)
 	tables_destroy(&br->tables);
 	mac_table_destroy(&br->macs);
 	hmap_destroy(&br->ports);
+	hmap_destroy(&br->ports_by_name);
 	free(br->name);
 	free(br);
 }
@@ -166,11 +168,15 @@ bridge_port_by_ofp(const struct bridge *br, uint32_t ofp_port)
 struct port *
 bridge_port_by_name(const struct bridge *br, const char *name)
 {
-	struct port *p;
+	uint32_t h = hash_name(name);
 
-	LIST_FOR_EACH (p, in_bridge, &br->port_list)
+	for (struct hnode *n = hmap_first_with_hash(&br->ports_by_name, h); n;
+	     n = hmap_next_with_hash(n)) {
+		struct port *p = HMAP_CONTAINER(n, struct port, by_name);
+
 		if (!strcmp(p->name, name))
 			return p;
+	}
 	return NULL;
 }
 
@@ -298,6 +304,8 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 		p->bridge = br;
 		p->name = xstrdup(cfg->name);
 		p->dp_port = MVS_PORT_NONE;
+		hmap_insert(&br->ports_by_name, &p->by_name,
+			    hash_name(p->name));
 	} else {
 		/* What it learned may no longer hold. */
 		mac_table_flush_port(&br->macs, p);
@@ -347,6 +355,7 @@ bridge_del_port(struct bridge *br, struct port *p)
 {
 	mac_table_flush_port(&br->macs, p);
 	hmap_remove(&br->ports, &p->by_ofp);
+	hmap_remove(&br->ports_by_name, &p->by_name);
 	list_remove(&p->in_bridge);
 	if (p->dp_port != MVS_PORT_NONE)
 		hmap_remove(&br->vsw->dp_ports, &p->by_dp);

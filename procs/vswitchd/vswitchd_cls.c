@@ -496,6 +496,61 @@ cls_destroy(struct classifier *cls)
 	memset(cls, 0, sizeof *cls);
 }
 
+/* ---- rules and their interned masks ---- */
+
+static struct hmap masks; /* struct cls_mask, by hash; buckets made lazily */
+
+static struct cls_mask *
+mask_intern(const struct flow *mask)
+{
+	uint32_t h = hash_bytes(mask, sizeof *mask, 0);
+	struct cls_mask *cm;
+
+	if (!masks.buckets)
+		hmap_init(&masks);
+	for (struct hnode *n = hmap_first_with_hash(&masks, h); n;
+	     n = hmap_next_with_hash(n)) {
+		cm = HMAP_CONTAINER(n, struct cls_mask, node);
+		if (flow_equal(&cm->mask, mask)) {
+			cm->refcnt++;
+			return cm;
+		}
+	}
+	cm = xmalloc(sizeof *cm);
+	cm->refcnt = 1;
+	cm->mask = *mask;
+	hmap_insert(&masks, &cm->node, h);
+	return cm;
+}
+
+void
+cls_rule_init(struct cls_rule *rule, const struct match *match, int priority)
+{
+	memset(rule, 0, sizeof *rule);
+	rule->flow = match->flow;
+	rule->mask = mask_intern(&match->mask);
+	rule->priority = priority;
+}
+
+void
+cls_rule_destroy(struct cls_rule *rule)
+{
+	struct cls_mask *cm = rule->mask;
+
+	if (cm && !--cm->refcnt) {
+		hmap_remove(&masks, &cm->node);
+		free(cm);
+	}
+	rule->mask = NULL;
+}
+
+void
+cls_rule_match(const struct cls_rule *rule, struct match *match)
+{
+	match->flow = rule->flow;
+	match->mask = rule->mask->mask;
+}
+
 static struct cls_rule *
 find_in_subtable(const struct cls_subtable *st, const struct flow *flow,
 		 uint32_t hash, int priority)
@@ -505,7 +560,7 @@ find_in_subtable(const struct cls_subtable *st, const struct flow *flow,
 	for (n = hmap_first_with_hash(&st->rules, hash); n;
 	     n = hmap_next_with_hash(n)) {
 		struct cls_rule *r = HMAP_CONTAINER(n, struct cls_rule, node);
-		if (r->priority == priority && flow_equal(&r->match.flow, flow))
+		if (r->priority == priority && flow_equal(&r->flow, flow))
 			return r;
 	}
 	return NULL;
@@ -525,29 +580,28 @@ cls_find_exact(const struct classifier *cls, const struct match *match,
 struct cls_rule *
 cls_insert(struct classifier *cls, struct cls_rule *rule)
 {
-	struct cls_subtable *st = subtable_find(cls, &rule->match.mask);
+	struct cls_subtable *st = subtable_find(cls, &rule->mask->mask);
 	struct cls_rule *old;
 	uint32_t hash;
 
 	if (!st)
-		st = subtable_create(cls, &rule->match.mask);
-	hash = hash_rule(st, &rule->match.flow);
-	old = find_in_subtable(st, &rule->match.flow, hash, rule->priority);
+		st = subtable_create(cls, &rule->mask->mask);
+	hash = hash_rule(st, &rule->flow);
+	old = find_in_subtable(st, &rule->flow, hash, rule->priority);
 	if (old)
 		return old;
 	hmap_insert(&st->rules, &rule->node, hash);
 	rule->subtable = st;
 	st->n_rules++;
 	cls->n_rules++;
-	index_update(st, &rule->match.flow, 1);
+	index_update(st, &rule->flow, 1);
 	for (unsigned t = 0; t < CLS_N_TRIES; t++)
 		if (st->trie_plen[t])
 			trie_insert(&cls->tries[t],
-				    be32_at(&rule->match.flow, trie_ofs[t]),
+				    be32_at(&rule->flow, trie_ofs[t]),
 				    st->trie_plen[t]);
 	if (st->ports_plen)
-		trie_insert(&st->ports_trie,
-			    be32_at(&rule->match.flow, PORTS_OFS),
+		trie_insert(&st->ports_trie, be32_at(&rule->flow, PORTS_OFS),
 			    st->ports_plen);
 	if (rule->priority > st->max_priority) {
 		st->max_priority = rule->priority;
@@ -568,15 +622,14 @@ cls_remove(struct classifier *cls, struct cls_rule *rule)
 	rule->subtable = NULL;
 	st->n_rules--;
 	cls->n_rules--;
-	index_update(st, &rule->match.flow, -1);
+	index_update(st, &rule->flow, -1);
 	for (unsigned t = 0; t < CLS_N_TRIES; t++)
 		if (st->trie_plen[t])
 			trie_remove(&cls->tries[t],
-				    be32_at(&rule->match.flow, trie_ofs[t]),
+				    be32_at(&rule->flow, trie_ofs[t]),
 				    st->trie_plen[t]);
 	if (st->ports_plen)
-		trie_remove(&st->ports_trie,
-			    be32_at(&rule->match.flow, PORTS_OFS),
+		trie_remove(&st->ports_trie, be32_at(&rule->flow, PORTS_OFS),
 			    st->ports_plen);
 	if (!st->n_rules) {
 		subtable_destroy(cls, st);
@@ -655,7 +708,7 @@ find_best(const struct cls_subtable *st, const struct flow *flow, uint32_t hash)
 	     n = hmap_next_with_hash(n)) {
 		const struct cls_rule *r =
 			HMAP_CONTAINER(n, struct cls_rule, node);
-		if (flow_equal_masked(&r->match.flow, flow, &st->mask) &&
+		if (flow_equal_masked(&r->flow, flow, &st->mask) &&
 		    (!best || r->priority > best->priority))
 			best = r;
 	}
@@ -736,8 +789,8 @@ bool
 cls_rule_is_loose_match(const struct cls_rule *rule,
 			const struct match *criteria)
 {
-	const uint64_t *rf = flow_u64(&rule->match.flow);
-	const uint64_t *rm = flow_u64(&rule->match.mask);
+	const uint64_t *rf = flow_u64(&rule->flow);
+	const uint64_t *rm = flow_u64(&rule->mask->mask);
 	const uint64_t *cf = flow_u64(&criteria->flow);
 	const uint64_t *cm = flow_u64(&criteria->mask);
 

@@ -85,6 +85,7 @@ random_match(struct match *m)
 
 #define N_RULES 300
 static struct cls_rule rules[N_RULES];
+static struct match matches[N_RULES];
 static bool inserted[N_RULES];
 
 static const struct cls_rule *
@@ -93,7 +94,7 @@ linear_lookup(const struct flow *flow)
 	const struct cls_rule *best = NULL;
 
 	for (int i = 0; i < N_RULES; i++)
-		if (inserted[i] && match_matches_flow(&rules[i].match, flow) &&
+		if (inserted[i] && match_matches_flow(&matches[i], flow) &&
 		    (!best || rules[i].priority > best->priority))
 			best = &rules[i];
 	return best;
@@ -145,8 +146,9 @@ test_random(void)
 
 	cls_init(&cls);
 	for (int i = 0; i < N_RULES; i++) {
-		random_match(&rules[i].match);
-		rules[i].priority = i; /* distinct: no ties to break */
+		random_match(&matches[i]);
+		/* Distinct priorities: no ties to break. */
+		cls_rule_init(&rules[i], &matches[i], i);
 		CHECK(cls_insert(&cls, &rules[i]) == NULL);
 		inserted[i] = true;
 		if (i % 50 == 49)
@@ -173,6 +175,8 @@ test_random(void)
 	for (int t = 0; t < CLS_N_TRIES; t++)
 		CHECK(cls.tries[t] == NULL); /* every prefix went */
 	cls_destroy(&cls);
+	for (int i = 0; i < N_RULES; i++)
+		cls_rule_destroy(&rules[i]);
 	printf("%d random lookups checked\n", n_lookups);
 }
 
@@ -182,18 +186,21 @@ static void
 test_staged(void)
 {
 	struct classifier cls;
-	struct cls_rule r = { .priority = 10 };
+	struct cls_rule r;
+	struct match m;
 	struct flow flow, wc;
 
 	cls_init(&cls);
-	r.match.flow.in_port = 1;
-	r.match.mask.in_port = ~0u;
-	r.match.flow.hdr.eth_type = htons(ETH_TYPE_IP);
-	r.match.mask.hdr.eth_type = 0xffff;
-	r.match.flow.hdr.nw_proto = IPPROTO_TCP_;
-	r.match.mask.hdr.nw_proto = 0xff;
-	r.match.flow.hdr.tp_dst = htons(80);
-	r.match.mask.hdr.tp_dst = 0xffff;
+	match_init_catchall(&m);
+	m.flow.in_port = 1;
+	m.mask.in_port = ~0u;
+	m.flow.hdr.eth_type = htons(ETH_TYPE_IP);
+	m.mask.hdr.eth_type = 0xffff;
+	m.flow.hdr.nw_proto = IPPROTO_TCP_;
+	m.mask.hdr.nw_proto = 0xff;
+	m.flow.hdr.tp_dst = htons(80);
+	m.mask.hdr.tp_dst = 0xffff;
+	cls_rule_init(&r, &m, 10);
 	cls_insert(&cls, &r);
 
 	memset(&flow, 0, sizeof flow);
@@ -225,6 +232,7 @@ test_staged(void)
 	CHECK(cls_lookup(&cls, &flow, &wc) == NULL);
 	CHECK_EQ(ntohs(wc.hdr.tp_dst), 0x8000);
 	cls_remove(&cls, &r);
+	cls_rule_destroy(&r);
 	cls_destroy(&cls);
 }
 
@@ -233,19 +241,21 @@ static void
 test_tries(void)
 {
 	struct classifier cls;
-	struct cls_rule r[3] = { { .priority = 30 },
-				 { .priority = 20 },
-				 { .priority = 10 } };
+	struct cls_rule r[3];
 	struct flow flow, wc;
 	const uint32_t dst[3] = { 0x0a010001, 0x0a010200, 0xc0a80000 };
 	const unsigned plen[3] = { 32, 24, 16 };
 
 	cls_init(&cls);
 	for (int i = 0; i < 3; i++) {
-		r[i].match.flow.hdr.eth_type = htons(ETH_TYPE_IP);
-		r[i].match.mask.hdr.eth_type = 0xffff;
-		r[i].match.flow.hdr.ipv4_dst = htonl(dst[i]);
-		r[i].match.mask.hdr.ipv4_dst = prefix(plen[i]);
+		struct match m;
+
+		match_init_catchall(&m);
+		m.flow.hdr.eth_type = htons(ETH_TYPE_IP);
+		m.mask.hdr.eth_type = 0xffff;
+		m.flow.hdr.ipv4_dst = htonl(dst[i]);
+		m.mask.hdr.ipv4_dst = prefix(plen[i]);
+		cls_rule_init(&r[i], &m, 30 - 10 * i);
 		cls_insert(&cls, &r[i]);
 	}
 	memset(&flow, 0, sizeof flow);
@@ -269,8 +279,10 @@ test_tries(void)
 	memset(&wc, 0, sizeof wc);
 	CHECK(cls_lookup(&cls, &flow, &wc) == NULL);
 	CHECK_EQ(wc.hdr.ipv4_dst, 0);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		cls_remove(&cls, &r[i]);
+		cls_rule_destroy(&r[i]);
+	}
 	CHECK(cls.tries[CLS_TRIE_NW_DST] == NULL);
 	cls_destroy(&cls);
 }
@@ -279,19 +291,25 @@ static void
 test_duplicates_and_priorities(void)
 {
 	struct classifier cls;
-	struct cls_rule a = { .priority = 5 }, b = { .priority = 5 },
-			c = { .priority = 7 };
+	struct cls_rule a, b, c;
+	struct match m;
 	struct flow flow;
 
 	cls_init(&cls);
-	a.match.flow.in_port = 3;
-	a.match.mask.in_port = ~0u;
-	b.match = c.match = a.match;
+	match_init_catchall(&m);
+	m.flow.in_port = 3;
+	m.mask.in_port = ~0u;
+	cls_rule_init(&a, &m, 5);
+	cls_rule_init(&b, &m, 5);
+	cls_rule_init(&c, &m, 7);
+	/* One copy of the mask for the three. */
+	CHECK(a.mask == b.mask && b.mask == c.mask);
+	CHECK_EQ(a.mask->refcnt, 3);
 	CHECK(cls_insert(&cls, &a) == NULL);
 	CHECK(cls_insert(&cls, &b) == &a); /* same match and priority */
 	CHECK(cls_insert(&cls, &c) == NULL);
-	CHECK(cls_find_exact(&cls, &a.match, 5) == &a);
-	CHECK(cls_find_exact(&cls, &a.match, 6) == NULL);
+	CHECK(cls_find_exact(&cls, &m, 5) == &a);
+	CHECK(cls_find_exact(&cls, &m, 6) == NULL);
 	memset(&flow, 0, sizeof flow);
 	flow.in_port = 3;
 	CHECK(cls_lookup(&cls, &flow, NULL) == &c);
@@ -299,19 +317,25 @@ test_duplicates_and_priorities(void)
 	CHECK(cls_lookup(&cls, &flow, NULL) == &a);
 	cls_remove(&cls, &a);
 	CHECK(cls_lookup(&cls, &flow, NULL) == NULL);
+	cls_rule_destroy(&b);
+	cls_rule_destroy(&c);
+	CHECK_EQ(a.mask->refcnt, 1);
+	cls_rule_destroy(&a);
 	cls_destroy(&cls);
 }
 
 static void
 test_loose_match(void)
 {
-	struct cls_rule r = { .priority = 1 };
-	struct match crit;
+	struct cls_rule r;
+	struct match m, crit;
 
-	r.match.flow.in_port = 1;
-	r.match.mask.in_port = ~0u;
-	r.match.flow.hdr.eth_type = htons(ETH_TYPE_IP);
-	r.match.mask.hdr.eth_type = 0xffff;
+	match_init_catchall(&m);
+	m.flow.in_port = 1;
+	m.mask.in_port = ~0u;
+	m.flow.hdr.eth_type = htons(ETH_TYPE_IP);
+	m.mask.hdr.eth_type = 0xffff;
+	cls_rule_init(&r, &m, 1);
 	match_init_catchall(&crit);
 	CHECK(cls_rule_is_loose_match(&r, &crit));
 	crit.flow.in_port = 1;
@@ -323,6 +347,7 @@ test_loose_match(void)
 	crit.mask.hdr.nw_proto = 0xff; /* the rule does not match on it */
 	crit.flow.hdr.nw_proto = 6;
 	CHECK(!cls_rule_is_loose_match(&r, &crit));
+	cls_rule_destroy(&r);
 }
 
 int

@@ -167,7 +167,10 @@ vswitchd_dump_flows(struct vsw *vsw, const char *bridge, bool offload_stats,
 			  (unsigned long long)r->n_bytes);
 		if (offload_stats)
 			ds_put(out, "n_offload_packets=0, n_offload_bytes=0, ");
-		match_format(out, &r->cr.match, NULL, r->cr.priority);
+		struct match m;
+
+		cls_rule_match(&r->cr, &m);
+		match_format(out, &m, NULL, r->cr.priority);
 		ds_put(out, ",actions=");
 		ofpacts_format(out, r->actions.data, r->actions.size, NULL);
 		ds_put_char(out, '\n');

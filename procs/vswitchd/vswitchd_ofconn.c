@@ -235,6 +235,55 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 		ofconn_send_error(c, e, &m);
 }
 
+/* Flow-mods are published (vswd_tables_check: upcalld revalidates its
+ * megaflows) at once when nothing was published for OFCONN_PUBLISH_MS,
+ * else when that time is up, with whatever came meanwhile: ovs-ofctl
+ * add-flows sends a barrier after every flow-mod and waits for its reply,
+ * and a publication for each had upcalld revalidate 100,000 times.  As in
+ * Open vSwitch, a barrier means the OpenFlow tables hold the change (a
+ * new flow's translation uses them at once); the datapath's megaflows
+ * follow (ovs-appctl revalidator/wait waits for them). */
+#define OFCONN_PUBLISH_MS 10
+
+static void
+publish_now(struct vswd_of *of)
+{
+	of->tables_dirty = false;
+	of->last_publish_ms = time_mono_ms();
+	vswd_tables_check(of->d);
+}
+
+static void
+on_publish(struct ev_timer *t, void *arg)
+{
+	struct vswd_of *of = arg;
+
+	(void)t;
+	of->publish_armed = false;
+	if (of->tables_dirty)
+		publish_now(of);
+}
+
+void
+ofconn_publish_soon(struct vswd_of *of)
+{
+	uint64_t since = time_mono_ms() - of->last_publish_ms;
+
+	if (of->publish_armed)
+		return;
+	if (since >= OFCONN_PUBLISH_MS) {
+		publish_now(of);
+		return;
+	}
+	if (of->publish)
+		ev_timer_rearm(of->publish, OFCONN_PUBLISH_MS - since);
+	else
+		of->publish =
+			ev_timer_add(of->d->loop, OFCONN_PUBLISH_MS - since,
+				     false, on_publish, of);
+	of->publish_armed = true;
+}
+
 static void
 conn_read(struct ofconn *c)
 {
@@ -279,10 +328,8 @@ conn_read(struct ofconn *c)
 		handle(c, c->rbuf + ofs, len);
 		ofs += len;
 	}
-	if (c->d->of->tables_dirty) {
-		c->d->of->tables_dirty = false;
-		vswd_tables_check(c->d);
-	}
+	if (c->d->of->tables_dirty)
+		ofconn_publish_soon(c->d->of);
 	memmove(c->rbuf, c->rbuf + ofs, c->rlen - ofs);
 	c->rlen -= ofs;
 }

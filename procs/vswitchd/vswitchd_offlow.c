@@ -48,7 +48,7 @@ on_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
 	if (!(r->flags & OFPFF_SEND_FLOW_REM) || !aux->d->of)
 		return;
 	memset(&fr, 0, sizeof fr);
-	fr.match = r->cr.match;
+	cls_rule_match(&r->cr, &fr.match);
 	fr.cookie = r->cookie;
 	fr.priority = (uint16_t)r->cr.priority;
 	fr.reason = removed_reason(why);
@@ -131,12 +131,15 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* @r's statistics in *@fs, its match in *@match (which @fs points to). */
 static void
-rule_stats(const struct rule *r, uint64_t now, struct ofp_flow_stats *fs)
+rule_stats(const struct rule *r, uint64_t now, struct ofp_flow_stats *fs,
+	   struct match *match)
 {
 	uint64_t age = now - r->created_ms;
 
-	fs->match = &r->cr.match;
+	cls_rule_match(&r->cr, match);
+	fs->match = match;
 	fs->priority = r->cr.priority;
 	fs->table_id = r->table_id;
 	fs->cookie = r->cookie;
@@ -195,8 +198,9 @@ ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m)
 		ofconn_mp_start(&mp, m);
 		for (size_t i = 0; i < n; i++) {
 			struct ofp_flow_stats fs;
+			struct match match;
 
-			rule_stats(rules[i], now, &fs);
+			rule_stats(rules[i], now, &fs, &match);
 			ofp_append_flow_stats(&mp.b, &fs, mp.raw, mp.version);
 			ofconn_mp_room(&mp);
 		}

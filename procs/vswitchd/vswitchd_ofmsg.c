@@ -178,11 +178,9 @@ on_barrier(struct ofconn *c, const struct ofp_msg *m)
 		&b, ofconn_raw_for(OFPTYPE_BARRIER_REPLY, m->version),
 		m->version, m->xid);
 
-	/* What came before is in effect: the flow-mods are published. */
-	if (c->d->of->tables_dirty) {
-		c->d->of->tables_dirty = false;
-		vswd_tables_check(c->d);
-	}
+	/* What came before is in the tables; the datapath follows soon. */
+	if (c->d->of->tables_dirty)
+		ofconn_publish_soon(c->d->of);
 	ofp_msg_finish(&b, start);
 	ofconn_send(c, &b);
 	ofpbuf_uninit(&b);

@@ -55,6 +55,68 @@ put_col(json_t *upd, const struct ovsdb_row *row, const char *col,
 	ovsdb_datum_destroy(&want, &c->type);
 }
 
+/* The column @name of @row's table, or NULL: from a small cache, since a
+ * status write asks for the same few columns of every Interface row
+ * (@name is compared by address: pass string literals). */
+static const struct ovsdb_column *
+col_of(const struct ovsdb_row *row, const char *name)
+{
+	static struct {
+		const struct ovsdb_table_schema *schema;
+		const char *name;
+		const struct ovsdb_column *col;
+	} cache[32];
+	static unsigned next;
+	const struct ovsdb_table_schema *schema = row->table->schema;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cache); i++)
+		if (cache[i].name == name && cache[i].schema == schema)
+			return cache[i].col;
+	next = (next + 1) % ARRAY_SIZE(cache);
+	cache[next].schema = schema;
+	cache[next].name = name;
+	cache[next].col = ovsdb_table_find_column(schema, name);
+	return cache[next].col;
+}
+
+/* The value of @row's column @c when it is a single atom of type @t (an
+ * optional or required scalar that is set), else NULL. */
+static const union ovsdb_atom *
+scalar(const struct ovsdb_row *row, const struct ovsdb_column *c,
+       enum ovsdb_atype t)
+{
+	const struct ovsdb_datum *x = &row->fields[c->index];
+
+	if (c->type.key.type != t || c->type.value.type != OVSDB_T_VOID ||
+	    x->n != 1)
+		return NULL;
+	return &x->keys[0];
+}
+
+/* put_col for an integer, a string and the empty set, which first test
+ * in place whether @row holds the value already: most of the time it
+ * does, and building JSON to compare costs far more. */
+static void
+put_int(json_t *upd, const struct ovsdb_row *row, const char *col, int64_t v)
+{
+	const struct ovsdb_column *c = col_of(row, col);
+	const union ovsdb_atom *a = c ? scalar(row, c, OVSDB_T_INTEGER) : NULL;
+
+	if (!a || a->i != v)
+		put_col(upd, row, col, json_integer(v));
+}
+
+static void
+put_str(json_t *upd, const struct ovsdb_row *row, const char *col,
+	const char *v)
+{
+	const struct ovsdb_column *c = col_of(row, col);
+	const union ovsdb_atom *a = c ? scalar(row, c, OVSDB_T_STRING) : NULL;
+
+	if (!a || strcmp(a->s, v))
+		put_col(upd, row, col, json_string(v));
+}
+
 static json_t *
 empty_set(void)
 {
@@ -73,33 +135,64 @@ str_set(char **v, size_t n, const char *extra)
 	return json_pack("[s,o]", "set", a);
 }
 
-static json_t *
-stats_map(const struct mvs_port_stats *s)
-{
-	const struct {
-		const char *name;
-		uint64_t v;
-	} st[] = {
-		{ "collisions", 0 },
-		{ "rx_bytes", s->rx_bytes },
-		{ "rx_crc_err", 0 },
-		{ "rx_dropped", s->rx_dropped },
-		{ "rx_errors", s->rx_errors },
-		{ "rx_frame_err", 0 },
-		{ "rx_missed_errors", 0 },
-		{ "rx_over_err", 0 },
-		{ "rx_packets", s->rx_packets },
-		{ "tx_bytes", s->tx_bytes },
-		{ "tx_dropped", s->tx_dropped },
-		{ "tx_errors", s->tx_errors },
-		{ "tx_packets", s->tx_packets },
-	};
-	json_t *pairs = json_array();
+/* Interface.statistics, in the map's order (by name). */
+#define N_STATS 13
 
-	for (size_t i = 0; i < ARRAY_SIZE(st); i++)
-		json_array_append_new(pairs, json_pack("[s,I]", st[i].name,
-						       (json_int_t)st[i].v));
-	return json_pack("[s,o]", "map", pairs);
+static const char *const stat_names[N_STATS] = {
+	"collisions", "rx_bytes",     "rx_crc_err",	  "rx_dropped",
+	"rx_errors",  "rx_frame_err", "rx_missed_errors", "rx_over_err",
+	"rx_packets", "tx_bytes",     "tx_dropped",	  "tx_errors",
+	"tx_packets",
+};
+
+/* The values of @s for stat_names[] (0 for what no port counts). */
+static void
+stat_values(const struct mvs_port_stats *s, uint64_t v[N_STATS])
+{
+	memset(v, 0, N_STATS * sizeof *v);
+	v[1] = s->rx_bytes;
+	v[3] = s->rx_dropped;
+	v[4] = s->rx_errors;
+	v[8] = s->rx_packets;
+	v[9] = s->tx_bytes;
+	v[10] = s->tx_dropped;
+	v[11] = s->tx_errors;
+	v[12] = s->tx_packets;
+}
+
+static void
+put_stats(json_t *upd, const struct ovsdb_row *row,
+	  const struct mvs_port_stats *s)
+{
+	const struct ovsdb_column *c = col_of(row, "statistics");
+	const struct ovsdb_datum *x = c ? &row->fields[c->index] : NULL;
+	uint64_t v[N_STATS];
+	bool same;
+	json_t *pairs;
+
+	stat_values(s, v);
+	same = x && c->type.key.type == OVSDB_T_STRING &&
+	       c->type.value.type == OVSDB_T_INTEGER && x->n == N_STATS;
+	for (size_t i = 0; same && i < N_STATS; i++)
+		same = !strcmp(x->keys[i].s, stat_names[i]) &&
+		       x->values[i].i == (int64_t)v[i];
+	if (same)
+		return;
+	pairs = json_array();
+	for (size_t i = 0; i < N_STATS; i++)
+		json_array_append_new(pairs, json_pack("[s,I]", stat_names[i],
+						       (json_int_t)v[i]));
+	put_col(upd, row, "statistics", json_pack("[s,o]", "map", pairs));
+}
+
+/* Interface.error emptied, unless it is already. */
+static void
+put_no_error(json_t *upd, const struct ovsdb_row *row)
+{
+	const struct ovsdb_column *c = col_of(row, "error");
+
+	if (!c || row->fields[c->index].n)
+		put_col(upd, row, "error", empty_set());
 }
 
 static void
@@ -118,28 +211,25 @@ iface_status(struct vswd *d, const struct vswd_iface *vif, json_t *ops)
 		snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x",
 			 i->mac[0], i->mac[1], i->mac[2], i->mac[3], i->mac[4],
 			 i->mac[5]);
-		put_col(upd, row, "ofport", json_integer(vif->ofport));
+		put_int(upd, row, "ofport", vif->ofport);
 		if (i->ifindex)
-			put_col(upd, row, "ifindex", json_integer(i->ifindex));
-		put_col(upd, row, "mac_in_use", json_string(mac));
+			put_int(upd, row, "ifindex", i->ifindex);
+		put_str(upd, row, "mac_in_use", mac);
 		if (i->mtu)
-			put_col(upd, row, "mtu", json_integer(i->mtu));
-		put_col(upd, row, "link_state",
-			json_string(i->carrier ? "up" : "down"));
-		put_col(upd, row, "admin_state",
-			json_string(i->admin_up ? "up" : "down"));
+			put_int(upd, row, "mtu", i->mtu);
+		put_str(upd, row, "link_state", i->carrier ? "up" : "down");
+		put_str(upd, row, "admin_state", i->admin_up ? "up" : "down");
 		if (i->speed_mbps)
-			put_col(upd, row, "link_speed",
-				json_integer((json_int_t)i->speed_mbps *
-					     1000000));
-		put_col(upd, row, "statistics", stats_map(&i->stats));
-		put_col(upd, row, "error", empty_set());
+			put_int(upd, row, "link_speed",
+				(int64_t)i->speed_mbps * 1000000);
+		put_stats(upd, row, &i->stats);
+		put_no_error(upd, row);
 		break;
 	case VIF_PATCH:
-		put_col(upd, row, "ofport", json_integer(vif->ofport));
-		put_col(upd, row, "link_state", json_string("up"));
-		put_col(upd, row, "admin_state", json_string("up"));
-		put_col(upd, row, "error", empty_set());
+		put_int(upd, row, "ofport", vif->ofport);
+		put_str(upd, row, "link_state", "up");
+		put_str(upd, row, "admin_state", "up");
+		put_no_error(upd, row);
 		break;
 	case VIF_ERROR:
 		put_col(upd, row, "ofport", json_integer(-1));

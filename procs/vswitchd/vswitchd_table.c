@@ -33,6 +33,7 @@ rule_unref(struct rule *rule)
 {
 	if (rule && !--rule->refcnt) {
 		ofpacts_free(&rule->actions);
+		cls_rule_destroy(&rule->cr);
 		free(rule);
 	}
 }
@@ -49,14 +50,20 @@ rule_credit_stats(struct rule *rule, uint64_t n_packets, uint64_t n_bytes,
 		rule->used_ms = used_ms;
 }
 
+static bool
+rule_timed(const struct rule *r)
+{
+	return r->idle_timeout || r->hard_timeout;
+}
+
 static struct rule *
 rule_new(const struct ofp_flow_mod *fm, uint8_t table_id, uint64_t now_ms)
 {
 	struct rule *r = xzalloc(sizeof *r);
+	struct match m = fm->match;
 
-	r->cr.match = fm->match;
-	match_canonicalize(&r->cr.match);
-	r->cr.priority = fm->priority;
+	match_canonicalize(&m);
+	cls_rule_init(&r->cr, &m, fm->priority);
 	r->table_id = table_id;
 	r->cookie = fm->new_cookie;
 	r->idle_timeout = fm->idle_timeout;
@@ -80,6 +87,7 @@ rule_remove(struct flow_tables *t, struct rule *rule,
 	cls_remove(&t->cls[rule->table_id], &rule->cr);
 	rule->removed = true;
 	t->n_rules--;
+	t->n_timed -= rule_timed(rule);
 	t->version++;
 	rule_unref(rule);
 }
@@ -120,7 +128,7 @@ tables_destroy(struct flow_tables *t)
 		cls_for_each(&t->cls[i], drop_rule, t);
 		cls_destroy(&t->cls[i]);
 	}
-	t->n_rules = 0;
+	t->n_rules = t->n_timed = 0;
 }
 
 /* ---- collecting the rules a flow-mod addresses ---- */
@@ -130,6 +138,7 @@ struct collect {
 	int priority;		      /* strict: this priority, else -1 */
 	uint32_t out_port;
 	uint64_t cookie, cookie_mask;
+	bool timed_only; /* only rules with a timeout */
 	struct rule **rules;
 	size_t n, cap;
 };
@@ -140,6 +149,8 @@ collect_one(struct cls_rule *cr, void *aux)
 	struct collect *c = aux;
 	struct rule *r = rule_from_cls(cr);
 
+	if (c->timed_only && !rule_timed(r))
+		return;
 	if (c->criteria && !cls_rule_is_loose_match(cr, c->criteria))
 		return;
 	if ((r->cookie ^ c->cookie) & c->cookie_mask)
@@ -169,6 +180,21 @@ cmp_rules(const void *a_, const void *b_)
 					     : a->created_ms > b->created_ms;
 }
 
+/* The rules of table @table_id (or all) that @c accepts, referenced, in
+ * table, priority and age order; their number in *@n. */
+static struct rule **
+collect_run(const struct flow_tables *t, uint8_t table_id, struct collect *c,
+	    size_t *n)
+{
+	for (int i = 0; i < OFTABLE_N; i++)
+		if (table_id == OFP_TABLE_ANY || table_id == i)
+			cls_for_each(&t->cls[i], collect_one, c);
+	if (c->n > 1)
+		qsort(c->rules, c->n, sizeof *c->rules, cmp_rules);
+	*n = c->n;
+	return c->rules;
+}
+
 struct rule **
 tables_collect(const struct flow_tables *t, uint8_t table_id,
 	       const struct match *criteria, uint32_t out_port, uint64_t cookie,
@@ -181,13 +207,7 @@ tables_collect(const struct flow_tables *t, uint8_t table_id,
 		.cookie_mask = cookie_mask,
 	};
 
-	for (int i = 0; i < OFTABLE_N; i++)
-		if (table_id == OFP_TABLE_ANY || table_id == i)
-			cls_for_each(&t->cls[i], collect_one, &c);
-	if (c.n > 1)
-		qsort(c.rules, c.n, sizeof *c.rules, cmp_rules);
-	*n = c.n;
-	return c.rules;
+	return collect_run(t, table_id, &c, n);
 }
 
 /* The rules a strict or loose modify/delete addresses. */
@@ -255,8 +275,8 @@ static void
 overlap_one(struct cls_rule *cr, void *aux)
 {
 	struct overlap *o = aux;
-	const uint64_t *af = flow_u64(&cr->match.flow);
-	const uint64_t *am = flow_u64(&cr->match.mask);
+	const uint64_t *af = flow_u64(&cr->flow);
+	const uint64_t *am = flow_u64(cls_rule_mask(cr));
 	const uint64_t *bf = flow_u64(&o->match->flow);
 	const uint64_t *bm = flow_u64(&o->match->mask);
 
@@ -289,6 +309,7 @@ add_flow(struct flow_tables *t, const struct ofp_flow_mod *fm, uint64_t now_ms)
 	}
 	rule = rule_new(fm, table_id, now_ms);
 	old_cr = cls_insert(cls, &rule->cr);
+	t->n_timed += rule_timed(rule);
 	if (!old_cr) {
 		t->n_rules++;
 		t->version++;
@@ -298,6 +319,7 @@ add_flow(struct flow_tables *t, const struct ofp_flow_mod *fm, uint64_t now_ms)
 	 * vSwitch, counters and duration start again, the time of the last
 	 * hit (idle_age) carries over. */
 	old = rule_from_cls(old_cr);
+	t->n_timed -= rule_timed(old);
 	rule->used_ms = old->used_ms;
 	cls_remove(cls, old_cr);
 	old->removed = true;
@@ -391,10 +413,14 @@ tables_expire(struct flow_tables *t, uint64_t now_ms,
 			      void *aux),
 	      void *aux)
 {
+	struct collect c = { .out_port = OFPP_NONE, .timed_only = true };
+	struct rule **rules;
 	size_t n, gone = 0;
-	struct rule **rules =
-		tables_collect(t, OFP_TABLE_ANY, NULL, OFPP_NONE, 0, 0, &n);
 
+	/* Most tables have no rule with a timeout: then no walk at all. */
+	if (!t->n_timed)
+		return 0;
+	rules = collect_run(t, OFP_TABLE_ANY, &c, &n);
 	batch(t, true);
 	for (size_t i = 0; i < n; i++) {
 		struct rule *r = rules[i];

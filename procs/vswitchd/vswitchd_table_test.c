@@ -226,11 +226,45 @@ test_timeouts_and_references(void)
 	tables_destroy(&t);
 }
 
+/* The expiry walk runs only while some rule has a timeout: the count
+ * follows adds, replacements by an add with the same match, and
+ * removals. */
+static void
+test_timed_count(void)
+{
+	tables_init(&t, 0);
+	CHECK_EQ(t.n_timed, 0);
+	CHECK_EQ(mod("priority=5,in_port=1,idle_timeout=10,actions=drop",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(t.n_timed, 1);
+	/* Replaced by one without a timeout: nothing to expire any more. */
+	CHECK_EQ(mod("priority=5,in_port=1,actions=drop", OFPFC_ADD, 0), 0);
+	CHECK_EQ(t.n_timed, 0);
+	CHECK_EQ(tables_expire(&t, 60000, removed, NULL), 0);
+	CHECK_EQ(count(0), 2);
+	/* And back: a timed replacement expires. */
+	CHECK_EQ(mod("priority=5,in_port=1,hard_timeout=1,actions=drop",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(t.n_timed, 1);
+	CHECK_EQ(tables_expire(&t, 2000, removed, NULL), 1);
+	CHECK_EQ(t.n_timed, 0);
+	CHECK_EQ(count(0), 1);
+	CHECK_EQ(mod("priority=6,in_port=2,idle_timeout=5,actions=drop",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(mod("priority=6,in_port=2", OFPFC_DELETE_STRICT, 0), 0);
+	CHECK_EQ(t.n_timed, 0);
+	tables_destroy(&t);
+}
+
 int
 main(void)
 {
 	CHECK_RUN(test_default_and_add);
 	CHECK_RUN(test_modify_delete);
 	CHECK_RUN(test_timeouts_and_references);
+	CHECK_RUN(test_timed_count);
 	CHECK_EXIT();
 }

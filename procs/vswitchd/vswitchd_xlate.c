@@ -484,7 +484,10 @@ report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id)
 	if (!rule) {
 		ds_put(&s, "No match.");
 	} else {
-		match_format(&s, &rule->cr.match, NULL, OFP_DEFAULT_PRIORITY);
+		struct match m;
+
+		cls_rule_match(&rule->cr, &m);
+		match_format(&s, &m, NULL, OFP_DEFAULT_PRIORITY);
 		if (ds_last(&s) != ' ')
 			ds_put(&s, ", ");
 		ds_printf(&s, "priority %d", rule->cr.priority);
@@ -659,7 +662,7 @@ push_vlan(struct xlate_ctx *ctx, uint16_t ethertype)
 static bool
 is_table_miss(const struct rule *rule)
 {
-	const uint64_t *m = flow_u64(&rule->cr.match.mask);
+	const uint64_t *m = flow_u64(cls_rule_mask(&rule->cr));
 
 	if (rule->cr.priority)
 		return false;
