@@ -297,14 +297,9 @@ def main(argv):
                 one_switch(t, a, tools, name, workdir, k)
             order.reverse()
         t.info["loadavg_end"] = swnet.loadavg()
-        print()
-        t.print_table()
-        print()
-        for s, word, why in t.reasons():
-            print("%-8s %-5s %s" % (s, word, why))
-        print("TCG guest: only the ratios m/o mean anything (the median of "
-              "%d round(s), alternating which switch runs first)"
-              % a.rounds)
+        t.print_report("TCG guest: only the ratios m/o mean anything (the "
+                       "median of %d round(s), alternating which switch "
+                       "runs first)" % a.rounds)
         return t
 
     return benchlib.run_main("kmod", a.keep, body)
