@@ -70,6 +70,7 @@ echo "built microvs.ko against $KVER in ${SECONDS}s"
 
 OUT=${KMOD_KEEP:-$(mktemp -d /tmp/kmod-tests.XXXXXX)}
 mkdir -p "$OUT"
+rm -f "$OUT/results.txt" # a kept directory's, of an earlier run
 [ -n "${KMOD_KEEP:-}" ] || trap 'rm -rf "$OUT"' EXIT
 # slub_debug: red zones, poisoning and sanity checks on every slab object
 # (Debian's kernel has SLUB_DEBUG, but no KASAN, kmemleak or lockdep);
