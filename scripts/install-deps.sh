@@ -9,9 +9,9 @@ libnng-dev libmsgpack-dev libjansson-dev libsqlite3-dev sqlite3 libssl-dev opens
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcap-ng-dev libseccomp-dev
 iproute2 iputils-ping procps systemd iperf3 netsniff-ng tcpdump ethtool
 openvswitch-switch openvswitch-common openvswitch-vtep python3-openvswitch
-openvswitch-testcontroller
+openvswitch-testcontroller python3-os-ken libvirt-daemon-system libvirt-clients
 linux-image-amd64 linux-headers-amd64 linux-source-6.1 qemu-system-x86
-busybox-static cpio kmod"
+busybox-static cpio kmod dnsmasq-base"
 
 missing=""
 for p in $PKGS; do

@@ -123,7 +123,9 @@ tnl_push_finish(uint8_t *frame, size_t frame_len, size_t hdr_len, uint32_t hash,
 	    frame_len - ETH_HDR_LEN > 0xffff || ip[0] != 0x45)
 		return -EINVAL;
 	flow_put16(ip + 2, (uint16_t)(frame_len - ETH_HDR_LEN));
-	flow_put16(ip + 4, ip_id);
+	/* An atomic datagram (DF, never fragmented) needs no id (RFC 6864):
+	 * Linux's tunnels and Open vSwitch's send 0 there. */
+	flow_put16(ip + 4, flow_get16(ip + 6) & IP_DF ? 0 : ip_id);
 	flow_put16(ip + 10, 0);
 	flow_put16(ip + 10, flow_csum_fold(flow_csum_add(ip, IP_HDR_LEN, 0)));
 	if (ip[9] == IPPROTO_UDP) {

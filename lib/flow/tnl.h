@@ -52,7 +52,8 @@ int tnl_header_build(const struct tnl_header_spec *s, uint8_t *buf,
 
 /* Finishes the outer header of @hdr_len bytes at the start of @frame
  * (@frame_len bytes in all, the inner frame after the header, its
- * checksums complete): IPv4 total length, @ip_id and header checksum, UDP
+ * checksums complete): IPv4 total length, id (@ip_id, or 0 when the
+ * header has DF, as Linux and Open vSwitch send) and header checksum, UDP
  * length, the UDP source port from @hash (when the template has 0) and
  * the outer UDP or GRE checksum when the header asks for it.  0, or
  * -EINVAL if the template is not one tnl_header_build() makes. */

@@ -93,6 +93,27 @@ test_round_trip(void)
 	}
 }
 
+/* The outer IPv4 id: 0 with DF (an atomic datagram, as Linux and Open
+ * vSwitch send it), the caller's id without. */
+static void
+test_ip_id(void)
+{
+	struct tnl_header_spec s = { 0 };
+	uint8_t f[MVS_TNL_PUSH_HEADER_MAX + 60] = { 0 };
+	size_t hl;
+
+	s.type = MVS_TNL_VXLAN;
+	s.dst_port = 4789;
+	for (int df = 0; df < 2; df++) {
+		s.df = df;
+		CHECK_EQ(tnl_header_build(&s, f, &hl), 0);
+		CHECK_EQ(tnl_push_finish(f, hl + 60, hl, 1, 0x1234), 0);
+		CHECK_EQ(flow_get16(f + 14 + 4), df ? 0 : 0x1234);
+		CHECK_EQ(!!(flow_get16(f + 14 + 6) & 0x4000), df);
+		CHECK_EQ(flow_csum_fold(flow_csum_add(f + 14, 20, 0)), 0);
+	}
+}
+
 /* @frame parsed as @type gives @want. */
 static void
 expect(const uint8_t *frame, size_t len, enum mvs_tnl_type type,
@@ -189,5 +210,6 @@ main(void)
 {
 	CHECK_RUN(test_round_trip);
 	CHECK_RUN(test_bad);
+	CHECK_RUN(test_ip_id);
 	CHECK_EXIT();
 }

@@ -633,9 +633,13 @@ parse_tunnel(const char *arg, struct ofpact_pctx *pc, bool is64)
 	struct ofpact_tunnel *t =
 		(void *)ofpacts_put(pc->acts, OFPACT_SET_TUNNEL, sizeof *t);
 
-	if (is64)
+	char *err = ofp_parse_u64(arg, &t->tun_id);
+
+	/* A key wider than 32 bits needs NXAST_SET_TUNNEL64, as Open
+	 * vSwitch chooses. */
+	if (is64 || t->tun_id > UINT32_MAX)
 		t->ofpact.raw = OFPACT_RAW_SET_TUNNEL64;
-	return ofp_parse_u64(arg, &t->tun_id);
+	return err;
 }
 
 static char *

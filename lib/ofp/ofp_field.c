@@ -32,6 +32,7 @@ static const struct ofp_field fields[MFF_N_IDS] = {
 	F(MFF_TUN_ID, "tun_id", "tunnel_id", 8, 64, true, HEXADECIMAL, NONE, tunnel.tun_id),
 	F(MFF_TUN_SRC, "tun_src", NULL, 4, 32, true, IPV4, NONE, tunnel.ipv4_src),
 	F(MFF_TUN_DST, "tun_dst", NULL, 4, 32, true, IPV4, NONE, tunnel.ipv4_dst),
+	F(MFF_TUN_FLAGS, "tun_flags", NULL, 2, 16, true, TNL_FLAGS, NONE, tunnel.flags),
 	F(MFF_TUN_IPV6_SRC, "tun_ipv6_src", NULL, 16, 128, true, IPV6, NONE, tunnel.ipv6_src),
 	F(MFF_TUN_IPV6_DST, "tun_ipv6_dst", NULL, 16, 128, true, IPV6, NONE, tunnel.ipv6_dst),
 	F(MFF_METADATA, "metadata", NULL, 8, 64, true, HEXADECIMAL, NONE, metadata),
@@ -290,6 +291,11 @@ ofp_field_get_value(const struct ofp_field *f, const struct flow *flow,
 		u64_to_value((uint64_t)r[0] << 32 | r[1], 8, v);
 	} else if (f->id == MFF_IN_PORT_OXM) {
 		u64_to_value(ofp_port_to_ofp11(flow->in_port), 4, v);
+	} else if (f->id == MFF_TUN_FLAGS) {
+		/* The datapath's flag bits differ from OpenFlow's. */
+		u64_to_value(flow->tunnel.flags & MVS_TNL_F_OAM ? OFP_TNL_OAM
+								: 0,
+			     2, v);
 	} else if (field_is_host_order(f->id)) {
 		uint64_t x = 0;
 		const void *p = member(f, flow);
@@ -329,6 +335,12 @@ set_bits(const struct ofp_field *f, const union ofp_value *v, struct flow *flow)
 		 * the 16-bit in_port's 0xffff, as OFPP_ANY becomes OFPP_NONE.
 		 */
 		flow->in_port = port >= 0xffffff00u ? port - 0xffff0000u : port;
+	} else if (f->id == MFF_TUN_FLAGS) {
+		uint16_t fl = flow->tunnel.flags & (uint16_t)~MVS_TNL_F_OAM;
+
+		if (value_to_u64(v, 2) & OFP_TNL_OAM)
+			fl |= MVS_TNL_F_OAM;
+		flow->tunnel.flags = fl;
 	} else if (field_is_host_order(f->id)) {
 		uint64_t x = value_to_u64(v, f->n_bytes);
 		void *p = member(f, flow);
@@ -632,35 +644,93 @@ static const char *const tcp_flag_names[12] = {
 	"ece", "cwr", "ns",  NULL,  NULL,  NULL,
 };
 
+/* A flags field's names (bit i is names[i]; NULL: none), the bits it
+ * has and what Open vSwitch's messages call it. */
+struct flag_set {
+	const char *const *names;
+	int n;
+	uint16_t all;
+	const char *what;
+	bool signed_only; /* printed +name/-name even under the whole mask */
+};
+
+static const struct flag_set tcp_flag_set = { tcp_flag_names, 12, 0x0fff, "TCP",
+					      false };
+static const char *const tnl_flag_names[1] = { "oam" };
+static const struct flag_set tnl_flag_set = { tnl_flag_names, 1, OFP_TNL_OAM,
+					      "tunnel", true };
+
+static int
+flag_bit(const struct flag_set *fs, const char *s, size_t n)
+{
+	for (int i = 0; i < fs->n; i++)
+		if (fs->names[i] && strlen(fs->names[i]) == n &&
+		    !strncmp(s, fs->names[i], n))
+			return i;
+	return -1;
+}
+
+/* "name|name" (those set, the others not), or an integer for @f. */
 static char *
-parse_tcp_flags(const char *s, union ofp_value *v, union ofp_value *m)
+parse_flag_names(const struct ofp_field *f, const struct flag_set *fs,
+		 const char *s, union ofp_value *v, union ofp_value *m)
+{
+	uint16_t flags = 0;
+
+	if (flag_bit(fs, s, strcspn(s, "|")) < 0) {
+		char *err = parse_integer(f, s, v, m);
+
+		if (!err && v->be16 & ~htons(fs->all))
+			err = xasprintf("%s: unknown %s flag(s)", s, fs->what);
+		return err;
+	}
+	while (*s) {
+		size_t n = strcspn(s, "|");
+		int bit = flag_bit(fs, s, n);
+
+		if (bit < 0)
+			return xasprintf("%.*s: unknown %s flag(s)", (int)n, s,
+					 fs->what);
+		flags |= (uint16_t)(1u << bit);
+		s += n + (s[n] == '|');
+	}
+	v->be16 = htons(flags);
+	m->be16 = htons(fs->all);
+	return NULL;
+}
+
+static char *
+parse_flags(const struct ofp_field *f, const struct flag_set *fs, const char *s,
+	    union ofp_value *v, union ofp_value *m)
 {
 	uint16_t flags = 0, mask = 0;
 
-	if (*s != '+' && *s != '-')
-		return parse_integer(ofp_field_get(MFF_TCP_FLAGS), s, v, m);
+	if (*s != '+' && *s != '-') {
+		if (fs == &tcp_flag_set)
+			return parse_integer(f, s, v, m);
+		return parse_flag_names(f, fs, s, v, m);
+	}
 	while (*s) {
 		bool set = *s == '+';
 		size_t n;
 		int bit = -1;
 
 		if (*s != '+' && *s != '-')
-			return xasprintf("%s: TCP flag must be preceded by "
+			return xasprintf("%s: %s flag must be preceded by "
 					 "'+' (for SET) or '-' (NOT SET)",
-					 s);
+					 s, fs->what);
 		s++;
 		n = strcspn(s, "+-");
-		for (int i = 0; i < 12; i++)
-			if (tcp_flag_names[i] &&
-			    strlen(tcp_flag_names[i]) == n &&
-			    !strncmp(s, tcp_flag_names[i], n))
-				bit = i;
+		bit = flag_bit(fs, s, n);
 		if (bit < 0)
-			return xasprintf("%.*s: unknown TCP flag", (int)n, s);
+			return xasprintf(fs->signed_only
+						 ? "%.*s: unknown %s flag(s)"
+						 : "%.*s: unknown %s flag",
+					 (int)n, s, fs->what);
 		if (mask & (1u << bit))
-			return xasprintf("%.*s: Each TCP flag can be specified "
+			return xasprintf("%.*s: Each %s flag can be specified "
 					 "only once",
-					 (int)n, s);
+					 (int)n, s, fs->what);
 		mask |= 1u << bit;
 		if (set)
 			flags |= 1u << bit;
@@ -725,7 +795,10 @@ ofp_field_parse(const struct ofp_field *f, const char *s,
 				 "\"not_later\"",
 				 s);
 	case MFS_TCP_FLAGS:
-		err = parse_tcp_flags(s, value, mask);
+		err = parse_flags(f, &tcp_flag_set, s, value, mask);
+		break;
+	case MFS_TNL_FLAGS:
+		err = parse_flags(f, &tnl_flag_set, s, value, mask);
 		break;
 	}
 	if (!err && !f->maskable) {
@@ -745,8 +818,12 @@ ofp_field_parse_value(const struct ofp_field *f, const char *s,
 {
 	union ofp_value mask;
 	char *err = ofp_field_parse(f, s, ports, value, &mask);
+	/* tun_flags has one bit: "oam" and "+oam" are exact. */
+	bool exact = f->string == MFS_TNL_FLAGS
+			     ? (ntohs(mask.be16) & OFP_TNL_OAM) == OFP_TNL_OAM
+			     : value_all_ones(&mask, f->n_bytes);
 
-	if (!err && !value_all_ones(&mask, f->n_bytes))
+	if (!err && !exact)
 		err = xasprintf("%s: wildcards not allowed here", s);
 	return err;
 }
@@ -776,10 +853,13 @@ ofp_format_ipv6(struct ds *s, const uint8_t ip[16])
 	ds_put(s, buf);
 }
 
-void
-ofp_format_tcp_flags(struct ds *s, uint16_t flags, uint16_t mask)
+/* Open vSwitch's format_flags_masked: names joined by '|' under the
+ * whole mask, else +name/-name for each bit of the mask. */
+static void
+format_flags(struct ds *s, const struct flag_set *fs, uint16_t flags,
+	     uint16_t mask)
 {
-	if (mask == 0x0fff) {
+	if (mask == fs->all && !fs->signed_only) {
 		uint16_t bad = 0;
 		if (!flags) {
 			ds_put_char(s, '0');
@@ -788,8 +868,8 @@ ofp_format_tcp_flags(struct ds *s, uint16_t flags, uint16_t mask)
 		for (int i = 0; i < 16; i++) {
 			if (!(flags & (1u << i)))
 				continue;
-			if (i < 12 && tcp_flag_names[i])
-				ds_printf(s, "%s|", tcp_flag_names[i]);
+			if (i < fs->n && fs->names[i])
+				ds_printf(s, "%s|", fs->names[i]);
 			else
 				bad |= 1u << i;
 		}
@@ -806,11 +886,17 @@ ofp_format_tcp_flags(struct ds *s, uint16_t flags, uint16_t mask)
 		if (!(mask & (1u << i)))
 			continue;
 		ds_put_char(s, flags & (1u << i) ? '+' : '-');
-		if (i < 12 && tcp_flag_names[i])
-			ds_put(s, tcp_flag_names[i]);
+		if (i < fs->n && fs->names[i])
+			ds_put(s, fs->names[i]);
 		else
 			ds_printf(s, "[%x]", 1u << i);
 	}
+}
+
+void
+ofp_format_tcp_flags(struct ds *s, uint16_t flags, uint16_t mask)
+{
+	format_flags(s, &tcp_flag_set, flags, mask);
 }
 
 void
@@ -908,6 +994,11 @@ ofp_field_format(const struct ofp_field *f, const union ofp_value *value,
 		ofp_format_tcp_flags(s, ntohs(value->be16) & 0x0fff,
 				     mask ? ntohs(mask->be16) & 0x0fff
 					  : 0x0fff);
+		break;
+	case MFS_TNL_FLAGS:
+		format_flags(s, &tnl_flag_set, ntohs(value->be16) & OFP_TNL_OAM,
+			     mask ? ntohs(mask->be16) & OFP_TNL_OAM
+				  : OFP_TNL_OAM);
 		break;
 	}
 }

@@ -72,8 +72,12 @@ enum ofp_field_id {
 	MFF_ND_TARGET,
 	MFF_ND_SLL,
 	MFF_ND_TLL,
+	MFF_TUN_FLAGS, /* OpenFlow's tunnel flags: bit 0 is OAM */
 	MFF_N_IDS
 };
+
+/* tun_flags' one public bit (Open vSwitch's FLOW_TNL_PUB_F_OAM). */
+#define OFP_TNL_OAM 0x0001
 
 /* How a value is written. */
 enum ofp_field_string {
@@ -85,6 +89,7 @@ enum ofp_field_string {
 	MFS_OFP_PORT,
 	MFS_FRAG,
 	MFS_TCP_FLAGS,
+	MFS_TNL_FLAGS,
 };
 
 /* What a field requires of the flow before it means anything. */

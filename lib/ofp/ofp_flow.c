@@ -446,6 +446,13 @@ put_tunnel(struct ds *s, const struct match *m)
 		ds_printf(s, "tun_tos=%x,", t->tos);
 	if (mt->ttl)
 		ds_printf(s, "tun_ttl=%u,", t->ttl);
+	/* A packet's flow (every bit exact) names its flags, as Open
+	 * vSwitch prints a flow; an OpenFlow match has only the OAM bit
+	 * and says +oam or -oam. */
+	if (mt->flags == 0xffff && t->flags & MVS_TNL_F_OAM)
+		ds_put(s, "tun_flags=oam,");
+	else if (mt->flags & MVS_TNL_F_OAM)
+		put_field(s, m, MFF_TUN_FLAGS, NULL, NULL);
 }
 
 void

@@ -36,6 +36,7 @@ static const struct nxm_row rows[] = {
 	OX(MFF_TUN_ID, 38, 4, "OXM_OF_TUNNEL_ID"),
 	NX(MFF_TUN_SRC, NXM_NX, 31, "NXM_NX_TUN_IPV4_SRC"),
 	NX(MFF_TUN_DST, NXM_NX, 32, "NXM_NX_TUN_IPV4_DST"),
+	NX(MFF_TUN_FLAGS, NXM_NX, 104, "NXM_NX_TUN_FLAGS"),
 	NX(MFF_TUN_IPV6_SRC, NXM_NX, 109, "NXM_NX_TUN_IPV6_SRC"),
 	NX(MFF_TUN_IPV6_DST, NXM_NX, 110, "NXM_NX_TUN_IPV6_DST"),
 	OX(MFF_METADATA, 2, 3, "OXM_OF_METADATA"),
@@ -380,6 +381,8 @@ ofp_field_value_valid(const struct ofp_field *f, const union ofp_value *v)
 		return !(v->u8 & ~(MVS_FRAG_ANY | MVS_FRAG_LATER));
 	case MFF_TCP_FLAGS:
 		return !(v->be16 & ~htons(0x0fff));
+	case MFF_TUN_FLAGS:
+		return !(v->be16 & ~htons(OFP_TNL_OAM));
 	case MFF_ARP_OP:
 		return !(v->be16 & htons(0xff00));
 	case MFF_DL_VLAN:
@@ -668,6 +671,7 @@ put_raw(struct ofpbuf *b, const struct match *m, uint8_t version,
 		b->size += sizeof eth_packet_type;
 	}
 	put_field(b, m, MFF_TUN_ID, version);
+	put_field(b, m, MFF_TUN_FLAGS, version);
 	put_field(b, m, MFF_TUN_SRC, version);
 	put_field(b, m, MFF_TUN_DST, version);
 	put_field(b, m, MFF_TUN_IPV6_SRC, version);

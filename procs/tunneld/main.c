@@ -19,6 +19,7 @@
 static const struct bus_handler handlers[] = {
 	/* The generic appctl commands and ping come from service_serve(). */
 	{ BUS_MSG_TNL_ROUTES_GET, tnld_on_routes_get },
+	{ BUS_MSG_TNL_REMOTES_WANT, tnld_on_remotes_want },
 };
 
 static const struct service_def def = {

@@ -35,6 +35,9 @@
 
 LOG_MODULE(tunneld);
 
+/* Remotes asked for by vswitchd for remote_ip=flow tunnels. */
+#define TNLD_WANTED_MAX 256
+
 /* One remote address some tunnel interface names. */
 struct tnld_remote {
 	uint32_t ip; /* network order */
@@ -53,6 +56,9 @@ struct tnld {
 	size_t n_remotes;
 	char **routes; /* the table as last published */
 	size_t n_routes;
+	uint32_t wanted[TNLD_WANTED_MAX]; /* remote_ip=flow destinations */
+	bool published; /* a table from the synced replica went out */
+	size_t n_wanted;
 	bool txn_inflight, txn_again;
 };
 
@@ -76,6 +82,30 @@ remote_find(struct tnld *t, uint32_t ip)
 		if (t->remotes[i].ip == ip)
 			return &t->remotes[i];
 	return NULL;
+}
+
+/* Marks @ip as a remote, adding it if new. */
+static void
+remote_mark(struct tnld *t, uint32_t ip)
+{
+	struct tnld_remote *r = remote_find(t, ip);
+
+	if (!r) {
+		t->remotes =
+			xrealloc(t->remotes, (t->n_remotes + 1) * sizeof *r);
+		r = &t->remotes[t->n_remotes++];
+		memset(r, 0, sizeof *r);
+		r->ip = ip;
+	}
+	r->seen = true;
+}
+
+static bool
+row_remote_flow(const struct ovsdb_row *row)
+{
+	const char *r = replica_get_map(row, "options", "remote_ip");
+
+	return r && !strcmp(r, "flow");
 }
 
 /* The remote_ip of tunnel interface @row (0: none, or "flow"). */
@@ -125,6 +155,19 @@ routes_free(struct tnld *t)
 
 static void write_status(struct tnld *t);
 
+static void
+on_announce(struct ev_timer *tm, void *arg)
+{
+	struct tnld *t = arg;
+	struct bus_msg_tnl_routes m = { 0 };
+
+	ev_timer_del(tm);
+	bus_msg_tnl_routes_set_boot(&m, t->boot);
+	bus_msg_tnl_routes_set_routes(&m, (const char *const *)t->routes,
+				      t->n_routes);
+	bus_publish_tnl_routes(t->bus, &m);
+}
+
 /* Resolves every remote again; publishes the table if it changed. */
 static void
 resolve_all(struct tnld *t)
@@ -133,7 +176,7 @@ resolve_all(struct tnld *t)
 		t->rep ? replica_table(t->rep, "Interface") : NULL;
 	char **routes;
 	size_t n = 0;
-	bool same;
+	bool same, flow = false;
 	struct hnode *hn;
 
 	for (size_t i = 0; i < t->n_remotes; i++)
@@ -143,22 +186,20 @@ resolve_all(struct tnld *t)
 			const struct ovsdb_row *row =
 				HMAP_CONTAINER(hn, struct ovsdb_row, node);
 			uint32_t ip = row_remote(row);
-			struct tnld_remote *r;
 
-			if (!is_tunnel(replica_get_str(row, "type")) || !ip)
+			if (!is_tunnel(replica_get_str(row, "type")))
 				continue;
-			r = remote_find(t, ip);
-			if (!r) {
-				t->remotes = xrealloc(t->remotes,
-						      (t->n_remotes + 1) *
-							      sizeof *r);
-				r = &t->remotes[t->n_remotes++];
-				memset(r, 0, sizeof *r);
-				r->ip = ip;
-			}
-			r->seen = true;
+			flow |= row_remote_flow(row);
+			if (ip)
+				remote_mark(t, ip);
 		}
 	}
+	/* vswitchd's remote_ip=flow destinations, while such a tunnel
+	 * exists. */
+	if (!flow)
+		t->n_wanted = 0;
+	for (size_t i = 0; i < t->n_wanted; i++)
+		remote_mark(t, t->wanted[i]);
 	for (size_t i = 0; i < t->n_remotes;) {
 		if (!t->remotes[i].seen) {
 			t->remotes[i] = t->remotes[--t->n_remotes];
@@ -185,6 +226,18 @@ resolve_all(struct tnld *t)
 	same = n == t->n_routes;
 	for (size_t i = 0; same && i < n; i++)
 		same = !strcmp(routes[i], t->routes[i]);
+	/* The first table of this run goes out even if it is empty, once
+	 * the replica says what the tunnels are, and again 1 s later:
+	 * vswitchd learns the new boot and drops what the last run
+	 * resolved (remote_ip=flow destinations it then asks for again).
+	 * Again, because after a restart vswitchd's subscription is back
+	 * only after nng's reconnect (up to 200 ms, bus.c): what is
+	 * published before is lost, seen in tnl_vni's kill -9. */
+	if (!t->published && it && replica_is_synced(t->rep)) {
+		t->published = true;
+		same = false;
+		ev_timer_add(t->loop, 1000, false, on_announce, t);
+	}
 	if (same) {
 		for (size_t i = 0; i < n; i++)
 			free(routes[i]);
@@ -323,6 +376,43 @@ tnld_on_routes_get(struct bus_req *req, const void *msg, void *aux)
 	bus_msg_tnl_routes_reply_set_routes(&r, (const char *const *)t->routes,
 					    t->n_routes);
 	bus_reply_tnl_routes_reply(req, &r);
+}
+
+void
+tnld_on_remotes_want(struct bus_req *req, const void *msg, void *aux)
+{
+	const struct bus_msg_tnl_remotes_want *m = msg;
+	struct tnld *t = aux;
+	bool bad = false;
+
+	for (size_t i = 0; i < m->remotes.n; i++) {
+		struct in_addr a;
+		size_t k;
+
+		if (inet_pton(AF_INET, m->remotes.v[i], &a) != 1 || !a.s_addr) {
+			log_warn("vswitchd wants a remote that is no IPv4 "
+				 "address: %.64s",
+				 m->remotes.v[i]);
+			bad = true;
+			continue;
+		}
+		for (k = 0; k < t->n_wanted && t->wanted[k] != a.s_addr; k++)
+			;
+		if (k < t->n_wanted)
+			continue;
+		if (t->n_wanted == TNLD_WANTED_MAX) {
+			memmove(t->wanted, t->wanted + 1,
+				(TNLD_WANTED_MAX - 1) * sizeof *t->wanted);
+			t->n_wanted--;
+		}
+		t->wanted[t->n_wanted++] = a.s_addr;
+	}
+	resolve_all(t);
+	if (bad) {
+		bus_reply_error(req, -EINVAL, "a remote is no IPv4 address");
+		return;
+	}
+	tnld_on_routes_get(req, msg, aux);
 }
 
 /* ---- appctl ---- */

@@ -45,6 +45,11 @@ struct tnld *tnld_new(void);
 void tnld_start(struct tnld *t, struct ev_loop *loop, struct bus *bus);
 /* The handler of BUS_MSG_TNL_ROUTES_GET: the table as last published. */
 void tnld_on_routes_get(struct bus_req *req, const void *msg, void *aux);
+/* The handler of BUS_MSG_TNL_REMOTES_WANT: adds the remotes (kept while
+ * a remote_ip=flow tunnel exists, at most 256, the oldest dropped
+ * first), resolves, replies with the table; -EINVAL if one is no IPv4
+ * address (the others are taken). */
+void tnld_on_remotes_want(struct bus_req *req, const void *msg, void *aux);
 
 /* tunneld_netlink.c */
 

@@ -8,10 +8,10 @@
  *    MVS_ACTION_ATTR_TUNNEL_POP and leave through TUNNEL_PUSH;
  *  - TUNNEL_PUSH prepends the outer header vswitchd built (from
  *    tunneld's route and neighbour) and finishes it per packet: lengths,
- *    IPv4 id and checksum, the UDP source port from the inner flow's
- *    hash, the outer checksum when asked.  The inner checksum is
- *    finished first; a GSO segment is cut in software first
- *    (upcalld_actions.c), since no vnet header describes a tunnel GSO;
+ *    IPv4 id (0 under DF) and checksum, the UDP source port from the inner
+ * flow's hash, the outer checksum when asked.  The inner checksum is finished
+ * first; a GSO segment is cut in software first (upcalld_actions.c), since no
+ * vnet header describes a tunnel GSO;
  *  - TUNNEL_POP parses the outer headers strictly (lib/flow/tnl.c: a
  *    tunnel packet is untrusted input from the underlay), counts what
  *    it refuses by reason, and hands the inner frame on with its tunnel
@@ -193,7 +193,7 @@ dp_tnl_push(struct dp_packet *p, const struct mvs_key *key,
 	h = dp_packet_push(p, hl);
 	memcpy(h, t->header, hl);
 	if (tnl_push_finish(p->data, p->len, hl, flow_hash_5tuple(key, 0),
-			    ip_id++)) {
+			    __atomic_fetch_add(&ip_id, 1, __ATOMIC_RELAXED))) {
 		coverage_inc(tnl_push_error);
 		return -EINVAL;
 	}

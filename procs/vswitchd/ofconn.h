@@ -13,7 +13,8 @@
  *   vswitchd_offlow.c  the handlers about flows: flow-mod, flow and
  *                      aggregate statistics
  *   vswitchd_oftable.c table statistics and table features
- *   vswitchd_ofctrl.c  controllers: active connections with backoff
+ *   vswitchd_ofctrl.c  controllers: targets, backoff, status, restore
+ *                      wait
  *   vswitchd_ofpacket.c packet-in and packet-out
  *   vswitchd_ofrole.c  controller roles
  *   vswitchd_ofport.c  port-status messages
@@ -47,8 +48,11 @@ struct vswd_of {
 	struct list_node conns; /* struct ofconn */
 	struct hmap port_seen;	/* struct ofport_seen, by bridge id */
 	uint64_t gen_id;	/* the newest role generation id seen */
+	uint64_t status_ms;	/* when controllers' status was last written */
 	bool tables_dirty;	/* flow-mods to publish (vswd_tables_check) */
 	bool gen_id_set;
+	bool restoring;		  /* vswd_of_restoring() */
+	uint64_t start_ms;	  /* when OpenFlow started */
 	struct ev_timer *publish; /* publishes tables_dirty soon */
 	bool publish_armed;
 	uint64_t last_publish_ms;
@@ -73,11 +77,19 @@ struct ofconn {
 	uint8_t version;   /* negotiated; 0 before the peer's hello */
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
-	uint8_t frag;	     /* enum ofp_frag */
-	bool closing;	     /* close once the output is sent */
-	struct ofctrl *ctrl; /* the controller it is to; NULL: service */
-	uint8_t role;	     /* OFPCR12_ROLE_*; 0 (no change): equal */
+	uint8_t frag;		/* enum ofp_frag */
+	bool closing;		/* close once the output is sent */
+	struct ofctrl *ctrl;	/* the controller it is to; NULL: service */
+	uint8_t role;		/* OFPCR12_ROLE_*; 0 (no change): equal */
+	unsigned probe_ms;	/* inactivity probe interval; 0: none */
+	uint64_t rx_ms;		/* when bytes last came in (or it opened) */
+	uint64_t probe_sent_ms; /* an echo request unanswered since; 0 */
+	int error;		/* why it closes: errno or OFCONN_EOF; 0 */
 };
+
+/* ofconn.error when the peer closed the connection (Open vSwitch's EOF,
+ * "End of file"). */
+#define OFCONN_EOF (-1)
 
 /* vswitchd_ofconn.c */
 
@@ -89,6 +101,15 @@ struct ofconn *ofconn_new(struct vswd *d, uint64_t bridge_id, int fd,
 			  uint32_t allowed, struct ofctrl *ctrl);
 /* Closes @c at once without telling its controller. */
 void ofconn_close(struct ofconn *c);
+/* Sends an echo request on every connection with a probe interval that
+ * has been silent for one, and closes (ETIMEDOUT) those still silent one
+ * interval after it; @now is time_mono_ms().  Called periodically. */
+void ofconn_run_probes(struct vswd *d, uint64_t now);
+/* "End of file" for OFCONN_EOF, else strerror(@error). */
+const char *ofconn_error_string(int error);
+/* Listens on a new unix socket at @path (mode 0770; a stale file there is
+ * removed) into *@fdp (non-blocking).  0 or -errno. */
+int ofconn_listen_unix(const char *path, int *fdp);
 /* The versions Bridge.protocols of bridge @name allows (a bitmap; all of
  * OpenFlow 1.0-1.5 if empty). */
 uint32_t ofconn_bridge_versions(struct vswd *d, const char *name);
@@ -107,13 +128,20 @@ enum ofpraw ofconn_raw_for(enum ofptype type, uint8_t version);
 
 /* vswitchd_ofctrl.c: controllers (Bridge.controller). */
 
-/* Follows the Controller rows of every bridge: connects to new tcp:
- * targets, drops the ones gone. */
+/* Follows the Controller rows of every bridge: connects to new tcp: and
+ * unix: targets, listens on new ptcp: and punix: ones, drops the ones
+ * gone. */
 void ofctrl_sync(struct vswd *d);
 /* Starts the fail-open watch. */
 void ofctrl_init(struct vswd *d);
-/* @ctrl's connection closed: try again after the backoff. */
-void ofctrl_conn_closed(struct ofctrl *ctrl);
+/* @ctrl's connection closed because of @error (errno, OFCONN_EOF or 0):
+ * try again after the backoff. */
+void ofctrl_conn_closed(struct ofctrl *ctrl, int error);
+/* @ctrl's connection sent an inactivity probe (its state is IDLE). */
+void ofctrl_conn_idle(struct ofctrl *ctrl);
+/* @ctrl's connection sent a barrier request: its flows are in (the end
+ * of the restore wait, vswd_of_restoring()). */
+void ofctrl_conn_barrier(struct ofctrl *ctrl);
 
 /* vswitchd_ofmsg.c and vswitchd_offlow.c: the handlers.  Each returns 0
  * (it sent what it had to) or the error to send back. */

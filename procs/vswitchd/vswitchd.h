@@ -357,6 +357,10 @@ struct vsw {
 	struct tnl_route *tnl_routes; /* from tunneld (vswitchd_tunnel.c) */
 	size_t n_tnl_routes;
 	size_t n_tnl_ports; /* tunnel ports in all bridges */
+	/* Called by translation for a remote_ip=flow destination with no
+	 * route in tnl_routes (vswitchd_tnlroutes.c asks tunneld); NULL in
+	 * unit tests.  Must not block. */
+	void (*tnl_want)(uint32_t remote);
 };
 
 void vsw_init(struct vsw *vsw);
@@ -876,12 +880,28 @@ void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,
 		     const uint8_t *data, size_t len, const void *actions,
 		     size_t actions_len);
 
-/* vswitchd_ofctrl.c: the controller of Controller row @row: false if
- * none; else whether it is connected, its state ("ACTIVE", "BACKOFF",
- * "CONNECTING") and since when (time_mono_ms()). */
-bool vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
-			      bool *connected, const char **state,
-			      uint64_t *since_ms);
+/* vswitchd_ofctrl.c: what Open vSwitch writes to a Controller row. */
+struct vswd_ctrl_status {
+	bool connected;
+	const char *state;	      /* ACTIVE, IDLE, BACKOFF, CONNECTING */
+	int64_t sec_since_connect;    /* -1: never connected */
+	int64_t sec_since_disconnect; /* -1: never disconnected */
+	const char *last_error;	      /* NULL: none; static text */
+};
+/* The status of the active controller of Controller row @row in @st;
+ * false if there is none (no such row, a passive or refused target). */
+bool vswd_of_controller_status(struct vswd *d, const struct ovsdb_uuid *row,
+			       struct vswd_ctrl_status *st);
+
+/* vswitchd_ofctrl.c: whether this vswitchd is still waiting for its
+ * controllers to put the flow tables back after it started: until every
+ * active controller (tcp:, unix:) has connected and sent a barrier
+ * request, or 3 x its inactivity probe (the fail-open delay) has passed
+ * since start.  Not waiting once the configuration is applied if no
+ * bridge has an active controller.  Meanwhile, revalidation leaves the
+ * datapath flows this vswitchd did not make (a previous vswitchd's)
+ * alone, as Open vSwitch's flow-restore-wait does for all flows. */
+bool vswd_of_restoring(struct vswd *d);
 
 /* vswitchd_status.c */
 /* Writes what changed of the status columns (and cur_cfg once nothing

@@ -28,6 +28,7 @@ hash_u32(uint32_t x)
 void
 vsw_init(struct vsw *vsw)
 {
+	memset(vsw, 0, sizeof *vsw);
 	hmap_init(&vsw->bridges);
 	hmap_init(&vsw->dp_ports);
 	vsw->next_bridge_id = 1;

@@ -79,6 +79,7 @@ conn_flush(struct ofconn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0) {
+			c->error = n < 0 ? errno : OFCONN_EOF;
 			c->closing = true;
 			c->out_ofs = c->out.size;
 			break;
@@ -227,6 +228,8 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 		ofconn_send_error(c, OFPERR_OFPBRC_IS_SECONDARY, &m);
 		return;
 	}
+	if (m.type == OFPTYPE_BARRIER_REQUEST && c->ctrl)
+		ofctrl_conn_barrier(c->ctrl);
 	fn = ofconn_handler_for(m.type);
 	e = fn				 ? fn(c, &m)
 	    : ofpraw_is_multipart(m.raw) ? OFPERR_OFPBRC_BAD_STAT
@@ -303,11 +306,18 @@ conn_read(struct ofconn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0) {
+			c->error = n < 0 ? errno : OFCONN_EOF;
 			c->closing = true;
 			c->out.size = c->out_ofs = 0;
 			return;
 		}
 		c->rlen += (size_t)n;
+		c->rx_ms = time_mono_ms();
+		if (c->probe_sent_ms) {
+			c->probe_sent_ms = 0;
+			if (c->ctrl)
+				ofctrl_conn_idle(c->ctrl);
+		}
 		if (c->rcap - c->rlen >= 4096)
 			break;
 	}
@@ -355,7 +365,7 @@ static void
 conn_close(struct ofconn *c)
 {
 	if (c->ctrl)
-		ofctrl_conn_closed(c->ctrl);
+		ofctrl_conn_closed(c->ctrl, c->error);
 	list_remove(&c->node);
 	ev_io_del(c->io);
 	close(c->fd);
@@ -380,6 +390,7 @@ ofconn_new(struct vswd *d, uint64_t bridge_id, int fd, uint32_t allowed,
 	/* Controllers get a packet's first 128 bytes on a miss; service
 	 * connections nothing until they ask (Open vSwitch's defaults). */
 	c->miss_send_len = ctrl ? 128 : 0;
+	c->rx_ms = time_mono_ms();
 	if (ev_io_add(d->loop, fd, EPOLLIN, on_conn_io, c, &c->io)) {
 		close(fd);
 		free(c);
@@ -417,10 +428,52 @@ on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	ofconn_new(l->of->d, l->bridge_id, cfd, l->allowed, NULL);
 }
 
+/* ---- inactivity probes ---- */
+
+const char *
+ofconn_error_string(int error)
+{
+	return error == OFCONN_EOF ? "End of file" : strerror(error);
+}
+
+void
+ofconn_run_probes(struct vswd *d, uint64_t now)
+{
+	struct ofconn *c, *next;
+
+	LIST_FOR_EACH_SAFE (c, next, node, &d->of->conns) {
+		struct ofpbuf b = OFPBUF_EMPTY;
+		size_t start;
+
+		if (!c->probe_ms || c->closing)
+			continue;
+		if (c->probe_sent_ms) {
+			if (now - c->probe_sent_ms < c->probe_ms)
+				continue;
+			log_info("bridge %llu: no response to inactivity probe "
+				 "after %u seconds, disconnecting",
+				 (unsigned long long)c->bridge_id,
+				 (unsigned)((now - c->rx_ms) / 1000));
+			c->error = ETIMEDOUT;
+			conn_close(c);
+			continue;
+		}
+		if (now - c->rx_ms < c->probe_ms || !c->version)
+			continue;
+		start = ofp_msg_start(&b, OFPRAW_ECHO_REQUEST, c->version, 0);
+		ofp_msg_finish(&b, start);
+		ofconn_send(c, &b);
+		ofpbuf_uninit(&b);
+		c->probe_sent_ms = now;
+		if (c->ctrl)
+			ofctrl_conn_idle(c->ctrl);
+	}
+}
+
 /* ---- listeners ---- */
 
-static int
-listen_unix(const char *path, int *fdp)
+int
+ofconn_listen_unix(const char *path, int *fdp)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	mode_t mask;
@@ -511,7 +564,7 @@ listener_add(struct vswd_of *of, const struct bridge *br)
 	l->bridge_id = br->id;
 	l->path = xasprintf("%s/%s.mgmt", of->dir, br->name);
 	l->allowed = ofconn_bridge_versions(of->d, br->name);
-	err = listen_unix(l->path, &l->fd);
+	err = ofconn_listen_unix(l->path, &l->fd);
 	if (!err)
 		err = ev_io_add(of->d->loop, l->fd, EPOLLIN, on_accept, l,
 				&l->io);
@@ -539,6 +592,8 @@ vswd_of_init(struct vswd *d, const char *dir)
 	hmap_init(&of->ctrls);
 	hmap_init(&of->port_seen);
 	list_init(&of->conns);
+	of->restoring = true;
+	of->start_ms = time_mono_ms();
 	d->of = of;
 	ofctrl_init(d);
 	ofconn_flow_init(d);

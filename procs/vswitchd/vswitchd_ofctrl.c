@@ -2,14 +2,18 @@
 /*
  * vswitchd_ofctrl: a bridge's controllers (Bridge.controller, one
  * Controller row each).  An active target (tcp:IP[:PORT], port 6653 by
- * default) is connected to without blocking; a failed attempt or a lost
- * connection is retried after a backoff that starts at 1 s and doubles
- * up to max_backoff (8 s by default), as Open vSwitch's rconn does.  Once
- * connected, the connection is an ordinary ofconn with the controller's
- * defaults.  The state goes back to the Controller row (is_connected,
- * role, status) through vswitchd_status.c.  Passive targets (ptcp:,
- * punix:) and ssl: are not served yet: they are logged and left
- * unconnected.
+ * default, or unix:PATH) is connected to without blocking; a failed
+ * attempt or a lost connection is retried after a backoff that starts at
+ * 1 s and doubles up to max_backoff (8 s by default), as Open vSwitch's
+ * rconn does.  Once connected, the connection is an ordinary ofconn with
+ * the controller's defaults and inactivity probe.  A passive target
+ * (ptcp:PORT[:IP], punix:PATH) listens; its connections are service
+ * connections.  Unix paths are confined to the run directory as Open
+ * vSwitch confines them.  The state goes back to the Controller row
+ * (is_connected, role, status) through vswitchd_status.c.  After a start,
+ * the restore wait (vswd_of_restoring()) lasts until the active
+ * controllers have put their flows back.  ssl: and pssl: are not served
+ * yet: they are logged and left unconnected.
  */
 #include "ofconn.h"
 
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "ev.h"
@@ -39,16 +44,28 @@ static struct log_rl rl = LOG_RL_INIT(5, 20);
 
 enum ofctrl_state { OFCTRL_BACKOFF, OFCTRL_CONNECTING, OFCTRL_ACTIVE };
 
+enum ofctrl_kind {
+	OFCTRL_NONE, /* a target we cannot serve */
+	OFCTRL_TCP,
+	OFCTRL_UNIX,
+	OFCTRL_PTCP,
+	OFCTRL_PUNIX,
+};
+
 struct ofctrl {
 	struct hnode node; /* in vswd_of.ctrls, by Controller row */
 	struct vswd *d;
 	struct ovsdb_uuid row;
 	uint64_t bridge_id;
 	char *target;
-	struct sockaddr_in sin;
-	bool usable;  /* an active target we can connect to */
-	bool passive; /* ptcp: listening on @lfd */
-	int lfd;
+	enum ofctrl_kind kind;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_un un;
+	} addr;
+	socklen_t addr_len;
+	int lfd; /* passive: listening */
 	struct ev_io *lio;
 	enum ofctrl_state state;
 	int fd; /* OFCTRL_CONNECTING */
@@ -56,11 +73,22 @@ struct ofctrl {
 	struct ev_timer *timer; /* OFCTRL_BACKOFF */
 	struct ofconn *conn;	/* OFCTRL_ACTIVE */
 	unsigned backoff_ms, max_backoff_ms;
-	unsigned probe_ms; /* inactivity_probe */
+	unsigned probe_ms; /* inactivity_probe; 0: none */
 	uint64_t since_ms; /* of the last state change */
-	uint64_t down_ms;  /* when it was last connected (or made) */
+	uint64_t up_ms;	   /* when it last connected; 0: never */
+	uint64_t down_ms;  /* when it was last disconnected; 0: never */
+	uint64_t made_ms;  /* when the row was first seen */
+	int last_error;	   /* errno of the last failure, OFCONN_EOF, 0 */
 	bool seen;	   /* sync's mark */
+	bool seen_before;  /* started (connecting or listening) */
+	bool barrier;	   /* its connection sent a barrier request */
 };
+
+static bool
+is_active(const struct ofctrl *c)
+{
+	return c->kind == OFCTRL_TCP || c->kind == OFCTRL_UNIX;
+}
 
 static uint32_t
 row_hash(const struct ovsdb_uuid *u)
@@ -84,15 +112,12 @@ ctrl_find(struct vswd_of *of, const struct ovsdb_uuid *u)
 
 /* Parses "tcp:IP[:PORT]". */
 static bool
-parse_target(const char *target, struct sockaddr_in *sin)
+parse_tcp(const char *target, struct sockaddr_in *sin)
 {
 	char ip[64];
 	const char *colon;
 	long port = OFCTRL_DEFAULT_PORT;
 
-	if (strncmp(target, "tcp:", 4))
-		return false;
-	target += 4;
 	colon = strchr(target, ':');
 	if (colon) {
 		char *end;
@@ -111,19 +136,15 @@ parse_target(const char *target, struct sockaddr_in *sin)
 	return inet_pton(AF_INET, ip, &sin->sin_addr) == 1;
 }
 
-static void ctrl_connect(struct ofctrl *c);
-
 /* Parses "ptcp:PORT[:IP]". */
 static bool
-parse_passive(const char *target, struct sockaddr_in *sin)
+parse_ptcp(const char *target, struct sockaddr_in *sin)
 {
 	char *end;
 	long port;
 
-	if (strncmp(target, "ptcp:", 5))
-		return false;
-	port = strtol(target + 5, &end, 10);
-	if (port < 0 || port > 65535 || (*end && *end != ':'))
+	port = strtol(target, &end, 10);
+	if (end == target || port < 0 || port > 65535 || (*end && *end != ':'))
 		return false;
 	memset(sin, 0, sizeof *sin);
 	sin->sin_family = AF_INET;
@@ -134,11 +155,106 @@ parse_passive(const char *target, struct sockaddr_in *sin)
 	return true;
 }
 
+/* Whether @path is @dir/@prefix followed by a name with no '/' (and not
+ * "." or ".."). */
+static bool
+path_in(const char *path, const char *dir, const char *prefix)
+{
+	size_t dl = strlen(dir), pl = strlen(prefix);
+	const char *name = path + dl + 1 + pl;
+
+	if (strncmp(path, dir, dl) || path[dl] != '/' ||
+	    strncmp(path + dl + 1, prefix, pl))
+		return false;
+	return *name && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
+}
+
+/* Parses "unix:PATH" (@passive false) or "punix:PATH" (true) for bridge
+ * @br.  Open vSwitch refuses paths outside its run directory so that a
+ * database writer cannot make vswitchd create or connect to arbitrary
+ * files: unix: must name a socket in RUNDIR, punix: RUNDIR/BRIDGE.*.
+ * vswitchd cannot create files in RUNDIR (root's), so punix: sockets go
+ * in its own directory, RUNDIR/vswitchd/BRIDGE.*, beside the management
+ * sockets; unix: may name a socket in either. */
+static bool
+parse_unix(struct vswd_of *of, const struct bridge *br, const char *path,
+	   bool passive, struct sockaddr_un *sun)
+{
+	char *rundir = xstrdup(of->dir), *slash = strrchr(rundir, '/');
+	char *bprefix = xasprintf("%s.", br->name);
+	bool ok;
+
+	if (slash)
+		*slash = '\0';
+	ok = passive ? path_in(path, of->dir, bprefix)
+		     : path_in(path, rundir, "") || path_in(path, of->dir, "");
+	/* Open vSwitch 3.1's words, with our directories. */
+	if (!ok && passive)
+		log_err("bridge %s: Not adding Unix domain socket controller "
+			"\"punix:%s\" due to possibility of overwriting local "
+			"files. Instead, specify path in permitted format "
+			"\"punix:%s/%s*\" or connect to \"unix:%s/%s.mgmt\" "
+			"(which is always available without special "
+			"configuration).",
+			br->name, path, of->dir, bprefix, of->dir, br->name);
+	else if (!ok)
+		log_err("bridge %s: Not connecting to socket controller "
+			"\"unix:%s\" due to possibility for remote exploit.  "
+			"Instead, specify socket in permitted directory "
+			"\"unix:%s/\" or connect to \"unix:%s/%s.mgmt\" "
+			"(which is always available without special "
+			"configuration).",
+			br->name, path, rundir, of->dir, br->name);
+	free(rundir);
+	free(bprefix);
+	if (!ok || strlen(path) >= sizeof sun->sun_path)
+		return false;
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	strcpy(sun->sun_path, path);
+	return true;
+}
+
+/* Parses @c->target into @c->kind and @c->addr. */
+static void
+parse_target(struct ofctrl *c, const struct bridge *br)
+{
+	const char *t = c->target;
+	bool ok = false;
+
+	if (!strncmp(t, "tcp:", 4)) {
+		c->kind = OFCTRL_TCP;
+		ok = parse_tcp(t + 4, &c->addr.in);
+	} else if (!strncmp(t, "ptcp:", 5)) {
+		c->kind = OFCTRL_PTCP;
+		ok = parse_ptcp(t + 5, &c->addr.in);
+	} else if (!strncmp(t, "unix:", 5)) {
+		c->kind = OFCTRL_UNIX;
+		ok = parse_unix(c->d->of, br, t + 5, false, &c->addr.un);
+	} else if (!strncmp(t, "punix:", 6)) {
+		c->kind = OFCTRL_PUNIX;
+		ok = parse_unix(c->d->of, br, t + 6, true, &c->addr.un);
+	} else {
+		log_warn("controller %s: only tcp:, ptcp:, unix: and punix: "
+			 "targets are supported yet",
+			 t);
+	}
+	if (!ok)
+		c->kind = OFCTRL_NONE;
+	c->addr_len = c->kind == OFCTRL_UNIX || c->kind == OFCTRL_PUNIX
+			      ? sizeof c->addr.un
+			      : sizeof c->addr.in;
+}
+
+static void ctrl_connect(struct ofctrl *c);
+
 static void
 on_passive_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct ofctrl *c = arg;
 	const struct bridge *br = vsw_bridge_by_id(&c->d->vsw, c->bridge_id);
+	struct ofconn *conn;
 	int cfd;
 
 	(void)io;
@@ -150,24 +266,41 @@ on_passive_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		close(cfd);
 		return;
 	}
-	ofconn_new(c->d, c->bridge_id, cfd,
-		   ofconn_bridge_versions(c->d, br->name), NULL);
+	conn = ofconn_new(c->d, c->bridge_id, cfd,
+			  ofconn_bridge_versions(c->d, br->name), NULL);
+	if (conn)
+		conn->probe_ms = c->probe_ms;
 }
 
 static void
 ctrl_listen(struct ofctrl *c)
 {
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1, fd, err = 0;
 
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&c->sin, sizeof c->sin) < 0 ||
-	    listen(fd, 16) < 0 ||
-	    ev_io_add(c->d->loop, fd, EPOLLIN, on_passive_accept, c, &c->lio)) {
-		log_warn("%s: cannot listen (%s)", c->target, strerror(errno));
-		close(fd);
+	if (c->kind == OFCTRL_PUNIX) {
+		err = ofconn_listen_unix(c->addr.un.sun_path, &fd);
+	} else {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    0);
+		if (fd < 0)
+			err = -errno;
+		else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				    sizeof one) < 0 ||
+			 bind(fd, &c->addr.sa, c->addr_len) < 0 ||
+			 listen(fd, 16) < 0) {
+			err = -errno;
+			close(fd);
+		}
+	}
+	if (!err) {
+		err = ev_io_add(c->d->loop, fd, EPOLLIN, on_passive_accept, c,
+				&c->lio);
+		if (err)
+			close(fd);
+	}
+	if (err) {
+		log_warn("%s: cannot listen (%s)", c->target, strerror(-err));
+		c->last_error = -err;
 		return;
 	}
 	c->lfd = fd;
@@ -182,8 +315,11 @@ set_state(struct ofctrl *c, enum ofctrl_state s)
 
 	c->state = s;
 	c->since_ms = time_mono_ms();
-	if (was != (s == OFCTRL_ACTIVE))
-		vswd_status_write(c->d);
+	if (s == OFCTRL_ACTIVE)
+		c->up_ms = c->since_ms;
+	else if (was)
+		c->down_ms = c->since_ms;
+	vswd_status_write(c->d);
 }
 
 static void
@@ -233,8 +369,9 @@ on_connected(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	ev_io_del(c->io);
 	c->io = NULL;
 	if (err || !br) {
+		c->last_error = err ? err : ENOENT;
 		log_info_rl(&rl, "%s: connection failed (%s)", c->target,
-			    strerror(err ? err : ENOENT));
+			    strerror(c->last_error));
 		close(c->fd);
 		c->fd = -1;
 		backoff(c);
@@ -247,6 +384,7 @@ on_connected(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		backoff(c);
 		return;
 	}
+	c->conn->probe_ms = c->probe_ms;
 	log_info("%s<->%s: connected", br->name, c->target);
 	c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
 	set_state(c, OFCTRL_ACTIVE);
@@ -255,14 +393,16 @@ on_connected(struct ev_io *io, int fd, uint32_t revents, void *arg)
 static void
 ctrl_connect(struct ofctrl *c)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(c->addr.sa.sa_family,
+			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
+		c->last_error = errno;
 		backoff(c);
 		return;
 	}
-	if (connect(fd, (struct sockaddr *)&c->sin, sizeof c->sin) < 0 &&
-	    errno != EINPROGRESS) {
+	if (connect(fd, &c->addr.sa, c->addr_len) < 0 && errno != EINPROGRESS) {
+		c->last_error = errno;
 		log_info_rl(&rl, "%s: connection failed (%s)", c->target,
 			    strerror(errno));
 		close(fd);
@@ -280,11 +420,13 @@ ctrl_connect(struct ofctrl *c)
 }
 
 void
-ofctrl_conn_closed(struct ofctrl *c)
+ofctrl_conn_closed(struct ofctrl *c, int error)
 {
 	c->conn = NULL;
-	c->down_ms = time_mono_ms();
-	log_info("%s: connection closed", c->target);
+	if (error) /* else the last error stands, as in Open vSwitch */
+		c->last_error = error;
+	log_info("%s: connection closed (%s)", c->target,
+		 ofconn_error_string(error));
 	backoff(c);
 }
 
@@ -295,8 +437,11 @@ ctrl_free(struct vswd_of *of, struct ofctrl *c)
 	stop_connecting(c);
 	if (c->lio)
 		ev_io_del(c->lio);
-	if (c->lfd >= 0)
+	if (c->lfd >= 0) {
 		close(c->lfd);
+		if (c->kind == OFCTRL_PUNIX)
+			unlink(c->addr.un.sun_path);
+	}
 	if (c->timer)
 		ev_timer_del(c->timer);
 	if (c->conn)
@@ -306,8 +451,10 @@ ctrl_free(struct vswd_of *of, struct ofctrl *c)
 }
 
 static void
-ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
+ctrl_sync_one(struct vswd *d, const struct bridge *br,
+	      const struct ovsdb_row *row)
 {
+	uint64_t bridge_id = br->id;
 	struct vswd_of *of = d->of;
 	const char *target = vswd_str(row, "target");
 	int64_t max_backoff = vswd_int(row, "max_backoff", 0);
@@ -326,22 +473,25 @@ ctrl_sync_one(struct vswd *d, uint64_t bridge_id, const struct ovsdb_row *row)
 		c->target = xstrdup(target);
 		c->fd = c->lfd = -1;
 		c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
-		c->since_ms = c->down_ms = time_mono_ms();
-		c->usable = parse_target(target, &c->sin);
-		c->passive = !c->usable && parse_passive(target, &c->sin);
+		c->since_ms = c->made_ms = time_mono_ms();
+		parse_target(c, br);
 		hmap_insert(&of->ctrls, &c->node, row_hash(&c->row));
-		if (c->usable)
-			ctrl_connect(c);
-		else if (c->passive)
-			ctrl_listen(c);
-		else
-			log_warn("controller %s: only tcp: and ptcp: targets "
-				 "are supported yet",
-				 target);
 	}
+	/* Open vSwitch: 5 s when unset, 0 turns probes off; we take down
+	 * to 1 s (Open vSwitch rounds up to 5 s). */
 	c->probe_ms = probe < 0	     ? OFCTRL_DEFAULT_PROBE_MS
+		      : probe == 0   ? 0
 		      : probe < 1000 ? 1000
 				     : (unsigned)probe;
+	if (c->conn)
+		c->conn->probe_ms = c->probe_ms;
+	if (!c->seen_before) {
+		c->seen_before = true;
+		if (is_active(c))
+			ctrl_connect(c);
+		else if (c->kind != OFCTRL_NONE)
+			ctrl_listen(c);
+	}
 	c->max_backoff_ms = max_backoff >= 1000 ? (unsigned)max_backoff
 						: OFCTRL_DEFAULT_MAX_BACKOFF_MS;
 	c->seen = true;
@@ -369,7 +519,7 @@ ofctrl_sync(struct vswd *d)
 				const struct ovsdb_row *crow = vswd_row_by_uuid(
 					d, "Controller", &cs->keys[i].u);
 				if (crow)
-					ctrl_sync_one(d, br->id, crow);
+					ctrl_sync_one(d, br, crow);
 			}
 		}
 	HMAP_FOR_EACH_SAFE (n, next, &of->ctrls) {
@@ -408,10 +558,13 @@ should_fail_open(struct vswd *d, const struct bridge *br, uint64_t now)
 	HMAP_FOR_EACH (n, &d->of->ctrls) {
 		const struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
 
-		if (c->bridge_id != br->id || !c->usable)
+		unsigned probe =
+			c->probe_ms ? c->probe_ms : OFCTRL_DEFAULT_PROBE_MS;
+
+		if (c->bridge_id != br->id || !is_active(c))
 			continue;
 		if (c->state == OFCTRL_ACTIVE ||
-		    now - c->down_ms < 3ull * c->probe_ms)
+		    now - (c->down_ms ? c->down_ms : c->made_ms) < 3ull * probe)
 			return false;
 		any = true;
 	}
@@ -444,11 +597,80 @@ fail_open_run(struct vswd *d)
 		vswd_tables_check(d);
 }
 
+/* Ends the restore wait (vswd_of_restoring()) when its time has come;
+ * true if it ended now. */
+static bool
+restore_run(struct vswd *d, uint64_t now)
+{
+	struct vswd_of *of = d->of;
+	bool any = false, all = true;
+	uint64_t wait_ms = 0;
+	struct hnode *n;
+
+	if (!of->restoring || !d->ready)
+		return false;
+	HMAP_FOR_EACH (n, &of->ctrls) {
+		const struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
+		unsigned probe =
+			c->probe_ms ? c->probe_ms : OFCTRL_DEFAULT_PROBE_MS;
+
+		if (!is_active(c))
+			continue;
+		any = true;
+		all = all && c->barrier;
+		if (3ull * probe > wait_ms)
+			wait_ms = 3ull * probe;
+	}
+	if (any && !all && now - of->start_ms < wait_ms)
+		return false;
+	of->restoring = false;
+	log_info("flow tables %s: revalidating every datapath flow",
+		 !any  ? "have no controller to restore them"
+		 : all ? "restored by the controllers"
+		       : "not restored by every controller in time");
+	return true;
+}
+
+void
+ofctrl_conn_barrier(struct ofctrl *c)
+{
+	if (c->barrier)
+		return;
+	c->barrier = true;
+	if (restore_run(c->d, time_mono_ms()))
+		vswd_tables_check(c->d);
+}
+
+bool
+vswd_of_restoring(struct vswd *d)
+{
+	if (!d->of)
+		return false;
+	/* Not only on the timer: without controllers to wait for, the
+	 * first revalidation after the configuration is applied must not
+	 * wait.  It is under way: no need to ask for another. */
+	restore_run(d, time_mono_ms());
+	return d->of->restoring;
+}
+
+/* Open vSwitch refreshes the Controller rows' status every 5 s. */
+#define OFCTRL_STATUS_MS 5000
+
 static void
 on_run(struct ev_timer *t, void *arg)
 {
+	struct vswd *d = arg;
+	uint64_t now = time_mono_ms();
+
 	(void)t;
-	fail_open_run(arg);
+	ofconn_run_probes(d, now);
+	if (restore_run(d, now))
+		vswd_tables_check(d);
+	fail_open_run(d);
+	if (d->of->ctrls.n && now - d->of->status_ms >= OFCTRL_STATUS_MS) {
+		d->of->status_ms = now;
+		vswd_status_write(d);
+	}
 }
 
 void
@@ -457,19 +679,31 @@ ofctrl_init(struct vswd *d)
 	ev_timer_add(d->loop, OFCTRL_RUN_MS, true, on_run, d);
 }
 
+void
+ofctrl_conn_idle(struct ofctrl *c)
+{
+	vswd_status_write(c->d);
+}
+
 bool
-vswd_of_controller_state(struct vswd *d, const struct ovsdb_uuid *row,
-			 bool *connected, const char **state,
-			 uint64_t *since_ms)
+vswd_of_controller_status(struct vswd *d, const struct ovsdb_uuid *row,
+			  struct vswd_ctrl_status *st)
 {
 	struct ofctrl *c = d->of ? ctrl_find(d->of, row) : NULL;
 	static const char *const names[] = { "BACKOFF", "CONNECTING",
 					     "ACTIVE" };
+	uint64_t now = time_mono_ms();
 
-	if (!c || c->passive)
+	if (!c || !is_active(c))
 		return false;
-	*connected = c->state == OFCTRL_ACTIVE && c->conn;
-	*state = names[c->state];
-	*since_ms = *connected ? c->since_ms : c->down_ms;
+	st->connected = c->state == OFCTRL_ACTIVE && c->conn;
+	st->state = st->connected && c->conn->probe_sent_ms ? "IDLE"
+							    : names[c->state];
+	st->sec_since_connect =
+		c->up_ms ? (int64_t)((now - c->up_ms) / 1000) : -1;
+	st->sec_since_disconnect =
+		c->down_ms ? (int64_t)((now - c->down_ms) / 1000) : -1;
+	st->last_error =
+		c->last_error ? ofconn_error_string(c->last_error) : NULL;
 	return true;
 }

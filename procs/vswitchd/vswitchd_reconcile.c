@@ -531,6 +531,36 @@ model_remove_bridge(struct vswd *d, const char *name)
 	}
 }
 
+/* Whether a new bridge starts with the default "priority=0
+ * actions=NORMAL" flow: as in Open vSwitch, only with no controller and
+ * fail_mode standalone.  A secure or controlled bridge starts empty, so a
+ * restarted vswitchd does not switch a secure bridge's traffic as NORMAL
+ * until its controller is back. */
+static bool
+starts_normal(const struct ovsdb_row *brow)
+{
+	const struct ovsdb_datum *ctrls = datum(brow, "controller");
+
+	return (!ctrls || !ctrls->n) &&
+	       strcmp(vswd_str(brow, "fail_mode"), "secure");
+}
+
+/* Removes the flow tables_init() put in @br's table 0. */
+static void
+drop_default_flow(struct bridge *br)
+{
+	struct ofp_flow_mod fm;
+	char *err = ofp_flow_mod_parse(&fm, "priority=0", OFPFC_DELETE_STRICT,
+				       NULL);
+
+	if (!err) {
+		tables_flow_mod(&br->tables, &fm, false, time_mono_ms(), NULL,
+				NULL);
+		ofp_flow_mod_uninit(&fm);
+	}
+	free(err);
+}
+
 static void
 reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 {
@@ -556,6 +586,8 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 			return;
 		br->dp_id = dp->id;
 		log_info("bridge %s: added in %s", name, dp->name);
+		if (!starts_normal(brow))
+			drop_default_flow(br);
 	}
 	c = brcfg_get(d, name);
 	c->seen = true;

@@ -275,31 +275,42 @@ bridge_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
 		json_decref(upd);
 }
 
+/* Adds "KEY"="SECS" to the status pairs @st unless @secs < 0. */
+static void
+put_secs(json_t *st, const char *key, int64_t secs)
+{
+	char v[32];
+
+	if (secs < 0)
+		return;
+	snprintf(v, sizeof v, "%lld", (long long)secs);
+	json_array_append_new(st, json_pack("[s,s]", key, v));
+}
+
 /* Controller rows: is_connected, role and status as Open vSwitch writes
- * them for a connection of role "other" (equal). */
+ * them for a connection of role "other" (equal).  The status map's keys
+ * go in order, as the database keeps them. */
 static void
 controller_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
 {
-	bool connected;
-	const char *state;
-	uint64_t since;
+	struct vswd_ctrl_status cs;
 	json_t *upd, *st;
-	char secs[32];
 
-	if (!vswd_of_controller_state(d, ovsdb_row_uuid(row), &connected,
-				      &state, &since))
+	if (!vswd_of_controller_status(d, ovsdb_row_uuid(row), &cs))
 		return;
 	upd = json_object();
-	put_col(upd, row, "is_connected", json_boolean(connected));
-	put_col(upd, row, "role", json_string("other"));
-	snprintf(secs, sizeof secs, "%llu",
-		 (unsigned long long)((time_mono_ms() - since) / 1000));
+	put_col(upd, row, "is_connected", json_boolean(cs.connected));
+	/* Open vSwitch clears the role of a controller not connected. */
+	put_col(upd, row, "role",
+		cs.connected ? json_string("other")
+			     : json_pack("[s,[]]", "set"));
 	st = json_array();
-	json_array_append_new(st, json_pack("[s,s]",
-					    connected ? "sec_since_connect"
-						      : "sec_since_disconnect",
-					    secs));
-	json_array_append_new(st, json_pack("[s,s]", "state", state));
+	if (cs.last_error)
+		json_array_append_new(
+			st, json_pack("[s,s]", "last_error", cs.last_error));
+	put_secs(st, "sec_since_connect", cs.sec_since_connect);
+	put_secs(st, "sec_since_disconnect", cs.sec_since_disconnect);
+	json_array_append_new(st, json_pack("[s,s]", "state", cs.state));
 	put_col(upd, row, "status", json_pack("[s,o]", "map", st));
 	if (json_object_size(upd))
 		json_array_append_new(

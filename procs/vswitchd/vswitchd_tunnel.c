@@ -249,6 +249,24 @@ port_anywhere(const struct vsw *vsw, const char *name)
 
 /* ---- output ---- */
 
+/* The outer TOS: the configured one or, with tos=inherit, the inner
+ * DSCP; and the inner ECN always, as Open vSwitch does (RFC 6040's
+ * normal mode: CE leaves as ECT(0), so that a congestion mark already
+ * counted is not counted again at the far end). */
+static uint8_t
+outer_tos(struct xlate_ctx *ctx, const struct tnl_config *c)
+{
+	uint8_t inner = ctx->flow.hdr.nw_tos, tos;
+
+	if (!flow_is_ip_any(&ctx->flow))
+		return c->tos_inherit ? 0 : c->tos;
+	ctx->wc->hdr.nw_tos |= c->tos_inherit ? 0xff : 0x03;
+	tos = c->tos_inherit ? inner & 0xfc : c->tos & 0xfc;
+	if ((inner & 0x03) == 0x03)
+		return tos | 0x02;
+	return tos | (inner & 0x03);
+}
+
 void
 xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 {
@@ -267,6 +285,8 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 		ctx->wc->tunnel.ipv4_dst = ~0u;
 	rt = spec.ip_dst ? route_find(ctx->br->vsw, spec.ip_dst) : NULL;
 	inet_ntop(AF_INET, &spec.ip_dst, ip, sizeof ip);
+	if (!rt && c->remote_flow && spec.ip_dst && ctx->br->vsw->tnl_want)
+		ctx->br->vsw->tnl_want(spec.ip_dst);
 	if (!rt || !rt->resolved) {
 		xlate_report(ctx, TRACE_WARN,
 			     "native tunnel routing failed (%s)", ip);
@@ -282,9 +302,7 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	memcpy(spec.eth_src, rt->smac, 6);
 	memcpy(spec.eth_dst, rt->dmac, 6);
 	spec.ip_src = c->local_ip ? c->local_ip : rt->src;
-	spec.tos = c->tos_inherit ? ctx->flow.hdr.nw_tos & 0xfc : c->tos;
-	if (c->tos_inherit)
-		ctx->wc->hdr.nw_tos |= 0xfc;
+	spec.tos = outer_tos(ctx, c);
 	spec.ttl = c->ttl_inherit ? ctx->flow.hdr.nw_ttl : c->ttl;
 	if (c->ttl_inherit)
 		ctx->wc->hdr.nw_ttl = 0xff;

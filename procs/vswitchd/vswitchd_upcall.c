@@ -34,6 +34,7 @@ LOG_MODULE(vswitchd_upcall);
 
 COVERAGE_DEFINE(upcall_translated);
 COVERAGE_DEFINE(upcall_not_ready);
+COVERAGE_DEFINE(reval_kept_restoring);
 COVERAGE_DEFINE(upcall_retranslated);
 COVERAGE_DEFINE(reval_retranslated);
 COVERAGE_DEFINE(reval_modified);
@@ -679,6 +680,13 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 					full = true; /* a flow it never saw */
 				else if (pass)
 					uk->pass = pass;
+				continue;
+			}
+			/* A previous vswitchd's megaflow, while the
+			 * controllers put the tables back: left as it is
+			 * (established traffic goes on). */
+			if (!uk && vswd_of_restoring(d)) {
+				coverage_inc(reval_kept_restoring);
 				continue;
 			}
 			if (!uk || xlate_deps_stale(&uk->deps)) {

@@ -13,6 +13,7 @@
  */
 #include "vswitchd.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -776,6 +777,12 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			push_vlan(ctx, OFPACT_CAST(struct ofpact_push_vlan, a)
 					       ->ethertype);
 			break;
+		case OFPACT_SET_TUNNEL:
+			/* Read by an output to a key=flow tunnel port, which
+			 * then matches the key (vswitchd_tunnel.c). */
+			ctx->flow.tunnel.tun_id = htobe64(
+				OFPACT_CAST(struct ofpact_tunnel, a)->tun_id);
+			break;
 		case OFPACT_SET_ETH_SRC:
 			memset(ctx->wc->hdr.eth_src, 0xff, 6);
 			memcpy(ctx->flow.hdr.eth_src,
@@ -856,6 +863,11 @@ wc_finish(struct flow *wc, const struct flow *orig)
 		wc->hdr.vlan_tpid = wc->hdr.vlan_tci = 0;
 	if (!eth_type_is_vlan(orig->hdr.vlan2_tpid))
 		wc->hdr.vlan2_tpid = wc->hdr.vlan2_tci = 0;
+	/* A packet that came in without a tunnel has no tunnel key: what
+	 * set_field and set_tunnel wrote there is not matched. */
+	if (!orig->tunnel.ipv4_dst && !orig->tunnel.ttl &&
+	    !(orig->tunnel.flags & MVS_TNL_F_IPV6))
+		memset(&wc->tunnel, 0, sizeof wc->tunnel);
 }
 
 /* The datapath mask for @wc.  The datapath key's eth_type is the type

@@ -61,6 +61,12 @@ struct vtepd_model {
 	char **new_pports;
 	size_t n_new_pports;
 	char *local_ip; /* the physical switch's tunnel_ips[0] */
+	char *ps_name;	/* that physical switch */
+	/* The remotes its logical switches tunnel to: one Tunnel row each
+	 * in the physical switch's tunnels, as Open vSwitch's VTEP
+	 * emulator keeps them. */
+	char **remote_ips;
+	size_t n_remote_ips;
 };
 
 /* Computes what @vtep (hardware_vtep) asks of @ovs (Open_vSwitch) with
@@ -71,8 +77,11 @@ void vtepd_model_free(struct vtepd_model *m);
 /* The Open_vSwitch operations that bring @ovs to @m (an empty array
  * when nothing differs). */
 json_t *vtepd_ovs_ops(struct replica *ovs, const struct vtepd_model *m);
-/* The hardware_vtep operations: the new Physical_Port rows, and
- * Ucast_Macs_Local as @learned ("LSNAME MAC" strings) says. */
+/* The hardware_vtep operations: the new Physical_Port rows,
+ * Ucast_Macs_Local as @learned ("LSNAME MAC" strings) says, and the
+ * physical switch's Tunnel rows (local and remote locators, BFD off:
+ * bfd_status:enabled=false and bfd_config_local's defaults) for
+ * @m->remote_ips. */
 json_t *vtepd_vtep_ops(struct replica *vtep, const struct vtepd_model *m,
 		       char **learned, size_t n_learned);
 

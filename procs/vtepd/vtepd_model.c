@@ -312,8 +312,10 @@ build_ps(struct replica *vtep, struct replica *ovs, struct vtepd_model *m,
 	char **names = NULL;
 	size_t n_names = 0;
 
-	if (ips && ips->n && !m->local_ip)
+	if (ips && ips->n && !m->local_ip) {
 		m->local_ip = xstrdup(ips->keys[0].s);
+		m->ps_name = xstrdup(bname);
+	}
 	for (unsigned i = 0; pports && i < pports->n; i++) {
 		const struct ovsdb_row *pp =
 			by_uuid(vtep, "Physical_Port", &pports->keys[i].u);
@@ -426,6 +428,15 @@ vtepd_model_build(struct replica *vtep, struct replica *ovs,
 			continue;
 		key = replica_get(b->ls_row, "tunnel_key");
 		build_ls(vtep, b, b->ls_row, key->keys[0].i);
+		for (size_t k = 0; k < b->n_ports; k++) {
+			const struct vtepd_port *p = &b->ports[k];
+
+			if (!strcmp(p->type, "vxlan") && p->opt_value[1] &&
+			    !strv_has(m->remote_ips, m->n_remote_ips,
+				      p->opt_value[1]))
+				strv_add(&m->remote_ips, &m->n_remote_ips,
+					 xstrdup(p->opt_value[1]));
+		}
 	}
 }
 
@@ -457,8 +468,12 @@ vtepd_model_free(struct vtepd_model *m)
 	for (size_t i = 0; i < m->n_new_pports; i++)
 		free(m->new_pports[i]);
 	free(m->new_pports);
+	for (size_t i = 0; i < m->n_remote_ips; i++)
+		free(m->remote_ips[i]);
+	free(m->remote_ips);
 	free(m->bridges);
 	free(m->local_ip);
+	free(m->ps_name);
 	memset(m, 0, sizeof *m);
 }
 
@@ -706,6 +721,117 @@ vtepd_ovs_ops(struct replica *ovs, const struct vtepd_model *m)
 
 /* ---- hardware_vtep operations ---- */
 
+/* The Physical_Locator row whose dst_ip is @ip, or NULL. */
+static const struct ovsdb_row *
+locator_by_ip(struct replica *vtep, const char *ip)
+{
+	struct ovsdb_table *t = replica_table(vtep, "Physical_Locator");
+	struct hnode *n;
+
+	if (t)
+		HMAP_FOR_EACH (n, &t->rows) {
+			const struct ovsdb_row *r =
+				HMAP_CONTAINER(n, struct ovsdb_row, node);
+			if (!strcmp(replica_get_str(r, "dst_ip"), ip))
+				return r;
+		}
+	return NULL;
+}
+
+/* The reference to the local Physical_Locator (@m->local_ip), inserted
+ * into @ops as "loc" the first time if there is none; *@loc caches it
+ * (the caller frees it). */
+static json_t *
+local_locator(struct replica *vtep, const struct vtepd_model *m, json_t *ops,
+	      json_t **loc)
+{
+	const struct ovsdb_row *pl;
+
+	if (*loc)
+		return *loc;
+	pl = locator_by_ip(vtep, m->local_ip);
+	if (pl) {
+		*loc = uuid_json(ovsdb_row_uuid(pl));
+	} else {
+		json_array_append_new(
+			ops,
+			json_pack("{s:s,s:s,s:s,s:{s:s,s:s}}", "op", "insert",
+				  "table", "Physical_Locator", "uuid-name",
+				  "loc", "row", "dst_ip", m->local_ip,
+				  "encapsulation_type", "vxlan_over_ipv4"));
+		*loc = json_pack("[s,s]", "named-uuid", "loc");
+	}
+	return *loc;
+}
+
+/* The physical switch's Tunnel rows: one per remote its logical
+ * switches tunnel to (the row goes with its last reference). */
+static void
+tunnel_ops(struct replica *vtep, const struct vtepd_model *m, json_t *ops,
+	   json_t **loc)
+{
+	const struct ovsdb_row *ps =
+		by_name(vtep, "Physical_Switch", m->ps_name);
+	const struct ovsdb_datum *tun = ps ? replica_get(ps, "tunnels") : NULL;
+	char **have = NULL;
+	size_t n_have = 0;
+
+	for (unsigned i = 0; tun && i < tun->n; i++) {
+		const struct ovsdb_row *t =
+			by_uuid(vtep, "Tunnel", &tun->keys[i].u);
+		const struct ovsdb_datum *r =
+			t ? replica_get(t, "remote") : NULL;
+		const struct ovsdb_row *pl =
+			r && r->n ? by_uuid(vtep, "Physical_Locator",
+					    &r->keys[0].u)
+				  : NULL;
+		const char *ip = replica_get_str(pl, "dst_ip");
+
+		if (pl && strv_has(m->remote_ips, m->n_remote_ips, ip) &&
+		    !strv_has(have, n_have, ip)) {
+			strv_add(&have, &n_have, xstrdup(ip));
+			continue;
+		}
+		json_array_append_new(
+			ops, json_pack("{s:s,s:s,s:[[s,s,s]],s:[[s,s,o]]}",
+				       "op", "mutate", "table",
+				       "Physical_Switch", "where", "name",
+				       "==", m->ps_name, "mutations", "tunnels",
+				       "delete", uuid_json(&tun->keys[i].u)));
+	}
+	for (size_t i = 0; ps && i < m->n_remote_ips; i++) {
+		const struct ovsdb_row *pl =
+			locator_by_ip(vtep, m->remote_ips[i]);
+		char *name;
+
+		if (!pl || strv_has(have, n_have, m->remote_ips[i]))
+			continue;
+		name = xasprintf("tun%zu", i);
+		json_array_append_new(
+			ops,
+			json_pack("{s:s,s:s,s:s,s:{s:O,s:o,s:[s,[[s,s],[s,s]]],"
+				  "s:[s,[[s,s]]]}}",
+				  "op", "insert", "table", "Tunnel",
+				  "uuid-name", name, "row", "local",
+				  local_locator(vtep, m, ops, loc), "remote",
+				  uuid_json(ovsdb_row_uuid(pl)),
+				  "bfd_config_local", "map", "bfd_dst_ip",
+				  "169.254.1.0", "bfd_dst_mac",
+				  "00:23:20:00:00:01", "bfd_status", "map",
+				  "enabled", "false"));
+		json_array_append_new(
+			ops,
+			json_pack("{s:s,s:s,s:[[s,s,s]],s:[[s,s,[s,s]]]}", "op",
+				  "mutate", "table", "Physical_Switch", "where",
+				  "name", "==", m->ps_name, "mutations",
+				  "tunnels", "insert", "named-uuid", name));
+		free(name);
+	}
+	for (size_t i = 0; i < n_have; i++)
+		free(have[i]);
+	free(have);
+}
+
 json_t *
 vtepd_vtep_ops(struct replica *vtep, const struct vtepd_model *m,
 	       char **learned, size_t n_learned)
@@ -773,44 +899,15 @@ vtepd_vtep_ops(struct replica *vtep, const struct vtepd_model *m,
 		ls = by_name(vtep, "Logical_Switch", lsname);
 		if (!ls)
 			continue;
-		if (!loc) {
-			const struct ovsdb_row *pl = NULL;
-			struct ovsdb_table *lt =
-				replica_table(vtep, "Physical_Locator");
-
-			if (lt)
-				HMAP_FOR_EACH (n, &lt->rows) {
-					const struct ovsdb_row *r =
-						HMAP_CONTAINER(n,
-							       struct ovsdb_row,
-							       node);
-					if (!strcmp(replica_get_str(r,
-								    "dst_ip"),
-						    m->local_ip))
-						pl = r;
-				}
-			if (pl) {
-				loc = uuid_json(ovsdb_row_uuid(pl));
-			} else {
-				json_array_append_new(
-					ops,
-					json_pack("{s:s,s:s,s:s,s:{s:s,s:s}}",
-						  "op", "insert", "table",
-						  "Physical_Locator",
-						  "uuid-name", "loc", "row",
-						  "dst_ip", m->local_ip,
-						  "encapsulation_type",
-						  "vxlan_over_ipv4"));
-				loc = json_pack("[s,s]", "named-uuid", "loc");
-			}
-		}
 		json_array_append_new(
 			ops, json_pack("{s:s,s:s,s:{s:s,s:o,s:O}}", "op",
 				       "insert", "table", "Ucast_Macs_Local",
 				       "row", "MAC", mac, "logical_switch",
 				       uuid_json(ovsdb_row_uuid(ls)), "locator",
-				       loc));
+				       local_locator(vtep, m, ops, &loc)));
 	}
+	if (m->local_ip && m->ps_name)
+		tunnel_ops(vtep, m, ops, &loc);
 	json_decref(loc);
 	for (size_t i = 0; i < n_have; i++)
 		free(have[i]);

@@ -56,26 +56,21 @@ wait $rping
 loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T/rping")
 check "kill -9 tunneld and vtepd under a 10 ms ping: ${loss:-?}% lost (at most 1 %)" \
 	python3 -c "import sys; sys.exit(0 if float('${loss:-100}') <= 1 else 1)"
-tnl_back() {
-	[ "$(cat "$T/h1/run/tunneld.pid")" != "$old_tnl" ] &&
-		hostctl 1 -t tunneld tnl/neigh/show | grep -q '^192.168.77.2 '
-}
 check "tunneld came back and resolved the underlay again" eval \
-	'for _ in $(seq 50); do tnl_back && break; sleep 0.2; done; tnl_back'
+	'for _ in $(seq 50); do tunneld_back 1 $old_tnl 192.168.77.2 && break; sleep 0.2; done; tunneld_back 1 $old_tnl 192.168.77.2'
 check "vm1 still pings vm2" ping_ok vm1 10.77.0.2
 
-# DHCP across the tunnel: busybox's udhcpd on host1's tap-qdhcp, its
+# DHCP across the tunnel: dnsmasq on host1's tap-qdhcp (no configuration
+# file, bound to that port only, leases in the test's directory), busybox's
 # udhcpc in dvm2 on host2.
-cat >"$T/udhcpd.conf" <<EOC
-start 10.77.0.100
-end 10.77.0.110
-interface tap-qdhcp
-lease_file $T/udhcpd.leases
-pidfile $T/udhcpd.pid
-opt subnet 255.255.255.0
-EOC
-touch "$T/udhcpd.leases"
-ip netns exec "$P-host1" busybox udhcpd "$T/udhcpd.conf"
+ip netns exec "$P-host1" dnsmasq --conf-file=/dev/null --bind-interfaces \
+	--interface=tap-qdhcp --port=0 \
+	--dhcp-range=10.77.0.100,10.77.0.110,255.255.255.0,1h \
+	--dhcp-leasefile="$T/dnsmasq.leases" --pid-file="$T/dnsmasq.pid" \
+	--log-facility="$T/dnsmasq.log" --log-dhcp --user=root
+check "host1: dnsmasq serves DHCP on tap-qdhcp" eval \
+	"for _ in \$(seq 50); do [ -s $T/dnsmasq.pid ] && break; sleep 0.1; done;
+	 kill -0 \$(cat $T/dnsmasq.pid)"
 cat >"$T/udhcpc.sh" <<'EOC'
 #!/bin/sh
 [ "$1" = bound ] && ip addr add "$ip/${mask:-24}" dev "$interface"
@@ -85,10 +80,16 @@ chmod +x "$T/udhcpc.sh"
 check "dvm2 (host2) gets an address by DHCP from host1's tap-qdhcp" \
 	ip netns exec "$P-dvm2" timeout 30 busybox udhcpc -q -n -f -t 10 \
 	-i eth0 -s "$T/udhcpc.sh"
+dmac=$(ip -n "$P-dvm2" -o link show eth0 | sed -n 's/.*link\/ether \([^ ]*\).*/\1/p')
+lease='10\.77\.0\.1(0[0-9]|10)'
 check "the leased address is in the server's range" eval \
-	"ip -n $P-dvm2 -4 -o addr show eth0 | grep -q 'inet 10.77.0.1[01]'"
+	"ip -n $P-dvm2 -4 -o addr show eth0 | grep -Eq 'inet $lease/24'"
+check "dnsmasq recorded the lease for dvm2's MAC" eval \
+	"grep -Eq ' $dmac $lease ' $T/dnsmasq.leases"
+check "dnsmasq's log shows the DHCPACK to dvm2 on tap-qdhcp" eval \
+	"grep -Eq 'DHCPACK\\(tap-qdhcp\\) $lease $dmac' $T/dnsmasq.log"
 check "dvm2 pings the DHCP server across the tunnel" ping_ok dvm2 10.77.0.254
-kill "$(cat "$T/udhcpd.pid" 2>/dev/null)" 2>/dev/null
+kill "$(cat "$T/dnsmasq.pid" 2>/dev/null)" 2>/dev/null
 
 # ovs-vsctl show as Open vSwitch prints it: ours and Debian's (over
 # db.sock) on host1's database, line for line, and the tunnel port's lines.

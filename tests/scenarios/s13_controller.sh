@@ -19,30 +19,11 @@ check "br0 (netdev) with h1 h2" \
 	vsctl add-br br0 -- set bridge br0 datapath_type=netdev -- \
 	add-port br0 h1 -- set interface h1 ofport_request=1 -- \
 	add-port br0 h2 -- set interface h2 ofport_request=2
-TC_PID=
-start_tc() {
-	# Not through sw(): a function in the background is a subshell.
-	ip netns exec "$P-sw" env OVS_RUNDIR="$T" ovs-testcontroller -O OpenFlow13 \
-		--unixctl="$T/tc.ctl" ptcp:6653:127.0.0.1 >>"$T/tc.log" 2>&1 &
-	TC_PID=$!
-	SW_PIDS+=($TC_PID)
-}
-# connected WANT: ovs-vsctl show says is_connected: WANT (10 s at most).
-connected() {
-	for _ in $(seq 100); do
-		if [ "$1" = true ]; then
-			vsctl show | grep -q "is_connected: true" && return 0
-		else
-			vsctl show | grep -q "is_connected: true" || return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
+start_tc() { tc_start ptcp:6653:127.0.0.1; }
 start_tc
 check "set-controller br0 tcp:127.0.0.1:6653" \
 	vsctl set-controller br0 tcp:127.0.0.1:6653
-check "ovs-vsctl show: is_connected: true" connected true
+check "ovs-vsctl show: is_connected: true" ctrl_connected true
 vsctl show >"$T/show"
 check "ovs-vsctl show lists the controller under br0" \
 	grep -q 'Controller "tcp:127.0.0.1:6653"' "$T/show"
@@ -50,7 +31,6 @@ check "Controller status: state ACTIVE" \
 	eval 'vsctl get controller br0 status | grep -q "state=ACTIVE"'
 check "Controller role: other" \
 	eval 'test "$(vsctl get controller br0 role)" = other'
-of() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@"; }
 check "the controller installed priority=0 actions=CONTROLLER:128" \
 	eval 'of dump-flows br0 | grep -q "priority=0 actions=CONTROLLER:128"'
 check "h1 pings h2 through the controller" pings h1 10.13.0.2 5
@@ -59,10 +39,10 @@ check "the controller learned and installed flows that count packets" \
 
 kill "$TC_PID"
 wait "$TC_PID" 2>/dev/null
-check "controller gone: is_connected false" connected false
+check "controller gone: is_connected false" ctrl_connected false
 check "Controller status: no longer ACTIVE" \
 	eval '! vsctl get controller br0 status | grep -q "state=ACTIVE"'
 start_tc
-check "controller back: the bridge reconnects" connected true
+check "controller back: the bridge reconnects" ctrl_connected true
 check "h1 pings h2 again" pings h1 10.13.0.2 3
 finish

@@ -13,7 +13,10 @@
 #     set-replication-mode source_node;
 #   - a frame to the ucast remote's MAC reaches only its VTEP;
 #   - the host's MAC appears in Ucast_Macs_Local;
-#   - removing the ucast remote removes its tunnel port.
+#   - Physical_Switch br0's tunnels hold one Tunnel row per remote VTEP
+#     (local locator 192.168.78.1, BFD off), as Open vSwitch's emulator
+#     keeps them;
+#   - removing the ucast remote removes its tunnel port and Tunnel row.
 P=s14x$$
 . "$(dirname "$0")/../system/lib.sh"
 need_root
@@ -73,6 +76,28 @@ check "br0_vtep_ls0 is tagged as the logical switch" eval \
 	"vsctl 1 br-get-external-id br0_vtep_ls0 logical_switch_name | grep -qx ls0"
 check "the VXLAN ports have key 33" eval \
 	"vsctl 1 get interface vxc0a84e03 options:key | grep -qx '\"\\?33\"\\?'"
+# tunnels: br0's Tunnel rows, one line each, "LOCAL REMOTE BFD_STATUS",
+# sorted.
+tunnels() {
+	local t l r
+	for t in $(VTEPCTL get Physical_Switch br0 tunnels | tr -d '[],'); do
+		l=$(VTEPCTL get Physical_Locator \
+			"$(VTEPCTL get Tunnel "$t" local)" dst_ip)
+		r=$(VTEPCTL get Physical_Locator \
+			"$(VTEPCTL get Tunnel "$t" remote)" dst_ip)
+		echo "$l $r $(VTEPCTL get Tunnel "$t" bfd_status)"
+	done | tr -d '"' | sort
+}
+want_tunnels() {
+	for k in "$@"; do
+		echo "192.168.78.1 192.168.78.$k {enabled=false}"
+	done
+}
+check "br0's tunnels: one Tunnel row per remote VTEP, local 192.168.78.1, BFD off" eval \
+	'for _ in $(seq 50); do [ "$(tunnels)" = "$(want_tunnels 2 3 4)" ] && break; sleep 0.2; done
+	 [ "$(tunnels)" = "$(want_tunnels 2 3 4)" ] || { tunnels; false; }'
+check "a Tunnel row has bfd_config_local's defaults" eval \
+	"VTEPCTL --columns=bfd_config_local list Tunnel | grep -q 'bfd_dst_ip=\"169.254.1.0\", bfd_dst_mac=\"00:23:20:00:00:01\"'"
 sleep 2 # tunneld resolves the remotes; vtepd's flows reach vswitchd
 
 # send FRAMES: from h0's eth0, raw frames: "bcast" (an ARP request) or
@@ -132,4 +157,9 @@ want="0000-p0-l vxc0a84e02 vxc0a84e04 "
 check "its tunnel port goes" eval \
 	'for _ in $(seq 50); do [ "$(ls_ports)" = "$want" ] && break; sleep 0.2; done
 	 [ "$(ls_ports)" = "$want" ]'
+check "and its Tunnel row" eval \
+	'for _ in $(seq 50); do [ "$(tunnels)" = "$(want_tunnels 2 4)" ] && break; sleep 0.2; done
+	 [ "$(tunnels)" = "$(want_tunnels 2 4)" ] || { tunnels; false; }'
+check "no Tunnel row is left unreferenced" eval \
+	"[ \$(VTEPCTL --columns=_uuid list Tunnel | grep -c _uuid) = 2 ]"
 finish

@@ -22,52 +22,20 @@ check "br0 (netdev) with h1 h2 h3" \
 	add-port br0 h1 -- set interface h1 ofport_request=1 -- \
 	add-port br0 h2 -- set interface h2 ofport_request=2 -- \
 	add-port br0 h3 -- set interface h3 ofport_request=3
-# Static neighbours: an ARP refresh would otherwise need the controller
-# at times the test does not choose.
-for a in 1 2 3; do
-	for b in 1 2 3; do
-		[ $a = $b ] && continue
-		ns h$a ip neigh replace 10.15.0.$b lladdr "$(mac h$b)" dev eth0
-	done
-done
-TC_PID=
-start_tc() {
-	# Not through sw(): a function in the background is a subshell.
-	ip netns exec "$P-sw" env OVS_RUNDIR="$T" ovs-testcontroller \
-		-O OpenFlow13 --unixctl="$T/tc.ctl" ptcp:6653:127.0.0.1 \
-		>>"$T/tc.log" 2>&1 &
-	TC_PID=$!
-	SW_PIDS+=($TC_PID)
-}
+static_neigh 10.15.0 1 2 3
+start_tc() { tc_start ptcp:6653:127.0.0.1; }
 stop_tc() { kill "$TC_PID"; wait "$TC_PID" 2>/dev/null; }
-connected() { # connected true|false: 10 s at most
-	for _ in $(seq 100); do
-		if vsctl show | grep -q "is_connected: true"; then
-			[ "$1" = true ] && return 0
-		else
-			[ "$1" = false ] && return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-# eventually_pings FROM IP: pings work within 10 s.
-eventually_pings() {
-	for _ in $(seq 10); do pings "$1" "$2" 1 && return 0; sleep 0.5; done
-	return 1
-}
-of() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@"; }
 
 start_tc
 check "set-controller with a 1 s inactivity probe" \
 	vsctl set-controller br0 tcp:127.0.0.1:6653 -- \
 	set controller br0 inactivity_probe=1000
-check "connected" connected true
+check "connected" ctrl_connected true
 check "through the controller: h1 pings h2" pings h1 10.15.0.2
 
 # standalone (fail_mode unset)
 stop_tc
-check "controller lost: is_connected false" connected false
+check "controller lost: is_connected false" ctrl_connected false
 check "standalone: fail-open, h1 reaches h3 (never seen by the controller)" \
 	eventually_pings h1 10.15.0.3
 check "standalone: no visible flow was added for it" \
@@ -84,7 +52,7 @@ check "secure: h1 and h2 still ping over the controller's flows" \
 	eventually_pings h1 10.15.0.2 ||
 	{ cat "$T/ctl.secure" "$T/flows.secure"; }
 start_tc
-check "controller back: connected" connected true
+check "controller back: connected" ctrl_connected true
 check "h1 pings h3 through the controller" eventually_pings h1 10.15.0.3
 
 # A service controller (passive) has no fail mode.

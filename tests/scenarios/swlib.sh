@@ -204,3 +204,53 @@ ovs_ref_start() {
 	ovs ovs-vswitchd unix:$O/db.sock --pidfile --detach --log-file \
 		--no-chdir -vconsole:off
 }
+
+# The controller tests' helpers.
+# of ARGS...: our ovs-ofctl on the instance.
+of() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" "$@"; }
+# ctrl_connected true|false: ovs-vsctl show says (or no longer says)
+# is_connected: true within 20 s.
+ctrl_connected() {
+	for _ in $(seq 200); do
+		if vsctl show | grep -q "is_connected: true"; then
+			[ "$1" = true ] && return 0
+		else
+			[ "$1" = false ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+# eventually_pings FROM IP: one ping answered within 10 s.
+eventually_pings() {
+	for _ in $(seq 10); do pings "$1" "$2" 1 && return 0; sleep 0.5; done
+	return 1
+}
+# tc_start TARGET: Debian's ovs-testcontroller (OpenFlow 1.3) on TARGET
+# in the switch's namespace (TC_PID; log $T/tc.log).
+tc_start() {
+	# Not through sw(): a function in the background is a subshell.
+	ip netns exec "$P-sw" env OVS_RUNDIR="$T" ovs-testcontroller \
+		-O OpenFlow13 --unixctl="$T/tc.ctl" "$1" >>"$T/tc.log" 2>&1 &
+	TC_PID=$!
+	SW_PIDS+=($TC_PID)
+}
+# static_neigh PREFIX N...: hosts hN (at PREFIX.N) know each other's MAC
+# addresses: no ARP refresh needs the controller at times a test does not
+# choose.
+static_neigh() {
+	local prefix=$1 a b
+	shift
+	for a in "$@"; do
+		for b in "$@"; do
+			[ "$a" = "$b" ] && continue
+			ns "h$a" ip neigh replace "$prefix.$b" \
+				lladdr "$(mac "h$b")" dev eth0
+		done
+	done
+}
+# wait_line FILE LINE: FILE has the whole line LINE within 60 s.
+wait_line() {
+	for _ in $(seq 600); do grep -qx "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}

@@ -55,24 +55,12 @@ segs=$(hostctl 1 -t upcalld coverage/read-counter gso_segments)
 check "host1 cut inner GSO segments before pushing ($segs)" \
 	[ "${segs:-0}" -gt 0 ]
 
-python3 - "$T/underlay1.pcap" "$T/underlay2.pcap" >"$T/verdict" 2>&1 <<'EOPY'
+PYTHONPATH=$(dirname "$0") python3 - "$T/underlay1.pcap" "$T/underlay2.pcap" \
+	>"$T/verdict" 2>&1 <<'EOPY'
 import struct, sys
+from pcaplib import csum, packets
 bad, n = [], {'1': 0, '2': 0}
 ports = {}  # inner TCP 4-tuple -> outer source ports
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return s
-def packets(name):
-    data = open(name, 'rb').read()
-    magic = struct.unpack('<I', data[:4])[0]
-    end = '<' if magic in (0xa1b2c3d4, 0xa1b23c4d) else '>'
-    off = 24
-    while off + 16 <= len(data):
-        _, _, caplen, wirelen = struct.unpack(end + 'IIII', data[off:off + 16])
-        yield data[off + 16:off + 16 + caplen], caplen, wirelen
-        off += 16 + caplen
 for p, caplen, wirelen in (x for f in sys.argv[1:] for x in packets(f)):
     if caplen != wirelen or struct.unpack('!H', p[12:14])[0] != 0x0800:
         bad.append('truncated or not IPv4'); continue

@@ -11,7 +11,10 @@
 # TYPE0 (type TYPE, remote_ip the other host, plus OPTIONSN: more
 # "options:k=v" words for host N's tunnel port).  With TNL_LINUX_HOST2=1
 # host 2 is no switch but Linux's own: a TYPE device (VNI/key 0) and a
-# Linux bridge with vm2, its underlay address on eth0.
+# Linux bridge with vm2, its underlay address on eth0.  With
+# TNL_OVS_HOST2=1 host 2 runs Debian's real Open vSwitch instead
+# (tnl_ovs_host): br-phy with eth0 and the underlay address on its own
+# port, br-int with vm2 and TYPE0, every file of it under $T/ovs.
 tnl_linux_host() {
 	local h=$1 type=$2 o=$((3 - $1)) ns=$P-host$1
 	ip -n $ns addr add 192.168.77.$h/24 dev eth0
@@ -32,6 +35,69 @@ tnl_linux_host() {
 	ip -n $ns link set br0 up
 }
 
+# tunneld_back N OLD_PID REMOTE: host N's tunneld is a new process (not
+# OLD_PID) and has resolved REMOTE's underlay again.
+tunneld_back() {
+	[ "$(cat "$T/h$1/run/tunneld.pid")" != "$2" ] &&
+		hostctl "$1" -t tunneld tnl/neigh/show | grep -q "^$3 "
+}
+
+# ovs_vsctl ARGS, ovs_appctl ARGS: Debian's tools on host 2's real Open
+# vSwitch (TNL_OVS_HOST2=1).
+ovs_vsctl() { ovs-vsctl --db="unix:$T/ovs/db.sock" --timeout=20 "$@"; }
+ovs_appctl() { ovs-appctl -t "$T/ovs/ovs-vswitchd.ctl" "$@"; }
+tnl_ovs_stop() {
+	[ -f "$T/ovs/ovs-vswitchd.pid" ] &&
+		ovs_appctl exit --cleanup >/dev/null 2>&1
+	[ -f "$T/ovs/ovsdb-server.pid" ] &&
+		kill "$(cat "$T/ovs/ovsdb-server.pid")" 2>/dev/null
+}
+# tnl_ovs_start N: Debian's ovsdb-server and ovs-vswitchd in host N's
+# namespace, every file under $T/ovs.
+tnl_ovs_start() {
+	local h=$1 ns=$P-host$1 od=$T/ovs
+	command -v ovs-vswitchd >/dev/null || {
+		echo "skip: no Open vSwitch"
+		exit 77
+	}
+	# (Not "d": check() sets it.)
+	mkdir -p "$od"
+	trap 'tnl_ovs_stop; hosts_cleanup' EXIT
+	trap 'exit 143' TERM INT
+	# Its own run, database and log directories: the system's Open
+	# vSwitch (if any) is never touched.
+	export OVS_RUNDIR=$od OVS_DBDIR=$od OVS_LOGDIR=$od OVS_SYSCONFDIR=$od
+	check "host$h: Open vSwitch's database" \
+		ovsdb-tool create "$od/conf.db" \
+		/usr/share/openvswitch/vswitch.ovsschema
+	check "host$h: ovsdb-server starts" ip netns exec "$ns" \
+		ovsdb-server "$od/conf.db" --remote="punix:$od/db.sock" \
+		--pidfile="$od/ovsdb-server.pid" --log-file="$od/ovsdb-server.log" \
+		--unixctl="$od/ovsdb-server.ctl" --detach --no-chdir -vconsole:off
+	ovs_vsctl --no-wait init
+	check "host$h: ovs-vswitchd starts" ip netns exec "$ns" \
+		ovs-vswitchd "unix:$od/db.sock" --pidfile="$od/ovs-vswitchd.pid" \
+		--log-file="$od/ovs-vswitchd.log" \
+		--unixctl="$od/ovs-vswitchd.ctl" --detach --no-chdir -vconsole:off
+}
+tnl_ovs_host() {
+	local h=$1 type=$2 opts=$3 o=$((3 - $1)) ns=$P-host$1
+
+	tnl_ovs_start "$h"
+	check "host$h (Open vSwitch): br-phy with the cable" ovs_vsctl \
+		add-br br-phy -- set bridge br-phy datapath_type=netdev -- \
+		add-port br-phy eth0
+	ip -n "$ns" addr add 192.168.77.$h/24 dev br-phy
+	ip -n "$ns" link set br-phy up
+	check "host$h (Open vSwitch): br-int with vm$h and $type" eval "
+		ovs_vsctl add-br br-int -- set bridge br-int datapath_type=netdev \
+			-- add-port br-int vm$h -- add-port br-int ${type}0 \
+			-- set interface ${type}0 type=$type \
+			options:remote_ip=192.168.77.$o $opts"
+	check "host$h (Open vSwitch): ovs/route/show routes the underlay by br-phy" \
+		eval "ovs_appctl ovs/route/show | grep -q '192.168.77.0/24 dev br-phy'"
+}
+
 tnl_hosts() {
 	local type=$1 h o
 	local -a opts=("" "${2:-}" "${3:-}")
@@ -50,6 +116,10 @@ tnl_hosts() {
 		o=$((3 - h))
 		if [ $h = 2 ] && [ "${TNL_LINUX_HOST2:-0}" = 1 ]; then
 			tnl_linux_host 2 "$type"
+			continue
+		fi
+		if [ $h = 2 ] && [ "${TNL_OVS_HOST2:-0}" = 1 ]; then
+			tnl_ovs_host 2 "$type" "${opts[2]}"
 			continue
 		fi
 		check "host$h: its own microvs instance starts" host_start $h
