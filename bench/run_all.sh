@@ -11,7 +11,8 @@
 # the output says): MICROVS_DBSERVER_CMD, MICROVS_OVSDB_TOOL (bench_ovsdb);
 # MICROVS_VSCTL, MICROVS_START_CMD, MICROVS_STOP_CMD (bench_vsctl).
 # bench_switch takes microvs from ./build (root only; it exits 77, skipped,
-# otherwise).
+# otherwise); so does kmod/bench_kmod.sh, which also needs qemu and the
+# kernel packages (kmod/README).
 # Exit: the worst exit status of the benchmarks (0 = all measurements ran;
 # a performance figure never makes it fail).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +47,16 @@ secs=3
 { "$here/tunnels/bench_tunnels.sh" --seconds $secs; echo $? > "$out.rc"; } | tee "$out"
 r=$(cat "$out.rc")
 if [ -n "$json" ]; then tail -n 1 "$out" | grep '^{' >> "$json"; fi
+rm -f "$out" "$out.rc"
+[ "$r" -gt "$rc" ] && rc=$r
+echo
+# The kernel datapaths, in a qemu guest (root, qemu and the kernel
+# packages; 77 otherwise).
+echo "=== kmod/bench_kmod.sh $mode"
+out=$(mktemp)
+{ "$here/kmod/bench_kmod.sh" $mode; echo $? > "$out.rc"; } | tee "$out"
+r=$(cat "$out.rc")
+if [ -n "$json" ]; then grep '^{"bench": "kmod"' "$out" >> "$json"; fi
 rm -f "$out" "$out.rc"
 [ "$r" -gt "$rc" ] && rc=$r
 exit $rc

@@ -118,7 +118,10 @@ static int flow_put(struct genl_info *info, u32 flags)
 			return -EINVAL;
 		key = nla_data(a[MVS_FLOW_ATTR_KEY]);
 		mask = nla_data(a[MVS_FLOW_ATTR_MASK]);
-		if (mvs_key_check(key) || mvs_key_check(mask)) {
+		/* Only the key: a mask's opts_len is a mask (0xff matches
+		 * the length exactly, as with megaflows off).
+		 */
+		if (mvs_key_check(key)) {
 			NL_SET_ERR_MSG(info->extack,
 				       "tunnel options length out of range");
 			return -EINVAL;

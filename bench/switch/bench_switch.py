@@ -486,15 +486,10 @@ def main(argv):
                                         "down": b.down.get(sw.name),
                                         "broken": b.broken.get(sw.name)}
                               for sw in b.switches}
-        print()
-        t.print_table()
-        print()
-        for s, word, why in t.reasons():
-            print("%-8s %-5s %s" % (s, word, why))
-        print("load average: start %s, end %s (a busy machine moves every "
-              "figure; compare ratios, rerun before trusting a "
-              "difference under ~20 %%)" % (t.info["loadavg_start"],
-                                            t.info["loadavg_end"]))
+        t.print_report("load average: start %s, end %s (a busy machine "
+                       "moves every figure; compare ratios, rerun before "
+                       "trusting a difference under ~20 %%)"
+                       % (t.info["loadavg_start"], t.info["loadavg_end"]))
         return t
 
     return benchlib.run_main("switch", a.keep, body)

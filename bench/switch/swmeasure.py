@@ -199,12 +199,16 @@ def tcp(tools, sw, secs):
             "retransmits": end.get("sum_sent", {}).get("retransmits")}
 
 
-def pps(tools, sw, secs):
+def pps(tools, sw, secs, warmup=False):
     """64-byte (60 + FCS) UDP frames of one flow, as fast as swgen sends
     them, for secs.  The sink's count is the figure: received pps; CPU
     seconds per million received packets of the switch's processes and of
-    the whole machine."""
+    the whole machine.  warmup: 20 frames of the flow first, so that its
+    datapath flow exists before the count starts (as ping's warm-up)."""
     topo = sw.topo
+    if warmup:
+        generate(tools, topo, 1, rate=100, count=20)
+        time.sleep(0.5)
     sink = Sink(tools, topo)
     try:
         pids = sw.pids()
@@ -336,16 +340,19 @@ def supports_exact(sw):
 def flow_setup(tools, sw, method, rates, secs, runs, index=0):
     """New-flow setup: for each offered rate (new flows per second, every
     frame its own flow by FLOW_METHODS[method]) installed datapath flows
-    per second = flows at the end / generator seconds, and the best 0.2-s
-    slope.  {rate: [per run {'installed_ps', 'peak_ps', 'sent', 'flows'}]}
-    plus 'next_index'."""
+    per second = flows at the end / generator seconds, the best 0.2-s
+    slope, and the share of the frames sent that reached ns2's eth0.
+    {rate: [per run {'installed_ps', 'peak_ps', 'sent', 'flows',
+    'delivered'}]} plus 'next_index'."""
     out = {r: [] for r in rates}
+    ns2 = sw.topo.ns2
     with ManyFlows(tools, sw, method, 1000000):
         for _ in range(runs):
             for rate in rates:
                 sw.purge()
                 time.sleep(0.3)
                 f0 = sw.flow_count()
+                rx0 = int(ns2.sysfs("eth0", "statistics/rx_packets"))
                 smp = FlowSampler(sw)
                 smp.start()
                 try:
@@ -356,9 +363,12 @@ def flow_setup(tools, sw, method, rates, secs, runs, index=0):
                 finally:
                     smp.stop()
                 f1 = sw.flow_count()
+                rx1 = int(ns2.sysfs("eth0", "statistics/rx_packets"))
                 out[rate].append({"installed_ps": (f1 - f0) / g["secs"],
                                   "peak_ps": smp.peak_slope(),
-                                  "sent": g["sent"], "flows": f1 - f0})
+                                  "sent": g["sent"], "flows": f1 - f0,
+                                  "delivered": (rx1 - rx0)
+                                  / max(g["sent"], 1)})
     out["next_index"] = index
     return out
 

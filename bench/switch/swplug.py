@@ -188,6 +188,8 @@ class OpenVSwitch(Switch):
 
     name = "ovs"
     reference = True
+    # br0's datapath: netdev (userspace); bench/kmod's plug-ins say system.
+    datapath_type = "netdev"
     SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
     TOOLS = ("ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl",
              "ovs-appctl")
@@ -202,8 +204,8 @@ class OpenVSwitch(Switch):
 
     def describe(self):
         v = run(["ovs-vswitchd", "--version"], check=False).stdout
-        return "%s, br0 datapath_type=netdev" % (
-            v.splitlines()[0] if v else "ovs-vswitchd")
+        return "%s, br0 datapath_type=%s" % (
+            v.splitlines()[0] if v else "ovs-vswitchd", self.datapath_type)
 
     def env(self):
         r = self.workdir
@@ -228,7 +230,7 @@ class OpenVSwitch(Switch):
              "--unixctl=%s/ovs-vswitchd.ctl" % r, "--detach", "--no-chdir",
              "-vconsole:off"] + extra, ns=h, env=self.env())
         self.vsctl("add-br", "br0", "--", "set", "bridge", "br0",
-                   "datapath_type=netdev")
+                   "datapath_type=" + self.datapath_type)
         for p in ("veth1", "veth2"):
             self.vsctl("add-port", "br0", p)
 
@@ -265,6 +267,11 @@ class Microvs(Switch):
 
     name = "microvs"
     TOOLS = ("ctl/microvs-ctl", "ctl/ovs-vsctl", "ctl/ovs-appctl")
+    datapath_type = "netdev"
+    # Seconds for ovs-vsctl to answer after microvs-ctl start, and for the
+    # first waiting call (add-br); a slow machine (a TCG guest) raises them.
+    up_secs = 30
+    first_wait_secs = 10
 
     def __init__(self, opts, workdir):
         super().__init__(opts, workdir)
@@ -281,8 +288,8 @@ class Microvs(Switch):
         return None
 
     def describe(self):
-        return "microvs %s (microvs-ctl), br0 datapath_type=netdev" % (
-            self.build)
+        return "microvs %s (microvs-ctl), br0 datapath_type=%s" % (
+            self.build, self.datapath_type)
 
     def dirs(self):
         return ["--rundir=%s/run" % self.workdir,
@@ -306,21 +313,23 @@ class Microvs(Switch):
         for d in (os.path.dirname(self.workdir), self.workdir):
             os.chmod(d, 0o755)
         run([self.tool("ctl/microvs-ctl")] + self.dirs() + ["start"],
-            ns=topo.host.name, timeout=60)
-        deadline = time.monotonic() + 30
+            ns=topo.host.name, timeout=30 + self.up_secs)
+        deadline = time.monotonic() + self.up_secs
         while True:
             try:
                 self.vsctl("show", wait=False, timeout=5)
                 break
             except BenchError as e:
                 if time.monotonic() > deadline:
-                    raise BenchError("ovs-vsctl show does not answer 30 s "
-                                     "after microvs-ctl start: %s" % e)
+                    raise BenchError("ovs-vsctl show does not answer %d s "
+                                     "after microvs-ctl start: %s"
+                                     % (self.up_secs, e))
                 time.sleep(0.2)
         self.vsctl("init", wait=False)
         try:
             self.vsctl("add-br", "br0", "--", "set", "bridge", "br0",
-                       "datapath_type=netdev", timeout=10)
+                       "datapath_type=" + self.datapath_type,
+                       timeout=self.first_wait_secs)
         except BenchError as e:
             # The transaction is committed; only the wait for cur_cfg
             # failed.  Go on without waiting so the rest can be tried.

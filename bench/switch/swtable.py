@@ -126,6 +126,16 @@ class Table:
             if i == 0:
                 out.write("  ".join("-" * x for x in w) + "\n")
 
+    def print_report(self, footer, out=sys.stdout):
+        """The table, then why each word cell is what it is, then
+        footer."""
+        out.write("\n")
+        self.print_table(out)
+        out.write("\n")
+        for s, word, why in self.reasons():
+            out.write("%-8s %-5s %s\n" % (s, word, why))
+        out.write(footer + "\n")
+
     def reasons(self):
         """Unique (setup, word, reason) of the word cells, in row order."""
         seen, out = set(), []

@@ -6,6 +6,10 @@
 # unloads the module and fails on any kernel splat or leak report.
 #
 #   kmod/tests/run.sh [-k KVER] [TEST...]   TEST: names under guest/, e.g. ping
+#   kmod/tests/run.sh [-k KVER] -g SCRIPT [ARG...]
+#                     runs SCRIPT with ARGs in the guest instead of the tests
+#                     (bench/kmod/bench_kmod.sh); the same build, boot and
+#                     checks of the kernel log
 #   (meson runs it with --meson: exit 77, "skipped", where qemu, the
 #   kernel image or its headers are not installed, or not root)
 #
@@ -16,10 +20,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=${MICROVS_SRC:-$(cd "$HERE/../.." && pwd)}
 BUILD=${MICROVS_BUILD:-$SRC/build}
 KVER=""
+GUEST=$HERE/guest/run-all.sh
 while [ $# -gt 0 ]; do
 	case $1 in
 	--meson) shift ;;
 	-k) KVER=$2; shift 2 ;;
+	-g) GUEST=$(realpath "$2"); shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -64,6 +70,7 @@ echo "built microvs.ko against $KVER in ${SECONDS}s"
 
 OUT=${KMOD_KEEP:-$(mktemp -d /tmp/kmod-tests.XXXXXX)}
 mkdir -p "$OUT"
+rm -f "$OUT/results.txt" # a kept directory's, of an earlier run
 [ -n "${KMOD_KEEP:-}" ] || trap 'rm -rf "$OUT"' EXIT
 # slub_debug: red zones, poisoning and sanity checks on every slab object
 # (Debian's kernel has SLUB_DEBUG, but no KASAN, kmemleak or lockdep);
@@ -74,7 +81,7 @@ envs=(-e MVS_KCTL="$KCTL" -e MVS_SRC="$SRC" -e MVS_BUILD="$BUILD")
 SECONDS=0
 KMOD_APPEND="${KMOD_APPEND-slub_debug=FZPU page_poison=1}" \
 	"$HERE/run-in-guest.sh" -u -W -t 1800 -o "$OUT" \
-	"${envs[@]}" "$OBJ/microvs.ko" "$HERE/guest/run-all.sh" "$@"
+	"${envs[@]}" "$OBJ/microvs.ko" "$GUEST" "$@"
 rc=$?
 echo "guest: ${SECONDS}s, rc=$rc"
 # What -W does not look for: slab debugging reports, netdev references

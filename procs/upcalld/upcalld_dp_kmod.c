@@ -33,6 +33,7 @@ LOG_MODULE(dp_kmod);
 
 #define KPORT_BATCH 16	  /* upcalls read from one port per round */
 #define RX_BUF (1u << 17) /* one netlink message: a 64 KB frame and more */
+#define MSG_SMALL 512	  /* a request without key, actions or packet */
 
 enum kfam { F_DP, F_VPORT, F_FLOW, F_PACKET, F_N };
 
@@ -86,10 +87,13 @@ kdp_cast(struct dp *dp)
 
 /* ---- requests ---- */
 
+/* A request with room for @extra bytes of attributes beyond a small
+ * message's (names, numbers, a ufid).  Sized to fit: a 128 KB buffer
+ * for every request cost two 128 KB clears per upcall (libnl callocs). */
 static struct nl_msg *
-kdp_msg(struct kdp *dp, enum kfam f, uint8_t cmd, int flags)
+kdp_msg(struct kdp *dp, enum kfam f, uint8_t cmd, int flags, size_t extra)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(RX_BUF);
+	struct nl_msg *msg = nlmsg_alloc_size(MSG_SMALL + extra);
 	struct mvs_header *hdr;
 
 	if (!msg)
@@ -357,8 +361,8 @@ list_ports(struct kdp *dp, struct port_list *l)
 
 	l->p = NULL;
 	l->n = 0;
-	r = request(dp, kdp_msg(dp, F_VPORT, MVS_CMD_GET, NLM_F_DUMP), got_port,
-		    l);
+	r = request(dp, kdp_msg(dp, F_VPORT, MVS_CMD_GET, NLM_F_DUMP, 0),
+		    got_port, l);
 	if (r) {
 		free(l->p);
 		return r;
@@ -389,7 +393,7 @@ kmod_port_add(struct dp *dp_, const struct dp_port_spec *spec,
 
 	if (!p)
 		return -ENOMEM;
-	msg = kdp_msg(dp, F_VPORT, MVS_CMD_NEW, 0);
+	msg = kdp_msg(dp, F_VPORT, MVS_CMD_NEW, 0, 0);
 	nla_put_string(msg, MVS_VPORT_ATTR_NAME, spec->name);
 	nla_put_u32(msg, MVS_VPORT_ATTR_TYPE, kernel_type(spec->type));
 	if (spec->port_no != MVS_PORT_NONE)
@@ -411,7 +415,7 @@ static int
 kmod_port_del(struct dp *dp_, uint32_t port_no)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_DEL, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_DEL, 0, 0);
 	size_t i;
 	struct kport *p;
 	int r;
@@ -432,7 +436,7 @@ static int
 kmod_port_query(struct dp *dp_, uint32_t port_no, struct dp_port_info *info)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_GET, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_VPORT, MVS_CMD_GET, 0, 0);
 	struct port_list l = { NULL, 0 };
 	int r;
 
@@ -470,7 +474,8 @@ static int
 kmod_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_NEW, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_NEW, 0,
+				     2 * sizeof *put->key + put->actions_len);
 	int r;
 
 	nla_put(msg, MVS_FLOW_ATTR_UFID, sizeof put->ufid, &put->ufid);
@@ -502,7 +507,7 @@ kmod_flow_del(struct dp *dp_, const struct mvs_ufid *ufid,
 	      struct mvs_flow_stats *stats)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0, 0);
 
 	if (stats)
 		memset(stats, 0, sizeof *stats);
@@ -515,14 +520,14 @@ kmod_flow_flush(struct dp *dp_)
 {
 	struct kdp *dp = kdp_cast(dp_);
 
-	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0), NULL, NULL);
+	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_DEL, 0, 0), NULL, NULL);
 }
 
 /* A dump, copied whole before anything is called back, so that the
  * callee may make requests of its own. */
 struct flow_list {
 	struct dp_flow *f;
-	size_t n;
+	size_t n, cap; /* cap doubles: a dump of N flows copies O(N) */
 };
 
 static void
@@ -541,7 +546,10 @@ got_flow(void *aux, const struct attrs *at)
 
 	if (!ufid || !key || !mask || !st || !acts)
 		return;
-	l->f = xrealloc(l->f, (l->n + 1) * sizeof *l->f);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->f = xrealloc(l->f, l->cap * sizeof *l->f);
+	}
 	f = &l->f[l->n++];
 	f->ufid = *ufid;
 	copy = xmalloc(2 * sizeof *key + nl_attr_len(acts));
@@ -568,8 +576,8 @@ static int
 list_flows(struct kdp *dp, struct flow_list *l)
 {
 	l->f = NULL;
-	l->n = 0;
-	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_GET, NLM_F_DUMP),
+	l->n = l->cap = 0;
+	return request(dp, kdp_msg(dp, F_FLOW, MVS_CMD_GET, NLM_F_DUMP, 0),
 		       got_flow, l);
 }
 
@@ -594,18 +602,25 @@ ufid_cmp(const void *a, const void *b)
 }
 
 /* Deletes the flows idle for max-idle (a flow never hit counts from
- * when expiry first saw it) and reports them; stops when none is left. */
+ * when expiry first saw it) and reports them; stops when none is left.
+ * "Now" is read after the dump: a flow hit while the dump ran has a
+ * last use later than the dump's start, which taken as "now" made it
+ * look idle for 2^64 ms, so that busy flows were deleted every round. */
 static void
 on_expiry(struct ev_timer *t, void *arg)
 {
 	struct kdp *dp = arg;
-	uint64_t now = time_mono_ms(), idle = dp->cfg.max_idle_ms;
+	uint64_t now, idle = dp->cfg.max_idle_ms;
 	struct unused *next = NULL;
 	size_t n_next = 0;
 	struct flow_list l;
 
-	if (list_flows(dp, &l))
+	if (list_flows(dp, &l)) {
+		flow_list_free(&l);
 		return;
+	}
+	now = time_mono_ms();
+	next = l.n ? xmalloc(l.n * sizeof *next) : NULL; /* at most all */
 	for (size_t i = 0; i < l.n; i++) {
 		struct dp_flow *f = &l.f[i];
 		uint64_t since = f->stats.used_ms;
@@ -617,10 +632,9 @@ on_expiry(struct ev_timer *t, void *arg)
 			old = bsearch(&key, dp->unused, dp->n_unused,
 				      sizeof key, ufid_cmp);
 			since = old ? old->since_ms : now;
-			next = xrealloc(next, (n_next + 1) * sizeof *next);
 			next[n_next++] = (struct unused){ f->ufid, since };
 		}
-		if (idle && now - since >= idle &&
+		if (idle && since <= now && now - since >= idle &&
 		    !kmod_flow_del(&dp->up, &f->ufid, &f->stats)) {
 			if (unused)
 				n_next--; /* it was the last one added */
@@ -655,7 +669,7 @@ static int
 kmod_set_config(struct dp *dp_, const struct dp_config *cfg)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_DP, MVS_CMD_SET, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_DP, MVS_CMD_SET, 0, 0);
 	int r;
 
 	nla_put_u32(msg, MVS_DP_ATTR_FLOW_LIMIT, cfg->flow_limit);
@@ -677,7 +691,8 @@ kmod_execute(struct dp *dp_, struct dp_packet *packet,
 	     size_t actions_len)
 {
 	struct kdp *dp = kdp_cast(dp_);
-	struct nl_msg *msg = kdp_msg(dp, F_PACKET, MVS_CMD_EXECUTE, 0);
+	struct nl_msg *msg = kdp_msg(dp, F_PACKET, MVS_CMD_EXECUTE, 0,
+				     packet->len + sizeof *key + actions_len);
 	int r = 0;
 
 	if (nla_put(msg, MVS_PACKET_ATTR_PACKET, (int)packet->len,
@@ -707,7 +722,7 @@ kmod_get_stats(struct dp *dp_, struct mvs_dp_stats *stats)
 {
 	struct kdp *dp = kdp_cast(dp_);
 
-	return request(dp, kdp_msg(dp, F_DP, MVS_CMD_GET, 0), got_dp_stats,
+	return request(dp, kdp_msg(dp, F_DP, MVS_CMD_GET, 0, 0), got_dp_stats,
 		       stats);
 }
 
@@ -725,11 +740,11 @@ find_or_create(struct kdp *dp, const char *name)
 	int r;
 
 	dp->ifindex = 0;
-	msg = kdp_msg(dp, F_DP, MVS_CMD_GET, 0);
+	msg = kdp_msg(dp, F_DP, MVS_CMD_GET, 0, 0);
 	nla_put_string(msg, MVS_DP_ATTR_NAME, name);
 	r = request(dp, msg, got_ifindex, &dp->ifindex);
 	if (r == -ENODEV) {
-		msg = kdp_msg(dp, F_DP, MVS_CMD_NEW, 0);
+		msg = kdp_msg(dp, F_DP, MVS_CMD_NEW, 0, 0);
 		nla_put_string(msg, MVS_DP_ATTR_NAME, name);
 		r = request(dp, msg, got_ifindex, &dp->ifindex);
 	}
@@ -751,7 +766,7 @@ adopt_ports(struct kdp *dp)
 			r = -ENOMEM;
 			break;
 		}
-		msg = kdp_msg(dp, F_VPORT, MVS_CMD_SET, 0);
+		msg = kdp_msg(dp, F_VPORT, MVS_CMD_SET, 0, 0);
 		nla_put_u32(msg, MVS_VPORT_ATTR_PORT_NO, l.p[i].port_no);
 		nla_put_u32(msg, MVS_VPORT_ATTR_UPCALL_PID,
 			    nl_socket_get_local_port(p->sk));
@@ -832,7 +847,7 @@ kmod_close(struct dp *dp_, bool destroy)
 	struct kdp *dp = kdp_cast(dp_);
 
 	if (destroy) {
-		int r = request(dp, kdp_msg(dp, F_DP, MVS_CMD_DEL, 0), NULL,
+		int r = request(dp, kdp_msg(dp, F_DP, MVS_CMD_DEL, 0, 0), NULL,
 				NULL);
 
 		if (r)
