@@ -267,7 +267,10 @@ struct uport {
 	char name[16];
 	int fd;		  /* polled on the loop; -1: none (dummy) */
 	struct ev_io *io; /* NULL when fd < 0 */
-	bool offload;	  /* takes partial checksums and GSO as they are */
+	/* After a device-down report: checks once more whether the device
+	 * is gone (it may have been on its way out when it reported). */
+	struct ev_timer *down_check;
+	bool offload; /* takes partial checksums and GSO as they are */
 	int mtu;
 	bool kept; /* taken over from a previous upcalld: its statistics too */
 	struct mvs_port_stats *stats; /* in the flow table's memfd */

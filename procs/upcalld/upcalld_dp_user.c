@@ -302,6 +302,18 @@ port_gone(struct uport *port, int err)
 	}
 }
 
+#define DOWN_CHECK_MS 1000
+
+static void
+on_down_check(struct ev_timer *t, void *arg)
+{
+	struct uport *port = arg;
+
+	(void)t;
+	if (port->io && !vport_dev_exists(port->name))
+		port_gone(port, -ENODEV);
+}
+
 static void
 on_readable(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
@@ -311,9 +323,16 @@ on_readable(struct ev_io *io, int fd, uint32_t revents, void *arg)
 
 	/* A device set down (port-mod, ip link) reports -ENETDOWN once,
 	 * and receives again once it is up: go on polling.  Deleted, it
-	 * reports the same, and then nothing. */
+	 * reports the same, and then nothing: a device read as still there
+	 * may have been on its way out, so look again a little later. */
 	if (n == -ENETDOWN && vport_dev_exists(port->name)) {
 		log_info_rl(&rx_rl, "%s: device down", port->name);
+		if (port->down_check)
+			ev_timer_rearm(port->down_check, DOWN_CHECK_MS);
+		else
+			port->down_check =
+				ev_timer_add(port->dp->loop, DOWN_CHECK_MS,
+					     false, on_down_check, port);
 		return;
 	}
 	/* -ENETDOWN, -ENODEV, -ENXIO, -EBADFD: the device was deleted.
@@ -373,6 +392,8 @@ port_detach(struct udp_dp *dp, struct uport *port, bool destroy)
 		dp_packet_free(port->txq.pkts[i]);
 	if (port->io)
 		ev_io_del(port->io);
+	if (port->down_check)
+		ev_timer_del(port->down_check);
 	dp->ports[port->port_no] = NULL;
 	port->ops->close(port, destroy);
 }
