@@ -144,10 +144,13 @@ check "after max-idle the megaflows are gone" eval \
 	 sleep 0.1; done; [ "$(dump_flows | grep -c actions)" = 0 ]'
 check "upcall/show agrees" eval \
 	'oappctl upcall/show | grep -q "(current 0)"'
-# With no flows and no traffic nothing polls: the processes sleep.
+# With no flows and no traffic nothing polls: the processes sleep.  Over
+# 6 s that still includes a statistics refresh (every 5 s, as in Open
+# vSwitch) and its status write: at most 3 ticks (30 ms, 0.5 % of a core);
+# polling would use hundreds.
 ticks() { awk '{ print $14 + $15 }' /proc/$(pidof_role $1)/stat; }
-u0=$(ticks upcalld) v0=$(ticks vswitchd); sleep 2
+u0=$(ticks upcalld) v0=$(ticks vswitchd); sleep 6
 u1=$(ticks upcalld) v1=$(ticks vswitchd)
-check "idle: upcalld used $((u1 - u0)), vswitchd $((v1 - v0)) tick(s) in 2 s" \
-	[ $((u1 - u0)) -le 1 -a $((v1 - v0)) -le 1 ]
+check "idle: upcalld used $((u1 - u0)), vswitchd $((v1 - v0)) tick(s) in 6 s" \
+	[ $((u1 - u0)) -le 3 -a $((v1 - v0)) -le 3 ]
 finish
