@@ -55,28 +55,12 @@ put_col(json_t *upd, const struct ovsdb_row *row, const char *col,
 	ovsdb_datum_destroy(&want, &c->type);
 }
 
-/* The column @name of @row's table, or NULL: from a small cache, since a
- * status write asks for the same few columns of every Interface row
- * (@name is compared by address: pass string literals). */
+/* The column @name of @row's table, or NULL (found by hash: see
+ * ovsdb_table_find_column). */
 static const struct ovsdb_column *
 col_of(const struct ovsdb_row *row, const char *name)
 {
-	static struct {
-		const struct ovsdb_table_schema *schema;
-		const char *name;
-		const struct ovsdb_column *col;
-	} cache[32];
-	static unsigned next;
-	const struct ovsdb_table_schema *schema = row->table->schema;
-
-	for (size_t i = 0; i < ARRAY_SIZE(cache); i++)
-		if (cache[i].name == name && cache[i].schema == schema)
-			return cache[i].col;
-	next = (next + 1) % ARRAY_SIZE(cache);
-	cache[next].schema = schema;
-	cache[next].name = name;
-	cache[next].col = ovsdb_table_find_column(schema, name);
-	return cache[next].col;
+	return ovsdb_table_find_column(row->table->schema, name);
 }
 
 /* The value of @row's column @c when it is a single atom of type @t (an
