@@ -404,7 +404,7 @@ void upcalld_dpctl_register(void);
 struct upc_flow {
 	struct mvs_ufid ufid;
 	uint64_t rep_packets, rep_bytes;
-	uint64_t seen; /* the revalidation round that last saw it */
+	uint32_t seen; /* the revalidation round that last saw it (low bits) */
 	bool used;     /* the slot holds a flow */
 };
 

@@ -70,7 +70,7 @@ flow_add(struct upc_dp *ud, const struct mvs_ufid *ufid)
 {
 	struct upc_flow *f = upc_flows_add(&ud->flows, ufid);
 
-	f->seen = ud->round;
+	f->seen = (uint32_t)ud->round;
 	return f;
 }
 
@@ -199,7 +199,7 @@ round_flow(void *aux, const struct dp_flow *df)
 
 	if (!f)
 		f = flow_add(ud, &df->ufid);
-	f->seen = ud->round;
+	f->seen = (uint32_t)ud->round;
 	flow_delta(ud, f, &df->stats, &rec.stats);
 	if (!r->full && known && !rec.stats.n_packets && !rec.stats.n_bytes)
 		return;
@@ -412,7 +412,7 @@ not_seen(const struct upc_flow *f, void *ud_)
 {
 	const struct upc_dp *ud = ud_;
 
-	return f->seen != ud->round;
+	return f->seen != (uint32_t)ud->round;
 }
 
 /* Reports as gone, without statistics, the tracked flows @pred accepts
