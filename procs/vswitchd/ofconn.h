@@ -21,6 +21,7 @@
  *   vswitchd_ofgroup.c group-mod, group description, statistics and
  *                      features
  *   vswitchd_ofmeter.c meter-mod, meter config, statistics and features
+ *   vswitchd_ofbundle.c bundles: control, add, the atomic commit
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -80,14 +81,15 @@ struct ofconn {
 	uint8_t version;   /* negotiated; 0 before the peer's hello */
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
-	uint8_t frag;		/* enum ofp_frag */
-	bool closing;		/* close once the output is sent */
-	struct ofctrl *ctrl;	/* the controller it is to; NULL: service */
-	uint8_t role;		/* OFPCR12_ROLE_*; 0 (no change): equal */
-	unsigned probe_ms;	/* inactivity probe interval; 0: none */
-	uint64_t rx_ms;		/* when bytes last came in (or it opened) */
-	uint64_t probe_sent_ms; /* an echo request unanswered since; 0 */
-	int error;		/* why it closes: errno or OFCONN_EOF; 0 */
+	uint8_t frag;		  /* enum ofp_frag */
+	bool closing;		  /* close once the output is sent */
+	struct ofctrl *ctrl;	  /* the controller it is to; NULL: service */
+	uint8_t role;		  /* OFPCR12_ROLE_*; 0 (no change): equal */
+	unsigned probe_ms;	  /* inactivity probe interval; 0: none */
+	uint64_t rx_ms;		  /* when bytes last came in (or it opened) */
+	uint64_t probe_sent_ms;	  /* an echo request unanswered since; 0 */
+	int error;		  /* why it closes: errno or OFCONN_EOF; 0 */
+	struct list_node bundles; /* struct ofbundle (vswitchd_ofbundle.c) */
 };
 
 /* ofconn.error when the peer closed the connection (Open vSwitch's EOF,
@@ -164,10 +166,31 @@ void ofport_sync(struct vswd *d);
  * OFPPMFC_BAD_HW_ADDR as it answers. */
 enum ofperr ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m);
 
+/* Port-mod's two halves (a bundle checks all before it applies any):
+ * the port @pm addresses on @c's bridge into *@portp, or the error
+ * (OFPPMFC_BAD_PORT, OFPPMFC_BAD_HW_ADDR); then its change of @port. */
+struct ofp_port_mod;
+enum ofperr ofconn_port_mod_check(struct ofconn *c,
+				  const struct ofp_port_mod *pm,
+				  struct port **portp);
+void ofconn_port_mod_apply(struct ofconn *c, struct port *port,
+			   const struct ofp_port_mod *pm);
+
 /* The handler of @type, or NULL (the message is refused). */
 ofconn_handler *ofconn_handler_for(enum ofptype type);
 
 enum ofperr ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m);
+/* Flow-mod's two halves (a bundle decodes when a message is added and
+ * applies at the commit): decodes @m from @c into *@fm (to release with
+ * ofp_flow_mod_uninit() on success) with the checks Open vSwitch makes
+ * before it looks at the tables, or returns the error; applies @fm to
+ * @br's tables (meters and groups its actions use must exist) and marks
+ * them for publication, or returns the error with nothing changed. */
+struct ofp_flow_mod;
+enum ofperr ofconn_flow_mod_decode(struct ofconn *c, const struct ofp_msg *m,
+				   struct ofp_flow_mod *fm);
+enum ofperr ofconn_flow_mod_apply(struct vswd *d, struct bridge *br,
+				  const struct ofp_flow_mod *fm);
 /* The @aux of ofconn_rule_removed(): the bridge whose rules go. */
 struct ofconn_removed {
 	struct vswd *d;
@@ -200,6 +223,14 @@ enum ofperr ofconn_meter_mod(struct ofconn *c, const struct ofp_msg *m);
 /* Starts the refresh of the meters' statistics from the datapaths. */
 void ofconn_meter_init(struct vswd *d);
 enum ofperr ofconn_meter_stats(struct ofconn *c, const struct ofp_msg *m);
+
+/* Bundle control and bundle-add (vswitchd_ofbundle.c): Open vSwitch
+ * 3.1's per-connection bundles, committed all or nothing. */
+enum ofperr ofconn_bundle_msg(struct ofconn *c, const struct ofp_msg *m);
+/* Drops @c's bundles (its connection closes). */
+void ofconn_bundles_free(struct ofconn *c);
+/* Starts the expiry of bundles idle for 10 s (OFPBFC_TIMEOUT). */
+void ofconn_bundle_init(struct vswd *d);
 
 /* A reply under way that may grow into several multipart messages:
  * ofconn_mp_start() begins a reply to @request, ofconn_mp_room() closes

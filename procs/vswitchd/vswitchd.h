@@ -173,7 +173,8 @@ struct flow_tables {
 	struct oftable_config config[OFTABLE_N];
 	uint64_t version; /* bumped by every change to any table */
 	size_t n_rules;
-	size_t n_timed; /* rules with an idle or hard timeout */
+	size_t n_timed;		  /* rules with an idle or hard timeout */
+	struct tables_undo *undo; /* the journal of a bundle's commit; NULL */
 };
 
 /* Tables 0-254, empty but for table 0's "priority=0 actions=NORMAL". */
@@ -202,6 +203,23 @@ int tables_flow_mod(struct flow_tables *t, const struct ofp_flow_mod *fm,
 		    void (*removed)(struct rule *, enum rule_removed_reason,
 				    void *aux),
 		    void *aux);
+/* Starts a journal of @t's changes (an atomic bundle commit): until
+ * tables_undo_end(), every rule added, changed or removed (by flow-mods,
+ * tables_remove_rules() and group deletions) is recorded so it can be
+ * undone, and the @removed callbacks of deletions are held back (no
+ * flow-removed goes out for a change that may be undone).  No journal
+ * may be running.  Never fails, never blocks. */
+void tables_undo_begin(struct flow_tables *t);
+/* Ends the journal.  @keep: the changes stay and the held-back removals
+ * are reported to @removed (with @aux), in their order; !@keep: every
+ * change since tables_undo_begin() is undone, newest first (rules back
+ * in their tables with their counters, actions and cookies; added rules
+ * gone), and @removed is not called.  Either way the version is bumped
+ * and the journal is freed. */
+void tables_undo_end(struct flow_tables *t, bool keep,
+		     void (*removed)(struct rule *, enum rule_removed_reason,
+				     void *aux),
+		     void *aux);
 /* Removes the @n rules (from tables_collect(), still referenced by the
  * caller) that are still in a table, calling @removed with @why for
  * each. */
@@ -288,6 +306,11 @@ groups_mod(struct bridge *br, const struct ofp_group_mod *gm, uint64_t now_ms,
  * (release each with group_unref and the array with free). */
 struct ofgroup **groups_collect(const struct bridge *br, uint32_t id,
 				size_t *n);
+/* Puts back the @n groups of @groups (from groups_collect(@br,
+ * OFPG_ALL) earlier: an atomic commit's undo) as @br's whole group
+ * table: the groups there now leave it; @groups' references become the
+ * table's and the array is freed. */
+void groups_restore(struct bridge *br, struct ofgroup **groups, size_t n);
 /* How many flows of @br have actions that use group @id. */
 uint32_t groups_ref_count(const struct bridge *br, uint32_t id);
 /* The first group action in @acts (nested write_actions included) to a

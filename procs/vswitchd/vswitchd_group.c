@@ -301,6 +301,22 @@ groups_mod(struct bridge *br, const struct ofp_group_mod *gm, uint64_t now_ms,
 	}
 }
 
+void
+groups_restore(struct bridge *br, struct ofgroup **groups, size_t n)
+{
+	struct hnode *node, *next;
+
+	HMAP_FOR_EACH_SAFE (node, next, &br->groups)
+		group_remove(br, HMAP_CONTAINER(node, struct ofgroup, node));
+	for (size_t i = 0; i < n; i++) {
+		groups[i]->removed = false;
+		hmap_insert(&br->groups, &groups[i]->node,
+			    group_hash(groups[i]->id));
+	}
+	free(groups);
+	br->tables.version++;
+}
+
 static int
 cmp_groups(const void *a_, const void *b_)
 {

@@ -224,7 +224,9 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 	if (c->role == OFPCR12_ROLE_SECONDARY &&
 	    (m.type == OFPTYPE_FLOW_MOD || m.type == OFPTYPE_PACKET_OUT ||
 	     m.type == OFPTYPE_GROUP_MOD || m.type == OFPTYPE_PORT_MOD ||
-	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD)) {
+	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD ||
+	     m.type == OFPTYPE_BUNDLE_CONTROL ||
+	     m.type == OFPTYPE_BUNDLE_ADD_MESSAGE)) {
 		ofconn_send_error(c, OFPERR_OFPBRC_IS_SECONDARY, &m);
 		return;
 	}
@@ -366,6 +368,7 @@ conn_close(struct ofconn *c)
 {
 	if (c->ctrl)
 		ofctrl_conn_closed(c->ctrl, c->error);
+	ofconn_bundles_free(c);
 	list_remove(&c->node);
 	ev_io_del(c->io);
 	close(c->fd);
@@ -391,6 +394,7 @@ ofconn_new(struct vswd *d, uint64_t bridge_id, int fd, uint32_t allowed,
 	 * connections nothing until they ask (Open vSwitch's defaults). */
 	c->miss_send_len = ctrl ? 128 : 0;
 	c->rx_ms = time_mono_ms();
+	list_init(&c->bundles);
 	if (ev_io_add(d->loop, fd, EPOLLIN, on_conn_io, c, &c->io)) {
 		close(fd);
 		free(c);
@@ -599,6 +603,7 @@ vswd_of_init(struct vswd *d, const char *dir)
 	ofconn_flow_init(d);
 	ofconn_meter_init(d);
 	ofconn_group_init(d);
+	ofconn_bundle_init(d);
 }
 
 void

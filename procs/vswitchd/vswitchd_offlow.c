@@ -113,41 +113,42 @@ ofconn_flow_init(struct vswd *d)
 }
 
 enum ofperr
-ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
+ofconn_flow_mod_decode(struct ofconn *c, const struct ofp_msg *m,
+		       struct ofp_flow_mod *fm)
 {
-	struct bridge *br = ofconn_bridge(c);
-	struct ofp_flow_mod fm;
-	enum ofperr e = ofp_decode_flow_mod(&fm, m, c->protocol, OFPP_MAX);
-	struct ofconn_removed aux = { c->d, br ? br->id : 0 };
-	int rc;
+	enum ofperr e = ofp_decode_flow_mod(fm, m, c->protocol, OFPP_MAX);
 
 	if (e)
 		return e;
-	if (!br) {
-		ofp_flow_mod_uninit(&fm);
-		return OFPERR_OFPBRC_EPERM;
-	}
-	if (fm.flags & OFPFF_EMERG) {
-		ofp_flow_mod_uninit(&fm);
+	if (fm->flags & OFPFF_EMERG) {
+		ofp_flow_mod_uninit(fm);
 		return OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
 	}
+	return 0;
+}
+
+enum ofperr
+ofconn_flow_mod_apply(struct vswd *d, struct bridge *br,
+		      const struct ofp_flow_mod *fm)
+{
+	struct ofconn_removed aux = { d, br->id };
+	enum ofperr e;
+	int rc;
+
 	/* Open vSwitch refuses actions that use a meter or a group it
 	 * lacks. */
-	if (fm.command == OFPFC_ADD || fm.command == OFPFC_MODIFY ||
-	    fm.command == OFPFC_MODIFY_STRICT) {
-		e = meters_check_actions(br, &fm.ofpacts);
+	if (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY ||
+	    fm->command == OFPFC_MODIFY_STRICT) {
+		e = meters_check_actions(br, &fm->ofpacts);
 		if (!e)
-			e = groups_check_actions(br, &fm.ofpacts);
-		if (e) {
-			ofp_flow_mod_uninit(&fm);
+			e = groups_check_actions(br, &fm->ofpacts);
+		if (e)
 			return e;
-		}
 	}
 	/* Open vSwitch adds the flow a modify without a cookie mask finds
 	 * nothing to change for, in every version. */
-	rc = tables_flow_mod(&br->tables, &fm, !fm.cookie_mask, time_mono_ms(),
+	rc = tables_flow_mod(&br->tables, fm, !fm->cookie_mask, time_mono_ms(),
 			     ofconn_rule_removed, &aux);
-	ofp_flow_mod_uninit(&fm);
 	if (rc == -EEXIST)
 		return OFPERR_OFPFMFC_OVERLAP;
 	if (rc == -EINVAL)
@@ -155,8 +156,22 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 	if (rc)
 		return OFPERR_OFPFMFC_UNKNOWN;
 	/* Published once the messages read together are handled. */
-	c->d->of->tables_dirty = true;
+	d->of->tables_dirty = true;
 	return 0;
+}
+
+enum ofperr
+ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_flow_mod fm;
+	enum ofperr e = ofconn_flow_mod_decode(c, m, &fm);
+
+	if (e)
+		return e;
+	e = br ? ofconn_flow_mod_apply(c->d, br, &fm) : OFPERR_OFPBRC_EPERM;
+	ofp_flow_mod_uninit(&fm);
+	return e;
 }
 
 /* @r's statistics in *@fs, its match in *@match (which @fs points to). */

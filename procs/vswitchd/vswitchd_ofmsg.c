@@ -287,6 +287,8 @@ static const struct {
 	{ OFPTYPE_GROUP_STATS_REQUEST, ofconn_group_stats },
 	{ OFPTYPE_GROUP_DESC_STATS_REQUEST, ofconn_group_stats },
 	{ OFPTYPE_GROUP_FEATURES_STATS_REQUEST, ofconn_group_stats },
+	{ OFPTYPE_BUNDLE_CONTROL, ofconn_bundle_msg },
+	{ OFPTYPE_BUNDLE_ADD_MESSAGE, ofconn_bundle_msg },
 };
 
 ofconn_handler *

@@ -126,40 +126,59 @@ ofport_sync(struct vswd *d)
 	(OFPPC_NO_RECV | OFPPC_NO_FLOOD | OFPPC_NO_FWD | OFPPC_NO_PACKET_IN)
 
 enum ofperr
-ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m)
+ofconn_port_mod_check(struct ofconn *c, const struct ofp_port_mod *pm,
+		      struct port **portp)
 {
 	struct bridge *br = ofconn_bridge(c);
 	struct ofp_phy_port pp;
-	struct ofp_port_mod pm;
 	struct port *port;
-	enum ofperr e = ofp_decode_port_mod(m, &pm, false);
-	uint32_t config;
 
-	if (e)
-		return e;
 	if (!br)
 		return OFPERR_OFPBRC_EPERM;
-	port = bridge_port_by_ofp(br, pm.port_no);
+	port = bridge_port_by_ofp(br, pm->port_no);
 	if (!port)
 		return OFPERR_OFPPMFC_BAD_PORT;
 	ofconn_phy_port(c->d, port, &pp);
-	if (memcmp(pp.hw_addr, pm.hw_addr, 6))
+	if (memcmp(pp.hw_addr, pm->hw_addr, 6))
 		return OFPERR_OFPPMFC_BAD_HW_ADDR;
-	config = (port->config & ~pm.mask) | (pm.config & pm.mask);
+	*portp = port;
+	return 0;
+}
+
+void
+ofconn_port_mod_apply(struct ofconn *c, struct port *port,
+		      const struct ofp_port_mod *pm)
+{
+	struct bridge *br = ofconn_bridge(c);
+	uint32_t config = (port->config & ~pm->mask) | (pm->config & pm->mask);
+
 	config &= PORT_MOD_BITS;
-	if (config != port->config) {
+	if (br && config != port->config) {
 		port->config = config;
 		/* Flooding, forwarding and receiving change: revalidate. */
 		br->config_version++;
 		c->d->of->tables_dirty = true;
 		ofport_sync(c->d);
 	}
-	if (pm.mask & OFPPC_PORT_DOWN) {
+	if (pm->mask & OFPPC_PORT_DOWN) {
 		struct vswd_iface *vif = vswd_iface_find(c->d, port->name);
-		bool up = !(pm.config & OFPPC_PORT_DOWN);
+		bool up = !(pm->config & OFPPC_PORT_DOWN);
 
 		if (vif && vif->state == VIF_UP && vif->info.admin_up != up)
 			vswd_dp_port_set_up(c->d, vif, up);
 	}
-	return 0;
+}
+
+enum ofperr
+ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct ofp_port_mod pm;
+	struct port *port;
+	enum ofperr e = ofp_decode_port_mod(m, &pm, false);
+
+	if (!e)
+		e = ofconn_port_mod_check(c, &pm, &port);
+	if (!e)
+		ofconn_port_mod_apply(c, port, &pm);
+	return e;
 }

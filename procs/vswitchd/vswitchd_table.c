@@ -11,6 +11,7 @@
  */
 #include "vswitchd.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,20 +77,151 @@ rule_new(const struct ofp_flow_mod *fm, uint8_t table_id, uint64_t now_ms)
 	return r;
 }
 
+/* ---- the journal of an atomic commit (tables_undo_begin) ---- */
+
+enum undo_kind {
+	UNDO_ADDED,    /* the rule went into its table */
+	UNDO_REMOVED,  /* the rule left its table */
+	UNDO_MODIFIED, /* the rule's actions, cookie or counters changed */
+};
+
+struct undo_entry {
+	enum undo_kind kind;
+	struct rule *rule;	      /* referenced by the entry */
+	enum rule_removed_reason why; /* UNDO_REMOVED */
+	bool report;		      /* UNDO_REMOVED: a removal to report */
+	/* UNDO_MODIFIED: what the rule had before (actions owned). */
+	struct ofpacts actions;
+	uint64_t cookie, n_packets, n_bytes, modified_ms;
+};
+
+struct tables_undo {
+	struct undo_entry *v;
+	size_t n, cap;
+};
+
+/* A new entry of @kind about @rule; the caller gives it a reference. */
+static struct undo_entry *
+undo_push(struct flow_tables *t, enum undo_kind kind, struct rule *rule)
+{
+	struct tables_undo *u = t->undo;
+	struct undo_entry *e;
+
+	if (u->n == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 16;
+		u->v = xrealloc(u->v, u->cap * sizeof *u->v);
+	}
+	e = &u->v[u->n++];
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	e->rule = rule;
+	return e;
+}
+
+/* Records that @rule went into its table (a reference of its own). */
+static void
+undo_added(struct flow_tables *t, struct rule *rule)
+{
+	if (t->undo) {
+		rule_ref(rule);
+		undo_push(t, UNDO_ADDED, rule);
+	}
+}
+
+/* Undoes @e: the newest change not yet undone. */
+static void
+undo_one(struct flow_tables *t, struct undo_entry *e)
+{
+	struct rule *r = e->rule;
+	struct classifier *cls = &t->cls[r->table_id];
+	struct ofpacts acts;
+
+	switch (e->kind) {
+	case UNDO_ADDED:
+		cls_remove(cls, &r->cr);
+		r->removed = true;
+		t->n_rules--;
+		t->n_timed -= rule_timed(r);
+		rule_unref(r); /* the table's */
+		break;
+	case UNDO_REMOVED:
+		if (cls_insert(cls, &r->cr))
+			abort(); /* newer changes are undone: its place is free
+				  */
+		r->removed = false;
+		t->n_rules++;
+		t->n_timed += rule_timed(r);
+		rule_ref(r); /* the table's again */
+		break;
+	case UNDO_MODIFIED:
+		acts = r->actions;
+		r->actions = e->actions;
+		e->actions = acts;
+		r->cookie = e->cookie;
+		r->n_packets = e->n_packets;
+		r->n_bytes = e->n_bytes;
+		r->modified_ms = e->modified_ms;
+		break;
+	}
+}
+
+void
+tables_undo_begin(struct flow_tables *t)
+{
+	assert(!t->undo);
+	t->undo = xzalloc(sizeof *t->undo);
+}
+
+void
+tables_undo_end(struct flow_tables *t, bool keep,
+		void (*removed)(struct rule *, enum rule_removed_reason,
+				void *aux),
+		void *aux)
+{
+	struct tables_undo *u = t->undo;
+
+	t->undo = NULL;
+	if (keep) {
+		for (size_t i = 0; i < u->n; i++)
+			if (u->v[i].kind == UNDO_REMOVED && u->v[i].report &&
+			    removed)
+				removed(u->v[i].rule, u->v[i].why, aux);
+	} else {
+		for (size_t i = u->n; i-- > 0;)
+			undo_one(t, &u->v[i]);
+	}
+	for (size_t i = 0; i < u->n; i++) {
+		if (u->v[i].kind == UNDO_MODIFIED)
+			ofpacts_free(&u->v[i].actions);
+		rule_unref(u->v[i].rule);
+	}
+	free(u->v);
+	free(u);
+	t->version++;
+}
+
 static void
 rule_remove(struct flow_tables *t, struct rule *rule,
 	    enum rule_removed_reason why,
 	    void (*removed)(struct rule *, enum rule_removed_reason, void *),
 	    void *aux)
 {
-	if (removed)
+	if (t->undo) {
+		/* The journal takes over the table's reference. */
+		struct undo_entry *e = undo_push(t, UNDO_REMOVED, rule);
+
+		e->why = why;
+		e->report = removed != NULL;
+	} else if (removed) {
 		removed(rule, why, aux);
+	}
 	cls_remove(&t->cls[rule->table_id], &rule->cr);
 	rule->removed = true;
 	t->n_rules--;
 	t->n_timed -= rule_timed(rule);
 	t->version++;
-	rule_unref(rule);
+	if (!t->undo)
+		rule_unref(rule);
 }
 
 void
@@ -321,6 +453,7 @@ add_flow(struct flow_tables *t, const struct ofp_flow_mod *fm, uint64_t now_ms)
 	if (!old_cr) {
 		t->n_rules++;
 		t->version++;
+		undo_added(t, rule);
 		return 0;
 	}
 	/* Replace the rule with the same match and priority: as in Open
@@ -331,8 +464,12 @@ add_flow(struct flow_tables *t, const struct ofp_flow_mod *fm, uint64_t now_ms)
 	rule->used_ms = old->used_ms;
 	cls_remove(cls, old_cr);
 	old->removed = true;
-	rule_unref(old);
+	if (t->undo)
+		undo_push(t, UNDO_REMOVED, old); /* takes the table's ref */
+	else
+		rule_unref(old);
 	cls_insert(cls, &rule->cr);
+	undo_added(t, rule);
 	t->version++;
 	return 0;
 }
@@ -350,7 +487,19 @@ modify_flows(struct flow_tables *t, const struct ofp_flow_mod *fm, bool strict,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct rule *r = rules[i];
-		ofpacts_free(&r->actions);
+
+		if (t->undo) {
+			struct undo_entry *e = undo_push(t, UNDO_MODIFIED, r);
+
+			rule_ref(r);
+			e->actions = r->actions; /* kept until the end */
+			e->cookie = r->cookie;
+			e->n_packets = r->n_packets;
+			e->n_bytes = r->n_bytes;
+			e->modified_ms = r->modified_ms;
+		} else {
+			ofpacts_free(&r->actions);
+		}
 		ofpacts_clone(&r->actions, &fm->ofpacts);
 		if (fm->modify_cookie)
 			r->cookie = fm->new_cookie;
