@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Crafted bundle conversations on a bridge's management socket, over
+OpenFlow 1.3 (ONF's bundle extension), 1.4 and 1.5: for each case a few
+bundle-control and bundle-add messages and then a barrier; prints every
+reply the switch sends before the barrier's (a bundle-control reply's
+type, an error's type and code, each with the step it answers) and
+whether an echo is answered afterwards.  ofp_bundles.sh runs it against
+real Open vSwitch and against microvs and compares the outputs.
+
+Usage: ofp_bundle_errors.py SOCKET [--undo]"""
+import os
+import struct
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ofp_malformed  # noqa: E402  (its Conn: hello, framing, echo)
+
+OF13, OF14, OF15 = 4, 5, 6
+OFPT_ERROR, OFPT_ECHO_REQUEST, OFPT_EXPERIMENTER = 1, 2, 4
+OFPT_FLOW_MOD, OFPT_PORT_MOD13, OFPT_BARRIER13 = 14, 16, 20
+OFPT_METER_MOD = 29
+OFPT_BUNDLE_CONTROL, OFPT_BUNDLE_ADD = 33, 34
+ONF = 0x4F4E4600
+ONFT_BUNDLE_CONTROL, ONFT_BUNDLE_ADD = 2300, 2301
+OPEN, OPEN_REPLY, CLOSE, COMMIT, DISCARD = 0, 1, 2, 4, 6
+ATOMIC, ORDERED = 1, 2
+TYPES = ["OPEN_REPLY?", "OPEN_REPLY", "CLOSE_REQUEST?", "CLOSE_REPLY",
+         "COMMIT_REQUEST?", "COMMIT_REPLY", "DISCARD_REQUEST?",
+         "DISCARD_REPLY"]
+
+
+def hdr(version, t, body, xid):
+    return struct.pack("!BBHI", version, t, 8 + len(body), xid) + body
+
+
+def output(port):
+    return struct.pack("!HHIH6x", 0, 16, port, 0xffff)
+
+
+def flow_mod(priority, acts=output(1), table=0, cmd=0, flags=0):
+    """An OpenFlow 1.3-1.5 flow-mod body: in_port=1 (OXM), apply
+    actions."""
+    oxm = struct.pack("!IIxxxx", 0x80000004, 1)[:8]  # in_port=1
+    match = struct.pack("!HH", 1, 4 + len(oxm)) + oxm + b"\0" * 4
+    inst = struct.pack("!HH4x", 4, 8 + len(acts)) + acts
+    return struct.pack("!QQBBHHHIIIHxx", 0, 0, table, cmd, 0, 0, priority,
+                       0xffffffff, 0xffffffff, 0xffffffff,
+                       flags) + match + inst
+
+
+class Conn(ofp_malformed.Conn):
+    xid = 0x100
+
+    def ctrl_msg(self, bid, btype, flags, props=b""):
+        body = struct.pack("!IHH", bid, btype, flags) + props
+        if self.version == OF13:
+            body = struct.pack("!II", ONF, ONFT_BUNDLE_CONTROL) + body
+            return OFPT_EXPERIMENTER, body
+        return OFPT_BUNDLE_CONTROL, body
+
+    def add_msg(self, bid, flags, inner):
+        body = struct.pack("!IxxH", bid, flags) + inner
+        if self.version == OF13:
+            body = struct.pack("!II", ONF, ONFT_BUNDLE_ADD) + body
+            return OFPT_EXPERIMENTER, body
+        return OFPT_BUNDLE_ADD, body
+
+    def run(self, steps):
+        """Sends each step (a function of the xid to (type, body)), then
+        a barrier; the replies before the barrier's, as text."""
+        xids = {}
+        for i, step in enumerate(steps):
+            self.xid += 1
+            xids[self.xid] = i + 1
+            t, body = step(self.xid)
+            self.send(hdr(self.version, t, body, self.xid))
+        self.xid += 1
+        barrier = self.xid
+        self.send(hdr(self.version, OFPT_BARRIER13, b"", barrier))
+        out = []
+        while True:
+            _, t, _, xid, body = self.recv()
+            if xid == barrier and t == OFPT_BARRIER13 + 1:
+                return " ".join(out) or "nothing"
+            step = xids.get(xid, "?")
+            if t == OFPT_ERROR:
+                et, ec = struct.unpack("!HH", body[:4])
+                if et == 0xffff:
+                    ec, exp = struct.unpack("!HI", body[2:8])
+                    out.append("%s:error(exp=%#x,%d)" % (step, exp, ec))
+                else:
+                    out.append("%s:error(%d,%d)" % (step, et, ec))
+            elif t in (OFPT_BUNDLE_CONTROL + 0, OFPT_EXPERIMENTER):
+                if t == OFPT_EXPERIMENTER:
+                    body = body[8:]
+                bt = struct.unpack("!H", body[4:6])[0]
+                out.append("%s:%s" % (step, TYPES[bt] if bt < 8 else bt))
+            else:
+                out.append("%s:type%d" % (step, t))
+
+
+def cases(c, v):
+    """(description, steps): each step a function of the xid."""
+    def ctrl(bid, btype, flags=ATOMIC | ORDERED, props=b""):
+        return lambda xid: c.ctrl_msg(bid, btype, flags, props)
+
+    def add(bid, inner_fn, flags=ATOMIC | ORDERED):
+        return lambda xid: c.add_msg(bid, flags, inner_fn(xid))
+
+    def fm(priority, **kw):
+        return lambda xid: hdr(v, OFPT_FLOW_MOD, flow_mod(priority, **kw),
+                               xid)
+
+    def raw(t, body, version=v, xid_delta=0, length=None):
+        def f(xid):
+            m = hdr(version, t, body, xid + xid_delta)
+            if length is not None:
+                m = m[:2] + struct.pack("!H", length) + m[4:]
+            return m
+        return f
+    port_mod = struct.pack("!I4s6s2xIII4x", 99, b"", b"\0" * 6, 0, 1, 0)
+    if v >= OF14:
+        port_mod = struct.pack("!I4s6s2xII", 99, b"", b"\0" * 6, 0, 1)
+    return [
+        ("open, commit an empty bundle",
+         [ctrl(1, OPEN), ctrl(1, COMMIT)]),
+        ("open twice (the second drops it)",
+         [ctrl(2, OPEN), ctrl(2, OPEN), ctrl(2, COMMIT)]),
+        ("close of an unknown bundle", [ctrl(3, CLOSE)]),
+        ("commit of an unknown bundle", [ctrl(4, COMMIT)]),
+        ("discard of an unknown bundle", [ctrl(5, DISCARD)]),
+        ("add after close", [ctrl(6, OPEN), ctrl(6, CLOSE),
+                             add(6, fm(100)), ctrl(6, COMMIT)]),
+        ("close twice", [ctrl(7, OPEN), ctrl(7, CLOSE), ctrl(7, CLOSE)]),
+        ("commit with other flags", [ctrl(8, OPEN, ATOMIC),
+                                     ctrl(8, COMMIT, ORDERED),
+                                     ctrl(8, DISCARD, ATOMIC)]),
+        ("add with other flags", [ctrl(9, OPEN, 0), add(9, fm(101)),
+                                  ctrl(9, COMMIT, 0)]),
+        ("close with other flags", [ctrl(10, OPEN), ctrl(10, CLOSE, 0)]),
+        ("unknown control type", [ctrl(11, 9)]),
+        ("a reply type as request", [ctrl(12, OPEN_REPLY)]),
+        ("open with unknown flags", [ctrl(13, OPEN, 0xff),
+                                     ctrl(13, COMMIT, 0xff)]),
+        ("open, discard, commit", [ctrl(14, OPEN), ctrl(14, DISCARD),
+                                   ctrl(14, COMMIT)]),
+        ("add opens the bundle", [add(15, fm(102)), ctrl(15, COMMIT)]),
+        ("inner echo request", [add(16, raw(OFPT_ECHO_REQUEST, b"")),
+                                ctrl(16, COMMIT)]),
+        ("inner barrier", [add(17, raw(OFPT_BARRIER13, b""))]),
+        ("inner meter-mod", [add(18, raw(OFPT_METER_MOD,
+                                         struct.pack("!HHI", 0, 1, 1)))]),
+        ("inner of another version",
+         [add(19, raw(OFPT_FLOW_MOD, flow_mod(103), version=v - 1))]),
+        ("inner with another xid",
+         [add(20, raw(OFPT_FLOW_MOD, flow_mod(104), xid_delta=1))]),
+        ("inner longer than the add",
+         [add(21, raw(OFPT_FLOW_MOD, flow_mod(105), length=200))]),
+        ("inner length under a header",
+         [add(22, raw(OFPT_FLOW_MOD, flow_mod(106), length=4))]),
+        ("no inner message", [add(23, lambda xid: b"")]),
+        ("inner shorter than its kind", [add(24, raw(OFPT_FLOW_MOD,
+                                                     b"\0" * 16))]),
+        ("inner flow-mod to port 0", [add(25, fm(107, acts=output(0)))]),
+        ("inner flow-mod with an unknown group",
+         [add(26, fm(108, acts=struct.pack("!HHI", 22, 8, 77))),
+          add(26, fm(109)), ctrl(26, COMMIT)]),
+        ("inner flow-mod to table 255", [add(27, fm(110, table=255)),
+                                         ctrl(27, COMMIT)]),
+        ("third of three fails at commit",
+         [add(28, fm(111)), add(28, fm(112)),
+          add(28, fm(113, acts=struct.pack("!HHI", 22, 8, 78))),
+          ctrl(28, COMMIT)]),
+        ("atomic port-mod", [add(29, raw(OFPT_PORT_MOD13, port_mod)),
+                             ctrl(29, COMMIT)]),
+        ("port-mod of an unknown port",
+         [add(30, raw(OFPT_PORT_MOD13, port_mod), flags=ORDERED),
+          ctrl(30, COMMIT, ORDERED)]),
+        ("nested bundle-add",
+         [add(31, lambda xid: hdr(v, *c.add_msg(31, 3, hdr(
+             v, OFPT_FLOW_MOD, flow_mod(114), xid)), xid))]),
+        ("control with a property",
+         [ctrl(32, OPEN, props=struct.pack("!HH4x", 0xffff, 12) +
+               b"\0" * 4), ctrl(32, COMMIT)]),
+        ("short control", [lambda xid: (c.ctrl_msg(33, OPEN, 0)[0],
+                                        c.ctrl_msg(33, OPEN, 0)[1][:-4])]),
+        ("bundle stays after a bad add", [ctrl(34, OPEN), add(34, fm(
+            115, acts=output(0))), add(34, fm(116)), ctrl(34, COMMIT)]),
+    ]
+
+
+def undo_case(c, v):
+    """A bundle that deletes group 1 (and so the flows that use it) and
+    then fails: real Open vSwitch 3.1 aborts on its undo ("assertion
+    group != NULL failed in ofproto_rule_insert__()"), so this case runs
+    on microvs only (--undo)."""
+    gm = struct.pack("!HBxI", 2, 0, 1)  # delete group 1 (1.1-1.4 form)
+    if v == OF15:
+        gm = struct.pack("!HBxIH2xI", 2, 0, 1, 0, 0xffffffff)
+    bad = flow_mod(117, acts=struct.pack("!HHI", 22, 8, 79))
+    return [("group 1 and its flow deleted, then a flow fails: undone",
+             [lambda xid: c.add_msg(35, 3, hdr(v, 15, gm, xid)),
+              lambda xid: c.add_msg(35, 3, hdr(v, OFPT_FLOW_MOD, bad, xid)),
+              lambda xid: c.ctrl_msg(35, COMMIT, 3)])]
+
+
+def main():
+    path = sys.argv[1]
+    which = undo_case if sys.argv[2:] == ["--undo"] else cases
+    for v in (OF13, OF14, OF15):
+        c = Conn(path, v)
+        for desc, steps in which(c, v):
+            try:
+                out = c.run(steps)
+                alive = c.echo_ok()
+            except (EOFError, OSError) as e:
+                out, alive = "connection lost (%s)" % e, False
+                c = Conn(path, v)
+            print("OF1.%d %s: %s%s" % (v - 1, desc, out,
+                                        "" if alive else ", dead"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
