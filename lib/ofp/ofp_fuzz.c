@@ -3,8 +3,9 @@
  * ofp_fuzz: libFuzzer target for lib/ofp's decoders.  Each input is fed
  * as an OpenFlow message to the printer (which runs every message kind's
  * decoder), to the decoders a switch runs on requests (flow mod, group
- * mod, meter mod, port mod, packet-out, table features, bundle add), with
- * a re-encode of what decodes, and as text to the flow, group and meter
+ * mod, meter mod, port mod, packet-out, table features, bundle control,
+ * bundle add and the message it carries), with a re-encode of what
+ * decodes, and as text to the flow, group and meter
  * parsers.  Built and run by tests/fuzz/ofp_fuzz.sh (clang, libFuzzer,
  * ASan, UBSan).
  */
@@ -16,6 +17,7 @@
 #include "ofp_flow_wire.h"
 #include "ofp_group.h"
 #include "ofp_meter.h"
+#include "ofp_misc.h"
 #include "ofp_msg.h"
 #include "ofp_packet.h"
 #include "ofp_port.h"
@@ -92,6 +94,27 @@ decode_request(const struct ofp_msg *m)
 
 		while (!ofp_pull_table_features(m, &r, &tf, false))
 			ofp_put_table_features(&b, &tf, m->version);
+		break;
+	}
+	case OFPTYPE_BUNDLE_CONTROL: {
+		uint32_t id;
+		uint16_t type, flags;
+
+		if (!ofp_decode_bundle_ctrl(m, &id, &type, &flags))
+			ofp_encode_bundle_ctrl(&b, m->version, id, type, flags,
+					       m->xid);
+		break;
+	}
+	case OFPTYPE_BUNDLE_ADD_MESSAGE: {
+		struct ofp_msg inner;
+		uint32_t id;
+		uint16_t flags;
+
+		if (!ofp_decode_bundle_add(m, &id, &flags, &inner)) {
+			ofp_encode_bundle_add(&b, m->version, id, flags,
+					      inner.data, inner.len);
+			decode_request(&inner);
+		}
 		break;
 	}
 	default:

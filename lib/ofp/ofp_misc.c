@@ -163,7 +163,51 @@ ofp_decode_bundle_ctrl(const struct ofp_msg *m, uint32_t *id, uint16_t *type,
 	*id = get_be32(m->body);
 	*type = get_be16(m->body + 4);
 	*flags = get_be16(m->body + 6);
-	return *type > OFPBCT_DISCARD_REPLY ? OFPERR_OFPBFC_BAD_TYPE : 0;
+	return 0;
+}
+
+enum ofperr
+ofp_decode_bundle_add(const struct ofp_msg *m, uint32_t *id, uint16_t *flags,
+		      struct ofp_msg *inner)
+{
+	const uint8_t *in = m->body + 8;
+	size_t room = m->body_len >= 8 ? m->body_len - 8 : 0, len;
+	enum ofperr e;
+
+	if (m->body_len < 8)
+		return OFPERR_OFPBFC_MSG_BAD_LEN;
+	*id = get_be32(m->body);
+	*flags = get_be16(m->body + 6);
+	if (room < OFP_HEADER_LEN)
+		return OFPERR_OFPBFC_MSG_BAD_LEN;
+	if (in[0] != m->version)
+		return OFPERR_OFPBFC_BAD_VERSION;
+	len = get_be16(in + 2);
+	if (len < OFP_HEADER_LEN || len > room)
+		return OFPERR_OFPBFC_MSG_BAD_LEN;
+	if (get_be32(in + 4) != m->xid)
+		return OFPERR_OFPBFC_MSG_BAD_XID;
+	e = ofp_msg_decode(in, len, inner);
+	if (e) {
+		ofp_warn("ofp_bundle",
+			 "OFPT14_BUNDLE_ADD_MESSAGE contained message is "
+			 "unparsable (%s)",
+			 ofperr_name(e));
+		return OFPERR_OFPBFC_MSG_UNSUP;
+	}
+	switch (inner->type) {
+	case OFPTYPE_FLOW_MOD:
+	case OFPTYPE_GROUP_MOD:
+	case OFPTYPE_PORT_MOD:
+	case OFPTYPE_PACKET_OUT:
+		return 0;
+	default:
+		ofp_warn("ofp_bundle",
+			 "%s message not allowed inside "
+			 "OFPT14_BUNDLE_ADD_MESSAGE",
+			 ofpraw_name(inner->raw));
+		return OFPERR_OFPBFC_MSG_UNSUP;
+	}
 }
 
 static const char *
@@ -188,7 +232,9 @@ ofp_print_bundle_ctrl(struct ds *s, const struct ofp_msg *m)
 
 	if (e)
 		return e;
-	ds_printf(s, "\n bundle_id=%#x type=%s flags=", id, types[type]);
+	/* An unknown type prints as nothing, as in ovs-ofctl. */
+	ds_printf(s, "\n bundle_id=%#x type=%s flags=", id,
+		  type < ARRAY_SIZE(types) ? types[type] : "");
 	ofp_print_bit_names(s, flags, bundle_flag_name, ' ');
 	return 0;
 }
@@ -197,21 +243,18 @@ enum ofperr
 ofp_print_bundle_add(struct ds *s, const struct ofp_msg *m,
 		     const struct ofp_port_map *ports, int verbosity)
 {
-	const uint8_t *inner = m->body + 8;
-	size_t len = m->body_len - 8;
 	struct ofp_msg im;
+	uint32_t id;
+	uint16_t flags;
+	enum ofperr e = ofp_decode_bundle_add(m, &id, &flags, &im);
 	char *text;
 
-	if (len < OFP_HEADER_LEN || get_be16(inner + 2) != len)
-		return OFPERR_OFPBFC_MSG_BAD_LEN;
-	if (ofp_msg_decode(inner, len, &im))
-		return OFPERR_OFPBFC_MSG_BAD_LEN;
-	if (im.xid != m->xid)
-		return OFPERR_OFPBFC_MSG_BAD_XID;
-	ds_printf(s, "\n bundle_id=%#x flags=", get_be32(m->body));
-	ofp_print_bit_names(s, get_be16(m->body + 6), bundle_flag_name, ' ');
+	if (e)
+		return e;
+	ds_printf(s, "\n bundle_id=%#x flags=", id);
+	ofp_print_bit_names(s, flags, bundle_flag_name, ' ');
 	ds_put_char(s, '\n');
-	text = ofp_to_string(inner, len, ports, verbosity);
+	text = ofp_to_string(im.data, im.len, ports, verbosity);
 	ds_put(s, text);
 	free(text);
 	return 0;

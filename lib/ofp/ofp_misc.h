@@ -56,8 +56,23 @@ void ofp_encode_bundle_ctrl(struct ofpbuf *b, uint8_t version,
 void ofp_encode_bundle_add(struct ofpbuf *b, uint8_t version,
 			   uint32_t bundle_id, uint16_t flags,
 			   const void *inner, size_t len);
+/* Decodes bundle control @m (either form): its bundle id, type
+ * (OFPBCT_*; any value, checked by the switch, as Open vSwitch does) and
+ * flags (OFPBF_*, any bits).  Returns 0: the message's length was
+ * checked by ofp_msg_decode(). */
 enum ofperr ofp_decode_bundle_ctrl(const struct ofp_msg *m, uint32_t *id,
 				   uint16_t *type, uint16_t *flags);
+/* Decodes bundle-add @m (either form) as Open vSwitch 3.1 does: its
+ * bundle id and flags, and the message it carries into *@inner (which
+ * points into @m).  Errors, in the order checked: OFPBFC_MSG_BAD_LEN (no
+ * room for a header), OFPBFC_BAD_VERSION (not @m's version),
+ * OFPBFC_MSG_BAD_LEN (its length under a header or beyond @m),
+ * OFPBFC_MSG_BAD_XID (not @m's xid), OFPBFC_MSG_UNSUP (it does not
+ * decode, or is no flow-mod, group-mod, port-mod or packet-out: the
+ * kinds a bundle may carry), each of the last with Open vSwitch's
+ * warning (ofp_warn).  Bytes after the inner message are ignored. */
+enum ofperr ofp_decode_bundle_add(const struct ofp_msg *m, uint32_t *id,
+				  uint16_t *flags, struct ofp_msg *inner);
 
 /* Message texts for ofp_print. */
 enum ofperr ofp_print_role(struct ds *s, const struct ofp_msg *m);

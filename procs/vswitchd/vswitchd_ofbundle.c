@@ -145,28 +145,15 @@ entry_decode(struct ofconn *c, const struct ofp_msg *im,
 static enum ofperr
 on_bundle_add(struct ofconn *c, const struct ofp_msg *m)
 {
-	const uint8_t *inner = m->body + 8;
-	size_t len = m->body_len > 8 ? m->body_len - 8 : 0, ilen;
-	uint32_t id, flags;
 	struct ofbundle_entry *be;
 	struct ofbundle *b;
 	struct ofp_msg im;
-	enum ofperr e;
+	uint32_t id;
+	uint16_t flags;
+	enum ofperr e = ofp_decode_bundle_add(m, &id, &flags, &im);
 
-	if (m->body_len < 8 || len < OFP_HEADER_LEN)
-		return OFPERR_OFPBFC_MSG_BAD_LEN;
-	id = get_be32(m->body);
-	flags = get_be16(m->body + 6);
-	if (inner[0] != m->version)
-		return OFPERR_OFPBFC_BAD_VERSION;
-	ilen = get_be16(inner + 2);
-	if (ilen < OFP_HEADER_LEN || ilen > len)
-		return OFPERR_OFPBFC_MSG_BAD_LEN;
-	if (get_be32(inner + 4) != m->xid)
-		return OFPERR_OFPBFC_MSG_BAD_XID;
-	/* Open vSwitch: an unparsable message is "unsupported" too. */
-	if (ofp_msg_decode(inner, ilen, &im))
-		return OFPERR_OFPBFC_MSG_UNSUP;
+	if (e)
+		return e;
 	be = xzalloc(sizeof *be);
 	be->type = OFPTYPE_HELLO; /* nothing to release yet */
 	e = entry_decode(c, &im, be);
@@ -175,13 +162,13 @@ on_bundle_add(struct ofconn *c, const struct ofp_msg *m)
 		return e;
 	}
 	be->type = im.type;
-	be->msg = xmalloc(ilen);
-	memcpy(be->msg, inner, ilen);
-	be->len = ilen;
+	be->msg = xmalloc(im.len);
+	memcpy(be->msg, im.data, im.len);
+	be->len = im.len;
 
 	b = bundle_find(c, id);
 	if (!b) {
-		b = bundle_new(c, id, (uint16_t)flags, m);
+		b = bundle_new(c, id, flags, m);
 	} else if (b->closed || b->flags != flags) {
 		e = b->closed ? OFPERR_OFPBFC_BUNDLE_CLOSED
 			      : OFPERR_OFPBFC_BAD_FLAGS;

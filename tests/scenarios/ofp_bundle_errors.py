@@ -8,7 +8,8 @@ type, an error's type and code, each with the step it answers) and
 whether an echo is answered afterwards.  ofp_bundles.sh runs it against
 real Open vSwitch and against microvs and compares the outputs.
 
-Usage: ofp_bundle_errors.py SOCKET [--undo]"""
+Usage: ofp_bundle_errors.py SOCKET [--undo]
+       ofp_bundle_errors.py --samples   (messages in hex for ofp-print)"""
 import os
 import struct
 import sys
@@ -186,6 +187,9 @@ def cases(c, v):
                b"\0" * 4), ctrl(32, COMMIT)]),
         ("short control", [lambda xid: (c.ctrl_msg(33, OPEN, 0)[0],
                                         c.ctrl_msg(33, OPEN, 0)[1][:-4])]),
+        ("inner followed by 8 more bytes",
+         [add(36, lambda xid: hdr(v, OFPT_FLOW_MOD, flow_mod(118), xid) +
+              b"\0" * 8), ctrl(36, COMMIT)]),
         ("bundle stays after a bad add", [ctrl(34, OPEN), add(34, fm(
             115, acts=output(0))), add(34, fm(116)), ctrl(34, COMMIT)]),
     ]
@@ -206,7 +210,32 @@ def undo_case(c, v):
               lambda xid: c.ctrl_msg(35, COMMIT, 3)])]
 
 
+def samples():
+    """Bundle messages of every form and outcome, in hex, one a line,
+    for ofp-print."""
+    out = []
+    for v in (OF13, OF14, OF15):
+        c = Conn.__new__(Conn)
+        c.version = v
+        for bt, flags in ((OPEN, 3), (OPEN_REPLY, 0), (COMMIT, 1),
+                          (7, 2), (9, 0), (CLOSE, 0x10)):
+            out.append(hdr(v, *c.ctrl_msg(0x12, bt, flags), 5))
+        fm = hdr(v, OFPT_FLOW_MOD, flow_mod(7), 5)
+        gm = hdr(v, 15, struct.pack("!HBxI", 2, 0, 1), 5)
+        for bid, flags, inner, xid in (
+                (3, 3, fm, 5), (3, 0, hdr(v, OFPT_ECHO_REQUEST, b"", 5), 5),
+                (3, 0, fm, 6), (3, 0, fm[:20], 5), (3, 1, gm, 5),
+                (4, 2, fm + b"\0" * 8, 5),
+                (4, 2, hdr(v, OFPT_BARRIER13, b"", 5), 5)):
+            out.append(hdr(v, *c.add_msg(bid, flags, inner), xid))
+    for m in out:
+        print(m.hex())
+    return 0
+
+
 def main():
+    if sys.argv[1:] == ["--samples"]:
+        return samples()
     path = sys.argv[1]
     which = undo_case if sys.argv[2:] == ["--undo"] else cases
     for v in (OF13, OF14, OF15):
