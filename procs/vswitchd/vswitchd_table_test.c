@@ -2,7 +2,8 @@
 /*
  * vswitchd_table_test: flow-mod semantics (add and replace, modify and
  * delete, loose and strict, cookies, out_port, check_overlap), timeouts,
- * counters, and the version that tells translations a table changed.
+ * counters, the version that tells translations a table changed, and
+ * the undo journal of an atomic bundle commit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -260,6 +261,119 @@ test_timed_count(void)
 	tables_destroy(&t);
 }
 
+/* Every rule as text: table, priority, cookie, actions, packets. */
+static char *
+dump(void)
+{
+	struct ds d = DS_EMPTY;
+	size_t n;
+	struct rule **r = tables_collect(&t, OFP_TABLE_ANY, NULL, OFPP_NONE,
+					 OFP_GROUP_ANY, 0, 0, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		char *a = actions_of(r[i]);
+
+		ds_printf(&d, "%u/%d/%#llx/%s/%llu;", r[i]->table_id,
+			  r[i]->cr.priority, (unsigned long long)r[i]->cookie,
+			  a, (unsigned long long)r[i]->n_packets);
+		free(a);
+		rule_unref(r[i]);
+	}
+	free(r);
+	return ds_steal(&d);
+}
+
+static int
+mod_rm(const char *s, enum ofp_flow_mod_command cmd)
+{
+	struct ofp_flow_mod fm;
+	char *err = ofp_flow_mod_parse(&fm, s, cmd, NULL);
+	int rc;
+
+	CHECK(err == NULL);
+	free(err);
+	if (err)
+		return -EINVAL;
+	rc = tables_flow_mod(&t, &fm, false, 0, removed, NULL);
+	ofp_flow_mod_uninit(&fm);
+	return rc;
+}
+
+/* A bundle's journal: adds, a replacement, modifies (cookie, counters)
+ * and deletes are all undone, the removals unreported; kept, the
+ * removals are reported at the end and only then. */
+static void
+test_undo(void)
+{
+	char *before, *after;
+	size_t n_rules, n_timed;
+	struct rule *r;
+
+	tables_init(&t, 0);
+	CHECK_EQ(mod("cookie=0x1,priority=10,in_port=1,actions=output:2",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(mod("priority=11,in_port=2,idle_timeout=9,send_flow_rem,"
+		     "actions=output:3",
+		     OFPFC_ADD, 0),
+		 0);
+	CHECK_EQ(mod("table=1,priority=12,in_port=3,actions=output:1",
+		     OFPFC_ADD, 0),
+		 0);
+	rule_credit_stats(lookup_port(0, 1), 7, 700, 5);
+	before = dump();
+	n_rules = t.n_rules;
+	n_timed = t.n_timed;
+	n_removed = 0;
+
+	tables_undo_begin(&t);
+	CHECK_EQ(mod_rm("priority=13,in_port=4,hard_timeout=5,actions=drop",
+			OFPFC_ADD),
+		 0);
+	CHECK_EQ(mod_rm("cookie=0x7,priority=10,in_port=1,actions=output:9",
+			OFPFC_ADD),
+		 0); /* replaces the first */
+	CHECK_EQ(mod_rm("in_port=1,cookie=0x8,reset_counts,actions=output:8",
+			OFPFC_MODIFY),
+		 0);
+	CHECK_EQ(mod_rm("in_port=2", OFPFC_DELETE), 0);
+	CHECK_EQ(mod_rm("table=1,in_port=3,actions=output:4",
+			OFPFC_MODIFY_STRICT),
+		 0);
+	CHECK_EQ(mod_rm("table=1,priority=12,in_port=3", OFPFC_DELETE_STRICT),
+		 0);
+	CHECK_EQ(mod_rm("priority=10,in_port=1", OFPFC_DELETE_STRICT), 0);
+	CHECK_EQ(n_removed, 0);			     /* held back */
+	CHECK_EQ(lookup_port(0, 1)->cr.priority, 0); /* the default's */
+	tables_undo_end(&t, false, removed, NULL);
+
+	after = dump();
+	CHECK_STREQ(after, before);
+	CHECK_EQ(t.n_rules, n_rules);
+	CHECK_EQ(t.n_timed, n_timed);
+	CHECK_EQ(n_removed, 0);
+	r = lookup_port(0, 1);
+	CHECK(r != NULL && !r->removed && r->n_packets == 7);
+	check_actions(lookup_port(1, 3), "output:1");
+	free(after);
+
+	/* Kept: the two deletions are reported at the end. */
+	tables_undo_begin(&t);
+	CHECK_EQ(mod_rm("in_port=2", OFPFC_DELETE), 0);
+	CHECK_EQ(mod_rm("table=1,in_port=3", OFPFC_DELETE), 0);
+	CHECK_EQ(mod_rm("priority=14,in_port=5,actions=drop", OFPFC_ADD), 0);
+	CHECK_EQ(n_removed, 0);
+	tables_undo_end(&t, true, removed, NULL);
+	CHECK_EQ(n_removed, 2);
+	CHECK_EQ(last_reason, RULE_REMOVED_DELETE);
+	CHECK_EQ(t.n_rules, n_rules - 1);
+	CHECK_EQ(t.n_timed, 0);
+	CHECK_EQ(lookup_port(0, 2)->cr.priority, 0);
+	CHECK_EQ(lookup_port(0, 5)->cr.priority, 14);
+	free(before);
+	tables_destroy(&t);
+}
+
 int
 main(void)
 {
@@ -267,5 +381,6 @@ main(void)
 	CHECK_RUN(test_modify_delete);
 	CHECK_RUN(test_timeouts_and_references);
 	CHECK_RUN(test_timed_count);
+	CHECK_RUN(test_undo);
 	CHECK_EXIT();
 }

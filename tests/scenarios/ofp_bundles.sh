@@ -131,4 +131,43 @@ check "a failed bundle's group deletion is undone, with the group's flow" \
 	eval 'diff -u "$T/before" "$T/after" &&
 		grep -q "priority=60,in_port=3 actions=group:1" "$T/after" &&
 		of -O OpenFlow13 dump-groups br0 | grep -q "group_id=1,type=all"'
+
+# Traffic: h1 pings h2 (100 a second) while --bundle replace-flows
+# swaps 20 times between two flow sets that both forward it (by port;
+# by IP destination, through other priorities and tables): no ping is
+# lost, each swap is accepted, and both sets carried packets.
+cat >"$T/setA" <<FLOWS
+priority=10,in_port=1,actions=output:2
+priority=10,in_port=2,actions=output:1
+FLOWS
+cat >"$T/setB" <<FLOWS
+priority=20,ip,nw_dst=10.77.0.2,actions=resubmit(,3)
+table=3,priority=1,actions=output:2
+priority=20,ip,nw_dst=10.77.0.1,actions=output:1
+priority=5,arp,actions=NORMAL
+FLOWS
+mof() { sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@"; }
+mof -O OpenFlow14 --bundle replace-flows br0 "$T/setA"
+ns h1 ping -c 2 -W 2 10.77.0.2 >/dev/null
+ns h1 ping -q -c 600 -i 0.01 -W 2 10.77.0.2 >"$T/ping" 2>&1 &
+PING=$!
+SW_PIDS+=("$PING")
+fails=0
+for i in $(seq 10); do
+	for set in setB setA; do
+		mof -O OpenFlow14 --bundle replace-flows br0 "$T/$set" ||
+			fails=$((fails + 1))
+		sleep 0.2
+		[ $set = setB ] && mof -O OpenFlow14 dump-flows br0 \
+			"ip,nw_dst=10.77.0.2" >>"$T/dumpB"
+	done
+done
+wait "$PING"
+check "20 bundled replace-flows during the ping: all accepted" \
+	[ "$fails" = 0 ]
+check "no ping lost while the flow sets swapped" \
+	grep -q "600 packets transmitted, 600 received" "$T/ping"
+check "set B forwarded some of them" \
+	eval 'grep -q "n_packets=[1-9]" "$T/dumpB"'
+grep transmitted "$T/ping"
 finish
