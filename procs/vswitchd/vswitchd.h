@@ -214,8 +214,10 @@ void tables_undo_begin(struct flow_tables *t);
  * are reported to @removed (with @aux), in their order; !@keep: every
  * change since tables_undo_begin() is undone, newest first (rules back
  * in their tables with their counters, actions and cookies; added rules
- * gone), and @removed is not called.  Either way the version is bumped
- * and the journal is freed. */
+ * gone), @removed is not called, and the version is the one of
+ * tables_undo_begin() again (nothing saw the changes; so restore the
+ * group table first, groups_restore() bumps it).  Kept, the version is
+ * bumped.  The journal is freed. */
 void tables_undo_end(struct flow_tables *t, bool keep,
 		     void (*removed)(struct rule *, enum rule_removed_reason,
 				     void *aux),

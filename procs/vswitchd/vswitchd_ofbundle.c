@@ -254,9 +254,10 @@ bundle_commit(struct ofconn *c, struct ofbundle *b)
 	if (e) {
 		/* The failing message's error, then the commit's. */
 		send_error_about(c, e, be->msg, be->len);
-		tables_undo_end(&br->tables, false, NULL, NULL);
 		if (groups)
 			groups_restore(br, groups, n_groups);
+		/* Last: it sets the version back, so nothing is published. */
+		tables_undo_end(&br->tables, false, NULL, NULL);
 		return OFPERR_OFPBFC_MSG_FAILED;
 	}
 	tables_undo_end(&br->tables, true, ofconn_rule_removed, &aux);

@@ -98,6 +98,7 @@ struct undo_entry {
 struct tables_undo {
 	struct undo_entry *v;
 	size_t n, cap;
+	uint64_t version; /* the tables' at tables_undo_begin() */
 };
 
 /* A new entry of @kind about @rule; the caller gives it a reference. */
@@ -170,6 +171,7 @@ tables_undo_begin(struct flow_tables *t)
 {
 	assert(!t->undo);
 	t->undo = xzalloc(sizeof *t->undo);
+	t->undo->version = t->version;
 }
 
 void
@@ -195,9 +197,12 @@ tables_undo_end(struct flow_tables *t, bool keep,
 			ofpacts_free(&u->v[i].actions);
 		rule_unref(u->v[i].rule);
 	}
+	/* Undone, the tables are what they were at that version: nothing
+	 * saw them in between (all on the loop thread), so nothing need be
+	 * revalidated. */
+	t->version = keep ? t->version + 1 : u->version;
 	free(u->v);
 	free(u);
-	t->version++;
 }
 
 static void

@@ -307,6 +307,7 @@ test_undo(void)
 {
 	char *before, *after;
 	size_t n_rules, n_timed;
+	uint64_t version;
 	struct rule *r;
 
 	tables_init(&t, 0);
@@ -324,6 +325,7 @@ test_undo(void)
 	before = dump();
 	n_rules = t.n_rules;
 	n_timed = t.n_timed;
+	version = t.version;
 	n_removed = 0;
 
 	tables_undo_begin(&t);
@@ -351,6 +353,7 @@ test_undo(void)
 	CHECK_STREQ(after, before);
 	CHECK_EQ(t.n_rules, n_rules);
 	CHECK_EQ(t.n_timed, n_timed);
+	CHECK_EQ(t.version, version); /* nothing to revalidate */
 	CHECK_EQ(n_removed, 0);
 	r = lookup_port(0, 1);
 	CHECK(r != NULL && !r->removed && r->n_packets == 7);
@@ -366,6 +369,7 @@ test_undo(void)
 	tables_undo_end(&t, true, removed, NULL);
 	CHECK_EQ(n_removed, 2);
 	CHECK_EQ(last_reason, RULE_REMOVED_DELETE);
+	CHECK(t.version > version);
 	CHECK_EQ(t.n_rules, n_rules - 1);
 	CHECK_EQ(t.n_timed, 0);
 	CHECK_EQ(lookup_port(0, 2)->cr.priority, 0);

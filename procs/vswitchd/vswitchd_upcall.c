@@ -40,6 +40,7 @@ COVERAGE_DEFINE(reval_retranslated);
 COVERAGE_DEFINE(reval_modified);
 COVERAGE_DEFINE(reval_deleted);
 COVERAGE_DEFINE(mac_invalidated);
+COVERAGE_DEFINE(tables_published);
 
 static struct log_rl rl = LOG_RL_INIT(5, 20);
 
@@ -384,6 +385,7 @@ publish_version(struct vswd *d)
 	struct bus_msg_tables_changed m = { .boot = d->boot,
 					    .version = d->version };
 
+	coverage_inc(tables_published);
 	bus_publish_tables_changed(d->bus, &m);
 }
 

@@ -79,6 +79,32 @@ for V in OpenFlow13 OpenFlow14 OpenFlow15; do
 	same -O $V dump-flows br0
 done
 
+# A commit publishes the tables to upcalld once, whatever its size; a
+# failed one not at all.
+published() {
+	sleep 0.5
+	oappctl -t vswitchd coverage/read-counter tables_published
+}
+for i in $(seq 50); do
+	echo "priority=70,in_port=1,tcp,tp_dst=$i,actions=output:2"
+done >"$T/flows50"
+p0=$(published)
+mof() { sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@"; }
+mof -O OpenFlow14 --bundle add-flows br0 "$T/flows50"
+p1=$(published)
+mof -O OpenFlow14 --bundle add-flows br0 "$T/flows_bad" 2>/dev/null
+p2=$(published)
+mof -O OpenFlow14 del-flows br0 tcp
+p3=$(published)
+mof -O OpenFlow14 add-flows br0 "$T/flows50"
+p4=$(published)
+echo "publications: bundle of 50 flows $((p1 - p0)), failed bundle" \
+	"$((p2 - p1)), 50 flows without a bundle $((p4 - p3))"
+check "a bundle of 50 flow-mods: one publication of the tables" \
+	[ $((p1 - p0)) = 1 ]
+check "a failed bundle: no publication" [ $((p2 - p1)) = 0 ]
+mof -O OpenFlow14 del-flows br0
+
 # ofp-print of bundle messages of every form (control of each type, an
 # unknown type, add with a flow-mod, a group-mod, an echo, another xid,
 # a cut inner message, trailing bytes): ours prints what Debian's does.
@@ -146,7 +172,6 @@ table=3,priority=1,actions=output:2
 priority=20,ip,nw_dst=10.77.0.1,actions=output:1
 priority=5,arp,actions=NORMAL
 FLOWS
-mof() { sw env OVS_RUNDIR="$R/vswitchd" ovs-ofctl "$@"; }
 mof -O OpenFlow14 --bundle replace-flows br0 "$T/setA"
 ns h1 ping -c 2 -W 2 10.77.0.2 >/dev/null
 ns h1 ping -q -c 600 -i 0.01 -W 2 10.77.0.2 >"$T/ping" 2>&1 &
