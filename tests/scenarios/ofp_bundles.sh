@@ -33,10 +33,14 @@ ofdiff_filter() {
 		{ read -r first; echo "$first"; sort; }
 }
 run() { ofdiff_run "$@"; }
+# same ARGS...: both switches print the same; our ovs-ofctl on microvs
+# prints what Debian's does.
 same() {
-	run o "$@"; run m "$@"
+	run o "$@"; run m "$@"; run u "$@"
 	check "$*: the same on microvs as on Open vSwitch" \
 		diff -u "$T/out.o" "$T/out.m"
+	check "$*: ours prints the same as Debian's" \
+		diff -u "$T/out.m" "$T/out.u"
 }
 
 cat >"$T/flows1" <<FLOWS
