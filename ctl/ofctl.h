@@ -89,6 +89,15 @@ bool ofctl_transact_noreply(struct vconn *vconn, struct ofpbuf *req,
 /* ovs-ofctl's transact_noreply(): prints a reply (an error) to stderr
  * and exits 1. */
 void ofctl_transact_noreply_or_die(struct vconn *vconn, struct ofpbuf *req);
+/* Open vSwitch's bundle transaction of the @n messages @reqs (each with
+ * its own xid; atomic and ordered, bundle 0): an open and its reply,
+ * every request added without waiting, a barrier and its reply, a
+ * commit and its reply; then every error that came is printed as
+ * ovs-ofctl prints it (with the request of its xid), and one to the open
+ * or the commit ends the program ("talking to", EPROTO).  A request the
+ * switch refuses when it is added leaves the bundle to commit without
+ * it, as Open vSwitch does.  Blocks. */
+void ofctl_bundle_transact(struct vconn *vconn, struct ofpbuf *reqs, size_t n);
 /* ovs-ofctl's dump_transaction(): a multipart request prints every reply
  * message until the last; any other request prints its reply. */
 void ofctl_dump_transaction(struct vconn *vconn, struct ofpbuf *req);

@@ -23,25 +23,30 @@ group_mods(const char *target, struct ofp_group_mod *gms, size_t n,
 	struct vconn *vconn;
 	uint32_t protocol;
 	uint8_t version;
-	struct ofpbuf b;
+	struct ofpbuf *reqs;
 
 	if (ofctl.bundle)
 		usable &= OFP_PROTO_OF13_UP;
 	protocol = ofctl_open_for_flow_mod(target, &vconn, usable);
 	version = ofp_protocol_to_version(protocol);
-	ofpbuf_init(&b);
+	reqs = xcalloc(n ? n : 1, sizeof *reqs);
 	for (size_t i = 0; i < n; i++) {
 		char *error;
 
-		b.size = 0;
-		error = ofp_encode_group_mod(&b, &gms[i], version,
+		ofpbuf_init(&reqs[i]);
+		error = ofp_encode_group_mod(&reqs[i], &gms[i], version,
 					     ofctl_alloc_xid());
 		if (error)
 			ofctl_fatal(0, "%s", error);
-		ofctl_transact_noreply_or_die(vconn, &b);
 		ofp_group_mod_uninit(&gms[i]);
+		if (!ofctl.bundle)
+			ofctl_transact_noreply_or_die(vconn, &reqs[i]);
 	}
-	ofpbuf_uninit(&b);
+	if (ofctl.bundle)
+		ofctl_bundle_transact(vconn, reqs, n);
+	for (size_t i = 0; i < n; i++)
+		ofpbuf_uninit(&reqs[i]);
+	free(reqs);
 	ofctl_close(vconn);
 }
 
