@@ -9,7 +9,8 @@ whether an echo is answered afterwards.  ofp_bundles.sh runs it against
 real Open vSwitch and against microvs and compares the outputs.
 
 Usage: ofp_bundle_errors.py SOCKET [--undo]
-       ofp_bundle_errors.py --samples   (messages in hex for ofp-print)"""
+       ofp_bundle_errors.py --samples   (messages in hex for ofp-print)
+       ofp_bundle_errors.py SOCKET --idle   (the idle timeout: 10 s)"""
 import os
 import struct
 import sys
@@ -233,9 +234,42 @@ def samples():
     return 0
 
 
+def idle(path):
+    """An open bundle left alone in OpenFlow 1.3 and 1.4: what the switch
+    sends within 20 s (Open vSwitch: OFPBFC_TIMEOUT after 10 s, about the
+    open), and then what a commit of it gets."""
+    conns = [Conn(path, v) for v in (OF13, OF14)]
+    for c in conns:
+        c.s.settimeout(20)
+        c.xid += 1
+        c.send(hdr(c.version, *c.ctrl_msg(50, OPEN, 3), c.xid))
+        _, t, _, xid, _ = c.recv()
+        assert xid == c.xid, "no open reply"
+    for c in conns:
+        try:
+            _, t, _, xid, body = c.recv()
+            out = ("error(%d,%d)" % struct.unpack("!HH", body[:4])
+                   if t == OFPT_ERROR else "type%d" % t)
+            if t == OFPT_ERROR and struct.unpack("!H", body[:2])[0] == \
+                    0xffff:
+                out = "error(exp=%#x,%d)" % struct.unpack("!IH",
+                                                          body[4:8] +
+                                                          body[2:4])
+            out += " about the open" if xid == c.xid else " xid %d" % xid
+        except OSError as e:
+            out = "nothing (%s)" % e
+        c.s.settimeout(5)
+        after = c.run([lambda xid: c.ctrl_msg(50, COMMIT, 3)])
+        print("OF1.%d idle bundle: %s; then commit: %s" %
+              (c.version - 1, out, after))
+    return 0
+
+
 def main():
     if sys.argv[1:] == ["--samples"]:
         return samples()
+    if sys.argv[2:] == ["--idle"]:
+        return idle(sys.argv[1])
     path = sys.argv[1]
     which = undo_case if sys.argv[2:] == ["--undo"] else cases
     for v in (OF13, OF14, OF15):

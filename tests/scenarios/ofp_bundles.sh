@@ -1,15 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# OpenFlow bundles (issue 9), Debian's ovs-ofctl --bundle against microvs
-# and against real Open vSwitch 3.1 (netdev bridge, own namespace, the
-# same ports), over OpenFlow 1.3 (ONF's extension), 1.4 and 1.5:
-# add-flows of a file, replace-flows, del-flows, and a file whose third
-# flow-mod is refused: both print the same errors, and nothing of it is
-# added; a bundle with a group-mod and the flows that use it.  Then 20
-# crafted bundle messages (unknown id, double open, add after close,
-# commit of an unknown bundle, bad flags, bad type, an inner message of
-# another version or kind...) get the same error type and code from
-# both, with the connection alive after each.
+# OpenFlow bundles (issue 9) against real Open vSwitch 3.1 (netdev
+# bridge, own namespace, the same ports), in OpenFlow 1.3 (ONF's
+# extension), 1.4 and 1.5:
+#  - ovs-ofctl --bundle add-flows, replace-flows, add-flow, del-flows,
+#    add-group(s), mod-group, del-groups, and a flow file whose third
+#    flow-mod is refused at the commit: the same output and tables (the
+#    error of the third, then OFPBFC_MSG_FAILED; nothing of it added),
+#    with Debian's ovs-ofctl and then with ours;
+#  - ofp-print of 39 bundle messages: ours prints what Debian's prints;
+#  - 35 crafted bundle conversations per version (unknown id, double
+#    open, add after close, commit of an unknown bundle, bad flags, bad
+#    type, inner messages of another version, xid or kind, cut or
+#    refused ones, port-mods...) and an idle bundle's 10 s timeout: the
+#    same replies and errors (type and code) from both, the connection
+#    alive after each;
+#  - microvs only: a failed bundle that deleted a group gets the group
+#    and its flow back; a commit publishes the tables to upcalld once,
+#    a failed one not at all; 20 bundled replace-flows while h1 pings h2
+#    lose no ping.
 P=ofb$$
 . "$(dirname "$0")/swlib.sh"
 sw_start
@@ -41,6 +50,16 @@ same() {
 	check "$*: the same on microvs ($WHO) as on Open vSwitch" \
 		diff -u "$T/out.o" "$T/out.$WHO"
 }
+
+# A bundle left open on each switch, in the background while the rest
+# runs: Open vSwitch drops it after 10 s idle with OFPBFC_TIMEOUT.
+python3 "$MICROVS_SRC/tests/scenarios/ofp_bundle_errors.py" "$O/br0.mgmt" \
+	--idle >"$T/idle.o" 2>&1 &
+IDLE_O=$!
+python3 "$MICROVS_SRC/tests/scenarios/ofp_bundle_errors.py" \
+	"$R/vswitchd/br0.mgmt" --idle >"$T/idle.m" 2>&1 &
+IDLE_M=$!
+SW_PIDS+=("$IDLE_O" "$IDLE_M")
 
 cat >"$T/flows1" <<FLOWS
 priority=10,in_port=1,actions=output:2
@@ -159,6 +178,12 @@ check "crafted bundle messages: an unknown control type is OFPBFC_BAD_TYPE" \
 check "crafted bundle messages: 105 conversations, the connection alive after each" \
 	eval '[ "$(grep -c "^OF1\.[345] " "$T/err.m")" = 105 ] &&
 		! grep -q "dead$" "$T/err.m"'
+
+wait "$IDLE_O" "$IDLE_M"
+check "an idle bundle: the same timeout as Open vSwitch's" \
+	diff -u "$T/idle.o" "$T/idle.m"
+check "an idle bundle: OFPBFC_TIMEOUT about its open, then gone" \
+	eval '[ "$(grep -c "idle bundle: error(\(17\|exp=0x4f4e4600\),\(14\|2314\)) about the open; then commit: 1:error(\(17\|exp=0x4f4e4600\),\(2\|2302\))$" "$T/idle.m")" = 2 ]'
 
 # A bundle that deletes group 1, and so the flow that uses it, and then
 # fails: both are back (microvs only: real Open vSwitch 3.1 aborts on
