@@ -122,6 +122,14 @@ def cases(c, v):
                 m = m[:2] + struct.pack("!H", length) + m[4:]
             return m
         return f
+    frame = b"\xff" * 6 + b"\x02" + b"\0" * 5 + b"\x88\xb5" + b"\0" * 46
+    if v >= OF15:
+        po = struct.pack("!IH2x", 0xffffffff, 16) + struct.pack(
+            "!HHII", 1, 12, 0x80000004, 0xfffffffd) + b"\0" * 4
+    else:
+        po = struct.pack("!IIH6x", 0xffffffff, 0xfffffffd, 16)
+    packet_out = po + output(1) + frame
+    bad_packet_out = po + output(0xfffffffd) + frame  # to its in_port
     port_mod = struct.pack("!I4s6s2xIII4x", 99, b"", b"\0" * 6, 0, 1, 0)
     if v >= OF14:
         port_mod = struct.pack("!I4s6s2xII", 99, b"", b"\0" * 6, 0, 1)
@@ -193,6 +201,14 @@ def cases(c, v):
               b"\0" * 8), ctrl(36, COMMIT)]),
         ("bundle stays after a bad add", [ctrl(34, OPEN), add(34, fm(
             115, acts=output(0))), add(34, fm(116)), ctrl(34, COMMIT)]),
+        ("packet-out in a bundle", [add(37, raw(13, packet_out)),
+                                    ctrl(37, COMMIT)]),
+        ("packet-out to its in_port in a bundle",
+         [add(38, raw(13, bad_packet_out)), ctrl(38, COMMIT)]),
+        # Last: the connection stays a secondary.
+        ("as a secondary controller",
+         [lambda xid: (24, struct.pack("!I4xQ", 3, 1)), ctrl(39, OPEN),
+          add(39, fm(119))]),
     ]
 
 
