@@ -106,21 +106,16 @@ bundle_new(struct ofconn *c, uint32_t id, uint16_t flags,
 	return b;
 }
 
-/* Sends error @e about the stored message @data (@len bytes). */
+/* Sends error @e about the stored message @data (@len bytes), which
+ * decoded when it came, so it decodes again. */
 static void
 send_error_about(struct ofconn *c, enum ofperr e, const uint8_t *data,
 		 size_t len)
 {
 	struct ofp_msg m;
 
-	if (ofp_msg_decode(data, len, &m)) {
-		memset(&m, 0, sizeof m);
-		m.data = data;
-		m.len = len;
-		m.version = data[0];
-		m.xid = get_be32(data + 4);
-	}
-	ofconn_send_error(c, e, &m);
+	if (!ofp_msg_decode(data, len, &m))
+		ofconn_send_error(c, e, &m);
 }
 
 /* Decodes the inner message @im of a bundle-add into @be. */

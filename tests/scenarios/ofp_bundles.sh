@@ -21,13 +21,7 @@
 #    lose no ping.
 P=ofb$$
 . "$(dirname "$0")/swlib.sh"
-sw_start
-for i in 1 2 3; do
-	host h$i "10.77.0.$i" || { fail "hosts"; finish; }
-done
-
-ovs_ref_start
-ovs_ref_bridge 3
+ofdiff_start 3 10.77.0
 
 # Durations, counters and the socket normalised; lines sorted (Open
 # vSwitch lists the flows of a priority in its hash order).

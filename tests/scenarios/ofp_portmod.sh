@@ -12,13 +12,7 @@
 # no-packet-in change nothing for a flow's packets, as in Open vSwitch.
 P=ofpm$$
 . "$(dirname "$0")/swlib.sh"
-sw_start
-for i in 1 2 3; do
-	host h$i "10.76.0.$i" || { fail "hosts"; finish; }
-done
-
-ovs_ref_start
-ovs_ref_bridge 3
+ofdiff_start 3 10.76.0
 
 # The link's features and speed (what ethtool says) are left out, the
 # addresses and times normalised.

@@ -225,6 +225,19 @@ ovs_ref_bridge() {
 		vsctl add-br br0 -- set bridge br0 datapath_type=netdev $ports
 }
 
+# ofdiff_start N NET: microvs (sw_start) with hosts h1..hN (NET.1 to
+# NET.N) and real Open vSwitch (ovs_ref_start), each with br0 (netdev)
+# and ports h1..hN numbered 1..N.
+ofdiff_start() {
+	local n=$1 net=$2 i
+	sw_start
+	for i in $(seq "$n"); do
+		host h$i "$net.$i" || { fail "hosts"; finish; }
+	done
+	ovs_ref_start
+	ovs_ref_bridge "$n"
+}
+
 # ofdiff_run WHO ARGS...: ovs-ofctl ARGS, WHO being m (Debian's on
 # microvs), u (ours on microvs) or o (Debian's on Open vSwitch); its exit
 # status and output, put through the caller's ofdiff_filter (a function
