@@ -18,6 +18,11 @@
  * Threading: nng's threads only move messages; they hand every completed
  * receive to the event loop through an eventfd, and every callback below
  * runs on the loop's thread.
+ *
+ * Lanes (bus_serve_lane(), bus_use_lane(); bus_lane.h): for the calls on
+ * the packet path, a server may also listen on RUNDIR/<role>.lane, a unix
+ * SOCK_SEQPACKET socket the two loops read and write themselves, without
+ * nng's threads.  Same envelope, same access check, same handlers.
  */
 #ifndef MICROVS_BUS_H
 #define MICROVS_BUS_H
