@@ -19,7 +19,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ofp_malformed  # noqa: E402  (its Conn: hello, framing, echo)
 
-OF13, OF14, OF15 = 4, 5, 6
+OF10, OF13, OF14, OF15 = 1, 4, 5, 6
+OFPT_BARRIER10 = 18
 OFPT_ERROR, OFPT_ECHO_REQUEST, OFPT_EXPERIMENTER = 1, 2, 4
 OFPT_FLOW_MOD, OFPT_PORT_MOD13, OFPT_BARRIER13 = 14, 16, 20
 OFPT_METER_MOD = 29
@@ -80,11 +81,12 @@ class Conn(ofp_malformed.Conn):
             self.send(hdr(self.version, t, body, self.xid))
         self.xid += 1
         barrier = self.xid
-        self.send(hdr(self.version, OFPT_BARRIER13, b"", barrier))
+        bar = OFPT_BARRIER10 if self.version == OF10 else OFPT_BARRIER13
+        self.send(hdr(self.version, bar, b"", barrier))
         out = []
         while True:
             _, t, _, xid, body = self.recv()
-            if xid == barrier and t == OFPT_BARRIER13 + 1:
+            if xid == barrier and t == bar + 1:
                 return " ".join(out) or "nothing"
             step = xids.get(xid, "?")
             if t == OFPT_ERROR:
@@ -212,6 +214,21 @@ def cases(c, v):
     ]
 
 
+def old_cases(c, v):
+    """Bundle messages in OpenFlow 1.0-1.2, which have none."""
+    ctrl = struct.pack("!IHH", 60, OPEN, 3)
+    add = struct.pack("!IxxH", 60, 3) + hdr(v, 18 if v == OF10 else 20, b"",
+                                            0)
+    return [("1.4's bundle control", [lambda xid: (33, ctrl)]),
+            ("1.4's bundle-add", [lambda xid: (34, add)]),
+            ("ONF's bundle control", [lambda xid: (
+                OFPT_EXPERIMENTER, struct.pack(
+                    "!II", ONF, ONFT_BUNDLE_CONTROL) + ctrl)]),
+            ("ONF's bundle-add", [lambda xid: (
+                OFPT_EXPERIMENTER, struct.pack(
+                    "!II", ONF, ONFT_BUNDLE_ADD) + add)])]
+
+
 def undo_case(c, v):
     """A bundle that deletes group 1 (and so the flows that use it) and
     then fails: real Open vSwitch 3.1 aborts on its undo ("assertion
@@ -287,8 +304,12 @@ def main():
     if sys.argv[2:] == ["--idle"]:
         return idle(sys.argv[1])
     path = sys.argv[1]
-    which = undo_case if sys.argv[2:] == ["--undo"] else cases
-    for v in (OF13, OF14, OF15):
+    if sys.argv[2:] == ["--undo"]:
+        versions = [(v, undo_case) for v in (OF13, OF14, OF15)]
+    else:
+        versions = ([(v, old_cases) for v in (1, 2, 3)] +
+                    [(v, cases) for v in (OF13, OF14, OF15)])
+    for v, which in versions:
         c = Conn(path, v)
         for desc, steps in which(c, v):
             try:
