@@ -23,6 +23,7 @@
 #include "ofp_flowmod.h"
 #include "ofp_group.h"
 #include "ofp_misc.h"
+#include "ofp_packet.h"
 #include "ofp_port.h"
 
 /* Open vSwitch's bundle-idle-timeout default and expiry interval. */
@@ -130,8 +131,15 @@ entry_decode(struct ofconn *c, const struct ofp_msg *im,
 		return ofp_decode_group_mod(im, &be->u.gm);
 	case OFPTYPE_PORT_MOD:
 		return ofp_decode_port_mod(im, &be->u.pm, false);
-	case OFPTYPE_PACKET_OUT:
-		return 0; /* decoded when it goes out */
+	case OFPTYPE_PACKET_OUT: {
+		/* Checked now, as Open vSwitch does; sent at the commit. */
+		struct ofp_packet_out po;
+		enum ofperr e = ofp_decode_packet_out(im, &po);
+
+		if (!e)
+			ofpacts_free(&po.acts);
+		return e;
+	}
 	default:
 		return OFPERR_OFPBFC_MSG_UNSUP;
 	}

@@ -125,13 +125,16 @@ def cases(c, v):
             return m
         return f
     frame = b"\xff" * 6 + b"\x02" + b"\0" * 5 + b"\x88\xb5" + b"\0" * 46
-    if v >= OF15:
-        po = struct.pack("!IH2x", 0xffffffff, 16) + struct.pack(
-            "!HHII", 1, 12, 0x80000004, 0xfffffffd) + b"\0" * 4
-    else:
-        po = struct.pack("!IIH6x", 0xffffffff, 0xfffffffd, 16)
-    packet_out = po + output(1) + frame
-    bad_packet_out = po + output(0xfffffffd) + frame  # to its in_port
+
+    def po_head(in_port):
+        if v >= OF15:
+            return struct.pack("!IH2x", 0xffffffff, 16) + struct.pack(
+                "!HHII", 1, 12, 0x80000004, in_port) + b"\0" * 4
+        return struct.pack("!IIH6x", 0xffffffff, in_port, 16)
+    packet_out = po_head(0xfffffffd) + output(1) + frame
+    # To its in_port; from a port that cannot be.
+    in_port_packet_out = po_head(0xfffffffd) + output(0xfffffffd) + frame
+    bad_packet_out = po_head(0xffffff00) + output(1) + frame
     port_mod = struct.pack("!I4s6s2xIII4x", 99, b"", b"\0" * 6, 0, 1, 0)
     if v >= OF14:
         port_mod = struct.pack("!I4s6s2xII", 99, b"", b"\0" * 6, 0, 1)
@@ -206,7 +209,9 @@ def cases(c, v):
         ("packet-out in a bundle", [add(37, raw(13, packet_out)),
                                     ctrl(37, COMMIT)]),
         ("packet-out to its in_port in a bundle",
-         [add(38, raw(13, bad_packet_out)), ctrl(38, COMMIT)]),
+         [add(38, raw(13, in_port_packet_out)), ctrl(38, COMMIT)]),
+        ("packet-out from a bad port in a bundle",
+         [add(40, raw(13, bad_packet_out)), ctrl(40, COMMIT)]),
         # Last: the connection stays a secondary.
         ("as a secondary controller",
          [lambda xid: (24, struct.pack("!I4xQ", 3, 1)), ctrl(39, OPEN),
