@@ -74,6 +74,21 @@ priority=41,in_port=2,actions=output:3
 priority=42,in_port=3,actions=group:99
 priority=43,in_port=3,actions=output:1
 FLOWS
+cat >"$T/flows_mixed" <<FLOWS
+add priority=80,in_port=1,actions=output:2
+add priority=81,in_port=2,actions=output:1
+modify in_port=1,actions=output:3
+modify_strict priority=81,in_port=2,actions=output:3
+delete_strict priority=80,in_port=1
+add priority=82,in_port=3,send_flow_rem,actions=group:6
+delete priority=30,udp
+FLOWS
+cat >"$T/groups_mixed" <<GROUPS
+add group_id=6,type=all,bucket=output:1
+modify group_id=6,type=select,bucket=output:2,bucket=output:3
+add group_id=8,type=indirect,bucket=output:1
+delete group_id=8
+GROUPS
 cat >"$T/groups" <<GROUPS
 group_id=6,type=all,bucket=output:1
 group_id=7,type=indirect,bucket=output:2
@@ -99,6 +114,11 @@ for V in $VERSIONS; do
 	check "$V: nothing of the failed bundle is in the table" \
 		eval '! grep -q "priority=4[0-3]" "$T/out.$WHO" &&
 			grep -q "priority=30" "$T/out.$WHO"'
+	same -O $V --bundle add-groups br0 "$T/groups_mixed"
+	same -O $V --bundle add-flows br0 "$T/flows_mixed"
+	same -O $V dump-flows br0
+	same -O $V dump-groups br0
+	same -O $V --bundle del-groups br0
 	same -O $V --bundle add-flow br0 "priority=50,in_port=2,actions=output:3"
 	same -O $V --bundle del-flows br0 "in_port=1"
 	same -O $V dump-flows br0
