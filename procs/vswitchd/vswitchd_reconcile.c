@@ -561,6 +561,25 @@ drop_default_flow(struct bridge *br)
 	free(err);
 }
 
+/* Bridge.other_config's datapath-id (16 hex digits, not all zero, as
+ * Open vSwitch takes it) and dp-desc, for OpenFlow. */
+static void
+set_of_identity(struct bridge *br, const struct ovsdb_row *brow)
+{
+	const char *id = vswd_map(brow, "other_config", "datapath-id");
+	const char *desc = vswd_map(brow, "other_config", "dp-desc");
+	char *end;
+
+	br->dpid_cfg = 0;
+	if (id && strlen(id) == 16 &&
+	    strspn(id, "0123456789abcdefABCDEF") == 16)
+		br->dpid_cfg = strtoull(id, &end, 16);
+	if (!same_str(br->dp_desc, desc)) {
+		free(br->dp_desc);
+		br->dp_desc = desc ? xstrdup(desc) : NULL;
+	}
+}
+
 static void
 reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 {
@@ -590,6 +609,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 		if (!starts_normal(brow))
 			drop_default_flow(br);
 	}
+	set_of_identity(br, brow);
 	c = brcfg_get(d, name);
 	c->seen = true;
 	if (!same_str(c->aging, aging) || !same_str(c->size, size)) {
