@@ -439,6 +439,9 @@ on_handshake(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		return;
 	}
 	c->last_error = br ? EPROTO : ENOENT;
+	/* The TCP connection was up: Open vSwitch counts it as dropped
+	 * (sec_since_disconnect), never as connected. */
+	c->down_ms = time_mono_ms();
 	log_info_rl(&rl, "%s: connection failed (%s)", c->target,
 		    *tls_stream_error(c->tls) ? tls_stream_error(c->tls)
 					      : strerror(-r));
