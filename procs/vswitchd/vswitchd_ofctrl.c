@@ -82,7 +82,7 @@ struct ofctrl {
 	int fd; /* OFCTRL_CONNECTING */
 	struct ev_io *io;
 	struct tls_stream *tls; /* OFCTRL_CONNECTING: its handshake */
-	struct ev_timer *timer; /* OFCTRL_BACKOFF */
+	struct ev_timer *timer; /* OFCTRL_BACKOFF; the TLS handshake's */
 	struct ofconn *conn;	/* OFCTRL_ACTIVE */
 	unsigned backoff_ms, max_backoff_ms;
 	unsigned probe_ms; /* inactivity_probe; 0: none */
@@ -388,6 +388,9 @@ stop_connecting(struct ofctrl *c)
 	c->io = NULL;
 	tls_stream_free(c->tls);
 	c->tls = NULL;
+	if (c->timer)
+		ev_timer_del(c->timer);
+	c->timer = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -403,6 +406,9 @@ become_active(struct ofctrl *c, const struct bridge *br)
 
 	c->fd = -1;
 	c->tls = NULL;
+	if (c->timer)
+		ev_timer_del(c->timer);
+	c->timer = NULL;
 	c->conn = ofconn_new(c->d, c->bridge_id, fd,
 			     ofconn_bridge_versions(c->d, br->name), c, tls);
 	if (!c->conn) {
@@ -413,6 +419,19 @@ become_active(struct ofctrl *c, const struct bridge *br)
 	log_info("%s<->%s: connected", br->name, c->target);
 	c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
 	set_state(c, OFCTRL_ACTIVE);
+}
+
+/* @c's TLS handshake failed with @error (errno), for the reason @why. */
+static void
+handshake_failed(struct ofctrl *c, int error, const char *why)
+{
+	c->last_error = error;
+	/* The TCP connection was up: Open vSwitch counts it as dropped
+	 * (sec_since_disconnect), never as connected. */
+	c->down_ms = time_mono_ms();
+	log_info_rl(&rl, "%s: connection failed (%s)", c->target, why);
+	stop_connecting(c);
+	backoff(c);
 }
 
 /* Runs @c's TLS handshake as far as it goes without waiting: done, it
@@ -432,21 +451,28 @@ on_handshake(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		ev_io_modify(c->io, tls_stream_wants(c->tls));
 		return;
 	}
-	ev_io_del(c->io);
-	c->io = NULL;
 	if (!r && br) {
+		ev_io_del(c->io);
+		c->io = NULL;
 		become_active(c, br);
 		return;
 	}
-	c->last_error = br ? EPROTO : ENOENT;
-	/* The TCP connection was up: Open vSwitch counts it as dropped
-	 * (sec_since_disconnect), never as connected. */
-	c->down_ms = time_mono_ms();
-	log_info_rl(&rl, "%s: connection failed (%s)", c->target,
-		    *tls_stream_error(c->tls) ? tls_stream_error(c->tls)
-					      : strerror(-r));
-	stop_connecting(c);
-	backoff(c);
+	handshake_failed(c, br ? EPROTO : ENOENT,
+			 *tls_stream_error(c->tls) ? tls_stream_error(c->tls)
+						   : strerror(-r));
+}
+
+/* A peer that accepted the TCP connection but does not finish the
+ * handshake within an inactivity probe interval (5 s by default) is
+ * given up, as Open vSwitch gives up a connection attempt. */
+static void
+on_handshake_timeout(struct ev_timer *t, void *arg)
+{
+	struct ofctrl *c = arg;
+
+	(void)t;
+	c->timer = NULL;
+	handshake_failed(c, ETIMEDOUT, "TLS handshake timed out");
 }
 
 /* Starts TLS on @c's connected socket. */
@@ -463,6 +489,9 @@ ssl_start(struct ofctrl *c)
 		backoff(c);
 		return;
 	}
+	c->timer = ev_timer_add(
+		c->d->loop, c->probe_ms ? c->probe_ms : OFCTRL_DEFAULT_PROBE_MS,
+		false, on_handshake_timeout, c);
 	on_handshake(c->io, c->fd, EPOLLOUT, c);
 }
 

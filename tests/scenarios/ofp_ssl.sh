@@ -17,6 +17,9 @@
 #           ssl:; a client of another CA and a plaintext client are
 #           refused, and neither hangs vswitchd (the management socket
 #           and ovs-ofctl over SSL still answer).
+#   silent: a peer that never answers the handshake is given up after
+#           the inactivity probe interval: last_error="Connection timed
+#           out".
 #   bootstrap: bootstrap_ca_cert=true with no CA file yet: vswitchd saves
 #           the controller's CA and connects.
 P=ossl$$
@@ -193,6 +196,25 @@ check "the management socket still answers (ovs-ofctl show br0)" \
 	eval 'of show br0 | grep -q "OFPT_FEATURES_REPLY"'
 check "ovs-ofctl over SSL still answers" \
 	eval 'ofs ctl "$SWCA" show | grep -q "OFPT_FEATURES_REPLY"'
+check "vswitchd is alive (the same process)" alive
+
+# --- a peer that takes the TCP connection and never answers TLS ---
+ip netns exec "$P-sw" python3 -c '
+import socket, time
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 16635))
+l.listen(8)
+held = []
+while True:
+    held.append(l.accept()[0])
+' >"$T/silent.log" 2>&1 &
+SW_PIDS+=($!)
+check "set-controller br0 ssl:127.0.0.1:16635 (silent), inactivity_probe=1000" \
+	eval 'vsctl set-controller br0 ssl:127.0.0.1:16635 -- \
+	      set controller br0 inactivity_probe=1000'
+check "a silent peer: the handshake times out (last_error=\"Connection timed out\")" \
+	status_has 'last_error="Connection timed out"'
 check "vswitchd is alive (the same process)" alive
 
 # --- bootstrap ---
