@@ -166,6 +166,16 @@ check "Debian's ovs-ofctl add-flow ssl:" \
 	ofs ctl "$SWCA" add-flow "priority=9,ip,nw_dst=10.18.0.99,actions=drop"
 check "Debian's ovs-ofctl dump-flows ssl: shows it" \
 	eval 'ofs ctl "$SWCA" dump-flows | grep -q "priority=9,ip,nw_dst=10.18.0.99 actions=drop"'
+# Many records each way: 5,000 flow-mods in, a dump of several
+# multipart messages out (partial TLS writes, buffered records).
+for i in $(seq 5000); do
+	echo "priority=3,tcp,tp_dst=$i,actions=drop"
+done >"$T/many.flows"
+check "Debian's ovs-ofctl add-flows of 5,000 flows over ssl:" \
+	ofs ctl "$SWCA" add-flows "$T/many.flows"
+check "dump-flows over ssl: shows the 5,000 (as the management socket)" \
+	eval '[ "$(ofs ctl "$SWCA" dump-flows | grep -c "priority=3,tcp")" = 5000 ] &&
+	      [ "$(of dump-flows br0 | grep -c "priority=3,tcp")" = 5000 ]'
 check "another CA's client is refused" \
 	eval '! ofs bad "$SWCA" show >"$T/bad.out" 2>&1'
 # A plaintext OpenFlow hello, and a client that connects and says
