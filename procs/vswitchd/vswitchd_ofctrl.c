@@ -464,7 +464,9 @@ on_handshake(struct ev_io *io, int fd, uint32_t revents, void *arg)
 
 /* A peer that accepted the TCP connection but does not finish the
  * handshake within an inactivity probe interval (5 s by default) is
- * given up, as Open vSwitch gives up a connection attempt. */
+ * given up with "Connection timed out", as Open vSwitch 3.1 gives up a
+ * connection attempt (it waits its current backoff, 1 s, 2 s, 4 s...:
+ * the probe interval is kinder to a loaded peer). */
 static void
 on_handshake_timeout(struct ev_timer *t, void *arg)
 {
