@@ -51,7 +51,8 @@ struct vswd_brcfg {
 static const char *const ovs_columns[] = {
 	"bridges",	"next_cfg",	    "cur_cfg",
 	"other_config", "datapath_types",   "iface_types",
-	"ovs_version",	"dpdk_initialized", NULL,
+	"ovs_version",	"dpdk_initialized", "ssl",
+	NULL,
 };
 static const char *const bridge_columns[] = {
 	"name",		"ports",       "datapath_type",
@@ -71,10 +72,14 @@ static const char *const controller_columns[] = {
 	"target", "max_backoff", "inactivity_probe", "is_connected", "role",
 	"status", NULL,
 };
+/* The keys of ssl: and pssl: controllers (vswitchd_ofssl.c). */
+static const char *const ssl_columns[] = {
+	"private_key", "certificate", "ca_cert", "bootstrap_ca_cert", NULL,
+};
 static const struct replica_table_spec tables[] = {
 	{ "Open_vSwitch", ovs_columns }, { "Controller", controller_columns },
 	{ "Bridge", bridge_columns },	 { "Port", port_columns },
-	{ "Interface", iface_columns },
+	{ "Interface", iface_columns },	 { "SSL", ssl_columns },
 };
 
 /* ---- reading rows ---- */
