@@ -88,7 +88,6 @@ struct ofconn {
 	uint8_t version;   /* negotiated; 0 before the peer's hello */
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
-	uint8_t frag;		/* enum ofp_frag */
 	bool closing;		/* close once the output is sent */
 	struct ofctrl *ctrl;	/* the controller it is to; NULL: service */
 	uint8_t role;		/* OFPCR12_ROLE_*; 0 (no change): equal */

@@ -501,6 +501,10 @@ struct bridge {
 	 * and dp-desc (NULL: "None"), as OpenFlow shows them. */
 	uint64_t dpid_cfg;
 	char *dp_desc;
+	/* IP fragments (OpenFlow's switch config, per bridge as in Open
+	 * vSwitch): enum ofp_frag OFP_FRAG_NORMAL (looked up with transport
+	 * ports 0), _DROP or _NX_MATCH (first fragments with their ports). */
+	uint8_t frag_mode;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */

@@ -200,8 +200,9 @@ on_port_stats(struct ofconn *c, const struct ofp_msg *m)
 static enum ofperr
 on_get_config(struct ofconn *c, const struct ofp_msg *m)
 {
+	const struct bridge *br = ofconn_bridge(c);
 	struct ofp_switch_config sc = {
-		.frag = (enum ofp_frag)c->frag,
+		.frag = br ? (enum ofp_frag)br->frag_mode : OFP_FRAG_NORMAL,
 		.invalid_ttl_to_controller =
 			m->version >= OFP11_VERSION &&
 					m->version <= OFP12_VERSION
@@ -221,13 +222,18 @@ on_get_config(struct ofconn *c, const struct ofp_msg *m)
 static enum ofperr
 on_set_config(struct ofconn *c, const struct ofp_msg *m)
 {
+	struct bridge *br = ofconn_bridge(c);
 	struct ofp_switch_config sc;
 	enum ofperr e = ofp_decode_switch_config(m, &sc);
 
 	if (e)
 		return e;
-	if (sc.frag == OFP_FRAG_NORMAL || sc.frag == OFP_FRAG_DROP)
-		c->frag = (uint8_t)sc.frag;
+	/* Reassembly is not done, as in Open vSwitch: the mode stays. */
+	if (br && sc.frag != OFP_FRAG_REASM && br->frag_mode != sc.frag) {
+		br->frag_mode = (uint8_t)sc.frag;
+		br->tables.version++;
+		c->d->of->tables_dirty = true; /* the megaflows follow */
+	}
 	c->miss_send_len = sc.miss_send_len;
 	return 0;
 }
