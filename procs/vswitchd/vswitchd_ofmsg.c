@@ -109,14 +109,19 @@ on_features(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* Appends @port's entry to a reply of @version (port-desc or port-stats). */
+typedef void port_entry_fn(struct vswd *d, const struct port *port,
+			   uint8_t version, struct ofpbuf *b);
+
+/* A multipart reply to @m with an entry for every port of the bridge, or
+ * for port @which only (OFPP_NONE: all; a port it lacks: no entry). */
 static enum ofperr
-on_port_desc(struct ofconn *c, const struct ofp_msg *m)
+reply_per_port(struct ofconn *c, const struct ofp_msg *m, enum ofperr e,
+	       uint32_t which, port_entry_fn *fn)
 {
 	const struct bridge *br = ofconn_bridge(c);
 	const struct port *port;
 	struct ofconn_mp mp;
-	uint32_t which;
-	enum ofperr e = ofp_decode_port_desc_request(m, &which);
 
 	if (e)
 		return e;
@@ -124,16 +129,32 @@ on_port_desc(struct ofconn *c, const struct ofp_msg *m)
 		return OFPERR_OFPBRC_EPERM;
 	ofconn_mp_start(&mp, m);
 	LIST_FOR_EACH (port, in_bridge, &br->port_list) {
-		struct ofp_phy_port pp;
-
 		if (which != OFPP_NONE && which != port->ofp_port)
 			continue;
-		ofconn_phy_port(c->d, port, &pp);
-		ofp_put_phy_port(m->version, &pp, &mp.b);
+		fn(c->d, port, m->version, &mp.b);
 		ofconn_mp_room(&mp);
 	}
 	ofconn_mp_finish(c, &mp);
 	return 0;
+}
+
+static void
+put_port_desc(struct vswd *d, const struct port *port, uint8_t version,
+	      struct ofpbuf *b)
+{
+	struct ofp_phy_port pp;
+
+	ofconn_phy_port(d, port, &pp);
+	ofp_put_phy_port(version, &pp, b);
+}
+
+static enum ofperr
+on_port_desc(struct ofconn *c, const struct ofp_msg *m)
+{
+	uint32_t which;
+	enum ofperr e = ofp_decode_port_desc_request(m, &which);
+
+	return reply_per_port(c, m, e, which, put_port_desc);
 }
 
 /* The counters of @port in an entry of a port-stats reply: the device's
@@ -169,32 +190,24 @@ port_stats_of(struct vswd *d, const struct port *port,
 	ps->custom = NULL;
 }
 
+static void
+put_port_stats(struct vswd *d, const struct port *port, uint8_t version,
+	       struct ofpbuf *b)
+{
+	struct ofp_port_stats ps;
+
+	port_stats_of(d, port, &ps);
+	ofp_append_port_stats(b, version, &ps);
+}
+
 /* OFPST_PORT: every port, or the one asked for (none: an empty reply). */
 static enum ofperr
 on_port_stats(struct ofconn *c, const struct ofp_msg *m)
 {
-	const struct bridge *br = ofconn_bridge(c);
-	const struct port *port;
-	struct ofconn_mp mp;
 	uint32_t which;
 	enum ofperr e = ofp_decode_port_stats_request(m, &which);
 
-	if (e)
-		return e;
-	if (!br)
-		return OFPERR_OFPBRC_EPERM;
-	ofconn_mp_start(&mp, m);
-	LIST_FOR_EACH (port, in_bridge, &br->port_list) {
-		struct ofp_port_stats ps;
-
-		if (which != OFPP_NONE && which != port->ofp_port)
-			continue;
-		port_stats_of(c->d, port, &ps);
-		ofp_append_port_stats(&mp.b, m->version, &ps);
-		ofconn_mp_room(&mp);
-	}
-	ofconn_mp_finish(c, &mp);
-	return 0;
+	return reply_per_port(c, m, e, which, put_port_stats);
 }
 
 static enum ofperr
