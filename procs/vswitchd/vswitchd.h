@@ -784,6 +784,14 @@ void xlate_tnl_output(struct xlate_ctx *ctx, struct port *port);
  * true; false (nothing emitted) for any other packet.  Looks only at
  * what it unwildcards. */
 bool xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port);
+/* RFC 6040 decapsulation, as Open vSwitch's tnl_process_ecn: for an IP
+ * packet that came out of a tunnel whose outer header carried ECN CE,
+ * marks the inner packet CE (the change is committed as a set action
+ * before the next output) and returns true, or returns false if the
+ * inner packet is not ECN-capable: it must be dropped.  True for every
+ * other packet.  The megaflow mask already holds what it reads
+ * (xlate's wc_init). */
+bool xlate_tnl_ecn(struct xlate_ctx *ctx);
 void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);

@@ -460,6 +460,27 @@ xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port)
 	return true;
 }
 
+bool
+xlate_tnl_ecn(struct xlate_ctx *ctx)
+{
+	static struct log_rl rl = LOG_RL_INIT(1, 5);
+	const struct mvs_key_tunnel *t = &ctx->flow.tunnel;
+
+	if (!t->ipv4_dst && !t->ttl && !(t->flags & MVS_TNL_F_IPV6))
+		return true;
+	if (!flow_is_ip_any(&ctx->flow) || (t->tos & IP_ECN_MASK) != IP_ECN_CE)
+		return true;
+	if ((ctx->flow.hdr.nw_tos & IP_ECN_MASK) == IP_ECN_NOT_ECT) {
+		log_warn_rl(&rl, "dropping tunnel packet marked ECN CE but is "
+				 "not ECN capable");
+		xlate_report(ctx, TRACE_DETAIL,
+			     "dropped: outer ECN CE, inner not ECN capable");
+		return false;
+	}
+	ctx->flow.hdr.nw_tos |= IP_ECN_CE;
+	return true;
+}
+
 static bool
 accepts(const struct port *p, const struct mvs_key_tunnel *tun,
 	enum mvs_tnl_type type)

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# RFC 6040 decapsulation: outer ECN CE is copied into an ECN-capable inner
+# packet (its IP checksum fixed) and a Not-ECT inner packet under an outer
+# CE is dropped, as Linux's tunnel devices and Open vSwitch do.  The S7
+# layout (tnllib.sh) with host 1 microvs and host 2 Debian's real Open
+# vSwitch (userspace datapath), each with a VXLAN and then a Geneve port to
+# the other, one type after the other.  Each host's namespace writes onto its cable crafted frames
+# (tnl_ecn.py: VXLAN and Geneve, inner IPv4 and IPv6, every outer and
+# inner ECN value) to the other host; what the VM behind each receives is
+# captured with a packet socket and checked against the RFC, and the two
+# switches' results must be the same.
+P=tnlecn$$
+. "$(dirname "$0")/../system/lib.sh"
+need_root
+. "$(dirname "$0")/hostslib.sh"
+. "$(dirname "$0")/tnllib.sh"
+TNL_OVS_HOST2=1 tnl_hosts vxlan
+check "vm1 (microvs) pings vm2 (Open vSwitch) across vxlan" \
+	ping_soon vm1 10.77.0.2
+macof() { ip -n "$P-$1" -o link show "$2" | sed 's/.*link\/ether \([^ ]*\).*/\1/'; }
+export PYTHONPATH=$(dirname "$0")
+py=$(dirname "$0")/tnl_ecn.py
+# crafted TYPE FROM TO: host FROM's namespace sends TYPE frames to host
+# TO; vmTO's capture goes to $T/TYPE-vmTO.txt.
+crafted() {
+	local f=$2 t=$3 out=$T/$1-vm$3.txt
+	ip netns exec "$P-vm$t" python3 "$py" recv eth0 4 >"$out" &
+	local pid=$!
+	sleep 1
+	ip netns exec "$P-host$f" python3 "$py" send "$1" eth0 \
+		"$(macof host$f br-phy)" "$(macof host$t br-phy)" 192.168.77.$f 192.168.77.$t \
+		"$(macof vm$t eth0)" 10.77.0.$t
+	wait $pid
+}
+# One type at a time: two tunnels between the same two NORMAL bridges
+# would make a loop.
+for type in vxlan geneve; do
+	if [ $type = geneve ]; then
+		check "both hosts: geneve0 replaces vxlan0" eval "
+			vsctl 1 del-port vxlan0 -- add-port br-tun geneve0 -- \
+				set interface geneve0 type=geneve \
+				options:remote_ip=192.168.77.2 &&
+			ovs_vsctl del-port vxlan0 -- add-port br-int geneve0 -- \
+				set interface geneve0 type=geneve \
+				options:remote_ip=192.168.77.1"
+		check "vm1 pings vm2 across geneve" ping_soon vm1 10.77.0.2
+	fi
+	crafted $type 2 1
+	crafted $type 1 2
+	v1=$T/$type-vm1.txt v2=$T/$type-vm2.txt
+	python3 "$py" verdict $type "$v1" >"$T/verdict1"
+	python3 "$py" verdict $type "$v2" "$v1" >"$T/verdict2"
+	echo "microvs (vm1) received:"; sed 's/^/    /' "$v1"
+	cat "$T/verdict1" "$T/verdict2"
+	check "$type, microvs: CE copied into ECT inner packets, Not-ECT under CE dropped, the rest as sent ($(wc -l <"$v1") of 32 arrived)" \
+		eval "[ -s $v1 ] && ! [ -s $T/verdict1 ]"
+	check "$type, real Open vSwitch: the same, and the same as microvs" \
+		eval "[ -s $v2 ] && ! [ -s $T/verdict2 ]"
+	hostctl 1 dpctl/dump-flows 2>&1 | grep -E 'tunnel.*tos=0x3,' |
+		sed 's/^/    microvs: /'
+	check "$type: microvs's megaflows set CE in the inner packet" \
+		eval "hostctl 1 dpctl/dump-flows | grep -q 'set(ipv4(tos=0x3/0x3))'"
+done
+check "vm1 still pings vm2" ping_ok vm1 10.77.0.2
+finish
