@@ -35,6 +35,7 @@
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
+#include "ofp_tlv.h"
 #include "ovsdb_types.h"
 
 /* ================= classifier (vswitchd_cls.c) ================= */
@@ -496,6 +497,8 @@ struct bridge {
 	size_t n_learn_ports;
 	char **vtep_flows;
 	size_t n_vtep_flows;
+	/* Geneve options to tun_metadata fields (NXT_TLV_TABLE_MOD). */
+	struct ofp_tlv_table tlv;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */
