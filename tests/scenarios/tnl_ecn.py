@@ -2,8 +2,8 @@
 """Crafted tunnel frames for every outer/inner ECN combination (tnl_ecn.sh).
 
   tnl_ecn.py send TYPE DEV SMAC DMAC SRC DST VMAC VMIP
-      writes onto DEV (a host's underlay) TYPE frames, VXLAN (UDP 4789)
-      or Geneve (UDP 6081, one 4-byte option), from SRC to DST (the outer
+      writes onto DEV (a host's underlay) TYPE frames, VXLAN (UDP 4789),
+      Geneve (UDP 6081, one 4-byte option) or GRE (Ethernet, no key), from SRC to DST (the outer
       IPv4 addresses, Ethernet SMAC to DMAC: SMAC the sender's own, since
       Open vSwitch learns the remote's MAC from its tunnel packets), each carrying a UDP
       datagram to port 9999 for the VM (Ethernet VMAC, IPv4 VMIP, or
@@ -32,7 +32,7 @@ DSCP = 0x28
 
 
 def cases(tname):
-    if tname in ('vxlan', 'geneve'):
+    if tname in ('vxlan', 'geneve', 'gre'):
         for v in (4, 6):
             for o in range(4):
                 for i in range(4):
@@ -79,14 +79,20 @@ def send(tname, dev, smac, dmac, src, dst, vmac, vmip):
             b = socket.inet_pton(socket.AF_INET6, '2001:db8::%d' % n)
             inner = mac(vmac) + imac + b'\x86\xdd' + ipv6(
                 17, DSCP | i, a, b, dgram)
-        if tname == 'vxlan':
+        if tname == 'gre':
+            # Transparent Ethernet bridging, no key, no checksum.
+            outer = ipv4(47, o, socket.inet_aton(src),
+                         socket.inet_aton(dst), b'\0\0\x65\x58' + inner)
+        elif tname == 'vxlan':
             hdr, port = b'\x08\0\0\0\0\0\0\0', 4789
         else:
             # One option (class 0xffff, type 0, 4 bytes of data).
             hdr, port = (b'\x02\x00\x65\x58\0\0\0\0' +
                          b'\xff\xff\x00\x01' + b'\x01\x02\x03\x04'), 6081
-        outer = ipv4(17, o, socket.inet_aton(src), socket.inet_aton(dst),
-                     udp(40000 + o * 4 + i, port, hdr + inner))
+        if tname != 'gre':
+            outer = ipv4(17, o, socket.inet_aton(src),
+                         socket.inet_aton(dst),
+                         udp(40000 + o * 4 + i, port, hdr + inner))
         for _ in range(2):
             s.send(mac(dmac) + mac(smac) + b'\x08\x00' + outer)
             time.sleep(0.002)

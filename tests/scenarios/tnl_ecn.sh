@@ -4,10 +4,10 @@
 # packet (its IP checksum fixed) and a Not-ECT inner packet under an outer
 # CE is dropped, as Linux's tunnel devices and Open vSwitch do.  The S7
 # layout (tnllib.sh) with host 1 microvs and host 2 Debian's real Open
-# vSwitch (userspace datapath), each with a VXLAN and then a Geneve port to
-# the other, one type after the other.  Each host's namespace writes onto its cable crafted frames
-# (tnl_ecn.py: VXLAN and Geneve, inner IPv4 and IPv6, every outer and
-# inner ECN value) to the other host; what the VM behind each receives is
+# vSwitch (userspace datapath), each with a VXLAN, then a Geneve, then a
+# GRE port to the other.  Each host's namespace writes onto its cable
+# crafted frames (tnl_ecn.py: VXLAN, Geneve and GRE, inner IPv4 and IPv6,
+# every outer and inner ECN value) to the other host; what the VM behind each receives is
 # captured with a packet socket and checked against the RFC, and the two
 # switches' results must be the same.
 P=tnlecn$$
@@ -35,18 +35,22 @@ crafted() {
 }
 # One type at a time: two tunnels between the same two NORMAL bridges
 # would make a loop.
-for type in vxlan geneve; do
-	if [ $type = geneve ]; then
-		check "both hosts: geneve0 replaces vxlan0" eval "
-			vsctl 1 del-port vxlan0 -- add-port br-tun geneve0 -- \
-				set interface geneve0 type=geneve \
+prev=vxlan
+for type in vxlan geneve gre; do
+	if [ $type != vxlan ]; then
+		check "both hosts: ${type}0 replaces ${prev}0" eval "
+			vsctl 1 del-port ${prev}0 -- add-port br-tun ${type}0 -- \
+				set interface ${type}0 type=$type \
 				options:remote_ip=192.168.77.2 &&
-			ovs_vsctl del-port vxlan0 -- add-port br-int geneve0 -- \
-				set interface geneve0 type=geneve \
+			ovs_vsctl del-port ${prev}0 -- add-port br-int ${type}0 -- \
+				set interface ${type}0 type=$type \
 				options:remote_ip=192.168.77.1"
-		check "vm1 pings vm2 across geneve" ping_soon vm1 10.77.0.2
+		check "vm1 pings vm2 across $type" ping_soon vm1 10.77.0.2
+		prev=$type
 	fi
 	crafted $type 2 1
+	# (Right away: idle megaflows expire.)
+	hostctl 1 dpctl/dump-flows >"$T/flows" 2>&1
 	crafted $type 1 2
 	v1=$T/$type-vm1.txt v2=$T/$type-vm2.txt
 	python3 "$py" verdict $type "$v1" >"$T/verdict1"
@@ -57,10 +61,9 @@ for type in vxlan geneve; do
 		eval "[ -s $v1 ] && ! [ -s $T/verdict1 ]"
 	check "$type, real Open vSwitch: the same, and the same as microvs" \
 		eval "[ -s $v2 ] && ! [ -s $T/verdict2 ]"
-	hostctl 1 dpctl/dump-flows 2>&1 | grep -E 'tunnel.*tos=0x3,' |
-		sed 's/^/    microvs: /'
+	grep -E 'tunnel.*tos=0x3,' "$T/flows" | sed 's/^/    microvs: /'
 	check "$type: microvs's megaflows set CE in the inner packet" \
-		eval "hostctl 1 dpctl/dump-flows | grep -q 'set(ipv4(tos=0x3/0x3))'"
+		grep -q 'set(ipv4(tos=0x3/0x3))' "$T/flows"
 done
 check "vm1 still pings vm2" ping_ok vm1 10.77.0.2
 finish
