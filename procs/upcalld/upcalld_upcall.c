@@ -539,6 +539,9 @@ upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 	list_init(&u->dps);
 	u->ops.upcalls = upcalls_cb;
 	u->ops.expired = expired_cb;
+	/* Upcall batches and revalidation go to vswitchd on a lane: nng's
+	 * threads cost more than the translation (bus_lane.h). */
+	bus_use_lane(bus, &roles[ROLE_VSWITCHD]);
 	bus_subscribe(bus, &roles[ROLE_VSWITCHD], on_tables_changed, u);
 	appctl_register("upcall/show", "", 0, 0, cmd_show, u);
 	appctl_register("upcall/disable-megaflows", "", 0, 0,
