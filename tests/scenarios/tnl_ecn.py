@@ -10,10 +10,13 @@
       IPv6 2001:db8::N with N the last byte of VMIP): outer ECN 0-3 times
       inner ECN 0-3, with DSCP 0x28 inside; the payload names the case
       ("vxlan-4-o3-i2": VXLAN, inner IPv4, outer CE, inner ECT(0)).
-  tnl_ecn.py recv DEV SECONDS
-      prints "CASE TOS CSUM" for each such datagram seen on DEV within
-      SECONDS: the inner TOS/traffic class as received and, for IPv4,
-      whether the IP header checksum is right ("ok"/"bad"; "-" for IPv6).
+  tnl_ecn.py recv TYPE DEV READY
+      creates the file READY once it listens on DEV, then prints "CASE TOS
+      CSUM" for each such datagram seen: the inner TOS/traffic class as
+      received and, for IPv4, whether the IP header checksum is right
+      ("ok"/"bad"; "-" for IPv6).  It stops when every case that must
+      arrive has, and the sender's last datagram ("TYPE-done", sent after
+      the cases) too, or after 20 s.
   tnl_ecn.py verdict TYPE FILE [FILE2]
       checks FILE (TYPE's cases) against RFC 6040's decapsulation as
       Linux and Open vSwitch apply it: outer CE with a Not-ECT inner packet is dropped,
@@ -68,7 +71,8 @@ def send(tname, dev, smac, dmac, src, dst, vmac, vmip):
     n = int(vmip.split('.')[-1])
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((dev, 0))
-    for name, _, v, o, i in cases(tname):
+    for name, _, v, o, i in list(cases(tname)) + [
+            (tname + '-done', tname, 4, 0, 0)]:
         dgram = udp(9999, 9999, name.encode())
         if v == 4:
             inner = mac(vmac) + imac + b'\x08\x00' + ipv4(
@@ -98,13 +102,16 @@ def send(tname, dev, smac, dmac, src, dst, vmac, vmip):
             time.sleep(0.002)
 
 
-def recv(dev, seconds):
+def recv(tname, dev, ready):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
     s.bind((dev, 0))
     s.settimeout(0.2)
-    end = time.time() + float(seconds)
+    open(ready, 'w').close()
+    want = set(c for c, _, _, o, i in cases(tname)
+               if expected(o, i) is not None) | {tname + '-done'}
+    end = time.time() + 20
     seen = {}
-    while time.time() < end:
+    while time.time() < end and not want <= set(seen):
         try:
             f = s.recv(2048)
         except socket.timeout:
@@ -122,6 +129,7 @@ def recv(dev, seconds):
             continue
         name = f[l4 + 8:].decode(errors='replace')
         seen.setdefault(name, '%s %#04x %s' % (name, tos, ok))
+    seen.pop(tname + '-done', None)
     for line in sorted(seen.values()):
         print(line)
     sys.stdout.flush()
@@ -161,6 +169,6 @@ if __name__ == '__main__':
     if sys.argv[1] == 'send':
         send(*sys.argv[2:10])
     elif sys.argv[1] == 'recv':
-        recv(*sys.argv[2:4])
+        recv(*sys.argv[2:5])
     else:
         verdict(*sys.argv[2:5])

@@ -7,9 +7,10 @@
 # vSwitch (userspace datapath), each with a VXLAN, then a Geneve, then a
 # GRE port to the other.  Each host's namespace writes onto its cable
 # crafted frames (tnl_ecn.py: VXLAN, Geneve and GRE, inner IPv4 and IPv6,
-# every outer and inner ECN value) to the other host; what the VM behind each receives is
-# captured with a packet socket and checked against the RFC, and the two
-# switches' results must be the same.
+# every outer and inner ECN value) to the other host; what the VM behind
+# each receives is captured with a packet socket and checked against the
+# RFC, and the two switches' results must be the same, as must the form of
+# their megaflows (set(ipv4(tos=0x3/0x3)) for an ECT inner packet).
 P=tnlecn$$
 . "$(dirname "$0")/../system/lib.sh"
 need_root
@@ -25,12 +26,14 @@ py=$(dirname "$0")/tnl_ecn.py
 # TO; vmTO's capture goes to $T/TYPE-vmTO.txt.
 crafted() {
 	local f=$2 t=$3 out=$T/$1-vm$3.txt
-	ip netns exec "$P-vm$t" python3 "$py" recv eth0 4 >"$out" &
+	rm -f "$T/ready"
+	ip netns exec "$P-vm$t" python3 "$py" recv "$1" eth0 "$T/ready" \
+		>"$out" &
 	local pid=$!
-	sleep 1
+	for _ in $(seq 100); do [ -e "$T/ready" ] && break; sleep 0.1; done
 	ip netns exec "$P-host$f" python3 "$py" send "$1" eth0 \
-		"$(macof host$f br-phy)" "$(macof host$t br-phy)" 192.168.77.$f 192.168.77.$t \
-		"$(macof vm$t eth0)" 10.77.0.$t
+		"$(macof host$f br-phy)" "$(macof host$t br-phy)" \
+		192.168.77.$f 192.168.77.$t "$(macof vm$t eth0)" 10.77.0.$t
 	wait $pid
 }
 # One type at a time: two tunnels between the same two NORMAL bridges
@@ -52,6 +55,7 @@ for type in vxlan geneve gre; do
 	# (Right away: idle megaflows expire.)
 	hostctl 1 dpctl/dump-flows >"$T/flows" 2>&1
 	crafted $type 1 2
+	ovs_appctl dpctl/dump-flows >"$T/ovs-flows" 2>&1
 	v1=$T/$type-vm1.txt v2=$T/$type-vm2.txt
 	python3 "$py" verdict $type "$v1" >"$T/verdict1"
 	python3 "$py" verdict $type "$v2" "$v1" >"$T/verdict2"
@@ -62,8 +66,10 @@ for type in vxlan geneve gre; do
 	check "$type, real Open vSwitch: the same, and the same as microvs" \
 		eval "[ -s $v2 ] && ! [ -s $T/verdict2 ]"
 	grep -E 'tunnel.*tos=0x3,' "$T/flows" | sed 's/^/    microvs: /'
-	check "$type: microvs's megaflows set CE in the inner packet" \
-		grep -q 'set(ipv4(tos=0x3/0x3))' "$T/flows"
+	grep -E 'tunnel.*tos=0x3,' "$T/ovs-flows" | sed 's/^/    Open vSwitch: /'
+	check "$type: microvs's megaflows set CE in the inner packet, as Open vSwitch's do" \
+		eval "grep -q 'set(ipv4(tos=0x3/0x3))' $T/flows &&
+			grep -q 'set(ipv4(tos=0x3/0x3))' $T/ovs-flows"
 done
 check "vm1 still pings vm2" ping_ok vm1 10.77.0.2
 finish
