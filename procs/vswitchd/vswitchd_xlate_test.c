@@ -663,6 +663,79 @@ test_push_vlan(void)
 	vsw_destroy(&vsw);
 }
 
+/* The datapath actions of @flow_text arriving from a tunnel whose outer
+ * TOS was @outer_tos (no tunnel: -1), the megaflow mask in @out. */
+static char *
+run_tunneled(struct bridge *br, const char *flow_text, int outer_tos,
+	     struct xlate_out *out)
+{
+	struct ds s = DS_EMPTY;
+	struct flow flow;
+	char *err = ofp_parse_exact_flow(&flow, flow_text, NULL);
+
+	CHECK(!err);
+	free(err);
+	if (outer_tos >= 0) {
+		flow.tunnel.ipv4_src = htonl(0xc0a80102);
+		flow.tunnel.ipv4_dst = htonl(0xc0a80101);
+		flow.tunnel.ttl = 64;
+		flow.tunnel.tos = (uint8_t)outer_tos;
+	}
+	xlate_out_init(out);
+	xlate_flow(br, &flow, false, 0, NULL, out);
+	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
+			   out->actions.len, NULL);
+	return ds_steal(&s);
+}
+
+/* RFC 6040 decapsulation (Open vSwitch's tnl_process_ecn): outer CE marks
+ * an ECT inner packet CE with a masked set, drops a Not-ECT one, and
+ * leaves everything else alone; the megaflow matches what it read. */
+static void
+test_tnl_ecn(void)
+{
+	static const struct {
+		const char *flow;
+		int outer_tos;
+		const char *actions;
+	} cases[] = {
+		{ "in_port=1,ip,nw_tos=40,nw_ecn=2", 3,
+		  "set(ipv4(tos=0x3/0x3)),2" },
+		{ "in_port=1,ip,nw_ecn=1", 0xfb, "set(ipv4(tos=0x3/0x3)),2" },
+		{ "in_port=1,ip,nw_ecn=3", 3, "2" },
+		{ "in_port=1,ip,nw_ecn=0", 3, "drop" },
+		{ "in_port=1,ipv6,nw_ecn=2", 3, "set(ipv6(tclass=0x3/0x3)),2" },
+		{ "in_port=1,ipv6,nw_ecn=0", 3, "drop" },
+		{ "in_port=1,ip,nw_ecn=0", 2, "2" },
+		{ "in_port=1,ip,nw_ecn=2", 1, "2" },
+		{ "in_port=1,arp", 3, "2" },
+		{ "in_port=1,ip,nw_ecn=0", -1, "2" },
+	};
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0", "in_port=1,actions=output:2",
+				   &s),
+		 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct xlate_out out;
+		char *acts = run_tunneled(br, cases[i].flow, cases[i].outer_tos,
+					  &out);
+
+		CHECK_STREQ(acts, cases[i].actions);
+		if (cases[i].outer_tos >= 0)
+			CHECK_EQ(out.mask.tun.tos, 0xff);
+		/* Under an outer CE the inner ECN decides. */
+		if (cases[i].outer_tos >= 0 && (cases[i].outer_tos & 3) == 3 &&
+		    strstr(cases[i].flow, "ip"))
+			CHECK_EQ(out.mask.hdr.nw_tos & 3, 3);
+		free(acts);
+		xlate_out_uninit(&out);
+	}
+	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
 /* Adds group @text to @br. */
 static void
 add_group(struct bridge *br, const char *text)
@@ -846,6 +919,7 @@ main(void)
 	CHECK_RUN(test_push_stats);
 	CHECK_RUN(test_push_vlan);
 	CHECK_RUN(test_groups);
+	CHECK_RUN(test_tnl_ecn);
 	printf("%d outputs compared with Open vSwitch\n", n_compared);
 	CHECK_EXIT();
 }
