@@ -367,7 +367,9 @@ commit_nw_tos(struct xlate_ctx *ctx)
 	uint8_t mask =
 		(uint8_t)((tos ^ ctx->base.hdr.nw_tos) | ctx->wc->hdr.nw_tos);
 
-	if (tos == ctx->base.hdr.nw_tos)
+	/* Not without an L3 protocol, as Open vSwitch's
+	 * commit_set_nw_action. */
+	if (tos == ctx->base.hdr.nw_tos || !ctx->flow.hdr.nw_proto)
 		return;
 	if (flow_is_ip(&ctx->flow)) {
 		struct mvs_act_set_ipv4 a;
