@@ -316,10 +316,16 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	} else {
 		spec.key = c->out_key;
 	}
-	if (c->type == MVS_TNL_GENEVE && ft->opts_len &&
-	    ft->opts_len <= MVS_TUN_OPTS_MAX) {
-		spec.opts = ft->opts;
-		spec.opts_len = ft->opts_len;
+	if (c->type == MVS_TNL_GENEVE) {
+		/* The options go into the header the actions push: the
+		 * megaflow must match them, or the first packet's would be
+		 * sent with every later one's. */
+		ctx->wc->tunnel.opts_len = 0xff;
+		if (ft->opts_len && ft->opts_len <= MVS_TUN_OPTS_MAX) {
+			memset(ctx->wc->tunnel.opts, 0xff, ft->opts_len);
+			spec.opts = ft->opts;
+			spec.opts_len = ft->opts_len;
+		}
 	}
 	if (tnl_header_build(&spec, push.header, &len)) {
 		xlate_report(ctx, TRACE_WARN, "tunnel header cannot be built");
