@@ -437,19 +437,20 @@ struct port {
 	uint32_t dp_port;  /* datapath port, MVS_PORT_NONE for patch */
 	char *peer;	   /* patch ports: the peer port's name */
 	enum port_vlan_mode vlan_mode;
-	int vlan;	 /* access/native VLAN; -1 for trunk */
-	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
-	uint32_t config; /* OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
-			  * _NO_PACKET_IN, as port-mod set them (PORT_DOWN
-			  * is the device's own admin state); NO_RECV and
-			  * NO_PACKET_IN are only shown: Open vSwitch 3.1
-			  * forwards what such a port receives and sends
-			  * the packet-ins its actions ask for (it drops
-			  * only table-miss packet-ins, which microvs does
-			  * not send) */
-	bool internal;	 /* an internal port: the host's stack behind it */
-	bool link_down;	 /* not live (admin down or no carrier): fast
-			  * failover groups skip buckets watching it */
+	int vlan;	     /* access/native VLAN; -1 for trunk */
+	uint8_t *trunks;     /* bitmap of 4096 VLANs; NULL: all */
+	uint32_t config;     /* OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
+			      * _NO_PACKET_IN, as port-mod set them (PORT_DOWN
+			      * is the device's own admin state); NO_RECV and
+			      * NO_PACKET_IN are only shown: Open vSwitch 3.1
+			      * forwards what such a port receives and sends
+			      * the packet-ins its actions ask for (it drops
+			      * only table-miss packet-ins, which microvs does
+			      * not send) */
+	bool internal;	     /* an internal port: the host's stack behind it */
+	uint64_t created_ms; /* time_mono_ms() when it joined the bridge */
+	bool link_down;	     /* not live (admin down or no carrier): fast
+			      * failover groups skip buckets watching it */
 	struct tnl_config *tnl; /* tunnel ports: their options (owned) */
 };
 
@@ -499,6 +500,14 @@ struct bridge {
 	size_t n_vtep_flows;
 	/* Geneve options to tun_metadata fields (NXT_TLV_TABLE_MOD). */
 	struct ofp_tlv_table tlv;
+	/* Bridge.other_config: datapath-id (0: from the local port's MAC)
+	 * and dp-desc (NULL: "None"), as OpenFlow shows them. */
+	uint64_t dpid_cfg;
+	char *dp_desc;
+	/* IP fragments (OpenFlow's switch config, per bridge as in Open
+	 * vSwitch): enum ofp_frag OFP_FRAG_NORMAL (looked up with transport
+	 * ports 0), _DROP or _NX_MATCH (first fragments with their ports). */
+	uint8_t frag_mode;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */

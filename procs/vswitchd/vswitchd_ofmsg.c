@@ -44,6 +44,8 @@ datapath_id(struct ofconn *c, const struct bridge *br)
 	struct vswd_iface *vif = vswd_iface_find(c->d, br->name);
 	uint64_t id = 0;
 
+	if (br->dpid_cfg)
+		return br->dpid_cfg;
 	if (vif && vif->state == VIF_UP)
 		for (int i = 0; i < 6; i++)
 			id = id << 8 | vif->info.mac[i];
@@ -135,11 +137,73 @@ on_port_desc(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* The counters of @port in an entry of a port-stats reply: the device's
+ * as upcalld last reported them (every few seconds; none for a patch
+ * port), the ones no device of ours counts unknown, as Open vSwitch
+ * shows them for its netdev ports. */
+static void
+port_stats_of(struct vswd *d, const struct port *port,
+	      struct ofp_port_stats *ps)
+{
+	const struct vswd_iface *vif = vswd_iface_find(d, port->name);
+	const struct mvs_port_stats *st =
+		vif && vif->state == VIF_UP ? &vif->info.stats : NULL;
+	uint64_t age = time_mono_ms() - port->created_ms;
+
+	memset(ps, 0xff, sizeof *ps);
+	ps->port_no = port->ofp_port;
+	ps->duration_sec = (uint32_t)(age / 1000);
+	ps->duration_nsec = (uint32_t)(age % 1000 * 1000000);
+	ps->rx_packets = st ? st->rx_packets : 0;
+	ps->tx_packets = st ? st->tx_packets : 0;
+	ps->rx_bytes = st ? st->rx_bytes : 0;
+	ps->tx_bytes = st ? st->tx_bytes : 0;
+	if (st && vif->info.ifindex) { /* a device: the kernel counts these */
+		ps->rx_dropped = st->rx_dropped;
+		ps->tx_dropped = st->tx_dropped;
+		ps->rx_errors = st->rx_errors;
+		ps->tx_errors = st->tx_errors;
+		ps->rx_frame_errors = ps->rx_over_errors = 0;
+		ps->rx_crc_errors = ps->collisions = 0;
+	}
+	ps->n_custom = 0;
+	ps->custom = NULL;
+}
+
+/* OFPST_PORT: every port, or the one asked for (none: an empty reply). */
+static enum ofperr
+on_port_stats(struct ofconn *c, const struct ofp_msg *m)
+{
+	const struct bridge *br = ofconn_bridge(c);
+	const struct port *port;
+	struct ofconn_mp mp;
+	uint32_t which;
+	enum ofperr e = ofp_decode_port_stats_request(m, &which);
+
+	if (e)
+		return e;
+	if (!br)
+		return OFPERR_OFPBRC_EPERM;
+	ofconn_mp_start(&mp, m);
+	LIST_FOR_EACH (port, in_bridge, &br->port_list) {
+		struct ofp_port_stats ps;
+
+		if (which != OFPP_NONE && which != port->ofp_port)
+			continue;
+		port_stats_of(c->d, port, &ps);
+		ofp_append_port_stats(&mp.b, m->version, &ps);
+		ofconn_mp_room(&mp);
+	}
+	ofconn_mp_finish(c, &mp);
+	return 0;
+}
+
 static enum ofperr
 on_get_config(struct ofconn *c, const struct ofp_msg *m)
 {
+	const struct bridge *br = ofconn_bridge(c);
 	struct ofp_switch_config sc = {
-		.frag = (enum ofp_frag)c->frag,
+		.frag = br ? (enum ofp_frag)br->frag_mode : OFP_FRAG_NORMAL,
 		.invalid_ttl_to_controller =
 			m->version >= OFP11_VERSION &&
 					m->version <= OFP12_VERSION
@@ -159,13 +223,18 @@ on_get_config(struct ofconn *c, const struct ofp_msg *m)
 static enum ofperr
 on_set_config(struct ofconn *c, const struct ofp_msg *m)
 {
+	struct bridge *br = ofconn_bridge(c);
 	struct ofp_switch_config sc;
 	enum ofperr e = ofp_decode_switch_config(m, &sc);
 
 	if (e)
 		return e;
-	if (sc.frag == OFP_FRAG_NORMAL || sc.frag == OFP_FRAG_DROP)
-		c->frag = (uint8_t)sc.frag;
+	/* Reassembly is not done, as in Open vSwitch: the mode stays. */
+	if (br && sc.frag != OFP_FRAG_REASM && br->frag_mode != sc.frag) {
+		br->frag_mode = (uint8_t)sc.frag;
+		br->tables.version++;
+		c->d->of->tables_dirty = true; /* the megaflows follow */
+	}
 	c->miss_send_len = sc.miss_send_len;
 	return 0;
 }
@@ -208,7 +277,7 @@ on_desc(struct ofconn *c, const struct ofp_msg *m)
 	put_str(&mp.b, "Open vSwitch", 256);
 	put_str(&mp.b, "3.1.0", 256);
 	put_str(&mp.b, "None", 32);
-	put_str(&mp.b, br ? br->name : "None", 256);
+	put_str(&mp.b, br && br->dp_desc ? br->dp_desc : "None", 256);
 	ofconn_mp_finish(c, &mp);
 	return 0;
 }
@@ -294,6 +363,7 @@ static const struct {
 	{ OFPTYPE_BARRIER_REQUEST, on_barrier },
 	{ OFPTYPE_DESC_STATS_REQUEST, on_desc },
 	{ OFPTYPE_PORT_DESC_STATS_REQUEST, on_port_desc },
+	{ OFPTYPE_PORT_STATS_REQUEST, on_port_stats },
 	{ OFPTYPE_SET_FLOW_FORMAT, on_set_flow_format },
 	{ OFPTYPE_FLOW_MOD_TABLE_ID, on_flow_mod_table_id },
 	{ OFPTYPE_SET_PACKET_IN_FORMAT, on_ignore },

@@ -573,14 +573,16 @@ report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id)
 }
 
 /* The rule of @table_id for the current flow, as Open vSwitch looks it
- * up: a fragment's transport ports count as zero. */
+ * up: a fragment's transport ports count as zero, unless the bridge's
+ * fragment handling is nx-match (then a first fragment has its own). */
 static struct rule *
 lookup(struct xlate_ctx *ctx, uint8_t table_id)
 {
 	const struct flow *f = &ctx->flow;
 	struct flow frag;
 
-	if (f->hdr.nw_frag & MVS_FRAG_ANY) {
+	if ((f->hdr.nw_frag & MVS_FRAG_ANY) &&
+	    ctx->br->frag_mode != OFP_FRAG_NX_MATCH) {
 		frag = *f;
 		frag.hdr.tp_src = frag.hdr.tp_dst = 0;
 		f = &frag;
@@ -1082,7 +1084,12 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	if (t)
 		ctx.trace = &t->subs;
 	learn_source(&ctx);
-	if (!xlate_tnl_ecn(&ctx)) {
+	if (br->frag_mode == OFP_FRAG_DROP &&
+	    (flow->hdr.nw_frag & MVS_FRAG_ANY)) {
+		/* nw_frag is in every IP megaflow's mask (wc_init). */
+		xlate_report(&ctx, TRACE_DETAIL,
+			     "fragment handling drop: an IP fragment");
+	} else if (!xlate_tnl_ecn(&ctx)) {
 		/* Dropped: no actions. */
 	} else if (br->fail_open) {
 		xlate_report(&ctx, TRACE_DETAIL,

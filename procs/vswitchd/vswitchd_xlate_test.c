@@ -26,6 +26,7 @@
 #include "odp.h"
 #include "ofp_field.h"
 #include "ofp_group.h"
+#include "ofp_port.h"
 #include "vswitchd.h"
 
 /* ---- normalising datapath actions ---- */
@@ -663,6 +664,57 @@ test_push_vlan(void)
 	vsw_destroy(&vsw);
 }
 
+/* The datapath actions for the exact flow @text in @br. */
+static char *
+actions_of(struct bridge *br, const char *text)
+{
+	struct ds s = DS_EMPTY;
+	struct xlate_out out;
+	struct flow flow;
+	char *err = ofp_parse_exact_flow(&flow, text, NULL);
+
+	CHECK(!err);
+	free(err);
+	xlate_out_init(&out);
+	xlate_flow(br, &flow, false, 0, NULL, &out);
+	odp_format_actions(&s, (const struct nlattr *)out.actions.data,
+			   out.actions.len, NULL);
+	xlate_out_uninit(&out);
+	return ds_steal(&s);
+}
+
+/* The bridge's fragment handling (set-frags): normal looks a fragment up
+ * without transport ports, nx-match with a first fragment's own, drop
+ * drops every fragment and nothing else. */
+static void
+test_frag_modes(void)
+{
+	static const char first[] = "in_port=1,tcp,tp_dst=80,ip_frag=first";
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	char *a;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=10,tcp,tp_dst=80,actions=output:2",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=5,tcp,actions=output:3", &s),
+		 0);
+	ds_free(&s);
+	CHECK_STREQ(a = actions_of(br, first), "3");
+	free(a);
+	br->frag_mode = OFP_FRAG_NX_MATCH;
+	CHECK_STREQ(a = actions_of(br, first), "2");
+	free(a);
+	br->frag_mode = OFP_FRAG_DROP;
+	CHECK_STREQ(a = actions_of(br, first), "drop");
+	free(a);
+	CHECK_STREQ(a = actions_of(br, "in_port=1,tcp,tp_dst=80"), "2");
+	free(a);
+	vsw_destroy(&vsw);
+}
+
 /* The datapath actions of @flow_text arriving from a tunnel whose outer
  * TOS was @outer_tos (no tunnel: -1), the megaflow mask in @out. */
 static char *
@@ -950,6 +1002,7 @@ main(void)
 	CHECK_RUN(test_invalidation);
 	CHECK_RUN(test_push_stats);
 	CHECK_RUN(test_push_vlan);
+	CHECK_RUN(test_frag_modes);
 	CHECK_RUN(test_groups);
 	CHECK_RUN(test_tnl_ecn);
 	CHECK_RUN(test_commit_tos);
