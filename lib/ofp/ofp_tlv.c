@@ -186,6 +186,18 @@ ofp_parse_tlv_maps(const char *s, struct ofp_tlv_mod *mod)
 
 /* ---- the switch's table ---- */
 
+bool
+ofp_tlv_table_maps(const struct ofp_tlv_table *t, uint16_t option_class,
+		   uint8_t option_type, uint8_t option_len)
+{
+	for (unsigned i = 0; i < OFP_TLV_N_FIELDS; i++)
+		if (t->valid[i] && t->maps[i].option_class == option_class &&
+		    t->maps[i].option_type == option_type &&
+		    t->maps[i].option_len == option_len)
+			return true;
+	return false;
+}
+
 unsigned
 ofp_tlv_table_space(const struct ofp_tlv_table *t)
 {

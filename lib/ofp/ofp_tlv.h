@@ -79,6 +79,10 @@ enum ofperr ofp_tlv_table_mod(struct ofp_tlv_table *t,
 			      const struct ofp_tlv_mod *mod,
 			      bool (*in_use)(void *aux, unsigned index),
 			      void *aux);
+/* True if @t maps the option of class @option_class, type @option_type
+ * with @option_len bytes of data. */
+bool ofp_tlv_table_maps(const struct ofp_tlv_table *t, uint16_t option_class,
+			uint8_t option_type, uint8_t option_len);
 /* The bytes of option data @t maps. */
 unsigned ofp_tlv_table_space(const struct ofp_tlv_table *t);
 

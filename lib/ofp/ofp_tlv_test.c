@@ -44,6 +44,9 @@ test_rules(void)
 		 0);
 	CHECK(t.valid[0]);
 	CHECK_EQ(t.maps[0].option_class, 0xffff);
+	CHECK(ofp_tlv_table_maps(&t, 0xffff, 0, 4));
+	CHECK(!ofp_tlv_table_maps(&t, 0xffff, 0, 8));
+	CHECK(!ofp_tlv_table_maps(&t, 0xffff, 1, 4));
 	CHECK_EQ(ofp_tlv_table_space(&t), 4);
 	CHECK_EQ(apply(&t, OFP_TLV_ADD, "{class=1,type=0,len=4}->tun_metadata0",
 		       NULL),

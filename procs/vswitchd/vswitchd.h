@@ -744,6 +744,9 @@ struct xlate_ctx {
 	struct xlate_out *out;	 /* where the packet-in request goes */
 	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
+	/* The TLV table of the bridge the packet entered: the Geneve options
+	 * it came with that this table maps are the ones that go on. */
+	const struct ofp_tlv_table *in_tlv;
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
 	struct flow base;  /* the packet as the datapath actions left it */

@@ -326,6 +326,11 @@ on_tlv_mod(struct ofconn *c, const struct ofp_msg *m)
 	if (!e)
 		e = br ? ofp_tlv_table_mod(&br->tlv, &mod, NULL, NULL)
 		       : OFPERR_OFPBRC_EPERM;
+	if (!e) {
+		/* Which received Geneve options go on depends on it. */
+		br->config_version++;
+		c->d->of->tables_dirty = true;
+	}
 	ofp_tlv_mod_free(&mod);
 	return e;
 }

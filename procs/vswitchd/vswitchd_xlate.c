@@ -1047,6 +1047,7 @@ ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
 	memset(ctx, 0, sizeof *ctx);
 	ctx->out = out;
 	ctx->br = br;
+	ctx->in_tlv = &br->tlv;
 	ctx->orig = &out->flow;
 	ctx->wc = &out->wc;
 	ctx->odp = &out->actions;
