@@ -715,13 +715,27 @@ test_frag_modes(void)
 	vsw_destroy(&vsw);
 }
 
-/* The datapath actions of @flow_text arriving from a tunnel whose outer
- * TOS was @outer_tos (no tunnel: -1), the megaflow mask in @out. */
+/* The datapath actions of @flow in @br as text, with the megaflow mask
+ * and the error in @out (uninit it). */
+static char *
+run_parsed(struct bridge *br, const struct flow *flow, uint64_t packet_len,
+	   struct xlate_out *out)
+{
+	struct ds s = DS_EMPTY;
+
+	xlate_out_init(out);
+	xlate_flow(br, flow, packet_len != 0, packet_len, NULL, out);
+	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
+			   out->actions.len, NULL);
+	return ds_steal(&s);
+}
+
+/* The same for @flow_text arriving from a tunnel whose outer TOS was
+ * @outer_tos (no tunnel: -1). */
 static char *
 run_tunneled(struct bridge *br, const char *flow_text, int outer_tos,
 	     struct xlate_out *out)
 {
-	struct ds s = DS_EMPTY;
 	struct flow flow;
 	char *err = ofp_parse_exact_flow(&flow, flow_text, NULL);
 
@@ -733,11 +747,7 @@ run_tunneled(struct bridge *br, const char *flow_text, int outer_tos,
 		flow.tunnel.ttl = 64;
 		flow.tunnel.tos = (uint8_t)outer_tos;
 	}
-	xlate_out_init(out);
-	xlate_flow(br, &flow, false, 0, NULL, out);
-	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
-			   out->actions.len, NULL);
-	return ds_steal(&s);
+	return run_parsed(br, &flow, 0, out);
 }
 
 /* RFC 6040 decapsulation (Open vSwitch's tnl_process_ecn): outer CE marks
@@ -838,23 +848,17 @@ add_group(struct bridge *br, const char *text)
 	ofp_group_mod_uninit(&gm);
 }
 
-/* The datapath actions of @flow in @br as text, with the megaflow mask
- * and the error in @out (uninit it). */
+/* run_parsed() of @flow_text. */
 static char *
 run_flow(struct bridge *br, const char *flow_text, uint64_t packet_len,
 	 struct xlate_out *out)
 {
-	struct ds s = DS_EMPTY;
 	struct flow flow;
 	char *err = ofp_parse_exact_flow(&flow, flow_text, NULL);
 
 	CHECK(!err);
 	free(err);
-	xlate_out_init(out);
-	xlate_flow(br, &flow, packet_len != 0, packet_len, NULL, out);
-	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
-			   out->actions.len, NULL);
-	return ds_steal(&s);
+	return run_parsed(br, &flow, packet_len, out);
 }
 
 /* Groups in translation: all runs each bucket on the packet as it came

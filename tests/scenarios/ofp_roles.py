@@ -29,12 +29,10 @@ def role(c, r, gen):
     return (role_, gen_)
 
 
-def flow_mod(c):
-    # OpenFlow 1.3 add: priority 100, empty match, no instructions.
-    body = (struct.pack("!QQBBHHHIIIH2x", 0, 0, 0, 0, 0, 0, 100,
-                        0xffffffff, 0xffffffff, 0xffffffff, 0) +
-            struct.pack("!HH4x", 1, 4))
-    c.send(c.msg(14, body, xid=77))
+def with_barrier(c, msg):
+    """Sends @msg and a barrier: the error (type, code) @msg got, or
+    "barrier"."""
+    c.send(msg)
     c.send(c.msg(BARRIER_REQUEST, xid=78))
     v, t, n, xid, body = c.recv()
     if t == 1:
@@ -43,18 +41,20 @@ def flow_mod(c):
     return "barrier" if t == BARRIER_REPLY else t
 
 
+def flow_mod(c):
+    # OpenFlow 1.3 add: priority 100, empty match, no instructions.
+    body = (struct.pack("!QQBBHHHIIIH2x", 0, 0, 0, 0, 0, 0, 100,
+                        0xffffffff, 0xffffffff, 0xffffffff, 0) +
+            struct.pack("!HH4x", 1, 4))
+    return with_barrier(c, c.msg(14, body, xid=77))
+
+
 def tlv_mod(c):
     # NXT_TLV_TABLE_MOD (Nicira experimenter 0x2320, subtype 24): add
     # {class=0xffff,type=0,len=4}->tun_metadata0.
     body = (struct.pack("!II", 0x2320, 24) + struct.pack("!H6x", 0) +
             struct.pack("!HBBH2x", 0xffff, 0, 4, 0))
-    c.send(c.msg(4, body, xid=79))
-    c.send(c.msg(BARRIER_REQUEST, xid=80))
-    v, t, n, xid, body = c.recv()
-    if t == 1:
-        c.recv()  # the barrier reply
-        return struct.unpack("!HH", body[:4])
-    return "barrier" if t == BARRIER_REPLY else t
+    return with_barrier(c, c.msg(4, body, xid=79))
 
 
 def main():
