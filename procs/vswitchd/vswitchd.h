@@ -35,6 +35,7 @@
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
+#include "ofp_tlv.h"
 #include "ovsdb_types.h"
 
 /* ================= classifier (vswitchd_cls.c) ================= */
@@ -497,6 +498,8 @@ struct bridge {
 	size_t n_learn_ports;
 	char **vtep_flows;
 	size_t n_vtep_flows;
+	/* Geneve options to tun_metadata fields (NXT_TLV_TABLE_MOD). */
+	struct ofp_tlv_table tlv;
 	/* Bridge.other_config: datapath-id (0: from the local port's MAC)
 	 * and dp-desc (NULL: "None"), as OpenFlow shows them. */
 	uint64_t dpid_cfg;
@@ -741,6 +744,9 @@ struct xlate_ctx {
 	struct xlate_out *out;	 /* where the packet-in request goes */
 	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
+	/* The TLV table of the bridge the packet entered: the Geneve options
+	 * it came with that this table maps are the ones that go on. */
+	const struct ofp_tlv_table *in_tlv;
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
 	struct flow base;  /* the packet as the datapath actions left it */
@@ -793,6 +799,14 @@ void xlate_tnl_output(struct xlate_ctx *ctx, struct port *port);
  * true; false (nothing emitted) for any other packet.  Looks only at
  * what it unwildcards. */
 bool xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port);
+/* RFC 6040 decapsulation, as Open vSwitch's tnl_process_ecn: for an IP
+ * packet that came out of a tunnel whose outer header carried ECN CE,
+ * marks the inner packet CE (the change is committed as a set action
+ * before the next output) and returns true, or returns false if the
+ * inner packet is not ECN-capable: it must be dropped.  True for every
+ * other packet.  The megaflow mask already holds what it reads
+ * (xlate's wc_init). */
+bool xlate_tnl_ecn(struct xlate_ctx *ctx);
 void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);

@@ -286,7 +286,8 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 	if (c->role == OFPCR12_ROLE_SECONDARY &&
 	    (m.type == OFPTYPE_FLOW_MOD || m.type == OFPTYPE_PACKET_OUT ||
 	     m.type == OFPTYPE_GROUP_MOD || m.type == OFPTYPE_PORT_MOD ||
-	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD)) {
+	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD ||
+	     m.type == OFPTYPE_NXT_TLV_TABLE_MOD)) {
 		ofconn_send_error(c, OFPERR_OFPBRC_IS_SECONDARY, &m);
 		return;
 	}

@@ -2,7 +2,8 @@
 /*
  * vswitchd_ofmsg: the handlers of the switch's own OpenFlow messages
  * (echo, features, switch config, barrier, descriptions, port
- * descriptions, table statistics and the Nicira protocol switches), and
+ * descriptions, table statistics, the Nicira protocol switches and the
+ * bridge's TLV mapping table for tun_metadata), and
  * the table of every handler.  Values are those Open vSwitch 3.1 sends for
  * a netdev bridge (recorded in tests/ofctl-diff's goldens).
  */
@@ -326,6 +327,40 @@ on_flow_mod_table_id(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* NXT_TLV_TABLE_MOD: the bridge's table, all or nothing.  No flow can
+ * match tun_metadata yet, so none holds a mapping in use. */
+static enum ofperr
+on_tlv_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_tlv_mod mod;
+	enum ofperr e = ofp_decode_tlv_mod(m, &mod);
+
+	if (!e)
+		e = br ? ofp_tlv_table_mod(&br->tlv, &mod, NULL, NULL)
+		       : OFPERR_OFPBRC_EPERM;
+	if (!e) {
+		/* Which received Geneve options go on depends on it. */
+		br->config_version++;
+		c->d->of->tables_dirty = true;
+	}
+	ofp_tlv_mod_free(&mod);
+	return e;
+}
+
+static enum ofperr
+on_tlv_request(struct ofconn *c, const struct ofp_msg *m)
+{
+	static const struct ofp_tlv_table none;
+	const struct bridge *br = ofconn_bridge(c);
+	struct ofpbuf b = OFPBUF_EMPTY;
+
+	ofp_encode_tlv_reply(&b, m->version, br ? &br->tlv : &none, m->xid);
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return 0;
+}
+
 /* Accepted, with nothing to change yet. */
 static enum ofperr
 on_ignore(struct ofconn *c, const struct ofp_msg *m)
@@ -350,6 +385,8 @@ static const struct {
 	{ OFPTYPE_SET_FLOW_FORMAT, on_set_flow_format },
 	{ OFPTYPE_FLOW_MOD_TABLE_ID, on_flow_mod_table_id },
 	{ OFPTYPE_SET_PACKET_IN_FORMAT, on_ignore },
+	{ OFPTYPE_NXT_TLV_TABLE_MOD, on_tlv_mod },
+	{ OFPTYPE_NXT_TLV_TABLE_REQUEST, on_tlv_request },
 	{ OFPTYPE_FLOW_MOD, ofconn_flow_mod },
 	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },
