@@ -453,9 +453,11 @@ struct upc_dp {
 	uint64_t last_dump_ms; /* how long the last round's dump took */
 	uint64_t flows_max, flows_sum, flows_samples; /* upcall/show */
 	/* Misses waiting for a batch to go (all UPC_MAX_INFLIGHT are in
-	 * flight); beyond UPC_QUEUE_MAX they are lost. */
+	 * flight); beyond UPC_QUEUE_MAX they are lost.  A ring: n_queued
+	 * from queue[q_head] on, wrapping (a batch taken from the front
+	 * moved the whole queue). */
 	struct dp_upcall queue[UPC_QUEUE_MAX];
-	size_t n_queued;
+	size_t q_head, n_queued;
 };
 
 /* The daemon. */

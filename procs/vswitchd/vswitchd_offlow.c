@@ -120,11 +120,16 @@ ofconn_flow_mod_decode(struct ofconn *c, const struct ofp_msg *m,
 
 	if (e)
 		return e;
-	if (fm->flags & OFPFF_EMERG) {
+	if (fm->flags & OFPFF_EMERG)
+		e = OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
+	/* Nor flows in its hidden table 254. */
+	else if ((fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY ||
+		  fm->command == OFPFC_MODIFY_STRICT) &&
+		 fm->table_id == OFTABLE_N - 1)
+		e = OFPERR_OFPBRC_EPERM;
+	if (e)
 		ofp_flow_mod_uninit(fm);
-		return OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
-	}
-	return 0;
+	return e;
 }
 
 enum ofperr

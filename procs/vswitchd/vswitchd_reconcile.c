@@ -51,7 +51,8 @@ struct vswd_brcfg {
 static const char *const ovs_columns[] = {
 	"bridges",	"next_cfg",	    "cur_cfg",
 	"other_config", "datapath_types",   "iface_types",
-	"ovs_version",	"dpdk_initialized", NULL,
+	"ovs_version",	"dpdk_initialized", "ssl",
+	NULL,
 };
 static const char *const bridge_columns[] = {
 	"name",		"ports",       "datapath_type",
@@ -71,10 +72,14 @@ static const char *const controller_columns[] = {
 	"target", "max_backoff", "inactivity_probe", "is_connected", "role",
 	"status", NULL,
 };
+/* The keys of ssl: and pssl: controllers (vswitchd_ofssl.c). */
+static const char *const ssl_columns[] = {
+	"private_key", "certificate", "ca_cert", "bootstrap_ca_cert", NULL,
+};
 static const struct replica_table_spec tables[] = {
 	{ "Open_vSwitch", ovs_columns }, { "Controller", controller_columns },
 	{ "Bridge", bridge_columns },	 { "Port", port_columns },
-	{ "Interface", iface_columns },
+	{ "Interface", iface_columns },	 { "SSL", ssl_columns },
 };
 
 /* ---- reading rows ---- */
@@ -561,6 +566,25 @@ drop_default_flow(struct bridge *br)
 	free(err);
 }
 
+/* Bridge.other_config's datapath-id (16 hex digits, not all zero, as
+ * Open vSwitch takes it) and dp-desc, for OpenFlow. */
+static void
+set_of_identity(struct bridge *br, const struct ovsdb_row *brow)
+{
+	const char *id = vswd_map(brow, "other_config", "datapath-id");
+	const char *desc = vswd_map(brow, "other_config", "dp-desc");
+	char *end;
+
+	br->dpid_cfg = 0;
+	if (id && strlen(id) == 16 &&
+	    strspn(id, "0123456789abcdefABCDEF") == 16)
+		br->dpid_cfg = strtoull(id, &end, 16);
+	if (!same_str(br->dp_desc, desc)) {
+		free(br->dp_desc);
+		br->dp_desc = desc ? xstrdup(desc) : NULL;
+	}
+}
+
 static void
 reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 {
@@ -590,6 +614,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 		if (!starts_normal(brow))
 			drop_default_flow(br);
 	}
+	set_of_identity(br, brow);
 	c = brcfg_get(d, name);
 	c->seen = true;
 	if (!same_str(c->aging, aging) || !same_str(c->size, size)) {

@@ -184,6 +184,8 @@ def cases(c, v):
           add(26, fm(109)), ctrl(26, COMMIT)]),
         ("inner flow-mod to table 255", [add(27, fm(110, table=255)),
                                          ctrl(27, COMMIT)]),
+        ("inner flow-mod to table 254", [add(41, fm(120, table=254)),
+                                         ctrl(41, COMMIT)]),
         ("third of three fails at commit",
          [add(28, fm(111)), add(28, fm(112)),
           add(28, fm(113, acts=struct.pack("!HHI", 22, 8, 78))),

@@ -9,7 +9,7 @@
 #    error of the third, then OFPBFC_MSG_FAILED; nothing of it added),
 #    with Debian's ovs-ofctl and then with ours;
 #  - ofp-print of 39 bundle messages: ours prints what Debian's prints;
-#  - 39 crafted bundle conversations per version (unknown id, double
+#  - 40 crafted bundle conversations per version (unknown id, double
 #    open, add after close, commit of an unknown bundle, bad flags, bad
 #    type, inner messages of another version, xid or kind, cut or
 #    refused ones, port-mods...), 4 in each of OpenFlow 1.0-1.2 (which
@@ -194,8 +194,8 @@ check "crafted bundle messages: the same replies and errors as Open vSwitch's" \
 	diff -u "$T/errs.o" "$T/errs.m"
 check "crafted bundle messages: an unknown control type is OFPBFC_BAD_TYPE" \
 	eval '[ "$(grep -c "unknown control type: 1:error(\(17\|exp=0x4f4e4600\),\(6\|2306\))$" "$T/err.m")" = 3 ]'
-check "crafted bundle messages: 129 conversations, the connection alive after each" \
-	eval '[ "$(grep -c "^OF1\.[0-5] " "$T/err.m")" = 129 ] &&
+check "crafted bundle messages: 132 conversations, the connection alive after each" \
+	eval '[ "$(grep -c "^OF1\.[0-5] " "$T/err.m")" = 132 ] &&
 		! grep -q "dead$" "$T/err.m"'
 
 wait "$IDLE_O" "$IDLE_M"
