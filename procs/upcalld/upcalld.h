@@ -589,6 +589,8 @@ bool vport_dev_exists(const char *name);
 /* Sets device @name administratively up or down (IFF_UP): 0, -ENODEV,
  * or the ioctl's -errno.  Needs CAP_NET_ADMIN. */
 int vport_dev_set_up(const char *name, bool up);
+/* Sets device @name's Ethernet address.  0 or -errno. */
+int vport_dev_set_mac(const char *name, const uint8_t mac[6]);
 
 /* Opens an AF_PACKET socket bound to @ifindex with PACKET_VNET_HDR, in
  * promiscuous mode (undone by the kernel when the socket closes), not

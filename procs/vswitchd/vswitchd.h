@@ -1070,9 +1070,11 @@ void vswd_dp_port_del(struct vswd_dp *dp, uint32_t port_no);
 /* Sends max-idle and flow-limit if they changed. */
 void vswd_dp_config(struct vswd_dp *dp);
 /* Sets @vif's device administratively up or down (port-mod's
- * OFPPC_PORT_DOWN) through upcalld; its state is refreshed (and
- * announced) when upcalld answers.  Fire and forget. */
-void vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up);
+ * OFPPC_PORT_DOWN) and, if @mac is not NULL, its Ethernet address (a
+ * bridge's other_config:hwaddr) through upcalld; its state is refreshed
+ * (and announced) when upcalld answers.  Fire and forget. */
+void vswd_dp_port_set(struct vswd *d, const struct vswd_iface *vif, bool up,
+		      const uint8_t *mac);
 /* Passes the bridges' meter changes on to their datapaths' meters
  * (dp_meter_set, dp_meter_del); meters of a datapath not open yet wait
  * for it.  Fire and forget. */

@@ -165,7 +165,7 @@ ofconn_port_mod_apply(struct ofconn *c, struct port *port,
 		bool up = !(pm->config & OFPPC_PORT_DOWN);
 
 		if (vif && vif->state == VIF_UP && vif->info.admin_up != up)
-			vswd_dp_port_set_up(c->d, vif, up);
+			vswd_dp_port_set(c->d, vif, up, NULL);
 	}
 }
 

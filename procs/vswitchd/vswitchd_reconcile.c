@@ -45,6 +45,8 @@ struct vswd_brcfg {
 	struct hnode node; /* in vswd.brcfg, by name */
 	char *name;
 	char *aging, *size;
+	char *hwaddr;	   /* other_config:hwaddr as last seen */
+	bool hwaddr_asked; /* upcalld was asked to set it (once) */
 	bool seen;
 };
 
@@ -518,6 +520,7 @@ brcfg_free(struct vswd *d, struct vswd_brcfg *c)
 	free(c->name);
 	free(c->aging);
 	free(c->size);
+	free(c->hwaddr);
 	free(c);
 }
 
@@ -583,6 +586,35 @@ set_of_identity(struct bridge *br, const struct ovsdb_row *brow)
 		free(br->dp_desc);
 		br->dp_desc = desc ? xstrdup(desc) : NULL;
 	}
+}
+
+/* Bridge other_config:hwaddr on the bridge's local port, as Open vSwitch
+ * applies it: upcalld is asked once per setting, once the port is up
+ * with another address (the reply refreshes the port).  No other choice
+ * of the bridge's address is made: without hwaddr, the local port keeps
+ * the one its device has. */
+static void
+apply_hwaddr(struct vswd *d, struct vswd_brcfg *c, const char *hwaddr)
+{
+	struct vswd_iface *vif;
+	uint8_t mac[6];
+	char end;
+
+	if (!same_str(c->hwaddr, hwaddr)) {
+		free(c->hwaddr);
+		c->hwaddr = hwaddr ? xstrdup(hwaddr) : NULL;
+		c->hwaddr_asked = false;
+	}
+	if (!hwaddr || c->hwaddr_asked ||
+	    sscanf(hwaddr, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%c", &mac[0],
+		   &mac[1], &mac[2], &mac[3], &mac[4], &mac[5], &end) != 6)
+		return;
+	vif = vswd_iface_find(d, c->name);
+	if (!vif || vif->state != VIF_UP)
+		return;
+	c->hwaddr_asked = true;
+	if (memcmp(vif->info.mac, mac, sizeof mac))
+		vswd_dp_port_set(d, vif, vif->info.admin_up, mac);
 }
 
 static void
@@ -652,6 +684,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 				 vswd_str(irow, "name"));
 		}
 	}
+	apply_hwaddr(d, c, vswd_map(brow, "other_config", "hwaddr"));
 }
 
 /* ---- the whole ---- */

@@ -100,6 +100,23 @@ same "dump-flows after deleting everything" dump-flows br0
 # Ports: the link's features and speed (what ethtool says of the device)
 # are not reported yet; the rest is compared.
 no_link() { grep -v "current:\|speed:" "$1" >"$1.nolink"; mv "$1.nolink" "$1"; }
+# other_config:hwaddr: the bridge's local port (br0's device) takes it.
+ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 set bridge br0 \
+	other-config:hwaddr=02:00:00:00:00:0a
+check "microvs: other-config hwaddr" \
+	vsctl set bridge br0 other-config:hwaddr=02:00:00:00:00:0a
+hw_shown() {
+	for _ in $(seq 50); do
+		run "$1" show br0
+		grep -q "LOCAL(br0): addr:02:00:00:00:00:0a" "$T/raw.$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "show: LOCAL(br0) has the hwaddr on Open vSwitch" hw_shown o
+check "show: LOCAL(br0) has the hwaddr on microvs" hw_shown m
+check "microvs: br0's device has the hwaddr" \
+	eval 'sw ip link show br0 | grep -q "ether 02:00:00:00:00:0a"'
 # The datapath id and description Bridge other_config sets.
 ovs ovs-vsctl --db=unix:$O/db.sock --timeout=20 set bridge br0 \
 	other-config:datapath-id=00000000000000ab other-config:dp-desc=rack-7
