@@ -80,6 +80,7 @@ struct ofconn {
 	uint8_t version;   /* negotiated; 0 before the peer's hello */
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
+	uint8_t pin_format;	/* NXPIF_*: its packet-ins' format */
 	uint8_t frag;		/* enum ofp_frag */
 	bool closing;		/* close once the output is sent */
 	struct ofctrl *ctrl;	/* the controller it is to; NULL: service */
@@ -140,6 +141,10 @@ void ofctrl_init(struct vswd *d);
 /* @ctrl's connection closed because of @error (errno, OFCONN_EOF or 0):
  * try again after the backoff. */
 void ofctrl_conn_closed(struct ofctrl *ctrl, int error);
+/* Whether bridge @bridge_id has a controller that is not connected (Open
+ * vSwitch then sends table misses to the controllers: its connection has
+ * no version yet, vswd_of_miss_sync()). */
+bool ofctrl_wants_miss(struct vswd *d, uint64_t bridge_id);
 /* @ctrl's connection sent an inactivity probe (its state is IDLE). */
 void ofctrl_conn_idle(struct ofctrl *ctrl);
 /* @ctrl's connection sent a barrier request: its flows are in (the end
@@ -185,6 +190,11 @@ enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
 /* Packet-out (vswitchd_ofpacket.c). */
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
+/* NXT_SET_PACKET_IN_FORMAT: standard, nxt_packet_in or nxt_packet_in2 for
+ * @c's packet-ins from now on; OFPBRC_EPERM for another value, as Open
+ * vSwitch 3.1 answers, OFPBRC_BAD_LEN for a body not of 4 bytes. */
+enum ofperr ofconn_set_packet_in_format(struct ofconn *c,
+					const struct ofp_msg *m);
 /* Table statistics, table features and table-mod
  * (vswitchd_oftable.c). */
 enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);

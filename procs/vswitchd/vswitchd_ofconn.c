@@ -185,6 +185,7 @@ on_hello(struct ofconn *c, const struct ofp_msg *m)
 	}
 	c->version = v;
 	c->protocol = ofp_protocol_from_version(v);
+	vswd_of_miss_sync(c->d);
 }
 
 static void
@@ -371,6 +372,7 @@ conn_close(struct ofconn *c)
 	close(c->fd);
 	ofpbuf_uninit(&c->out);
 	free(c->rbuf);
+	vswd_of_miss_sync(c->d);
 	free(c);
 }
 

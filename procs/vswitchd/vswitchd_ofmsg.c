@@ -266,7 +266,7 @@ static const struct {
 	{ OFPTYPE_PORT_DESC_STATS_REQUEST, on_port_desc },
 	{ OFPTYPE_SET_FLOW_FORMAT, on_set_flow_format },
 	{ OFPTYPE_FLOW_MOD_TABLE_ID, on_flow_mod_table_id },
-	{ OFPTYPE_SET_PACKET_IN_FORMAT, on_ignore },
+	{ OFPTYPE_SET_PACKET_IN_FORMAT, ofconn_set_packet_in_format },
 	{ OFPTYPE_FLOW_MOD, ofconn_flow_mod },
 	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },

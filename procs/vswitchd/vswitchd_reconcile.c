@@ -46,6 +46,7 @@ struct vswd_brcfg {
 	char *name;
 	char *aging, *size;
 	bool seen;
+	bool has_ctrls, secure; /* as last applied (reflush()) */
 };
 
 static const char *const ovs_columns[] = {
@@ -545,6 +546,51 @@ starts_normal(const struct ovsdb_row *brow)
 	       strcmp(vswd_str(brow, "fail_mode"), "secure");
 }
 
+/* Open vSwitch flushes every flow table of a bridge when it gains its
+ * first controller or loses its last one, and when its fail_mode changes
+ * while it has none; then a bridge with no controller in fail_mode
+ * standalone gets the "priority=0 actions=NORMAL" flow again.  Applies
+ * that for @br, whose row is @brow, against what @c saw last. */
+static void
+reflush(struct bridge *br, const struct ovsdb_row *brow, struct vswd_brcfg *c,
+	bool is_new)
+{
+	const struct ovsdb_datum *ctrls = datum(brow, "controller");
+	bool has = ctrls && ctrls->n;
+	bool secure = !strcmp(vswd_str(brow, "fail_mode"), "secure");
+	struct ofp_flow_mod fm;
+	char *err;
+
+	if (!is_new && has == c->has_ctrls && (has || secure == c->secure)) {
+		c->secure = secure;
+		return;
+	}
+	c->has_ctrls = has;
+	c->secure = secure;
+	if (is_new)
+		return;
+	log_info("bridge %s: %s: flushing its flows", br->name,
+		 has ? "controllers configured" : "no controller configured");
+	err = ofp_flow_mod_parse(&fm, "", OFPFC_DELETE, NULL);
+	if (!err) {
+		tables_flow_mod(&br->tables, &fm, false, time_mono_ms(), NULL,
+				NULL);
+		ofp_flow_mod_uninit(&fm);
+	}
+	free(err);
+	if (!has && !secure) {
+		err = ofp_flow_mod_parse(&fm, "priority=0,actions=NORMAL",
+					 OFPFC_ADD, NULL);
+		if (!err) {
+			tables_flow_mod(&br->tables, &fm, false, time_mono_ms(),
+					NULL, NULL);
+			ofp_flow_mod_uninit(&fm);
+		}
+		free(err);
+	}
+	br->config_version++;
+}
+
 /* Removes the flow tables_init() put in @br's table 0. */
 static void
 drop_default_flow(struct bridge *br)
@@ -572,6 +618,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 	struct bridge *br = vsw_find_bridge(&d->vsw, name);
 	const struct ovsdb_datum *ports = datum(brow, "ports");
 	struct vswd_brcfg *c;
+	bool is_new = false;
 
 	if (!*name)
 		return;
@@ -589,9 +636,11 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 		log_info("bridge %s: added in %s", name, dp->name);
 		if (!starts_normal(brow))
 			drop_default_flow(br);
+		is_new = true;
 	}
 	c = brcfg_get(d, name);
 	c->seen = true;
+	reflush(br, brow, c, is_new);
 	if (!same_str(c->aging, aging) || !same_str(c->size, size)) {
 		free(c->aging);
 		free(c->size);
