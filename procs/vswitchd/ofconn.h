@@ -103,6 +103,12 @@ struct ofconn {
  * closed). */
 struct ofconn *ofconn_new(struct vswd *d, uint64_t bridge_id, int fd,
 			  uint32_t allowed, struct ofctrl *ctrl);
+/* The seam of the fuzz target (vswitchd_ofp_fuzz.c): handles @len bytes
+ * as if @c had read them from its socket (framing, then each whole
+ * message's handler; a partial message waits for more).  The socket path
+ * reads into the same buffer and runs the same code.  Replies go out on
+ * @c's socket as usual.  Nothing if @c is closing. */
+void ofconn_input(struct ofconn *c, const void *data, size_t len);
 /* Closes @c at once without telling its controller. */
 void ofconn_close(struct ofconn *c);
 /* Sends an echo request on every connection with a probe interval that
@@ -141,10 +147,6 @@ void ofctrl_init(struct vswd *d);
 /* @ctrl's connection closed because of @error (errno, OFCONN_EOF or 0):
  * try again after the backoff. */
 void ofctrl_conn_closed(struct ofctrl *ctrl, int error);
-/* Whether bridge @bridge_id has a controller that is not connected (Open
- * vSwitch then sends table misses to the controllers: its connection has
- * no version yet, vswd_of_miss_sync()). */
-bool ofctrl_wants_miss(struct vswd *d, uint64_t bridge_id);
 /* @ctrl's connection sent an inactivity probe (its state is IDLE). */
 void ofctrl_conn_idle(struct ofctrl *ctrl);
 /* @ctrl's connection sent a barrier request: its flows are in (the end

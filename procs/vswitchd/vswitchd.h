@@ -1015,6 +1015,11 @@ void vswd_tnl_routes_init(struct vswd *d);
  * Interface, the hello to upcalld, the statistics timer.  Exits on
  * error (start-up). */
 void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
+/* The part of vswd_init() that needs no bus: empty state (no bridge, no
+ * datapath, no replica) on @loop.  The OpenFlow fuzz target
+ * (vswitchd_ofp_fuzz.c) runs the handlers on it: with no datapath open
+ * and no replica, datapath calls and status writes do nothing. */
+void vswd_init_state(struct vswd *d, struct ev_loop *loop);
 /* Brings bridges, ports and datapaths in line with the replica; starts
  * datapath calls as needed; writes status when nothing is pending.
  * Safe to call at any time (a no-op before the first load). */
@@ -1096,11 +1101,13 @@ void vswd_of_sync(struct vswd *d);
  * (no OFPR_INVALID_TTL; implicit misses to OpenFlow 1.0-1.2 only). */
 void vswd_of_packet_in(struct vswd *d, const struct xlate_pin *pin,
 		       const uint8_t *data, size_t len, size_t total_len);
-/* Whether a table miss on bridge @br sends the packet to its controllers
- * (Open vSwitch's default table-miss behaviour for OpenFlow 1.0-1.2):
- * some connection to it, or some controller of it not connected, speaks
- * OpenFlow 1.2 or older or has not said which yet.  Kept in
- * bridge.pin_on_miss; a change re-translates the bridge's megaflows. */
+/* Whether a table miss on each bridge sends the packet to the controllers
+ * (bridge.pin_on_miss), as ovs-vswitchd 3.1 behaves (checked with
+ * ofproto/trace): while a controller connected with OpenFlow 1.0-1.2, or
+ * any service connection (the management socket, ptcp:, punix:) of any
+ * version, is there; not for a controller that is not connected, nor for
+ * one connected with 1.3 or later.  A change re-translates the bridge's
+ * megaflows.  Called when connections come, negotiate and go. */
 void vswd_of_miss_sync(struct vswd *d);
 /* vswitchd_dpif.c: runs datapath @actions on the @len-byte frame @data
  * with @key in datapath @dp_id (a packet-out); fire and forget. */

@@ -531,23 +531,6 @@ ofctrl_sync(struct vswd *d)
 	vswd_of_miss_sync(d);
 }
 
-bool
-ofctrl_wants_miss(struct vswd *d, uint64_t bridge_id)
-{
-	struct hnode *n;
-
-	HMAP_FOR_EACH (n, &d->of->ctrls) {
-		const struct ofctrl *c = HMAP_CONTAINER(n, struct ofctrl, node);
-
-		/* Passive targets make service connections, no ofconn of
-		 * their own; an unsupported active one never connects. */
-		if (c->bridge_id == bridge_id && c->kind != OFCTRL_PTCP &&
-		    c->kind != OFCTRL_PUNIX && !c->conn)
-			return true;
-	}
-	return false;
-}
-
 /* The bridge's fail_mode is "secure". */
 static bool
 bridge_is_secure(struct vswd *d, const char *name)

@@ -143,15 +143,15 @@ vswd_of_miss_sync(struct vswd *d)
 		return;
 	HMAP_FOR_EACH (n, &d->vsw.bridges) {
 		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
-		bool want = ofctrl_wants_miss(d, br->id);
+		bool want = false;
 		struct ofconn *c;
 
-		/* A connection before its hello is not counted (Open
-		 * vSwitch counts it): ovs-ofctl's short connections would
-		 * re-translate every megaflow twice each. */
+		/* A connection before its hello is not counted: ovs-ofctl's
+		 * short connections would re-translate every megaflow
+		 * twice each. */
 		LIST_FOR_EACH (c, node, &d->of->conns)
 			if (c->bridge_id == br->id && c->version &&
-			    c->version <= OFP12_VERSION)
+			    (!c->ctrl || c->version <= OFP12_VERSION))
 				want = true;
 		if (want == br->pin_on_miss)
 			continue;

@@ -20,6 +20,7 @@ for i in 1 2; do
 done
 ovs_ref_start
 ovs_ref_bridge 2
+ip -n "$P-ovs" link set lo up # for its controller at 127.0.0.1
 ovs ovs-vsctl --db=unix:$O/db.sock set-fail-mode br0 secure -- \
 	set-controller br0 tcp:127.0.0.1:1
 vsctl set-fail-mode br0 secure -- set-controller br0 tcp:127.0.0.1:1
@@ -27,19 +28,28 @@ vsctl set-fail-mode br0 secure -- set-controller br0 tcp:127.0.0.1:1
 ofdiff_filter() { cat; }
 run() { ofdiff_run "$@"; }
 
+# bg_ofctl WHO ARGS...: Debian's ovs-ofctl ARGS in the background on
+# microvs (m) or Open vSwitch (o), for 20 s at most; its pid (not a
+# subshell's: killing it ends the connection) in SW_PIDS.
+bg_ofctl() {
+	local who=$1
+	shift
+	case $who in
+	m) ip netns exec "$P-sw" env OVS_RUNDIR="$R/vswitchd" \
+		timeout 20 ovs-ofctl "$@" 2>&1 & ;;
+	o) ip netns exec "$P-ovs" env OVS_RUNDIR="$O" \
+		timeout 20 ovs-ofctl "$@" 2>&1 & ;;
+	esac
+	SW_PIDS+=($!)
+}
+
 FORMATS="nxt_packet_in2 nxt_packet_in standard"
 VERSIONS="OpenFlow10 OpenFlow13 OpenFlow15"
 for who in o m; do
 	for F in $FORMATS; do
 		for V in $VERSIONS; do
-			case $who in
-			m) sw env OVS_RUNDIR="$R/vswitchd" timeout 20 \
-				ovs-ofctl -O $V --packet-in-format=$F monitor br0 65000 \
-				>"$T/mon.$who.$F.$V" 2>&1 & ;;
-			o) ovs timeout 20 ovs-ofctl -O $V --packet-in-format=$F \
-				monitor br0 65000 >"$T/mon.$who.$F.$V" 2>&1 & ;;
-			esac
-			SW_PIDS+=($!)
+			bg_ofctl $who -O $V --packet-in-format=$F \
+				monitor br0 65000 >"$T/mon.$who.$F.$V"
 		done
 	done
 done
@@ -105,6 +115,86 @@ check "not to the OpenFlow 1.3 one" \
 	eval '! grep -q "$miss" "$m.nxt_packet_in2.OpenFlow13"'
 check "no invalid_ttl packet-in (not in the default async config)" \
 	eval '! grep -q "invalid_ttl" "$m".*'
+
+# Which connections make a table miss go up (ofproto/trace's table line,
+# "No match, and a "packet-in" is called for." or "No match."):
+# ovs-vswitchd 3.1 does it while any service connection (any version) or
+# an OpenFlow 1.0-1.2 controller is connected, not for a controller that
+# is not.
+for p in "${SW_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+wait 2>/dev/null
+SW_PIDS=()
+# miss_line WHO: the trace's table-0 line for a frame from port 2.
+miss_line() {
+	case $1 in
+	o) ovs ovs-appctl ofproto/trace br0 in_port=1 ;;
+	m) oappctl ofproto/trace br0 in_port=1 ;;
+	esac 2>&1 | grep "^ 0\." >"$T/miss.$1"
+}
+miss_same() {
+	miss_line o; miss_line m
+	check "$1: the same table miss as Open vSwitch ($(cat "$T/miss.m"))" \
+		diff -u "$T/miss.o" "$T/miss.m"
+}
+sleep 0.5
+miss_same "a controller not connected"
+check "no packet-in for it" grep -q "No match\.$" "$T/miss.m"
+for V in OpenFlow13 OpenFlow10; do
+	bg_ofctl m -O $V monitor br0 >/dev/null
+	bg_ofctl o -O $V monitor br0 >/dev/null
+	sleep 1
+	miss_same "a $V service connection"
+	check "$V service connection: packet-in" \
+		grep -q "packet-in" "$T/miss.m"
+	for p in "${SW_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	SW_PIDS=()
+done
+
+# A controller (tests/scenarios/fake_ctrl.py, which logs what it gets)
+# connected with OpenFlow 1.0 gets the table miss; with 1.3 not, and
+# the miss is not sent up at all.
+for ver in of10 of13; do
+	flag=""
+	[ $ver = of10 ] && flag=--of10
+	for who in o m; do
+		case $who in
+		o) ns_=$P-ovs ;;
+		m) ns_=$P-sw ;;
+		esac
+		: >"$T/ctrl.$who"
+		ip netns exec "$ns_" python3 "$MICROVS_SRC/tests/scenarios/fake_ctrl.py" \
+			16653 "$T/ctrl.$who" --answer $flag &
+		SW_PIDS+=($!)
+	done
+	sleep 0.5
+	ovs ovs-vsctl --db=unix:$O/db.sock set-controller br0 tcp:127.0.0.1:16653
+	vsctl set-controller br0 tcp:127.0.0.1:16653
+	check "$ver controller connected to both" eval \
+		'for _ in $(seq 100); do
+			grep -q features_reply "$T/ctrl.o" &&
+				grep -q features_reply "$T/ctrl.m" && break
+			sleep 0.1
+		done; grep -q features_reply "$T/ctrl.o" &&
+			grep -q features_reply "$T/ctrl.m"'
+	miss_same "a controller connected with $ver"
+	for who in o m; do send $who 1; done
+	sleep 1
+	for who in o m; do
+		grep -c "packet_in" "$T/ctrl.$who" >"$T/npin.$ver.$who"
+	done
+	check "$ver controller: the same packet-ins ($(cat "$T/npin.$ver.m")) from both" \
+		diff -u "$T/npin.$ver.o" "$T/npin.$ver.m"
+	for p in "${SW_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	SW_PIDS=()
+	ovs ovs-vsctl --db=unix:$O/db.sock set-controller br0 tcp:127.0.0.1:1
+	vsctl set-controller br0 tcp:127.0.0.1:1
+done
+check "OpenFlow 1.0 controller: the table miss came up" \
+	test "$(cat "$T/npin.of10.m")" = 1
+check "OpenFlow 1.3 controller: it did not" \
+	test "$(cat "$T/npin.of13.m")" = 0
 
 for who in o m; do
 	case $who in
