@@ -288,11 +288,38 @@ ofconn_publish_soon(struct vswd_of *of)
 	of->publish_armed = true;
 }
 
+/* Handles the whole messages in @c's input buffer, keeps the rest. */
 static void
-conn_read(struct ofconn *c)
+handle_input(struct ofconn *c)
 {
 	size_t ofs = 0;
 
+	while (!c->closing && c->rlen - ofs >= OFP_HEADER_LEN) {
+		size_t len = get_be16(c->rbuf + ofs + 2);
+
+		if (len < OFP_HEADER_LEN) {
+			log_warn_rl(&rl,
+				    "received a message of length %zu, "
+				    "below the header's: closing",
+				    len);
+			c->closing = true;
+			c->out.size = c->out_ofs = 0;
+			break;
+		}
+		if (c->rlen - ofs < len)
+			break;
+		handle(c, c->rbuf + ofs, len);
+		ofs += len;
+	}
+	if (c->d->of->tables_dirty)
+		ofconn_publish_soon(c->d->of);
+	memmove(c->rbuf, c->rbuf + ofs, c->rlen - ofs);
+	c->rlen -= ofs;
+}
+
+static void
+conn_read(struct ofconn *c)
+{
 	for (;;) {
 		ssize_t n;
 
@@ -322,27 +349,21 @@ conn_read(struct ofconn *c)
 		if (c->rcap - c->rlen >= 4096)
 			break;
 	}
-	while (!c->closing && c->rlen - ofs >= OFP_HEADER_LEN) {
-		size_t len = get_be16(c->rbuf + ofs + 2);
+	handle_input(c);
+}
 
-		if (len < OFP_HEADER_LEN) {
-			log_warn_rl(&rl,
-				    "received a message of length %zu, "
-				    "below the header's: closing",
-				    len);
-			c->closing = true;
-			c->out.size = c->out_ofs = 0;
-			break;
-		}
-		if (c->rlen - ofs < len)
-			break;
-		handle(c, c->rbuf + ofs, len);
-		ofs += len;
+void
+ofconn_input(struct ofconn *c, const void *data, size_t len)
+{
+	if (c->closing || !len)
+		return;
+	if (c->rcap - c->rlen < len) {
+		c->rcap = c->rlen + len;
+		c->rbuf = xrealloc(c->rbuf, c->rcap);
 	}
-	if (c->d->of->tables_dirty)
-		ofconn_publish_soon(c->d->of);
-	memmove(c->rbuf, c->rbuf + ofs, c->rlen - ofs);
-	c->rlen -= ofs;
+	memcpy(c->rbuf + c->rlen, data, len);
+	c->rlen += len;
+	handle_input(c);
 }
 
 static void
