@@ -1187,7 +1187,7 @@ ofpacts_pull_openflow_actions(const uint8_t *p, size_t len, uint8_t version,
 		return OFPERR_OFPBRC_BAD_LEN;
 	}
 	e = decode_actions(p, len, version, out);
-	if (!e)
+	if (!e && out->size > start) /* no NULL + 0 */
 		e = ofpacts_verify(out->data + start, out->size - start,
 				   version, false, false, NULL);
 	if (e)
@@ -1338,8 +1338,8 @@ ofpacts_pull_openflow_instructions(const uint8_t *p, size_t len,
 			}
 		}
 		if (!e) {
-			put_ofpact(out, OFPACT_WRITE_ACTIONS,
-				   sizeof(struct ofpact), 0);
+			put_ofpact(out, OFPACT_WRITE_ACTIONS, OFPACT_NEST_OFS,
+				   0);
 			if (set.size)
 				memcpy(ofpacts_put_tail(out, ofs, set.size),
 				       set.data, set.size);
