@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bus_acl.h"
+#include "bus_lane.h"
 #include "list.h"
 #include "log.h"
 #include "util.h"
@@ -52,9 +53,21 @@ struct rep_slot {
 	nng_aio *aio;
 };
 
+/* A client's lane to this server; requests that came on it hold a
+ * reference, so a reply to a client gone meanwhile is dropped, not sent
+ * on a freed lane. */
+struct lane_conn {
+	struct bus *bus;
+	struct list_node node; /* bus->lconns, while up */
+	struct lane *lane;
+	unsigned refs;
+	bool down;
+};
+
 struct bus_req {
 	struct bus *bus;
-	struct list_node node; /* bus->reqs: not yet freed */
+	struct list_node node;	 /* bus->reqs: not yet freed */
+	struct lane_conn *lconn; /* came on a lane, else nng: */
 	nng_ctx ctx;
 	nng_aio *aio;
 	uint64_t reqid;
@@ -65,14 +78,20 @@ struct bus_req {
 };
 
 struct peer {
+	struct bus *bus;
 	const struct role *role;
 	nng_socket sock;
+	bool want_lane;	     /* bus_use_lane() */
+	struct lane *lane;   /* connected, or NULL: calls go over nng */
+	uint64_t lane_retry; /* time_mono_ms() of the next dial */
 	struct peer *next;
 };
 
 struct call {
 	struct bus *bus;
-	struct list_node node; /* bus->calls: awaiting their reply */
+	struct list_node node;	/* bus->calls: awaiting their reply */
+	struct peer *lane_peer; /* sent on this peer's lane, else nng: */
+	uint64_t deadline;	/* lane calls: time_mono_ms() */
 	nng_ctx ctx;
 	nng_aio *aio;
 	bool sending;
@@ -119,8 +138,11 @@ struct bus {
 	struct peer *peers;
 	struct sub *subs;
 	uint64_t next_reqid;
-	struct list_node calls; /* struct call */
-	struct list_node reqs;	/* struct bus_req */
+	struct lane_listener *lane_ll; /* bus_serve_lane() */
+	struct ev_timer *lane_timer;   /* the next lane call's deadline */
+	struct list_node lconns;       /* struct lane_conn: clients' lanes */
+	struct list_node calls;	       /* struct call */
+	struct list_node reqs;	       /* struct bus_req */
 };
 
 static struct log_module trace_module = {
@@ -292,6 +314,7 @@ bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 	bus->next_reqid = 1;
 	list_init(&bus->calls);
 	list_init(&bus->reqs);
+	list_init(&bus->lconns);
 	pthread_mutex_init(&bus->mutex, NULL);
 	bus->tail = &bus->head;
 	bus_acl_load(&bus->acl);
@@ -502,6 +525,29 @@ free_peers_and_subs(struct bus *bus)
 	}
 }
 
+static void lconn_unref(struct lane_conn *lc);
+static void finish_call(struct call *c, int err, int derr, unsigned type,
+			uint64_t reqid, void *msg);
+
+/* Closes the lanes to servers and from clients; their requests still
+ * unanswered keep their lane_conn until freed. */
+static void
+close_lanes(struct bus *bus)
+{
+	struct lane_conn *lc, *next;
+
+	for (struct peer *p = bus->peers; p; p = p->next) {
+		lane_close(p->lane);
+		p->lane = NULL;
+	}
+	LIST_FOR_EACH_SAFE (lc, next, node, &bus->lconns) {
+		list_remove(&lc->node);
+		lc->down = true;
+		lconn_unref(lc);
+	}
+	lane_listener_close(bus->lane_ll);
+}
+
 void
 bus_close(struct bus *bus)
 {
@@ -523,7 +569,8 @@ bus_close(struct bus *bus)
 			nng_aio_stop(bus->slots[i].aio);
 	}
 	LIST_FOR_EACH (c, node, &bus->calls)
-		nng_aio_stop(c->aio);
+		if (!c->lane_peer)
+			nng_aio_stop(c->aio);
 	LIST_FOR_EACH (r, node, &bus->reqs)
 		if (r->aio)
 			nng_aio_stop(r->aio);
@@ -540,12 +587,11 @@ bus_close(struct bus *bus)
 		free(it);
 	}
 	/* Calls never answered: their callers hear -ECANCELED. */
-	LIST_FOR_EACH_SAFE (c, next_c, node, &bus->calls) {
-		c->call_back(c->cb, -ECANCELED, NULL, NULL, c->arg);
-		nng_aio_free(c->aio);
-		nng_ctx_close(c->ctx);
-		free(c);
-	}
+	LIST_FOR_EACH_SAFE (c, next_c, node, &bus->calls)
+		finish_call(c, -ECANCELED, 0, 0, 0, NULL);
+	if (bus->lane_timer)
+		ev_timer_del(bus->lane_timer);
+	close_lanes(bus);
 	LIST_FOR_EACH_SAFE (r, next_r, node, &bus->reqs)
 		req_free(r);
 	/* Sockets that receive (rep, req, sub) are not passed to nng_close():
@@ -595,9 +641,13 @@ static void
 req_free(struct bus_req *req)
 {
 	list_remove(&req->node);
-	if (req->aio)
-		nng_aio_free(req->aio);
-	nng_ctx_close(req->ctx);
+	if (req->lconn) {
+		lconn_unref(req->lconn);
+	} else {
+		if (req->aio)
+			nng_aio_free(req->aio);
+		nng_ctx_close(req->ctx);
+	}
 	free(req);
 }
 
@@ -610,24 +660,21 @@ find_handler(const struct bus *bus, unsigned type)
 	return NULL;
 }
 
+/* Decodes the request @body, checks it against the catalogue and the
+ * sender's roles and runs its handler; @req (uid, client and transport
+ * set) is answered with an error reply when any check fails. */
 static void
-handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
+dispatch(struct bus *bus, struct bus_req *req, const void *body, size_t len)
 {
-	struct bus_req *req = xzalloc(sizeof *req);
 	const struct bus_handler *h;
 	unsigned type = 0;
 	void *msg = NULL;
 	int err;
 
 	req->bus = bus;
-	req->ctx = ctx;
 	list_push_back(&bus->reqs, &req->node);
-	req->uid = msg_peer_uid(nmsg);
-	req->client = pipe_client(nng_msg_get_pipe(nmsg));
 	req->roles = bus_acl_roles(&bus->acl, req->uid);
-	err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
-			 &req->reqid, &msg);
-	nng_msg_free(nmsg);
+	err = bus_decode(body, len, &type, &req->reqid, &msg);
 	req->type = type;
 	if (err == -ENOMSG) {
 		log_warn_rl(&bad_rl, "uid %u sent unknown message type %u",
@@ -663,6 +710,18 @@ handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
 	bus_msg_free(type, msg);
 }
 
+static void
+handle_request(struct bus *bus, nng_msg *nmsg, nng_ctx ctx)
+{
+	struct bus_req *req = xzalloc(sizeof *req);
+
+	req->ctx = ctx;
+	req->uid = msg_peer_uid(nmsg);
+	req->client = pipe_client(nng_msg_get_pipe(nmsg));
+	dispatch(bus, req, nng_msg_body(nmsg), nng_msg_len(nmsg));
+	nng_msg_free(nmsg);
+}
+
 int
 bus_reply(struct bus_req *req, unsigned type, const void *msg)
 {
@@ -678,6 +737,14 @@ bus_reply(struct bus_req *req, unsigned type, const void *msg)
 		return bus_reply_error(req, -EPROTO, "internal error");
 	}
 	err = bus_encode(type, req->reqid, msg, &buf, &len);
+	if (!err && req->lconn) {
+		trace("send", type, msg, "reply (lane)");
+		if (!req->lconn->down)
+			err = lane_send(req->lconn->lane, buf, len);
+		free(buf);
+		req_free(req);
+		return err;
+	}
 	if (!err)
 		err = msg_from_buf(buf, len, &nmsg);
 	if (err) {
@@ -719,7 +786,7 @@ bus_reply_error(struct bus_req *req, int err, const char *fmt, ...)
 /* ---- calling ---- */
 
 static int
-peer_socket(struct bus *bus, const struct role *peer, nng_socket *sockp)
+peer_get(struct bus *bus, const struct role *peer, struct peer **pp)
 {
 	struct peer *p;
 	char *url;
@@ -727,7 +794,7 @@ peer_socket(struct bus *bus, const struct role *peer, nng_socket *sockp)
 
 	for (p = bus->peers; p; p = p->next)
 		if (p->role == peer) {
-			*sockp = p->sock;
+			*pp = p;
 			return 0;
 		}
 	p = xzalloc(sizeof *p);
@@ -745,11 +812,23 @@ peer_socket(struct bus *bus, const struct role *peer, nng_socket *sockp)
 		free(p);
 		return nng_to_errno(rv);
 	}
+	p->bus = bus;
 	p->role = peer;
 	p->next = bus->peers;
 	bus->peers = p;
-	*sockp = p->sock;
+	*pp = p;
 	return 0;
+}
+
+int
+bus_use_lane(struct bus *bus, const struct role *peer)
+{
+	struct peer *p;
+	int err = peer_get(bus, peer, &p);
+
+	if (!err)
+		p->want_lane = true;
+	return err;
 }
 
 /* nng thread: the request went out (then wait for the reply) or the reply
@@ -787,19 +866,17 @@ answer_of(const struct call *c, unsigned type, uint64_t reqid, void *msg,
 	return 0;
 }
 
+/* Ends call @c with the decoded answer (@derr: decoding failed) or, when
+ * @err is not 0, without one; frees @c and @msg. */
 static void
-handle_reply(struct call *c, nng_msg *nmsg, int err)
+finish_call(struct call *c, int err, int derr, unsigned type, uint64_t reqid,
+	    void *msg)
 {
 	const void *reply = NULL;
 	const char *why = NULL;
-	unsigned type = 0;
-	uint64_t reqid = 0;
-	void *msg = NULL;
 
 	if (!err) {
-		err = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
-				 &reqid, &msg);
-		nng_msg_free(nmsg);
+		err = derr;
 		if (!err) {
 			trace("recv", type, msg, "reply");
 			err = answer_of(c, type, reqid, msg, &reply, &why);
@@ -808,12 +885,219 @@ handle_reply(struct call *c, nng_msg *nmsg, int err)
 			log_warn_rl(&bad_rl, "bad reply to %s: %s",
 				    bus_msg_name(c->type), strerror(-err));
 	}
+	list_remove(&c->node);
 	c->call_back(c->cb, err, reply, why, c->arg);
 	bus_msg_free(type, msg);
-	nng_aio_free(c->aio);
-	nng_ctx_close(c->ctx);
-	list_remove(&c->node);
+	if (!c->lane_peer) {
+		nng_aio_free(c->aio);
+		nng_ctx_close(c->ctx);
+	}
 	free(c);
+}
+
+static void
+handle_reply(struct call *c, nng_msg *nmsg, int err)
+{
+	unsigned type = 0;
+	uint64_t reqid = 0;
+	void *msg = NULL;
+	int derr = 0;
+
+	if (!err) {
+		derr = bus_decode(nng_msg_body(nmsg), nng_msg_len(nmsg), &type,
+				  &reqid, &msg);
+		nng_msg_free(nmsg);
+	}
+	finish_call(c, err, derr, type, reqid, msg);
+}
+
+/* ---- lanes ---- */
+
+static void
+lconn_unref(struct lane_conn *lc)
+{
+	if (--lc->refs)
+		return;
+	lane_close(lc->lane);
+	free(lc);
+}
+
+static void
+on_lane_request(struct lane *l, const void *buf, size_t len, void *aux)
+{
+	struct lane_conn *lc = aux;
+	struct bus_req *req = xzalloc(sizeof *req);
+
+	req->lconn = lc;
+	lc->refs++;
+	req->uid = lane_peer_uid(l);
+	req->client = lane_id(l);
+	dispatch(lc->bus, req, buf, len);
+}
+
+static void
+on_lane_client_down(struct lane *l, void *aux)
+{
+	struct lane_conn *lc = aux;
+
+	lc->down = true;
+	list_remove(&lc->node);
+	if (lc->bus->gone_fn)
+		lc->bus->gone_fn(lane_id(l), lc->bus->gone_aux);
+	lconn_unref(lc);
+}
+
+static void
+on_lane_accept(struct lane_listener *ll, struct lane *l, void *aux)
+{
+	struct bus *bus = aux;
+	struct lane_conn *lc = xzalloc(sizeof *lc);
+
+	lc->bus = bus;
+	lc->lane = l;
+	lc->refs = 1; /* until it goes down */
+	if (lane_start(l, on_lane_request, on_lane_client_down, lc)) {
+		lane_close(l);
+		free(lc);
+		return;
+	}
+	list_push_back(&bus->lconns, &lc->node);
+}
+
+int
+bus_serve_lane(struct bus *bus)
+{
+	char *path;
+	int err;
+
+	if (!bus->serving)
+		return -EINVAL;
+	path = bus_endpoint_path(bus->rundir, bus->self, "lane");
+	err = lane_listen(bus->loop, path, on_lane_accept, bus, &bus->lane_ll);
+	free(path);
+	return err;
+}
+
+static void arm_lane_timer(struct bus *bus);
+
+/* The deadline of every lane call is checked here: expired ones end
+ * with -ETIMEDOUT. */
+static void
+on_lane_timer(struct ev_timer *t, void *arg)
+{
+	struct bus *bus = arg;
+	uint64_t now = time_mono_ms();
+	struct call *c, *next;
+
+	ev_timer_del(t);
+	bus->lane_timer = NULL;
+	LIST_FOR_EACH_SAFE (c, next, node, &bus->calls)
+		if (c->lane_peer && c->deadline <= now)
+			finish_call(c, -ETIMEDOUT, 0, 0, 0, NULL);
+	arm_lane_timer(bus);
+}
+
+static void
+arm_lane_timer(struct bus *bus)
+{
+	uint64_t first = UINT64_MAX, now = time_mono_ms();
+	struct call *c;
+
+	LIST_FOR_EACH (c, node, &bus->calls)
+		if (c->lane_peer && c->deadline < first)
+			first = c->deadline;
+	if (first == UINT64_MAX)
+		return;
+	first = first > now ? first - now : 0;
+	if (bus->lane_timer)
+		ev_timer_rearm(bus->lane_timer, first);
+	else
+		bus->lane_timer = ev_timer_add(bus->loop, first, false,
+					       on_lane_timer, bus);
+}
+
+static void
+on_lane_reply(struct lane *l, const void *buf, size_t len, void *aux)
+{
+	struct peer *p = aux;
+	unsigned type = 0;
+	uint64_t reqid = 0;
+	void *msg = NULL;
+	struct call *c;
+	int derr;
+
+	derr = bus_decode(buf, len, &type, &reqid, &msg);
+	if (derr) {
+		log_warn_rl(&bad_rl, "malformed reply from %s: %s",
+			    p->role->name, strerror(-derr));
+		return;
+	}
+	LIST_FOR_EACH (c, node, &p->bus->calls)
+		if (c->lane_peer == p && c->reqid == reqid) {
+			finish_call(c, 0, 0, type, reqid, msg);
+			return;
+		}
+	log_dbg("reply %llu from %s: no such call (timed out?)",
+		(unsigned long long)reqid, p->role->name);
+	bus_msg_free(type, msg);
+}
+
+/* The calls still on @p's lane end with -ECONNRESET; calls after go over
+ * nng until the lane is dialed again. */
+static void
+lane_peer_down(struct peer *p)
+{
+	struct call *c, *next;
+
+	lane_close(p->lane);
+	p->lane = NULL;
+	p->lane_retry = time_mono_ms() + 100;
+	LIST_FOR_EACH_SAFE (c, next, node, &p->bus->calls)
+		if (c->lane_peer == p)
+			finish_call(c, -ECONNRESET, 0, 0, 0, NULL);
+}
+
+static void
+on_lane_server_down(struct lane *l, void *aux)
+{
+	lane_peer_down(aux);
+}
+
+/* @p's lane if it has one or can get one now (a unix connect does not
+ * block), else NULL; a failed dial is retried after 100 ms. */
+static struct lane *
+peer_lane(struct peer *p)
+{
+	char *path;
+
+	if (!p->want_lane || p->lane || time_mono_ms() < p->lane_retry)
+		return p->lane;
+	path = bus_endpoint_path(p->bus->rundir, p->role, "lane");
+	if (lane_dial(p->bus->loop, path, &p->lane) ||
+	    lane_start(p->lane, on_lane_reply, on_lane_server_down, p)) {
+		lane_close(p->lane);
+		p->lane = NULL;
+		p->lane_retry = time_mono_ms() + 100;
+	}
+	free(path);
+	return p->lane;
+}
+
+/* Sends call @c (encoded: @buf, @len) on @l. */
+static int
+lane_call(struct peer *p, struct call *c, const void *buf, size_t len,
+	  unsigned timeout_ms)
+{
+	int err = lane_send(p->lane, buf, len);
+
+	if (err)
+		return err;
+	c->lane_peer = p;
+	c->deadline = time_mono_ms() + timeout_ms;
+	list_push_back(&p->bus->calls, &c->node);
+	if (!p->bus->lane_timer)
+		arm_lane_timer(p->bus);
+	return 0;
 }
 
 int
@@ -822,13 +1106,13 @@ bus_call(struct bus *bus, const struct role *peer, unsigned type,
 	 void (*cb)(void), void *arg)
 {
 	struct call *c;
-	nng_socket sock;
+	struct peer *p;
 	nng_msg *nmsg;
 	size_t len;
 	void *buf;
 	int err, rv;
 
-	err = peer_socket(bus, peer, &sock);
+	err = peer_get(bus, peer, &p);
 	if (err)
 		return err;
 	if (!bus_msg_desc(type) || bus_msg_desc(type)->kind != BUS_KIND_CALL)
@@ -841,13 +1125,18 @@ bus_call(struct bus *bus, const struct role *peer, unsigned type,
 	c->cb = cb;
 	c->arg = arg;
 	err = bus_encode(type, c->reqid, msg, &buf, &len);
+	if (!err && peer_lane(p) && !lane_call(p, c, buf, len, timeout_ms)) {
+		trace("send", type, msg, p->role->name);
+		free(buf);
+		return 0;
+	}
 	if (!err)
 		err = msg_from_buf(buf, len, &nmsg);
 	if (err) {
 		free(c);
 		return err;
 	}
-	rv = nng_ctx_open(&c->ctx, sock);
+	rv = nng_ctx_open(&c->ctx, p->sock);
 	if (!rv) {
 		rv = nng_aio_alloc(&c->aio, on_call_io, c);
 		if (rv)

@@ -18,6 +18,11 @@
  * Threading: nng's threads only move messages; they hand every completed
  * receive to the event loop through an eventfd, and every callback below
  * runs on the loop's thread.
+ *
+ * Lanes (bus_serve_lane(), bus_use_lane(); bus_lane.h): for the calls on
+ * the packet path, a server may also listen on RUNDIR/<role>.lane, a unix
+ * SOCK_SEQPACKET socket the two loops read and write themselves, without
+ * nng's threads.  Same envelope, same access check, same handlers.
  */
 #ifndef MICROVS_BUS_H
 #define MICROVS_BUS_H
@@ -72,6 +77,19 @@ int bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
  * directory is root's.  0 or -errno. */
 int bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 	      void *aux);
+
+/* Also serves calls on RUNDIR/<role>.lane, a direct connection driven
+ * by the loops of both sides without nng's threads (bus_lane.h), for the
+ * peers that call this role on the packet path; after bus_serve(), before
+ * the privilege drop.  The same access check and handlers as over nng.
+ * 0 or -errno. */
+int bus_serve_lane(struct bus *bus);
+
+/* Sends this bus's calls to @peer over @peer's lane (bus_serve_lane())
+ * while it is connected, over nng otherwise; the lane is dialed at the
+ * next call and again 100 ms after it failed.  Calls under way when the
+ * peer goes end with -ECONNRESET.  0 or -errno. */
+int bus_use_lane(struct bus *bus, const struct role *peer);
 
 /* The client @req came from: an id of the connection it arrived on (the
  * same for every request on that connection, unlike any other

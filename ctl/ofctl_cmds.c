@@ -2,7 +2,8 @@
 /*
  * ofctl_cmds: ovs-ofctl's switch commands: show, dump-desc, dump-tables,
  * dump-table-features, dump-ports(-desc), mod-port, mod-table,
- * get-frags/set-frags, packet-out, monitor, snoop, and ofp-print.
+ * get-frags/set-frags, packet-out, monitor, snoop, ofp-print, and the TLV
+ * map (add-tlv-map, del-tlv-map, dump-tlv-map).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "ofp_print.h"
 #include "ofp_protocol.h"
 #include "ofp_table.h"
+#include "ofp_tlv.h"
 
 static void
 encode_simple(struct ofpbuf *b, enum ofpraw raw, uint8_t version)
@@ -368,6 +370,48 @@ cmd_mod_table(int argc, char *argv[])
 
 /* ---- packets ---- */
 
+/* add-tlv-map, del-tlv-map (with mappings: DELETE, without: CLEAR). */
+static void
+tlv_mod(int argc, char *argv[], enum ofp_tlv_command command)
+{
+	struct ofp_tlv_mod mod = { .command = command };
+	struct vconn *vconn;
+	struct ofpbuf req;
+	uint32_t protocol;
+	char *error = ofp_parse_tlv_maps(argc > 2 ? argv[2] : "", &mod);
+
+	if (error)
+		ofctl_fatal(0, "%s", error);
+	protocol = ofctl_open_for_flow_mod(
+		argv[1], &vconn, OFP_PROTO_OF10_NXM_ANY | OFP_PROTO_ANY_OXM);
+	ofpbuf_init(&req);
+	ofp_encode_tlv_mod(&req, ofp_protocol_to_version(protocol), &mod,
+			   ofctl_alloc_xid());
+	ofctl_transact_noreply_or_die(vconn, &req);
+	ofpbuf_uninit(&req);
+	ofp_tlv_mod_free(&mod);
+	ofctl_close(vconn);
+}
+
+static void
+cmd_add_tlv_map(int argc, char *argv[])
+{
+	tlv_mod(argc, argv, OFP_TLV_ADD);
+}
+
+static void
+cmd_del_tlv_map(int argc, char *argv[])
+{
+	tlv_mod(argc, argv, argc > 2 ? OFP_TLV_DELETE : OFP_TLV_CLEAR);
+}
+
+static void
+cmd_dump_tlv_map(int argc, char *argv[])
+{
+	(void)argc;
+	ofctl_dump_trivial(argv[1], OFPRAW_NXT_TLV_TABLE_REQUEST);
+}
+
 static void
 cmd_packet_out(int argc, char *argv[])
 {
@@ -618,5 +662,8 @@ const struct ofctl_command ofctl_switch_commands[] = {
 	{ "packet-out", 2, 0x7fffffff, cmd_packet_out },
 	{ "probe", 1, 1, cmd_probe },
 	{ "ofp-print", 1, 2, cmd_ofp_print },
+	{ "add-tlv-map", 2, 2, cmd_add_tlv_map },
+	{ "del-tlv-map", 1, 2, cmd_del_tlv_map },
+	{ "dump-tlv-map", 1, 1, cmd_dump_tlv_map },
 	{ NULL, 0, 0, NULL },
 };

@@ -137,6 +137,8 @@ service_serve(struct service *s, void *aux)
 	err = bus_open(s->loop, s->opts.rundir, s->role, &s->bus);
 	if (!err)
 		err = bus_serve(s->bus, s->handlers, n + 2, aux);
+	if (!err && s->def->lane)
+		err = bus_serve_lane(s->bus);
 	if (err)
 		fatal("cannot open the bus in %s: %s", s->opts.rundir,
 		      strerror(-err));

@@ -56,6 +56,9 @@ struct service_def {
 	/* Its bus handlers; service_serve() adds appctl and ping. */
 	const struct bus_handler *handlers;
 	size_t n_handlers;
+	/* Also serves its calls on a lane (bus_serve_lane()): for the role
+	 * the packet path calls. */
+	bool lane;
 };
 
 struct service {

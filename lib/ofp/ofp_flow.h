@@ -58,6 +58,8 @@
 
 #define IP_DSCP_MASK 0xfc
 #define IP_ECN_MASK 0x03
+#define IP_ECN_NOT_ECT 0x00
+#define IP_ECN_CE 0x03
 
 struct flow {
 	/* Stage 1: metadata. */

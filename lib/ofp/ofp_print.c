@@ -19,6 +19,7 @@
 #include "ofp_packet.h"
 #include "ofp_port.h"
 #include "ofp_table.h"
+#include "ofp_tlv.h"
 
 void
 ofp_put_printable(struct ds *s, const void *p, size_t n)
@@ -388,6 +389,10 @@ print_body(struct ds *s, const struct ofp_msg *m,
 	case OFPTYPE_ROLE_REQUEST:
 	case OFPTYPE_ROLE_REPLY:
 		return ofp_print_role(s, m);
+	case OFPTYPE_NXT_TLV_TABLE_MOD:
+		return ofp_print_tlv_mod(s, m);
+	case OFPTYPE_NXT_TLV_TABLE_REPLY:
+		return ofp_print_tlv_reply(s, m);
 	case OFPTYPE_ROLE_STATUS:
 		return ofp_print_role_status(s, m);
 	case OFPTYPE_GET_ASYNC_REPLY:

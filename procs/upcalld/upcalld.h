@@ -453,9 +453,11 @@ struct upc_dp {
 	uint64_t last_dump_ms; /* how long the last round's dump took */
 	uint64_t flows_max, flows_sum, flows_samples; /* upcall/show */
 	/* Misses waiting for a batch to go (all UPC_MAX_INFLIGHT are in
-	 * flight); beyond UPC_QUEUE_MAX they are lost. */
+	 * flight); beyond UPC_QUEUE_MAX they are lost.  A ring: n_queued
+	 * from queue[q_head] on, wrapping (a batch taken from the front
+	 * moved the whole queue). */
 	struct dp_upcall queue[UPC_QUEUE_MAX];
-	size_t n_queued;
+	size_t q_head, n_queued;
 };
 
 /* The daemon. */
@@ -587,6 +589,8 @@ bool vport_dev_exists(const char *name);
 /* Sets device @name administratively up or down (IFF_UP): 0, -ENODEV,
  * or the ioctl's -errno.  Needs CAP_NET_ADMIN. */
 int vport_dev_set_up(const char *name, bool up);
+/* Sets device @name's Ethernet address.  0 or -errno. */
+int vport_dev_set_mac(const char *name, const uint8_t mac[6]);
 
 /* Opens an AF_PACKET socket bound to @ifindex with PACKET_VNET_HDR, in
  * promiscuous mode (undone by the kernel when the socket closes), not

@@ -244,6 +244,9 @@ upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux)
 	r = dp_port_query(ud->dp, (uint32_t)m->port_no, &info);
 	if (!r && !info.ifindex)
 		r = -ENODEV;
+	if (!r && bus_msg_dp_port_set_has_mac(m))
+		r = m->mac.len != 6 ? -EINVAL
+				    : vport_dev_set_mac(info.name, m->mac.data);
 	if (!r)
 		r = vport_dev_set_up(info.name, m->admin_up);
 	if (r) {

@@ -211,7 +211,9 @@ struct dp_class {
 	/* Runs @actions on @packet, whose key is @key (as for an upcall),
 	 * without looking up or installing a flow.  Takes @packet.  The
 	 * output may wait for the loop's next turn, so that the executes of
-	 * one batch leave in one send per port. */
+	 * one batch leave in one send per port.  0 or -errno; a failure that
+	 * shows only later (the kernel datapath does not wait for the
+	 * module's answer) is logged, not returned. */
 	int (*execute)(struct dp *dp, struct dp_packet *packet,
 		       const struct mvs_key *key, const struct nlattr *actions,
 		       size_t actions_len);

@@ -16,6 +16,7 @@
 
 struct dummy_port {
 	struct uport up;
+	uint8_t mac[6]; /* aa:55:aa:55:00:NN, as Open vSwitch's dummy ports */
 	struct dp_packet **out; /* captured output, oldest first */
 	size_t n_out, cap_out, head;
 };
@@ -52,7 +53,10 @@ dummy_send(struct uport *port, struct dp_batch *b)
 static void
 dummy_query(struct uport *port, struct dp_port_info *info)
 {
+	struct dummy_port *d = dummy_port_cast(port);
+
 	info->carrier = info->admin_up = true;
+	memcpy(info->mac, d->mac, sizeof d->mac);
 }
 
 static void
@@ -77,7 +81,11 @@ static int
 dummy_port_open(struct udp_dp *dp, const struct dp_port_spec *spec,
 		struct uport **portp)
 {
+	static uint8_t next_mac; /* per process, as Open vSwitch numbers them */
 	struct dummy_port *d = xzalloc(sizeof *d);
+
+	memcpy(d->mac, "\xaa\x55\xaa\x55\x00", 5);
+	d->mac[5] = next_mac++;
 
 	d->up.ops = &dummy_port_ops;
 	d->up.fd = -1;

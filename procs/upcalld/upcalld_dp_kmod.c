@@ -147,6 +147,34 @@ attr(const struct attrs *at, int type, size_t size)
 
 typedef void reply_fn(void *aux, const struct attrs *at);
 
+/* A failure the module answered to a request post() sent earlier. */
+static void
+posted_failed(struct kdp *dp, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type == NLMSG_ERROR &&
+	    ((const struct nlmsgerr *)NLMSG_DATA(nlh))->error)
+		log_warn_rl(&rx_rl, "%s: execute %u failed: %s", dp->up.name,
+			    nlh->nlmsg_seq,
+			    strerror(-((const struct nlmsgerr *)NLMSG_DATA(nlh))
+					      ->error));
+}
+
+/* Sends @msg (freed) without waiting for an answer: without NLM_F_ACK
+ * the module answers only a failure, which the next request() reads past
+ * and logs.  For executes: each upcall's packet otherwise cost a round
+ * trip to the module of its own.  0 or -EIO. */
+static int
+post(struct kdp *dp, struct nl_msg *msg)
+{
+	int r;
+
+	nl_complete_msg(dp->sk, msg);
+	nlmsg_hdr(msg)->nlmsg_flags &= ~NLM_F_ACK;
+	r = nl_send(dp->sk, msg);
+	nlmsg_free(msg);
+	return r < 0 ? -EIO : 0;
+}
+
 /* Sends @msg (freed) and reads until its ack or the end of its dump,
  * handing each reply to @fn (may be NULL).  0 or the module's -errno. */
 static int
@@ -173,8 +201,10 @@ request(struct kdp *dp, struct nl_msg *msg, reply_fn *fn, void *aux)
 		for (; NLMSG_OK(nlh, (size_t)n); nlh = NLMSG_NEXT(nlh, n)) {
 			struct attrs at;
 
-			if (nlh->nlmsg_seq != seq)
+			if (nlh->nlmsg_seq != seq) {
+				posted_failed(dp, nlh);
 				continue;
+			}
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((const struct nlmsgerr *)NLMSG_DATA(
 						nlh))
@@ -703,7 +733,7 @@ kmod_execute(struct dp *dp_, struct dp_packet *packet,
 		r = -EMSGSIZE;
 	}
 	dp_packet_free(packet);
-	return r ? r : request(dp, msg, NULL, NULL);
+	return r ? r : post(dp, msg);
 }
 
 /* ---- datapaths ---- */

@@ -245,6 +245,7 @@ send_batch(struct upc_dp *ud)
 	struct upcalld *u = ud->u;
 	struct bus_msg_upcall_batch m = { .boot = u->boot, .dp = ud->name };
 	size_t n = ud->n_queued < DP_BATCH_MAX ? ud->n_queued : DP_BATCH_MAX;
+	size_t first;
 	struct nlbuf b = NLBUF_EMPTY;
 	struct upcall_call *c;
 	int r;
@@ -253,9 +254,11 @@ send_batch(struct upc_dp *ud)
 	c->u = u;
 	c->dp_name = xstrdup(ud->name);
 	c->n = n;
-	memcpy(c->ups, ud->queue, n * sizeof *c->ups);
+	first = UPC_QUEUE_MAX - ud->q_head < n ? UPC_QUEUE_MAX - ud->q_head : n;
+	memcpy(c->ups, ud->queue + ud->q_head, first * sizeof *c->ups);
+	memcpy(c->ups + first, ud->queue, (n - first) * sizeof *c->ups);
+	ud->q_head = (ud->q_head + n) % UPC_QUEUE_MAX;
 	ud->n_queued -= n;
-	memmove(ud->queue, ud->queue + n, ud->n_queued * sizeof *ud->queue);
 	for (size_t i = 0; i < n; i++) {
 		const struct dp_upcall *up = &c->ups[i];
 		struct dpmsg_packet p = {
@@ -336,7 +339,8 @@ upcalls_cb(void *aux, struct dp *dp, struct dp_upcall *ups, size_t n)
 			ups[i].packet = dp_packet_clone(p);
 			dp_packet_free(p);
 		}
-		ud->queue[ud->n_queued++] = ups[i];
+		ud->queue[(ud->q_head + ud->n_queued++) % UPC_QUEUE_MAX] =
+			ups[i];
 	}
 	send_queued(u);
 }
@@ -539,6 +543,9 @@ upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 	list_init(&u->dps);
 	u->ops.upcalls = upcalls_cb;
 	u->ops.expired = expired_cb;
+	/* Upcall batches and revalidation go to vswitchd on a lane: nng's
+	 * threads cost more than the translation (bus_lane.h). */
+	bus_use_lane(bus, &roles[ROLE_VSWITCHD]);
 	bus_subscribe(bus, &roles[ROLE_VSWITCHD], on_tables_changed, u);
 	appctl_register("upcall/show", "", 0, 0, cmd_show, u);
 	appctl_register("upcall/disable-megaflows", "", 0, 0,

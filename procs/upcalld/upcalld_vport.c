@@ -15,6 +15,7 @@
 #include <linux/sockios.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -108,6 +109,23 @@ vport_dev_set_up(const char *name, bool up)
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		r = -errno;
 out:
+	close(fd);
+	return r;
+}
+
+int
+vport_dev_set_mac(const char *name, const uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int fd = dev_ioctl_open(name, &ifr);
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+	if (ioctl(fd, SIOCSIFHWADDR, &ifr) < 0)
+		r = -errno;
 	close(fd);
 	return r;
 }

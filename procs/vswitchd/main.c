@@ -35,6 +35,7 @@ static const struct service_def def = {
 	.role = "vswitchd",
 	.handlers = handlers,
 	.n_handlers = ARRAY_SIZE(handlers),
+	.lane = true, /* upcalld's upcall batches and revalidation */
 };
 
 int

@@ -21,6 +21,7 @@
  *   vswitchd_ofgroup.c group-mod, group description, statistics and
  *                      features
  *   vswitchd_ofmeter.c meter-mod, meter config, statistics and features
+ *   vswitchd_ofssl.c   the TLS context of ssl: and pssl: controllers
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -41,6 +42,9 @@
 struct ev_io;
 struct ev_timer;
 struct ofctrl;
+struct ofssl;
+struct tls_ctx;
+struct tls_stream;
 
 /* vswitchd's OpenFlow state (vswd.of). */
 struct vswd_of {
@@ -59,6 +63,7 @@ struct vswd_of {
 	struct ev_timer *publish; /* publishes tables_dirty soon */
 	bool publish_armed;
 	uint64_t last_publish_ms;
+	struct ofssl *ssl; /* vswitchd_ofssl.c; NULL until needed */
 };
 
 /* Publishes the flow tables' change (tables_dirty) soon, with whatever
@@ -72,7 +77,10 @@ struct ofconn {
 	uint64_t bridge_id; /* its bridge (vsw_bridge_by_id) */
 	int fd;
 	struct ev_io *io;
-	uint8_t *rbuf; /* bytes received, not yet a whole message */
+	struct tls_stream *tls;	 /* NULL: plain TCP or unix */
+	bool tls_read_wants_out; /* a TLS read waits for EPOLLOUT */
+	bool tls_write_wants_in; /* a TLS write waits for EPOLLIN */
+	uint8_t *rbuf;		 /* bytes received, not yet a whole message */
 	size_t rlen, rcap;
 	struct ofpbuf out; /* bytes to send */
 	size_t out_ofs;	   /* of them already sent */
@@ -81,7 +89,6 @@ struct ofconn {
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
 	uint8_t pin_format;	/* NXPIF_*: its packet-ins' format */
-	uint8_t frag;		/* enum ofp_frag */
 	bool closing;		/* close once the output is sent */
 	struct ofctrl *ctrl;	/* the controller it is to; NULL: service */
 	uint8_t role;		/* OFPCR12_ROLE_*; 0 (no change): equal */
@@ -99,10 +106,13 @@ struct ofconn {
 
 /* A connection on @fd (non-blocking, taken) to bridge @bridge_id, which
  * allows @allowed versions; @ctrl is the controller it goes to (NULL: a
- * service connection).  Says hello.  NULL if it could not be polled (fd
+ * service connection).  @tls (taken; NULL: none) is the TLS stream on @fd:
+ * everything goes through it, and a handshake still under way finishes
+ * first.  Says hello.  NULL if it could not be polled (fd and stream
  * closed). */
 struct ofconn *ofconn_new(struct vswd *d, uint64_t bridge_id, int fd,
-			  uint32_t allowed, struct ofctrl *ctrl);
+			  uint32_t allowed, struct ofctrl *ctrl,
+			  struct tls_stream *tls);
 /* The seam of the fuzz target (vswitchd_ofp_fuzz.c): handles @len bytes
  * as if @c had read them from its socket (framing, then each whole
  * message's handler; a partial message waits for more).  The socket path
@@ -152,6 +162,15 @@ void ofctrl_conn_idle(struct ofctrl *ctrl);
 /* @ctrl's connection sent a barrier request: its flows are in (the end
  * of the restore wait, vswd_of_restoring()). */
 void ofctrl_conn_barrier(struct ofctrl *ctrl);
+
+/* vswitchd_ofssl.c: the TLS context of SSL controllers, from the SSL row
+ * Open_vSwitch.ssl names, built again (from the files) if the row or a
+ * file changed since the last call.  NULL when it cannot be used: *@whyp
+ * then says why ("Private key must be configured to use SSL", "PATH:
+ * stat: Permission denied"...; owned here, valid until the next call).
+ * The context is borrowed: take a reference (a stream does) to keep it.
+ * Reads files; never blocks otherwise. */
+struct tls_ctx *ofssl_ctx(struct vswd *d, const char **whyp);
 
 /* vswitchd_ofmsg.c and vswitchd_offlow.c: the handlers.  Each returns 0
  * (it sent what it had to) or the error to send back. */

@@ -35,6 +35,7 @@
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
+#include "ofp_tlv.h"
 #include "ovsdb_types.h"
 
 /* ================= classifier (vswitchd_cls.c) ================= */
@@ -436,19 +437,20 @@ struct port {
 	uint32_t dp_port;  /* datapath port, MVS_PORT_NONE for patch */
 	char *peer;	   /* patch ports: the peer port's name */
 	enum port_vlan_mode vlan_mode;
-	int vlan;	 /* access/native VLAN; -1 for trunk */
-	uint8_t *trunks; /* bitmap of 4096 VLANs; NULL: all */
-	uint32_t config; /* OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
-			  * _NO_PACKET_IN, as port-mod set them (PORT_DOWN
-			  * is the device's own admin state); NO_RECV and
-			  * NO_PACKET_IN are only shown: Open vSwitch 3.1
-			  * forwards what such a port receives and sends
-			  * the packet-ins its actions ask for (it drops
-			  * only table-miss packet-ins, which microvs does
-			  * not send) */
-	bool internal;	 /* an internal port: the host's stack behind it */
-	bool link_down;	 /* not live (admin down or no carrier): fast
-			  * failover groups skip buckets watching it */
+	int vlan;	     /* access/native VLAN; -1 for trunk */
+	uint8_t *trunks;     /* bitmap of 4096 VLANs; NULL: all */
+	uint32_t config;     /* OFPPC_NO_RECV, _NO_FLOOD, _NO_FWD and
+			      * _NO_PACKET_IN, as port-mod set them (PORT_DOWN
+			      * is the device's own admin state); NO_RECV and
+			      * NO_PACKET_IN are only shown: Open vSwitch 3.1
+			      * forwards what such a port receives and sends
+			      * the packet-ins its actions ask for (it drops
+			      * only table-miss packet-ins, which microvs does
+			      * not send) */
+	bool internal;	     /* an internal port: the host's stack behind it */
+	uint64_t created_ms; /* time_mono_ms() when it joined the bridge */
+	bool link_down;	     /* not live (admin down or no carrier): fast
+			      * failover groups skip buckets watching it */
 	struct tnl_config *tnl; /* tunnel ports: their options (owned) */
 };
 
@@ -498,6 +500,16 @@ struct bridge {
 	size_t n_learn_ports;
 	char **vtep_flows;
 	size_t n_vtep_flows;
+	/* Geneve options to tun_metadata fields (NXT_TLV_TABLE_MOD). */
+	struct ofp_tlv_table tlv;
+	/* Bridge.other_config: datapath-id (0: from the local port's MAC)
+	 * and dp-desc (NULL: "None"), as OpenFlow shows them. */
+	uint64_t dpid_cfg;
+	char *dp_desc;
+	/* IP fragments (OpenFlow's switch config, per bridge as in Open
+	 * vSwitch): enum ofp_frag OFP_FRAG_NORMAL (looked up with transport
+	 * ports 0), _DROP or _NX_MATCH (first fragments with their ports). */
+	uint8_t frag_mode;
 };
 
 /* All bridges of one vswitchd, and the datapath ports they own. */
@@ -766,6 +778,9 @@ struct xlate_ctx {
 	struct xlate_out *out;	 /* where the packet-in request goes */
 	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
+	/* The TLV table of the bridge the packet entered: the Geneve options
+	 * it came with that this table maps are the ones that go on. */
+	const struct ofp_tlv_table *in_tlv;
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
 	struct flow base;  /* the packet as the datapath actions left it */
@@ -819,6 +834,14 @@ void xlate_tnl_output(struct xlate_ctx *ctx, struct port *port);
  * true; false (nothing emitted) for any other packet.  Looks only at
  * what it unwildcards. */
 bool xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port);
+/* RFC 6040 decapsulation, as Open vSwitch's tnl_process_ecn: for an IP
+ * packet that came out of a tunnel whose outer header carried ECN CE,
+ * marks the inner packet CE (the change is committed as a set action
+ * before the next output) and returns true, or returns false if the
+ * inner packet is not ECN-capable: it must be dropped.  True for every
+ * other packet.  The megaflow mask already holds what it reads
+ * (xlate's wc_init). */
+bool xlate_tnl_ecn(struct xlate_ctx *ctx);
 void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 			    uint32_t in_ofp_port, uint16_t vlan,
 			    const uint8_t mac[6]);
@@ -1062,9 +1085,11 @@ void vswd_dp_port_del(struct vswd_dp *dp, uint32_t port_no);
 /* Sends max-idle and flow-limit if they changed. */
 void vswd_dp_config(struct vswd_dp *dp);
 /* Sets @vif's device administratively up or down (port-mod's
- * OFPPC_PORT_DOWN) through upcalld; its state is refreshed (and
- * announced) when upcalld answers.  Fire and forget. */
-void vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up);
+ * OFPPC_PORT_DOWN) and, if @mac is not NULL, its Ethernet address (a
+ * bridge's other_config:hwaddr) through upcalld; its state is refreshed
+ * (and announced) when upcalld answers.  Fire and forget. */
+void vswd_dp_port_set(struct vswd *d, const struct vswd_iface *vif, bool up,
+		      const uint8_t *mac);
 /* Passes the bridges' meter changes on to their datapaths' meters
  * (dp_meter_set, dp_meter_del); meters of a datapath not open yet wait
  * for it.  Fire and forget. */

@@ -118,6 +118,7 @@ vsw_del_bridge(struct vsw *vsw, struct bridge *br)
 	hmap_destroy(&br->ports);
 	hmap_destroy(&br->ports_by_name);
 	free(br->name);
+	free(br->dp_desc);
 	free(br);
 }
 
@@ -309,6 +310,7 @@ bridge_set_port(struct bridge *br, const struct port_config *cfg,
 		p->bridge = br;
 		p->name = xstrdup(cfg->name);
 		p->dp_port = MVS_PORT_NONE;
+		p->created_ms = time_mono_ms();
 		hmap_insert(&br->ports_by_name, &p->by_name,
 			    hash_name(p->name));
 	} else {

@@ -721,8 +721,8 @@ on_port_set(int err, const struct bus_msg_dp_reply *r, const char *why,
 	if (!dp || dp->state != VDP_OPEN)
 		return;
 	if (err) {
-		log_warn_rl(&rl, "%s: setting a port up or down: %s", dp->name,
-			    why ? why : strerror(-err));
+		log_warn_rl(&rl, "%s: setting a port's state or address: %s",
+			    dp->name, why ? why : strerror(-err));
 		return;
 	}
 	/* Its port-status goes out at once. */
@@ -731,7 +731,8 @@ on_port_set(int err, const struct bus_msg_dp_reply *r, const char *why,
 }
 
 void
-vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up)
+vswd_dp_port_set(struct vswd *d, const struct vswd_iface *vif, bool up,
+		 const uint8_t *mac)
 {
 	struct vswd_dp *dp = vif->dp;
 	struct bus_msg_dp_port_set m;
@@ -742,6 +743,8 @@ vswd_dp_port_set_up(struct vswd *d, const struct vswd_iface *vif, bool up)
 	m = (struct bus_msg_dp_port_set){ .dp = dp->name,
 					  .port_no = vif->dp_port,
 					  .admin_up = up };
+	if (mac)
+		bus_msg_dp_port_set_set_mac(&m, mac, 6);
 	c = call_new(d, dp, false);
 	if (bus_call_dp_port_set(d->bus, &roles[ROLE_UPCALLD], &m,
 				 CALL_TIMEOUT_MS, on_port_set, c))

@@ -10,6 +10,9 @@
  * gets an OpenFlow error and the connection goes on.  Only a length
  * below the header's (the stream cannot be framed any more), a failed
  * hello, or a peer that does not read its replies ends a connection.
+ * A connection of an ssl: or pssl: controller goes through its TLS stream
+ * (lib/tls); a failed handshake (a peer another CA vouches for, a peer
+ * speaking in the clear) ends it like any socket error.
  */
 #include "ofconn.h"
 
@@ -28,6 +31,7 @@
 #include "ofp_protocol.h"
 #include "replica.h"
 #include "safefile.h"
+#include "tls.h"
 
 LOG_MODULE(vswitchd_ofconn);
 
@@ -65,21 +69,79 @@ ofconn_raw_for(enum ofptype type, uint8_t version)
 	return OFPRAW_NONE;
 }
 
+/* ---- the socket, or the TLS stream on it ---- */
+
+/* The readiness @c waits for: input always; output while some is queued
+ * (unless a TLS write waits for input), or while a TLS read waits for
+ * it. */
+static void
+update_events(struct ofconn *c)
+{
+	bool out = (c->out.size && !c->tls_write_wants_in) ||
+		   c->tls_read_wants_out;
+
+	ev_io_modify(c->io, EPOLLIN | (out ? EPOLLOUT : 0));
+}
+
+/* Logs why TLS failed on @c (rate-limited). */
+static void
+tls_failed(struct ofconn *c)
+{
+	log_warn_rl(&rl, "bridge %llu: %s", (unsigned long long)c->bridge_id,
+		    *tls_stream_error(c->tls) ? tls_stream_error(c->tls)
+					      : "TLS error");
+}
+
+/* recv() on @c: bytes, 0 at the end, or -errno (-EAGAIN: wait). */
+static ssize_t
+conn_recv(struct ofconn *c, void *buf, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls) {
+		r = recv(c->fd, buf, n, MSG_DONTWAIT);
+		return r < 0 ? -errno : r;
+	}
+	r = tls_stream_recv(c->tls, buf, n);
+	c->tls_read_wants_out =
+		r == -EAGAIN && tls_stream_wants(c->tls) == EPOLLOUT;
+	if (r < 0 && r != -EAGAIN)
+		tls_failed(c);
+	return r;
+}
+
+/* send() on @c, as conn_recv. */
+static ssize_t
+conn_send(struct ofconn *c, const void *buf, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls) {
+		r = send(c->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		return r < 0 ? -errno : r;
+	}
+	r = tls_stream_send(c->tls, buf, n);
+	c->tls_write_wants_in =
+		r == -EAGAIN && tls_stream_wants(c->tls) == EPOLLIN;
+	if (r < 0 && r != -EAGAIN && r != -EPIPE)
+		tls_failed(c);
+	return r;
+}
+
 /* ---- output ---- */
 
 static void
 conn_flush(struct ofconn *c)
 {
 	while (c->out_ofs < c->out.size) {
-		ssize_t n = send(c->fd, c->out.data + c->out_ofs,
-				 c->out.size - c->out_ofs,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
+		ssize_t n = conn_send(c, c->out.data + c->out_ofs,
+				      c->out.size - c->out_ofs);
+		if (n == -EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
 			break;
 		if (n <= 0) {
-			c->error = n < 0 ? errno : OFCONN_EOF;
+			c->error = n < 0 ? (int)-n : OFCONN_EOF;
 			c->closing = true;
 			c->out_ofs = c->out.size;
 			break;
@@ -90,7 +152,7 @@ conn_flush(struct ofconn *c)
 		c->out.size = 0;
 		c->out_ofs = 0;
 	}
-	ev_io_modify(c->io, EPOLLIN | (c->out.size ? EPOLLOUT : 0));
+	update_events(c);
 }
 
 void
@@ -225,7 +287,8 @@ handle(struct ofconn *c, const uint8_t *data, size_t len)
 	if (c->role == OFPCR12_ROLE_SECONDARY &&
 	    (m.type == OFPTYPE_FLOW_MOD || m.type == OFPTYPE_PACKET_OUT ||
 	     m.type == OFPTYPE_GROUP_MOD || m.type == OFPTYPE_PORT_MOD ||
-	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD)) {
+	     m.type == OFPTYPE_TABLE_MOD || m.type == OFPTYPE_METER_MOD ||
+	     m.type == OFPTYPE_NXT_TLV_TABLE_MOD)) {
 		ofconn_send_error(c, OFPERR_OFPBRC_IS_SECONDARY, &m);
 		return;
 	}
@@ -327,14 +390,13 @@ conn_read(struct ofconn *c)
 			c->rcap = c->rcap ? c->rcap * 2 : 65536 + 4096;
 			c->rbuf = xrealloc(c->rbuf, c->rcap);
 		}
-		n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen,
-			 MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
+		n = conn_recv(c, c->rbuf + c->rlen, c->rcap - c->rlen);
+		if (n == -EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
 			break;
 		if (n <= 0) {
-			c->error = n < 0 ? errno : OFCONN_EOF;
+			c->error = n < 0 ? (int)-n : OFCONN_EOF;
 			c->closing = true;
 			c->out.size = c->out_ofs = 0;
 			return;
@@ -346,7 +408,10 @@ conn_read(struct ofconn *c)
 			if (c->ctrl)
 				ofctrl_conn_idle(c->ctrl);
 		}
-		if (c->rcap - c->rlen >= 4096)
+		/* Room left: the socket is drained (epoll tells when more
+		 * comes), unless TLS holds decrypted bytes already. */
+		if (c->rcap - c->rlen >= 4096 &&
+		    !(c->tls && tls_stream_pending(c->tls)))
 			break;
 	}
 	handle_input(c);
@@ -373,10 +438,15 @@ on_conn_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
 
 	(void)io;
 	(void)fd;
-	if (revents & EPOLLOUT)
+	if (revents & EPOLLOUT || (c->tls_write_wants_in && revents & EPOLLIN))
 		conn_flush(c);
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR) ||
+	    (c->tls_read_wants_out && revents & EPOLLOUT))
 		conn_read(c);
+	/* A TLS read may have finished the handshake the output waited
+	 * for, or changed what the stream waits for. */
+	if (c->tls && !c->closing)
+		conn_flush(c);
 	if (c->closing && c->out.size == c->out_ofs)
 		conn_close(c);
 	else if (c->closing)
@@ -390,6 +460,7 @@ conn_close(struct ofconn *c)
 		ofctrl_conn_closed(c->ctrl, c->error);
 	list_remove(&c->node);
 	ev_io_del(c->io);
+	tls_stream_free(c->tls);
 	close(c->fd);
 	ofpbuf_uninit(&c->out);
 	free(c->rbuf);
@@ -399,7 +470,7 @@ conn_close(struct ofconn *c)
 
 struct ofconn *
 ofconn_new(struct vswd *d, uint64_t bridge_id, int fd, uint32_t allowed,
-	   struct ofctrl *ctrl)
+	   struct ofctrl *ctrl, struct tls_stream *tls)
 {
 	struct ofconn *c = xzalloc(sizeof *c);
 	struct ofpbuf b = OFPBUF_EMPTY;
@@ -407,6 +478,7 @@ ofconn_new(struct vswd *d, uint64_t bridge_id, int fd, uint32_t allowed,
 	c->d = d;
 	c->bridge_id = bridge_id;
 	c->fd = fd;
+	c->tls = tls;
 	c->allowed = allowed;
 	c->ctrl = ctrl;
 	c->out = OFPBUF_EMPTY;
@@ -415,6 +487,7 @@ ofconn_new(struct vswd *d, uint64_t bridge_id, int fd, uint32_t allowed,
 	c->miss_send_len = ctrl ? 128 : 0;
 	c->rx_ms = time_mono_ms();
 	if (ev_io_add(d->loop, fd, EPOLLIN, on_conn_io, c, &c->io)) {
+		tls_stream_free(tls);
 		close(fd);
 		free(c);
 		return NULL;
@@ -448,7 +521,7 @@ on_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 				    strerror(errno));
 		return;
 	}
-	ofconn_new(l->of->d, l->bridge_id, cfd, l->allowed, NULL);
+	ofconn_new(l->of->d, l->bridge_id, cfd, l->allowed, NULL, NULL);
 }
 
 /* ---- inactivity probes ---- */

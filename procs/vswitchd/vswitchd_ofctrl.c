@@ -12,8 +12,16 @@
  * vSwitch confines them.  The state goes back to the Controller row
  * (is_connected, role, status) through vswitchd_status.c.  After a start,
  * the restore wait (vswd_of_restoring()) lasts until the active
- * controllers have put their flows back.  ssl: and pssl: are not served
- * yet: they are logged and left unconnected.
+ * controllers have put their flows back.
+ *
+ * ssl:IP[:PORT] and pssl:PORT[:IP] are tcp: and ptcp: with TLS
+ * (lib/tls), keyed by the SSL row (vswitchd_ofssl.c).  An ssl: controller
+ * counts as connected once the handshake is done: a controller another
+ * CA vouches for never is.  Without a usable SSL row an ssl: target
+ * fails at once, like a refused connection, with Open vSwitch's
+ * last_error ("Protocol not available"; the reason is logged); a pssl:
+ * target listens all the same and refuses each connection until the row
+ * is usable, as Open vSwitch does.
  */
 #include "ofconn.h"
 
@@ -31,6 +39,7 @@
 #include "log.h"
 #include "ovsdb_db.h"
 #include "replica.h"
+#include "tls.h"
 
 LOG_MODULE(vswitchd_ofctrl);
 
@@ -50,6 +59,8 @@ enum ofctrl_kind {
 	OFCTRL_UNIX,
 	OFCTRL_PTCP,
 	OFCTRL_PUNIX,
+	OFCTRL_SSL,
+	OFCTRL_PSSL,
 };
 
 struct ofctrl {
@@ -70,7 +81,8 @@ struct ofctrl {
 	enum ofctrl_state state;
 	int fd; /* OFCTRL_CONNECTING */
 	struct ev_io *io;
-	struct ev_timer *timer; /* OFCTRL_BACKOFF */
+	struct tls_stream *tls; /* OFCTRL_CONNECTING: its handshake */
+	struct ev_timer *timer; /* OFCTRL_BACKOFF; the TLS handshake's */
 	struct ofconn *conn;	/* OFCTRL_ACTIVE */
 	unsigned backoff_ms, max_backoff_ms;
 	unsigned probe_ms; /* inactivity_probe; 0: none */
@@ -87,7 +99,8 @@ struct ofctrl {
 static bool
 is_active(const struct ofctrl *c)
 {
-	return c->kind == OFCTRL_TCP || c->kind == OFCTRL_UNIX;
+	return c->kind == OFCTRL_TCP || c->kind == OFCTRL_UNIX ||
+	       c->kind == OFCTRL_SSL;
 }
 
 static uint32_t
@@ -235,9 +248,15 @@ parse_target(struct ofctrl *c, const struct bridge *br)
 	} else if (!strncmp(t, "punix:", 6)) {
 		c->kind = OFCTRL_PUNIX;
 		ok = parse_unix(c->d->of, br, t + 6, true, &c->addr.un);
+	} else if (!strncmp(t, "ssl:", 4)) {
+		c->kind = OFCTRL_SSL;
+		ok = parse_tcp(t + 4, &c->addr.in);
+	} else if (!strncmp(t, "pssl:", 5)) {
+		c->kind = OFCTRL_PSSL;
+		ok = parse_ptcp(t + 5, &c->addr.in);
 	} else {
-		log_warn("controller %s: only tcp:, ptcp:, unix: and punix: "
-			 "targets are supported yet",
+		log_warn("controller %s: only tcp:, ptcp:, unix:, punix:, ssl: "
+			 "and pssl: targets are supported",
 			 t);
 	}
 	if (!ok)
@@ -249,11 +268,29 @@ parse_target(struct ofctrl *c, const struct bridge *br)
 
 static void ctrl_connect(struct ofctrl *c);
 
+/* A TLS server stream on @fd, accepted by pssl: target @c, in *@sp; -1
+ * (logged, as Open vSwitch's "accept failed") without a usable SSL
+ * row. */
+static int
+ssl_accept(struct ofctrl *c, int fd, struct tls_stream **sp)
+{
+	const char *why;
+	struct tls_ctx *ctx = ofssl_ctx(c->d, &why);
+
+	if (!ctx) {
+		log_warn_rl(&rl, "%s: accept failed (%s: %s)", c->target,
+			    strerror(ENOPROTOOPT), why);
+		return -1;
+	}
+	return tls_stream_new(ctx, fd, TLS_SERVER, sp) ? -1 : 0;
+}
+
 static void
 on_passive_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct ofctrl *c = arg;
 	const struct bridge *br = vsw_bridge_by_id(&c->d->vsw, c->bridge_id);
+	struct tls_stream *tls = NULL;
 	struct ofconn *conn;
 	int cfd;
 
@@ -262,12 +299,12 @@ on_passive_accept(struct ev_io *io, int fd, uint32_t revents, void *arg)
 	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (cfd < 0)
 		return;
-	if (!br) {
+	if (!br || (c->kind == OFCTRL_PSSL && ssl_accept(c, cfd, &tls))) {
 		close(cfd);
 		return;
 	}
 	conn = ofconn_new(c->d, c->bridge_id, cfd,
-			  ofconn_bridge_versions(c->d, br->name), NULL);
+			  ofconn_bridge_versions(c->d, br->name), NULL, tls);
 	if (conn)
 		conn->probe_ms = c->probe_ms;
 }
@@ -349,9 +386,115 @@ stop_connecting(struct ofctrl *c)
 	if (c->io)
 		ev_io_del(c->io);
 	c->io = NULL;
+	tls_stream_free(c->tls);
+	c->tls = NULL;
+	if (c->timer)
+		ev_timer_del(c->timer);
+	c->timer = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+}
+
+/* @c's connection (c->fd, and c->tls for ssl:) is up: it becomes an
+ * ofconn. */
+static void
+become_active(struct ofctrl *c, const struct bridge *br)
+{
+	struct tls_stream *tls = c->tls;
+	int fd = c->fd;
+
+	c->fd = -1;
+	c->tls = NULL;
+	if (c->timer)
+		ev_timer_del(c->timer);
+	c->timer = NULL;
+	c->conn = ofconn_new(c->d, c->bridge_id, fd,
+			     ofconn_bridge_versions(c->d, br->name), c, tls);
+	if (!c->conn) {
+		backoff(c);
+		return;
+	}
+	c->conn->probe_ms = c->probe_ms;
+	log_info("%s<->%s: connected", br->name, c->target);
+	c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
+	set_state(c, OFCTRL_ACTIVE);
+}
+
+/* @c's TLS handshake failed with @error (errno), for the reason @why. */
+static void
+handshake_failed(struct ofctrl *c, int error, const char *why)
+{
+	c->last_error = error;
+	/* The TCP connection was up: Open vSwitch counts it as dropped
+	 * (sec_since_disconnect), never as connected. */
+	c->down_ms = time_mono_ms();
+	log_info_rl(&rl, "%s: connection failed (%s)", c->target, why);
+	stop_connecting(c);
+	backoff(c);
+}
+
+/* Runs @c's TLS handshake as far as it goes without waiting: done, it
+ * becomes active; failed (verification, a peer not speaking TLS, a
+ * finished bootstrap), Open vSwitch's EPROTO and the backoff. */
+static void
+on_handshake(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	struct ofctrl *c = arg;
+	const struct bridge *br = vsw_bridge_by_id(&c->d->vsw, c->bridge_id);
+	int r = tls_stream_handshake(c->tls);
+
+	(void)io;
+	(void)fd;
+	(void)revents;
+	if (r == -EAGAIN && br) {
+		ev_io_modify(c->io, tls_stream_wants(c->tls));
+		return;
+	}
+	if (!r && br) {
+		ev_io_del(c->io);
+		c->io = NULL;
+		become_active(c, br);
+		return;
+	}
+	handshake_failed(c, br ? EPROTO : ENOENT,
+			 *tls_stream_error(c->tls) ? tls_stream_error(c->tls)
+						   : strerror(-r));
+}
+
+/* A peer that accepted the TCP connection but does not finish the
+ * handshake within an inactivity probe interval (5 s by default) is
+ * given up with "Connection timed out", as Open vSwitch 3.1 gives up a
+ * connection attempt (it waits its current backoff, 1 s, 2 s, 4 s...:
+ * the probe interval is kinder to a loaded peer). */
+static void
+on_handshake_timeout(struct ev_timer *t, void *arg)
+{
+	struct ofctrl *c = arg;
+
+	(void)t;
+	c->timer = NULL;
+	handshake_failed(c, ETIMEDOUT, "TLS handshake timed out");
+}
+
+/* Starts TLS on @c's connected socket. */
+static void
+ssl_start(struct ofctrl *c)
+{
+	const char *why;
+	struct tls_ctx *ctx = ofssl_ctx(c->d, &why);
+
+	if (!ctx || tls_stream_new(ctx, c->fd, TLS_CLIENT, &c->tls) ||
+	    ev_io_add(c->d->loop, c->fd, EPOLLOUT, on_handshake, c, &c->io)) {
+		c->last_error = ENOPROTOOPT;
+		stop_connecting(c);
+		backoff(c);
+		return;
+	}
+	c->timer = ev_timer_add(
+		c->d->loop, c->probe_ms ? c->probe_ms : OFCTRL_DEFAULT_PROBE_MS,
+		false, on_handshake_timeout, c);
+	on_handshake(c->io, c->fd, EPOLLOUT, c);
 }
 
 static void
@@ -377,25 +520,29 @@ on_connected(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		backoff(c);
 		return;
 	}
-	c->fd = -1;
-	c->conn = ofconn_new(c->d, c->bridge_id, fd,
-			     ofconn_bridge_versions(c->d, br->name), c);
-	if (!c->conn) {
-		backoff(c);
+	if (c->kind == OFCTRL_SSL) {
+		ssl_start(c);
 		return;
 	}
-	c->conn->probe_ms = c->probe_ms;
-	log_info("%s<->%s: connected", br->name, c->target);
-	c->backoff_ms = OFCTRL_MIN_BACKOFF_MS;
-	set_state(c, OFCTRL_ACTIVE);
+	become_active(c, br);
 }
 
 static void
 ctrl_connect(struct ofctrl *c)
 {
-	int fd = socket(c->addr.sa.sa_family,
-			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	const char *why;
+	int fd;
 
+	/* Open vSwitch checks the keys as it opens the stream. */
+	if (c->kind == OFCTRL_SSL && !ofssl_ctx(c->d, &why)) {
+		c->last_error = ENOPROTOOPT;
+		log_info_rl(&rl, "%s: connection failed (%s: %s)", c->target,
+			    strerror(ENOPROTOOPT), why);
+		backoff(c);
+		return;
+	}
+	fd = socket(c->addr.sa.sa_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		c->last_error = errno;
 		backoff(c);

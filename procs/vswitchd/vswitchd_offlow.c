@@ -132,10 +132,12 @@ ofconn_flow_mod(struct ofconn *c, const struct ofp_msg *m)
 		return OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
 	}
 	/* Open vSwitch refuses actions that use a meter or a group it
-	 * lacks. */
+	 * lacks, and flows in its hidden table 254. */
 	if (fm.command == OFPFC_ADD || fm.command == OFPFC_MODIFY ||
 	    fm.command == OFPFC_MODIFY_STRICT) {
-		e = meters_check_actions(br, &fm.ofpacts);
+		e = fm.table_id == OFTABLE_N - 1 ? OFPERR_OFPBRC_EPERM : 0;
+		if (!e)
+			e = meters_check_actions(br, &fm.ofpacts);
 		if (!e)
 			e = groups_check_actions(br, &fm.ofpacts);
 		if (e) {

@@ -2,7 +2,8 @@
 /*
  * vswitchd_ofmsg: the handlers of the switch's own OpenFlow messages
  * (echo, features, switch config, barrier, descriptions, port
- * descriptions, table statistics and the Nicira protocol switches), and
+ * descriptions, table statistics, the Nicira protocol switches and the
+ * bridge's TLV mapping table for tun_metadata), and
  * the table of every handler.  Values are those Open vSwitch 3.1 sends for
  * a netdev bridge (recorded in tests/ofctl-diff's goldens).
  */
@@ -43,6 +44,8 @@ datapath_id(struct ofconn *c, const struct bridge *br)
 	struct vswd_iface *vif = vswd_iface_find(c->d, br->name);
 	uint64_t id = 0;
 
+	if (br->dpid_cfg)
+		return br->dpid_cfg;
 	if (vif && vif->state == VIF_UP)
 		for (int i = 0; i < 6; i++)
 			id = id << 8 | vif->info.mac[i];
@@ -107,14 +110,19 @@ on_features(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* Appends @port's entry to a reply of @version (port-desc or port-stats). */
+typedef void port_entry_fn(struct vswd *d, const struct port *port,
+			   uint8_t version, struct ofpbuf *b);
+
+/* A multipart reply to @m with an entry for every port of the bridge, or
+ * for port @which only (OFPP_NONE: all; a port it lacks: no entry). */
 static enum ofperr
-on_port_desc(struct ofconn *c, const struct ofp_msg *m)
+reply_per_port(struct ofconn *c, const struct ofp_msg *m, enum ofperr e,
+	       uint32_t which, port_entry_fn *fn)
 {
 	const struct bridge *br = ofconn_bridge(c);
 	const struct port *port;
 	struct ofconn_mp mp;
-	uint32_t which;
-	enum ofperr e = ofp_decode_port_desc_request(m, &which);
 
 	if (e)
 		return e;
@@ -122,23 +130,93 @@ on_port_desc(struct ofconn *c, const struct ofp_msg *m)
 		return OFPERR_OFPBRC_EPERM;
 	ofconn_mp_start(&mp, m);
 	LIST_FOR_EACH (port, in_bridge, &br->port_list) {
-		struct ofp_phy_port pp;
-
 		if (which != OFPP_NONE && which != port->ofp_port)
 			continue;
-		ofconn_phy_port(c->d, port, &pp);
-		ofp_put_phy_port(m->version, &pp, &mp.b);
+		fn(c->d, port, m->version, &mp.b);
 		ofconn_mp_room(&mp);
 	}
 	ofconn_mp_finish(c, &mp);
 	return 0;
 }
 
+static void
+put_port_desc(struct vswd *d, const struct port *port, uint8_t version,
+	      struct ofpbuf *b)
+{
+	struct ofp_phy_port pp;
+
+	ofconn_phy_port(d, port, &pp);
+	ofp_put_phy_port(version, &pp, b);
+}
+
+static enum ofperr
+on_port_desc(struct ofconn *c, const struct ofp_msg *m)
+{
+	uint32_t which;
+	enum ofperr e = ofp_decode_port_desc_request(m, &which);
+
+	return reply_per_port(c, m, e, which, put_port_desc);
+}
+
+/* The counters of @port in an entry of a port-stats reply: the device's
+ * as upcalld last reported them (every few seconds; none for a patch
+ * port), the ones no device of ours counts unknown, as Open vSwitch
+ * shows them for its netdev ports. */
+static void
+port_stats_of(struct vswd *d, const struct port *port,
+	      struct ofp_port_stats *ps)
+{
+	const struct vswd_iface *vif = vswd_iface_find(d, port->name);
+	const struct mvs_port_stats *st =
+		vif && vif->state == VIF_UP ? &vif->info.stats : NULL;
+	uint64_t age = time_mono_ms() - port->created_ms;
+
+	memset(ps, 0xff, sizeof *ps);
+	ps->port_no = port->ofp_port;
+	ps->duration_sec = (uint32_t)(age / 1000);
+	ps->duration_nsec = (uint32_t)(age % 1000 * 1000000);
+	ps->rx_packets = st ? st->rx_packets : 0;
+	ps->tx_packets = st ? st->tx_packets : 0;
+	ps->rx_bytes = st ? st->rx_bytes : 0;
+	ps->tx_bytes = st ? st->tx_bytes : 0;
+	if (st && vif->info.ifindex) { /* a device: the kernel counts these */
+		ps->rx_dropped = st->rx_dropped;
+		ps->tx_dropped = st->tx_dropped;
+		ps->rx_errors = st->rx_errors;
+		ps->tx_errors = st->tx_errors;
+		ps->rx_frame_errors = ps->rx_over_errors = 0;
+		ps->rx_crc_errors = ps->collisions = 0;
+	}
+	ps->n_custom = 0;
+	ps->custom = NULL;
+}
+
+static void
+put_port_stats(struct vswd *d, const struct port *port, uint8_t version,
+	       struct ofpbuf *b)
+{
+	struct ofp_port_stats ps;
+
+	port_stats_of(d, port, &ps);
+	ofp_append_port_stats(b, version, &ps);
+}
+
+/* OFPST_PORT: every port, or the one asked for (none: an empty reply). */
+static enum ofperr
+on_port_stats(struct ofconn *c, const struct ofp_msg *m)
+{
+	uint32_t which;
+	enum ofperr e = ofp_decode_port_stats_request(m, &which);
+
+	return reply_per_port(c, m, e, which, put_port_stats);
+}
+
 static enum ofperr
 on_get_config(struct ofconn *c, const struct ofp_msg *m)
 {
+	const struct bridge *br = ofconn_bridge(c);
 	struct ofp_switch_config sc = {
-		.frag = (enum ofp_frag)c->frag,
+		.frag = br ? (enum ofp_frag)br->frag_mode : OFP_FRAG_NORMAL,
 		.invalid_ttl_to_controller =
 			m->version >= OFP11_VERSION &&
 					m->version <= OFP12_VERSION
@@ -158,13 +236,18 @@ on_get_config(struct ofconn *c, const struct ofp_msg *m)
 static enum ofperr
 on_set_config(struct ofconn *c, const struct ofp_msg *m)
 {
+	struct bridge *br = ofconn_bridge(c);
 	struct ofp_switch_config sc;
 	enum ofperr e = ofp_decode_switch_config(m, &sc);
 
 	if (e)
 		return e;
-	if (sc.frag == OFP_FRAG_NORMAL || sc.frag == OFP_FRAG_DROP)
-		c->frag = (uint8_t)sc.frag;
+	/* Reassembly is not done, as in Open vSwitch: the mode stays. */
+	if (br && sc.frag != OFP_FRAG_REASM && br->frag_mode != sc.frag) {
+		br->frag_mode = (uint8_t)sc.frag;
+		br->tables.version++;
+		c->d->of->tables_dirty = true; /* the megaflows follow */
+	}
 	c->miss_send_len = sc.miss_send_len;
 	return 0;
 }
@@ -207,7 +290,7 @@ on_desc(struct ofconn *c, const struct ofp_msg *m)
 	put_str(&mp.b, "Open vSwitch", 256);
 	put_str(&mp.b, "3.1.0", 256);
 	put_str(&mp.b, "None", 32);
-	put_str(&mp.b, br ? br->name : "None", 256);
+	put_str(&mp.b, br && br->dp_desc ? br->dp_desc : "None", 256);
 	ofconn_mp_finish(c, &mp);
 	return 0;
 }
@@ -244,6 +327,40 @@ on_flow_mod_table_id(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
+/* NXT_TLV_TABLE_MOD: the bridge's table, all or nothing.  No flow can
+ * match tun_metadata yet, so none holds a mapping in use. */
+static enum ofperr
+on_tlv_mod(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct bridge *br = ofconn_bridge(c);
+	struct ofp_tlv_mod mod;
+	enum ofperr e = ofp_decode_tlv_mod(m, &mod);
+
+	if (!e)
+		e = br ? ofp_tlv_table_mod(&br->tlv, &mod, NULL, NULL)
+		       : OFPERR_OFPBRC_EPERM;
+	if (!e) {
+		/* Which received Geneve options go on depends on it. */
+		br->config_version++;
+		c->d->of->tables_dirty = true;
+	}
+	ofp_tlv_mod_free(&mod);
+	return e;
+}
+
+static enum ofperr
+on_tlv_request(struct ofconn *c, const struct ofp_msg *m)
+{
+	static const struct ofp_tlv_table none;
+	const struct bridge *br = ofconn_bridge(c);
+	struct ofpbuf b = OFPBUF_EMPTY;
+
+	ofp_encode_tlv_reply(&b, m->version, br ? &br->tlv : &none, m->xid);
+	ofconn_send(c, &b);
+	ofpbuf_uninit(&b);
+	return 0;
+}
+
 /* Accepted, with nothing to change yet. */
 static enum ofperr
 on_ignore(struct ofconn *c, const struct ofp_msg *m)
@@ -264,9 +381,12 @@ static const struct {
 	{ OFPTYPE_BARRIER_REQUEST, on_barrier },
 	{ OFPTYPE_DESC_STATS_REQUEST, on_desc },
 	{ OFPTYPE_PORT_DESC_STATS_REQUEST, on_port_desc },
+	{ OFPTYPE_PORT_STATS_REQUEST, on_port_stats },
 	{ OFPTYPE_SET_FLOW_FORMAT, on_set_flow_format },
 	{ OFPTYPE_FLOW_MOD_TABLE_ID, on_flow_mod_table_id },
 	{ OFPTYPE_SET_PACKET_IN_FORMAT, ofconn_set_packet_in_format },
+	{ OFPTYPE_NXT_TLV_TABLE_MOD, on_tlv_mod },
+	{ OFPTYPE_NXT_TLV_TABLE_REQUEST, on_tlv_request },
 	{ OFPTYPE_FLOW_MOD, ofconn_flow_mod },
 	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },

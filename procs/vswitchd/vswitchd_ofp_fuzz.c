@@ -71,7 +71,7 @@ connect_br(const struct bridge *br, int *peer)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 		       sv))
 		abort();
-	c = ofconn_new(&d, br->id, sv[0], 0x7e, NULL);
+	c = ofconn_new(&d, br->id, sv[0], 0x7e, NULL, NULL);
 	if (!c)
 		abort();
 	*peer = sv[1];

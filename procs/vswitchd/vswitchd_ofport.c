@@ -159,7 +159,7 @@ ofconn_port_mod(struct ofconn *c, const struct ofp_msg *m)
 		bool up = !(pm.config & OFPPC_PORT_DOWN);
 
 		if (vif && vif->state == VIF_UP && vif->info.admin_up != up)
-			vswd_dp_port_set_up(c->d, vif, up);
+			vswd_dp_port_set(c->d, vif, up, NULL);
 	}
 	return 0;
 }

@@ -2,10 +2,10 @@
 /*
  * vswitchd_oftable: the OpenFlow messages about tables: table statistics
  * and table features (what ovs-ofctl reads the table names from before
- * it parses a flow), table-mod and table descriptions.  Tables are named
- * "tableN" and hold up to a million rules each, as Open vSwitch's are by
- * default; the field and action capabilities are not described yet (see the
- * report in docs).
+ * it parses a flow), table-mod and table descriptions.  Tables have no
+ * name and hold up to a million rules each, as Open vSwitch's by default;
+ * the instructions and actions are described, the fields each table can
+ * match and set not yet (docs/STATUS.md).
  */
 #include "ofconn.h"
 
@@ -16,12 +16,35 @@
 
 #define OFTABLE_MAX_ENTRIES 1000000
 
+/* The fields a table-stats reply of OpenFlow 1.0-1.2 says every table
+ * matches exactly or wildcards: those of the fixed matches that microvs
+ * matches (no MPLS). */
 static void
-table_features(uint8_t id, struct ofp_table_features *tf)
+fixed_match_fields(uint8_t version, struct ofp_table_features *tf)
+{
+	static const char *const names[] = {
+		"in_port",  "vlan_vid", "vlan_pcp", "eth_src", "eth_dst",
+		"eth_type", "nw_proto", "nw_tos",   "tcp_src", "tcp_dst",
+		"ip_src",   "ip_dst",	"metadata",
+	};
+	size_t n = ARRAY_SIZE(names) - (version == OFP10_VERSION);
+
+	for (size_t i = 0; i < n; i++) {
+		int idx = ofp_tf_field_by_name(names[i]);
+
+		if (idx >= 0) {
+			ofp_tf_fields_set(&tf->match, (size_t)idx);
+			ofp_tf_fields_set(&tf->wildcard, (size_t)idx);
+		}
+	}
+}
+
+static void
+table_features(uint8_t id, uint8_t version, struct ofp_table_features *tf)
 {
 	memset(tf, 0, sizeof *tf);
 	tf->table_id = id;
-	snprintf(tf->name, sizeof tf->name, "table%u", id);
+	/* No name, as Open vSwitch's tables have none until one is set. */
 	tf->metadata_match = tf->metadata_write = UINT64_MAX;
 	tf->miss_config = OFP_TABLE_MISS_DEFAULT;
 	tf->supports_eviction = tf->supports_vacancy_events = -1;
@@ -32,7 +55,13 @@ table_features(uint8_t id, struct ofp_table_features *tf)
 	}
 	tf->nonmiss.write.ofpacts = tf->nonmiss.apply.ofpacts =
 		(1u << OFPAB_N) - 1;
+	/* meter (1.3+), apply, clear and write actions, write_metadata,
+	 * goto_table: every instruction; a version without meters does not
+	 * list it. */
+	tf->nonmiss.instructions = version >= OFP13_VERSION ? 0x3f : 0x3e;
 	tf->miss = tf->nonmiss;
+	if (version < OFP13_VERSION)
+		fixed_match_fields(version, tf);
 }
 
 /* The rules of each table. */
@@ -58,7 +87,7 @@ on_table_stats(struct ofconn *c, const struct ofp_msg *m)
 		struct ofp_table_stats ts = { (uint8_t)i, counts[i], 0, 0 };
 		struct ofp_table_features tf;
 
-		table_features((uint8_t)i, &tf);
+		table_features((uint8_t)i, m->version, &tf);
 		ofp_put_table_stats(&mp.b, &ts, &tf, m->version);
 		ofconn_mp_room(&mp);
 	}
@@ -78,7 +107,7 @@ on_table_features(struct ofconn *c, const struct ofp_msg *m)
 	for (int i = 0; i < OFTABLE_N - 1; i++) {
 		struct ofp_table_features tf;
 
-		table_features((uint8_t)i, &tf);
+		table_features((uint8_t)i, m->version, &tf);
 		ofp_put_table_features(&mp.b, &tf, m->version);
 		ofconn_mp_room(&mp);
 	}

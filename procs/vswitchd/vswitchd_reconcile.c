@@ -45,6 +45,8 @@ struct vswd_brcfg {
 	struct hnode node; /* in vswd.brcfg, by name */
 	char *name;
 	char *aging, *size;
+	char *hwaddr;	   /* other_config:hwaddr as last seen */
+	bool hwaddr_asked; /* upcalld was asked to set it (once) */
 	bool seen;
 	bool has_ctrls, secure; /* as last applied (reflush()) */
 };
@@ -52,7 +54,8 @@ struct vswd_brcfg {
 static const char *const ovs_columns[] = {
 	"bridges",	"next_cfg",	    "cur_cfg",
 	"other_config", "datapath_types",   "iface_types",
-	"ovs_version",	"dpdk_initialized", NULL,
+	"ovs_version",	"dpdk_initialized", "ssl",
+	NULL,
 };
 static const char *const bridge_columns[] = {
 	"name",		"ports",       "datapath_type",
@@ -72,10 +75,14 @@ static const char *const controller_columns[] = {
 	"target", "max_backoff", "inactivity_probe", "is_connected", "role",
 	"status", NULL,
 };
+/* The keys of ssl: and pssl: controllers (vswitchd_ofssl.c). */
+static const char *const ssl_columns[] = {
+	"private_key", "certificate", "ca_cert", "bootstrap_ca_cert", NULL,
+};
 static const struct replica_table_spec tables[] = {
 	{ "Open_vSwitch", ovs_columns }, { "Controller", controller_columns },
 	{ "Bridge", bridge_columns },	 { "Port", port_columns },
-	{ "Interface", iface_columns },
+	{ "Interface", iface_columns },	 { "SSL", ssl_columns },
 };
 
 /* ---- reading rows ---- */
@@ -514,6 +521,7 @@ brcfg_free(struct vswd *d, struct vswd_brcfg *c)
 	free(c->name);
 	free(c->aging);
 	free(c->size);
+	free(c->hwaddr);
 	free(c);
 }
 
@@ -623,6 +631,54 @@ drop_default_flow(struct bridge *br)
 	free(err);
 }
 
+/* Bridge.other_config's datapath-id (16 hex digits, not all zero, as
+ * Open vSwitch takes it) and dp-desc, for OpenFlow. */
+static void
+set_of_identity(struct bridge *br, const struct ovsdb_row *brow)
+{
+	const char *id = vswd_map(brow, "other_config", "datapath-id");
+	const char *desc = vswd_map(brow, "other_config", "dp-desc");
+	char *end;
+
+	br->dpid_cfg = 0;
+	if (id && strlen(id) == 16 &&
+	    strspn(id, "0123456789abcdefABCDEF") == 16)
+		br->dpid_cfg = strtoull(id, &end, 16);
+	if (!same_str(br->dp_desc, desc)) {
+		free(br->dp_desc);
+		br->dp_desc = desc ? xstrdup(desc) : NULL;
+	}
+}
+
+/* Bridge other_config:hwaddr on the bridge's local port, as Open vSwitch
+ * applies it: upcalld is asked once per setting, once the port is up
+ * with another address (the reply refreshes the port).  No other choice
+ * of the bridge's address is made: without hwaddr, the local port keeps
+ * the one its device has. */
+static void
+apply_hwaddr(struct vswd *d, struct vswd_brcfg *c, const char *hwaddr)
+{
+	struct vswd_iface *vif;
+	uint8_t mac[6];
+	char end;
+
+	if (!same_str(c->hwaddr, hwaddr)) {
+		free(c->hwaddr);
+		c->hwaddr = hwaddr ? xstrdup(hwaddr) : NULL;
+		c->hwaddr_asked = false;
+	}
+	if (!hwaddr || c->hwaddr_asked ||
+	    sscanf(hwaddr, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%c", &mac[0],
+		   &mac[1], &mac[2], &mac[3], &mac[4], &mac[5], &end) != 6)
+		return;
+	vif = vswd_iface_find(d, c->name);
+	if (!vif || vif->state != VIF_UP)
+		return;
+	c->hwaddr_asked = true;
+	if (memcmp(vif->info.mac, mac, sizeof mac))
+		vswd_dp_port_set(d, vif, vif->info.admin_up, mac);
+}
+
 static void
 reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 {
@@ -654,6 +710,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 			drop_default_flow(br);
 		is_new = true;
 	}
+	set_of_identity(br, brow);
 	c = brcfg_get(d, name);
 	c->seen = true;
 	reflush(d, br, brow, c, is_new);
@@ -692,6 +749,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 				 vswd_str(irow, "name"));
 		}
 	}
+	apply_hwaddr(d, c, vswd_map(brow, "other_config", "hwaddr"));
 }
 
 /* ---- the whole ---- */

@@ -243,10 +243,16 @@ bridge_status(struct vswd *d, const struct ovsdb_row *row, json_t *ops)
 		const uint8_t *m = vif->info.mac;
 		char id[17];
 
+		const struct bridge *br = vsw_find_bridge(&d->vsw, name);
+
 		if (vif->state != VIF_UP || strcmp(vif->name, name))
 			continue;
-		snprintf(id, sizeof id, "0000%02x%02x%02x%02x%02x%02x", m[0],
-			 m[1], m[2], m[3], m[4], m[5]);
+		if (br && br->dpid_cfg)
+			snprintf(id, sizeof id, "%016llx",
+				 (unsigned long long)br->dpid_cfg);
+		else
+			snprintf(id, sizeof id, "0000%02x%02x%02x%02x%02x%02x",
+				 m[0], m[1], m[2], m[3], m[4], m[5]);
 		put_col(upd, row, "datapath_id", json_string(id));
 		put_col(upd, row, "datapath_version",
 			json_string("<built-in>"));

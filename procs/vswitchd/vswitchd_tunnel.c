@@ -267,9 +267,36 @@ outer_tos(struct xlate_ctx *ctx, const struct tnl_config *c)
 	return tos | (inner & 0x03);
 }
 
+/* The options of @t that @tlv maps (class, type and length), in their
+ * order, into @out; returns their length.  Open vSwitch sends on only the
+ * received options its TLV table maps (tun_metadata): the others are not
+ * understood. */
+static size_t
+mapped_options(const struct ofp_tlv_table *tlv, const struct mvs_key_tunnel *t,
+	       uint8_t out[MVS_TUN_OPTS_MAX])
+{
+	size_t n = 0;
+
+	for (size_t at = 0; at + 4 <= t->opts_len;) {
+		const uint8_t *o = t->opts + at;
+		size_t len = 4 + (size_t)(o[3] & 0x1f) * 4;
+
+		if (at + len > t->opts_len)
+			break;
+		if (ofp_tlv_table_maps(tlv, (uint16_t)(o[0] << 8 | o[1]), o[2],
+				       (uint8_t)(len - 4))) {
+			memcpy(out + n, o, len);
+			n += len;
+		}
+		at += len;
+	}
+	return n;
+}
+
 void
 xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 {
+	uint8_t opts[MVS_TUN_OPTS_MAX];
 	const struct tnl_config *c = port->tnl;
 	const struct mvs_key_tunnel *ft = &ctx->flow.tunnel;
 	struct tnl_header_spec spec = { 0 };
@@ -316,10 +343,16 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	} else {
 		spec.key = c->out_key;
 	}
-	if (c->type == MVS_TNL_GENEVE && ft->opts_len &&
-	    ft->opts_len <= MVS_TUN_OPTS_MAX) {
-		spec.opts = ft->opts;
-		spec.opts_len = ft->opts_len;
+	if (c->type == MVS_TNL_GENEVE) {
+		/* The options chosen go into the header the actions push:
+		 * the megaflow must match them all, or the first packet's
+		 * would be sent with every later one's. */
+		ctx->wc->tunnel.opts_len = 0xff;
+		if (ft->opts_len && ft->opts_len <= MVS_TUN_OPTS_MAX) {
+			memset(ctx->wc->tunnel.opts, 0xff, ft->opts_len);
+			spec.opts_len = mapped_options(ctx->in_tlv, ft, opts);
+			spec.opts = opts;
+		}
 	}
 	if (tnl_header_build(&spec, push.header, &len)) {
 		xlate_report(ctx, TRACE_WARN, "tunnel header cannot be built");
@@ -457,6 +490,27 @@ xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port)
 	xlate_commit(ctx);
 	xlate_report(ctx, TRACE_DETAIL, "tunnel pop into %s", tp->name);
 	nl_put_u32(ctx->odp, MVS_ACTION_ATTR_TUNNEL_POP, tp->dp_port);
+	return true;
+}
+
+bool
+xlate_tnl_ecn(struct xlate_ctx *ctx)
+{
+	static struct log_rl rl = LOG_RL_INIT(1, 5);
+	const struct mvs_key_tunnel *t = &ctx->flow.tunnel;
+
+	if (!t->ipv4_dst && !t->ttl && !(t->flags & MVS_TNL_F_IPV6))
+		return true;
+	if (!flow_is_ip_any(&ctx->flow) || (t->tos & IP_ECN_MASK) != IP_ECN_CE)
+		return true;
+	if ((ctx->flow.hdr.nw_tos & IP_ECN_MASK) == IP_ECN_NOT_ECT) {
+		log_warn_rl(&rl, "dropping tunnel packet marked ECN CE but is "
+				 "not ECN capable");
+		xlate_report(ctx, TRACE_DETAIL,
+			     "dropped: outer ECN CE, inner not ECN capable");
+		return false;
+	}
+	ctx->flow.hdr.nw_tos |= IP_ECN_CE;
 	return true;
 }
 

@@ -357,11 +357,47 @@ commit_eth(struct xlate_ctx *ctx)
 	memcpy(ctx->base.hdr.eth_dst, ctx->flow.hdr.eth_dst, 6);
 }
 
+/* Open vSwitch's commit of the IP TOS (only the bits that changed, under
+ * the bits the translation looked at, as its masked set): the ECN CE that
+ * a decapsulation copies inward (xlate_tnl_ecn). */
+static void
+commit_nw_tos(struct xlate_ctx *ctx)
+{
+	uint8_t tos = ctx->flow.hdr.nw_tos;
+	uint8_t mask =
+		(uint8_t)((tos ^ ctx->base.hdr.nw_tos) | ctx->wc->hdr.nw_tos);
+
+	/* Not without an L3 protocol, as Open vSwitch's
+	 * commit_set_nw_action. */
+	if (tos == ctx->base.hdr.nw_tos || !ctx->flow.hdr.nw_proto)
+		return;
+	if (flow_is_ip(&ctx->flow)) {
+		struct mvs_act_set_ipv4 a;
+
+		memset(&a, 0, sizeof a);
+		a.tos = tos & mask;
+		a.tos_mask = mask;
+		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_IPV4, &a, sizeof a);
+	} else if (flow_is_ipv6(&ctx->flow)) {
+		struct mvs_act_set_ipv6 a;
+
+		memset(&a, 0, sizeof a);
+		a.tclass = tos & mask;
+		a.tclass_mask = mask;
+		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_IPV6, &a, sizeof a);
+	} else {
+		return;
+	}
+	ctx->wc->hdr.nw_tos |= mask;
+	ctx->base.hdr.nw_tos = tos;
+}
+
 void
 xlate_commit(struct xlate_ctx *ctx)
 {
 	commit_eth(ctx);
 	commit_vlans(ctx);
+	commit_nw_tos(ctx);
 }
 
 /* ---- output ---- */
@@ -544,14 +580,16 @@ report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id,
 }
 
 /* The rule of @table_id for the current flow, as Open vSwitch looks it
- * up: a fragment's transport ports count as zero. */
+ * up: a fragment's transport ports count as zero, unless the bridge's
+ * fragment handling is nx-match (then a first fragment has its own). */
 static struct rule *
 lookup(struct xlate_ctx *ctx, uint8_t table_id)
 {
 	const struct flow *f = &ctx->flow;
 	struct flow frag;
 
-	if (f->hdr.nw_frag & MVS_FRAG_ANY) {
+	if ((f->hdr.nw_frag & MVS_FRAG_ANY) &&
+	    ctx->br->frag_mode != OFP_FRAG_NX_MATCH) {
 		frag = *f;
 		frag.hdr.tp_src = frag.hdr.tp_dst = 0;
 		f = &frag;
@@ -1047,6 +1085,7 @@ ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
 	memset(ctx, 0, sizeof *ctx);
 	ctx->out = out;
 	ctx->br = br;
+	ctx->in_tlv = &br->tlv;
 	ctx->orig = &out->flow;
 	ctx->wc = &out->wc;
 	ctx->odp = &out->actions;
@@ -1084,7 +1123,14 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	if (t)
 		ctx.trace = &t->subs;
 	learn_source(&ctx);
-	if (br->fail_open) {
+	if (br->frag_mode == OFP_FRAG_DROP &&
+	    (flow->hdr.nw_frag & MVS_FRAG_ANY)) {
+		/* nw_frag is in every IP megaflow's mask (wc_init). */
+		xlate_report(&ctx, TRACE_DETAIL,
+			     "fragment handling drop: an IP fragment");
+	} else if (!xlate_tnl_ecn(&ctx)) {
+		/* Dropped: no actions. */
+	} else if (br->fail_open) {
 		xlate_report(&ctx, TRACE_DETAIL,
 			     "fail-open: the controller is lost");
 		xlate_normal(&ctx);

@@ -26,6 +26,7 @@
 #include "odp.h"
 #include "ofp_field.h"
 #include "ofp_group.h"
+#include "ofp_port.h"
 #include "vswitchd.h"
 
 /* ---- normalising datapath actions ---- */
@@ -632,16 +633,33 @@ test_push_stats(void)
 	vsw_destroy(&vsw);
 }
 
+/* The datapath actions for the exact flow @text in @br. */
+static char *
+actions_of(struct bridge *br, const char *text)
+{
+	struct ds s = DS_EMPTY;
+	struct xlate_out out;
+	struct flow flow;
+	char *err = ofp_parse_exact_flow(&flow, text, NULL);
+
+	CHECK(!err);
+	free(err);
+	xlate_out_init(&out);
+	xlate_flow(br, &flow, false, 0, NULL, &out);
+	odp_format_actions(&s, (const struct nlattr *)out.actions.data,
+			   out.actions.len, NULL);
+	xlate_out_uninit(&out);
+	return ds_steal(&s);
+}
+
 /* Actions OpenFlow 1.0 cannot express, so the recorded traces lack
  * them: an 802.1ad tag, and a priority on it. */
 static void
 test_push_vlan(void)
 {
 	struct bridge *br = small_bridge();
-	struct xlate_out out;
-	struct flow flow;
 	struct ds s = DS_EMPTY;
-	char *err;
+	char *a;
 
 	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
 				   "in_port=1,actions=push_vlan:0x88a8,mod_"
@@ -649,17 +667,157 @@ test_push_vlan(void)
 				   "vlan,output:3",
 				   &s),
 		 0);
-	err = ofp_parse_exact_flow(&flow, "in_port=1", NULL);
+	ds_free(&s);
+	CHECK_STREQ(a = actions_of(br, "in_port=1"),
+		    "push_vlan(tpid=0x88a8,vid=5,pcp=3),2,pop_vlan,3");
+	free(a);
+	vsw_destroy(&vsw);
+}
+
+/* The bridge's fragment handling (set-frags): normal looks a fragment up
+ * without transport ports, nx-match with a first fragment's own, drop
+ * drops every fragment and nothing else. */
+static void
+test_frag_modes(void)
+{
+	static const char first[] = "in_port=1,tcp,tp_dst=80,ip_frag=first";
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	char *a;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=10,tcp,tp_dst=80,actions=output:2",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=5,tcp,actions=output:3", &s),
+		 0);
+	ds_free(&s);
+	CHECK_STREQ(a = actions_of(br, first), "3");
+	free(a);
+	br->frag_mode = OFP_FRAG_NX_MATCH;
+	CHECK_STREQ(a = actions_of(br, first), "2");
+	free(a);
+	br->frag_mode = OFP_FRAG_DROP;
+	CHECK_STREQ(a = actions_of(br, first), "drop");
+	free(a);
+	CHECK_STREQ(a = actions_of(br, "in_port=1,tcp,tp_dst=80"), "2");
+	free(a);
+	vsw_destroy(&vsw);
+}
+
+/* The datapath actions of @flow in @br as text, with the megaflow mask
+ * and the error in @out (uninit it). */
+static char *
+run_parsed(struct bridge *br, const struct flow *flow, uint64_t packet_len,
+	   struct xlate_out *out)
+{
+	struct ds s = DS_EMPTY;
+
+	xlate_out_init(out);
+	xlate_flow(br, flow, packet_len != 0, packet_len, NULL, out);
+	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
+			   out->actions.len, NULL);
+	return ds_steal(&s);
+}
+
+/* The same for @flow_text arriving from a tunnel whose outer TOS was
+ * @outer_tos (no tunnel: -1). */
+static char *
+run_tunneled(struct bridge *br, const char *flow_text, int outer_tos,
+	     struct xlate_out *out)
+{
+	struct flow flow;
+	char *err = ofp_parse_exact_flow(&flow, flow_text, NULL);
+
 	CHECK(!err);
 	free(err);
-	xlate_out_init(&out);
-	xlate_flow(br, &flow, false, 0, NULL, &out);
-	odp_format_actions(&s, (const struct nlattr *)out.actions.data,
-			   out.actions.len, NULL);
-	CHECK_STREQ(ds_cstr(&s), "push_vlan(tpid=0x88a8,vid=5,pcp=3),2,pop_"
-				 "vlan,3");
+	if (outer_tos >= 0) {
+		flow.tunnel.ipv4_src = htonl(0xc0a80102);
+		flow.tunnel.ipv4_dst = htonl(0xc0a80101);
+		flow.tunnel.ttl = 64;
+		flow.tunnel.tos = (uint8_t)outer_tos;
+	}
+	return run_parsed(br, &flow, 0, out);
+}
+
+/* RFC 6040 decapsulation (Open vSwitch's tnl_process_ecn): outer CE marks
+ * an ECT inner packet CE with a masked set, drops a Not-ECT one, and
+ * leaves everything else alone; the megaflow matches what it read. */
+static void
+test_tnl_ecn(void)
+{
+	static const struct {
+		const char *flow;
+		int outer_tos;
+		const char *actions;
+	} cases[] = {
+		{ "in_port=1,udp,nw_tos=40,nw_ecn=2", 3,
+		  "set(ipv4(tos=0x3/0x3)),2" },
+		{ "in_port=1,udp,nw_ecn=1", 0xfb, "set(ipv4(tos=0x3/0x3)),2" },
+		{ "in_port=1,udp,nw_ecn=3", 3, "2" },
+		{ "in_port=1,ip,nw_ecn=0", 3, "drop" },
+		{ "in_port=1,udp6,nw_ecn=2", 3, "set(ipv6(tclass=0x3/0x3)),2" },
+		{ "in_port=1,ipv6,nw_ecn=0", 3, "drop" },
+		{ "in_port=1,ip,nw_ecn=0", 2, "2" },
+		{ "in_port=1,ip,nw_ecn=2", 1, "2" },
+		{ "in_port=1,arp", 3, "2" },
+		{ "in_port=1,ip,nw_ecn=0", -1, "2" },
+		/* No L3 protocol: nothing committed, as in Open vSwitch. */
+		{ "in_port=1,ip,nw_ecn=2", 3, "2" },
+	};
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0", "in_port=1,actions=output:2",
+				   &s),
+		 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct xlate_out out;
+		char *acts = run_tunneled(br, cases[i].flow, cases[i].outer_tos,
+					  &out);
+
+		CHECK_STREQ(acts, cases[i].actions);
+		if (cases[i].outer_tos >= 0)
+			CHECK_EQ(out.mask.tun.tos, 0xff);
+		/* Under an outer CE the inner ECN decides. */
+		if (cases[i].outer_tos >= 0 && (cases[i].outer_tos & 3) == 3 &&
+		    strstr(cases[i].flow, "ip"))
+			CHECK_EQ(out.mask.hdr.nw_tos & 3, 3);
+		free(acts);
+		xlate_out_uninit(&out);
+	}
 	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
+/* A TOS that set_field changed is committed as a set under the bits the
+ * translation has looked at (the whole TOS for the second), and not at
+ * all without an L3 protocol: what real Open vSwitch's ofproto/trace
+ * printed for the same flow and packets. */
+static void
+test_commit_tos(void)
+{
+	struct bridge *br = small_bridge();
+	struct xlate_out out;
+	struct ds s = DS_EMPTY;
+	char *acts;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "in_port=3,ip,actions=set_field:0x10->ip_"
+				   "dscp,output:2,set_field:1->ip_ecn,output:1",
+				   &s),
+		 0);
+	acts = run_tunneled(br, "in_port=3,udp,nw_tos=0,nw_ecn=2", -1, &out);
+	CHECK_STREQ(acts, "set(ipv4(tos=0x40/0xfc)),2,set(ipv4(tos=0x41)),1");
+	CHECK_EQ(out.mask.hdr.nw_tos, 0xff);
+	free(acts);
 	xlate_out_uninit(&out);
+	acts = run_tunneled(br, "in_port=3,ip,nw_tos=0,nw_ecn=2", -1, &out);
+	CHECK_STREQ(acts, "2,1");
+	free(acts);
+	xlate_out_uninit(&out);
+	ds_free(&s);
 	vsw_destroy(&vsw);
 }
 
@@ -681,23 +839,17 @@ add_group(struct bridge *br, const char *text)
 	ofp_group_mod_uninit(&gm);
 }
 
-/* The datapath actions of @flow in @br as text, with the megaflow mask
- * and the error in @out (uninit it). */
+/* run_parsed() of @flow_text. */
 static char *
 run_flow(struct bridge *br, const char *flow_text, uint64_t packet_len,
 	 struct xlate_out *out)
 {
-	struct ds s = DS_EMPTY;
 	struct flow flow;
 	char *err = ofp_parse_exact_flow(&flow, flow_text, NULL);
 
 	CHECK(!err);
 	free(err);
-	xlate_out_init(out);
-	xlate_flow(br, &flow, packet_len != 0, packet_len, NULL, out);
-	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
-			   out->actions.len, NULL);
-	return ds_steal(&s);
+	return run_parsed(br, &flow, packet_len, out);
 }
 
 /* Groups in translation: all runs each bucket on the packet as it came
@@ -845,7 +997,10 @@ main(void)
 	CHECK_RUN(test_invalidation);
 	CHECK_RUN(test_push_stats);
 	CHECK_RUN(test_push_vlan);
+	CHECK_RUN(test_frag_modes);
 	CHECK_RUN(test_groups);
+	CHECK_RUN(test_tnl_ecn);
+	CHECK_RUN(test_commit_tos);
 	printf("%d outputs compared with Open vSwitch\n", n_compared);
 	CHECK_EXIT();
 }

@@ -16,7 +16,7 @@ secs=${MICROVS_VSWITCHD_FUZZ_SECONDS:-20}
 . "$(dirname "$0")/fuzzlib.sh"
 fuzz_init
 inc="-I$src/procs/vswitchd -I$src/lib -I$src/lib/ofp -I$src/lib/flow
-	-I$src/lib/ovsdb -I$src/lib/replica -I$src/bus -I$src/svc
+	-I$src/lib/ovsdb -I$src/lib/replica -I$src/lib/tls -I$src/bus -I$src/svc
 	-I$src/include/uapi -I$build -I$build/bus"
 # The daemon's files but main.c as objects, the libraries as archives
 # linked in meson's order (lib/ofp and lib/flow both define
@@ -29,6 +29,7 @@ lib_bus="$(ls "$src"/bus/*.c | grep -v '_test\.c$\|_fuzz\.c$')
 lib_ofp=$(ls "$src"/lib/ofp/*.c | grep -v '_test\.c$\|_fuzz\.c$')
 lib_flow=$(ls "$src"/lib/flow/*.c | grep -v '_test\.c$')
 lib_ovsdb=$(ls "$src"/lib/ovsdb/*.c | grep -v '_test\.c$')
+lib_tls=$(ls "$src"/lib/tls/*.c | grep -v '_test\.c$')
 lib_util="$src/lib/util.c $src/lib/log.c $src/lib/ev.c $src/lib/roles.c
 	$src/lib/safefile.c $src/lib/coverage.c $src/lib/daemon.c
 	$src/lib/priv.c $src/lib/priv_seccomp.c $src/lib/fdstore.c"
@@ -47,7 +48,7 @@ cc_group() {
 }
 archives=""
 # shellcheck disable=SC2086
-for g in replica svc bus ofp flow ovsdb util; do
+for g in replica svc bus ofp flow ovsdb tls util; do
 	eval "files=\$lib_$g"
 	cc_group "$g" $files
 	ar rcs "$work/lib$g.a" "$work/$g"/*.o
@@ -59,7 +60,7 @@ cc_group vswitchd $vsw
 fuzz_build vswitchd_ofp_fuzz $inc \
 	"$src/procs/vswitchd/vswitchd_ofp_fuzz.c" "$work"/vswitchd/*.o \
 	$archives -lnng -lmsgpackc -ljansson -lsqlite3 -lcap-ng -lseccomp \
-	-lpthread
+	-lssl -lcrypto -lpthread
 # Seed corpus: what Debian's ovs-ofctl sent on each connection of the
 # invocations recorded against Open vSwitch 3.1 (tests/ofctl-diff), one
 # seed per distinct stream, its first byte picking the hello's version.

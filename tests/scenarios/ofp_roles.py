@@ -4,8 +4,9 @@
 requests): a primary request with generation id 5 is granted; an older
 generation id is refused as stale (OFPRRFC_STALE); a second connection
 becoming primary turns the first into a secondary (its no-change request
-says so); a secondary's flow-mod is refused (OFPBRC_IS_SECONDARY); an
-equal connection's flow-mod goes through (a barrier answers after it).
+says so); a secondary's flow-mod and TLV table mod are refused
+(OFPBRC_IS_SECONDARY); an equal connection's flow-mod and TLV table mod
+go through (a barrier answers after each).
 
 Usage: ofp_roles.py SOCKET.  Exit 0 if every check passed."""
 import struct
@@ -28,18 +29,32 @@ def role(c, r, gen):
     return (role_, gen_)
 
 
-def flow_mod(c):
-    # OpenFlow 1.3 add: priority 100, empty match, no instructions.
-    body = (struct.pack("!QQBBHHHIIIH2x", 0, 0, 0, 0, 0, 0, 100,
-                        0xffffffff, 0xffffffff, 0xffffffff, 0) +
-            struct.pack("!HH4x", 1, 4))
-    c.send(c.msg(14, body, xid=77))
+def with_barrier(c, msg):
+    """Sends @msg and a barrier: the error (type, code) @msg got, or
+    "barrier"."""
+    c.send(msg)
     c.send(c.msg(BARRIER_REQUEST, xid=78))
     v, t, n, xid, body = c.recv()
     if t == 1:
         c.recv()  # the barrier reply
         return struct.unpack("!HH", body[:4])
     return "barrier" if t == BARRIER_REPLY else t
+
+
+def flow_mod(c):
+    # OpenFlow 1.3 add: priority 100, empty match, no instructions.
+    body = (struct.pack("!QQBBHHHIIIH2x", 0, 0, 0, 0, 0, 0, 100,
+                        0xffffffff, 0xffffffff, 0xffffffff, 0) +
+            struct.pack("!HH4x", 1, 4))
+    return with_barrier(c, c.msg(14, body, xid=77))
+
+
+def tlv_mod(c):
+    # NXT_TLV_TABLE_MOD (Nicira experimenter 0x2320, subtype 24): add
+    # {class=0xffff,type=0,len=4}->tun_metadata0.
+    body = (struct.pack("!II", 0x2320, 24) + struct.pack("!H6x", 0) +
+            struct.pack("!HBBH2x", 0xffff, 0, 4, 0))
+    return with_barrier(c, c.msg(4, body, xid=79))
 
 
 def main():
@@ -53,8 +68,11 @@ def main():
     check("a is a secondary now", role(a, NOCHANGE, 0)[0] == SECONDARY)
     check("a secondary's flow-mod: OFPBRC_IS_SECONDARY (1, 10)",
           flow_mod(a) == (1, 10))
+    check("a secondary's TLV table mod: OFPBRC_IS_SECONDARY (1, 10)",
+          tlv_mod(a) == (1, 10))
     check("a equal again: its flow-mod goes through",
           role(a, EQUAL, 0)[0] == EQUAL and flow_mod(a) == "barrier")
+    check("and its TLV table mod", tlv_mod(a) == "barrier")
     check("echo still answered", a.echo_ok() and b.echo_ok())
     return 1 if ofp_malformed.failures else 0
 
