@@ -14,6 +14,7 @@
  * by tests/fuzz/vswitchd_ofp_fuzz.sh with ASan and UBSan.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -95,111 +96,22 @@ hang_up(struct ofconn *c, int peer)
 static void
 clean(const struct bridge *br)
 {
-	static const uint8_t msgs[] = {
-		/* hello */
-		0x04,
-		0x00,
-		0x00,
-		0x08,
-		0,
-		0,
-		0,
-		1,
-		/* flow-mod: delete, table all, out_port/out_group any */
-		0x04,
-		0x0e,
-		0x00,
-		0x38,
-		0,
-		0,
-		0,
-		2,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0xff,
-		0x03,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-		0,
-		0,
-		0,
-		0,
-		0x00,
-		0x01,
-		0x00,
-		0x04,
-		0,
-		0,
-		0,
-		0,
-		/* group-mod: delete OFPG_ALL */
-		0x04,
-		0x0f,
-		0x00,
-		0x10,
-		0,
-		0,
-		0,
-		3,
-		0x00,
-		0x02,
-		0,
-		0,
-		0xff,
-		0xff,
-		0xff,
-		0xfc,
-		/* meter-mod: delete OFPM_ALL */
-		0x04,
-		0x1d,
-		0x00,
-		0x10,
-		0,
-		0,
-		0,
-		4,
-		0x00,
-		0x02,
-		0,
-		0,
-		0xff,
-		0xff,
-		0xff,
-		0xff,
-	};
+	/* hello; flow-mod delete, table all, out_port/out_group any;
+	 * group-mod delete OFPG_ALL; meter-mod delete OFPM_ALL. */
+	static const char hex[] = "0400000800000001"
+				  "040e0038000000020000000000000000"
+				  "0000000000000000ff03000000000000"
+				  "ffffffffffffffffffffffff00000000"
+				  "0001000400000000"
+				  "040f00100000000300020000fffffffc"
+				  "041d00100000000400020000ffffffff";
+	static uint8_t msgs[sizeof hex / 2];
 	int peer;
 	struct ofconn *c = connect_br(br, &peer);
 
+	if (!msgs[0])
+		for (size_t i = 0; i < sizeof msgs; i++)
+			sscanf(hex + 2 * i, "%2hhx", &msgs[i]);
 	ofconn_input(c, msgs, sizeof msgs);
 	hang_up(c, peer);
 }
