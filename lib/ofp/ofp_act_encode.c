@@ -331,14 +331,14 @@ encode_controller(const struct ofpact_controller *c, struct ofpbuf *b)
 		if (c->max_len != UINT16_MAX) {
 			size_t p = b->size;
 			ofpbuf_put_be16(b, 0);
-			ofpbuf_put_be16(b, 6);
+			ofpbuf_put_be16(b, 8);
 			ofpbuf_put_be16(b, c->max_len);
 			ofpbuf_pad8(b, p);
 		}
 		if (c->controller_id) {
 			size_t p = b->size;
 			ofpbuf_put_be16(b, 1);
-			ofpbuf_put_be16(b, 6);
+			ofpbuf_put_be16(b, 8);
 			ofpbuf_put_be16(b, c->controller_id);
 			ofpbuf_pad8(b, p);
 		}

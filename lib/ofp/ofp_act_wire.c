@@ -822,18 +822,21 @@ dec_controller2(const uint8_t *a, size_t len, uint64_t arg, uint8_t v,
 		plen -= 4;
 		c = (void *)ofpacts_at(out, ofs);
 		switch (type) {
+		/* Open vSwitch gives 16-bit values a length of 8 (4 with
+		 * the 2 bytes of padding) and takes any length that holds
+		 * the value, for 8-bit ones too. */
 		case 0: /* NXAC2PT_MAX_LEN */
-			if (plen != 2)
+			if (plen < 2)
 				return OFPERR_OFPBPC_BAD_LEN;
 			c->max_len = get_be16(p);
 			break;
 		case 1: /* NXAC2PT_CONTROLLER_ID */
-			if (plen != 2)
+			if (plen < 2)
 				return OFPERR_OFPBPC_BAD_LEN;
 			c->controller_id = get_be16(p);
 			break;
 		case 2: /* NXAC2PT_REASON */
-			if (plen != 1)
+			if (plen < 1)
 				return OFPERR_OFPBPC_BAD_LEN;
 			c->reason = p[0];
 			break;
@@ -1184,7 +1187,7 @@ ofpacts_pull_openflow_actions(const uint8_t *p, size_t len, uint8_t version,
 		return OFPERR_OFPBRC_BAD_LEN;
 	}
 	e = decode_actions(p, len, version, out);
-	if (!e)
+	if (!e && out->size > start) /* no NULL + 0 */
 		e = ofpacts_verify(out->data + start, out->size - start,
 				   version, false, false, NULL);
 	if (e)
@@ -1335,8 +1338,8 @@ ofpacts_pull_openflow_instructions(const uint8_t *p, size_t len,
 			}
 		}
 		if (!e) {
-			put_ofpact(out, OFPACT_WRITE_ACTIONS,
-				   sizeof(struct ofpact), 0);
+			put_ofpact(out, OFPACT_WRITE_ACTIONS, OFPACT_NEST_OFS,
+				   0);
 			if (set.size)
 				memcpy(ofpacts_put_tail(out, ofs, set.size),
 				       set.data, set.size);

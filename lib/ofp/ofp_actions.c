@@ -833,8 +833,7 @@ parse_write_actions(char *arg, struct ofpact_pctx *pc)
 	sub.acts = &inner;
 	err = parse_list(arg, &sub, false, true);
 	if (!err) {
-		ofpacts_put(pc->acts, OFPACT_WRITE_ACTIONS,
-			    sizeof(struct ofpact));
+		ofpacts_put(pc->acts, OFPACT_WRITE_ACTIONS, OFPACT_NEST_OFS);
 		if (inner.size)
 			memcpy(ofpacts_put_tail(pc->acts, ofs, inner.size),
 			       inner.data, inner.size);

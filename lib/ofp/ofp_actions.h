@@ -58,7 +58,8 @@ enum ofpact_type {
 	/* Instructions (OpenFlow 1.5 makes meter an action). */
 	OFPACT_METER,	       /* struct ofpact_u32 */
 	OFPACT_CLEAR_ACTIONS,  /* struct ofpact */
-	OFPACT_WRITE_ACTIONS,  /* struct ofpact, then the nested actions */
+	OFPACT_WRITE_ACTIONS,  /* struct ofpact, then the nested actions
+				* (at OFPACT_NEST_OFS) */
 	OFPACT_WRITE_METADATA, /* struct ofpact_metadata */
 	OFPACT_GOTO_TABLE,     /* struct ofpact_u32 (the table) */
 	OFPACT_N_TYPES
@@ -293,9 +294,13 @@ ofpact_next(const struct ofpact *a)
 						     OFPACT_ALIGN(a->len));
 }
 
+/* The end of @size bytes of actions at @data (NULL with 0: no actions,
+ * and no arithmetic on the null pointer, which C leaves undefined). */
 static inline const struct ofpact *
 ofpact_end(const void *data, size_t size)
 {
+	if (!size)
+		return (const struct ofpact *)data;
 	return (const struct ofpact *)(const void *)((const uint8_t *)data +
 						     size);
 }
@@ -307,12 +312,17 @@ ofpact_end(const void *data, size_t size)
 /* The record of type-specific struct TYPE behind @A. */
 #define OFPACT_CAST(TYPE, A) ((const TYPE *)(const void *)(A))
 
+/* Where the actions nested in a write_actions record start: after its
+ * header, 8-aligned as every record is (they held set_field's 64-bit
+ * values at 4 bytes off, which UBSan in vswitchd_ofp_fuzz caught). */
+#define OFPACT_NEST_OFS OFPACT_ALIGN(sizeof(struct ofpact))
+
 /* The actions nested in a write_actions record. */
 static inline const void *
 ofpact_nested(const struct ofpact *a, size_t *len)
 {
-	*len = a->len - sizeof *a;
-	return a + 1;
+	*len = a->len - OFPACT_NEST_OFS;
+	return (const uint8_t *)a + OFPACT_NEST_OFS;
 }
 
 void ofpacts_init(struct ofpacts *acts);

@@ -1239,7 +1239,8 @@ check_one(struct ofpact *a, struct match *m, uint8_t table_id, uint32_t *usable)
 	}
 	case OFPACT_WRITE_ACTIONS: {
 		uint32_t ignored = OFP_PROTO_ANY;
-		return ofpacts_check(a + 1, a->len - sizeof *a, m, table_id,
+		return ofpacts_check((uint8_t *)a + OFPACT_NEST_OFS,
+				     a->len - OFPACT_NEST_OFS, m, table_id,
 				     &ignored);
 	}
 	case OFPACT_GOTO_TABLE: {
@@ -1272,7 +1273,7 @@ ofpacts_check(void *data, size_t size, const struct match *m, uint8_t table_id,
 {
 	struct match tmp = *m;
 	enum ofperr e = 0;
-	uint8_t *p = data, *end = p + size;
+	uint8_t *p = data, *end = size ? p + size : p; /* no NULL + 0 */
 
 	*usable = OFP_PROTO_ANY;
 	while (p < end) {

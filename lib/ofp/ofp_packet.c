@@ -371,9 +371,10 @@ decode_packet_in2(const struct ofp_msg *m, struct ofp_packet_in *pin)
 				pin->reason = v[0];
 			break;
 		case NXPINT_COOKIE:
-			if (n != 8)
+			/* The value 8-aligned, after 4 bytes of padding. */
+			if (n != 12)
 				return OFPERR_OFPBPC_BAD_LEN;
-			pin->cookie = get_be64(v);
+			pin->cookie = get_be64(v + 4);
 			break;
 		case NXPINT_METADATA:
 			e = oxm_decode_raw(v, n, false, &pin->metadata);
@@ -469,13 +470,105 @@ ofp_decode_packet_in(const struct ofp_msg *m, struct ofp_packet_in *pin)
 	return 0;
 }
 
+/* Writes @x big-endian at @p. */
+static void
+be32_to(uint8_t *p, uint32_t x)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(x >> (24 - 8 * i));
+}
+
+/* Appends property @type of @len bytes at @p, padded to 8. */
+static void
+put_prop(struct ofpbuf *b, uint16_t type, const void *p, size_t len)
+{
+	size_t start = b->size;
+
+	ofpbuf_put_be16(b, type);
+	ofpbuf_put_be16(b, (uint16_t)(4 + len));
+	ofpbuf_put(b, p, len);
+	ofpbuf_pad8(b, start);
+}
+
+/* NXT_PACKET_IN2: the properties in Open vSwitch's order (packet, full
+ * length if cut, buffer id if buffered, table id, cookie if any, reason,
+ * metadata as bare OXM/NXM entries, userdata if any). */
+static void
+encode_packet_in2(struct ofpbuf *b, const struct ofp_packet_in *pin,
+		  uint8_t version, uint32_t xid)
+{
+	size_t start = ofp_msg_start(b, OFPRAW_NXT_PACKET_IN2, version, xid);
+	uint8_t v[12];
+	size_t prop;
+
+	put_prop(b, NXPINT_PACKET, pin->packet, pin->packet_len);
+	if (pin->packet_len < pin->total_len) {
+		be32_to(v, (uint32_t)pin->total_len);
+		put_prop(b, NXPINT_FULL_LEN, v, 4);
+	}
+	if (pin->buffer_id != UINT32_MAX) {
+		be32_to(v, pin->buffer_id);
+		put_prop(b, NXPINT_BUFFER_ID, v, 4);
+	}
+	put_prop(b, NXPINT_TABLE_ID, &pin->table_id, 1);
+	if (pin->cookie != UINT64_MAX) {
+		/* A 64-bit value sits 8-aligned, after 4 zero bytes. */
+		be32_to(v, 0);
+		be32_to(v + 4, (uint32_t)(pin->cookie >> 32));
+		be32_to(v + 8, (uint32_t)pin->cookie);
+		put_prop(b, NXPINT_COOKIE, v, 12);
+	}
+	put_prop(b, NXPINT_REASON, &pin->reason, 1);
+	prop = b->size;
+	ofpbuf_put_be16(b, NXPINT_METADATA);
+	ofpbuf_put_be16(b, 0);
+	oxm_put_raw(b, &pin->metadata, version);
+	ofpbuf_set_be16(b, prop + 2, (uint16_t)(b->size - prop));
+	ofpbuf_pad8(b, prop);
+	if (pin->userdata_len)
+		put_prop(b, NXPINT_USERDATA, pin->userdata, pin->userdata_len);
+	ofp_msg_finish(b, start);
+}
+
+/* NXT_PACKET_IN: OpenFlow 1.0's packet-in with a table id, a cookie and
+ * the metadata as an NXM match. */
+static void
+encode_nxt_packet_in(struct ofpbuf *b, const struct ofp_packet_in *pin,
+		     uint8_t version, uint32_t xid)
+{
+	size_t start = ofp_msg_start(b, OFPRAW_NXT_PACKET_IN, version, xid);
+	size_t hdr = b->size, mstart, n;
+
+	ofpbuf_put_be32(b, pin->buffer_id);
+	ofpbuf_put_be16(b, (uint16_t)pin->total_len);
+	ofpbuf_put_u8(b, pin->reason);
+	ofpbuf_put_u8(b, pin->table_id);
+	ofpbuf_put_be64(b, pin->cookie);
+	ofpbuf_put_be16(b, 0); /* match_len, below */
+	ofpbuf_put_zeros(b, 6);
+	mstart = b->size;
+	n = nx_put_match(b, &pin->metadata, 0, 0);
+	ofpbuf_set_be16(b, hdr + 16, (uint16_t)n);
+	ofpbuf_pad8(b, mstart);
+	ofpbuf_put_zeros(b, 2);
+	ofpbuf_put(b, pin->packet, pin->packet_len);
+	ofp_msg_finish(b, start);
+}
+
 void
 ofp_encode_packet_in(struct ofpbuf *b, const struct ofp_packet_in *pin,
-		     uint8_t version, uint32_t xid)
+		     uint8_t version, uint32_t format, uint32_t xid)
 {
 	uint32_t in_port = pin->metadata.flow.in_port;
 	size_t start;
 
+	if (format == NXPIF_NXT_PACKET_IN2) {
+		encode_packet_in2(b, pin, version, xid);
+		return;
+	} else if (format == NXPIF_NXT_PACKET_IN) {
+		encode_nxt_packet_in(b, pin, version, xid);
+		return;
+	}
 	switch (version) {
 	case OFP10_VERSION:
 		start = ofp_msg_start(b, OFPRAW_OFPT10_PACKET_IN, version, xid);

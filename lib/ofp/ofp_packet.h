@@ -40,11 +40,15 @@ struct ofp_packet_in {
 };
 enum ofperr ofp_decode_packet_in(const struct ofp_msg *m,
 				 struct ofp_packet_in *pin);
-/* Appends @pin as a packet-in of @version (OpenFlow's own form: 1.0,
- * 1.1, 1.2, 1.3+ with the cookie); its metadata gives the input port
- * (and, from 1.2, the other fields it matches on). */
+/* Appends @pin as a packet-in of @version in @format (NXPIF_*, below):
+ * NXPIF_STANDARD is OpenFlow's own form (1.0, 1.1, 1.2, 1.3+ with the
+ * cookie), NXPIF_NXT_PACKET_IN Nicira's with an NXM match,
+ * NXPIF_NXT_PACKET_IN2 the property list Open vSwitch sends (with the
+ * userdata).  The metadata gives the input port and the pipeline fields
+ * (from 1.2 in the standard form).  @pin->reason goes as it is: the
+ * caller maps it to what @version knows. */
 void ofp_encode_packet_in(struct ofpbuf *b, const struct ofp_packet_in *pin,
-			  uint8_t version, uint32_t xid);
+			  uint8_t version, uint32_t format, uint32_t xid);
 enum ofperr ofp_print_packet_in(struct ds *s, const struct ofp_msg *m,
 				const struct ofp_port_map *ports,
 				int verbosity);

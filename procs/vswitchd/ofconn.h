@@ -89,6 +89,7 @@ struct ofconn {
 	uint8_t version;   /* negotiated; 0 before the peer's hello */
 	uint32_t protocol; /* OFP_PROTO_* in effect */
 	uint16_t miss_send_len;
+	uint8_t pin_format;	  /* NXPIF_*: its packet-ins' format */
 	bool closing;		  /* close once the output is sent */
 	struct ofctrl *ctrl;	  /* the controller it is to; NULL: service */
 	uint8_t role;		  /* OFPCR12_ROLE_*; 0 (no change): equal */
@@ -114,6 +115,12 @@ struct ofconn {
 struct ofconn *ofconn_new(struct vswd *d, uint64_t bridge_id, int fd,
 			  uint32_t allowed, struct ofctrl *ctrl,
 			  struct tls_stream *tls);
+/* The seam of the fuzz target (vswitchd_ofp_fuzz.c): handles @len bytes
+ * as if @c had read them from its socket (framing, then each whole
+ * message's handler; a partial message waits for more).  The socket path
+ * reads into the same buffer and runs the same code.  Replies go out on
+ * @c's socket as usual.  Nothing if @c is closing. */
+void ofconn_input(struct ofconn *c, const void *data, size_t len);
 /* Closes @c at once without telling its controller. */
 void ofconn_close(struct ofconn *c);
 /* Sends an echo request on every connection with a probe interval that
@@ -227,6 +234,11 @@ enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
 /* Packet-out (vswitchd_ofpacket.c). */
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
+/* NXT_SET_PACKET_IN_FORMAT: standard, nxt_packet_in or nxt_packet_in2 for
+ * @c's packet-ins from now on; OFPBRC_EPERM for another value, as Open
+ * vSwitch 3.1 answers, OFPBRC_BAD_LEN for a body not of 4 bytes. */
+enum ofperr ofconn_set_packet_in_format(struct ofconn *c,
+					const struct ofp_msg *m);
 /* Table statistics, table features and table-mod
  * (vswitchd_oftable.c). */
 enum ofperr ofconn_table_msg(struct ofconn *c, const struct ofp_msg *m);

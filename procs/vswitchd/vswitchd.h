@@ -516,6 +516,8 @@ struct bridge {
 	 * for long enough): the bridge switches as NORMAL whatever its
 	 * tables say, as Open vSwitch's hidden fail-open flow does. */
 	bool fail_open;
+	/* A table miss goes to the controllers (vswd_of_miss_sync()). */
+	bool pin_on_miss;
 	uint64_t config_version; /* bumped by port and VLAN changes */
 	/* Ports whose source MACs translation learns without NORMAL (set
 	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */
@@ -696,19 +698,51 @@ enum xlate_error {
 	XLATE_UNKNOWN_PORT,
 };
 
-/* The packet-in a translation asks for (an output to the controller):
- * the packet goes to the bridge's controllers, and the megaflow is not
- * installed, so that every packet of it comes up. */
+/* A packet-in a translation asks for (an output to the controller): the
+ * packet goes to the bridge's controllers, and the megaflow is not
+ * installed, so that every packet of it comes up.  As in Open vSwitch,
+ * each controller action is one packet-in, with the pipeline fields as
+ * they were at that action. */
 struct xlate_pin {
-	bool wanted;
-	uint16_t max_len; /* bytes of the packet to send (0xffff: all) */
-	uint8_t reason;	  /* OFPR_NO_MATCH or OFPR_ACTION */
+	uint64_t bridge_id; /* the bridge it happened in (a patch's peer) */
+	uint16_t max_len;   /* bytes of the packet to send (0xffff: all) */
+	uint8_t reason;	    /* OFPR_* or XLATE_PIN_IMPLICIT_MISS */
 	uint8_t table_id;
-	uint64_t cookie; /* of the rule that asked */
+	uint64_t cookie; /* of the rule that asked; UINT64_MAX: none */
+	/* The pipeline fields a packet-in reports (Open vSwitch's
+	 * flow_get_metadata()). */
+	uint32_t in_port;
+	uint32_t pkt_mark;
+	uint64_t metadata;
+	uint32_t regs[FLOW_N_REGS];
+	uint64_t tun_id; /* network order, as in struct mvs_key_tunnel */
+	uint32_t tun_src, tun_dst;
+	/* controller(userdata=...): points into the rule's (or the
+	 * packet-out's) actions, valid until the tables change: the
+	 * packet-in is sent at once. */
+	const uint8_t *userdata;
+	uint16_t userdata_len;
+};
+
+/* xlate_pin.reason of Open vSwitch's default table miss (its
+ * OFPR_IMPLICIT_MISS): a packet that no flow matched, sent to the
+ * OpenFlow 1.0-1.2 connections only, as OFPR_NO_MATCH, cut to their
+ * miss_send_len. */
+#define XLATE_PIN_IMPLICIT_MISS 0xff
+/* xlate_pin.reason of an output to the controller by a packet-out's own
+ * actions (OpenFlow 1.4's OFPR_PACKET_OUT; OFPR_ACTION before 1.4). */
+#define XLATE_PIN_PACKET_OUT 5
+
+/* The packet-ins of one translation; more than XLATE_MAX_PINS controller
+ * actions for one packet send the first ones only. */
+#define XLATE_MAX_PINS 8
+struct xlate_pins {
+	unsigned n;
+	struct xlate_pin p[XLATE_MAX_PINS];
 };
 
 struct xlate_out {
-	struct xlate_pin pin;
+	struct xlate_pins pins;
 	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
@@ -782,8 +816,9 @@ struct xlate_ctx {
 	bool may_learn;		 /* side effects: MAC learning, counters */
 	uint64_t packet_len;	 /* bytes credited to rules (with may_learn) */
 	uint64_t now_ms;
-	uint8_t table_id; /* the table being translated */
-	int depth;	  /* resubmits that went back or stayed in a table */
+	uint8_t table_id;   /* the table being translated */
+	bool in_packet_out; /* translating a packet-out's actions */
+	int depth;	    /* resubmits that went back or stayed in a table */
 	int resubmits;
 	enum xlate_error error;
 };
@@ -1028,6 +1063,11 @@ void vswd_tnl_routes_init(struct vswd *d);
  * Interface, the hello to upcalld, the statistics timer.  Exits on
  * error (start-up). */
 void vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus);
+/* The part of vswd_init() that needs no bus: empty state (no bridge, no
+ * datapath, no replica) on @loop.  The OpenFlow fuzz target
+ * (vswitchd_ofp_fuzz.c) runs the handlers on it: with no datapath open
+ * and no replica, datapath calls and status writes do nothing. */
+void vswd_init_state(struct vswd *d, struct ev_loop *loop);
 /* Brings bridges, ports and datapaths in line with the replica; starts
  * datapath calls as needed; writes status when nothing is pending.
  * Safe to call at any time (a no-op before the first load). */
@@ -1104,12 +1144,21 @@ void vswd_of_init(struct vswd *d, const char *dir);
 void vswd_of_sync(struct vswd *d);
 
 /* vswitchd_ofpacket.c: sends the packet-in @pin asks for, of the
- * @len-byte frame @data (@total_len before the datapath cut it) that came
- * in on OpenFlow port @in_port of @br, to @br's controllers and to the
- * service connections that asked for packet-ins (miss_send_len set). */
-void vswd_of_packet_in(struct vswd *d, const struct bridge *br,
-		       uint32_t in_port, const struct xlate_pin *pin,
+ * @len-byte frame @data (@total_len before the datapath cut it), to its
+ * bridge's controllers and to the service connections that asked for
+ * packet-ins (miss_send_len set), each in the packet-in format it chose
+ * (NXT_SET_PACKET_IN_FORMAT) and only those its version and role take
+ * (no OFPR_INVALID_TTL; implicit misses to OpenFlow 1.0-1.2 only). */
+void vswd_of_packet_in(struct vswd *d, const struct xlate_pin *pin,
 		       const uint8_t *data, size_t len, size_t total_len);
+/* Whether a table miss on each bridge sends the packet to the controllers
+ * (bridge.pin_on_miss), as ovs-vswitchd 3.1 behaves (checked with
+ * ofproto/trace): while a controller connected with OpenFlow 1.0-1.2, or
+ * any service connection (the management socket, ptcp:, punix:) of any
+ * version, is there; not for a controller that is not connected, nor for
+ * one connected with 1.3 or later.  A change re-translates the bridge's
+ * megaflows.  Called when connections come, negotiate and go. */
+void vswd_of_miss_sync(struct vswd *d);
 /* vswitchd_dpif.c: runs datapath @actions on the @len-byte frame @data
  * with @key in datapath @dp_id (a packet-out); fire and forget. */
 void vswd_dp_execute(struct vswd *d, uint32_t dp_id, const struct mvs_key *key,

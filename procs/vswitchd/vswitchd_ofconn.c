@@ -247,6 +247,7 @@ on_hello(struct ofconn *c, const struct ofp_msg *m)
 	}
 	c->version = v;
 	c->protocol = ofp_protocol_from_version(v);
+	vswd_of_miss_sync(c->d);
 }
 
 static void
@@ -352,11 +353,38 @@ ofconn_publish_soon(struct vswd_of *of)
 	of->publish_armed = true;
 }
 
+/* Handles the whole messages in @c's input buffer, keeps the rest. */
 static void
-conn_read(struct ofconn *c)
+handle_input(struct ofconn *c)
 {
 	size_t ofs = 0;
 
+	while (!c->closing && c->rlen - ofs >= OFP_HEADER_LEN) {
+		size_t len = get_be16(c->rbuf + ofs + 2);
+
+		if (len < OFP_HEADER_LEN) {
+			log_warn_rl(&rl,
+				    "received a message of length %zu, "
+				    "below the header's: closing",
+				    len);
+			c->closing = true;
+			c->out.size = c->out_ofs = 0;
+			break;
+		}
+		if (c->rlen - ofs < len)
+			break;
+		handle(c, c->rbuf + ofs, len);
+		ofs += len;
+	}
+	if (c->d->of->tables_dirty)
+		ofconn_publish_soon(c->d->of);
+	memmove(c->rbuf, c->rbuf + ofs, c->rlen - ofs);
+	c->rlen -= ofs;
+}
+
+static void
+conn_read(struct ofconn *c)
+{
 	for (;;) {
 		ssize_t n;
 
@@ -388,27 +416,21 @@ conn_read(struct ofconn *c)
 		    !(c->tls && tls_stream_pending(c->tls)))
 			break;
 	}
-	while (!c->closing && c->rlen - ofs >= OFP_HEADER_LEN) {
-		size_t len = get_be16(c->rbuf + ofs + 2);
+	handle_input(c);
+}
 
-		if (len < OFP_HEADER_LEN) {
-			log_warn_rl(&rl,
-				    "received a message of length %zu, "
-				    "below the header's: closing",
-				    len);
-			c->closing = true;
-			c->out.size = c->out_ofs = 0;
-			break;
-		}
-		if (c->rlen - ofs < len)
-			break;
-		handle(c, c->rbuf + ofs, len);
-		ofs += len;
+void
+ofconn_input(struct ofconn *c, const void *data, size_t len)
+{
+	if (c->closing || !len)
+		return;
+	if (c->rcap - c->rlen < len) {
+		c->rcap = c->rlen + len;
+		c->rbuf = xrealloc(c->rbuf, c->rcap);
 	}
-	if (c->d->of->tables_dirty)
-		ofconn_publish_soon(c->d->of);
-	memmove(c->rbuf, c->rbuf + ofs, c->rlen - ofs);
-	c->rlen -= ofs;
+	memcpy(c->rbuf + c->rlen, data, len);
+	c->rlen += len;
+	handle_input(c);
 }
 
 static void
@@ -445,6 +467,7 @@ conn_close(struct ofconn *c)
 	close(c->fd);
 	ofpbuf_uninit(&c->out);
 	free(c->rbuf);
+	vswd_of_miss_sync(c->d);
 	free(c);
 }
 

@@ -675,6 +675,7 @@ ofctrl_sync(struct vswd *d)
 			ctrl_free(of, c);
 	}
 	fail_open_run(d);
+	vswd_of_miss_sync(d);
 }
 
 /* The bridge's fail_mode is "secure". */

@@ -384,7 +384,7 @@ static const struct {
 	{ OFPTYPE_PORT_STATS_REQUEST, on_port_stats },
 	{ OFPTYPE_SET_FLOW_FORMAT, on_set_flow_format },
 	{ OFPTYPE_FLOW_MOD_TABLE_ID, on_flow_mod_table_id },
-	{ OFPTYPE_SET_PACKET_IN_FORMAT, on_ignore },
+	{ OFPTYPE_SET_PACKET_IN_FORMAT, ofconn_set_packet_in_format },
 	{ OFPTYPE_NXT_TLV_TABLE_MOD, on_tlv_mod },
 	{ OFPTYPE_NXT_TLV_TABLE_REQUEST, on_tlv_request },
 	{ OFPTYPE_FLOW_MOD, ofconn_flow_mod },

@@ -48,6 +48,7 @@ struct vswd_brcfg {
 	char *hwaddr;	   /* other_config:hwaddr as last seen */
 	bool hwaddr_asked; /* upcalld was asked to set it (once) */
 	bool seen;
+	bool has_ctrls, secure; /* as last applied (reflush()) */
 };
 
 static const char *const ovs_columns[] = {
@@ -539,18 +540,79 @@ model_remove_bridge(struct vswd *d, const char *name)
 	}
 }
 
+/* Whether bridge @brow has a primary controller: an active target
+ * (tcp:, unix:, ssl:); passive ones (ptcp:, punix:, pssl:) only take
+ * service connections, and Open vSwitch does not count them. */
+static bool
+has_primary_ctrls(struct vswd *d, const struct ovsdb_row *brow)
+{
+	const struct ovsdb_datum *ctrls = datum(brow, "controller");
+
+	for (unsigned i = 0; ctrls && i < ctrls->n; i++) {
+		const struct ovsdb_row *crow =
+			vswd_row_by_uuid(d, "Controller", &ctrls->keys[i].u);
+
+		if (crow && vswd_str(crow, "target")[0] != 'p')
+			return true;
+	}
+	return false;
+}
+
 /* Whether a new bridge starts with the default "priority=0
  * actions=NORMAL" flow: as in Open vSwitch, only with no controller and
  * fail_mode standalone.  A secure or controlled bridge starts empty, so a
  * restarted vswitchd does not switch a secure bridge's traffic as NORMAL
  * until its controller is back. */
 static bool
-starts_normal(const struct ovsdb_row *brow)
+starts_normal(struct vswd *d, const struct ovsdb_row *brow)
 {
-	const struct ovsdb_datum *ctrls = datum(brow, "controller");
-
-	return (!ctrls || !ctrls->n) &&
+	return !has_primary_ctrls(d, brow) &&
 	       strcmp(vswd_str(brow, "fail_mode"), "secure");
+}
+
+/* Open vSwitch flushes every flow table of a bridge when it gains its
+ * first primary controller or loses its last one, and when its fail_mode
+ * changes while it has none; then a bridge with no primary controller in
+ * fail_mode standalone gets the "priority=0 actions=NORMAL" flow again
+ * (checked against ovs-vswitchd 3.1).  Applies that for @br, whose row is
+ * @brow, against what @c saw last. */
+static void
+reflush(struct vswd *d, struct bridge *br, const struct ovsdb_row *brow,
+	struct vswd_brcfg *c, bool is_new)
+{
+	bool has = has_primary_ctrls(d, brow);
+	bool secure = !strcmp(vswd_str(brow, "fail_mode"), "secure");
+	struct ofp_flow_mod fm;
+	char *err;
+
+	if (!is_new && has == c->has_ctrls && (has || secure == c->secure)) {
+		c->secure = secure;
+		return;
+	}
+	c->has_ctrls = has;
+	c->secure = secure;
+	if (is_new)
+		return;
+	log_info("bridge %s: %s: flushing its flows", br->name,
+		 has ? "controllers configured" : "no controller configured");
+	err = ofp_flow_mod_parse(&fm, "", OFPFC_DELETE, NULL);
+	if (!err) {
+		tables_flow_mod(&br->tables, &fm, false, time_mono_ms(), NULL,
+				NULL);
+		ofp_flow_mod_uninit(&fm);
+	}
+	free(err);
+	if (!has && !secure) {
+		err = ofp_flow_mod_parse(&fm, "priority=0,actions=NORMAL",
+					 OFPFC_ADD, NULL);
+		if (!err) {
+			tables_flow_mod(&br->tables, &fm, false, time_mono_ms(),
+					NULL, NULL);
+			ofp_flow_mod_uninit(&fm);
+		}
+		free(err);
+	}
+	br->config_version++;
 }
 
 /* Removes the flow tables_init() put in @br's table 0. */
@@ -628,6 +690,7 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 	struct bridge *br = vsw_find_bridge(&d->vsw, name);
 	const struct ovsdb_datum *ports = datum(brow, "ports");
 	struct vswd_brcfg *c;
+	bool is_new = false;
 
 	if (!*name)
 		return;
@@ -643,12 +706,14 @@ reconcile_bridge(struct vswd *d, const struct ovsdb_row *brow)
 			return;
 		br->dp_id = dp->id;
 		log_info("bridge %s: added in %s", name, dp->name);
-		if (!starts_normal(brow))
+		if (!starts_normal(d, brow))
 			drop_default_flow(br);
+		is_new = true;
 	}
 	set_of_identity(br, brow);
 	c = brcfg_get(d, name);
 	c->seen = true;
+	reflush(d, br, brow, c, is_new);
 	if (!same_str(c->aging, aging) || !same_str(c->size, size)) {
 		free(c->aging);
 		free(c->size);
@@ -840,14 +905,11 @@ tables_changed(void *aux)
 }
 
 void
-vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus)
+vswd_init_state(struct vswd *d, struct ev_loop *loop)
 {
-	int r;
-
 	memset(d, 0, sizeof *d);
 	vsw_init(&d->vsw);
 	d->loop = loop;
-	d->bus = bus;
 	d->boot = random_id();
 	list_init(&d->dps);
 	d->next_dp_id = 1;
@@ -856,6 +918,15 @@ vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus)
 	d->max_idle_ms = VSWD_MAX_IDLE_MS;
 	d->flow_limit = VSWD_FLOW_LIMIT;
 	vswd_upcall_init(d);
+}
+
+void
+vswd_init(struct vswd *d, struct ev_loop *loop, struct bus *bus)
+{
+	int r;
+
+	vswd_init_state(d, loop);
+	d->bus = bus;
 	vswitchd_appctl_register(&d->vsw, tables_changed, d);
 	r = replica_open(loop, bus, "Open_vSwitch", tables, ARRAY_SIZE(tables),
 			 &replica_ops, d, &d->rep);

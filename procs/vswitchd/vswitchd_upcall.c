@@ -238,7 +238,7 @@ struct xl {
 	struct mvs_key mask;
 	struct nlbuf actions;	/* owned */
 	struct xlate_deps deps; /* owned */
-	struct xlate_pin pin;	/* a packet-in asked for: not installed */
+	struct xlate_pins pins; /* packet-ins asked for: not installed */
 };
 
 static void
@@ -269,7 +269,7 @@ translate(struct vswd *d, const struct vswd_dp *dp, const struct mvs_key *key,
 	x->actions = xo.actions;
 	xo.actions = NLBUF_EMPTY;
 	x->deps = xo.deps;
-	x->pin = xo.pin;
+	x->pins = xo.pins;
 	memset(&xo.deps, 0, sizeof xo.deps);
 	xlate_out_uninit(&xo);
 	dpmsg_ufid(key, &x->mask, &x->ufid);
@@ -477,15 +477,9 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 		ms[n].key = p.key;
 		translate(d, dp, &p.key, true, p.orig_len ? p.orig_len : p.len,
 			  exact, &ms[n].x);
-		if (ms[n].x.pin.wanted) {
-			const struct port *port = vsw_port_by_dp(
-				&d->vsw, dp->id, p.key.meta.in_port);
-			if (port)
-				vswd_of_packet_in(
-					d, port->bridge, port->ofp_port,
-					&ms[n].x.pin, p.data, p.len,
-					p.orig_len ? p.orig_len : p.len);
-		}
+		for (unsigned i = 0; i < ms[n].x.pins.n; i++)
+			vswd_of_packet_in(d, &ms[n].x.pins.p[i], p.data, p.len,
+					  p.orig_len ? p.orig_len : p.len);
 		n++;
 	}
 	dpmsg_buf_free(&b);
@@ -518,8 +512,8 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 			f.actions_len = x->actions.len;
 			/* A packet for the controller: executed, not
 			 * installed, so the next one comes up too. */
-			f.flags = x->pin.wanted ? 0 : MVS_FLOW_F_CREATE;
-			if (!x->pin.wanted)
+			f.flags = x->pins.n ? 0 : MVS_FLOW_F_CREATE;
+			if (!x->pins.n)
 				ukey_put(d, dp->id, &x->ufid, &x->deps);
 		}
 		dpmsg_put_flow(&out, &f);
@@ -568,7 +562,7 @@ revalidate_one(struct vswd *d, struct vswd_dp *dp, struct reval_item *it,
 	translate(d, dp, &it->f.key, may_learn, 0, false, &x);
 	it->xlated = true;
 	nl_buf_free(&it->actions);
-	if (!x.ok || x.pin.wanted || !mask_covers(&it->f.mask, &x.mask)) {
+	if (!x.ok || x.pins.n || !mask_covers(&it->f.mask, &x.mask)) {
 		it->v = V_DELETE;
 	} else if (x.actions.len == it->f.actions_len &&
 		   !memcmp(x.actions.data, it->f.actions, x.actions.len)) {

@@ -421,7 +421,11 @@ patch_peer(const struct port *port)
 }
 
 static void xlate_table(struct xlate_ctx *ctx, uint32_t in_port,
-			uint8_t table_id, bool is_last_action);
+			uint8_t table_id, bool is_last_action,
+			bool may_packet_in);
+static void xlate_controller(struct xlate_ctx *ctx, uint16_t max_len,
+			     uint8_t reason, const uint8_t *userdata,
+			     uint16_t userdata_len);
 static void learn_source(struct xlate_ctx *ctx);
 
 /* Open vSwitch's patch_port_output: the packet enters the peer bridge
@@ -450,7 +454,7 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 	ctx->br = out->bridge;
 	xlate_deps_add_bridge(ctx->deps, ctx->br);
 	learn_source(ctx);
-	xlate_table(ctx, out->ofp_port, 0, true);
+	xlate_table(ctx, out->ofp_port, 0, true, true);
 
 	ctx->trace = old_trace;
 	ctx->flow = old_flow;
@@ -515,7 +519,7 @@ xlate_output_action(struct xlate_ctx *ctx, uint32_t port, bool is_last)
 		xlate_output_port(ctx, ctx->flow.in_port);
 		break;
 	case OFPP_TABLE:
-		xlate_table(ctx, ctx->flow.in_port, 0, is_last);
+		xlate_table(ctx, ctx->flow.in_port, 0, is_last, true);
 		break;
 	case OFPP_NORMAL:
 		xlate_normal(ctx);
@@ -546,7 +550,8 @@ xlate_output_action(struct xlate_ctx *ctx, uint32_t port, bool is_last)
 /* ---- tables ---- */
 
 static void
-report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id)
+report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id,
+	     bool packet_in)
 {
 	struct trace_node *t;
 	struct ds s = DS_EMPTY;
@@ -555,7 +560,9 @@ report_table(struct xlate_ctx *ctx, const struct rule *rule, uint8_t table_id)
 		return;
 	ds_printf(&s, "%2d. ", table_id);
 	if (!rule) {
-		ds_put(&s, "No match.");
+		ds_put(&s, packet_in ? "No match, and a \"packet-in\" is "
+				       "called for."
+				     : "No match.");
 	} else {
 		struct match m;
 
@@ -590,15 +597,19 @@ lookup(struct xlate_ctx *ctx, uint8_t table_id)
 	return tables_lookup(&ctx->br->tables, table_id, f, ctx->wc);
 }
 
-/* Runs @rule (NULL: a table miss, which drops) with the trace and
- * counters. */
+/* Runs @rule with the trace and counters.  NULL is a table miss, which
+ * drops, or, where a packet-in @may_packet_in (the first lookup, not a
+ * resubmit, as in Open vSwitch) and the bridge wants it, goes to the
+ * controllers. */
 static void
 run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
-	 bool is_last)
+	 bool is_last, bool may_packet_in)
 {
 	struct list_node *old_trace = ctx->trace;
+	const struct rule *old_rule = ctx->rule;
+	bool miss_pin = !rule && may_packet_in && ctx->br->pin_on_miss;
 
-	report_table(ctx, rule, table_id);
+	report_table(ctx, rule, table_id, miss_pin);
 	if (rule) {
 		ctx->rule = rule;
 		deps_add_rule(ctx->deps, rule);
@@ -606,9 +617,19 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 			rule_credit_stats(rule, 1, ctx->packet_len,
 					  ctx->now_ms);
 		do_xlate_actions(ctx, &rule->actions, is_last);
+	} else if (miss_pin) {
+		/* Open vSwitch's miss rule: to the OpenFlow 1.0-1.2
+		 * connections (xlate_pin.reason), with its words. */
+		xlate_report(ctx, TRACE_ACTION, "controller(reason=)");
+		ctx->rule = NULL;
+		xlate_controller(ctx, UINT16_MAX, XLATE_PIN_IMPLICIT_MISS, NULL,
+				 0);
 	} else {
 		xlate_report(ctx, TRACE_ACTION, "drop");
 	}
+	/* As Open vSwitch's xlate_table_action: back in the rule that
+	 * resubmitted (its cookie for later packet-ins). */
+	ctx->rule = old_rule;
 	ctx->trace = old_trace;
 }
 
@@ -631,10 +652,11 @@ resources_ok(struct xlate_ctx *ctx)
 }
 
 /* Open vSwitch's xlate_table_action: looks @table_id up with @in_port
- * as the input port and runs what it finds. */
+ * as the input port and runs what it finds; a miss may send a packet-in
+ * where @may_packet_in (run_rule()). */
 static void
 xlate_table(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id,
-	    bool is_last)
+	    bool is_last, bool may_packet_in)
 {
 	uint8_t old_table = ctx->table_id;
 	uint32_t old_in_port = ctx->flow.in_port;
@@ -649,7 +671,7 @@ xlate_table(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id,
 	ctx->flow.in_port = old_in_port;
 	ctx->resubmits++;
 	ctx->depth += deepens;
-	run_rule(ctx, rule, table_id, is_last);
+	run_rule(ctx, rule, table_id, is_last, may_packet_in);
 	ctx->depth -= deepens;
 	ctx->table_id = old_table;
 }
@@ -657,7 +679,7 @@ xlate_table(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id,
 void
 xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id)
 {
-	xlate_table(ctx, in_port, table_id, true);
+	xlate_table(ctx, in_port, table_id, true, false);
 }
 
 static void
@@ -668,7 +690,7 @@ xlate_resubmit(struct xlate_ctx *ctx, const struct ofpact_resubmit *r,
 		r->in_port == OFPP_IN_PORT ? ctx->flow.in_port : r->in_port;
 	uint8_t table = r->table_id == 255 ? ctx->table_id : r->table_id;
 
-	xlate_table(ctx, in_port, table, is_last);
+	xlate_table(ctx, in_port, table, is_last, false);
 }
 
 /* ---- actions ---- */
@@ -747,23 +769,37 @@ is_table_miss(const struct rule *rule)
 	return true;
 }
 
-/* An output to the controller: one packet-in per packet (the first
- * asked for), and no megaflow. */
+/* An output to the controller: a packet-in with the pipeline fields as
+ * they are now, and no megaflow. */
 static void
-xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason)
+xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
+		 const uint8_t *userdata, uint16_t userdata_len)
 {
+	const struct flow *f = &ctx->flow;
 	struct xlate_pin *pin;
 
-	if (!ctx->out || ctx->out->pin.wanted)
+	if (!ctx->out || ctx->out->pins.n >= XLATE_MAX_PINS)
 		return;
-	pin = &ctx->out->pin;
-	pin->wanted = true;
+	pin = &ctx->out->pins.p[ctx->out->pins.n++];
+	memset(pin, 0, sizeof *pin);
+	pin->bridge_id = ctx->br->id;
 	pin->max_len = max_len;
 	pin->reason = reason;
 	pin->table_id = ctx->table_id;
 	pin->cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
 	if (reason == OFPR_ACTION_ && ctx->rule && is_table_miss(ctx->rule))
 		pin->reason = OFPR_NO_MATCH_;
+	else if (reason == OFPR_ACTION_ && ctx->in_packet_out && !ctx->rule)
+		pin->reason = XLATE_PIN_PACKET_OUT;
+	pin->in_port = f->in_port;
+	pin->pkt_mark = f->pkt_mark;
+	pin->metadata = f->metadata;
+	memcpy(pin->regs, f->regs, sizeof pin->regs);
+	pin->tun_id = f->tunnel.tun_id;
+	pin->tun_src = f->tunnel.ipv4_src;
+	pin->tun_dst = f->tunnel.ipv4_dst;
+	pin->userdata = userdata;
+	pin->userdata_len = userdata_len;
 }
 
 static void
@@ -792,7 +828,8 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			const struct ofpact_output *o =
 				OFPACT_CAST(struct ofpact_output, a);
 			if (o->port == OFPP_CONTROLLER)
-				xlate_controller(ctx, o->max_len, OFPR_ACTION_);
+				xlate_controller(ctx, o->max_len, OFPR_ACTION_,
+						 NULL, 0);
 			else
 				xlate_output_action(ctx, o->port, last);
 			break;
@@ -800,7 +837,8 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 		case OFPACT_CONTROLLER: {
 			const struct ofpact_controller *c =
 				OFPACT_CAST(struct ofpact_controller, a);
-			xlate_controller(ctx, c->max_len, c->reason);
+			xlate_controller(ctx, c->max_len, c->reason,
+					 c->userdata, c->userdata_len);
 			break;
 		}
 		case OFPACT_SET_FIELD:
@@ -1097,7 +1135,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 			     "fail-open: the controller is lost");
 		xlate_normal(&ctx);
 	} else {
-		run_rule(&ctx, lookup(&ctx, 0), 0, true);
+		run_rule(&ctx, lookup(&ctx, 0), 0, true, true);
 	}
 	wc_finish(ctx.wc, flow);
 	ctx_finish(&ctx, out);
@@ -1112,6 +1150,7 @@ xlate_packet_out(struct bridge *br, const struct flow *flow,
 	struct xlate_ctx ctx;
 
 	ctx_start(&ctx, br, flow, out);
+	ctx.in_packet_out = true;
 	do_xlate_actions(&ctx, acts, true);
 	ctx_finish(&ctx, out);
 	return 0;

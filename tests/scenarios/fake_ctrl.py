@@ -13,9 +13,10 @@ sends a barrier ("conn N: barrier_reply" once they are in), as a
 controller that pushes its state on connection; --flows-delay MS makes
 it wait MS after the features reply first (a controller slow to
 recompute its state); --no-barrier leaves the barrier out ("conn N:
-flows sent" only).
+flows sent" only).  --of10 makes it an OpenFlow 1.0 controller (its
+hello and features request; no --flows then).
 
-Usage: fake_ctrl.py PORT LOG [--answer]
+Usage: fake_ctrl.py PORT LOG [--answer] [--of10]
                     [--flows FILE [--flows-delay MS] [--no-barrier]]"""
 import re
 import selectors
@@ -74,6 +75,7 @@ def load_flows(path):
 def main():
     port, logname = int(sys.argv[1]), sys.argv[2]
     answer = "--answer" in sys.argv[3:]
+    ver = 1 if "--of10" in sys.argv[3:] else 4
     flows, delay, pending = b"", 0.0, {}
     barrier = b"" if "--no-barrier" in sys.argv[3:] else \
         struct.pack("!BBHI", 4, 20, 8, 3)
@@ -106,8 +108,8 @@ def main():
                 conns[c] = [n, b""]
                 sel.register(c, selectors.EVENT_READ)
                 log.write("conn %d: open\n" % n)
-                c.sendall(struct.pack("!BBHI", 4, 0, 8, 1) +
-                          struct.pack("!BBHI", 4, 5, 8, 2))
+                c.sendall(struct.pack("!BBHI", ver, 0, 8, 1) +
+                          struct.pack("!BBHI", ver, 5, 8, 2))
                 continue
             num, buf = conns[s]
             try:

@@ -162,7 +162,7 @@ MON=$!
 SW_PIDS+=($MON)
 sleep 1
 send
-pins() { grep -c "OFPT_PACKET_IN" "$T/monitor"; }
+pins() { grep -c "PACKET_IN.* total_len=" "$T/monitor"; }
 soon eval '[ "$(pins)" -ge 5 ]'
 p0=$(pins)
 check "the monitor got h1's 5 packets as packet-ins ($p0)" test "$p0" -ge 5
