@@ -821,6 +821,9 @@ struct xlate_ctx {
 	int depth;	    /* resubmits that went back or stayed in a table */
 	int resubmits;
 	enum xlate_error error;
+	/* Stop: an exit action, or dec_ttl at TTL 1 (what the actions did
+	 * before stays), as Open vSwitch's ctx->exit. */
+	bool exit;
 };
 
 /* Adds a trace node (if tracing) and returns it (NULL if not). */
@@ -875,6 +878,15 @@ void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 
 /* set_field and load: the field's bits under the mask. */
 void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf);
+/* Sets field @name (Open vSwitch's name for it) to @value under @mask,
+ * both of the field's width in network order, as set_field does: nothing
+ * where the flow lacks the field's prerequisites. */
+void xlate_set_named(struct xlate_ctx *ctx, const char *name, const void *value,
+		     const void *mask);
+/* Open vSwitch's OpenFlow 1.0 rewrites (mod_nw_src, mod_tp_dst,
+ * mod_nw_tos, dec_ttl...), write_metadata and exit: true if @a is one
+ * of them (then done). */
+bool xlate_classic_action(struct xlate_ctx *ctx, const struct ofpact *a);
 /* move: a subfield to another. */
 void xlate_reg_move(struct xlate_ctx *ctx, const struct ofpact_reg_move *m);
 /* The value of subfield @sf as a port number (output_reg); OFPP_NONE if

@@ -357,39 +357,125 @@ commit_eth(struct xlate_ctx *ctx)
 	memcpy(ctx->base.hdr.eth_dst, ctx->flow.hdr.eth_dst, 6);
 }
 
-/* Open vSwitch's commit of the IP TOS (only the bits that changed, under
- * the bits the translation looked at, as its masked set): the ECN CE that
- * a decapsulation copies inward (xlate_tnl_ecn). */
-static void
-commit_nw_tos(struct xlate_ctx *ctx)
+/* The IP TOS bits to set, Open vSwitch's way (only the bits that
+ * changed, under the bits the translation looked at, as its masked set:
+ * the ECN CE a decapsulation copies inward, xlate_tnl_ecn), in *@tos and
+ * *@mask; false if none. */
+static bool
+tos_change(struct xlate_ctx *ctx, uint8_t *tos, uint8_t *mask)
 {
-	uint8_t tos = ctx->flow.hdr.nw_tos;
-	uint8_t mask =
-		(uint8_t)((tos ^ ctx->base.hdr.nw_tos) | ctx->wc->hdr.nw_tos);
+	uint8_t t = ctx->flow.hdr.nw_tos;
+	uint8_t m = (uint8_t)((t ^ ctx->base.hdr.nw_tos) | ctx->wc->hdr.nw_tos);
 
-	/* Not without an L3 protocol, as Open vSwitch's
-	 * commit_set_nw_action. */
-	if (tos == ctx->base.hdr.nw_tos || !ctx->flow.hdr.nw_proto)
-		return;
-	if (flow_is_ip(&ctx->flow)) {
-		struct mvs_act_set_ipv4 a;
+	if (t == ctx->base.hdr.nw_tos)
+		return false;
+	ctx->wc->hdr.nw_tos |= m;
+	*tos = t & m;
+	*mask = m;
+	return true;
+}
 
-		memset(&a, 0, sizeof a);
-		a.tos = tos & mask;
-		a.tos_mask = mask;
-		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_IPV4, &a, sizeof a);
-	} else if (flow_is_ipv6(&ctx->flow)) {
-		struct mvs_act_set_ipv6 a;
+static void
+commit_ipv4(struct xlate_ctx *ctx)
+{
+	const struct mvs_key_hdr *f = &ctx->flow.hdr, *b = &ctx->base.hdr;
+	struct mvs_act_set_ipv4 a;
 
-		memset(&a, 0, sizeof a);
-		a.tclass = tos & mask;
-		a.tclass_mask = mask;
-		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_IPV6, &a, sizeof a);
-	} else {
-		return;
+	memset(&a, 0, sizeof a);
+	if (f->ipv4_src != b->ipv4_src) {
+		a.src = f->ipv4_src;
+		a.src_mask = ~0u;
 	}
-	ctx->wc->hdr.nw_tos |= mask;
-	ctx->base.hdr.nw_tos = tos;
+	if (f->ipv4_dst != b->ipv4_dst) {
+		a.dst = f->ipv4_dst;
+		a.dst_mask = ~0u;
+	}
+	if (f->nw_ttl != b->nw_ttl) {
+		a.ttl = f->nw_ttl;
+		a.ttl_mask = 0xff;
+	}
+	tos_change(ctx, &a.tos, &a.tos_mask);
+	if (a.src_mask || a.dst_mask || a.ttl_mask || a.tos_mask)
+		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_IPV4, &a, sizeof a);
+}
+
+static void
+commit_ipv6(struct xlate_ctx *ctx)
+{
+	const struct mvs_key_hdr *f = &ctx->flow.hdr, *b = &ctx->base.hdr;
+	struct mvs_act_set_ipv6 a;
+	bool any = false;
+
+	memset(&a, 0, sizeof a);
+	if (memcmp(f->ipv6_src, b->ipv6_src, 16)) {
+		memcpy(a.src, f->ipv6_src, 16);
+		memset(a.src_mask, 0xff, 16);
+		any = true;
+	}
+	if (memcmp(f->ipv6_dst, b->ipv6_dst, 16)) {
+		memcpy(a.dst, f->ipv6_dst, 16);
+		memset(a.dst_mask, 0xff, 16);
+		any = true;
+	}
+	if (f->ipv6_label != b->ipv6_label) {
+		a.label = f->ipv6_label;
+		a.label_mask = htonl(0xfffff);
+		any = true;
+	}
+	if (f->nw_ttl != b->nw_ttl) {
+		a.hlimit = f->nw_ttl;
+		a.hlimit_mask = 0xff;
+		any = true;
+	}
+	any |= tos_change(ctx, &a.tclass, &a.tclass_mask);
+	if (any)
+		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_IPV6, &a, sizeof a);
+}
+
+/* The network and transport header fields the actions changed, as masked
+ * sets.  Not without an L3 protocol, as Open vSwitch's
+ * commit_set_nw_action; ports only of TCP, UDP and SCTP, and not of a
+ * later fragment (it has none). */
+static void
+commit_nw(struct xlate_ctx *ctx)
+{
+	const struct mvs_key_hdr *f = &ctx->flow.hdr, *b = &ctx->base.hdr;
+	uint8_t p = f->nw_proto;
+
+	if (!p)
+		return;
+	if (flow_is_ip(&ctx->flow))
+		commit_ipv4(ctx);
+	else if (flow_is_ipv6(&ctx->flow))
+		commit_ipv6(ctx);
+	else
+		return;
+	if ((p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP) &&
+	    !(f->nw_frag & MVS_FRAG_LATER) &&
+	    (f->tp_src != b->tp_src || f->tp_dst != b->tp_dst)) {
+		struct mvs_act_set_l4 a;
+
+		memset(&a, 0, sizeof a);
+		a.proto = p;
+		if (f->tp_src != b->tp_src) {
+			a.src = f->tp_src;
+			a.src_mask = 0xffff;
+		}
+		if (f->tp_dst != b->tp_dst) {
+			a.dst = f->tp_dst;
+			a.dst_mask = 0xffff;
+		}
+		nl_put(ctx->odp, MVS_ACTION_ATTR_SET_L4, &a, sizeof a);
+	}
+	ctx->base.hdr.ipv4_src = f->ipv4_src;
+	ctx->base.hdr.ipv4_dst = f->ipv4_dst;
+	memcpy(ctx->base.hdr.ipv6_src, f->ipv6_src, 16);
+	memcpy(ctx->base.hdr.ipv6_dst, f->ipv6_dst, 16);
+	ctx->base.hdr.ipv6_label = f->ipv6_label;
+	ctx->base.hdr.nw_ttl = f->nw_ttl;
+	ctx->base.hdr.nw_tos = f->nw_tos;
+	ctx->base.hdr.tp_src = f->tp_src;
+	ctx->base.hdr.tp_dst = f->tp_dst;
 }
 
 void
@@ -397,7 +483,7 @@ xlate_commit(struct xlate_ctx *ctx)
 {
 	commit_eth(ctx);
 	commit_vlans(ctx);
-	commit_nw_tos(ctx);
+	commit_nw(ctx);
 }
 
 /* ---- output ---- */
@@ -816,7 +902,7 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 	{
 		bool last = is_last_action && ofpact_next(a) == end;
 
-		if (ctx->error)
+		if (ctx->error || ctx->exit)
 			break;
 		if (ctx->trace) {
 			struct ds s = DS_EMPTY;
@@ -917,6 +1003,21 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 					   m->dp_id);
 			break;
 		}
+		case OFPACT_GOTO_TABLE: {
+			/* The last instruction: the pipeline goes on there,
+			 * with the same limits as a resubmit. */
+			struct ofpact_resubmit r = {
+				.in_port = OFPP_IN_PORT,
+				.table_id = (uint8_t)OFPACT_CAST(
+						    struct ofpact_u32, a)
+						    ->value,
+			};
+			xlate_resubmit(ctx, &r, last);
+			break;
+		}
+		default:
+			xlate_classic_action(ctx, a);
+			break;
 		case OFPACT_GROUP:
 			/* Bounded as resubmits are: groups may chain into
 			 * loops, which Open vSwitch accepts. */

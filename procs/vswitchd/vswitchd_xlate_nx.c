@@ -87,6 +87,112 @@ xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf)
 }
 
 void
+xlate_set_named(struct xlate_ctx *ctx, const char *name, const void *value,
+		const void *mask)
+{
+	const struct ofp_field *f = ofp_field_from_name(name);
+	struct ofpact_set_field sf;
+
+	if (!f)
+		return;
+	memset(&sf, 0, sizeof sf);
+	sf.field = (uint16_t)f->id;
+	memcpy(sf.value.bytes, value, f->n_bytes);
+	memcpy(sf.mask.bytes, mask, f->n_bytes);
+	xlate_set_field(ctx, &sf);
+}
+
+/* dec_ttl: an IP packet's TTL (hop limit) less one; at 1 or 0 the
+ * translation stops (Open vSwitch sends an invalid_ttl packet-in only
+ * to controllers that asked for it, which none do by default). */
+static void
+dec_ttl(struct xlate_ctx *ctx)
+{
+	uint8_t ttl = ctx->flow.hdr.nw_ttl;
+
+	if (!flow_is_ip(&ctx->flow) && !flow_is_ipv6(&ctx->flow))
+		return;
+	ctx->wc->hdr.nw_ttl = 0xff;
+	if (ttl > 1) {
+		ctx->flow.hdr.nw_ttl = (uint8_t)(ttl - 1);
+		return;
+	}
+	xlate_report(ctx, TRACE_DETAIL, "dec_ttl: TTL %u, stops", ttl);
+	ctx->exit = true;
+}
+
+/* The transport field of the flow's protocol for mod_tp_src/dst. */
+static const char *
+l4_field(const struct xlate_ctx *ctx, bool src)
+{
+	switch (ctx->flow.hdr.nw_proto) {
+	case IPPROTO_TCP:
+		return src ? "tcp_src" : "tcp_dst";
+	case IPPROTO_UDP:
+		return src ? "udp_src" : "udp_dst";
+	case IPPROTO_SCTP:
+		return src ? "sctp_src" : "sctp_dst";
+	}
+	return NULL;
+}
+
+bool
+xlate_classic_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+	static const uint8_t ones[8] = { 0xff, 0xff, 0xff, 0xff,
+					 0xff, 0xff, 0xff, 0xff };
+	const char *name;
+
+	switch (a->type) {
+	case OFPACT_SET_IPV4_SRC:
+	case OFPACT_SET_IPV4_DST:
+		xlate_set_named(
+			ctx,
+			a->type == OFPACT_SET_IPV4_SRC ? "ip_src" : "ip_dst",
+			&OFPACT_CAST(struct ofpact_ipv4, a)->be32, ones);
+		return true;
+	case OFPACT_SET_L4_SRC_PORT:
+	case OFPACT_SET_L4_DST_PORT: {
+		uint16_t be =
+			htons(OFPACT_CAST(struct ofpact_l4_port, a)->port);
+
+		name = l4_field(ctx, a->type == OFPACT_SET_L4_SRC_PORT);
+		if (name && !(ctx->flow.hdr.nw_frag & MVS_FRAG_LATER))
+			xlate_set_named(ctx, name, &be, ones);
+		return true;
+	}
+	case OFPACT_SET_IP_DSCP:
+		xlate_set_named(ctx, "nw_tos",
+				&OFPACT_CAST(struct ofpact_u8, a)->value, ones);
+		return true;
+	case OFPACT_SET_IP_ECN:
+		xlate_set_named(ctx, "nw_ecn",
+				&OFPACT_CAST(struct ofpact_u8, a)->value, ones);
+		return true;
+	case OFPACT_SET_IP_TTL:
+		xlate_set_named(ctx, "nw_ttl",
+				&OFPACT_CAST(struct ofpact_u8, a)->value, ones);
+		return true;
+	case OFPACT_DEC_TTL:
+		dec_ttl(ctx);
+		return true;
+	case OFPACT_WRITE_METADATA: {
+		const struct ofpact_metadata *m =
+			OFPACT_CAST(struct ofpact_metadata, a);
+		uint64_t v = htobe64(m->metadata), mask = htobe64(m->mask);
+
+		xlate_set_named(ctx, "metadata", &v, &mask);
+		return true;
+	}
+	case OFPACT_EXIT:
+		ctx->exit = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
 xlate_reg_move(struct xlate_ctx *ctx, const struct ofpact_reg_move *m)
 {
 	uint8_t bits[16];

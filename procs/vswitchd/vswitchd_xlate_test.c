@@ -674,6 +674,47 @@ test_push_vlan(void)
 	vsw_destroy(&vsw);
 }
 
+/* Open vSwitch's OpenFlow 1.0 rewrites, write_metadata and goto_table:
+ * they did nothing in the datapath (no case in the translation, and no
+ * commit of IP or transport fields). */
+static void
+test_classic_actions(void)
+{
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	char *a;
+
+	CHECK_EQ(vswitchd_add_flow(
+			 &vsw, "br0",
+			 "table=0,in_port=1,actions=mod_nw_src:1.2.3.4,"
+			 "mod_nw_dst:5.6.7.8,mod_tp_dst:99,dec_ttl,"
+			 "mod_nw_tos:8,write_metadata:0x5,goto_table:1",
+			 &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=1,metadata=0x5,actions=output:2", &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=0,in_port=3,actions=output:1,dec_ttl,"
+				   "output:2",
+				   &s),
+		 0);
+	ds_free(&s);
+	CHECK_STREQ(a = actions_of(br, "in_port=1,tcp,nw_src=10.0.0.1,"
+				       "nw_dst=10.0.0.2,tp_dst=80,nw_ttl=64"),
+		    "set(ipv4(src=1.2.3.4,dst=5.6.7.8,tos=0x8/0xfc,ttl=63)),"
+		    "set(tcp(dst=99)),2");
+	free(a);
+	CHECK_STREQ(a = actions_of(br, "in_port=1,udp6,"
+				       "udp_dst=53,nw_ttl=9"),
+		    "set(ipv6(tclass=0x8/0xfc,hlimit=8)),set(udp(dst=99)),2");
+	free(a);
+	/* dec_ttl at TTL 1 stops: what came before stays. */
+	CHECK_STREQ(a = actions_of(br, "in_port=3,ip,nw_ttl=1"), "1");
+	free(a);
+	vsw_destroy(&vsw);
+}
+
 /* The bridge's fragment handling (set-frags): normal looks a fragment up
  * without transport ports, nx-match with a first fragment's own, drop
  * drops every fragment and nothing else. */
@@ -998,6 +1039,7 @@ main(void)
 	CHECK_RUN(test_push_stats);
 	CHECK_RUN(test_push_vlan);
 	CHECK_RUN(test_frag_modes);
+	CHECK_RUN(test_classic_actions);
 	CHECK_RUN(test_groups);
 	CHECK_RUN(test_tnl_ecn);
 	CHECK_RUN(test_commit_tos);
