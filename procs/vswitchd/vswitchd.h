@@ -824,6 +824,9 @@ struct xlate_ctx {
 	/* Stop: an exit action, or dec_ttl at TTL 1 (what the actions did
 	 * before stays), as Open vSwitch's ctx->exit. */
 	bool exit;
+	/* The action set write_actions built (OpenFlow 1.1+), run when the
+	 * pipeline ends; empty unless used. */
+	struct ofpacts action_set;
 };
 
 /* Adds a trace node (if tracing) and returns it (NULL if not). */
@@ -848,6 +851,10 @@ void xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
  * that its type chooses, each run on a copy of the packet; a missing
  * group drops (with a trace warning). */
 void xlate_group(struct xlate_ctx *ctx, uint32_t group_id, bool is_last);
+/* The action list action set @set runs as (a group's bucket, the
+ * pipeline's write_actions), into @out (initialised here; the caller
+ * frees it). */
+void xlate_action_set_list(const struct ofpacts *set, struct ofpacts *out);
 void xlate_deps_add_bridge(struct xlate_deps *deps, const struct bridge *br);
 /* Commits the flow's header changes as datapath actions. */
 void xlate_commit(struct xlate_ctx *ctx);

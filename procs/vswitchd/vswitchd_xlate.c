@@ -1015,6 +1015,20 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			xlate_resubmit(ctx, &r, last);
 			break;
 		}
+		case OFPACT_WRITE_ACTIONS: {
+			size_t len;
+			const void *nest = ofpact_nested(a, &len);
+
+			const struct ofpact *w;
+
+			OFPACT_FOR_EACH(w, nest, len)
+			memcpy(ofpacts_put(&ctx->action_set, w->type, w->len),
+			       w, w->len);
+			break;
+		}
+		case OFPACT_CLEAR_ACTIONS:
+			ofpacts_clear(&ctx->action_set);
+			break;
 		default:
 			xlate_classic_action(ctx, a);
 			break;
@@ -1203,10 +1217,27 @@ ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
 static void
 ctx_finish(struct xlate_ctx *ctx, struct xlate_out *out)
 {
+	ofpacts_free(&ctx->action_set);
 	out->final_flow = ctx->flow;
 	out->error = ctx->error;
 	if (ctx->error)
 		out->actions.len = 0;
+}
+
+/* The pipeline ended: the action set write_actions built runs, as
+ * Open vSwitch runs it (xlate_action_set_list()), unless the actions
+ * stopped. */
+static void
+run_action_set(struct xlate_ctx *ctx)
+{
+	struct ofpacts list;
+
+	if (!ctx->action_set.size || ctx->exit || ctx->error)
+		return;
+	xlate_report(ctx, TRACE_DETAIL, "the action set");
+	xlate_action_set_list(&ctx->action_set, &list);
+	xlate_actions(ctx, &list, true);
+	ofpacts_free(&list);
 }
 
 int
@@ -1237,6 +1268,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 		xlate_normal(&ctx);
 	} else {
 		run_rule(&ctx, lookup(&ctx, 0), 0, true, true);
+		run_action_set(&ctx);
 	}
 	wc_finish(ctx.wc, flow);
 	ctx_finish(&ctx, out);

@@ -12,7 +12,7 @@
  *     a flow sticks to its bucket and the weights share the flows; the
  *     fields hashed go into the megaflow mask;
  *   - fast_failover: the first live bucket.
- * Each bucket runs as an action set (bucket_action_list()).  A bucket is
+ * Each bucket runs as an action set (xlate_action_set_list()).  A bucket is
  * live unless a select bucket of weight 0, its watched port is down
  * (port->link_down) or its watched group has no live bucket.  The group
  * and the bucket are recorded in the deps, for their counters; the
@@ -227,8 +227,8 @@ is_set_or_move(enum ofpact_type type)
  * last group, else the last output, else the last resubmit; without
  * any of those, nothing (no point in changing a packet sent nowhere).
  * So "output:2,output:3" outputs to 3 only, and a note is dropped. */
-static void
-bucket_action_list(const struct ofpacts *set, struct ofpacts *out)
+void
+xlate_action_set_list(const struct ofpacts *set, struct ofpacts *out)
 {
 	const struct ofpact *a;
 
@@ -264,7 +264,7 @@ run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
 		b->n_packets++;
 		b->n_bytes += ctx->packet_len;
 	}
-	bucket_action_list(&b->acts, &list);
+	xlate_action_set_list(&b->acts, &list);
 	ctx->depth++;
 	xlate_actions(ctx, &list, is_last);
 	ctx->depth--;

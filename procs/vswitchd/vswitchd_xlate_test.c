@@ -674,9 +674,9 @@ test_push_vlan(void)
 	vsw_destroy(&vsw);
 }
 
-/* Open vSwitch's OpenFlow 1.0 rewrites, write_metadata and goto_table:
- * they did nothing in the datapath (no case in the translation, and no
- * commit of IP or transport fields). */
+/* Open vSwitch's OpenFlow 1.0 rewrites, write_metadata, goto_table and
+ * the action set: they did nothing in the datapath (no case in the
+ * translation, and no commit of IP or transport fields). */
 static void
 test_classic_actions(void)
 {
@@ -708,6 +708,30 @@ test_classic_actions(void)
 	CHECK_STREQ(a = actions_of(br, "in_port=1,udp6,"
 				       "udp_dst=53,nw_ttl=9"),
 		    "set(ipv6(tclass=0x8/0xfc,hlimit=8)),set(udp(dst=99)),2");
+	free(a);
+	/* The action set: the last output written, the sets before it;
+	 * clear_actions empties it. */
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=0,in_port=2,actions=write_actions("
+				   "output:1),goto_table:2",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=2,in_port=2,actions=write_actions("
+				   "set_field:00:00:00:00:00:09->eth_dst,"
+				   "output:3)",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=2,priority=40000,in_port=2,tcp,"
+				   "actions=clear_actions",
+				   &s),
+		 0);
+	ds_free(&s);
+	CHECK_STREQ(a = actions_of(br, "in_port=2,udp"),
+		    "set(eth(dst=00:00:00:00:00:09)),3");
+	free(a);
+	CHECK_STREQ(a = actions_of(br, "in_port=2,tcp"), "drop");
 	free(a);
 	/* dec_ttl at TTL 1 stops: what came before stays. */
 	CHECK_STREQ(a = actions_of(br, "in_port=3,ip,nw_ttl=1"), "1");
