@@ -4,7 +4,7 @@
 # handler: framing, dispatch and every handler, on a bridge with no
 # datapath and no bus) with the whole of vswitchd but main.c, with
 # clang's libFuzzer, ASan and UBSan, and runs it for
-# MICROVS_VSWITCHD_FUZZ_SECONDS (default 20), seeded with what Debian's
+# MICROVS_VSWITCHD_FUZZ_SECONDS (default 10; building it takes longer), seeded with what Debian's
 # ovs-ofctl sent in tests/ofctl-diff's recordings.  Skipped (77) without
 # clang/libFuzzer.
 # Undefined behaviour that UBSan reports fails it too (after the run, so
@@ -12,7 +12,7 @@
 # Usage: vswitchd_ofp_fuzz.sh SOURCE_ROOT BUILD_ROOT
 set -u
 src=$1 build=$2
-secs=${MICROVS_VSWITCHD_FUZZ_SECONDS:-20}
+secs=${MICROVS_VSWITCHD_FUZZ_SECONDS:-10}
 . "$(dirname "$0")/fuzzlib.sh"
 fuzz_init
 inc="-I$src/procs/vswitchd -I$src/lib -I$src/lib/ofp -I$src/lib/flow
