@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Builds bus/bus_fuzz.c with clang's libFuzzer and ASan and runs it for
-# MICROVS_FUZZ_SECONDS (default 60).  Skipped (77) without clang/libFuzzer.
+# MICROVS_FUZZ_SECONDS (default 40).  Skipped (77) without clang/libFuzzer.
 # Usage: bus_fuzz.sh SOURCE_ROOT BUILD_ROOT
 set -u
 src=$1 build=$2
-secs=${MICROVS_FUZZ_SECONDS:-60}
+secs=${MICROVS_FUZZ_SECONDS:-40}
 . "$(dirname "$0")/fuzzlib.sh"
 fuzz_init
 fuzz_build bus_fuzz -I"$src/bus" -I"$src/lib" -I"$build/bus" -I"$build" \
