@@ -885,11 +885,6 @@ void xlate_deps_add_learned(struct xlate_deps *deps, const struct bridge *br,
 
 /* set_field and load: the field's bits under the mask. */
 void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf);
-/* Sets field @name (Open vSwitch's name for it) to @value under @mask,
- * both of the field's width in network order, as set_field does: nothing
- * where the flow lacks the field's prerequisites. */
-void xlate_set_named(struct xlate_ctx *ctx, const char *name, const void *value,
-		     const void *mask);
 /* Open vSwitch's OpenFlow 1.0 rewrites (mod_nw_src, mod_tp_dst,
  * mod_nw_tos, dec_ttl...), write_metadata and exit: true if @a is one
  * of them (then done). */

@@ -86,19 +86,19 @@ xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf)
 	ofp_field_mask_prereqs(f, ctx->wc);
 }
 
-void
-xlate_set_named(struct xlate_ctx *ctx, const char *name, const void *value,
-		const void *mask)
+/* Sets field @id to @value under @mask (the field's width, network
+ * order), as set_field does. */
+static void
+set_by_id(struct xlate_ctx *ctx, enum ofp_field_id id, const void *value,
+	  const void *mask)
 {
-	const struct ofp_field *f = ofp_field_from_name(name);
 	struct ofpact_set_field sf;
+	size_t n = ofp_field_get(id)->n_bytes;
 
-	if (!f)
-		return;
 	memset(&sf, 0, sizeof sf);
-	sf.field = (uint16_t)f->id;
-	memcpy(sf.value.bytes, value, f->n_bytes);
-	memcpy(sf.mask.bytes, mask, f->n_bytes);
+	sf.field = (uint16_t)id;
+	memcpy(sf.value.bytes, value, n);
+	memcpy(sf.mask.bytes, mask, n);
 	xlate_set_field(ctx, &sf);
 }
 
@@ -121,19 +121,48 @@ dec_ttl(struct xlate_ctx *ctx)
 	ctx->exit = true;
 }
 
-/* The transport field of the flow's protocol for mod_tp_src/dst. */
-static const char *
+/* The field mod_tp_src/dst (@src) sets in the flow's transport
+ * protocol; MFF_N_IDS if it has none. */
+static enum ofp_field_id
 l4_field(const struct xlate_ctx *ctx, bool src)
 {
 	switch (ctx->flow.hdr.nw_proto) {
 	case IPPROTO_TCP:
-		return src ? "tcp_src" : "tcp_dst";
+		return src ? MFF_TCP_SRC : MFF_TCP_DST;
 	case IPPROTO_UDP:
-		return src ? "udp_src" : "udp_dst";
+		return src ? MFF_UDP_SRC : MFF_UDP_DST;
 	case IPPROTO_SCTP:
-		return src ? "sctp_src" : "sctp_dst";
+		return src ? MFF_SCTP_SRC : MFF_SCTP_DST;
 	}
-	return NULL;
+	return MFF_N_IDS;
+}
+
+/* The field of an action that sets one (by field id, not by name: this
+ * runs for every translation); MFF_N_IDS for the others. */
+static enum ofp_field_id
+classic_field(const struct xlate_ctx *ctx, const struct ofpact *a)
+{
+	switch (a->type) {
+	case OFPACT_SET_IPV4_SRC:
+		return MFF_IPV4_SRC;
+	case OFPACT_SET_IPV4_DST:
+		return MFF_IPV4_DST;
+	case OFPACT_SET_IP_DSCP:
+		return MFF_IP_DSCP;
+	case OFPACT_SET_IP_ECN:
+		return MFF_IP_ECN;
+	case OFPACT_SET_IP_TTL:
+		return MFF_IP_TTL;
+	case OFPACT_SET_L4_SRC_PORT:
+	case OFPACT_SET_L4_DST_PORT:
+		/* A later fragment has no ports to set. */
+		return ctx->flow.hdr.nw_frag & MVS_FRAG_LATER
+			       ? MFF_N_IDS
+			       : l4_field(ctx,
+					  a->type == OFPACT_SET_L4_SRC_PORT);
+	default:
+		return MFF_N_IDS;
+	}
 }
 
 bool
@@ -141,37 +170,31 @@ xlate_classic_action(struct xlate_ctx *ctx, const struct ofpact *a)
 {
 	static const uint8_t ones[8] = { 0xff, 0xff, 0xff, 0xff,
 					 0xff, 0xff, 0xff, 0xff };
-	const char *name;
 
 	switch (a->type) {
 	case OFPACT_SET_IPV4_SRC:
-	case OFPACT_SET_IPV4_DST:
-		xlate_set_named(
-			ctx,
-			a->type == OFPACT_SET_IPV4_SRC ? "ip_src" : "ip_dst",
-			&OFPACT_CAST(struct ofpact_ipv4, a)->be32, ones);
+	case OFPACT_SET_IPV4_DST: {
+		enum ofp_field_id id = classic_field(ctx, a);
+
+		set_by_id(ctx, id, &OFPACT_CAST(struct ofpact_ipv4, a)->be32,
+			  ones);
 		return true;
+	}
 	case OFPACT_SET_L4_SRC_PORT:
 	case OFPACT_SET_L4_DST_PORT: {
+		enum ofp_field_id id = classic_field(ctx, a);
 		uint16_t be =
 			htons(OFPACT_CAST(struct ofpact_l4_port, a)->port);
 
-		name = l4_field(ctx, a->type == OFPACT_SET_L4_SRC_PORT);
-		if (name && !(ctx->flow.hdr.nw_frag & MVS_FRAG_LATER))
-			xlate_set_named(ctx, name, &be, ones);
+		if (id != MFF_N_IDS)
+			set_by_id(ctx, id, &be, ones);
 		return true;
 	}
 	case OFPACT_SET_IP_DSCP:
-		xlate_set_named(ctx, "nw_tos",
-				&OFPACT_CAST(struct ofpact_u8, a)->value, ones);
-		return true;
 	case OFPACT_SET_IP_ECN:
-		xlate_set_named(ctx, "nw_ecn",
-				&OFPACT_CAST(struct ofpact_u8, a)->value, ones);
-		return true;
 	case OFPACT_SET_IP_TTL:
-		xlate_set_named(ctx, "nw_ttl",
-				&OFPACT_CAST(struct ofpact_u8, a)->value, ones);
+		set_by_id(ctx, classic_field(ctx, a),
+			  &OFPACT_CAST(struct ofpact_u8, a)->value, ones);
 		return true;
 	case OFPACT_DEC_TTL:
 		dec_ttl(ctx);
@@ -181,7 +204,7 @@ xlate_classic_action(struct xlate_ctx *ctx, const struct ofpact *a)
 			OFPACT_CAST(struct ofpact_metadata, a);
 		uint64_t v = htobe64(m->metadata), mask = htobe64(m->mask);
 
-		xlate_set_named(ctx, "metadata", &v, &mask);
+		set_by_id(ctx, MFF_METADATA, &v, &mask);
 		return true;
 	}
 	case OFPACT_EXIT:
