@@ -518,6 +518,9 @@ struct bridge {
 	bool fail_open;
 	/* A table miss goes to the controllers (vswd_of_miss_sync()). */
 	bool pin_on_miss;
+	/* A translation met a table miss since pin_on_miss last changed:
+	 * only then can a megaflow depend on it. */
+	bool miss_translated;
 	uint64_t config_version; /* bumped by port and VLAN changes */
 	/* Ports whose source MACs translation learns without NORMAL (set
 	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */

@@ -146,9 +146,8 @@ vswd_of_miss_sync(struct vswd *d)
 		bool want = false;
 		struct ofconn *c;
 
-		/* A connection before its hello is not counted: ovs-ofctl's
-		 * short connections would re-translate every megaflow
-		 * twice each. */
+		/* A connection before its hello is not counted (its version
+		 * decides). */
 		LIST_FOR_EACH (c, node, &d->of->conns)
 			if (c->bridge_id == br->id && c->version &&
 			    (!c->ctrl || c->version <= OFP12_VERSION))
@@ -156,8 +155,14 @@ vswd_of_miss_sync(struct vswd *d)
 		if (want == br->pin_on_miss)
 			continue;
 		br->pin_on_miss = want;
-		br->config_version++;
-		changed = true;
+		/* Only megaflows of a table miss depend on it: without one
+		 * (ovs-ofctl's short connections to a bridge whose flows
+		 * match everything) nothing is translated again. */
+		if (br->miss_translated) {
+			br->miss_translated = false;
+			br->config_version++;
+			changed = true;
+		}
 	}
 	if (changed)
 		vswd_tables_check(d);

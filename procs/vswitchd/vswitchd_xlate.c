@@ -695,6 +695,9 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 	const struct rule *old_rule = ctx->rule;
 	bool miss_pin = !rule && may_packet_in && ctx->br->pin_on_miss;
 
+	if (!rule && may_packet_in)
+		ctx->br->miss_translated = true;
+
 	report_table(ctx, rule, table_id, miss_pin);
 	if (rule) {
 		ctx->rule = rule;
