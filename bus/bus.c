@@ -33,7 +33,8 @@ enum inbox_kind {
 	IN_REPLY,
 	IN_NOTIFY,
 	IN_GONE,
-	IN_REFUSED_SUB
+	IN_REFUSED_SUB,
+	IN_SUBSCRIBED
 };
 
 struct inbox_item {
@@ -41,7 +42,7 @@ struct inbox_item {
 	nng_msg *msg; /* IN_REQUEST, IN_REPLY, IN_NOTIFY */
 	nng_ctx ctx;  /* IN_REQUEST */
 	void *obj;    /* IN_SENT: struct bus_req; IN_REPLY: struct call;
-		       * IN_NOTIFY: struct sub */
+		       * IN_NOTIFY, IN_SUBSCRIBED: struct sub */
 	int err;
 	uint64_t client; /* IN_GONE; IN_REFUSED_SUB: the uid */
 	struct inbox_item *next;
@@ -270,6 +271,12 @@ on_inbox(struct ev_io *io, int fd, uint32_t revents, void *arg)
 		case IN_NOTIFY:
 			handle_notify(it->obj, it->msg);
 			break;
+		case IN_SUBSCRIBED: {
+			struct sub *s = it->obj;
+
+			s->fn(BUS_NOTIFY_SUBSCRIBED, 0, NULL, s->aux);
+			break;
+		}
 		case IN_GONE:
 			if (bus->gone_fn)
 				bus->gone_fn(it->client, bus->gone_aux);
@@ -574,8 +581,10 @@ bus_close(struct bus *bus)
 	LIST_FOR_EACH (r, node, &bus->reqs)
 		if (r->aio)
 			nng_aio_stop(r->aio);
-	for (struct sub *s = bus->subs; s; s = s->next)
+	for (struct sub *s = bus->subs; s; s = s->next) {
+		nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, NULL, NULL);
 		nng_aio_stop(s->aio);
+	}
 	/* Drop whatever nng handed over but the loop never ran. */
 	while (bus->head) {
 		struct inbox_item *it = bus->head;
@@ -1199,6 +1208,17 @@ on_sub_recv(void *arg)
 	nng_recv_aio(s->sock, s->aio);
 }
 
+/* nng thread: the subscription's connection to the publisher is up (at
+ * the start, and after each reconnect: the publisher restarted). */
+static void
+on_sub_pipe_add(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct sub *s = arg;
+	nng_ctx none = NNG_CTX_INITIALIZER;
+
+	inbox_push(s->bus, IN_SUBSCRIBED, NULL, none, s, 0);
+}
+
 /* The roles a publisher holds.  The uid a subscriber sees is the one the
  * publisher had when it called listen() (SO_PEERCRED), and processes
  * listen as root before they drop privileges (the run directory is
@@ -1265,13 +1285,22 @@ bus_subscribe(struct bus *bus, const struct role *peer, bus_notify_fn *fn,
 	}
 	set_reconnect(s->sock);
 	rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	if (!rv)
+		rv = nng_aio_alloc(&s->aio, on_sub_recv, s);
+	if (rv) {
+		nng_close(s->sock);
+		free(s);
+		return nng_to_errno(rv);
+	}
+	/* The last step that can fail is the dial, before which no pipe
+	 * (and no callback holding @s) exists. */
+	rv = nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, on_sub_pipe_add, s);
 	url = endpoint_url(bus->rundir, peer, "events");
 	if (!rv)
 		rv = nng_dial(s->sock, url, NULL, NNG_FLAG_NONBLOCK);
 	free(url);
-	if (!rv)
-		rv = nng_aio_alloc(&s->aio, on_sub_recv, s);
 	if (rv) {
+		nng_aio_free(s->aio);
 		nng_close(s->sock);
 		free(s);
 		return nng_to_errno(rv);

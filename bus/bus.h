@@ -63,7 +63,11 @@ struct bus_handler {
  * @reply is NULL whenever @err is not 0. */
 
 /* A notification from a subscribed peer; @seq is the publisher's sequence
- * number, consecutive unless the subscriber fell behind (then resync). */
+ * number, consecutive unless the subscriber fell behind (then resync).
+ * @type BUS_NOTIFY_SUBSCRIBED (@msg NULL, @seq 0): the connection to the
+ * publisher is up, at the start and after each reconnect (it restarted):
+ * whatever it published meanwhile is lost, so resynchronise. */
+#define BUS_NOTIFY_SUBSCRIBED 0
 typedef void bus_notify_fn(unsigned type, uint64_t seq, const void *msg,
 			   void *aux);
 

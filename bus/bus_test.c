@@ -7,7 +7,8 @@
  * subscribes, and checks that a caller whose uid may not send a message
  * is refused and logged with the uid and the message name, that a
  * subscriber whose uid may receive none of the server's notifications is
- * cut off, and that the server hears when a caller's connection closes.
+ * cut off, that the server hears when a caller's connection closes, and
+ * that a subscription says when it (re)connects.
  */
 #include "bus.h"
 
@@ -274,7 +275,8 @@ test_close_with_outstanding_call(void)
 static void
 on_any_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 {
-	++*(int *)aux;
+	if (type != BUS_NOTIFY_SUBSCRIBED)
+		++*(int *)aux;
 }
 
 /* Closing a bus while notifications stream in returns (nng 1.5.2's
@@ -303,6 +305,7 @@ test_close_while_receiving(void)
 static int n_notes;
 static uint64_t last_seq;
 static bool counting;
+static int n_subscribed; /* BUS_NOTIFY_SUBSCRIBED seen by on_note */
 
 /* The subscription stays after test_subscribe; later tests stop running
  * the loop for a while (children), so it may then fall behind and lose
@@ -310,6 +313,11 @@ static bool counting;
 static void
 on_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 {
+	if (type == BUS_NOTIFY_SUBSCRIBED) {
+		CHECK(msg == NULL && seq == 0);
+		n_subscribed++;
+		return;
+	}
 	if (!counting)
 		return;
 	CHECK_EQ(type, BUS_MSG_OVSDB_NOTIFY);
@@ -328,8 +336,20 @@ test_subscribe(void)
 	counting = true;
 	CHECK_EQ(bus_subscribe(cli, DB, on_note, NULL), 0);
 	CHECK_EQ(run_for(5000), 0);
-	CHECK(n_notes >= 5); /* more may come in the same batch */
+	CHECK(n_notes >= 5);	   /* more may come in the same batch */
+	CHECK_EQ(n_subscribed, 1); /* before the first notification */
 	counting = false;
+}
+
+/* After test_sync_call_after_restart's restart of the server, the
+ * subscription of test_subscribe reconnects and says so: its owner
+ * resynchronises, as what was published meanwhile is lost. */
+static void
+test_resubscribed_after_restart(void)
+{
+	for (int i = 0; i < 3000 && n_subscribed < 2; i++)
+		run_for(10);
+	CHECK_EQ(n_subscribed, 2);
 }
 
 static bool
@@ -440,6 +460,8 @@ on_gone_note(unsigned type, uint64_t seq, const void *msg, void *aux)
 {
 	const struct bus_msg_ovsdb_notify *n = msg;
 
+	if (type == BUS_NOTIFY_SUBSCRIBED)
+		return;
 	subscribed = true;
 	if (!strcmp(n->json, "gone")) {
 		gone_client = n->session;
@@ -583,6 +605,7 @@ main(int argc, char **argv)
 		CHECK_RUN(test_client_gone);
 	CHECK_RUN(test_close_while_receiving);
 	CHECK_RUN(test_sync_call_after_restart);
+	CHECK_RUN(test_resubscribed_after_restart);
 	bus_close(cli);
 	check_teardown(server, rundir);
 	CHECK_EXIT();

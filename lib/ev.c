@@ -18,6 +18,7 @@ struct ev_io {
 	int fd;
 	ev_io_fn *fn;
 	void *arg;
+	uint32_t events; /* as the kernel has them */
 	bool dead;
 	struct ev_io *next_dead;
 };
@@ -113,6 +114,7 @@ ev_io_add(struct ev_loop *loop, int fd, uint32_t events, ev_io_fn *fn,
 
 	io->loop = loop;
 	io->fd = fd;
+	io->events = events;
 	io->fn = fn;
 	io->arg = arg;
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -130,9 +132,14 @@ ev_io_modify(struct ev_io *io, uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.ptr = io };
 
-	return epoll_ctl(io->loop->epfd, EPOLL_CTL_MOD, io->fd, &ev) < 0
-		       ? -errno
-		       : 0;
+	/* Callers set what they want after each turn: most turns it is
+	 * what the kernel has already (nothing here is one-shot). */
+	if (events == io->events)
+		return 0;
+	if (epoll_ctl(io->loop->epfd, EPOLL_CTL_MOD, io->fd, &ev) < 0)
+		return -errno;
+	io->events = events;
+	return 0;
 }
 
 void

@@ -32,6 +32,8 @@ void ev_loop_free(struct ev_loop *loop);
 /* Watches @fd for @events (EPOLLIN, EPOLLOUT...).  0 or -errno. */
 int ev_io_add(struct ev_loop *loop, int fd, uint32_t events, ev_io_fn *fn,
 	      void *arg, struct ev_io **iop);
+/* Changes what @io watches for (nothing to do when it is the same).  0 or
+ * -errno. */
 int ev_io_modify(struct ev_io *io, uint32_t events);
 /* Stops watching; does not close the fd. */
 void ev_io_del(struct ev_io *io);

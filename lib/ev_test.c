@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -96,6 +97,54 @@ test_io(void)
 	close(p[1]);
 }
 
+static unsigned mod_hits;
+
+static void
+on_mod_io(struct ev_io *io, int fd, uint32_t revents, void *arg)
+{
+	mod_hits++;
+	if (revents & EPOLLOUT) {
+		/* Write interest off again: only a readable fd wakes us. */
+		CHECK_EQ(ev_io_modify(io, EPOLLIN), 0);
+		ev_exit(g_loop, 0);
+	}
+}
+
+static void
+on_mod_timer(struct ev_timer *t, void *arg)
+{
+	ev_timer_del(t);
+	ev_exit(g_loop, 0);
+}
+
+/* ev_io_modify: the same events again changes nothing; a change takes
+ * effect and a change back too (the loop's own record of the events must
+ * follow the kernel's). */
+static void
+test_io_modify(void)
+{
+	int sv[2];
+	struct ev_io *io;
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ(ev_loop_new(&g_loop), 0);
+	CHECK_EQ(ev_io_add(g_loop, sv[0], EPOLLIN, on_mod_io, NULL, &io), 0);
+	CHECK_EQ(ev_io_modify(io, EPOLLIN), 0);
+	/* Writable at once: EPOLLOUT wakes the loop. */
+	CHECK_EQ(ev_io_modify(io, EPOLLIN | EPOLLOUT), 0);
+	CHECK_EQ(ev_run(g_loop), 0);
+	CHECK_EQ(mod_hits, 1);
+	/* Back to EPOLLIN only: an idle socket wakes nobody before the
+	 * timer (a stale EPOLLOUT would spin the callback). */
+	ev_timer_add(g_loop, 50, false, on_mod_timer, NULL);
+	CHECK_EQ(ev_run(g_loop), 0);
+	CHECK_EQ(mod_hits, 1);
+	ev_io_del(io);
+	ev_loop_free(g_loop);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static int got_signo;
 
 static void
@@ -141,6 +190,7 @@ main(void)
 	CHECK_RUN(test_timers_in_order);
 	CHECK_RUN(test_timer_delete_and_many);
 	CHECK_RUN(test_io);
+	CHECK_RUN(test_io_modify);
 	CHECK_RUN(test_signal_and_child);
 	CHECK_EXIT();
 }

@@ -259,6 +259,8 @@ handle_notification(struct replica *r, uint64_t seq, const char *text)
 	return changed;
 }
 
+static void on_probe_timer(struct ev_timer *t, void *arg);
+
 static void
 on_notify(unsigned type, uint64_t envelope_seq, const void *msg, void *aux)
 {
@@ -266,6 +268,13 @@ on_notify(unsigned type, uint64_t envelope_seq, const void *msg, void *aux)
 	struct sub_holder *holder = aux;
 	struct replica *r = holder->r;
 
+	/* The subscription reconnected while live: dbserver may have
+	 * restarted, or notifications been lost meanwhile; probe now
+	 * rather than at the next tick. */
+	if (r && type == BUS_NOTIFY_SUBSCRIBED) {
+		on_probe_timer(NULL, r);
+		return;
+	}
 	if (!r || type != BUS_MSG_OVSDB_NOTIFY || n->session != r->session ||
 	    !r->session)
 		return;
@@ -498,6 +507,10 @@ on_probe(struct replica *r, uint64_t seq)
 		return;
 	}
 	r->probe_expect = seq > r->last_seq ? seq : 0;
+	/* Some are still to come: check again soon rather than a period
+	 * later, were they lost. */
+	if (r->probe_expect)
+		ev_timer_rearm(r->probe_timer, REPLICA_PROBE_RECHECK_MS);
 }
 
 static void

@@ -285,7 +285,8 @@ def run(inst):
     drv.cmd("drop 1")
     drv.cmd("clear")
     inst.vsctl("set", "bridge", "br0", "other-config:a=1")
-    ok, why = converge(drv, sock)
+    # The next probe (REPLICA_PROBE_MS) and its recheck tell.
+    ok, why = converge(drv, sock, timeout=20)
     st = drv.stats()
     check("a dropped notification is noticed and resynchronised", ok
           and st["gaps"] > st0["gaps"] and st["resyncs"] > st0["resyncs"],
