@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_pool.h"
 #include "ovsdb_error.h" /* json_mut */
 
 /* ---- reading ---- */
@@ -188,6 +189,12 @@ read_value(struct json_scan *r, int depth)
 	}
 }
 
+/* Texts from this size on are parsed into arenas of FACTOR times their
+ * size (a 1,000-port add: 205 KB of text, a tree of 47,000 blocks and
+ * 2.2 MB, 2.6 MB rounded to 16 bytes: one arena). */
+#define JSON_FAST_ARENA_MIN (16u << 10)
+#define JSON_FAST_ARENA_FACTOR 16
+
 json_t *
 json_fast_parse(const char *text, size_t len)
 {
@@ -197,7 +204,15 @@ json_fast_parse(const char *text, size_t len)
 	json_scan_blank(&r);
 	if (r.p == r.end || (*r.p != '{' && *r.p != '['))
 		return NULL;
+	/* A big message's tree (a transaction of a thousand operations is
+	 * 47,000 blocks) in arenas: built and walked in memory order,
+	 * freed without a malloc call per block. */
+	bool arena = len >= JSON_FAST_ARENA_MIN;
+	if (arena)
+		json_pool_arena_begin(JSON_FAST_ARENA_FACTOR * len);
 	j = read_value(&r, 0);
+	if (arena)
+		json_pool_arena_end();
 	if (!j)
 		return NULL;
 	json_scan_blank(&r);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <float.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,43 @@ expected:
 			 ovsdb_atype_name(t));
 }
 
+/* Values every caller shares (reference-counted, never modified, kept
+ * for the process's life): the tags of ["uuid", ...], ["set", ...] and
+ * ["map", ...], and the empty set and map.  A select or monitor of a
+ * thousand rows would otherwise build and free thousands of copies. */
+enum { TAG_UUID, TAG_SET, TAG_MAP, EMPTY_SET, EMPTY_MAP, N_SHARED };
+static json_t *shared[N_SHARED];
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static void
+make_shared(void)
+{
+	shared[TAG_UUID] = json_stringn_nocheck("uuid", 4);
+	shared[TAG_SET] = json_stringn_nocheck("set", 3);
+	shared[TAG_MAP] = json_stringn_nocheck("map", 3);
+	shared[EMPTY_SET] = json_pack("[O,[]]", shared[TAG_SET]);
+	shared[EMPTY_MAP] = json_pack("[O,[]]", shared[TAG_MAP]);
+}
+
+/* A new reference to shared value @k. */
+static json_t *
+shared_value(unsigned k)
+{
+	pthread_once(&shared_once, make_shared);
+	return json_incref(shared[k]);
+}
+
+/* [tag @k, @inner] (@inner stolen), without json_pack's format parsing. */
+static json_t *
+tagged(unsigned k, json_t *inner)
+{
+	json_t *j = json_array();
+
+	json_array_append_new(j, shared_value(k));
+	json_array_append_new(j, inner);
+	return j;
+}
+
 json_t *
 ovsdb_atom_to_json(const union ovsdb_atom *a, enum ovsdb_atype t)
 {
@@ -210,7 +248,7 @@ ovsdb_atom_to_json(const union ovsdb_atom *a, enum ovsdb_atype t)
 		 * select returns. */
 		json_t *j = json_array();
 		ovsdb_uuid_format(&a->u, buf);
-		json_array_append_new(j, json_stringn_nocheck("uuid", 4));
+		json_array_append_new(j, shared_value(TAG_UUID));
 		json_array_append_new(
 			j, json_stringn_nocheck(buf, OVSDB_UUID_LEN));
 		return j;
@@ -545,20 +583,12 @@ fail:
 	return r;
 }
 
-/* [@tag, @inner] (@inner stolen), without json_pack's format parsing. */
-static json_t *
-tagged(const char *tag, json_t *inner)
-{
-	json_t *j = json_array();
-
-	json_array_append_new(j, json_string_nocheck(tag));
-	json_array_append_new(j, inner);
-	return j;
-}
-
 json_t *
 ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 {
+	if (!d->n)
+		return shared_value(ovsdb_type_is_map(t) ? EMPTY_MAP
+							 : EMPTY_SET);
 	if (ovsdb_type_is_map(t)) {
 		json_t *pairs = json_array();
 		for (unsigned i = 0; i < d->n; i++) {
@@ -571,7 +601,7 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 							 t->value.type));
 			json_array_append_new(pairs, pair);
 		}
-		return tagged("map", pairs);
+		return tagged(TAG_MAP, pairs);
 	}
 	if (d->n == 1)
 		return ovsdb_atom_to_json(&d->keys[0], t->key.type);
@@ -579,7 +609,7 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *t)
 	for (unsigned i = 0; i < d->n; i++)
 		json_array_append_new(
 			elems, ovsdb_atom_to_json(&d->keys[i], t->key.type));
-	return tagged("set", elems);
+	return tagged(TAG_SET, elems);
 }
 
 void

@@ -87,6 +87,12 @@ void ovsdb_datum_swap(struct ovsdb_datum *a, struct ovsdb_datum *b);
 int ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *t,
 			  const json_t *j, struct ovsdb_symtab *symtab,
 			  struct ovsdb_error **errp);
+/* A new reference to the wire JSON of @d.  Parts of it may be shared (the
+ * "set", "map" and "uuid" tags, and an empty set or map, are each one
+ * value for every caller, reference-counted, so that a select or monitor
+ * of a thousand rows does not build and free thousands of copies):
+ * callers must not modify it, only replace elements of it.  The same
+ * holds for ovsdb_atom_to_json(). */
 json_t *ovsdb_datum_to_json(const struct ovsdb_datum *d,
 			    const struct ovsdb_type *t);
 void ovsdb_datum_to_string(const struct ovsdb_datum *d,

@@ -260,6 +260,47 @@ test_uuid(void)
 				      &v));
 }
 
+/* Empty sets and maps, and the tags, are shared values: every caller gets
+ * the same text, and dropping every reference handed out leaves them
+ * intact. */
+static void
+test_empty_shared(void)
+{
+	struct ovsdb_type ts, tm;
+	struct ovsdb_datum d = { 0 };
+	parse_type("{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}", &ts);
+	parse_type("{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+		   "\"max\":\"unlimited\"}",
+		   &tm);
+	for (int round = 0; round < 3; round++) {
+		json_t *a = ovsdb_datum_to_json(&d, &ts);
+		json_t *b = ovsdb_datum_to_json(&d, &ts);
+		json_t *m = ovsdb_datum_to_json(&d, &tm);
+		CHECK(a == b);
+		char *sa = ovsdb_json_text(a), *sm = ovsdb_json_text(m);
+		CHECK_STREQ(sa, "[\"set\",[]]");
+		CHECK_STREQ(sm, "[\"map\",[]]");
+		free(sa);
+		free(sm);
+		json_decref(a);
+		json_decref(b);
+		json_decref(m);
+	}
+	/* So are the tags: two references, one "uuid". */
+	union ovsdb_atom u1, u2;
+	ovsdb_uuid_generate(&u1.u);
+	ovsdb_uuid_generate(&u2.u);
+	json_t *j1 = ovsdb_atom_to_json(&u1, OVSDB_T_UUID);
+	json_t *j2 = ovsdb_atom_to_json(&u2, OVSDB_T_UUID);
+	CHECK(json_array_get(j1, 0) == json_array_get(j2, 0));
+	CHECK_STREQ(json_string_value(json_array_get(j1, 0)), "uuid");
+	json_decref(j1);
+	json_decref(j2);
+	j1 = ovsdb_atom_to_json(&u1, OVSDB_T_UUID);
+	CHECK_STREQ(json_string_value(json_array_get(j1, 0)), "uuid");
+	json_decref(j1);
+}
+
 int
 main(void)
 {
@@ -270,5 +311,6 @@ main(void)
 	CHECK_RUN(test_diff);
 	CHECK_RUN(test_apply_diff);
 	CHECK_RUN(test_uuid);
+	CHECK_RUN(test_empty_shared);
 	CHECK_EXIT();
 }

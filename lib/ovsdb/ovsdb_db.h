@@ -161,5 +161,14 @@ struct ovsdb_exec_ctx {
 int ovsdb_execute(struct ovsdb_db *db, const json_t *ops,
 		  const struct ovsdb_exec_ctx *ctx, json_t **resultp,
 		  uint64_t *wait_ms);
+/* The same, with the result array appended to @out as the text
+ * json_fast_dump() writes for ovsdb_execute's array, byte for byte, but
+ * without building it (an insert's result is written straight from its
+ * row).  -EAGAIN as above (@out unchanged); -EINVAL if a result cannot
+ * be written as JSON (a string that is not UTF-8...): the transaction
+ * was run all the same, and @out holds part of the text. */
+int ovsdb_execute_text(struct ovsdb_db *db, const json_t *ops,
+		       const struct ovsdb_exec_ctx *ctx, struct ds *out,
+		       uint64_t *wait_ms);
 
 #endif

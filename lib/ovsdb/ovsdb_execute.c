@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_fast.h"
 #include "ovsdb_db.h"
 #include "ovsdb_query.h"
 
@@ -22,6 +23,10 @@ struct exec {
 	bool durable;
 	bool wait_pending;
 	uint64_t wait_ms;
+	/* ovsdb_execute_text: an insert leaves its result empty and its
+	 * row here, for the caller to write straight as text. */
+	bool text;
+	const struct ovsdb_uuid *inserted;
 };
 
 /* Member access with OVS's "Parsing ovsdb operation N of M failed"
@@ -349,9 +354,12 @@ exec_insert(struct exec *x, struct op_parser *p, json_t *result,
 			     &row->fields[c], &t->schema->columns[c].type,
 			     errp)))
 			return r;
-	json_object_set_new(
-		result, "uuid",
-		ovsdb_atom_to_json(&row->fields[0].keys[0], OVSDB_T_UUID));
+	if (x->text)
+		x->inserted = ovsdb_row_uuid(row);
+	else
+		json_object_set_new(result, "uuid",
+				    ovsdb_atom_to_json(&row->fields[0].keys[0],
+						       OVSDB_T_UUID));
 	return 0;
 }
 
@@ -733,18 +741,60 @@ run_op(struct exec *x, const json_t *op, unsigned idx, unsigned n,
 	return take_parser_error(&p, errp);
 }
 
-int
-ovsdb_execute(struct ovsdb_db *db, const json_t *ops,
-	      const struct ovsdb_exec_ctx *ctx, json_t **resultp,
-	      uint64_t *wait_ms)
+/* Appends one operation's result to @out: an insert's written here
+ * (what json_fast_dump writes for {"uuid":["uuid","..."]}), any other
+ * dumped.  0 or -EINVAL (json_fast_dump). */
+static int
+put_result(struct exec *x, const json_t *res, struct ds *out)
 {
-	struct exec x = { .db = db, .ctx = ctx, .wait_ms = UINT64_MAX };
+	if (!x->inserted)
+		return json_fast_dump(res, out);
+	char u[37];
+	ovsdb_uuid_format(x->inserted, u);
+	ds_put(out, "{\"uuid\":[\"uuid\",\"");
+	ds_put_len(out, u, 36);
+	ds_put(out, "\"]}");
+	x->inserted = NULL;
+	return 0;
+}
+
+/* Appends operation @i's result @v (taken) to the results: to @out as
+ * text after a comma if it is not the first, else to the @results array.
+ * A failed dump is kept in *@dumped, and nothing more is written. */
+static void
+append(struct exec *x, json_t *results, struct ds *out, size_t i, json_t *v,
+       int *dumped)
+{
+	if (!out) {
+		json_array_append_new(results, v);
+		return;
+	}
+	ds_put(out, i ? "," : "");
+	if (!*dumped)
+		*dumped = put_result(x, v, out);
+	json_decref(v);
+}
+
+/* The common part: with @out, the results are written there as text
+ * (and *@resultp is left NULL), else collected in *@resultp. */
+static int
+execute(struct ovsdb_db *db, const json_t *ops,
+	const struct ovsdb_exec_ctx *ctx, json_t **resultp, struct ds *out,
+	uint64_t *wait_ms)
+{
+	struct exec x = {
+		.db = db, .ctx = ctx, .wait_ms = UINT64_MAX, .text = out
+	};
 	struct ovsdb_error *err = NULL;
 	size_t n = json_array_size(ops);
-	json_t *results = json_array();
-	int r = 0;
+	json_t *results = out ? NULL : json_array();
+	size_t out_len = out ? out->len : 0;
+	int r = 0, dumped = 0;
 
-	*resultp = NULL;
+	if (resultp)
+		*resultp = NULL;
+	if (out)
+		ds_put(out, "[");
 	ovsdb_symtab_init(&x.symtab);
 	x.txn = ovsdb_txn_begin(db);
 	for (size_t i = 0; i < n; i++) {
@@ -753,18 +803,24 @@ ovsdb_execute(struct ovsdb_db *db, const json_t *ops,
 			   (unsigned)n, res, &err);
 		if (r) {
 			json_decref(res);
-			json_array_append_new(results,
-					      ovsdb_error_to_json(err));
+			x.inserted = NULL;
+			append(&x, results, out, i, ovsdb_error_to_json(err),
+			       &dumped);
 			for (size_t k = i + 1; k < n; k++)
-				json_array_append_new(results, json_null());
+				append(&x, results, out, k, json_null(),
+				       &dumped);
 			break;
 		}
-		json_array_append_new(results, res);
+		append(&x, results, out, i, res, &dumped);
 	}
 	if (!r && x.wait_pending) {
 		ovsdb_txn_abort(x.txn);
 		ovsdb_symtab_destroy(&x.symtab);
 		json_decref(results);
+		if (out) {
+			out->len = out_len;
+			out->s[out_len] = '\0';
+		}
 		if (wait_ms)
 			*wait_ms = x.wait_ms;
 		return -EAGAIN;
@@ -772,10 +828,29 @@ ovsdb_execute(struct ovsdb_db *db, const json_t *ops,
 	if (r) {
 		ovsdb_txn_abort(x.txn);
 	} else if (ovsdb_txn_commit(x.txn, x.durable, &err)) {
-		json_array_append_new(results, ovsdb_error_to_json(err));
+		append(&x, results, out, n, ovsdb_error_to_json(err), &dumped);
 	}
 	ovsdb_error_free(err);
 	ovsdb_symtab_destroy(&x.symtab);
-	*resultp = results;
-	return 0;
+	if (out)
+		ds_put(out, "]");
+	else
+		*resultp = results;
+	return dumped;
+}
+
+int
+ovsdb_execute(struct ovsdb_db *db, const json_t *ops,
+	      const struct ovsdb_exec_ctx *ctx, json_t **resultp,
+	      uint64_t *wait_ms)
+{
+	return execute(db, ops, ctx, resultp, NULL, wait_ms);
+}
+
+int
+ovsdb_execute_text(struct ovsdb_db *db, const json_t *ops,
+		   const struct ovsdb_exec_ctx *ctx, struct ds *out,
+		   uint64_t *wait_ms)
+{
+	return execute(db, ops, ctx, NULL, out, wait_ms);
 }

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "json_fast.h"
 #include "ovsdb_check.h"
+#include "ovsdb_vfs.h"
 
 LOG_MODULE(ovsdb_storage);
 
@@ -38,7 +39,13 @@ struct ovsdb_storage {
 	bool batch_lost;    /* ...rolled back: the next flush fails */
 	struct ds scratch;  /* bind_datum's encoding buffer */
 	struct hmap dirty;  /* struct dirty_row: the batch's rows to write */
+	int wal_frames;	    /* frames in the WAL after the last commit */
 };
+
+/* SQLite's own checkpoint point (wal_autocheckpoint's default). */
+#define CHECKPOINT_FRAMES 1000
+
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames);
 
 /* A row that commits of the open batch changed, written when the batch
  * is flushed: in its state at that moment, once, however many commits
@@ -187,7 +194,9 @@ open_sql(const char *path, int flags, sqlite3 **dbp, struct ovsdb_error **errp)
 
 	/* Each connection is used by one thread: no SQLite mutexes. */
 	flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
-	if (sqlite3_open_v2(real ? real : path, dbp, flags, NULL) !=
+	/* Every connection of the process through ovsdb_vfs (it requires
+	 * that to close its descriptors safely). */
+	if (sqlite3_open_v2(real ? real : path, dbp, flags, ovsdb_vfs_name()) !=
 	    SQLITE_OK) {
 		if (!lstat(path, &st) && S_ISLNK(st.st_mode))
 			r = ovsdb_err_code(errp, -ELOOP, "I/O error", NULL,
@@ -870,6 +879,8 @@ ovsdb_storage_open(const char *path, bool read_only, struct ovsdb_db **dbp,
 		goto fail;
 	if (!read_only && (r = prepare(st, schema, errp)))
 		goto fail;
+	if (!read_only)
+		sqlite3_wal_hook(st->sql, on_wal_commit, st);
 	db->storage = st;
 	st->db = db;
 	*dbp = db;
@@ -1237,6 +1248,31 @@ ovsdb_storage_write(struct ovsdb_storage *st, struct ovsdb_db *db,
 		}
 	}
 	return ovsdb_storage_flush(st, errp);
+}
+
+/* Replaces SQLite's automatic checkpoint (which runs inside the COMMIT
+ * that crosses CHECKPOINT_FRAMES, with its fsyncs) while batching: the
+ * server checkpoints after it sent the answers (ovsdb_storage_checkpoint). */
+static int
+on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct ovsdb_storage *st = arg;
+	st->wal_frames = frames;
+	if (!st->batching && frames >= CHECKPOINT_FRAMES)
+		sqlite3_wal_checkpoint(db, name);
+	return SQLITE_OK;
+}
+
+int
+ovsdb_storage_checkpoint(struct ovsdb_storage *st)
+{
+	if (st->read_only || st->in_batch || st->wal_frames < CHECKPOINT_FRAMES)
+		return 0;
+	st->wal_frames = 0;
+	/* PASSIVE, as SQLite's own: never waits for readers (sqlite3). */
+	int rc = sqlite3_wal_checkpoint_v2(
+		st->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -EIO;
 }
 
 void

@@ -71,6 +71,14 @@ bool ovsdb_storage_pending(const struct ovsdb_storage *st);
  * file.  No transaction of the database may be open.  Never blocks on
  * other processes for more than the busy timeout (5 s). */
 int ovsdb_storage_flush(struct ovsdb_storage *st, struct ovsdb_error **errp);
+/* With batching on, SQLite does not checkpoint its WAL into the file at
+ * a COMMIT (that is a few fsyncs, which would delay the answers waiting
+ * for that commit): the caller calls this after it sent them.  It
+ * checkpoints (PASSIVE: what readers still use is left for the next
+ * time) once the WAL holds 1,000 frames or more, else does nothing.  0,
+ * or -EIO if the checkpoint failed (the WAL then just keeps the data;
+ * nothing is lost).  Blocks on the disk (fsync). */
+int ovsdb_storage_checkpoint(struct ovsdb_storage *st);
 /* Flushes, then rewrites the file compactly (VACUUM, WAL checkpoint).
  * 0 or -EIO. */
 int ovsdb_storage_compact(struct ovsdb_storage *st, struct ovsdb_error **errp);

@@ -4,10 +4,12 @@
 #include "check.h"
 #include <sqlite3.h>
 
+#include "json_fast.h"
 #include "ovsdb_storage.h"
 #include "ovsdb_test_schema.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct ovsdb_db *db;
@@ -179,6 +181,73 @@ test_misc_ops(void)
 	  "'x' is present but not allowed here.\",\"error\":\"syntax error\","
 	  "\"syntax\":\"{\\\"op\\\":\\\"select\\\",\\\"table\\\":\\\"Root\\\","
 	  "\\\"where\\\":[],\\\"x\\\":1}\"}]");
+}
+
+/* ovsdb_execute_text writes what json_fast_dump writes of ovsdb_execute's
+ * result, byte for byte: two databases from the same schema take the
+ * same transactions (explicit UUIDs), one answering each way. */
+static void
+test_execute_text(void)
+{
+	static const char *const txns[] = {
+		"[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid\":" K1 ","
+		"\"row\":{\"name\":\"a\"}},"
+		"{\"op\":\"insert\",\"table\":\"Root\",\"uuid\":" R1 ","
+		"\"row\":{\"n\":7,\"s\":\"\\u00e9\",\"r\":0.1,"
+		"\"kids\":[\"uuid\"," K1 "]}},"
+		"{\"op\":\"comment\",\"comment\":\"c\"}]",
+		"[{\"op\":\"select\",\"table\":\"Root\",\"where\":[],"
+		"\"columns\":[\"n\",\"s\",\"r\",\"kids\"]},"
+		"{\"op\":\"mutate\",\"table\":\"Root\",\"where\":[],"
+		"\"mutations\":[[\"n\",\"+=\",1]]}]",
+		/* an operation's error, then nulls */
+		"[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid\":" K2 ","
+		"\"row\":{\"name\":\"b\"}},{\"op\":\"frob\"},"
+		"{\"op\":\"abort\"}]",
+		/* the first operation failing */
+		"[{\"op\":\"insert\",\"table\":\"Nope\",\"row\":{}},"
+		"{\"op\":\"abort\"}]",
+		/* a commit error after the results (a duplicate index
+		 * value) */
+		"[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid\":" K2 ","
+		"\"row\":{\"name\":\"a\"}},{\"op\":\"mutate\",\"table\":"
+		"\"Root\",\"where\":[],\"mutations\":[[\"kids\",\"insert\","
+		"[\"uuid\"," K2 "]]]}]",
+		"[]",
+		/* a wait not satisfied yet: -EAGAIN, nothing written */
+		"[{\"op\":\"insert\",\"table\":\"Kid\",\"uuid\":" K2 ","
+		"\"row\":{\"name\":\"c\"}},{\"op\":\"wait\",\"table\":"
+		"\"Root\",\"where\":[],\"columns\":[\"n\"],\"until\":\"==\","
+		"\"rows\":[{\"n\":1}]}]",
+	};
+	struct ovsdb_db *a = ovsdb_db_new(test_schema_parse());
+	struct ovsdb_db *b = ovsdb_db_new(test_schema_parse());
+	for (size_t i = 0; i < ARRAY_SIZE(txns); i++) {
+		json_t *ops = json_loads(txns[i], 0, NULL);
+		json_t *res = NULL;
+		struct ds want = DS_EMPTY, got = DS_EMPTY;
+		uint64_t wa = 0, wb = 0;
+		CHECK(ops != NULL);
+		int ra = ovsdb_execute(a, ops, NULL, &res, &wa);
+		ds_put(&got, "x"); /* appended to what is there */
+		int rb = ovsdb_execute_text(b, ops, NULL, &got, &wb);
+		CHECK_EQ(ra, rb);
+		CHECK_EQ(wa, wb);
+		ds_put(&want, "x");
+		if (res)
+			CHECK_EQ(json_fast_dump(res, &want), 0);
+		CHECK_STREQ(ds_cstr(&got), ds_cstr(&want));
+		if (i == 1)
+			CHECK(strstr(ds_cstr(&got), "\"n\":7"));
+		if (i == 4)
+			CHECK(strstr(ds_cstr(&got), "constraint violation"));
+		json_decref(res);
+		json_decref(ops);
+		ds_free(&want);
+		ds_free(&got);
+	}
+	ovsdb_db_free(a);
+	ovsdb_db_free(b);
 }
 
 /* What the commit hook saw of Root rows in the last commit: "old new"
@@ -479,6 +548,61 @@ test_storage_write_behind(void)
 	drop_scratch_storage(path, mem);
 }
 
+static long
+file_size(const char *path, const char *suffix)
+{
+	char *p = xasprintf("%s%s", path, suffix);
+	struct stat sb;
+	long n = stat(p, &sb) ? -1 : (long)sb.st_size;
+	free(p);
+	return n;
+}
+
+/* @n commits of one small change each, flushed one by one (each writes
+ * one or two WAL frames); with @checkpoint, a checkpoint after each. */
+static void
+commits(int n, bool checkpoint)
+{
+	struct ovsdb_error *e = NULL;
+	for (int i = 0; i < n; i++) {
+		free(test_transact(db, "[{\"op\":\"mutate\",\"table\":"
+				       "\"Root\",\"where\":[],\"mutations\":"
+				       "[[\"n\",\"+=\",1]]}]"));
+		CHECK_EQ(ovsdb_storage_flush(db->storage, &e), 0);
+		if (checkpoint)
+			CHECK_EQ(ovsdb_storage_checkpoint(db->storage), 0);
+	}
+}
+
+/* With batching on, no COMMIT checkpoints the WAL (SQLite's automatic
+ * checkpoint at 1,000 frames would fsync inside it, before the server
+ * may answer): the WAL grows past 1,000 frames of 2 KB until the server
+ * calls ovsdb_storage_checkpoint, after which SQLite writes it from its
+ * start again.  Without batching (ovsdb-tool) SQLite's checkpoint stays. */
+static void
+test_storage_checkpoint(void)
+{
+	char path[] = "/tmp/ovsdb_txn_test.XXXXXX";
+	struct ovsdb_db *mem = db;
+	if (!use_scratch_storage(path))
+		return;
+	free(test_transact(db, "[{\"op\":\"insert\",\"table\":\"Root\","
+			       "\"row\":{\"n\":0}}]"));
+	commits(1300, false); /* not batching: checkpointed at 1,000 */
+	long unbatched = file_size(path, "-wal");
+	CHECK(unbatched > 0 && unbatched < 1100 * 2072);
+
+	ovsdb_storage_set_batching(db->storage, true);
+	commits(1300, false);
+	long grown = file_size(path, "-wal");
+	CHECK(grown > 1200 * 2072);
+	CHECK_EQ(ovsdb_storage_checkpoint(db->storage), 0);
+	commits(1300, true); /* the WAL is reused from its start */
+	CHECK_EQ(file_size(path, "-wal"), grown);
+	CHECK_EQ(count_rows(path, "SELECT n FROM Root"), 3900);
+	drop_scratch_storage(path, mem);
+}
+
 /* Selects reuse each row's JSON until the row changes: after a commit,
  * after an aborted change, within the changing transaction, and when the
  * columns asked for differ. */
@@ -520,11 +644,13 @@ main(void)
 	CHECK_RUN(test_constraints);
 	CHECK_RUN(test_index);
 	CHECK_RUN(test_misc_ops);
+	CHECK_RUN(test_execute_text);
 	CHECK_RUN(test_select_cache);
 	CHECK_RUN(test_shared_values);
 	CHECK_RUN(test_storage);
 	CHECK_RUN(test_storage_batching);
 	CHECK_RUN(test_storage_write_behind);
+	CHECK_RUN(test_storage_checkpoint);
 	ovsdb_db_free(db);
 	CHECK_EXIT();
 }

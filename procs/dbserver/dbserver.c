@@ -91,6 +91,15 @@ dbserver_flush(struct dbserver *srv)
 	}
 	srv->hold_output = false;
 	dbserver_session_release_held(srv);
+	/* After the answers went out: a checkpoint's fsyncs delay only
+	 * what comes next, not the answers to this batch. */
+	for (size_t i = 0; i < srv->n_dbs; i++) {
+		struct ovsdb_storage *st = srv->dbs[i]->db->storage;
+		if (st && ovsdb_storage_checkpoint(st))
+			log_warn("%s: WAL checkpoint failed (the WAL keeps "
+				 "the data)",
+				 srv->dbs[i]->name);
+	}
 }
 
 static void

@@ -216,7 +216,16 @@ def main():
             checks.check("round %d: restart after kill -9" % rnd, False,
                          str(e))
             break
-        state = read_state(server.sock)
+        try:
+            state = read_state(server.sock)
+        except (ovsdb_diff.Closed, OSError) as e:
+            # Say what the restarted server said before it went.
+            log = os.path.join(server.dbdir, "server.out")
+            tail = open(log).read()[-3000:] if os.path.exists(log) else ""
+            checks.check("round %d: read after the restart" % rnd, False,
+                         "%r; server alive: %s; its output:\n%s"
+                         % (e, server.alive(), tail))
+            break
         t_restart = time.monotonic() - t_restart
         present = {n for n, (s, _) in state.items() if s == "present"}
 
