@@ -26,6 +26,13 @@ Measures (each the median of the rounds; target: microvs at least equal):
              and a new kernel flow; for each offered rate, flows installed
              per second and the share of the frames that reached ns2
 
+With --cpu, the CPU each process and the guest's kernel (system,
+softirq) spent during each switch's flowsetup, per flow installed, ping
+(per ping) and pps (per thousand packets received) is printed and
+written to $KMOD_OUT/cpu-*.txt (bench_kmod.sh's KMOD_KEEP directory):
+where a new flow's or a packet's time goes, and which daemon wakes up
+meanwhile.
+
 Only ratios mean anything: the guest runs under TCG, on a shared machine.
 Exit: 0 every measure ran, 1 a measure failed (ERR, listed), 2 harness
 error, 77 a tool is missing.
@@ -92,12 +99,17 @@ def parse_args(argv):
                     help="run only this measure (repeatable)")
     ap.add_argument("--first", choices=("ovs", "microvs"), default="ovs",
                     help="the switch of the first round (default ovs)")
+    ap.add_argument("--switch", action="append", choices=("ovs", "microvs"),
+                    help="run only this switch (repeatable; no ratios "
+                    "with one)")
     ap.add_argument("--build", default=os.path.join(benchlib.TOP, "build"),
                     help="microvs build directory (default TOP/build)")
     ap.add_argument("--prefix", default="kb11",
                     help="network namespace prefix (default kb11)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory (logs, databases)")
+    ap.add_argument("--cpu", action="store_true",
+                    help="CPU per process per flow during flowsetup")
     g = ap.add_argument_group("sizes (default: quick / full)")
     for k, (q, f) in DEFAULTS.items():
         g.add_argument("--" + k.replace("_", "-"),
@@ -167,6 +179,85 @@ def fail(t, measure, sw, reason):
     t.errors.append("%s %s: %s" % (measure, sw.name, reason))
 
 
+def cpu_ticks():
+    """{(pid, comm): (user, system) ticks} of every process now, and the
+    guest's /proc/stat "cpu" line (user nice system idle iowait irq
+    softirq ...)."""
+    procs = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index("(") + 1:st.rindex(")")]
+        f = st[st.rindex(")") + 2:].split()
+        procs[(pid, comm)] = (int(f[11]), int(f[12]))
+    with open("/proc/stat") as f:
+        machine = [int(x) for x in f.readline().split()[1:]]
+    return procs, machine
+
+
+class Profile:
+    """With --cpu: where the CPU went while a measure ran, by process
+    (user+system ticks) and for the whole guest (user, system, softirq,
+    idle), written to $KMOD_OUT/cpu-NAME.txt and summed up on stdout.
+    (perf record samples nothing in this guest: no PMU, and its
+    cpu-clock events stop after a few samples under TCG.)"""
+
+    def __init__(self, a, name, unit="flow"):
+        self.on = a.cpu
+        self.name = name
+        self.unit = unit
+        if self.on:
+            self.t0 = time.monotonic()
+            self.before = cpu_ticks()
+
+    def stop(self, sw, flows):
+        """flows: how many units (flows installed, pings, thousands of
+        packets) the CPU is divided by."""
+        if not self.on:
+            return
+        extra = []
+        cmds = [("dpctl/show",), ("coverage/show",)]
+        if sw.name == "microvs":
+            cmds.append(("-t", "upcalld", "coverage/show"))
+        for cmd in cmds:
+            try:
+                extra += ["", "$ appctl " + " ".join(cmd), sw.appctl(*cmd)]
+            except (BenchError, NotAvailable) as e:
+                extra += ["", "$ appctl %s: %s" % (" ".join(cmd), e)]
+        secs = time.monotonic() - self.t0
+        procs, machine = cpu_ticks()
+        hz = os.sysconf("SC_CLK_TCK")
+        by = {}
+        for k, v in procs.items():
+            old = self.before[0].get(k, (0, 0))
+            u, s = by.get(k[1], (0, 0))
+            by[k[1]] = (u + v[0] - old[0], s + v[1] - old[1])
+        m = [x - y for x, y in zip(machine, self.before[1])]
+        names = ("user", "nice", "system", "idle", "iowait", "irq",
+                 "softirq")
+        per = max(flows, 1)
+        lines = ["%s: %.1f s, %d %ss; CPU ms per %s:"
+                 % (self.name, secs, flows, self.unit, self.unit)]
+        lines += ["  guest %-8s %8.3f" % (n, 1000.0 * m[i] / hz / per)
+                  for i, n in enumerate(names)]
+        lines.append("  %-16s %8s %8s" % ("process", "user", "system"))
+        for comm, (u, s) in sorted(by.items(), key=lambda x: -sum(x[1])):
+            if u + s > 0:
+                lines.append("  %-16s %8.3f %8.3f" % (
+                    comm, 1000.0 * u / hz / per, 1000.0 * s / hz / per))
+        out = os.environ.get("KMOD_OUT")
+        if out:
+            with open(os.path.join(out, "cpu-%s.txt" % self.name),
+                      "w") as f:
+                f.write("\n".join(lines + extra) + "\n")
+        print("\n".join("    " + x for x in lines[:16]))
+
+
 def measure(t, a, tools, sw, m):
     """Runs measure m on the started switch sw and adds its figures."""
     n = sw.name
@@ -175,12 +266,16 @@ def measure(t, a, tools, sw, m):
         r = swmeasure.idle([sw], a.idle_secs)
         t.add("idle", n, 100.0 * r[n])
     elif m == "ping":
+        prof = Profile(a, "%s-ping-%d" % (n, a.round), "ping")
         r = swmeasure.ping(tools, sw, a.ping_count)
+        prof.stop(sw, a.ping_count)
         t.add("ping_avg", n, r["avg"])
         t.add("ping_p50", n, r["p50"])
         t.add("ping_loss", n, r["loss"])
     elif m == "pps":
+        prof = Profile(a, "%s-pps-%d" % (n, a.round), "kpkt")
         r = swmeasure.pps(tools, sw, a.pps_secs, warmup=True)
+        prof.stop(sw, int(r["eth0_rx"] / 1e3))
         t.add("pps", n, r["pps"] / 1e3)
         t.add("pps_sent", n, r["sent_pps"] / 1e3)
         t.add("machine_mpkt", n, r["machine_cpu_per_mpkt"])
@@ -191,8 +286,10 @@ def measure(t, a, tools, sw, m):
         t.add("tcp", n, r["gbps"])
         t.add("tcp_retr", n, r["retransmits"])
     elif m == "flowsetup":
+        prof = Profile(a, "%s-%d" % (n, a.round))
         r = swmeasure.flow_setup(tools, sw, "exact", a.rates, a.flow_secs,
                                  1)
+        prof.stop(sw, sum(r[rate][0]["flows"] for rate in a.rates))
         best = 0.0
         for rate in a.rates:
             x = r[rate][0]
@@ -289,10 +386,13 @@ def main(argv):
                       t.info["loadavg_start"]))
         tools = swmeasure.Tools(a.swgen, a.swsink)
         swnet.Cleanup.trap_signals()
-        order = [a.first] + [n for n in ("ovs", "microvs") if n != a.first]
+        order = [n for n in [a.first] + [n for n in ("ovs", "microvs")
+                                         if n != a.first]
+                 if not a.switch or n in a.switch]
         for k in range(a.rounds):
             print("round %d/%d: %s" % (k + 1, a.rounds, ", ".join(order)))
             sys.stdout.flush()
+            a.round = k
             for name in order:
                 one_switch(t, a, tools, name, workdir, k)
             order.reverse()

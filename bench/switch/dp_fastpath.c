@@ -69,13 +69,14 @@ main(int argc, char **argv)
 			mask.hdr.tp_dst = htons((uint16_t)(0xffff >> m));
 			k.hdr.tp_dst = htons(4000);
 		}
-		struct dp_flow_put put = { { { (uint32_t)m + 1 } },
-					   &k,
-					   &mask,
-					   (const void *)acts.data,
-					   acts.len,
-					   MVS_FLOW_F_CREATE,
-					   false };
+		struct dp_flow_put put = {
+			.ufid = { { (uint32_t)m + 1 } },
+			.key = &k,
+			.mask = &mask,
+			.actions = (const void *)acts.data,
+			.actions_len = acts.len,
+			.flags = MVS_FLOW_F_CREATE,
+		};
 		if (dp_flow_put(dp, &put))
 			return 1;
 	}

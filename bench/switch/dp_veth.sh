@@ -16,6 +16,7 @@
 #
 # Usage (root): bench/switch/dp_veth.sh BUILD_DIR [SECONDS]
 set -u
+. "$(dirname "$0")/udp64.sh"
 B=${1:?usage: dp_veth.sh BUILD_DIR [SECONDS]}
 SECS=${2:-5}
 command -v trafgen >/dev/null || { echo "skip: trafgen (netsniff-ng) missing"; exit 77; }
@@ -29,16 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-conf() { # conf DST_MAC: a 60-byte IPv4/UDP frame (64 on a wire with FCS)
-	local m; m=$(echo "$1" | sed 's/\([0-9a-f][0-9a-f]\)/0x\1/g; s/:/, /g')
-	cat >"$T/udp.cfg" <<CFG
-{ $m, 0x02, 0x00, 0x00, 0x00, 0x0a, 0x01, 0x08, 0x00,
-  0x45, 0x00, const16(46), const16(1), const16(0x4000), 0x40, 0x11,
-  csumip(14, 33), 10, 88, 9, 1, 10, 88, 9, 2,
-  const16(9), const16(9), const16(26), const16(0),
-  fill(0x00, 18) }
-CFG
-}
+conf() { udp64_conf "$T/udp.cfg" "$1" 10 88 9; } # conf DST_MAC
 
 rx() { # datagrams that reached host $1's UDP layer
 	ip netns exec "$1" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp
