@@ -98,6 +98,11 @@ void ofctl_transact_noreply_or_die(struct vconn *vconn, struct ofpbuf *req);
  * switch refuses when it is added leaves the bundle to commit without
  * it, as Open vSwitch does.  Blocks. */
 void ofctl_bundle_transact(struct vconn *vconn, struct ofpbuf *reqs, size_t n);
+/* Bundles need OpenFlow 1.3+: without one of them in the allowed
+ * versions, allows 1.4 and keeps only 1.3+ (ovs-ofctl's implicit
+ * OpenFlow 1.4, for --bundle and the bundle command).  True if it
+ * changed them. */
+bool ofctl_bundle_versions(void);
 /* ovs-ofctl's dump_transaction(): a multipart request prints every reply
  * message until the last; any other request prints its reply. */
 void ofctl_dump_transaction(struct vconn *vconn, struct ofpbuf *req);
@@ -156,6 +161,14 @@ struct ofctl_command {
 	void (*handler)(int argc, char *argv[]);
 };
 
+/* Parses flow-mod @line; @command -2: the line may start with a command
+ * name (add, modify, modify_strict, delete, delete_strict, or a prefix of
+ * one), add by default.  NULL or a malloc'd error; *@usable: the
+ * protocols it fits. */
+struct ofp_flow_mod;
+char *ofctl_parse_flow_mod(struct ofp_flow_mod *fm, const char *line,
+			   int command, const struct ofp_port_map *ports,
+			   uint32_t *usable);
 /* Reads the flow-mods of @file ("-": stdin), each line in @command's
  * syntax (-2: a line may start with a command name); dies with
  * "FILE:LINE: ERR".  Returns a malloc'd array of *@n_fms flow-mods the
@@ -170,10 +183,16 @@ extern const struct ofctl_command ofctl_flow_commands[];
 extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_group_commands[];
 extern const struct ofctl_command ofctl_parse_commands[];
+extern const struct ofctl_command ofctl_bundle_commands[];
 
 /* Reads the next line of a flow or group file as Open vSwitch's
  * ds_get_preprocessed_line(): comments and surrounding blanks dropped,
  * blank lines skipped.  Returns false at the end. */
 bool ofctl_read_line(FILE *f, struct ds *line, int *line_number);
+/* Reads @file ("-": stdin) a line at a time (ofctl_read_line()) and
+ * calls @parse on each with @aux; dies with "FILE: open failed (ERR)",
+ * or "FILE:LINE: ERR" for the malloc'd error @parse returns. */
+void ofctl_parse_file(const char *file,
+		      char *(*parse)(const char *line, void *aux), void *aux);
 
 #endif

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ofctl_bundle: ovs-ofctl's --bundle transaction, as Open vSwitch 3.1's
- * vconn_bundle_transact() makes it and ovs-ofctl prints its errors.
+ * vconn_bundle_transact() makes it and ovs-ofctl prints its errors, and
+ * the bundle command (a file of flow-mods, group-mods and packet-outs in
+ * one bundle).
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ofctl.h"
+#include "ofp_flow_wire.h"
+#include "ofp_flowmod.h"
+#include "ofp_group.h"
 #include "ofp_misc.h"
+#include "ofp_packet.h"
 #include "ofp_print.h"
+#include "ofp_protocol.h"
 
 /* The errors a bundle transaction collects (whole messages). */
 struct bundle_errors {
@@ -177,3 +185,167 @@ ofctl_bundle_transact(struct vconn *vconn, struct ofpbuf *reqs, size_t n)
 	if (failed)
 		ofctl_fatal(EPROTO, "talking to %s", vconn->name);
 }
+
+bool
+ofctl_bundle_versions(void)
+{
+	uint32_t of13_up = ofp_protocols_to_version_bitmap(OFP_PROTO_OF13_UP);
+
+	if (ofctl.allowed_versions & of13_up)
+		return false;
+	ofctl.allowed_versions |=
+		ofp_protocols_to_version_bitmap(OFP_PROTO_OF14_OXM);
+	ofctl.allowed_versions &= of13_up;
+	return true;
+}
+
+/* ---- ovs-ofctl bundle SWITCH FILE ---- */
+
+/* One line of a bundle file: a flow-mod, a group-mod or a packet-out. */
+struct bundle_line {
+	enum ofptype type;
+	union {
+		struct ofp_flow_mod fm;
+		struct ofp_group_mod gm;
+		struct ofp_packet_out po;
+	} u;
+};
+
+/* Parses @s, a bundle file line without its keyword, as @type. */
+static char *
+bundle_parse_line(struct bundle_line *bl, enum ofptype type, const char *s,
+		  const struct ofp_port_map *ports, uint32_t *usable)
+{
+	bl->type = type;
+	switch (type) {
+	case OFPTYPE_FLOW_MOD:
+		return ofctl_parse_flow_mod(&bl->u.fm, s, -2, ports, usable);
+	case OFPTYPE_GROUP_MOD:
+		return ofp_group_mod_parse(&bl->u.gm, -2, s, ports, usable);
+	default:
+		return ofp_packet_out_parse(&bl->u.po, s, ports, usable);
+	}
+}
+
+/* bundle_parse_file()'s state. */
+struct bundle_file {
+	struct bundle_line *v;
+	size_t n;
+	const struct ofp_port_map *ports;
+	uint32_t usable;
+};
+
+/* One line: "flow", "group" or "packet-out" (or a prefix of one, tried
+ * in that order), the rest in that command's syntax with an optional
+ * command name first. */
+static char *
+bundle_file_line(const char *s, void *bf_)
+{
+	static const struct {
+		const char *word;
+		enum ofptype type;
+	} kinds[] = { { "flow", OFPTYPE_FLOW_MOD },
+		      { "group", OFPTYPE_GROUP_MOD },
+		      { "packet-out", OFPTYPE_PACKET_OUT } };
+	struct bundle_file *bf = bf_;
+	size_t len, k;
+	uint32_t u;
+	char *error;
+
+	s += strspn(s, " \t\r\n");
+	len = strcspn(s, ", \t\r\n");
+	for (k = 0; k < ARRAY_SIZE(kinds); k++)
+		if (!strncmp(s, kinds[k].word, len))
+			break;
+	if (k == ARRAY_SIZE(kinds))
+		return xasprintf("Unsupported bundle message type: %.*s",
+				 (int)len, s);
+	bf->v = xrealloc(bf->v, (bf->n + 1) * sizeof *bf->v);
+	error = bundle_parse_line(&bf->v[bf->n], kinds[k].type, s + len,
+				  bf->ports, &u);
+	if (!error) {
+		bf->usable &= u;
+		bf->n++;
+	}
+	return error;
+}
+
+/* Reads @file as Open vSwitch's parse_ofp_bundle_file() (dies with
+ * "FILE:LINE: ERR"): a malloc'd array of *@np lines; *@usable: the
+ * protocols all of them fit. */
+static struct bundle_line *
+bundle_parse_file(const char *file, const struct ofp_port_map *ports,
+		  size_t *np, uint32_t *usable)
+{
+	struct bundle_file bf = { .ports = ports, .usable = OFP_PROTO_ANY };
+
+	ofctl_parse_file(file, bundle_file_line, &bf);
+	*usable = bf.usable;
+	*np = bf.n;
+	return bf.v;
+}
+
+/* Encodes @bl for @protocol into @b (emptied first) and frees it. */
+static void
+bundle_encode_line(struct ofpbuf *b, struct bundle_line *bl, uint32_t protocol)
+{
+	uint8_t version = ofp_protocol_to_version(protocol);
+	char *error;
+
+	switch (bl->type) {
+	case OFPTYPE_FLOW_MOD:
+		ofp_encode_flow_mod(b, &bl->u.fm, protocol, ofctl_alloc_xid());
+		ofp_flow_mod_uninit(&bl->u.fm);
+		break;
+	case OFPTYPE_GROUP_MOD:
+		error = ofp_encode_group_mod(b, &bl->u.gm, version,
+					     ofctl_alloc_xid());
+		if (error)
+			ofctl_fatal(0, "%s", error);
+		ofp_group_mod_uninit(&bl->u.gm);
+		break;
+	default:
+		ofp_encode_packet_out(b, &bl->u.po, version, ofctl_alloc_xid());
+		ofp_packet_out_uninit(&bl->u.po);
+		break;
+	}
+}
+
+/* bundle SWITCH FILE: every flow-mod, group-mod and packet-out of FILE
+ * in one atomic, ordered bundle (OpenFlow 1.4 unless -O allows 1.3+). */
+static void
+cmd_bundle(int argc, char *argv[])
+{
+	const struct ofp_port_map *ports;
+	struct bundle_line *lines;
+	struct ofpbuf *reqs;
+	struct vconn *vconn;
+	uint32_t usable, protocol;
+	size_t n;
+
+	(void)argc;
+	ofctl_tables_to_accept(argv[1]);
+	ports = ofctl_ports_to_accept(argv[1]);
+	lines = bundle_parse_file(argv[2], ports, &n, &usable);
+	if (ofctl_bundle_versions())
+		ofctl.allowed_protocols = ofp_protocols_from_version_bitmap(
+			ofctl.allowed_versions);
+	protocol = ofctl_open_for_flow_mod(argv[1], &vconn,
+					   usable & OFP_PROTO_OF13_UP);
+	reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	for (size_t i = 0; i < n; i++) {
+		ofpbuf_init(&reqs[i]);
+		bundle_encode_line(&reqs[i], &lines[i], protocol);
+	}
+	free(lines);
+	ofctl_bundle_transact(vconn, reqs, n);
+	for (size_t i = 0; i < n; i++)
+		ofpbuf_uninit(&reqs[i]);
+	free(reqs);
+	ofctl_close(vconn);
+}
+
+const struct ofctl_command ofctl_bundle_commands[] = {
+	{ "bundle", 2, 2, cmd_bundle },
+	{ NULL, 0, 0, NULL },
+};

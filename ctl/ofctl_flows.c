@@ -20,11 +20,9 @@
 
 /* ---- parsing ---- */
 
-/* A flow-mod line; @command -2: the line may start with a command name
- * (add, modify, modify_strict, delete, delete_strict), add by default. */
-static char *
-parse_flow_mod(struct ofp_flow_mod *fm, const char *line, int command,
-	       const struct ofp_port_map *ports, uint32_t *usable)
+char *
+ofctl_parse_flow_mod(struct ofp_flow_mod *fm, const char *line, int command,
+		     const struct ofp_port_map *ports, uint32_t *usable)
 {
 	if (command == -2) {
 		size_t len;
@@ -51,40 +49,48 @@ parse_flow_mod(struct ofp_flow_mod *fm, const char *line, int command,
 		fm, line, (enum ofp_flow_mod_command)command, ports, usable);
 }
 
+/* ofctl_parse_flow_file()'s state. */
+struct flow_file {
+	struct ofp_flow_mod *fms;
+	size_t n, cap;
+	int command;
+	const struct ofp_port_map *ports;
+	uint32_t usable;
+};
+
+static char *
+flow_file_line(const char *line, void *ff_)
+{
+	struct flow_file *ff = ff_;
+	uint32_t u;
+	char *error;
+
+	if (ff->n == ff->cap) {
+		ff->cap = ff->cap ? ff->cap * 2 : 64;
+		ff->fms = xrealloc(ff->fms, ff->cap * sizeof *ff->fms);
+	}
+	error = ofctl_parse_flow_mod(&ff->fms[ff->n], line, ff->command,
+				     ff->ports, &u);
+	if (!error) {
+		ff->usable &= u;
+		ff->n++;
+	}
+	return error;
+}
+
 struct ofp_flow_mod *
 ofctl_parse_flow_file(const char *file, int command,
 		      const struct ofp_port_map *ports, size_t *n_fms,
 		      uint32_t *usable)
 {
-	FILE *f = !strcmp(file, "-") ? stdin : fopen(file, "r");
-	struct ofp_flow_mod *fms = NULL;
-	struct ds line = DS_EMPTY;
-	size_t n = 0, cap = 0;
-	int line_number = 0;
+	struct flow_file ff = { .command = command,
+				.ports = ports,
+				.usable = OFP_PROTO_ANY };
 
-	if (!f)
-		ofctl_fatal(0, "%s: open failed (%s)", file, strerror(errno));
-	*usable = OFP_PROTO_ANY;
-	while (ofctl_read_line(f, &line, &line_number)) {
-		uint32_t u;
-		char *error;
-
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			fms = xrealloc(fms, cap * sizeof *fms);
-		}
-		error = parse_flow_mod(&fms[n], ds_cstr(&line), command, ports,
-				       &u);
-		if (error)
-			ofctl_fatal(0, "%s:%d: %s", file, line_number, error);
-		*usable &= u;
-		n++;
-	}
-	ds_free(&line);
-	if (f != stdin)
-		fclose(f);
-	*n_fms = n;
-	return fms;
+	ofctl_parse_file(file, flow_file_line, &ff);
+	*usable = ff.usable;
+	*n_fms = ff.n;
+	return ff.fms;
 }
 
 /* ---- flow mods ---- */

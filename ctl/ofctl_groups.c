@@ -50,42 +50,43 @@ group_mods(const char *target, struct ofp_group_mod *gms, size_t n,
 	ofctl_close(vconn);
 }
 
+/* group_mod_file()'s state. */
+struct group_file {
+	struct ofp_group_mod *gms;
+	size_t n;
+	int command;
+	const struct ofp_port_map *ports;
+	uint32_t usable;
+};
+
+static char *
+group_file_line(const char *line, void *gf_)
+{
+	struct group_file *gf = gf_;
+	uint32_t u;
+	char *error;
+
+	gf->gms = xrealloc(gf->gms, (gf->n + 1) * sizeof *gf->gms);
+	error = ofp_group_mod_parse(&gf->gms[gf->n], gf->command, line,
+				    gf->ports, &u);
+	if (!error) {
+		gf->usable &= u;
+		gf->n++;
+	}
+	return error;
+}
+
 static void
 group_mod_file(char *argv[], int command)
 {
-	const char *file = argv[2];
-	const struct ofp_port_map *ports;
-	struct ofp_group_mod *gms = NULL;
-	struct ds line = DS_EMPTY;
-	uint32_t usable = OFP_PROTO_ANY;
-	size_t n = 0;
-	int line_number = 0;
-	FILE *f;
+	struct group_file gf = { .command = command == OFPGC_ADD ? -2 : command,
+				 .usable = OFP_PROTO_ANY };
 
-	if (command == OFPGC_ADD)
-		command = -2;
 	ofctl_tables_to_accept(argv[1]);
-	ports = ofctl_ports_to_accept(argv[1]);
-	f = !strcmp(file, "-") ? stdin : fopen(file, "r");
-	if (!f)
-		ofctl_fatal(0, "%s: open failed (%s)", file, strerror(errno));
-	while (ofctl_read_line(f, &line, &line_number)) {
-		uint32_t u;
-		char *error;
-
-		gms = xrealloc(gms, (n + 1) * sizeof *gms);
-		error = ofp_group_mod_parse(&gms[n], command, ds_cstr(&line),
-					    ports, &u);
-		if (error)
-			ofctl_fatal(0, "%s:%d: %s", file, line_number, error);
-		usable &= u;
-		n++;
-	}
-	ds_free(&line);
-	if (f != stdin)
-		fclose(f);
-	group_mods(argv[1], gms, n, usable);
-	free(gms);
+	gf.ports = ofctl_ports_to_accept(argv[1]);
+	ofctl_parse_file(argv[2], group_file_line, &gf);
+	group_mods(argv[1], gf.gms, gf.n, gf.usable);
+	free(gf.gms);
 }
 
 static void

@@ -294,14 +294,8 @@ parse_options(int argc, char *argv[])
 	if (ofctl.n_sort)
 		add_sort(NULL, true);
 
-	/* --bundle without 1.3+ implies 1.4 (and only versions with
-	 * bundles). */
-	uint32_t of13_up = ofp_protocols_to_version_bitmap(OFP_PROTO_OF13_UP);
-	if (ofctl.bundle && !(ofctl.allowed_versions & of13_up)) {
-		ofctl.allowed_versions |=
-			ofp_protocols_to_version_bitmap(OFP_PROTO_OF14_OXM);
-		ofctl.allowed_versions &= of13_up;
-	}
+	if (ofctl.bundle)
+		ofctl_bundle_versions();
 	uint32_t version_protocols =
 		ofp_protocols_from_version_bitmap(ofctl.allowed_versions);
 	if (!(ofctl.allowed_protocols & version_protocols)) {
@@ -325,10 +319,8 @@ parse_options(int argc, char *argv[])
 }
 
 static const struct ofctl_command *const tables[] = {
-	ofctl_switch_commands,
-	ofctl_flow_commands,
-	ofctl_group_commands,
-	ofctl_parse_commands,
+	ofctl_switch_commands, ofctl_flow_commands,   ofctl_group_commands,
+	ofctl_parse_commands,  ofctl_bundle_commands,
 };
 
 int
@@ -394,4 +386,25 @@ ofctl_read_line(FILE *f, struct ds *line, int *line_number)
 		}
 		free(buf);
 	}
+}
+
+void
+ofctl_parse_file(const char *file, char *(*parse)(const char *line, void *aux),
+		 void *aux)
+{
+	FILE *f = !strcmp(file, "-") ? stdin : fopen(file, "r");
+	struct ds line = DS_EMPTY;
+	int line_number = 0;
+
+	if (!f)
+		ofctl_fatal(0, "%s: open failed (%s)", file, strerror(errno));
+	while (ofctl_read_line(f, &line, &line_number)) {
+		char *error = parse(ds_cstr(&line), aux);
+
+		if (error)
+			ofctl_fatal(0, "%s:%d: %s", file, line_number, error);
+	}
+	ds_free(&line);
+	if (f != stdin)
+		fclose(f);
 }

@@ -12,6 +12,16 @@
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* Makes room in array ARR of CAP elements for element number N (0-based),
+ * doubling CAP (from 4) when N reaches it: appending one element at a time
+ * with realloc copies the whole array again and again. */
+#define ARRAY_GROW(ARR, N, CAP)                                         \
+	do {                                                            \
+		if ((N) == (CAP)) {                                     \
+			(CAP) = (CAP) ? (CAP)*2 : 4;                    \
+			(ARR) = xrealloc((ARR), (CAP) * sizeof *(ARR)); \
+		}                                                       \
+	} while (0)
 #define PRINTF_FMT(a, b) __attribute__((format(printf, a, b)))
 #define NORETURN __attribute__((noreturn))
 

@@ -7,6 +7,7 @@ set -eu
 PKGS="meson ninja-build gcc clang clang-format libclang-rt-14-dev valgrind pkg-config python3
 libnng-dev libmsgpack-dev libjansson-dev libsqlite3-dev sqlite3 libssl-dev openssl
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcap-ng-dev libseccomp-dev
+libxdp-dev libbpf-dev
 iproute2 iputils-ping procps systemd iperf3 netsniff-ng tcpdump ethtool
 openvswitch-switch openvswitch-common openvswitch-vtep python3-openvswitch
 openvswitch-testcontroller python3-os-ken libvirt-daemon-system libvirt-clients

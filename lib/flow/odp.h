@@ -84,4 +84,26 @@ int odp_actions_check(const struct nlattr *actions, size_t len);
  * -2 if unknown. */
 int odp_action_len(unsigned type);
 
+/* The hash the datapath's hash(l4(@basis)) action (MVS_ACTION_ATTR_HASH)
+ * gives a packet whose headers are @hdr: of its IP addresses, transport
+ * ports and protocol, the same both ways. */
+uint32_t odp_hash_l4(const struct mvs_key_hdr *hdr, uint32_t basis);
+
+struct dp_packet;
+/* Runs header-rewrite action @a (SET_ETH, SET_IPV4, SET_IPV6, SET_L4,
+ * PUSH_VLAN, POP_VLAN; checked by odp_actions_check()) on @p, whose
+ * offsets flow_extract() set, and on its @key: the bytes change in place
+ * with their checksums (a partial L4 checksum stays partial); a packet
+ * too short for the header, or of another protocol, is left as it is.
+ * Returns false, changing nothing, for any other action type. */
+bool odp_rewrite(struct dp_packet *p, struct mvs_key *key,
+		 const struct nlattr *a);
+/* The frame @data (@len bytes) as the header rewrites among the @n bytes
+ * of datapath actions @acts (checked) leave it, in a new packet the
+ * caller frees; NULL if there are none.  Outputs, tunnel pushes and
+ * nested lists leave it as it is, as Open vSwitch's execution of the
+ * actions translated before a controller action does for a packet-in. */
+struct dp_packet *odp_rewrite_copy(const void *acts, size_t n, const void *data,
+				   size_t len);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 
 #include "flow.h"
 
@@ -152,4 +153,14 @@ odp_actions_check(const struct nlattr *actions, size_t len)
 	if (len && !actions)
 		return -EINVAL;
 	return len ? check_list(actions, len, 0) : 0;
+}
+
+uint32_t
+odp_hash_l4(const struct mvs_key_hdr *hdr, uint32_t basis)
+{
+	struct mvs_key key;
+
+	memset(&key, 0, sizeof key);
+	key.hdr = *hdr;
+	return flow_hash_5tuple(&key, basis);
 }

@@ -438,6 +438,58 @@ fmt_after_eth(struct kf *f, const struct mvs_key_hdr *k,
 	ds_put_char(f->ds, ')');
 }
 
+static bool
+all_ones(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0xff)
+			return false;
+	return true;
+}
+
+static void
+put_hex(struct ds *ds, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 1 < n && !p[i])
+		i++;
+	ds_printf(ds, "%#x", p[i]);
+	for (i++; i < n; i++)
+		ds_printf(ds, "%02x", p[i]);
+}
+
+/* Geneve options as Open vSwitch writes them: geneve({class=C,type=T,
+ * len=L,DATA[/MASK]}...), the data left out under a zero mask. */
+static void
+fmt_geneve(struct kf *f, const struct mvs_key_tunnel *k,
+	   const struct mvs_key_tunnel *m)
+{
+	size_t n = k->opts_len > MVS_TUN_OPTS_MAX ? 0 : k->opts_len;
+
+	ds_put(f->ds, "geneve(");
+	for (size_t at = 0; at + 4 <= n;) {
+		const uint8_t *o = k->opts + at, *mo = m->opts + at;
+		size_t len = (size_t)(o[3] & 0x1f) * 4;
+
+		if (at + 4 + len > n)
+			break;
+		ds_printf(f->ds, "{class=%#x,type=%#x,len=%zu",
+			  (unsigned)(o[0] << 8 | o[1]), o[2], len);
+		if (len && (f->verbose || !zero(mo + 4, len))) {
+			ds_put_char(f->ds, ',');
+			put_hex(f->ds, o + 4, len);
+			if (!all_ones(mo + 4, len)) {
+				ds_put_char(f->ds, '/');
+				put_hex(f->ds, mo + 4, len);
+			}
+		}
+		ds_put_char(f->ds, '}');
+		at += 4 + len;
+	}
+	ds_put(f->ds, "),");
+}
+
 static void
 fmt_tunnel(struct kf *f, const struct mvs_key_tunnel *k,
 	   const struct mvs_key_tunnel *m)
@@ -469,6 +521,8 @@ fmt_tunnel(struct kf *f, const struct mvs_key_tunnel *k,
 		 false);
 	fld_uint(f, "tp_dst", ntohs(k->tp_dst), ntohs(m->tp_dst), 0xffff,
 		 false);
+	if (m->opts_len || (f->verbose && k->opts_len))
+		fmt_geneve(f, k, m);
 	static const char *const names[] = { "df", "csum", "key", "oam" };
 	uint16_t fm = m->flags & 0xf;
 	if (f->verbose || fm) {

@@ -278,6 +278,58 @@ test_actions_check(void)
 	nl_buf_free(&b);
 }
 
+/* odp_rewrite_copy(): the header rewrites among the actions before a
+ * packet-in, on a copy (outputs skipped): the Ethernet source, the IPv4
+ * destination and TTL with the IP and UDP checksums still right, then a
+ * pushed tag; no rewrite, no copy. */
+static void
+test_rewrite_copy(void)
+{
+	static const uint8_t mac[6] = { 0x50, 0x54, 0, 0, 0, 0x99 };
+	struct nlbuf b = NLBUF_EMPTY;
+	struct dp_packet *p;
+	struct tpkt t;
+	size_t ip;
+
+	tp_eth(&t, ETH_TYPE_IP);
+	ip = tp_ipv4(&t, IPPROTO_UDP, 0x0a000002, 0x0a000003, 12, 0, 5);
+	tp_udp(&t, 1000, 2000, 12);
+	for (int i = 0; i < 4; i++)
+		tp_u8(&t, (uint8_t)i);
+	/* A UDP checksum over the pseudo-header and the datagram. */
+	uint32_t ph = 0x0a00 + 0x0002 + 0x0a00 + 0x0003 + IPPROTO_UDP + 12;
+	uint16_t c = htons(tp_csum(t.b + ip + 20, 12, ph));
+	memcpy(t.b + ip + 26, &c, 2);
+
+	CHECK_EQ(odp_parse_actions("1,2", NULL, &b, NULL), 0);
+	CHECK(!odp_rewrite_copy(b.data, b.len, t.b, t.n));
+	nl_buf_free(&b);
+	CHECK_EQ(odp_parse_actions("1,set(eth(src=50:54:00:00:00:99)),"
+				   "set(ipv4(dst=10.0.0.9,ttl=63)),2,"
+				   "push_vlan(vid=5,pcp=0)",
+				   NULL, &b, NULL),
+		 0);
+	CHECK_EQ(odp_actions_check((const void *)b.data, b.len), 0);
+	p = odp_rewrite_copy(b.data, b.len, t.b, t.n);
+	CHECK(p);
+	CHECK_EQ(p->len, t.n + 4);
+	CHECK(!memcmp(p->data, tp_mac_b, 6));
+	CHECK(!memcmp(p->data + 6, mac, 6));
+	CHECK_EQ(flow_get16(p->data + 12), 0x8100);
+	CHECK_EQ(flow_get16(p->data + 14), 5);
+	CHECK_EQ(flow_get16(p->data + 16), ETH_TYPE_IP);
+	const uint8_t *h = p->data + ip + 4;
+	CHECK_EQ(h[8], 63);
+	CHECK(!memcmp(h + 16, "\x0a\x00\x00\x09", 4));
+	CHECK_EQ(tp_csum(h, 20, 0), 0);
+	ph = 0x0a00 + 0x0002 + 0x0a00 + 0x0009 + IPPROTO_UDP + 12;
+	CHECK_EQ(tp_csum(h + 20, 12, ph), 0);
+	/* The original is as it was. */
+	CHECK_EQ(t.b[ip + 8], 64);
+	dp_packet_free(p);
+	nl_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -286,5 +338,6 @@ main(void)
 	CHECK_RUN(test_ufid);
 	CHECK_RUN(test_parse_errors);
 	CHECK_RUN(test_actions_check);
+	CHECK_RUN(test_rewrite_copy);
 	CHECK_EXIT();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tnl: VXLAN (RFC 7348), GRE (RFC 2784/2890) and Geneve (RFC 8926)
- * outer headers over IPv4: building a push template, finishing it per
+ * outer headers over IPv4 or IPv6: building a push template, finishing it per
  * packet, and the strict parse of a received one (tnl.h).
  */
 #include "tnl.h"
@@ -14,6 +14,7 @@
 #include "flow.h"
 
 #define IP_HDR_LEN 20
+#define IP6_HDR_LEN 40
 #define UDP_HDR_LEN 8
 #define VXLAN_HDR_LEN 8
 #define GENEVE_HDR_LEN 8
@@ -40,31 +41,53 @@ get32(const uint8_t *p)
 	return (uint32_t)flow_get16(p) << 16 | flow_get16(p + 2);
 }
 
-int
-tnl_header_build(const struct tnl_header_spec *s, uint8_t *buf, size_t *len)
+/* The IPv4 or IPv6 header of @s at @ip, with @proto; returns its length. */
+static size_t
+put_ip(const struct tnl_header_spec *s, uint8_t *ip, uint8_t proto)
 {
-	uint8_t *ip = buf + ETH_HDR_LEN, *l4 = ip + IP_HDR_LEN;
-	size_t n;
-
-	if (s->opts_len % 4 || s->opts_len > MVS_TUN_OPTS_MAX ||
-	    (s->opts_len && s->type != MVS_TNL_GENEVE))
-		return -EINVAL;
-	memset(buf, 0, MVS_TNL_PUSH_HEADER_MAX);
-	memcpy(buf, s->eth_dst, 6);
-	memcpy(buf + 6, s->eth_src, 6);
-	flow_put16(buf + 12, ETH_TYPE_IP);
+	if (s->ipv6) {
+		/* Version, traffic class; the flow label comes per packet. */
+		ip[0] = (uint8_t)(0x60 | s->tos >> 4);
+		ip[1] = (uint8_t)(s->tos << 4);
+		ip[6] = proto;
+		ip[7] = s->ttl ? s->ttl : 64;
+		memcpy(ip + 8, s->ip6_src, 16);
+		memcpy(ip + 24, s->ip6_dst, 16);
+		return IP6_HDR_LEN;
+	}
 	ip[0] = 0x45;
 	ip[1] = s->tos;
 	flow_put16(ip + 6, s->df ? IP_DF : 0);
 	ip[8] = s->ttl ? s->ttl : 64;
+	ip[9] = proto;
 	memcpy(ip + 12, &s->ip_src, 4);
 	memcpy(ip + 16, &s->ip_dst, 4);
+	return IP_HDR_LEN;
+}
+
+int
+tnl_header_build(const struct tnl_header_spec *s, uint8_t *buf, size_t *len)
+{
+	uint8_t *ip = buf + ETH_HDR_LEN, *l4;
+	size_t n, l3;
+
+	if (s->opts_len % 4 || s->opts_len > MVS_TUN_OPTS_MAX ||
+	    (s->opts_len && s->type != MVS_TNL_GENEVE) ||
+	    (s->ipv6 && ETH_HDR_LEN + IP6_HDR_LEN + UDP_HDR_LEN +
+					GENEVE_HDR_LEN + s->opts_len >
+				MVS_TNL_PUSH_HEADER_MAX))
+		return -EINVAL;
+	memset(buf, 0, MVS_TNL_PUSH_HEADER_MAX);
+	memcpy(buf, s->eth_dst, 6);
+	memcpy(buf + 6, s->eth_src, 6);
+	flow_put16(buf + 12, s->ipv6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
+	l3 = put_ip(s, ip, s->type == MVS_TNL_GRE ? 47 : IPPROTO_UDP);
+	l4 = ip + l3;
 	switch (s->type) {
 	case MVS_TNL_VXLAN:
 	case MVS_TNL_GENEVE: {
 		uint8_t *t = l4 + UDP_HDR_LEN;
 
-		ip[9] = IPPROTO_UDP;
 		flow_put16(l4 + 2, s->dst_port);
 		if (s->csum)
 			flow_put16(l4 + 6, 0xffff);
@@ -85,13 +108,12 @@ tnl_header_build(const struct tnl_header_spec *s, uint8_t *buf, size_t *len)
 				       s->opts_len);
 			n = GENEVE_HDR_LEN + s->opts_len;
 		}
-		*len = ETH_HDR_LEN + IP_HDR_LEN + UDP_HDR_LEN + n;
+		*len = ETH_HDR_LEN + l3 + UDP_HDR_LEN + n;
 		return 0;
 	}
 	case MVS_TNL_GRE: {
 		uint16_t flags = 0;
 
-		ip[9] = 47; /* IPPROTO_GRE */
 		n = 4;
 		if (s->csum) {
 			flags |= GRE_F_CSUM;
@@ -106,11 +128,62 @@ tnl_header_build(const struct tnl_header_spec *s, uint8_t *buf, size_t *len)
 		}
 		flow_put16(l4, flags);
 		flow_put16(l4 + 2, TNL_ETH_TEB);
-		*len = ETH_HDR_LEN + IP_HDR_LEN + n;
+		*len = ETH_HDR_LEN + l3 + n;
 		return 0;
 	}
 	}
 	return -EINVAL;
+}
+
+/* The UDP part of tnl_push_finish(): @ulen bytes at @l4, the pseudo
+ * header's addresses @addrs (@alen bytes). */
+static void
+finish_udp(uint8_t *l4, size_t ulen, const uint8_t *addrs, size_t alen,
+	   uint32_t hash)
+{
+	/* Linux's choice: the flow hash into the ephemeral range. */
+	if (!flow_get16(l4))
+		flow_put16(l4,
+			   (uint16_t)(32768 + ((hash ^ hash >> 16) % 28232)));
+	flow_put16(l4 + 4, (uint16_t)ulen);
+	if (flow_get16(l4 + 6)) {
+		uint32_t sum = IPPROTO_UDP + (uint32_t)ulen;
+		uint16_t c;
+
+		flow_put16(l4 + 6, 0);
+		sum = flow_csum_add(addrs, alen, sum);
+		c = flow_csum_fold(flow_csum_add(l4, ulen, sum));
+		flow_put16(l4 + 6, c ? c : 0xffff);
+	}
+}
+
+static int
+finish_ipv6(uint8_t *frame, size_t frame_len, size_t hdr_len, uint32_t hash)
+{
+	uint8_t *ip = frame + ETH_HDR_LEN;
+	size_t plen = frame_len - ETH_HDR_LEN - IP6_HDR_LEN;
+	uint32_t label = (hash ^ hash >> 20) & 0xfffff;
+	uint8_t *l4 = ip + IP6_HDR_LEN;
+
+	if (hdr_len < ETH_HDR_LEN + IP6_HDR_LEN + 4 || hdr_len > frame_len ||
+	    plen > 0xffff || ip[0] >> 4 != 6 ||
+	    (ip[6] != IPPROTO_UDP && ip[6] != 47) ||
+	    (ip[6] == IPPROTO_UDP &&
+	     hdr_len < ETH_HDR_LEN + IP6_HDR_LEN + UDP_HDR_LEN))
+		return -EINVAL;
+	/* The flow label from the inner flow's hash, as Linux's UDP
+	 * tunnels choose it, so that the underlay's ECMP keeps each inner
+	 * flow on one path. */
+	ip[1] = (uint8_t)((ip[1] & 0xf0) | label >> 16);
+	flow_put16(ip + 2, (uint16_t)label);
+	flow_put16(ip + 4, (uint16_t)plen);
+	if (ip[6] == IPPROTO_UDP) {
+		finish_udp(l4, plen, ip + 8, 32, hash);
+	} else if (flow_get16(l4) & GRE_F_CSUM) {
+		flow_put16(l4 + 4, 0);
+		flow_put16(l4 + 4, flow_csum_fold(flow_csum_add(l4, plen, 0)));
+	}
+	return 0;
 }
 
 int
@@ -119,6 +192,8 @@ tnl_push_finish(uint8_t *frame, size_t frame_len, size_t hdr_len, uint32_t hash,
 {
 	uint8_t *ip = frame + ETH_HDR_LEN, *l4 = ip + IP_HDR_LEN;
 
+	if (hdr_len >= ETH_HDR_LEN && flow_get16(frame + 12) == ETH_TYPE_IPV6)
+		return finish_ipv6(frame, frame_len, hdr_len, hash);
 	if (hdr_len < ETH_HDR_LEN + IP_HDR_LEN + 4 || hdr_len > frame_len ||
 	    frame_len - ETH_HDR_LEN > 0xffff || ip[0] != 0x45)
 		return -EINVAL;
@@ -133,20 +208,7 @@ tnl_push_finish(uint8_t *frame, size_t frame_len, size_t hdr_len, uint32_t hash,
 
 		if (hdr_len < ETH_HDR_LEN + IP_HDR_LEN + UDP_HDR_LEN)
 			return -EINVAL;
-		/* Linux's choice: the flow hash into the ephemeral range. */
-		if (!flow_get16(l4))
-			flow_put16(l4, (uint16_t)(32768 + ((hash ^ hash >> 16) %
-							   28232)));
-		flow_put16(l4 + 4, (uint16_t)ulen);
-		if (flow_get16(l4 + 6)) {
-			uint32_t sum = IPPROTO_UDP + (uint32_t)ulen;
-			uint16_t c;
-
-			flow_put16(l4 + 6, 0);
-			sum = flow_csum_add(ip + 12, 8, sum);
-			c = flow_csum_fold(flow_csum_add(l4, ulen, sum));
-			flow_put16(l4 + 6, c ? c : 0xffff);
-		}
+		finish_udp(l4, ulen, ip + 12, 8, hash);
 	} else if (ip[9] == 47 && flow_get16(l4) & GRE_F_CSUM) {
 		size_t glen = frame_len - ETH_HDR_LEN - IP_HDR_LEN;
 
@@ -173,6 +235,7 @@ tnl_bad_name(enum tnl_bad why)
 		[TNL_BAD_GENEVE] = "bad_geneve",
 		[TNL_BAD_GRE] = "bad_gre",
 		[TNL_BAD_INNER] = "short_inner",
+		[TNL_BAD_IPV6] = "bad_ipv6",
 	};
 	return (unsigned)why < TNL_BAD_N ? names[why] : "unknown";
 }
@@ -262,36 +325,56 @@ parse_gre(const uint8_t *g, size_t left, bool csum_verified,
 	return TNL_OK;
 }
 
-enum tnl_bad
-tnl_parse(const uint8_t *frame, size_t len, enum mvs_tnl_type type,
-	  bool csum_verified, struct mvs_key_tunnel *tun, size_t *hdr_len,
-	  size_t *inner_len)
+/* An IPv6 extension header: the outer header must carry the tunnel's
+ * protocol directly (Open vSwitch's native tunnels do not walk them). */
+static bool
+is_ipv6_ext(uint8_t nh)
 {
-	const uint8_t *ip;
-	size_t l3 = ETH_HDR_LEN, ihl, tot, n = 0;
-	uint16_t frag;
-	enum tnl_bad r;
+	return nh == 0 || nh == 43 || nh == 44 || nh == 50 || nh == 51 ||
+	       nh == 60 || nh == 135 || nh == 139 || nh == 140;
+}
 
-	memset(tun, 0, sizeof *tun);
-	if (len < ETH_HDR_LEN)
-		return TNL_BAD_SHORT;
-	if (flow_get16(frame + 12) == ETH_TYPE_VLAN) {
-		if (len < ETH_HDR_LEN + 4)
+/* The outer IP header at @ip (@avail bytes to the frame's end): fills
+ * @tun's addresses, TOS, TTL and DF, *@ihl (header length), *@tot (the
+ * datagram's length), *@proto, and where the pseudo header's addresses
+ * are (*@addrs, *@alen). */
+static enum tnl_bad
+parse_ip(const uint8_t *ip, size_t avail, bool v6, struct mvs_key_tunnel *tun,
+	 size_t *ihl, size_t *tot, uint8_t *proto, const uint8_t **addrs,
+	 size_t *alen)
+{
+	uint16_t frag;
+
+	if (v6) {
+		if (avail < IP6_HDR_LEN)
 			return TNL_BAD_SHORT;
-		l3 += 4;
+		if (ip[0] >> 4 != 6)
+			return TNL_BAD_IPV6;
+		*ihl = IP6_HDR_LEN;
+		*tot = IP6_HDR_LEN + (size_t)flow_get16(ip + 4);
+		if (avail < *tot)
+			return TNL_BAD_SHORT;
+		if (is_ipv6_ext(ip[6]))
+			return TNL_BAD_IPV6;
+		memcpy(tun->ipv6_src, ip + 8, 16);
+		memcpy(tun->ipv6_dst, ip + 24, 16);
+		tun->flags |= MVS_TNL_F_IPV6;
+		tun->tos = (uint8_t)(ip[0] << 4 | ip[1] >> 4);
+		tun->ttl = ip[7];
+		*proto = ip[6];
+		*addrs = ip + 8;
+		*alen = 32;
+		return TNL_OK;
 	}
-	if (flow_get16(frame + l3 - 2) != ETH_TYPE_IP)
-		return TNL_BAD_NOT_IPV4;
-	if (len < l3 + IP_HDR_LEN)
+	if (avail < IP_HDR_LEN)
 		return TNL_BAD_SHORT;
-	ip = frame + l3;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	tot = flow_get16(ip + 2);
-	if (ip[0] >> 4 != 4 || ihl < IP_HDR_LEN || tot < ihl)
+	*ihl = (size_t)(ip[0] & 0x0f) * 4;
+	*tot = flow_get16(ip + 2);
+	if (ip[0] >> 4 != 4 || *ihl < IP_HDR_LEN || *tot < *ihl)
 		return TNL_BAD_IP;
-	if (len < l3 + tot)
+	if (avail < *tot)
 		return TNL_BAD_SHORT;
-	if (flow_csum_fold(flow_csum_add(ip, ihl, 0)) != 0)
+	if (flow_csum_fold(flow_csum_add(ip, *ihl, 0)) != 0)
 		return TNL_BAD_IP_CSUM;
 	frag = flow_get16(ip + 6);
 	if (frag & (IP_MF | IP_OFFMASK))
@@ -302,19 +385,52 @@ tnl_parse(const uint8_t *frame, size_t len, enum mvs_tnl_type type,
 	tun->ttl = ip[8];
 	if (frag & IP_DF)
 		tun->flags |= MVS_TNL_F_DONT_FRAGMENT;
+	*proto = ip[9];
+	*addrs = ip + 12;
+	*alen = 8;
+	return TNL_OK;
+}
+
+enum tnl_bad
+tnl_parse(const uint8_t *frame, size_t len, enum mvs_tnl_type type,
+	  bool csum_verified, struct mvs_key_tunnel *tun, size_t *hdr_len,
+	  size_t *inner_len)
+{
+	const uint8_t *ip, *addrs;
+	size_t l3 = ETH_HDR_LEN, ihl, tot, alen, n = 0;
+	uint16_t ethertype;
+	uint8_t proto;
+	enum tnl_bad r;
+
+	memset(tun, 0, sizeof *tun);
+	if (len < ETH_HDR_LEN)
+		return TNL_BAD_SHORT;
+	if (flow_get16(frame + 12) == ETH_TYPE_VLAN) {
+		if (len < ETH_HDR_LEN + 4)
+			return TNL_BAD_SHORT;
+		l3 += 4;
+	}
+	ethertype = flow_get16(frame + l3 - 2);
+	if (ethertype != ETH_TYPE_IP && ethertype != ETH_TYPE_IPV6)
+		return TNL_BAD_NOT_IPV4;
+	ip = frame + l3;
+	r = parse_ip(ip, len - l3, ethertype == ETH_TYPE_IPV6, tun, &ihl, &tot,
+		     &proto, &addrs, &alen);
+	if (r)
+		return r;
 
 	const uint8_t *l4 = ip + ihl;
 	size_t left = tot - ihl, l4_hdr;
 
 	if (type == MVS_TNL_GRE) {
-		if (ip[9] != 47)
+		if (proto != 47)
 			return TNL_BAD_PROTO;
 		r = parse_gre(l4, left, csum_verified, tun, &n);
 		l4_hdr = 0;
 	} else {
 		size_t ulen;
 
-		if (ip[9] != IPPROTO_UDP)
+		if (proto != IPPROTO_UDP)
 			return TNL_BAD_PROTO;
 		if (left < UDP_HDR_LEN)
 			return TNL_BAD_SHORT;
@@ -326,7 +442,7 @@ tnl_parse(const uint8_t *frame, size_t len, enum mvs_tnl_type type,
 		if (flow_get16(l4 + 6)) {
 			uint32_t sum = IPPROTO_UDP + (uint32_t)ulen;
 
-			sum = flow_csum_add(ip + 12, 8, sum);
+			sum = flow_csum_add(addrs, alen, sum);
 			if (!csum_verified &&
 			    flow_csum_fold(flow_csum_add(l4, ulen, sum)) != 0)
 				return TNL_BAD_CSUM;

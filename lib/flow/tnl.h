@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * tnl: the outer headers of VXLAN, GRE and Geneve over IPv4, on the
- * wire.  vswitchd builds the header a tunnel port pushes
- * (tnl_header_build: Ethernet, IPv4, UDP or GRE, VXLAN or Geneve, as
+ * tnl: the outer headers of VXLAN, GRE and Geneve over IPv4 or IPv6, on
+ * the wire.  vswitchd builds the header a tunnel port
+ * pushes (tnl_header_build: Ethernet, IPv4, UDP or GRE, VXLAN or Geneve, as
  * MVS_ACTION_ATTR_TUNNEL_PUSH carries it); the userspace datapath
  * finishes it on each packet (tnl_push_finish: lengths, IPv4 id and
  * checksum, the UDP source port from the inner flow's hash, the outer
@@ -32,6 +32,8 @@ struct tnl_header_spec {
 	enum mvs_tnl_type type;
 	uint8_t eth_src[6], eth_dst[6];
 	uint32_t ip_src, ip_dst; /* network order */
+	bool ipv6;		 /* an IPv6 outer header, with: */
+	uint8_t ip6_src[16], ip6_dst[16];
 	uint8_t tos, ttl;
 	bool df;
 	bool csum;	   /* outer UDP checksum, or the GRE checksum */
@@ -53,9 +55,10 @@ int tnl_header_build(const struct tnl_header_spec *s, uint8_t *buf,
 /* Finishes the outer header of @hdr_len bytes at the start of @frame
  * (@frame_len bytes in all, the inner frame after the header, its
  * checksums complete): IPv4 total length, id (@ip_id, or 0 when the
- * header has DF, as Linux and Open vSwitch send) and header checksum, UDP
- * length, the UDP source port from @hash (when the template has 0) and
- * the outer UDP or GRE checksum when the header asks for it.  0, or
+ * header has DF, as Linux and Open vSwitch send) and header checksum, or
+ * the IPv6 payload length and a flow label from @hash; UDP length, the
+ * UDP source port from @hash (when the template has 0) and the outer UDP
+ * or GRE checksum when the header asks for it.  0, or
  * -EINVAL if the template is not one tnl_header_build() makes. */
 int tnl_push_finish(uint8_t *frame, size_t frame_len, size_t hdr_len,
 		    uint32_t hash, uint16_t ip_id);
@@ -75,6 +78,7 @@ enum tnl_bad {
 	TNL_BAD_GENEVE,	  /* Geneve version, protocol, option lengths */
 	TNL_BAD_GRE,	  /* GRE flags, version, routing, protocol */
 	TNL_BAD_INNER,	  /* the inner frame is shorter than Ethernet */
+	TNL_BAD_IPV6,	  /* IPv6 version, payload length, extension headers */
 	TNL_BAD_N
 };
 
@@ -83,7 +87,9 @@ const char *tnl_bad_name(enum tnl_bad why);
 
 /* Parses the outer headers of a @type tunnel packet (@frame, @len bytes,
  * starting at Ethernet).  On success fills @tun (addresses, ports, TOS,
- * TTL, flags, tun_id, Geneve options), sets *@hdr_len to the bytes before
+ * TTL, flags, tun_id, Geneve options; MVS_TNL_F_IPV6 and the ipv6_*
+ * addresses for an IPv6 outer header, which must carry UDP or GRE
+ * directly: no extension header), sets *@hdr_len to the bytes before
  * the inner Ethernet header and *@inner_len to the inner frame's length
  * (IPv4 padding after the datagram excluded), and returns TNL_OK.
  * @csum_verified: the receiving device vouched for the outer checksums

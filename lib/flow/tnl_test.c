@@ -4,6 +4,7 @@
  * read past a truncated frame (ASan builds see it). */
 #include <arpa/inet.h>
 #include <endian.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,11 @@ static const uint8_t geneve_opts[8] = { 0x01, 0x02, 0x03, 0x01,
 					0xde, 0xad, 0xbe, 0xef };
 
 /* A finished tunnel frame of @type around a 60-byte inner frame in
- * @frame; returns its length. */
+ * @frame; returns its length.  Over IPv4 (192.168.77.1 to .2, TTL 64,
+ * DF) or, with @v6, IPv6 (2001:db8::1 to ::2, hop limit 64, traffic
+ * class 0xb8). */
 static size_t
-make(enum mvs_tnl_type type, bool csum, uint8_t *frame)
+make_frame(enum mvs_tnl_type type, bool csum, bool v6, uint8_t *frame)
 {
 	struct tnl_header_spec s = { 0 };
 	uint8_t hdr[MVS_TNL_PUSH_HEADER_MAX];
@@ -28,6 +31,10 @@ make(enum mvs_tnl_type type, bool csum, uint8_t *frame)
 	memset(s.eth_dst, 0x04, 6);
 	s.ip_src = inet_addr("192.168.77.1");
 	s.ip_dst = inet_addr("192.168.77.2");
+	s.ipv6 = v6;
+	inet_pton(AF_INET6, "2001:db8::1", s.ip6_src);
+	inet_pton(AF_INET6, "2001:db8::2", s.ip6_dst);
+	s.tos = v6 ? 0xb8 : 0;
 	s.ttl = 64;
 	s.df = true;
 	s.csum = csum;
@@ -45,6 +52,12 @@ make(enum mvs_tnl_type type, bool csum, uint8_t *frame)
 	flow_put16(frame + hl + 12, 0x0800);
 	CHECK_EQ(tnl_push_finish(frame, hl + 60, hl, 0x12345678, 7), 0);
 	return hl + 60;
+}
+
+static size_t
+make(enum mvs_tnl_type type, bool csum, uint8_t *frame)
+{
+	return make_frame(type, csum, false, frame);
 }
 
 static void
@@ -170,7 +183,9 @@ test_bad(void)
 	flow_put16(g + 38, 8 + 8 + 10);
 	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_INNER);
 	memcpy(g, f, len);
-	flow_put16(g + 12, 0x86dd);
+	flow_put16(g + 12, 0x86dd); /* IPv4 bytes said to be IPv6 */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_IPV6);
+	flow_put16(g + 12, 0x88cc);
 	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_NOT_IPV4);
 
 	len = make(MVS_TNL_VXLAN, true, f);
@@ -205,11 +220,98 @@ test_bad(void)
 	expect(g, len, MVS_TNL_GRE, TNL_BAD_CSUM);
 }
 
+static void
+test_ipv6(void)
+{
+	static const enum mvs_tnl_type types[] = { MVS_TNL_VXLAN,
+						   MVS_TNL_GENEVE };
+	uint8_t f[256], g[256], src[16];
+	size_t len, hl, inner;
+
+	inet_pton(AF_INET6, "2001:db8::1", src);
+	for (size_t t = 0; t < 2; t++) {
+		for (int csum = 0; csum < 2; csum++) {
+			struct mvs_key_tunnel tun;
+			uint32_t sum;
+
+			len = make_frame(types[t], csum, true, f);
+			CHECK_EQ(flow_get16(f + 12), 0x86dd);
+			CHECK_EQ(f[14] >> 4, 6);
+			/* Traffic class 0xb8; a flow label from the hash. */
+			CHECK_EQ((f[14] & 0xf) << 4 | f[15] >> 4, 0xb8);
+			CHECK((f[15] & 0xf) || flow_get16(f + 16));
+			CHECK_EQ(flow_get16(f + 18), len - 54);
+			CHECK_EQ(f[20], 17);
+			CHECK_EQ(f[21], 64);
+			CHECK_EQ(flow_get16(f + 58), len - 54);
+			CHECK_EQ(flow_get16(f + 60) != 0, csum);
+			sum = flow_csum_add(f + 22, 32,
+					    17 + (uint32_t)(len - 54));
+			if (csum)
+				CHECK_EQ(flow_csum_fold(flow_csum_add(
+						 f + 54, len - 54, sum)),
+					 0);
+			CHECK_EQ(tnl_parse(f, len, types[t], false, &tun, &hl,
+					   &inner),
+				 TNL_OK);
+			CHECK_EQ(inner, 60u);
+			CHECK(tun.flags & MVS_TNL_F_IPV6);
+			CHECK(!memcmp(tun.ipv6_src, src, 16));
+			CHECK_EQ(tun.ttl, 64);
+			CHECK_EQ(tun.tos, 0xb8);
+			CHECK_EQ(be64toh(tun.tun_id), 33u);
+			CHECK_EQ(!!(tun.flags & MVS_TNL_F_CSUM), csum);
+		}
+	}
+	/* GRE over IPv6, with a key and the GRE checksum. */
+	len = make_frame(MVS_TNL_GRE, true, true, f);
+	{
+		struct mvs_key_tunnel tun;
+
+		CHECK_EQ(f[20], 47);
+		CHECK_EQ(flow_get16(f + 18), len - 54);
+		CHECK_EQ(flow_csum_fold(flow_csum_add(f + 54, len - 54, 0)), 0);
+		CHECK_EQ(tnl_parse(f, len, MVS_TNL_GRE, false, &tun, &hl,
+				   &inner),
+			 TNL_OK);
+		CHECK(tun.flags & MVS_TNL_F_IPV6);
+		CHECK_EQ(be64toh(tun.tun_id), 33u);
+		CHECK_EQ(inner, 60u);
+	}
+
+	len = make_frame(MVS_TNL_VXLAN, true, true, f);
+	for (size_t cut = 0; cut < len; cut += 7) /* cut short anywhere */
+		expect(f, cut, MVS_TNL_VXLAN, TNL_BAD_SHORT);
+	memcpy(g, f, len);
+	g[14] = 0x4b; /* version 4 */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_IPV6);
+	memcpy(g, f, len);
+	flow_put16(g + 18, (uint16_t)(len - 54 + 8)); /* payload too long */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_SHORT);
+	memcpy(g, f, len);
+	flow_put16(g + 18, (uint16_t)(len - 54 - 8)); /* too short for UDP */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_UDP);
+	memcpy(g, f, len);
+	g[20] = 0; /* a hop-by-hop options header */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_IPV6);
+	memcpy(g, f, len);
+	g[20] = 44; /* a fragment header */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_IPV6);
+	memcpy(g, f, len);
+	g[20] = 6; /* TCP */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_PROTO);
+	memcpy(g, f, len);
+	g[len - 1] ^= 0xff; /* under the UDP checksum */
+	expect(g, len, MVS_TNL_VXLAN, TNL_BAD_CSUM);
+	expect(f, len, MVS_TNL_GRE, TNL_BAD_PROTO);
+}
+
 int
 main(void)
 {
 	CHECK_RUN(test_round_trip);
 	CHECK_RUN(test_bad);
 	CHECK_RUN(test_ip_id);
+	CHECK_RUN(test_ipv6);
 	CHECK_EXIT();
 }

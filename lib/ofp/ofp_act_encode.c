@@ -165,8 +165,10 @@ set_field_to_nxast(const struct ofpact_set_field *sf, struct ofpbuf *b)
 {
 	const struct ofp_field *f = ofp_field_get(sf->field);
 
+	/* A variable-length field (tun_metadata) has no fixed header for
+	 * reg_load: Open vSwitch sends reg_load2. */
 	if (sf->ofpact.raw == OFPACT_RAW_REG_LOAD2 ||
-	    !nxm_header32(sf->field)) {
+	    !nxm_header32(sf->field) || ofp_field_is_tun_md(sf->field)) {
 		size_t ofs = put_nx(b, 33, 10);
 		nxm_put_entry(b, sf->field, 0, sf->value.bytes,
 			      ofp_is_all_ones(sf->mask.bytes, f->n_bytes)

@@ -62,6 +62,23 @@ ofpbuf_pad8(struct ofpbuf *b, size_t start)
 		ofpbuf_put_zeros(b, 8 - len % 8);
 }
 
+size_t
+ofpbuf_prop_start(struct ofpbuf *b, uint16_t type)
+{
+	size_t start = b->size;
+
+	ofpbuf_put_be16(b, type);
+	ofpbuf_put_be16(b, 0);
+	return start;
+}
+
+void
+ofpbuf_prop_end(struct ofpbuf *b, size_t start)
+{
+	ofpbuf_set_be16(b, start + 2, (uint16_t)(b->size - start));
+	ofpbuf_pad8(b, start);
+}
+
 bool
 ofp_is_zero(const void *p, size_t n)
 {

@@ -39,6 +39,11 @@ void ofpbuf_put(struct ofpbuf *b, const void *p, size_t n);
 /* Pads with zeros so that the bytes since offset @start are a multiple
  * of 8. */
 void ofpbuf_pad8(struct ofpbuf *b, size_t start);
+/* An OpenFlow property: ofpbuf_prop_start() appends the type and a
+ * length to fill in and returns the property's offset; after its value,
+ * ofpbuf_prop_end() sets the length (unpadded) and pads it to 8. */
+size_t ofpbuf_prop_start(struct ofpbuf *b, uint16_t type);
+void ofpbuf_prop_end(struct ofpbuf *b, size_t start);
 
 static inline void
 ofpbuf_put_u8(struct ofpbuf *b, uint8_t v)

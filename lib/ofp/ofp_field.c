@@ -85,6 +85,9 @@ static const struct ofp_field fields[MFF_N_IDS] = {
 	F(MFF_ND_TARGET, "nd_target", NULL, 16, 128, true, IPV6, ND, hdr.nd_target),
 	F(MFF_ND_SLL, "nd_sll", NULL, 6, 48, true, ETHERNET, ND_SOLICIT, hdr.arp_sha),
 	F(MFF_ND_TLL, "nd_tll", NULL, 6, 48, true, ETHERNET, ND_ADVERT, hdr.arp_tha),
+#define T(N) F(MFF_TUN_METADATA0 + N, "tun_metadata" #N, NULL, 8, 64, true, HEXADECIMAL, NONE, tun_md[N])
+	T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7),
+#undef T
 #undef F
 };
 /* clang-format on */
@@ -360,6 +363,8 @@ ofp_field_set_flow_value(const struct ofp_field *f, const union ofp_value *v,
 			 struct flow *flow)
 {
 	set_bits(f, v, flow);
+	if (ofp_field_is_tun_md(f->id))
+		flow->tun_md_present |= 1ull << (f->id - MFF_TUN_METADATA0);
 	if (f->id == MFF_DL_VLAN || f->id == MFF_DL_VLAN_PCP ||
 	    f->id == MFF_VLAN_PCP)
 		flow->hdr.vlan_tci |= htons(MVS_VLAN_PRESENT);
@@ -376,6 +381,34 @@ value_all_ones(const union ofp_value *v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (v->bytes[i] != 0xff)
+			return false;
+	return true;
+}
+
+unsigned
+ofp_value_sig_len(const uint8_t *v, unsigned n)
+{
+	unsigned i = 0;
+
+	while (i < n && !v[i])
+		i++;
+	return n - i;
+}
+
+/* A tun_metadata mask that is all ones over its own length and covers the
+ * value is exact: Open vSwitch sends the value in that many bytes, and
+ * "0x5/0xff" comes back as "0x5". */
+static bool
+tun_md_mask_exact(const struct ofp_field *f, const union ofp_value *value,
+		  const union ofp_value *mask)
+{
+	unsigned n = f->n_bytes, ml = ofp_value_sig_len(mask->bytes, n);
+
+	if (!ofp_field_is_tun_md(f->id) || !ml ||
+	    ofp_value_sig_len(value->bytes, n) > ml)
+		return false;
+	for (unsigned i = n - ml; i < n; i++)
+		if (mask->bytes[i] != 0xff)
 			return false;
 	return true;
 }
@@ -422,8 +455,15 @@ ofp_field_set_match(const struct ofp_field *f, const union ofp_value *value,
 	default:
 		break;
 	}
-	if (!mask)
+	if (!mask || tun_md_mask_exact(f, value, mask))
 		mask = &ones;
+	if (ofp_field_is_tun_md(f->id)) {
+		/* Matching an option, even under a zero mask, says it is
+		 * there (Open vSwitch's present map). */
+		uint64_t bit = 1ull << (f->id - MFF_TUN_METADATA0);
+		m->flow.tun_md_present |= bit;
+		m->mask.tun_md_present |= bit;
+	}
 	for (unsigned i = 0; i < sizeof v.bytes; i++)
 		v.bytes[i] = value->bytes[i] & mask->bytes[i];
 	set_bits(f, &v, &m->flow);
@@ -441,8 +481,15 @@ ofp_field_set_match(const struct ofp_field *f, const union ofp_value *value,
 bool
 ofp_field_is_set(const struct ofp_field *f, const struct flow *flow)
 {
+	/* Every field's value comes from the bytes of its member, or from
+	 * as many as the value has (an xreg's two registers): when they are
+	 * all zero, so is the value, without building it (encoding a match
+	 * asks this of every field). */
+	unsigned n = f->size > f->n_bytes ? f->size : f->n_bytes;
 	union ofp_value v;
 
+	if (ofp_is_zero(member(f, flow), n))
+		return false;
 	ofp_field_get_value(f, flow, &v);
 	for (unsigned i = 0; i < f->n_bytes; i++)
 		if (v.bytes[i])
@@ -916,7 +963,8 @@ ofp_field_format(const struct ofp_field *f, const union ofp_value *value,
 								   f->n_bytes));
 		break;
 	case MFS_HEXADECIMAL:
-		ds_printf(s, "0x%llx",
+		/* Open vSwitch writes a variable-length zero as "0". */
+		ds_printf(s, ofp_field_is_tun_md(f->id) ? "%#llx" : "0x%llx",
 			  (unsigned long long)value_to_u64(value, f->n_bytes));
 		if (!exact)
 			ds_printf(s, "/0x%llx",
@@ -1076,7 +1124,8 @@ ofp_field_usable_protocols(const struct ofp_field *f,
 	fixed_match_support(f->id, &of10, &of11);
 	if (!mask || value_all_ones(mask, f->n_bytes))
 		need = EXACT;
-	else if (ofp_is_zero(mask->bytes, f->n_bytes))
+	else if (ofp_is_zero(mask->bytes, f->n_bytes) &&
+		 !ofp_field_is_tun_md(f->id)) /* still "is there" */
 		return OFP_PROTO_ANY;
 	else
 		need = mask_is_cidr32(mask) ? CIDR : BITWISE;

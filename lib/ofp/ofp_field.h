@@ -72,7 +72,9 @@ enum ofp_field_id {
 	MFF_ND_TARGET,
 	MFF_ND_SLL,
 	MFF_ND_TLL,
-	MFF_TUN_FLAGS, /* OpenFlow's tunnel flags: bit 0 is OAM */
+	MFF_TUN_FLAGS,	   /* OpenFlow's tunnel flags: bit 0 is OAM */
+	MFF_TUN_METADATA0, /* Geneve options through the TLV map */
+	MFF_TUN_METADATA_LAST = MFF_TUN_METADATA0 + FLOW_TUN_MD_SLOTS - 1,
 	MFF_N_IDS
 };
 
@@ -135,6 +137,17 @@ struct ofp_field {
 	uint16_t offset;
 	uint8_t size;
 };
+
+/* True if @id is tun_metadataN; then N is id - MFF_TUN_METADATA0. */
+static inline bool
+ofp_field_is_tun_md(enum ofp_field_id id)
+{
+	return id >= MFF_TUN_METADATA0 && id <= MFF_TUN_METADATA_LAST;
+}
+
+/* The bytes of @v (of @n) from its first non-zero one: the length Open
+ * vSwitch gives a variable-length value (tun_metadata). */
+unsigned ofp_value_sig_len(const uint8_t *v, unsigned n);
 
 /* The field named @name (canonical or extra name), or NULL. */
 const struct ofp_field *ofp_field_from_name(const char *name);

@@ -453,6 +453,15 @@ put_tunnel(struct ds *s, const struct match *m)
 		ds_put(s, "tun_flags=oam,");
 	else if (mt->flags & MVS_TNL_F_OAM)
 		put_field(s, m, MFF_TUN_FLAGS, NULL, NULL);
+	for (unsigned i = 0; i < FLOW_TUN_MD_SLOTS; i++) {
+		/* Under a zero mask, "the option is there". */
+		if (!(m->mask.tun_md_present & (1ull << i)))
+			continue;
+		if (bytes_zero(m->mask.tun_md[i], FLOW_TUN_MD_BYTES))
+			ds_printf(s, "tun_metadata%u,", i);
+		else
+			put_field(s, m, MFF_TUN_METADATA0 + i, NULL, NULL);
+	}
 }
 
 void

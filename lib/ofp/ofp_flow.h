@@ -26,6 +26,11 @@
 #include "util.h"
 
 #define FLOW_N_REGS 16
+/* Geneve options as OpenFlow sees them (tun_metadata0..N-1, through the
+ * bridge's TLV map): each a value of up to 8 bytes, right-aligned in its
+ * slot, with a present bit (bit N of tun_md_present). */
+#define FLOW_TUN_MD_SLOTS 8
+#define FLOW_TUN_MD_BYTES 8
 
 /* OpenFlow ports, in the 16-bit space Open vSwitch uses internally (the
  * OpenFlow 1.1+ 32-bit reserved ports map onto the same names). */
@@ -74,6 +79,8 @@ struct flow {
 	uint32_t actset_output; /* reserved for the OpenFlow action set */
 	uint32_t conj_id;	/* reserved for conjunctive matches */
 	uint32_t pad0;
+	uint64_t tun_md_present;	      /* bit N: tun_metadataN present */
+	uint8_t tun_md[FLOW_TUN_MD_SLOTS][8]; /* values, network order */
 	/* Stages 2-4: the packet's headers, as the datapath extracts them. */
 	struct mvs_key_hdr hdr;
 };

@@ -4,7 +4,8 @@
  * as an OpenFlow message to the printer (which runs every message kind's
  * decoder), to the decoders a switch runs on requests (flow mod, group
  * mod, meter mod, port mod, packet-out, table features, bundle control,
- * bundle add and the message it carries), with a re-encode of what
+ * bundle add and the message it carries, set-async, NXT_RESUME and its
+ * continuation), with a re-encode of what
  * decodes, and as text to the flow, group and meter
  * parsers.  Built and run by tests/fuzz/ofp_fuzz.sh (clang, libFuzzer,
  * ASan, UBSan).
@@ -14,6 +15,8 @@
 #include <string.h>
 
 #include "ofp_act_wire.h"
+#include "ofp_async.h"
+#include "ofp_continuation.h"
 #include "ofp_flow_wire.h"
 #include "ofp_group.h"
 #include "ofp_meter.h"
@@ -115,6 +118,28 @@ decode_request(const struct ofp_msg *m)
 					      inner.data, inner.len);
 			decode_request(&inner);
 		}
+		break;
+	}
+	case OFPTYPE_SET_ASYNC_CONFIG: {
+		struct ofp_async_cfg basis = ofp_async_cfg_default(m->version),
+				     cfg;
+
+		if (!ofp_decode_async_config(m, false, &basis, &cfg))
+			ofp_encode_get_async_reply(&b, m, &cfg);
+		break;
+	}
+	case OFPTYPE_NXT_RESUME: {
+		struct ofp_continuation k;
+		struct ofp_packet_in pin;
+
+		if (ofp_decode_packet_in(m, &pin))
+			break;
+		ofp_continuation_init(&k);
+		if (!ofp_continuation_decode(pin.continuation,
+					     pin.continuation_len, m->version,
+					     &k))
+			ofp_continuation_put(&b, &k, m->version);
+		ofp_continuation_uninit(&k);
 		break;
 	}
 	default:

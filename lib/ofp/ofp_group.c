@@ -13,8 +13,11 @@
 
 #include "ofp_act_wire.h"
 #include "ofp_actions_priv.h"
+#include "ofp_nxm.h"
 #include "ofp_protocol.h"
 #include "ofp_table.h"
+
+static char *parse_fields(char *s, struct ofp_group_fields *gf);
 
 #define OFPGBPT15_WEIGHT 0
 #define OFPGBPT15_WATCH_PORT 1
@@ -282,8 +285,10 @@ parse_group__(struct ofp_group_mod *gm, int command, char *string,
 		} else if (!strcmp(name, "fields")) {
 			if (!(fields & F_TYPE))
 				return xstrdup("fields are not needed");
-			return xstrdup("fields: selection fields are not "
-				       "supported");
+			error = parse_fields(value, &gm->fields);
+			if (error)
+				return error;
+			*usable &= OFP_PROTO_OF10_ANY | OFP_PROTO_OF15_UP;
 		} else {
 			return xasprintf("unknown keyword %s", name);
 		}
@@ -295,6 +300,9 @@ parse_group__(struct ofp_group_mod *gm, int command, char *string,
 	if (!gm->selection_method[0] && gm->selection_method_param)
 		return xstrdup("selection_method_param is only allowed with "
 			       "\"selection_method\"");
+	if (gm->fields.n && strcmp(gm->selection_method, "hash"))
+		return xstrdup("fields may only be specified with "
+			       "\"selection_method=hash\"");
 	if (fields & F_CBID) {
 		if (!((fields & F_CBID_ALL) || had_cbid))
 			return xstrdup("must specify a command bucket id");
@@ -387,18 +395,152 @@ put_ofp15_bucket(struct ofpbuf *b, const struct ofp_bucket *bk, uint32_t id,
 	ofpbuf_set_be32(b, start + 4, id);
 }
 
+/* NTR_SELECTION_METHOD: the method, its parameter, then each hash
+ * field as an unmasked header followed by its mask (Open vSwitch's
+ * oxm_put_field_array()); the length counts them unpadded. */
 static void
-put_selection_method(struct ofpbuf *b, const char *method, uint64_t param)
+put_selection_method(struct ofpbuf *b, const char *method, uint64_t param,
+		     const struct ofp_group_fields *gf, uint8_t version)
 {
 	size_t start = ofpbuf_put_zeros(b, 40);
 
 	ofpbuf_set_be16(b, start, 0xffff);
-	ofpbuf_set_be16(b, start + 2, 40);
 	ofpbuf_set_be32(b, start + 4, NTR_VENDOR_ID);
 	ofpbuf_set_be32(b, start + 8, NTRT_SELECTION_METHOD);
 	memcpy(b->data + start + 16, method, strnlen(method, 15));
 	ofpbuf_set_be32(b, start + 32, (uint32_t)(param >> 32));
 	ofpbuf_set_be32(b, start + 36, (uint32_t)param);
+	for (size_t i = 0; i < gf->n; i++) {
+		const struct ofp_field *f = ofp_field_get(gf->f[i].id);
+
+		nxm_put_header(b, f->id, version, false);
+		ofpbuf_put(b, gf->f[i].mask.bytes, f->n_bytes);
+	}
+	ofpbuf_set_be16(b, start + 2, (uint16_t)(b->size - start));
+	ofpbuf_pad8(b, start);
+}
+
+/* Open vSwitch's order of fields (its enum mf_field_id): ours but for
+ * tun_flags (after the tunnel addresses) and vlan_vid (before
+ * dl_vlan_pcp). */
+static int
+field_rank(enum ofp_field_id id)
+{
+	if (id == MFF_TUN_FLAGS)
+		return 2 * MFF_METADATA - 1;
+	if (id == MFF_VLAN_VID)
+		return 2 * MFF_DL_VLAN_PCP - 1;
+	return 2 * (int)id;
+}
+
+/* Adds field @f with @mask to @gf in its place; false if it is there
+ * already or @gf is full. */
+static bool
+fields_add(struct ofp_group_fields *gf, const struct ofp_field *f,
+	   const union ofp_value *mask)
+{
+	size_t i;
+
+	for (i = 0; i < gf->n; i++)
+		if (gf->f[i].id == f->id)
+			return false;
+	if (gf->n == OFP_GROUP_MAX_FIELDS)
+		return false;
+	for (i = gf->n;
+	     i > 0 && field_rank(gf->f[i - 1].id) > field_rank(f->id); i--)
+		gf->f[i] = gf->f[i - 1];
+	gf->f[i].id = f->id;
+	gf->f[i].mask = *mask;
+	gf->n++;
+	return true;
+}
+
+static bool
+all_bytes(const union ofp_value *v, size_t n, uint8_t byte)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v->bytes[i] != byte)
+			return false;
+	return true;
+}
+
+/* Open vSwitch's mf_is_mask_valid(): any mask of a maskable field, else
+ * all or nothing. */
+static bool
+mask_valid(const struct ofp_field *f, const union ofp_value *mask)
+{
+	return f->maskable || all_bytes(mask, f->n_bytes, 0) ||
+	       all_bytes(mask, f->n_bytes, 0xff);
+}
+
+/* The inside of "fields(...)" as Open vSwitch's
+ * parse_select_group_field(): "name" or "name=mask", masks neither all
+ * zeros nor invalid. */
+static char *
+parse_fields(char *s, struct ofp_group_fields *gf)
+{
+	char *name, *value;
+
+	while (ofp_next_key_value(&s, &name, &value)) {
+		const struct ofp_field *f = ofp_field_from_name(name);
+		union ofp_value mask;
+		char *error;
+
+		if (!f)
+			return xasprintf("%s: unknown field %s", s, name);
+		for (size_t i = 0; i < gf->n; i++)
+			if (gf->f[i].id == f->id)
+				return xasprintf("%s: duplicate field", name);
+		memset(&mask, 0, sizeof mask);
+		if (*value) {
+			error = ofp_field_parse_value(f, value, NULL, &mask);
+			if (error)
+				return error;
+			if (all_bytes(&mask, f->n_bytes, 0))
+				return xasprintf("%s: values are wildcards "
+						 "here and must not be "
+						 "all-zeros",
+						 s);
+			if (!mask_valid(f, &mask))
+				return xasprintf("%s: invalid mask for field "
+						 "%s",
+						 value, f->name);
+		} else {
+			memset(&mask, 0xff, f->n_bytes);
+		}
+		if (!fields_add(gf, f, &mask))
+			return xasprintf("%s: too many fields", name);
+	}
+	return NULL;
+}
+
+/* The fields of an NTR_SELECTION_METHOD property (@len bytes at @p), as
+ * Open vSwitch's oxm_pull_field_array(): OFPBMC_BAD_FIELD for an unknown
+ * field, OFPBMC_BAD_MASK for a masked header or an invalid mask,
+ * OFPBMC_DUP_FIELD for a field twice. */
+static enum ofperr
+pull_fields(const uint8_t *p, size_t len, struct ofp_group_fields *gf)
+{
+	struct ofp_reader r = ofp_reader_init(p, len);
+
+	while (r.left) {
+		const struct ofp_field *f;
+		union ofp_value mask;
+		enum ofperr e = nxm_pull_entry(&r, &f, &mask, NULL);
+
+		if (!e && !f)
+			e = OFPERR_OFPBMC_BAD_FIELD;
+		if (!e && !mask_valid(f, &mask))
+			e = OFPERR_OFPBMC_BAD_MASK;
+		if (!e && !fields_add(gf, f, &mask))
+			e = OFPERR_OFPBMC_DUP_FIELD;
+		if (e) {
+			ofp_warn("ofp_group",
+				 "ntr selection method fields are invalid");
+			return e;
+		}
+	}
+	return 0;
 }
 
 /* Bucket ids for buckets without one: the lowest ids not used by the
@@ -476,7 +618,8 @@ ofp_encode_group_mod(struct ofpbuf *b, const struct ofp_group_mod *gm,
 	ofpbuf_set_be32(b, body + 12, gm->command_bucket_id);
 	if (gm->selection_method[0])
 		put_selection_method(b, gm->selection_method,
-				     gm->selection_method_param);
+				     gm->selection_method_param, &gm->fields,
+				     version);
 	ofp_msg_finish(b, start);
 	return NULL;
 }
@@ -633,7 +776,8 @@ pull_ofp15_buckets(struct ofp_reader *r, size_t len, uint8_t version,
 
 static enum ofperr
 pull_group_props(struct ofp_reader *r, size_t len, uint8_t type,
-		 uint16_t command, char method[16], uint64_t *param)
+		 uint16_t command, char method[16], uint64_t *param,
+		 struct ofp_group_fields *gf)
 {
 	struct ofp_reader props;
 
@@ -657,8 +801,12 @@ pull_group_props(struct ofp_reader *r, size_t len, uint8_t type,
 		     get_be32(pp + 4) != NTR_COMPAT_VENDOR_ID) ||
 		    get_be32(pp + 8) != NTRT_SELECTION_METHOD)
 			return OFPERR_OFPBPC_BAD_TYPE;
-		if (type != OFPGT_SELECT)
+		if (type != OFPGT_SELECT) {
+			ofp_warn("ofp_group",
+				 "ntr selection method property is only "
+				 "allowed for select groups");
 			return OFPERR_OFPBPC_BAD_VALUE;
+		}
 		if (command != OFPGC_ADD && command != OFPGC_MODIFY &&
 		    command != OFPGC_ADD_OR_MOD)
 			return OFPERR_OFPBPC_BAD_VALUE;
@@ -670,8 +818,12 @@ pull_group_props(struct ofp_reader *r, size_t len, uint8_t type,
 		if (strcmp(method, "hash") && strcmp(method, "dp_hash"))
 			return OFPERR_OFPBPC_BAD_VALUE;
 		*param = get_be64(pp + 32);
-		if (pl > 40)
-			return OFPERR_OFPBPC_BAD_VALUE;
+		if (pl > 40) {
+			enum ofperr e = pull_fields(pp + 40, pl - 40, gf);
+
+			if (e)
+				return e;
+		}
 	}
 	return 0;
 }
@@ -777,7 +929,8 @@ ofp_decode_group_mod(const struct ofp_msg *m, struct ofp_group_mod *gm)
 		if (!e)
 			e = pull_group_props(&r, r.left, gm->type, gm->command,
 					     gm->selection_method,
-					     &gm->selection_method_param);
+					     &gm->selection_method_param,
+					     &gm->fields);
 	}
 	if (!e)
 		e = check_group_mod(gm);
@@ -834,7 +987,8 @@ ofp_pull_group_desc(const struct ofp_msg *m, struct ofp_reader *r,
 		if (!e)
 			e = pull_group_props(r, length - hl - blen, gd->type,
 					     OFPGC_ADD, gd->selection_method,
-					     &gd->selection_method_param);
+					     &gd->selection_method_param,
+					     &gd->fields);
 	}
 	if (e)
 		ofp_group_desc_uninit(gd);
@@ -860,7 +1014,8 @@ ofp_append_group_desc(struct ofpbuf *b, const struct ofp_group_desc *gd,
 		ofpbuf_set_be16(b, start + 8, (uint16_t)(b->size - start - 16));
 		if (gd->selection_method[0])
 			put_selection_method(b, gd->selection_method,
-					     gd->selection_method_param);
+					     gd->selection_method_param,
+					     &gd->fields, version);
 	}
 	ofpbuf_set_be16(b, start, (uint16_t)(b->size - start));
 	b->data[start + 2] = gd->type;

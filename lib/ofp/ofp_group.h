@@ -18,6 +18,7 @@
 #include "ofp_actions.h"
 #include "ofp_buf.h"
 #include "ofp_errors.h"
+#include "ofp_field.h"
 #include "ofp_msg.h"
 
 #define OFPG_MAX 0xffffff00u
@@ -44,6 +45,21 @@ enum ofp_group_command {
 	OFPGC_ADD_OR_MOD = 0x8000,
 };
 
+/* The fields selection_method=hash hashes ("fields(eth_dst,ip_src=
+ * 255.255.255.0)"): each with the mask of its bits hashed (all ones
+ * unless given), in Open vSwitch's field order (the order it prints and
+ * encodes them in), each field once. */
+#define OFP_GROUP_MAX_FIELDS 16
+struct ofp_group_fields {
+	size_t n;
+	struct ofp_group_field {
+		enum ofp_field_id id;
+		union ofp_value mask;
+	} f[OFP_GROUP_MAX_FIELDS];
+};
+/* Appends "f1,f2=mask..." (the list inside ovs-ofctl's "fields(...)"). */
+void ofp_group_fields_format(struct ds *s, const struct ofp_group_fields *gf);
+
 struct ofp_bucket {
 	uint16_t weight;
 	uint32_t watch_port;  /* OFPP_NONE: none */
@@ -61,6 +77,7 @@ struct ofp_group_mod {
 	struct ofp_bucket *buckets;
 	char selection_method[16];
 	uint64_t selection_method_param;
+	struct ofp_group_fields fields;
 };
 
 void ofp_group_mod_uninit(struct ofp_group_mod *gm);
@@ -87,6 +104,7 @@ struct ofp_group_desc {
 	struct ofp_bucket *buckets;
 	char selection_method[16];
 	uint64_t selection_method_param;
+	struct ofp_group_fields fields;
 };
 void ofp_group_desc_uninit(struct ofp_group_desc *gd);
 /* 0, EOF, or an ofperr. */

@@ -29,10 +29,29 @@ print_bucket_id(struct ds *s, const char *label, uint32_t id, uint8_t version)
 	ds_put_char(s, ',');
 }
 
+void
+ofp_group_fields_format(struct ds *s, const struct ofp_group_fields *gf)
+{
+	for (size_t i = 0; i < gf->n; i++) {
+		const struct ofp_field *f = ofp_field_get(gf->f[i].id);
+		bool exact = true;
+
+		for (size_t j = 0; j < f->n_bytes; j++)
+			if (gf->f[i].mask.bytes[j] != 0xff)
+				exact = false;
+		ds_printf(s, "%s%s", i ? "," : "", f->name);
+		if (!exact) {
+			ds_put_char(s, '=');
+			ofp_field_format(f, &gf->f[i].mask, NULL, NULL, s);
+		}
+	}
+}
+
 static void
 print_group(struct ds *s, uint32_t group_id, uint8_t type,
 	    const struct ofp_bucket *buckets, size_t n_buckets,
-	    const char *method, uint64_t param, uint8_t version,
+	    const char *method, uint64_t param,
+	    const struct ofp_group_fields *gf, uint8_t version,
 	    bool suppress_type, const struct ofp_port_map *ports)
 {
 	static const char *const types[] = { "all", "select", "indirect", "ff",
@@ -46,6 +65,14 @@ print_group(struct ds *s, uint32_t group_id, uint8_t type,
 		if (param)
 			ds_printf(s, ",selection_method_param=%llu",
 				  (unsigned long long)param);
+		if (gf->n == 1) {
+			ds_put(s, ",fields=");
+			ofp_group_fields_format(s, gf);
+		} else if (gf->n > 1) {
+			ds_put(s, ",fields(");
+			ofp_group_fields_format(s, gf);
+			ds_put_char(s, ')');
+		}
 	}
 	ds_put_char(s, ',');
 	for (size_t i = 0; i < n_buckets; i++) {
@@ -74,8 +101,8 @@ ofp_group_desc_format(struct ds *s, const struct ofp_group_desc *gd,
 		      uint8_t version, const struct ofp_port_map *ports)
 {
 	print_group(s, gd->group_id, gd->type, gd->buckets, gd->n_buckets,
-		    gd->selection_method, gd->selection_method_param, version,
-		    false, ports);
+		    gd->selection_method, gd->selection_method_param,
+		    &gd->fields, version, false, ports);
 }
 
 enum ofperr
@@ -118,8 +145,8 @@ ofp_print_group_mod(struct ds *s, const struct ofp_msg *m,
 		print_bucket_id(s, "command_bucket_id:", gm.command_bucket_id,
 				m->version);
 	print_group(s, gm.group_id, gm.type, gm.buckets, gm.n_buckets,
-		    gm.selection_method, gm.selection_method_param, m->version,
-		    bucket_cmd, ports);
+		    gm.selection_method, gm.selection_method_param, &gm.fields,
+		    m->version, bucket_cmd, ports);
 	ofp_group_mod_uninit(&gm);
 	return 0;
 }

@@ -113,14 +113,6 @@ ofp_print_role_status(struct ds *s, const struct ofp_msg *m)
 	return 0;
 }
 
-enum ofperr
-ofp_print_async_config(struct ds *s, const struct ofp_msg *m)
-{
-	(void)s;
-	(void)m;
-	return 0;
-}
-
 /* ---- bundles ---- */
 
 void

@@ -2,7 +2,7 @@
 /*
  * ofp_misc: the controller-channel messages that are not about flows,
  * ports, tables, groups or meters: role requests and replies (OpenFlow
- * 1.2+ and Nicira's), role status, asynchronous configuration, bundles
+ * 1.2+ and Nicira's), role status, bundles
  * (1.4 and ONF's 1.3 extension), queue statistics and configuration, with
  * Open vSwitch's text of each.
  */
@@ -77,7 +77,6 @@ enum ofperr ofp_decode_bundle_add(const struct ofp_msg *m, uint32_t *id,
 /* Message texts for ofp_print. */
 enum ofperr ofp_print_role(struct ds *s, const struct ofp_msg *m);
 enum ofperr ofp_print_role_status(struct ds *s, const struct ofp_msg *m);
-enum ofperr ofp_print_async_config(struct ds *s, const struct ofp_msg *m);
 enum ofperr ofp_print_bundle_ctrl(struct ds *s, const struct ofp_msg *m);
 enum ofperr ofp_print_bundle_add(struct ds *s, const struct ofp_msg *m,
 				 const struct ofp_port_map *ports,

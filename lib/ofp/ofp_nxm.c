@@ -111,10 +111,15 @@ static const struct nxm_row rows[] = {
 	OX(MFF_ND_SLL, 32, 3, "OXM_OF_IPV6_ND_SLL"),
 	NX(MFF_ND_TLL, NXM_NX, 25, "NXM_NX_ND_TLL"),
 	OX(MFF_ND_TLL, 33, 3, "OXM_OF_IPV6_ND_TLL"),
+#define TMD(N) NX(MFF_TUN_METADATA0 + N, NXM_NX, 40 + N, "NXM_NX_TUN_METADATA" #N)
+	TMD(0), TMD(1), TMD(2), TMD(3), TMD(4), TMD(5), TMD(6), TMD(7),
+#undef TMD
 };
 /* clang-format on */
 
-#define NXM_COOKIE_FIELD 30 /* NXM_NX_COOKIE: flow-mods and stats only */
+#define NXM_COOKIE_FIELD 30
+#define TUN_MD_WIRE_MAX 124 /* Open vSwitch's tun_metadata width */
+			    /* NXM_NX_COOKIE: flow-mods and stats only */
 
 static uint64_t
 make_header(uint16_t class, uint8_t field, bool masked, unsigned len,
@@ -223,12 +228,38 @@ nxm_put_header(struct ofpbuf *b, enum ofp_field_id id, uint8_t version,
 	put_header64(b, nxm_header(id, version, masked));
 }
 
+/* A tun_metadata entry in as many bytes as its value or mask has from
+ * the first non-zero one (at least one), as Open vSwitch's ovs-ofctl
+ * sends it: a switch then places it in the option's mapped length. */
+static void
+put_tun_md(struct ofpbuf *b, enum ofp_field_id id, uint8_t version,
+	   const uint8_t *value, const uint8_t *mask)
+{
+	const struct nxm_row *r = row_for(id, version);
+	unsigned n = ofp_field_get(id)->n_bytes;
+	unsigned len = ofp_value_sig_len(value, n);
+
+	if (mask && ofp_value_sig_len(mask, n) > len)
+		len = ofp_value_sig_len(mask, n);
+	if (!len)
+		len = 1;
+	put_header64(b, make_header(r->class, r->field, mask != NULL,
+				    mask ? 2 * len : len, 0));
+	ofpbuf_put(b, value + n - len, len);
+	if (mask)
+		ofpbuf_put(b, mask + n - len, len);
+}
+
 void
 nxm_put_entry(struct ofpbuf *b, enum ofp_field_id id, uint8_t version,
 	      const void *value, const void *mask)
 {
 	unsigned n = ofp_field_get(id)->n_bytes;
 
+	if (ofp_field_is_tun_md(id)) {
+		put_tun_md(b, id, version, value, mask);
+		return;
+	}
 	nxm_put_header(b, id, version, mask != NULL);
 	ofpbuf_put(b, value, n);
 	if (mask)
@@ -250,6 +281,8 @@ field_by_header(uint64_t h)
 		    (r->class != OXM_EXPERIMENTER ||
 		     r->vendor == (uint32_t)h)) {
 			const struct ofp_field *f = ofp_field_get(r->id);
+			if (ofp_field_is_tun_md(f->id))
+				return len <= TUN_MD_WIRE_MAX ? f : NULL;
 			return f->n_bytes == len ? f : NULL;
 		}
 	}
@@ -302,6 +335,27 @@ nxm_pull_header(struct ofp_reader *r, const struct ofp_field **f, bool *masked)
 	return 0;
 }
 
+/* A tun_metadata value of @width bytes (Open vSwitch's are variable, up
+ * to 124), right-aligned in the field's 8: a longer one with a non-zero
+ * byte beyond them does not fit. */
+static enum ofperr
+pull_tun_md(const struct ofp_field *f, const uint8_t *p, unsigned width,
+	    bool masked, union ofp_value *value, union ofp_value *mask)
+{
+	unsigned n = f->n_bytes, skip = width > n ? width - n : 0;
+
+	if (!ofp_is_zero(p, skip) || (masked && !ofp_is_zero(p + width, skip)))
+		return OFPERR_OFPBMC_BAD_VALUE;
+	memset(value, 0, n);
+	memcpy(value->bytes + n - (width - skip), p + skip, width - skip);
+	if (masked) {
+		memset(mask, 0, n);
+		memcpy(mask->bytes + n - (width - skip), p + width + skip,
+		       width - skip);
+	}
+	return 0;
+}
+
 /* Pulls an entry; *@h gets its header, *@f its field (NULL if unknown,
  * which is reported as OFPBMC_BAD_FIELD after the payload is consumed,
  * so that a loose decoder can skip it). */
@@ -327,6 +381,8 @@ pull_entry(struct ofp_reader *r, uint64_t *h, const struct ofp_field **f,
 				return OFPERR_OFPBMC_BAD_WILDCARDS;
 	memset(value, 0, sizeof *value);
 	memset(mask, 0xff, sizeof *mask);
+	if (*f && ofp_field_is_tun_md((*f)->id))
+		return pull_tun_md(*f, p, width, hdr_masked(*h), value, mask);
 	if (width > sizeof value->bytes)
 		width = sizeof value->bytes;
 	memcpy(value->bytes, p, width);
@@ -516,9 +572,9 @@ put_field(struct ofpbuf *b, const struct match *m, enum ofp_field_id id,
 	const struct ofp_field *f = ofp_field_get(id);
 	union ofp_value v, mask;
 
-	ofp_field_get_value(f, &m->mask, &mask);
-	if (ofp_is_zero(mask.bytes, f->n_bytes))
+	if (!ofp_field_is_set(f, &m->mask))
 		return;
+	ofp_field_get_value(f, &m->mask, &mask);
 	ofp_field_get_value(f, &m->flow, &v);
 	nxm_put_entry(b, id, version, v.bytes,
 		      all_ones(&mask, f->n_bytes) ? NULL : mask.bytes);
@@ -676,6 +732,14 @@ put_raw(struct ofpbuf *b, const struct match *m, uint8_t version,
 	put_field(b, m, MFF_TUN_DST, version);
 	put_field(b, m, MFF_TUN_IPV6_SRC, version);
 	put_field(b, m, MFF_TUN_IPV6_DST, version);
+	for (unsigned i = 0; i < FLOW_TUN_MD_SLOTS; i++)
+		if (m->mask.tun_md_present & (1ull << i))
+			nxm_put_entry(b, MFF_TUN_METADATA0 + i, version,
+				      m->flow.tun_md[i],
+				      ofp_is_all_ones(m->mask.tun_md[i],
+						      FLOW_TUN_MD_BYTES)
+					      ? NULL
+					      : m->mask.tun_md[i]);
 	if (version < OFP15_VERSION)
 		for (int i = 0; i < FLOW_N_REGS; i++)
 			put_field(b, m, MFF_REG0 + i, version);

@@ -384,8 +384,20 @@ decode_packet_in2(const struct ofp_msg *m, struct ofp_packet_in *pin)
 			pin->userdata_len = n;
 			break;
 		case NXPINT_CONTINUATION:
+			/* Nested: the properties start 8-aligned. */
+			if (n < 4)
+				return OFPERR_OFPBPC_BAD_LEN;
+			pin->continuation = v + 4;
+			pin->continuation_len = n - 4;
 			break;
 		default:
+			if (m->raw == OFPRAW_NXT_RESUME) {
+				ofp_warn("ofp_packet",
+					 "unknown NXT_PACKET_IN2 property type "
+					 "%u",
+					 type);
+				return OFPERR_OFPBPC_BAD_TYPE;
+			}
 			break;
 		}
 		if (e)
@@ -527,6 +539,15 @@ encode_packet_in2(struct ofpbuf *b, const struct ofp_packet_in *pin,
 	ofpbuf_pad8(b, prop);
 	if (pin->userdata_len)
 		put_prop(b, NXPINT_USERDATA, pin->userdata, pin->userdata_len);
+	if (pin->continuation_len) {
+		prop = b->size;
+		ofpbuf_put_be16(b, NXPINT_CONTINUATION);
+		ofpbuf_put_be16(b, 0);
+		ofpbuf_put_zeros(b, 4);
+		ofpbuf_put(b, pin->continuation, pin->continuation_len);
+		ofpbuf_set_be16(b, prop + 2, (uint16_t)(b->size - prop));
+		ofpbuf_pad8(b, prop);
+	}
 	ofp_msg_finish(b, start);
 }
 
@@ -829,8 +850,12 @@ ofp_decode_packet_out(const struct ofp_msg *m, struct ofp_packet_out *po)
 	if (alen > r.left)
 		return OFPERR_OFPBRC_BAD_LEN;
 	e = ofpacts_pull_openflow_actions(r.p, alen, m->version, &po->acts);
-	if (e)
+	if (e) {
+		/* What the actions decoded before the bad one is freed: on
+		 * error the caller has nothing to free. */
+		ofpacts_free(&po->acts);
 		return e;
+	}
 	rd_skip(&r, alen);
 	port = po->metadata.flow.in_port;
 	if (port >= OFPP_MAX && port != OFPP_LOCAL && port != OFPP_NONE &&

@@ -37,16 +37,22 @@ struct ofp_packet_in {
 	size_t packet_len;
 	const uint8_t *userdata;
 	size_t userdata_len;
+	/* NXT_PACKET_IN2 and NXT_RESUME: the inside of the continuation
+	 * property (ofp_continuation.h), opaque here; 0 bytes: none. */
+	const uint8_t *continuation;
+	size_t continuation_len;
 };
+/* Decodes a packet-in of any form, or NXT_RESUME (the packet-in2
+ * properties, strictly: an unknown one is OFPBPC_BAD_TYPE). */
 enum ofperr ofp_decode_packet_in(const struct ofp_msg *m,
 				 struct ofp_packet_in *pin);
 /* Appends @pin as a packet-in of @version in @format (NXPIF_*, below):
  * NXPIF_STANDARD is OpenFlow's own form (1.0, 1.1, 1.2, 1.3+ with the
  * cookie), NXPIF_NXT_PACKET_IN Nicira's with an NXM match,
  * NXPIF_NXT_PACKET_IN2 the property list Open vSwitch sends (with the
- * userdata).  The metadata gives the input port and the pipeline fields
- * (from 1.2 in the standard form).  @pin->reason goes as it is: the
- * caller maps it to what @version knows. */
+ * userdata and the continuation of a paused translation).  The metadata gives
+ * the input port and the pipeline fields (from 1.2 in the standard form).
+ * @pin->reason goes as it is: the caller maps it to what @version knows. */
 void ofp_encode_packet_in(struct ofpbuf *b, const struct ofp_packet_in *pin,
 			  uint8_t version, uint32_t format, uint32_t xid);
 enum ofperr ofp_print_packet_in(struct ds *s, const struct ofp_msg *m,
@@ -68,8 +74,9 @@ char *ofp_packet_out_parse(struct ofp_packet_out *po, const char *s,
 void ofp_packet_out_uninit(struct ofp_packet_out *po);
 void ofp_encode_packet_out(struct ofpbuf *b, const struct ofp_packet_out *po,
 			   uint8_t version, uint32_t xid);
-/* Decodes a packet-out (its packet points into @m).  OFPBRC_BAD_PORT for
- * an input port that cannot be. */
+/* Decodes a packet-out (its packet points into @m; po->acts is the
+ * caller's to free on success, and nothing is left to free on error).
+ * OFPBRC_BAD_PORT for an input port that cannot be. */
 enum ofperr ofp_decode_packet_out(const struct ofp_msg *m,
 				  struct ofp_packet_out *po);
 enum ofperr ofp_print_packet_out(struct ds *s, const struct ofp_msg *m,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ofp_async.h"
 #include "ofp_buf.h"
 #include "ofp_errors.h"
 #include "ofp_flow_wire.h"

@@ -414,23 +414,6 @@ ofp_pull_table_features(const struct ofp_msg *m, struct ofp_reader *r,
 	return 0;
 }
 
-static size_t
-prop_start(struct ofpbuf *b, uint16_t type)
-{
-	size_t ofs = b->size;
-
-	ofpbuf_put_be16(b, type);
-	ofpbuf_put_be16(b, 0);
-	return ofs;
-}
-
-static void
-prop_end(struct ofpbuf *b, size_t ofs)
-{
-	ofpbuf_set_be16(b, ofs + 2, (uint16_t)(b->size - ofs));
-	ofpbuf_pad8(b, ofs);
-}
-
 static void
 put_oxm_header(struct ofpbuf *b, size_t idx, bool masked)
 {
@@ -449,19 +432,19 @@ put_fields_prop(struct ofpbuf *b, uint16_t type,
 		const struct ofp_tf_fields *set,
 		const struct ofp_tf_fields *mask)
 {
-	size_t ofs = prop_start(b, type);
+	size_t ofs = ofpbuf_prop_start(b, type);
 
 	for (size_t i = 0; i < ofp_tf_n_fields(); i++)
 		if (ofp_tf_fields_get(set, i))
 			put_oxm_header(b, i,
 				       mask && ofp_tf_fields_get(mask, i));
-	prop_end(b, ofs);
+	ofpbuf_prop_end(b, ofs);
 }
 
 static void
 put_insts_prop(struct ofpbuf *b, uint16_t type, uint32_t insts, uint8_t version)
 {
-	size_t ofs = prop_start(b, type);
+	size_t ofs = ofpbuf_prop_start(b, type);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(inst_types); i++)
 		if (insts & (1u << i) &&
@@ -469,32 +452,32 @@ put_insts_prop(struct ofpbuf *b, uint16_t type, uint32_t insts, uint8_t version)
 			ofpbuf_put_be16(b, inst_types[i]);
 			ofpbuf_put_be16(b, 4);
 		}
-	prop_end(b, ofs);
+	ofpbuf_prop_end(b, ofs);
 }
 
 static void
 put_actions_prop(struct ofpbuf *b, uint16_t type, uint32_t ab, uint8_t version)
 {
 	uint32_t bits = ofp_action_bits_to_openflow(ab, version);
-	size_t ofs = prop_start(b, type);
+	size_t ofs = ofpbuf_prop_start(b, type);
 
 	for (unsigned i = 0; i < 32; i++)
 		if (bits & (1u << i)) {
 			ofpbuf_put_be16(b, (uint16_t)i);
 			ofpbuf_put_be16(b, 4);
 		}
-	prop_end(b, ofs);
+	ofpbuf_prop_end(b, ofs);
 }
 
 static void
 put_next_prop(struct ofpbuf *b, uint16_t type, const uint8_t *next)
 {
-	size_t ofs = prop_start(b, type);
+	size_t ofs = ofpbuf_prop_start(b, type);
 
 	for (unsigned i = 0; i < 255; i++)
 		if (next_get(next, i))
 			ofpbuf_put_u8(b, (uint8_t)i);
-	prop_end(b, ofs);
+	ofpbuf_prop_end(b, ofs);
 }
 
 void

@@ -40,7 +40,7 @@ LOG_MODULE(tunneld);
 
 /* One remote address some tunnel interface names. */
 struct tnld_remote {
-	uint32_t ip; /* network order */
+	struct in6_addr ip;
 	struct tnld_underlay u;
 	int error; /* of the last resolution */
 	bool seen;
@@ -56,7 +56,7 @@ struct tnld {
 	size_t n_remotes;
 	char **routes; /* the table as last published */
 	size_t n_routes;
-	uint32_t wanted[TNLD_WANTED_MAX]; /* remote_ip=flow destinations */
+	struct in6_addr wanted[TNLD_WANTED_MAX]; /* remote_ip=flow ones */
 	bool published; /* a table from the synced replica went out */
 	size_t n_wanted;
 	bool txn_inflight, txn_again;
@@ -76,17 +76,17 @@ is_tunnel(const char *type)
 }
 
 static struct tnld_remote *
-remote_find(struct tnld *t, uint32_t ip)
+remote_find(struct tnld *t, const struct in6_addr *ip)
 {
 	for (size_t i = 0; i < t->n_remotes; i++)
-		if (t->remotes[i].ip == ip)
+		if (!memcmp(&t->remotes[i].ip, ip, sizeof *ip))
 			return &t->remotes[i];
 	return NULL;
 }
 
 /* Marks @ip as a remote, adding it if new. */
 static void
-remote_mark(struct tnld *t, uint32_t ip)
+remote_mark(struct tnld *t, const struct in6_addr *ip)
 {
 	struct tnld_remote *r = remote_find(t, ip);
 
@@ -95,7 +95,7 @@ remote_mark(struct tnld *t, uint32_t ip)
 			xrealloc(t->remotes, (t->n_remotes + 1) * sizeof *r);
 		r = &t->remotes[t->n_remotes++];
 		memset(r, 0, sizeof *r);
-		r->ip = ip;
+		r->ip = *ip;
 	}
 	r->seen = true;
 }
@@ -108,16 +108,14 @@ row_remote_flow(const struct ovsdb_row *row)
 	return r && !strcmp(r, "flow");
 }
 
-/* The remote_ip of tunnel interface @row (0: none, or "flow"). */
-static uint32_t
-row_remote(const struct ovsdb_row *row)
+/* The remote_ip of tunnel interface @row, IPv4 or IPv6, in *@a; false
+ * for none or "flow". */
+static bool
+row_remote(const struct ovsdb_row *row, struct in6_addr *a)
 {
 	const char *r = replica_get_map(row, "options", "remote_ip");
-	struct in_addr a;
 
-	if (!r || inet_pton(AF_INET, r, &a) != 1)
-		return 0;
-	return a.s_addr;
+	return r && tnld_ip_parse(r, a);
 }
 
 static void
@@ -130,10 +128,10 @@ mac_str(char *buf, const uint8_t m[6])
 static char *
 route_text(const struct tnld_remote *r)
 {
-	char ip[16], src[16], smac[18], dmac[18];
+	char ip[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN], smac[18], dmac[18];
 
-	inet_ntop(AF_INET, &r->ip, ip, sizeof ip);
-	inet_ntop(AF_INET, &r->u.src, src, sizeof src);
+	tnld_ip_text(&r->ip, ip);
+	tnld_ip_text(&r->u.src, src);
 	mac_str(smac, r->u.smac);
 	if (r->u.resolved)
 		mac_str(dmac, r->u.dmac);
@@ -155,19 +153,6 @@ routes_free(struct tnld *t)
 
 static void write_status(struct tnld *t);
 
-static void
-on_announce(struct ev_timer *tm, void *arg)
-{
-	struct tnld *t = arg;
-	struct bus_msg_tnl_routes m = { 0 };
-
-	ev_timer_del(tm);
-	bus_msg_tnl_routes_set_boot(&m, t->boot);
-	bus_msg_tnl_routes_set_routes(&m, (const char *const *)t->routes,
-				      t->n_routes);
-	bus_publish_tnl_routes(t->bus, &m);
-}
-
 /* Resolves every remote again; publishes the table if it changed. */
 static void
 resolve_all(struct tnld *t)
@@ -185,21 +170,22 @@ resolve_all(struct tnld *t)
 		HMAP_FOR_EACH (hn, &it->rows) {
 			const struct ovsdb_row *row =
 				HMAP_CONTAINER(hn, struct ovsdb_row, node);
-			uint32_t ip = row_remote(row);
+			struct in6_addr ip;
 
 			if (!is_tunnel(replica_get_str(row, "type")))
 				continue;
 			flow |= row_remote_flow(row);
-			if (ip)
-				remote_mark(t, ip);
+			if (row_remote(row, &ip))
+				remote_mark(t, &ip);
 		}
 	}
 	/* vswitchd's remote_ip=flow destinations, while such a tunnel
-	 * exists. */
-	if (!flow)
+	 * exists (kept until the replica can say: vswitchd may ask before
+	 * it is synced, and asks only once). */
+	if (!flow && it && replica_is_synced(t->rep))
 		t->n_wanted = 0;
 	for (size_t i = 0; i < t->n_wanted; i++)
-		remote_mark(t, t->wanted[i]);
+		remote_mark(t, &t->wanted[i]);
 	for (size_t i = 0; i < t->n_remotes;) {
 		if (!t->remotes[i].seen) {
 			t->remotes[i] = t->remotes[--t->n_remotes];
@@ -211,32 +197,30 @@ resolve_all(struct tnld *t)
 	for (size_t i = 0; i < t->n_remotes; i++) {
 		struct tnld_remote *r = &t->remotes[i];
 
-		r->error = tnld_nl_resolve(t->nl, r->ip, &r->u);
+		r->error = tnld_nl_resolve(t->nl, &r->ip, &r->u);
 		if (r->error) {
-			char ip[16];
+			char ip[INET6_ADDRSTRLEN];
 
-			inet_ntop(AF_INET, &r->ip, ip, sizeof ip);
-			log_info("%s: no route (%s)", ip, strerror(-r->error));
+			log_info("%s: no route (%s)", tnld_ip_text(&r->ip, ip),
+				 strerror(-r->error));
 			continue;
 		}
 		if (!r->u.resolved)
-			tnld_nl_solicit(r->ip);
+			tnld_nl_solicit(&r->ip);
 		routes[n++] = route_text(r);
 	}
 	same = n == t->n_routes;
 	for (size_t i = 0; same && i < n; i++)
 		same = !strcmp(routes[i], t->routes[i]);
 	/* The first table of this run goes out even if it is empty, once
-	 * the replica says what the tunnels are, and again 1 s later:
-	 * vswitchd learns the new boot and drops what the last run
-	 * resolved (remote_ip=flow destinations it then asks for again).
-	 * Again, because after a restart vswitchd's subscription is back
-	 * only after nng's reconnect (up to 200 ms, bus.c): what is
-	 * published before is lost, seen in tnl_vni's kill -9. */
+	 * the replica says what the tunnels are: vswitchd learns the new
+	 * boot and drops what the last run resolved (remote_ip=flow
+	 * destinations it then asks for again).  A subscriber that was
+	 * not yet connected asks for the table when it is (BUS_MSG_TNL_
+	 * ROUTES_GET on BUS_NOTIFY_SUBSCRIBED). */
 	if (!t->published && it && replica_is_synced(t->rep)) {
 		t->published = true;
 		same = false;
-		ev_timer_add(t->loop, 1000, false, on_announce, t);
 	}
 	if (same) {
 		for (size_t i = 0; i < n; i++)
@@ -295,7 +279,8 @@ write_status(struct tnld *t)
 	HMAP_FOR_EACH (hn, &it->rows) {
 		const struct ovsdb_row *row =
 			HMAP_CONTAINER(hn, struct ovsdb_row, node);
-		struct tnld_remote *r;
+		struct tnld_remote *r = NULL;
+		struct in6_addr ip;
 		const char *dev = NULL, *carrier = NULL;
 		const char *odev, *ocar;
 		char uuid[40];
@@ -303,7 +288,8 @@ write_status(struct tnld *t)
 
 		if (!is_tunnel(replica_get_str(row, "type")))
 			continue;
-		r = remote_find(t, row_remote(row));
+		if (row_remote(row, &ip))
+			r = remote_find(t, &ip);
 		if (r && !r->error) {
 			dev = r->u.dev;
 			carrier = r->u.carrier ? "up" : "down";
@@ -386,17 +372,19 @@ tnld_on_remotes_want(struct bus_req *req, const void *msg, void *aux)
 	bool bad = false;
 
 	for (size_t i = 0; i < m->remotes.n; i++) {
-		struct in_addr a;
+		struct in6_addr a;
 		size_t k;
 
-		if (inet_pton(AF_INET, m->remotes.v[i], &a) != 1 || !a.s_addr) {
-			log_warn("vswitchd wants a remote that is no IPv4 "
+		if (!tnld_ip_parse(m->remotes.v[i], &a)) {
+			log_warn("vswitchd wants a remote that is no IP "
 				 "address: %.64s",
 				 m->remotes.v[i]);
 			bad = true;
 			continue;
 		}
-		for (k = 0; k < t->n_wanted && t->wanted[k] != a.s_addr; k++)
+		for (k = 0;
+		     k < t->n_wanted && memcmp(&t->wanted[k], &a, sizeof a);
+		     k++)
 			;
 		if (k < t->n_wanted)
 			continue;
@@ -405,11 +393,11 @@ tnld_on_remotes_want(struct bus_req *req, const void *msg, void *aux)
 				(TNLD_WANTED_MAX - 1) * sizeof *t->wanted);
 			t->n_wanted--;
 		}
-		t->wanted[t->n_wanted++] = a.s_addr;
+		t->wanted[t->n_wanted++] = a;
 	}
 	resolve_all(t);
 	if (bad) {
-		bus_reply_error(req, -EINVAL, "a remote is no IPv4 address");
+		bus_reply_error(req, -EINVAL, "a remote is no IP address");
 		return;
 	}
 	tnld_on_routes_get(req, msg, aux);
@@ -429,11 +417,11 @@ cmd_neigh_show(struct appctl_conn *c, int argc, const char *argv[], void *aux)
 		     "==========================\n");
 	for (size_t i = 0; i < t->n_remotes; i++) {
 		const struct tnld_remote *r = &t->remotes[i];
-		char ip[16], mac[18];
+		char ip[INET6_ADDRSTRLEN], mac[18];
 
 		if (r->error || !r->u.resolved)
 			continue;
-		inet_ntop(AF_INET, &r->u.nexthop, ip, sizeof ip);
+		tnld_ip_text(&r->u.nexthop, ip);
 		mac_str(mac, r->u.dmac);
 		ds_printf(&out, "%-45s %-19s %s\n", ip, mac, r->u.dev);
 	}

@@ -15,20 +15,23 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "ev.h"
 
-/* The underlay of one remote IPv4 address, as the kernel would send to
- * it. */
+/* Addresses are IPv6, an IPv4 one IPv4-mapped (::ffff:a.b.c.d). */
+
+/* The underlay of one remote address, as the kernel would send to it. */
 struct tnld_underlay {
-	int ifindex;	  /* egress device; 0: no route */
-	char dev[16];	  /* its name */
-	uint32_t src;	  /* source address (network order) */
-	uint32_t nexthop; /* gateway or the remote itself */
-	uint8_t smac[6];  /* the egress device's address */
-	uint8_t dmac[6];  /* the next hop's, if resolved */
-	bool resolved;	  /* dmac is valid */
-	bool carrier;	  /* the egress device is running */
+	int ifindex;		 /* egress device; 0: no route */
+	char dev[16];		 /* its name */
+	struct in6_addr src;	 /* source address */
+	struct in6_addr nexthop; /* gateway or the remote itself */
+	uint8_t smac[6];	 /* the egress device's address */
+	uint8_t dmac[6];	 /* the next hop's, if resolved */
+	bool resolved;		 /* dmac is valid */
+	bool carrier;		 /* the egress device is running */
 };
 
 struct tnld_nl;
@@ -47,7 +50,7 @@ void tnld_start(struct tnld *t, struct ev_loop *loop, struct bus *bus);
 void tnld_on_routes_get(struct bus_req *req, const void *msg, void *aux);
 /* The handler of BUS_MSG_TNL_REMOTES_WANT: adds the remotes (kept while
  * a remote_ip=flow tunnel exists, at most 256, the oldest dropped
- * first), resolves, replies with the table; -EINVAL if one is no IPv4
+ * first), resolves, replies with the table; -EINVAL if one is no IP
  * address (the others are taken). */
 void tnld_on_remotes_want(struct bus_req *req, const void *msg, void *aux);
 
@@ -60,16 +63,24 @@ int tnld_nl_open(struct ev_loop *loop, void (*changed)(void *aux), void *aux,
 		 struct tnld_nl **nlp);
 void tnld_nl_close(struct tnld_nl *nl);
 
-/* Resolves @remote (network order) through the routing table, the
- * device and the neighbour table into *@u.  0 (u->resolved says whether
- * the next hop's MAC is known), -ENETUNREACH (no route) or -errno.
- * Blocks only for the kernel's immediate answers. */
-int tnld_nl_resolve(struct tnld_nl *nl, uint32_t remote,
+/* Resolves @remote through the routing table, the device and the
+ * neighbour table (ARP or ND) into *@u.  0 (u->resolved says whether the
+ * next hop's MAC is known), -ENETUNREACH (no route) or -errno.  Blocks
+ * only for the kernel's immediate answers. */
+int tnld_nl_resolve(struct tnld_nl *nl, const struct in6_addr *remote,
 		    struct tnld_underlay *u);
 
 /* Makes the kernel resolve the next hop towards @remote (an empty UDP
  * datagram to the discard port: no capability needed); the neighbour
  * notification follows when it answers. */
-void tnld_nl_solicit(uint32_t remote);
+void tnld_nl_solicit(const struct in6_addr *remote);
+
+/* True if @a is an IPv4 address (IPv4-mapped). */
+bool tnld_ip_is_v4(const struct in6_addr *a);
+/* Parses an IPv4 or IPv6 address into *@a; false if @s is neither, or
+ * the unspecified address. */
+bool tnld_ip_parse(const char *s, struct in6_addr *a);
+/* @a as text (dotted quad for IPv4) in @buf; returns @buf. */
+const char *tnld_ip_text(const struct in6_addr *a, char buf[INET6_ADDRSTRLEN]);
 
 #endif

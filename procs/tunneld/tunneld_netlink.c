@@ -5,8 +5,9 @@
  * (RTM_GETROUTE for the remote: egress device, preferred source, gateway),
  * then the device (RTM_GETLINK: name, address, carrier) and the next
  * hop's neighbour entry (RTM_GETNEIGH).  Changes come as notifications on
- * a second socket (links, addresses, IPv4 routes, neighbours): nothing is
- * polled.  Reading these tables needs no capability.
+ * a second socket (links, addresses, IPv4 and IPv6 routes, neighbours):
+ * nothing is polled.  IPv6 remotes go the same way (their next hop's
+ * entry is an ND neighbour).  Reading these tables needs no capability.
  */
 #include "tunneld.h"
 
@@ -15,6 +16,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +102,8 @@ tnld_nl_open(struct ev_loop *loop, void (*changed)(void *aux), void *aux,
 		return r;
 	}
 	nl->mon_fd = nl_socket(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
-			       RTMGRP_IPV4_IFADDR);
+			       RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_ROUTE |
+			       RTMGRP_IPV6_IFADDR);
 	if (nl->mon_fd < 0) {
 		r = nl->mon_fd;
 		close(nl->fd);
@@ -142,6 +145,50 @@ struct nlreq {
 	};
 	char attrs[64];
 };
+
+bool
+tnld_ip_is_v4(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_V4MAPPED(a);
+}
+
+bool
+tnld_ip_parse(const char *s, struct in6_addr *a)
+{
+	struct in_addr v4;
+
+	memset(a, 0, sizeof *a);
+	if (inet_pton(AF_INET, s, &v4) == 1) {
+		if (!v4.s_addr)
+			return false;
+		a->s6_addr[10] = a->s6_addr[11] = 0xff;
+		memcpy(a->s6_addr + 12, &v4, 4);
+		return true;
+	}
+	return inet_pton(AF_INET6, s, a) == 1 && !IN6_IS_ADDR_UNSPECIFIED(a);
+}
+
+const char *
+tnld_ip_text(const struct in6_addr *a, char buf[INET6_ADDRSTRLEN])
+{
+	if (tnld_ip_is_v4(a))
+		return inet_ntop(AF_INET, a->s6_addr + 12, buf,
+				 INET6_ADDRSTRLEN);
+	return inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+}
+
+/* An address attribute of @len bytes (4 or 16) into *@a. */
+static void
+attr_ip(const void *data, size_t len, struct in6_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (len == 4) {
+		a->s6_addr[10] = a->s6_addr[11] = 0xff;
+		memcpy(a->s6_addr + 12, data, 4);
+	} else if (len == 16) {
+		memcpy(a, data, 16);
+	}
+}
 
 static void
 add_attr(struct nlreq *q, uint16_t type, const void *data, size_t len)
@@ -229,10 +276,10 @@ route_reply(const struct nlmsghdr *h, void *aux)
 
 		if (a->rta_type == RTA_OIF && len >= 4)
 			memcpy(&u->ifindex, RTA_DATA(a), 4);
-		else if (a->rta_type == RTA_PREFSRC && len >= 4)
-			memcpy(&u->src, RTA_DATA(a), 4);
-		else if (a->rta_type == RTA_GATEWAY && len >= 4)
-			memcpy(&u->nexthop, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_PREFSRC)
+			attr_ip(RTA_DATA(a), len, &u->src);
+		else if (a->rta_type == RTA_GATEWAY)
+			attr_ip(RTA_DATA(a), len, &u->nexthop);
 	}
 }
 
@@ -267,31 +314,35 @@ neigh_reply(const struct nlmsghdr *h, void *aux)
 {
 	struct tnld_underlay *u = aux;
 	const struct ndmsg *nd = NLMSG_DATA(h);
-	uint32_t dst = 0;
+	struct in6_addr dst;
 	const uint8_t *mac = NULL;
+	int af = tnld_ip_is_v4(&u->nexthop) ? AF_INET : AF_INET6;
 
+	memset(&dst, 0, sizeof dst);
 	if (h->nlmsg_type != RTM_NEWNEIGH ||
-	    h->nlmsg_len < NLMSG_LENGTH(sizeof *nd) ||
-	    nd->ndm_family != AF_INET || nd->ndm_ifindex != u->ifindex ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof *nd) || nd->ndm_family != af ||
+	    nd->ndm_ifindex != u->ifindex ||
 	    !(nd->ndm_state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY |
 			       NUD_PROBE | NUD_PERMANENT | NUD_NOARP)))
 		return;
 	ATTRS_FOR_EACH(a, h, sizeof(struct ndmsg), left)
 	{
-		if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == 4)
-			memcpy(&dst, RTA_DATA(a), 4);
+		if (a->rta_type == NDA_DST)
+			attr_ip(RTA_DATA(a), RTA_PAYLOAD(a), &dst);
 		else if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6)
 			mac = RTA_DATA(a);
 	}
-	if (dst == u->nexthop && mac) {
+	if (!memcmp(&dst, &u->nexthop, sizeof dst) && mac) {
 		memcpy(u->dmac, mac, 6);
 		u->resolved = true;
 	}
 }
 
 int
-tnld_nl_resolve(struct tnld_nl *nl, uint32_t remote, struct tnld_underlay *u)
+tnld_nl_resolve(struct tnld_nl *nl, const struct in6_addr *remote,
+		struct tnld_underlay *u)
 {
+	bool v4 = tnld_ip_is_v4(remote);
 	struct nlreq q;
 	int r;
 
@@ -300,16 +351,17 @@ tnld_nl_resolve(struct tnld_nl *nl, uint32_t remote, struct tnld_underlay *u)
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof q.rt);
 	q.h.nlmsg_type = RTM_GETROUTE;
 	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.rt.rtm_family = AF_INET;
-	q.rt.rtm_dst_len = 32;
-	add_attr(&q, RTA_DST, &remote, 4);
+	q.rt.rtm_family = v4 ? AF_INET : AF_INET6;
+	q.rt.rtm_dst_len = v4 ? 32 : 128;
+	add_attr(&q, RTA_DST, v4 ? remote->s6_addr + 12 : remote->s6_addr,
+		 v4 ? 4 : 16);
 	r = transact(nl, &q, route_reply, u);
 	if (r == -ENETUNREACH || r == -EHOSTUNREACH || (!r && !u->ifindex))
 		return -ENETUNREACH;
 	if (r)
 		return r;
-	if (!u->nexthop)
-		u->nexthop = remote;
+	if (IN6_IS_ADDR_UNSPECIFIED(&u->nexthop))
+		u->nexthop = *remote;
 
 	memset(&q, 0, sizeof q);
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof q.ifi);
@@ -324,22 +376,33 @@ tnld_nl_resolve(struct tnld_nl *nl, uint32_t remote, struct tnld_underlay *u)
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof q.nd);
 	q.h.nlmsg_type = RTM_GETNEIGH;
 	q.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	q.nd.ndm_family = AF_INET;
+	q.nd.ndm_family = v4 ? AF_INET : AF_INET6;
 	return transact(nl, &q, neigh_reply, u);
 }
 
 void
-tnld_nl_solicit(uint32_t remote)
+tnld_nl_solicit(const struct in6_addr *remote)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(9) }; /* discard */
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(9) };
+	bool v4 = tnld_ip_is_v4(remote);
+	int fd = socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r;
 
 	if (fd < 0)
 		return;
-	sa.sin_addr.s_addr = remote;
-	if (sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa) <
-	    0)
+	if (v4) {
+		memcpy(&sa.sin_addr, remote->s6_addr + 12, 4);
+		r = (int)sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa,
+				sizeof sa);
+	} else {
+		sa6.sin6_addr = *remote;
+		r = (int)sendto(fd, "", 0, MSG_DONTWAIT,
+				(struct sockaddr *)&sa6, sizeof sa6);
+	}
+	if (r < 0)
 		log_dbg("solicit: %s", strerror(errno));
 	close(fd);
 }

@@ -16,6 +16,7 @@
 #include "dp_packet.h"
 #include "flow.h"
 #include "bus.h"
+#include "hix.h"
 #include "hmap.h"
 #include "list.h"
 #include "nlattr.h"
@@ -43,15 +44,16 @@
 struct ft_mask {
 	struct mvs_key mask;
 	struct flow_words words;
-	struct hmap flows; /* struct ft_flow by hash of key & mask */
-	uint32_t slot;	   /* its kept copy (upcalld_ft_store.c) */
+	struct hix flows; /* its flows' numbers by hash of key & mask */
+	uint32_t slot;	  /* its kept copy (upcalld_ft_store.c) */
 };
 
 /* A flow, in one or more consecutive FT_SLOT-byte slots of the memfd.
  * What a lookup by ufid reads is in its first cache line. */
 struct ft_flow {
-	struct hnode node;	/* in its mask's flows (this process's) */
-	struct hnode ufid_node; /* in flow_table.by_ufid (this process's) */
+	uint32_t hash; /* of key & mask, as in its mask's flows (ours) */
+	uint32_t spare0;
+	uint64_t spare[3]; /* were hash map links: the layout stays */
 	struct mvs_ufid ufid;
 	const struct nlattr *actions; /* acts[], NULL when none (ours) */
 	uint16_t mask_idx;	      /* in flow_table.masks (ours) */
@@ -64,7 +66,9 @@ struct ft_flow {
 	 * checksummed either. */
 	uint64_t rep_packets, rep_bytes;
 	uint32_t csum; /* of ufid, and of mask_slot .. acts[actions_len] */
-	uint32_t pad0;
+	/* 1 once flow_set_reported was called for it: a flow the daemon
+	 * tracks (not checksummed; 0 in a store of an older upcalld). */
+	uint32_t rep_set;
 	uint32_t mask_slot;
 	uint16_t actions_len;
 	uint16_t pad1;
@@ -93,8 +97,9 @@ struct ft_store; /* upcalld_ft_store.c */
 struct flow_table {
 	struct ft_mask **masks;
 	size_t n_masks, cap_masks;
-	struct hmap by_ufid;
+	struct hix by_ufid; /* flows' numbers by ufid */
 	size_t n_flows, limit;
+	uint8_t *flow_slots; /* flow n is at flow_slots + n * FT_SLOT */
 	struct ft_cache_entry cache[FT_MASK_CACHE];
 	uint64_t n_cache_hit, n_mask_probe;
 	struct ft_store *store;
@@ -163,6 +168,11 @@ typedef void ft_flow_fn(void *aux, struct ft_flow *flow);
 
 /* Calls @fn for every flow; @fn may remove the flow it is given. */
 void ft_for_each(struct flow_table *ft, ft_flow_fn *fn, void *aux);
+/* The same in parts: from *@cursor (0: the start) until @max flows were
+ * given, moving *@cursor on; true while flows may remain.  Flows added or
+ * moved between parts may be given twice or not at all. */
+bool ft_for_each_part(struct flow_table *ft, uint64_t *cursor, size_t max,
+		      ft_flow_fn *fn, void *aux);
 
 /* Removes every flow not used (or, never used, not created) in the last
  * @max_idle_ms, calling @fn (may be NULL) with each before it goes.
@@ -192,6 +202,19 @@ void fts_flow_free(struct flow_table *ft, struct ft_flow *f);
 /* Keeps @m's mask in a slot (m->slot); -EFBIG when none is free. */
 int fts_mask_alloc(struct flow_table *ft, struct ft_mask *m);
 void fts_mask_free(struct flow_table *ft, const struct ft_mask *m);
+/* Calls @fn with every committed flow, in the order of their slots in
+ * memory (a walk over hundreds of thousands of flows in hash order waits
+ * on memory at each one; in slot order the processor reads ahead).  @fn
+ * may free the flow it is given, not others. */
+void fts_walk(struct flow_table *ft,
+	      void (*fn)(struct flow_table *ft, struct ft_flow *f, void *aux),
+	      void *aux);
+/* fts_walk from slot *@slot on, stopping once @max flows were given;
+ * *@slot is where to go on.  True while slots remain. */
+bool fts_walk_part(struct flow_table *ft, uint32_t *slot, size_t max,
+		   void (*fn)(struct flow_table *ft, struct ft_flow *f,
+			      void *aux),
+		   void *aux);
 /* Calls @fn with every whole flow of a memfd just taken over, and the
  * mask (NULL if its mask slot is not whole); a flow @fn refuses (returns
  * false) is freed.  Masks no flow was taken with are freed after. */
@@ -257,6 +280,10 @@ struct uport_ops {
 	/* Closes the port; with @destroy, also removes what the datapath
 	 * created (internal devices) and restores what it changed. */
 	void (*close)(struct uport *port, bool destroy);
+	/* Optional, for a port without a device (a dummy port): sets it up
+	 * or down and, when @mac is not NULL, its address; 0 or -errno.
+	 * Ports with a device are set through the device (dp_port_set). */
+	int (*set)(struct uport *port, bool admin_up, const uint8_t *mac);
 };
 
 struct uport {
@@ -330,7 +357,11 @@ int udp_flow_put(struct dp *dp, const struct dp_flow_put *put);
 int udp_flow_del(struct dp *dp, const struct mvs_ufid *ufid,
 		 struct mvs_flow_stats *stats);
 int udp_flow_flush(struct dp *dp);
+int udp_port_set(struct dp *dp, uint32_t port_no, bool admin_up,
+		 const uint8_t *mac);
 int udp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+int udp_flow_dump_part(struct dp *dp, uint64_t *cursor, size_t max,
+		       dp_flow_dump_fn *fn, void *aux);
 void udp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
 			   uint64_t n_packets, uint64_t n_bytes);
 int udp_set_config(struct dp *dp, const struct dp_config *cfg);
@@ -340,18 +371,19 @@ int udp_execute(struct dp *dp, struct dp_packet *packet,
 
 /* The class table of a datapath type run by this engine: only the type
  * and how it opens (which port factory) differ. */
-#define UDP_DP_CLASS(TYPE, OPEN)                                        \
-	{                                                               \
-		.type = (TYPE), .open = (OPEN), .close = udp_close,     \
-		.get_stats = udp_get_stats, .port_add = udp_port_add,   \
-		.port_del = udp_port_del, .port_query = udp_port_query, \
-		.port_dump = udp_port_dump, .flow_put = udp_flow_put,   \
-		.flow_del = udp_flow_del, .flow_flush = udp_flow_flush, \
-		.flow_dump = udp_flow_dump, .execute = udp_execute,     \
-		.set_config = udp_set_config,                           \
-		.flow_set_reported = udp_flow_set_reported,             \
-		.meter_set = udp_meter_set, .meter_del = udp_meter_del, \
-		.meter_dump = udp_meter_dump,                           \
+#define UDP_DP_CLASS(TYPE, OPEN)                                              \
+	{                                                                     \
+		.type = (TYPE), .open = (OPEN), .close = udp_close,           \
+		.get_stats = udp_get_stats, .port_add = udp_port_add,         \
+		.port_del = udp_port_del, .port_query = udp_port_query,       \
+		.port_dump = udp_port_dump, .flow_put = udp_flow_put,         \
+		.port_set = udp_port_set, .flow_del = udp_flow_del,           \
+		.flow_flush = udp_flow_flush, .flow_dump = udp_flow_dump,     \
+		.execute = udp_execute, .flow_dump_part = udp_flow_dump_part, \
+		.set_config = udp_set_config,                                 \
+		.flow_set_reported = udp_flow_set_reported,                   \
+		.meter_set = udp_meter_set, .meter_del = udp_meter_del,       \
+		.meter_dump = udp_meter_dump,                                 \
 	}
 
 /* The meters of the userspace engine (upcalld_meter.c): the provider
@@ -447,10 +479,11 @@ struct upc_dp {
 	struct upc_flows flows;
 	struct nlbuf gone; /* MVS_FLOW_ATTR_FLOW records to report */
 	size_t n_gone;
-	bool full;	       /* the next round is a full pass */
-	uint64_t round;	       /* revalidation rounds done */
-	unsigned n_reval;      /* revalidate calls in flight */
-	uint64_t last_dump_ms; /* how long the last round's dump took */
+	bool full;		 /* the next round is a full pass */
+	uint64_t round;		 /* revalidation rounds done */
+	unsigned n_reval;	 /* revalidate calls in flight */
+	struct reval_round *cur; /* the round in progress, or NULL */
+	uint64_t last_dump_ms;	 /* how long the last round's dump took */
 	uint64_t flows_max, flows_sum, flows_samples; /* upcall/show */
 	/* Misses waiting for a batch to go (all UPC_MAX_INFLIGHT are in
 	 * flight); beyond UPC_QUEUE_MAX they are lost.  A ring: n_queued
@@ -559,6 +592,10 @@ struct dev_port {
 	bool created; /* an internal tap device we made */
 	char keep_io; /* how it is kept (upcalld_keep.c); 0: not kept */
 	struct dp_packet_pool *pool; /* receive buffers (64 KB: GSO) */
+	/* AF_PACKET: a second socket that only sends, or -1 (send on
+	 * up.fd).  Nothing waits on it, so the kernel's "room to write"
+	 * wake-up as each sent packet is freed finds no one to wake. */
+	int tx_fd;
 	/* AF_PACKET receive ring (TPACKET_V2), NULL when not in use. */
 	uint8_t *ring;
 	size_t ring_len;

@@ -225,6 +225,31 @@ dump_port(void *aux, const struct dp_port_info *info)
 	dpmsg_put_port(aux, info);
 }
 
+/* Sets port @port_no of @dp up or down and, with @mac, its address:
+ * through the datapath where the port has no device (a dummy port), else
+ * through its device.  0 or -errno. */
+static int
+port_set(struct dp *dp, uint32_t port_no, bool admin_up,
+	 const struct bus_bin *mac)
+{
+	struct dp_port_info info;
+	int r;
+
+	if (mac && mac->len != 6)
+		return -EINVAL;
+	r = dp_port_set(dp, port_no, admin_up, mac ? mac->data : NULL);
+	if (r != -EOPNOTSUPP)
+		return r;
+	r = dp_port_query(dp, port_no, &info);
+	if (!r && !info.ifindex)
+		r = -ENODEV;
+	if (!r && mac)
+		r = vport_dev_set_mac(info.name, mac->data);
+	if (!r)
+		r = vport_dev_set_up(info.name, admin_up);
+	return r;
+}
+
 void
 upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux)
 {
@@ -232,7 +257,6 @@ upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux)
 	struct upcalld *u = aux;
 	struct upc_dp *ud = find_dp(req, u, m->dp);
 	struct nlbuf ports = NLBUF_EMPTY;
-	struct dp_port_info info;
 	int r;
 
 	if (!ud)
@@ -241,14 +265,8 @@ upcalld_on_dp_port_set(struct bus_req *req, const void *msg, void *aux)
 		refuse(req, "dp_port_set");
 		return;
 	}
-	r = dp_port_query(ud->dp, (uint32_t)m->port_no, &info);
-	if (!r && !info.ifindex)
-		r = -ENODEV;
-	if (!r && bus_msg_dp_port_set_has_mac(m))
-		r = m->mac.len != 6 ? -EINVAL
-				    : vport_dev_set_mac(info.name, m->mac.data);
-	if (!r)
-		r = vport_dev_set_up(info.name, m->admin_up);
+	r = port_set(ud->dp, (uint32_t)m->port_no, m->admin_up,
+		     bus_msg_dp_port_set_has_mac(m) ? &m->mac : NULL);
 	if (r) {
 		bus_reply_error(req, r, "%s", strerror(-r));
 		return;

@@ -191,6 +191,13 @@ dp_port_query(struct dp *dp, uint32_t port_no, struct dp_port_info *info)
 }
 
 int
+dp_port_set(struct dp *dp, uint32_t port_no, bool admin_up, const uint8_t *mac)
+{
+	return dp->cls->port_set ? dp->cls->port_set(dp, port_no, admin_up, mac)
+				 : -EOPNOTSUPP;
+}
+
+int
 dp_port_dump(struct dp *dp, void (*fn)(void *aux, const struct dp_port_info *),
 	     void *aux)
 {
@@ -293,6 +300,18 @@ int
 dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux)
 {
 	return dp->cls->flow_dump(dp, fn, aux);
+}
+
+int
+dp_flow_dump_part(struct dp *dp, uint64_t *cursor, size_t max,
+		  dp_flow_dump_fn *fn, void *aux)
+{
+	int r;
+
+	if (dp->cls->flow_dump_part)
+		return dp->cls->flow_dump_part(dp, cursor, max, fn, aux);
+	r = dp->cls->flow_dump(dp, fn, aux);
+	return r < 0 ? r : 0;
 }
 
 void

@@ -82,6 +82,14 @@ struct dp_flow_put {
 	size_t actions_len;
 	uint32_t flags;	  /* MVS_FLOW_F_CREATE and/or MVS_FLOW_F_MODIFY */
 	bool clear_stats; /* with MODIFY: zero the statistics */
+	/* A new flow the daemon tracks from its creation: nothing of it is
+	 * reported yet, as if flow_set_reported(0, 0) followed (without a
+	 * second lookup).  Providers that keep no reported counts ignore it. */
+	bool tracked;
+	/* The caller takes a failure later, through dp_upcall_ops.put_failed
+	 * (the upcall path): a provider whose datapath answers over a socket
+	 * may then send the put with others and return 0 at once. */
+	bool posted;
 };
 
 /* One flow as dumped; the pointers stay valid until the dump callback
@@ -93,8 +101,8 @@ struct dp_flow {
 	const struct nlattr *actions;
 	size_t actions_len;
 	struct mvs_flow_stats stats;
-	/* What flow_set_reported kept (a provider that keeps nothing leaves
-	 * has_reported false). */
+	/* What flow_set_reported kept, once it was called for this flow (a
+	 * provider that keeps nothing leaves has_reported false). */
 	bool has_reported;
 	uint64_t rep_packets, rep_bytes;
 };
@@ -122,6 +130,12 @@ struct dp_upcall_ops {
 	 * final statistics, just before it goes; the pointers in @flow are
 	 * valid during the call only.  Revalidation reports these. */
 	void (*expired)(void *aux, struct dp *dp, const struct dp_flow *flow);
+	/* Optional (needed by a caller of posted puts): a put with
+	 * dp_flow_put.posted for which flow_put returned 0 failed with @err
+	 * (-EEXIST, -EFBIG at the flow limit, ...), on the loop thread, later
+	 * or before flow_put returns. */
+	void (*put_failed)(void *aux, struct dp *dp,
+			   const struct mvs_ufid *ufid, int err);
 };
 
 /* Frees what @u still holds (its packet unless the callee took it and set
@@ -174,13 +188,22 @@ struct dp_class {
 			  struct dp_port_info *info);
 
 	/* Calls @fn for every port, in port-number order. */
+	/* Optional: sets port @port_no up or down and, when @mac is not
+	 * NULL, its Ethernet address, where the port is not a device of the
+	 * host (-EOPNOTSUPP: it is one; dp_port_set then sets the device).
+	 * 0 or -errno (-ENOENT: no such port). */
+	int (*port_set)(struct dp *dp, uint32_t port_no, bool admin_up,
+			const uint8_t *mac);
+
 	int (*port_dump)(struct dp *dp,
 			 void (*fn)(void *aux, const struct dp_port_info *),
 			 void *aux);
 
 	/* Installs or modifies a flow.  CREATE alone: -EEXIST if the ufid
 	 * exists, -EFBIG at the flow limit.  MODIFY alone: -ENOENT if it
-	 * does not.  Both: either.  The provider copies everything. */
+	 * does not.  Both: either.  The provider copies everything.  With
+	 * @put->posted it may return 0 before the datapath has the flow and
+	 * report a failure through dp_upcall_ops.put_failed instead. */
 	int (*flow_put)(struct dp *dp, const struct dp_flow_put *put);
 
 	/* Deletes the flow @ufid, returning its final statistics in
@@ -195,6 +218,16 @@ struct dp_class {
 	 * inside @fn. */
 	int (*flow_dump)(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
 
+	/* Optional: a dump in parts, so that a caller walking a large
+	 * table lets other work run between them.  Calls @fn for about
+	 * @max flows from where *@cursor (0: the start) says and moves
+	 * *@cursor on; returns 1 while flows may remain, 0 when the dump is
+	 * over, or -errno.  Flows installed, moved or removed between parts
+	 * may be shown once, twice or not at all; the table must not be
+	 * changed from inside @fn, except that @fn may do nothing. */
+	int (*flow_dump_part)(struct dp *dp, uint64_t *cursor, size_t max,
+			      dp_flow_dump_fn *fn, void *aux);
+
 	/* Applies @cfg: expiry of idle flows (by a timer on the loop, only
 	 * while flows exist) and the flow limit (flows above a lowered limit
 	 * stay until they expire).  Never fails for a checked @cfg. */
@@ -203,8 +236,11 @@ struct dp_class {
 	/* Optional: keeps with flow @ufid how many of its packets and bytes
 	 * the daemon has reported to vswitchd, where it keeps the flow
 	 * across upcalld's restart (the "netdev" memfd), so that the next
-	 * upcalld neither repeats nor loses them; flow_dump gives them back.
-	 * Nothing if there is no such flow. */
+	 * upcalld neither repeats nor loses them; flow_dump gives them back
+	 * (has_reported: from the first call on, so a flow with
+	 * has_reported is one the daemon tracks, and one whose statistics
+	 * equal what was reported has nothing to report).  Nothing if there
+	 * is no such flow. */
 	void (*flow_set_reported)(struct dp *dp, const struct mvs_ufid *ufid,
 				  uint64_t n_packets, uint64_t n_bytes);
 
@@ -254,6 +290,9 @@ int dp_port_add(struct dp *dp, const struct dp_port_spec *spec,
 /* -EINVAL for MVS_PORT_LOCAL. */
 int dp_port_del(struct dp *dp, uint32_t port_no);
 int dp_port_query(struct dp *dp, uint32_t port_no, struct dp_port_info *info);
+/* port_set, when the provider has it (-EOPNOTSUPP otherwise). */
+int dp_port_set(struct dp *dp, uint32_t port_no, bool admin_up,
+		const uint8_t *mac);
 int dp_port_dump(struct dp *dp,
 		 void (*fn)(void *aux, const struct dp_port_info *), void *aux);
 /* -EINVAL: actions that fail odp_actions_check(), no CREATE/MODIFY flag,
@@ -281,6 +320,10 @@ int dp_meter_dump(struct dp *dp,
 void dp_flow_set_reported(struct dp *dp, const struct mvs_ufid *ufid,
 			  uint64_t n_packets, uint64_t n_bytes);
 int dp_flow_dump(struct dp *dp, dp_flow_dump_fn *fn, void *aux);
+/* flow_dump_part; a provider without it dumps everything at once and
+ * returns 0. */
+int dp_flow_dump_part(struct dp *dp, uint64_t *cursor, size_t max,
+		      dp_flow_dump_fn *fn, void *aux);
 /* Takes @packet whatever the result. */
 int dp_execute_packet(struct dp *dp, struct dp_packet *packet,
 		      const struct mvs_key *key, const struct nlattr *actions,

@@ -17,6 +17,7 @@
 struct dummy_port {
 	struct uport up;
 	uint8_t mac[6]; /* aa:55:aa:55:00:NN, as Open vSwitch's dummy ports */
+	bool admin_down;
 	struct dp_packet **out; /* captured output, oldest first */
 	size_t n_out, cap_out, head;
 };
@@ -55,8 +56,20 @@ dummy_query(struct uport *port, struct dp_port_info *info)
 {
 	struct dummy_port *d = dummy_port_cast(port);
 
-	info->carrier = info->admin_up = true;
+	info->carrier = true;
+	info->admin_up = !d->admin_down;
 	memcpy(info->mac, d->mac, sizeof d->mac);
+}
+
+static int
+dummy_set(struct uport *port, bool admin_up, const uint8_t *mac)
+{
+	struct dummy_port *d = dummy_port_cast(port);
+
+	d->admin_down = !admin_up;
+	if (mac)
+		memcpy(d->mac, mac, sizeof d->mac);
+	return 0;
 }
 
 static void
@@ -71,10 +84,11 @@ dummy_close(struct uport *port, bool destroy)
 }
 
 static const struct uport_ops dummy_port_ops = {
-	dummy_recv,
-	dummy_send,
-	dummy_query,
-	dummy_close,
+	.recv = dummy_recv,
+	.send = dummy_send,
+	.query = dummy_query,
+	.close = dummy_close,
+	.set = dummy_set,
 };
 
 static int

@@ -88,8 +88,12 @@ install(struct dp *dp, uint32_t id, const struct mvs_key *key,
 	mask.hdr.eth_type = 0xffff;
 	CHECK_EQ(odp_parse_actions(actions, NULL, &b, NULL), 0);
 	struct dp_flow_put put = {
-		{ { id, 0, 0, 0 } }, key,  &mask, (const void *)b.data, b.len,
-		MVS_FLOW_F_CREATE,   false
+		.ufid = { { id, 0, 0, 0 } },
+		.key = key,
+		.mask = &mask,
+		.actions = (const void *)b.data,
+		.actions_len = b.len,
+		.flags = MVS_FLOW_F_CREATE,
 	};
 	int r = dp_flow_put(dp, &put);
 	nl_buf_free(&b);
@@ -171,10 +175,14 @@ test_refused(void)
 	memset(&key, 0, sizeof key);
 	memset(&mask, 0, sizeof mask);
 	nl_put_u16(&b, MVS_ACTION_ATTR_OUTPUT, 1); /* wrong size */
-	struct dp_flow_put put = { { { 1 } }, &key,
-				   &mask,     (const void *)b.data,
-				   b.len,     MVS_FLOW_F_CREATE,
-				   false };
+	struct dp_flow_put put = {
+		.ufid = { { 1 } },
+		.key = &key,
+		.mask = &mask,
+		.actions = (const void *)b.data,
+		.actions_len = b.len,
+		.flags = MVS_FLOW_F_CREATE,
+	};
 	mask.meta.recirc_id = UINT32_MAX;
 	CHECK_EQ(dp_flow_put(dp, &put), -EINVAL);
 	nl_buf_free(&b);

@@ -10,8 +10,21 @@
  * and deletes the ones idle longer than max-idle, reporting each through
  * dp_upcall_ops.expired.  A datapath outlives upcalld (close without
  * destroy), and open finds it again with its ports and flows.
+ *
+ * Executes and posted flow installs (the upcall path's) are not sent one
+ * by one: they wait in a buffer, in order, that goes to the module in one
+ * send on the loop's next turn (or before any other request, or when
+ * full), so that a batch of upcalls costs one system call, not three per
+ * flow (a send and a read of its ack for the install, a send for the
+ * packet).  The module handles the messages of a send in order, each
+ * install before its packet; it answers only failures, which are all
+ * there when the send returns and are read at once.  The send is the
+ * sender thread's (upcalld_kmod_tx.h), since the module does the work of
+ * the batch inside it: while one batch is in hand the next fills up, and
+ * any other request waits until every batch before it is done.
  */
 #include "upcalld.h"
+#include "upcalld_kmod_tx.h"
 
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -25,15 +38,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "coverage.h"
 #include "log.h"
 #include "nlattr.h"
 #include "util.h"
 
 LOG_MODULE(dp_kmod);
 
-#define KPORT_BATCH 16	  /* upcalls read from one port per round */
-#define RX_BUF (1u << 17) /* one netlink message: a 64 KB frame and more */
-#define MSG_SMALL 512	  /* a request without key, actions or packet */
+COVERAGE_DEFINE(kmod_flow_dump);
+COVERAGE_DEFINE(kmod_expiry_pass);
+
+#define KPORT_BATCH 64	     /* upcalls read per port per round */
+#define RX_BUF (1u << 17)    /* one netlink message: a 64 KB frame and more */
+#define MSG_SMALL 512	     /* a request without key, actions or packet */
+#define PEND_MAX (64u << 10) /* posted requests sent together */
+#define SND_BUF (1 << 18)    /* room for a send of PEND_MAX */
+#define UPCALL_RCVBUF (1 << 20) /* per port, as Open vSwitch's sockets */
 
 enum kfam { F_DP, F_VPORT, F_FLOW, F_PACKET, F_N };
 
@@ -60,9 +80,24 @@ struct unused {
 	uint64_t since_ms;
 };
 
+/* A posted install waiting in the buffer, to name a failure. */
+struct posted_put {
+	uint32_t seq;
+	struct mvs_ufid ufid;
+};
+
 struct kdp {
 	struct dp up;
 	struct nl_sock *sk; /* requests */
+	uint8_t *pend;	    /* posted requests not sent yet, PEND_MAX */
+	size_t pend_len;
+	struct posted_put *puts; /* the installs among them */
+	size_t n_puts, cap_puts;
+	struct ev_timer *flush;	    /* the next turn's send, while pend_len */
+	struct kmod_tx *tx;	    /* sends them, a batch at a time */
+	struct posted_put *tx_puts; /* the installs of its batch */
+	size_t n_tx_puts, cap_tx_puts;
+	bool closing; /* posted failures are only logged */
 	int fam[F_N];
 	int ifindex;
 	struct ev_loop *loop;
@@ -75,6 +110,7 @@ struct kdp {
 	struct unused *unused; /* sorted by ufid */
 	size_t n_unused;
 	uint8_t *buf;
+	uint8_t *ubuf; /* KPORT_BATCH slots of RX_BUF for on_upcall */
 };
 
 static struct log_rl rx_rl = LOG_RL_INIT(5, 20);
@@ -147,32 +183,175 @@ attr(const struct attrs *at, int type, size_t size)
 
 typedef void reply_fn(void *aux, const struct attrs *at);
 
-/* A failure the module answered to a request post() sent earlier. */
+/* Posted request @seq failed with @err: an install (among @puts) goes to
+ * dp_upcall_ops.put_failed, an execute to the log. */
+static void
+fail_posted(struct kdp *dp, const struct posted_put *puts, size_t n_puts,
+	    uint32_t seq, int err)
+{
+	for (size_t i = 0; i < n_puts; i++) {
+		if (puts[i].seq == seq) {
+			if (dp->ops->put_failed && !dp->closing)
+				dp->ops->put_failed(dp->aux, &dp->up,
+						    &puts[i].ufid, err);
+			return;
+		}
+	}
+	log_warn_rl(&rx_rl, "%s: execute %u failed: %s", dp->up.name, seq,
+		    strerror(-err));
+}
+
+/* A failure the module answered on the request socket to a posted
+ * request sent there (a jumbo frame's). */
 static void
 posted_failed(struct kdp *dp, const struct nlmsghdr *nlh)
 {
-	if (nlh->nlmsg_type == NLMSG_ERROR &&
-	    ((const struct nlmsgerr *)NLMSG_DATA(nlh))->error)
-		log_warn_rl(&rx_rl, "%s: execute %u failed: %s", dp->up.name,
-			    nlh->nlmsg_seq,
-			    strerror(-((const struct nlmsgerr *)NLMSG_DATA(nlh))
-					      ->error));
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof *e) || !e->error)
+		return;
+	fail_posted(dp, dp->puts, dp->n_puts, nlh->nlmsg_seq, e->error);
 }
 
-/* Sends @msg (freed) without waiting for an answer: without NLM_F_ACK
- * the module answers only a failure, which the next request() reads past
- * and logs.  For executes: each upcall's packet otherwise cost a round
- * trip to the module of its own.  0 or -EIO. */
-static int
-post(struct kdp *dp, struct nl_msg *msg)
+/* @err for every install among @n_puts at @puts: none was sent. */
+static void
+fail_all(struct kdp *dp, const struct posted_put *puts, size_t n_puts, int err)
 {
-	int r;
+	log_warn_rl(&rx_rl, "%s: sending executes and installs: %s",
+		    dp->up.name, strerror(-err));
+	for (size_t i = 0; i < n_puts; i++)
+		if (dp->ops->put_failed && !dp->closing)
+			dp->ops->put_failed(dp->aux, &dp->up, &puts[i].ufid,
+					    err);
+}
+
+/* Sends @len bytes of posted requests at @data in one go and reads the
+ * failures the module answered (all queued before the send returns); the
+ * installs among them are dp->puts.  A send that fails loses them: the
+ * packets are dropped, the installs reported failed. */
+static void
+send_posted(struct kdp *dp, const void *data, size_t len)
+{
+	int fd = nl_socket_get_fd(dp->sk);
+	ssize_t n;
+
+	do
+		n = send(fd, data, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		fail_all(dp, dp->puts, dp->n_puts, -errno);
+		dp->n_puts = 0;
+		return;
+	}
+	while ((n = recv(fd, dp->buf, RX_BUF, MSG_DONTWAIT)) > 0) {
+		const struct nlmsghdr *nlh = (const void *)dp->buf;
+
+		for (; NLMSG_OK(nlh, (size_t)n); nlh = NLMSG_NEXT(nlh, n))
+			posted_failed(dp, nlh);
+	}
+	dp->n_puts = 0;
+}
+
+/* Hands the posted requests to the sender thread, unless it has a batch
+ * in hand: its result hands them (on_tx_done). */
+static void
+flush_posted(struct kdp *dp)
+{
+	struct posted_put *puts = dp->puts;
+	size_t n = dp->n_puts, cap = dp->cap_puts;
+
+	if (dp->flush) {
+		ev_timer_del(dp->flush);
+		dp->flush = NULL;
+	}
+	if (!dp->pend_len || kmod_tx_busy(dp->tx))
+		return;
+	dp->puts = dp->tx_puts; /* empty: its batch is over */
+	dp->cap_puts = dp->cap_tx_puts;
+	dp->n_puts = 0;
+	dp->tx_puts = puts;
+	dp->cap_tx_puts = cap;
+	dp->n_tx_puts = n;
+	kmod_tx_start(dp->tx, &dp->pend, dp->pend_len);
+	dp->pend_len = 0;
+}
+
+/* A batch's result: its failures handed on, and the next batch, if one
+ * waits, goes at once. */
+static void
+on_tx_done(void *aux, int send_err, const struct kmod_tx_fail *fails,
+	   size_t n_fails)
+{
+	struct kdp *dp = aux;
+
+	if (send_err)
+		fail_all(dp, dp->tx_puts, dp->n_tx_puts, send_err);
+	for (size_t i = 0; !send_err && i < n_fails; i++)
+		fail_posted(dp, dp->tx_puts, dp->n_tx_puts, fails[i].seq,
+			    fails[i].err);
+	dp->n_tx_puts = 0;
+	flush_posted(dp);
+}
+
+/* Every posted request sent and its failures handed on: what is sent
+ * next comes after them. */
+static void
+drain_posted(struct kdp *dp)
+{
+	while (kmod_tx_busy(dp->tx) || dp->pend_len) {
+		kmod_tx_wait(dp->tx);
+		flush_posted(dp);
+	}
+}
+
+static void
+put_posted(struct kdp *dp, uint32_t seq, const struct mvs_ufid *ufid)
+{
+	ARRAY_GROW(dp->puts, dp->n_puts, dp->cap_puts);
+	dp->puts[dp->n_puts++] = (struct posted_put){ seq, *ufid };
+}
+
+static void
+on_flush(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	flush_posted(arg); /* deletes this timer */
+}
+
+/* Queues @msg (freed) to go without NLM_F_ACK with the other posted
+ * requests (flush_posted); @ufid names an install, else NULL. */
+static void
+post(struct kdp *dp, struct nl_msg *msg, const struct mvs_ufid *ufid)
+{
+	struct nlmsghdr *nlh;
+	size_t len;
 
 	nl_complete_msg(dp->sk, msg);
-	nlmsg_hdr(msg)->nlmsg_flags &= ~NLM_F_ACK;
-	r = nl_send(dp->sk, msg);
+	nlh = nlmsg_hdr(msg);
+	nlh->nlmsg_flags &= ~NLM_F_ACK;
+	len = NLMSG_ALIGN(nlh->nlmsg_len);
+	if (dp->pend_len + len > PEND_MAX) {
+		kmod_tx_wait(dp->tx); /* its result sends the full buffer */
+		flush_posted(dp);
+	}
+	if (len > PEND_MAX) { /* a jumbo frame: alone, at once */
+		drain_posted(dp);
+		if (ufid)
+			put_posted(dp, nlh->nlmsg_seq, ufid);
+		send_posted(dp, nlh, nlh->nlmsg_len);
+		nlmsg_free(msg);
+		return;
+	}
+	memcpy(dp->pend + dp->pend_len, nlh, nlh->nlmsg_len);
+	memset(dp->pend + dp->pend_len + nlh->nlmsg_len, 0,
+	       len - nlh->nlmsg_len);
+	dp->pend_len += len;
+	if (ufid)
+		put_posted(dp, nlh->nlmsg_seq, ufid);
 	nlmsg_free(msg);
-	return r < 0 ? -EIO : 0;
+	if (!dp->flush)
+		dp->flush = ev_timer_add(dp->loop, 0, false, on_flush, dp);
 }
 
 /* Sends @msg (freed) and reads until its ack or the end of its dump,
@@ -184,6 +363,7 @@ request(struct kdp *dp, struct nl_msg *msg, reply_fn *fn, void *aux)
 	uint32_t seq;
 	int r;
 
+	drain_posted(dp); /* in order, and their failures handed first */
 	r = nl_send_auto(dp->sk, msg);
 	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
@@ -250,19 +430,33 @@ upcall_from(const struct nlmsghdr *nlh, struct dp_upcall *u)
 	return true;
 }
 
+/* Reads up to KPORT_BATCH upcalls from port @p's socket with as few
+ * system calls as it takes (one, unless the module lost some: each
+ * recvmmsg() fills a slot of RX_BUF per message, of which only what a
+ * message uses is ever touched) and hands them up. */
 static void
 on_upcall(struct ev_io *io, int fd, uint32_t revents, void *arg)
 {
 	struct kport *p = arg;
 	struct kdp *dp = p->dp;
 	struct dp_upcall ups[KPORT_BATCH];
+	struct mmsghdr mm[KPORT_BATCH];
+	struct iovec iov[KPORT_BATCH];
 	size_t n = 0;
 
 	while (n < KPORT_BATCH) {
-		ssize_t len = recv(fd, dp->buf, RX_BUF, MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const void *)dp->buf;
+		unsigned want = (unsigned)(KPORT_BATCH - n);
+		int got;
 
-		if (len < 0) {
+		memset(mm, 0, want * sizeof *mm);
+		for (unsigned i = 0; i < want; i++) {
+			iov[i] =
+				(struct iovec){ dp->ubuf + i * RX_BUF, RX_BUF };
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		got = recvmmsg(fd, mm, want, MSG_DONTWAIT, NULL);
+		if (got < 0) {
 			if (errno == ENOBUFS) { /* the module counted n_lost */
 				log_warn_rl(&rx_rl,
 					    "%s: port %u: upcalls lost, "
@@ -272,10 +466,17 @@ on_upcall(struct ev_io *io, int fd, uint32_t revents, void *arg)
 			}
 			break;
 		}
-		for (; NLMSG_OK(nlh, (size_t)len) && n < KPORT_BATCH;
-		     nlh = NLMSG_NEXT(nlh, len))
-			if (upcall_from(nlh, &ups[n]))
-				n++;
+		for (int i = 0; i < got; i++) {
+			const struct nlmsghdr *nlh = iov[i].iov_base;
+			size_t len = mm[i].msg_len;
+
+			for (; NLMSG_OK(nlh, len) && n < KPORT_BATCH;
+			     nlh = NLMSG_NEXT(nlh, len))
+				if (upcall_from(nlh, &ups[n]))
+					n++;
+		}
+		if ((unsigned)got < want)
+			break; /* the socket is empty */
 	}
 	if (n)
 		dp->ops->upcalls(dp->aux, &dp->up, ups, n);
@@ -288,6 +489,23 @@ kport_free(struct kport *p)
 		ev_io_del(p->io);
 	nl_socket_free(p->sk);
 	free(p);
+}
+
+/* Gives upcall socket @sk UPCALL_RCVBUF bytes to queue misses in while
+ * the loop is busy (a dump, a burst): beyond it the module loses them.
+ * SO_RCVBUF (libnl's nl_socket_set_buffer_size) is capped at
+ * net.core.rmem_max, 208 KB by default, which a burst of a few hundred
+ * misses filled (3 of 4 lost at 2,000 new flows/s offered); with
+ * CAP_NET_ADMIN, which upcalld keeps, SO_RCVBUFFORCE is not. */
+static void
+upcall_rcvbuf(struct nl_sock *sk)
+{
+	int fd = nl_socket_get_fd(sk), size = UPCALL_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size))
+		log_warn_rl(&rx_rl, "upcall socket buffer: %s",
+			    strerror(errno));
 }
 
 /* A new upcall socket, registered on the loop; its port number comes
@@ -305,7 +523,7 @@ kport_new(struct kdp *dp)
 		free(p);
 		return NULL;
 	}
-	nl_socket_set_buffer_size(p->sk, 1 << 20, 0);
+	upcall_rcvbuf(p->sk);
 	if (ev_io_add(dp->loop, nl_socket_get_fd(p->sk), EPOLLIN, on_upcall, p,
 		      &p->io)) {
 		kport_free(p);
@@ -516,6 +734,11 @@ kmod_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 	nla_put_u32(msg, MVS_FLOW_ATTR_FLAGS, put->flags);
 	if (put->clear_stats)
 		nla_put_flag(msg, MVS_FLOW_ATTR_CLEAR);
+	if (put->posted && dp->ops->put_failed) {
+		post(dp, msg, &put->ufid);
+		flow_expiry_start(dp);
+		return 0;
+	}
 	r = request(dp, msg, NULL, NULL);
 	if (!r)
 		flow_expiry_start(dp);
@@ -612,18 +835,6 @@ list_flows(struct kdp *dp, struct flow_list *l)
 }
 
 static int
-kmod_flow_dump(struct dp *dp_, dp_flow_dump_fn *fn, void *aux)
-{
-	struct flow_list l;
-	int r = list_flows(kdp_cast(dp_), &l);
-
-	for (size_t i = 0; !r && i < l.n; i++)
-		fn(aux, &l.f[i]);
-	flow_list_free(&l);
-	return r;
-}
-
-static int
 ufid_cmp(const void *a, const void *b)
 {
 	return memcmp(&((const struct unused *)a)->ufid,
@@ -631,28 +842,36 @@ ufid_cmp(const void *a, const void *b)
 		      sizeof(struct mvs_ufid));
 }
 
-/* Deletes the flows idle for max-idle (a flow never hit counts from
- * when expiry first saw it) and reports them; stops when none is left.
+static uint64_t
+expiry_every(const struct kdp *dp)
+{
+	uint64_t every =
+		dp->cfg.max_idle_ms < 1000 ? dp->cfg.max_idle_ms : 1000;
+
+	return every ? every : 1;
+}
+
+/* The expiry pass over dump @l: deletes the flows idle for max-idle (a
+ * flow never hit counts from when a pass first saw it), reports them and
+ * takes them out of @l.  Every dump makes one (revalidation's, twice a
+ * second while flows exist), and pushes the expiry timer back to two
+ * periods from now: it dumps only when nothing else did for that long
+ * (a revalidation round that waits for vswitchd does not make it dump),
+ * so one dump serves both.  The timer stops when a dump shows no flow.
  * "Now" is read after the dump: a flow hit while the dump ran has a
  * last use later than the dump's start, which taken as "now" made it
  * look idle for 2^64 ms, so that busy flows were deleted every round. */
 static void
-on_expiry(struct ev_timer *t, void *arg)
+expire_pass(struct kdp *dp, struct flow_list *l)
 {
-	struct kdp *dp = arg;
-	uint64_t now, idle = dp->cfg.max_idle_ms;
-	struct unused *next = NULL;
-	size_t n_next = 0;
-	struct flow_list l;
+	uint64_t now = time_mono_ms(), idle = dp->cfg.max_idle_ms;
+	struct unused *next = l->n ? xmalloc(l->n * sizeof *next) : NULL;
+	size_t n_next = 0, kept = 0;
+	bool any = l->n != 0;
 
-	if (list_flows(dp, &l)) {
-		flow_list_free(&l);
-		return;
-	}
-	now = time_mono_ms();
-	next = l.n ? xmalloc(l.n * sizeof *next) : NULL; /* at most all */
-	for (size_t i = 0; i < l.n; i++) {
-		struct dp_flow *f = &l.f[i];
+	coverage_inc(kmod_expiry_pass);
+	for (size_t i = 0; i < l->n; i++) {
+		struct dp_flow *f = &l->f[i];
 		uint64_t since = f->stats.used_ms;
 		bool unused = !since;
 
@@ -670,29 +889,61 @@ on_expiry(struct ev_timer *t, void *arg)
 				n_next--; /* it was the last one added */
 			if (dp->ops->expired)
 				dp->ops->expired(dp->aux, &dp->up, f);
+			free((void *)(uintptr_t)f->key);
+			continue;
 		}
+		l->f[kept++] = *f;
 	}
+	l->n = kept;
 	qsort(next, n_next, sizeof *next, ufid_cmp);
 	free(dp->unused);
 	dp->unused = next;
 	dp->n_unused = n_next;
-	if (!l.n || !idle) {
-		ev_timer_del(t);
+	if (dp->expiry && (!any || !idle)) {
+		ev_timer_del(dp->expiry);
 		dp->expiry = NULL;
+	} else if (dp->expiry) {
+		ev_timer_rearm(dp->expiry, 2 * expiry_every(dp));
 	}
+}
+
+static int
+kmod_flow_dump(struct dp *dp_, dp_flow_dump_fn *fn, void *aux)
+{
+	struct kdp *dp = kdp_cast(dp_);
+	struct flow_list l;
+	int r = list_flows(dp, &l);
+
+	coverage_inc(kmod_flow_dump);
+	if (!r)
+		expire_pass(dp, &l);
+	for (size_t i = 0; !r && i < l.n; i++)
+		fn(aux, &l.f[i]);
+	flow_list_free(&l);
+	return r;
+}
+
+/* Expiry when no dump ran for a period (expire_pass). */
+static void
+on_expiry(struct ev_timer *t, void *arg)
+{
+	struct kdp *dp = arg;
+	struct flow_list l;
+
+	(void)t;
+	coverage_inc(kmod_flow_dump);
+	if (!list_flows(dp, &l))
+		expire_pass(dp, &l);
 	flow_list_free(&l);
 }
 
 static void
 flow_expiry_start(struct kdp *dp)
 {
-	uint64_t every =
-		dp->cfg.max_idle_ms < 1000 ? dp->cfg.max_idle_ms : 1000;
-
 	if (dp->expiry || !dp->cfg.max_idle_ms)
 		return;
 	dp->expiry =
-		ev_timer_add(dp->loop, every ? every : 1, true, on_expiry, dp);
+		ev_timer_add(dp->loop, expiry_every(dp), true, on_expiry, dp);
 }
 
 static int
@@ -733,7 +984,9 @@ kmod_execute(struct dp *dp_, struct dp_packet *packet,
 		r = -EMSGSIZE;
 	}
 	dp_packet_free(packet);
-	return r ? r : post(dp, msg);
+	if (!r)
+		post(dp, msg, NULL);
+	return r;
 }
 
 /* ---- datapaths ---- */
@@ -814,6 +1067,10 @@ adopt_ports(struct kdp *dp)
 static void
 kdp_free(struct kdp *dp)
 {
+	dp->closing = true;
+	if (dp->tx)
+		drain_posted(dp);
+	kmod_tx_free(dp->tx);
 	for (size_t i = 0; i < dp->n_ports; i++)
 		kport_free(dp->ports[i]);
 	free(dp->ports);
@@ -822,7 +1079,11 @@ kdp_free(struct kdp *dp)
 	if (dp->sk)
 		nl_socket_free(dp->sk);
 	free(dp->unused);
+	free(dp->puts);
+	free(dp->tx_puts);
+	free(dp->pend);
 	free(dp->buf);
+	free(dp->ubuf);
 	free(dp->up.name);
 	free(dp);
 }
@@ -842,11 +1103,17 @@ kmod_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 	dp->cfg = (struct dp_config){ DP_DEFAULT_MAX_IDLE_MS,
 				      DP_DEFAULT_FLOW_LIMIT };
 	dp->buf = xmalloc(RX_BUF);
+	dp->ubuf = xmalloc(KPORT_BATCH * RX_BUF);
+	dp->pend = xmalloc(PEND_MAX);
 	dp->sk = nl_socket_alloc();
 	if (!dp->sk || genl_connect(dp->sk) < 0) {
 		r = -ENOMEM;
 		goto fail;
 	}
+	nl_socket_set_buffer_size(dp->sk, RX_BUF, SND_BUF);
+	r = kmod_tx_new(loop, PEND_MAX, on_tx_done, dp, &dp->tx);
+	if (r)
+		goto fail;
 	for (int f = 0; f < F_N; f++) {
 		dp->fam[f] = genl_ctrl_resolve(dp->sk, fam_names[f]);
 		if (dp->fam[f] < 0) {

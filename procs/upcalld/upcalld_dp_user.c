@@ -589,6 +589,19 @@ udp_port_query(struct dp *dp_, uint32_t port_no, struct dp_port_info *info)
 }
 
 int
+udp_port_set(struct dp *dp_, uint32_t port_no, bool admin_up,
+	     const uint8_t *mac)
+{
+	struct uport *port = port_get(udp_dp_cast(dp_), port_no);
+
+	if (!port)
+		return -ENOENT;
+	if (!port->ops->set)
+		return -EOPNOTSUPP;
+	return port->ops->set(port, admin_up, mac);
+}
+
+int
 udp_port_dump(struct dp *dp_,
 	      void (*fn)(void *aux, const struct dp_port_info *), void *aux)
 {
@@ -626,9 +639,11 @@ udp_flow_put(struct dp *dp_, const struct dp_flow_put *put)
 	if (!(put->flags & MVS_FLOW_F_CREATE))
 		return -ENOENT;
 	int r = ft_insert(&dp->ft, &put->ufid, put->key, put->mask,
-			  put->actions, put->actions_len, time_mono_ms(), NULL);
-	if (!r)
+			  put->actions, put->actions_len, time_mono_ms(), &f);
+	if (!r) {
+		f->rep_set = put->tracked;
 		arm_expiry(dp);
+	}
 	return r;
 }
 
@@ -673,7 +688,7 @@ flow_of(const struct flow_table *ft, const struct ft_flow *f,
 	df->actions = f->actions;
 	df->actions_len = f->actions_len;
 	df->stats = f->stats;
-	df->has_reported = true;
+	df->has_reported = f->rep_set != 0;
 	df->rep_packets = f->rep_packets;
 	df->rep_bytes = f->rep_bytes;
 }
@@ -687,6 +702,7 @@ udp_flow_set_reported(struct dp *dp_, const struct mvs_ufid *ufid,
 	if (f) {
 		f->rep_packets = n_packets;
 		f->rep_bytes = n_bytes;
+		f->rep_set = 1;
 	}
 }
 
@@ -715,6 +731,16 @@ udp_flow_dump(struct dp *dp_, dp_flow_dump_fn *fn, void *aux)
 
 	ft_for_each(&dp->ft, dump_one, &c);
 	return 0;
+}
+
+int
+udp_flow_dump_part(struct dp *dp_, uint64_t *cursor, size_t max,
+		   dp_flow_dump_fn *fn, void *aux)
+{
+	struct udp_dp *dp = udp_dp_cast(dp_);
+	struct dump_ctx c = { &dp->ft, fn, aux };
+
+	return ft_for_each_part(&dp->ft, cursor, max, dump_one, &c);
 }
 
 static void

@@ -212,10 +212,14 @@ put_flow(struct dp *dp, const struct odp_names *names, const char *key_s,
 		free(err);
 		return r;
 	}
-	struct dp_flow_put put = { ufid_of(key_s), &key,
-				   &mask,	   (const void *)b.data,
-				   b.len,	   flags,
-				   false };
+	struct dp_flow_put put = {
+		.ufid = ufid_of(key_s),
+		.key = &key,
+		.mask = &mask,
+		.actions = (const void *)b.data,
+		.actions_len = b.len,
+		.flags = flags,
+	};
 	r = dp_flow_put(dp, &put);
 	if (r)
 		ds_printf(out, "updating flow table (%s)", strerror(-r));

@@ -21,7 +21,7 @@ int
 ft_init(struct flow_table *ft)
 {
 	memset(ft, 0, sizeof *ft);
-	hmap_init(&ft->by_ufid);
+	hix_init(&ft->by_ufid);
 	ft->limit = FT_DEFAULT_LIMIT;
 	return fts_open(ft, -1);
 }
@@ -41,9 +41,9 @@ ufid_hash(const struct mvs_ufid *u)
 void
 ft_destroy(struct flow_table *ft)
 {
-	hmap_destroy(&ft->by_ufid);
+	hix_destroy(&ft->by_ufid);
 	for (size_t i = 0; i < ft->n_masks; i++) {
-		hmap_destroy(&ft->masks[i]->flows);
+		hix_destroy(&ft->masks[i]->flows);
 		free(ft->masks[i]);
 	}
 	free(ft->masks);
@@ -52,13 +52,27 @@ ft_destroy(struct flow_table *ft)
 }
 
 static struct ft_flow *
-mask_lookup(const struct ft_mask *m, const struct mvs_key *key)
+flow_at(const struct flow_table *ft, uint32_t n)
+{
+	return (struct ft_flow *)(void *)(ft->flow_slots + (size_t)n * FT_SLOT);
+}
+
+static uint32_t
+flow_no(const struct flow_table *ft, const struct ft_flow *f)
+{
+	return (uint32_t)(((const uint8_t *)f - ft->flow_slots) / FT_SLOT);
+}
+
+static struct ft_flow *
+mask_lookup(const struct flow_table *ft, const struct ft_mask *m,
+	    const struct mvs_key *key)
 {
 	uint32_t h = flow_hash_masked(key, &m->mask, &m->words, 0);
+	size_t pos = hix_start(&m->flows, h);
+	uint32_t n;
 
-	for (struct hnode *n = hmap_first_with_hash(&m->flows, h); n;
-	     n = hmap_next_with_hash(n)) {
-		struct ft_flow *f = HMAP_CONTAINER(n, struct ft_flow, node);
+	while ((n = hix_next(&m->flows, h, &pos)) != HIX_NONE) {
+		struct ft_flow *f = flow_at(ft, n);
 
 		if (flow_equal_masked(&f->key, key, &m->mask, &m->words))
 			return f;
@@ -76,7 +90,7 @@ ft_lookup(struct flow_table *ft, const struct mvs_key *key, uint32_t hash,
 
 	if (ce->valid && ce->hash == hash && ce->mask_idx < ft->n_masks) {
 		++*n_probed;
-		f = mask_lookup(ft->masks[ce->mask_idx], key);
+		f = mask_lookup(ft, ft->masks[ce->mask_idx], key);
 		if (f) {
 			ft->n_cache_hit++;
 			return f;
@@ -87,7 +101,7 @@ ft_lookup(struct flow_table *ft, const struct mvs_key *key, uint32_t hash,
 		if (i == skip)
 			continue;
 		++*n_probed;
-		f = mask_lookup(ft->masks[i], key);
+		f = mask_lookup(ft, ft->masks[i], key);
 		if (f) {
 			ce->hash = hash;
 			ce->mask_idx = (uint16_t)i;
@@ -111,7 +125,7 @@ mask_push(struct flow_table *ft, const struct mvs_key *mask, uint32_t slot)
 	m->mask = *mask;
 	m->slot = slot;
 	flow_words_init(&m->words, mask);
-	hmap_init(&m->flows);
+	hix_init(&m->flows);
 	ft->masks[ft->n_masks] = m;
 	return ft->n_masks++;
 }
@@ -141,15 +155,16 @@ mask_drop(struct flow_table *ft, size_t i)
 	size_t last = --ft->n_masks;
 
 	fts_mask_free(ft, m);
-	hmap_destroy(&m->flows);
+	hix_destroy(&m->flows);
 	free(m);
 	if (i != last) {
-		struct hnode *n;
+		const struct hix *ix = &ft->masks[last]->flows;
 
 		ft->masks[i] = ft->masks[last];
-		HMAP_FOR_EACH (n, &ft->masks[i]->flows)
-			HMAP_CONTAINER(n, struct ft_flow, node)->mask_idx =
-				(uint16_t)i;
+		for (size_t j = 0; j <= ix->mask; j++)
+			if (HIX_AT(ix, j) != HIX_NONE)
+				flow_at(ft, HIX_AT(ix, j))->mask_idx =
+					(uint16_t)i;
 	}
 }
 
@@ -167,17 +182,17 @@ set_actions(struct ft_flow *f, const struct nlattr *actions, size_t actions_len)
 static void
 link_flow(struct flow_table *ft, struct ft_flow *f, struct ft_mask *m)
 {
-	hmap_insert(&m->flows, &f->node,
-		    flow_hash_masked(&f->key, &m->mask, &m->words, 0));
-	hmap_insert(&ft->by_ufid, &f->ufid_node, ufid_hash(&f->ufid));
+	f->hash = flow_hash_masked(&f->key, &m->mask, &m->words, 0);
+	hix_insert(&m->flows, f->hash, flow_no(ft, f));
+	hix_insert(&ft->by_ufid, ufid_hash(&f->ufid), flow_no(ft, f));
 	ft->n_flows++;
 }
 
 static void
 unlink_flow(struct flow_table *ft, struct ft_flow *f)
 {
-	hmap_remove(&ft->masks[f->mask_idx]->flows, &f->node);
-	hmap_remove(&ft->by_ufid, &f->ufid_node);
+	hix_remove(&ft->masks[f->mask_idx]->flows, f->hash, flow_no(ft, f));
+	hix_remove(&ft->by_ufid, ufid_hash(&f->ufid), flow_no(ft, f));
 	ft->n_flows--;
 }
 
@@ -197,7 +212,7 @@ ft_insert(struct flow_table *ft, const struct mvs_ufid *ufid,
 	if (mi == SIZE_MAX)
 		return -EFBIG;
 	struct ft_mask *m = ft->masks[mi];
-	if (mask_lookup(m, key)) {
+	if (mask_lookup(ft, m, key)) {
 		if (!m->flows.n)
 			mask_drop(ft, mi);
 		return -EEXIST;
@@ -263,11 +278,11 @@ struct ft_flow *
 ft_find(const struct flow_table *ft, const struct mvs_ufid *ufid)
 {
 	uint32_t h = ufid_hash(ufid);
+	size_t pos = hix_start(&ft->by_ufid, h);
+	uint32_t n;
 
-	for (struct hnode *n = hmap_first_with_hash(&ft->by_ufid, h); n;
-	     n = hmap_next_with_hash(n)) {
-		struct ft_flow *f =
-			HMAP_CONTAINER(n, struct ft_flow, ufid_node);
+	while ((n = hix_next(&ft->by_ufid, h, &pos)) != HIX_NONE) {
+		struct ft_flow *f = flow_at(ft, n);
 
 		if (!memcmp(&f->ufid, ufid, sizeof *ufid))
 			return f;
@@ -287,48 +302,80 @@ ft_remove(struct flow_table *ft, struct ft_flow *f)
 		mask_drop(ft, mi);
 }
 
+struct each_ctx {
+	ft_flow_fn *fn;
+	void *aux;
+};
+
+static void
+each_one(struct flow_table *ft, struct ft_flow *f, void *aux)
+{
+	struct each_ctx *c = aux;
+
+	(void)ft;
+	c->fn(c->aux, f);
+}
+
 void
 ft_for_each(struct flow_table *ft, ft_flow_fn *fn, void *aux)
 {
-	struct hnode *n, *next;
+	struct each_ctx c = { fn, aux };
 
-	HMAP_FOR_EACH_SAFE (n, next, &ft->by_ufid)
-		fn(aux, HMAP_CONTAINER(n, struct ft_flow, ufid_node));
+	fts_walk(ft, each_one, &c);
+}
+
+bool
+ft_for_each_part(struct flow_table *ft, uint64_t *cursor, size_t max,
+		 ft_flow_fn *fn, void *aux)
+{
+	struct each_ctx c = { fn, aux };
+	uint32_t slot = *cursor > UINT32_MAX ? UINT32_MAX : (uint32_t)*cursor;
+	bool more = fts_walk_part(ft, &slot, max, each_one, &c);
+
+	*cursor = slot;
+	return more;
+}
+
+struct expire_ctx {
+	uint64_t now_ms, max_idle_ms;
+	ft_flow_fn *fn;
+	void *aux;
+	size_t gone;
+};
+
+static void
+expire_one(struct flow_table *ft, struct ft_flow *f, void *aux)
+{
+	struct expire_ctx *c = aux;
+	uint64_t last = f->stats.used_ms ? f->stats.used_ms : f->created_ms;
+
+	if (c->now_ms - last < c->max_idle_ms)
+		return;
+	if (c->fn)
+		c->fn(c->aux, f);
+	ft_remove(ft, f);
+	c->gone++;
 }
 
 size_t
 ft_expire(struct flow_table *ft, uint64_t now_ms, uint64_t max_idle_ms,
 	  ft_flow_fn *fn, void *aux)
 {
-	struct hnode *n, *next;
-	size_t gone = 0;
+	struct expire_ctx c = { now_ms, max_idle_ms, fn, aux, 0 };
 
-	HMAP_FOR_EACH_SAFE (n, next, &ft->by_ufid) {
-		struct ft_flow *f =
-			HMAP_CONTAINER(n, struct ft_flow, ufid_node);
-		uint64_t last =
-			f->stats.used_ms ? f->stats.used_ms : f->created_ms;
-
-		if (now_ms - last < max_idle_ms)
-			continue;
-		if (fn)
-			fn(aux, f);
-		ft_remove(ft, f);
-		gone++;
-	}
-	return gone;
+	fts_walk(ft, expire_one, &c);
+	return c.gone;
 }
 
 size_t
 ft_flow_size(size_t actions_len)
 {
-	/* Its slots, and per flow about two bucket pointers in each of the
-	 * two hash tables (they grow at a load of 2 to 4 per bucket, so one
-	 * pointer on average; count two). */
+	/* Its slots, and its share of the two indexes: a slot each, at
+	 * least 3/8 full while the table grows (lib/hix.c). */
 	size_t slots =
 		(sizeof(struct ft_flow) + actions_len + FT_SLOT - 1) / FT_SLOT;
 
-	return slots * FT_SLOT + 4 * sizeof(void *);
+	return slots * FT_SLOT + 2 * (sizeof(struct hix_slot) * 8 + 2) / 3;
 }
 
 /* fts_scan's callback: indexes a whole flow of a taken-over table. */
@@ -360,11 +407,11 @@ ft_adopt(struct flow_table *ft, int fd, size_t *n_dropped)
 	int r;
 
 	memset(ft, 0, sizeof *ft);
-	hmap_init(&ft->by_ufid);
+	hix_init(&ft->by_ufid);
 	ft->limit = FT_DEFAULT_LIMIT;
 	r = fts_open(ft, fd);
 	if (r) {
-		hmap_destroy(&ft->by_ufid);
+		hix_destroy(&ft->by_ufid);
 		return r;
 	}
 	*n_dropped = fts_scan(ft, adopt_flow);

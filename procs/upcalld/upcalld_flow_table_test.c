@@ -100,6 +100,53 @@ test_insert_lookup(void)
 	ft_destroy(&ft);
 }
 
+/* A mask whose flows are all gone is dropped and the last mask takes
+ * its place: that mask's many flows are found, and removed, through
+ * their new place. */
+static void
+test_mask_moves(void)
+{
+	struct flow_table ft;
+	struct mvs_key ma, mb, k;
+	unsigned probed = 0;
+
+	ft_init(&ft);
+	masks(&ma, &mb);
+	k = key_of(1, 0xaa, 0, 0);
+	CHECK_EQ(ft_insert(&ft, &(struct mvs_ufid){ { 1 } }, &k, &ma, NULL, 0,
+			   0, NULL),
+		 0);
+	for (uint32_t i = 0; i < 300; i++) {
+		k = key_of(3, 0, 0x0a000001, (uint16_t)(1000 + i));
+		CHECK_EQ(ft_insert(&ft, &(struct mvs_ufid){ { 100 + i, i } },
+				   &k, &mb, NULL, 0, 0, NULL),
+			 0);
+	}
+	CHECK_EQ(ft.n_masks, 2);
+	ft_remove(&ft, ft_find(&ft, &(struct mvs_ufid){ { 1 } }));
+	CHECK_EQ(ft.n_masks, 1);
+	CHECK_EQ(ft.n_flows, 300);
+	for (uint32_t i = 0; i < 300; i++) {
+		struct mvs_ufid u = { { 100 + i, i } };
+		struct ft_flow *f;
+
+		k = key_of(3, 0x55, 0x0a0000fe, (uint16_t)(1000 + i));
+		f = ft_lookup(&ft, &k, i, &probed);
+		CHECK(f && f == ft_find(&ft, &u) && f->mask_idx == 0);
+		if (i % 2)
+			ft_remove(&ft, f);
+	}
+	CHECK_EQ(ft.n_flows, 150);
+	for (uint32_t i = 0; i < 300; i++) {
+		struct mvs_ufid u = { { 100 + i, i } };
+
+		k = key_of(3, 0x55, 0x0a0000fe, (uint16_t)(1000 + i));
+		CHECK((ft_lookup(&ft, &k, i, &probed) == NULL) == (i % 2 == 1));
+		CHECK((ft_find(&ft, &u) == NULL) == (i % 2 == 1));
+	}
+	ft_destroy(&ft);
+}
+
 static void
 test_mask_cache(void)
 {
@@ -201,6 +248,97 @@ test_expire(void)
 	CHECK_EQ(ft_expire(&ft, 30000, 10000, NULL, NULL), 2);
 	CHECK_EQ(ft.n_flows, 0);
 	CHECK_EQ(ft.n_masks, 0);
+	ft_destroy(&ft);
+}
+
+/* ft_for_each's walk (in slot order): every flow once, long flows whose
+ * actions run into further slots once, slots freed and taken again, and
+ * a walk that removes flows as it goes. */
+struct walk_seen {
+	unsigned hits[64];
+	unsigned n;
+};
+
+static void
+walk_mark(void *aux, struct ft_flow *f)
+{
+	struct walk_seen *w = aux;
+
+	if (f->ufid.w[0] < 64)
+		w->hits[f->ufid.w[0]]++;
+	w->n++;
+}
+
+static void
+walk_remove_odd(void *aux, struct ft_flow *f)
+{
+	struct flow_table *ft = aux;
+
+	if (f->ufid.w[0] & 1)
+		ft_remove(ft, f);
+}
+
+static void
+test_walk(void)
+{
+	struct flow_table ft;
+	struct mvs_key ma, mb, k;
+	/* 1,200 bytes of actions: three slots, the later two filled with
+	 * what looks like a committed flow's commit word, which a walk must
+	 * never take for a flow. */
+	uint32_t acts[300];
+	struct walk_seen w = { 0 };
+
+	for (size_t i = 0; i < 300; i++)
+		acts[i] = 0x46540001;
+	ft_init(&ft);
+	masks(&ma, &mb);
+	for (uint32_t i = 1; i <= 40; i++) {
+		k = key_of(1, (uint8_t)i, 0, 0);
+		CHECK_EQ(ft_insert(&ft, &(struct mvs_ufid){ { i } }, &k, &ma,
+				   (const void *)acts, i % 3 ? 0 : sizeof acts,
+				   1000, NULL),
+			 0);
+	}
+	ft_for_each(&ft, walk_mark, &w);
+	CHECK_EQ(w.n, 40);
+	for (uint32_t i = 1; i <= 40; i++)
+		CHECK_EQ(w.hits[i], 1);
+	/* In parts of 7: the same flows, each once, and parts of at most 7
+	 * until the last says nothing remains. */
+	memset(&w, 0, sizeof w);
+	uint64_t cursor = 0;
+	unsigned parts = 0, before;
+	bool more;
+	do {
+		before = w.n;
+		more = ft_for_each_part(&ft, &cursor, 7, walk_mark, &w);
+		CHECK(w.n - before <= 7);
+		parts++;
+	} while (more && parts < 100);
+	CHECK_EQ(w.n, 40);
+	CHECK(parts >= 6);
+	for (uint32_t i = 1; i <= 40; i++)
+		CHECK_EQ(w.hits[i], 1);
+	memset(&w, 0, sizeof w);
+	/* Removing as it walks: every odd flow goes, the others stay. */
+	ft_for_each(&ft, walk_remove_odd, &ft);
+	CHECK_EQ(ft.n_flows, 20);
+	/* New flows take the freed slots (single ones). */
+	for (uint32_t i = 41; i <= 50; i++) {
+		k = key_of(1, (uint8_t)i, 0, 0);
+		CHECK_EQ(ft_insert(&ft, &(struct mvs_ufid){ { i } }, &k, &ma,
+				   NULL, 0, 1000, NULL),
+			 0);
+	}
+	memset(&w, 0, sizeof w);
+	ft_for_each(&ft, walk_mark, &w);
+	CHECK_EQ(w.n, 30);
+	for (uint32_t i = 1; i <= 50; i++)
+		CHECK_EQ(w.hits[i], i <= 40 ? !(i & 1) : 1);
+	/* Expiry walks the same way. */
+	CHECK_EQ(ft_expire(&ft, 30000, 10000, NULL, NULL), 30);
+	CHECK_EQ(ft.n_flows, 0);
 	ft_destroy(&ft);
 }
 
@@ -424,9 +562,11 @@ int
 main(void)
 {
 	CHECK_RUN(test_insert_lookup);
+	CHECK_RUN(test_mask_moves);
 	CHECK_RUN(test_mask_cache);
 	CHECK_RUN(test_limit_and_delete);
 	CHECK_RUN(test_expire);
+	CHECK_RUN(test_walk);
 	CHECK_RUN(test_memory_per_flow);
 	CHECK_RUN(test_adopt_after_crash);
 	CHECK_RUN(test_set_actions_kept);

@@ -264,6 +264,7 @@ fts_open(struct flow_table *ft, int fd)
 		*st->hdr = want;
 	}
 	ft->store = st;
+	ft->flow_slots = st->slots;
 	ft->counters = (void *)(st->base + off_counters());
 	return 0;
 fail:
@@ -402,6 +403,55 @@ flow_whole(const struct ft_store *st, uint32_t i)
 	       f->n_slots == slots_for(f->actions_len) &&
 	       (uint64_t)i + f->n_slots <= st->hdr->slots_hw &&
 	       f->csum == flow_csum(f);
+}
+
+/* Slots ahead of a walk asked into the cache (a page's worth). */
+#define WALK_AHEAD (PAGE / FT_SLOT)
+
+void
+fts_walk(struct flow_table *ft,
+	 void (*fn)(struct flow_table *ft, struct ft_flow *f, void *aux),
+	 void *aux)
+{
+	uint32_t slot = 0;
+
+	fts_walk_part(ft, &slot, SIZE_MAX, fn, aux);
+}
+
+bool
+fts_walk_part(struct flow_table *ft, uint32_t *slot, size_t max,
+	      void (*fn)(struct flow_table *ft, struct ft_flow *f, void *aux),
+	      void *aux)
+{
+	struct ft_store *st = ft->store;
+	uint32_t hw = st->hdr->slots_hw, i;
+	size_t given = 0;
+
+	for (i = *slot; i < hw && given < max;) {
+		struct ft_flow *f = slot_flow(st, i);
+		uint32_t n = f->n_slots;
+
+		if (i + WALK_AHEAD < hw) {
+			const char *ahead =
+				(const char *)slot_flow(st, i + WALK_AHEAD);
+
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + 64);
+			__builtin_prefetch(ahead + 128);
+		}
+		/* Free slots, and those a long flow's actions run into
+		 * (skipped below), have their commit word clear or are not
+		 * looked at. */
+		if ((f->commit & FT_COMMIT_MASK) != FT_COMMIT || !n) {
+			i++;
+			continue;
+		}
+		fn(ft, f, aux);
+		given++;
+		i += n;
+	}
+	*slot = i;
+	return i < hw;
 }
 
 size_t

@@ -122,6 +122,44 @@ ring_find_head(const struct dev_port *d)
 	return (newest + 1) % n;
 }
 
+/* A socket that only sends to device @ifindex (protocol 0: it receives
+ * nothing), with the receive socket's sending options; -errno if the
+ * kernel refuses. */
+static int
+tx_open(int ifindex)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_ifindex = ifindex };
+	int one = 1;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
+	return fd;
+}
+
+/* Gives @d its send-only socket; without one it sends on its receive
+ * socket, as before. */
+static void
+tx_setup(struct dev_port *d)
+{
+	int fd = tx_open(d->ifindex);
+
+	if (fd < 0)
+		log_info("%s: no send-only socket (%s): sending on the "
+			 "receive socket",
+			 d->up.name, strerror(-fd));
+	d->tx_fd = fd < 0 ? -1 : fd;
+}
+
 int
 io_afpacket_adopt(struct dev_port *d, int fd, bool ring)
 {
@@ -142,6 +180,7 @@ io_afpacket_adopt(struct dev_port *d, int fd, bool ring)
 	}
 	d->up.fd = fd;
 	d->up.ops = &io_afpacket_ops;
+	tx_setup(d);
 	return 0;
 }
 
@@ -187,6 +226,7 @@ io_afpacket_open(struct dev_port *d)
 		goto fail;
 	d->up.fd = fd;
 	d->up.ops = &io_afpacket_ops;
+	tx_setup(d);
 	return 0;
 fail:;
 	int err = -errno;
@@ -391,6 +431,8 @@ afpacket_recv(struct uport *port, struct dp_batch *b, unsigned max)
 static void
 afpacket_send(struct uport *port, struct dp_batch *b)
 {
+	const struct dev_port *d = dev_port_cast(port);
+	int fd = d->tx_fd >= 0 ? d->tx_fd : port->fd;
 	struct mmsghdr msgs[DP_BATCH_MAX];
 	struct iovec iov[DP_BATCH_MAX][2];
 	struct virtio_net_hdr vh[DP_BATCH_MAX];
@@ -405,8 +447,7 @@ afpacket_send(struct uport *port, struct dp_batch *b)
 		msgs[i].msg_hdr.msg_iovlen = 2;
 	}
 	while (done < b->n) {
-		int n = sendmmsg(port->fd, msgs + done, b->n - done,
-				 MSG_DONTWAIT);
+		int n = sendmmsg(fd, msgs + done, b->n - done, MSG_DONTWAIT);
 		if (n > 0) {
 			done += (unsigned)n;
 			continue;
@@ -459,14 +500,16 @@ afpacket_close(struct uport *port, bool destroy)
 		vport_unkeep(d);
 	if (d->ring)
 		munmap(d->ring, d->ring_len);
+	if (d->tx_fd >= 0)
+		close(d->tx_fd);
 	close(port->fd);
 	dp_packet_pool_release(d->pool);
 	free(d);
 }
 
 const struct uport_ops io_afpacket_ops = {
-	afpacket_recv,
-	afpacket_send,
-	afpacket_query,
-	afpacket_close,
+	.recv = afpacket_recv,
+	.send = afpacket_send,
+	.query = afpacket_query,
+	.close = afpacket_close,
 };

@@ -128,8 +128,8 @@ tap_close(struct uport *port, bool destroy)
 }
 
 const struct uport_ops io_tap_ops = {
-	tap_recv,
-	tap_send,
-	tap_query,
-	tap_close,
+	.recv = tap_recv,
+	.send = tap_send,
+	.query = tap_query,
+	.close = tap_close,
 };

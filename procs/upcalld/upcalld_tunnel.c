@@ -47,6 +47,7 @@ COVERAGE_DEFINE(tnl_pop_bad_vxlan);
 COVERAGE_DEFINE(tnl_pop_bad_geneve);
 COVERAGE_DEFINE(tnl_pop_bad_gre);
 COVERAGE_DEFINE(tnl_pop_short_inner);
+COVERAGE_DEFINE(tnl_pop_bad_ipv6);
 COVERAGE_DEFINE(tnl_pop_gso);
 COVERAGE_DEFINE(tnl_tx_direct);
 
@@ -86,6 +87,9 @@ count_bad(enum tnl_bad why)
 		break;
 	case TNL_BAD_GRE:
 		coverage_inc(tnl_pop_bad_gre);
+		break;
+	case TNL_BAD_IPV6:
+		coverage_inc(tnl_pop_bad_ipv6);
 		break;
 	case TNL_BAD_INNER:
 	default:
@@ -128,10 +132,10 @@ tnl_port_close(struct uport *port, bool destroy)
 }
 
 static const struct uport_ops tnl_port_ops = {
-	tnl_port_recv,
-	tnl_port_send,
-	tnl_port_query,
-	tnl_port_close,
+	.recv = tnl_port_recv,
+	.send = tnl_port_send,
+	.query = tnl_port_query,
+	.close = tnl_port_close,
 };
 
 int

@@ -148,6 +148,35 @@ call_free(struct upcall_call *c)
 	free(c);
 }
 
+/* An install of an upcall's flow failed: the flow exists (nothing to
+ * do), or it is not there (the flow limit) and vswitchd forgets it at the
+ * next report. */
+static void
+install_failed(struct upc_dp *ud, const struct mvs_ufid *ufid, int err)
+{
+	if (err == -EEXIST) {
+		coverage_inc(upcall_flow_exists);
+		return;
+	}
+	ud->u->n_install_failed++;
+	upc_flow_gone(ud, ufid, NULL);
+}
+
+/* A posted install that flow_put took (and counted) failed later. */
+static void
+put_failed_cb(void *aux, struct dp *dp, const struct mvs_ufid *ufid, int err)
+{
+	struct upcalld *u = aux;
+	struct upc_dp *ud = upc_dp_of(u, dp);
+
+	if (!ud)
+		return;
+	if (u->n_installed)
+		u->n_installed--;
+	install_failed(ud, ufid, err);
+	upc_reval_schedule(u, false);
+}
+
 /* Installs (if asked and new) and executes upcall @up with @f. */
 static void
 handle_one(struct upc_dp *ud, struct dp_upcall *up, const struct dpmsg_flow *f)
@@ -156,23 +185,24 @@ handle_one(struct upc_dp *ud, struct dp_upcall *up, const struct dpmsg_flow *f)
 
 	if ((f->present & DPMSG_F_FLAGS) && (f->flags & MVS_FLOW_F_CREATE) &&
 	    (f->present & DPMSG_F_MASK)) {
-		struct dp_flow_put put = { f->ufid,	   &up->key,
-					   &f->mask,	   f->actions,
-					   f->actions_len, MVS_FLOW_F_CREATE,
-					   false };
+		struct dp_flow_put put = {
+			.ufid = f->ufid,
+			.key = &up->key,
+			.mask = &f->mask,
+			.actions = f->actions,
+			.actions_len = f->actions_len,
+			.flags = MVS_FLOW_F_CREATE,
+			.tracked = true,
+			.posted = true,
+		};
 		int r = dp_flow_put(ud->dp, &put);
 
 		if (!r) {
 			u->n_installed++;
 			coverage_inc(upcall_flow_install);
 			upc_flow_track(ud, &f->ufid);
-		} else if (r == -EEXIST) {
-			coverage_inc(upcall_flow_exists);
 		} else {
-			/* Not installed (the flow limit): vswitchd forgets
-			 * it at the next report. */
-			u->n_install_failed++;
-			upc_flow_gone(ud, &f->ufid, NULL);
+			install_failed(ud, &f->ufid, r);
 		}
 	}
 	if (f->actions_len) {
@@ -543,6 +573,7 @@ upcalld_init(struct upcalld *u, struct ev_loop *loop, struct bus *bus)
 	list_init(&u->dps);
 	u->ops.upcalls = upcalls_cb;
 	u->ops.expired = expired_cb;
+	u->ops.put_failed = put_failed_cb;
 	/* Upcall batches and revalidation go to vswitchd on a lane: nng's
 	 * threads cost more than the translation (bus_lane.h). */
 	bus_use_lane(bus, &roles[ROLE_VSWITCHD]);

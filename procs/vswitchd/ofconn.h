@@ -23,6 +23,9 @@
  *   vswitchd_ofmeter.c meter-mod, meter config, statistics and features
  *   vswitchd_ofbundle.c bundles: control, add, the atomic commit
  *   vswitchd_ofssl.c   the TLS context of ssl: and pssl: controllers
+ *   vswitchd_ofasync.c the asynchronous-message configuration of each
+ *                      connection: which packet-ins, port-status and
+ *                      flow-removed messages it gets
  *
  * Everything a peer sends is parsed here, in vswitchd, which holds no
  * capability; a malformed message gets an OpenFlow error and the
@@ -36,6 +39,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "ofp_async.h"
 #include "ofp_buf.h"
 #include "ofp_msg.h"
 #include "vswitchd.h"
@@ -65,6 +69,10 @@ struct vswd_of {
 	bool publish_armed;
 	uint64_t last_publish_ms;
 	struct ofssl *ssl; /* vswitchd_ofssl.c; NULL until needed */
+	/* This vswitchd's half of the bridge names continuations carry
+	 * (the other half is the bridge's id): one from another run is
+	 * stale. */
+	uint64_t run_tag;
 };
 
 /* Publishes the flow tables' change (tables_dirty) soon, with whatever
@@ -98,6 +106,9 @@ struct ofconn {
 	uint64_t probe_sent_ms;	  /* an echo request unanswered since; 0 */
 	int error;		  /* why it closes: errno or OFCONN_EOF; 0 */
 	struct list_node bundles; /* struct ofbundle (vswitchd_ofbundle.c) */
+	/* What set-async set (async_set); the version's default before. */
+	struct ofp_async_cfg async;
+	bool async_set;
 };
 
 /* ofconn.error when the peer closed the connection (Open vSwitch's EOF,
@@ -234,6 +245,12 @@ enum ofperr ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m);
 enum ofperr ofconn_role_request(struct ofconn *c, const struct ofp_msg *m);
 /* Packet-out (vswitchd_ofpacket.c). */
 enum ofperr ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m);
+/* NXT_RESUME (vswitchd_ofpacket.c): the continuation of a paused
+ * translation goes on with the packet and metadata the message gives;
+ * Open vSwitch 3.1's errors for a bad message (the packet-in2 decoder's,
+ * the continuation's: OFPBPC_BAD_LEN, OFPBPC_BAD_TYPE, action errors) and
+ * NXR_STALE for a continuation of no bridge of this run. */
+enum ofperr ofconn_resume(struct ofconn *c, const struct ofp_msg *m);
 /* NXT_SET_PACKET_IN_FORMAT: standard, nxt_packet_in or nxt_packet_in2 for
  * @c's packet-ins from now on; OFPBRC_EPERM for another value, as Open
  * vSwitch 3.1 answers, OFPBRC_BAD_LEN for a body not of 4 bytes. */
@@ -254,6 +271,18 @@ enum ofperr ofconn_meter_mod(struct ofconn *c, const struct ofp_msg *m);
 /* Starts the refresh of the meters' statistics from the datapaths. */
 void ofconn_meter_init(struct vswd *d);
 enum ofperr ofconn_meter_stats(struct ofconn *c, const struct ofp_msg *m);
+
+/* vswitchd_ofasync.c: set-async (OpenFlow 1.3's, 1.4's, Nicira's two)
+ * and get-async request, as Open vSwitch 3.1 answers them. */
+enum ofperr ofconn_set_async(struct ofconn *c, const struct ofp_msg *m);
+enum ofperr ofconn_get_async(struct ofconn *c, const struct ofp_msg *m);
+/* Whether @c takes an asynchronous message of kind @t for @reason (a bit
+ * number of its masks: OFPR_* or OFP_ASYNC_PIN_*_MISS, OFPPR_*,
+ * OFPRR_*): its configuration for its role (secondaries' masks for a
+ * secondary, primaries' otherwise); never before its hello, nor on a
+ * service connection that set no miss_send_len (Open vSwitch's rule). */
+bool ofconn_wants_async(const struct ofconn *c, enum ofp_async_type t,
+			unsigned reason);
 
 /* Bundle control and bundle-add (vswitchd_ofbundle.c): Open vSwitch
  * 3.1's per-connection bundles, committed all or nothing. */
@@ -276,6 +305,10 @@ struct ofconn_mp {
 };
 void ofconn_mp_start(struct ofconn_mp *mp, const struct ofp_msg *request);
 void ofconn_mp_room(struct ofconn_mp *mp);
+/* As ofconn_mp_room(), and when it closes a message, sends the messages
+ * closed so far to @c (queued if the peer is not reading yet): the peer
+ * then reads a long reply while the rest is encoded, instead of after. */
+void ofconn_mp_room_send(struct ofconn *c, struct ofconn_mp *mp);
 void ofconn_mp_finish(struct ofconn *c, struct ofconn_mp *mp);
 
 #endif

@@ -28,6 +28,7 @@
 
 #include "dp_packet.h"
 #include "dpmsg.h"
+#include "hix.h"
 #include "hmap.h"
 #include "list.h"
 #include "microvs_dp.h"
@@ -35,8 +36,10 @@
 #include "ofp_actions.h"
 #include "ofp_flow.h"
 #include "ofp_flowmod.h"
+#include "ofp_group.h"
 #include "ofp_tlv.h"
 #include "ovsdb_types.h"
+#include "pool.h"
 
 /* ================= classifier (vswitchd_cls.c) ================= */
 
@@ -275,6 +278,12 @@ struct ofgroup {
 	size_t n_buckets;
 	char selection_method[16];
 	uint64_t selection_method_param;
+	struct ofp_group_fields fields; /* selection_method=hash's */
+	/* selection_method=dp_hash: the bucket of each hash value (made when
+	 * the group enters its table); dp_hash_mask 0: Open vSwitch's
+	 * fallback to the default method. */
+	uint16_t *dp_hash_map;
+	uint32_t dp_hash_mask;
 	uint64_t created_ms; /* of the add (a modify keeps it) */
 	uint64_t n_packets, n_bytes;
 	unsigned refcnt; /* the table's reference plus translations' */
@@ -521,6 +530,10 @@ struct bridge {
 	/* A translation met a table miss since pin_on_miss last changed:
 	 * only then can a megaflow depend on it. */
 	bool miss_translated;
+	/* A translation looked at whether a port is up (a fast failover
+	 * group's bucket) since a port's link last changed: only then can a
+	 * megaflow depend on it. */
+	bool liveness_translated;
 	uint64_t config_version; /* bumped by port and VLAN changes */
 	/* Ports whose source MACs translation learns without NORMAL (set
 	 * by vtepd, BUS_MSG_VTEP_FLOWS), and the flows vtepd set last. */
@@ -551,7 +564,7 @@ struct vsw {
 	/* Called by translation for a remote_ip=flow destination with no
 	 * route in tnl_routes (vswitchd_tnlroutes.c asks tunneld); NULL in
 	 * unit tests.  Must not block. */
-	void (*tnl_want)(uint32_t remote);
+	void (*tnl_want)(const char *remote); /* an IPv4 or IPv6 address */
 	uint32_t next_dp_meter; /* the next datapath meter id to hand out */
 };
 
@@ -593,8 +606,13 @@ bool port_trunks_vlan(const struct port *port, uint16_t vlan);
  * vxlan, gre and geneve).  Addresses in network order. */
 struct tnl_config {
 	enum mvs_tnl_type type;
-	uint32_t remote_ip; /* 0 with remote_flow */
-	uint32_t local_ip;  /* 0: the route's source */
+	uint32_t remote_ip;		       /* 0 with remote_flow or ipv6 */
+	uint32_t local_ip;		       /* 0: the route's source */
+	bool ipv6;			       /* a fixed IPv6 remote, with: */
+	uint8_t remote_ip6[16], local_ip6[16]; /* local: zero for the route's */
+	/* remote_ip=flow: each packet's tun_dst or tun_ipv6_dst is the
+	 * remote, so the underlay's family is the packet's (local_ip6 may
+	 * be set, and is used with IPv6 ones). */
 	bool remote_flow, local_flow;
 	bool in_key_flow, out_key_flow;
 	bool in_key_set, out_key_set; /* GRE: send/expect a key at all */
@@ -603,12 +621,15 @@ struct tnl_config {
 	uint8_t tos, ttl;
 	bool tos_inherit, ttl_inherit;
 	bool df, csum;
+	bool csum_default; /* csum unset: on over IPv6 (not GRE), else off */
 };
 
 /* The underlay of one remote, as tunneld resolved it. */
 struct tnl_route {
-	uint32_t remote, src; /* network order */
-	char dev[16];	      /* the egress device */
+	uint32_t remote, src; /* network order; 0 for IPv6 */
+	bool ipv6;
+	uint8_t remote6[16], src6[16];
+	char dev[16]; /* the egress device */
 	uint8_t smac[6], dmac[6];
 	bool resolved, carrier;
 };
@@ -632,6 +653,35 @@ bool tnl_routes_set(struct vsw *vsw, const char *const *lines, size_t n);
  * NULL (dropped). */
 struct port *tnl_port_receive(const struct vsw *vsw, struct port *in,
 			      const struct mvs_key_tunnel *tun);
+
+/* ============ tun_metadata (vswitchd_tun_md.c) ============ */
+
+/* Checks @fm's matches and actions on tun_metadataN against the bridge's
+ * TLV map @t, as Open vSwitch 3.1: 0, NXFMFC_INVALID_TLV_FIELD for a
+ * field without a mapping, OFPBMC_BAD_FIELD for one the flow's slots
+ * cannot hold; values longer than their mapping are cut to its length
+ * (their first bytes) in place. */
+enum ofperr tun_md_check_flow_mod(const struct ofp_tlv_table *t,
+				  struct ofp_flow_mod *fm);
+/* ofp_tlv_table_mod()'s in_use for bridge @bridge: true if a flow
+ * matches or sets tun_metadata<@index>. */
+bool tun_md_in_use(void *bridge, unsigned index);
+/* Fills @flow's tun_md slots and present bits from its tunnel's Geneve
+ * options as received, those @t maps. */
+void tun_md_from_options(const struct ofp_tlv_table *t, struct flow *flow);
+/* Adds to the megaflow tunnel mask @mask, for a packet that came with
+ * the options of @tun, what a translation that looked at tun_metadata
+ * (@wc's slots and present bits) must match, as Open vSwitch does: the
+ * options' layout (every header, the length) exactly, and the data of
+ * each option looked at under what was looked at. */
+void tun_md_dp_mask(const struct ofp_tlv_table *t, const struct flow *wc,
+		    const struct mvs_key_tunnel *tun,
+		    struct mvs_key_tunnel *mask);
+/* The Geneve options an output sends for @flow, in mapping index order:
+ * each mapped option present in a slot, or as received for a mapping no
+ * slot holds; into @out, returning their length. */
+size_t tun_md_to_options(const struct ofp_tlv_table *t, const struct flow *flow,
+			 uint8_t out[MVS_TUN_OPTS_MAX]);
 
 /* ================= translation (vswitchd_xlate.c) ================= */
 
@@ -725,6 +775,13 @@ struct xlate_pin {
 	 * packet-in is sent at once. */
 	const uint8_t *userdata;
 	uint16_t userdata_len;
+	/* controller(pause): the translation stopped here; the rest is the
+	 * translation's xlate_frozen, for NXT_RESUME. */
+	bool pause;
+	/* The bytes of the translation's datapath actions that came before
+	 * it (the flow's changes committed first, as Open vSwitch does):
+	 * their header rewrites make the packet it carries. */
+	size_t odp_len;
 };
 
 /* xlate_pin.reason of Open vSwitch's default table miss (its
@@ -744,8 +801,20 @@ struct xlate_pins {
 	struct xlate_pin p[XLATE_MAX_PINS];
 };
 
+/* What a translation paused by controller(pause) had left to do: the
+ * rest of the actions of each rule it was in (the innermost first), the
+ * action set, and the table and cookie of the rule that paused.  Empty
+ * unless one of the packet-ins has pause. */
+struct xlate_frozen {
+	struct ofpacts acts;
+	struct ofpacts set;
+	uint8_t table_id;
+	uint64_t cookie;
+};
+
 struct xlate_out {
 	struct xlate_pins pins;
+	struct xlate_frozen frozen;
 	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
 	struct mvs_key mask;	/* the megaflow mask, for the datapath */
 	struct flow wc;		/* the same in struct flow's shape */
@@ -784,6 +853,13 @@ int xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 /* Translates a packet-out: @acts applied to @flow (its in_port an
  * OpenFlow port, OFPP_CONTROLLER or OFPP_NONE included) in @br, without
  * side effects, into @out's datapath actions. */
+/* Translates the continuation of a paused translation (NXT_RESUME):
+ * @flow (the packet the controller sent back, with the pipeline fields
+ * of its metadata) goes on with @acts, with @set as its action set, in
+ * table @table_id of @br, without side effects. */
+int xlate_resume(struct bridge *br, const struct flow *flow,
+		 const struct ofpacts *acts, const struct ofpacts *set,
+		 uint8_t table_id, struct xlate_out *out);
 int xlate_packet_out(struct bridge *br, const struct flow *flow,
 		     const struct ofpacts *acts, struct xlate_out *out);
 
@@ -806,9 +882,6 @@ struct xlate_ctx {
 	struct xlate_out *out;	 /* where the packet-in request goes */
 	const struct rule *rule; /* the rule being run (NULL: none) */
 	struct bridge *br;	 /* the bridge being translated in */
-	/* The TLV table of the bridge the packet entered: the Geneve options
-	 * it came with that this table maps are the ones that go on. */
-	const struct ofp_tlv_table *in_tlv;
 	const struct flow *orig; /* the flow as it came in */
 	struct flow flow;	 /* the packet as the actions changed it */
 	struct flow base;  /* the packet as the datapath actions left it */
@@ -830,6 +903,15 @@ struct xlate_ctx {
 	/* The action set write_actions built (OpenFlow 1.1+), run when the
 	 * pipeline ends; empty unless used. */
 	struct ofpacts action_set;
+	/* controller(pause) ran: every level of the translation adds the
+	 * rest of its actions to out->frozen and stops, up to where Open
+	 * vSwitch finishes freezing (xlate_finish_freezing()): the end of a
+	 * group's bucket, of a patch peer's pipeline, of the translation.
+	 * One pause a translation: a later one is a plain controller
+	 * action. */
+	bool freezing;
+	int pause_pin;	     /* its packet-in in out->pins; -1: none yet */
+	uint64_t top_cookie; /* of the bridge's table 0 rule (UINT64_MAX) */
 };
 
 /* Adds a trace node (if tracing) and returns it (NULL if not). */
@@ -861,6 +943,12 @@ void xlate_action_set_list(const struct ofpacts *set, struct ofpacts *out);
 void xlate_deps_add_bridge(struct xlate_deps *deps, const struct bridge *br);
 /* Commits the flow's header changes as datapath actions. */
 void xlate_commit(struct xlate_ctx *ctx);
+/* Ends a pause's freezing here, as Open vSwitch's finish_freezing():
+ * the frozen rest is what the levels inside left (with the action set as
+ * it is), the paused packet-in names table 0 and @cookie (UINT64_MAX:
+ * none), and the translation goes on from here.  Nothing if not
+ * freezing. */
+void xlate_finish_freezing(struct xlate_ctx *ctx, uint64_t cookie);
 /* Looks table @table_id of the current bridge up with @in_port as the
  * input port and runs what it finds (a resubmit). */
 void xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id);
@@ -1007,18 +1095,25 @@ struct vswd_iface {
 	struct dp_port_info info; /* VIF_UP: as upcalld last said */
 };
 
+/* Words of struct ukey's inline block. */
+#define UKEY_INLINE_WORDS 14
+
 /* vswitchd's record of a megaflow it answered (Open vSwitch's ukey):
- * what the translation used, for statistics and invalidation. */
+ * what the translation used, for statistics and invalidation.  Made in
+ * vswd.ukey_pool. */
 struct ukey {
-	struct hnode node; /* in vswd.ukeys, by ufid */
 	struct mvs_ufid ufid;
+	uint32_t id; /* its number in vswd.ukey_pool */
 	uint32_t dp_id;
 	uint64_t born;		/* vswd.ukey_seq when made */
 	uint64_t pass;		/* the last full pass that listed it */
 	struct xlate_deps deps; /* its arrays point into @block */
 	struct ukey_tag *tags;	/* its entries in vswd.tag_index (@block) */
 	size_t n_tags;		/* how many are indexed */
-	void *block;		/* one allocation: tags and deps arrays */
+	void *block;		/* tags and deps arrays: @inl or malloc'd */
+	/* Room for a NORMAL-switched flow's block (one or two MAC tags, a
+	 * rule, a bridge), so that most ukeys are one pool object. */
+	uint64_t inl[UKEY_INLINE_WORDS];
 };
 
 /* The ukeys that looked up one tag (one (MAC, VLAN) destination): a
@@ -1058,13 +1153,21 @@ struct vswd {
 	bool txn_inflight, txn_again;
 	struct ev_timer *stats_timer, *retry_timer;
 	/* Revalidation. */
-	struct hmap ukeys;     /* struct ukey */
+	struct hix ukeys;      /* ukey numbers by ufid.w[0] */
+	struct pool ukey_pool; /* where the ukeys live */
 	struct hmap tag_index; /* struct tag_ukeys, by tag */
 	uint64_t ukey_seq;
 	uint64_t version;     /* tables version published */
 	uint64_t fingerprint; /* of the bridges' versions */
 	bool published;	      /* the version was published once */
 	struct vswd_of *of;   /* OpenFlow connections (ofconn.h) */
+	/* vswd_on_upcall_batch's scratch, kept from one batch to the next
+	 * (a miss is about 2 kB): made and grown again for every batch,
+	 * they cost realloc copies and, being large, malloc consolidations
+	 * of the small chunks that the ukeys free. */
+	struct vswd_miss *misses;
+	size_t misses_cap;
+	struct nlbuf upcall_out;
 };
 
 /* vswitchd_vtep.c */
@@ -1164,10 +1267,17 @@ void vswd_of_sync(struct vswd *d);
  * @len-byte frame @data (@total_len before the datapath cut it), to its
  * bridge's controllers and to the service connections that asked for
  * packet-ins (miss_send_len set), each in the packet-in format it chose
- * (NXT_SET_PACKET_IN_FORMAT) and only those its version and role take
- * (no OFPR_INVALID_TTL; implicit misses to OpenFlow 1.0-1.2 only). */
+ * (NXT_SET_PACKET_IN_FORMAT) and only those its asynchronous
+ * configuration takes.  A paused one (@pin->pause) carries the
+ * continuation @frozen (the translation's) to NXT_PACKET_IN2 connections.
+ * The frame goes as the header rewrites among the first @pin->odp_len
+ * bytes of the translation's datapath actions @odp left it (Open
+ * vSwitch's packet-in carries the packet as modified so far).  Blocks
+ * nowhere. */
 void vswd_of_packet_in(struct vswd *d, const struct xlate_pin *pin,
-		       const uint8_t *data, size_t len, size_t total_len);
+		       const struct xlate_frozen *frozen,
+		       const struct nlbuf *odp, const uint8_t *data, size_t len,
+		       size_t total_len);
 /* Whether a table miss on each bridge sends the packet to the controllers
  * (bridge.pin_on_miss), as ovs-vswitchd 3.1 behaves (checked with
  * ofproto/trace): while a controller connected with OpenFlow 1.0-1.2, or

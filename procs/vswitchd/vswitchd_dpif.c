@@ -647,7 +647,10 @@ struct refresh_ctx {
 };
 
 /* A port that went down or came up changes what fast failover groups
- * choose: its bridge's megaflows are revalidated. */
+ * choose: its bridge's megaflows are revalidated, if a translation
+ * looked at a port's liveness since the last change (otherwise none
+ * depends on it: a port's first state, seen a few seconds after it was
+ * added, made every megaflow be translated again). */
 static void
 update_liveness(struct refresh_ctx *x, const struct dp_port_info *info)
 {
@@ -657,6 +660,9 @@ update_liveness(struct refresh_ctx *x, const struct dp_port_info *info)
 	if (!p || p->link_down == down)
 		return;
 	p->link_down = down;
+	if (!p->bridge->liveness_translated)
+		return;
+	p->bridge->liveness_translated = false;
 	p->bridge->config_version++;
 	x->liveness_changed = true;
 }

@@ -34,6 +34,7 @@ ofgroup_unref(struct ofgroup *g)
 	for (size_t i = 0; i < g->n_buckets; i++)
 		ofpacts_free(&g->buckets[i].acts);
 	free(g->buckets);
+	free(g->dp_hash_map);
 	free(g);
 }
 
@@ -106,10 +107,70 @@ group_new(const struct ofp_group_mod *gm, uint8_t type, size_t n_buckets,
 	return g;
 }
 
-/* Puts @g in @br's table in @old's place (NULL: none). */
+/* Open vSwitch's bound on a dp_hash group's hash values
+ * (MAX_SELECT_GROUP_HASH_VALUES). */
+#define DP_HASH_MAX 256
+
+/* Open vSwitch's group_setup_dp_hash_table(): the hash values of a
+ * dp_hash group (a power of 2, at least 16, enough that the lightest
+ * bucket gets one) shared among the buckets by their weights with
+ * Webster's method, into @map (bucket indexes); the mask of the values,
+ * or 0 if the weights need more than DP_HASH_MAX values or are all 0
+ * (Open vSwitch then uses the default method). */
+static uint32_t
+dp_hash_map(const struct ofgroup *g, uint16_t map[DP_HASH_MAX])
+{
+	uint64_t total = 0, slots, n = 16;
+	uint32_t min = UINT16_MAX;
+	double value[g->n_buckets ? g->n_buckets : 1];
+	uint32_t divisor[g->n_buckets ? g->n_buckets : 1];
+
+	for (size_t i = 0; i < g->n_buckets; i++) {
+		uint32_t w = g->buckets[i].weight;
+
+		if (w && w < min)
+			min = w;
+		total += w;
+		value[i] = w;
+		divisor[i] = 1;
+	}
+	if (!total)
+		return 0;
+	slots = (total + min - 1) / min;
+	while (n < slots)
+		n *= 2;
+	if (n > DP_HASH_MAX)
+		return 0;
+	for (uint32_t h = 0; h < n; h++) {
+		size_t win = 0;
+
+		for (size_t i = 1; i < g->n_buckets; i++)
+			if (value[i] > value[win])
+				win = i;
+		divisor[win] += 2;
+		value[win] = (double)g->buckets[win].weight / divisor[win];
+		map[h] = (uint16_t)win;
+	}
+	return (uint32_t)(n - 1);
+}
+
+/* Puts @g in @br's table in @old's place (NULL: none); a dp_hash group
+ * gets its table of hash values here, once, not at each translation. */
 static void
 group_install(struct bridge *br, struct ofgroup *g, struct ofgroup *old)
 {
+	if (g->type == OFPGT_SELECT &&
+	    !strcmp(g->selection_method, "dp_hash")) {
+		uint16_t map[DP_HASH_MAX];
+
+		g->dp_hash_mask = dp_hash_map(g, map);
+		if (g->dp_hash_mask) {
+			size_t n = g->dp_hash_mask + 1;
+
+			g->dp_hash_map = xmalloc(n * sizeof *map);
+			memcpy(g->dp_hash_map, map, n * sizeof *map);
+		}
+	}
 	if (old)
 		group_remove(br, old);
 	hmap_insert(&br->groups, &g->node, group_hash(g->id));
@@ -139,6 +200,7 @@ add_or_modify(struct bridge *br, const struct ofp_group_mod *gm,
 	memcpy(g->selection_method, gm->selection_method,
 	       sizeof g->selection_method);
 	g->selection_method_param = gm->selection_method_param;
+	g->fields = gm->fields;
 	group_install(br, g, old);
 	return 0;
 }
@@ -191,6 +253,7 @@ replace_keeping(struct bridge *br, struct ofgroup *g, struct ofgroup *old)
 	memcpy(g->selection_method, old->selection_method,
 	       sizeof g->selection_method);
 	g->selection_method_param = old->selection_method_param;
+	g->fields = old->fields;
 	g->n_packets = old->n_packets;
 	g->n_bytes = old->n_bytes;
 	group_install(br, g, old);

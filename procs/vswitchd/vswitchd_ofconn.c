@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ev.h"
@@ -202,6 +203,18 @@ ofconn_mp_room(struct ofconn_mp *mp)
 		return;
 	ofp_msg_set_mp_flags(&mp->b, mp->start, OFPSF_REPLY_MORE);
 	ofp_msg_finish(&mp->b, mp->start);
+	mp->start = ofp_msg_start(&mp->b, mp->raw, mp->version, mp->xid);
+}
+
+void
+ofconn_mp_room_send(struct ofconn *c, struct ofconn_mp *mp)
+{
+	if (mp->b.size - mp->start < OFCONN_MP_MAX)
+		return;
+	ofp_msg_set_mp_flags(&mp->b, mp->start, OFPSF_REPLY_MORE);
+	ofp_msg_finish(&mp->b, mp->start);
+	ofconn_send(c, &mp->b);
+	mp->b.size = 0;
 	mp->start = ofp_msg_start(&mp->b, mp->raw, mp->version, mp->xid);
 }
 
@@ -685,6 +698,7 @@ void
 vswd_of_init(struct vswd *d, const char *dir)
 {
 	struct vswd_of *of = xzalloc(sizeof *of);
+	struct timespec ts;
 
 	of->d = d;
 	of->dir = xstrdup(dir);
@@ -694,6 +708,8 @@ vswd_of_init(struct vswd *d, const char *dir)
 	list_init(&of->conns);
 	of->restoring = true;
 	of->start_ms = time_mono_ms();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	of->run_tag = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	d->of = of;
 	ofctrl_init(d);
 	ofconn_flow_init(d);

@@ -40,18 +40,6 @@ removed_reason(enum rule_removed_reason why)
 	}
 }
 
-/* Open vSwitch's default asynchronous configuration: flow-removed for a
- * group's deletion from OpenFlow 1.3 on, for a meter's from 1.4 on. */
-static bool
-reason_wanted(enum rule_removed_reason why, uint8_t version)
-{
-	if (why == RULE_REMOVED_GROUP_DELETE)
-		return version >= OFP13_VERSION;
-	if (why == RULE_REMOVED_METER_DELETE)
-		return version >= OFP14_VERSION;
-	return true;
-}
-
 void
 ofconn_rule_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
 {
@@ -77,9 +65,8 @@ ofconn_rule_removed(struct rule *r, enum rule_removed_reason why, void *aux_)
 	LIST_FOR_EACH (c, node, &aux->d->of->conns) {
 		struct ofpbuf b = OFPBUF_EMPTY;
 
-		if (c->bridge_id != aux->bridge_id || !c->version ||
-		    (!c->ctrl && !c->miss_send_len) ||
-		    !reason_wanted(why, c->version))
+		if (c->bridge_id != aux->bridge_id ||
+		    !ofconn_wants_async(c, OFP_ASYNC_FLOW_REMOVED, fr.reason))
 			continue;
 		ofp_encode_flow_removed(&b, &fr, c->protocol, 0);
 		ofconn_send(c, &b);
@@ -117,10 +104,13 @@ ofconn_flow_mod_decode(struct ofconn *c, const struct ofp_msg *m,
 		       struct ofp_flow_mod *fm)
 {
 	enum ofperr e = ofp_decode_flow_mod(fm, m, c->protocol, OFPP_MAX);
+	struct bridge *br = ofconn_bridge(c);
 
 	if (e)
 		return e;
-	if (fm->flags & OFPFF_EMERG)
+	if (br && (e = tun_md_check_flow_mod(&br->tlv, fm)))
+		;
+	else if (fm->flags & OFPFF_EMERG)
 		e = OFPERR_OFPFMFC_BAD_EMERG_TIMEOUT;
 	/* Nor flows in its hidden table 254. */
 	else if ((fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY ||
@@ -251,7 +241,7 @@ ofconn_flow_stats(struct ofconn *c, const struct ofp_msg *m)
 
 			rule_stats(rules[i], now, &fs, &match);
 			ofp_append_flow_stats(&mp.b, &fs, mp.raw, mp.version);
-			ofconn_mp_room(&mp);
+			ofconn_mp_room_send(c, &mp);
 		}
 		ofconn_mp_finish(c, &mp);
 	}

@@ -90,6 +90,7 @@ put_desc(struct ofconn_mp *mp, const struct ofgroup *g)
 		.n_buckets = g->n_buckets,
 		.buckets = bk,
 		.selection_method_param = g->selection_method_param,
+		.fields = g->fields,
 	};
 
 	memcpy(gd.selection_method, g->selection_method,

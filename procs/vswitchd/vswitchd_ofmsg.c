@@ -327,8 +327,8 @@ on_flow_mod_table_id(struct ofconn *c, const struct ofp_msg *m)
 	return 0;
 }
 
-/* NXT_TLV_TABLE_MOD: the bridge's table, all or nothing.  No flow can
- * match tun_metadata yet, so none holds a mapping in use. */
+/* NXT_TLV_TABLE_MOD: the bridge's table, all or nothing; a mapping a
+ * flow uses cannot go. */
 static enum ofperr
 on_tlv_mod(struct ofconn *c, const struct ofp_msg *m)
 {
@@ -337,7 +337,7 @@ on_tlv_mod(struct ofconn *c, const struct ofp_msg *m)
 	enum ofperr e = ofp_decode_tlv_mod(m, &mod);
 
 	if (!e)
-		e = br ? ofp_tlv_table_mod(&br->tlv, &mod, NULL, NULL)
+		e = br ? ofp_tlv_table_mod(&br->tlv, &mod, tun_md_in_use, br)
 		       : OFPERR_OFPBRC_EPERM;
 	if (!e) {
 		/* Which received Geneve options go on depends on it. */
@@ -391,8 +391,10 @@ static const struct {
 	{ OFPTYPE_FLOW_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_AGGREGATE_STATS_REQUEST, ofconn_flow_stats },
 	{ OFPTYPE_PACKET_OUT, ofconn_packet_out },
+	{ OFPTYPE_NXT_RESUME, ofconn_resume },
 	{ OFPTYPE_ROLE_REQUEST, ofconn_role_request },
-	{ OFPTYPE_SET_ASYNC_CONFIG, on_ignore },
+	{ OFPTYPE_SET_ASYNC_CONFIG, ofconn_set_async },
+	{ OFPTYPE_GET_ASYNC_REQUEST, ofconn_get_async },
 	{ OFPTYPE_SET_CONTROLLER_ID, on_ignore },
 	{ OFPTYPE_TABLE_STATS_REQUEST, ofconn_table_msg },
 	{ OFPTYPE_TABLE_FEATURES_STATS_REQUEST, ofconn_table_msg },

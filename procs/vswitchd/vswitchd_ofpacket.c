@@ -17,6 +17,9 @@
 
 #include <string.h>
 
+#include "dp_packet.h"
+#include "odp.h"
+#include "ofp_continuation.h"
 #include "ofp_misc.h"
 #include "ofp_packet.h"
 
@@ -25,16 +28,18 @@
 #define PIN_ACTION 1
 #define PIN_INVALID_TTL 2
 
-/* The reason @pin goes to @c with, or -1 if @c does not take it: Open
- * vSwitch's default asynchronous configuration sends no OFPR_INVALID_TTL
- * and its implicit table misses to OpenFlow 1.0-1.2 only; the reasons
- * OpenFlow 1.4 added are OFPR_ACTION before it. */
+/* The reason @pin goes to @c with, or -1 if @c does not take it (its
+ * asynchronous configuration): the default table miss is OFPR_NO_MATCH;
+ * the reasons OpenFlow 1.4 added are OFPR_ACTION before it. */
 static int
 wire_reason(const struct ofconn *c, const struct xlate_pin *pin)
 {
 	if (pin->reason == XLATE_PIN_IMPLICIT_MISS)
-		return c->version <= OFP12_VERSION ? PIN_NO_MATCH : -1;
-	if (pin->reason == PIN_INVALID_TTL)
+		return ofconn_wants_async(c, OFP_ASYNC_PACKET_IN,
+					  OFP_ASYNC_PIN_IMPLICIT_MISS)
+			       ? PIN_NO_MATCH
+			       : -1;
+	if (!ofconn_wants_async(c, OFP_ASYNC_PACKET_IN, pin->reason))
 		return -1;
 	if (pin->reason > PIN_INVALID_TTL && c->version < OFP14_VERSION)
 		return PIN_ACTION;
@@ -77,15 +82,46 @@ pin_metadata(const struct xlate_pin *pin, struct match *m)
 	}
 }
 
+/* The 16 bytes that name bridge @br in continuations: this run's tag
+ * and the bridge's id. */
+static void
+bridge_tag(const struct vswd *d, const struct bridge *br, uint8_t tag[16])
+{
+	for (int i = 0; i < 8; i++) {
+		tag[i] = (uint8_t)(d->of->run_tag >> (56 - 8 * i));
+		tag[8 + i] = (uint8_t)(br->id >> (56 - 8 * i));
+	}
+}
+
+/* The bridge @tag names, or NULL (another run's, or gone). */
+static struct bridge *
+bridge_of_tag(const struct vswd *d, const uint8_t tag[16])
+{
+	uint64_t run = get_be64(tag), id = get_be64(tag + 8);
+
+	return run == d->of->run_tag ? vsw_bridge_by_id(&d->vsw, id) : NULL;
+}
+
 void
 vswd_of_packet_in(struct vswd *d, const struct xlate_pin *pin,
+		  const struct xlate_frozen *frozen, const struct nlbuf *odp,
 		  const uint8_t *data, size_t len, size_t total_len)
 {
+	struct ofp_continuation k;
 	struct ofp_packet_in pi;
+	struct dp_packet *p = NULL;
+	struct bridge *br;
 	struct ofconn *c;
 
 	if (!d->of)
 		return;
+	if (odp && pin->odp_len <= odp->len)
+		p = odp_rewrite_copy(odp->data, pin->odp_len, data, len);
+	if (p) {
+		total_len = total_len - len + p->len;
+		data = p->data;
+		len = p->len;
+	}
 	memset(&pi, 0, sizeof pi);
 	pin_metadata(pin, &pi.metadata);
 	pi.table_id = pin->table_id;
@@ -99,23 +135,39 @@ vswd_of_packet_in(struct vswd *d, const struct xlate_pin *pin,
 	pi.packet_len = len;
 	pi.userdata = pin->userdata;
 	pi.userdata_len = pin->userdata_len;
+	/* A paused translation's rest, shared (not owned) for the encoding:
+	 * to NXT_PACKET_IN2 connections only, in each one's version. */
+	memset(&k, 0, sizeof k);
+	br = vsw_bridge_by_id(&d->vsw, pin->bridge_id);
+	if (pin->pause && frozen && br) {
+		bridge_tag(d, br, k.bridge);
+		k.table_id = frozen->table_id;
+		k.cookie = frozen->cookie;
+		k.actions = frozen->acts;
+		k.action_set = frozen->set;
+	}
 	LIST_FOR_EACH (c, node, &d->of->conns) {
-		struct ofpbuf b = OFPBUF_EMPTY;
+		struct ofpbuf b = OFPBUF_EMPTY, cont = OFPBUF_EMPTY;
 		int reason = wire_reason(c, pin);
 
-		/* Secondaries get none. */
-		if (c->bridge_id != pin->bridge_id || !c->version ||
-		    c->role == OFPCR12_ROLE_SECONDARY || reason < 0)
-			continue;
-		/* A service connection gets packet-ins once it asked (set
-		 * a miss_send_len); a controller always. */
-		if (!c->ctrl && !c->miss_send_len)
+		if (c->bridge_id != pin->bridge_id || reason < 0)
 			continue;
 		pi.reason = (uint8_t)reason;
+		if (pin->pause && frozen && br &&
+		    c->pin_format == NXPIF_NXT_PACKET_IN2) {
+			ofp_continuation_put(&cont, &k, c->version);
+			pi.continuation = cont.data;
+			pi.continuation_len = cont.size;
+		} else {
+			pi.continuation_len = 0;
+		}
 		ofp_encode_packet_in(&b, &pi, c->version, c->pin_format, 0);
 		ofconn_send(c, &b);
 		ofpbuf_uninit(&b);
+		ofpbuf_uninit(&cont);
 	}
+	if (p)
+		dp_packet_free(p);
 }
 
 enum ofperr
@@ -168,6 +220,29 @@ vswd_of_miss_sync(struct vswd *d)
 		vswd_tables_check(d);
 }
 
+/* Runs translation @xo of @pkt (@flow) in @br: its datapath actions
+ * through upcalld, its packet-ins to the controllers. */
+static void
+execute(struct vswd *d, const struct bridge *br, const struct flow *flow,
+	const uint8_t *pkt, size_t len, const struct xlate_out *xo)
+{
+	const struct port *port = bridge_port_by_ofp(br, flow->in_port);
+	struct mvs_key key;
+
+	memset(&key, 0, sizeof key);
+	key.hdr = flow->hdr;
+	key.tun = flow->tunnel;
+	key.meta.in_port = port && port->dp_port != MVS_PORT_NONE
+				   ? port->dp_port
+				   : MVS_PORT_NONE;
+	if (xo->actions.len)
+		vswd_dp_execute(d, br->dp_id, &key, pkt, len, xo->actions.data,
+				xo->actions.len);
+	for (unsigned i = 0; i < xo->pins.n; i++)
+		vswd_of_packet_in(d, &xo->pins.p[i], &xo->frozen, &xo->actions,
+				  pkt, len, len);
+}
+
 enum ofperr
 ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m)
 {
@@ -176,9 +251,7 @@ ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m)
 	enum ofperr e = ofp_decode_packet_out(m, &po);
 	const uint8_t *pkt = po.packet;
 	struct xlate_out xo;
-	struct mvs_key key;
 	struct flow flow;
-	const struct port *port;
 
 	po.packet = NULL; /* it points into @m */
 	if (!e && po.buffer_id != UINT32_MAX)
@@ -193,20 +266,54 @@ ofconn_packet_out(struct ofconn *c, const struct ofp_msg *m)
 	flow.in_port = po.metadata.flow.in_port;
 	xlate_out_init(&xo);
 	xlate_packet_out(br, &flow, &po.acts, &xo);
-	memset(&key, 0, sizeof key);
-	key.hdr = flow.hdr;
-	key.tun = flow.tunnel;
-	port = bridge_port_by_ofp(br, flow.in_port);
-	key.meta.in_port = port && port->dp_port != MVS_PORT_NONE
-				   ? port->dp_port
-				   : MVS_PORT_NONE;
-	if (xo.actions.len)
-		vswd_dp_execute(c->d, br->dp_id, &key, pkt, po.packet_len,
-				xo.actions.data, xo.actions.len);
-	for (unsigned i = 0; i < xo.pins.n; i++)
-		vswd_of_packet_in(c->d, &xo.pins.p[i], pkt, po.packet_len,
-				  po.packet_len);
+	execute(c->d, br, &flow, pkt, po.packet_len, &xo);
 	xlate_out_uninit(&xo);
 	ofp_packet_out_uninit(&po);
 	return 0;
+}
+
+/* The pipeline fields of a packet-in's metadata @md into @flow (the
+ * fields it does not give are zero there). */
+static void
+metadata_to_flow(const struct match *md, struct flow *flow)
+{
+	flow->in_port = md->flow.in_port;
+	flow->pkt_mark = md->flow.pkt_mark;
+	flow->metadata = md->flow.metadata;
+	memcpy(flow->regs, md->flow.regs, sizeof flow->regs);
+	flow->tunnel.tun_id = md->flow.tunnel.tun_id;
+	flow->tunnel.ipv4_src = md->flow.tunnel.ipv4_src;
+	flow->tunnel.ipv4_dst = md->flow.tunnel.ipv4_dst;
+}
+
+enum ofperr
+ofconn_resume(struct ofconn *c, const struct ofp_msg *m)
+{
+	struct ofp_continuation k;
+	struct ofp_packet_in pin;
+	struct bridge *br = NULL;
+	struct xlate_out xo;
+	struct flow flow;
+	enum ofperr e = ofp_decode_packet_in(m, &pin);
+
+	if (e)
+		return e;
+	ofp_continuation_init(&k);
+	e = ofp_continuation_decode(pin.continuation, pin.continuation_len,
+				    m->version, &k);
+	/* Open vSwitch answers a continuation of no bridge it has (or of
+	 * none) with NXR_STALE. */
+	if (!e && !(br = bridge_of_tag(c->d, k.bridge)))
+		e = OFPERR_NXR_STALE;
+	if (!e) {
+		ofp_packet_extract(pin.packet, pin.packet_len, &flow);
+		metadata_to_flow(&pin.metadata, &flow);
+		xlate_out_init(&xo);
+		xlate_resume(br, &flow, &k.actions, &k.action_set, k.table_id,
+			     &xo);
+		execute(c->d, br, &flow, pin.packet, pin.packet_len, &xo);
+		xlate_out_uninit(&xo);
+	}
+	ofp_continuation_uninit(&k);
+	return e;
 }

@@ -57,9 +57,8 @@ announce(struct vswd *d, uint64_t bridge_id, uint8_t reason,
 	LIST_FOR_EACH (c, node, &d->of->conns) {
 		struct ofpbuf b = OFPBUF_EMPTY;
 
-		if (c->bridge_id != bridge_id || !c->version ||
-		    (!c->ctrl && !c->miss_send_len) ||
-		    c->role == OFPCR12_ROLE_SECONDARY)
+		if (c->bridge_id != bridge_id ||
+		    !ofconn_wants_async(c, OFP_ASYNC_PORT_STATUS, reason))
 			continue;
 		ofp_encode_port_status(&b, reason, pp, c->version);
 		ofconn_send(c, &b);

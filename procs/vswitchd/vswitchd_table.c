@@ -306,18 +306,49 @@ collect_one(struct cls_rule *cr, void *aux)
 	c->rules[c->n++] = r;
 }
 
-static int
-cmp_rules(const void *a_, const void *b_)
-{
-	const struct rule *a = *(struct rule *const *)a_;
-	const struct rule *b = *(struct rule *const *)b_;
+/* A rule's place in a reply: table, then priority (highest first), then
+ * age, then the order the tables gave it (the sort is stable). */
+struct rule_key {
+	uint64_t created_ms;
+	uint32_t table_pri; /* table_id << 16 | (65535 - priority) */
+	uint32_t idx;	    /* in the collected array */
+};
 
-	if (a->table_id != b->table_id)
-		return a->table_id < b->table_id ? -1 : 1;
-	if (a->cr.priority != b->cr.priority)
-		return a->cr.priority > b->cr.priority ? -1 : 1;
-	return a->created_ms < b->created_ms ? -1
-					     : a->created_ms > b->created_ms;
+static int
+cmp_keys(const void *a_, const void *b_)
+{
+	const struct rule_key *a = a_, *b = b_;
+
+	if (a->table_pri != b->table_pri)
+		return a->table_pri < b->table_pri ? -1 : 1;
+	if (a->created_ms != b->created_ms)
+		return a->created_ms < b->created_ms ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Sorts @rules (@n of them) in reply order.  The keys are sorted apart
+ * from the rules: comparing them then reads no rule (100,000 rules
+ * sorted through their pointers cost more than encoding them). */
+static void
+sort_rules(struct rule **rules, size_t n)
+{
+	struct rule_key *keys = xmalloc(n * sizeof *keys);
+	struct rule **sorted = xmalloc(n * sizeof *sorted);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = rules[i];
+
+		keys[i].created_ms = r->created_ms;
+		keys[i].table_pri = (uint32_t)r->table_id << 16 |
+				    (uint32_t)(65535 - r->cr.priority);
+		keys[i].idx = (uint32_t)i;
+	}
+	qsort(keys, n, sizeof *keys, cmp_keys);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = rules[keys[i].idx];
+	memcpy(rules, sorted, n * sizeof *rules);
+	free(sorted);
+	free(keys);
 }
 
 /* The rules of table @table_id (or all) that @c accepts, referenced, in
@@ -330,7 +361,7 @@ collect_run(const struct flow_tables *t, uint8_t table_id, struct collect *c,
 		if (table_id == OFP_TABLE_ANY || table_id == i)
 			cls_for_each(&t->cls[i], collect_one, c);
 	if (c->n > 1)
-		qsort(c->rules, c->n, sizeof *c->rules, cmp_rules);
+		sort_rules(c->rules, c->n);
 	*n = c->n;
 	return c->rules;
 }
@@ -342,7 +373,11 @@ tables_collect(const struct flow_tables *t, uint8_t table_id,
 	       size_t *n)
 {
 	struct collect c = {
-		.criteria = criteria,
+		/* A match on nothing accepts every rule: no need to test. */
+		.criteria = criteria && !ofp_is_zero(&criteria->mask,
+						     sizeof criteria->mask)
+				    ? criteria
+				    : NULL,
 		.out_port = out_port,
 		.out_group = out_group,
 		.cookie = cookie,

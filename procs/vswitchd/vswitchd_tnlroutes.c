@@ -2,19 +2,23 @@
 /*
  * vswitchd_tnlroutes: tunneld's underlay table reaches translation.
  * tunneld publishes the whole table after each change (BUS_MSG_TNL_
- * ROUTES); vswitchd asks for it (BUS_MSG_TNL_ROUTES_GET) at its start,
- * after a gap in the notifications and when tunneld restarted, retrying
- * each second until tunneld answers.  A changed table makes every
+ * ROUTES); vswitchd asks for it (BUS_MSG_TNL_ROUTES_GET) each time its
+ * subscription connects (at the start, and when tunneld restarted: what
+ * it published before the reconnect is lost), retrying each second until
+ * tunneld answers.  A changed table makes every
  * megaflow be translated again (the outer headers are in their actions).
  * A remote_ip=flow tunnel's destinations are not in the database:
  * translation names each one it finds no route for, and vswitchd asks
- * tunneld to resolve it (BUS_MSG_TNL_REMOTES_WANT), once per tunneld
- * run; the packets before the answer are dropped, as before an ARP
- * reply.
+ * tunneld to resolve it (BUS_MSG_TNL_REMOTES_WANT); the packets before
+ * the answer are dropped, as before an ARP reply.  A new tunneld run
+ * (another boot in its table) is handed every remote asked so far at
+ * once, so a restart of tunneld does not drop their packets.
  */
 #include "vswitchd.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bus.h"
@@ -27,21 +31,32 @@ LOG_MODULE(tnlroutes);
 static uint64_t tunneld_boot, last_seq;
 static bool get_inflight;
 static struct vswd *the_vswd;
-/* Remotes asked for in this tunneld's run (at most ASKED_MAX). */
+/* The remote_ip=flow destinations asked for, as text: the newest
+ * ASKED_MAX. */
 #define ASKED_MAX 256
-static uint32_t asked[ASKED_MAX];
+static char asked[ASKED_MAX][INET6_ADDRSTRLEN];
 static size_t n_asked;
 
 static void ask(struct vswd *d);
+static void want_send(void);
+/* A call with asked[] in flight, another wanted after it; the tunneld run
+ * that took all of asked[]. */
+static bool want_inflight, want_again;
+static uint64_t want_boot;
 
 static void
 apply(struct vswd *d, uint64_t boot, const struct bus_strv *routes)
 {
 	struct hnode *n;
 
-	if (boot != tunneld_boot)
-		n_asked = 0; /* a new tunneld knows none of them */
 	tunneld_boot = boot;
+	/* A new tunneld knows none of the remote_ip=flow remotes: hand it
+	 * all of them, and keep the last table until its reply brings one
+	 * with them (a retranslation would drop their packets meanwhile). */
+	if (n_asked && boot != want_boot) {
+		want_send();
+		return;
+	}
 	if (!tnl_routes_set(&d->vsw, routes->v, routes->n))
 		return;
 	log_info("tunnel routes: %zu", d->vsw.n_tnl_routes);
@@ -91,6 +106,10 @@ on_notify(unsigned type, uint64_t seq, const void *msg, void *aux)
 	struct vswd *d = aux;
 	const struct bus_msg_tnl_routes *m = msg;
 
+	if (type == BUS_NOTIFY_SUBSCRIBED) {
+		ask(d);
+		return;
+	}
 	if (type != BUS_MSG_TNL_ROUTES)
 		return;
 	if (last_seq && seq != last_seq + 1 && m->boot == tunneld_boot)
@@ -101,37 +120,86 @@ on_notify(unsigned type, uint64_t seq, const void *msg, void *aux)
 	apply(d, m->boot, &m->routes);
 }
 
+/* ---- remote_ip=flow destinations ---- */
+
+static struct ev_timer *want_retry;
+
+static void
+on_want_retry(struct ev_timer *t, void *arg)
+{
+	ev_timer_del(t);
+	want_retry = NULL;
+	want_send();
+}
+
+static void
+want_later(void)
+{
+	if (!want_retry)
+		want_retry = ev_timer_add(the_vswd->loop, 1000, false,
+					  on_want_retry, NULL);
+}
+
+/* The remotes' packets hit a megaflow that drops them, so no packet asks
+ * again: on failure (tunneld away), ask again in a second. */
 static void
 on_want_reply(int err, const struct bus_msg_tnl_routes_reply *r,
 	      const char *why, void *arg)
 {
+	want_inflight = false;
+	if (err == -ECANCELED) /* the bus is closing */
+		return;
 	if (err) {
-		log_info("tunneld did not take a remote_ip=flow remote: %s",
+		log_info("tunneld did not take the remote_ip=flow remotes: %s",
 			 why ? why : strerror(-err));
-		n_asked = 0; /* the next packet asks again */
+		want_later();
 		return;
 	}
-	apply(arg, r->boot, &r->routes);
+	want_boot = r->boot;
+	apply(the_vswd, r->boot, &r->routes);
+	if (want_again) {
+		want_again = false;
+		want_send();
+	}
 }
 
+/* Sends every remote in asked[] to tunneld in one call (it keeps those it
+ * has, so asking again is harmless). */
 static void
-want(uint32_t remote)
+want_send(void)
 {
 	struct bus_msg_tnl_remotes_want m = { .boot = the_vswd->boot };
-	char ip[INET_ADDRSTRLEN];
-	const char *v[1] = { ip };
+	const char *v[ASKED_MAX];
 
+	if (!n_asked)
+		return;
+	if (want_inflight) {
+		want_again = true;
+		return;
+	}
 	for (size_t i = 0; i < n_asked; i++)
-		if (asked[i] == remote)
+		v[i] = asked[i];
+	bus_msg_tnl_remotes_want_set_remotes(&m, v, n_asked);
+	if (bus_call_tnl_remotes_want(the_vswd->bus, &roles[ROLE_TUNNELD], &m,
+				      5000, on_want_reply, NULL))
+		want_later();
+	else
+		want_inflight = true;
+}
+
+/* Translation found no route to @remote, a remote_ip=flow destination. */
+static void
+want(const char *remote)
+{
+	if (strlen(remote) >= INET6_ADDRSTRLEN)
+		return;
+	for (size_t i = 0; i < n_asked; i++)
+		if (!strcmp(asked[i], remote))
 			return;
 	if (n_asked == ASKED_MAX)
-		return;
-	asked[n_asked++] = remote;
-	inet_ntop(AF_INET, &remote, ip, sizeof ip);
-	bus_msg_tnl_remotes_want_set_remotes(&m, v, 1);
-	if (bus_call_tnl_remotes_want(the_vswd->bus, &roles[ROLE_TUNNELD], &m,
-				      5000, on_want_reply, the_vswd))
-		n_asked--;
+		memmove(asked, asked + 1, --n_asked * sizeof asked[0]);
+	strcpy(asked[n_asked++], remote);
+	want_send();
 }
 
 void

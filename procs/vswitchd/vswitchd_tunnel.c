@@ -47,22 +47,29 @@ tnl_type_from_name(const char *type)
 
 /* ---- options ---- */
 
+/* An IPv4 address into *@ip, or an IPv6 one into @ip6 (*@v6 set). */
 static int
-parse_ip(const char *s, uint32_t *ip, bool *flow)
+parse_ip(const char *s, uint32_t *ip, uint8_t ip6[16], bool *v6, bool *flow)
 {
 	struct in_addr a;
 
 	*flow = false;
 	*ip = 0;
+	*v6 = false;
+	memset(ip6, 0, 16);
 	if (!s)
 		return 0;
 	if (!strcmp(s, "flow")) {
 		*flow = true;
 		return 0;
 	}
-	if (inet_pton(AF_INET, s, &a) != 1)
+	if (inet_pton(AF_INET, s, &a) == 1) {
+		*ip = a.s_addr;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, ip6) != 1 || ofp_is_zero(ip6, 16))
 		return -EINVAL;
-	*ip = a.s_addr;
+	*v6 = true;
 	return 0;
 }
 
@@ -117,12 +124,18 @@ tnl_config_parse(enum mvs_tnl_type type,
 					       : 0;
 	c->df = true;
 	c->ttl = 64;
-	if (parse_ip(get(aux, "remote_ip"), &c->remote_ip, &c->remote_flow) ||
-	    (!c->remote_ip && !c->remote_flow)) {
+	bool local6;
+
+	if (parse_ip(get(aux, "remote_ip"), &c->remote_ip, c->remote_ip6,
+		     &c->ipv6, &c->remote_flow) ||
+	    (!c->remote_ip && !c->remote_flow && !c->ipv6)) {
 		*error = xstrdup("missing or invalid remote_ip");
 		return -EINVAL;
 	}
-	if (parse_ip(get(aux, "local_ip"), &c->local_ip, &c->local_flow)) {
+	if (parse_ip(get(aux, "local_ip"), &c->local_ip, c->local_ip6, &local6,
+		     &c->local_flow) ||
+	    (local6 && !c->ipv6 && !c->remote_flow) ||
+	    (c->ipv6 && c->local_ip)) {
 		*error = xstrdup("invalid local_ip");
 		return -EINVAL;
 	}
@@ -158,9 +171,11 @@ tnl_config_parse(enum mvs_tnl_type type,
 	s = get(aux, "df_default");
 	if (s)
 		c->df = !strcmp(s, "true");
+	/* Unset, the UDP checksum is on over IPv6 (vswitch.xml), where a
+	 * zero checksum is the exception (RFC 6935); GRE's stays off. */
 	s = get(aux, "csum");
-	if (s)
-		c->csum = !strcmp(s, "true");
+	c->csum_default = !s;
+	c->csum = s ? !strcmp(s, "true") : c->ipv6 && type != MVS_TNL_GRE;
 	return 0;
 }
 
@@ -182,18 +197,26 @@ parse_mac(const char *s, uint8_t mac[6])
 static int
 route_parse(const char *line, struct tnl_route *r)
 {
-	char remote[16], dev[16], src[16], smac[18], dmac[18], car[8];
+	char remote[46], dev[16], src[46], smac[18], dmac[18], car[8];
 	struct in_addr a;
 
 	memset(r, 0, sizeof *r);
-	if (sscanf(line, "%15s %15s %15s %17s %17s %7s", remote, dev, src, smac,
-		   dmac, car) != 6 ||
-	    inet_pton(AF_INET, remote, &a) != 1)
+	if (sscanf(line, "%45s %15s %45s %17s %17s %7s", remote, dev, src, smac,
+		   dmac, car) != 6)
 		return -EINVAL;
-	r->remote = a.s_addr;
-	if (inet_pton(AF_INET, src, &a) != 1 || parse_mac(smac, r->smac))
+	if (inet_pton(AF_INET, remote, &a) == 1) {
+		r->remote = a.s_addr;
+		if (inet_pton(AF_INET, src, &a) != 1)
+			return -EINVAL;
+		r->src = a.s_addr;
+	} else if (inet_pton(AF_INET6, remote, r->remote6) == 1 &&
+		   inet_pton(AF_INET6, src, r->src6) == 1) {
+		r->ipv6 = true;
+	} else {
 		return -EINVAL;
-	r->src = a.s_addr;
+	}
+	if (parse_mac(smac, r->smac))
+		return -EINVAL;
 	snprintf(r->dev, sizeof r->dev, "%s", dev);
 	r->resolved = !parse_mac(dmac, r->dmac);
 	r->carrier = !strcmp(car, "up");
@@ -227,7 +250,18 @@ static const struct tnl_route *
 route_find(const struct vsw *vsw, uint32_t remote)
 {
 	for (size_t i = 0; i < vsw->n_tnl_routes; i++)
-		if (vsw->tnl_routes[i].remote == remote)
+		if (!vsw->tnl_routes[i].ipv6 &&
+		    vsw->tnl_routes[i].remote == remote)
+			return &vsw->tnl_routes[i];
+	return NULL;
+}
+
+static const struct tnl_route *
+route_find6(const struct vsw *vsw, const uint8_t remote[16])
+{
+	for (size_t i = 0; i < vsw->n_tnl_routes; i++)
+		if (vsw->tnl_routes[i].ipv6 &&
+		    !memcmp(vsw->tnl_routes[i].remote6, remote, 16))
 			return &vsw->tnl_routes[i];
 	return NULL;
 }
@@ -267,32 +301,6 @@ outer_tos(struct xlate_ctx *ctx, const struct tnl_config *c)
 	return tos | (inner & 0x03);
 }
 
-/* The options of @t that @tlv maps (class, type and length), in their
- * order, into @out; returns their length.  Open vSwitch sends on only the
- * received options its TLV table maps (tun_metadata): the others are not
- * understood. */
-static size_t
-mapped_options(const struct ofp_tlv_table *tlv, const struct mvs_key_tunnel *t,
-	       uint8_t out[MVS_TUN_OPTS_MAX])
-{
-	size_t n = 0;
-
-	for (size_t at = 0; at + 4 <= t->opts_len;) {
-		const uint8_t *o = t->opts + at;
-		size_t len = 4 + (size_t)(o[3] & 0x1f) * 4;
-
-		if (at + len > t->opts_len)
-			break;
-		if (ofp_tlv_table_maps(tlv, (uint16_t)(o[0] << 8 | o[1]), o[2],
-				       (uint8_t)(len - 4))) {
-			memcpy(out + n, o, len);
-			n += len;
-		}
-		at += len;
-	}
-	return n;
-}
-
 void
 xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 {
@@ -304,16 +312,33 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	const struct tnl_route *rt;
 	struct port *egress;
 	size_t len, nest;
-	char ip[16];
+	char ip[INET6_ADDRSTRLEN];
 
 	spec.type = c->type;
-	spec.ip_dst = c->remote_flow ? ft->ipv4_dst : c->remote_ip;
-	if (c->remote_flow)
+	spec.ipv6 = c->ipv6;
+	if (c->remote_flow) {
+		/* The packet's tunnel destination picks the family. */
 		ctx->wc->tunnel.ipv4_dst = ~0u;
-	rt = spec.ip_dst ? route_find(ctx->br->vsw, spec.ip_dst) : NULL;
-	inet_ntop(AF_INET, &spec.ip_dst, ip, sizeof ip);
-	if (!rt && c->remote_flow && spec.ip_dst && ctx->br->vsw->tnl_want)
-		ctx->br->vsw->tnl_want(spec.ip_dst);
+		spec.ip_dst = ft->ipv4_dst;
+		if (!spec.ip_dst) {
+			memset(ctx->wc->tunnel.ipv6_dst, 0xff, 16);
+			memcpy(spec.ip6_dst, ft->ipv6_dst, 16);
+			spec.ipv6 = !ofp_is_zero(spec.ip6_dst, 16);
+		}
+	} else {
+		spec.ip_dst = c->remote_ip;
+		memcpy(spec.ip6_dst, c->remote_ip6, 16);
+	}
+	if (spec.ipv6) {
+		rt = route_find6(ctx->br->vsw, spec.ip6_dst);
+		inet_ntop(AF_INET6, spec.ip6_dst, ip, sizeof ip);
+	} else {
+		rt = spec.ip_dst ? route_find(ctx->br->vsw, spec.ip_dst) : NULL;
+		inet_ntop(AF_INET, &spec.ip_dst, ip, sizeof ip);
+	}
+	if (!rt && c->remote_flow && (spec.ip_dst || spec.ipv6) &&
+	    ctx->br->vsw->tnl_want)
+		ctx->br->vsw->tnl_want(ip);
 	if (!rt || !rt->resolved) {
 		xlate_report(ctx, TRACE_WARN,
 			     "native tunnel routing failed (%s)", ip);
@@ -329,12 +354,18 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	memcpy(spec.eth_src, rt->smac, 6);
 	memcpy(spec.eth_dst, rt->dmac, 6);
 	spec.ip_src = c->local_ip ? c->local_ip : rt->src;
+	if (spec.ipv6)
+		memcpy(spec.ip6_src,
+		       ofp_is_zero(c->local_ip6, 16) ? rt->src6 : c->local_ip6,
+		       16);
 	spec.tos = outer_tos(ctx, c);
 	spec.ttl = c->ttl_inherit ? ctx->flow.hdr.nw_ttl : c->ttl;
 	if (c->ttl_inherit)
 		ctx->wc->hdr.nw_ttl = 0xff;
 	spec.df = c->df;
-	spec.csum = c->csum;
+	spec.csum = c->csum_default && c->remote_flow
+			    ? spec.ipv6 && c->type != MVS_TNL_GRE
+			    : c->csum;
 	spec.dst_port = c->dst_port;
 	spec.key_present = c->out_key_set;
 	if (c->out_key_flow) {
@@ -348,11 +379,12 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 		 * the megaflow must match them all, or the first packet's
 		 * would be sent with every later one's. */
 		ctx->wc->tunnel.opts_len = 0xff;
-		if (ft->opts_len && ft->opts_len <= MVS_TUN_OPTS_MAX) {
+		if (ft->opts_len && ft->opts_len <= MVS_TUN_OPTS_MAX)
 			memset(ctx->wc->tunnel.opts, 0xff, ft->opts_len);
-			spec.opts_len = mapped_options(ctx->in_tlv, ft, opts);
-			spec.opts = opts;
-		}
+		ctx->wc->tun_md_present = ~0ull;
+		spec.opts_len =
+			tun_md_to_options(&ctx->br->tlv, &ctx->flow, opts);
+		spec.opts = opts;
 	}
 	if (tnl_header_build(&spec, push.header, &len)) {
 		xlate_report(ctx, TRACE_WARN, "tunnel header cannot be built");
@@ -376,9 +408,15 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 	memset(&outer, 0, sizeof outer);
 	memcpy(outer.hdr.eth_src, spec.eth_src, 6);
 	memcpy(outer.hdr.eth_dst, spec.eth_dst, 6);
-	outer.hdr.eth_type = htons(ETH_TYPE_IP);
-	outer.hdr.ipv4_src = spec.ip_src;
-	outer.hdr.ipv4_dst = spec.ip_dst;
+	if (spec.ipv6) {
+		outer.hdr.eth_type = htons(ETH_TYPE_IPV6);
+		memcpy(outer.hdr.ipv6_src, spec.ip6_src, 16);
+		memcpy(outer.hdr.ipv6_dst, spec.ip6_dst, 16);
+	} else {
+		outer.hdr.eth_type = htons(ETH_TYPE_IP);
+		outer.hdr.ipv4_src = spec.ip_src;
+		outer.hdr.ipv4_dst = spec.ip_dst;
+	}
 	outer.hdr.nw_proto = c->type == MVS_TNL_GRE ? 47 : IPPROTO_UDP_;
 	outer.hdr.nw_tos = spec.tos;
 	outer.hdr.nw_ttl = spec.ttl ? spec.ttl : 64;
@@ -406,21 +444,32 @@ xlate_tnl_output(struct xlate_ctx *ctx, struct port *port)
 
 /* ---- receive ---- */
 
+/* True if @ip (IPv4, or IPv6 @ip6 when it is not NULL) is a local
+ * tunnel endpoint: a route's source or a port's local_ip. */
 static bool
-local_endpoint(const struct vsw *vsw, uint32_t ip)
+local_endpoint(const struct vsw *vsw, uint32_t ip, const uint8_t *ip6)
 {
 	struct hnode *n;
 
-	for (size_t i = 0; i < vsw->n_tnl_routes; i++)
-		if (vsw->tnl_routes[i].src == ip)
+	for (size_t i = 0; i < vsw->n_tnl_routes; i++) {
+		const struct tnl_route *r = &vsw->tnl_routes[i];
+
+		if (ip6 ? r->ipv6 && !memcmp(r->src6, ip6, 16)
+			: !r->ipv6 && r->src == ip)
 			return true;
+	}
 	HMAP_FOR_EACH (n, &vsw->bridges) {
 		struct bridge *br = HMAP_CONTAINER(n, struct bridge, node);
 		struct port *p;
 
-		LIST_FOR_EACH (p, in_bridge, &br->port_list)
-			if (p->tnl && p->tnl->local_ip == ip)
+		LIST_FOR_EACH (p, in_bridge, &br->port_list) {
+			const struct tnl_config *c = p->tnl;
+
+			if (c && (ip6 ? !ofp_is_zero(c->local_ip6, 16) &&
+						  !memcmp(c->local_ip6, ip6, 16)
+				      : c->local_ip == ip))
 				return true;
+		}
 	}
 	return false;
 }
@@ -429,7 +478,7 @@ local_endpoint(const struct vsw *vsw, uint32_t ip)
  * accepts @src. */
 static struct port *
 find_tunnel(const struct vsw *vsw, enum mvs_tnl_type type, uint16_t dst_port,
-	    uint32_t src)
+	    uint32_t src, const uint8_t *src6)
 {
 	struct port *any = NULL;
 	struct hnode *n;
@@ -444,7 +493,8 @@ find_tunnel(const struct vsw *vsw, enum mvs_tnl_type type, uint16_t dst_port,
 			if (!c || c->type != type || c->dst_port != dst_port ||
 			    p->dp_port == MVS_PORT_NONE)
 				continue;
-			if (c->remote_ip == src)
+			if (src6 ? c->ipv6 && !memcmp(c->remote_ip6, src6, 16)
+				 : !c->ipv6 && c->remote_ip == src)
 				return p;
 			if (c->remote_flow && !any)
 				any = p;
@@ -461,8 +511,10 @@ xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port)
 	enum mvs_tnl_type type;
 	uint16_t dst_port = 0;
 	struct port *tp;
+	bool v6 = flow_is_ipv6(&ctx->flow);
+	const uint8_t *src6 = v6 ? h->ipv6_src : NULL;
 
-	if (!flow_is_ip(&ctx->flow))
+	if (!flow_is_ip(&ctx->flow) && !v6)
 		return false;
 	w->nw_proto = 0xff;
 	if (h->nw_proto == IPPROTO_UDP_) {
@@ -471,20 +523,28 @@ xlate_tnl_pop(struct xlate_ctx *ctx, struct port *port)
 	} else if (h->nw_proto != 47) {
 		return false;
 	}
-	w->ipv4_dst = ~0u;
-	if (!local_endpoint(ctx->br->vsw, h->ipv4_dst))
-		return false;
-	/* A first fragment goes to the datapath too, which refuses and
-	 * counts it; later fragments have no ports and never get here. */
-	w->ipv4_src = ~0u;
+	if (v6) {
+		memset(w->ipv6_dst, 0xff, 16);
+		if (!local_endpoint(ctx->br->vsw, 0, h->ipv6_dst))
+			return false;
+		memset(w->ipv6_src, 0xff, 16);
+	} else {
+		w->ipv4_dst = ~0u;
+		if (!local_endpoint(ctx->br->vsw, h->ipv4_dst, NULL))
+			return false;
+		/* A first fragment goes to the datapath too, which refuses
+		 * and counts it; later fragments have no ports and never
+		 * get here. */
+		w->ipv4_src = ~0u;
+	}
 	if (h->nw_proto == 47) {
 		type = MVS_TNL_GRE;
 	} else {
 		tp = find_tunnel(ctx->br->vsw, MVS_TNL_VXLAN, dst_port,
-				 h->ipv4_src);
+				 h->ipv4_src, src6);
 		type = tp ? MVS_TNL_VXLAN : MVS_TNL_GENEVE;
 	}
-	tp = find_tunnel(ctx->br->vsw, type, dst_port, h->ipv4_src);
+	tp = find_tunnel(ctx->br->vsw, type, dst_port, h->ipv4_src, src6);
 	if (!tp)
 		return false;
 	xlate_commit(ctx);
@@ -519,13 +579,20 @@ accepts(const struct port *p, const struct mvs_key_tunnel *tun,
 	enum mvs_tnl_type type)
 {
 	const struct tnl_config *c = p->tnl;
+	bool v6 = tun->flags & MVS_TNL_F_IPV6;
 
-	if (!c || c->type != type)
+	if (!c || c->type != type || (!c->remote_flow && c->ipv6 != v6))
 		return false;
-	if (!c->remote_flow && c->remote_ip != tun->ipv4_src)
+	if (v6) {
+		if ((!c->remote_flow &&
+		     memcmp(c->remote_ip6, tun->ipv6_src, 16)) ||
+		    (!ofp_is_zero(c->local_ip6, 16) &&
+		     memcmp(c->local_ip6, tun->ipv6_dst, 16)))
+			return false;
+	} else if ((!c->remote_flow && c->remote_ip != tun->ipv4_src) ||
+		   (c->local_ip && c->local_ip != tun->ipv4_dst)) {
 		return false;
-	if (c->local_ip && c->local_ip != tun->ipv4_dst)
-		return false;
+	}
 	if (type != MVS_TNL_GRE && c->dst_port != ntohs(tun->tp_dst))
 		return false;
 	if (!c->in_key_flow) {

@@ -47,25 +47,22 @@ static struct log_rl rl = LOG_RL_INIT(5, 20);
 /* ---- ukeys ---- */
 
 static uint32_t
-ufid_hash(const struct mvs_ufid *u)
-{
-	return u->w[0];
-}
-
-static uint32_t
 tag_hash(uint64_t tag)
 {
 	return hash_bytes(&tag, sizeof tag, 0);
 }
 
+/* The ukeys are indexed by 32 bits of their ufid (itself a good hash):
+ * every new flow's lookup misses, and a miss in the open-addressing index
+ * reads a cache line or two of it and no ukey. */
 static struct ukey *
 ukey_find(struct vswd *d, uint32_t dp_id, const struct mvs_ufid *ufid)
 {
-	struct hnode *n;
+	size_t pos = hix_start(&d->ukeys, ufid->w[0]);
+	uint32_t n;
 
-	for (n = hmap_first_with_hash(&d->ukeys, ufid_hash(ufid)); n;
-	     n = hmap_next_with_hash(n)) {
-		struct ukey *uk = HMAP_CONTAINER(n, struct ukey, node);
+	while ((n = hix_next(&d->ukeys, ufid->w[0], &pos)) != HIX_NONE) {
+		struct ukey *uk = pool_at(&d->ukey_pool, n);
 
 		if (uk->dp_id == dp_id &&
 		    !memcmp(&uk->ufid, ufid, sizeof *ufid))
@@ -161,7 +158,7 @@ ukey_set_deps(struct vswd *d, struct ukey *uk, struct xlate_deps *deps)
 		x->n_groups * sizeof *x->groups +
 		x->n_bridges * sizeof *x->bridges +
 		x->n_learned * sizeof *x->learned;
-	uk->block = total ? xmalloc(total) : NULL;
+	uk->block = total <= sizeof uk->inl ? uk->inl : xmalloc(total);
 	p = uk->block;
 	uk->tags = x->n_mac_tags ? (struct ukey_tag *)(void *)p : NULL;
 	p += x->n_mac_tags * sizeof(struct ukey_tag);
@@ -188,7 +185,8 @@ vswd_ukey_deps_free(struct ukey *uk)
 		rule_unref(uk->deps.rules[i]);
 	for (size_t i = 0; i < uk->deps.n_groups; i++)
 		ofgroup_unref(uk->deps.groups[i].group);
-	free(uk->block);
+	if (uk->block != uk->inl)
+		free(uk->block);
 	uk->block = NULL;
 	uk->tags = NULL;
 	memset(&uk->deps, 0, sizeof uk->deps);
@@ -202,11 +200,14 @@ ukey_put(struct vswd *d, uint32_t dp_id, const struct mvs_ufid *ufid,
 	struct ukey *uk = ukey_find(d, dp_id, ufid);
 
 	if (!uk) {
-		uk = xzalloc(sizeof *uk);
+		uint32_t id = pool_alloc(&d->ukey_pool);
+
+		uk = pool_at(&d->ukey_pool, id);
+		uk->id = id;
 		uk->ufid = *ufid;
 		uk->dp_id = dp_id;
 		uk->born = ++d->ukey_seq;
-		hmap_insert(&d->ukeys, &uk->node, ufid_hash(ufid));
+		hix_insert(&d->ukeys, ufid->w[0], id);
 	}
 	ukey_set_deps(d, uk, deps);
 	return uk;
@@ -216,7 +217,7 @@ ukey_put(struct vswd *d, uint32_t dp_id, const struct mvs_ufid *ufid,
 static void
 ukey_remove(struct vswd *d, struct ukey *uk)
 {
-	hmap_remove(&d->ukeys, &uk->node);
+	hix_remove(&d->ukeys, uk->ufid.w[0], uk->id);
 	ukey_unindex(d, uk);
 }
 
@@ -227,7 +228,7 @@ vswd_ukey_finish(struct vswd *d, struct ukey *uk, uint64_t n_packets,
 	if (n_packets || n_bytes)
 		xlate_deps_push_stats(&uk->deps, n_packets, n_bytes, used_ms);
 	vswd_ukey_deps_free(uk);
-	free(uk);
+	pool_free(&d->ukey_pool, uk->id);
 }
 
 /* ---- translation ---- */
@@ -236,9 +237,12 @@ struct xl {
 	bool ok;	      /* the in_port is known */
 	struct mvs_ufid ufid; /* of key & mask */
 	struct mvs_key mask;
-	struct nlbuf actions;	/* owned */
-	struct xlate_deps deps; /* owned */
-	struct xlate_pins pins; /* packet-ins asked for: not installed */
+	struct nlbuf actions;	    /* owned */
+	struct xlate_deps deps;	    /* owned */
+	struct xlate_frozen frozen; /* owned: a paused translation's rest */
+	struct xlate_pins pins;	    /* packet-ins asked for: not installed */
+	/* pins.p is last: entries past pins.n are neither zeroed nor
+	 * copied (1 kB a translation). */
 };
 
 static void
@@ -246,6 +250,8 @@ xl_uninit(struct xl *x)
 {
 	nl_buf_free(&x->actions);
 	xlate_deps_uninit(&x->deps);
+	ofpacts_free(&x->frozen.acts);
+	ofpacts_free(&x->frozen.set);
 }
 
 /* Translates @key of datapath @dp into @x. */
@@ -256,7 +262,7 @@ translate(struct vswd *d, const struct vswd_dp *dp, const struct mvs_key *key,
 	struct port *port = vsw_port_by_dp(&d->vsw, dp->id, key->meta.in_port);
 	struct xlate_out xo;
 
-	memset(x, 0, sizeof *x);
+	memset(x, 0, offsetof(struct xl, pins.p));
 	x->actions = NLBUF_EMPTY;
 	if (!port)
 		return;
@@ -269,7 +275,11 @@ translate(struct vswd *d, const struct vswd_dp *dp, const struct mvs_key *key,
 	x->actions = xo.actions;
 	xo.actions = NLBUF_EMPTY;
 	x->deps = xo.deps;
-	x->pins = xo.pins;
+	x->pins.n = xo.pins.n;
+	memcpy(x->pins.p, xo.pins.p, xo.pins.n * sizeof *xo.pins.p);
+	x->frozen = xo.frozen;
+	ofpacts_init(&xo.frozen.acts);
+	ofpacts_init(&xo.frozen.set);
 	memset(&xo.deps, 0, sizeof xo.deps);
 	xlate_out_uninit(&xo);
 	dpmsg_ufid(key, &x->mask, &x->ufid);
@@ -428,7 +438,7 @@ check_ready(struct vswd *d, struct bus_req *req, uint64_t boot)
 	return true;
 }
 
-struct miss {
+struct vswd_miss {
 	struct mvs_key key;
 	struct xl x;
 };
@@ -440,12 +450,12 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 	struct vswd *d = aux;
 	bool exact = bus_msg_upcall_batch_has_exact(m) && m->exact;
 	struct bus_msg_upcall_reply r;
-	struct nlbuf out = NLBUF_EMPTY;
+	struct nlbuf *out = &d->upcall_out;
 	struct vswd_dp *dp;
 	struct dpmsg_buf b;
 	const struct nlattr *a;
-	struct miss *ms = NULL;
-	size_t n = 0, left, n_tags;
+	struct vswd_miss *ms = d->misses;
+	size_t n = 0, cap = d->misses_cap, left, n_tags;
 	uint64_t *tags;
 
 	if (!check_ready(d, req, m->boot))
@@ -473,12 +483,16 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 			memset(&p, 0, sizeof p);
 			p.key.meta.in_port = MVS_PORT_NONE;
 		}
-		ms = xrealloc(ms, (n + 1) * sizeof *ms);
+		ARRAY_GROW(ms, n, cap);
+		d->misses = ms;
+		d->misses_cap = cap;
 		ms[n].key = p.key;
 		translate(d, dp, &p.key, true, p.orig_len ? p.orig_len : p.len,
 			  exact, &ms[n].x);
 		for (unsigned i = 0; i < ms[n].x.pins.n; i++)
-			vswd_of_packet_in(d, &ms[n].x.pins.p[i], p.data, p.len,
+			vswd_of_packet_in(d, &ms[n].x.pins.p[i],
+					  &ms[n].x.frozen, &ms[n].x.actions,
+					  p.data, p.len,
 					  p.orig_len ? p.orig_len : p.len);
 		n++;
 	}
@@ -499,6 +513,10 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 		invalidate(d, tags, n_tags);
 	free(tags);
 
+	/* Each ukey_put looks a ufid up, most often in vain: the index's
+	 * slots of the whole batch are fetched at once. */
+	for (size_t i = 0; i < n; i++)
+		hix_prefetch(&d->ukeys, ms[i].x.ufid.w[0]);
 	for (size_t i = 0; i < n; i++) {
 		struct dpmsg_flow f = { .present = DPMSG_F_UFID };
 		struct xl *x = &ms[i].x;
@@ -516,14 +534,13 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 			if (!x->pins.n)
 				ukey_put(d, dp->id, &x->ufid, &x->deps);
 		}
-		dpmsg_put_flow(&out, &f);
+		dpmsg_put_flow(out, &f);
 		xl_uninit(x);
 	}
-	free(ms);
-	r.flows.data = out.data;
-	r.flows.len = out.len;
+	r.flows.data = out->data;
+	r.flows.len = out->len;
 	bus_reply_upcall_reply(req, &r);
-	nl_buf_free(&out);
+	out->len = 0;
 	/* Learn actions may have changed the tables. */
 	vswd_tables_check(d);
 }
@@ -586,47 +603,86 @@ revalidate_one(struct vswd *d, struct vswd_dp *dp, struct reval_item *it,
 }
 
 /* The full pass @pass of @dp ended: ukeys it did not list, made before
- * it began, have no flow. */
+ * it began, have no flow.  (Found first, removed after: a removal moves
+ * entries of the index.) */
 static void
 pass_end(struct vswd *d, struct vswd_dp *dp, uint64_t pass)
 {
-	struct hnode *n, *next;
+	struct ukey **gone = NULL;
+	size_t n = 0, cap = 0;
 
-	HMAP_FOR_EACH_SAFE (n, next, &d->ukeys) {
-		struct ukey *uk = HMAP_CONTAINER(n, struct ukey, node);
+	for (size_t i = 0; i <= d->ukeys.mask; i++) {
+		struct ukey *uk;
 
+		if (HIX_AT(&d->ukeys, i) == HIX_NONE)
+			continue;
+		uk = pool_at(&d->ukey_pool, HIX_AT(&d->ukeys, i));
 		if (uk->dp_id == dp->id && uk->pass != pass &&
 		    uk->born <= dp->pass_start) {
-			ukey_remove(d, uk);
-			vswd_ukey_finish(d, uk, 0, 0, 0);
+			ARRAY_GROW(gone, n, cap);
+			gone[n++] = uk;
 		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		ukey_remove(d, gone[i]);
+		vswd_ukey_finish(d, gone[i], 0, 0, 0);
+	}
+	free(gone);
+}
+
+/* A flow upcalld deleted, as gone() keeps it until its ukey is looked
+ * up. */
+struct gone_flow {
+	struct mvs_ufid ufid;
+	struct mvs_flow_stats stats; /* zero if not given */
+};
+
+/* Forgets the ukeys of @fs[0..n), whose index slots were prefetched. */
+static void
+forget(struct vswd *d, struct vswd_dp *dp, const struct gone_flow *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ukey *uk = ukey_find(d, dp->id, &fs[i].ufid);
+
+		if (!uk)
+			continue;
+		ukey_remove(d, uk);
+		vswd_ukey_finish(d, uk, fs[i].stats.n_packets,
+				 fs[i].stats.n_bytes, fs[i].stats.used_ms);
 	}
 }
 
+/* Forgets the ukeys of the flows upcalld deleted, listed in @bin, in
+ * parts: each part's index slots are fetched before it is looked up (a
+ * purge lists hundreds of thousands, each lookup a cache miss). */
 static void
 gone(struct vswd *d, struct vswd_dp *dp, const struct bus_bin *bin)
 {
+	struct gone_flow part[32];
 	struct dpmsg_buf b;
 	const struct nlattr *a;
-	size_t left;
+	size_t left, n = 0;
 
 	if (dpmsg_open(&b, bin->data, bin->len))
 		return;
 	DPMSG_FOR_EACH(a, left, &b)
 	{
 		struct dpmsg_flow f;
-		struct ukey *uk;
 
-		if (dpmsg_parse_flow(a, &f) ||
-		    !(uk = ukey_find(d, dp->id, &f.ufid)))
+		if (dpmsg_parse_flow(a, &f))
 			continue;
-		ukey_remove(d, uk);
+		part[n].ufid = f.ufid;
 		if (f.present & DPMSG_F_STATS)
-			vswd_ukey_finish(d, uk, f.stats.n_packets,
-					 f.stats.n_bytes, f.stats.used_ms);
+			part[n].stats = f.stats;
 		else
-			vswd_ukey_finish(d, uk, 0, 0, 0);
+			memset(&part[n].stats, 0, sizeof part[n].stats);
+		hix_prefetch(&d->ukeys, f.ufid.w[0]);
+		if (++n == ARRAY_SIZE(part)) {
+			forget(d, dp, part, n);
+			n = 0;
+		}
 	}
+	forget(d, dp, part, n);
 	dpmsg_buf_free(&b);
 }
 
@@ -639,7 +695,7 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 	struct bus_msg_revalidate_reply r = { .boot = d->boot };
 	struct nlbuf mod = NLBUF_EMPTY, del = NLBUF_EMPTY;
 	struct reval_item *items = NULL;
-	size_t n = 0, left, n_tags;
+	size_t n = 0, cap = 0, left, n_tags;
 	bool full = false;
 	struct vswd_dp *dp;
 	struct dpmsg_buf b;
@@ -694,11 +750,11 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 				revalidate_one(d, dp, &it,
 					       !uk && it.f.stats.n_packets);
 				coverage_inc(reval_retranslated);
+				uk = ukey_find(d, dp->id, &it.f.ufid);
 			}
-			uk = ukey_find(d, dp->id, &it.f.ufid);
 			if (uk && pass)
 				uk->pass = pass;
-			items = xrealloc(items, (n + 1) * sizeof *items);
+			ARRAY_GROW(items, n, cap);
 			items[n++] = it;
 		}
 		/* The items point into @b: it is freed after them. */
@@ -775,6 +831,7 @@ vswd_on_revalidate(struct bus_req *req, const void *msg, void *aux)
 void
 vswd_upcall_init(struct vswd *d)
 {
-	hmap_init(&d->ukeys);
+	hix_init(&d->ukeys);
+	pool_init(&d->ukey_pool, sizeof(struct ukey), 0);
 	hmap_init(&d->tag_index);
 }

@@ -130,18 +130,10 @@ trace_list_format(struct ds *s, const struct list_node *list, int level)
 
 /* ---- what a translation used ---- */
 
-#define GROW(ARR, N, CAP)                                               \
-	do {                                                            \
-		if ((N) == (CAP)) {                                     \
-			(CAP) = (CAP) ? (CAP)*2 : 4;                    \
-			(ARR) = xrealloc((ARR), (CAP) * sizeof *(ARR)); \
-		}                                                       \
-	} while (0)
-
 static void
 deps_add_rule(struct xlate_deps *d, struct rule *rule)
 {
-	GROW(d->rules, d->n_rules, d->rules_cap);
+	ARRAY_GROW(d->rules, d->n_rules, d->rules_cap);
 	rule_ref(rule);
 	d->rules[d->n_rules++] = rule;
 }
@@ -152,7 +144,7 @@ xlate_deps_add_group(struct xlate_deps *d, struct ofgroup *g, size_t bucket)
 	for (size_t i = 0; i < d->n_groups; i++)
 		if (d->groups[i].group == g && d->groups[i].bucket == bucket)
 			return;
-	GROW(d->groups, d->n_groups, d->groups_cap);
+	ARRAY_GROW(d->groups, d->n_groups, d->groups_cap);
 	ofgroup_ref(g);
 	d->groups[d->n_groups].group = g;
 	d->groups[d->n_groups++].bucket = bucket;
@@ -164,7 +156,7 @@ xlate_deps_add_mac(struct xlate_deps *d, uint64_t tag)
 	for (size_t i = 0; i < d->n_mac_tags; i++)
 		if (d->mac_tags[i] == tag)
 			return;
-	GROW(d->mac_tags, d->n_mac_tags, d->mac_tags_cap);
+	ARRAY_GROW(d->mac_tags, d->n_mac_tags, d->mac_tags_cap);
 	d->mac_tags[d->n_mac_tags++] = tag;
 }
 
@@ -175,7 +167,7 @@ xlate_deps_add_learned(struct xlate_deps *d, const struct bridge *br,
 {
 	struct xlate_learned *l;
 
-	GROW(d->learned, d->n_learned, d->learned_cap);
+	ARRAY_GROW(d->learned, d->n_learned, d->learned_cap);
 	l = &d->learned[d->n_learned++];
 	l->bridge_id = br->id;
 	l->in_ofp_port = in_ofp_port;
@@ -189,7 +181,7 @@ xlate_deps_add_bridge(struct xlate_deps *d, const struct bridge *br)
 	for (size_t i = 0; i < d->n_bridges; i++)
 		if (d->bridges[i].bridge_id == br->id)
 			return;
-	GROW(d->bridges, d->n_bridges, d->bridges_cap);
+	ARRAY_GROW(d->bridges, d->n_bridges, d->bridges_cap);
 	d->bridges[d->n_bridges].bridge_id = br->id;
 	d->bridges[d->n_bridges].tables_version = br->tables.version;
 	d->bridges[d->n_bridges++].config_version = br->config_version;
@@ -478,12 +470,14 @@ commit_nw(struct xlate_ctx *ctx)
 	ctx->base.hdr.tp_dst = f->tp_dst;
 }
 
+/* In Open vSwitch's order (commit_odp_actions): Ethernet, network and
+ * transport, then VLAN tags. */
 void
 xlate_commit(struct xlate_ctx *ctx)
 {
 	commit_eth(ctx);
-	commit_vlans(ctx);
 	commit_nw(ctx);
+	commit_vlans(ctx);
 }
 
 /* ---- output ---- */
@@ -522,7 +516,11 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 {
 	struct flow old_flow = ctx->flow;
 	struct mvs_key_tunnel old_tnl_wc = ctx->wc->tunnel;
+	uint64_t old_md_present_wc = ctx->wc->tun_md_present;
+	uint8_t old_md_wc[FLOW_TUN_MD_SLOTS][8];
 	struct bridge *old_br = ctx->br;
+	const struct rule *old_rule = ctx->rule;
+	uint64_t old_top_cookie = ctx->top_cookie;
 	struct list_node *old_trace = ctx->trace;
 	uint8_t old_table = ctx->table_id;
 	struct trace_node *t;
@@ -531,6 +529,11 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 	ctx->flow.metadata = 0;
 	memset(&ctx->flow.tunnel, 0, sizeof ctx->flow.tunnel);
 	memset(&ctx->wc->tunnel, 0, sizeof ctx->wc->tunnel);
+	/* The tunnel's options go with it. */
+	memcpy(old_md_wc, ctx->wc->tun_md, sizeof old_md_wc);
+	ctx->flow.tun_md_present = ctx->wc->tun_md_present = 0;
+	memset(ctx->flow.tun_md, 0, sizeof ctx->flow.tun_md);
+	memset(ctx->wc->tun_md, 0, sizeof ctx->wc->tun_md);
 	memset(ctx->flow.regs, 0, sizeof ctx->flow.regs);
 	ctx->flow.actset_output = OFPP_UNSET;
 	t = xlate_report(ctx, TRACE_BRIDGE, "bridge(\"%s\")",
@@ -540,13 +543,24 @@ patch_output(struct xlate_ctx *ctx, struct port *out)
 	ctx->br = out->bridge;
 	xlate_deps_add_bridge(ctx->deps, ctx->br);
 	learn_source(ctx);
+	/* The peer's pipeline starts afresh: its table 0 rule is the top
+	 * one (a pause's packet-in has its cookie, as in Open vSwitch). */
+	ctx->rule = NULL;
+	ctx->top_cookie = UINT64_MAX;
 	xlate_table(ctx, out->ofp_port, 0, true, true);
+	/* A pause there resumes there (the packet-in's bridge); this
+	 * bridge goes on at once, as Open vSwitch's patch_port_output. */
+	xlate_finish_freezing(ctx, ctx->top_cookie);
+	ctx->rule = old_rule;
+	ctx->top_cookie = old_top_cookie;
 
 	ctx->trace = old_trace;
 	ctx->flow = old_flow;
 	ctx->br = old_br;
 	ctx->table_id = old_table;
 	ctx->wc->tunnel = old_tnl_wc;
+	ctx->wc->tun_md_present = old_md_present_wc;
+	memcpy(ctx->wc->tun_md, old_md_wc, sizeof old_md_wc);
 	/* Errors in the peer bridge do not propagate back. */
 	ctx->error = XLATE_OK;
 }
@@ -700,6 +714,12 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 
 	report_table(ctx, rule, table_id, miss_pin);
 	if (rule) {
+		/* The first rule of a bridge's pipeline (table 0's, not a
+		 * packet-out's resubmit): Open vSwitch keeps its cookie to the
+		 * end, where a pause's packet-in takes it. */
+		if (!old_rule && !ctx->in_packet_out &&
+		    ctx->top_cookie == UINT64_MAX)
+			ctx->top_cookie = rule->cookie;
 		ctx->rule = rule;
 		deps_add_rule(ctx->deps, rule);
 		if (ctx->may_learn && ctx->packet_len)
@@ -859,7 +879,9 @@ is_table_miss(const struct rule *rule)
 }
 
 /* An output to the controller: a packet-in with the pipeline fields as
- * they are now, and no megaflow. */
+ * they are now and the packet as the actions so far rewrote it (their
+ * changes committed, as Open vSwitch's controller action does), and no
+ * megaflow. */
 static void
 xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
 		 const uint8_t *userdata, uint16_t userdata_len)
@@ -867,6 +889,8 @@ xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
 	const struct flow *f = &ctx->flow;
 	struct xlate_pin *pin;
 
+	/* The packet goes up as the actions so far changed it. */
+	xlate_commit(ctx);
 	if (!ctx->out || ctx->out->pins.n >= XLATE_MAX_PINS)
 		return;
 	pin = &ctx->out->pins.p[ctx->out->pins.n++];
@@ -878,8 +902,6 @@ xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
 	pin->cookie = ctx->rule ? ctx->rule->cookie : UINT64_MAX;
 	if (reason == OFPR_ACTION_ && ctx->rule && is_table_miss(ctx->rule))
 		pin->reason = OFPR_NO_MATCH_;
-	else if (reason == OFPR_ACTION_ && ctx->in_packet_out && !ctx->rule)
-		pin->reason = XLATE_PIN_PACKET_OUT;
 	pin->in_port = f->in_port;
 	pin->pkt_mark = f->pkt_mark;
 	pin->metadata = f->metadata;
@@ -889,6 +911,48 @@ xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
 	pin->tun_dst = f->tunnel.ipv4_dst;
 	pin->userdata = userdata;
 	pin->userdata_len = userdata_len;
+	pin->odp_len = ctx->odp->len;
+}
+
+/* controller(pause) made @pin: the translation stops, keeping what is
+ * left (freeze_rest() at each level) for NXT_RESUME, as Open vSwitch
+ * freezes it into the packet-in's continuation. */
+static void
+freeze(struct xlate_ctx *ctx, unsigned pin)
+{
+	ctx->out->pins.p[pin].pause = true;
+	ctx->pause_pin = (int)pin;
+	ctx->freezing = true;
+	ctx->out->frozen.table_id = ctx->table_id;
+	ctx->out->frozen.cookie = ctx->rule ? ctx->rule->cookie : 0;
+	xlate_report(ctx, TRACE_DETAIL,
+		     "pausing: the rest waits for the "
+		     "controller's NXT_RESUME");
+}
+
+void
+xlate_finish_freezing(struct xlate_ctx *ctx, uint64_t cookie)
+{
+	struct xlate_pin *pin;
+
+	if (!ctx->freezing)
+		return;
+	ctx->freezing = false;
+	ofpacts_free(&ctx->out->frozen.set);
+	ofpacts_clone(&ctx->out->frozen.set, &ctx->action_set);
+	pin = &ctx->out->pins.p[ctx->pause_pin];
+	pin->table_id = 0;
+	pin->cookie = cookie;
+}
+
+/* Adds the actions from @a to @end to the frozen ones. */
+static void
+freeze_rest(struct xlate_ctx *ctx, const struct ofpact *a,
+	    const struct ofpact *end)
+{
+	for (; a < end; a = ofpact_next(a))
+		memcpy(ofpacts_put(&ctx->out->frozen.acts, a->type, a->len), a,
+		       a->len);
 }
 
 static void
@@ -916,8 +980,15 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 		case OFPACT_OUTPUT: {
 			const struct ofpact_output *o =
 				OFPACT_CAST(struct ofpact_output, a);
+			/* A packet-out's own output to the controller has a
+			 * reason of its own; controller(...) keeps its
+			 * reason, as in Open vSwitch. */
+			bool po = ctx->in_packet_out && !ctx->rule;
+
 			if (o->port == OFPP_CONTROLLER)
-				xlate_controller(ctx, o->max_len, OFPR_ACTION_,
+				xlate_controller(ctx, o->max_len,
+						 po ? XLATE_PIN_PACKET_OUT
+						    : OFPR_ACTION_,
 						 NULL, 0);
 			else
 				xlate_output_action(ctx, o->port, last);
@@ -926,8 +997,13 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 		case OFPACT_CONTROLLER: {
 			const struct ofpact_controller *c =
 				OFPACT_CAST(struct ofpact_controller, a);
+			unsigned n = ctx->out ? ctx->out->pins.n : 0;
+
 			xlate_controller(ctx, c->max_len, c->reason,
 					 c->userdata, c->userdata_len);
+			if (c->pause && ctx->pause_pin < 0 && ctx->out &&
+			    ctx->out->pins.n > n)
+				freeze(ctx, n);
 			break;
 		}
 		case OFPACT_SET_FIELD:
@@ -1047,6 +1123,12 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			}
 			break;
 		}
+		if (ctx->freezing) {
+			/* Paused here or in what this action ran: the rest
+			 * waits for NXT_RESUME. */
+			freeze_rest(ctx, ofpact_next(a), end);
+			break;
+		}
 	}
 }
 
@@ -1136,8 +1218,8 @@ wc_finish(struct flow *wc, const struct flow *orig)
  * mask must say it: the present bit and TPID of each tag position the
  * packet has, and the present bit of the first one it lacks. */
 static void
-dp_mask_from_wc(const struct flow *wc, const struct flow *orig,
-		struct mvs_key *mask)
+dp_mask_from_wc(const struct bridge *br, const struct flow *wc,
+		const struct flow *orig, struct mvs_key *mask)
 {
 	memset(mask, 0, sizeof *mask);
 	mask->meta.in_port = wc->in_port ? ~0u : 0;
@@ -1147,6 +1229,9 @@ dp_mask_from_wc(const struct flow *wc, const struct flow *orig,
 	mask->meta.skb_priority = wc->skb_priority;
 	mask->hdr = wc->hdr;
 	mask->tun = wc->tunnel;
+	if (orig->tunnel.ipv4_dst || orig->tunnel.ttl ||
+	    (orig->tunnel.flags & MVS_TNL_F_IPV6))
+		tun_md_dp_mask(&br->tlv, wc, &orig->tunnel, &mask->tun);
 	mask->hdr.vlan_tci |= htons(MVS_VLAN_PRESENT);
 	if (orig->hdr.vlan_tci & htons(MVS_VLAN_PRESENT)) {
 		mask->hdr.vlan_tpid = 0xffff;
@@ -1186,6 +1271,8 @@ xlate_out_init(struct xlate_out *out)
 {
 	memset(out, 0, sizeof *out);
 	out->actions = NLBUF_EMPTY;
+	ofpacts_init(&out->frozen.acts);
+	ofpacts_init(&out->frozen.set);
 }
 
 void
@@ -1193,6 +1280,8 @@ xlate_out_uninit(struct xlate_out *out)
 {
 	nl_buf_free(&out->actions);
 	xlate_deps_uninit(&out->deps);
+	ofpacts_free(&out->frozen.acts);
+	ofpacts_free(&out->frozen.set);
 }
 
 /* Starts a translation of @flow in @br into @out (@ctx filled in). */
@@ -1203,7 +1292,6 @@ ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
 	memset(ctx, 0, sizeof *ctx);
 	ctx->out = out;
 	ctx->br = br;
-	ctx->in_tlv = &br->tlv;
 	ctx->orig = &out->flow;
 	ctx->wc = &out->wc;
 	ctx->odp = &out->actions;
@@ -1212,6 +1300,8 @@ ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
 	out->flow = *flow;
 	out->deps.vsw = br->vsw;
 	ctx->flow = ctx->base = *flow;
+	ctx->pause_pin = -1;
+	ctx->top_cookie = UINT64_MAX;
 	wc_init(ctx->wc, flow);
 	xlate_deps_add_bridge(ctx->deps, br);
 }
@@ -1220,6 +1310,7 @@ ctx_start(struct xlate_ctx *ctx, struct bridge *br, const struct flow *flow,
 static void
 ctx_finish(struct xlate_ctx *ctx, struct xlate_out *out)
 {
+	xlate_finish_freezing(ctx, ctx->top_cookie);
 	ofpacts_free(&ctx->action_set);
 	out->final_flow = ctx->flow;
 	out->error = ctx->error;
@@ -1235,7 +1326,7 @@ run_action_set(struct xlate_ctx *ctx)
 {
 	struct ofpacts list;
 
-	if (!ctx->action_set.size || ctx->exit || ctx->error)
+	if (!ctx->action_set.size || ctx->exit || ctx->error || ctx->freezing)
 		return;
 	xlate_report(ctx, TRACE_DETAIL, "the action set");
 	xlate_action_set_list(&ctx->action_set, &list);
@@ -1275,7 +1366,7 @@ xlate_flow(struct bridge *br, const struct flow *flow, bool may_learn,
 	}
 	wc_finish(ctx.wc, flow);
 	ctx_finish(&ctx, out);
-	dp_mask_from_wc(ctx.wc, flow, &out->mask);
+	dp_mask_from_wc(br, ctx.wc, flow, &out->mask);
 	return 0;
 }
 
@@ -1288,6 +1379,22 @@ xlate_packet_out(struct bridge *br, const struct flow *flow,
 	ctx_start(&ctx, br, flow, out);
 	ctx.in_packet_out = true;
 	do_xlate_actions(&ctx, acts, true);
+	ctx_finish(&ctx, out);
+	return 0;
+}
+
+int
+xlate_resume(struct bridge *br, const struct flow *flow,
+	     const struct ofpacts *acts, const struct ofpacts *set,
+	     uint8_t table_id, struct xlate_out *out)
+{
+	struct xlate_ctx ctx;
+
+	ctx_start(&ctx, br, flow, out);
+	ctx.table_id = table_id;
+	ofpacts_clone(&ctx.action_set, set);
+	do_xlate_actions(&ctx, acts, true);
+	run_action_set(&ctx);
 	ctx_finish(&ctx, out);
 	return 0;
 }
@@ -1310,6 +1417,7 @@ xlate_key(struct bridge *br, const struct mvs_key *key, bool may_learn,
 
 	memset(&flow, 0, sizeof flow);
 	flow.tunnel = key->tun;
+	tun_md_from_options(&br->tlv, &flow);
 	flow.hdr = key->hdr;
 	flow.recirc_id = key->meta.recirc_id;
 	flow.dp_hash = key->meta.dp_hash;

@@ -10,7 +10,9 @@
  *     method, "hash of the 5-tuple"): each bucket scores the hash of its
  *     id with the flow's hash, scaled by its weight, and the best wins, so
  *     a flow sticks to its bucket and the weights share the flows; the
- *     fields hashed go into the megaflow mask;
+ *     fields hashed go into the megaflow mask; selection_method=hash
+ *     hashes the fields it names, and dp_hash shares hash values by the
+ *     weights (dp_hash_bucket());
  *   - fast_failover: the first live bucket.
  * Each bucket runs as an action set (xlate_action_set_list()).  A bucket is
  * live unless a select bucket of weight 0, its watched port is down
@@ -22,6 +24,7 @@
 
 #include <string.h>
 
+#include "odp.h"
 #include "ofp_group.h"
 
 /* Open vSwitch's bound on the depth of watch_group chains. */
@@ -34,6 +37,7 @@ port_is_alive(const struct xlate_ctx *ctx, uint32_t ofp_port)
 {
 	const struct port *p = bridge_port_by_ofp(ctx->br, ofp_port);
 
+	ctx->br->liveness_translated = true;
 	return p && !p->link_down;
 }
 
@@ -149,6 +153,68 @@ mix64(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
+}
+
+/* selection_method=hash (Open vSwitch's
+ * pick_hash_fields_select_group()): a hash of selection_method_param
+ * and of each field whose prerequisites the packet meets, under its
+ * mask; those bits (and the prerequisites) go into the megaflow mask. */
+static uint32_t
+fields_hash(struct xlate_ctx *ctx, const struct ofgroup *g)
+{
+	uint32_t basis = hash_bytes(&g->selection_method_param,
+				    sizeof g->selection_method_param, 0);
+
+	for (size_t i = 0; i < g->fields.n; i++) {
+		const struct ofp_group_field *gf = &g->fields.f[i];
+		const struct ofp_field *f = ofp_field_get(gf->id);
+		union ofp_value v, wc;
+
+		ofp_field_mask_prereqs(f, ctx->wc);
+		if (!ofp_field_prereqs_ok(f, &ctx->flow))
+			continue;
+		ofp_field_get_value(f, &ctx->flow, &v);
+		ofp_field_get_value(f, ctx->wc, &wc);
+		for (size_t j = 0; j < f->n_bytes; j++) {
+			v.bytes[j] &= gf->mask.bytes[j];
+			wc.bytes[j] |= gf->mask.bytes[j];
+		}
+		basis = hash_bytes(v.bytes, f->n_bytes, basis);
+		ofp_field_set_flow_value(f, &wc, ctx->wc);
+	}
+	return basis;
+}
+
+/* selection_method=dp_hash.  Open vSwitch sends the packet through the
+ * datapath's hash(l4(param)) and recirculation, then picks
+ * map[dp_hash & mask] (the next live one if that bucket is not).
+ * microvs's translation has no recirculation: it computes the same
+ * hash of the packet itself (odp_hash_l4(), the datapath action's) and
+ * picks the same way (the group's dp_hash_map), so the buckets share the
+ * connections by the same weights; the megaflow matches the fields hashed
+ * (addresses, ports, protocol) instead of dp_hash.  -2 where Open vSwitch falls
+ * back to the default method. */
+static ssize_t
+dp_hash_bucket(struct xlate_ctx *ctx, const struct ofgroup *g)
+{
+	uint32_t mask = g->dp_hash_mask, h;
+	struct mvs_key_hdr *m = &ctx->wc->hdr;
+
+	if (!mask)
+		return -2;
+	h = odp_hash_l4(&ctx->flow.hdr, (uint32_t)g->selection_method_param);
+	m->ipv4_src = m->ipv4_dst = ~0u;
+	memset(m->ipv6_src, 0xff, 16);
+	memset(m->ipv6_dst, 0xff, 16);
+	m->tp_src = m->tp_dst = 0xffff;
+	m->nw_proto = 0xff;
+	for (uint32_t i = 0; i <= mask; i++) {
+		size_t b = g->dp_hash_map[(h + i) & mask];
+
+		if (bucket_is_alive(ctx, g, &g->buckets[b], 0))
+			return (ssize_t)b;
+	}
+	return -1;
 }
 
 /* Open vSwitch's group_best_live_bucket: the highest score wins, the
@@ -268,6 +334,10 @@ run_bucket(struct xlate_ctx *ctx, struct ofgroup *g, size_t i, bool is_last)
 	ctx->depth++;
 	xlate_actions(ctx, &list, is_last);
 	ctx->depth--;
+	/* A pause in the bucket freezes the rest of the bucket only; what
+	 * follows the group runs now, on the packet as it was (Open
+	 * vSwitch's xlate_group_bucket). */
+	xlate_finish_freezing(ctx, ctx->rule ? ctx->rule->cookie : UINT64_MAX);
 	ofpacts_free(&list);
 	ctx->flow = old_flow;
 	ctx->trace = old_trace;
@@ -296,7 +366,15 @@ xlate_group(struct xlate_ctx *ctx, uint32_t group_id, bool is_last)
 			run_bucket(ctx, g, k, is_last && k + 1 == g->n_buckets);
 		return;
 	case OFPGT_SELECT:
-		i = best_live_bucket(ctx, g, symmetric_l4_hash(ctx));
+		i = !strcmp(g->selection_method, "dp_hash")
+			    ? dp_hash_bucket(ctx, g)
+			    : -2;
+		if (i == -2)
+			i = best_live_bucket(
+				ctx, g,
+				!strcmp(g->selection_method, "hash")
+					? fields_hash(ctx, g)
+					: symmetric_l4_hash(ctx));
 		break;
 	case OFPGT_FF:
 	default:

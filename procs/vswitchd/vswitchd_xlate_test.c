@@ -652,6 +652,80 @@ actions_of(struct bridge *br, const char *text)
 	return ds_steal(&s);
 }
 
+/* controller(pause) inside a resubmit: the translation stops there with
+ * what came before (output:3), one paused packet-in, and the rest of
+ * each level kept innermost first, the action set (not run) too; the
+ * megaflow is not installed (a packet-in).  Resuming runs the rest with
+ * the registers the pause saw. */
+static void
+test_pause(void)
+{
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	struct xlate_out out;
+	struct flow flow;
+	char *err;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=0,in_port=1,actions=output:3,"
+				   "load:0x2a->NXM_NX_REG0[],"
+				   "write_actions(output:2),goto_table:1",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(
+			 &vsw, "br0",
+			 "table=1,actions=resubmit(,3),mod_vlan_vid:7", &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=3,cookie=0x99,actions="
+				   "controller(pause),resubmit(,2),output:2",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=2,reg0=0x2a,actions=output:3", &s),
+		 0);
+	err = ofp_parse_exact_flow(&flow, "in_port=1,udp", NULL);
+	CHECK(!err);
+	free(err);
+	xlate_out_init(&out);
+	xlate_flow(br, &flow, false, 0, NULL, &out);
+	ds_clear(&s);
+	odp_format_actions(&s, (const struct nlattr *)out.actions.data,
+			   out.actions.len, NULL);
+	CHECK_STREQ(ds_cstr(&s), "3");
+	CHECK_EQ(out.pins.n, 1u);
+	CHECK(out.pins.p[0].pause);
+	CHECK_EQ(out.pins.p[0].regs[0], 0x2au);
+	CHECK_EQ(out.frozen.table_id, 3);
+	CHECK_EQ(out.frozen.cookie, 0x99u);
+	ds_clear(&s);
+	ofpacts_format(&s, out.frozen.acts.data, out.frozen.acts.size, NULL);
+	CHECK_STREQ(ds_cstr(&s), "resubmit(,2),output:2,mod_vlan_vid:7");
+	ds_clear(&s);
+	ofpacts_format(&s, out.frozen.set.data, out.frozen.set.size, NULL);
+	CHECK_STREQ(ds_cstr(&s), "output:2");
+
+	/* NXT_RESUME: reg0 from the packet-in's metadata, table 3. */
+	{
+		struct xlate_out res;
+		struct flow f2 = flow;
+
+		f2.regs[0] = 0x2a;
+		xlate_out_init(&res);
+		xlate_resume(br, &f2, &out.frozen.acts, &out.frozen.set,
+			     out.frozen.table_id, &res);
+		ds_clear(&s);
+		odp_format_actions(&s, (const struct nlattr *)res.actions.data,
+				   res.actions.len, NULL);
+		CHECK_STREQ(ds_cstr(&s), "3,2,push_vlan(vid=7,pcp=0),2");
+		CHECK_EQ(res.pins.n, 0u);
+		xlate_out_uninit(&res);
+	}
+	xlate_out_uninit(&out);
+	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
 /* Actions OpenFlow 1.0 cannot express, so the recorded traces lack
  * them: an 802.1ad tag, and a priority on it. */
 static void
@@ -1052,6 +1126,204 @@ test_groups(void)
 	vsw_destroy(&vsw);
 }
 
+/* Translates "in_port=1,udp" in @br: its datapath actions in @acts and
+ * its frozen rest in @frozen (malloc'd), @out kept for the caller (its
+ * packet-ins). */
+static void
+pause_run(struct bridge *br, struct xlate_out *out, char **acts, char **frozen)
+{
+	struct ds s = DS_EMPTY;
+	struct flow flow;
+	char *err = ofp_parse_exact_flow(&flow, "in_port=1,udp", NULL);
+
+	CHECK(!err);
+	free(err);
+	xlate_out_init(out);
+	xlate_flow(br, &flow, false, 0, NULL, out);
+	odp_format_actions(&s, (const struct nlattr *)out->actions.data,
+			   out->actions.len, NULL);
+	*acts = ds_steal(&s);
+	ofpacts_format(&s, out->frozen.acts.data, out->frozen.acts.size, NULL);
+	*frozen = ds_steal(&s);
+}
+
+/* A controller action commits the changes before it (Open vSwitch's
+ * order: Ethernet, IP, then VLAN tags), and its packet-in records how
+ * many bytes of datapath actions came before it (the rewrites its packet
+ * gets: odp_rewrite_copy()), each packet-in its own. */
+static void
+test_pin_rewrites(void)
+{
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	struct nlbuf want = NLBUF_EMPTY;
+	struct xlate_out out;
+	char *acts, *frozen;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "in_port=1,ip,actions=mod_dl_src:50:54:00:"
+				   "00:00:99,controller,push_vlan:0x8100,mod_"
+				   "vlan_vid:5,mod_nw_tos:0x10,controller,"
+				   "output:2",
+				   &s),
+		 0);
+	pause_run(br, &out, &acts, &frozen);
+	CHECK_STREQ(acts, "set(eth(src=50:54:00:00:00:99)),"
+			  "set(ipv4(tos=0x10/0xfc)),push_vlan(vid=5,pcp=0),2");
+	CHECK_STREQ(frozen, "drop");
+	CHECK_EQ(out.pins.n, 2u);
+	CHECK_EQ(odp_parse_actions("set(eth(src=50:54:00:00:00:99))", NULL,
+				   &want, NULL),
+		 0);
+	CHECK_EQ(out.pins.p[0].odp_len, want.len);
+	CHECK_EQ(out.pins.p[1].odp_len, out.actions.len - 8);
+	nl_buf_free(&want);
+	free(acts);
+	free(frozen);
+	xlate_out_uninit(&out);
+	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
+/* controller(pause) in a group's bucket (through a resubmit) and in a
+ * patch peer, as Open vSwitch 3.1 does it: the rest of the bucket (of
+ * the peer's pipeline) is frozen, what follows the group (the output to
+ * the patch port) runs at once; the paused packet-in names table 0 and
+ * the cookie of the rule that ran the group (of the peer's table 0
+ * rule), in the bridge that paused.  A second pause is a plain controller
+ * action. */
+static void
+test_pause_bucket(void)
+{
+	struct bridge *br = small_bridge(), *br1;
+	struct port_config pc = { .tag = -1, .type = "patch" };
+	struct ds s = DS_EMPTY;
+	struct xlate_out out;
+	char *acts, *frozen;
+
+	add_group(br, "group_id=1,type=all,bucket=resubmit(,5),"
+		      "bucket=resubmit(,5)");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=5,cookie=0x5,actions=controller("
+				   "pause),output:2",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "cookie=0x11,in_port=1,actions=group:1,"
+				   "output:3",
+				   &s),
+		 0);
+	pause_run(br, &out, &acts, &frozen);
+	/* The second bucket's pause: plain, so its output:2 runs. */
+	CHECK_STREQ(acts, "2,3");
+	CHECK_STREQ(frozen, "output:2");
+	CHECK_EQ(out.pins.n, 2u);
+	CHECK(out.pins.p[0].pause);
+	CHECK(!out.pins.p[1].pause);
+	CHECK_EQ(out.pins.p[0].table_id, 0);
+	CHECK_EQ(out.pins.p[0].cookie, 0x11u);
+	CHECK_EQ(out.frozen.table_id, 5);
+	CHECK_EQ(out.frozen.cookie, 0x5u);
+	free(acts);
+	free(frozen);
+	xlate_out_uninit(&out);
+
+	/* A patch peer pauses. */
+	CHECK_EQ(vsw_add_bridge(&vsw, "br1", 101, &br1), 0);
+	pc.name = "pp0";
+	pc.ofp_port = 4;
+	pc.dp_port = MVS_PORT_NONE;
+	pc.peer = "pp1";
+	CHECK_EQ(bridge_set_port(br, &pc, NULL), 0);
+	pc.name = "pp1";
+	pc.ofp_port = 1;
+	pc.peer = "pp0";
+	CHECK_EQ(bridge_set_port(br1, &pc, NULL), 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br1",
+				   "cookie=0x7,in_port=1,actions=load:0x2a->"
+				   "NXM_NX_REG1[],controller(pause),"
+				   "output:IN_PORT",
+				   &s),
+		 0);
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "cookie=0x12,priority=40000,in_port=1,"
+				   "actions="
+				   "output:4,output:3",
+				   &s),
+		 0);
+	pause_run(br, &out, &acts, &frozen);
+	CHECK_STREQ(acts, "3");
+	CHECK_STREQ(frozen, "IN_PORT");
+	CHECK_EQ(out.pins.n, 1u);
+	CHECK(out.pins.p[0].pause);
+	CHECK_EQ(out.pins.p[0].bridge_id, br1->id);
+	CHECK_EQ(out.pins.p[0].regs[1], 0x2au);
+	CHECK_EQ(out.pins.p[0].cookie, 0x7u);
+	free(acts);
+	free(frozen);
+	xlate_out_uninit(&out);
+	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
+/* selection_method=dp_hash: the datapath's L4 hash picks one of 16 hash
+ * values shared 12:4 by weights 3:1 (Open vSwitch's Webster table), so
+ * 400 connections split close to 3:1; the megaflow matches the 5-tuple
+ * only.  Weights needing more than 256 values fall back to the default
+ * method (its symmetric hash reads the Ethernet addresses). */
+static void
+test_dp_hash(void)
+{
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY;
+	struct xlate_out out;
+	struct flow flow;
+	unsigned to2 = 0, to3 = 0;
+	char *err = ofp_parse_exact_flow(&flow, "in_port=1,udp", NULL);
+
+	CHECK(!err);
+	free(err);
+	flow.hdr.ipv4_src = htonl(0x0a000001);
+	flow.hdr.ipv4_dst = htonl(0x0a000002);
+	flow.hdr.tp_dst = htons(53);
+	add_group(br, "group_id=1,type=select,selection_method=dp_hash,"
+		      "bucket=weight:3,output:2,bucket=weight:1,output:3");
+	CHECK_EQ(
+		vswitchd_add_flow(&vsw, "br0", "in_port=1,actions=group:1", &s),
+		0);
+	for (unsigned p = 1000; p < 1400; p++) {
+		char *a;
+
+		flow.hdr.tp_src = htons((uint16_t)p);
+		a = run_parsed(br, &flow, 0, &out);
+		to2 += !strcmp(a, "2");
+		to3 += !strcmp(a, "3");
+		if (p == 1000) {
+			CHECK_EQ(out.mask.hdr.tp_src, 0xffff);
+			CHECK_EQ(out.mask.hdr.ipv4_src, ~0u);
+			CHECK_EQ(out.mask.hdr.nw_proto, 0xff);
+			CHECK_EQ(out.mask.hdr.eth_src[0], 0);
+		}
+		free(a);
+		xlate_out_uninit(&out);
+	}
+	CHECK_EQ(to2 + to3, 400u);
+	CHECK(to2 >= 270 && to2 <= 330);
+
+	/* 1000:1 needs 1,001 values: the default method. */
+	add_group(br, "group_id=2,type=select,selection_method=dp_hash,"
+		      "bucket=weight:1000,output:2,bucket=weight:1,output:3");
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "priority=40000,in_port=1,actions=group:2",
+				   &s),
+		 0);
+	free(run_parsed(br, &flow, 0, &out));
+	CHECK_EQ(out.mask.hdr.eth_src[0], 0xff);
+	xlate_out_uninit(&out);
+	ds_free(&s);
+	vsw_destroy(&vsw);
+}
+
 int
 main(void)
 {
@@ -1065,6 +1337,10 @@ main(void)
 	CHECK_RUN(test_frag_modes);
 	CHECK_RUN(test_classic_actions);
 	CHECK_RUN(test_groups);
+	CHECK_RUN(test_pause);
+	CHECK_RUN(test_pin_rewrites);
+	CHECK_RUN(test_pause_bucket);
+	CHECK_RUN(test_dp_hash);
 	CHECK_RUN(test_tnl_ecn);
 	CHECK_RUN(test_commit_tos);
 	printf("%d outputs compared with Open vSwitch\n", n_compared);

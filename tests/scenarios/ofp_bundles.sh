@@ -8,6 +8,10 @@
 #    flow-mod is refused at the commit: the same output and tables (the
 #    error of the third, then OFPBFC_MSG_FAILED; nothing of it added),
 #    with Debian's ovs-ofctl and then with ours;
+#  - ovs-ofctl bundle SWITCH FILE (flow, group and packet-out lines,
+#    keywords abbreviated, a line refused at the commit, a meter line, a
+#    syntax error, no file) in 1.3-1.5 and without -O (1.4): the same
+#    output and tables, Debian's ovs-ofctl and ours;
 #  - ofp-print of 39 bundle messages: ours prints what Debian's prints;
 #  - 40 crafted bundle conversations per version (unknown id, double
 #    open, add after close, commit of an unknown bundle, bad flags, bad
@@ -95,6 +99,34 @@ group_id=7,type=indirect,bucket=output:2
 group_id=5,type=all,bucket=output:3
 GROUPS
 
+# ovs-ofctl bundle SWITCH FILE: flow-mods, group-mods and packet-outs,
+# each line's keyword (or a prefix of it) first, then its command (or
+# add).
+cat >"$T/bundle_file" <<BUNDLE
+# a comment
+flow add priority=80,in_port=1,actions=output:2
+flow priority=81,in_port=2,actions=output:1
+
+group add group_id=6,type=all,bucket=output:1
+f modify in_port=1,actions=output:2,output:1
+flow delete_strict priority=81,in_port=2
+g group_id=7,type=indirect,bucket=output:2
+flow add priority=82,in_port=3,actions=group:7
+packet-out in_port=1 packet=505400000003505400000002080045000054ce2a40004001f1c20a0000020a000003080079cd actions=drop
+BUNDLE
+cat >"$T/bundle_bad" <<BUNDLE
+flow add priority=90,in_port=1,actions=output:2
+group add group_id=9,type=all,bucket=output:1
+flow add priority=91,in_port=1,actions=group:99
+BUNDLE
+cat >"$T/bundle_meter" <<BUNDLE
+flow add priority=90,in_port=1,actions=output:2
+meter add meter=1,kbps,band=type=drop,rate=1
+BUNDLE
+cat >"$T/bundle_syntax" <<BUNDLE
+flow add priority=90,in_port=1,actions=bogus
+BUNDLE
+
 # Our ovs-ofctl in 1.3 (ONF's messages) and 1.5 (the standard ones, as
 # 1.4's).
 for WHO in m u; do
@@ -132,7 +164,37 @@ for V in $VERSIONS; do
 	same -O $V --bundle del-groups br0 group_id=5
 	same -O $V --bundle del-groups br0
 	same -O $V dump-groups br0
+	[ $V = OpenFlow14 ] && continue
+	same -O $V bundle br0 "$T/bundle_file"
+	same -O $V dump-flows br0
+	check "$V bundle FILE: the flows of the file" \
+		grep -q "priority=82,in_port=3 actions=group:7" "$T/out.$WHO"
+	same -O $V dump-groups br0
+	same -O $V bundle br0 "$T/bundle_bad"
+	check "$V bundle FILE: the third line's error, then the commit's" \
+		eval 'grep -q "Error OFPBAC_BAD_OUT_GROUP" "$T/out.$WHO" &&
+			grep -q "Error OFPBFC_MSG_FAILED" "$T/out.$WHO"'
+	same -O $V bundle br0 "$T/bundle_meter"
+	same -O $V bundle br0 "$T/bundle_syntax"
+	same -O $V bundle br0 "$T/no_such_file"
+	same -O $V dump-flows br0
+	same -O $V dump-groups br0
+	same -O $V del-flows br0
+	same -O $V del-groups br0
 done
+done
+WHO=m
+# Without -O (only OpenFlow 1.0 allowed): OpenFlow 1.4 (the errors of a
+# failed bundle say the version).
+for WHO in m u; do
+	same bundle br0 "$T/bundle_bad"
+	check "bundle without -O: in OpenFlow 1.4 ($WHO)" \
+		grep -q "OFPT_BUNDLE_CONTROL (OF1.4)" "$T/out.$WHO"
+	same bundle br0 "$T/bundle_file"
+	same -O OpenFlow15 dump-flows br0
+	same -O OpenFlow15 dump-groups br0
+	same -O OpenFlow15 del-flows br0
+	same -O OpenFlow15 del-groups br0
 done
 WHO=m
 

@@ -7,6 +7,9 @@
 #     each bucket's counters count them;
 #   - type select: 60 flows are spread over two buckets, both get some,
 #     every flow sticks to one; with weights 3:1 the first gets more;
+#     selection_method=hash with fields(ip_dst) puts every flow in one
+#     bucket and leaves the source port out of the megaflow, with
+#     fields(udp_src) they spread again;
 #   - type fast_failover: the traffic goes to the first bucket's port,
 #     moves to the second's when the first port's link goes down (ip
 #     link set down in h2) and comes back when it is up again;
@@ -119,13 +122,61 @@ check "select: h4 got none" test "$(count h4)" = 0
 
 check "group 2 modified: weights 3 and 1" \
 	of mod-group br0 "group_id=2,type=select,bucket=weight:3,output:2,bucket=weight:1,output:3"
-capture
-send 22000 60
-stop_capture
-w2=$(sports h2 | sort -u | wc -l)
-w3=$(sports h3 | sort -u | wc -l)
+# spread FIRST N: h1 sends N flows from source port FIRST on; b2 and b3:
+# how many of them went to h2 and to h3.
+spread() {
+	capture
+	send "$1" "$2"
+	stop_capture
+	b2=$(sports h2 | sort -u | wc -l)
+	b3=$(sports h3 | sort -u | wc -l)
+}
+spread 22000 60
+w2=$b2 w3=$b3
 check "select weights 3:1: the first bucket got more flows (h2 $w2, h3 $w3)" \
 	eval '[ "$w2" -gt "$w3" ] && [ "$w3" -gt 0 ] && [ $((w2 + w3)) = 60 ]'
+
+# selection_method=hash (OpenFlow 1.5's group property): the hash of
+# the given fields picks the bucket, and the megaflows match just those.
+of15() { sw env MICROVS_RUNDIR="$R" "$B/ctl/ovs-ofctl" -O OpenFlow15 "$@"; }
+check "group 2 modified: a hash of ip_dst only" \
+	of15 mod-group br0 "group_id=2,type=select,selection_method=hash,fields(ip_dst),bucket=output:2,bucket=output:3"
+spread 22500 20
+x2=$b2 x3=$b3
+check "hash of ip_dst: the 20 flows (one destination) all in one bucket (h2 $x2, h3 $x3)" \
+	eval '[ $((x2 + x3)) = 20 ] && { [ "$x2" = 0 ] || [ "$x3" = 0 ]; }'
+dump_flows >"$T/mf.ipdst"
+check "hash of ip_dst: its megaflow matches ipv4 dst, not the UDP source port" \
+	eval 'grep "dst=10.75.0.99" "$T/mf.ipdst" | grep -q "udp(dst=7777)"'
+check "group 2 modified: a hash of udp_src" \
+	of15 mod-group br0 "group_id=2,type=select,selection_method=hash,fields(udp_src),bucket=output:2,bucket=output:3"
+spread 22600 40
+y2=$b2 y3=$b3
+check "hash of udp_src: both buckets got flows (h2 $y2, h3 $y3)" \
+	eval '[ "$y2" -gt 0 ] && [ "$y3" -gt 0 ] && [ $((y2 + y3)) = 40 ]'
+check "hash of udp_src: each flow's 3 packets to one host" \
+	eval '! { sports h2; sports h3; } | sort -n | uniq -c | grep -qv "^ *3 "'
+dump_flows >"$T/mf.udpsrc"
+check "hash of udp_src: its megaflows match the UDP source port" \
+	grep -q "udp(src=226[0-9][0-9],dst=7777)" "$T/mf.udpsrc"
+# selection_method=dp_hash: Open vSwitch hashes the 5-tuple in the
+# datapath (hash(l4(0)), then recirculates) and shares 16 hash values
+# among the buckets by weight (12 and 4 for 3:1, Webster's method).
+# microvs computes the same datapath hash in the translation and picks
+# the same way; its megaflows match the 5-tuple, not the Ethernet
+# addresses the default method's symmetric hash reads.
+check "group 2 modified: dp_hash, weights 3 and 1" \
+	of15 mod-group br0 "group_id=2,type=select,selection_method=dp_hash,bucket=weight:3,output:2,bucket=weight:1,output:3"
+spread 23000 200
+z2=$b2 z3=$b3
+check "dp_hash 3:1: 200 flows shared by weight (h2 $z2, h3 $z3: at least 2:1)" \
+	eval '[ $((z2 + z3)) = 200 ] && [ "$z3" -gt 0 ] && [ "$z2" -ge $((2 * z3)) ]'
+check "dp_hash: each flow's 3 packets to one host" \
+	eval '! { sports h2; sports h3; } | sort -n | uniq -c | grep -qv "^ *3 "'
+dump_flows >"$T/mf.dphash"
+check "dp_hash: megaflows match the 5-tuple and not the Ethernet addresses" \
+	eval 'grep "udp(src=23[0-9][0-9][0-9],dst=7777)" "$T/mf.dphash" |
+		grep "src=10.75.0.1,dst=10.75.0.99,proto=17" | grep -qv "eth(src="'
 
 check "group 3: fast_failover, port 2 then port 3" \
 	of add-group br0 "group_id=3,type=fast_failover,bucket=watch_port:2,output:2,bucket=watch_port:3,output:3"

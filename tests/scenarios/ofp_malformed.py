@@ -69,6 +69,24 @@ class Conn:
             _, etype, ecode = struct.unpack("!IHH", body[4:12])
         return etype, ecode
 
+    def outcome(self, t, body):
+        """Sends a message of type @t with @body and a barrier: "type=T
+        code=C" for the error it gets, or "none" if the barrier reply
+        comes first."""
+        req, rep = (18, 19) if self.version == 1 else (20, 21)
+        self.send(self.msg(t, body, xid=50))
+        self.send(self.msg(req, b"", xid=51))
+        result = "none"
+        while True:
+            _, rt, _, xid, rbody = self.recv()
+            if rt == OFPT_ERROR and xid == 50:
+                et, ec = struct.unpack("!HH", rbody[:4])
+                if et == 0xb0c2:  # Nicira vendor error (OpenFlow 1.0)
+                    _, et, ec = struct.unpack("!IHH", rbody[4:12])
+                result = "type=%d code=%d" % (et, ec)
+            elif rt == rep and xid == 51:
+                return result
+
     def echo_ok(self, payload=b"still here"):
         self.send(self.msg(OFPT_ECHO_REQUEST, payload, xid=0x1234))
         while True:

@@ -18,27 +18,6 @@ import ofp_malformed  # noqa: E402  (its Conn: hello, framing, echo)
 
 OFPT_VENDOR = 4
 NX_VENDOR, NXT_SET_PACKET_IN_FORMAT = 0x2320, 16
-BARRIER = {1: (18, 19), 4: (20, 21), 6: (20, 21)}
-
-
-def outcome(c, body):
-    """Sends a NXT_SET_PACKET_IN_FORMAT with @body and a barrier; the
-    error the first gets, or "none" if the barrier reply comes first."""
-    req, rep = BARRIER[c.version]
-    c.send(c.msg(OFPT_VENDOR,
-                 struct.pack("!II", NX_VENDOR, NXT_SET_PACKET_IN_FORMAT) +
-                 body, xid=50))
-    c.send(c.msg(req, b"", xid=51))
-    result = "none"
-    while True:
-        _, t, _, xid, rbody = c.recv()
-        if t == ofp_malformed.OFPT_ERROR and xid == 50:
-            et, ec = struct.unpack("!HH", rbody[:4])
-            if et == 0xb0c2:  # Nicira vendor error (OpenFlow 1.0)
-                _, et, ec = struct.unpack("!IHH", rbody[4:12])
-            result = "type=%d code=%d" % (et, ec)
-        elif t == rep and xid == 51:
-            return result
 
 
 def main():
@@ -56,7 +35,10 @@ def main():
         c = ofp_malformed.Conn(sys.argv[1], version)
         for name, body in cases:
             print("version %d %s: %s, echo %s" %
-                  (version, name, outcome(c, body),
+                  (version, name,
+                   c.outcome(OFPT_VENDOR,
+                             struct.pack("!II", NX_VENDOR,
+                                         NXT_SET_PACKET_IN_FORMAT) + body),
                    "answered" if c.echo_ok() else "lost"))
     return 0
 

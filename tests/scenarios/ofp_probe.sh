@@ -9,9 +9,13 @@
 #   and connects again after its backoff (a second hello).
 #   A controller that answers its echoes keeps its one connection.
 #   inactivity_probe=0: no echo request, no disconnection.
+#   Every controller connection over TCP, made (tcp:) or accepted (ptcp:),
+#   has TCP_NODELAY, as in Open vSwitch (Nagle would hold a reply's
+#   second write back for the peer's delayed ACK).
 P=opr$$
 . "$(dirname "$0")/swlib.sh"
 FAKE=$(dirname "$0")/fake_ctrl.py
+NODELAY=$(dirname "$0")/sock_nodelay.py
 sw_start
 check "br0 (netdev)" vsctl add-br br0 -- set bridge br0 datapath_type=netdev
 
@@ -88,4 +92,46 @@ check "answered probes keep connection 1 (several echoes, no close)" \
 	      ! grep -q "closed\|conn 2" "$L"'
 check "Controller status: state ACTIVE, is_connected true" \
 	eval 'status_has state=ACTIVE && ctrl_connected true'
+
+# --- TCP_NODELAY on controller connections ---
+# nodelay PORT: vswitchd's TCP connection on PORT has TCP_NODELAY (10 s).
+nodelay() {
+	local end=$((SECONDS + 10))
+	until python3 "$NODELAY" "$(pidof_role vswitchd)" "$1" >"$T/nodelay"; do
+		[ $SECONDS -ge $end ] && { cat "$T/nodelay"; return 1; }
+		sleep 0.1
+	done
+}
+check "tcp: the connection vswitchd made has TCP_NODELAY" nodelay 16653
+check "and a passive target ptcp:16654:127.0.0.1 beside it" \
+	vsctl set-controller br0 tcp:127.0.0.1:16653 ptcp:16654:127.0.0.1
+# A peer of ptcp: that says hello and answers echo requests for 30 s.
+cat >"$T/peer.py" <<'PY'
+import socket, struct, time
+for _ in range(100):
+    try:
+        s = socket.create_connection(("127.0.0.1", 16654))
+        break
+    except OSError:
+        time.sleep(0.1)
+s.sendall(struct.pack("!BBHI", 4, 0, 8, 1))  # hello, OpenFlow 1.3
+s.settimeout(1)
+buf, end = b"", time.time() + 30
+while time.time() < end:
+    try:
+        data = s.recv(4096)
+    except socket.timeout:
+        continue
+    if not data:
+        break
+    buf += data
+    while len(buf) >= 8 and len(buf) >= struct.unpack("!H", buf[2:4])[0]:
+        ver, typ, n, xid = struct.unpack("!BBHI", buf[:8])
+        if typ == 2:  # echo request: its reply
+            s.sendall(struct.pack("!BBHI", ver, 3, n, xid) + buf[8:n])
+        buf = buf[max(n, 8):]
+PY
+sw python3 "$T/peer.py" &
+SW_PIDS+=($!)
+check "ptcp: the connection vswitchd accepted has TCP_NODELAY" nodelay 16654
 finish

@@ -72,6 +72,40 @@ sequence() {
 	same $w "del-tlv-map (clear)" del-tlv-map br0
 	same $w "dump-tlv-map after clear" dump-tlv-map br0
 }
+# Flows on tun_metadata: matches (masked, present only, longer than the
+# mapping), set_field, load and move, the errors for unmapped fields and
+# for deleting a mapping in use.
+flows() {
+	local w=$1 f
+	same $w "add-tlv-map for flows" add-tlv-map br0 \
+		"{class=0xffff,type=0,len=4}->tun_metadata0,{class=0xffff,type=1,len=8}->tun_metadata1"
+	same $w "match unmapped: NXFMFC_INVALID_TLV_FIELD" add-flow br0 \
+		"tun_metadata3=1,actions=drop"
+	same $w "set_field unmapped" add-flow br0 "actions=set_field:1->tun_metadata4"
+	same $w "move unmapped" add-flow br0 \
+		"actions=move:tun_metadata5[0..7]->NXM_NX_REG0[0..7]"
+	same $w "match" add-flow br0 "tun_metadata0=0x1234,actions=drop"
+	same $w "longer than the mapping" add-flow br0 \
+		"priority=5,tun_metadata0=0x1122334455667788,actions=drop"
+	f="tun_metadata1=0x10/0xf0,tun_metadata0=0x1,actions=set_field:0x99->tun_metadata1,load:0x7->tun_metadata0[0..7],move:tun_metadata0[0..15]->NXM_NX_REG0[0..15],move:NXM_NX_REG1[]->tun_metadata1[0..31],output:1"
+	same $w "set_field, load, move" add-flow br0 "$f"
+	same $w "present only" add-flow br0 "priority=6,tun_metadata0=0/0,actions=drop"
+	same $w "zero; set_field longer than the mapping" add-flow br0 \
+		"priority=7,tun_metadata1=0,actions=set_field:0x1234567890->tun_metadata0"
+	same $w "OpenFlow 1.3, an exact byte mask" -O OpenFlow13 add-flow br0 \
+		"priority=8,tun_metadata1=0x5/0xff,actions=drop"
+	same $w "dump-flows" --sort --no-stats dump-flows br0
+	same $w "dump-flows (OpenFlow 1.5)" -O OpenFlow15 --sort --no-stats dump-flows br0
+	same $w "mapping in use: NXTTMFC_INVALID_TLV_DEL" del-tlv-map br0 \
+		"{class=0xffff,type=0,len=4}->tun_metadata0"
+	same $w "del-flows on a match" del-flows br0 "tun_metadata0=0x1234"
+	same $w "del-flows unmapped" del-flows br0 "tun_metadata6=1"
+	same $w "dump-flows after" --sort --no-stats dump-flows br0
+	same $w "del-flows" del-flows br0
+	same $w "del-tlv-map once unused" del-tlv-map br0
+}
 sequence m
 sequence u
+flows m
+flows u
 finish

@@ -50,7 +50,7 @@ r0=$(rx)
 
 count=$((KILLS * 200 + 100))
 ns h2 iperf3 -s -1 -B 10.84.0.2 >/dev/null 2>&1 &
-sleep 0.3
+wait_listen "$P-h2" 5201
 # 1000 datagrams of 125 bytes a second, for about as long as the pings.
 ns h1 timeout 60 iperf3 -c 10.84.0.2 -u -b 1M -l 125 -t $((count / 100 - 1)) \
 	-J >"$T/udp.json" 2>&1 &

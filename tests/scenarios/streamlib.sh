@@ -18,11 +18,18 @@ while True:
     h.update(b); n += len(b)
 print(n, h.hexdigest())' "$ip" >"$T/stream.rx" &
 	pid=$!
-	sleep 0.3
+	# The receiver may not listen yet (Python starting on a busy
+	# machine): the sender tries again for up to 30 s.
 	want=$($tx python3 -c '
-import hashlib, socket, sys
+import hashlib, socket, sys, time
 data = bytes(range(256)) * (4096 * int(sys.argv[2]))
-s = socket.create_connection((sys.argv[1], 5001), timeout=60)
+for i in range(300):
+    try:
+        s = socket.create_connection((sys.argv[1], 5001), timeout=60)
+        break
+    except ConnectionRefusedError:
+        if i == 299: raise
+        time.sleep(0.1)
 s.sendall(data); s.close()
 print(len(data), hashlib.sha256(data).hexdigest())' "$ip" "$mb")
 	wait $pid

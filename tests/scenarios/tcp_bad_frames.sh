@@ -23,7 +23,7 @@ check "ping" pings h1 10.82.0.2
 
 if command -v iperf3 >/dev/null; then
 	ns h2 iperf3 -s -1 -B 10.82.0.2 >/dev/null 2>&1 &
-	sleep 0.5
+	wait_listen "$P-h2" 5201
 	if ns h1 timeout 30 iperf3 -c 10.82.0.2 -t 2 -J >"$T/iperf.json" 2>&1; then
 		bps=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['end']['sum_received']['bits_per_second']))" "$T/iperf.json")
 		check "iperf3 through the switch runs: $((bps / 1000000)) Mbit/s" [ "$bps" -gt 0 ]

@@ -95,5 +95,35 @@ sent >"$T/verdict"
 cat "$T/verdict"
 check "mapped: each frame leaves with its own mapped option, not the other" \
 	eval "[ \"\$(cat $T/verdict | tr '\n' ' ')\" = 'ffff000111111111: 5 ffff000122222222: 5 none: 5 ' ]"
+
+# Flows on the options (tun_metadata): the 0x11111111 frames dropped by
+# a match, the 0x22222222 ones sent on with tun_metadata1 (class 0x0103
+# type 7) set after the received option; a megaflow that did not match
+# the options would treat one set's frames as the other's.
+of1() { env MICROVS_RUNDIR="$T/h1/run" "$B/ctl/ovs-ofctl" "$@"; }
+check "host1: tun_metadata1 mapped" of1 add-tlv-map br-tun \
+	"{class=0x0103,type=7,len=4}->tun_metadata1"
+check "host1: tun_metadata0=0x11111111 dropped" of1 add-flow br-tun \
+	"priority=100,tun_metadata0=0x11111111,actions=drop"
+check "host1: tun_metadata0=0x22222222 gets tun_metadata1=0xabcd" \
+	of1 add-flow br-tun \
+	"priority=100,tun_metadata0=0x22222222,actions=set_field:0xabcd->tun_metadata1,NORMAL"
+# Fresh megaflows (the earlier ones match every option already).
+check "host1: megaflows flushed" hostctl 1 dpctl/del-flows
+sent >"$T/verdict"
+cat "$T/verdict"
+check "flows: 0x11111111 dropped, 0x22222222 sent with tun_metadata1 after it" \
+	eval "[ \"\$(cat $T/verdict | tr '\n' ' ')\" = 'ffff000122222222010307010000abcd: 5 none: 5 ' ]"
+hostctl 1 dpctl/dump-flows >"$T/mf"
+grep -o 'geneve([^)]*)' "$T/mf" | sort | uniq -c
+for v in 11111111 22222222; do
+	check "a megaflow matches the option 0x$v" \
+		grep -q "geneve({class=0xffff,type=0,len=4,0x$v}" "$T/mf"
+done
+# The drop megaflow, as Open vSwitch writes it: every option's header and
+# the length exact, the data of the mapped option only.
+check "the drop megaflow leaves the unmapped option's data out" grep -q \
+	"geneve({class=0xffff,type=0,len=4,0x11111111}{class=0x102,type=0x5,len=4})" \
+	"$T/mf"
 check "vm1 still pings vm2" ping_ok vm1 10.77.0.2
 finish

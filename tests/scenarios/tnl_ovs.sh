@@ -56,7 +56,7 @@ done
 for dir in "1 2" "2 1"; do
 	set -- $dir
 	ip netns exec "$P-vm$2" iperf3 -s -1 -B 10.77.0.$2 >/dev/null 2>&1 &
-	sleep 0.5
+	wait_listen "$P-vm$2" 5201
 	if ip netns exec "$P-vm$1" timeout 30 iperf3 -c 10.77.0.$2 -t 2 -P 2 \
 		-J >"$T/iperf.json" 2>&1; then
 		bps=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['end']['sum_received']['bits_per_second']))" "$T/iperf.json")
@@ -155,4 +155,55 @@ EOPY
 cat "$T/verdict"
 check "microvs's outer headers are Open vSwitch's (DF, TTL, TOS, id, checksums, flags, key, source ports)" \
 	eval "! grep -q BAD $T/verdict && grep -q packets $T/verdict"
+
+# Geneve options as OpenFlow fields, both sides with the same TLV map:
+# each side puts its own tun_metadata0 value on what it sends and takes
+# in only the other side's (microvs 0x1111, Open vSwitch 0x2222).
+if [ "$TYPE" = geneve ]; then
+	of1() { env MICROVS_RUNDIR="$T/h1/run" "$B/ctl/ovs-ofctl" "$@"; }
+	map="{class=0xffff,type=0,len=4}->tun_metadata0"
+	check "both sides map class 0xffff type 0 to tun_metadata0" eval \
+		"of1 add-tlv-map br-tun '$map' && ovs-ofctl add-tlv-map br-int '$map'"
+	# tun_flows OFCTL BRIDGE PORT SEND ACCEPT
+	tun_flows() {
+		printf '%s\n' "in_port=$3,actions=set_field:$4->tun_metadata0,output:geneve0" \
+			"priority=10,in_port=geneve0,tun_metadata0=$5,actions=output:$3" \
+			"priority=5,in_port=geneve0,actions=drop" >"$T/flows"
+		$1 replace-flows "$2" "$T/flows"
+	}
+	check "microvs: flows on tun_metadata0" tun_flows of1 br-tun patch-int 0x1111 0x2222
+	check "Open vSwitch: flows on tun_metadata0" tun_flows ovs-ofctl br-int vm2 0x2222 0x1111
+	ip netns exec "$P-host2" tcpdump -i eth0 -nn -s 0 --immediate-mode -w "$T/opts.pcap" \
+		'udp port 6081' >/dev/null 2>&1 &
+	optdump=$!
+	sleep 1
+	check "vm1 pings vm2 with each side's option" ping_ok vm1 10.77.0.2
+	sleep 0.5
+	kill -INT $optdump 2>/dev/null
+	wait $optdump 2>/dev/null
+	PYTHONPATH=$(dirname "$0") python3 - "$T/opts.pcap" >"$T/opts" <<'EOPY'
+import struct, sys
+from pcaplib import packets
+seen = set()
+for p, cl, wl in packets(sys.argv[1]):
+    if struct.unpack('!H', p[12:14])[0] != 0x0800: continue
+    g = p[14 + (p[14] & 15) * 4 + 8:]
+    seen.add('%s %s' % (p[26:30].hex(), g[8:8 + (g[0] & 0x3f) * 4].hex()))
+for s in sorted(seen): print(s)
+EOPY
+	cat "$T/opts"
+	check "on the underlay: microvs sends 0x1111, Open vSwitch 0x2222, each only" \
+		eval "[ \"\$(tr '\n' ' ' <$T/opts)\" = 'c0a84d01 ffff000100001111 c0a84d02 ffff000100002222 ' ]"
+	# The megaflows that took the other side's option in, with the
+	# value (each side's is the other's) left out: the same forms.
+	gnv() { grep -o 'geneve({[^)]*)' | sed 's/0x1111\|0x2222/V/g' | sort -u; }
+	ovs_appctl dpctl/dump-flows | gnv >"$T/gnv.ovs"
+	hostctl 1 dpctl/dump-flows | gnv >"$T/gnv.mvs"
+	cat "$T/gnv.ovs"
+	check "microvs's megaflows match the option as Open vSwitch's do" \
+		eval "[ -s $T/gnv.ovs ] && diff -u $T/gnv.ovs $T/gnv.mvs"
+	check "Open vSwitch taking in 0x3333 only: the ping fails" \
+		tun_flows ovs-ofctl br-int vm2 0x2222 0x3333
+	check "vm1 no longer reaches vm2" eval "! ping_ok vm1 10.77.0.2"
+fi
 finish

@@ -36,7 +36,7 @@ for h in 1 2; do
 done
 sleep 1
 ip netns exec "$P-vm2" iperf3 -s -1 -B 10.77.0.2 >/dev/null 2>&1 &
-sleep 0.5
+wait_listen "$P-vm2" 5201
 if ip netns exec "$P-vm1" timeout 30 iperf3 -c 10.77.0.2 -t 2 -P 2 -J \
 	>"$T/iperf.json" 2>&1; then
 	bps=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['end']['sum_received']['bits_per_second']))" "$T/iperf.json")

@@ -158,10 +158,16 @@ fi
 # kill -9 of host1's tunneld: the new one knows no remote_ip=flow
 # destination until vswitchd asks again; tenant A must come back.
 old_tnl=$(cat "$T/h1/run/tunneld.pid")
+vlog=$T/h1/log/microvs-vswitchd.log
+vlines=$(wc -l <"$vlog")
 kill -9 "$old_tnl"
 check "after kill -9 of host1's tunneld, the flow remote 192.168.77.2 is resolved again" eval \
-	'for _ in $(seq 50); do tunneld_back 1 $old_tnl 192.168.77.2 && break; sleep 0.2; ping_ok vm1a 10.77.0.2; done; tunneld_back 1 $old_tnl 192.168.77.2'
+	'for _ in $(seq 50); do tunneld_back 1 $old_tnl 192.168.77.2 && break; sleep 0.2; ping_ok vm1a 10.77.0.2; done; tunneld_back 1 $old_tnl 192.168.77.2 || { tnl_diag 1; false; }'
 check "and tenant A still pings across" ping_soon vm1a 10.77.0.2
+# vswitchd handed the new tunneld its flow remotes before taking its
+# table: the new run's first (empty) table never reached translation.
+check "vswitchd never applied a tunnel table without the flow remote" \
+	eval '! tail -n +$((vlines + 1)) "$vlog" | grep "tunnel routes: 0$"'
 for h in 1 2; do
 	trace $h br-int "in_port=$(ofport $h vm${h}b),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.out" 2>&1
 	trace $h br-int "tun_id=100,tun_src=192.168.77.$((3 - h)),tun_dst=192.168.77.$h,in_port=$(ofport $h vx),dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02" >"$T/trace$h.in" 2>&1

@@ -14,7 +14,9 @@
 # Linux bridge with vm2, its underlay address on eth0.  With
 # TNL_OVS_HOST2=1 host 2 runs Debian's real Open vSwitch instead
 # (tnl_ovs_host): br-phy with eth0 and the underlay address on its own
-# port, br-int with vm2 and TYPE0, every file of it under $T/ovs.
+# port, br-int with vm2 and TYPE0, every file of it under $T/ovs.  With
+# TNL_UNDERLAY6=1 (microvs hosts) the underlay is IPv6 only: fd77::N/64
+# on br-phy, remote_ip the other's (tnl_addr N).
 tnl_linux_host() {
 	local h=$1 type=$2 o=$((3 - $1)) ns=$P-host$1
 	ip -n $ns addr add 192.168.77.$h/24 dev eth0
@@ -40,6 +42,17 @@ tnl_linux_host() {
 tunneld_back() {
 	[ "$(cat "$T/h$1/run/tunneld.pid")" != "$2" ] &&
 		hostctl "$1" -t tunneld tnl/neigh/show | grep -q "^$3 "
+}
+# tnl_diag N: what host N's tunneld, vswitchd and supervisor say of the
+# tunnel routes, for a failed check.
+tnl_diag() {
+	local l=$T/h$1/log
+	echo "    host$1 tunneld.pid: $(cat "$T/h$1/run/tunneld.pid")"
+	hostctl "$1" -t tunneld tnl/neigh/show 2>&1 | sed 's/^/    neigh: /'
+	tail -n 12 "$l/microvs-tunneld.log" | sed 's/^/    /'
+	grep -h 'tnlroutes\|tunnel' "$l/microvs-vswitchd.log" | tail -n 12 |
+		sed 's/^/    /'
+	grep -h tunneld "$l/microvs-ctl.log" | tail -n 6 | sed 's/^/    /'
 }
 
 # ovs_vsctl ARGS, ovs_appctl ARGS: Debian's tools on host 2's real Open
@@ -84,20 +97,41 @@ tnl_ovs_host() {
 	local h=$1 type=$2 opts=$3 o=$((3 - $1)) ns=$P-host$1
 
 	tnl_ovs_start "$h"
+	[ "${TNL_UNDERLAY6:-0}" = 1 ] &&
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0
 	check "host$h (Open vSwitch): br-phy with the cable" ovs_vsctl \
 		add-br br-phy -- set bridge br-phy datapath_type=netdev -- \
 		add-port br-phy eth0
-	ip -n "$ns" addr add 192.168.77.$h/24 dev br-phy
+	if [ "${TNL_UNDERLAY6:-0}" = 1 ]; then
+		ip -n "$ns" addr add fd77::$h/64 dev br-phy nodad
+		net=fd77::/64
+	else
+		ip -n "$ns" addr add 192.168.77.$h/24 dev br-phy
+		net=192.168.77.0/24
+	fi
 	ip -n "$ns" link set br-phy up
 	check "host$h (Open vSwitch): br-int with vm$h and $type" eval "
 		ovs_vsctl add-br br-int -- set bridge br-int datapath_type=netdev \
 			-- add-port br-int vm$h -- add-port br-int ${type}0 \
 			-- set interface ${type}0 type=$type \
-			options:remote_ip=192.168.77.$o $opts"
+			options:remote_ip=$(tnl_addr $o) $opts"
+	for _ in $(seq 50); do
+		ovs_appctl ovs/route/show | grep -q "$net dev br-phy" && break
+		sleep 0.1
+	done
 	check "host$h (Open vSwitch): ovs/route/show routes the underlay by br-phy" \
-		eval "ovs_appctl ovs/route/show | grep -q '192.168.77.0/24 dev br-phy'"
+		eval "ovs_appctl ovs/route/show | grep -q '$net dev br-phy'"
 }
 
+# tnl_addr N: host N's underlay address.
+tnl_addr() {
+	if [ "${TNL_UNDERLAY6:-0}" = 1 ]; then
+		echo "fd77::$1"
+	else
+		echo "192.168.77.$1"
+	fi
+}
 tnl_hosts() {
 	local type=$1 h o
 	local -a opts=("" "${2:-}" "${3:-}")
@@ -123,10 +157,19 @@ tnl_hosts() {
 			continue
 		fi
 		check "host$h: its own microvs instance starts" host_start $h
+		# TNL_UNDERLAY6=1: an IPv6-only underlay, fd77::1 and ::2.
+		[ "${TNL_UNDERLAY6:-0}" = 1 ] &&
+			ip netns exec "$P-host$h" sysctl -qw \
+				net.ipv6.conf.all.disable_ipv6=0 \
+				net.ipv6.conf.default.disable_ipv6=0
 		check "host$h: br-phy with the cable" eval "vsctl $h add-br br-phy -- \
 			set bridge br-phy datapath_type=netdev -- \
 			add-port br-phy eth0"
-		ip -n "$P-host$h" addr add 192.168.77.$h/24 dev br-phy
+		if [ "${TNL_UNDERLAY6:-0}" = 1 ]; then
+			ip -n "$P-host$h" addr add fd77::$h/64 dev br-phy nodad
+		else
+			ip -n "$P-host$h" addr add 192.168.77.$h/24 dev br-phy
+		fi
 		ip -n "$P-host$h" link set br-phy up
 		check "host$h: br-int and br-tun with patch ports and $type" eval "
 			vsctl $h add-br br-int -- set bridge br-int datapath_type=netdev &&
@@ -137,6 +180,6 @@ tnl_hosts() {
 			vsctl $h add-port br-tun patch-int -- set interface patch-int \
 				type=patch options:peer=patch-tun &&
 			vsctl $h add-port br-tun ${type}0 -- set interface ${type}0 \
-				type=$type options:remote_ip=192.168.77.$o ${opts[$h]}"
+				type=$type options:remote_ip=$(tnl_addr $o) ${opts[$h]}"
 	done
 }

@@ -151,13 +151,14 @@ add_flow(uint32_t id, const char *key_s, const char *acts_s)
 		free(err);
 		return r;
 	}
-	struct dp_flow_put put = { { { id, 0x64703800, 0, 0 } },
-				   &key,
-				   &mask,
-				   (const void *)b.data,
-				   b.len,
-				   MVS_FLOW_F_CREATE,
-				   false };
+	struct dp_flow_put put = {
+		.ufid = { { id, 0x64703800, 0, 0 } },
+		.key = &key,
+		.mask = &mask,
+		.actions = (const void *)b.data,
+		.actions_len = b.len,
+		.flags = MVS_FLOW_F_CREATE,
+	};
 	r = dp_flow_put(dp, &put);
 	nl_buf_free(&b);
 	return r;

@@ -97,7 +97,11 @@ while True:
     h.update(b); n += len(b)
 print(n, h.hexdigest(), flush=True)
 """], stdout=subprocess.PIPE, text=True)
-time.sleep(0.5)
+for _ in range(200):  # until the receiver listens (busy machine)
+    if subprocess.run(["ip", "netns", "exec", hb, "ss", "-Hltn",
+                       "sport = :5201"], capture_output=True).stdout:
+        break
+    time.sleep(0.1)
 data = hashlib.sha256(b"dp8").digest() * (32 * 1024 * 1024 // 32)
 cli = subprocess.run(["ip", "netns", "exec", ha, "python3", "-c", """
 import socket, sys, hashlib
@@ -115,7 +119,10 @@ if [ $? = 0 ]; then pass "32 MB over TCP arrive intact"; else fail "TCP stream";
 if command -v iperf3 >/dev/null; then
 	ip netns exec $HB iperf3 -s -1 -B 10.88.8.2 >/dev/null 2>&1 &
 	srv=$!
-	sleep 0.5
+	for _ in $(seq 200); do # until it listens (busy machine)
+		ip netns exec $HB ss -Hltn 'sport = :5201' | grep -q . && break
+		sleep 0.1
+	done
 	if ip netns exec $HA iperf3 -c 10.88.8.2 -t 2 -J >"$T/iperf.json" 2>&1; then
 		bps=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['end']['sum_received']['bits_per_second']))" "$T/iperf.json")
 		pass "iperf3 through the datapath: $((bps / 1000000)) Mbit/s"

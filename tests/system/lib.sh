@@ -16,6 +16,17 @@ need_root() {
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
+
+# wait_listen NETNS PORT: waits (up to 20 s) until a TCP socket listens on
+# PORT in namespace NETNS: a server just started in the background may
+# take a while on a busy machine.
+wait_listen() {
+	for _ in $(seq 200); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
 check() { # check DESCRIPTION COMMAND...
 	d=$1; shift
 	if "$@"; then pass "$d"; else fail "$d"; fi
