@@ -18,6 +18,7 @@
 
 #include "bus_acl.h"
 #include "bus_lane.h"
+#include "bus_watch.h"
 #include "list.h"
 #include "log.h"
 #include "util.h"
@@ -144,6 +145,7 @@ struct bus {
 	struct list_node lconns;       /* struct lane_conn: clients' lanes */
 	struct list_node calls;	       /* struct call */
 	struct list_node reqs;	       /* struct bus_req */
+	struct bus_watch *watch;       /* our listeners and dialers */
 };
 
 static struct log_module trace_module = {
@@ -165,12 +167,6 @@ trace(const char *dir, unsigned type, const void *msg, const char *who)
 		return;
 	bus_msg_format(type, msg, text, sizeof text);
 	log_msg(&trace_module, LVL_DBG, "%s %s %s", dir, who, text);
-}
-
-static char *
-endpoint_url(const char *rundir, const struct role *peer, const char *kind)
-{
-	return xasprintf("ipc://%s/%s.%s", rundir, peer->name, kind);
 }
 
 static int
@@ -333,6 +329,7 @@ bus_open(struct ev_loop *loop, const char *rundir, const struct role *self,
 	err = ev_io_add(loop, bus->efd, EPOLLIN, on_inbox, bus, &bus->eio);
 	if (err)
 		goto fail_efd;
+	bus->watch = bus_watch_new(loop);
 	*busp = bus;
 	return 0;
 
@@ -353,24 +350,14 @@ set_reconnect(nng_socket s)
 }
 
 static int
-listen_ipc(nng_socket s, const char *rundir, const struct role *self,
-	   const char *kind)
+listen_ipc(struct bus *bus, nng_socket s, const char *kind)
 {
-	char *path = bus_endpoint_path(rundir, self, kind);
-	char *url = endpoint_url(rundir, self, kind);
-	nng_listener l;
-	int rv;
+	char *path = bus_endpoint_path(bus->rundir, bus->self, kind);
+	int rv = bus_watch_listen(bus->watch, s, path);
 
-	unlink(path); /* a stale socket from a crashed predecessor */
-	rv = nng_listener_create(&l, s, url);
-	if (!rv)
-		rv = nng_listener_set_int(l, NNG_OPT_IPC_PERMISSIONS, 0660);
-	if (!rv)
-		rv = nng_listener_start(l, 0);
 	if (rv)
 		log_err("cannot listen on %s: %s", path, nng_strerror(rv));
 	free(path);
-	free(url);
 	return nng_to_errno(rv);
 }
 
@@ -434,6 +421,8 @@ on_pub_pipe_add(nng_pipe p, nng_pipe_ev ev, void *arg)
 	struct inbox_item *it;
 	uint64_t uid;
 
+	if (bus_watch_is_probe(p))
+		return; /* ours, and closed at once */
 	if (!nng_pipe_get_uint64(p, NNG_OPT_IPC_PEER_UID, &uid) &&
 	    (bus_acl_roles(&bus->acl, (uid_t)uid) & bus->sub_roles))
 		return;
@@ -497,9 +486,9 @@ bus_serve(struct bus *bus, const struct bus_handler *handlers, size_t n,
 			     bus);
 	if (rv)
 		return nng_to_errno(rv);
-	err = listen_ipc(bus->rep, bus->rundir, bus->self, "rpc");
+	err = listen_ipc(bus, bus->rep, "rpc");
 	if (!err)
-		err = listen_ipc(bus->pub, bus->rundir, bus->self, "events");
+		err = listen_ipc(bus, bus->pub, "events");
 	if (err)
 		return err;
 	for (int i = 0; i < N_RECV_SLOTS; i++) {
@@ -563,6 +552,7 @@ bus_close(struct bus *bus)
 
 	if (!bus)
 		return;
+	bus_watch_free(bus->watch);
 	/* Replies under way go out first (their send times out after 5 s):
 	 * an "exit" command's answer, say, must reach its caller. */
 	LIST_FOR_EACH (r, node, &bus->reqs)
@@ -798,7 +788,7 @@ static int
 peer_get(struct bus *bus, const struct role *peer, struct peer **pp)
 {
 	struct peer *p;
-	char *url;
+	char *path;
 	int rv;
 
 	for (p = bus->peers; p; p = p->next)
@@ -813,9 +803,9 @@ peer_get(struct bus *bus, const struct role *peer, struct peer **pp)
 		return nng_to_errno(rv);
 	}
 	set_reconnect(p->sock);
-	url = endpoint_url(bus->rundir, peer, "rpc");
-	rv = nng_dial(p->sock, url, NULL, NNG_FLAG_NONBLOCK);
-	free(url);
+	path = bus_endpoint_path(bus->rundir, peer, "rpc");
+	rv = bus_watch_dial(bus->watch, p->sock, path);
+	free(path);
 	if (rv) {
 		nng_close(p->sock);
 		free(p);
@@ -1272,7 +1262,7 @@ bus_subscribe(struct bus *bus, const struct role *peer, bus_notify_fn *fn,
 	      void *aux)
 {
 	struct sub *s = xzalloc(sizeof *s);
-	char *url;
+	char *path;
 	int rv;
 
 	s->bus = bus;
@@ -1295,10 +1285,10 @@ bus_subscribe(struct bus *bus, const struct role *peer, bus_notify_fn *fn,
 	/* The last step that can fail is the dial, before which no pipe
 	 * (and no callback holding @s) exists. */
 	rv = nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, on_sub_pipe_add, s);
-	url = endpoint_url(bus->rundir, peer, "events");
+	path = bus_endpoint_path(bus->rundir, peer, "events");
 	if (!rv)
-		rv = nng_dial(s->sock, url, NULL, NNG_FLAG_NONBLOCK);
-	free(url);
+		rv = bus_watch_dial(bus->watch, s->sock, path);
+	free(path);
 	if (rv) {
 		nng_aio_free(s->aio);
 		nng_close(s->sock);

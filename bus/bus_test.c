@@ -7,8 +7,9 @@
  * subscribes, and checks that a caller whose uid may not send a message
  * is refused and logged with the uid and the message name, that a
  * subscriber whose uid may receive none of the server's notifications is
- * cut off, that the server hears when a caller's connection closes, and
- * that a subscription says when it (re)connects.
+ * cut off, that the server hears when a caller's connection closes, that
+ * a subscription says when it (re)connects, and that a connection closed
+ * before the server could answer it does not leave the server deaf.
  */
 #include "bus.h"
 
@@ -17,7 +18,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -489,6 +492,52 @@ test_client_gone(void)
 	bus_close(b);
 }
 
+/* Connects to @path and closes at once, before the server answers. */
+static void
+connect_and_close(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	CHECK(fd >= 0);
+	CHECK_EQ(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	close(fd);
+}
+
+/* One connect() and close() on each of the server's sockets: Debian 12's
+ * nng then stops accepting on both (bus_watch.h).  The server notices and
+ * listens again: calls are answered again and a new subscription hears. */
+static void
+test_listeners_revived(void)
+{
+	static const char *const kinds[] = { "rpc", "events" };
+	struct bus_msg_ping p = { .token = 11 };
+	struct bus_msg_pong *reply = NULL;
+	struct bus *b;
+	int got = 0, err = -1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		char *path = bus_endpoint_path(rundir, DB, kinds[i]);
+
+		connect_and_close(path);
+		free(path);
+	}
+	/* Hang guards, not timings: the watch reads every 2 s. */
+	for (int i = 0; i < 60 && err; i++)
+		err = bus_call_sync_ping(rundir, DB, &p, 1000, &reply, NULL);
+	CHECK_EQ(err, 0);
+	CHECK(reply && reply->token == 11);
+	bus_msg_pong_free(reply);
+	CHECK_EQ(bus_open(loop, rundir, NULL, &b), 0);
+	CHECK_EQ(bus_subscribe(b, DB, on_any_note, &got), 0);
+	for (int i = 0; i < 6000 && !got; i++)
+		run_for(10);
+	CHECK(got > 0);
+	bus_close(b);
+	CHECK(server_log_has("stopped accepting connections"));
+}
+
 /* In a re-executed child (MODE RUNDIR UID GID): becomes UID/GID. */
 static int
 become(char **argv)
@@ -604,6 +653,7 @@ main(int argc, char **argv)
 	if (as_role)
 		CHECK_RUN(test_client_gone);
 	CHECK_RUN(test_close_while_receiving);
+	CHECK_RUN(test_listeners_revived);
 	CHECK_RUN(test_sync_call_after_restart);
 	CHECK_RUN(test_resubscribed_after_restart);
 	bus_close(cli);
