@@ -94,8 +94,8 @@ endpoint_add(struct bus_watch *w, nng_socket s, const char *path)
 	e->probe_fd = -1;
 	list_push_back(&w->endpoints, &e->node);
 	if (!w->timer)
-		w->timer = ev_timer_add(w->loop, BUS_WATCH_MS, true, on_tick,
-					w);
+		w->timer =
+			ev_timer_add(w->loop, BUS_WATCH_MS, true, on_tick, w);
 	return e;
 }
 
@@ -177,8 +177,9 @@ find_scope(nng_stat *node, const char *name, int id)
 
 		for (c = nng_stat_child(node); c; c = nng_stat_next(c))
 			if (!strcmp(nng_stat_name(c), "id"))
-				return nng_stat_value(c) == (uint64_t)id ? node
-									  : NULL;
+				break;
+		if (c && nng_stat_value(c) == (uint64_t)id)
+			return node;
 		return NULL;
 	}
 	for (nng_stat *c = nng_stat_child(node); c; c = nng_stat_next(c)) {
@@ -258,8 +259,8 @@ listener_dead(struct endpoint *e)
 static void
 read_listener(struct endpoint *e, nng_stat *node)
 {
-	uint64_t errors = stat_value(node, "other") +
-			  stat_value(node, "canceled");
+	uint64_t errors =
+		stat_value(node, "other") + stat_value(node, "canceled");
 	uint64_t accepts = stat_value(node, "accept");
 	uint8_t hdr[8];
 
@@ -275,17 +276,17 @@ read_listener(struct endpoint *e, nng_stat *node)
 	/* Closed only once the transport has answered: closing before
 	 * would be the very thing that stops nng's listener. */
 	e->probe_readings++;
-	if (!e->probe_answered &&
-	    recv(e->probe_fd, hdr, sizeof hdr, MSG_DONTWAIT | MSG_PEEK) ==
-		    sizeof hdr) {
+	if (!e->probe_answered && recv(e->probe_fd, hdr, sizeof hdr,
+				       MSG_DONTWAIT | MSG_PEEK) == sizeof hdr) {
 		e->probe_answered = true;
 		e->probe_readings = 0;
 	}
 	if (e->probe_answered && accepts != e->probe_accepts) {
 		probe_end(e); /* alive */
-	} else if ((e->probe_answered && e->probe_readings >= 1) ||
+	} else if ((e->probe_answered && e->probe_readings >= 2) ||
 		   e->probe_readings >= PROBE_MAX_READINGS) {
-		/* Answered a reading ago and still not taken. */
+		/* Answered two readings ago and still not taken: nng takes
+		 * a connection the moment its handshake is done. */
 		probe_end(e);
 		listener_dead(e);
 		return;

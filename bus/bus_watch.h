@@ -16,11 +16,11 @@
  * system call; nothing else wakes), and:
  *   - a listener whose "other" or "canceled" error count rose is probed:
  *     a raw connection from this process that sends the handshake.  If
- *     its "accept" count has not moved a reading after the transport
- *     answered the handshake, the listener is dead: it is closed and the path listened on again.  A
- *     process that can no longer create its socket (it dropped root and
- *     the run directory is root's) exits instead, to be restarted by its
- *     supervisor;
+ *     its "accept" count has not moved two readings after the transport
+ *     answered the handshake, the listener is dead: it is closed and the
+ *     path listened on again.  A process that can no longer create its
+ *     socket (it dropped root and the run directory is root's) exits
+ *     instead, to be restarted by its supervisor;
  *   - a dialer with no connection whose statistics did not move over
  *     two readings (a live one retries every 200 ms at most) is closed and
  *     dialled again.
