@@ -21,6 +21,12 @@ LOG_MODULE(bus_watch);
  * answer at all for this many readings means a transport stuck too. */
 #define PROBE_MAX_READINGS 15
 
+/* A live dialer moves a counter at least every 10.2 s: nng gives a
+ * handshake 10 s (a peer that is stopped, say) and retries within 200 ms.
+ * Closing one during its handshake would do to the peer's listener what
+ * the watch repairs, so only a dialer still for longer is dead. */
+#define DIALER_STALLS 6
+
 struct endpoint {
 	struct list_node node; /* bus_watch.endpoints */
 	nng_socket sock;
@@ -301,7 +307,7 @@ read_dialer(struct endpoint *e, nng_stat *node)
 
 	if (!node || stat_value(node, "pipes") || sum != e->errors) {
 		e->stalls = 0;
-	} else if (++e->stalls >= 2) {
+	} else if (++e->stalls >= DIALER_STALLS) {
 		log_warn("%s: nng stopped dialling (the peer closed during "
 			 "the handshake); dialling again",
 			 e->path);

@@ -21,9 +21,9 @@
  *     path listened on again.  A process that can no longer create its
  *     socket (it dropped root and the run directory is root's) exits
  *     instead, to be restarted by its supervisor;
- *   - a dialer with no connection whose statistics did not move over
- *     two readings (a live one retries every 200 ms at most) is closed and
- *     dialled again.
+ *   - a dialer with no connection whose statistics did not move for 12 s
+ *     (a live one fails or succeeds within 10.2 s) is closed and dialled
+ *     again.
  *
  * Call from the bus's loop thread only.
  */
