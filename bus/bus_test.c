@@ -9,12 +9,13 @@
  * subscriber whose uid may receive none of the server's notifications is
  * cut off, that the server hears when a caller's connection closes, that
  * a subscription says when it (re)connects, and that a connection closed
- * before the server could answer it does not leave the server deaf.
+ * in the handshake leaves neither the server deaf nor the client mute.
  */
 #include "bus.h"
 
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,6 +539,71 @@ test_listeners_revived(void)
 	CHECK(server_log_has("stopped accepting connections"));
 }
 
+/* In a child: a server in @dir that accepts connections and closes them
+ * at once, for @ms: to its clients, a server killed in the handshake. */
+static pid_t
+fake_server(const char *dir, unsigned ms)
+{
+	char *path = bus_endpoint_path(dir, DB, "events");
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int l = socket(AF_UNIX, SOCK_STREAM, 0);
+		uint64_t end = time_mono_ms() + ms;
+
+		snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+		if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof sa) ||
+		    listen(l, 16))
+			_exit(1);
+		while (time_mono_ms() < end) {
+			struct pollfd pfd = { .fd = l, .events = POLLIN };
+			int c;
+
+			if (poll(&pfd, 1, 50) == 1 &&
+			    (c = accept(l, NULL, NULL)) >= 0)
+				close(c);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < 500 && access(path, F_OK); i++)
+		usleep(10000);
+	free(path);
+	return pid;
+}
+
+/* A subscription that first meets a server closing on it in the
+ * handshake: nng 1.5.2 gives its dialer up after a try or two
+ * (bus_watch.h).  Once a real server is there, the watch has dialled
+ * again and notifications arrive. */
+static void
+test_dialer_revived(void)
+{
+	char dir[] = "/tmp/bustestXXXXXX";
+	struct bus *b;
+	pid_t fake, srv2;
+	int got = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	chmod(dir, 0777);
+	fake = fake_server(dir, 1500);
+	CHECK_EQ(bus_open(loop, dir, NULL, &b), 0);
+	CHECK_EQ(bus_subscribe(b, DB, on_any_note, &got), 0);
+	run_for(1500);
+	waitpid(fake, NULL, 0);
+	srv2 = fork();
+	if (srv2 == 0) {
+		execl(self_path, self_path, "--server", dir, (char *)NULL);
+		_exit(4);
+	}
+	/* A hang guard, not a timing: the watch waits 12 s. */
+	for (int i = 0; i < 6000 && !got; i++)
+		run_for(10);
+	CHECK(got > 0);
+	bus_close(b);
+	check_teardown(srv2, dir);
+}
+
 /* In a re-executed child (MODE RUNDIR UID GID): becomes UID/GID. */
 static int
 become(char **argv)
@@ -654,6 +720,7 @@ main(int argc, char **argv)
 		CHECK_RUN(test_client_gone);
 	CHECK_RUN(test_close_while_receiving);
 	CHECK_RUN(test_listeners_revived);
+	CHECK_RUN(test_dialer_revived);
 	CHECK_RUN(test_sync_call_after_restart);
 	CHECK_RUN(test_resubscribed_after_restart);
 	bus_close(cli);
