@@ -58,7 +58,10 @@ DEFAULTS = {
     "tcp_runs": (2, 3), "tcp_secs": (3, 10),
     "pps_runs": (2, 5), "pps_secs": (2, 5),
     "idle_secs": (3, 10),
-    "rates": ("20000,80000", "10000,40000,80000,120000,160000"),
+    # Up to twice what either switch installed on a 2-core machine: a
+    # top rate both reach measures the generator, not the switches.
+    "rates": ("40000,160000,320000",
+              "10000,40000,80000,160000,240000,320000,480000"),
     "flow_secs": (1.0, 1.5), "flow_runs": (1, 2),
     "mem_flows": (20000, 100000), "mem_rate": (20000, 20000),
     "vsctl_ports": (100, 1000),
