@@ -516,10 +516,13 @@ test_listeners_revived(void)
 	struct bus_msg_ping p = { .token = 11 };
 	struct bus_msg_pong *reply = NULL;
 	struct bus *b;
-	int got = 0, err = -1;
+	int got = 0, err = -1, status;
 
-	/* Stopped, the server cannot answer before the close. */
+	/* Stopped, the server cannot answer before the close.  kill()
+	 * returns before its threads have stopped: waitpid() says when. */
 	kill(server, SIGSTOP);
+	CHECK_EQ(waitpid(server, &status, WUNTRACED), server);
+	CHECK(WIFSTOPPED(status));
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		char *path = bus_endpoint_path(rundir, DB, kinds[i]);
 

@@ -272,7 +272,11 @@ on_notify(unsigned type, uint64_t envelope_seq, const void *msg, void *aux)
 	 * restarted, or notifications been lost meanwhile; probe now
 	 * rather than at the next tick. */
 	if (r && type == BUS_NOTIFY_SUBSCRIBED) {
+		bool was = r->probing;
+
 		on_probe_timer(NULL, r);
+		if (r->probing && !was)
+			r->stats.resub_probes++;
 		return;
 	}
 	if (!r || type != BUS_MSG_OVSDB_NOTIFY || n->session != r->session ||

@@ -204,6 +204,8 @@ struct replica_stats {
 	uint64_t resyncs;	/* monitor requests after the first */
 	uint64_t reloads;	/* full reloads, the first load included */
 	uint64_t gaps;		/* lost notifications detected */
+	uint64_t resub_probes;	/* probes sent at once because the
+				 * subscription reconnected */
 };
 void replica_get_stats(const struct replica *r, struct replica_stats *s);
 /* Ignores the next @n notifications of @r's session as if the bus had

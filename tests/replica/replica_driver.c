@@ -201,10 +201,11 @@ command(char *line)
 	} else if (!strcmp(line, "stats")) {
 		replica_get_stats(rep, &st);
 		put_line(json_pack(
-			"{sIsIsIsIsI}", "sessions", (json_int_t)st.sessions,
+			"{sIsIsIsIsIsI}", "sessions", (json_int_t)st.sessions,
 			"notifications", (json_int_t)st.notifications,
 			"resyncs", (json_int_t)st.resyncs, "reloads",
-			(json_int_t)st.reloads, "gaps", (json_int_t)st.gaps));
+			(json_int_t)st.reloads, "gaps", (json_int_t)st.gaps,
+			"resub_probes", (json_int_t)st.resub_probes));
 	} else if (!strncmp(line, "drop ", 5)) {
 		replica_test_drop(rep, (unsigned)atoi(line + 5));
 		put_word("ok");

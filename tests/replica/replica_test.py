@@ -331,6 +331,12 @@ def run(inst):
     st = drv.stats()
     check("after a dbserver restart the replica reconnects and is exact",
           ok and st["sessions"] >= 2, "%s %s" % (why, st))
+    # It heard of the restart from its subscription, which reconnected,
+    # and probed at once rather than at its next periodic probe.
+    check("... having probed when its subscription reconnected "
+          "(resub_probes %d -> %d)" % (st0.get("resub_probes", 0),
+                                       st["resub_probes"]),
+          st["resub_probes"] > st0.get("resub_probes", 0), st)
     check("... on one new session each (sessions:%d)" % before,
           inst.wait_sessions(before, timeout=20), inst.sessions())
     base = before - 1

@@ -27,16 +27,28 @@ answers() {
 	return 1
 }
 
+# stop PID: SIGSTOP, and wait until every thread has stopped (kill returns
+# before: a thread still running could answer before the close).
+stop() {
+	kill -STOP "$1"
+	for _ in $(seq 200); do
+		awk '{ print $3 }' /proc/"$1"/task/*/stat 2>/dev/null |
+			grep -qv '^[tT]$' || return 0
+		sleep 0.01
+	done
+	echo "pid $1 did not stop"
+}
+
 declare -A before=()
 for r in $ROLES; do before[$r]=$(pidof_role "$r"); done
 sv=$(cat "$R/microvs-ctl.pid")
 # Stopped, a process cannot answer before the close.
 for r in $ROLES; do
-	kill -STOP "${before[$r]}"
+	stop "${before[$r]}"
 	connect_and_close "$R/$r.rpc"
 	kill -CONT "${before[$r]}"
 done
-kill -STOP "$sv"
+stop "$sv"
 connect_and_close "$R/supervisor.rpc"
 kill -CONT "$sv"
 
