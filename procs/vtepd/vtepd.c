@@ -18,12 +18,15 @@
 #include <string.h>
 
 #include "bus.h"
+#include "coverage.h"
 #include "ev.h"
 #include "log.h"
 #include "roles.h"
 #include "util.h"
 
 LOG_MODULE(vtepd);
+
+COVERAGE_DEFINE(vtepd_refresh);
 
 #define REFRESH_MS 1000
 
@@ -155,6 +158,23 @@ on_vtep_txn(void *aux, int err, const json_t *result, const json_t *error)
 	}
 }
 
+static void on_timer(struct ev_timer *t, void *arg);
+
+/* What the bridges' local ports learn comes only from asking vswitchd,
+ * so a round runs every REFRESH_MS while some logical switch is bound to
+ * a bridge.  Without one the rounds follow the databases' changes alone,
+ * and an idle vtepd sleeps. */
+static void
+poll_learned(struct vtepd *v, bool on)
+{
+	if (on && !v->timer) {
+		v->timer = ev_timer_add(v->loop, REFRESH_MS, true, on_timer, v);
+	} else if (!on && v->timer) {
+		ev_timer_del(v->timer);
+		v->timer = NULL;
+	}
+}
+
 /* One round: the model, the two transactions, the flows. */
 static void
 refresh(struct vtepd *v)
@@ -166,7 +186,9 @@ refresh(struct vtepd *v)
 
 	if (!replica_is_synced(v->vtep) || !replica_is_synced(v->ovs))
 		return;
+	coverage_inc(vtepd_refresh);
 	vtepd_model_build(v->vtep, v->ovs, &m);
+	poll_learned(v, m.n_bridges > 0);
 	if (!v->ovs_txn) {
 		ops = vtepd_ovs_ops(v->ovs, &m);
 		if (json_array_size(ops)) {
@@ -266,5 +288,4 @@ vtepd_start(struct vtepd *v, struct ev_loop *loop, struct bus *bus)
 				 &v->ovs);
 	if (r)
 		fatal("replica: %s", strerror(-r));
-	v->timer = ev_timer_add(loop, REFRESH_MS, true, on_timer, v);
 }

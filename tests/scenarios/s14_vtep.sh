@@ -48,6 +48,17 @@ ip -n "$P-host1" link set br-phy up
 check "ovs-vsctl add-br br0, add-port br0 p0, add-port br0 p1" eval "
 	vsctl 1 add-br br0 -- set bridge br0 datapath_type=netdev &&
 	vsctl 1 add-port br0 p0 && vsctl 1 add-port br0 p1"
+# vtepd asks vswitchd what the bound ports learned once a second; with
+# nothing bound it has nothing to ask and only follows the databases (a
+# late change of theirs may still start one round: at most 1 here, where
+# a timer would make 4).
+refreshes() {
+	hostctl 1 -t vtepd coverage/show | awk '/^vtepd_refresh/ { print $NF }'
+}
+sleep 1
+r0=$(refreshes); sleep 4; r1=$(refreshes)
+check "no VTEP configured: vtepd makes no rounds of its own ($r0 -> $r1 in 4 s)" \
+	test -n "$r0" -a "${r1:-0}" -le $((r0 + 1))
 check "vtep-ctl add-ps br0" VTEPCTL add-ps br0
 check "vtep-ctl set Physical_Switch br0 tunnel_ips=192.168.78.1" \
 	VTEPCTL set Physical_Switch br0 tunnel_ips=192.168.78.1
@@ -72,6 +83,9 @@ want="0000-p0-l vxc0a84e02 vxc0a84e03 vxc0a84e04 "
 check "vtepd builds br0_vtep_ls0 with the patch and three VXLAN ports" eval \
 	'for _ in $(seq 50); do [ "$(ls_ports)" = "$want" ] && break; sleep 0.2; done
 	 [ "$(ls_ports)" = "$want" ]'
+r0=$(refreshes); sleep 3; r1=$(refreshes)
+check "ls0 bound: vtepd polls vswitchd for learned MACs ($r0 -> $r1 in 3 s)" \
+	test "$r1" -gt "$r0"
 check "br0_vtep_ls0 is tagged as the logical switch" eval \
 	"vsctl 1 br-get-external-id br0_vtep_ls0 logical_switch_name | grep -qx ls0"
 check "the VXLAN ports have key 33" eval \
