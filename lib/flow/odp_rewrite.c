@@ -96,19 +96,34 @@ set_eth(struct dp_packet *p, struct mvs_key *key, const void *arg)
 	memcpy(key->hdr.eth_src, p->data + 6, 6);
 }
 
+/* @p's IP header of @hlen bytes when @key says @eth_type and the packet
+ * holds it whole, else NULL.  *@l4sum: the checksum its addresses feed
+ * through the L4 pseudo-header (NULL for a later fragment, which has
+ * no L4 header). */
+static uint8_t *
+l3_to_rewrite(struct dp_packet *p, const struct mvs_key *key, uint16_t eth_type,
+	      size_t hlen, uint8_t **l4sum)
+{
+	uint8_t *ip = dp_packet_l3(p);
+
+	if (!ip || key->hdr.eth_type != htons(eth_type) ||
+	    ip + hlen > p->data + p->len)
+		return NULL;
+	*l4sum = key->hdr.nw_frag & MVS_FRAG_LATER
+			 ? NULL
+			 : l4_csum(p, key->hdr.nw_proto);
+	return ip;
+}
+
 static void
 set_ipv4(struct dp_packet *p, struct mvs_key *key, const void *arg)
 {
 	const struct mvs_act_set_ipv4 *a = arg;
+	uint8_t *l4sum, old[20];
+	uint8_t *ip = l3_to_rewrite(p, key, ETH_TYPE_IP, 20, &l4sum);
 
-	uint8_t *ip = dp_packet_l3(p), old[20];
-
-	if (!ip || key->hdr.eth_type != htons(ETH_TYPE_IP) ||
-	    ip + 20 > p->data + p->len)
+	if (!ip)
 		return;
-	uint8_t *l4sum = key->hdr.nw_frag & MVS_FRAG_LATER
-				 ? NULL
-				 : l4_csum(p, key->hdr.nw_proto);
 	memcpy(old, ip, 20);
 	/* The addresses are in the L4 pseudo-header too. */
 	set_masked(ip + 12, (const uint8_t *)&a->src,
@@ -131,15 +146,11 @@ static void
 set_ipv6(struct dp_packet *p, struct mvs_key *key, const void *arg)
 {
 	const struct mvs_act_set_ipv6 *a = arg;
+	uint8_t *l4sum;
+	uint8_t *ip = l3_to_rewrite(p, key, ETH_TYPE_IPV6, 40, &l4sum);
 
-	uint8_t *ip = dp_packet_l3(p);
-
-	if (!ip || key->hdr.eth_type != htons(ETH_TYPE_IPV6) ||
-	    ip + 40 > p->data + p->len)
+	if (!ip)
 		return;
-	uint8_t *l4sum = key->hdr.nw_frag & MVS_FRAG_LATER
-				 ? NULL
-				 : l4_csum(p, key->hdr.nw_proto);
 	set_masked(ip + 8, a->src, a->src_mask, 16, l4sum, partial(p));
 	set_masked(ip + 24, a->dst, a->dst_mask, 16, l4sum, partial(p));
 	uint32_t v = (uint32_t)ip[0] << 24 | (uint32_t)ip[1] << 16 |
