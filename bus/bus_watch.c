@@ -71,6 +71,16 @@ probe_end(struct endpoint *e)
 	e->probe_fd = -1;
 }
 
+static void
+endpoint_free(struct endpoint *e)
+{
+	probe_end(e);
+	list_remove(&e->node);
+	free(e->path);
+	free(e->url);
+	free(e);
+}
+
 void
 bus_watch_free(struct bus_watch *w)
 {
@@ -80,12 +90,8 @@ bus_watch_free(struct bus_watch *w)
 		return;
 	if (w->timer)
 		ev_timer_del(w->timer);
-	LIST_FOR_EACH_SAFE (e, next, node, &w->endpoints) {
-		probe_end(e);
-		free(e->path);
-		free(e->url);
-		free(e);
-	}
+	LIST_FOR_EACH_SAFE (e, next, node, &w->endpoints)
+		endpoint_free(e);
 	free(w);
 }
 
@@ -127,12 +133,8 @@ bus_watch_listen(struct bus_watch *w, nng_socket s, const char *path)
 
 	e->listener = true;
 	rv = listen_at(e);
-	if (rv) {
-		list_remove(&e->node);
-		free(e->path);
-		free(e->url);
-		free(e);
-	}
+	if (rv)
+		endpoint_free(e);
 	return rv;
 }
 
@@ -142,12 +144,8 @@ bus_watch_dial(struct bus_watch *w, nng_socket s, const char *path)
 	struct endpoint *e = endpoint_add(w, s, path);
 	int rv = nng_dial(s, e->url, &e->d, NNG_FLAG_NONBLOCK);
 
-	if (rv) {
-		list_remove(&e->node);
-		free(e->path);
-		free(e->url);
-		free(e);
-	}
+	if (rv)
+		endpoint_free(e);
 	return rv;
 }
 
