@@ -68,6 +68,33 @@ schedule(struct dbserver *srv, struct ev_timer **tp, bool *scheduled,
 		*tp = ev_timer_add(srv->loop, 0, false, fn, srv);
 }
 
+/* Frees @msg now, or after the pending commit's answers went out: what
+ * the client waits for comes first. */
+void
+dbserver_defer_free(struct dbserver *srv, json_t *msg)
+{
+	if (!srv->hold_output) {
+		json_decref(msg);
+		return;
+	}
+	if (srv->n_deferred == srv->cap_deferred) {
+		srv->cap_deferred =
+			srv->cap_deferred ? 2 * srv->cap_deferred : 16;
+		srv->deferred =
+			xrealloc(srv->deferred,
+				 srv->cap_deferred * sizeof *srv->deferred);
+	}
+	srv->deferred[srv->n_deferred++] = msg;
+}
+
+static void
+free_deferred(struct dbserver *srv)
+{
+	for (size_t i = 0; i < srv->n_deferred; i++)
+		json_decref(srv->deferred[i]);
+	srv->n_deferred = 0;
+}
+
 void
 dbserver_flush(struct dbserver *srv)
 {
@@ -91,6 +118,7 @@ dbserver_flush(struct dbserver *srv)
 	}
 	srv->hold_output = false;
 	dbserver_session_release_held(srv);
+	free_deferred(srv);
 	/* After the answers went out: a checkpoint's fsyncs delay only
 	 * what comes next, not the answers to this batch. */
 	for (size_t i = 0; i < srv->n_dbs; i++) {
@@ -235,6 +263,8 @@ dbserver_stop(struct dbserver *srv)
 	dbserver_session_free_all(srv);
 	ev_timer_del(srv->flush_timer);
 	ev_timer_del(srv->after_commit_timer);
+	free_deferred(srv);
+	free(srv->deferred);
 	free(srv->changed_dbs);
 	ds_free(&srv->out);
 	for (size_t i = 0; i < srv->n_dbs; i++) {

@@ -182,6 +182,11 @@ struct dbserver {
 	bool hold_output;
 	struct list_node held; /* sessions holding output, via held_node */
 	uint64_t n_flushes;
+	/* Requests handled while output is held, freed once their answers
+	 * went out (dbserver_defer_free): freeing a 1,000-port request's
+	 * tree took 5 % of its answer's time. */
+	json_t **deferred;
+	size_t n_deferred, cap_deferred;
 	struct ds out; /* jsonrpc_send's buffer, reused */
 	/* Work run after commits, outside them (waiting triggers, db:
 	 * remotes). */
@@ -206,6 +211,7 @@ dbserver_output_held(const struct dbserver *srv)
  * failed commit is fatal: the process exits without sending anything that
  * depended on it, and restarts from what the file holds. */
 void dbserver_flush(struct dbserver *srv);
+void dbserver_defer_free(struct dbserver *srv, json_t *msg);
 struct dbserver_db *dbserver_find_db(struct dbserver *srv, const char *name);
 /* Registers an in-memory, client-read-only database (_Server). */
 struct dbserver_db *dbserver_add_memory_db(struct dbserver *srv,

@@ -354,6 +354,6 @@ dbserver_session_input_buf(struct dbserver_session *s, const char *text,
 		return -EPROTO;
 	}
 	int r = handle(s, msg);
-	json_decref(msg);
+	dbserver_defer_free(s->srv, msg);
 	return r;
 }
