@@ -27,6 +27,9 @@ struct exec {
 	 * row here, for the caller to write straight as text. */
 	bool text;
 	const struct ovsdb_uuid *inserted;
+	/* An empty result object written as text, for the next operation
+	 * (a 1,000-port add answers 2,001 of them). */
+	json_t *spare;
 };
 
 /* Member access with OVS's "Parsing ovsdb operation N of M failed"
@@ -772,7 +775,11 @@ append(struct exec *x, json_t *results, struct ds *out, size_t i, json_t *v,
 	ds_put(out, i ? "," : "");
 	if (!*dumped)
 		*dumped = put_result(x, v, out);
-	json_decref(v);
+	if (!x->spare && json_is_object(v) && !json_object_size(v) &&
+	    v->refcount == 1)
+		x->spare = v;
+	else
+		json_decref(v);
 }
 
 /* The common part: with @out, the results are written there as text
@@ -798,7 +805,8 @@ execute(struct ovsdb_db *db, const json_t *ops,
 	ovsdb_symtab_init(&x.symtab);
 	x.txn = ovsdb_txn_begin(db);
 	for (size_t i = 0; i < n; i++) {
-		json_t *res = json_object();
+		json_t *res = x.spare ? x.spare : json_object();
+		x.spare = NULL;
 		r = run_op(&x, json_array_get(ops, i), (unsigned)i + 1,
 			   (unsigned)n, res, &err);
 		if (r) {
@@ -817,6 +825,7 @@ execute(struct ovsdb_db *db, const json_t *ops,
 		ovsdb_txn_abort(x.txn);
 		ovsdb_symtab_destroy(&x.symtab);
 		json_decref(results);
+		json_decref(x.spare);
 		if (out) {
 			out->len = out_len;
 			out->s[out_len] = '\0';
@@ -832,6 +841,7 @@ execute(struct ovsdb_db *db, const json_t *ops,
 	}
 	ovsdb_error_free(err);
 	ovsdb_symtab_destroy(&x.symtab);
+	json_decref(x.spare);
 	if (out)
 		ds_put(out, "]");
 	else
