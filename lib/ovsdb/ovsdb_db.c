@@ -63,12 +63,19 @@ row_alloc(struct ovsdb_table *t)
 struct ovsdb_row *
 ovsdb_row_new(struct ovsdb_table *t, const struct ovsdb_uuid *uuid)
 {
+	return ovsdb_row_new_given(t, uuid, NULL);
+}
+
+struct ovsdb_row *
+ovsdb_row_new_given(struct ovsdb_table *t, const struct ovsdb_uuid *uuid,
+		    const unsigned char *given)
+{
 	struct ovsdb_row *r = row_alloc(t);
 	const struct ovsdb_table_schema *ts = t->schema;
 	/* row_alloc zeroed every datum: empty, the default of optional
 	 * columns. */
 	for (unsigned i = 0; i < ts->n_columns; i++)
-		if (ts->columns[i].type.n_min)
+		if (ts->columns[i].type.n_min && (i < 2 || !given || !given[i]))
 			ovsdb_datum_init_default(&r->fields[i],
 						 &ts->columns[i].type);
 	if (uuid)

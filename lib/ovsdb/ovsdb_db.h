@@ -93,6 +93,12 @@ ovsdb_db_table(struct ovsdb_db *db, const struct ovsdb_table_schema *ts)
 /* Rows. */
 struct ovsdb_row *ovsdb_row_new(struct ovsdb_table *t,
 				const struct ovsdb_uuid *uuid);
+/* The same, but the columns marked in @given (by column index, from 2 on;
+ * NULL: none) are left empty instead of holding their defaults: the
+ * caller sets them. */
+struct ovsdb_row *ovsdb_row_new_given(struct ovsdb_table *t,
+				      const struct ovsdb_uuid *uuid,
+				      const unsigned char *given);
 struct ovsdb_row *ovsdb_row_clone(const struct ovsdb_row *r);
 /* A copy of @r sharing its values (no row of its own until a transaction
  * makes it one: see struct ovsdb_txn_row). */
@@ -127,8 +133,11 @@ void ovsdb_txn_abort(struct ovsdb_txn *txn);
  * asks for fsync.  Frees @txn either way. */
 int ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable,
 		     struct ovsdb_error **errp);
+/* Inserts a new row (ovsdb_row_new_given: the columns in @given are the
+ * caller's to set). */
 struct ovsdb_row *ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *t,
-				   const struct ovsdb_uuid *uuid);
+				   const struct ovsdb_uuid *uuid,
+				   const unsigned char *given);
 /* Makes @r writable (records its original); returns @r.  Before changing
  * any value of it, call ovsdb_txn_write_column. */
 struct ovsdb_row *ovsdb_txn_modify(struct ovsdb_txn *txn, struct ovsdb_row *r);

@@ -349,7 +349,17 @@ exec_insert(struct exec *x, struct op_parser *p, json_t *result,
 	struct partial_row pr = { 0 };
 	if (row_j && (r = parse_row(t->schema, row_j, &x->symtab, &pr, errp)))
 		return r;
-	struct ovsdb_row *row = ovsdb_txn_insert(x->txn, t, &uuid);
+	/* The columns the row sets get no default first (a string default
+	 * is two allocations, freed at once). */
+	unsigned char given[256];
+	bool use_given = t->schema->n_columns <= sizeof given;
+	if (use_given) {
+		memset(given, 0, t->schema->n_columns);
+		for (unsigned i = 0; i < pr.n; i++)
+			given[pr.cols[i]->index] = 1;
+	}
+	struct ovsdb_row *row =
+		ovsdb_txn_insert(x->txn, t, &uuid, use_given ? given : NULL);
 	apply_row(row, &pr, true);
 	partial_row_destroy(&pr);
 	for (unsigned c = 2; c < t->schema->n_columns; c++)

@@ -123,9 +123,9 @@ ovsdb_txn_abort(struct ovsdb_txn *txn)
 
 struct ovsdb_row *
 ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *t,
-		 const struct ovsdb_uuid *uuid)
+		 const struct ovsdb_uuid *uuid, const unsigned char *given)
 {
-	struct ovsdb_row *r = ovsdb_row_new(t, uuid);
+	struct ovsdb_row *r = ovsdb_row_new_given(t, uuid, given);
 	struct ovsdb_txn_row *tr = add_txn_row(txn, t, ovsdb_row_uuid(r));
 	tr->new_ = r;
 	r->txn_row = tr;
