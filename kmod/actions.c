@@ -5,9 +5,9 @@
  * one takes the skb, earlier ones send clones), trunc for the next
  * output, userspace, masked rewrites of Ethernet, IPv4, IPv6 and L4
  * headers with their checksums fixed, VLAN push and pop, recirculation,
- * hash, clone, sample and the tunnel metadata for the next output.  The
- * key travels with the packet and follows every rewrite, so a
- * recirculation looks the rewritten packet up.
+ * hash, clone, sample, meters (meter.c) and the tunnel metadata for the
+ * next output.  The key travels with the packet and follows every
+ * rewrite, so a recirculation looks the rewritten packet up.
  *
  * Actions were checked when they were installed (flow_netlink.c), so
  * attribute sizes are trusted here.  Everything runs under RCU with
@@ -28,6 +28,7 @@
 
 #include "mvs.h"
 #include "flow_key.h"
+#include "meter.h"
 #include "vport.h"
 
 static void limit_drop(struct mvs_dp *dp)
@@ -518,8 +519,16 @@ void mvs_execute_actions(struct mvs_dp *dp, struct sk_buff *skb,
 		case MVS_ACTION_ATTR_SAMPLE:
 			do_sample(dp, skb, pkt, a, upcall_pid);
 			break;
+		case MVS_ACTION_ATTR_METER:
+			/* The length flow statistics count, tag included. */
+			if (!mvs_meter_pass(dp, nla_get_u32(a), skb->len +
+					    (skb_vlan_tag_present(skb) ?
+					     VLAN_HLEN : 0))) {
+				kfree_skb(skb);
+				return;
+			}
+			break;
 		default:
-			/* Meters do nothing yet, as in userspace. */
 			break;
 		}
 		if (unlikely(err)) {

@@ -11,8 +11,8 @@
  * goes away takes its datapaths with it (mvs_main.c's pernet exit).
  *
  * Locking (as net/openvswitch):
- *  - mvs_mutex serialises every change: datapaths, vports, flows, and the
- *    masks array.  The generic netlink families run with parallel_ops, so
+ *  - mvs_mutex serialises every change: datapaths, vports, flows, the
+ *    masks array and meters.  The generic netlink families run with parallel_ops, so
  *    each handler that changes state takes it (mvs_lock()).
  *  - RTNL nests inside mvs_mutex (mvs_mutex, then rtnl_lock), never the
  *    other way round: the netdevice notifier, which runs under RTNL, only
@@ -20,8 +20,9 @@
  *    item that takes mvs_mutex.
  *  - The packet path (rx_handler in softirq, internal devices' xmit and
  *    the execute command with bottom halves disabled) holds only
- *    rcu_read_lock and reads datapaths, vports, masks and flows through
- *    RCU; objects are freed after a grace period.
+ *    rcu_read_lock and reads datapaths, vports, masks, flows and meters
+ *    through RCU; objects are freed after a grace period.  A meter's
+ *    buckets have a spinlock of their own (meter.h).
  */
 #ifndef MVS_H
 #define MVS_H
@@ -32,6 +33,7 @@
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/version.h>
+#include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -80,6 +82,9 @@ struct mvs_dp_pcpu_stats {
  * @upcall_pid: netlink port for misses of vports without their own
  * @net: the network namespace it belongs to
  * @stats: per-CPU lookup counters
+ * @meters: struct mvs_meter by id (meter.h: RCU readers, mvs_mutex
+ *	    writers)
+ * @n_meters: how many (mvs_mutex)
  * @rcu: frees the struct after readers are done
  */
 struct mvs_dp {
@@ -89,6 +94,8 @@ struct mvs_dp {
 	u32 upcall_pid;
 	possible_net_t net;
 	struct mvs_dp_pcpu_stats __percpu *stats;
+	struct xarray meters;
+	unsigned int n_meters;
 	struct rcu_head rcu;
 };
 
@@ -114,6 +121,7 @@ enum mvs_obj {
 	MVS_OBJ_FLOW,
 	MVS_OBJ_MASK,
 	MVS_OBJ_ACTIONS,
+	MVS_OBJ_METER,
 	__MVS_OBJ_N
 };
 
@@ -162,7 +170,7 @@ static inline const struct mvs_header *mvs_dump_hdr(struct netlink_callback *cb)
  */
 int mvs_genl_reply(struct genl_info *info, struct sk_buff *reply, int err);
 
-/* One of the four families: a struct mvs_header after the genlmsghdr,
+/* One of the five families: a struct mvs_header after the genlmsghdr,
  * @fam_policy for attributes up to @fam_maxattr, @fam_n_ops commands at
  * @fam_ops, strict validation of every command, our own locking.
  */
@@ -226,7 +234,8 @@ int mvs_dp_ifindex(const struct mvs_dp *dp);
  */
 int mvs_dp_create(struct net *net, const char *name, u32 upcall_pid,
 		  struct mvs_dp **dpp);
-/* Removes @dp, its vports (internal devices deleted) and its flows.
+/* Removes @dp, its vports (internal devices deleted), its flows and its
+ * meters.
  * mvs_mutex held; takes RTNL.
  */
 void mvs_dp_destroy(struct mvs_dp *dp);
@@ -302,5 +311,6 @@ extern struct genl_family mvs_dp_genl_family;
 extern struct genl_family mvs_vport_genl_family;
 extern struct genl_family mvs_flow_genl_family;
 extern struct genl_family mvs_packet_genl_family;
+extern struct genl_family mvs_meter_genl_family;
 
 #endif /* MVS_H */

@@ -18,6 +18,7 @@
 
 #include "mvs.h"
 #include "flow_key.h"
+#include "meter.h"
 #include "vport.h"
 
 /* Serialises every change (mvs.h, "Locking"). */
@@ -151,6 +152,7 @@ int mvs_dp_create(struct net *net, const char *name, u32 upcall_pid,
 	if (!dp)
 		return -ENOMEM;
 	mvs_obj_new(MVS_OBJ_DP);
+	mvs_meters_init(dp);
 	dp->ports = kcalloc(MVS_VPORT_HASH_BUCKETS, sizeof(*dp->ports),
 			    GFP_KERNEL);
 	dp->stats = netdev_alloc_pcpu_stats(struct mvs_dp_pcpu_stats);
@@ -197,6 +199,7 @@ void mvs_dp_destroy(struct mvs_dp *dp)
 	mvs_vport_del(dp_local(dp), true);
 	rtnl_unlock();
 	mvs_flow_tbl_destroy(&dp->table);
+	mvs_meters_destroy(dp);
 	call_rcu(&dp->rcu, dp_free_rcu);
 }
 
@@ -341,6 +344,7 @@ static struct genl_family *const mvs_families[] = {
 	&mvs_vport_genl_family,
 	&mvs_flow_genl_family,
 	&mvs_packet_genl_family,
+	&mvs_meter_genl_family,
 };
 
 static void unregister_families(int n)
@@ -411,6 +415,7 @@ static void report_leaks(void)
 		[MVS_OBJ_FLOW] = "flows",
 		[MVS_OBJ_MASK] = "masks",
 		[MVS_OBJ_ACTIONS] = "action lists",
+		[MVS_OBJ_METER] = "meters",
 	};
 	int i, n;
 
@@ -447,3 +452,4 @@ MODULE_ALIAS_GENL_FAMILY(MVS_DATAPATH_FAMILY);
 MODULE_ALIAS_GENL_FAMILY(MVS_VPORT_FAMILY);
 MODULE_ALIAS_GENL_FAMILY(MVS_FLOW_FAMILY);
 MODULE_ALIAS_GENL_FAMILY(MVS_PACKET_FAMILY);
+MODULE_ALIAS_GENL_FAMILY(MVS_METER_FAMILY);

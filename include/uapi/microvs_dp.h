@@ -305,9 +305,13 @@ struct mvs_act_tunnel_push {
  * a packet that finds a band without the tokens it costs exceeds it, and
  * if it exceeds any, it is dropped and counted in the band of highest
  * rate among those it exceeded (OpenFlow's drop bands).  A missing meter
- * passes everything.  The userspace datapath has meters; the kernel
- * module's meter action does nothing.  Meters are set, deleted and
- * dumped (with statistics) as MVS_METER_ATTR_METER nests. */
+ * passes everything; a meter set again starts with full buckets and zero
+ * counters.  Both datapaths have them, with the same arithmetic: the
+ * userspace one (procs/upcalld/upcalld_meter.c) and the kernel module
+ * (kmod/meter.c, driven through the MVS_METER_FAMILY below).  On the bus
+ * meters are set, deleted and dumped (with statistics) as
+ * MVS_METER_ATTR_METER nests; in the module's family the attributes of
+ * one meter are the message's own, without the nest. */
 #define MVS_METER_MAX 0xffffffu /* highest meter id */
 #define MVS_METER_BANDS_MAX 8
 
@@ -320,6 +324,7 @@ enum mvs_meter_attr {
 	MVS_METER_ATTR_METER, /* nested: one meter (set, dump) */
 	__MVS_METER_ATTR_MAX
 };
+#define MVS_METER_ATTR_MAX (__MVS_METER_ATTR_MAX - 1)
 
 enum mvs_band_attr {
 	MVS_BAND_ATTR_UNSPEC,
@@ -328,6 +333,7 @@ enum mvs_band_attr {
 	MVS_BAND_ATTR_STATS, /* struct mvs_meter_stats: what it dropped */
 	__MVS_BAND_ATTR_MAX
 };
+#define MVS_BAND_ATTR_MAX (__MVS_BAND_ATTR_MAX - 1)
 
 struct mvs_meter_stats {
 	__u64 n_packets;
@@ -443,13 +449,29 @@ enum mvs_tunnel_attr {
 
 /* ---- generic netlink (kmod) ---- */
 
-/* The module registers one family each for datapaths, vports, flows and
- * packets.  Every request starts with struct mvs_header after the
- * genlmsghdr; commands that change state need CAP_NET_ADMIN. */
+/* The module registers one family each for datapaths, vports, flows,
+ * packets and meters.  Every request starts with struct mvs_header after
+ * the genlmsghdr; commands that change state need CAP_NET_ADMIN.
+ *
+ * The meter family's commands, on the datapath of the header, with one
+ * meter's MVS_METER_ATTR_* as the message's attributes:
+ *  - MVS_CMD_NEW sets meter MVS_METER_ATTR_ID (required, at most
+ *    MVS_METER_MAX) to MVS_METER_ATTR_KBPS and 1 to MVS_METER_BANDS_MAX
+ *    MVS_METER_ATTR_BAND nests, each with a non-zero MVS_BAND_ATTR_RATE
+ *    and an optional MVS_BAND_ATTR_BURST: it creates the meter, or
+ *    replaces it (full buckets, zero counters).  -EINVAL without an id
+ *    or bands, with too many or a band without a rate, -ERANGE for an
+ *    id or a rate out of range, -ENOSPC above MVS_METERS_PER_DP meters;
+ *  - MVS_CMD_DEL deletes meter MVS_METER_ATTR_ID (-ENOENT if none);
+ *  - MVS_CMD_GET answers meter MVS_METER_ATTR_ID, or with NLM_F_DUMP
+ *    every meter, each with MVS_METER_ATTR_STATS and its bands'
+ *    MVS_BAND_ATTR_STATS. */
 #define MVS_DATAPATH_FAMILY "mvs_datapath"
 #define MVS_VPORT_FAMILY "mvs_vport"
 #define MVS_FLOW_FAMILY "mvs_flow"
 #define MVS_PACKET_FAMILY "mvs_packet"
+#define MVS_METER_FAMILY "mvs_meter"
+#define MVS_METERS_PER_DP 262144 /* meters a datapath of the module holds */
 #define MVS_GENL_VERSION 1
 
 struct mvs_header {
