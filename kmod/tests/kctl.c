@@ -2,7 +2,7 @@
 /*
  * mvs-kctl: drives the microvs kernel module for its tests, as
  * ovs-dpctl drives openvswitch.ko: datapaths, ports, flows in Open
- * vSwitch's dpctl syntax, execute, and a listener for upcalls that can
+ * vSwitch's dpctl syntax, meters, execute, and a listener for upcalls that can
  * also act as a hub controller (every miss becomes a flow that floods).
  * Usage: mvs-kctl help.
  */
@@ -44,6 +44,10 @@ static const char usage[] =
 	"  get-flow DP UFID\n"
 	"  dump-flows [-m] DP\n"
 	"  execute DP KEY HEXFRAME ACTIONS (KEY gives in_port and metadata)\n"
+	"  set-meter DP ID [kbps] RATE[:BURST]... create or replace meter ID\n"
+	"                                 with a drop band per RATE\n"
+	"  del-meter DP ID\n"
+	"  dump-meters DP                 meters with their counters\n"
 	"  listen DP [-n N] [-t SECS] [--per-port] [--hub] [-v]\n"
 	"         [--wait-file F]         (read nothing until F exists)\n"
 	"                                 print upcalls (--hub: answer each\n"
@@ -975,6 +979,122 @@ cmd_sniff(int argc, char **argv)
 	return 0;
 }
 
+/* ---- meters ---- */
+
+static void
+need_meters(void)
+{
+	if (K.fam[KF_METER] < 0)
+		die("the module has no %s family", MVS_METER_FAMILY);
+}
+
+static uint32_t
+meter_id(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+
+	if (*end || v > UINT32_MAX)
+		die("%s: not a meter id", s);
+	return (uint32_t)v;
+}
+
+static int
+cmd_set_meter(int argc, char **argv)
+{
+	int ifindex = dp_index(argv[1]);
+	struct nl_msg *msg;
+
+	need_meters();
+	msg = kctl_msg(&K, KF_METER, MVS_CMD_NEW, 0, ifindex);
+	nla_put_u32(msg, MVS_METER_ATTR_ID, meter_id(argv[2]));
+	for (int i = 3; i < argc; i++) {
+		unsigned rate, burst = 0;
+		struct nlattr *band;
+
+		if (!strcmp(argv[i], "kbps")) {
+			nla_put_flag(msg, MVS_METER_ATTR_KBPS);
+			continue;
+		}
+		if (sscanf(argv[i], "%u:%u", &rate, &burst) < 1)
+			die("%s: not RATE[:BURST]", argv[i]);
+		band = nla_nest_start(msg, MVS_METER_ATTR_BAND);
+		nla_put_u32(msg, MVS_BAND_ATTR_RATE, rate);
+		if (burst)
+			nla_put_u32(msg, MVS_BAND_ATTR_BURST, burst);
+		nla_nest_end(msg, band);
+	}
+	check(kctl_transact(&K, msg, MVS_METER_ATTR_MAX, NULL, NULL),
+	      "set-meter");
+	return 0;
+}
+
+static int
+cmd_del_meter(int argc, char **argv)
+{
+	int ifindex = dp_index(argv[1]);
+	struct nl_msg *msg;
+
+	need_meters();
+	msg = kctl_msg(&K, KF_METER, MVS_CMD_DEL, 0, ifindex);
+	nla_put_u32(msg, MVS_METER_ATTR_ID, meter_id(argv[2]));
+	check(kctl_transact(&K, msg, MVS_METER_ATTR_MAX, NULL, NULL),
+	      "del-meter");
+	return 0;
+}
+
+/* One meter of a dump: "meter:ID pktps|kbps packets:N bytes:N" and a
+ * line per band "  band:I rate:R burst:B dropped:N bytes:N". */
+static void
+got_meter(void *aux, const struct mvs_header *hdr, struct nlattr **a)
+{
+	const struct genlmsghdr *g = nlmsg_data(K.reply);
+	const struct mvs_meter_stats *in =
+		attr_data(a, MVS_METER_ATTR_STATS, sizeof *in);
+	int hlen = sizeof(struct mvs_header), rem, n = 0;
+	struct nlattr *at;
+
+	(void)aux;
+	(void)hdr;
+	printf("meter:%u %s packets:%llu bytes:%llu\n",
+	       *(const uint32_t *)attr_data(a, MVS_METER_ATTR_ID, 4),
+	       a[MVS_METER_ATTR_KBPS] ? "kbps" : "pktps",
+	       (unsigned long long)in->n_packets,
+	       (unsigned long long)in->n_bytes);
+	nla_for_each_attr(at, genlmsg_attrdata(g, hlen),
+			  genlmsg_attrlen(g, hlen), rem)
+	{
+		struct nlattr *b[MVS_BAND_ATTR_MAX + 1];
+		const struct mvs_meter_stats *st;
+
+		if (nla_type(at) != MVS_METER_ATTR_BAND)
+			continue;
+		if (nla_parse_nested(b, MVS_BAND_ATTR_MAX, at, NULL) < 0)
+			die("a band that does not parse");
+		st = attr_data(b, MVS_BAND_ATTR_STATS, sizeof *st);
+		printf("  band:%d rate:%u burst:%u dropped:%llu bytes:%llu\n",
+		       n++,
+		       *(const uint32_t *)attr_data(b, MVS_BAND_ATTR_RATE, 4),
+		       *(const uint32_t *)attr_data(b, MVS_BAND_ATTR_BURST, 4),
+		       (unsigned long long)st->n_packets,
+		       (unsigned long long)st->n_bytes);
+	}
+}
+
+static int
+cmd_dump_meters(int argc, char **argv)
+{
+	int ifindex = dp_index(argv[1]);
+
+	need_meters();
+	check(kctl_transact(
+		      &K,
+		      kctl_msg(&K, KF_METER, MVS_CMD_GET, NLM_F_DUMP, ifindex),
+		      MVS_METER_ATTR_MAX, got_meter, NULL),
+	      "meter dump");
+	return 0;
+}
+
 static int
 cmd_keycheck(int argc, char **argv)
 {
@@ -1008,6 +1128,9 @@ static const struct command {
 	{ "get-flow", 2, cmd_get_flow, false },
 	{ "dump-flows", 1, cmd_dump_flows, false },
 	{ "execute", 4, cmd_execute, false },
+	{ "set-meter", 2, cmd_set_meter, false },
+	{ "del-meter", 2, cmd_del_meter, false },
+	{ "dump-meters", 1, cmd_dump_meters, false },
 	{ "listen", 1, cmd_listen, false },
 	{ "keycheck", 2, cmd_keycheck, false },
 	{ "badinput", 1, cmd_badinput, false },

@@ -3,7 +3,7 @@
  * kctl: mvs-kctl, the kernel module's test client.  It speaks the generic
  * netlink families of include/uapi/microvs_dp.h through libnl-genl-3:
  * datapaths, ports, flows (in Open vSwitch's dpctl syntax, lib/flow/odp.h),
- * upcalls and execute, plus the checks the kmod tests run (malformed
+ * meters, upcalls and execute, plus the checks the kmod tests run (malformed
  * input, key extraction against lib/flow).
  */
 #ifndef MICROVS_KCTL_H
@@ -17,17 +17,20 @@
 #include "microvs_dp.h"
 #include "nlattr.h"
 
-enum kctl_fam { KF_DP, KF_VPORT, KF_FLOW, KF_PACKET, KF_N };
+enum kctl_fam { KF_DP, KF_VPORT, KF_FLOW, KF_PACKET, KF_METER, KF_N };
 
 /* One netlink socket and the family ids. */
 struct kctl {
 	struct nl_sock *sk;
-	int fam[KF_N];
+	int fam[KF_N];	  /* fam[KF_METER] < 0: a module without meters */
 	char errmsg[256]; /* the kernel's extack message of the last error */
+	/* The reply a kctl_reply_fn is called for, while it runs. */
+	const struct nlmsghdr *reply;
 };
 
-/* Connects and resolves the four families.  0, or -ENOENT when the
- * module is not loaded, or -errno. */
+/* Connects and resolves the families (the meter family only if the
+ * module has it).  0, or -ENOENT when the module is not loaded, or
+ * -errno. */
 int kctl_open(struct kctl *k);
 void kctl_close(struct kctl *k);
 

@@ -3,10 +3,12 @@
  * kctl_bad: malformed and unauthorised requests, each of which the
  * module must refuse with the expected errno: missing and oversized
  * attributes, unknown types, invalid and too deeply nested actions, keys
- * that lie about their lengths, and senders without CAP_NET_ADMIN.
+ * that lie about their lengths, meters without an id or bands or with
+ * ids and rates out of range, and senders without CAP_NET_ADMIN.
  * Every message is built by hand, byte by byte, so nothing in libnl can
  * tidy it up first.  After the list, the datapath must still answer and
- * hold exactly the one valid flow the list installed.
+ * hold exactly the one valid flow and the one valid meter the list
+ * installed.
  */
 #include "kctl.h"
 
@@ -508,6 +510,119 @@ b_packet(struct raw *r, const struct ctx *x, int which)
 		attr_u32(r, MVS_PACKET_ATTR_TYPE, MVS_UPCALL_MISS);
 }
 
+/* A meter band of @rate (none if 0) and @burst (none if 0), flagged
+ * NLA_F_NESTED as strict validation wants. */
+static void
+band(struct raw *r, uint32_t rate, uint32_t burst)
+{
+	size_t n = nest_start(r, MVS_METER_ATTR_BAND | NLA_F_NESTED);
+
+	if (rate)
+		attr_u32(r, MVS_BAND_ATTR_RATE, rate);
+	if (burst)
+		attr_u32(r, MVS_BAND_ATTR_BURST, burst);
+	nest_end(r, n);
+}
+
+/* Meter id of the valid meter the list starts with. */
+#define VALID_METER 1
+
+static void
+b_meter(struct raw *r, const struct ctx *x, int which)
+{
+	static const struct mvs_meter_stats st;
+	size_t n;
+
+	start(r, x, KF_METER, MVS_CMD_NEW, x->ifindex);
+	switch (which) {
+	case 0: /* no id */
+		band(r, 1000, 0);
+		return;
+	case 1:
+		attr_u32(r, MVS_METER_ATTR_ID, MVS_METER_MAX + 1);
+		band(r, 1000, 0);
+		return;
+	case 2: /* no band */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		attr(r, MVS_METER_ATTR_KBPS, NULL, 0);
+		return;
+	case 3:
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		for (int i = 0; i <= MVS_METER_BANDS_MAX; i++)
+			band(r, 1000 + (uint32_t)i, 0);
+		return;
+	case 4: /* rate 0, in the second band */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		band(r, 1000, 0);
+		n = nest_start(r, MVS_METER_ATTR_BAND | NLA_F_NESTED);
+		attr_u32(r, MVS_BAND_ATTR_RATE, 0);
+		nest_end(r, n);
+		return;
+	case 5: /* a band with a burst and no rate */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		band(r, 0, 100);
+		return;
+	case 6: /* band statistics are the kernel's to send */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		n = nest_start(r, MVS_METER_ATTR_BAND | NLA_F_NESTED);
+		attr_u32(r, MVS_BAND_ATTR_RATE, 1000);
+		attr(r, MVS_BAND_ATTR_STATS, &st, sizeof st);
+		nest_end(r, n);
+		return;
+	case 7: /* and the meter's */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		attr(r, MVS_METER_ATTR_STATS, &st, sizeof st);
+		band(r, 1000, 0);
+		return;
+	case 8:
+		attr(r, MVS_METER_ATTR_ID, "\2\0", 2);
+		band(r, 1000, 0);
+		return;
+	case 9: /* an unknown attribute in a band */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		n = nest_start(r, MVS_METER_ATTR_BAND | NLA_F_NESTED);
+		attr_u32(r, MVS_BAND_ATTR_RATE, 1000);
+		attr_u32(r, MVS_BAND_ATTR_MAX + 1, 1);
+		nest_end(r, n);
+		return;
+	case 10: /* the bus's nest, which the family does not take */
+		n = nest_start(r, MVS_METER_ATTR_METER);
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		band(r, 1000, 0);
+		nest_end(r, n);
+		return;
+	case 11:
+		start(r, x, KF_METER, MVS_CMD_NEW, 0x7ffffff0);
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		band(r, 1000, 0);
+		return;
+	case 12: /* delete without an id */
+		start(r, x, KF_METER, MVS_CMD_DEL, x->ifindex);
+		return;
+	case 13:
+		start(r, x, KF_METER, MVS_CMD_DEL, x->ifindex);
+		attr_u32(r, MVS_METER_ATTR_ID, 3);
+		return;
+	case 14:
+		start(r, x, KF_METER, MVS_CMD_GET, x->ifindex);
+		attr_u32(r, MVS_METER_ATTR_ID, 3);
+		return;
+	case 15: /* get without an id, and without NLM_F_DUMP */
+		start(r, x, KF_METER, MVS_CMD_GET, x->ifindex);
+		return;
+	case 16: /* the valid meter, set again: allowed */
+		attr_u32(r, MVS_METER_ATTR_ID, VALID_METER);
+		band(r, 1000, 0);
+		return;
+	case 17: /* a band not flagged as a nest */
+		attr_u32(r, MVS_METER_ATTR_ID, 2);
+		n = nest_start(r, MVS_METER_ATTR_BAND);
+		attr_u32(r, MVS_BAND_ATTR_RATE, 1000);
+		nest_end(r, n);
+		return;
+	}
+}
+
 /* The requests a sender without CAP_NET_ADMIN makes. */
 static void
 b_noadmin(struct raw *r, const struct ctx *x, int which)
@@ -540,6 +655,17 @@ b_noadmin(struct raw *r, const struct ctx *x, int which)
 		break;
 	case 7: /* reading is allowed */
 		start(r, x, KF_DP, MVS_CMD_GET, x->ifindex);
+		break;
+	case 8:
+		b_meter(r, x, 16);
+		break;
+	case 9:
+		start(r, x, KF_METER, MVS_CMD_DEL, x->ifindex);
+		attr_u32(r, MVS_METER_ATTR_ID, VALID_METER);
+		break;
+	case 10: /* reading is allowed */
+		start(r, x, KF_METER, MVS_CMD_GET, x->ifindex);
+		attr_u32(r, MVS_METER_ATTR_ID, VALID_METER);
 		break;
 	}
 }
@@ -630,6 +756,25 @@ static const struct bad_case cases[] = {
 	{ "execute: upcall-only attribute (type)", b_packet, 4, -EINVAL },
 	{ "execute: no such datapath", b_packet, 5, -ENODEV },
 	{ "execute: key with 3 bytes of tunnel options", b_packet, 6, -EINVAL },
+	{ "meter new: no id", b_meter, 0, -EINVAL },
+	{ "meter new: id over MVS_METER_MAX", b_meter, 1, -ERANGE },
+	{ "meter new: no band", b_meter, 2, -EINVAL },
+	{ "meter new: 9 bands", b_meter, 3, -EINVAL },
+	{ "meter new: a band of rate 0", b_meter, 4, -ERANGE },
+	{ "meter new: a band without a rate", b_meter, 5, -EINVAL },
+	{ "meter new: reply-only attribute (band stats)", b_meter, 6, -EINVAL },
+	{ "meter new: reply-only attribute (meter stats)", b_meter, 7,
+	  -EINVAL },
+	{ "meter new: id of 2 bytes", b_meter, 8, -EINVAL },
+	{ "meter new: unknown attribute in a band", b_meter, 9, -EINVAL },
+	{ "meter new: a meter nest (the bus's form)", b_meter, 10, -EINVAL },
+	{ "meter new: no such datapath", b_meter, 11, -ENODEV },
+	{ "meter del: no id", b_meter, 12, -EINVAL },
+	{ "meter del: no such meter", b_meter, 13, -ENOENT },
+	{ "meter get: no such meter", b_meter, 14, -ENOENT },
+	{ "meter get: no id", b_meter, 15, -EINVAL },
+	{ "meter new: a band without NLA_F_NESTED", b_meter, 17, -EINVAL },
+	{ "meter new: the valid meter again (allowed)", b_meter, 16, 0 },
 };
 
 static const struct bad_case noadmin[] = {
@@ -641,6 +786,9 @@ static const struct bad_case noadmin[] = {
 	{ "non-admin: flow flush", b_noadmin, 5, -EPERM },
 	{ "non-admin: execute", b_noadmin, 6, -EPERM },
 	{ "non-admin: datapath get (allowed)", b_noadmin, 7, 0 },
+	{ "non-admin: meter new", b_noadmin, 8, -EPERM },
+	{ "non-admin: meter del", b_noadmin, 9, -EPERM },
+	{ "non-admin: meter get (allowed)", b_noadmin, 10, 0 },
 };
 
 static int
@@ -705,6 +853,19 @@ count_flows(void *aux, const struct mvs_header *hdr, struct nlattr **a)
 	(*(int *)aux)++;
 }
 
+/* The meters the datapath holds, or -1 if their dump fails. */
+static int
+count_meters(struct kctl *k, int ifindex)
+{
+	int n = 0;
+
+	if (kctl_transact(
+		    k, kctl_msg(k, KF_METER, MVS_CMD_GET, NLM_F_DUMP, ifindex),
+		    MVS_METER_ATTR_MAX, count_flows, &n))
+		return -1;
+	return n;
+}
+
 int
 kctl_badinput(struct kctl *k, const char *dp)
 {
@@ -727,6 +888,13 @@ kctl_badinput(struct kctl *k, const char *dp)
 	flow_with_actions(&r, &x, &acts, true);
 	if (send_raw(&x, &r))
 		return fprintf(stderr, "the valid flow: %s\n", k->errmsg), 1;
+	if (k->fam[KF_METER] < 0)
+		return printf("FAIL the module has no %s family\n",
+			      MVS_METER_FAMILY),
+		       1;
+	b_meter(&r, &x, 16);
+	if (send_raw(&x, &r))
+		return fprintf(stderr, "the valid meter: %s\n", k->errmsg), 1;
 
 	failed = run(&x, cases, ARRAY_SIZE(cases));
 	failed += run_noadmin(&x);
@@ -744,7 +912,16 @@ kctl_badinput(struct kctl *k, const char *dp)
 		printf("ok   the datapath answers and holds the one valid "
 		       "flow\n");
 	}
+	n = count_meters(k, x.ifindex);
+	if (n != 1) {
+		printf("FAIL the datapath holds %d meters after the list "
+		       "(want 1)\n",
+		       n);
+		failed++;
+	} else {
+		printf("ok   ... and the one valid meter\n");
+	}
 	printf("badinput: %zu cases, %d failed\n",
-	       ARRAY_SIZE(cases) + ARRAY_SIZE(noadmin) + 1, failed);
+	       ARRAY_SIZE(cases) + ARRAY_SIZE(noadmin) + 2, failed);
 	return failed;
 }

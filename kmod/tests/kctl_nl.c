@@ -20,10 +20,9 @@
 #endif
 
 static const char *const fam_names[KF_N] = {
-	[KF_DP] = MVS_DATAPATH_FAMILY,
-	[KF_VPORT] = MVS_VPORT_FAMILY,
-	[KF_FLOW] = MVS_FLOW_FAMILY,
-	[KF_PACKET] = MVS_PACKET_FAMILY,
+	[KF_DP] = MVS_DATAPATH_FAMILY, [KF_VPORT] = MVS_VPORT_FAMILY,
+	[KF_FLOW] = MVS_FLOW_FAMILY,   [KF_PACKET] = MVS_PACKET_FAMILY,
+	[KF_METER] = MVS_METER_FAMILY,
 };
 
 int
@@ -45,7 +44,7 @@ kctl_open(struct kctl *k)
 	nl_socket_set_buffer_size(k->sk, 1 << 20, 1 << 20);
 	for (int f = 0; f < KF_N; f++) {
 		k->fam[f] = genl_ctrl_resolve(k->sk, fam_names[f]);
-		if (k->fam[f] < 0) {
+		if (k->fam[f] < 0 && f != KF_METER) {
 			kctl_close(k);
 			return -ENOENT;
 		}
@@ -145,8 +144,10 @@ on_valid(struct nl_msg *msg, void *arg)
 		t->err = -EBADMSG;
 		return NL_SKIP;
 	}
+	t->k->reply = nlh;
 	if (t->fn)
 		t->fn(t->aux, genlmsg_user_hdr(nlmsg_data(nlh)), a);
+	t->k->reply = NULL;
 	return NL_OK;
 }
 
