@@ -258,7 +258,10 @@ struct dp_class {
 	 * passes everything): sets meter @m->id to @m's bands (a replaced
 	 * meter starts with full buckets and zero counters); deletes meter
 	 * @id (-ENOENT if none); calls @fn for every meter with its
-	 * statistics.  Never block. */
+	 * statistics.  -EOPNOTSUPP from a datapath that has none after all
+	 * (the system class on a module without the meter family).  Never
+	 * block (the system class waits for the module's answer, as for its
+	 * other requests). */
 	int (*meter_set)(struct dp *dp, const struct dpmsg_meter *m);
 	int (*meter_del)(struct dp *dp, uint32_t id);
 	int (*meter_dump)(struct dp *dp,

@@ -9,7 +9,10 @@
  * The module does not expire flows: while flows exist, a timer dumps them
  * and deletes the ones idle longer than max-idle, reporting each through
  * dp_upcall_ops.expired.  A datapath outlives upcalld (close without
- * destroy), and open finds it again with its ports and flows.
+ * destroy), and open finds it again with its ports, flows and meters
+ * (vswitchd sets its meters again when the datapath reopens).  Meters
+ * are the module's mvs_meter family, which a module older than it lacks:
+ * then the meter members answer -EOPNOTSUPP, as a class without them.
  *
  * Executes and posted flow installs (the upcall path's) are not sent one
  * by one: they wait in a buffer, in order, that goes to the module in one
@@ -55,13 +58,12 @@ COVERAGE_DEFINE(kmod_expiry_pass);
 #define SND_BUF (1 << 18)    /* room for a send of PEND_MAX */
 #define UPCALL_RCVBUF (1 << 20) /* per port, as Open vSwitch's sockets */
 
-enum kfam { F_DP, F_VPORT, F_FLOW, F_PACKET, F_N };
+enum kfam { F_DP, F_VPORT, F_FLOW, F_PACKET, F_METER, F_N };
 
 static const char *const fam_names[F_N] = {
-	[F_DP] = MVS_DATAPATH_FAMILY,
-	[F_VPORT] = MVS_VPORT_FAMILY,
-	[F_FLOW] = MVS_FLOW_FAMILY,
-	[F_PACKET] = MVS_PACKET_FAMILY,
+	[F_DP] = MVS_DATAPATH_FAMILY, [F_VPORT] = MVS_VPORT_FAMILY,
+	[F_FLOW] = MVS_FLOW_FAMILY,   [F_PACKET] = MVS_PACKET_FAMILY,
+	[F_METER] = MVS_METER_FAMILY, /* optional */
 };
 
 struct kdp;
@@ -140,11 +142,14 @@ kdp_msg(struct kdp *dp, enum kfam f, uint8_t cmd, int flags, size_t extra)
 	return msg;
 }
 
-/* The attributes of a genetlink message from the module, by type. */
+/* The attributes of a genetlink message from the module, by type (the
+ * last of each), and all of them in order. */
 struct attrs {
 	const struct mvs_header *hdr;
 	uint8_t cmd;
 	const struct nlattr *a[32];
+	const void *all;
+	size_t all_len;
 };
 
 static int
@@ -163,6 +168,8 @@ parse(const struct nlmsghdr *nlh, struct attrs *at)
 	left = nlh->nlmsg_len - hdr;
 	if (nl_attrs_check((const uint8_t *)nlh + hdr, left))
 		return -EBADMSG;
+	at->all = (const uint8_t *)nlh + hdr;
+	at->all_len = left;
 	NL_ATTR_FOR_EACH(a, left, (const void *)((const uint8_t *)nlh + hdr),
 			 left)
 	{
@@ -989,6 +996,96 @@ kmod_execute(struct dp *dp_, struct dp_packet *packet,
 	return r;
 }
 
+/* ---- meters ---- */
+
+/* The module takes one meter as the attributes of the bus's
+ * MVS_METER_ATTR_METER nest (lib/flow/dpmsg.h) without the nest, its
+ * bands flagged NLA_F_NESTED as strict validation wants; it gives one
+ * the same way. */
+static int
+kmod_meter_set(struct dp *dp_, const struct dpmsg_meter *m)
+{
+	struct kdp *dp = kdp_cast(dp_);
+	struct nl_msg *msg;
+
+	if (dp->fam[F_METER] < 0)
+		return -EOPNOTSUPP;
+	msg = kdp_msg(dp, F_METER, MVS_CMD_NEW, 0, 0);
+	nla_put_u32(msg, MVS_METER_ATTR_ID, m->id);
+	if (m->kbps)
+		nla_put_flag(msg, MVS_METER_ATTR_KBPS);
+	for (unsigned i = 0; i < m->n_bands; i++) {
+		struct nlattr *band = nla_nest_start(msg, MVS_METER_ATTR_BAND);
+
+		nla_put_u32(msg, MVS_BAND_ATTR_RATE, m->bands[i].rate);
+		nla_put_u32(msg, MVS_BAND_ATTR_BURST, m->bands[i].burst);
+		nla_nest_end(msg, band);
+	}
+	return request(dp, msg, NULL, NULL);
+}
+
+static int
+kmod_meter_del(struct dp *dp_, uint32_t id)
+{
+	struct kdp *dp = kdp_cast(dp_);
+	struct nl_msg *msg;
+
+	if (dp->fam[F_METER] < 0)
+		return -EOPNOTSUPP;
+	msg = kdp_msg(dp, F_METER, MVS_CMD_DEL, 0, 0);
+	nla_put_u32(msg, MVS_METER_ATTR_ID, id);
+	return request(dp, msg, NULL, NULL);
+}
+
+/* A dump, copied whole before anything is called back. */
+struct meter_list {
+	const struct kdp *dp;
+	struct dpmsg_meter *m;
+	size_t n;
+};
+
+static void
+got_meter(void *aux, const struct attrs *at)
+{
+	struct meter_list *l = aux;
+	struct nlbuf b = NLBUF_EMPTY;
+	size_t ofs = nl_nest_start(&b, MVS_METER_ATTR_METER);
+	struct dpmsg_meter m;
+	int r;
+
+	nl_put_raw(&b, at->all, at->all_len);
+	nl_nest_end(&b, ofs);
+	r = dpmsg_parse_meter((const struct nlattr *)b.data, &m);
+	nl_buf_free(&b);
+	if (r) {
+		log_warn_rl(&rx_rl,
+			    "%s: a meter the module dumped does not "
+			    "parse",
+			    l->dp->up.name);
+		return;
+	}
+	l->m = xrealloc(l->m, (l->n + 1) * sizeof *l->m);
+	l->m[l->n++] = m;
+}
+
+static int
+kmod_meter_dump(struct dp *dp_,
+		void (*fn)(void *aux, const struct dpmsg_meter *m), void *aux)
+{
+	struct kdp *dp = kdp_cast(dp_);
+	struct meter_list l = { dp, NULL, 0 };
+	int r;
+
+	if (dp->fam[F_METER] < 0)
+		return -EOPNOTSUPP;
+	r = request(dp, kdp_msg(dp, F_METER, MVS_CMD_GET, NLM_F_DUMP, 0),
+		    got_meter, &l);
+	for (size_t i = 0; !r && i < l.n; i++)
+		fn(aux, &l.m[i]);
+	free(l.m);
+	return r;
+}
+
 /* ---- datapaths ---- */
 
 static void
@@ -1116,7 +1213,12 @@ kmod_open(const struct dp_class *cls, const char *name, struct ev_loop *loop,
 		goto fail;
 	for (int f = 0; f < F_N; f++) {
 		dp->fam[f] = genl_ctrl_resolve(dp->sk, fam_names[f]);
-		if (dp->fam[f] < 0) {
+		if (dp->fam[f] < 0 && f == F_METER) {
+			log_warn("generic netlink family %s not found: a "
+				 "microvs module without meters, whose meter "
+				 "actions pass everything",
+				 fam_names[f]);
+		} else if (dp->fam[f] < 0) {
 			log_info("generic netlink family %s not found: the "
 				 "microvs module is not loaded",
 				 fam_names[f]);
@@ -1174,4 +1276,7 @@ const struct dp_class dp_system_class = {
 	 * between the last report and the restart are never reported, none
 	 * twice.  A flow attribute for it in the uAPI would close the gap. */
 	.execute = kmod_execute,
+	.meter_set = kmod_meter_set,
+	.meter_del = kmod_meter_del,
+	.meter_dump = kmod_meter_dump,
 };
