@@ -6,7 +6,7 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 # restart (kill -9 of a test controller) runs by name only: switch does
 # the same with vswitchd and upcalld, and CI's time is short.
-ALL="ping upcall actions loop fairness badinput keys ovs tunnel provider switch scenarios"
+ALL="ping upcall actions loop fairness badinput keys ovs tunnel provider meter switch scenarios"
 tests=${*:-$ALL}
 failed=0
 # Processes of microvs take longer than the supervisor's 5 s to start in a
