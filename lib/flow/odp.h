@@ -89,6 +89,25 @@ int odp_action_len(unsigned type);
  * ports and protocol, the same both ways. */
 uint32_t odp_hash_l4(const struct mvs_key_hdr *hdr, uint32_t basis);
 
+/* The userdata of the userspace action a translation emits for an
+ * output to the OpenFlow controllers (the packet-in is made when the
+ * datapath sends the packet up, as Open vSwitch's "controller" user
+ * action cookie): printed as Open vSwitch prints its own,
+ * "userspace(pid=0,controller(reason=1,dont_send=0,continuation=0,
+ * recirc_id=3,rule_cookie=0,controller_id=0,max_len=65535))". */
+#define ODP_COOKIE_CONTROLLER 0x43 /* 'C' */
+struct odp_cookie_controller {
+	uint8_t type;	      /* ODP_COOKIE_CONTROLLER */
+	uint8_t dont_send;    /* 1: emitted for a trace, no packet-in */
+	uint8_t continuation; /* always 0 (pauses are not installed) */
+	uint8_t reason;	      /* Open vSwitch's number for the reason */
+	uint16_t controller_id;
+	uint16_t max_len;
+	uint32_t state_id; /* vswitchd's record of the packet-in's metadata */
+	uint32_t pad;
+	uint64_t rule_cookie; /* host order */
+};
+
 struct dp_packet;
 /* Runs header-rewrite action @a (SET_ETH, SET_IPV4, SET_IPV6, SET_L4,
  * PUSH_VLAN, POP_VLAN; checked by odp_actions_check()) on @p, whose

@@ -681,6 +681,19 @@ fmt_userspace(struct ds *ds, const struct nlattr *a)
 					       MVS_USERSPACE_ATTR_USERDATA);
 
 	ds_printf(ds, "userspace(pid=%" PRIu32, pid ? nl_attr_get_u32(pid) : 0);
+	if (ud && nl_attr_len(ud) == sizeof(struct odp_cookie_controller) &&
+	    *(const uint8_t *)nl_attr_data(ud) == ODP_COOKIE_CONTROLLER) {
+		struct odp_cookie_controller c;
+
+		memcpy(&c, nl_attr_data(ud), sizeof c);
+		ds_printf(ds,
+			  ",controller(reason=%u,dont_send=%u,continuation=%u,"
+			  "recirc_id=%" PRIu32 ",rule_cookie=%#" PRIx64
+			  ",controller_id=%u,max_len=%u))",
+			  c.reason, c.dont_send, c.continuation, c.state_id,
+			  c.rule_cookie, c.controller_id, c.max_len);
+		return;
+	}
 	if (ud) {
 		ds_put(ds, ",userdata(");
 		fmt_hex(ds, nl_attr_data(ud), nl_attr_len(ud));
