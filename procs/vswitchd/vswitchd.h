@@ -742,6 +742,10 @@ struct xlate_deps {
 	size_t n_learned, learned_cap;
 	struct xlate_dep_bridge *bridges;
 	size_t n_bridges, bridges_cap;
+	/* vswitchd_pinstate records its userspace actions name (a
+	 * reference each). */
+	uint64_t *pinstates;
+	size_t n_pinstates, pinstates_cap;
 };
 
 enum xlate_error {
@@ -812,7 +816,22 @@ struct xlate_frozen {
 	uint64_t cookie;
 };
 
+/* Where a translation's outputs to the controllers go (xlate_out.ctrl). */
+enum xlate_ctrl {
+	/* As packet-ins in xlate_out.pins, sent with the packet at hand
+	 * (packet-outs, NXT_RESUME); the megaflow is not installed. */
+	XLATE_CTRL_PINS,
+	/* As userspace actions (struct odp_cookie_controller) naming a
+	 * vswitchd_pinstate record: the megaflow is installed and every
+	 * packet that takes it comes up as a packet-in (datapath misses).
+	 * controller(pause) still makes a pin. */
+	XLATE_CTRL_DATAPATH,
+	/* The same with dont_send set, as ofproto/trace prints it. */
+	XLATE_CTRL_TRACE,
+};
+
 struct xlate_out {
+	enum xlate_ctrl ctrl; /* set after xlate_out_init() */
 	struct xlate_pins pins;
 	struct xlate_frozen frozen;
 	struct nlbuf actions;	/* MVS_ACTION_ATTR_* (lib/flow/nlattr.h) */
@@ -865,6 +884,15 @@ int xlate_packet_out(struct bridge *br, const struct flow *flow,
 
 /* Releases the references @deps holds. */
 void xlate_deps_uninit(struct xlate_deps *deps);
+
+/* vswitchd_pinstate.c: the record of a packet-in's metadata, table,
+ * cookie and userdata for @pin (found or made; @pin's userdata is
+ * copied), with one more reference; its number is never 0. */
+uint32_t vswd_pinstate_ref(const struct xlate_pin *pin);
+void vswd_pinstate_unref(uint32_t id);
+/* The record @id names (its userdata its own), or NULL. */
+const struct xlate_pin *vswd_pinstate_find(uint32_t id);
+size_t vswd_pinstate_count(void);
 /* True if a table or port configuration @deps used changed since. */
 bool xlate_deps_stale(const struct xlate_deps *deps);
 /* True if one of @tags (from mac_table_take_changes) is a destination

@@ -94,6 +94,7 @@ vswitchd_trace(struct vsw *vsw, int argc, const char *argv[], struct ds *out,
 
 	list_init(&trace);
 	xlate_out_init(&xo);
+	xo.ctrl = XLATE_CTRL_TRACE;
 	xlate_flow(br, &flow, generate, 0, &trace, &xo);
 
 	ds_put(out, "Flow: ");

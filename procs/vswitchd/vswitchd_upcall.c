@@ -29,6 +29,7 @@
 #include "bus.h"
 #include "coverage.h"
 #include "log.h"
+#include "odp.h"
 
 LOG_MODULE(vswitchd_upcall);
 
@@ -41,6 +42,9 @@ COVERAGE_DEFINE(reval_modified);
 COVERAGE_DEFINE(reval_deleted);
 COVERAGE_DEFINE(mac_invalidated);
 COVERAGE_DEFINE(tables_published);
+COVERAGE_DEFINE(upcall_packet_in);
+COVERAGE_DEFINE(upcall_action_stale);
+COVERAGE_DEFINE(upcall_action_unknown);
 
 static struct log_rl rl = LOG_RL_INIT(5, 20);
 
@@ -157,7 +161,8 @@ ukey_set_deps(struct vswd *d, struct ukey *uk, struct xlate_deps *deps)
 		x->n_rules * sizeof *x->rules +
 		x->n_groups * sizeof *x->groups +
 		x->n_bridges * sizeof *x->bridges +
-		x->n_learned * sizeof *x->learned;
+		x->n_learned * sizeof *x->learned +
+		x->n_pinstates * sizeof *x->pinstates;
 	uk->block = total <= sizeof uk->inl ? uk->inl : xmalloc(total);
 	p = uk->block;
 	uk->tags = x->n_mac_tags ? (struct ukey_tag *)(void *)p : NULL;
@@ -170,11 +175,14 @@ ukey_set_deps(struct vswd *d, struct ukey *uk, struct xlate_deps *deps)
 		pack_array(x->bridges, x->n_bridges, sizeof *x->bridges, &p);
 	x->learned =
 		pack_array(x->learned, x->n_learned, sizeof *x->learned, &p);
+	x->pinstates = pack_array(x->pinstates, x->n_pinstates,
+				  sizeof *x->pinstates, &p);
 	x->mac_tags_cap = x->n_mac_tags;
 	x->rules_cap = x->n_rules;
 	x->groups_cap = x->n_groups;
 	x->bridges_cap = x->n_bridges;
 	x->learned_cap = x->n_learned;
+	x->pinstates_cap = x->n_pinstates;
 	ukey_index(d, uk);
 }
 
@@ -185,6 +193,8 @@ vswd_ukey_deps_free(struct ukey *uk)
 		rule_unref(uk->deps.rules[i]);
 	for (size_t i = 0; i < uk->deps.n_groups; i++)
 		ofgroup_unref(uk->deps.groups[i].group);
+	for (size_t i = 0; i < uk->deps.n_pinstates; i++)
+		vswd_pinstate_unref((uint32_t)uk->deps.pinstates[i]);
 	if (uk->block != uk->inl)
 		free(uk->block);
 	uk->block = NULL;
@@ -267,6 +277,7 @@ translate(struct vswd *d, const struct vswd_dp *dp, const struct mvs_key *key,
 	if (!port)
 		return;
 	xlate_out_init(&xo);
+	xo.ctrl = XLATE_CTRL_DATAPATH;
 	xlate_key(port->bridge, key, may_learn, packet_len, &xo);
 	x->ok = true;
 	x->mask = xo.mask;
@@ -443,6 +454,34 @@ struct vswd_miss {
 	struct xl x;
 };
 
+/* An action upcall: a "controller" userspace action's packet becomes a
+ * packet-in with its record's metadata (vswitchd_pinstate.c); a trace's
+ * (dont_send) and any other userdata are dropped. */
+static void
+action_upcall(struct vswd *d, const struct dpmsg_packet *p)
+{
+	struct odp_cookie_controller c;
+	const struct xlate_pin *pin;
+
+	if (p->userdata_len != sizeof c || !p->userdata ||
+	    p->userdata[0] != ODP_COOKIE_CONTROLLER) {
+		coverage_inc(upcall_action_unknown);
+		return;
+	}
+	memcpy(&c, p->userdata, sizeof c);
+	if (c.dont_send)
+		return;
+	pin = vswd_pinstate_find(c.state_id);
+	if (!pin) {
+		/* Its flow outlived the record: revalidation replaces it. */
+		coverage_inc(upcall_action_stale);
+		return;
+	}
+	coverage_inc(upcall_packet_in);
+	vswd_of_packet_in(d, pin, NULL, NULL, p->data, p->len,
+			  p->orig_len ? p->orig_len : p->len);
+}
+
 void
 vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 {
@@ -487,6 +526,15 @@ vswd_on_upcall_batch(struct bus_req *req, const void *msg, void *aux)
 		d->misses = ms;
 		d->misses_cap = cap;
 		ms[n].key = p.key;
+		if (p.type == MVS_UPCALL_ACTION) {
+			/* A packet for the controllers from an installed
+			 * flow: the answer installs and runs nothing. */
+			memset(&ms[n].x, 0, offsetof(struct xl, pins.p));
+			ms[n].x.actions = NLBUF_EMPTY;
+			action_upcall(d, &p);
+			n++;
+			continue;
+		}
 		translate(d, dp, &p.key, true, p.orig_len ? p.orig_len : p.len,
 			  exact, &ms[n].x);
 		for (unsigned i = 0; i < ms[n].x.pins.n; i++)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "odp.h"
 #include "ofp_port.h"
 
 LOG_MODULE(xlate);
@@ -199,6 +200,9 @@ xlate_deps_uninit(struct xlate_deps *d)
 	free(d->mac_tags);
 	free(d->learned);
 	free(d->bridges);
+	for (size_t i = 0; i < d->n_pinstates; i++)
+		vswd_pinstate_unref((uint32_t)d->pinstates[i]);
+	free(d->pinstates);
 	memset(d, 0, sizeof *d);
 }
 
@@ -505,7 +509,7 @@ static void xlate_table(struct xlate_ctx *ctx, uint32_t in_port,
 			bool may_packet_in);
 static void xlate_controller(struct xlate_ctx *ctx, uint16_t max_len,
 			     uint8_t reason, const uint8_t *userdata,
-			     uint16_t userdata_len);
+			     uint16_t userdata_len, bool pause);
 static void learn_source(struct xlate_ctx *ctx);
 
 /* Open vSwitch's patch_port_output: the packet enters the peer bridge
@@ -732,7 +736,7 @@ run_rule(struct xlate_ctx *ctx, struct rule *rule, uint8_t table_id,
 		xlate_report(ctx, TRACE_ACTION, "controller(reason=)");
 		ctx->rule = NULL;
 		xlate_controller(ctx, UINT16_MAX, XLATE_PIN_IMPLICIT_MISS, NULL,
-				 0);
+				 0, false);
 	} else {
 		xlate_report(ctx, TRACE_ACTION, "drop");
 	}
@@ -878,22 +882,13 @@ is_table_miss(const struct rule *rule)
 	return true;
 }
 
-/* An output to the controller: a packet-in with the pipeline fields as
- * they are now and the packet as the actions so far rewrote it (their
- * changes committed, as Open vSwitch's controller action does), and no
- * megaflow. */
+/* The pipeline fields a packet-in reports, as they are now. */
 static void
-xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
-		 const uint8_t *userdata, uint16_t userdata_len)
+fill_pin(struct xlate_ctx *ctx, struct xlate_pin *pin, uint16_t max_len,
+	 uint8_t reason, const uint8_t *userdata, uint16_t userdata_len)
 {
 	const struct flow *f = &ctx->flow;
-	struct xlate_pin *pin;
 
-	/* The packet goes up as the actions so far changed it. */
-	xlate_commit(ctx);
-	if (!ctx->out || ctx->out->pins.n >= XLATE_MAX_PINS)
-		return;
-	pin = &ctx->out->pins.p[ctx->out->pins.n++];
 	memset(pin, 0, sizeof *pin);
 	pin->bridge_id = ctx->br->id;
 	pin->max_len = max_len;
@@ -912,6 +907,68 @@ xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
 	pin->userdata = userdata;
 	pin->userdata_len = userdata_len;
 	pin->odp_len = ctx->odp->len;
+}
+
+/* Open vSwitch's number for a packet-in reason, as its "controller" user
+ * action prints it (its OFPR_EXPLICIT_MISS and OFPR_IMPLICIT_MISS are 6
+ * and 7). */
+static uint8_t
+ovs_reason(const struct xlate_ctx *ctx, uint8_t reason)
+{
+	if (reason == XLATE_PIN_IMPLICIT_MISS)
+		return 7;
+	if (reason == OFPR_ACTION_ && ctx->rule && is_table_miss(ctx->rule))
+		return 6;
+	return reason;
+}
+
+/* An output to the controller.  For a datapath miss (XLATE_CTRL_DATAPATH)
+ * it is a userspace action naming a record of the packet-in's metadata,
+ * and the megaflow is installed: the datapath sends each packet up, as
+ * the actions before it changed it, and vswitchd makes the packet-in
+ * (Open vSwitch's "controller" user action).  Otherwise, and for the
+ * pause that freezes the translation, a packet-in with the pipeline
+ * fields as they are now and the packet as the actions so far rewrote
+ * it (their changes committed, as Open vSwitch's controller action
+ * does), and no megaflow. */
+static void
+xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
+		 const uint8_t *userdata, uint16_t userdata_len, bool pause)
+{
+	/* The packet goes up as the actions so far changed it. */
+	xlate_commit(ctx);
+	if (!ctx->out)
+		return;
+	if (ctx->out->ctrl != XLATE_CTRL_PINS && !pause) {
+		struct odp_cookie_controller c;
+		struct xlate_pin pin;
+		struct xlate_deps *d = ctx->deps;
+		size_t nest;
+
+		fill_pin(ctx, &pin, max_len, reason, userdata, userdata_len);
+		memset(&c, 0, sizeof c);
+		c.type = ODP_COOKIE_CONTROLLER;
+		c.dont_send = ctx->out->ctrl == XLATE_CTRL_TRACE;
+		c.reason = ovs_reason(ctx, reason);
+		c.max_len = max_len;
+		c.state_id = vswd_pinstate_ref(&pin);
+		c.rule_cookie =
+			pin.cookie == UINT64_MAX ||
+					reason == XLATE_PIN_IMPLICIT_MISS
+				? 0
+				: pin.cookie;
+		ARRAY_GROW(d->pinstates, d->n_pinstates, d->pinstates_cap);
+		d->pinstates[d->n_pinstates++] = c.state_id;
+		nest = nl_nest_start(ctx->odp, MVS_ACTION_ATTR_USERSPACE);
+		nl_put_u32(ctx->odp, MVS_USERSPACE_ATTR_PID, 0);
+		nl_put(ctx->odp, MVS_USERSPACE_ATTR_USERDATA, &c, sizeof c);
+		nl_nest_end(ctx->odp, nest);
+		return;
+	}
+	if (ctx->out->pins.n >= XLATE_MAX_PINS)
+		return;
+	fill_pin(ctx, &ctx->out->pins.p[ctx->out->pins.n++], max_len, reason,
+		 userdata, userdata_len);
 }
 
 /* controller(pause) made @pin: the translation stops, keeping what is
@@ -989,7 +1046,7 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 				xlate_controller(ctx, o->max_len,
 						 po ? XLATE_PIN_PACKET_OUT
 						    : OFPR_ACTION_,
-						 NULL, 0);
+						 NULL, 0, false);
 			else
 				xlate_output_action(ctx, o->port, last);
 			break;
@@ -1000,7 +1057,8 @@ do_xlate_actions(struct xlate_ctx *ctx, const struct ofpacts *acts,
 			unsigned n = ctx->out ? ctx->out->pins.n : 0;
 
 			xlate_controller(ctx, c->max_len, c->reason,
-					 c->userdata, c->userdata_len);
+					 c->userdata, c->userdata_len,
+					 c->pause && ctx->pause_pin < 0);
 			if (c->pause && ctx->pause_pin < 0 && ctx->out &&
 			    ctx->out->pins.n > n)
 				freeze(ctx, n);

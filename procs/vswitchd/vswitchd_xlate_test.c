@@ -726,6 +726,102 @@ test_pause(void)
 	vsw_destroy(&vsw);
 }
 
+/* For a datapath miss, an output to the controllers is a userspace
+ * action naming a shared record of the packet-in (and the megaflow is
+ * installed: no pin); a pause is still a pin.  The record lives while a
+ * translation refers to it, and a while after. */
+static void
+test_ctrl_datapath(void)
+{
+	struct bridge *br = small_bridge();
+	struct ds s = DS_EMPTY, want = DS_EMPTY;
+	struct xlate_out a, b, t;
+	const struct xlate_pin *pin;
+	struct flow flow;
+	uint32_t id;
+	char *err;
+
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=0,cookie=0x5,in_port=1,actions="
+				   "load:0x2a->NXM_NX_REG0[],mod_nw_tos:16,"
+				   "controller(max_len=128,userdata=01.02),"
+				   "output:2",
+				   &s),
+		 0);
+	err = ofp_parse_exact_flow(&flow, "in_port=1,udp", NULL);
+	CHECK(!err);
+	free(err);
+	xlate_out_init(&a);
+	a.ctrl = XLATE_CTRL_DATAPATH;
+	xlate_flow(br, &flow, false, 0, NULL, &a);
+	CHECK_EQ(a.pins.n, 0u);
+	CHECK_EQ(a.deps.n_pinstates, 1u);
+	id = (uint32_t)a.deps.pinstates[0];
+	CHECK(id != 0);
+	ds_printf(&want,
+		  "set(ipv4(tos=0x10/0xfc)),userspace(pid=0,controller("
+		  "reason=1,dont_send=0,continuation=0,recirc_id=%u,"
+		  "rule_cookie=0x5,controller_id=0,max_len=128)),2",
+		  id);
+	ds_clear(&s);
+	odp_format_actions(&s, (const struct nlattr *)a.actions.data,
+			   a.actions.len, NULL);
+	CHECK_STREQ(ds_cstr(&s), ds_cstr(&want));
+	pin = vswd_pinstate_find(id);
+	CHECK(pin != NULL);
+	if (pin) {
+		CHECK_EQ(pin->regs[0], 0x2au);
+		CHECK_EQ(pin->cookie, 0x5u);
+		CHECK_EQ(pin->in_port, 1u);
+		CHECK_EQ(pin->max_len, 128);
+		CHECK_EQ(pin->userdata_len, 2);
+		CHECK(pin->userdata && pin->userdata[0] == 1 &&
+		      pin->userdata[1] == 2);
+	}
+	/* The same translation again: the same record. */
+	xlate_out_init(&b);
+	b.ctrl = XLATE_CTRL_DATAPATH;
+	xlate_flow(br, &flow, false, 0, NULL, &b);
+	CHECK_EQ(b.deps.n_pinstates, 1u);
+	CHECK_EQ((uint32_t)b.deps.pinstates[0], id);
+	CHECK_EQ(vswd_pinstate_count(), 1u);
+	/* A trace: dont_send. */
+	xlate_out_init(&t);
+	t.ctrl = XLATE_CTRL_TRACE;
+	xlate_flow(br, &flow, false, 0, NULL, &t);
+	ds_clear(&s);
+	odp_format_actions(&s, (const struct nlattr *)t.actions.data,
+			   t.actions.len, NULL);
+	CHECK(strstr(ds_cstr(&s), "dont_send=1") != NULL);
+	xlate_out_uninit(&t);
+	xlate_out_uninit(&a);
+	xlate_out_uninit(&b);
+	/* Unreferenced, it still answers (a megaflow may outlive its
+	 * ukey), for a while. */
+	CHECK_EQ(vswd_pinstate_count(), 0u);
+	CHECK(vswd_pinstate_find(id) != NULL);
+
+	/* controller(pause) freezes the translation: a pin, as before. */
+	CHECK_EQ(vswitchd_add_flow(&vsw, "br0",
+				   "table=0,in_port=2,actions="
+				   "controller(pause),output:3",
+				   &s),
+		 0);
+	err = ofp_parse_exact_flow(&flow, "in_port=2,udp", NULL);
+	CHECK(!err);
+	free(err);
+	xlate_out_init(&a);
+	a.ctrl = XLATE_CTRL_DATAPATH;
+	xlate_flow(br, &flow, false, 0, NULL, &a);
+	CHECK_EQ(a.pins.n, 1u);
+	CHECK(a.pins.p[0].pause);
+	CHECK_EQ(a.deps.n_pinstates, 0u);
+	xlate_out_uninit(&a);
+	ds_free(&s);
+	ds_free(&want);
+	vsw_destroy(&vsw);
+}
+
 /* Actions OpenFlow 1.0 cannot express, so the recorded traces lack
  * them: an 802.1ad tag, and a priority on it. */
 static void
@@ -1338,6 +1434,7 @@ main(void)
 	CHECK_RUN(test_classic_actions);
 	CHECK_RUN(test_groups);
 	CHECK_RUN(test_pause);
+	CHECK_RUN(test_ctrl_datapath);
 	CHECK_RUN(test_pin_rewrites);
 	CHECK_RUN(test_pause_bucket);
 	CHECK_RUN(test_dp_hash);
