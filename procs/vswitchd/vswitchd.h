@@ -788,6 +788,9 @@ struct xlate_pin {
 	size_t odp_len;
 };
 
+/* xlate_pin.reason: OpenFlow's OFPR_NO_MATCH and OFPR_ACTION. */
+#define XLATE_PIN_NO_MATCH 0
+#define XLATE_PIN_ACTION 1
 /* xlate_pin.reason of Open vSwitch's default table miss (its
  * OFPR_IMPLICIT_MISS): a packet that no flow matched, sent to the
  * OpenFlow 1.0-1.2 connections only, as OFPR_NO_MATCH, cut to their
@@ -977,6 +980,17 @@ void xlate_commit(struct xlate_ctx *ctx);
  * none), and the translation goes on from here.  Nothing if not
  * freezing. */
 void xlate_finish_freezing(struct xlate_ctx *ctx, uint64_t cookie);
+/* vswitchd_xlate_ctrl.c: an output to the controllers with these
+ * parameters (@pause: the controller(pause) that freezes the
+ * translation); xlate_freeze() makes pin @pin the paused one, and
+ * xlate_freeze_rest() adds the actions from @a to @end to the frozen
+ * rest. */
+void xlate_controller(struct xlate_ctx *ctx, uint16_t max_len, uint8_t reason,
+		      const uint8_t *userdata, uint16_t userdata_len,
+		      bool pause);
+void xlate_freeze(struct xlate_ctx *ctx, unsigned pin);
+void xlate_freeze_rest(struct xlate_ctx *ctx, const struct ofpact *a,
+		       const struct ofpact *end);
 /* Looks table @table_id of the current bridge up with @in_port as the
  * input port and runs what it finds (a resubmit). */
 void xlate_table_in(struct xlate_ctx *ctx, uint32_t in_port, uint8_t table_id);
